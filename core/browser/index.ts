@@ -1,0 +1,10 @@
+export { WarmBrowser, warmBrowserDefaults, type WarmBrowserOptions } from "./WarmBrowser.js";
+export {
+  launchChromium,
+  launchDefaults,
+  chromiumArgs,
+  resolveExecutablePath,
+  CHROMIUM_PATH_ENV,
+  type LaunchChromiumOptions,
+} from "./launch.js";
+export { openIncognitoContext, lendDefaultContext, taskContextIsolation, type TaskIsolation } from "./taskContext.js";

@@ -1,0 +1,96 @@
+import chromium from "@sparticuz/chromium";
+import puppeteer, { type Browser } from "puppeteer-core";
+import { RetryableCrawlError } from "../errors.js";
+
+/** How Chromium is started. */
+export interface LaunchChromiumOptions {
+  /**
+   * The Chromium binary. Falls back to env `CHROMIUM_PATH`, then to the binary
+   * @sparticuz/chromium unpacks into /tmp/chromium (about 2 s the first time per sandbox).
+   * @default process.env.CHROMIUM_PATH ?? await chromium.executablePath()
+   */
+  executablePath?: string;
+  /**
+   * Keep `--single-process` from @sparticuz/chromium's flags. Lambda needs it (Chromium
+   * cannot spawn its helper processes there), but in this mode a second browser context
+   * crashes the browser, so task isolation falls back to clearing the default context.
+   * Turn it off where processes can be spawned (this machine, containers) to get one
+   * incognito context per task and several tasks per browser.
+   * @default true
+   */
+  singleProcess?: boolean;
+  /** Extra Chromium flags, appended last. @default [] */
+  extraArgs?: string[];
+  /** How long Chromium may take to start. @default 30_000 */
+  launchTimeoutMs?: number;
+  /**
+   * Upper bound for one DevTools call, so a page stuck in a script cannot hang a crawl
+   * for puppeteer's default of 3 minutes. Keep it above the longest page timeout (120 s).
+   * @default 150_000
+   */
+  protocolTimeoutMs?: number;
+}
+
+export const launchDefaults = {
+  singleProcess: true,
+  extraArgs: [],
+  launchTimeoutMs: 30_000,
+  protocolTimeoutMs: 150_000,
+} as const satisfies Omit<Required<LaunchChromiumOptions>, "executablePath">;
+
+/** Environment variable naming a Chromium binary to use instead of @sparticuz/chromium's. */
+export const CHROMIUM_PATH_ENV = "CHROMIUM_PATH";
+
+const SINGLE_PROCESS_FLAG = "--single-process";
+
+/**
+ * One unpack per process: two launches racing on a cold sandbox would otherwise both
+ * inflate ~200 MB into the same /tmp files.
+ */
+let sparticuzPath: Promise<string> | undefined;
+
+/** The binary to start: option, then env CHROMIUM_PATH, then @sparticuz/chromium. */
+export async function resolveExecutablePath(options: Pick<LaunchChromiumOptions, "executablePath"> = {}): Promise<string> {
+  const explicit = options.executablePath ?? process.env[CHROMIUM_PATH_ENV];
+  if (explicit !== undefined && explicit !== "") return explicit;
+  sparticuzPath ??= chromium.executablePath().catch((error: unknown) => {
+    sparticuzPath = undefined;
+    throw error;
+  });
+  return sparticuzPath;
+}
+
+/** Flags for {@link launchChromium}: puppeteer's defaults merged with @sparticuz/chromium's. */
+export async function chromiumArgs(options: Pick<LaunchChromiumOptions, "singleProcess" | "extraArgs"> = {}): Promise<string[]> {
+  const { singleProcess, extraArgs } = { ...launchDefaults, ...options };
+  const serverless = singleProcess ? chromium.args : chromium.args.filter((flag) => flag !== SINGLE_PROCESS_FLAG);
+  // puppeteer-core 25 returns a Promise here (24 returned an array).
+  const args = await puppeteer.defaultArgs({ args: serverless, headless: "shell" });
+  return [...args, ...extraArgs];
+}
+
+/**
+ * Starts headless Chromium the way it runs on Lambda. The caller owns the browser and
+ * closes it. A failed launch is a {@link RetryableCrawlError} (`BROWSER_LAUNCH_FAILED`):
+ * a full /tmp or a slow cold start usually passes on the next delivery.
+ *
+ * @example
+ * const browser = await launchChromium();
+ * try { ... } finally { await browser.close(); }
+ */
+export async function launchChromium(options: LaunchChromiumOptions = {}): Promise<Browser> {
+  const settings = { ...launchDefaults, ...options };
+  try {
+    const [executablePath, args] = await Promise.all([resolveExecutablePath(settings), chromiumArgs(settings)]);
+    return await puppeteer.launch({
+      executablePath,
+      args,
+      headless: "shell",
+      timeout: settings.launchTimeoutMs,
+      protocolTimeout: settings.protocolTimeoutMs,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new RetryableCrawlError("BROWSER_LAUNCH_FAILED", `could not start Chromium: ${message.slice(0, 500)}`, { cause: error });
+  }
+}

@@ -1,0 +1,1 @@
+export { runTask, type RunOutcome, type RunTaskDeps, type RunTaskOptions, type TaskBrowser } from "./runTask.js";

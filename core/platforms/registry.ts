@@ -1,0 +1,36 @@
+import { ValidationError } from "../errors.js";
+import { PLATFORM_NAMES, type PlatformName, type PlatformSpec } from "./types.js";
+import { webSpec } from "./web/schema.js";
+
+/**
+ * Platforms that can be crawled today (validation side only: no browser code here).
+ * The media platforms arrive in their own release.
+ */
+const available = new Map<PlatformName, PlatformSpec>([["web", webSpec as unknown as PlatformSpec]]);
+
+export function isPlatformName(value: unknown): value is PlatformName {
+  return typeof value === "string" && (PLATFORM_NAMES as readonly string[]).includes(value);
+}
+
+/** The platform for `name`, or a 400 that says what is and is not supported. */
+export function getPlatform(name: unknown): PlatformSpec {
+  if (name === undefined) throw new ValidationError("platform: is required", "platform");
+  if (!isPlatformName(name)) {
+    throw new ValidationError(
+      `platform: must be one of ${PLATFORM_NAMES.map((p) => `"${p}"`).join(", ")}`,
+      "platform",
+    );
+  }
+  const platform = available.get(name);
+  if (platform === undefined) {
+    throw new ValidationError(
+      `platform: "${name}" is not supported yet — media platforms (xhs, dy, ks, bili, wb, tieba, zhihu) are planned; available now: ${[...available.keys()].join(", ")}`,
+      "platform",
+    );
+  }
+  return platform;
+}
+
+export function availablePlatforms(): PlatformName[] {
+  return [...available.keys()];
+}

@@ -1,0 +1,240 @@
+import type { Browser } from "puppeteer-core";
+import { RetryableCrawlError } from "../../errors.js";
+import type { CrawlContext, ResultItem } from "../types.js";
+import { BoundedChannel } from "./channel.js";
+import { parseSelectors, type SelectorSpec } from "./extract.js";
+import { Frontier, type FrontierEntry } from "./frontier.js";
+import { buildPageItem } from "./items.js";
+import { crawlPage, type PageOutcome } from "./page.js";
+import type { WebTaskParams } from "./schema.js";
+import { createLinkFilter, normaliseUrl } from "./urls.js";
+
+/** Tuning of one web crawl; task-level choices live in {@link WebTaskParams}. */
+export interface WebCrawlOptions {
+  /** Pages of one task loaded at the same time in its browser context. @default 4 */
+  pageConcurrency?: number;
+  /** Finished items held for a slow consumer before the workers pause. @default 8 */
+  maxBufferedItems?: number;
+  /** Longest `text` stored per page, in characters; longer text is cut and `truncated` set. @default 100_000 */
+  maxTextChars?: number;
+  /** How long reading a loaded page may take (a script stuck in a loop blocks it). @default 15_000 */
+  extractTimeoutMs?: number;
+}
+
+export const webCrawlDefaults = {
+  pageConcurrency: 4,
+  maxBufferedItems: 8,
+  maxTextChars: 100_000,
+  extractTimeoutMs: 15_000,
+} as const satisfies Required<WebCrawlOptions>;
+
+/** After a "target closed" page error, how long to wait for the browser's disconnect to show. */
+const CRASH_GRACE_MS = 100;
+
+/**
+ * Crawls web pages in the task's browser context and yields one result item per page,
+ * in the order pages finish.
+ *
+ * - `detail`: exactly the given URLs (deduplicated). `crawl`: breadth-first from them,
+ *   following links up to `max_depth`, filtered by `same_origin` (the start URLs'
+ *   origins), `include` and `exclude`; never more than `max_pages` pages.
+ * - Stops quietly when the task is cancelled (asked before each page) or
+ *   `context.signal` aborts: in-flight pages are abandoned, nothing more is yielded.
+ * - Throws {@link RetryableCrawlError} `BROWSER_CRASHED` when the browser disconnects,
+ *   after yielding the items already finished.
+ * - Breaking out of the loop early closes every page it opened.
+ *
+ * @example
+ * for await (const item of crawlWeb(params, context)) await results.put(taskId, item);
+ */
+export async function* crawlWeb(
+  params: WebTaskParams,
+  context: CrawlContext,
+  options: WebCrawlOptions = {},
+): AsyncGenerator<ResultItem, void, undefined> {
+  const run = new WebCrawlRun(params, context, { ...webCrawlDefaults, ...options });
+  run.start();
+  try {
+    for (;;) {
+      const next = await run.channel.pull();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await run.stop();
+  }
+}
+
+type Settings = Required<WebCrawlOptions>;
+
+/** The state of one crawlWeb call: frontier, workers and the channel they feed. */
+class WebCrawlRun {
+  readonly channel: BoundedChannel<ResultItem>;
+  readonly frontier: Frontier;
+  readonly #params: WebTaskParams;
+  readonly #context: CrawlContext;
+  readonly #settings: Settings;
+  readonly #specs: SelectorSpec[];
+  readonly #follows: (url: string) => boolean;
+  readonly #browser: Browser;
+  /** Aborted on any stop: closes the pages in flight. */
+  readonly #stopController = new AbortController();
+  #workers: Promise<void>[] = [];
+  /** Workers waiting for links while others still have pages in flight. */
+  #idle: Array<() => void> = [];
+  #cancelCheck: Promise<boolean> | undefined;
+
+  constructor(params: WebTaskParams, context: CrawlContext, settings: Settings) {
+    this.#params = params;
+    this.#context = context;
+    this.#settings = settings;
+    this.#specs = parseSelectors(params.selectors);
+    this.#browser = context.browser.browser();
+    this.channel = new BoundedChannel(settings.maxBufferedItems);
+    // detail mode crawls exactly the given URLs, so only crawl mode is capped by max_pages.
+    const seeds = new Set(params.urls.map((raw) => normaliseUrl(raw)));
+    this.frontier = new Frontier(params.crawler_type === "detail" ? Math.max(1, seeds.size) : params.max_pages);
+    const origins = new Set<string>();
+    for (const raw of params.urls) {
+      const url = normaliseUrl(raw);
+      if (url === undefined) continue;
+      origins.add(new URL(url).origin);
+      this.frontier.add(url, 0);
+    }
+    this.#follows = createLinkFilter({
+      allowedOrigins: origins,
+      sameOrigin: params.same_origin,
+      include: params.include,
+      exclude: params.exclude,
+    });
+  }
+
+  get #stopped(): boolean {
+    return this.#stopController.signal.aborted;
+  }
+
+  start(): void {
+    if (!this.#browser.connected) return this.#crash(undefined);
+    if (this.#context.signal.aborted) return this.#halt("aborted");
+    this.#browser.once("disconnected", this.#onDisconnected);
+    this.#context.signal.addEventListener("abort", this.#onAbort, { once: true });
+    const count = Math.max(1, Math.min(this.#settings.pageConcurrency, this.frontier.maxPages));
+    this.#workers = Array.from({ length: count }, () =>
+      this.#work().catch((error: unknown) => {
+        this.#stopController.abort();
+        this.channel.fail(error);
+      }),
+    );
+    // All workers returned without a stop: every page is done, let the consumer drain.
+    void Promise.all(this.#workers).then(() => this.channel.close());
+  }
+
+  /** Ends the run (idempotent) and waits until every page it opened is closed. */
+  async stop(): Promise<void> {
+    if (!this.#stopped) {
+      this.#stopController.abort();
+      this.channel.discard();
+    }
+    this.#wakeIdle();
+    this.#browser.off("disconnected", this.#onDisconnected);
+    this.#context.signal.removeEventListener("abort", this.#onAbort);
+    await Promise.allSettled(this.#workers);
+  }
+
+  async #work(): Promise<void> {
+    while (!this.#stopped) {
+      const entry = this.frontier.next();
+      if (entry === undefined) {
+        if (this.frontier.inFlight === 0) return this.#wakeIdle();
+        await new Promise<void>((resolve) => this.#idle.push(resolve));
+        continue;
+      }
+      if (await this.#isCancelled()) return this.#halt("cancelled");
+      if (this.#stopped) return;
+
+      const outcome = await crawlPage(this.#context.browser, entry.url, this.#params, {
+        specs: this.#specs,
+        maxTextChars: this.#settings.maxTextChars,
+        extractTimeoutMs: this.#settings.extractTimeoutMs,
+        signal: this.#stopController.signal,
+      });
+      if (this.#stopped) return;
+      if (outcome.error !== null && (await this.#browserGone(outcome))) return this.#crash(outcome.cause);
+
+      this.frontier.complete(entry);
+      const { item, links } = buildPageItem(entry, outcome, this.#specs);
+      if (outcome.error !== null) {
+        this.#context.log("page failed", { url: entry.url, code: outcome.error.code, message: outcome.error.message });
+      }
+      this.#enqueueLinks(entry, links);
+      this.#wakeIdle();
+      if (!(await this.channel.push(item))) return;
+    }
+  }
+
+  #enqueueLinks(entry: FrontierEntry, links: readonly string[]): void {
+    if (this.#params.crawler_type !== "crawl" || entry.depth >= this.#params.max_depth) return;
+    for (const url of links) {
+      if (this.#follows(url)) this.frontier.add(url, entry.depth + 1);
+    }
+  }
+
+  /**
+   * Asks whether the task was cancelled. Workers asking at the same moment share one
+   * answer, so concurrency does not multiply store reads. A failing check counts as
+   * "not cancelled": the next page asks again, and a store hiccup should not kill a crawl.
+   */
+  #isCancelled(): Promise<boolean> {
+    this.#cancelCheck ??= this.#context
+      .isCancelled()
+      .catch((error: unknown) => {
+        this.#context.log("cancellation check failed", { error: error instanceof Error ? error.message : String(error) });
+        return false;
+      })
+      .finally(() => {
+        this.#cancelCheck = undefined;
+      });
+    return this.#cancelCheck;
+  }
+
+  /**
+   * Whether a page failed because the whole browser went away. The page's rejection
+   * can arrive a moment before the disconnect is visible, hence the short grace.
+   */
+  async #browserGone(outcome: PageOutcome): Promise<boolean> {
+    if (!this.#browser.connected) return true;
+    const message = outcome.error?.message ?? "";
+    if (!/target closed|session closed|connection closed|detached|crashed/i.test(message)) return false;
+    await new Promise((resolve) => setTimeout(resolve, CRASH_GRACE_MS));
+    return !this.#browser.connected;
+  }
+
+  /** Cancelled or aborted: abandon the pages in flight, yield nothing more. */
+  #halt(reason: "cancelled" | "aborted"): void {
+    if (this.#stopped) return;
+    this.#context.log(`crawl ${reason}`, { done: this.frontier.done, pending: this.frontier.pending });
+    this.#stopController.abort();
+    this.channel.discard();
+    this.#wakeIdle();
+  }
+
+  /** The browser is gone: finished items still reach the consumer, then the retryable error. */
+  #crash(cause: unknown): void {
+    if (this.#stopped) return;
+    this.#context.log("browser disconnected mid-crawl", { done: this.frontier.done });
+    this.#stopController.abort();
+    this.channel.fail(
+      new RetryableCrawlError("BROWSER_CRASHED", `the browser disconnected after ${this.frontier.done} page(s)`, { cause }),
+    );
+    this.#wakeIdle();
+  }
+
+  readonly #onDisconnected = (): void => this.#crash(undefined);
+  readonly #onAbort = (): void => this.#halt("aborted");
+
+  #wakeIdle(): void {
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const wake of idle) wake();
+  }
+}

@@ -1,0 +1,86 @@
+import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { callDependency } from "../aws/dependency.js";
+import { RetryableCrawlError, ValidationError } from "../errors.js";
+import { decodeCursor, encodeCursor } from "../pagination.js";
+import type { ResultItem } from "../platforms/types.js";
+import type { Page } from "../tasks/store.js";
+import { fitItemSize } from "./itemSize.js";
+
+/** A result as stored and returned: the item's data plus its keys. */
+export type StoredResult = Record<string, unknown> & { task_id: string; item_key: string; ok: boolean };
+
+export interface ResultStore {
+  /** Writes items (overwriting same keys). Resolves only when every item is stored. */
+  putMany(taskId: string, items: readonly ResultItem[]): Promise<void>;
+  list(taskId: string, query: { limit: number; cursor?: string }): Promise<Page<StoredResult>>;
+}
+
+export interface DynamoResultStoreOptions {
+  /** How often unprocessed batch items are re-sent before giving up. @default 8 */
+  maxBatchRetries?: number;
+  /** First back-off between re-sends, doubled each time. @default 50 */
+  retryBaseDelayMs?: number;
+}
+
+const BATCH_SIZE = 25;
+
+export class DynamoResultStore implements ResultStore {
+  private readonly options: Required<DynamoResultStoreOptions>;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: DynamoResultStoreOptions = {},
+  ) {
+    this.options = { maxBatchRetries: 8, retryBaseDelayMs: 50, ...options };
+  }
+
+  async putMany(taskId: string, items: readonly ResultItem[]): Promise<void> {
+    // Keys must be unique within one BatchWriteItem; the last version of an item wins.
+    const unique = new Map<string, StoredResult>();
+    for (const item of items) {
+      unique.set(item.item_key, fitItemSize({ ...item.data, task_id: taskId, item_key: item.item_key, ok: item.ok }));
+    }
+    const all = [...unique.values()];
+    for (let i = 0; i < all.length; i += BATCH_SIZE) {
+      await this.writeBatch(all.slice(i, i + BATCH_SIZE));
+    }
+  }
+
+  private async writeBatch(batch: StoredResult[]): Promise<void> {
+    let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > this.options.maxBatchRetries) {
+        throw new RetryableCrawlError("RESULTS_THROTTLED", `results table kept ${requests.length} items unprocessed`);
+      }
+      if (attempt > 0) await sleep(this.options.retryBaseDelayMs * 2 ** (attempt - 1));
+      const result = await callDependency("results_table", () =>
+        this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
+      );
+      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+    }
+  }
+
+  async list(taskId: string, query: { limit: number; cursor?: string }): Promise<Page<StoredResult>> {
+    const startKey = decodeCursor(query.cursor, ["task_id", "item_key"]);
+    if (startKey && startKey.task_id !== taskId) {
+      throw new ValidationError("cursor: belongs to another task", "cursor");
+    }
+    const result = await callDependency("results_table", () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "task_id = :id",
+          ExpressionAttributeValues: { ":id": taskId },
+          Limit: query.limit,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    return { items: (result.Items ?? []) as StoredResult[], next_cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,21 @@
+import { sharedAwsClients } from "../aws/clients.js";
+import { loadConfig } from "../config.js";
+import { SqsTaskQueue } from "../queue/taskQueue.js";
+import { DynamoResultStore } from "../results/store.js";
+import { TaskService, type TaskServiceDeps } from "./service.js";
+import { DynamoTaskStore } from "./store.js";
+
+/** The stores and queue as configured by the environment (AWS or the one-machine stack). */
+export function defaultDeps(): TaskServiceDeps {
+  const config = loadConfig();
+  const { doc, sqs } = sharedAwsClients();
+  return {
+    tasks: new DynamoTaskStore(doc, config.tasksTable),
+    results: new DynamoResultStore(doc, config.resultsTable),
+    queue: new SqsTaskQueue(sqs, config.taskQueueUrl),
+  };
+}
+
+export function defaultTaskService(): TaskService {
+  return new TaskService(defaultDeps(), { maxAttempts: loadConfig().maxAttempts });
+}

@@ -1,0 +1,5 @@
+export { TaskService, type TaskServiceDeps, type TaskServiceOptions, type ResultsQuery } from "./service.js";
+export { DynamoTaskStore, type TaskStore, type TaskRef, type Page, type ListTasksQuery } from "./store.js";
+export { TASK_STATUSES, canTransition, isTerminal, statusesAllowing, type TaskStatus } from "./status.js";
+export { toPublicTask, type Task, type TaskProgress } from "./model.js";
+export { defaultTaskService, defaultDeps } from "./defaults.js";

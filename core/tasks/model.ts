@@ -1,0 +1,55 @@
+import type { PlatformName } from "../platforms/types.js";
+import type { TaskStatus } from "./status.js";
+
+export interface TaskProgress {
+  pages_done: number;
+  items: number;
+  errors: number;
+}
+
+export interface TaskErrorSummary {
+  code: string;
+  message: string;
+}
+
+/**
+ * A task as stored in the `tasks` table (one item, snake_case, readable in the console)
+ * and as returned by the API (minus the index-only attributes).
+ */
+export interface Task {
+  task_id: string;
+  platform: PlatformName;
+  crawler_type: string;
+  /** The validated task fields, defaults filled in (everything but platform / crawler_type). */
+  params: Record<string, unknown>;
+  status: TaskStatus;
+  attempts: number;
+  max_attempts: number;
+  created_at: string;
+  updated_at: string;
+  started_at?: string;
+  finished_at?: string;
+  progress: TaskProgress;
+  result_count: number;
+  error?: TaskErrorSummary;
+  /** Present when created with an Idempotency-Key header (the key's hash, not the key). */
+  idempotency_key_hash?: string;
+}
+
+/** Attributes that exist only to feed the list indexes; never shown to API clients. */
+export interface TaskIndexAttributes {
+  list_pk: "task";
+  platform_status: string;
+}
+
+export type StoredTask = Task & TaskIndexAttributes;
+
+export function indexAttributes(task: Pick<Task, "platform" | "status">): TaskIndexAttributes {
+  return { list_pk: "task", platform_status: `${task.platform}#${task.status}` };
+}
+
+/** The task as clients see it. */
+export function toPublicTask(stored: StoredTask | Task): Task {
+  const { list_pk: _list, platform_status: _ps, ...task } = stored as StoredTask;
+  return task;
+}

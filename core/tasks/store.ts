@@ -1,0 +1,279 @@
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
+import { callDependency, isConditionalCheckFailed } from "../aws/dependency.js";
+import { TASK_INDEXES, TASKS_TABLE } from "../aws/tables.js";
+import { decodeCursor, encodeCursor } from "../pagination.js";
+import type { PlatformName } from "../platforms/types.js";
+import { indexAttributes, type StoredTask, type Task } from "./model.js";
+import type { TaskStatus } from "./status.js";
+
+export interface ListTasksQuery {
+  status?: TaskStatus;
+  platform?: PlatformName;
+  /** 1–100 */
+  limit: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** Marker stored beside a task created with an Idempotency-Key. */
+export interface IdempotencyMarker {
+  keyHash: string;
+  requestHash: string;
+  expiresAtEpochSecs: number;
+}
+
+/** Enough of a task to address it and keep its index keys right. */
+export type TaskRef = Pick<Task, "task_id" | "platform">;
+
+export type CreateOutcome =
+  | { created: true }
+  | { created: false; existingTaskId: string; requestHash: string };
+
+/** Field changes written together with a status move. `undefined` removes the attribute. */
+export interface TaskChanges {
+  started_at?: string;
+  finished_at?: string | undefined;
+  error?: Task["error"] | undefined;
+  progress?: Task["progress"];
+  result_count?: number;
+  max_attempts?: number;
+  /** Adds to `attempts` (the claim adds 1). */
+  incrementAttempts?: boolean;
+}
+
+/** Persistence of tasks. Every status change is conditional on the current status. */
+export interface TaskStore {
+  create(task: Task, idempotency?: IdempotencyMarker): Promise<CreateOutcome>;
+  get(taskId: string): Promise<Task | undefined>;
+  list(query: ListTasksQuery): Promise<Page<Task>>;
+  /** Moves the task to `to` if its status is one of `from`; returns the new task, or undefined if it was not. */
+  transition(task: TaskRef, from: readonly TaskStatus[], to: TaskStatus, changes?: TaskChanges): Promise<Task | undefined>;
+  /** Writes progress while the task is running; false when it no longer is (cancelled meanwhile). */
+  updateProgress(taskId: string, progress: Task["progress"], resultCount: number): Promise<boolean>;
+  /** All tasks with this status created (or last updated) before `updatedBefore`, oldest first. */
+  listByStatus(status: TaskStatus, updatedBefore?: string): AsyncIterable<Task>;
+  ping(): Promise<void>;
+}
+
+const IDEMPOTENCY_PREFIX = "idempotency#";
+
+export class DynamoTaskStore implements TaskStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(task: Task, idempotency?: IdempotencyMarker): Promise<CreateOutcome> {
+    const item: StoredTask = { ...task, ...indexAttributes(task) };
+    if (idempotency === undefined) {
+      await callDependency("tasks_table", () =>
+        this.doc.send(
+          new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(task_id)" }),
+        ),
+      );
+      return { created: true };
+    }
+    // Marker first, then the task. DynamoDB Local stand-ins lack transactions, and this order
+    // needs none: a marker whose task is missing (a crash in between) is completed by the
+    // next request with the same key, which creates the task under the marker's id.
+    const markerId = IDEMPOTENCY_PREFIX + idempotency.keyHash;
+    try {
+      await callDependency("tasks_table", () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              task_id: markerId,
+              kind: "idempotency_key",
+              target_task_id: task.task_id,
+              request_hash: idempotency.requestHash,
+              created_at: task.created_at,
+              [TASKS_TABLE.ttlAttribute]: idempotency.expiresAtEpochSecs,
+            },
+            ConditionExpression: "attribute_not_exists(task_id)",
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const marker = await callDependency("tasks_table", () =>
+        this.doc.send(new GetCommand({ TableName: this.tableName, Key: { task_id: markerId }, ConsistentRead: true })),
+      );
+      if (marker.Item === undefined) throw error;
+      const existingTaskId = String(marker.Item.target_task_id);
+      const requestHash = String(marker.Item.request_hash);
+      const existing = requestHash === idempotency.requestHash ? await this.get(existingTaskId) : { task_id: existingTaskId };
+      if (existing !== undefined) return { created: false, existingTaskId, requestHash };
+      task.task_id = existingTaskId;
+      item.task_id = existingTaskId;
+    }
+    try {
+      await callDependency("tasks_table", () =>
+        this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(task_id)" })),
+      );
+    } catch (error) {
+      // A concurrent request with the same key completed the same marker first.
+      if (isConditionalCheckFailed(error)) return { created: false, existingTaskId: task.task_id, requestHash: idempotency.requestHash };
+      throw error;
+    }
+    return { created: true };
+  }
+
+  async get(taskId: string): Promise<Task | undefined> {
+    if (taskId.startsWith(IDEMPOTENCY_PREFIX)) return undefined;
+    const result = await callDependency("tasks_table", () =>
+      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { task_id: taskId }, ConsistentRead: true })),
+    );
+    return result.Item as Task | undefined;
+  }
+
+  async list(query: ListTasksQuery): Promise<Page<Task>> {
+    const { index, hashValue } = pickIndex(query);
+    const startKey = decodeCursor(query.cursor, ["task_id", index.hashKey]);
+    const result = await callDependency("tasks_table", () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: "#pk = :pk",
+          ExpressionAttributeNames: { "#pk": index.hashKey },
+          ExpressionAttributeValues: { ":pk": hashValue },
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    return { items: (result.Items ?? []) as Task[], next_cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  async transition(
+    ref: TaskRef,
+    from: readonly TaskStatus[],
+    to: TaskStatus,
+    changes: TaskChanges = {},
+  ): Promise<Task | undefined> {
+    const names: Record<string, string> = { "#status": "status", "#platform": "platform" };
+    const values: Record<string, unknown> = {
+      ":to": to,
+      ":now": new Date().toISOString(),
+      ":platform": ref.platform,
+      // platform_status moves with status so the platform+status index stays true.
+      ":ps": indexAttributes({ platform: ref.platform, status: to }).platform_status,
+    };
+    const sets = ["#status = :to", "platform_status = :ps", "updated_at = :now"];
+    const removes: string[] = [];
+    from.forEach((status, i) => (values[`:from${i}`] = status));
+    for (const key of ["started_at", "finished_at", "error", "progress", "result_count", "max_attempts"] as const) {
+      if (!(key in changes)) continue;
+      const attribute = key === "error" ? "#error" : key;
+      if (key === "error") names["#error"] = "error";
+      const value = changes[key];
+      if (value === undefined) removes.push(attribute);
+      else {
+        sets.push(`${attribute} = :${key}`);
+        values[`:${key}`] = value;
+      }
+    }
+    if (changes.incrementAttempts) {
+      sets.push("attempts = if_not_exists(attempts, :zero) + :one");
+      values[":zero"] = 0;
+      values[":one"] = 1;
+    }
+    try {
+      const result = await callDependency("tasks_table", () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { task_id: ref.task_id },
+            ConditionExpression: `#platform = :platform AND #status IN (${from.map((_, i) => `:from${i}`).join(", ")})`,
+            UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: "ALL_NEW",
+          }),
+        ),
+      );
+      return result.Attributes as Task;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async updateProgress(taskId: string, progress: Task["progress"], resultCount: number): Promise<boolean> {
+    try {
+      await callDependency("tasks_table", () =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { task_id: taskId },
+            ConditionExpression: "#status = :running",
+            UpdateExpression: "SET progress = :progress, result_count = :count, updated_at = :now",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":running": "running",
+              ":progress": progress,
+              ":count": resultCount,
+              ":now": new Date().toISOString(),
+            },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async *listByStatus(status: TaskStatus, updatedBefore?: string): AsyncIterable<Task> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await callDependency("tasks_table", () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: TASK_INDEXES.byStatus.name,
+            KeyConditionExpression: "#status = :status",
+            ...(updatedBefore ? { FilterExpression: "updated_at < :before" } : {}),
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":status": status, ...(updatedBefore ? { ":before": updatedBefore } : {}) },
+            ScanIndexForward: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of result.Items ?? []) yield item as Task;
+      startKey = result.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+
+  async ping(): Promise<void> {
+    await callDependency("tasks_table", () => this.doc.send(new DescribeTableCommand({ TableName: this.tableName })));
+  }
+}
+
+function pickIndex(query: ListTasksQuery): {
+  index: (typeof TASK_INDEXES)[keyof typeof TASK_INDEXES];
+  hashValue: string;
+} {
+  if (query.status && query.platform) {
+    return { index: TASK_INDEXES.byPlatformStatus, hashValue: `${query.platform}#${query.status}` };
+  }
+  if (query.status) return { index: TASK_INDEXES.byStatus, hashValue: query.status };
+  if (query.platform) return { index: TASK_INDEXES.byPlatform, hashValue: query.platform };
+  return { index: TASK_INDEXES.byCreated, hashValue: "task" };
+}
+

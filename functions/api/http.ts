@@ -1,0 +1,33 @@
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+
+/** The envelope every JSON response keeps, as the old backend's clients expect. */
+export interface Envelope<T> {
+  code: number;
+  message: string;
+  data: T;
+}
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+};
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** `code` is 0 on success and the HTTP status otherwise. */
+export function envelope<T>(statusCode: number, message: string, data: T, headers: Record<string, string> = {}): HttpResponse {
+  const body: Envelope<T> = { code: statusCode < 400 ? 0 : statusCode, message, data };
+  return {
+    statusCode,
+    headers: { "content-type": JSON_TYPE, "cache-control": "no-store", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function ok<T>(message: string, data: T, statusCode = 200): HttpResponse {
+  return envelope(statusCode, message, data);
+}
+
+export function raw(statusCode: number, contentType: string, body: string, headers: Record<string, string> = {}): HttpResponse {
+  return { statusCode, headers: { "content-type": contentType, "cache-control": "no-store", ...headers }, body };
+}

@@ -1,0 +1,34 @@
+import type { MiddlewareObj } from "@middy/core";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { ClientError, DependencyUnavailableError } from "../../../core/errors.js";
+import { envelope, type HttpResponse } from "../http.js";
+
+export interface EnvelopeErrorsOptions {
+  logger?: Logger;
+}
+
+/**
+ * The one place errors become HTTP: client mistakes keep their 4xx and message, a missing
+ * dependency is a 503 naming it, and anything else is a 500 without details (logged here).
+ */
+export function envelopeErrors(options: EnvelopeErrorsOptions = {}): MiddlewareObj<unknown, HttpResponse> {
+  const envelopeErrorsOnError: NonNullable<MiddlewareObj<unknown, HttpResponse>["onError"]> = (request) => {
+    if (request.response !== undefined && request.response !== null) return;
+    const error = request.error;
+    if (error instanceof ClientError) {
+      request.response = envelope(error.statusCode, error.message, {
+        error: error.code,
+        ...(error.field ? { field: error.field } : {}),
+      });
+      return;
+    }
+    if (error instanceof DependencyUnavailableError) {
+      options.logger?.warn("dependency unavailable", { dependency: error.dependency, error });
+      request.response = envelope(503, error.message, { error: error.code, dependency: error.dependency }, { "retry-after": "5" });
+      return;
+    }
+    options.logger?.error("unhandled error", { error });
+    request.response = envelope(500, "internal error", { error: "INTERNAL" });
+  };
+  return { onError: envelopeErrorsOnError };
+}

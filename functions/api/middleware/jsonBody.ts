@@ -1,0 +1,43 @@
+import type { MiddlewareObj } from "@middy/core";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { ClientError } from "../../../core/errors.js";
+
+export interface JsonBodyOptions {
+  /** Largest accepted body. @default 262144 (256 KiB) */
+  maxBytes?: number;
+}
+
+export type JsonEvent = APIGatewayProxyEventV2 & { jsonBody?: unknown };
+
+const defaults: Required<JsonBodyOptions> = { maxBytes: 256 * 1024 };
+
+/**
+ * Checks size and content type, then parses the body into `event.jsonBody`.
+ * Routes without a body (cancel, retry) accept an empty one of any type.
+ */
+export function jsonBody(options: JsonBodyOptions = {}): MiddlewareObj<JsonEvent> {
+  const { maxBytes } = { ...defaults, ...options };
+  const jsonBodyBefore: NonNullable<MiddlewareObj<JsonEvent>["before"]> = (request) => {
+    const event = request.event;
+    if (event.body === undefined || event.body === null || event.body === "") return;
+    const bytes = event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8");
+    if (bytes.byteLength > maxBytes) {
+      throw new ClientError(413, "PAYLOAD_TOO_LARGE", `body: must be at most ${maxBytes} bytes (got ${bytes.byteLength})`, "body");
+    }
+    const contentType = (event.headers?.["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    if (contentType !== "application/json" && !contentType.endsWith("+json")) {
+      throw new ClientError(
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+        `content-type: must be application/json (got ${contentType === "" ? "none" : JSON.stringify(contentType.slice(0, 100))})`,
+        "content-type",
+      );
+    }
+    try {
+      event.jsonBody = JSON.parse(bytes.toString("utf8"));
+    } catch {
+      throw new ClientError(400, "MALFORMED_JSON", "body: is not valid JSON", "body");
+    }
+  };
+  return { before: jsonBodyBefore };
+}

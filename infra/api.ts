@@ -1,0 +1,41 @@
+import { functionEnvironment, functionLinks } from "./environment";
+
+/** All routes go to one function; its router answers unknown paths with our 404 envelope. */
+export const apiFunction = new sst.aws.Function("ApiHandler", {
+  handler: "functions/api/handler.handler",
+  runtime: "nodejs22.x",
+  architecture: "x86_64",
+  memory: "512 MB",
+  // API Gateway cuts every request at 30 s anyway.
+  timeout: "29 seconds",
+  environment: functionEnvironment,
+  link: functionLinks,
+});
+
+export const api = new sst.aws.ApiGatewayV2("Api", {
+  // CORS lives here only; headers the function sets would be ignored.
+  cors: {
+    allowOrigins: ["*"],
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowHeaders: ["content-type", "idempotency-key", "authorization", "x-api-key"],
+    exposeHeaders: ["x-next-cursor"],
+  },
+  transform: {
+    stage: (args) => {
+      args.defaultRouteSettings = { throttlingBurstLimit: 100, throttlingRateLimit: 50 };
+    },
+  },
+});
+
+export const API_ROUTES = [
+  "GET /health",
+  "POST /api/v1/tasks",
+  "GET /api/v1/tasks",
+  "GET /api/v1/tasks/{task_id}",
+  "GET /api/v1/tasks/{task_id}/results",
+  "POST /api/v1/tasks/{task_id}/cancel",
+  "POST /api/v1/tasks/{task_id}/retry",
+  "$default",
+] as const;
+
+for (const route of API_ROUTES) api.route(route, apiFunction.arn);

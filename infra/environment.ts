@@ -1,0 +1,14 @@
+import { resultsTable, tasksTable } from "./storage";
+import { taskQueue } from "./queue";
+
+/**
+ * What every function gets: the resource names in the environment variables core/config.ts
+ * reads (ENV), and the same resources linked so the function's role may use them.
+ */
+export const functionEnvironment = {
+  TASKS_TABLE: tasksTable.name,
+  RESULTS_TABLE: resultsTable.name,
+  TASK_QUEUE_URL: taskQueue.url,
+};
+
+export const functionLinks = [tasksTable, resultsTable, taskQueue];

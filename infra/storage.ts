@@ -1,0 +1,25 @@
+import { RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables";
+
+// SST turns point-in-time recovery on for every Dynamo table; guard prod's from deletion too.
+const deletionProtection = $app.stage === "prod";
+
+/** Tasks, listed newest first through one GSI per filter (see core/aws/tables.ts). */
+export const tasksTable = new sst.aws.Dynamo("Tasks", {
+  fields: Object.fromEntries(tasksKeyAttributes().map((attribute) => [attribute, "string" as const])),
+  primaryIndex: { hashKey: TASKS_TABLE.hashKey },
+  globalIndexes: Object.fromEntries(
+    TASKS_TABLE.indexes.map((index) => [
+      index.name,
+      { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: "all" as const },
+    ]),
+  ),
+  ttl: TASKS_TABLE.ttlAttribute,
+  deletionProtection,
+});
+
+/** One item per crawled page or post; a stable item key makes a re-crawl overwrite. */
+export const resultsTable = new sst.aws.Dynamo("Results", {
+  fields: { [RESULTS_TABLE.hashKey]: "string", [RESULTS_TABLE.rangeKey]: "string" },
+  primaryIndex: { hashKey: RESULTS_TABLE.hashKey, rangeKey: RESULTS_TABLE.rangeKey },
+  deletionProtection,
+});

@@ -1,0 +1,20 @@
+import { functionEnvironment, functionLinks } from "./environment";
+
+/**
+ * Every five minutes, re-queue tasks that have sat in pending too long.
+ * CronV2 (EventBridge Scheduler); SST 4 deprecates Cron. A failed sweep is not retried:
+ * the next one is five minutes away.
+ */
+export const sweeper = new sst.aws.CronV2("Sweeper", {
+  schedule: "rate(5 minutes)",
+  function: {
+    handler: "functions/sweeper/handler.handler",
+    runtime: "nodejs22.x",
+    architecture: "x86_64",
+    memory: "512 MB",
+    timeout: "1 minute",
+    retries: 0,
+    environment: functionEnvironment,
+    link: functionLinks,
+  },
+});

@@ -1,0 +1,96 @@
+/**
+ * The embedded stand-ins for AWS: dynalite (DynamoDB API, LevelDB on disk) and
+ * local-aws-sqs (SQS API, in memory). Both speak the real wire protocols, so the
+ * real AWS SDK clients talk to them over HTTP exactly as they talk to AWS.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createRequestHandler } from "local-aws-sqs";
+
+const require = createRequire(import.meta.url);
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8889 */
+  endpoint: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedServerOptions {
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+}
+
+export interface DynamoServerOptions extends EmbeddedServerOptions {
+  /** Directory for the LevelDB files; in memory when omitted. */
+  dataDir?: string;
+}
+
+/** Thrown when a port is taken, so callers can print one clear line. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly what: string,
+  ) {
+    super(`${what}: port ${port} on ${host} is already in use`);
+    this.name = "PortInUseError";
+  }
+}
+
+export function listen(server: Server, host: string, port: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off("listening", onListening);
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(host, port, what) : error);
+    };
+    const onListening = () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen(port, host);
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}
+
+export async function startDynamoServer(options: DynamoServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const dynalite = require("dynalite") as (opts: Record<string, unknown>) => Server;
+  // Tables become ACTIVE at once: the CREATING delay only slows local start-up.
+  const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const port = await listen(server, host, options.port ?? 0, "DynamoDB-API server");
+  return {
+    endpoint: `http://${host}:${port}`,
+    port,
+    // dynalite's close() also closes its LevelDB store; wait for it so a restart can reopen the files.
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function startSqsServer(options: EmbeddedServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? "127.0.0.1";
+  const { service, requestHandler } = createRequestHandler({
+    port: options.port ?? 0,
+    hostname: host,
+    region: process.env.AWS_REGION ?? "us-east-1",
+    emulateQueueCreationLifecycle: false,
+  });
+  const server = createServer((req, res) => void requestHandler(req, res));
+  const port = await listen(server, host, options.port ?? 0, "SQS-API server");
+  // Queue URLs embed the port; with port 0 it is only known now.
+  service.PORT = port;
+  return { endpoint: `http://${host}:${port}`, port, close: () => closeServer(server) };
+}

@@ -1,0 +1,28 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+export default $config({
+  app(input) {
+    const production = input?.stage === "prod";
+    return {
+      name: "crawl-tasks",
+      home: "aws",
+      removal: production ? "retain" : "remove",
+      protect: production,
+    };
+  },
+  async run() {
+    // Dependency order: tables and queue first, then the functions that use them.
+    const storage = await import("./infra/storage");
+    const queue = await import("./infra/queue");
+    await import("./infra/crawler");
+    const api = await import("./infra/api");
+    await import("./infra/sweeper");
+
+    return {
+      api: api.api.url,
+      tasksTable: storage.tasksTable.name,
+      resultsTable: storage.resultsTable.name,
+      taskQueue: queue.taskQueue.url,
+    };
+  },
+});

@@ -1,0 +1,320 @@
+/**
+ * Evaluates sst.config.ts and infra/*.ts offline, against a stand-in for SST's globals that
+ * records every component and method call, then checks the wiring: queue timeouts, the
+ * crawler's subscription and sizing, tables against core/aws/tables.ts, routes, handlers,
+ * environment variables and outputs. Each check is also run against deliberately broken
+ * wiring (`tamper`) to prove it can fail.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { describe, expect, it, vi } from "vitest";
+import { RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../../core/aws/tables.js";
+import { ENV } from "../../core/config.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const REQUIRED_ROUTES = [
+  "GET /health",
+  "POST /api/v1/tasks",
+  "GET /api/v1/tasks",
+  "GET /api/v1/tasks/{task_id}",
+  "GET /api/v1/tasks/{task_id}/results",
+  "POST /api/v1/tasks/{task_id}/cancel",
+  "POST /api/v1/tasks/{task_id}/retry",
+];
+
+// ---- Recording stand-in for SST ---------------------------------------------------------
+
+type Args = Record<string, any>;
+interface Call { method: string; args: any[] }
+/** One recorded component; `out` holds the placeholders its outputs resolve to. */
+interface Component { type: string; name: string; args: Args; calls: Call[]; out: { name: string; arn: string; url: string } }
+/** Rewrites the arguments at a site such as "Queue:TaskQueue" or "Queue:TaskQueue.subscribe". */
+type Tamper = (site: string, args: any[]) => any[];
+
+interface Stack {
+  components: Component[];
+  outputs: Record<string, unknown>;
+  app: (stage: string) => Args;
+}
+
+function placeholder(type: string, name: string, prop: string): string {
+  return `<${type}:${name}.${prop}>`;
+}
+
+function recordingSst(components: Component[], tamper: Tamper) {
+  const classes = new Map<string, unknown>();
+  const componentClass = (type: string) => {
+    if (!classes.has(type)) {
+      classes.set(type, class {
+        readonly component: Component;
+        readonly name: string;
+        readonly arn: string;
+        readonly url: string;
+        readonly id: string;
+        constructor(name: string, ...rest: any[]) {
+          const [args = {}] = tamper(`${type}:${name}`, rest);
+          this.name = placeholder(type, name, "name");
+          this.arn = placeholder(type, name, "arn");
+          this.url = placeholder(type, name, "url");
+          this.id = placeholder(type, name, "id");
+          this.component = { type, name, args, calls: [], out: { name: this.name, arn: this.arn, url: this.url } };
+          components.push(this.component);
+        }
+        subscribe(...args: any[]) { return this.record("subscribe", args); }
+        route(...args: any[]) { return this.record("route", args); }
+        private record(method: string, args: any[]) {
+          const { type: t, name: n } = this.component;
+          this.component.calls.push({ method, args: tamper(`${t}:${n}.${method}`, args) });
+          return { arn: placeholder(t, n, `${method}.arn`) };
+        }
+      });
+    }
+    return classes.get(type);
+  };
+  const namespace = (extra: Args) =>
+    new Proxy(extra, { get: (target, key) => (key in target ? target[key as string] : componentClass(String(key))) });
+  return namespace({ aws: namespace({}) });
+}
+
+async function evaluateInfra(tamper: Tamper = (_site, args) => args): Promise<Stack> {
+  const components: Component[] = [];
+  Object.assign(globalThis, {
+    sst: recordingSst(components, tamper),
+    $app: { name: "crawl-tasks", stage: "test" },
+    $dev: false,
+    $config: (config: unknown) => config,
+    $interpolate: (strings: TemplateStringsArray, ...values: unknown[]) => String.raw({ raw: strings }, ...values),
+    $output: (value: unknown) => value,
+    $resolve: (value: unknown) => value,
+  });
+  vi.resetModules();
+  const config = (await import(pathToFileURL(resolve(ROOT, "sst.config.ts")).href)).default;
+  const outputs = await config.run();
+  return { components, outputs, app: (stage) => config.app({ stage }) };
+}
+
+// ---- Reading the recording --------------------------------------------------------------
+
+const SECONDS = { second: 1, minute: 60, hour: 3600, day: 86400 } as const;
+function seconds(duration: string): number {
+  const match = /^(\d+(?:\.\d+)?) (second|minute|hour|day)s?$/.exec(duration);
+  if (!match) throw new Error(`not a duration: ${duration}`);
+  return Number(match[1]) * SECONDS[match[2] as keyof typeof SECONDS];
+}
+function megabytes(size: string): number {
+  const match = /^(\d+(?:\.\d+)?) (MB|GB)$/.exec(size);
+  if (!match) throw new Error(`not a size: ${size}`);
+  return Number(match[1]) * (match[2] === "GB" ? 1024 : 1);
+}
+
+const ofType = (stack: Stack, ...types: string[]) => stack.components.filter((c) => types.includes(c.type));
+const byArn = (stack: Stack, arn: unknown) => stack.components.find((c) => c.out.arn === arn);
+const calls = (stack: Stack, method: string) =>
+  stack.components.flatMap((c) => c.calls.filter((call) => call.method === method).map((call) => ({ owner: c, ...call })));
+
+/** FunctionArgs as given to a Function, subscriber, cron or route (a string is a handler). */
+function functionArgs(stack: Stack, input: unknown): Args | undefined {
+  if (typeof input === "object" && input !== null) return input as Args;
+  if (typeof input !== "string") return undefined;
+  const target = byArn(stack, input);
+  return target ? target.args : { handler: input };
+}
+
+/** Every function the stack deploys, by where it is declared. */
+function allFunctions(stack: Stack): Array<{ site: string; args: Args }> {
+  const found = new Map<Args, string>();
+  const add = (site: string, input: unknown) => {
+    const args = functionArgs(stack, input);
+    if (args && !found.has(args)) found.set(args, site);
+  };
+  for (const fn of ofType(stack, "Function")) add(`Function ${fn.name}`, fn.args);
+  for (const cron of ofType(stack, "Cron", "CronV2")) add(`Cron ${cron.name}`, cron.args.function ?? cron.args.job);
+  for (const call of calls(stack, "subscribe")) add(`${call.owner.name}.subscribe`, call.args[0]);
+  for (const call of calls(stack, "route")) add(`${call.owner.name}.route`, call.args[1]);
+  return [...found].map(([args, site]) => ({ site, args }));
+}
+
+function taskQueue(stack: Stack): Component | undefined {
+  return ofType(stack, "Queue").find((q) => q.calls.some((c) => c.method === "subscribe"));
+}
+function crawler(stack: Stack): Args {
+  const subscription = taskQueue(stack)?.calls.find((c) => c.method === "subscribe");
+  return functionArgs(stack, subscription?.args[0]) ?? {};
+}
+function table(stack: Stack, hashKey: string, rangeKey?: string): Component | undefined {
+  return ofType(stack, "Dynamo").find(
+    (t) => t.args.primaryIndex?.hashKey === hashKey && t.args.primaryIndex?.rangeKey === rangeKey,
+  );
+}
+
+// ---- Checks: each returns the problems it finds -----------------------------------------
+
+function problems(entries: Array<[boolean, string]>): string[] {
+  return entries.filter(([ok]) => !ok).map(([, message]) => message);
+}
+
+const checks: Record<string, (stack: Stack) => string[]> = {
+  app(stack) {
+    const prod = stack.app("prod");
+    const dev = stack.app("dev");
+    return problems([
+      [prod.name === "crawl-tasks" && prod.home === "aws", "app name crawl-tasks, home aws"],
+      [prod.removal === "retain" && prod.protect === true, "prod retains and protects"],
+      [dev.removal === "remove" && !dev.protect, "other stages are removed and unprotected"],
+    ]);
+  },
+  tables(stack) {
+    const tasks = table(stack, TASKS_TABLE.hashKey);
+    const results = table(stack, RESULTS_TABLE.hashKey, RESULTS_TABLE.rangeKey);
+    const expectedIndexes = Object.fromEntries(
+      TASKS_TABLE.indexes.map((i) => [i.name, { hashKey: i.hashKey, rangeKey: i.rangeKey, projection: "all" }]),
+    );
+    const declared = Object.fromEntries(
+      Object.entries(tasks?.args.globalIndexes ?? {}).map(([name, i]: [string, any]) => [name, { projection: "all", ...i }]),
+    );
+    return problems([
+      [ofType(stack, "Dynamo").length === 2, "exactly two tables"],
+      [tasks !== undefined, `tasks table keyed by ${TASKS_TABLE.hashKey}`],
+      [results !== undefined, `results table keyed by ${RESULTS_TABLE.hashKey} + ${RESULTS_TABLE.rangeKey}`],
+      [isDeepStrictEqual(declared, expectedIndexes), "tasks GSIs equal core/aws/tables.ts"],
+      [tasks?.args.ttl === TASKS_TABLE.ttlAttribute, `tasks TTL on ${TASKS_TABLE.ttlAttribute}`],
+      [!results?.args.globalIndexes, "results has no GSIs"],
+    ]);
+  },
+  fields(stack) {
+    return ofType(stack, "Dynamo").flatMap((t) => {
+      const keys = [t.args.primaryIndex, ...Object.values(t.args.globalIndexes ?? {})].flatMap((i: any) => [i?.hashKey, i?.rangeKey]);
+      const used = new Set(keys.filter(Boolean));
+      const fields = t.args.fields ?? {};
+      const expected = t === table(stack, TASKS_TABLE.hashKey) ? new Set(tasksKeyAttributes()) : used;
+      return problems([
+        [[...used].every((k) => fields[k] === "string"), `${t.name}: every key attribute declared as string`],
+        [Object.keys(fields).length === used.size && [...expected].every((k) => used.has(k)), `${t.name}: fields are exactly the key attributes`],
+      ]);
+    });
+  },
+  queue(stack) {
+    const queue = taskQueue(stack);
+    const dlq = queue?.args.dlq;
+    const timeout = crawler(stack).timeout ?? "20 seconds";
+    return problems([
+      [queue !== undefined, "a queue with a subscriber"],
+      [seconds(queue?.args.visibilityTimeout ?? "30 seconds") >= 6 * seconds(timeout), "visibility timeout ≥ 6 × crawler timeout"],
+      [typeof dlq === "object" && byArn(stack, dlq.queue)?.type === "Queue", "dead-letter queue is one of ours"],
+      [typeof dlq === "object" && dlq.retry >= 5, "dead-letter retry (maxReceiveCount) ≥ 5"],
+    ]);
+  },
+  subscription(stack) {
+    const subscriptions = calls(stack, "subscribe").filter((c) => c.owner === taskQueue(stack));
+    const batch = subscriptions[0]?.args[1]?.batch ?? {};
+    return problems([
+      [subscriptions.length === 1, "task queue subscribed once"],
+      [batch.size === 1, "batch size 1"],
+      [batch.window === undefined || seconds(batch.window) === 0, "no batching window"],
+      [batch.partialResponses === true, "partialResponses (ReportBatchItemFailures) on"],
+    ]);
+  },
+  crawler(stack) {
+    const fn = crawler(stack);
+    const pin = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")).dependencies?.["@sparticuz/chromium"];
+    return problems([
+      [fn.handler === "functions/crawler/handler.handler", "crawler handler"],
+      [fn.runtime === "nodejs22.x", "runtime nodejs22.x"],
+      [fn.architecture === "x86_64", "architecture x86_64 (Chromium is x64 only)"],
+      [megabytes(fn.memory ?? "1024 MB") >= 2048, "memory ≥ 2048 MB"],
+      [megabytes(fn.storage ?? "512 MB") >= 1024, "/tmp storage ≥ 1024 MB"],
+      [seconds(fn.timeout ?? "20 seconds") >= 60 && seconds(fn.timeout ?? "20 seconds") <= 900, "timeout in minutes, ≤ 15"],
+      [fn.nodejs?.install?.includes("@sparticuz/chromium"), "nodejs.install has @sparticuz/chromium"],
+      [/^\d+\.\d+\.\d+$/.test(pin ?? ""), "package.json pins @sparticuz/chromium exactly"],
+    ]);
+  },
+  handlers(stack) {
+    return allFunctions(stack).flatMap(({ site, args }) => {
+      const handler = String(args.handler);
+      const file = resolve(ROOT, `${handler.slice(0, handler.lastIndexOf("."))}.ts`);
+      const name = handler.slice(handler.lastIndexOf(".") + 1);
+      const source = existsSync(file) ? readFileSync(file, "utf8") : "";
+      const exported = new RegExp(`export\\s+(const|let|(async\\s+)?function)\\s+${name}\\b`).test(source);
+      return problems([[exported, `${site}: ${handler} is a .ts file exporting ${name}`]]);
+    });
+  },
+  environment(stack) {
+    const [tasks, results, queue] = [table(stack, TASKS_TABLE.hashKey), table(stack, RESULTS_TABLE.hashKey, RESULTS_TABLE.rangeKey), taskQueue(stack)];
+    return allFunctions(stack).flatMap(({ site, args }) => {
+      const env = args.environment ?? {};
+      const links: unknown[] = args.link ?? [];
+      return problems([
+        [env[ENV.tasksTable] === tasks?.out.name, `${site}: ${ENV.tasksTable} = tasks table name`],
+        [env[ENV.resultsTable] === results?.out.name, `${site}: ${ENV.resultsTable} = results table name`],
+        [env[ENV.taskQueueUrl] === queue?.out.url, `${site}: ${ENV.taskQueueUrl} = task queue URL`],
+        [[tasks, results, queue].every((c) => links.some((l: any) => l?.component === c)), `${site}: links tables and queue`],
+      ]);
+    });
+  },
+  api(stack) {
+    const apis = ofType(stack, "ApiGatewayV2");
+    const routes = calls(stack, "route");
+    const targets = new Set(routes.map((r) => functionArgs(stack, r.args[1])));
+    const stage: Args = {};
+    apis[0]?.args.transform?.stage?.(stage, {}, "");
+    return problems([
+      [apis.length === 1, "one HTTP API"],
+      ...REQUIRED_ROUTES.map((r): [boolean, string] => [routes.some((c) => c.args[0] === r), `route ${r}`]),
+      [targets.size === 1 && [...targets][0]?.handler === "functions/api/handler.handler", "every route → one api function"],
+      [routes.every((r) => byArn(stack, r.args[1])?.type === "Function"), "routes share a Function by ARN (one Lambda)"],
+      [apis[0]?.args.cors !== false, "CORS configured on API Gateway"],
+      [stage.defaultRouteSettings?.throttlingBurstLimit > 0 && stage.defaultRouteSettings?.throttlingRateLimit > 0, "stage throttling"],
+    ]);
+  },
+  sweeper(stack) {
+    const crons = ofType(stack, "Cron", "CronV2");
+    const fn = functionArgs(stack, crons[0]?.args.function ?? crons[0]?.args.job);
+    return problems([
+      [crons.length === 1 && crons[0]?.args.schedule === "rate(5 minutes)", "one cron, every 5 minutes"],
+      [fn?.handler === "functions/sweeper/handler.handler", "cron runs the sweeper handler"],
+    ]);
+  },
+  outputs(stack) {
+    const api = ofType(stack, "ApiGatewayV2")[0];
+    return problems([[Object.values(stack.outputs ?? {}).includes(api?.out.url), "API URL in outputs"]]);
+  },
+};
+
+// ---- Tests --------------------------------------------------------------------------------
+
+describe("infra wiring", () => {
+  it.each(Object.keys(checks))("%s", async (name) => {
+    const stack = await evaluateInfra();
+    expect(checks[name]!(stack)).toEqual([]);
+  });
+});
+
+/** Applies `change` to the first argument at `site`. */
+const at = (site: string, change: (args: Args) => Args, argIndex = 0): Tamper => (s, args) =>
+  s === site ? args.map((a, i) => (i === argIndex ? change(a) : a)) : args;
+const routeNamed = (route: string, replacement: string): Tamper => (s, args) =>
+  s.endsWith(".route") && args[0] === route ? [replacement, ...args.slice(1)] : args;
+
+describe("infra checks catch mis-wiring", () => {
+  // [check, what is broken, the problem it must report, how]
+  const cases: Array<[string, string, string, Tamper]> = [
+    ["queue", "short visibility timeout", "visibility timeout", at("Queue:TaskQueue", (a) => ({ ...a, visibilityTimeout: "10 minutes" }))],
+    ["queue", "default DLQ retry", "retry", at("Queue:TaskQueue", (a) => ({ ...a, dlq: a.dlq.queue }))],
+    ["subscription", "batch of 10", "batch size 1", at("Queue:TaskQueue.subscribe", (a) => ({ batch: { ...a.batch, size: 10 } }), 1)],
+    ["subscription", "no partial responses", "partialResponses", at("Queue:TaskQueue.subscribe", () => ({ batch: { size: 1 } }), 1)],
+    ["crawler", "default memory", "memory", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, memory: undefined }))],
+    ["crawler", "arm64", "x86_64", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, architecture: "arm64" }))],
+    ["crawler", "chromium bundled", "nodejs.install", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, nodejs: {} }))],
+    ["handlers", "handler typo", "handlr.handler", at("CronV2:Sweeper", (a) => ({ ...a, function: { ...a.function, handler: "functions/sweeper/handlr.handler" } }))],
+    ["environment", "missing queue URL", "ApiHandler: TASK_QUEUE_URL", at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, TASK_QUEUE_URL: undefined } }))],
+    ["tables", "index dropped", "GSIs", at("Dynamo:Tasks", (a) => ({ ...a, globalIndexes: { ...a.globalIndexes, by_status: undefined } }))],
+    ["fields", "undeclared key", "key attribute declared", at("Dynamo:Tasks", (a) => ({ ...a, fields: { ...a.fields, status: undefined } }))],
+    ["api", "route missing", "/retry", routeNamed("POST /api/v1/tasks/{task_id}/retry", "POST /api/v1/tasks/{task_id}/retry-now")],
+  ];
+  it.each(cases)("%s check catches %s", async (name, _broken, problem, tamper) => {
+    const stack = await evaluateInfra(tamper);
+    expect(checks[name]!(stack)).toContainEqual(expect.stringContaining(problem));
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../../core/errors.js";
+import { getPlatform } from "../../core/platforms/registry.js";
+import { webTaskInput } from "../../core/platforms/web/schema.js";
+import { parseOrThrow } from "../../core/validation.js";
+
+const base = { platform: "web", crawler_type: "crawl", urls: ["https://example.com/a"] };
+
+function messageFor(body: unknown): string {
+  try {
+    parseOrThrow(webTaskInput, body);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).message;
+  }
+  throw new Error("expected a validation error");
+}
+
+describe("web task input", () => {
+  it("fills in the documented defaults", () => {
+    expect(parseOrThrow(webTaskInput, base)).toEqual({
+      ...base,
+      max_pages: 50,
+      max_depth: 2,
+      include: [],
+      exclude: [],
+      same_origin: true,
+      wait_until: "load",
+      page_timeout_secs: 30,
+      block_resources: ["image", "media", "font"],
+    });
+  });
+
+  it("keeps given values", () => {
+    const parsed = parseOrThrow(webTaskInput, {
+      ...base,
+      crawler_type: "detail",
+      max_pages: 7,
+      selectors: { price: ".price", next: "a.next@href" },
+      wait_for: "#app",
+      block_resources: [],
+    });
+    expect(parsed).toMatchObject({ crawler_type: "detail", max_pages: 7, selectors: { price: ".price", next: "a.next@href" }, wait_for: "#app", block_resources: [] });
+  });
+
+  it.each([
+    [{ ...base, extra: true }, 'unknown field "extra"'],
+    [{ ...base, urls: "https://example.com" }, "urls: must be an array of URLs"],
+    [{ ...base, urls: ["/relative"] }, "urls.0: must be an absolute http or https URL"],
+    [{ ...base, urls: ["javascript:alert(1)"] }, "urls.0: must be an absolute http or https URL"],
+    [{ ...base, max_pages: 0 }, "max_pages: "],
+    [{ ...base, max_pages: 1.5 }, "max_pages: must be an integer"],
+    [{ ...base, max_depth: 21 }, "max_depth: "],
+    [{ ...base, same_origin: "yes" }, "same_origin: must be true or false"],
+    [{ ...base, selectors: { "bad name": "h1" } }, "selectors.bad name: selector names are letters"],
+    [{ ...base, selectors: { url: "h1" } }, "selectors.url: selector name is reserved"],
+    [{ ...base, selectors: { price: "" } }, "selectors.price: must not be empty"],
+    [{ ...base, exclude: ["[a-"] }, "exclude.0: must be a valid regular expression"],
+    [{ ...base, block_resources: ["script"] }, "block_resources.0: "],
+    [{ ...base, wait_until: "never" }, "wait_until: "],
+  ])("rejects %j naming the field", (body, expected) => {
+    expect(messageFor(body).startsWith(expected)).toBe(true);
+  });
+});
+
+describe("platform registry", () => {
+  it("knows web and says the media platforms are not available yet", () => {
+    expect(getPlatform("web").name).toBe("web");
+    for (const name of ["xhs", "dy", "ks", "bili", "wb", "tieba", "zhihu"]) {
+      expect(() => getPlatform(name)).toThrow(`platform: "${name}" is not supported yet`);
+    }
+    expect(() => getPlatform("facebook")).toThrow(/^platform: must be one of "web", "xhs"/);
+    expect(() => getPlatform(undefined)).toThrow("platform: is required");
+  });
+});
