@@ -1,0 +1,140 @@
+/**
+ * Settings of the one-machine stack, read from the environment once by local/main.ts.
+ * A bad value is a {@link StackConfigError} whose message is the one line main prints.
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+
+export interface StackConfig {
+  /** Interface every server binds to. env HOST @default "127.0.0.1" */
+  host: string;
+  /** API port; 0 picks a free one. env PORT @default 8888 */
+  port: number;
+  /** DynamoDB-API port. env DYNAMODB_PORT @default PORT + 1 (0 when PORT is 0) */
+  dynamoPort: number;
+  /** SQS-API port. env SQS_PORT @default PORT + 2 (0 when PORT is 0) */
+  sqsPort: number;
+  /** Data directory as given; DynamoDB keeps its files in `<dataDir>/dynamodb`. env DATA_DIR @default "./.data" */
+  dataDir: string;
+  /** Absolute form of {@link dataDir}. */
+  dataDirPath: string;
+  /** Crawler worker processes. env CRAWL_CONCURRENCY @default 2 */
+  crawlConcurrency: number;
+  /** The crawler function's timeout; the queue's visibility timeout is 6× this. env CRAWLER_TIMEOUT_SECS @default 300 */
+  crawlerTimeoutSecs: number;
+  /** env TASKS_TABLE @default "tasks" */
+  tasksTable: string;
+  /** env RESULTS_TABLE @default "results" */
+  resultsTable: string;
+  /** env TASK_QUEUE_NAME @default "crawl-tasks" */
+  queueName: string;
+  /** env TASK_DLQ_NAME @default "crawl-tasks-dlq" */
+  deadLetterQueueName: string;
+  /**
+   * Receives before a message moves to the dead-letter queue. local-aws-sqs counts a
+   * redelivery after ChangeMessageVisibility twice, so this allows about half as many
+   * deliveries; the task record's attempt cap (MAX_ATTEMPTS) is what really stops retries.
+   * env MAX_RECEIVE_COUNT @default 10
+   */
+  maxReceiveCount: number;
+  /** Level for the functions' JSON logs (Powertools). env LOG_LEVEL @default "WARN" */
+  logLevel: LogLevel;
+  /** How often the sweeper queues tasks stuck in `pending` again. env SWEEP_INTERVAL_SECS @default 60 */
+  sweepIntervalSecs: number;
+  /** A pending task older than this is queued again by the sweeper function. env STALE_PENDING_SECS @default 120 */
+  stalePendingSecs: number;
+}
+
+export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Names of the settings in the environment. */
+export const STACK_ENV = {
+  host: "HOST",
+  port: "PORT",
+  dynamoPort: "DYNAMODB_PORT",
+  sqsPort: "SQS_PORT",
+  dataDir: "DATA_DIR",
+  crawlConcurrency: "CRAWL_CONCURRENCY",
+  crawlerTimeoutSecs: "CRAWLER_TIMEOUT_SECS",
+  tasksTable: "TASKS_TABLE",
+  resultsTable: "RESULTS_TABLE",
+  queueName: "TASK_QUEUE_NAME",
+  deadLetterQueueName: "TASK_DLQ_NAME",
+  maxReceiveCount: "MAX_RECEIVE_COUNT",
+  logLevel: "LOG_LEVEL",
+  sweepIntervalSecs: "SWEEP_INTERVAL_SECS",
+  stalePendingSecs: "STALE_PENDING_SECS",
+} as const;
+
+/** A setting with a bad value; `message` is a complete, printable line. */
+export class StackConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "StackConfigError";
+  }
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: `must be a whole number from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+
+const name = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, { error: "must be 1-80 letters, digits, '_', '.' or '-'" });
+
+const port = integer(0, 65535);
+
+function read<T>(env: NodeJS.ProcessEnv, key: keyof typeof STACK_ENV, schema: z.ZodType<T, string>, fallback: T): T {
+  const variable = STACK_ENV[key];
+  const raw = env[variable]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const reason = parsed.error.issues[0]?.message ?? "is not valid";
+  throw new StackConfigError(variable, `${variable} ${reason} (got "${raw}")`);
+}
+
+/** Reads and checks every setting; throws {@link StackConfigError} on the first bad one. */
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): StackConfig {
+  const host = read(env, "host", z.string().regex(/^[A-Za-z0-9.:-]+$/, { error: "must be a host name or IP address" }), "127.0.0.1");
+  const apiPort = read(env, "port", port, 8888);
+  const next = (offset: number) => (apiPort === 0 ? 0 : apiPort + offset);
+  const dynamoPort = read(env, "dynamoPort", port, next(1));
+  const sqsPort = read(env, "sqsPort", port, next(2));
+  if (dynamoPort > 65535 || sqsPort > 65535) {
+    throw new StackConfigError(STACK_ENV.port, `PORT ${apiPort} leaves no room for DYNAMODB_PORT and SQS_PORT; set them too`);
+  }
+  const nonZero = [
+    ["PORT", apiPort],
+    ["DYNAMODB_PORT", dynamoPort],
+    ["SQS_PORT", sqsPort],
+  ].filter(([, value]) => value !== 0);
+  const clash = nonZero.find(([, value], i) => nonZero.findIndex(([, other]) => other === value) !== i);
+  if (clash) throw new StackConfigError(String(clash[0]), `${clash[0]} ${clash[1]} is used twice; PORT, DYNAMODB_PORT and SQS_PORT must differ`);
+
+  const dataDir = read(env, "dataDir", z.string(), "./.data");
+  const upperLogLevel = z.string().transform((value) => value.toUpperCase()).pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }));
+  return {
+    host,
+    port: apiPort,
+    dynamoPort,
+    sqsPort,
+    dataDir,
+    dataDirPath: resolve(cwd, dataDir),
+    crawlConcurrency: read(env, "crawlConcurrency", integer(0, 64), 2),
+    crawlerTimeoutSecs: read(env, "crawlerTimeoutSecs", integer(10, 900), 300),
+    tasksTable: read(env, "tasksTable", name, "tasks"),
+    resultsTable: read(env, "resultsTable", name, "results"),
+    queueName: read(env, "queueName", name, "crawl-tasks"),
+    deadLetterQueueName: read(env, "deadLetterQueueName", name, "crawl-tasks-dlq"),
+    maxReceiveCount: read(env, "maxReceiveCount", integer(1, 1000), 10),
+    logLevel: read(env, "logLevel", upperLogLevel, "WARN"),
+    sweepIntervalSecs: read(env, "sweepIntervalSecs", integer(1, 86_400), 60),
+    stalePendingSecs: read(env, "stalePendingSecs", integer(1, 86_400), 120),
+  };
+}

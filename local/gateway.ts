@@ -1,0 +1,278 @@
+/**
+ * A local stand-in for an API Gateway HTTP API with one `$default` route to a Lambda
+ * function: each HTTP request becomes a payload-format-2.0 event for the handler it is
+ * given, called in-process, and the handler's result becomes the HTTP response.
+ *
+ * Like API Gateway it caps request bodies (10 MiB), gives up on a handler after 30 s, and
+ * never shows a stack: a handler that throws or answers nonsense yields a 500 envelope.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
+import { createLambdaContext } from "./lambda.js";
+import { closeServer, listen } from "./servers.js";
+
+/** The API function, as Lambda would call it. */
+export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2 | unknown>;
+
+export interface GatewayOptions {
+  /** Called once per request. */
+  handler: ApiHandler;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+  /** Larger bodies get 413 before the handler runs (API Gateway's limit). @default 10 MiB */
+  maxBodyBytes?: number;
+  /** The handler's answer is awaited this long, then the client gets 504. @default 30_000 */
+  timeoutMs?: number;
+  /** Name in the fake Lambda context. @default "api" */
+  functionName?: string;
+  /** Where a line about a handler failure goes. @default console.error */
+  log?: (line: string) => void;
+}
+
+export interface RunningGateway {
+  /** e.g. http://127.0.0.1:8888 */
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets requests in flight finish for up to `graceMs`, then drops them. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const defaults = {
+  host: "127.0.0.1",
+  port: 0,
+  maxBodyBytes: 10 * 1024 * 1024,
+  timeoutMs: 30_000,
+  functionName: "api",
+  log: (line: string) => console.error(line),
+} satisfies Omit<Required<GatewayOptions>, "handler">;
+
+const TEXT_CONTENT_TYPE = /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|graphql)\b|application\/x-www-form-urlencoded\b)/i;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+class BodyTooLargeError extends Error {
+  /** "drained": the body was read to its end; "drop": the connection must be closed. */
+  constructor(readonly state: "drained" | "drop") {
+    super("request body too large");
+  }
+}
+
+/** API Gateway's `time` format: `12/Mar/2020:19:03:58 +0000`. */
+function gatewayTime(date: Date): string {
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+}
+
+/**
+ * Reads the whole body. Past `maxBytes` it keeps reading but discards, so the client can
+ * finish sending and then read the 413; past `discardBytes` it gives up on the connection.
+ */
+function readBody(req: IncomingMessage, maxBytes: number, discardBytes = 10 * maxBytes): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > discardBytes) return Promise.reject(new BodyTooLargeError("drop"));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+      else if (size > discardBytes) reject(new BodyTooLargeError("drop"));
+      else chunks.length = 0;
+    });
+    req.on("end", () => (size > maxBytes ? reject(new BodyTooLargeError("drained")) : resolve(Buffer.concat(chunks))));
+    req.on("error", reject);
+  });
+}
+
+/** Turns one HTTP request (and its complete body) into an HTTP API payload 2.0 event. */
+export function toApiEvent(req: IncomingMessage, body: Buffer, now = new Date()): APIGatewayProxyEventV2 {
+  const rawUrl = req.url ?? "/";
+  const queryAt = rawUrl.indexOf("?");
+  const rawPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+  const rawQueryString = queryAt === -1 ? "" : rawUrl.slice(queryAt + 1);
+
+  // Maps, not objects, while collecting: a header or parameter named __proto__ must stay data.
+  const headerMap = new Map<string, string>();
+  let cookies: string[] | undefined;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!.toLowerCase();
+    const value = req.rawHeaders[i + 1] ?? "";
+    if (name === "cookie") {
+      cookies = [...(cookies ?? []), ...value.split(";").map((c) => c.trim()).filter(Boolean)];
+      continue;
+    }
+    const previous = headerMap.get(name);
+    headerMap.set(name, previous === undefined ? value : `${previous},${value}`);
+  }
+  const headers: Record<string, string> = Object.fromEntries(headerMap);
+
+  let queryStringParameters: Record<string, string> | undefined;
+  if (rawQueryString !== "") {
+    const params = new Map<string, string>();
+    for (const [key, value] of new URLSearchParams(rawQueryString)) {
+      const previous = params.get(key);
+      params.set(key, previous === undefined ? value : `${previous},${value}`);
+    }
+    queryStringParameters = Object.fromEntries(params);
+  }
+
+  const host = headerMap.get("host") ?? `${req.socket.localAddress}:${req.socket.localPort}`;
+  const event: APIGatewayProxyEventV2 = {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath,
+    rawQueryString,
+    headers,
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: host,
+      domainPrefix: host.split(".")[0] ?? host,
+      http: {
+        method: req.method ?? "GET",
+        path: rawPath,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: (req.socket.remoteAddress ?? "").replace(/^::ffff:/, ""),
+        userAgent: headerMap.get("user-agent") ?? "",
+      },
+      requestId: randomBytes(12).toString("base64url"),
+      routeKey: "$default",
+      stage: "$default",
+      time: gatewayTime(now),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: false,
+  };
+  if (cookies) event.cookies = cookies;
+  if (queryStringParameters) event.queryStringParameters = queryStringParameters;
+  if (body.length > 0) {
+    const text = TEXT_CONTENT_TYPE.test(headerMap.get("content-type") ?? "") ? decodeUtf8(body) : undefined;
+    event.body = text ?? body.toString("base64");
+    event.isBase64Encoded = text === undefined;
+  }
+  return event;
+}
+
+function decodeUtf8(body: Buffer): string | undefined {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+interface HttpAnswer {
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+function envelope(statusCode: number, message: string, extraHeaders: Record<string, string> = {}): HttpAnswer {
+  return {
+    statusCode,
+    headers: { "content-type": "application/json; charset=utf-8", ...extraHeaders },
+    body: Buffer.from(JSON.stringify({ code: statusCode, message, data: null })),
+  };
+}
+
+/** Reads a handler result the way API Gateway reads payload 2.0 responses; throws if it cannot. */
+export function toHttpAnswer(result: unknown): HttpAnswer {
+  const structured = typeof result === "object" && result !== null && "statusCode" in result;
+  if (!structured) {
+    // No statusCode: API Gateway assumes 200 and JSON, and sends a string as it is.
+    const body = typeof result === "string" ? result : JSON.stringify(result ?? null);
+    return { statusCode: 200, headers: { "content-type": "application/json" }, body: Buffer.from(body) };
+  }
+  const r = result as Record<string, unknown>;
+  const statusCode = r.statusCode;
+  if (typeof statusCode !== "number" || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
+    throw new Error(`handler returned an invalid statusCode: ${String(statusCode)}`);
+  }
+  if (r.body !== undefined && typeof r.body !== "string") throw new Error("handler returned a body that is not a string");
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries((r.headers ?? {}) as Record<string, unknown>)) {
+    if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+  }
+  if (Array.isArray(r.cookies) && r.cookies.length > 0) headers["set-cookie"] = r.cookies.map(String);
+  const text = (r.body as string | undefined) ?? "";
+  const body = r.isBase64Encoded === true ? Buffer.from(text, "base64") : Buffer.from(text);
+  return { statusCode, headers, body };
+}
+
+function send(req: IncomingMessage, res: ServerResponse, answer: HttpAnswer, requestId: string, closeAfter = false): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string | string[]> = { ...answer.headers, "apigw-requestid": requestId };
+  delete headers["content-length"];
+  delete headers["transfer-encoding"];
+  if (closeAfter) headers.connection = "close";
+  res.writeHead(answer.statusCode, { ...headers, "content-length": String(answer.body.length) });
+  res.end(req.method === "HEAD" ? undefined : answer.body);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+const TIMED_OUT = Symbol("timed out");
+
+/** Starts the gateway; rejects with PortInUseError (from ./servers.js) when the port is taken. */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const settings = { ...defaults, ...options };
+  const maxMiB = Math.round((settings.maxBodyBytes / 1024 / 1024) * 100) / 100;
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readBody(req, settings.maxBodyBytes);
+    } catch (error) {
+      const requestId = randomBytes(12).toString("base64url");
+      if (error instanceof BodyTooLargeError) {
+        const drop = error.state === "drop";
+        send(req, res, envelope(413, `request body is larger than ${maxMiB} MiB`), requestId, drop);
+        if (drop) res.once("finish", () => req.destroy());
+      } else req.destroy();
+      return;
+    }
+    const event = toApiEvent(req, body);
+    const requestId = event.requestContext.requestId;
+    let answer: HttpAnswer;
+    try {
+      const context = createLambdaContext({ functionName: settings.functionName, timeoutMs: settings.timeoutMs, memoryLimitMb: 1024 });
+      const result = await withTimeout(Promise.resolve().then(() => settings.handler(event, context)), settings.timeoutMs);
+      if (result === TIMED_OUT) {
+        settings.log(`gateway: ${event.requestContext.http.method} ${event.rawPath} timed out after ${settings.timeoutMs} ms`);
+        answer = envelope(504, `the API did not answer within ${settings.timeoutMs / 1000} s`);
+      } else answer = toHttpAnswer(result);
+    } catch (error) {
+      settings.log(`gateway: ${event.requestContext.http.method} ${event.rawPath} failed: ${(error as Error)?.message ?? String(error)}`);
+      answer = envelope(500, "internal server error");
+    }
+    send(req, res, answer, requestId);
+  }
+
+  const server: Server = createServer((req, res) => {
+    onRequest(req, res).catch(() => {
+      if (!res.headersSent) send(req, res, envelope(500, "internal server error"), "-");
+      else res.destroy();
+    });
+  });
+  const port = await listen(server, settings.host, settings.port, "API");
+  const hostInUrl = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
+  return {
+    url: `http://${hostInUrl}:${port}`,
+    port,
+    async close(graceMs = 1000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => void closeServer(server), graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

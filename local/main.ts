@@ -1,0 +1,232 @@
+/**
+ * `npm start`: the whole pipeline on one machine, with no AWS account.
+ *
+ *   HTTP ─▶ gateway ─▶ API handler (in-process) ─▶ DynamoDB API (dynalite, on disk)
+ *                                              └─▶ SQS API (local-aws-sqs, in memory)
+ *   SQS ─▶ worker processes ─▶ crawler handler ─▶ headless Chromium
+ *
+ * The API port is taken first, so a busy port fails fast with one line and nothing else
+ * started; then DATA_DIR is claimed (one stack per directory). Ctrl+C or SIGTERM stops
+ * everything within 5 s; work interrupted by it is picked up at the next start
+ * (recoverAfterRestart), since the queue itself lives in memory. A worker process that dies
+ * is replaced, and the task it was running is queued again.
+ */
+import { join, relative } from "node:path";
+import { createAwsClients } from "../core/aws/clients.js";
+import { ENV as APP_ENV } from "../core/config.js";
+import { loadStackConfig, StackConfigError, type StackConfig } from "./config.js";
+import { claimDataDir, DataDirInUseError } from "./data-dir.js";
+import { startGateway, type ApiHandler, type RunningGateway } from "./gateway.js";
+import { ensureQueues, ensureTables } from "./resources.js";
+import { PortInUseError, startDynamoServer, startSqsServer, type RunningServer } from "./servers.js";
+import { startWorkerPool, type WorkerPool } from "./worker-pool.js";
+import { POLL_WAIT_SECS } from "./worker.js";
+
+/** Everything must be down by then (tsx watch kills after 5 s). */
+const STOP_DEADLINE_MS = 4500;
+const WORKER_GRACE_MS = 2500;
+const GATEWAY_GRACE_MS = 1000;
+
+interface Running {
+  gateway?: RunningGateway;
+  dynamo?: RunningServer;
+  sqs?: RunningServer;
+  workers?: WorkerPool;
+  sweeper?: NodeJS.Timeout;
+  releaseDataDir?: () => void;
+}
+
+const running: Running = {};
+let stopping = false;
+
+const say = (line: string) => console.log(line);
+const fail = (line: string) => console.error(`error: ${line}`);
+const label = (name: string) => `✓ ${name.padEnd(14)}`;
+
+/** The environment the functions see: the same variables infra/ sets on AWS, pointed at the local servers. */
+function functionEnv(config: StackConfig, endpoints: { dynamo: string; sqs: string }, queueUrl: string): NodeJS.ProcessEnv {
+  return {
+    AWS_REGION: "us-east-1",
+    AWS_DEFAULT_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    [APP_ENV.tasksTable]: config.tasksTable,
+    [APP_ENV.resultsTable]: config.resultsTable,
+    [APP_ENV.taskQueueUrl]: queueUrl,
+    CRAWLER_TIMEOUT_SECS: String(config.crawlerTimeoutSecs),
+    STALE_PENDING_SECS: String(config.stalePendingSecs),
+  };
+}
+
+/** Relative to the working directory when inside it, else absolute. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === "" || rel.startsWith("..") ? path : rel;
+}
+
+function portTaken(error: unknown, variable: string): boolean {
+  if (!(error instanceof PortInUseError)) return false;
+  fail(`port ${error.port} on ${error.host} is already in use — set ${variable} to use another`);
+  return true;
+}
+
+async function start(config: StackConfig): Promise<void> {
+  // Logging level first: the functions' loggers read it when their modules load.
+  process.env.POWERTOOLS_LOG_LEVEL = config.logLevel;
+
+  // 1. The API port, before anything else exists. Requests wait for the handler until ready.
+  let apiHandler: ApiHandler | undefined;
+  try {
+    running.gateway = await startGateway({
+      host: config.host,
+      port: config.port,
+      handler: async (event, context) =>
+        apiHandler
+          ? apiHandler(event, context)
+          : { statusCode: 503, headers: { "content-type": "application/json" }, body: JSON.stringify({ code: 503, message: "starting up, try again in a moment", data: null }) },
+    });
+  } catch (error) {
+    if (portTaken(error, "PORT")) return exit(1);
+    throw error;
+  }
+
+  // 2. DynamoDB API, on disk, in a data directory no other stack uses.
+  try {
+    running.releaseDataDir = claimDataDir(config.dataDirPath);
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    fail(`DATA_DIR ${displayPath(config.dataDirPath)} is in use by another stack (pid ${error.pid}) — stop it or set DATA_DIR to another directory`);
+    return shutdown(1);
+  }
+  const dynamoDir = join(config.dataDirPath, "dynamodb");
+  try {
+    running.dynamo = await startDynamoServer({ host: config.host, port: config.dynamoPort, dataDir: dynamoDir });
+  } catch (error) {
+    if (portTaken(error, "DYNAMODB_PORT")) return shutdown(1);
+    throw error;
+  }
+  say(`${label("DynamoDB API")}${running.dynamo.endpoint}  (data in ${displayPath(dynamoDir)})`);
+
+  // 3. SQS API, in memory.
+  try {
+    running.sqs = await startSqsServer({ host: config.host, port: config.sqsPort });
+  } catch (error) {
+    if (portTaken(error, "SQS_PORT")) return shutdown(1);
+    throw error;
+  }
+  say(`${label("SQS API")}${running.sqs.endpoint}  (in memory; pending tasks are queued again at start)`);
+  if (stopping) return;
+
+  // 4. Tables and queues. From here on, this process and its workers talk to the local servers.
+  const endpoints = { dynamo: running.dynamo.endpoint, sqs: running.sqs.endpoint };
+  Object.assign(process.env, functionEnv(config, endpoints, ""));
+  // Local keys only: a developer's real AWS session or profile must not be picked up.
+  for (const name of ["AWS_SESSION_TOKEN", "AWS_PROFILE"]) delete process.env[name];
+  const clients = createAwsClients({ dynamoEndpoint: running.dynamo.endpoint, sqsEndpoint: running.sqs.endpoint });
+  const created = await ensureTables(clients.dynamo, config);
+  say(`${label("Tables")}${config.tasksTable}, ${config.resultsTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`);
+  const visibilityTimeoutSecs = 6 * config.crawlerTimeoutSecs;
+  const { queueUrl } = await ensureQueues(clients.sqs, { ...config, visibilityTimeoutSecs });
+  say(`${label("Queues")}${config.queueName}, ${config.deadLetterQueueName}  (visibility timeout ${visibilityTimeoutSecs} s)`);
+  clients.dynamo.destroy();
+  clients.sqs.destroy();
+  if (stopping) return;
+
+  // 5. The functions' environment, then the functions themselves.
+  const env = functionEnv(config, endpoints, queueUrl);
+  Object.assign(process.env, env);
+  const [{ handler }, { defaultTaskService }, sweeper, { requeueInterruptedTask }] = await Promise.all([
+    import("../functions/api/handler.js"),
+    import("../core/tasks/index.js"),
+    import("../functions/sweeper/handler.js"),
+    import("./interrupted.js"),
+  ]);
+
+  // 6. Recovery: nothing can be running now, and the new queue is empty.
+  const recovered = await defaultTaskService().recoverAfterRestart();
+  say(`${label("Recovery")}${recovered.requeued} pending task(s) queued, ${recovered.reset} interrupted task(s) reset`);
+  if (stopping) return;
+
+  // 7. The API answers for real.
+  apiHandler = handler as ApiHandler;
+
+  // 8. Workers.
+  if (config.crawlConcurrency > 0) {
+    running.workers = startWorkerPool({
+      size: config.crawlConcurrency,
+      env: { ...process.env, ...env },
+      onTaskInterrupted: (taskId) => {
+        requeueInterruptedTask(taskId, { delaySecs: POLL_WAIT_SECS + 1 }).then(
+          (queued) => queued && console.error(`task ${taskId} queued again after its worker died`),
+          (error: Error) => fail(`could not queue task ${taskId} again: ${error.message}; it resumes at the next start`),
+        );
+      },
+    });
+    await running.workers.ready;
+    if (stopping) return;
+  }
+  say(`${label("Workers")}${config.crawlConcurrency} crawler process(es)  (Chromium starts with the first task)`);
+
+  // 9. The sweeper, as the scheduled function runs on AWS.
+  running.sweeper = setInterval(() => {
+    sweeper.handler().then(
+      ({ requeued }) => requeued > 0 && say(`sweeper: ${requeued} stale pending task(s) queued again`),
+      (error: Error) => fail(`sweeper: ${error.message}`),
+    );
+  }, config.sweepIntervalSecs * 1000);
+  running.sweeper.unref();
+
+  say(`API ready: ${running.gateway.url}`);
+}
+
+function exit(code: number): never {
+  process.exit(code);
+}
+
+/** Stops in reverse order of start; always ends the process, by `STOP_DEADLINE_MS` at the latest. */
+async function shutdown(code: number, reason?: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (reason) say(`stopping (${reason})…`);
+  setTimeout(() => {
+    fail(`could not stop cleanly within ${STOP_DEADLINE_MS / 1000} s; exiting anyway`);
+    process.exit(code || 1);
+  }, STOP_DEADLINE_MS).unref();
+  clearInterval(running.sweeper);
+  await Promise.allSettled([running.gateway?.close(GATEWAY_GRACE_MS), running.workers?.stop(WORKER_GRACE_MS)]);
+  await Promise.allSettled([running.sqs?.close(), running.dynamo?.close()]);
+  running.releaseDataDir?.();
+  process.exit(code);
+}
+
+function main(): void {
+  let config: StackConfig;
+  try {
+    config = loadStackConfig();
+  } catch (error) {
+    if (error instanceof StackConfigError) {
+      fail(error.message);
+      return exit(1);
+    }
+    throw error;
+  }
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => void shutdown(0, signal === "SIGINT" ? "Ctrl+C" : signal));
+  }
+  // A stray rejection in a request is one request's problem (on Lambda, one sandbox's): say so, keep serving.
+  process.on("unhandledRejection", (reason) => fail(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`));
+  // A thrown exception leaves this process in an unknown state: stop everything cleanly.
+  process.on("uncaughtException", (error) => {
+    fail(`unexpected error: ${error.message}`);
+    void shutdown(1);
+  });
+  start(config).catch((error: unknown) => {
+    if (stopping) return;
+    fail(error instanceof Error ? error.message : String(error));
+    void shutdown(1);
+  });
+}
+
+main();
