@@ -14,7 +14,8 @@ export const crawler = taskQueue.subscribe(
     memory: "2048 MB",
     storage: "1024 MB",
     timeout: `${CRAWLER_TIMEOUT_MINUTES} minutes`,
-    environment: functionEnvironment,
+    // The crawler's own timeout: a task running without updates for longer lost its worker.
+    environment: { ...functionEnvironment, CRAWLER_TIMEOUT_SECS: String(CRAWLER_TIMEOUT_MINUTES * 60) },
     link: functionLinks,
     // Installed at build time for linux/x64 with the version pinned in package.json.
     nodejs: { install: ["@sparticuz/chromium"] },

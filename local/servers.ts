@@ -42,6 +42,11 @@ export class PortInUseError extends Error {
   }
 }
 
+/** A host as it appears in a URL: IPv6 literals go in brackets. */
+export function hostInUrl(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
 export function listen(server: Server, host: string, port: number, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -73,7 +78,7 @@ export async function startDynamoServer(options: DynamoServerOptions = {}): Prom
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const port = await listen(server, host, options.port ?? 0, "DynamoDB-API server");
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint: `http://${hostInUrl(host)}:${port}`,
     port,
     // dynalite's close() also closes its LevelDB store; wait for it so a restart can reopen the files.
     close: () => new Promise((resolve) => server.close(() => resolve())),
@@ -92,5 +97,5 @@ export async function startSqsServer(options: EmbeddedServerOptions = {}): Promi
   const port = await listen(server, host, options.port ?? 0, "SQS-API server");
   // Queue URLs embed the port; with port 0 it is only known now.
   service.PORT = port;
-  return { endpoint: `http://${host}:${port}`, port, close: () => closeServer(server) };
+  return { endpoint: `http://${hostInUrl(host)}:${port}`, port, close: () => closeServer(server) };
 }

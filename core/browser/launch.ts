@@ -86,6 +86,13 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
       executablePath,
       args,
       headless: "shell",
+      // A pipe instead of a WebSocket: Chromium exits with the process that started it,
+      // so a worker killed by SIGKILL or OOM leaves no orphan browser behind.
+      pipe: true,
+      // The process owner decides about shutdown, not puppeteer's own signal handlers.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       timeout: settings.launchTimeoutMs,
       protocolTimeout: settings.protocolTimeoutMs,
     });

@@ -25,11 +25,18 @@ export interface RunTaskOptions {
   flushEveryMs?: number;
   /** How long a cancellation check is reused before the table is asked again. @default 500 */
   cancelCheckIntervalMs?: number;
+  /**
+   * A task `running` without any update for this long lost its worker (a function
+   * timeout, a killed process): a new delivery may take it over. Keep it above the
+   * function timeout; a live crawl updates the task with every batch of results.
+   * @default 360_000 (a 5-minute function timeout plus a minute)
+   */
+  staleRunningAfterMs?: number;
   /** Aborts the crawl (worker shutdown, deadline). */
   signal?: AbortSignal;
 }
 
-const defaults = { flushEveryItems: 25, flushEveryMs: 1000, cancelCheckIntervalMs: 500 };
+const defaults = { flushEveryItems: 25, flushEveryMs: 1000, cancelCheckIntervalMs: 500, staleRunningAfterMs: 360_000 };
 
 /** What became of one delivery of a task's message. */
 export type RunOutcome =
@@ -48,24 +55,42 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
   const log = deps.log ?? (() => undefined);
   const task = await deps.tasks.get(taskId);
   if (task === undefined) return { kind: "skipped", reason: "task not found" };
-  if (task.status !== "pending") return { kind: "skipped", reason: `task is ${task.status}` };
+  // A running task is only taken over once it is stale: its worker is gone, not slow.
+  const staleBefore = new Date(Date.now() - settings.staleRunningAfterMs).toISOString();
+  const abandoned = task.status === "running" && task.updated_at < staleBefore;
+  if (task.status !== "pending" && !abandoned) return { kind: "skipped", reason: `task is ${task.status}` };
+  const guard = abandoned ? { updatedBefore: staleBefore } : {};
+  if (abandoned) log("warn", "taking over an abandoned running task", { task_id: taskId, updated_at: task.updated_at });
 
   if (task.attempts >= task.max_attempts) {
-    const failed = await deps.tasks.transition(task, ["pending"], "failed", {
-      finished_at: new Date().toISOString(),
-      error: task.error ?? { code: "MAX_ATTEMPTS", message: `gave up after ${task.attempts} attempts` },
-    });
+    const lost = { code: "WORKER_LOST", message: "the worker running this task stopped answering" };
+    const failed = await deps.tasks.transition(
+      task,
+      [task.status],
+      "failed",
+      {
+        finished_at: new Date().toISOString(),
+        error: abandoned ? lost : (task.error ?? { code: "MAX_ATTEMPTS", message: `gave up after ${task.attempts} attempts` }),
+      },
+      guard,
+    );
     return failed ? { kind: "failed", task: failed } : { kind: "skipped", reason: "task moved meanwhile" };
   }
 
-  const claimed = await deps.tasks.transition(task, ["pending"], "running", {
-    incrementAttempts: true,
-    started_at: new Date().toISOString(),
-    finished_at: undefined,
-    error: undefined,
-    progress: { pages_done: 0, items: 0, errors: 0 },
-    result_count: 0,
-  });
+  const claimed = await deps.tasks.transition(
+    task,
+    [task.status],
+    "running",
+    {
+      incrementAttempts: true,
+      started_at: new Date().toISOString(),
+      finished_at: undefined,
+      error: undefined,
+      progress: { pages_done: 0, items: 0, errors: 0 },
+      result_count: 0,
+    },
+    guard,
+  );
   if (claimed === undefined) return { kind: "skipped", reason: "claimed by another delivery" };
   log("info", "task claimed", { task_id: taskId, attempt: claimed.attempts });
 

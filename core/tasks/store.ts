@@ -33,6 +33,12 @@ export interface IdempotencyMarker {
   expiresAtEpochSecs: number;
 }
 
+/** Extra conditions on a status move. */
+export interface TransitionGuard {
+  /** Only if the task was not updated since this ISO time (it is stale). */
+  updatedBefore?: string;
+}
+
 /** Enough of a task to address it and keep its index keys right. */
 export type TaskRef = Pick<Task, "task_id" | "platform">;
 
@@ -58,7 +64,7 @@ export interface TaskStore {
   get(taskId: string): Promise<Task | undefined>;
   list(query: ListTasksQuery): Promise<Page<Task>>;
   /** Moves the task to `to` if its status is one of `from`; returns the new task, or undefined if it was not. */
-  transition(task: TaskRef, from: readonly TaskStatus[], to: TaskStatus, changes?: TaskChanges): Promise<Task | undefined>;
+  transition(task: TaskRef, from: readonly TaskStatus[], to: TaskStatus, changes?: TaskChanges, guard?: TransitionGuard): Promise<Task | undefined>;
   /** Writes progress while the task is running; false when it no longer is (cancelled meanwhile). */
   updateProgress(taskId: string, progress: Task["progress"], resultCount: number): Promise<boolean>;
   /** All tasks with this status created (or last updated) before `updatedBefore`, oldest first. */
@@ -163,6 +169,7 @@ export class DynamoTaskStore implements TaskStore {
     from: readonly TaskStatus[],
     to: TaskStatus,
     changes: TaskChanges = {},
+    guard: TransitionGuard = {},
   ): Promise<Task | undefined> {
     const names: Record<string, string> = { "#status": "status", "#platform": "platform" };
     const values: Record<string, unknown> = {
@@ -175,6 +182,11 @@ export class DynamoTaskStore implements TaskStore {
     const sets = ["#status = :to", "platform_status = :ps", "updated_at = :now"];
     const removes: string[] = [];
     from.forEach((status, i) => (values[`:from${i}`] = status));
+    const conditions = ["#platform = :platform", `#status IN (${from.map((_, i) => `:from${i}`).join(", ")})`];
+    if (guard.updatedBefore !== undefined) {
+      conditions.push("updated_at < :updatedBefore");
+      values[":updatedBefore"] = guard.updatedBefore;
+    }
     for (const key of ["started_at", "finished_at", "error", "progress", "result_count", "max_attempts"] as const) {
       if (!(key in changes)) continue;
       const attribute = key === "error" ? "#error" : key;
@@ -197,7 +209,7 @@ export class DynamoTaskStore implements TaskStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { task_id: ref.task_id },
-            ConditionExpression: `#platform = :platform AND #status IN (${from.map((_, i) => `:from${i}`).join(", ")})`,
+            ConditionExpression: conditions.join(" AND "),
             UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,

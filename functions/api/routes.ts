@@ -23,13 +23,17 @@ export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEve
     handler: handler as Route<APIGatewayProxyEventV2, HttpResponse>["handler"],
   });
 
+  const health: Handler = async () => {
+    const health = await service().health();
+    const down = Object.entries(health).filter(([, up]) => !up).map(([name]) => name);
+    const data = Object.fromEntries(Object.entries(health).map(([name, up]) => [name, up ? "ok" : "unavailable"]));
+    return down.length === 0 ? ok("healthy", data) : envelope(503, `unavailable: ${down.join(", ")}`, data);
+  };
+
   return [
-    route("GET", "/health", async () => {
-      const health = await service().health();
-      const down = Object.entries(health).filter(([, up]) => !up).map(([name]) => name);
-      const data = Object.fromEntries(Object.entries(health).map(([name, up]) => [name, up ? "ok" : "unavailable"]));
-      return down.length === 0 ? ok("healthy", data) : envelope(503, `unavailable: ${down.join(", ")}`, data);
-    }),
+    route("GET", "/health", health),
+    // Load balancers and uptime checks often probe with HEAD.
+    route("HEAD", "/health", async (event) => ({ ...(await health(event)), body: "" })),
 
     route("POST", "/api/v1/tasks", async (event) => {
       const key = event.headers?.["idempotency-key"];

@@ -10,6 +10,10 @@ import { createLogger } from "../shared/logger.js";
 
 const logger = createLogger("crawl-worker");
 
+/** The function's timeout (infra sets it); a running task silent for longer plus a minute is taken over. */
+const crawlerTimeoutSecs = Number(process.env.CRAWLER_TIMEOUT_SECS ?? 300);
+const staleRunningAfterMs = (crawlerTimeoutSecs + 60) * 1000;
+
 // Module scope survives warm invocations: one Chromium per sandbox, a fresh context per task.
 const browser = new WarmBrowser();
 let deps: ReturnType<typeof defaultDeps> | undefined;
@@ -30,6 +34,7 @@ async function crawlRecord(record: SQSRecord): Promise<void> {
       browser,
       log: (level, text, fields) => logger[level](text, { ...fields }),
     },
+    { staleRunningAfterMs },
   );
   logger.info("delivery done", {
     task_id: message.task_id,

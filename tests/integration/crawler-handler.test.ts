@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { lambdaContext } from "../support/events.js";
 import { RetryableCrawlError } from "../../core/errors.js";
@@ -180,6 +181,33 @@ describe("runTask", () => {
     const last = await runTask(task.task_id, { ...deps, browser: brokenBrowser });
     expect(last.kind).toBe("failed");
     expect(await service.get(task.task_id)).toMatchObject({ status: "failed", attempts: 3, error: { code: "BROWSER_CRASHED" } });
+  });
+
+  it("takes over a running task only once it is stale (its worker is gone)", async () => {
+    const deps = core.defaultDeps();
+    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [`${site.url}/a`] });
+    await takeMessage();
+    // A worker claimed it, then died without a word.
+    await deps.tasks.transition(task, ["pending"], "running", { incrementAttempts: true });
+    const { WarmBrowser } = await import("../../core/browser/index.js");
+    const browser = new WarmBrowser();
+    try {
+      const fresh = await runTask(task.task_id, { ...deps, browser }, { staleRunningAfterMs: 60_000 });
+      expect(fresh).toEqual({ kind: "skipped", reason: "task is running" });
+      await aws.clients.doc.send(
+        new UpdateCommand({
+          TableName: aws.tasksTable,
+          Key: { task_id: task.task_id },
+          UpdateExpression: "SET updated_at = :old",
+          ExpressionAttributeValues: { ":old": "2020-01-01T00:00:00.000Z" },
+        }),
+      );
+      const takenOver = await runTask(task.task_id, { ...deps, browser }, { staleRunningAfterMs: 60_000 });
+      expect(takenOver.kind).toBe("completed");
+    } finally {
+      await browser.close();
+    }
+    expect(await service.get(task.task_id)).toMatchObject({ status: "completed", attempts: 2, result_count: 1 });
   });
 
   it("stops a running crawl that was cancelled and keeps what it crawled", async () => {
