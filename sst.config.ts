@@ -15,6 +15,8 @@ export default $config({
     const storage = await import("./infra/storage");
     const queue = await import("./infra/queue");
     await import("./infra/crawler");
+    await import("./infra/deadLetters");
+    await import("./infra/auth");
     const api = await import("./infra/api");
     await import("./infra/sweeper");
 

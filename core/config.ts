@@ -13,6 +13,23 @@ export interface AppConfig {
   taskQueueUrl: string;
   /** Tasks stop being retried after this many attempts. env MAX_ATTEMPTS @default 3 */
   maxAttempts: number;
+  /** DynamoDB table holding the shared per-host limits (core/politeness). env POLITENESS_TABLE @default "politeness" */
+  politenessTable: string;
+  /**
+   * Most fetches at once per host any task may ask for (`host_concurrency` above it is
+   * lowered to it). env HOST_MAX_CONCURRENCY, 1–8 @default 8
+   */
+  hostMaxConcurrency: number;
+  /**
+   * Least delay between fetch starts per host any task may ask for (`host_delay_ms` below
+   * it is raised to it). env HOST_MIN_DELAY_MS, 0–60000 @default 0
+   */
+  hostMinDelayMs: number;
+  /**
+   * Whether crawls may reach loopback, private and carrier-grade NAT addresses (local
+   * development and tests; see core/net/addressPolicy.ts). env ALLOW_PRIVATE_TARGETS "1" @default false
+   */
+  allowPrivateTargets: boolean;
 }
 
 export const ENV = {
@@ -20,6 +37,10 @@ export const ENV = {
   resultsTable: "RESULTS_TABLE",
   taskQueueUrl: "TASK_QUEUE_URL",
   maxAttempts: "MAX_ATTEMPTS",
+  politenessTable: "POLITENESS_TABLE",
+  hostMaxConcurrency: "HOST_MAX_CONCURRENCY",
+  hostMinDelayMs: "HOST_MIN_DELAY_MS",
+  allowPrivateTargets: "ALLOW_PRIVATE_TARGETS",
 } as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -29,5 +50,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     resultsTable: env[ENV.resultsTable] || "results",
     taskQueueUrl: env[ENV.taskQueueUrl] || "",
     maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : 3,
+    politenessTable: env[ENV.politenessTable] || "politeness",
+    hostMaxConcurrency: intBetween(env[ENV.hostMaxConcurrency], 1, 8, 8),
+    hostMinDelayMs: intBetween(env[ENV.hostMinDelayMs], 0, 60_000, 0),
+    allowPrivateTargets: ["1", "true"].includes(env[ENV.allowPrivateTargets]?.trim().toLowerCase() ?? ""),
   };
+}
+
+/** A whole number from the environment, clamped into [min, max]; the fallback when unset or not a number. */
+function intBetween(raw: string | undefined, min: number, max: number, fallback: number): number {
+  const value = Number(raw === undefined || raw.trim() === "" ? Number.NaN : raw);
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
 }

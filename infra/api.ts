@@ -1,3 +1,4 @@
+import { apiKeyEnvironment } from "./auth";
 import { functionEnvironment, functionLinks } from "./environment";
 
 /** All routes go to one function; its router answers unknown paths with our 404 envelope. */
@@ -8,7 +9,8 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   memory: "512 MB",
   // API Gateway cuts every request at 30 s anyway.
   timeout: "29 seconds",
-  environment: functionEnvironment,
+  // The keys' digests only (see infra/auth.ts); the secret itself is not linked.
+  environment: { ...functionEnvironment, ...apiKeyEnvironment },
   link: functionLinks,
 });
 

@@ -1,4 +1,4 @@
-import { resultsTable, tasksTable } from "./storage";
+import { politenessTable, resultsTable, tasksTable } from "./storage";
 import { taskQueue } from "./queue";
 
 /**
@@ -8,7 +8,8 @@ import { taskQueue } from "./queue";
 export const functionEnvironment = {
   TASKS_TABLE: tasksTable.name,
   RESULTS_TABLE: resultsTable.name,
+  POLITENESS_TABLE: politenessTable.name,
   TASK_QUEUE_URL: taskQueue.url,
 };
 
-export const functionLinks = [tasksTable, resultsTable, taskQueue];
+export const functionLinks = [tasksTable, resultsTable, politenessTable, taskQueue];

@@ -1,4 +1,4 @@
-import { RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables";
+import { POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables";
 
 // SST turns point-in-time recovery on for every Dynamo table; guard prod's from deletion too.
 const deletionProtection = $app.stage === "prod";
@@ -22,4 +22,14 @@ export const resultsTable = new sst.aws.Dynamo("Results", {
   fields: { [RESULTS_TABLE.hashKey]: "string", [RESULTS_TABLE.rangeKey]: "string" },
   primaryIndex: { hashKey: RESULTS_TABLE.hashKey, rangeKey: RESULTS_TABLE.rangeKey },
   deletionProtection,
+});
+
+/**
+ * Per-host concurrency slots and delays shared by every crawler (core/politeness). Only
+ * short-lived state: idle keys expire through the TTL, and losing the table loses nothing.
+ */
+export const politenessTable = new sst.aws.Dynamo("Politeness", {
+  fields: { [POLITENESS_TABLE.hashKey]: "string" },
+  primaryIndex: { hashKey: POLITENESS_TABLE.hashKey },
+  ttl: POLITENESS_TABLE.ttlAttribute,
 });

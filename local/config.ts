@@ -2,8 +2,10 @@
  * Settings of the one-machine stack, read from the environment once by local/main.ts.
  * A bad value is a {@link StackConfigError} whose message is the one line main prints.
  */
+import { BlockList, isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { ApiKeyConfigError, digestsOfKeys } from "../core/auth/index.js";
 
 export interface StackConfig {
   /** Interface every server binds to. env HOST @default "127.0.0.1" */
@@ -43,6 +45,17 @@ export interface StackConfig {
   sweepIntervalSecs: number;
   /** A pending task older than this is queued again by the sweeper function. env STALE_PENDING_SECS @default 120 */
   stalePendingSecs: number;
+  /**
+   * Hex SHA-256 digests (comma-separated) of the keys in env API_KEY (16–512 characters;
+   * several, comma-separated, for rotation). The plain keys are not kept. Undefined: no key
+   * is set, the API is open, and HOST must be a loopback address.
+   */
+  apiKeySha256?: string;
+  /**
+   * Whether crawls may reach private, loopback and link-local addresses; passed to the workers.
+   * env ALLOW_PRIVATE_TARGETS "0" or "1" @default "1" when HOST is a loopback address, else "0"
+   */
+  allowPrivateTargets: boolean;
 }
 
 export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
@@ -65,6 +78,8 @@ export const STACK_ENV = {
   logLevel: "LOG_LEVEL",
   sweepIntervalSecs: "SWEEP_INTERVAL_SECS",
   stalePendingSecs: "STALE_PENDING_SECS",
+  apiKey: "API_KEY",
+  allowPrivateTargets: "ALLOW_PRIVATE_TARGETS",
 } as const;
 
 /** A setting with a bad value; `message` is a complete, printable line. */
@@ -99,6 +114,29 @@ function read<T>(env: NodeJS.ProcessEnv, key: keyof typeof STACK_ENV, schema: z.
   throw new StackConfigError(variable, `${variable} ${reason} (got "${raw}")`);
 }
 
+const loopback = new BlockList();
+loopback.addSubnet("127.0.0.0", 8, "ipv4");
+loopback.addAddress("::1", "ipv6");
+
+/** Whether `host` only listens on this machine: 127.0.0.0/8, ::1 (any spelling, or IPv4-mapped) or "localhost". */
+export function isLoopbackHost(host: string): boolean {
+  if (host.toLowerCase() === "localhost") return true;
+  const family = isIP(host);
+  return family !== 0 && loopback.check(host, family === 4 ? "ipv4" : "ipv6");
+}
+
+/** API_KEY hashed; its value is never part of a message. */
+function readApiKeyDigests(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env[STACK_ENV.apiKey]?.trim();
+  if (raw === undefined || raw === "") return undefined;
+  try {
+    return digestsOfKeys(raw);
+  } catch (error) {
+    if (!(error instanceof ApiKeyConfigError)) throw error;
+    throw new StackConfigError(STACK_ENV.apiKey, `${STACK_ENV.apiKey}: ${error.message} (value not shown)`);
+  }
+}
+
 /** Reads and checks every setting; throws {@link StackConfigError} on the first bad one. */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): StackConfig {
   const host = read(env, "host", z.string().regex(/^[A-Za-z0-9.:-]+$/, { error: "must be a host name or IP address" }), "127.0.0.1");
@@ -116,6 +154,16 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
   ].filter(([, value]) => value !== 0);
   const clash = nonZero.find(([, value], i) => nonZero.findIndex(([, other]) => other === value) !== i);
   if (clash) throw new StackConfigError(String(clash[0]), `${clash[0]} ${clash[1]} is used twice; PORT, DYNAMODB_PORT and SQS_PORT must differ`);
+
+  const apiKeySha256 = readApiKeyDigests(env);
+  const onLoopback = isLoopbackHost(host);
+  if (apiKeySha256 === undefined && !onLoopback) {
+    throw new StackConfigError(
+      STACK_ENV.host,
+      `HOST ${host} is not a loopback address and API_KEY is not set: set API_KEY so the API requires a key, or use HOST=127.0.0.1`,
+    );
+  }
+  const allowPrivateTargets = read(env, "allowPrivateTargets", z.enum(["0", "1"], { error: 'must be "0" or "1"' }), onLoopback ? "1" : "0") === "1";
 
   const dataDir = read(env, "dataDir", z.string(), "./.data");
   const upperLogLevel = z.string().transform((value) => value.toUpperCase()).pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }));
@@ -136,5 +184,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     logLevel: read(env, "logLevel", upperLogLevel, "WARN"),
     sweepIntervalSecs: read(env, "sweepIntervalSecs", integer(1, 86_400), 60),
     stalePendingSecs: read(env, "stalePendingSecs", integer(1, 86_400), 120),
+    ...(apiKeySha256 === undefined ? {} : { apiKeySha256 }),
+    allowPrivateTargets,
   };
 }

@@ -30,7 +30,11 @@ export async function requeueInterruptedTask(taskId: string, options: RequeueOpt
   const task = await deps.tasks.get(taskId);
   if (task === undefined) return false;
   if (task.status === "running") {
-    const moved = await deps.tasks.transition(task, ["running"], "pending", { error: { ...INTERRUPTED_ERROR } });
+    const moved = await deps.tasks.transition(task, ["running"], "pending", {
+      error: { ...INTERRUPTED_ERROR },
+      lease_owner: undefined,
+      lease_expires_at: undefined,
+    });
     if (moved === undefined) return false;
   } else if (task.status !== "pending") {
     // Finished before the worker died (or cancelled): nothing to resume.

@@ -13,13 +13,15 @@
  */
 import { join, relative } from "node:path";
 import { createAwsClients } from "../core/aws/clients.js";
-import { ENV as APP_ENV } from "../core/config.js";
+import { ENV as APP_ENV, loadConfig } from "../core/config.js";
+import { API_KEY_SHA256_ENV } from "../core/auth/index.js";
 import { loadStackConfig, StackConfigError, type StackConfig } from "./config.js";
 import { claimDataDir, DataDirInUseError } from "./data-dir.js";
 import { startGateway, type ApiHandler, type RunningGateway } from "./gateway.js";
 import { ensureQueues, ensureTables } from "./resources.js";
 import { PortInUseError, startDynamoServer, startSqsServer, type RunningServer } from "./servers.js";
 import { startWorkerPool, type WorkerPool } from "./worker-pool.js";
+import { startWorker, type Worker } from "./worker.js";
 import { POLL_WAIT_SECS } from "./worker.js";
 
 /** Everything must be down by then (tsx watch kills after 5 s). */
@@ -32,6 +34,7 @@ interface Running {
   dynamo?: RunningServer;
   sqs?: RunningServer;
   workers?: WorkerPool;
+  deadLetters?: Worker;
   sweeper?: NodeJS.Timeout;
   releaseDataDir?: () => void;
 }
@@ -57,6 +60,7 @@ function functionEnv(config: StackConfig, endpoints: { dynamo: string; sqs: stri
     [APP_ENV.taskQueueUrl]: queueUrl,
     CRAWLER_TIMEOUT_SECS: String(config.crawlerTimeoutSecs),
     STALE_PENDING_SECS: String(config.stalePendingSecs),
+    ALLOW_PRIVATE_TARGETS: config.allowPrivateTargets ? "1" : "0",
   };
 }
 
@@ -75,6 +79,9 @@ function portTaken(error: unknown, variable: string): boolean {
 async function start(config: StackConfig): Promise<void> {
   // Logging level first: the functions' loggers read it when their modules load.
   process.env.POWERTOOLS_LOG_LEVEL = config.logLevel;
+  // Only the in-process API handler reads the key digests (per request); workers never get them.
+  if (config.apiKeySha256) process.env[API_KEY_SHA256_ENV] = config.apiKeySha256;
+  else delete process.env[API_KEY_SHA256_ENV];
 
   // 1. The API port, before anything else exists. Requests wait for the handler until ready.
   let apiHandler: ApiHandler | undefined;
@@ -125,10 +132,12 @@ async function start(config: StackConfig): Promise<void> {
   // Local keys only: a developer's real AWS session or profile must not be picked up.
   for (const name of ["AWS_SESSION_TOKEN", "AWS_PROFILE"]) delete process.env[name];
   const clients = createAwsClients({ dynamoEndpoint: running.dynamo.endpoint, sqsEndpoint: running.sqs.endpoint });
-  const created = await ensureTables(clients.dynamo, config);
-  say(`${label("Tables")}${config.tasksTable}, ${config.resultsTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`);
+  // The politeness table's name comes from the functions' own config (POLITENESS_TABLE, which workers inherit).
+  const tables = { ...config, politenessTable: loadConfig().politenessTable };
+  const created = await ensureTables(clients.dynamo, tables);
+  say(`${label("Tables")}${config.tasksTable}, ${config.resultsTable}, ${tables.politenessTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`);
   const visibilityTimeoutSecs = 6 * config.crawlerTimeoutSecs;
-  const { queueUrl } = await ensureQueues(clients.sqs, { ...config, visibilityTimeoutSecs });
+  const { queueUrl, deadLetterQueueUrl } = await ensureQueues(clients.sqs, { ...config, visibilityTimeoutSecs });
   say(`${label("Queues")}${config.queueName}, ${config.deadLetterQueueName}  (visibility timeout ${visibilityTimeoutSecs} s)`);
   clients.dynamo.destroy();
   clients.sqs.destroy();
@@ -156,7 +165,7 @@ async function start(config: StackConfig): Promise<void> {
   if (config.crawlConcurrency > 0) {
     running.workers = startWorkerPool({
       size: config.crawlConcurrency,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, [API_KEY_SHA256_ENV]: undefined },
       onTaskInterrupted: (taskId) => {
         requeueInterruptedTask(taskId, { delaySecs: POLL_WAIT_SECS + 1 }).then(
           (queued) => queued && console.error(`task ${taskId} queued again after its worker died`),
@@ -172,12 +181,32 @@ async function start(config: StackConfig): Promise<void> {
   // 9. The sweeper, as the scheduled function runs on AWS.
   running.sweeper = setInterval(() => {
     sweeper.handler().then(
-      ({ requeued }) => requeued > 0 && say(`sweeper: ${requeued} stale pending task(s) queued again`),
+      ({ requeued, expired }) =>
+        requeued + expired > 0 && say(`sweeper: ${requeued} stale pending and ${expired} lease-expired task(s) queued again`),
       (error: Error) => fail(`sweeper: ${error.message}`),
     );
   }, config.sweepIntervalSecs * 1000);
   running.sweeper.unref();
 
+  // 10. The dead-letter queue's consumer, as on AWS: a message that kept failing fails its task.
+  const { handler: deadLetterHandler } = await import("../functions/dead-letters/handler.js");
+  running.deadLetters = startWorker({
+    sqs: createAwsClients({ sqsEndpoint: endpoints.sqs }).sqs,
+    queueUrl: deadLetterQueueUrl,
+    handler: deadLetterHandler,
+    timeoutMs: 30_000,
+    functionName: "dead-letters",
+    log: fail,
+  });
+
+  say(
+    config.apiKeySha256
+      ? `${label("API keys")}required: send Authorization: Bearer <key> or x-api-key (API_KEY is set)`
+      : `! ${"API keys".padEnd(14)}none: the API is open, on loopback only, because API_KEY is not set`,
+  );
+  say(
+    `${label("Targets")}${config.allowPrivateTargets ? "crawls may reach private and loopback addresses" : "crawls reach public addresses only"}  (ALLOW_PRIVATE_TARGETS=${config.allowPrivateTargets ? 1 : 0})`,
+  );
   say(`API ready: ${running.gateway.url}`);
 }
 
@@ -195,7 +224,8 @@ async function shutdown(code: number, reason?: string): Promise<void> {
     process.exit(code || 1);
   }, STOP_DEADLINE_MS).unref();
   clearInterval(running.sweeper);
-  await Promise.allSettled([running.gateway?.close(GATEWAY_GRACE_MS), running.workers?.stop(WORKER_GRACE_MS)]);
+  running.deadLetters?.stop();
+  await Promise.allSettled([running.gateway?.close(GATEWAY_GRACE_MS), running.workers?.stop(WORKER_GRACE_MS), running.deadLetters?.done]);
   await Promise.allSettled([running.sqs?.close(), running.dynamo?.close()]);
   running.releaseDataDir?.();
   process.exit(code);
@@ -205,6 +235,8 @@ function main(): void {
   let config: StackConfig;
   try {
     config = loadStackConfig();
+    // The plain key stays in no environment: only its digest is used, by the API handler.
+    delete process.env.API_KEY;
   } catch (error) {
     if (error instanceof StackConfigError) {
       fail(error.message);

@@ -10,11 +10,12 @@ import {
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables.js";
+import { POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables.js";
 
 export interface TableNames {
   tasksTable: string;
   resultsTable: string;
+  politenessTable: string;
 }
 
 async function tableExists(dynamo: DynamoDBClient, name: string): Promise<boolean> {
@@ -74,6 +75,25 @@ export async function ensureTables(dynamo: DynamoDBClient, names: TableNames): P
       }),
     );
     created.push(names.resultsTable);
+  }
+  if (!(await tableExists(dynamo, names.politenessTable))) {
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: names.politenessTable,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: POLITENESS_TABLE.hashKey, AttributeType: "S" }],
+        KeySchema: [{ AttributeName: POLITENESS_TABLE.hashKey, KeyType: "HASH" }],
+      }),
+    );
+    await dynamo
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: names.politenessTable,
+          TimeToLiveSpecification: { AttributeName: POLITENESS_TABLE.ttlAttribute, Enabled: true },
+        }),
+      )
+      .catch(() => undefined);
+    created.push(names.politenessTable);
   }
   return created;
 }

@@ -1,5 +1,5 @@
 /**
- * The shape of the two tables, written once: the one-machine stack and the tests create
+ * The shape of the tables, written once: the one-machine stack and the tests create
  * tables from these definitions, and the infra test checks infra/storage.ts against them.
  *
  * Listing tasks newest first is always a Query on one of these indexes, never a Scan.
@@ -32,6 +32,16 @@ export const RESULTS_TABLE = {
   hashKey: "task_id",
   /** Stable per item (for web: the page's normalised URL), so a re-crawl overwrites. */
   rangeKey: "item_key",
+} as const;
+
+/**
+ * Shared politeness state (core/politeness): one item per limit key such as
+ * `host:example.com`, holding the live slots and the last start. Idle items expire.
+ */
+export const POLITENESS_TABLE = {
+  hashKey: "limit_key",
+  /** TTL attribute (epoch seconds), set well past the item's last lease and delay. */
+  ttlAttribute: "expires_at",
 } as const;
 
 /** Every attribute used as a key anywhere (all strings). */

@@ -7,4 +7,5 @@ export {
   CHROMIUM_PATH_ENV,
   type LaunchChromiumOptions,
 } from "./launch.js";
+export { egressProxyOf } from "./egress.js";
 export { openIncognitoContext, lendDefaultContext, taskContextIsolation, type TaskIsolation } from "./taskContext.js";

@@ -1,6 +1,8 @@
 import chromium from "@sparticuz/chromium";
 import puppeteer, { type Browser } from "puppeteer-core";
 import { RetryableCrawlError } from "../errors.js";
+import type { EgressPolicy } from "../net/index.js";
+import { assertNoProxyOverride, bindEgressProxy, egressArgs, startEgressProxy } from "./egress.js";
 
 /** How Chromium is started. */
 export interface LaunchChromiumOptions {
@@ -29,6 +31,14 @@ export interface LaunchChromiumOptions {
    * @default 150_000
    */
   protocolTimeoutMs?: number;
+  /**
+   * Where the browser may connect. Every request Chromium makes goes through an egress
+   * proxy (core/net/egressProxy.ts) started with the browser and closed with it, which
+   * refuses loopback, private, link-local and other non-public addresses after resolving
+   * them itself. `false` launches without it (nothing checks where pages connect).
+   * @default {} (public addresses only; private ones too with env ALLOW_PRIVATE_TARGETS=1)
+   */
+  egress?: EgressPolicy | false;
 }
 
 export const launchDefaults = {
@@ -36,6 +46,7 @@ export const launchDefaults = {
   extraArgs: [],
   launchTimeoutMs: 30_000,
   protocolTimeoutMs: 150_000,
+  egress: {},
 } as const satisfies Omit<Required<LaunchChromiumOptions>, "executablePath">;
 
 /** Environment variable naming a Chromium binary to use instead of @sparticuz/chromium's. */
@@ -61,17 +72,24 @@ export async function resolveExecutablePath(options: Pick<LaunchChromiumOptions,
 }
 
 /** Flags for {@link launchChromium}: puppeteer's defaults merged with @sparticuz/chromium's. */
-export async function chromiumArgs(options: Pick<LaunchChromiumOptions, "singleProcess" | "extraArgs"> = {}): Promise<string[]> {
-  const { singleProcess, extraArgs } = { ...launchDefaults, ...options };
+export async function chromiumArgs(
+  options: Pick<LaunchChromiumOptions, "singleProcess" | "extraArgs"> & {
+    /** The egress proxy's URL: every request goes through it. */
+    proxyUrl?: string;
+  } = {},
+): Promise<string[]> {
+  const { singleProcess, extraArgs, proxyUrl } = { ...launchDefaults, ...options };
   const serverless = singleProcess ? chromium.args : chromium.args.filter((flag) => flag !== SINGLE_PROCESS_FLAG);
+  if (proxyUrl !== undefined) assertNoProxyOverride(extraArgs);
+  const egress = proxyUrl === undefined ? [] : egressArgs(proxyUrl);
   // puppeteer-core 25 returns a Promise here (24 returned an array).
-  const args = await puppeteer.defaultArgs({ args: serverless, headless: "shell" });
+  const args = await puppeteer.defaultArgs({ args: [...serverless, ...egress], headless: "shell" });
   return [...args, ...extraArgs];
 }
 
 /**
- * Starts headless Chromium the way it runs on Lambda. The caller owns the browser and
- * closes it. A failed launch is a {@link RetryableCrawlError} (`BROWSER_LAUNCH_FAILED`):
+ * Starts headless Chromium the way it runs on Lambda, behind its own egress proxy (see
+ * `egress`). The caller owns the browser and closes it; the proxy closes with it. A failed launch is a {@link RetryableCrawlError} (`BROWSER_LAUNCH_FAILED`):
  * a full /tmp or a slow cold start usually passes on the next delivery.
  *
  * @example
@@ -80,9 +98,11 @@ export async function chromiumArgs(options: Pick<LaunchChromiumOptions, "singleP
  */
 export async function launchChromium(options: LaunchChromiumOptions = {}): Promise<Browser> {
   const settings = { ...launchDefaults, ...options };
+  if (settings.egress !== false) assertNoProxyOverride(settings.extraArgs);
+  const proxy = settings.egress === false ? undefined : await startEgressProxy(settings.egress);
   try {
-    const [executablePath, args] = await Promise.all([resolveExecutablePath(settings), chromiumArgs(settings)]);
-    return await puppeteer.launch({
+    const [executablePath, args] = await Promise.all([resolveExecutablePath(settings), chromiumArgs({ ...settings, proxyUrl: proxy?.url })]);
+    const browser = await puppeteer.launch({
       executablePath,
       args,
       headless: "shell",
@@ -96,7 +116,10 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
       timeout: settings.launchTimeoutMs,
       protocolTimeout: settings.protocolTimeoutMs,
     });
+    if (proxy !== undefined) bindEgressProxy(browser, proxy);
+    return browser;
   } catch (error) {
+    await proxy?.close();
     const message = error instanceof Error ? error.message : String(error);
     throw new RetryableCrawlError("BROWSER_LAUNCH_FAILED", `could not start Chromium: ${message.slice(0, 500)}`, { cause: error });
   }

@@ -11,6 +11,13 @@ export interface ResultItem {
   /** false when the item records a failure (a page that could not be crawled). */
   ok: boolean;
   data: Record<string, unknown>;
+  /**
+   * The platform's resumable state (JSON-serialisable) in which every item yielded up to
+   * and including this one is done and nothing after it is. Call it only while the
+   * iteration is paused at this item (or after it ended); the runner saves it as the
+   * task's checkpoint once the items are stored.
+   */
+  resumeCursor?: () => unknown;
 }
 
 /** What a platform crawl is given. Borrowed parts: the platform must not close them. */
@@ -23,6 +30,19 @@ export interface CrawlContext {
   /** Resolves true once the task was cancelled; platforms ask between pages. */
   isCancelled(): Promise<boolean>;
   log(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * Waits until this worker may fetch from `url`'s host (per-host and per-platform
+   * concurrency caps and minimum delays, shared by every worker). Resolves to the
+   * function that gives the slot back; call it when the fetch is done.
+   * Absent: no politeness limits apply.
+   */
+  acquireHostSlot?(url: string, signal: AbortSignal): Promise<() => Promise<void>>;
+  /**
+   * The cursor an earlier, interrupted run of this task saved (see
+   * {@link ResultItem.resumeCursor}); the crawl resumes from it: pages it counts as done
+   * are not fetched again.
+   */
+  resumeFrom?: unknown;
 }
 
 /**

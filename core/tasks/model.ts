@@ -34,6 +34,17 @@ export interface Task {
   error?: TaskErrorSummary;
   /** Present when created with an Idempotency-Key header (the key's hash, not the key). */
   idempotency_key_hash?: string;
+  /** Longest a task may crawl in total, across invocations. */
+  max_duration_secs?: number;
+  /** Why a completed task stopped before its crawl was exhausted, e.g. "time_limit". */
+  stop_reason?: string;
+  /** Which delivery holds the task while running; it renews `lease_expires_at` (heartbeat). */
+  lease_owner?: string;
+  lease_expires_at?: string;
+  /** Set when a run handed the task on to a continuation message (the next claim is not a new attempt). */
+  handoff?: boolean;
+  /** How many times the crawl was continued in a new invocation before its deadline. */
+  continuations?: number;
 }
 
 /** Attributes that exist only to feed the list indexes; never shown to API clients. */
@@ -50,6 +61,6 @@ export function indexAttributes(task: Pick<Task, "platform" | "status">): TaskIn
 
 /** The task as clients see it. */
 export function toPublicTask(stored: StoredTask | Task): Task {
-  const { list_pk: _list, platform_status: _ps, ...task } = stored as StoredTask;
+  const { list_pk: _list, platform_status: _ps, lease_owner: _owner, handoff: _handoff, ...task } = stored as StoredTask;
   return task;
 }

@@ -6,7 +6,7 @@ import { getPlatform } from "../platforms/registry.js";
 import { PLATFORM_NAMES } from "../platforms/types.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
 import type { ResultStore, StoredResult } from "../results/store.js";
-import { parseOrThrow } from "../validation.js";
+import { integerIn, parseOrThrow, queryIntegerIn } from "../validation.js";
 import { toPublicTask, type Task } from "./model.js";
 import { TASK_STATUSES, isTerminal, statusesAllowing } from "./status.js";
 import type { Page, TaskStore } from "./store.js";
@@ -26,20 +26,30 @@ export interface TaskServiceDeps {
 
 const defaults: Required<TaskServiceOptions> = { maxAttempts: 3, idempotencyTtlSecs: 86_400 };
 
+/** An opaque cursor from an earlier page; core/pagination.ts refuses anything it did not make. */
+const cursorParam = z.string().max(2048, { error: "must be at most 2048 characters" }).optional();
+
 const listQuerySchema = z.strictObject({
   status: z.enum(TASK_STATUSES).optional(),
   platform: z.enum(PLATFORM_NAMES).optional(),
-  limit: z.coerce.number({ error: "must be a number" }).int({ error: "must be an integer" }).min(1).max(100).default(20),
-  cursor: z.string().optional(),
+  limit: queryIntegerIn(1, 100).default(20),
+  cursor: cursorParam,
 });
 
 const resultsQuerySchema = z.strictObject({
-  limit: z.coerce.number({ error: "must be a number" }).int({ error: "must be an integer" }).min(1).max(1000).default(100),
-  cursor: z.string().optional(),
+  limit: queryIntegerIn(1, 1000).default(100),
+  cursor: cursorParam,
   format: z.enum(["json", "jsonl", "csv"]).default("json"),
 });
 
 export type ResultsQuery = z.output<typeof resultsQuerySchema>;
+
+/** Fields every task may carry, whatever its platform. */
+const commonTaskFields = z.object({
+  max_attempts: integerIn(1, 10).optional(),
+  max_duration_secs: integerIn(1, 86_400).default(3600),
+});
+const COMMON_KEYS = Object.keys(commonTaskFields.shape);
 
 const newTaskId = monotonicFactory();
 const TASK_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -64,7 +74,10 @@ export class TaskService {
       throw new ValidationError("body: must be a JSON object", "body");
     }
     const platform = getPlatform((body as Record<string, unknown>).platform);
-    const input = parseOrThrow(platform.inputSchema, body);
+    const commonPart = Object.fromEntries(Object.entries(body).filter(([key]) => COMMON_KEYS.includes(key)));
+    const platformPart = Object.fromEntries(Object.entries(body).filter(([key]) => !COMMON_KEYS.includes(key)));
+    const common = parseOrThrow(commonTaskFields, commonPart);
+    const input = parseOrThrow(platform.inputSchema, platformPart);
     const { platform: platformName, crawler_type, ...params } = input as Record<string, unknown> & {
       platform: Task["platform"];
       crawler_type: string;
@@ -77,14 +90,15 @@ export class TaskService {
       params,
       status: "pending",
       attempts: 0,
-      max_attempts: this.options.maxAttempts,
+      max_attempts: common.max_attempts ?? this.options.maxAttempts,
+      max_duration_secs: common.max_duration_secs,
       created_at: now,
       updated_at: now,
       progress: { pages_done: 0, items: 0, errors: 0 },
       result_count: 0,
     };
 
-    const idempotency = options.idempotencyKey === undefined ? undefined : this.idempotencyMarker(options.idempotencyKey, input);
+    const idempotency = options.idempotencyKey === undefined ? undefined : this.idempotencyMarker(options.idempotencyKey, { ...input, ...common });
     if (idempotency) task.idempotency_key_hash = idempotency.keyHash;
     const outcome = await this.deps.tasks.create(task, idempotency);
     if (!outcome.created) {
@@ -198,6 +212,50 @@ export class TaskService {
   }
 
   /**
+   * Queues running tasks whose lease ran out (their worker died: a function timeout,
+   * a killed process); the next delivery takes them over. Returns how many.
+   */
+  async requeueExpiredLeases(): Promise<number> {
+    const now = new Date().toISOString();
+    let queued = 0;
+    for await (const task of this.deps.tasks.listByStatus("running")) {
+      if ((task.lease_expires_at ?? task.updated_at) >= now) continue;
+      await this.enqueue(task);
+      queued++;
+    }
+    return queued;
+  }
+
+  /**
+   * A crawl message ended in the dead-letter queue: every delivery of it failed. The task
+   * is failed with the reason, unless a live delivery still holds it.
+   * Returns the failed task, or undefined when nothing was changed.
+   */
+  async failDeadLettered(taskId: string, receiveCount: number | undefined): Promise<Task | undefined> {
+    const task = TASK_ID_PATTERN.test(taskId) ? await this.deps.tasks.get(taskId) : undefined;
+    if (task === undefined || isTerminal(task.status)) return undefined;
+    const now = new Date().toISOString();
+    const held = task.status === "running" && (task.lease_expires_at ?? task.updated_at) >= now;
+    if (held) return undefined;
+    const failed = await this.deps.tasks.transition(
+      task,
+      [task.status],
+      "failed",
+      {
+        finished_at: now,
+        lease_owner: undefined,
+        lease_expires_at: undefined,
+        error: {
+          code: "DEAD_LETTERED",
+          message: `its crawl message failed ${receiveCount ?? "every"} deliveries and was moved to the dead-letter queue${task.error ? `; last error (${task.error.code}) ${task.error.message}` : ""}`.slice(0, 1000),
+        },
+      },
+      task.status === "running" ? { leaseExpiredBefore: now } : {},
+    );
+    return failed ? toPublicTask(failed) : undefined;
+  }
+
+  /**
    * For a stack that owns every worker (the one-machine stack) just after it started:
    * nothing can be running, so tasks left `running` go back to `pending`, and every
    * pending task is queued (the embedded queue does not survive restarts).
@@ -205,8 +263,12 @@ export class TaskService {
   async recoverAfterRestart(): Promise<{ reset: number; requeued: number }> {
     let reset = 0;
     for await (const task of this.deps.tasks.listByStatus("running")) {
+      // Stopping the stack is not the task's fault: the next claim resumes it without a new attempt.
       const moved = await this.deps.tasks.transition(task, ["running"], "pending", {
         error: { code: "INTERRUPTED", message: "the stack stopped while this task was running; it was queued again" },
+        handoff: true,
+        lease_owner: undefined,
+        lease_expires_at: undefined,
       });
       if (moved) reset++;
     }

@@ -1,10 +1,13 @@
 /**
- * Task lifecycle. The allowed moves are the only ones the store will write
- * (each update is conditional on the current status).
+ * Task lifecycle. Every store update is conditional on the current status, and the
+ * service and crawler only make these moves:
  *
  *   pending ──claim──▶ running ──▶ completed | failed | cancelled
- *      │                  └──release (transient error)──▶ pending
- *      └──cancel──▶ cancelled
+ *      │                  ├──release (transient error, hand-over before a deadline)──▶ pending
+ *      │                  └──take-over (its lease expired)──▶ running
+ *      ├──cancel──▶ cancelled
+ *      ├──fail (attempts used up, dead-lettered)──▶ failed
+ *      └──touch (the sweeper queued it again)──▶ pending
  *   failed | cancelled ──retry──▶ pending
  */
 export const TASK_STATUSES = ["pending", "running", "completed", "failed", "cancelled"] as const;
@@ -13,8 +16,8 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ["completed", "failed", "cancelled"];
 
 const transitions: Record<TaskStatus, readonly TaskStatus[]> = {
-  pending: ["running", "cancelled"],
-  running: ["completed", "failed", "cancelled", "pending"],
+  pending: ["running", "cancelled", "failed", "pending"],
+  running: ["completed", "failed", "cancelled", "pending", "running"],
   completed: [],
   failed: ["pending"],
   cancelled: ["pending"],

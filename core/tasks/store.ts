@@ -37,6 +37,10 @@ export interface IdempotencyMarker {
 export interface TransitionGuard {
   /** Only if the task was not updated since this ISO time (it is stale). */
   updatedBefore?: string;
+  /** Only if this delivery still holds the lease. */
+  leaseOwner?: string;
+  /** Only if the lease ran out before this ISO time (or there is none): its holder is gone. */
+  leaseExpiredBefore?: string;
 }
 
 /** Enough of a task to address it and keep its index keys right. */
@@ -54,6 +58,12 @@ export interface TaskChanges {
   progress?: Task["progress"];
   result_count?: number;
   max_attempts?: number;
+  lease_owner?: string | undefined;
+  lease_expires_at?: string | undefined;
+  handoff?: boolean | undefined;
+  stop_reason?: string | undefined;
+  /** Adds 1 to `continuations`. */
+  incrementContinuations?: boolean;
   /** Adds to `attempts` (the claim adds 1). */
   incrementAttempts?: boolean;
 }
@@ -67,12 +77,28 @@ export interface TaskStore {
   transition(task: TaskRef, from: readonly TaskStatus[], to: TaskStatus, changes?: TaskChanges, guard?: TransitionGuard): Promise<Task | undefined>;
   /** Writes progress while the task is running; false when it no longer is (cancelled meanwhile). */
   updateProgress(taskId: string, progress: Task["progress"], resultCount: number): Promise<boolean>;
+  /** Extends the lease of a running task this delivery holds; false when it no longer does. */
+  renewLease(taskId: string, owner: string, expiresAt: string): Promise<boolean>;
   /** All tasks with this status created (or last updated) before `updatedBefore`, oldest first. */
   listByStatus(status: TaskStatus, updatedBefore?: string): AsyncIterable<Task>;
   ping(): Promise<void>;
 }
 
 const IDEMPOTENCY_PREFIX = "idempotency#";
+
+/** Attributes a status move may set (a value) or remove (undefined). */
+const CHANGEABLE_ATTRIBUTES = [
+  "started_at",
+  "finished_at",
+  "error",
+  "progress",
+  "result_count",
+  "max_attempts",
+  "lease_owner",
+  "lease_expires_at",
+  "handoff",
+  "stop_reason",
+] as const;
 
 export class DynamoTaskStore implements TaskStore {
   constructor(
@@ -187,7 +213,15 @@ export class DynamoTaskStore implements TaskStore {
       conditions.push("updated_at < :updatedBefore");
       values[":updatedBefore"] = guard.updatedBefore;
     }
-    for (const key of ["started_at", "finished_at", "error", "progress", "result_count", "max_attempts"] as const) {
+    if (guard.leaseOwner !== undefined) {
+      conditions.push("lease_owner = :leaseOwner");
+      values[":leaseOwner"] = guard.leaseOwner;
+    }
+    if (guard.leaseExpiredBefore !== undefined) {
+      conditions.push("(attribute_not_exists(lease_expires_at) OR lease_expires_at < :leaseExpiredBefore)");
+      values[":leaseExpiredBefore"] = guard.leaseExpiredBefore;
+    }
+    for (const key of CHANGEABLE_ATTRIBUTES) {
       if (!(key in changes)) continue;
       const attribute = key === "error" ? "#error" : key;
       if (key === "error") names["#error"] = "error";
@@ -197,6 +231,11 @@ export class DynamoTaskStore implements TaskStore {
         sets.push(`${attribute} = :${key}`);
         values[`:${key}`] = value;
       }
+    }
+    if (changes.incrementContinuations) {
+      sets.push("continuations = if_not_exists(continuations, :zero) + :one");
+      values[":zero"] = 0;
+      values[":one"] = 1;
     }
     if (changes.incrementAttempts) {
       sets.push("attempts = if_not_exists(attempts, :zero) + :one");
@@ -225,21 +264,29 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   async updateProgress(taskId: string, progress: Task["progress"], resultCount: number): Promise<boolean> {
+    return this.updateWhileRunning(taskId, "SET progress = :progress, result_count = :count, updated_at = :now", {
+      ":progress": progress,
+      ":count": resultCount,
+      ":now": new Date().toISOString(),
+    });
+  }
+
+  async renewLease(taskId: string, owner: string, expiresAt: string): Promise<boolean> {
+    return this.updateWhileRunning(taskId, "SET lease_expires_at = :expires", { ":expires": expiresAt }, owner);
+  }
+
+  /** An update that applies only while the task runs (held by `owner`, when given); false otherwise. */
+  private async updateWhileRunning(taskId: string, update: string, values: Record<string, unknown>, owner?: string): Promise<boolean> {
     try {
       await callDependency("tasks_table", () =>
         this.doc.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { task_id: taskId },
-            ConditionExpression: "#status = :running",
-            UpdateExpression: "SET progress = :progress, result_count = :count, updated_at = :now",
+            ConditionExpression: owner === undefined ? "#status = :running" : "#status = :running AND lease_owner = :owner",
+            UpdateExpression: update,
             ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: {
-              ":running": "running",
-              ":progress": progress,
-              ":count": resultCount,
-              ":now": new Date().toISOString(),
-            },
+            ExpressionAttributeValues: { ":running": "running", ...values, ...(owner === undefined ? {} : { ":owner": owner }) },
           }),
         ),
       );

@@ -3,20 +3,20 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { WarmBrowser } from "../../core/browser/index.js";
-import { runTask } from "../../core/crawl/index.js";
+import { defaultRunDeps, runTask, type RunTaskDeps } from "../../core/crawl/index.js";
+import { defaultHostPoliteness } from "../../core/politeness/index.js";
 import { parseCrawlMessage } from "../../core/queue/taskQueue.js";
-import { defaultDeps } from "../../core/tasks/index.js";
 import { createLogger } from "../shared/logger.js";
 
 const logger = createLogger("crawl-worker");
 
-/** The function's timeout (infra sets it); a running task silent for longer plus a minute is taken over. */
-const crawlerTimeoutSecs = Number(process.env.CRAWLER_TIMEOUT_SECS ?? 300);
-const staleRunningAfterMs = (crawlerTimeoutSecs + 60) * 1000;
-
 // Module scope survives warm invocations: one Chromium per sandbox, a fresh context per task.
 const browser = new WarmBrowser();
-let deps: ReturnType<typeof defaultDeps> | undefined;
+/** First retry delay after a transient failure (doubled per attempt). env RETRY_BASE_DELAY_SECS @default 10 */
+const retryBaseDelaySecs = Number(process.env.RETRY_BASE_DELAY_SECS ?? 10);
+
+let deps: RunTaskDeps | undefined;
+let invocation: Context | undefined;
 
 async function crawlRecord(record: SQSRecord): Promise<void> {
   const message = parseCrawlMessage(record.body);
@@ -25,17 +25,17 @@ async function crawlRecord(record: SQSRecord): Promise<void> {
     logger.error("dropping unreadable message", { messageId: record.messageId });
     return;
   }
-  deps ??= defaultDeps();
-  const outcome = await runTask(
-    message.task_id,
-    {
-      tasks: deps.tasks,
-      results: deps.results,
-      browser,
-      log: (level, text, fields) => logger[level](text, { ...fields }),
-    },
-    { staleRunningAfterMs },
-  );
+  deps ??= {
+    ...defaultRunDeps(browser, (level, text, fields) => logger[level](text, { ...fields })),
+    // Per-host caps and delays, shared with every other sandbox through the politeness table.
+    hostSlots: defaultHostPoliteness((text, fields) => logger.warn(text, fields)),
+  };
+  const context = invocation;
+  const outcome = await runTask(message.task_id, deps, {
+    retryBaseDelaySecs,
+    // Hand over to a new message before Lambda would kill this invocation.
+    ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+  });
   logger.info("delivery done", {
     task_id: message.task_id,
     outcome: outcome.kind,
@@ -52,13 +52,14 @@ const processor = new BatchProcessor(EventType.SQS);
  */
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
-  .handler((event, context) =>
-    processPartialResponse(event, crawlRecord, processor, {
+  .handler((event, context) => {
+    invocation = context;
+    return processPartialResponse(event, crawlRecord, processor, {
       context,
       processInParallel: false,
       throwOnFullBatchFailure: false,
-    }),
-  );
+    });
+  });
 
 /** Closes the warm browser (the one-machine stack's workers call this on SIGTERM). */
 export async function shutdownCrawler(): Promise<void> {

@@ -6,9 +6,14 @@ const logger = createLogger("crawl-sweeper");
 /** How long a task may stay pending before it is queued again. env STALE_PENDING_SECS @default 300 */
 const stalePendingMs = Number(process.env.STALE_PENDING_SECS ?? 300) * 1000;
 
-/** Scheduled: queues tasks that were stored but whose message never arrived. */
-export const handler = async (): Promise<{ requeued: number }> => {
-  const requeued = await defaultTaskService().requeueStalePending(stalePendingMs);
-  if (requeued > 0) logger.info("re-queued stale pending tasks", { requeued });
-  return { requeued };
+/**
+ * Scheduled: queues tasks that were stored but whose message never arrived, and running
+ * tasks whose worker died (their lease ran out), so no task stays pending or running forever.
+ */
+export const handler = async (): Promise<{ requeued: number; expired: number }> => {
+  const service = defaultTaskService();
+  const requeued = await service.requeueStalePending(stalePendingMs);
+  const expired = await service.requeueExpiredLeases();
+  if (requeued > 0 || expired > 0) logger.info("re-queued tasks", { stale_pending: requeued, expired_leases: expired });
+  return { requeued, expired };
 };

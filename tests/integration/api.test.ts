@@ -25,7 +25,7 @@ async function receiveAll(): Promise<string[]> {
   const bodies: string[] = [];
   for (;;) {
     const got = await aws.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 0 }),
+      new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }),
     );
     if (!got.Messages?.length) return bodies;
     for (const message of got.Messages) {
@@ -156,8 +156,9 @@ describe("reading tasks", () => {
   });
 
   it.each([
-    ["/api/v1/tasks?limit=0", /^limit: /],
-    ["/api/v1/tasks?limit=abc", /^limit: /],
+    ["/api/v1/tasks?limit=0", /^limit: must be at least 1$/],
+    ["/api/v1/tasks?limit=500", /^limit: must be at most 100$/],
+    ["/api/v1/tasks?limit=abc", /^limit: must be a number$/],
     ["/api/v1/tasks?status=done", /^status: /],
     ["/api/v1/tasks?cursor=bm90LWEtY3Vyc29y", /^cursor: /],
     ["/api/v1/tasks?colour=red", /unknown field "colour"/],

@@ -8,10 +8,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { lambdaContext } from "../support/events.js";
-import { RetryableCrawlError } from "../../core/errors.js";
 import type { TaskService } from "../../core/tasks/index.js";
 
 let aws: TestAws;
@@ -19,7 +17,6 @@ let site: { url: string; hits: Map<string, number>; server: Server };
 let crawler: typeof import("../../functions/crawler/handler.js");
 let service: TaskService;
 let core: typeof import("../../core/tasks/index.js");
-let runTask: typeof import("../../core/crawl/index.js").runTask;
 
 const pages: Record<string, string> = {
   "/": `<title>Home</title><meta name="description" content="the start"><a href="/a">a</a> <a href="/b">b</a> <a href="/missing">gone</a>`,
@@ -79,7 +76,6 @@ beforeAll(async () => {
   site = await startSite();
   crawler = await import("../../functions/crawler/handler.js");
   core = await import("../../core/tasks/index.js");
-  ({ runTask } = await import("../../core/crawl/index.js"));
   service = core.defaultTaskService();
 });
 
@@ -136,105 +132,5 @@ describe("crawler handler", () => {
     expect(failed.error?.code).toBe("ALL_PAGES_FAILED");
     expect(failed.error?.message).toMatch(/all 2 pages failed; first error \(HTTP_404\)/);
     expect(failed.result_count).toBe(2);
-  });
-});
-
-describe("runTask", () => {
-  it("runs one crawl when the same task is delivered twice at the same moment", async () => {
-    const deps = core.defaultDeps();
-    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [`${site.url}/a`, `${site.url}/b`] });
-    await takeMessage();
-    const before = site.hits.get("/b") ?? 0;
-    const { WarmBrowser } = await import("../../core/browser/index.js");
-    const browser = new WarmBrowser();
-    try {
-      const outcomes = await Promise.all([
-        runTask(task.task_id, { ...deps, browser }),
-        runTask(task.task_id, { ...deps, browser }),
-      ]);
-      expect(outcomes.map((o) => o.kind).sort()).toEqual(["completed", "skipped"]);
-    } finally {
-      await browser.close();
-    }
-    expect((site.hits.get("/b") ?? 0) - before).toBe(1);
-    const done = await service.get(task.task_id);
-    expect(done).toMatchObject({ status: "completed", attempts: 1, result_count: 2 });
-  });
-
-  it("puts a task back to pending on a transient failure, then fails it after max attempts", async () => {
-    const deps = core.defaultDeps();
-    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [`${site.url}/a`] });
-    await takeMessage();
-    const brokenBrowser = {
-      newTaskContext: async () => {
-        throw new RetryableCrawlError("BROWSER_CRASHED", "chromium went away");
-      },
-    };
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      await expect(runTask(task.task_id, { ...deps, browser: brokenBrowser })).rejects.toThrow(RetryableCrawlError);
-      expect(await service.get(task.task_id)).toMatchObject({
-        status: "pending",
-        attempts: attempt,
-        error: { code: "BROWSER_CRASHED", message: "chromium went away" },
-      });
-    }
-    const last = await runTask(task.task_id, { ...deps, browser: brokenBrowser });
-    expect(last.kind).toBe("failed");
-    expect(await service.get(task.task_id)).toMatchObject({ status: "failed", attempts: 3, error: { code: "BROWSER_CRASHED" } });
-  });
-
-  it("takes over a running task only once it is stale (its worker is gone)", async () => {
-    const deps = core.defaultDeps();
-    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [`${site.url}/a`] });
-    await takeMessage();
-    // A worker claimed it, then died without a word.
-    await deps.tasks.transition(task, ["pending"], "running", { incrementAttempts: true });
-    const { WarmBrowser } = await import("../../core/browser/index.js");
-    const browser = new WarmBrowser();
-    try {
-      const fresh = await runTask(task.task_id, { ...deps, browser }, { staleRunningAfterMs: 60_000 });
-      expect(fresh).toEqual({ kind: "skipped", reason: "task is running" });
-      await aws.clients.doc.send(
-        new UpdateCommand({
-          TableName: aws.tasksTable,
-          Key: { task_id: task.task_id },
-          UpdateExpression: "SET updated_at = :old",
-          ExpressionAttributeValues: { ":old": "2020-01-01T00:00:00.000Z" },
-        }),
-      );
-      const takenOver = await runTask(task.task_id, { ...deps, browser }, { staleRunningAfterMs: 60_000 });
-      expect(takenOver.kind).toBe("completed");
-    } finally {
-      await browser.close();
-    }
-    expect(await service.get(task.task_id)).toMatchObject({ status: "completed", attempts: 2, result_count: 1 });
-  });
-
-  it("stops a running crawl that was cancelled and keeps what it crawled", async () => {
-    const deps = core.defaultDeps();
-    const urls = Array.from({ length: 30 }, (_, i) => `${site.url}/a?i=${i}`);
-    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls, max_pages: 30 });
-    await takeMessage();
-    const { WarmBrowser } = await import("../../core/browser/index.js");
-    const browser = new WarmBrowser();
-    try {
-      const slowResults = {
-        ...deps.results,
-        putMany: async (...args: Parameters<typeof deps.results.putMany>) => {
-          await deps.results.putMany(...args);
-          if ((await service.get(task.task_id)).status === "running") await service.cancel(task.task_id);
-        },
-      };
-      const outcome = await runTask(task.task_id, { tasks: deps.tasks, results: slowResults, browser }, { flushEveryItems: 2 });
-      expect(outcome.kind).toBe("cancelled");
-    } finally {
-      await browser.close();
-    }
-    const cancelled = await service.get(task.task_id);
-    expect(cancelled.status).toBe("cancelled");
-    expect(cancelled.result_count).toBeGreaterThanOrEqual(2);
-    expect(cancelled.result_count).toBeLessThan(30);
-    const { items } = await service.results(task.task_id, { limit: "100" });
-    expect(items.length).toBe(cancelled.result_count);
   });
 });

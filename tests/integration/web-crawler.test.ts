@@ -176,6 +176,7 @@ describe("crawlWeb page handling", () => {
       fetched_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       content_type: "text/html; charset=utf-8",
       error: null,
+      blocked_requests: [],
     });
     expect(item?.data.text).not.toMatch(/\s{2}/);
   });

@@ -13,6 +13,7 @@ export interface TestAws {
   sqs: RunningServer;
   tasksTable: string;
   resultsTable: string;
+  politenessTable: string;
   queueUrl: string;
   deadLetterQueueUrl: string;
   close(): Promise<void>;
@@ -26,7 +27,8 @@ export async function startTestAws(options: { setEnv?: boolean } = {}): Promise<
   const clients = createAwsClients({ dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, maxAttempts: 2 });
   const tasksTable = "tasks";
   const resultsTable = "results";
-  await ensureTables(clients.dynamo, { tasksTable, resultsTable });
+  const politenessTable = "politeness";
+  await ensureTables(clients.dynamo, { tasksTable, resultsTable, politenessTable });
   const { queueUrl, deadLetterQueueUrl } = await ensureQueues(clients.sqs, {
     queueName: "crawl-tasks",
     deadLetterQueueName: "crawl-tasks-dlq",
@@ -38,6 +40,7 @@ export async function startTestAws(options: { setEnv?: boolean } = {}): Promise<
     process.env.AWS_ENDPOINT_URL_SQS = sqs.endpoint;
     process.env.TASKS_TABLE = tasksTable;
     process.env.RESULTS_TABLE = resultsTable;
+    process.env.POLITENESS_TABLE = politenessTable;
     process.env.TASK_QUEUE_URL = queueUrl;
     process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
   }
@@ -47,6 +50,7 @@ export async function startTestAws(options: { setEnv?: boolean } = {}): Promise<
     sqs,
     tasksTable,
     resultsTable,
+    politenessTable,
     queueUrl,
     deadLetterQueueUrl,
     close: async () => {

@@ -50,6 +50,8 @@ export interface TestSite {
   urlFor(path: string): string;
   /** Paths (pathname + search) requested from this site, in arrival order, images included. */
   requests: string[];
+  /** The same requests with when each arrived and when its answer was sent (epoch ms), for timing tests. */
+  requestTimes: Array<{ path: string; arrivedAt: number; answeredAt?: number }>;
   /** Reachable HTML pages of the site (linked from the index, directly or not), 404 page included. */
   pagePaths: string[];
   /** The other-origin server the default site links to. */
@@ -153,6 +155,7 @@ function defaultPages({ externalOrigin }: { origin: string; externalOrigin: stri
 export async function startTestSite(pages?: TestPages | TestPagesFactory, options: TestSiteOptions = {}): Promise<TestSite> {
   const slowPageDelayMs = options.slowPageDelayMs ?? 2_000;
   const requests: string[] = [];
+  const requestTimes: TestSite["requestTimes"] = [];
   const externalRequests: string[] = [];
 
   const external = await listen((request, response) => {
@@ -165,6 +168,9 @@ export async function startTestSite(pages?: TestPages | TestPagesFactory, option
   const main = await listen((request, response) => {
     const path = request.url ?? "/";
     requests.push(path);
+    const timing: TestSite["requestTimes"][number] = { path, arrivedAt: Date.now() };
+    requestTimes.push(timing);
+    response.once("finish", () => (timing.answeredAt = Date.now()));
     if (path.startsWith("/img/")) return send(response, { body: "", contentType: "image/png" }, PNG);
     if (path === "/slow") return send(response, { body: layout("Slow page", "<p>finally</p>"), delayMs: slowPageDelayMs });
     const page = routes[path] ?? routes[new URL(path, "http://x").pathname];
@@ -181,6 +187,7 @@ export async function startTestSite(pages?: TestPages | TestPagesFactory, option
     origin,
     urlFor: (path) => new URL(path, origin).href,
     requests,
+    requestTimes,
     pagePaths: pages === undefined ? DEFAULT_SITE_PAGES.map((page) => page.path) : Object.keys(routes),
     external: { origin: externalOrigin, url: `${externalOrigin}/external`, requests: externalRequests },
     close: async () => {

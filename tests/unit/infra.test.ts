@@ -10,10 +10,13 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it, vi } from "vitest";
-import { RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../../core/aws/tables.js";
+import { digestsOfKeys } from "../../core/auth/apiKeys.js";
+import { POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../../core/aws/tables.js";
 import { ENV } from "../../core/config.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+/** What the stand-in's secrets hold; no function's arguments may contain it. */
+const SECRET_VALUE = "test-key-0123456789,test-key-abcdefghij";
 const REQUIRED_ROUTES = [
   "GET /health",
   "POST /api/v1/tasks",
@@ -75,7 +78,20 @@ function recordingSst(components: Component[], tamper: Tamper) {
   };
   const namespace = (extra: Args) =>
     new Proxy(extra, { get: (target, key) => (key in target ? target[key as string] : componentClass(String(key))) });
-  return namespace({ aws: namespace({}) });
+  /** sst.Secret: `.value` is an Output whose `.apply` is recorded as `{ from, value }`. */
+  class Secret {
+    readonly component: Component;
+    constructor(name: string) {
+      const out = { name: placeholder("Secret", name, "name"), arn: placeholder("Secret", name, "arn"), url: placeholder("Secret", name, "url") };
+      this.component = { type: "Secret", name, args: {}, calls: [], out };
+      components.push(this.component);
+    }
+    get value() {
+      const from = placeholder("Secret", this.component.name, "value");
+      return { apply: (fn: (value: string) => unknown) => ({ from, value: fn(SECRET_VALUE) }) };
+    }
+  }
+  return namespace({ aws: namespace({}), Secret });
 }
 
 async function evaluateInfra(tamper: Tamper = (_site, args) => args): Promise<Stack> {
@@ -136,8 +152,9 @@ function allFunctions(stack: Stack): Array<{ site: string; args: Args }> {
   return [...found].map(([args, site]) => ({ site, args }));
 }
 
+/** The crawl queue: subscribed, and with a dead-letter queue (which may have its own subscriber). */
 function taskQueue(stack: Stack): Component | undefined {
-  return ofType(stack, "Queue").find((q) => q.calls.some((c) => c.method === "subscribe"));
+  return ofType(stack, "Queue").find((q) => q.args.dlq !== undefined && q.calls.some((c) => c.method === "subscribe"));
 }
 function crawler(stack: Stack): Args {
   const subscription = taskQueue(stack)?.calls.find((c) => c.method === "subscribe");
@@ -147,6 +164,14 @@ function table(stack: Stack, hashKey: string, rangeKey?: string): Component | un
   return ofType(stack, "Dynamo").find(
     (t) => t.args.primaryIndex?.hashKey === hashKey && t.args.primaryIndex?.rangeKey === rangeKey,
   );
+}
+
+/** Every string inside `value` (objects may be cyclic: a linked component refers to itself). */
+function allStrings(value: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof value === "string") return [value];
+  if (typeof value !== "object" || value === null || seen.has(value)) return [];
+  seen.add(value);
+  return Object.values(value).flatMap((v) => allStrings(v, seen));
 }
 
 // ---- Checks: each returns the problems it finds -----------------------------------------
@@ -168,6 +193,7 @@ const checks: Record<string, (stack: Stack) => string[]> = {
   tables(stack) {
     const tasks = table(stack, TASKS_TABLE.hashKey);
     const results = table(stack, RESULTS_TABLE.hashKey, RESULTS_TABLE.rangeKey);
+    const politeness = table(stack, POLITENESS_TABLE.hashKey);
     const expectedIndexes = Object.fromEntries(
       TASKS_TABLE.indexes.map((i) => [i.name, { hashKey: i.hashKey, rangeKey: i.rangeKey, projection: "all" }]),
     );
@@ -175,12 +201,15 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       Object.entries(tasks?.args.globalIndexes ?? {}).map(([name, i]: [string, any]) => [name, { projection: "all", ...i }]),
     );
     return problems([
-      [ofType(stack, "Dynamo").length === 2, "exactly two tables"],
+      [ofType(stack, "Dynamo").length === 3, "exactly three tables"],
       [tasks !== undefined, `tasks table keyed by ${TASKS_TABLE.hashKey}`],
       [results !== undefined, `results table keyed by ${RESULTS_TABLE.hashKey} + ${RESULTS_TABLE.rangeKey}`],
       [isDeepStrictEqual(declared, expectedIndexes), "tasks GSIs equal core/aws/tables.ts"],
       [tasks?.args.ttl === TASKS_TABLE.ttlAttribute, `tasks TTL on ${TASKS_TABLE.ttlAttribute}`],
       [!results?.args.globalIndexes, "results has no GSIs"],
+      [politeness !== undefined, `politeness table keyed by ${POLITENESS_TABLE.hashKey} alone`],
+      [politeness?.args.ttl === POLITENESS_TABLE.ttlAttribute, `politeness TTL on ${POLITENESS_TABLE.ttlAttribute}`],
+      [!politeness?.args.globalIndexes, "politeness has no GSIs"],
     ]);
   },
   fields(stack) {
@@ -242,6 +271,7 @@ const checks: Record<string, (stack: Stack) => string[]> = {
   },
   environment(stack) {
     const [tasks, results, queue] = [table(stack, TASKS_TABLE.hashKey), table(stack, RESULTS_TABLE.hashKey, RESULTS_TABLE.rangeKey), taskQueue(stack)];
+    const politeness = table(stack, POLITENESS_TABLE.hashKey);
     return allFunctions(stack).flatMap(({ site, args }) => {
       const env = args.environment ?? {};
       const links: unknown[] = args.link ?? [];
@@ -249,7 +279,8 @@ const checks: Record<string, (stack: Stack) => string[]> = {
         [env[ENV.tasksTable] === tasks?.out.name, `${site}: ${ENV.tasksTable} = tasks table name`],
         [env[ENV.resultsTable] === results?.out.name, `${site}: ${ENV.resultsTable} = results table name`],
         [env[ENV.taskQueueUrl] === queue?.out.url, `${site}: ${ENV.taskQueueUrl} = task queue URL`],
-        [[tasks, results, queue].every((c) => links.some((l: any) => l?.component === c)), `${site}: links tables and queue`],
+        [env[ENV.politenessTable] === politeness?.out.name, `${site}: ${ENV.politenessTable} = politeness table name`],
+        [[tasks, results, politeness, queue].every((c) => links.some((l: any) => l?.component === c)), `${site}: links tables and queue`],
       ]);
     });
   },
@@ -266,6 +297,23 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       [routes.every((r) => byArn(stack, r.args[1])?.type === "Function"), "routes share a Function by ARN (one Lambda)"],
       [apis[0]?.args.cors !== false, "CORS configured on API Gateway"],
       [stage.defaultRouteSettings?.throttlingBurstLimit > 0 && stage.defaultRouteSettings?.throttlingRateLimit > 0, "stage throttling"],
+    ]);
+  },
+  auth(stack) {
+    const secrets = ofType(stack, "Secret");
+    const fromSecret = placeholder("Secret", secrets[0]?.name ?? "", "value");
+    const api = ofType(stack, "Function").find((f) => f.args.handler === "functions/api/handler.handler");
+    const others = allFunctions(stack).filter(({ args }) => args !== api?.args);
+    const everything = allStrings(stack.components.map((c) => [c.args, c.calls])).join("\n");
+    return problems([
+      [secrets.length === 1 && secrets[0]?.name === "ApiKey", "one secret, ApiKey"],
+      [
+        isDeepStrictEqual(api?.args.environment?.API_KEY_SHA256, { from: fromSecret, value: digestsOfKeys(SECRET_VALUE) }),
+        "api function: API_KEY_SHA256 = digests of the ApiKey secret's keys",
+      ],
+      ...others.map(({ site, args }): [boolean, string] => [args.environment?.API_KEY_SHA256 === undefined, `${site}: no API_KEY_SHA256`]),
+      [allFunctions(stack).every(({ args }) => !(args.link ?? []).some((l: any) => l?.component?.type === "Secret")), "no function links the secret"],
+      [!SECRET_VALUE.split(",").some((key) => everything.includes(key)), "no plain key in any component's arguments"],
     ]);
   },
   sweeper(stack) {
@@ -310,8 +358,13 @@ describe("infra checks catch mis-wiring", () => {
     ["handlers", "handler typo", "handlr.handler", at("CronV2:Sweeper", (a) => ({ ...a, function: { ...a.function, handler: "functions/sweeper/handlr.handler" } }))],
     ["environment", "missing queue URL", "ApiHandler: TASK_QUEUE_URL", at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, TASK_QUEUE_URL: undefined } }))],
     ["tables", "index dropped", "GSIs", at("Dynamo:Tasks", (a) => ({ ...a, globalIndexes: { ...a.globalIndexes, by_status: undefined } }))],
+    ["tables", "politeness without TTL", "politeness TTL", at("Dynamo:Politeness", (a) => ({ ...a, ttl: undefined }))],
+    ["environment", "crawler without the politeness table", "subscribe: POLITENESS_TABLE", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, POLITENESS_TABLE: undefined } }))],
     ["fields", "undeclared key", "key attribute declared", at("Dynamo:Tasks", (a) => ({ ...a, fields: { ...a.fields, status: undefined } }))],
     ["api", "route missing", "/retry", routeNamed("POST /api/v1/tasks/{task_id}/retry", "POST /api/v1/tasks/{task_id}/retry-now")],
+    ["auth", "api without key digests", "API_KEY_SHA256 = digests", at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, API_KEY_SHA256: undefined } }))],
+    ["auth", "crawler given key digests", "subscribe: no API_KEY_SHA256", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, API_KEY_SHA256: "x" } }))],
+    ["auth", "plain key in the environment", "no plain key", at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, API_KEY: SECRET_VALUE } }))],
   ];
   it.each(cases)("%s check catches %s", async (name, _broken, problem, tamper) => {
     const stack = await evaluateInfra(tamper);

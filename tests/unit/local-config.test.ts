@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { loadStackConfig, StackConfigError } from "../../local/config.js";
+import { sha256Hex } from "../../core/auth/index.js";
+import { isLoopbackHost, loadStackConfig, StackConfigError } from "../../local/config.js";
+
+const KEY = "local-key-0123456789";
 
 function errorOf(env: NodeJS.ProcessEnv): string {
   try {
@@ -30,6 +33,7 @@ describe("loadStackConfig", () => {
       logLevel: "WARN",
       sweepIntervalSecs: 60,
       stalePendingSecs: 120,
+      allowPrivateTargets: true,
     });
   });
 
@@ -40,7 +44,7 @@ describe("loadStackConfig", () => {
   });
 
   it("reads values, ignoring empty ones, and upper-cases LOG_LEVEL", () => {
-    const config = loadStackConfig({ HOST: "0.0.0.0", CRAWL_CONCURRENCY: " 4 ", LOG_LEVEL: "debug", DATA_DIR: "", TASKS_TABLE: "t-1" }, "/x");
+    const config = loadStackConfig({ HOST: "0.0.0.0", API_KEY: KEY, CRAWL_CONCURRENCY: " 4 ", LOG_LEVEL: "debug", DATA_DIR: "", TASKS_TABLE: "t-1" }, "/x");
     expect(config).toMatchObject({ host: "0.0.0.0", crawlConcurrency: 4, logLevel: "DEBUG", dataDirPath: "/x/.data", tasksTable: "t-1" });
   });
 
@@ -55,5 +59,39 @@ describe("loadStackConfig", () => {
   it("refuses ports that clash or overflow", () => {
     expect(errorOf({ PORT: "9000", SQS_PORT: "9000" })).toBe("SQS_PORT 9000 is used twice; PORT, DYNAMODB_PORT and SQS_PORT must differ");
     expect(errorOf({ PORT: "65535" })).toBe("PORT 65535 leaves no room for DYNAMODB_PORT and SQS_PORT; set them too");
+  });
+
+  it("keeps only the digests of API_KEY, never the key", () => {
+    const config = loadStackConfig({ API_KEY: ` ${KEY} ` });
+    expect(config.apiKeySha256).toBe(sha256Hex(KEY));
+    expect(JSON.stringify(config)).not.toContain(KEY);
+    expect(loadStackConfig({ API_KEY: `${KEY},${KEY}2` }).apiKeySha256).toBe(`${sha256Hex(KEY)},${sha256Hex(`${KEY}2`)}`);
+    expect(loadStackConfig({ API_KEY: "" }).apiKeySha256).toBeUndefined();
+    expect(errorOf({ API_KEY: "," })).toBe("API_KEY: no key given (keys are comma-separated) (value not shown)");
+    const message = errorOf({ API_KEY: "too-short" });
+    expect(message).toBe('API_KEY: key 1 of 1 must be 16–512 visible ASCII characters other than "," (value not shown)');
+    expect(message).not.toContain("too-short");
+  });
+
+  it("refuses a non-loopback HOST without API_KEY", () => {
+    expect(errorOf({ HOST: "0.0.0.0" })).toBe(
+      "HOST 0.0.0.0 is not a loopback address and API_KEY is not set: set API_KEY so the API requires a key, or use HOST=127.0.0.1",
+    );
+    expect(errorOf({ HOST: "::" })).toMatch(/^HOST :: is not a loopback address/);
+    expect(errorOf({ HOST: "my-laptop.lan" })).toMatch(/^HOST my-laptop.lan is not a loopback address/);
+    for (const host of ["127.0.0.1", "127.8.9.10", "::1", "localhost"]) expect(loadStackConfig({ HOST: host }).host).toBe(host);
+  });
+
+  it("knows loopback addresses", () => {
+    for (const host of ["127.0.0.1", "127.255.255.254", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "LOCALHOST"]) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ["0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "192.168.1.2", "::2", "localhost.example.com"]) expect(isLoopbackHost(host)).toBe(false);
+  });
+
+  it("allows private crawl targets by default on loopback only", () => {
+    expect(loadStackConfig({}).allowPrivateTargets).toBe(true);
+    expect(loadStackConfig({ HOST: "0.0.0.0", API_KEY: KEY }).allowPrivateTargets).toBe(false);
+    expect(loadStackConfig({ ALLOW_PRIVATE_TARGETS: "0" }).allowPrivateTargets).toBe(false);
+    expect(loadStackConfig({ HOST: "0.0.0.0", API_KEY: KEY, ALLOW_PRIVATE_TARGETS: "1" }).allowPrivateTargets).toBe(true);
+    expect(errorOf({ ALLOW_PRIVATE_TARGETS: "yes" })).toBe('ALLOW_PRIVATE_TARGETS must be "0" or "1" (got "yes")');
   });
 });

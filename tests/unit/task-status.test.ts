@@ -8,6 +8,9 @@ describe("task status transitions", () => {
       [
         "pending->running",
         "pending->cancelled",
+        "pending->failed",
+        "pending->pending",
+        "running->running",
         "running->completed",
         "running->failed",
         "running->cancelled",
@@ -25,6 +28,6 @@ describe("task status transitions", () => {
   it("knows which statuses are terminal and where a move may start", () => {
     expect(TASK_STATUSES.filter(isTerminal)).toEqual(["completed", "failed", "cancelled"]);
     expect(statusesAllowing("cancelled")).toEqual(["pending", "running"]);
-    expect(statusesAllowing("pending")).toEqual(["running", "failed", "cancelled"]);
+    expect(statusesAllowing("pending")).toEqual(["pending", "running", "failed", "cancelled"]);
   });
 });

@@ -31,6 +31,11 @@ describe("web task input", () => {
     });
   });
 
+  it("accepts ordinary path patterns", () => {
+    const parsed = parseOrThrow(webTaskInput, { ...base, include: ["^/blog/\\d+", "/(en|de)/", "^/p/[a-z]+$"], exclude: ["\\.pdf$"] });
+    expect(parsed.include).toHaveLength(3);
+  });
+
   it("keeps given values", () => {
     const parsed = parseOrThrow(webTaskInput, {
       ...base,
@@ -48,14 +53,18 @@ describe("web task input", () => {
     [{ ...base, urls: "https://example.com" }, "urls: must be an array of URLs"],
     [{ ...base, urls: ["/relative"] }, "urls.0: must be an absolute http or https URL"],
     [{ ...base, urls: ["javascript:alert(1)"] }, "urls.0: must be an absolute http or https URL"],
-    [{ ...base, max_pages: 0 }, "max_pages: "],
+    [{ ...base, max_pages: 0 }, "max_pages: must be at least 1"],
+    [{ ...base, max_pages: 20_000 }, "max_pages: must be at most 10000"],
+    [{ ...base, page_timeout_secs: 500 }, "page_timeout_secs: must be at most 120"],
     [{ ...base, max_pages: 1.5 }, "max_pages: must be an integer"],
-    [{ ...base, max_depth: 21 }, "max_depth: "],
+    [{ ...base, max_depth: 21 }, "max_depth: must be at most 20"],
     [{ ...base, same_origin: "yes" }, "same_origin: must be true or false"],
     [{ ...base, selectors: { "bad name": "h1" } }, "selectors.bad name: selector names are letters"],
     [{ ...base, selectors: { url: "h1" } }, "selectors.url: selector name is reserved"],
     [{ ...base, selectors: { price: "" } }, "selectors.price: must not be empty"],
     [{ ...base, exclude: ["[a-"] }, "exclude.0: must be a valid regular expression"],
+    [{ ...base, include: ["^/(a+)+$"] }, "include.0: must not repeat a group that itself repeats"],
+    [{ ...base, include: ["(\\w*)*x"] }, "include.0: must not repeat a group that itself repeats"],
     [{ ...base, block_resources: ["script"] }, "block_resources.0: "],
     [{ ...base, wait_until: "never" }, "wait_until: "],
   ])("rejects %j naming the field", (body, expected) => {

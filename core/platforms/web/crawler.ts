@@ -1,13 +1,18 @@
 import type { Browser } from "puppeteer-core";
-import { RetryableCrawlError } from "../../errors.js";
+import { DependencyUnavailableError, RetryableCrawlError } from "../../errors.js";
 import type { CrawlContext, ResultItem } from "../types.js";
 import { BoundedChannel } from "./channel.js";
 import { parseSelectors, type SelectorSpec } from "./extract.js";
-import { Frontier, type FrontierEntry } from "./frontier.js";
+import { Frontier, type FrontierEntry, type FrontierSnapshot } from "./frontier.js";
 import { buildPageItem } from "./items.js";
 import { crawlPage, type PageOutcome } from "./page.js";
 import type { WebTaskParams } from "./schema.js";
-import { createLinkFilter, normaliseUrl } from "./urls.js";
+import { createLinkFilter, normaliseUrl, pageItemKey } from "./urls.js";
+
+/** The item key a frontier entry's result is stored under. */
+function itemKeyOf(entry: FrontierEntry): string {
+  return pageItemKey(entry.url);
+}
 
 /** Tuning of one web crawl; task-level choices live in {@link WebTaskParams}. */
 export interface WebCrawlOptions {
@@ -58,7 +63,8 @@ export async function* crawlWeb(
     for (;;) {
       const next = await run.channel.pull();
       if (next.done) return;
-      yield next.value;
+      run.unyielded.delete(next.value.item_key);
+      yield { ...next.value, resumeCursor: () => run.cursor() };
     }
   } finally {
     await run.stop();
@@ -71,6 +77,11 @@ type Settings = Required<WebCrawlOptions>;
 class WebCrawlRun {
   readonly channel: BoundedChannel<ResultItem>;
   readonly frontier: Frontier;
+  /**
+   * Pages completed whose items the consumer has not taken yet. A checkpoint counts them
+   * as not done (back in the queue), so it never claims a page whose item was not stored.
+   */
+  readonly unyielded = new Map<string, FrontierEntry>();
   readonly #params: WebTaskParams;
   readonly #context: CrawlContext;
   readonly #settings: Settings;
@@ -93,13 +104,16 @@ class WebCrawlRun {
     this.channel = new BoundedChannel(settings.maxBufferedItems);
     // detail mode crawls exactly the given URLs, so only crawl mode is capped by max_pages.
     const seeds = new Set(params.urls.map((raw) => normaliseUrl(raw)));
-    this.frontier = new Frontier(params.crawler_type === "detail" ? Math.max(1, seeds.size) : params.max_pages);
+    const resumed = context.resumeFrom as FrontierSnapshot | undefined;
+    this.frontier = resumed
+      ? Frontier.fromSnapshot(resumed)
+      : new Frontier(params.crawler_type === "detail" ? Math.max(1, seeds.size) : params.max_pages);
     const origins = new Set<string>();
     for (const raw of params.urls) {
       const url = normaliseUrl(raw);
       if (url === undefined) continue;
       origins.add(new URL(url).origin);
-      this.frontier.add(url, 0);
+      if (!resumed) this.frontier.add(url, 0);
     }
     this.#follows = createLinkFilter({
       allowedOrigins: origins,
@@ -107,6 +121,13 @@ class WebCrawlRun {
       include: params.include,
       exclude: params.exclude,
     });
+  }
+
+  /** A frontier snapshot consistent with the items yielded so far (see {@link unyielded}). */
+  cursor(): FrontierSnapshot {
+    const snapshot = this.frontier.snapshot();
+    const pending = [...this.unyielded.values()];
+    return { ...snapshot, queue: [...pending, ...snapshot.queue], done: snapshot.done - pending.length };
   }
 
   get #stopped(): boolean {
@@ -157,11 +178,15 @@ class WebCrawlRun {
         maxTextChars: this.#settings.maxTextChars,
         extractTimeoutMs: this.#settings.extractTimeoutMs,
         signal: this.#stopController.signal,
+        ...(this.#context.acquireHostSlot ? { hostSlot: this.#context.acquireHostSlot.bind(this.#context) } : {}),
       });
       if (this.#stopped) return;
+      // The politeness table was unreachable: not the page's failure, the run's (retryable).
+      if (outcome.cause instanceof DependencyUnavailableError) throw outcome.cause;
       if (outcome.error !== null && (await this.#browserGone(outcome))) return this.#crash(outcome.cause);
 
       this.frontier.complete(entry);
+      this.unyielded.set(itemKeyOf(entry), entry);
       const { item, links } = buildPageItem(entry, outcome, this.#specs);
       if (outcome.error !== null) {
         this.#context.log("page failed", { url: entry.url, code: outcome.error.code, message: outcome.error.message });

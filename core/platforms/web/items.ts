@@ -10,7 +10,9 @@ import { normaliseUrl, pageItemKey } from "./urls.js";
  * Every item has the same fields whatever the outcome (unknown values are null), so
  * readers of results never have to guess which keys exist:
  * `url, final_url, status, title, description, text, truncated, links, depth,
- * fetched_at, content_type, error`, plus one field per selector.
+ * fetched_at, content_type, error, blocked_requests`, plus one field per selector.
+ * `blocked_requests` lists the page's requests the egress proxy refused (`[{url, reason}]`,
+ * [] when none); a refused main navigation is also the page's error, `BLOCKED_TARGET`.
  */
 
 export interface PageResult {
@@ -37,6 +39,7 @@ export function buildPageItem(entry: FrontierEntry, outcome: PageOutcome, specs:
     fetched_at: outcome.fetchedAt,
     content_type: outcome.contentType,
     error: outcome.error,
+    blocked_requests: outcome.blockedRequests,
   };
   // Selector names cannot collide with the fields above: the task schema reserves them.
   for (const spec of specs) data[spec.name] = extract?.fields[spec.name] ?? null;

@@ -1,4 +1,5 @@
 import { TimeoutError, type BrowserContext, type HTTPRequest, type HTTPResponse, type Page, type PuppeteerLifeCycleEvent, type ResourceType } from "puppeteer-core";
+import { BlockedRequestWatch, describeRefusal, type BlockedRequest, type NavigationRefusal } from "./blockedRequests.js";
 import { extractPage, ExtractTimeoutError, type PageExtract, type SelectorSpec } from "./extract.js";
 import type { WebTaskParams } from "./schema.js";
 
@@ -15,6 +16,8 @@ export const PAGE_ERROR_CODES = {
   waitForFailed: "WAIT_FOR_FAILED",
   extractTimeout: "EXTRACT_TIMEOUT",
   extractFailed: "EXTRACT_FAILED",
+  /** The URL (or a redirect of it) resolves to an address the egress policy refuses. */
+  blockedTarget: "BLOCKED_TARGET",
 } as const;
 
 export interface PageError {
@@ -31,6 +34,8 @@ export interface PageOutcome {
   fetchedAt: string;
   extract: PageExtract | null;
   error: PageError | null;
+  /** Requests of the page the egress proxy refused (subresources, script fetches, redirects). */
+  blockedRequests: BlockedRequest[];
   /** The thrown error behind `error`, so the caller can tell a browser crash from a page failure. */
   cause?: unknown;
 }
@@ -41,6 +46,12 @@ export interface CrawlPageOptions {
   extractTimeoutMs: number;
   /** Aborting closes the page at once, which makes the pending navigation reject. */
   signal: AbortSignal;
+  /**
+   * Waits for the host's politeness slot right before navigating (CrawlContext.acquireHostSlot);
+   * the slot is given back once the page is closed. Redirects to another host and subresources
+   * are not limited. A rejection ends up as the outcome's `cause`.
+   */
+  hostSlot?: (url: string, signal: AbortSignal) => Promise<() => Promise<void>>;
 }
 
 /** The task's names for blockable resources → Chromium's resource types. */
@@ -72,27 +83,37 @@ export async function crawlPage(
     fetchedAt: new Date().toISOString(),
     extract: null,
     error: null,
+    blockedRequests: [],
   };
   let page: Page | undefined;
+  let releaseHostSlot: (() => Promise<void>) | undefined;
+  let watch: BlockedRequestWatch | undefined;
   const closeOnAbort = (): void => void page?.close().catch(() => undefined);
   options.signal.addEventListener("abort", closeOnAbort, { once: true });
   try {
     options.signal.throwIfAborted();
     page = await context.newPage();
     if (options.signal.aborted) closeOnAbort();
+    watch = BlockedRequestWatch.attach(page);
     // An unanswered alert()/confirm() blocks the page's scripts and its load event.
     page.on("dialog", (dialog) => void dialog.dismiss().catch(() => undefined));
     await blockResources(page, params.block_resources);
+    releaseHostSlot = await options.hostSlot?.(url, options.signal);
 
     let response: HTTPResponse | null;
     try {
       response = await page.goto(url, { waitUntil: WAIT_UNTIL[params.wait_until], timeout: timeoutMs });
     } catch (error) {
       outcome.finalUrl = safeUrl(page);
+      const refused = watch?.navigationRefusal(null);
+      if (refused !== undefined) return refuse(outcome, refused);
       return fail(outcome, error, error instanceof TimeoutError ? PAGE_ERROR_CODES.navigationTimeout : PAGE_ERROR_CODES.navigationFailed);
     }
     outcome.fetchedAt = new Date().toISOString();
     outcome.finalUrl = page.url();
+    // The proxy's own 403/502 is not the site's answer: no status, nothing to extract.
+    const refused = watch?.navigationRefusal(response);
+    if (refused !== undefined) return refuse(outcome, refused);
     // goto resolves to null only for same-document or about: navigations; nothing to report then.
     outcome.status = response?.status() ?? null;
     outcome.contentType = response?.headers()["content-type"] ?? null;
@@ -124,7 +145,10 @@ export async function crawlPage(
     return fail(outcome, error, PAGE_ERROR_CODES.navigationFailed);
   } finally {
     options.signal.removeEventListener("abort", closeOnAbort);
+    outcome.blockedRequests = watch?.list() ?? [];
+    watch?.detach();
     await page?.close().catch(() => undefined);
+    await releaseHostSlot?.().catch(() => undefined);
   }
 }
 
@@ -142,6 +166,18 @@ async function blockResources(page: Page, blocked: WebTaskParams["block_resource
     action.catch(() => undefined);
   });
   await page.setRequestInterception(true);
+}
+
+/** The main navigation was refused (BLOCKED_TARGET) or its target unreachable at the egress proxy. */
+function refuse(outcome: PageOutcome, { url, record }: NavigationRefusal): PageOutcome {
+  outcome.finalUrl = url;
+  outcome.status = null;
+  outcome.contentType = null;
+  outcome.error =
+    record.kind === "blocked"
+      ? { code: PAGE_ERROR_CODES.blockedTarget, message: `${url} ${describeRefusal(record)}`.slice(0, 1000) }
+      : { code: PAGE_ERROR_CODES.navigationFailed, message: `${url}: ${record.reason}`.slice(0, 1000) };
+  return outcome;
 }
 
 function fail(outcome: PageOutcome, error: unknown, code: string): PageOutcome {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { httpUrl } from "../../validation.js";
+import { httpUrl, integerIn } from "../../validation.js";
+import { HOST_LIMIT_BOUNDS } from "../../politeness/constants.js";
 import type { PlatformSpec } from "../types.js";
 
 /** Fields every web result item has; selector names may not reuse them. */
@@ -14,6 +15,7 @@ export const WEB_RESULT_FIELDS = [
   "depth",
   "fetched_at",
   "error",
+  "blocked_requests",
   "truncated",
   "content_type",
   "item_type",
@@ -21,6 +23,13 @@ export const WEB_RESULT_FIELDS = [
   "task_id",
   "item_key",
 ] as const;
+
+/**
+ * A quantified group that contains a quantifier, e.g. `(a+)+`, `(\w*)*`, `(x|y+){2,}`:
+ * the classic catastrophic-backtracking shape. Patterns run in the crawler against every
+ * link, so they are refused up front rather than allowed to stall a worker.
+ */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d+,\d*\})/;
 
 const pathPattern = z
   .string({ error: "must be a string" })
@@ -36,16 +45,25 @@ const pathPattern = z
       }
     },
     { error: "must be a valid regular expression" },
-  );
+  )
+  .refine((pattern) => !NESTED_QUANTIFIER.test(pattern), {
+    error: "must not repeat a group that itself repeats, like (a+)+ — such patterns can take exponential time",
+  });
 
 const selectorNamePattern = /^[a-z_][a-z0-9_]{0,63}$/i;
 
-/** `{field: css selector}`; each field becomes a column of the page's result. */
+/** A CSS selector (selectors' values, wait_for): 1–500 characters. */
+const cssSelector = z
+  .string({ error: "must be a CSS selector string" })
+  .min(1, { error: "must not be empty" })
+  .max(500, { error: "must be at most 500 characters" });
+
+/** `{field: css selector}`; each field becomes a column of the page's result. At most 50. */
 const selectors = z
-  .record(z.string(), z.string({ error: "must be a CSS selector string" }).min(1, { error: "must not be empty" }).max(500))
+  .record(z.string(), cssSelector, { error: "must be an object of {name: CSS selector}" })
   .superRefine((record, ctx) => {
     const names = Object.keys(record);
-    if (names.length > 50) ctx.addIssue({ code: "custom", message: "at most 50 selectors" });
+    if (names.length > 50) ctx.addIssue({ code: "custom", message: `must have at most 50 selectors (got ${names.length})` });
     for (const name of names) {
       if (!selectorNamePattern.test(name)) {
         ctx.addIssue({ code: "custom", path: [name], message: "selector names are letters, digits and _ (at most 64)" });
@@ -65,16 +83,31 @@ export const webTaskInput = z.strictObject({
     .array(httpUrl, { error: "must be an array of URLs" })
     .min(1, { error: "must contain at least 1 URL" })
     .max(100, { error: "must contain at most 100 URLs" }),
-  max_pages: z.int({ error: "must be an integer" }).min(1).max(10_000).default(50),
-  max_depth: z.int({ error: "must be an integer" }).min(0).max(20).default(2),
-  include: z.array(pathPattern).max(50).default([]),
-  exclude: z.array(pathPattern).max(50).default([]),
+  max_pages: integerIn(1, 10_000).default(50),
+  max_depth: integerIn(0, 20).default(2),
+  include: z.array(pathPattern, { error: "must be an array of regular expressions" }).max(50, { error: "must contain at most 50 patterns" }).default([]),
+  exclude: z.array(pathPattern, { error: "must be an array of regular expressions" }).max(50, { error: "must contain at most 50 patterns" }).default([]),
   same_origin: z.boolean({ error: "must be true or false" }).default(true),
   selectors: selectors.optional(),
-  wait_for: z.string().min(1).max(500).optional(),
+  wait_for: cssSelector.optional(),
   wait_until: z.enum(["load", "domcontentloaded", "networkidle"]).default("load"),
-  page_timeout_secs: z.int({ error: "must be an integer" }).min(1).max(120).default(30),
-  block_resources: z.array(z.enum(BLOCKABLE_RESOURCES)).max(4).default(["image", "media", "font"]),
+  page_timeout_secs: integerIn(1, 120).default(30),
+  block_resources: z
+    .array(z.enum(BLOCKABLE_RESOURCES, { error: `must be one of ${BLOCKABLE_RESOURCES.map((r) => `"${r}"`).join(", ")}` }), {
+      error: "must be an array of resource types",
+    })
+    .max(BLOCKABLE_RESOURCES.length, { error: `must contain at most ${BLOCKABLE_RESOURCES.length} resource types` })
+    .default(["image", "media", "font"]),
+  /**
+   * Pages fetched from one host at the same time, across every worker. When absent the
+   * polite default applies (2, HOST_LIMIT_DEFAULTS); HOST_MAX_CONCURRENCY caps it.
+   */
+  host_concurrency: integerIn(HOST_LIMIT_BOUNDS.concurrency.min, HOST_LIMIT_BOUNDS.concurrency.max).optional(),
+  /**
+   * Least time between the starts of two page fetches from one host, ms, across every
+   * worker. When absent the polite default applies (250); HOST_MIN_DELAY_MS is its floor.
+   */
+  host_delay_ms: integerIn(HOST_LIMIT_BOUNDS.delayMs.min, HOST_LIMIT_BOUNDS.delayMs.max).optional(),
 });
 
 export type WebTaskInput = z.output<typeof webTaskInput>;

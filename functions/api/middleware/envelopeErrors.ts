@@ -8,18 +8,23 @@ export interface EnvelopeErrorsOptions {
 }
 
 /**
- * The one place errors become HTTP: client mistakes keep their 4xx and message, a missing
- * dependency is a 503 naming it, and anything else is a 500 without details (logged here).
+ * The one place errors become HTTP: client mistakes keep their 4xx and message (a 401 with
+ * `www-authenticate: Bearer`), a missing dependency is a 503 naming it, and anything else is
+ * a 500 without details — no message, no stack — logged here.
  */
 export function envelopeErrors(options: EnvelopeErrorsOptions = {}): MiddlewareObj<unknown, HttpResponse> {
   const envelopeErrorsOnError: NonNullable<MiddlewareObj<unknown, HttpResponse>["onError"]> = (request) => {
     if (request.response !== undefined && request.response !== null) return;
     const error = request.error;
     if (error instanceof ClientError) {
-      request.response = envelope(error.statusCode, error.message, {
-        error: error.code,
-        ...(error.field ? { field: error.field } : {}),
-      });
+      // A 401 always names the scheme to use (RFC 9110 §11.6.1).
+      const headers: Record<string, string> = error.statusCode === 401 ? { "www-authenticate": "Bearer" } : {};
+      request.response = envelope(
+        error.statusCode,
+        error.message,
+        { error: error.code, ...(error.field ? { field: error.field } : {}) },
+        headers,
+      );
       return;
     }
     if (error instanceof DependencyUnavailableError) {

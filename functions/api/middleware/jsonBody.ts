@@ -11,6 +11,20 @@ export type JsonEvent = APIGatewayProxyEventV2 & { jsonBody?: unknown };
 
 const defaults: Required<JsonBodyOptions> = { maxBytes: 256 * 1024 };
 
+/** An unpaired UTF-16 surrogate, which only a `\uD800`-style escape can put in a parsed string. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const NOT_UNICODE = Symbol("not well-formed Unicode");
+
+/**
+ * JSON.parse reviver refusing keys and strings with unpaired surrogates: they are not valid
+ * Unicode and UTF-8 cannot represent them, so DynamoDB would refuse or mangle them later;
+ * they are refused here, as a 400 naming the body.
+ */
+function wellFormedOnly(key: string, value: unknown): unknown {
+  if (LONE_SURROGATE.test(key) || (typeof value === "string" && LONE_SURROGATE.test(value))) throw NOT_UNICODE;
+  return value;
+}
+
 /**
  * Checks size and content type, then parses the body into `event.jsonBody`.
  * Routes without a body (cancel, retry) accept an empty one of any type.
@@ -34,8 +48,11 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareObj<JsonEvent
       );
     }
     try {
-      event.jsonBody = JSON.parse(bytes.toString("utf8"));
-    } catch {
+      event.jsonBody = JSON.parse(bytes.toString("utf8"), wellFormedOnly);
+    } catch (error) {
+      if (error === NOT_UNICODE) {
+        throw new ClientError(400, "MALFORMED_JSON", "body: has a string that is not valid Unicode (an unpaired surrogate escape)", "body");
+      }
       throw new ClientError(400, "MALFORMED_JSON", "body: is not valid JSON", "body");
     }
   };

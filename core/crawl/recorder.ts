@@ -1,0 +1,96 @@
+import type { ResultItem } from "../platforms/types.js";
+import type { ResultStore } from "../results/store.js";
+import type { TaskProgress } from "../tasks/model.js";
+import type { TaskStore } from "../tasks/store.js";
+import type { Checkpoint, CheckpointStore } from "./checkpoints.js";
+
+export interface RecorderOptions {
+  flushEveryItems: number;
+  flushEveryMs: number;
+  checkpointEveryMs: number;
+}
+
+/**
+ * Buffers a run's results, writes them in batches, keeps the task's progress current,
+ * and saves a checkpoint after the results it covers are stored — never before, so a
+ * checkpoint never claims a page whose result could be lost.
+ */
+export class ResultRecorder {
+  private buffer: ResultItem[] = [];
+  private bufferSince = 0;
+  private lastCheckpointAt = 0;
+  private lastCursor: (() => unknown) | undefined;
+  private checkpointDirty = false;
+  readonly progress: TaskProgress;
+  succeeded: number;
+  private firstError: { code: string; message: string } | undefined;
+  /** The task left `running` (cancelled) while this run wrote progress. */
+  notRunning = false;
+
+  constructor(
+    private readonly taskId: string,
+    private readonly stores: { tasks: TaskStore; results: ResultStore; checkpoints: CheckpointStore },
+    private readonly options: RecorderOptions,
+    resumed?: Checkpoint,
+  ) {
+    this.progress = resumed ? { ...resumed.progress } : { pages_done: 0, items: 0, errors: 0 };
+    this.succeeded = resumed?.succeeded ?? 0;
+    this.firstError = resumed?.firstError;
+  }
+
+  async add(item: ResultItem): Promise<void> {
+    this.progress.pages_done++;
+    this.progress.items++;
+    if (item.ok) this.succeeded++;
+    else {
+      this.progress.errors++;
+      const error = item.data.error as { code?: string; message?: string } | null | undefined;
+      this.firstError ??= {
+        code: error?.code ?? "PAGE_FAILED",
+        message: `${String(item.data.url ?? item.item_key)}: ${error?.message ?? "failed"}`,
+      };
+    }
+    if (this.buffer.length === 0) this.bufferSince = Date.now();
+    this.buffer.push(item);
+    if (item.resumeCursor) this.lastCursor = item.resumeCursor;
+    const due = this.buffer.length >= this.options.flushEveryItems || Date.now() - this.bufferSince >= this.options.flushEveryMs;
+    if (due) await this.flush();
+  }
+
+  /** Stores buffered results, then progress, then (when due or `forceCheckpoint`) the checkpoint. */
+  async flush(forceCheckpoint = false): Promise<void> {
+    if (this.buffer.length > 0) {
+      const batch = this.buffer;
+      this.buffer = [];
+      await this.stores.results.putMany(this.taskId, batch);
+      this.checkpointDirty = true;
+    }
+    const stillRunning = await this.stores.tasks.updateProgress(this.taskId, { ...this.progress }, this.progress.items);
+    if (!stillRunning) this.notRunning = true;
+    const due = Date.now() - this.lastCheckpointAt >= this.options.checkpointEveryMs;
+    if (this.checkpointDirty && this.lastCursor && (due || forceCheckpoint)) {
+      await this.stores.checkpoints.save(this.taskId, {
+        cursor: this.lastCursor(),
+        progress: { ...this.progress },
+        succeeded: this.succeeded,
+        ...(this.firstError ? { firstError: this.firstError } : {}),
+        saved_at: new Date().toISOString(),
+      });
+      this.lastCheckpointAt = Date.now();
+      this.checkpointDirty = false;
+    }
+  }
+
+  counts(): { progress: TaskProgress; result_count: number } {
+    return { progress: { ...this.progress }, result_count: this.progress.items };
+  }
+
+  noSuccessError(): { code: string; message: string } {
+    if (this.progress.pages_done === 0) return { code: "NOTHING_CRAWLED", message: "the crawl produced no pages" };
+    const first = this.firstError ?? { code: "PAGE_FAILED", message: "unknown" };
+    return {
+      code: "ALL_PAGES_FAILED",
+      message: `all ${this.progress.pages_done} pages failed; first error (${first.code}) ${first.message}`.slice(0, 1000),
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { sharedAwsClients } from "../aws/clients.js";
+import { loadConfig } from "../config.js";
+import { DynamoHostLimiter } from "./DynamoHostLimiter.js";
+import { HostPoliteness, type HostPolitenessOptions } from "./HostPoliteness.js";
+
+/** Politeness as configured by the environment: POLITENESS_TABLE, HOST_MAX_CONCURRENCY, HOST_MIN_DELAY_MS. */
+export function defaultHostPoliteness(log?: HostPolitenessOptions["log"]): HostPoliteness {
+  const config = loadConfig();
+  const limiter = new DynamoHostLimiter(sharedAwsClients().doc, config.politenessTable);
+  return new HostPoliteness(limiter, {
+    maxConcurrency: config.hostMaxConcurrency,
+    minDelayMs: config.hostMinDelayMs,
+    ...(log ? { log } : {}),
+  });
+}

@@ -1,0 +1,198 @@
+/**
+ * runTask's delivery guarantees against real stores, a real queue and real Chromium:
+ * one crawl per task, leases with a heartbeat, hand-over before a deadline with a
+ * checkpoint, retries with back-off, and exact results across runs.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { startTestAws, type TestAws } from "../support/aws.js";
+import { startTestSite, type TestSite } from "../support/site.js";
+import { RetryableCrawlError } from "../../core/errors.js";
+import type { RunTaskDeps } from "../../core/crawl/index.js";
+import type { TaskService } from "../../core/tasks/index.js";
+
+let aws: TestAws;
+let site: TestSite;
+let service: TaskService;
+let crawl: typeof import("../../core/crawl/index.js");
+let browser: import("../../core/browser/index.js").WarmBrowser;
+let deps: RunTaskDeps;
+
+/** A wide site: an index linking to `count` pages that each take `delayMs` to answer. */
+function wideSite(count: number, delayMs: number) {
+  const pages: Record<string, { body: string; delayMs?: number }> = {
+    "/": { body: `<title>Index</title>${Array.from({ length: count }, (_, i) => `<a href="/p/${i}">p${i}</a>`).join(" ")}` },
+  };
+  for (let i = 0; i < count; i++) pages[`/p/${i}`] = { body: `<title>Page ${i}</title><p>content ${i}</p>`, delayMs };
+  return pages;
+}
+
+async function drainQueue(): Promise<{ body: string; delaySecs?: number }[]> {
+  const bodies: { body: string }[] = [];
+  for (;;) {
+    const got = await aws.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+    const message = got.Messages?.[0];
+    if (!message) return bodies;
+    bodies.push({ body: message.Body ?? "" });
+    await aws.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+  }
+}
+
+function hits(path: string): number {
+  return site.requests.filter((request) => request === path).length;
+}
+
+beforeAll(async () => {
+  aws = await startTestAws();
+  site = await startTestSite(wideSite(40, 120));
+  crawl = await import("../../core/crawl/index.js");
+  const tasks = await import("../../core/tasks/index.js");
+  const { WarmBrowser } = await import("../../core/browser/index.js");
+  service = tasks.defaultTaskService();
+  browser = new WarmBrowser();
+  deps = crawl.defaultRunDeps(browser);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await aws?.close();
+});
+
+beforeEach(async () => {
+  await drainQueue();
+});
+
+describe("one crawl per task", () => {
+  it("runs one crawl when the same task is delivered twice at the same moment", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor("/p/0"), site.urlFor("/p/1")] });
+    const before = hits("/p/1");
+    const outcomes = await Promise.all([crawl.runTask(task.task_id, deps), crawl.runTask(task.task_id, deps)]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(["completed", "skipped"]);
+    expect(hits("/p/1") - before).toBe(1);
+    expect(await service.get(task.task_id)).toMatchObject({ status: "completed", attempts: 1, result_count: 2 });
+  });
+
+  it("keeps its lease alive with a heartbeat, so a second delivery during a long crawl is refused", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "crawl", urls: [site.url], max_depth: 1 });
+    const options = { leaseMs: 600, heartbeatMs: 150 };
+    const running = crawl.runTask(task.task_id, deps, options);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const during = await service.get(task.task_id);
+    expect(during.status).toBe("running");
+    expect(Date.parse(during.lease_expires_at!)).toBeGreaterThan(Date.now());
+    expect(await crawl.runTask(task.task_id, deps, options)).toEqual({ kind: "skipped", reason: "task is running" });
+    expect((await running).kind).toBe("completed");
+    const done = await service.get(task.task_id);
+    expect(done).toMatchObject({ status: "completed", attempts: 1, result_count: 41 });
+    expect(done.lease_expires_at).toBeUndefined();
+  });
+
+  it("takes over a running task only once its lease expired", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor("/p/2")] });
+    // A worker claimed it, then died without a word.
+    await deps.tasks.transition(task, ["pending"], "running", {
+      incrementAttempts: true,
+      lease_owner: "dead-worker",
+      lease_expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(await crawl.runTask(task.task_id, deps)).toEqual({ kind: "skipped", reason: "task is running" });
+    await aws.clients.doc.send(
+      new UpdateCommand({
+        TableName: aws.tasksTable,
+        Key: { task_id: task.task_id },
+        UpdateExpression: "SET lease_expires_at = :past",
+        ExpressionAttributeValues: { ":past": new Date(Date.now() - 1000).toISOString() },
+      }),
+    );
+    expect((await crawl.runTask(task.task_id, deps)).kind).toBe("completed");
+    expect(await service.get(task.task_id)).toMatchObject({ status: "completed", attempts: 2, result_count: 1 });
+  });
+});
+
+describe("hand-over before the deadline", () => {
+  it("checkpoints, continues in new deliveries, and ends with exactly the site's pages, none fetched twice once stored", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "crawl", urls: [site.url], max_depth: 1, max_pages: 100 });
+    await drainQueue(); // the message create sent
+    const requestsBefore = site.requests.length;
+    const kinds: string[] = [];
+    for (let run = 0; run < 20; run++) {
+      // Each invocation gets 1.2 s; the crawl needs about 1.5 s, so it must be continued.
+      const deadline = Date.now() + 1200;
+      const outcome = await crawl.runTask(task.task_id, deps, { remainingTimeMs: () => deadline - Date.now(), deadlineMarginMs: 200, checkpointEveryMs: 0 });
+      kinds.push(outcome.kind);
+      if (outcome.kind !== "continued") break;
+      expect(await drainQueue()).toEqual([{ body: JSON.stringify({ task_id: task.task_id }) }]);
+    }
+    expect(kinds.at(-1)).toBe("completed");
+    expect(kinds.filter((kind) => kind === "continued").length).toBeGreaterThanOrEqual(1);
+
+    const done = await service.get(task.task_id);
+    expect(done).toMatchObject({ status: "completed", attempts: 1, result_count: 41, progress: { pages_done: 41, items: 41, errors: 0 } });
+    expect(done.continuations).toBe(kinds.length - 1);
+    const { items } = await service.results(task.task_id, { limit: "1000" });
+    const stored = items.map((item) => new URL(String(item.url)).pathname).sort();
+    expect(stored).toEqual(["/", ...Array.from({ length: 40 }, (_, i) => `/p/${i}`)].sort());
+
+    // Only pages in flight at a hand-over are fetched again (at most 4 per hand-over).
+    const fetched = site.requests.slice(requestsBefore);
+    const refetched = fetched.length - new Set(fetched).size;
+    expect(refetched).toBeLessThanOrEqual(4 * (kinds.length - 1));
+    expect(new Set(fetched).size).toBe(41);
+  });
+});
+
+describe("transient failures", () => {
+  it("goes back to pending with a delayed retry message, then fails after max attempts with the reason", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor("/p/3")] });
+    await drainQueue(); // the message create sent
+    const broken = {
+      ...deps,
+      browser: {
+        newTaskContext: async () => {
+          throw new RetryableCrawlError("BROWSER_CRASHED", "chromium went away");
+        },
+      },
+    };
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const outcome = await crawl.runTask(task.task_id, broken, { retryBaseDelaySecs: 1 });
+      expect(outcome.kind).toBe("retry_scheduled");
+      if (outcome.kind === "retry_scheduled") delays.push(outcome.delaySecs);
+      expect(await service.get(task.task_id)).toMatchObject({
+        status: "pending",
+        attempts: attempt,
+        error: { code: "BROWSER_CRASHED", message: "chromium went away" },
+      });
+    }
+    expect(delays).toEqual([1, 2]);
+    const last = await crawl.runTask(task.task_id, broken);
+    expect(last.kind).toBe("failed");
+    expect(await service.get(task.task_id)).toMatchObject({ status: "failed", attempts: 3, error: { code: "BROWSER_CRASHED" } });
+    // The delayed retry messages arrive later; by then the task is failed and they are acknowledged.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const late = await drainQueue();
+    expect(late.length).toBe(2);
+    expect((await crawl.runTask(task.task_id, deps)).kind).toBe("skipped");
+  });
+
+  it("respects max_attempts set on the task", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor("/p/4")], max_attempts: 1 });
+    expect(task.max_attempts).toBe(1);
+    const broken = { ...deps, browser: { newTaskContext: async () => Promise.reject(new RetryableCrawlError("BROWSER_CRASHED", "gone")) } };
+    expect((await crawl.runTask(task.task_id, broken)).kind).toBe("failed");
+  });
+});
+
+describe("limits", () => {
+  it("stops at the task's max_duration_secs and completes with what it has", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "crawl", urls: [site.url], max_depth: 1, max_duration_secs: 1 });
+    const outcome = await crawl.runTask(task.task_id, deps);
+    expect(outcome.kind).toBe("completed");
+    const done = await service.get(task.task_id);
+    expect(done.stop_reason).toBe("time_limit");
+    expect(done.result_count).toBeGreaterThan(0);
+    expect(done.result_count).toBeLessThan(41);
+  });
+});

@@ -1,0 +1,64 @@
+/** Talking to a running API over HTTP, as a client would. */
+export interface Envelope<T> {
+  code: number;
+  message: string;
+  data: T;
+}
+
+export interface TaskView {
+  task_id: string;
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  result_count: number;
+  progress: { pages_done: number; items: number; errors: number };
+  error?: { code: string; message: string };
+  continuations?: number;
+}
+
+export async function api<T>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Envelope<T> }> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Envelope<T> };
+}
+
+/** Polls GET /api/v1/tasks/{id} until `done` holds. */
+export async function waitForTask(
+  base: string,
+  id: string,
+  done: (task: TaskView) => boolean,
+  timeoutMs = 60_000,
+  headers: Record<string, string> = {},
+): Promise<TaskView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await api<TaskView>(base, "GET", `/api/v1/tasks/${id}`, undefined, headers);
+    if (done(body.data)) return body.data;
+    if (Date.now() > deadline) throw new Error(`task ${id} still ${body.data.status} after ${timeoutMs} ms: ${JSON.stringify(body.data)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export const isTerminal = (task: TaskView) => ["completed", "failed", "cancelled"].includes(task.status);
+
+/** Every result item of a task, following next_cursor. */
+export async function allResults(base: string, id: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `?limit=1000&cursor=${cursor}` : "?limit=1000";
+    const page = await api<{ items: Record<string, unknown>[]; next_cursor: string | null }>(base, "GET", `/api/v1/tasks/${id}/results${query}`, undefined, headers);
+    items.push(...page.body.data.items);
+    cursor = page.body.data.next_cursor;
+  } while (cursor);
+  return items;
+}
