@@ -14,6 +14,8 @@ export default $config({
     // Dependency order: tables and queue first, then the functions that use them.
     const storage = await import("./infra/storage");
     const queue = await import("./infra/queue");
+    await import("./infra/accounts");
+    await import("./infra/privacy");
     await import("./infra/crawler");
     await import("./infra/deadLetters");
     await import("./infra/auth");

@@ -13,6 +13,8 @@ export default defineConfig({
     reporters: ["default", "./tests/support/summaryReporter.ts"],
     // Test sites live on 127.0.0.1, which the crawler's egress policy refuses by default;
     // tests/integration/ssrf.test.ts passes an explicit strict policy instead.
-    env: { ALLOW_PRIVATE_TARGETS: "1" },
+    // Media crawls hash creator ids with CREATOR_HASH_SECRET (core/platforms/media/privacy.ts)
+    // and refuse to run without it; MEDIA_DELAY_SCALE=0 drops their human-like pauses.
+    env: { ALLOW_PRIVATE_TARGETS: "1", CREATOR_HASH_SECRET: "test-creator-hash-secret-0123456789", MEDIA_DELAY_SCALE: "0" },
   },
 });

@@ -30,6 +30,8 @@ export interface AppConfig {
    * development and tests; see core/net/addressPolicy.ts). env ALLOW_PRIVATE_TARGETS "1" @default false
    */
   allowPrivateTargets: boolean;
+  /** DynamoDB table holding stored platform accounts (core/accounts). env ACCOUNTS_TABLE @default "accounts" */
+  accountsTable: string;
 }
 
 export const ENV = {
@@ -41,6 +43,14 @@ export const ENV = {
   hostMaxConcurrency: "HOST_MAX_CONCURRENCY",
   hostMinDelayMs: "HOST_MIN_DELAY_MS",
   allowPrivateTargets: "ALLOW_PRIVATE_TARGETS",
+  accountsTable: "ACCOUNTS_TABLE",
+  /**
+   * Base64 key(s) of 32 bytes that encrypt account cookies, comma-separated while rotating
+   * (core/accounts/crypto.ts). A secret: read where it is used, never part of AppConfig.
+   */
+  accountsEncryptionKey: "ACCOUNTS_ENCRYPTION_KEY",
+  /** Comma-separated upstream proxy URLs media tasks without their own `proxy` take in turn (core/net/proxyPool.ts). */
+  proxyPool: "PROXY_POOL",
 } as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -54,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     hostMaxConcurrency: intBetween(env[ENV.hostMaxConcurrency], 1, 8, 8),
     hostMinDelayMs: intBetween(env[ENV.hostMinDelayMs], 0, 60_000, 0),
     allowPrivateTargets: ["1", "true"].includes(env[ENV.allowPrivateTargets]?.trim().toLowerCase() ?? ""),
+    accountsTable: env[ENV.accountsTable] || "accounts",
   };
 }
 

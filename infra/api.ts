@@ -1,3 +1,4 @@
+import { accountsApiEnvironment } from "./accounts";
 import { apiKeyEnvironment } from "./auth";
 import { functionEnvironment, functionLinks } from "./environment";
 
@@ -10,7 +11,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   // API Gateway cuts every request at 30 s anyway.
   timeout: "29 seconds",
   // The keys' digests only (see infra/auth.ts); the secret itself is not linked.
-  environment: { ...functionEnvironment, ...apiKeyEnvironment },
+  environment: { ...functionEnvironment, ...apiKeyEnvironment, ...accountsApiEnvironment },
   link: functionLinks,
 });
 
@@ -18,7 +19,7 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
   // CORS lives here only; headers the function sets would be ignored.
   cors: {
     allowOrigins: ["*"],
-    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
     allowHeaders: ["content-type", "idempotency-key", "authorization", "x-api-key"],
     exposeHeaders: ["x-next-cursor"],
   },
@@ -37,6 +38,11 @@ export const API_ROUTES = [
   "GET /api/v1/tasks/{task_id}/results",
   "POST /api/v1/tasks/{task_id}/cancel",
   "POST /api/v1/tasks/{task_id}/retry",
+  "POST /api/v1/accounts",
+  "GET /api/v1/accounts",
+  "GET /api/v1/accounts/{account_id}",
+  "DELETE /api/v1/accounts/{account_id}",
+  "POST /api/v1/accounts/{account_id}/activate",
   "$default",
 ] as const;
 

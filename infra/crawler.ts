@@ -1,4 +1,6 @@
+import { accountsCrawlerEnvironment } from "./accounts";
 import { functionEnvironment, functionLinks } from "./environment";
+import { privacyCrawlerEnvironment } from "./privacy";
 import { CRAWLER_TIMEOUT_MINUTES, taskQueue } from "./queue";
 
 /**
@@ -14,8 +16,9 @@ export const crawler = taskQueue.subscribe(
     memory: "2048 MB",
     storage: "1024 MB",
     timeout: `${CRAWLER_TIMEOUT_MINUTES} minutes`,
-    // The crawler's own timeout: a task running without updates for longer lost its worker.
-    environment: { ...functionEnvironment, CRAWLER_TIMEOUT_SECS: String(CRAWLER_TIMEOUT_MINUTES * 60) },
+    // Media crawls pick stored accounts (the key opens their cookies) and proxies from the pool.
+    // …and hash creator ids with CREATOR_HASH_SECRET (infra/privacy.ts).
+    environment: { ...functionEnvironment, ...accountsCrawlerEnvironment, ...privacyCrawlerEnvironment },
     link: functionLinks,
     // Installed at build time for linux/x64 with the version pinned in package.json.
     nodejs: { install: ["@sparticuz/chromium"] },

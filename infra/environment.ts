@@ -1,4 +1,4 @@
-import { politenessTable, resultsTable, tasksTable } from "./storage";
+import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
 import { taskQueue } from "./queue";
 
 /**
@@ -9,7 +9,8 @@ export const functionEnvironment = {
   TASKS_TABLE: tasksTable.name,
   RESULTS_TABLE: resultsTable.name,
   POLITENESS_TABLE: politenessTable.name,
+  ACCOUNTS_TABLE: accountsTable.name,
   TASK_QUEUE_URL: taskQueue.url,
 };
 
-export const functionLinks = [tasksTable, resultsTable, politenessTable, taskQueue];
+export const functionLinks = [tasksTable, resultsTable, politenessTable, accountsTable, taskQueue];

@@ -1,4 +1,4 @@
-import { POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables";
+import { ACCOUNTS_TABLE, accountsKeyAttributes, POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables";
 
 // SST turns point-in-time recovery on for every Dynamo table; guard prod's from deletion too.
 const deletionProtection = $app.stage === "prod";
@@ -32,4 +32,17 @@ export const politenessTable = new sst.aws.Dynamo("Politeness", {
   fields: { [POLITENESS_TABLE.hashKey]: "string" },
   primaryIndex: { hashKey: POLITENESS_TABLE.hashKey },
   ttl: POLITENESS_TABLE.ttlAttribute,
+});
+
+/**
+ * Stored platform accounts (core/accounts), cookies encrypted with the AccountsEncryptionKey
+ * secret (infra/accounts.ts). Listed and picked per platform through `by_platform`.
+ */
+export const accountsTable = new sst.aws.Dynamo("Accounts", {
+  fields: Object.fromEntries(accountsKeyAttributes().map((attribute) => [attribute, "string" as const])),
+  primaryIndex: { hashKey: ACCOUNTS_TABLE.hashKey },
+  globalIndexes: Object.fromEntries(
+    ACCOUNTS_TABLE.indexes.map((index) => [index.name, { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: "all" as const }]),
+  ),
+  deletionProtection,
 });

@@ -16,6 +16,8 @@ import { createAwsClients } from "../core/aws/clients.js";
 import { ENV as APP_ENV, loadConfig } from "../core/config.js";
 import { API_KEY_SHA256_ENV } from "../core/auth/index.js";
 import { loadStackConfig, StackConfigError, type StackConfig } from "./config.js";
+import { ensureAccountsKey } from "./accounts-key.js";
+import { ensureCreatorHashKey } from "./creator-hash-key.js";
 import { claimDataDir, DataDirInUseError } from "./data-dir.js";
 import { startGateway, type ApiHandler, type RunningGateway } from "./gateway.js";
 import { ensureQueues, ensureTables } from "./resources.js";
@@ -107,6 +109,12 @@ async function start(config: StackConfig): Promise<void> {
     fail(`DATA_DIR ${displayPath(config.dataDirPath)} is in use by another stack (pid ${error.pid}) — stop it or set DATA_DIR to another directory`);
     return shutdown(1);
   }
+  // Stored accounts' cookies stay readable across restarts: the key lives beside the data.
+  const accountsKey = ensureAccountsKey(config.dataDirPath);
+  process.env[APP_ENV.accountsEncryptionKey] = accountsKey.key;
+  // Creator hashes stay stable across restarts the same way (workers inherit the variable).
+  const creatorHashKey = ensureCreatorHashKey(config.dataDirPath);
+  process.env.CREATOR_HASH_SECRET = creatorHashKey.key;
   const dynamoDir = join(config.dataDirPath, "dynamodb");
   try {
     running.dynamo = await startDynamoServer({ host: config.host, port: config.dynamoPort, dataDir: dynamoDir });
@@ -133,9 +141,10 @@ async function start(config: StackConfig): Promise<void> {
   for (const name of ["AWS_SESSION_TOKEN", "AWS_PROFILE"]) delete process.env[name];
   const clients = createAwsClients({ dynamoEndpoint: running.dynamo.endpoint, sqsEndpoint: running.sqs.endpoint });
   // The politeness table's name comes from the functions' own config (POLITENESS_TABLE, which workers inherit).
-  const tables = { ...config, politenessTable: loadConfig().politenessTable };
+  const tables = { ...config, politenessTable: loadConfig().politenessTable, accountsTable: loadConfig().accountsTable };
   const created = await ensureTables(clients.dynamo, tables);
-  say(`${label("Tables")}${config.tasksTable}, ${config.resultsTable}, ${tables.politenessTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`);
+  say(`${label("Tables")}${config.tasksTable}, ${config.resultsTable}, ${tables.politenessTable}, ${tables.accountsTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`);
+  say(`${label("Accounts key")}${accountsKey.source === "env" ? "from ACCOUNTS_ENCRYPTION_KEY" : `${displayPath(join(config.dataDirPath, "accounts.key"))}${accountsKey.source === "created" ? " (created)" : ""}`}  (key id ${accountsKey.keyId})`);
   const visibilityTimeoutSecs = 6 * config.crawlerTimeoutSecs;
   const { queueUrl, deadLetterQueueUrl } = await ensureQueues(clients.sqs, { ...config, visibilityTimeoutSecs });
   say(`${label("Queues")}${config.queueName}, ${config.deadLetterQueueName}  (visibility timeout ${visibilityTimeoutSecs} s)`);

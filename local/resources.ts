@@ -10,12 +10,13 @@ import {
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables.js";
+import { ACCOUNTS_TABLE, accountsKeyAttributes, POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables.js";
 
 export interface TableNames {
   tasksTable: string;
   resultsTable: string;
   politenessTable: string;
+  accountsTable: string;
 }
 
 async function tableExists(dynamo: DynamoDBClient, name: string): Promise<boolean> {
@@ -94,6 +95,25 @@ export async function ensureTables(dynamo: DynamoDBClient, names: TableNames): P
       )
       .catch(() => undefined);
     created.push(names.politenessTable);
+  }
+  if (!(await tableExists(dynamo, names.accountsTable))) {
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: names.accountsTable,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: accountsKeyAttributes().map((name) => ({ AttributeName: name, AttributeType: "S" })),
+        KeySchema: [{ AttributeName: ACCOUNTS_TABLE.hashKey, KeyType: "HASH" }],
+        GlobalSecondaryIndexes: ACCOUNTS_TABLE.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.hashKey, KeyType: "HASH" },
+            { AttributeName: index.rangeKey, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: index.projection },
+        })),
+      }),
+    );
+    created.push(names.accountsTable);
   }
   return created;
 }

@@ -44,6 +44,23 @@ export const POLITENESS_TABLE = {
   ttlAttribute: "expires_at",
 } as const;
 
+/**
+ * Stored platform accounts (core/accounts): one item per account, its cookies encrypted.
+ * Listing and picking are Queries on `by_platform`, sorted by `account_id` (a ULID, so
+ * creation order).
+ */
+export const ACCOUNTS_TABLE = {
+  hashKey: "account_id",
+  indexes: [{ name: "by_platform", hashKey: "platform", rangeKey: "account_id", projection: "ALL" as const }],
+} as const;
+
+export const ACCOUNTS_BY_PLATFORM = ACCOUNTS_TABLE.indexes[0];
+
+/** The accounts table's key attributes (all strings). */
+export function accountsKeyAttributes(): string[] {
+  return [...new Set([ACCOUNTS_TABLE.hashKey, ...ACCOUNTS_TABLE.indexes.flatMap((index) => [index.hashKey, index.rangeKey])])];
+}
+
 /** Every attribute used as a key anywhere (all strings). */
 export function tasksKeyAttributes(): string[] {
   return [...new Set([TASKS_TABLE.hashKey, TASK_INDEX_RANGE_KEY, ...Object.values(TASK_INDEXES).map((i) => i.hashKey)])];

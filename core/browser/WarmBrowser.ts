@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext } from "puppeteer-core";
 import { launchChromium, launchDefaults, type LaunchChromiumOptions } from "./launch.js";
-import { lendDefaultContext, openIncognitoContext } from "./taskContext.js";
+import { useUpstreamForTurn } from "./egress.js";
+import { lendDefaultContext, openIncognitoContext, type TaskContextOptions } from "./taskContext.js";
 
 /** Options of {@link WarmBrowser}: how Chromium is launched (see {@link LaunchChromiumOptions}). */
 export interface WarmBrowserOptions extends LaunchChromiumOptions {
@@ -66,12 +67,21 @@ export class WarmBrowser {
    * A clean browser context for one task. The caller closes it (in `finally`); in
    * single-process mode that wipes the lent default context and hands it to the next
    * task (see `lendDefaultContext`), so a context that is never closed blocks later tasks.
+   *
+   * `upstreamProxy`: the task's requests go through it (after the egress policy). In
+   * single-process mode it is set on the browser's egress proxy for this task's turn and
+   * unset when the context is closed; otherwise the context gets a listener of its own.
    */
-  async newTaskContext(): Promise<BrowserContext> {
-    if (!this.#options.singleProcess) return openIncognitoContext(await this.browser());
+  async newTaskContext(options: TaskContextOptions = {}): Promise<BrowserContext> {
+    if (!this.#options.singleProcess) return openIncognitoContext(await this.browser(), options);
     const release = await this.#waitForTurn();
     try {
-      return lendDefaultContext(await this.browser(), release);
+      const browser = await this.browser();
+      const endUpstream = useUpstreamForTurn(browser, options.upstreamProxy);
+      return lendDefaultContext(browser, () => {
+        endUpstream();
+        release();
+      });
     } catch (error) {
       release();
       throw error;

@@ -16,11 +16,14 @@ import { EgressProxy, type EgressPolicy } from "../net/index.js";
 export function egressArgs(proxyUrl: string): string[] {
   return [
     `--proxy-server=${proxyUrl}`,
-    "--proxy-bypass-list=<-loopback>",
+    `--proxy-bypass-list=${LOOPBACK_THROUGH_PROXY}`,
     "--disable-quic",
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
   ];
 }
+
+/** The bypass rule that takes loopback out of Chromium's implicit bypass list (for the flag and for per-context proxies). */
+export const LOOPBACK_THROUGH_PROXY = "<-loopback>";
 
 /** Flags that would route around the proxy; refused in `extraArgs` while the proxy is on. */
 const CONFLICTING_FLAGS = /^--(proxy-server|proxy-bypass-list|proxy-pac-url|no-proxy-server|proxy-auto-detect|enable-quic)(=|$)/;
@@ -47,4 +50,23 @@ export function bindEgressProxy(browser: Browser, proxy: EgressProxy): void {
   proxies.set(browser, proxy);
   if (!browser.connected) return void proxy.close();
   browser.once("disconnected", () => void proxy.close());
+}
+
+/**
+ * Sends the requests of the browser's tasks through an upstream proxy until the returned
+ * function is called (undefined: straight to targets). Only for a browser whose tasks take
+ * turns (single-process): it is set on the egress proxy every context of the browser uses.
+ *
+ * @throws {TypeError} for an upstream with a browser launched without egress (`egress: false`).
+ * @throws {UpstreamProxyError} for a URL that is not a usable http:// proxy.
+ */
+export function useUpstreamForTurn(browser: Browser, upstreamProxy: string | undefined): () => void {
+  const proxy = proxies.get(browser);
+  if (proxy === undefined) {
+    if (upstreamProxy !== undefined) throw new TypeError("an upstream proxy needs the egress proxy; this browser was launched with egress: false");
+    return () => undefined;
+  }
+  // Set even when undefined: a turn never inherits the previous task's upstream.
+  proxy.setUpstream(upstreamProxy);
+  return () => proxy.setUpstream(undefined);
 }

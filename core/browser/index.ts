@@ -8,4 +8,4 @@ export {
   type LaunchChromiumOptions,
 } from "./launch.js";
 export { egressProxyOf } from "./egress.js";
-export { openIncognitoContext, lendDefaultContext, taskContextIsolation, type TaskIsolation } from "./taskContext.js";
+export { openIncognitoContext, lendDefaultContext, taskContextIsolation, type TaskContextOptions, type TaskIsolation } from "./taskContext.js";

@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Target } from "puppeteer-core";
+import { egressProxyOf, LOOPBACK_THROUGH_PROXY } from "./egress.js";
 
 /**
  * One task's share of the browser, as a `BrowserContext` the task closes when done.
@@ -23,11 +24,48 @@ export function taskContextIsolation(context: BrowserContext): TaskIsolation | u
   return isolationOf.get(context);
 }
 
-/** A fresh incognito context: the browser must not run with `--single-process`. */
-export async function openIncognitoContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.createBrowserContext();
-  isolationOf.set(context, "incognito");
-  return context;
+/** What a task asks of its context. */
+export interface TaskContextOptions {
+  /**
+   * Upstream HTTP proxy for every request of the task, `http://user:pass@host:port`
+   * (core/net/upstreamProxy.ts). Requests still pass the egress policy first, then go
+   * through it instead of straight to the target. @default none (direct)
+   */
+  upstreamProxy?: string;
+}
+
+/**
+ * A fresh incognito context: the browser must not run with `--single-process`. With an
+ * upstream proxy, the context gets its own listener of the browser's egress proxy (a
+ * per-context `proxyServer`), so tasks side by side each keep their own proxy; the
+ * listener closes with the context.
+ */
+export async function openIncognitoContext(browser: Browser, options: TaskContextOptions = {}): Promise<BrowserContext> {
+  if (options.upstreamProxy === undefined) {
+    const context = await browser.createBrowserContext();
+    isolationOf.set(context, "incognito");
+    return context;
+  }
+  const egress = egressProxyOf(browser);
+  if (egress === undefined) throw new TypeError("an upstream proxy needs the egress proxy; this browser was launched with egress: false");
+  const route = await egress.openRoute(options.upstreamProxy);
+  try {
+    const context = await browser.createBrowserContext({ proxyServer: route.url, proxyBypassList: [LOOPBACK_THROUGH_PROXY] });
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => (closing ??= context.close().finally(() => route.close()));
+    const owned = new Proxy(context, {
+      get(target, property) {
+        if (property === "close" || property === Symbol.asyncDispose) return close;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    isolationOf.set(owned, "incognito");
+    return owned;
+  } catch (error) {
+    await route.close();
+    throw error;
+  }
 }
 
 /**

@@ -24,7 +24,7 @@ export interface CheckpointStore {
   delete(taskId: string): Promise<void>;
 }
 
-/** DynamoDB keeps items under 400 KB; a checkpoint that would not fit is refused loudly. */
+/** DynamoDB keeps items under 400 KB; a checkpoint that would not fit is refused. */
 const MAX_CHECKPOINT_BYTES = 350 * 1024;
 
 /**
@@ -53,9 +53,7 @@ export class DynamoCheckpointStore implements CheckpointStore {
 
   async save(taskId: string, checkpoint: Checkpoint): Promise<void> {
     const blob = gzipSync(Buffer.from(JSON.stringify(checkpoint), "utf8"));
-    if (blob.byteLength > MAX_CHECKPOINT_BYTES) {
-      throw new Error(`checkpoint of ${blob.byteLength} bytes exceeds ${MAX_CHECKPOINT_BYTES}`);
-    }
+    if (blob.byteLength > MAX_CHECKPOINT_BYTES) throw new CheckpointTooLargeError(blob.byteLength, MAX_CHECKPOINT_BYTES);
     await callDependency("tasks_table", () =>
       this.doc.send(
         new PutCommand({
@@ -68,5 +66,12 @@ export class DynamoCheckpointStore implements CheckpointStore {
 
   async delete(taskId: string): Promise<void> {
     await callDependency("tasks_table", () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(taskId) })));
+  }
+}
+
+export class CheckpointTooLargeError extends Error {
+  constructor(bytes: number, limit: number) {
+    super(`checkpoint of ${bytes} bytes exceeds ${limit}`);
+    this.name = "CheckpointTooLargeError";
   }
 }

@@ -2,7 +2,7 @@ import type { ResultItem } from "../platforms/types.js";
 import type { ResultStore } from "../results/store.js";
 import type { TaskProgress } from "../tasks/model.js";
 import type { TaskStore } from "../tasks/store.js";
-import type { Checkpoint, CheckpointStore } from "./checkpoints.js";
+import { CheckpointTooLargeError, type Checkpoint, type CheckpointStore } from "./checkpoints.js";
 
 export interface RecorderOptions {
   flushEveryItems: number;
@@ -29,6 +29,8 @@ export class ResultRecorder {
 
   constructor(
     private readonly taskId: string,
+    /** The lease holder: progress (and so checkpoints) are written only while it holds the task. */
+    private readonly owner: string,
     private readonly stores: { tasks: TaskStore; results: ResultStore; checkpoints: CheckpointStore },
     private readonly options: RecorderOptions,
     resumed?: Checkpoint,
@@ -65,11 +67,15 @@ export class ResultRecorder {
       await this.stores.results.putMany(this.taskId, batch);
       this.checkpointDirty = true;
     }
-    const stillRunning = await this.stores.tasks.updateProgress(this.taskId, { ...this.progress }, this.progress.items);
-    if (!stillRunning) this.notRunning = true;
+    const stillHeld = await this.stores.tasks.updateProgress(this.taskId, { ...this.progress }, this.progress.items, this.owner);
+    if (!stillHeld) {
+      // Cancelled, or another delivery took over: its checkpoint must not be overwritten.
+      this.notRunning = true;
+      return;
+    }
     const due = Date.now() - this.lastCheckpointAt >= this.options.checkpointEveryMs;
     if (this.checkpointDirty && this.lastCursor && (due || forceCheckpoint)) {
-      await this.stores.checkpoints.save(this.taskId, {
+      await this.saveCheckpoint({
         cursor: this.lastCursor(),
         progress: { ...this.progress },
         succeeded: this.succeeded,
@@ -78,6 +84,16 @@ export class ResultRecorder {
       });
       this.lastCheckpointAt = Date.now();
       this.checkpointDirty = false;
+    }
+  }
+
+  private async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    try {
+      await this.stores.checkpoints.save(this.taskId, checkpoint);
+    } catch (error) {
+      // Too big to store: crawling on is better than failing; a resumed run re-crawls more.
+      if (error instanceof CheckpointTooLargeError) return;
+      throw error;
     }
   }
 

@@ -11,10 +11,14 @@ import type { TaskHostSlots } from "../politeness/index.js";
 import type { CheckpointStore } from "./checkpoints.js";
 import { LeaseKeeper, type LeaseEnd } from "./lease.js";
 import { ResultRecorder } from "./recorder.js";
+import type { AccountPool } from "../accounts/pool.js";
+import type { ProxyPool } from "../net/proxyPool.js";
+import { markAccountAfterFailure, prepareMediaCrawl, type MediaSetup } from "./mediaSetup.js";
 
 /** Where a task's browser context comes from (a warm browser reused across invocations). */
 export interface TaskBrowser {
-  newTaskContext(): Promise<BrowserContext>;
+  /** `upstreamProxy`: the task's requests go through that proxy (see core/browser WarmBrowser). */
+  newTaskContext(options?: { upstreamProxy?: string }): Promise<BrowserContext>;
 }
 
 export interface RunTaskDeps {
@@ -26,6 +30,10 @@ export interface RunTaskDeps {
   browser: TaskBrowser;
   /** Per-host concurrency caps and delays shared by every worker; none applied when absent. */
   hostSlots?: TaskHostSlots;
+  /** Stored accounts media crawls pick from in turn and mark when a site refuses them (core/accounts). */
+  accounts?: AccountPool;
+  /** Upstream proxies for media tasks without their own `proxy` (env PROXY_POOL). */
+  proxies?: ProxyPool;
   log?: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -136,7 +144,7 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
   log("info", "task claimed", { task_id: taskId, attempt: claimed.attempts, continuing });
 
   const checkpoint = await deps.checkpoints.load(taskId);
-  const recorder = new ResultRecorder(taskId, deps, settings, checkpoint);
+  const recorder = new ResultRecorder(taskId, owner, deps, settings, checkpoint);
   const stop = new AbortController();
   const stopWith = (reason: StopReason) => {
     if (!stop.signal.aborted) stop.abort(reason);
@@ -148,10 +156,12 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
   lease.start();
 
   let context: BrowserContext | undefined;
+  let media: MediaSetup = {};
   let lastCancelCheck = 0;
   try {
     const crawler = getCrawler(claimed.platform);
-    context = await deps.browser.newTaskContext();
+    media = await prepareMediaCrawl(claimed, deps);
+    context = await deps.browser.newTaskContext(media.proxy === undefined ? {} : { upstreamProxy: media.proxy });
     const crawlContext: CrawlContext = {
       taskId,
       browser: context,
@@ -167,6 +177,7 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
       log: (message, fields) => log("info", message, { task_id: taskId, ...fields }),
       ...(checkpoint ? { resumeFrom: checkpoint.cursor } : {}),
       acquireHostSlot: deps.hostSlots?.forTask(claimed),
+      ...media,
     };
     for await (const item of crawler.crawl({ crawler_type: claimed.crawler_type, ...claimed.params }, crawlContext)) {
       await recorder.add(item);
@@ -178,6 +189,7 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
     await recorder.flush(true);
     return await finish(claimed, owner, reason, recorder, deps);
   } catch (error) {
+    await markAccountAfterFailure(deps.accounts, media.account, error, log);
     return await recover(claimed, owner, error, recorder, deps, settings, log);
   } finally {
     lease.stop();
@@ -191,7 +203,9 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
 function watchLimits(task: Task, settings: typeof defaults & RunTaskOptions, stopWith: (r: StopReason) => void): NodeJS.Timeout[] {
   const timers: NodeJS.Timeout[] = [];
   if (settings.remainingTimeMs) {
-    const untilDeadline = Math.max(0, settings.remainingTimeMs() - settings.deadlineMarginMs);
+    // A short invocation keeps at least half its time for crawling, so it cannot hand over in a loop.
+    const remaining = settings.remainingTimeMs();
+    const untilDeadline = Math.max(0, remaining - Math.min(settings.deadlineMarginMs, remaining / 2));
     timers.push(setTimeout(() => stopWith("deadline"), untilDeadline));
   }
   if (task.max_duration_secs && task.started_at) {

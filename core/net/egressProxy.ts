@@ -1,11 +1,16 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { LookupAddress } from "node:dns";
-import { connect, type AddressInfo, type Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { resolveEgressPolicy, type EgressPolicy, type ResolvedEgressPolicy } from "./addressPolicy.js";
 import { BlockedTargetError } from "./errors.js";
 import { EgressRecords, recordKey, type EgressRecord } from "./egressRecords.js";
+import { answerHttp, answerTunnel, bareHost, connectTimeout, endToEndHeaders, endToEndRawHeaders, errorText } from "./proxyWire.js";
 import { cachingResolveHost, pinnedLookup, resolveTarget, systemResolveHost, type ResolveHost } from "./resolveTarget.js";
+import { connectDirect, connectThroughUpstream } from "./tunnels.js";
+import { parseUpstreamProxy, upstreamHeaders, UpstreamProxyError, type UpstreamProxy } from "./upstreamProxy.js";
+
+export { EGRESS_BLOCKED_HEADER, EGRESS_ERROR_HEADER } from "./proxyWire.js";
 
 /** Options of {@link EgressProxy.start}. */
 export interface EgressProxyOptions {
@@ -38,20 +43,33 @@ export const egressProxyDefaults = {
   log: () => undefined,
 } as const satisfies Omit<Required<EgressProxyOptions>, "policy">;
 
-/** Marks the proxy's own 403 (refused by the policy); a fixed value, the reason is in the records. */
-export const EGRESS_BLOCKED_HEADER = "x-egress-blocked";
-/** Marks the proxy's own 502 (allowed, but not resolvable or reachable); a fixed value too. */
-export const EGRESS_ERROR_HEADER = "x-egress-error";
-
-/** Headers that belong to one hop (client↔proxy or proxy↔server), never forwarded. */
-const HOP_BY_HOP = new Set(["connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade"]);
-
 /** How many requests went through, for tests and throughput checks. */
 export interface EgressStats {
   requests: number;
   tunnels: number;
   blocked: number;
   failed: number;
+}
+
+
+/** A listener of the proxy that sends what it accepts through one upstream proxy (see {@link EgressProxy.openRoute}). */
+export interface EgressRoute {
+  /** `http://127.0.0.1:<port>`, for a browser context's `proxyServer`. */
+  readonly url: string;
+  /** Stops listening and cuts its connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** One listener and where its requests go. */
+interface Route {
+  server: Server;
+  url: string;
+  /** Undefined: straight to the targets. */
+  upstream: UpstreamProxy | undefined;
+  /** The URL `upstream` came from, to tell a change from a repeat. */
+  upstreamUrl: string | undefined;
+  /** Open CONNECT tunnels, both sides: cut when the route closes or changes its upstream. */
+  tunnels: Set<Duplex>;
 }
 
 /**
@@ -62,6 +80,19 @@ export interface EgressStats {
  * connect (rebinding) cannot matter. A refused target is answered 403 before any
  * connection is attempted and remembered ({@link recordFor}) so the crawl can report it.
  *
+ * Upstream proxies (a task's `proxy`): after the target passed the same check, the
+ * request goes through the upstream instead of straight to the target — CONNECT for
+ * tunnels, absolute-form for plain HTTP, `Proxy-Authorization` from the proxy URL. The
+ * upstream's own address must pass the policy too (a private one only with
+ * `allowPrivate` or `allowTargets`). Limits: the upstream resolves the target's name
+ * itself, so the check here is on what the name resolves to from this machine (the
+ * upstream cannot reach this network's private addresses anyway: it is elsewhere);
+ * http:// upstreams only (see upstreamProxy.ts). Two ways to use one:
+ * - {@link setUpstream}: the main listener's upstream, for a browser whose tasks take
+ *   turns (single-process Chromium): set for a task, unset when it ends;
+ * - {@link openRoute}: a listener of its own, for a browser context with its own
+ *   `proxyServer` while other contexts run beside it.
+ *
  * Whoever starts the proxy closes it (core/browser closes it with its browser).
  *
  * @example
@@ -69,19 +100,17 @@ export interface EgressStats {
  * try { launch Chromium with `--proxy-server=${proxy.url}` } finally { await proxy.close(); }
  */
 export class EgressProxy {
-  readonly #server: Server;
   readonly #policy: ResolvedEgressPolicy;
   readonly #settings: Omit<Required<EgressProxyOptions>, "policy">;
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: "lifo" });
   readonly #records: EgressRecords;
   readonly #resolveHost: ResolveHost;
-  readonly #tunnels = new Set<Duplex>();
+  readonly #routes = new Set<Route>();
+  #main!: Route;
   readonly stats: EgressStats = { requests: 0, tunnels: 0, blocked: 0, failed: 0 };
   #closing: Promise<void> | undefined;
-  #url = "";
 
-  private constructor(server: Server, options: EgressProxyOptions) {
-    this.#server = server;
+  private constructor(options: EgressProxyOptions) {
     this.#settings = { ...egressProxyDefaults, ...options };
     this.#policy = resolveEgressPolicy(options.policy);
     this.#records = new EgressRecords(this.#settings.maxRecords, this.#settings.recordTtlMs);
@@ -91,22 +120,52 @@ export class EgressProxy {
 
   /** Starts a proxy on a free port of 127.0.0.1. */
   static async start(options: EgressProxyOptions = {}): Promise<EgressProxy> {
-    const server = createServer({ requireHostHeader: false, keepAliveTimeout: 60_000 });
-    const proxy = new EgressProxy(server, options);
-    server.on("request", (request, response) => void proxy.#onRequest(request, response));
-    server.on("connect", (request, socket, head) => void proxy.#onConnect(request, socket, head));
-    server.on("clientError", (_error, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
-    });
-    proxy.#url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const proxy = new EgressProxy(options);
+    proxy.#main = await proxy.#listen(undefined, undefined);
     return proxy;
   }
 
   /** `http://127.0.0.1:<port>`, for `--proxy-server`. */
   get url(): string {
-    return this.#url;
+    return this.#main.url;
+  }
+
+  /** `host:port` of the main listener's upstream proxy (never its credentials); undefined when it connects directly. */
+  get upstream(): string | undefined {
+    return this.#main.upstream?.label;
+  }
+
+  /**
+   * Sends the main listener's requests through the upstream proxy at `proxyUrl` from now
+   * on (undefined: straight to the targets again). On a change every open connection of
+   * the main listener is cut, so nothing opened the old way serves the next request; set
+   * it only while no request is under way (between tasks).
+   * @throws {UpstreamProxyError} for a URL that is not a usable http:// proxy.
+   */
+  setUpstream(proxyUrl: string | undefined): void {
+    const route = this.#main;
+    if (proxyUrl === route.upstreamUrl) return;
+    route.upstream = proxyUrl === undefined ? undefined : parseUpstreamProxy(proxyUrl);
+    route.upstreamUrl = proxyUrl;
+    route.server.closeAllConnections();
+    for (const socket of route.tunnels) socket.destroy();
+  }
+
+  /**
+   * A listener of its own whose requests go through `proxyUrl`, under the same policy,
+   * records and stats. The caller closes it (closing the proxy closes it too).
+   * @throws {UpstreamProxyError} for a URL that is not a usable http:// proxy.
+   */
+  async openRoute(proxyUrl: string): Promise<EgressRoute> {
+    const upstream = parseUpstreamProxy(proxyUrl);
+    if (this.#closing) throw new Error("EgressProxy is closed");
+    const route = await this.#listen(upstream, proxyUrl);
+    if (this.#closing) {
+      await this.#closeRoute(route);
+      throw new Error("EgressProxy is closed");
+    }
+    let closing: Promise<void> | undefined;
+    return { url: route.url, close: () => (closing ??= this.#closeRoute(route)) };
   }
 
   /**
@@ -125,18 +184,38 @@ export class EgressProxy {
 
   /** Stops listening and cuts every open connection and tunnel. Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      this.#server.closeAllConnections();
-      for (const socket of this.#tunnels) socket.destroy();
-      this.#agent.destroy();
-    });
+    this.#closing ??= Promise.all([...this.#routes].map((route) => this.#closeRoute(route))).then(() => this.#agent.destroy());
     return this.#closing;
   }
 
+  async #listen(upstream: UpstreamProxy | undefined, upstreamUrl: string | undefined): Promise<Route> {
+    const server = createServer({ requireHostHeader: false, keepAliveTimeout: 60_000 });
+    const route: Route = { server, url: "", upstream, upstreamUrl, tunnels: new Set() };
+    server.on("request", (request, response) => void this.#onRequest(request, response, route));
+    server.on("connect", (request, socket, head) => void this.#onConnect(request, socket, head, route));
+    server.on("clientError", (_error, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    route.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.#routes.add(route);
+    return route;
+  }
+
+  #closeRoute(route: Route): Promise<void> {
+    this.#routes.delete(route);
+    return new Promise<void>((resolve) => {
+      route.server.close(() => resolve());
+      route.server.closeAllConnections();
+      for (const socket of route.tunnels) socket.destroy();
+    });
+  }
+
   /** Plain HTTP: `GET http://host:port/path HTTP/1.1`. */
-  async #onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async #onRequest(request: IncomingMessage, response: ServerResponse, route: Route): Promise<void> {
     this.stats.requests += 1;
+    const upstream = route.upstream;
     let url: URL;
     try {
       url = new URL(request.url ?? "");
@@ -148,44 +227,54 @@ export class EgressProxy {
     try {
       if (url.protocol !== "http:") throw new BlockedTargetError(url.href, { reason: `scheme ${url.protocol} is not allowed` });
       addresses = await resolveTarget(url.hostname, port, this.#policy, this.#resolveHost, url.href);
+      // Through an upstream, the connection goes to the upstream's checked addresses instead.
+      if (upstream !== undefined) addresses = await this.#resolveUpstream(upstream);
     } catch (error) {
-      return answerHttp(response, this.#turnDown(url.href, url.hostname, port, error, false));
+      return answerHttp(response, this.#turnDown(url.href, url.hostname, port, error, false, upstream));
     }
     if (response.destroyed) return;
 
-    const upstream = httpRequest({
-      host: bareHost(url.hostname),
-      port,
+    const headers = { ...endToEndHeaders(request.headers), ...(upstream ? upstreamHeaders(upstream) : {}) };
+    const outgoing = httpRequest({
+      ...(upstream === undefined
+        ? { host: bareHost(url.hostname), port, path: `${url.pathname}${url.search}` }
+        : { host: upstream.host, port: upstream.port, path: url.href }),
       method: request.method,
-      path: `${url.pathname}${url.search}`,
-      headers: endToEndHeaders(request.headers),
+      headers,
       setHost: false,
       agent: this.#agent,
       lookup: pinnedLookup(addresses),
     });
-    this.#limitConnect(upstream);
-    upstream.on("response", (answer) => {
+    this.#limitConnect(outgoing);
+    outgoing.on("response", (answer) => {
+      // The upstream's 407 is not for the browser (it would ask its proxy, us, for credentials).
+      if (upstream !== undefined && answer.statusCode === 407) {
+        answer.resume();
+        const refused = new UpstreamProxyError(`upstream proxy ${upstream.label} answered 407 (proxy credentials refused)`);
+        return answerHttp(response, this.#turnDown(url.href, url.hostname, port, refused, true, upstream));
+      }
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEndRawHeaders(answer.rawHeaders));
       answer.pipe(response);
       answer.on("error", () => response.destroy());
     });
-    upstream.on("error", (error) => {
+    outgoing.on("error", (error) => {
       if (response.headersSent) return void response.destroy();
-      answerHttp(response, this.#turnDown(url.href, url.hostname, port, error, true));
+      answerHttp(response, this.#turnDown(url.href, url.hostname, port, error, true, upstream));
     });
     // The browser gave up (page closed, timeout): stop talking to the server too.
     response.on("close", () => {
-      if (!response.writableFinished) upstream.destroy();
+      if (!response.writableFinished) outgoing.destroy();
     });
-    request.pipe(upstream);
+    request.pipe(outgoing);
   }
 
   /** https, ws and wss: `CONNECT host:port HTTP/1.1`, then raw bytes both ways. */
-  async #onConnect(request: IncomingMessage, client: Duplex, head: Buffer): Promise<void> {
+  async #onConnect(request: IncomingMessage, client: Duplex, head: Buffer, route: Route): Promise<void> {
     this.stats.tunnels += 1;
+    const upstream = route.upstream;
     client.on("error", () => undefined);
-    this.#tunnels.add(client);
-    client.once("close", () => this.#tunnels.delete(client));
+    route.tunnels.add(client);
+    client.once("close", () => route.tunnels.delete(client));
     const authority = request.url ?? "";
     const match = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(authority);
     const port = Number(match?.[2]);
@@ -195,40 +284,49 @@ export class EgressProxy {
     try {
       addresses = await resolveTarget(host, port, this.#policy, this.#resolveHost, authority);
     } catch (error) {
-      return answerTunnel(client, this.#turnDown(authority, host, port, error, false));
+      return answerTunnel(client, this.#turnDown(authority, host, port, error, false, upstream));
     }
     if (client.destroyed) return;
 
-    const upstream = connect({ host: bareHost(host), port, lookup: pinnedLookup(addresses), autoSelectFamily: true });
-    this.#tunnels.add(upstream);
-    upstream.once("close", () => {
-      this.#tunnels.delete(upstream);
-      client.destroy();
-    });
-    client.once("close", () => upstream.destroy());
-    let connected = false;
-    const timer = setTimeout(() => upstream.destroy(connectTimeout()), this.#settings.connectTimeoutMs);
-    upstream.once("connect", () => {
-      connected = true;
-      clearTimeout(timer);
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      if (head.length > 0) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on("error", (error) => {
-      clearTimeout(timer);
-      if (!connected) answerTunnel(client, this.#turnDown(authority, host, port, error, true));
-    });
+    // Until the tunnel is open, a closing client cancels it; the sockets are cut with the route.
+    const track = (socket: Socket) => {
+      route.tunnels.add(socket);
+      socket.once("close", () => route.tunnels.delete(socket));
+      client.once("close", () => socket.destroy());
+    };
+    let tunnel: Socket;
+    try {
+      tunnel =
+        upstream === undefined
+          ? await connectDirect(host, port, addresses, this.#settings.connectTimeoutMs, track)
+          : await connectThroughUpstream(upstream, await this.#resolveUpstream(upstream), authority, this.#settings.connectTimeoutMs, track);
+    } catch (error) {
+      if (!client.destroyed) answerTunnel(client, this.#turnDown(authority, host, port, error, true, upstream));
+      return;
+    }
+    if (client.destroyed) return void tunnel.destroy();
+    tunnel.on("error", () => undefined);
+    tunnel.once("close", () => client.destroy());
+    client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+    if (head.length > 0) tunnel.write(head);
+    tunnel.pipe(client);
+    client.pipe(tunnel);
+  }
+
+  /** The upstream proxy's addresses, checked against the policy like any target's. */
+  #resolveUpstream(upstream: UpstreamProxy): Promise<LookupAddress[]> {
+    return resolveTarget(upstream.host, upstream.port, this.#policy, this.#resolveHost, `upstream proxy ${upstream.label}`);
   }
 
   /**
    * Records why a target was not served: `blocked` for a policy refusal (nothing was
-   * connected), `failed` for DNS or connection errors of an allowed target.
+   * connected), `failed` for DNS or connection errors of an allowed target (or of the
+   * upstream proxy it was sent through: `via`).
    */
-  #turnDown(target: string, host: string, port: number, error: unknown, connectAttempted: boolean): EgressRecord["kind"] {
+  #turnDown(target: string, host: string, port: number, error: unknown, connectAttempted: boolean, upstream?: UpstreamProxy): EgressRecord["kind"] {
     const blocked = error instanceof BlockedTargetError;
-    const reason = blocked ? error.message : errorText(error);
+    const text = errorText(error);
+    const reason = upstream === undefined || text.includes("upstream proxy") ? text : `via upstream proxy ${upstream.label}: ${text}`;
     this.stats[blocked ? "blocked" : "failed"] += 1;
     this.#records.add({
       kind: blocked ? "blocked" : "failed",
@@ -238,71 +336,19 @@ export class EgressProxy {
       connectAttempted: blocked ? false : connectAttempted,
       at: Date.now(),
       ...(blocked && error.refusal ? { refusal: error.refusal } : {}),
+      ...(upstream !== undefined ? { via: upstream.label } : {}),
     });
     if (blocked) this.#settings.log("egress refused", { target, reason });
     return blocked ? "blocked" : "failed";
   }
 
   /** A connect that hangs (a black-holed address) fails after `connectTimeoutMs` instead of the OS's minutes. */
-  #limitConnect(upstream: ReturnType<typeof httpRequest>): void {
-    upstream.once("socket", (socket: Socket) => {
+  #limitConnect(outgoing: ReturnType<typeof httpRequest>): void {
+    outgoing.once("socket", (socket: Socket) => {
       if (!socket.connecting) return;
-      const timer = setTimeout(() => upstream.destroy(connectTimeout()), this.#settings.connectTimeoutMs);
+      const timer = setTimeout(() => outgoing.destroy(connectTimeout()), this.#settings.connectTimeoutMs);
       socket.once("connect", () => clearTimeout(timer));
       socket.once("close", () => clearTimeout(timer));
     });
   }
-}
-
-/**
- * What the browser — and so the page's own scripts — is told: a status and a fixed word,
- * never the resolved address or the network error (a page could read them and learn about
- * the network it runs in). The details stay in the proxy's records.
- */
-const ANSWERS = {
-  blocked: { status: 403, statusText: "Forbidden", header: EGRESS_BLOCKED_HEADER, value: "refused by egress policy" },
-  failed: { status: 502, statusText: "Bad Gateway", header: EGRESS_ERROR_HEADER, value: "target unreachable" },
-} as const;
-
-function answerHttp(response: ServerResponse, kind: EgressRecord["kind"]): void {
-  const answer = ANSWERS[kind];
-  response.writeHead(answer.status, { "content-type": "text/plain", "cache-control": "no-store", [answer.header]: answer.value });
-  response.end(`egress proxy: ${answer.value}\n`);
-}
-
-function answerTunnel(client: Duplex, kind: EgressRecord["kind"]): void {
-  const answer = ANSWERS[kind];
-  client.end(`HTTP/1.1 ${answer.status} ${answer.statusText}\r\n${answer.header}: ${answer.value}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-}
-
-function bareHost(host: string): string {
-  return host.replace(/^\[(.*)\]$/, "$1");
-}
-
-function connectTimeout(): Error {
-  return Object.assign(new Error("connect timed out"), { code: "ETIMEDOUT" });
-}
-
-function endToEndHeaders(headers: IncomingMessage["headers"]): Record<string, string | string[]> {
-  const kept: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) kept[name] = value;
-  }
-  return kept;
-}
-
-function endToEndRawHeaders(raw: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] ?? "";
-    if (!HOP_BY_HOP.has(name.toLowerCase())) kept.push(name, raw[i + 1] ?? "");
-  }
-  return kept;
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof BlockedTargetError) return error.message;
-  const code = (error as NodeJS.ErrnoException)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return code !== undefined && !message.includes(code) ? `${code}: ${message}` : message;
 }

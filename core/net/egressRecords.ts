@@ -15,6 +15,8 @@ export interface EgressRecord {
   reason: string;
   /** The refused address and its range (blocked by address; absent for a refused scheme). */
   refusal?: AddressRefusal;
+  /** `host:port` of the upstream proxy the request was sent through, if any (never its credentials). */
+  via?: string;
   /** Whether a connection to the target was started; always false for `blocked`. */
   connectAttempted: boolean;
   /** When, in epoch milliseconds. */

@@ -1,12 +1,28 @@
 import { ValidationError } from "../errors.js";
 import { PLATFORM_NAMES, type PlatformName, type PlatformSpec } from "./types.js";
+import { biliSpec } from "./bili/schema.js";
+import { dySpec } from "./dy/schema.js";
+import { ksSpec } from "./ks/schema.js";
+import { tiebaSpec } from "./tieba/schema.js";
 import { webSpec } from "./web/schema.js";
+import { wbSpec } from "./wb/schema.js";
+import { xhsSpec } from "./xhs/schema.js";
+import { zhihuSpec } from "./zhihu/schema.js";
 
 /**
  * Platforms that can be crawled today (validation side only: no browser code here).
  * The media platforms arrive in their own release.
  */
-const available = new Map<PlatformName, PlatformSpec>([["web", webSpec as unknown as PlatformSpec]]);
+const available = new Map<PlatformName, PlatformSpec>([
+  ["web", webSpec as unknown as PlatformSpec],
+  ["xhs", xhsSpec as unknown as PlatformSpec],
+  ["dy", dySpec as unknown as PlatformSpec],
+  ["ks", ksSpec as unknown as PlatformSpec],
+  ["bili", biliSpec as unknown as PlatformSpec],
+  ["wb", wbSpec as unknown as PlatformSpec],
+  ["tieba", tiebaSpec as unknown as PlatformSpec],
+  ["zhihu", zhihuSpec as unknown as PlatformSpec],
+]);
 
 export function isPlatformName(value: unknown): value is PlatformName {
   return typeof value === "string" && (PLATFORM_NAMES as readonly string[]).includes(value);

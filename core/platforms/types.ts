@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { BrowserContext } from "puppeteer-core";
+import type { CrawlAccount } from "./media/types.js";
 
 /** Every platform name the API knows; only those in the registry can be crawled today. */
 export const PLATFORM_NAMES = ["web", "xhs", "dy", "ks", "bili", "wb", "tieba", "zhihu"] as const;
@@ -43,6 +44,14 @@ export interface CrawlContext {
    * are not fetched again.
    */
   resumeFrom?: unknown;
+  /** The stored account a media crawl uses (its cookies are set on the platform's pages); absent: none. */
+  account?: CrawlAccount;
+  /**
+   * The upstream proxy a media crawl's requests go through (the task's `proxy` or the
+   * pool's). Already applied by the egress proxy of the task's browser context: nothing
+   * to do with it but never log it (it may carry credentials).
+   */
+  proxy?: string;
 }
 
 /**

@@ -34,7 +34,7 @@ export interface Task {
   error?: TaskErrorSummary;
   /** Present when created with an Idempotency-Key header (the key's hash, not the key). */
   idempotency_key_hash?: string;
-  /** Longest a task may crawl in total, across invocations. */
+  /** Longest one attempt may crawl, hand-overs to new invocations included (a retry starts the clock again). */
   max_duration_secs?: number;
   /** Why a completed task stopped before its crawl was exhausted, e.g. "time_limit". */
   stop_reason?: string;
@@ -62,5 +62,19 @@ export function indexAttributes(task: Pick<Task, "platform" | "status">): TaskIn
 /** The task as clients see it. */
 export function toPublicTask(stored: StoredTask | Task): Task {
   const { list_pk: _list, platform_status: _ps, lease_owner: _owner, handoff: _handoff, ...task } = stored as StoredTask;
+  const proxy = task.params?.proxy;
+  if (typeof proxy === "string") return { ...task, params: { ...task.params, proxy: maskCredentials(proxy) } };
   return task;
+}
+
+/** "http://user:secret@host:8080" → "http://user:***@host:8080": a task's proxy password is never shown. */
+export function maskCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === "") return url;
+    parsed.password = "***";
+    return parsed.toString().replace(/\/$/, url.endsWith("/") ? "/" : "");
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+  }
 }

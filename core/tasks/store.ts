@@ -75,8 +75,8 @@ export interface TaskStore {
   list(query: ListTasksQuery): Promise<Page<Task>>;
   /** Moves the task to `to` if its status is one of `from`; returns the new task, or undefined if it was not. */
   transition(task: TaskRef, from: readonly TaskStatus[], to: TaskStatus, changes?: TaskChanges, guard?: TransitionGuard): Promise<Task | undefined>;
-  /** Writes progress while the task is running; false when it no longer is (cancelled meanwhile). */
-  updateProgress(taskId: string, progress: Task["progress"], resultCount: number): Promise<boolean>;
+  /** Writes progress while the task is running (held by `owner`, when given); false when it no longer is. */
+  updateProgress(taskId: string, progress: Task["progress"], resultCount: number, owner?: string): Promise<boolean>;
   /** Extends the lease of a running task this delivery holds; false when it no longer does. */
   renewLease(taskId: string, owner: string, expiresAt: string): Promise<boolean>;
   /** All tasks with this status created (or last updated) before `updatedBefore`, oldest first. */
@@ -263,12 +263,13 @@ export class DynamoTaskStore implements TaskStore {
     }
   }
 
-  async updateProgress(taskId: string, progress: Task["progress"], resultCount: number): Promise<boolean> {
-    return this.updateWhileRunning(taskId, "SET progress = :progress, result_count = :count, updated_at = :now", {
-      ":progress": progress,
-      ":count": resultCount,
-      ":now": new Date().toISOString(),
-    });
+  async updateProgress(taskId: string, progress: Task["progress"], resultCount: number, owner?: string): Promise<boolean> {
+    return this.updateWhileRunning(
+      taskId,
+      "SET progress = :progress, result_count = :count, updated_at = :now",
+      { ":progress": progress, ":count": resultCount, ":now": new Date().toISOString() },
+      owner,
+    );
   }
 
   async renewLease(taskId: string, owner: string, expiresAt: string): Promise<boolean> {

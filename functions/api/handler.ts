@@ -3,25 +3,30 @@ import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import httpRouterHandler from "@middy/http-router";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { defaultAccountService, type AccountService } from "../../core/accounts/index.js";
 import { defaultTaskService, type TaskService } from "../../core/tasks/index.js";
 import { createLogger } from "../shared/logger.js";
 import { envelope, type HttpResponse } from "./http.js";
 import { apiKey } from "./middleware/apiKey.js";
 import { envelopeErrors } from "./middleware/envelopeErrors.js";
 import { jsonBody } from "./middleware/jsonBody.js";
-import { taskRoutes } from "./routes.js";
+import { accountRoutes, taskRoutes } from "./routes.js";
 
 const logger = createLogger("crawl-api");
 
 // Built on first use and kept for warm invocations.
 let service: TaskService | undefined;
 const taskService = () => (service ??= defaultTaskService());
+let accounts: AccountService | undefined;
+const accountService = () => (accounts ??= defaultAccountService());
 
 const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
-  routes: taskRoutes(taskService),
+  routes: [...taskRoutes(taskService), ...accountRoutes(accountService)],
   // The path is echoed cut to 200 characters: a response never grows with what the caller sent.
   notFoundResponse: ({ method, path }) =>
-    envelope(404, `no route for ${method.slice(0, 16)} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`, null),
+    envelope(404, `no route for ${method.slice(0, 16)} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`, {
+      error: "ROUTE_NOT_FOUND",
+    }),
 });
 
 /**

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { Route } from "@middy/http-router";
+import type { AccountService } from "../../core/accounts/index.js";
 import type { TaskService } from "../../core/tasks/index.js";
 import { toCsv, toJsonLines } from "../../core/results/format.js";
 import { envelope, ok, raw, type HttpResponse } from "./http.js";
@@ -61,5 +62,27 @@ export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEve
     route("POST", "/api/v1/tasks/{task_id}/cancel", async (event) => ok("task cancelled", await service().cancel(taskId(event)))),
 
     route("POST", "/api/v1/tasks/{task_id}/retry", async (event) => ok("task queued again", await service().retry(taskId(event)))),
+  ];
+}
+
+function accountId(event: APIGatewayProxyEventV2): string {
+  return event.pathParameters?.account_id ?? "";
+}
+
+/** The stored-account routes: each adapts the request to one AccountService call. No response ever carries cookies. */
+export function accountRoutes(service: () => AccountService): Route<APIGatewayProxyEventV2, HttpResponse>[] {
+  const route = (method: Route<APIGatewayProxyEventV2, HttpResponse>["method"], path: string, handler: Handler) => ({
+    method,
+    path,
+    handler: handler as Route<APIGatewayProxyEventV2, HttpResponse>["handler"],
+  });
+  return [
+    route("POST", "/api/v1/accounts", async (event) => ok("account created", await service().create(event.jsonBody), 201)),
+    route("GET", "/api/v1/accounts", async (event) => ok("ok", await service().list(query(event)))),
+    route("GET", "/api/v1/accounts/{account_id}", async (event) => ok("ok", await service().get(accountId(event)))),
+    route("DELETE", "/api/v1/accounts/{account_id}", async (event) => ok("account deleted", await service().delete(accountId(event)))),
+    route("POST", "/api/v1/accounts/{account_id}/activate", async (event) =>
+      ok("account active", await service().activate(accountId(event), event.jsonBody)),
+    ),
   ];
 }

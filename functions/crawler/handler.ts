@@ -2,8 +2,10 @@ import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { defaultAccountPool } from "../../core/accounts/index.js";
 import { WarmBrowser } from "../../core/browser/index.js";
 import { defaultRunDeps, runTask, type RunTaskDeps } from "../../core/crawl/index.js";
+import { ProxyPool } from "../../core/net/index.js";
 import { defaultHostPoliteness } from "../../core/politeness/index.js";
 import { parseCrawlMessage } from "../../core/queue/taskQueue.js";
 import { createLogger } from "../shared/logger.js";
@@ -29,6 +31,9 @@ async function crawlRecord(record: SQSRecord): Promise<void> {
     ...defaultRunDeps(browser, (level, text, fields) => logger[level](text, { ...fields })),
     // Per-host caps and delays, shared with every other sandbox through the politeness table.
     hostSlots: defaultHostPoliteness((text, fields) => logger.warn(text, fields)),
+    // Media tasks: stored accounts in turn (marked when a site refuses them), proxies from PROXY_POOL.
+    accounts: defaultAccountPool(),
+    proxies: ProxyPool.fromEnv((text) => logger.warn(text)),
   };
   const context = invocation;
   const outcome = await runTask(message.task_id, deps, {
@@ -47,8 +52,9 @@ const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * SQS → one crawl per record, one record at a time (they share the browser).
- * A record whose task may succeed on another delivery is reported in
- * batchItemFailures; the queue brings it back after its visibility timeout.
+ * runTask schedules its own retries (a delayed message) and hand-overs; a record is
+ * reported in batchItemFailures only when that could not be written (the table or the
+ * queue is down), and the queue brings it back after its visibility timeout.
  */
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))

@@ -14,6 +14,7 @@ export const REDACTED_KEYS: ReadonlySet<string> = new Set([
   "cookie",
   "cookies",
   "set-cookie",
+  "proxy",
 ]);
 
 export const REDACTED = "[redacted]";

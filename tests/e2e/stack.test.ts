@@ -106,6 +106,7 @@ describe("one-machine stack", () => {
       "✓ DynamoDB API",
       "✓ SQS API",
       "✓ Tables",
+      "✓ Accounts key",
       "✓ Queues",
       "✓ Recovery",
       "✓ Workers",

@@ -14,6 +14,7 @@ export interface TestAws {
   tasksTable: string;
   resultsTable: string;
   politenessTable: string;
+  accountsTable: string;
   queueUrl: string;
   deadLetterQueueUrl: string;
   close(): Promise<void>;
@@ -28,7 +29,8 @@ export async function startTestAws(options: { setEnv?: boolean } = {}): Promise<
   const tasksTable = "tasks";
   const resultsTable = "results";
   const politenessTable = "politeness";
-  await ensureTables(clients.dynamo, { tasksTable, resultsTable, politenessTable });
+  const accountsTable = "accounts";
+  await ensureTables(clients.dynamo, { tasksTable, resultsTable, politenessTable, accountsTable });
   const { queueUrl, deadLetterQueueUrl } = await ensureQueues(clients.sqs, {
     queueName: "crawl-tasks",
     deadLetterQueueName: "crawl-tasks-dlq",
@@ -41,6 +43,7 @@ export async function startTestAws(options: { setEnv?: boolean } = {}): Promise<
     process.env.TASKS_TABLE = tasksTable;
     process.env.RESULTS_TABLE = resultsTable;
     process.env.POLITENESS_TABLE = politenessTable;
+    process.env.ACCOUNTS_TABLE = accountsTable;
     process.env.TASK_QUEUE_URL = queueUrl;
     process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
   }
@@ -51,6 +54,7 @@ export async function startTestAws(options: { setEnv?: boolean } = {}): Promise<
     tasksTable,
     resultsTable,
     politenessTable,
+    accountsTable,
     queueUrl,
     deadLetterQueueUrl,
     close: async () => {

@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import { digestsOfKeys } from "../../core/auth/apiKeys.js";
-import { POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../../core/aws/tables.js";
+import { ACCOUNTS_TABLE, accountsKeyAttributes, POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../../core/aws/tables.js";
 import { ENV } from "../../core/config.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -25,6 +25,11 @@ const REQUIRED_ROUTES = [
   "GET /api/v1/tasks/{task_id}/results",
   "POST /api/v1/tasks/{task_id}/cancel",
   "POST /api/v1/tasks/{task_id}/retry",
+  "POST /api/v1/accounts",
+  "GET /api/v1/accounts",
+  "GET /api/v1/accounts/{account_id}",
+  "DELETE /api/v1/accounts/{account_id}",
+  "POST /api/v1/accounts/{account_id}/activate",
 ];
 
 // ---- Recording stand-in for SST ---------------------------------------------------------
@@ -78,17 +83,20 @@ function recordingSst(components: Component[], tamper: Tamper) {
   };
   const namespace = (extra: Args) =>
     new Proxy(extra, { get: (target, key) => (key in target ? target[key as string] : componentClass(String(key))) });
-  /** sst.Secret: `.value` is an Output whose `.apply` is recorded as `{ from, value }`. */
+  /**
+   * sst.Secret: `.value` is an Output, recorded as `{ from }` when passed on as it is; its
+   * `.apply` is recorded as `{ from, value }`.
+   */
   class Secret {
     readonly component: Component;
-    constructor(name: string) {
+    constructor(name: string, placeholderValue?: string) {
       const out = { name: placeholder("Secret", name, "name"), arn: placeholder("Secret", name, "arn"), url: placeholder("Secret", name, "url") };
-      this.component = { type: "Secret", name, args: {}, calls: [], out };
+      this.component = { type: "Secret", name, args: placeholderValue === undefined ? {} : { placeholder: placeholderValue }, calls: [], out };
       components.push(this.component);
     }
     get value() {
       const from = placeholder("Secret", this.component.name, "value");
-      return { apply: (fn: (value: string) => unknown) => ({ from, value: fn(SECRET_VALUE) }) };
+      return { from, apply: (fn: (value: string) => unknown) => ({ from, value: fn(SECRET_VALUE) }) };
     }
   }
   return namespace({ aws: namespace({}), Secret });
@@ -194,6 +202,10 @@ const checks: Record<string, (stack: Stack) => string[]> = {
     const tasks = table(stack, TASKS_TABLE.hashKey);
     const results = table(stack, RESULTS_TABLE.hashKey, RESULTS_TABLE.rangeKey);
     const politeness = table(stack, POLITENESS_TABLE.hashKey);
+    const accounts = table(stack, ACCOUNTS_TABLE.hashKey);
+    const expectedAccountIndexes = Object.fromEntries(
+      ACCOUNTS_TABLE.indexes.map((i) => [i.name, { hashKey: i.hashKey, rangeKey: i.rangeKey, projection: "all" }]),
+    );
     const expectedIndexes = Object.fromEntries(
       TASKS_TABLE.indexes.map((i) => [i.name, { hashKey: i.hashKey, rangeKey: i.rangeKey, projection: "all" }]),
     );
@@ -201,7 +213,7 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       Object.entries(tasks?.args.globalIndexes ?? {}).map(([name, i]: [string, any]) => [name, { projection: "all", ...i }]),
     );
     return problems([
-      [ofType(stack, "Dynamo").length === 3, "exactly three tables"],
+      [ofType(stack, "Dynamo").length === 4, "exactly four tables"],
       [tasks !== undefined, `tasks table keyed by ${TASKS_TABLE.hashKey}`],
       [results !== undefined, `results table keyed by ${RESULTS_TABLE.hashKey} + ${RESULTS_TABLE.rangeKey}`],
       [isDeepStrictEqual(declared, expectedIndexes), "tasks GSIs equal core/aws/tables.ts"],
@@ -210,6 +222,9 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       [politeness !== undefined, `politeness table keyed by ${POLITENESS_TABLE.hashKey} alone`],
       [politeness?.args.ttl === POLITENESS_TABLE.ttlAttribute, `politeness TTL on ${POLITENESS_TABLE.ttlAttribute}`],
       [!politeness?.args.globalIndexes, "politeness has no GSIs"],
+      [accounts !== undefined, `accounts table keyed by ${ACCOUNTS_TABLE.hashKey} alone`],
+      [isDeepStrictEqual(accounts?.args.globalIndexes, expectedAccountIndexes), "accounts GSI by_platform equals core/aws/tables.ts"],
+      [accounts?.args.ttl === undefined, "accounts never expire (no TTL)"],
     ]);
   },
   fields(stack) {
@@ -217,7 +232,8 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       const keys = [t.args.primaryIndex, ...Object.values(t.args.globalIndexes ?? {})].flatMap((i: any) => [i?.hashKey, i?.rangeKey]);
       const used = new Set(keys.filter(Boolean));
       const fields = t.args.fields ?? {};
-      const expected = t === table(stack, TASKS_TABLE.hashKey) ? new Set(tasksKeyAttributes()) : used;
+      const expected =
+        t === table(stack, TASKS_TABLE.hashKey) ? new Set(tasksKeyAttributes()) : t === table(stack, ACCOUNTS_TABLE.hashKey) ? new Set(accountsKeyAttributes()) : used;
       return problems([
         [[...used].every((k) => fields[k] === "string"), `${t.name}: every key attribute declared as string`],
         [Object.keys(fields).length === used.size && [...expected].every((k) => used.has(k)), `${t.name}: fields are exactly the key attributes`],
@@ -272,6 +288,7 @@ const checks: Record<string, (stack: Stack) => string[]> = {
   environment(stack) {
     const [tasks, results, queue] = [table(stack, TASKS_TABLE.hashKey), table(stack, RESULTS_TABLE.hashKey, RESULTS_TABLE.rangeKey), taskQueue(stack)];
     const politeness = table(stack, POLITENESS_TABLE.hashKey);
+    const accounts = table(stack, ACCOUNTS_TABLE.hashKey);
     return allFunctions(stack).flatMap(({ site, args }) => {
       const env = args.environment ?? {};
       const links: unknown[] = args.link ?? [];
@@ -280,7 +297,8 @@ const checks: Record<string, (stack: Stack) => string[]> = {
         [env[ENV.resultsTable] === results?.out.name, `${site}: ${ENV.resultsTable} = results table name`],
         [env[ENV.taskQueueUrl] === queue?.out.url, `${site}: ${ENV.taskQueueUrl} = task queue URL`],
         [env[ENV.politenessTable] === politeness?.out.name, `${site}: ${ENV.politenessTable} = politeness table name`],
-        [[tasks, results, politeness, queue].every((c) => links.some((l: any) => l?.component === c)), `${site}: links tables and queue`],
+        [env[ENV.accountsTable] === accounts?.out.name, `${site}: ${ENV.accountsTable} = accounts table name`],
+        [[tasks, results, politeness, accounts, queue].every((c) => links.some((l: any) => l?.component === c)), `${site}: links tables and queue`],
       ]);
     });
   },
@@ -296,24 +314,52 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       [targets.size === 1 && [...targets][0]?.handler === "functions/api/handler.handler", "every route → one api function"],
       [routes.every((r) => byArn(stack, r.args[1])?.type === "Function"), "routes share a Function by ARN (one Lambda)"],
       [apis[0]?.args.cors !== false, "CORS configured on API Gateway"],
+      [apis[0]?.args.cors?.allowMethods?.includes("DELETE"), "CORS allows DELETE (accounts)"],
       [stage.defaultRouteSettings?.throttlingBurstLimit > 0 && stage.defaultRouteSettings?.throttlingRateLimit > 0, "stage throttling"],
     ]);
   },
   auth(stack) {
-    const secrets = ofType(stack, "Secret");
-    const fromSecret = placeholder("Secret", secrets[0]?.name ?? "", "value");
+    const secrets = ofType(stack, "Secret").filter((s) => s.name === "ApiKey");
+    const fromSecret = placeholder("Secret", "ApiKey", "value");
     const api = ofType(stack, "Function").find((f) => f.args.handler === "functions/api/handler.handler");
     const others = allFunctions(stack).filter(({ args }) => args !== api?.args);
     const everything = allStrings(stack.components.map((c) => [c.args, c.calls])).join("\n");
     return problems([
-      [secrets.length === 1 && secrets[0]?.name === "ApiKey", "one secret, ApiKey"],
+      [secrets.length === 1, "one ApiKey secret"],
       [
         isDeepStrictEqual(api?.args.environment?.API_KEY_SHA256, { from: fromSecret, value: digestsOfKeys(SECRET_VALUE) }),
         "api function: API_KEY_SHA256 = digests of the ApiKey secret's keys",
       ],
       ...others.map(({ site, args }): [boolean, string] => [args.environment?.API_KEY_SHA256 === undefined, `${site}: no API_KEY_SHA256`]),
-      [allFunctions(stack).every(({ args }) => !(args.link ?? []).some((l: any) => l?.component?.type === "Secret")), "no function links the secret"],
+      [allFunctions(stack).every(({ args }) => !(args.link ?? []).some((l: any) => l?.component?.type === "Secret")), "no function links a secret"],
       [!SECRET_VALUE.split(",").some((key) => everything.includes(key)), "no plain key in any component's arguments"],
+    ]);
+  },
+  accounts(stack) {
+    const fromSecret = (name: string) => placeholder("Secret", name, "value");
+    const secrets = ofType(stack, "Secret");
+    const api = ofType(stack, "Function").find((f) => f.args.handler === "functions/api/handler.handler")?.args;
+    const fn = crawler(stack);
+    const others = allFunctions(stack).filter(({ args }) => args !== api && args !== fn);
+    const keyFrom = (args: Args | undefined) => args?.environment?.ACCOUNTS_ENCRYPTION_KEY?.from;
+    return problems([
+      [secrets.some((s) => s.name === "AccountsEncryptionKey" && s.args.placeholder === undefined), "secret AccountsEncryptionKey, no placeholder (must be set)"],
+      [secrets.some((s) => s.name === "ProxyPool" && s.args.placeholder === ""), "secret ProxyPool, empty by default"],
+      [keyFrom(api) === fromSecret("AccountsEncryptionKey"), "api function: ACCOUNTS_ENCRYPTION_KEY from the AccountsEncryptionKey secret"],
+      [keyFrom(fn) === fromSecret("AccountsEncryptionKey"), "crawler: ACCOUNTS_ENCRYPTION_KEY from the AccountsEncryptionKey secret"],
+      [fn.environment?.PROXY_POOL?.from === fromSecret("ProxyPool"), "crawler: PROXY_POOL from the ProxyPool secret"],
+      [api?.environment?.PROXY_POOL === undefined, "api function: no PROXY_POOL"],
+      ...others.map(({ site, args }): [boolean, string] => [args.environment?.ACCOUNTS_ENCRYPTION_KEY === undefined, `${site}: no ACCOUNTS_ENCRYPTION_KEY`]),
+    ]);
+  },
+  privacy(stack) {
+    const fromSecret = placeholder("Secret", "CreatorHashSecret", "value");
+    const fn = crawler(stack);
+    const others = allFunctions(stack).filter(({ args }) => args !== fn);
+    return problems([
+      [ofType(stack, "Secret").some((s) => s.name === "CreatorHashSecret" && s.args.placeholder === undefined), "secret CreatorHashSecret, no placeholder (must be set)"],
+      [fn.environment?.CREATOR_HASH_SECRET?.from === fromSecret, "crawler: CREATOR_HASH_SECRET from the CreatorHashSecret secret"],
+      ...others.map(({ site, args }): [boolean, string] => [args.environment?.CREATOR_HASH_SECRET === undefined, `${site}: no CREATOR_HASH_SECRET`]),
     ]);
   },
   sweeper(stack) {
@@ -364,6 +410,12 @@ describe("infra checks catch mis-wiring", () => {
     ["api", "route missing", "/retry", routeNamed("POST /api/v1/tasks/{task_id}/retry", "POST /api/v1/tasks/{task_id}/retry-now")],
     ["auth", "api without key digests", "API_KEY_SHA256 = digests", at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, API_KEY_SHA256: undefined } }))],
     ["auth", "crawler given key digests", "subscribe: no API_KEY_SHA256", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, API_KEY_SHA256: "x" } }))],
+    ["tables", "accounts without by_platform", "by_platform", at("Dynamo:Accounts", (a) => ({ ...a, globalIndexes: {} }))],
+    ["environment", "api without the accounts table", "ApiHandler: ACCOUNTS_TABLE", at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, ACCOUNTS_TABLE: undefined } }))],
+    ["api", "accounts route missing", "DELETE /api/v1/accounts/{account_id}", routeNamed("DELETE /api/v1/accounts/{account_id}", "GET /api/v1/accounts/{account_id}/delete")],
+    ["accounts", "crawler without the accounts key", "crawler: ACCOUNTS_ENCRYPTION_KEY", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, ACCOUNTS_ENCRYPTION_KEY: undefined } }))],
+    ["accounts", "key given to the sweeper", "no ACCOUNTS_ENCRYPTION_KEY", at("CronV2:Sweeper", (a) => ({ ...a, function: { ...a.function, environment: { ...a.function.environment, ACCOUNTS_ENCRYPTION_KEY: { from: "x" } } } }))],
+    ["privacy", "crawler without the creator hash key", "crawler: CREATOR_HASH_SECRET", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, CREATOR_HASH_SECRET: undefined } }))],
     ["auth", "plain key in the environment", "no plain key", at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, API_KEY: SECRET_VALUE } }))],
   ];
   it.each(cases)("%s check catches %s", async (name, _broken, problem, tamper) => {

@@ -51,3 +51,12 @@ describe("cursors", () => {
     expect(encodeCursor(undefined)).toBeNull();
   });
 });
+
+describe("task view", () => {
+  it("never shows a proxy's password", async () => {
+    const { toPublicTask } = await import("../../core/tasks/model.js");
+    const task = toPublicTask({ params: { proxy: "http://alice:s3cret@proxy.example:3128" } } as never);
+    expect(task.params.proxy).toBe("http://alice:***@proxy.example:3128");
+    expect(JSON.stringify(task)).not.toContain("s3cret");
+  });
+});

@@ -1,0 +1,47 @@
+import type { MediaPlatformName } from "../platforms/media/types.js";
+import type { SealedCookies } from "./crypto.js";
+
+/** Platforms an account can belong to: the media platforms (the web platform needs no login). */
+export const ACCOUNT_PLATFORMS = ["xhs", "dy", "ks", "bili", "wb", "tieba", "zhihu"] as const satisfies readonly MediaPlatformName[];
+
+/** Whether a task's platform takes accounts and proxies. */
+export function isAccountPlatform(platform: string): platform is MediaPlatformName {
+  return (ACCOUNT_PLATFORMS as readonly string[]).includes(platform);
+}
+
+/**
+ * - `active`: picked for tasks of its platform, in turn.
+ * - `expired`: the site asked for a login (ACCOUNT_EXPIRED / ACCOUNT_REQUIRED): refresh the cookies.
+ * - `banned`: the site answered with risk control (RISK_CONTROL): rest it, then re-activate.
+ */
+export const ACCOUNT_STATUSES = ["active", "expired", "banned"] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** An account as the API shows it: everything but the cookies, which never leave the store decrypted. */
+export interface Account {
+  account_id: string;
+  platform: MediaPlatformName;
+  note?: string;
+  status: AccountStatus;
+  /** Why the status was last set by a crawl, e.g. `RISK_CONTROL: xhs: 461 verification required`. */
+  status_reason?: string;
+  created_at: string;
+  updated_at: string;
+  /** When a crawl last picked it; absent until the first time. */
+  last_used_at?: string;
+  use_count: number;
+  /** First 16 hex of SHA-256 of the normalized cookie string (see cookies.ts): tells two uploads apart without showing them. */
+  fingerprint: string;
+  cookie_count: number;
+}
+
+/** The item in the `accounts` table. */
+export interface StoredAccount extends Account {
+  /** The cookies, AES-256-GCM encrypted (see crypto.ts). */
+  sealed_cookies: SealedCookies;
+}
+
+export function toPublicAccount(stored: StoredAccount | Account): Account {
+  const { sealed_cookies: _sealed, ...account } = stored as StoredAccount;
+  return account;
+}

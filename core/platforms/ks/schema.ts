@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { mediaTaskShape, requireModeInput } from "../media/schema.js";
+import { mediaSpec } from "../media/spec.js";
+import { parseKsPhotoId, parseKsUserId } from "./ids.js";
+
+/**
+ * 快手 search orders. The web search (www.kuaishou.com/search/video?searchKey=…, GraphQL
+ * `visionSearchPhoto` with variables keyword/pcursor/page/searchSessionId) offers no sort
+ * or filter control at all: results come in the site's one 综合 order. So `sort` accepts
+ * only `general`, and any other value is a 400 that says so instead of being ignored.
+ */
+export const KS_SORTS = ["general"] as const;
+export type KsSort = (typeof KS_SORTS)[number];
+
+/**
+ * A 快手 task. `specified_ids` take photo ids or /short-video/ URLs, `creator_ids` take user
+ * ids or /profile/ URLs (see ids.ts); each is checked here so a typo is a 400, not a
+ * failed crawl.
+ */
+export const ksTaskInput = z.strictObject(mediaTaskShape("ks", KS_SORTS)).superRefine((task, ctx) => {
+  requireModeInput(task, ctx);
+  task.specified_ids.forEach((id, index) => {
+    if (parseKsPhotoId(id) === undefined) {
+      ctx.addIssue({ code: "custom", path: ["specified_ids", index], message: "must be a photo id or a www.kuaishou.com/short-video/… URL (v.kuaishou.com share links are not resolved)" });
+    }
+  });
+  task.creator_ids.forEach((id, index) => {
+    if (parseKsUserId(id) === undefined) {
+      ctx.addIssue({ code: "custom", path: ["creator_ids", index], message: "must be a user id or a www.kuaishou.com/profile/<userId> URL" });
+    }
+  });
+});
+
+export type KsTaskInput = z.output<typeof ksTaskInput>;
+/** What the crawler gets: the body without `platform`. */
+export type KsTaskParams = Omit<KsTaskInput, "platform">;
+
+export const ksSpec = mediaSpec("ks", ksTaskInput);

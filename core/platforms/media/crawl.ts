@@ -1,0 +1,162 @@
+import type { CrawlContext, ResultItem } from "../types.js";
+import { PlatformAccessError } from "./errors.js";
+import { mediaItemKey } from "./itemKey.js";
+import { creatorFields, creatorHashSecret } from "./privacy.js";
+import { openMediaSession, type MediaSessionOptions, type OwnedMediaSession } from "./session.js";
+import type { MediaCursor, MediaPlatform, MediaRecord, MediaTaskParams } from "./types.js";
+
+/**
+ * What a media crawl saves as its checkpoint (see ResultItem.resumeCursor) and gets back
+ * as `context.resumeFrom`: the input it was on, the platform's page token to fetch next
+ * for that input (null: from the start), and the content records counted before that page.
+ */
+export interface MediaResumeCursor {
+  inputIndex: number;
+  page: string | number | null;
+  notesDone: number;
+}
+
+/**
+ * Runs one media task: opens a session (the account's cookies, see session.ts), walks
+ * the mode's inputs in order — search: `keywords`, detail: `specified_ids`, creator:
+ * `creator_ids` — through the platform's iterator, and turns its records into stored
+ * items.
+ *
+ * The rules every platform gets here, whatever its iterator does:
+ * - at most `max_notes_count` content records per keyword / creator (detail: in total);
+ * - at most `max_comments_count` comments (top-level plus replies) per post;
+ * - comments only with `enable_comments`, replies (records with `parentId`) only with
+ *   `enable_sub_comments`;
+ * - creator identity hashed and masked unless `keep_user_info` (privacy.ts);
+ * - `item_key` = "<platform>:<item_type>:<id>" (creators: the hash instead of the id
+ *   unless keep_user_info), so a re-crawl overwrites;
+ * - every item carries a resume cursor; a resumed crawl starts at the saved input and
+ *   page (pages before it are not yielded again, so their comments are not fetched again);
+ * - cancellation is checked between records; an aborted `context.signal` ends the crawl
+ *   quietly (the runner hands over or stops) — a {@link PlatformAccessError} is always thrown.
+ *
+ * @example
+ * for await (const item of crawlMedia(xhsPlatform, params, context)) await results.put(item);
+ */
+export async function* crawlMedia<Params extends MediaTaskParams>(
+  platform: MediaPlatform<Params>,
+  params: Params,
+  context: CrawlContext,
+  options: MediaSessionOptions = {},
+): AsyncGenerator<ResultItem, void, undefined> {
+  // Fail before opening anything when the hashing key is missing.
+  if (!params.keep_user_info) creatorHashSecret();
+  const inputs = inputsOf(params);
+  const resumed = resumeCursorOf(context.resumeFrom);
+  const totalCap = params.crawler_type === "detail";
+  let carriedNotes = totalCap ? (resumed?.notesDone ?? 0) : 0;
+  let session: OwnedMediaSession | undefined;
+  try {
+    session = await openMediaSession(platform as unknown as MediaPlatform, context, options);
+    for (let index = resumed?.inputIndex ?? 0; index < inputs.length; index++) {
+      if (await stopped(context)) return;
+      if (totalCap && carriedNotes >= params.max_notes_count) return;
+      const resuming = resumed !== undefined && index === resumed.inputIndex;
+      const cursor = new InputCursor(index, resuming ? (resumed.page ?? undefined) : undefined, resuming ? resumed.notesDone : carriedNotes);
+      const records = platform[params.crawler_type](session, params, inputs[index] as string, cursor);
+      let commentsOfPost = 0;
+      for await (const record of records) {
+        if (record.item_type === "content") {
+          if (cursor.notesDone >= params.max_notes_count) break;
+          cursor.countNote();
+          commentsOfPost = 0;
+        } else if (record.item_type === "comment") {
+          if (!params.enable_comments || (record.parentId !== undefined && !params.enable_sub_comments)) continue;
+          if (commentsOfPost >= params.max_comments_count) continue;
+          commentsOfPost++;
+        }
+        const snapshot = cursor.snapshot();
+        yield { ...toResultItem(platform.name, record, params.keep_user_info), resumeCursor: () => snapshot };
+        if (await stopped(context)) return;
+      }
+      if (totalCap) carriedNotes = cursor.notesDone;
+    }
+  } catch (error) {
+    // A pause or capture interrupted by the runner's stop: not a failure of the task.
+    if (context.signal.aborted && !(error instanceof PlatformAccessError)) return;
+    throw error;
+  } finally {
+    await session?.close();
+  }
+}
+
+/** The run must stop (deadline, shutdown) or the task was cancelled. */
+async function stopped(context: CrawlContext): Promise<boolean> {
+  return context.signal.aborted || (await context.isCancelled());
+}
+
+/** The inputs of the task's mode, in order. */
+function inputsOf(params: MediaTaskParams): string[] {
+  if (params.crawler_type === "search") return params.keywords;
+  if (params.crawler_type === "detail") return params.specified_ids;
+  return params.creator_ids;
+}
+
+/** Turns one platform record into a stored item: common fields, privacy, stable key. */
+export function toResultItem(platform: MediaPlatform["name"], record: MediaRecord, keepUserInfo: boolean): ResultItem {
+  const creator = creatorFields(platform, record.creator, keepUserInfo);
+  const data: Record<string, unknown> = {
+    item_type: record.item_type,
+    platform,
+    crawled_at: new Date().toISOString(),
+    ...record.fields,
+    ...creator,
+  };
+  // Mapper fields never override what identifies the item.
+  data.item_type = record.item_type;
+  data.platform = platform;
+  if (record.error !== undefined) data.error = record.error;
+  const id = record.item_type === "creator" && !keepUserInfo ? (creator as { creator_hash: string | null }).creator_hash ?? record.id : record.id;
+  return { item_key: mediaItemKey(platform, record.item_type, id), ok: record.error === undefined, data };
+}
+
+/** A saved cursor, or undefined when there is none (or it is not one of ours). */
+export function resumeCursorOf(value: unknown): MediaResumeCursor | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { inputIndex, page, notesDone } = value as Record<string, unknown>;
+  if (!Number.isInteger(inputIndex) || (inputIndex as number) < 0) return undefined;
+  const token = typeof page === "string" || typeof page === "number" ? page : null;
+  return { inputIndex: inputIndex as number, page: token, notesDone: Number.isInteger(notesDone) ? (notesDone as number) : 0 };
+}
+
+/** The cursor a platform iterator gets for one input; the framework counts notes into it. */
+class InputCursor implements MediaCursor {
+  readonly inputIndex: number;
+  #page: string | number | undefined;
+  #notesDone: number;
+  /** Notes counted when the current page started: a resume re-counts that page. */
+  #notesAtPage: number;
+
+  constructor(inputIndex: number, page: string | number | undefined, notesDone: number) {
+    this.inputIndex = inputIndex;
+    this.#page = page;
+    this.#notesDone = notesDone;
+    this.#notesAtPage = notesDone;
+  }
+
+  get page(): string | number | undefined {
+    return this.#page;
+  }
+
+  get notesDone(): number {
+    return this.#notesDone;
+  }
+
+  advance(page: string | number | undefined): void {
+    this.#page = page;
+    this.#notesAtPage = this.#notesDone;
+  }
+
+  countNote(): void {
+    this.#notesDone++;
+  }
+
+  snapshot(): MediaResumeCursor {
+    return { inputIndex: this.inputIndex, page: this.#page ?? null, notesDone: this.#notesAtPage };
+  }
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { upstreamProxyProblem } from "../../net/upstreamProxy.js";
+import { integerIn } from "../../validation.js";
+import { MEDIA_CRAWLER_TYPES, type MediaPlatformName } from "./types.js";
+
+/** "a,b" or ["a", "b"] → ["a", "b"]: trimmed, empty entries dropped, at most `max`. */
+function listOf(item: z.ZodString, max: number) {
+  return z
+    .union([z.string().max(5000, { error: "must be at most 5000 characters" }), z.array(z.string().max(2048)).max(max)], {
+      error: 'must be a string ("a,b") or an array of strings',
+    })
+    .transform((value) => (Array.isArray(value) ? value : value.split(/[,，]/)).map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(item).max(max, { error: `must have at most ${max} entries` }));
+}
+
+/**
+ * The fields every media platform shares, with the names users of such crawlers know.
+ * A platform's schema is `mediaTaskInput(name, sortValues)` plus its own fields, strict.
+ */
+export function mediaTaskShape<P extends MediaPlatformName>(platform: P, sortValues: readonly [string, ...string[]]) {
+  return {
+    platform: z.literal(platform),
+    crawler_type: z.enum(MEDIA_CRAWLER_TYPES, { error: 'must be "search", "detail" or "creator"' }),
+    keywords: listOf(z.string().min(1).max(100, { error: "each keyword must be at most 100 characters" }), 20).default([]),
+    specified_ids: listOf(z.string().min(1).max(2048), 100).default([]),
+    creator_ids: listOf(z.string().min(1).max(2048), 50).default([]),
+    start_page: integerIn(1, 100).default(1),
+    sort: z.enum(sortValues, { error: `must be one of ${sortValues.map((v) => `"${v}"`).join(", ")}` }).optional(),
+    enable_comments: z.boolean({ error: "must be true or false" }).default(false),
+    enable_sub_comments: z.boolean({ error: "must be true or false" }).default(false),
+    max_notes_count: integerIn(1, 1000).default(20),
+    max_comments_count: integerIn(0, 10_000).default(20),
+    account: z.string().min(1).max(64).optional(),
+    // http:// only: the egress proxy chains through it (core/net/upstreamProxy.ts); socks5 and https proxies get a 400 saying so.
+    proxy: z
+      .string({ error: "must be a proxy URL like http://user:pass@host:port" })
+      .max(2048)
+      .superRefine((value, ctx) => {
+        const problem = upstreamProxyProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
+    keep_user_info: z.boolean({ error: "must be true or false" }).default(false),
+  };
+}
+
+/** Each mode needs its own input: search → keywords, detail → specified_ids, creator → creator_ids. */
+export function requireModeInput(
+  task: { crawler_type: string; keywords: string[]; specified_ids: string[]; creator_ids: string[]; enable_sub_comments: boolean; enable_comments: boolean },
+  ctx: z.RefinementCtx,
+): void {
+  const needs = { search: "keywords", detail: "specified_ids", creator: "creator_ids" } as const;
+  const field = needs[task.crawler_type as keyof typeof needs];
+  if (field && task[field].length === 0) {
+    ctx.addIssue({ code: "custom", path: [field], message: `is required for crawler_type "${task.crawler_type}"` });
+  }
+  if (task.enable_sub_comments && !task.enable_comments) {
+    ctx.addIssue({ code: "custom", path: ["enable_sub_comments"], message: "needs enable_comments: true" });
+  }
+}

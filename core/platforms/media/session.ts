@@ -1,0 +1,290 @@
+import type { HTTPRequest, HTTPResponse, Page, ResourceType } from "puppeteer-core";
+import { RetryableCrawlError } from "../../errors.js";
+import { pause } from "../../politeness/pause.js";
+import type { CrawlContext } from "../types.js";
+import { resolveBaseUrls } from "./baseUrls.js";
+import { PlatformAccessError } from "./errors.js";
+import { setAccountCookies } from "./cookies.js";
+import { Collector } from "./collector.js";
+import type { CapturedResponse, MediaDelays, MediaPlatform, MediaSession, ResponseCollector, ResponseMatch, ResponseVerdict } from "./types.js";
+
+/** Tuning of a media session; the platform's own pauses come from {@link MediaPlatform.delays}. */
+export interface MediaSessionOptions {
+  /** Resource types the page never loads (bandwidth; the crawl reads JSON, not pictures). @default ["image", "media", "font"] */
+  blockResources?: ResourceType[];
+  /** How long `capture` waits for its response once its action finished. @default 20_000 */
+  captureTimeoutMs?: number;
+  /** How long `open` waits for the document. @default 30_000 */
+  navigationTimeoutMs?: number;
+  /** Multiplies every pause; env MEDIA_DELAY_SCALE (e.g. 0 in tests) wins over it. @default 1 */
+  delayScale?: number;
+}
+
+export const mediaSessionDefaults = {
+  blockResources: ["image", "media", "font"] as ResourceType[],
+  captureTimeoutMs: 20_000,
+  navigationTimeoutMs: 30_000,
+  delayScale: 1,
+} satisfies Required<MediaSessionOptions>;
+
+/** A session the crawl owns: it closes the page with `close`. */
+export interface OwnedMediaSession extends MediaSession {
+  close(): Promise<void>;
+}
+
+/** Pauses vary by ±25 % so the rhythm is not machine-regular. */
+const JITTER = 0.25;
+
+/**
+ * Opens a new page in the task's browser context for `platform`: realistic user agent,
+ * the account's cookies (context.account) set on the platform's cookie URL, images,
+ * media and fonts blocked, and every response of an endpoint somebody waits for read
+ * and judged by `platform.classify`. The caller closes it.
+ *
+ * @example
+ * const session = await openMediaSession(xhs, context);
+ * try {
+ *   const { json } = await session.capture({ path: "/api/sns/web/v1/search/notes", method: "POST" }, () => session.open(url));
+ * } finally { await session.close(); }
+ */
+export async function openMediaSession(
+  platform: MediaPlatform,
+  context: CrawlContext,
+  options: MediaSessionOptions = {},
+): Promise<OwnedMediaSession> {
+  const settings = { ...mediaSessionDefaults, ...options };
+  const envScale = Number(process.env.MEDIA_DELAY_SCALE);
+  const delayScale = process.env.MEDIA_DELAY_SCALE !== undefined && Number.isFinite(envScale) && envScale >= 0 ? envScale : settings.delayScale;
+  const baseUrls = resolveBaseUrls(platform.name, platform.baseUrls);
+  context.signal.throwIfAborted();
+  const page = await context.browser.newPage();
+  try {
+    // context.proxy needs nothing here: the task's egress proxy already chains through it.
+    await prepare(page, settings.blockResources);
+    const cookieBase = baseUrls[platform.cookieUrl] ?? platform.cookieUrl;
+    await setAccountCookies(context.browser, cookieBase, context.account?.cookies ?? []);
+  } catch (error) {
+    await page.close().catch(() => undefined);
+    throw error;
+  }
+  return new BrowserMediaSession(platform, context, page, baseUrls, { ...settings, delayScale });
+}
+
+/** Looks like a desktop browser, never stops on a dialog, skips heavy resources. */
+async function prepare(page: Page, blocked: ResourceType[]): Promise<void> {
+  // Sites refuse "HeadlessChrome" and navigator.webdriver outright.
+  const agent = (await page.browser().userAgent()).replace("HeadlessChrome", "Chrome");
+  await page.setUserAgent({ userAgent: agent });
+  await page.setViewport({ width: 1366, height: 900 });
+  await page.evaluateOnNewDocument(() => Object.defineProperty(navigator, "webdriver", { get: () => false }));
+  page.on("dialog", (dialog) => void dialog.dismiss().catch(() => undefined));
+  if (blocked.length === 0) return;
+  const types = new Set(blocked);
+  page.on("request", (request: HTTPRequest) => {
+    if (request.isInterceptResolutionHandled()) return;
+    const action = types.has(request.resourceType()) ? request.abort("blockedbyclient") : request.continue();
+    action.catch(() => undefined);
+  });
+  await page.setRequestInterception(true);
+}
+
+type Settings = Required<MediaSessionOptions>;
+
+class BrowserMediaSession implements OwnedMediaSession {
+  readonly platform;
+  readonly page: Page;
+  readonly baseUrls: Readonly<Record<string, string>>;
+  readonly signal: AbortSignal;
+  readonly #definition: MediaPlatform;
+  readonly #context: CrawlContext;
+  readonly #settings: Settings;
+  readonly #collectors = new Set<Collector>();
+  /** A politeness slot is held by an outer open/capture: nested ones do not wait for another. */
+  #slotHeld = false;
+
+  constructor(definition: MediaPlatform, context: CrawlContext, page: Page, baseUrls: Readonly<Record<string, string>>, settings: Settings) {
+    this.platform = definition.name;
+    this.#definition = definition;
+    this.#context = context;
+    this.page = page;
+    this.baseUrls = baseUrls;
+    this.signal = context.signal;
+    this.#settings = settings;
+    page.on("response", this.#onResponse);
+    this.signal.addEventListener("abort", this.#onAbort);
+  }
+
+  async open(url: string): Promise<void> {
+    await this.pause("pageMs");
+    let response: HTTPResponse | null;
+    try {
+      response = await this.#withSlot(() => this.page.goto(url, { waitUntil: "domcontentloaded", timeout: this.#settings.navigationTimeoutMs }));
+    } catch (error) {
+      this.signal.throwIfAborted();
+      const message = error instanceof Error ? error.message : String(error);
+      throw new RetryableCrawlError("NAVIGATION_FAILED", `${this.platform}: could not open ${url}: ${message}`.slice(0, 1000), { cause: error });
+    }
+    const document = response === null ? undefined : capturedOf(response, undefined);
+    const verdict = await this.#definition.classifyPage?.(this.page, document);
+    if (verdict !== undefined && !verdict.ok) throw this.accessError(verdict, this.page.url());
+  }
+
+  collect(match: ResponseMatch): ResponseCollector {
+    this.signal.throwIfAborted();
+    const collector = new Collector(match, this.platform, {
+      onClose: (closed) => this.#collectors.delete(closed),
+      runExclusive: (work) => this.#withSlot(work),
+      timeoutMs: this.#settings.captureTimeoutMs,
+    });
+    this.#collectors.add(collector);
+    return collector;
+  }
+
+  async capture<T>(match: ResponseMatch, action: () => Promise<unknown>, options: { timeoutMs?: number } = {}): Promise<CapturedResponse<T>> {
+    // Registered before the action runs: a response that arrives during it is not missed.
+    const collector = this.collect(match);
+    try {
+      return await collector.next<T>(action, options);
+    } finally {
+      collector.close();
+    }
+  }
+
+  async readState<T>(expression: string): Promise<T | undefined> {
+    // A string is evaluated with Runtime.evaluate, which a page's CSP does not restrict;
+    // JSON round-trip copies reactive proxies and drops functions.
+    const json = await this.page.evaluate(`(() => { try { return JSON.stringify(${expression}); } catch { return undefined; } })()`);
+    return typeof json === "string" ? (JSON.parse(json) as T) : undefined;
+  }
+
+  async scroll(selector?: string): Promise<void> {
+    await this.pause("scrollMs");
+    await this.page.evaluate((target?: string) => {
+      const element = target === undefined ? undefined : document.querySelector(target);
+      if (element) element.scrollTop = element.scrollHeight;
+      else window.scrollTo(0, document.documentElement.scrollHeight);
+    }, selector);
+  }
+
+  async pause(kind: keyof MediaDelays): Promise<void> {
+    const ms = this.#definition.delays[kind] * this.#settings.delayScale * (1 - JITTER + Math.random() * 2 * JITTER);
+    if (ms <= 0) return this.signal.throwIfAborted();
+    await pause(ms, this.signal);
+  }
+
+  log(message: string, fields?: Record<string, unknown>): void {
+    this.#context.log(message, { platform: this.platform, ...fields });
+  }
+
+  async close(): Promise<void> {
+    this.page.off("response", this.#onResponse);
+    this.signal.removeEventListener("abort", this.#onAbort);
+    for (const collector of [...this.#collectors]) collector.close();
+    await this.page.close().catch(() => undefined);
+  }
+
+  /** Reads the JSON of responses somebody collects; everything else passes untouched. */
+  readonly #onResponse = (response: HTTPResponse): void => {
+    const request = response.request();
+    const method = request.method();
+    const status = response.status();
+    if ((method !== "GET" && method !== "POST") || (status >= 300 && status < 400)) return;
+    let url: URL;
+    try {
+      url = new URL(response.url());
+    } catch {
+      return;
+    }
+    const interested = [...this.#collectors].filter(({ match }) => pathMatches(match, url, method));
+    if (interested.length > 0) void this.#deliver(response, request, interested);
+  };
+
+  async #deliver(response: HTTPResponse, request: HTTPRequest, collectors: Collector[]): Promise<void> {
+    const body = request.postData();
+    const withBody = (json: unknown): CapturedResponse => ({ ...capturedOf(response, json), ...(body !== undefined ? { requestBody: body } : {}) });
+    // An error status may already say it all (xhs 461), and its page may be leaving, so
+    // it is judged before waiting for a body that may never come.
+    const early = response.status() >= 400 ? this.#definition.classify(withBody(undefined)) : { ok: true as const };
+    const captured = early.ok ? withBody(await readJson(response)) : withBody(undefined);
+    const verdict = early.ok ? this.#definition.classify(captured) : early;
+    if (!verdict.ok) {
+      const error = this.accessError(verdict, captured.url.href);
+      for (const collector of collectors) collector.fail(error);
+      return;
+    }
+    for (const collector of collectors) {
+      let accepted: boolean;
+      try {
+        accepted = collector.match.test?.(captured) ?? true;
+      } catch (error) {
+        collector.fail(error);
+        continue;
+      }
+      if (accepted) collector.add(captured);
+    }
+  }
+
+  /**
+   * Runs `fetch` holding the platform's politeness slot (CrawlContext.acquireHostSlot,
+   * keyed "platform:<name>" across every worker), so all tasks of one platform together
+   * keep its concurrency cap and minimum delay.
+   */
+  async #withSlot<T>(fetch: () => Promise<T>): Promise<T> {
+    const acquire = this.#context.acquireHostSlot;
+    if (acquire === undefined || this.#slotHeld) return fetch();
+    const release = await acquire(this.baseUrls[this.#definition.cookieUrl] ?? this.#definition.cookieUrl, this.signal);
+    this.#slotHeld = true;
+    try {
+      return await fetch();
+    } finally {
+      this.#slotHeld = false;
+      await release();
+    }
+  }
+
+  readonly #onAbort = (): void => {
+    for (const collector of this.#collectors) collector.fail(this.signal.reason);
+  };
+
+  /** The error for a refusal, naming the account (a login answer with cookies set means they expired). */
+  accessError(verdict: Extract<ResponseVerdict, { ok: false }>, url: string): PlatformAccessError {
+    const accountId = this.#context.account?.account_id;
+    // Sites answer "log in" the same way with no cookies and with stale ones: with an
+    // account's cookies set, that answer means the account's login expired.
+    const code = verdict.code === "ACCOUNT_REQUIRED" && accountId !== undefined ? "ACCOUNT_EXPIRED" : verdict.code;
+    this.log("platform refused the account", { code, url, account_id: accountId });
+    return new PlatformAccessError(this.platform, code, verdict.message, { account_id: accountId, url });
+  }
+}
+
+function pathMatches(match: ResponseMatch, url: URL, method: string): boolean {
+  if (match.method !== undefined && match.method !== method) return false;
+  return typeof match.path === "string" ? url.pathname === match.path : match.path.test(url.pathname);
+}
+
+function capturedOf(response: HTTPResponse, json: unknown): CapturedResponse {
+  return { url: new URL(response.url()), method: response.request().method(), status: response.status(), json };
+}
+
+/**
+ * How long reading a response body may take. Chromium never answers for the body of a
+ * response whose page navigated away meanwhile (the xhs app leaves for the captcha page
+ * right after a 461), nor for one the page's script never reads, so the read is cut
+ * short and the response judged without its body.
+ */
+const BODY_READ_TIMEOUT_MS = 3_000;
+
+/** The parsed body, or undefined when it is not JSON (or already gone: the page navigated). */
+async function readJson(response: HTTPResponse): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const gone = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("body read timed out")), BODY_READ_TIMEOUT_MS);
+    });
+    return JSON.parse(await Promise.race([response.text(), gone])) as unknown;
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The contract every media platform (xhs, dy, ks, bili, wb, tieba, zhihu) is written
+ * against. Shared mechanics live in this folder (core/platforms/media/); each platform's
+ * folder holds only what is its own: its task schema, the JSON shapes of its endpoints,
+ * the mappers from those shapes to stored items, and the navigation that makes the web
+ * app call those endpoints.
+ *
+ * We never sign requests ourselves: the platform's own JavaScript, running in Chromium
+ * with the account's cookies, calls its API; we read the JSON responses (and the page's
+ * embedded state) as they go by.
+ */
+import type { Page } from "puppeteer-core";
+import type { PlatformName } from "../types.js";
+
+export type MediaPlatformName = Exclude<PlatformName, "web">;
+
+export const MEDIA_CRAWLER_TYPES = ["search", "detail", "creator"] as const;
+export type MediaCrawlerType = (typeof MEDIA_CRAWLER_TYPES)[number];
+
+/** Task fields every media platform shares (each platform's schema extends these; see schema.ts). */
+export interface MediaTaskParams {
+  crawler_type: MediaCrawlerType;
+  /** search: one or more keywords ("a,b" in the request becomes ["a", "b"]). */
+  keywords: string[];
+  /** detail: post ids or post URLs (xhs URLs carry xsec_token). */
+  specified_ids: string[];
+  /** creator: creator ids or profile URLs. */
+  creator_ids: string[];
+  /** search: first result page (1-based). @default 1 */
+  start_page: number;
+  /** search: platform-specific sort value; each platform's schema narrows it. */
+  sort?: string;
+  /** Collect comments of each post. @default false */
+  enable_comments: boolean;
+  /** Also collect replies to comments (only with enable_comments). @default false */
+  enable_sub_comments: boolean;
+  /** Posts per keyword / creator, or in total for detail. @default 20 */
+  max_notes_count: number;
+  /** Comments (top-level plus replies) per post. @default 20 */
+  max_comments_count: number;
+  /** Id of a stored account to use; otherwise an active one of the platform is picked. */
+  account?: string;
+  /** Proxy for this task, e.g. "http://user:pass@host:port"; otherwise one from the configured pool, if any. */
+  proxy?: string;
+  /** Store creators' ids, nicknames, avatars and IP locations as shown. @default false (hashed + masked) */
+  keep_user_info: boolean;
+}
+
+/** A stored account's cookies as the crawler gets them (decrypted in memory only). */
+export interface AccountCookie {
+  name: string;
+  value: string;
+  domain?: string;
+  path?: string;
+  expires?: number;
+  httpOnly?: boolean;
+  secure?: boolean;
+}
+
+export interface CrawlAccount {
+  account_id: string;
+  platform: MediaPlatformName;
+  cookies: AccountCookie[];
+}
+
+/** A JSON response the web app received, read as it went by. */
+export interface CapturedResponse<T = unknown> {
+  url: URL;
+  method: string;
+  status: number;
+  /** Parsed JSON body; undefined when the body was not JSON. */
+  json: T | undefined;
+  /** The request's body (POST endpoints such as xhs search), when there was one. */
+  requestBody?: string;
+}
+
+export interface ResponseMatch {
+  /** Path of the endpoint, e.g. "/api/sns/web/v1/search/notes"; a RegExp is tested against the pathname. */
+  path: string | RegExp;
+  method?: "GET" | "POST";
+  /**
+   * Further condition on a response of that path (e.g. "the comment page of this note"),
+   * checked after its JSON was read. Responses failing it are left for other waiters;
+   * an access-problem answer (see MediaPlatform.classify) fails the capture regardless.
+   */
+  test?: (response: CapturedResponse) => boolean;
+}
+
+/** Human-like pauses between actions; tests set them near zero. */
+export interface MediaDelays {
+  /** Between page navigations. */
+  pageMs: number;
+  /** Between scrolls / "next page" clicks. */
+  scrollMs: number;
+  /** Between comment pages. */
+  commentMs: number;
+}
+
+/**
+ * One platform's browser tab, with the account's cookies set, driving its web app.
+ * Provided by the shared framework (session.ts); used by every platform's crawler.
+ */
+export interface MediaSession {
+  readonly platform: MediaPlatformName;
+  readonly page: Page;
+  /** Base URLs of the platform (from env overrides or the real ones), e.g. { www: "https://www.xiaohongshu.com" }. */
+  readonly baseUrls: Readonly<Record<string, string>>;
+  /** Navigates like a person (waits `delays.pageMs` first), then checks the page for login walls / captchas. */
+  open(url: string): Promise<void>;
+  /**
+   * Runs `action` (navigate, scroll, click) and resolves with the first matching JSON
+   * response that arrives after it started. Throws a PlatformAccessError when the answer
+   * is a login-required or risk-control one (each platform's `classify` decides), and a
+   * RetryableCrawlError on timeout.
+   */
+  capture<T>(match: ResponseMatch, action: () => Promise<unknown>, options?: { timeoutMs?: number }): Promise<CapturedResponse<T>>;
+  /**
+   * Starts collecting the JSON responses matching `match`, in arrival order, until
+   * `close()`. For paginated lists: the web app may fetch the next page by itself
+   * (a card scrolled into view reaches the infinite-scroll threshold) before the crawler
+   * asks for it; a collector keeps that response instead of missing it.
+   *
+   * @example
+   * const pages = session.collect(SEARCH);
+   * try {
+   *   let page = await pages.next(() => session.open(url));
+   *   page = await pages.next(() => session.scroll(), { test: (r) => pageOf(r) === 2 });
+   * } finally { pages.close(); }
+   */
+  collect(match: ResponseMatch): ResponseCollector;
+  /** Reads page state, e.g. "window.__INITIAL_STATE__" or the JSON of "#js-initialData". */
+  readState<T>(expression: string): Promise<T | undefined>;
+  /**
+   * Scrolls to the bottom once (waits `delays.scrollMs` first): the window, or the
+   * element matched by `selector` (a comment pane that scrolls on its own).
+   */
+  scroll(selector?: string): Promise<void>;
+  /** Waits one of the platform's pauses. Abortable by the crawl's signal. */
+  pause(kind: keyof MediaDelays): Promise<void>;
+  readonly signal: AbortSignal;
+  log(message: string, fields?: Record<string, unknown>): void;
+  /**
+   * The error for a refusal a platform detected itself (e.g. the app left for a login page
+   * before its answer could be read): names the account, and turns a login answer into
+   * ACCOUNT_EXPIRED when the account's cookies were set.
+   */
+  accessError(verdict: Extract<ResponseVerdict, { ok: false }>, url: string): Error;
+}
+
+/** Responses of one endpoint kept as they arrive; see {@link MediaSession.collect}. */
+export interface ResponseCollector {
+  /**
+   * Takes the first collected response passing `test`. When none has arrived yet, runs
+   * `action` (scroll, click) and waits for one — a RetryableCrawlError after `timeoutMs`.
+   * Throws a PlatformAccessError as soon as a collected answer is an access problem.
+   */
+  next<T>(action?: () => Promise<unknown>, options?: { test?: (response: CapturedResponse) => boolean; timeoutMs?: number }): Promise<CapturedResponse<T>>;
+  /** Stops collecting (idempotent); a pending `next` fails. */
+  close(): void;
+}
+
+/** Why a platform answer means we cannot go on with this account. */
+export const ACCESS_ERROR_CODES = ["ACCOUNT_REQUIRED", "ACCOUNT_EXPIRED", "RISK_CONTROL"] as const;
+export type AccessErrorCode = (typeof ACCESS_ERROR_CODES)[number];
+
+/**
+ * A platform's verdict on one response: fine, or an access problem. Every platform
+ * writes one (xhs 461 / verify pages, bili -412, …) so an empty answer with a verify
+ * flag never passes as an empty success.
+ */
+export type ResponseVerdict = { ok: true } | { ok: false; code: AccessErrorCode; message: string };
+
+/** Creator identity as the site shows it; the framework turns it into stored fields (privacy). */
+export interface CreatorInfo {
+  user_id: string;
+  nickname?: string;
+  avatar?: string;
+  ip_location?: string;
+}
+
+/** What a platform's mapper returns for one post or comment, before common fields are added. */
+export interface MediaRecord {
+  item_type: "content" | "comment" | "creator";
+  /** The platform's id of the post/comment/creator; part of the stable item key. */
+  id: string;
+  /** Platform fields (xhs: note_id, title, desc, liked_count, …), creator fields excluded. */
+  fields: Record<string, unknown>;
+  creator?: CreatorInfo;
+  /** A reply to a comment: the parent comment's id (stored only with enable_sub_comments). */
+  parentId?: string;
+  /** This post could not be crawled (deleted, not visible): stored with ok: false and this error. */
+  error?: { code: string; message: string };
+}
+
+/**
+ * A media platform's crawler. `run` drives the session for one task and yields records;
+ * the framework (crawl.ts) adds item_type/platform/crawled_at/keys/creator privacy,
+ * enforces max_notes_count / max_comments_count, and keeps the resumable cursor.
+ */
+export interface MediaPlatform<Params extends MediaTaskParams = MediaTaskParams> {
+  name: MediaPlatformName;
+  /** Real base URLs; each can be overridden by env `<PLATFORM>_BASE_URL_<KEY>` (e.g. XHS_BASE_URL_WWW). */
+  baseUrls: Record<string, string>;
+  /** Cookie domain(s) the account's cookies are set on, relative to baseUrls. */
+  cookieUrl: string;
+  /** Default pauses for this platform. */
+  delays: MediaDelays;
+  /** Login / risk-control detection for a captured response. */
+  classify(response: CapturedResponse): ResponseVerdict;
+  /**
+   * Login wall / captcha detection for a page that was just opened (URL and DOM);
+   * `document` is the main navigation's answer (status, url; `json` undefined), when there was one.
+   */
+  classifyPage?(page: Page, document?: CapturedResponse): Promise<ResponseVerdict>;
+  search(session: MediaSession, params: Params, keyword: string, cursor: MediaCursor): AsyncIterable<MediaRecord>;
+  detail(session: MediaSession, params: Params, id: string, cursor: MediaCursor): AsyncIterable<MediaRecord>;
+  creator(session: MediaSession, params: Params, creatorId: string, cursor: MediaCursor): AsyncIterable<MediaRecord>;
+}
+
+/**
+ * Where a media crawl is: which input (keyword / id / creator) it is on and the
+ * platform's own page token for it. Saved in checkpoints; platforms read `page` to resume
+ * and call `advance` after finishing a page of results.
+ */
+export interface MediaCursor {
+  /** Index into keywords / specified_ids / creator_ids. */
+  readonly inputIndex: number;
+  /** Platform page token (page number, offset, cursor string) for the current input; undefined at the start. */
+  readonly page: string | number | undefined;
+  /**
+   * Content records counted so far for this input (detail mode: for the whole task),
+   * including those counted before a resume. Platforms stop fetching more pages once it
+   * reaches `max_notes_count`; the framework drops any beyond it anyway.
+   */
+  readonly notesDone: number;
+  /** Call after every record of the current page was yielded, with the token of the next page. */
+  advance(page: string | number | undefined): void;
+}

@@ -1,0 +1,164 @@
+import { RetryableCrawlError } from "../../errors.js";
+import type { MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
+import { classifyTiebaPage, classifyTiebaResponse } from "./classify.js";
+import { parseCreatorRef, parseThreadId, type TiebaCreatorRef } from "./inputs.js";
+import { mapFloors, mapThread, noteUrl, type TiebaMapContext } from "./items.js";
+import type { TiebaSort, TiebaTaskParams } from "./schema.js";
+import {
+  tiebaErrorCode,
+  tiebaErrorMessage,
+  type TiebaCreatorFeedResponse,
+  type TiebaErrorEnvelope,
+  type TiebaSearchResponse,
+  type TiebaThreadPageResponse,
+} from "./shapes.js";
+import { creatorPageUrl, searchPageUrl, threadPageMatch, threadPageUrl, TIEBA_BASE_URLS, TIEBA_ENDPOINTS } from "./site.js";
+
+/**
+ * 百度贴吧 in Chromium, the way a person browses it:
+ *
+ * - search: opens the search page for page N = start_page, … (it calls
+ *   /mo/q/search/multsearch), then each result's thread.
+ * - detail: opens each thread /p/<id> (it calls /c/f/pb/page_pc).
+ * - creator: opens the profile /home/main (it calls /c/u/feed/myThread, and again on each
+ *   scroll), then each listed thread.
+ *
+ * Every thread record comes from its own page's page_pc answer, whatever the mode, so the
+ * fields are the same. Comments are the thread's floors, page after page (/p/<id>?pn=N),
+ * with the replies inside each floor that page_pc carries (楼中楼). The cursor's page
+ * token is the search page / feed page still to do.
+ */
+export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
+  name: "tieba",
+  baseUrls: { ...TIEBA_BASE_URLS },
+  cookieUrl: "www",
+  // Baidu's security check (wappass) comes quickly to fast page loads; a reader is slower.
+  delays: { pageMs: 2000, scrollMs: 1000, commentMs: 1500 },
+  classify: classifyTiebaResponse,
+  classifyPage: classifyTiebaPage,
+
+  async *search(session, params, keyword, cursor) {
+    const sort: TiebaSort = (params.sort as TiebaSort | undefined) ?? "time_descending";
+    const seen = new Set<string>();
+    let pn = typeof cursor.page === "number" ? cursor.page : params.start_page;
+    while (cursor.notesDone < params.max_notes_count) {
+      const answer = await session.capture<TiebaSearchResponse>(TIEBA_ENDPOINTS.search, () => session.open(searchPageUrl(session.baseUrls, keyword, sort, pn)));
+      const body = requireSuccess(answer.json, `search page ${pn} of "${keyword}"`);
+      const cards = body.data?.card_list ?? [];
+      const ids = cards.filter((card) => card.cardInfo === "thread" || card.cardStyle === "thread").map((card) => String(card.data?.tid ?? ""));
+      for (const id of ids) {
+        if (cursor.notesDone >= params.max_notes_count) return;
+        if (id === "" || seen.has(id)) continue;
+        seen.add(id);
+        yield* thread(session, params, id, keyword);
+      }
+      if (cards.length === 0 || !hasMore(body.data?.has_more, cards.length)) return;
+      pn += 1;
+      cursor.advance(pn);
+    }
+  },
+
+  async *detail(session, params, input, cursor) {
+    const threadId = parseThreadId(input);
+    if (threadId === undefined || cursor.notesDone >= params.max_notes_count) return;
+    yield* thread(session, params, threadId, null);
+  },
+
+  async *creator(session, params, input, cursor) {
+    const creator = parseCreatorRef(input);
+    if (creator === undefined) return;
+    let pn = typeof cursor.page === "number" ? cursor.page : 1;
+    const pages = await creatorFeed(session, creator, pn, params.max_notes_count - cursor.notesDone);
+    const seen = new Set<string>();
+    for (const ids of pages) {
+      for (const id of ids) {
+        if (cursor.notesDone >= params.max_notes_count) return;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        yield* thread(session, params, id, null);
+      }
+      pn += 1;
+      cursor.advance(pn);
+    }
+  },
+};
+
+/**
+ * One thread: its record (or a failed record when tieba says it is gone), then with
+ * enable_comments its floors page by page, each followed by its replies with
+ * enable_sub_comments; no page is opened once `max_comments_count` is reached.
+ */
+async function* thread(session: MediaSession, params: TiebaTaskParams, threadId: string, keyword: string | null): AsyncGenerator<MediaRecord, void, undefined> {
+  const context: TiebaMapContext = { baseUrl: session.baseUrls.www ?? TIEBA_BASE_URLS.www, keepUserInfo: params.keep_user_info };
+  let page = await threadPage(session, threadId, 1);
+  const record = page.ok ? mapThread(page.body, keyword, context) : undefined;
+  if (!page.ok || record === undefined) {
+    const message = page.ok ? "tieba's thread page had no thread" : page.message;
+    session.log("thread not available", { thread_id: threadId, message });
+    yield { item_type: "content", id: threadId, fields: { note_id: threadId, note_url: noteUrl(context.baseUrl, threadId), source_keyword: keyword }, error: { code: "THREAD_UNAVAILABLE", message } };
+    return;
+  }
+  yield record;
+  if (!params.enable_comments || params.max_comments_count <= 0) return;
+  let yielded = 0;
+  let body = page.body;
+  for (let pn = 1; ; pn++) {
+    for (const floor of mapFloors(body, threadId, params.enable_sub_comments, context)) {
+      yield floor;
+      if (++yielded >= params.max_comments_count) return;
+    }
+    if (pn >= (body.page?.total_page ?? 1) || (body.post_list ?? []).length === 0) return;
+    await session.pause("commentMs");
+    page = await threadPage(session, threadId, pn + 1);
+    if (!page.ok) return session.log("thread page not readable; comments of this thread end here", { thread_id: threadId, pn: pn + 1, message: page.message });
+    body = page.body;
+  }
+}
+
+type ThreadPage = { ok: true; body: TiebaThreadPageResponse } | { ok: false; message: string };
+
+/** Page `pn` of a thread, as the thread page loads it. Access problems throw (classify); other errors are the thread's. */
+async function threadPage(session: MediaSession, threadId: string, pn: number): Promise<ThreadPage> {
+  const answer = await session.capture<TiebaThreadPageResponse>(threadPageMatch(threadId, pn), () => session.open(threadPageUrl(session.baseUrls, threadId, pn)));
+  const body = answer.json;
+  if (body === undefined || answer.status >= 400) return { ok: false, message: `tieba answered HTTP ${answer.status} for thread ${threadId}` };
+  const code = tiebaErrorCode(body);
+  if (code !== 0) return { ok: false, message: `tieba answered error ${code} (${tiebaErrorMessage(body) || "no message"}) for thread ${threadId}` };
+  return { ok: true, body };
+}
+
+/**
+ * The thread ids of a creator's feed pages `fromPage`, … as the profile loads them: page
+ * 1 on opening, one more per scroll. Pages before `fromPage` (done before a resume) are
+ * scrolled past; scrolling stops once `wanted` ids are in hand or the feed ends.
+ */
+async function creatorFeed(session: MediaSession, creator: TiebaCreatorRef, fromPage: number, wanted: number): Promise<string[][]> {
+  const pages: string[][] = [];
+  let collected = 0;
+  let answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () => session.open(creatorPageUrl(session.baseUrls, creator)));
+  for (let pn = 1; ; pn++) {
+    const body = requireSuccess(answer.json, `creator feed page ${pn}`);
+    const list = body.data?.list ?? [];
+    if (pn >= fromPage) {
+      const ids = list.map((item) => String(item.thread_info?.tid ?? item.thread_info?.id ?? "")).filter((id) => id !== "");
+      pages.push(ids);
+      collected += ids.length;
+    }
+    if (list.length === 0 || !hasMore(body.data?.has_more, list.length) || (pn >= fromPage && collected >= wanted)) return pages;
+    answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () => session.scroll());
+  }
+}
+
+/** A list answer that failed for another reason than access (classify throws for those): worth another try. */
+function requireSuccess<T extends TiebaErrorEnvelope>(body: T | undefined, what: string): T {
+  if (body === undefined) throw new RetryableCrawlError("TIEBA_BAD_ANSWER", `tieba: ${what} was not JSON`);
+  const code = tiebaErrorCode(body);
+  if (code !== 0) throw new RetryableCrawlError("TIEBA_API_ERROR", `tieba: ${what} answered error ${code} (${tiebaErrorMessage(body) || "no message"})`);
+  return body;
+}
+
+/** `has_more` as 1/0 or true/false; absent, a full page (20) suggests more. */
+function hasMore(flag: number | boolean | undefined, count: number): boolean {
+  if (flag === undefined) return count >= 20;
+  return flag === true || flag === 1;
+}

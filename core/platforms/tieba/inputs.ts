@@ -1,0 +1,50 @@
+/**
+ * What tieba task inputs may look like, parsed once so the schema can refuse bad ones
+ * (a 400 naming the entry) and the crawler gets them structured.
+ *
+ * Hosts are not checked: the same paths work on the real site and on a stand-in
+ * (base URLs are configurable), and users paste m.tieba / tieba links alike.
+ */
+
+/** A thread id: `9035641283` or a thread URL `https://tieba.baidu.com/p/9035641283?pn=2`. */
+export function parseThreadId(input: string): string | undefined {
+  const value = input.trim();
+  if (/^\d{1,20}$/.test(value)) return value;
+  const url = parseUrl(value);
+  const match = url?.pathname.match(/^\/p\/(\d{1,20})\/?$/);
+  return match?.[1];
+}
+
+/**
+ * Who a creator is. Tieba's creator feed (/c/u/feed/myThread) takes either a `portrait`
+ * (the stable id in profile links, `tb.1.xxxx`) or a user name (`un`).
+ */
+export type TiebaCreatorRef = { portrait: string } | { userName: string };
+
+/**
+ * A creator: a profile URL (`/home/main?id=tb.1.xxxx` or `/home/main?un=name`), a
+ * portrait (`tb.1.` then letters, digits, `.`, `_`, `-`, e.g. `tb.1.e0a1ef7e.7fUfL9zL`), or else a user name.
+ */
+export function parseCreatorRef(input: string): TiebaCreatorRef | undefined {
+  const value = input.trim();
+  if (value === "") return undefined;
+  if (/^https?:\/\//i.test(value)) {
+    const url = parseUrl(value);
+    if (url === undefined || !/^\/home\/main\/?$/.test(url.pathname)) return undefined;
+    const portrait = url.searchParams.get("id") ?? url.searchParams.get("portrait");
+    if (portrait) return { portrait: portrait.split("?")[0] ?? portrait };
+    const userName = url.searchParams.get("un");
+    return userName ? { userName } : undefined;
+  }
+  if (/^tb\.1\.[\w.-]+$/.test(value)) return { portrait: value };
+  // User names are at most 14 Chinese characters / 32 bytes on tieba; allow some slack.
+  return value.length <= 64 && !/[\s/?#&]/.test(value) ? { userName: value } : undefined;
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}

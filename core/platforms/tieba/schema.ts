@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { mediaTaskShape, requireModeInput } from "../media/schema.js";
+import { mediaSpec } from "../media/spec.js";
+import { parseCreatorRef, parseThreadId } from "./inputs.js";
+
+/**
+ * Search orders of tieba's search (`st` of /mo/q/search/multsearch, values as public
+ * clients such as MediaCrawler send them): newest first (the site's default), oldest
+ * first, or by relevance. There is no popularity order.
+ */
+export const TIEBA_SORTS = ["time_descending", "time_ascending", "relevance"] as const;
+export type TiebaSort = (typeof TIEBA_SORTS)[number];
+
+/** `st` for each sort. */
+export const TIEBA_SORT_PARAM: Record<TiebaSort, string> = { time_descending: "1", time_ascending: "0", relevance: "2" };
+
+/**
+ * A tieba task:
+ * - `search`: `keywords` → threads from tieba's search, in `sort` order (default newest first).
+ * - `detail`: `specified_ids` are thread ids or thread URLs (`https://tieba.baidu.com/p/<id>`).
+ * - `creator`: `creator_ids` are user names, portraits (`tb.1.…`) or profile URLs
+ *   (`/home/main?id=…` / `?un=…`).
+ *
+ * Comments are the thread's floors (楼层); `enable_sub_comments` adds the replies inside
+ * a floor (楼中楼) that the thread page carries. Crawling a forum's (吧) thread list by
+ * name is not supported (yet).
+ */
+export const tiebaTaskInput = z
+  .strictObject(mediaTaskShape("tieba", TIEBA_SORTS))
+  .superRefine(requireModeInput)
+  .superRefine((task, ctx) => {
+    task.specified_ids.forEach((id, index) => {
+      if (parseThreadId(id) === undefined) {
+        ctx.addIssue({ code: "custom", path: ["specified_ids", index], message: "must be a thread id (digits) or a thread URL like https://tieba.baidu.com/p/123" });
+      }
+    });
+    task.creator_ids.forEach((id, index) => {
+      if (parseCreatorRef(id) === undefined) {
+        ctx.addIssue({ code: "custom", path: ["creator_ids", index], message: "must be a user name, a portrait (tb.1.…) or a profile URL like https://tieba.baidu.com/home/main?id=…" });
+      }
+    });
+  });
+
+export type TiebaTaskInput = z.output<typeof tiebaTaskInput>;
+/** What the crawler gets: the body without `platform`. */
+export type TiebaTaskParams = Omit<TiebaTaskInput, "platform">;
+
+export const tiebaSpec = mediaSpec("tieba", tiebaTaskInput);

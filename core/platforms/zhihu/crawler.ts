@@ -1,0 +1,178 @@
+import { RetryableCrawlError } from "../../errors.js";
+import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
+import { classifyZhihuPage, classifyZhihuResponse } from "./classify.js";
+import { zhihuComments } from "./comments.js";
+import { parseContentRef, parseUrlToken, type ZhihuContentRef } from "./inputs.js";
+import { contentTypeOf, mapContent, mapCreator, type ZhihuMapContext } from "./items.js";
+import { contentFromState, userFromState } from "./pageState.js";
+import type { ZhihuSort, ZhihuTaskParams } from "./schema.js";
+import type { ZhihuContentObject, ZhihuInitialData, ZhihuMemberListResponse, ZhihuSearchResponse } from "./shapes.js";
+import {
+  contentPageUrl,
+  INITIAL_DATA_EXPRESSION,
+  memberListMatch,
+  PROFILE_TABS,
+  profilePageUrl,
+  searchPageUrl,
+  ZHIHU_BASE_URLS,
+  ZHIHU_ENDPOINTS,
+} from "./site.js";
+
+/**
+ * 知乎 in Chromium, the way a person browses it:
+ *
+ * - search: opens the search page (it calls /api/v4/search_v3) and scrolls for the next
+ *   20 results; posts come from the results. Comments are read on each post's own page
+ *   (so the search page's endless scrolling cannot fire under a comment pane); the next
+ *   results page is then reached by reopening the search and scrolling down to it.
+ * - detail: opens each post's page; the post comes from its `js-initialData`.
+ * - creator: opens /people/<token>/answers, then /posts, then /zvideos, page by page
+ *   (?page=N; they call /api/v4/members/<token>/answers | articles | zvideos); the
+ *   creator record comes from the first profile page's `js-initialData`.
+ *
+ * Comments: see comments.ts. The cursor's page token is the search page (1-based) or
+ * the profile "tab:page" still to do.
+ */
+export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
+  name: "zhihu",
+  baseUrls: { ...ZHIHU_BASE_URLS },
+  cookieUrl: "www",
+  // zhihu's "unhuman" check reacts to bursts of API calls more than to page loads.
+  delays: { pageMs: 2000, scrollMs: 1200, commentMs: 1500 },
+  classify: classifyZhihuResponse,
+  classifyPage: classifyZhihuPage,
+
+  async *search(session, params, keyword, cursor) {
+    const sort: ZhihuSort = (params.sort as ZhihuSort | undefined) ?? "default";
+    const seen = new Set<string>();
+    let page = typeof cursor.page === "number" ? cursor.page : params.start_page;
+    let answer = await searchPage(session, keyword, sort, page);
+    while (answer !== undefined && cursor.notesDone < params.max_notes_count) {
+      const body = requireList(answer, `search page ${page} of "${keyword}"`);
+      let leftPage = false;
+      for (const object of postsOf(body)) {
+        if (cursor.notesDone >= params.max_notes_count) return;
+        const record = mapContent(object, keyword, mapContext(session, params));
+        if (record === undefined || seen.has(record.id)) continue;
+        seen.add(record.id);
+        yield record;
+        if (params.enable_comments && params.max_comments_count > 0) {
+          leftPage = true;
+          yield* commentsOnOwnPage(session, params, object);
+        }
+      }
+      if (body.paging?.is_end !== false || (body.data ?? []).length === 0) return;
+      page += 1;
+      cursor.advance(page);
+      answer = leftPage ? await searchPage(session, keyword, sort, page) : await session.capture<ZhihuSearchResponse>(ZHIHU_ENDPOINTS.search, () => session.scroll());
+    }
+  },
+
+  async *detail(session, params, input, cursor) {
+    const ref = parseContentRef(input);
+    if (ref === undefined || cursor.notesDone >= params.max_notes_count) return;
+    await session.open(contentPageUrl(session.baseUrls, ref));
+    const object = contentFromState(await session.readState<ZhihuInitialData>(INITIAL_DATA_EXPRESSION), ref);
+    const record = object === undefined ? undefined : mapContent(object, null, mapContext(session, params));
+    if (record === undefined) {
+      session.log("post not available", { content_id: ref.id, content_type: ref.type });
+      const url = contentPageUrl(session.baseUrls, ref);
+      yield { item_type: "content", id: ref.id, fields: { content_id: ref.id, content_type: ref.type, content_url: url, source_keyword: null }, error: { code: "CONTENT_UNAVAILABLE", message: `zhihu's page of ${ref.type} ${ref.id} had no such post` } };
+      return;
+    }
+    yield record;
+    if (params.enable_comments) yield* zhihuComments(session, ref, commentOptions(session, params));
+  },
+
+  async *creator(session, params, input, cursor) {
+    const token = parseUrlToken(input);
+    if (token === undefined) return;
+    const [startTab, startPage] = parseProfileToken(cursor.page);
+    for (let tabIndex = startTab; tabIndex < PROFILE_TABS.length; tabIndex++) {
+      const profile = PROFILE_TABS[tabIndex] as (typeof PROFILE_TABS)[number];
+      for (let page = tabIndex === startTab ? startPage : 1; ; page++) {
+        if (cursor.notesDone >= params.max_notes_count) return;
+        const answer = await session.capture<ZhihuMemberListResponse>(memberListMatch(token, profile.list), () => session.open(profilePageUrl(session.baseUrls, token, profile.tab, page)));
+        // The creator record, once: from the first profile page of a fresh start.
+        if (cursor.page === undefined && tabIndex === 0 && page === 1) {
+          const user = userFromState(await session.readState<ZhihuInitialData>(INITIAL_DATA_EXPRESSION), token);
+          const record = user === undefined ? undefined : mapCreator(user, mapContext(session, params));
+          if (record !== undefined) yield record;
+        }
+        const body = requireList(answer, `${profile.list} page ${page} of ${token}`);
+        for (const object of body.data ?? []) {
+          if (cursor.notesDone >= params.max_notes_count) return;
+          const record = mapContent(object, null, mapContext(session, params));
+          if (record === undefined) continue;
+          yield record;
+          if (params.enable_comments && params.max_comments_count > 0) yield* commentsOnOwnPage(session, params, object);
+        }
+        const last = body.paging?.is_end !== false || (body.data ?? []).length === 0;
+        cursor.advance(last ? `${tabIndex + 1}:1` : `${tabIndex}:${page + 1}`);
+        if (last) break;
+      }
+    }
+  },
+};
+
+/**
+ * The search page showing results page `page`: opened, then scrolled down once per
+ * earlier page. Undefined when the results end before it.
+ */
+async function searchPage(session: MediaSession, keyword: string, sort: ZhihuSort, page: number): Promise<CapturedResponse<ZhihuSearchResponse> | undefined> {
+  let answer = await session.capture<ZhihuSearchResponse>(ZHIHU_ENDPOINTS.search, () => session.open(searchPageUrl(session.baseUrls, keyword, sort)));
+  for (let shown = 1; shown < page; shown++) {
+    if (requireList(answer, `search page ${shown} of "${keyword}"`).paging?.is_end !== false) return undefined;
+    answer = await session.capture<ZhihuSearchResponse>(ZHIHU_ENDPOINTS.search, () => session.scroll());
+  }
+  return answer;
+}
+
+/** Opens a listed post's own page and reads its comments there. */
+async function* commentsOnOwnPage(session: MediaSession, params: ZhihuTaskParams, object: ZhihuContentObject): AsyncGenerator<MediaRecord, void, undefined> {
+  const ref = refOf(object);
+  if (ref === undefined) return;
+  await session.open(contentPageUrl(session.baseUrls, ref));
+  yield* zhihuComments(session, ref, commentOptions(session, params));
+}
+
+function refOf(object: ZhihuContentObject): ZhihuContentRef | undefined {
+  const type = contentTypeOf(object.type);
+  if (type === undefined || object.id === undefined) return undefined;
+  const id = String(object.id);
+  if (type !== "answer") return { type, id };
+  // An answer's page is under its question; without the question there is no page to open.
+  const questionId = object.question?.id;
+  return questionId === undefined ? undefined : { type, id, questionId: String(questionId) };
+}
+
+/** Posts among search results: answers, articles and videos ("search_result" / "zvideo" items). */
+function postsOf(body: ZhihuSearchResponse): ZhihuContentObject[] {
+  return (body.data ?? [])
+    .filter((item) => item.type === "search_result" || item.type === "zvideo")
+    .map((item) => item.object)
+    .filter((object): object is ZhihuContentObject => object !== undefined && contentTypeOf(object.type) !== undefined);
+}
+
+/** A list answer without a list (access problems were thrown by classify already): worth another try. */
+function requireList<T extends { data?: unknown[] }>(answer: CapturedResponse<T>, what: string): T {
+  const body = answer.json;
+  if (answer.status >= 400 || body === undefined || !Array.isArray(body.data)) {
+    throw new RetryableCrawlError("ZHIHU_BAD_ANSWER", `zhihu: ${what} answered HTTP ${answer.status} without a list`);
+  }
+  return body;
+}
+
+/** "tab:page" → [tab, page]; the start is the answers tab, page 1. */
+function parseProfileToken(token: string | number | undefined): [number, number] {
+  const match = typeof token === "string" ? token.match(/^(\d+):(\d+)$/) : null;
+  return match ? [Number(match[1]), Math.max(1, Number(match[2]))] : [0, 1];
+}
+
+function mapContext(session: MediaSession, params: ZhihuTaskParams): ZhihuMapContext {
+  return { baseUrls: session.baseUrls, keepUserInfo: params.keep_user_info };
+}
+
+function commentOptions(session: MediaSession, params: ZhihuTaskParams) {
+  return { maxComments: params.max_comments_count, withReplies: params.enable_sub_comments, context: mapContext(session, params) };
+}

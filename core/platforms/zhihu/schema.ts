@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { mediaTaskShape, requireModeInput } from "../media/schema.js";
+import { mediaSpec } from "../media/spec.js";
+import { parseContentRef, parseUrlToken } from "./inputs.js";
+
+/**
+ * Search orders zhihu's search offers (`sort` of /api/v4/search_v3): its default
+ * ranking (sent as an empty value), most upvoted, newest.
+ */
+export const ZHIHU_SORTS = ["default", "upvoted_count", "created_time"] as const;
+export type ZhihuSort = (typeof ZHIHU_SORTS)[number];
+
+/** `sort` of the search page / search_v3 for each sort ("" = the site's default). */
+export const ZHIHU_SORT_PARAM: Record<ZhihuSort, string> = { default: "", upvoted_count: "upvoted_count", created_time: "created_time" };
+
+/**
+ * A zhihu task:
+ * - `search`: `keywords` → answers, articles and videos from zhihu's search ("综合"),
+ *   in `sort` order. Questions, topics and users in the results are skipped.
+ * - `detail`: `specified_ids` are post URLs (answer, article or zvideo); a bare id does
+ *   not say which kind of post it is, so ids alone are refused.
+ * - `creator`: `creator_ids` are url_tokens or profile URLs; the creator's answers,
+ *   then articles, then videos, newest first, up to max_notes_count in all.
+ *
+ * `start_page` is the first search result page (20 results each).
+ */
+export const zhihuTaskInput = z
+  .strictObject(mediaTaskShape("zhihu", ZHIHU_SORTS))
+  .superRefine(requireModeInput)
+  .superRefine((task, ctx) => {
+    task.specified_ids.forEach((id, index) => {
+      if (parseContentRef(id) === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["specified_ids", index],
+          message: "must be a zhihu post URL: https://www.zhihu.com/question/<id>/answer/<id>, https://zhuanlan.zhihu.com/p/<id> or https://www.zhihu.com/zvideo/<id>",
+        });
+      }
+    });
+    task.creator_ids.forEach((id, index) => {
+      if (parseUrlToken(id) === undefined) {
+        ctx.addIssue({ code: "custom", path: ["creator_ids", index], message: "must be a url_token or a profile URL like https://www.zhihu.com/people/<url_token>" });
+      }
+    });
+  });
+
+export type ZhihuTaskInput = z.output<typeof zhihuTaskInput>;
+/** What the crawler gets: the body without `platform`. */
+export type ZhihuTaskParams = Omit<ZhihuTaskInput, "platform">;
+
+export const zhihuSpec = mediaSpec("zhihu", zhihuTaskInput);

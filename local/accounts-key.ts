@@ -1,0 +1,63 @@
+/**
+ * The key that encrypts stored account cookies on the one-machine stack: env
+ * ACCOUNTS_ENCRYPTION_KEY when set, else the key kept in `<DATA_DIR>/accounts.key`
+ * (mode 0600), created at the first start — so accounts stored before a restart still
+ * open after it. Deleting the file makes the stored cookies unreadable (the accounts then
+ * fail with ACCOUNT_UNREADABLE until their cookies are uploaded again).
+ */
+import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { AccountsKeyring } from "../core/accounts/crypto.js";
+import { ENV } from "../core/config.js";
+
+export const ACCOUNTS_KEY_FILE = "accounts.key";
+
+export interface AccountsKey {
+  /** The value for ACCOUNTS_ENCRYPTION_KEY. */
+  key: string;
+  /** Where it came from, for the start-up line. */
+  source: "env" | "file" | "created";
+  /** The key's id (core/accounts/crypto.ts keyId), safe to print. */
+  keyId: string;
+}
+
+/** Returns the key to use, creating the file when there is neither a variable nor a file. Throws with a one-line message on a bad key. */
+export function ensureAccountsKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): AccountsKey {
+  const fromEnv = env[ENV.accountsEncryptionKey]?.trim();
+  if (fromEnv) return { key: fromEnv, source: "env", keyId: checked(fromEnv, ENV.accountsEncryptionKey) };
+
+  const path = join(dataDir, ACCOUNTS_KEY_FILE);
+  const existing = readKeyFile(path);
+  if (existing !== undefined) return { key: existing, source: "file", keyId: checked(existing, path) };
+
+  const key = AccountsKeyring.generateKey();
+  try {
+    // "wx": never overwrite a key another process wrote in the meantime.
+    writeFileSync(path, `${key}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const raced = readKeyFile(path) ?? "";
+    return { key: raced, source: "file", keyId: checked(raced, path) };
+  }
+  return { key, source: "created", keyId: checked(key, path) };
+}
+
+function readKeyFile(path: string): string | undefined {
+  try {
+    // A key readable by others is made private again; it protects every stored cookie.
+    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    return readFileSync(path, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** The key's id; a malformed key is an error naming where it came from, never its value. */
+function checked(key: string, where: string): string {
+  try {
+    return AccountsKeyring.fromEnv({ [ENV.accountsEncryptionKey]: key }).currentKeyId;
+  } catch {
+    throw new Error(`${where} is not a valid accounts key (32 bytes, base64; e.g. openssl rand -base64 32)`);
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * B站 end to end against the local stand-in of its web app (tests/fixtures/bili), in real
+ * Chromium, through crawlMedia: the crawler opens pages, the stand-in's own scripts sign
+ * and call the API, and the crawler reads the answers as they go by.
+ * MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the human-like pauses.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { WarmBrowser } from "../../core/browser/index.js";
+import { biliPlatform, biliTaskInput, type BiliTaskParams } from "../../core/platforms/bili/index.js";
+import { crawlMedia, creatorHash, PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import { biliStandInDefaults, bvidOf, commentTotals } from "../fixtures/bili/data.js";
+import { startBiliStandIn, type BiliStandIn } from "../fixtures/bili/server.js";
+
+const BASE_KEYS = ["WWW", "SEARCH", "SPACE", "API"] as const;
+let warm: WarmBrowser;
+let bili: BiliStandIn;
+
+const ACCOUNT: CrawlAccount = {
+  account_id: "acct-bili-1",
+  platform: "bili",
+  cookies: [
+    { name: "SESSDATA", value: "stand-in-sessdata%2C1790000000", domain: ".bilibili.com", httpOnly: true, secure: true },
+    { name: "bili_jct", value: "0123456789abcdef", domain: ".bilibili.com" },
+  ],
+};
+
+beforeAll(async () => {
+  [warm, bili] = await Promise.all([new WarmBrowser(), startBiliStandIn()]);
+  for (const key of BASE_KEYS) process.env[`BILI_BASE_URL_${key}`] = bili.baseUrl;
+  await warm.browser();
+});
+
+afterAll(async () => {
+  for (const key of BASE_KEYS) delete process.env[`BILI_BASE_URL_${key}`];
+  await warm?.close();
+  await bili?.close();
+});
+
+beforeEach(() => {
+  bili.requests.length = 0;
+  bili.answerWith("ok");
+  bili.requireCookie(undefined);
+  // Small pages keep each crawl to a few page loads while still spanning several pages.
+  Object.assign(bili.settings, biliStandInDefaults, { searchPageSize: 5, spacePageSize: 5 });
+});
+
+/** Task params as the API hands them over: parsed by the real schema, defaults applied. */
+function task(fields: Record<string, unknown>): BiliTaskParams {
+  const { platform: _platform, ...params } = biliTaskInput.parse({ platform: "bili", ...fields });
+  return params;
+}
+
+interface RunOptions {
+  account?: CrawlAccount | null;
+  resumeFrom?: unknown;
+  /** Stop after this many items (like a run cut short), keeping the last item's cursor. */
+  stopAfter?: number;
+  /** Items yielded before a failure end up here. */
+  items?: ResultItem[];
+}
+
+async function run(params: BiliTaskParams, options: RunOptions = {}): Promise<{ items: ResultItem[]; cursor: unknown }> {
+  const browser = await warm.newTaskContext();
+  const account = options.account === undefined ? ACCOUNT : (options.account ?? undefined);
+  const context: CrawlContext = {
+    taskId: "task-bili",
+    browser,
+    signal: new AbortController().signal,
+    isCancelled: async () => false,
+    log: () => undefined,
+    ...(account ? { account } : {}),
+    ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
+  };
+  const items = options.items ?? [];
+  let cursor: unknown;
+  try {
+    for await (const item of crawlMedia(biliPlatform, params, context)) {
+      items.push(item);
+      cursor = item.resumeCursor?.();
+      if (options.stopAfter !== undefined && items.length >= options.stopAfter) break;
+    }
+  } finally {
+    await browser.close();
+  }
+  return { items, cursor };
+}
+
+/** The error a crawl ends with, and the items it yielded before. */
+async function failure(params: BiliTaskParams, options: RunOptions = {}): Promise<{ error: unknown; items: ResultItem[] }> {
+  const items: ResultItem[] = [];
+  try {
+    await run(params, { ...options, items });
+  } catch (error) {
+    return { error, items };
+  }
+  throw new Error(`expected the crawl to fail, it yielded ${items.length} item(s)`);
+}
+
+const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
+const paramsOf = (path: string, name: string) => bili.apiRequests(path).map((request) => request.query[name]);
+const SEARCH = "/x/web-interface/wbi/search/type";
+const DETAIL = "/x/web-interface/view/detail";
+const MAIN = "/x/v2/reply/wbi/main";
+const REPLY = "/x/v2/reply/reply";
+const SPACE = "/x/space/wbi/arc/search";
+
+describe("bili search", () => {
+  it("collects max_notes_count videos over as many search pages as needed, with the README's fields", async () => {
+    const { items } = await run(task({ crawler_type: "search", keywords: "原神", max_notes_count: 7 }));
+
+    const expected = bili.videosFor("原神").slice(0, 7);
+    const videos = ofType(items, "content");
+    expect(videos.map((item) => item.data.video_id)).toEqual(expected.map((video) => String(video.aid)));
+    const first = expected[0]!;
+    expect(videos[0]?.data).toMatchObject({
+      item_type: "content",
+      platform: "bili",
+      video_id: String(first.aid),
+      bvid: first.bvid,
+      video_type: "video",
+      title: first.title,
+      desc: first.desc,
+      create_time: first.pubdate,
+      liked_count: 107,
+      video_play_count: 1007,
+      video_danmaku: 17,
+      video_comment: biliStandInDefaults.commentsPerVideo,
+      video_favorite_count: 57,
+      video_coin_count: 37,
+      video_share_count: 14,
+      video_url: `https://www.bilibili.com/video/${first.bvid}`,
+      video_cover_url: `http://i0.hdslb.com/bfs/archive/${first.bvid}.jpg`,
+      source_keyword: "原神",
+      creator_hash: creatorHash("bili", String(first.owner.mid)),
+      creator_nickname: `${first.owner.name[0]}***`,
+    });
+    expect(videos[0]?.data).not.toHaveProperty("user_id");
+    expect(videos[0]?.item_key).toBe(`bili:content:${first.aid}`);
+    // Pages 1 and 2 of 5 results were needed, not a third; the search page's script signed them.
+    expect(paramsOf(SEARCH, "page")).toEqual(["1", "2"]);
+    expect(paramsOf(SEARCH, "search_type")).toEqual(["video", "video"]);
+    expect(bili.apiRequests(SEARCH).every((request) => request.query.w_rid !== undefined)).toBe(true);
+    expect(bili.apiRequests(DETAIL)).toHaveLength(7);
+    expect(ofType(items, "comment")).toHaveLength(0);
+    expect(bili.apiRequests(MAIN)).toHaveLength(0);
+  });
+
+  it("passes sort and start_page to the search page, and crawls each keyword", async () => {
+    const { items } = await run(task({ crawler_type: "search", keywords: "猫,狗", sort: "click", start_page: 2, max_notes_count: 3 }));
+
+    const videos = ofType(items, "content");
+    expect(videos.map((item) => item.data.source_keyword)).toEqual(["猫", "猫", "猫", "狗", "狗", "狗"]);
+    expect(videos.slice(0, 3).map((item) => item.data.video_id)).toEqual(bili.videosFor("猫").slice(5, 8).map((video) => String(video.aid)));
+    expect(paramsOf(SEARCH, "order")).toEqual(["click", "click"]);
+    expect(paramsOf(SEARCH, "page")).toEqual(["2", "2"]);
+  });
+
+  it("resumes from a cut-short run's cursor at the page it was on, without fetching earlier pages again", async () => {
+    const params = task({ crawler_type: "search", keywords: "音乐", max_notes_count: 12 });
+    const first = await run(params, { stopAfter: 7 });
+    expect(first.cursor).toEqual({ inputIndex: 0, page: 2, notesDone: 5 });
+    bili.requests.length = 0;
+
+    const second = await run(params, { resumeFrom: first.cursor });
+
+    const all = [...first.items, ...second.items].map((item) => item.data.video_id);
+    expect(new Set(all)).toEqual(new Set(bili.videosFor("音乐").slice(0, 12).map((video) => String(video.aid))));
+    expect(ofType(second.items, "content")).toHaveLength(7);
+    expect(paramsOf(SEARCH, "page")).toEqual(["2", "3"]);
+  });
+});
+
+/** Videos the stand-in has without a search: creator 9001's uploads (aid 301001…). */
+const CREATOR_AID = (i: number) => 300000 + 1000 + i;
+
+describe("bili detail", () => {
+  it("takes BV ids, av ids and video URLs, and loads comments as the page scrolls (no replies unless asked)", async () => {
+    const ids = [bvidOf(CREATOR_AID(1)), `av${CREATOR_AID(2)}`, `https://www.bilibili.com/video/${bvidOf(CREATOR_AID(3))}/?p=1`];
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: ids, enable_comments: true, max_comments_count: 30 }));
+
+    expect(ofType(items, "content").map((item) => item.data.video_id)).toEqual([1, 2, 3].map((i) => String(CREATOR_AID(i))));
+    const comments = ofType(items, "comment");
+    // 25 top-level comments per video, over two /main pages each; replies were not opened.
+    expect(comments).toHaveLength(3 * 25);
+    expect(comments.every((item) => item.data.parent_comment_id === null)).toBe(true);
+    expect(paramsOf(MAIN, "oid")).toEqual([1, 1, 2, 2, 3, 3].map((i) => String(CREATOR_AID(i))));
+    expect(paramsOf(MAIN, "pagination_str")).toEqual(Array(3).fill(['{"offset":""}', '{"offset":"20"}']).flat());
+    expect(bili.apiRequests(REPLY)).toHaveLength(0);
+    const aid = CREATOR_AID(1);
+    expect(comments[0]?.data).toMatchObject({
+      item_type: "comment",
+      platform: "bili",
+      comment_id: String(aid * 10000 + 100),
+      video_id: String(aid),
+      content: `第1条评论 @${aid}`,
+      create_time: 1_760_100_000 - 60,
+      sub_comment_count: 12,
+      parent_comment_id: null,
+      root_comment_id: null,
+      like_count: 99,
+      creator_hash: creatorHash("bili", "50001"),
+      creator_nickname: "评***",
+    });
+    expect(comments[0]?.item_key).toBe(`bili:comment:${aid * 10000 + 100}`);
+  });
+
+  it("with enable_sub_comments, follows each comment by its replies: inline ones, else 点击查看 and 下一页, within max_comments_count", async () => {
+    const aid = CREATOR_AID(4);
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, enable_sub_comments: true, max_comments_count: 40 }));
+
+    const comments = ofType(items, "comment");
+    expect(comments).toHaveLength(40);
+    const root = (j: number) => aid * 10000 + 100 * j;
+    const replies = (j: number, n: number) => Array.from({ length: n }, (_, r) => String(root(j) + r + 1));
+    // c1 + 12 replies, c2 + 2 inline, c3, c4, c5 + 12, c6 + 2, c7, c8, c9 + the 3 replies that fit.
+    expect(comments.map((item) => item.data.comment_id)).toEqual([
+      String(root(1)), ...replies(1, 12), String(root(2)), ...replies(2, 2), String(root(3)), String(root(4)),
+      String(root(5)), ...replies(5, 12), String(root(6)), ...replies(6, 2), String(root(7)), String(root(8)),
+      String(root(9)), ...replies(9, 3),
+    ]);
+    // Reply pages only for comments with more replies than shown inline, none past the cap.
+    expect(bili.apiRequests(REPLY).map((request) => `${request.query.root}:${request.query.pn}`)).toEqual([
+      `${root(1)}:1`, `${root(1)}:2`, `${root(5)}:1`, `${root(5)}:2`, `${root(9)}:1`,
+    ]);
+    const third = comments.find((item) => item.data.comment_id === String(root(1) + 3))?.data;
+    expect(third).toMatchObject({ parent_comment_id: String(root(1) + 2), root_comment_id: String(root(1)), content: "回复3 给第1条", like_count: 3 });
+  });
+
+  it("stops at max_comments_count without asking for pages it does not need", async () => {
+    const aid = CREATOR_AID(5);
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, enable_sub_comments: true, max_comments_count: 5 }));
+
+    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([0, 1, 2, 3, 4].map((r) => String(aid * 10000 + 100 + r)));
+    expect(bili.apiRequests(MAIN)).toHaveLength(1);
+    expect(paramsOf(REPLY, "pn")).toEqual(["1"]);
+  });
+
+  it("records a video B站 says is gone (-404) as a failed item and goes on with the next", async () => {
+    const missing = bvidOf(123);
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: [missing, bvidOf(CREATOR_AID(6))] }));
+
+    expect(items.map((item) => [item.ok, item.data.video_id])).toEqual([
+      [false, missing],
+      [true, String(CREATOR_AID(6))],
+    ]);
+    expect(items[0]?.data.error).toMatchObject({ code: "VIDEO_UNAVAILABLE" });
+  });
+
+  it("stores user ids, nicknames, avatars and IP locations as shown with keep_user_info", async () => {
+    const aid = CREATOR_AID(7);
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, max_comments_count: 2, keep_user_info: true }));
+
+    expect(items.map((item) => item.data.user_id)).toEqual(["9001", "50001", "50002"]);
+    expect(items[0]?.data).toMatchObject({ nickname: "测试UP主", avatar: "https://i0.hdslb.com/bfs/face/9001.jpg", ip_location: null });
+    expect(items[2]?.data).toMatchObject({ nickname: "评论者2", ip_location: "广东" });
+    expect(items[0]?.data).not.toHaveProperty("creator_hash");
+  });
+});
+
+describe("bili creator", () => {
+  it("pages through the space page's uploads, one creator record, then each video", async () => {
+    const { items } = await run(task({ crawler_type: "creator", creator_ids: ["https://space.bilibili.com/9001/video"], max_notes_count: 7 }));
+
+    expect(ofType(items, "content").map((item) => item.data.video_id)).toEqual([1, 2, 3, 4, 5, 6, 7].map((i) => String(CREATOR_AID(i))));
+    const creators = ofType(items, "creator");
+    expect(creators).toHaveLength(1);
+    expect(creators[0]?.data).toMatchObject({ sign: null, gender: "保密", total_fans: 1234, total_liked: 5678, creator_hash: creatorHash("bili", "9001") });
+    expect(creators[0]?.item_key).toBe(`bili:creator:${creatorHash("bili", "9001")}`);
+    expect(paramsOf(SPACE, "pn")).toEqual(["1", "2"]);
+    expect(paramsOf(SPACE, "mid")).toEqual(["9001", "9001"]);
+  });
+
+  it("ends quietly for a creator without uploads", async () => {
+    const { items } = await run(task({ crawler_type: "creator", creator_ids: ["9002"] }));
+
+    expect(items).toEqual([]);
+    expect(bili.apiRequests(SPACE)).toHaveLength(1);
+  });
+});
+
+describe("bili access answers", () => {
+  it("sends the account's cookies with every API request", async () => {
+    await run(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(8))] }));
+
+    const [request] = bili.apiRequests(DETAIL);
+    expect(request?.cookies).toMatchObject({ SESSDATA: "stand-in-sessdata%2C1790000000", bili_jct: "0123456789abcdef" });
+  });
+
+  it("maps code -101 (not logged in) with an account's cookies to ACCOUNT_EXPIRED naming the account", async () => {
+    bili.answerWith("login_required");
+    const { error } = await failure(task({ crawler_type: "search", keywords: "登录" }));
+
+    expect(error).toBeInstanceOf(PlatformAccessError);
+    expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED", account_id: "acct-bili-1", platform: "bili" });
+  });
+
+  it("maps an API without the cookie it needs to ACCOUNT_REQUIRED when the task has no account", async () => {
+    bili.requireCookie("SESSDATA");
+    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(1))] }), { account: null });
+
+    expect(error).toMatchObject({ code: "ACCOUNT_REQUIRED", account_id: undefined });
+  });
+
+  it("maps code -412 in the middle of a crawl to RISK_CONTROL after the items before it", async () => {
+    bili.answerWith("risk_control", { afterRequests: 3 });
+    const { error, items } = await failure(task({ crawler_type: "search", keywords: "风控", max_notes_count: 5 }));
+
+    // search page 1, then two video pages answered; the third video page was refused.
+    expect(ofType(items, "content")).toHaveLength(2);
+    expect(error).toMatchObject({ code: "RISK_CONTROL", account_id: "acct-bili-1" });
+  });
+
+  it("maps HTTP 412 (the block page) to RISK_CONTROL", async () => {
+    bili.answerWith("risk_http");
+    const { error } = await failure(task({ crawler_type: "creator", creator_ids: ["9001"] }));
+
+    expect(error).toBeInstanceOf(PlatformAccessError);
+    expect(error).toMatchObject({ code: "RISK_CONTROL" });
+  });
+});
+
+it("knows the comment totals the stand-in serves (guards the numbers above)", () => {
+  expect(commentTotals(biliStandInDefaults)).toEqual({ topLevel: 25, withReplies: 25 + 7 * 12 + 6 * 2 });
+});

@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { WarmBrowser } from "../../core/browser/index.js";
+import { PlatformAccessError } from "../../core/platforms/media/errors.js";
+import type { CrawlAccount } from "../../core/platforms/media/types.js";
+import { tiebaCrawler } from "../../core/platforms/tieba/index.js";
+import { TIEBA_COMMENT_FIELDS, TIEBA_CONTENT_FIELDS } from "../../core/platforms/tieba/items.js";
+import { tiebaTaskInput, type TiebaTaskParams } from "../../core/platforms/tieba/schema.js";
+import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import {
+  CARRIED_REPLIES,
+  CREATOR,
+  DELETED_THREAD_ID,
+  commentsOf,
+  creatorThreadIds,
+  floorsOf,
+  searchThreadIds,
+  titleOf,
+} from "../fixtures/tieba/data.js";
+import { startTiebaStandIn, type TiebaStandIn } from "../fixtures/tieba/server.js";
+
+// Real Chromium against the stand-in of tieba.baidu.com (tests/fixtures/tieba); pauses
+// are off (MEDIA_DELAY_SCALE=0 in vitest.config.ts).
+let warm: WarmBrowser;
+let tieba: TiebaStandIn;
+
+beforeAll(async () => {
+  tieba = await startTiebaStandIn();
+  process.env.TIEBA_BASE_URL_WWW = tieba.baseUrl;
+  warm = new WarmBrowser();
+  await warm.browser();
+});
+
+afterAll(async () => {
+  delete process.env.TIEBA_BASE_URL_WWW;
+  await warm?.close();
+  await tieba?.close();
+});
+
+beforeEach(() => {
+  tieba.requests.length = 0;
+  tieba.answerWith("ok");
+  tieba.requireCookie(undefined);
+});
+
+const ACCOUNT: CrawlAccount = { account_id: "acct-tieba-1", platform: "tieba", cookies: [{ name: "BDUSS", value: "bduss-value", domain: ".baidu.com" }] };
+
+function task(fields: Record<string, unknown>): TiebaTaskParams {
+  const { platform: _platform, ...params } = tiebaTaskInput.parse({ platform: "tieba", ...fields });
+  return params;
+}
+
+/** Runs a crawl to its end; `error` is what it threw, after the items it yielded. */
+async function run(params: TiebaTaskParams, account?: CrawlAccount, resumeFrom?: unknown): Promise<{ items: ResultItem[]; error?: unknown }> {
+  const browser = await warm.newTaskContext();
+  const context: CrawlContext = { taskId: "task-tieba", browser, signal: new AbortController().signal, isCancelled: async () => false, log: () => undefined, ...(account ? { account } : {}), ...(resumeFrom ? { resumeFrom } : {}) };
+  const items: ResultItem[] = [];
+  try {
+    for await (const item of tiebaCrawler.crawl(params, context)) items.push(item);
+    return { items };
+  } catch (error) {
+    return { items, error };
+  } finally {
+    await browser.close();
+  }
+}
+
+const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
+const pns = (path: string) => tieba.apiRequests(path).map((request) => Number(request.params.pn));
+
+describe("tieba search", () => {
+  it("collects threads page by page up to max_notes_count, each from its own thread page", async () => {
+    const expected = searchThreadIds(tieba.keywordIndex("编程")).slice(0, 22);
+
+    const { items, error } = await run(task({ crawler_type: "search", keywords: "编程", max_notes_count: 22 }));
+
+    expect(error).toBeUndefined();
+    const contents = ofType(items, "content");
+    expect(contents.map((item) => item.data.note_id)).toEqual(expected);
+    expect(ofType(items, "comment")).toHaveLength(0);
+    // Two search pages (20 + 2) were enough; the third was never asked for.
+    expect(pns("/mo/q/search/multsearch")).toEqual([1, 2]);
+    expect(tieba.apiRequests("/mo/q/search/multsearch")[0]?.params).toMatchObject({ word: "编程", st: "1", rn: "20" });
+    expect(tieba.apiRequests("/c/f/pb/page_pc").map((request) => request.params.kz)).toEqual(expected);
+    const first = contents[0];
+    expect(first?.ok).toBe(true);
+    expect(Object.keys(first?.data ?? {})).toEqual(expect.arrayContaining([...TIEBA_CONTENT_FIELDS, "item_type", "platform", "crawled_at", "creator_hash", "creator_nickname"]));
+    expect(first?.data).toMatchObject({
+      item_type: "content",
+      platform: "tieba",
+      title: titleOf(expected[0] as string),
+      tieba_name: "编程吧",
+      tieba_link: `${tieba.baseUrl}/f?kw=${encodeURIComponent("编程")}`,
+      note_url: `${tieba.baseUrl}/p/${expected[0]}`,
+      total_replay_num: floorsOf(expected[0] as string) - 1,
+      source_keyword: "编程",
+      user_link: null,
+    });
+    expect(first?.item_key).toBe(`tieba:content:${expected[0]}`);
+  });
+
+  it("passes sort and start_page to the site", async () => {
+    const reversed = [...searchThreadIds(tieba.keywordIndex("考研"))].reverse();
+
+    const { items, error } = await run(task({ crawler_type: "search", keywords: ["考研"], sort: "time_ascending", start_page: 2, max_notes_count: 3 }));
+
+    expect(error).toBeUndefined();
+    expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(reversed.slice(20, 23));
+    expect(tieba.apiRequests("/mo/q/search/multsearch").map((request) => [request.params.pn, request.params.st])).toEqual([["2", "0"]]);
+  });
+
+  it("resumes at the search page its cursor names, counting the threads done before", async () => {
+    const ids = searchThreadIds(tieba.keywordIndex("编程"));
+    const first = await run(task({ crawler_type: "search", keywords: "编程", max_notes_count: 23 }));
+    const saved = first.items[21]?.resumeCursor?.();
+    tieba.requests.length = 0;
+
+    const { items, error } = await run(task({ crawler_type: "search", keywords: "编程", max_notes_count: 23 }), undefined, saved);
+
+    expect(saved).toEqual({ inputIndex: 0, page: 2, notesDone: 20 });
+    expect(error).toBeUndefined();
+    expect(items.map((item) => item.data.note_id)).toEqual(ids.slice(20, 23));
+    expect(pns("/mo/q/search/multsearch")).toEqual([2]);
+  });
+});
+
+describe("tieba detail", () => {
+  const longThread = searchThreadIds(0).find((id) => floorsOf(id) > 60) as string;
+
+  it("collects every floor page and the replies inside floors (楼中楼)", async () => {
+    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [`https://tieba.baidu.com/p/${longThread}`], enable_comments: true, enable_sub_comments: true, max_comments_count: 1000 }));
+
+    expect(error).toBeUndefined();
+    const comments = ofType(items, "comment");
+    expect(comments).toHaveLength(commentsOf(longThread, true));
+    expect(pns("/c/f/pb/page_pc")).toEqual([1, 2, 3]);
+    const floor2 = comments.find((item) => item.data.comment_id === `${longThread}002`);
+    expect(floor2?.data).toMatchObject({ parent_comment_id: null, sub_comment_count: 12, note_id: longThread, tieba_name: "编程吧", content: "第2楼 内容" });
+    const replies = comments.filter((item) => item.data.parent_comment_id === `${longThread}002`);
+    expect(replies).toHaveLength(CARRIED_REPLIES);
+    expect(Object.keys(replies[0]?.data ?? {})).toEqual(expect.arrayContaining([...TIEBA_COMMENT_FIELDS]));
+    // The thread's own first post is the content, never a comment.
+    expect(comments.some((item) => item.data.comment_id === `${longThread}001`)).toBe(false);
+  });
+
+  it("stops at max_comments_count without opening more pages, and leaves replies out unless asked", async () => {
+    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [longThread], enable_comments: true, max_comments_count: 35 }));
+
+    expect(error).toBeUndefined();
+    const comments = ofType(items, "comment");
+    expect(comments).toHaveLength(35);
+    expect(comments.every((item) => item.data.parent_comment_id === null)).toBe(true);
+    // Page 1 holds floors 2–30, page 2 the rest of the 35: page 3 is never opened.
+    expect(pns("/c/f/pb/page_pc")).toEqual([1, 2]);
+  });
+
+  it("records a deleted thread as a failed item and goes on with the next", async () => {
+    const other = searchThreadIds(0)[1] as string;
+
+    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [DELETED_THREAD_ID, other] }));
+
+    expect(error).toBeUndefined();
+    expect(items.map((item) => [item.data.note_id, item.ok])).toEqual([[DELETED_THREAD_ID, false], [other, true]]);
+    expect(items[0]?.data.error).toMatchObject({ code: "THREAD_UNAVAILABLE" });
+  });
+});
+
+describe("tieba creator", () => {
+  it("scrolls the profile's feed until max_notes_count threads are in hand", async () => {
+    const { items, error } = await run(task({ crawler_type: "creator", creator_ids: [CREATOR.portrait], max_notes_count: 25 }));
+
+    expect(error).toBeUndefined();
+    expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(creatorThreadIds().slice(0, 25));
+    expect(pns("/c/u/feed/myThread")).toEqual([1, 2]);
+    expect(tieba.apiRequests("/c/u/feed/myThread")[0]?.params).toMatchObject({ portrait: CREATOR.portrait, un: "" });
+  });
+
+  it("takes a profile URL with a user name", async () => {
+    const { items, error } = await run(task({ crawler_type: "creator", creator_ids: [`https://tieba.baidu.com/home/main?un=${CREATOR.name}`], max_notes_count: 2 }));
+
+    expect(error).toBeUndefined();
+    expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(creatorThreadIds().slice(0, 2));
+    expect(tieba.apiRequests("/c/u/feed/myThread")[0]?.params).toMatchObject({ un: CREATOR.name });
+  });
+});
+
+describe("tieba creators' identity", () => {
+  it("keeps user ids, names, avatars, IP locations and profile links only with keep_user_info", async () => {
+    const id = searchThreadIds(0)[1] as string;
+
+    const hidden = (await run(task({ crawler_type: "detail", specified_ids: [id] }))).items[0]?.data;
+    const kept = (await run(task({ crawler_type: "detail", specified_ids: [id], keep_user_info: true }))).items[0]?.data;
+
+    expect(hidden).toMatchObject({ creator_hash: expect.stringMatching(/^[0-9a-f]{64}$/), creator_nickname: expect.stringMatching(/^.\*\*\*$/), user_link: null });
+    expect(hidden).not.toHaveProperty("user_id");
+    expect(kept).toMatchObject({ user_id: expect.stringMatching(/^\d+$/), nickname: expect.any(String), ip_location: expect.any(String), user_link: expect.stringContaining("/home/main?id=tb.1.") });
+    expect(kept?.avatar).toMatch(/\/sys\/portrait\/item\/tb\.1\./);
+    expect(kept).not.toHaveProperty("creator_hash");
+  });
+});
+
+describe("tieba access problems", () => {
+  const detail = () => task({ crawler_type: "detail", specified_ids: [searchThreadIds(0)[1] as string, searchThreadIds(0)[2] as string] });
+
+  it.each([
+    ["login_required", "ACCOUNT_EXPIRED"],
+    ["risk_control", "RISK_CONTROL"],
+    ["captcha_page", "RISK_CONTROL"],
+    ["login_page", "ACCOUNT_EXPIRED"],
+  ] as const)("maps the site's %s answer to %s, naming the account", async (kind, code) => {
+    tieba.answerWith(kind);
+
+    const { items, error } = await run(detail(), ACCOUNT);
+
+    expect(items).toHaveLength(0);
+    expect(error).toBeInstanceOf(PlatformAccessError);
+    expect(error).toMatchObject({ code, platform: "tieba", account_id: ACCOUNT.account_id });
+  });
+
+  it("fails mid-crawl when risk control starts, after the items already collected", async () => {
+    tieba.answerWith("risk_control", { afterRequests: 1 });
+
+    const { items, error } = await run(detail(), ACCOUNT);
+
+    expect(items.map((item) => item.data.note_id)).toEqual([searchThreadIds(0)[1]]);
+    expect(error).toMatchObject({ code: "RISK_CONTROL" });
+  });
+
+  it("sends the account's cookies with the web app's requests", async () => {
+    tieba.requireCookie("BDUSS");
+
+    const withAccount = await run(detail(), ACCOUNT);
+    const without = await run(detail());
+
+    expect(withAccount.error).toBeUndefined();
+    expect(tieba.apiRequests("/c/f/pb/page_pc")[0]?.cookies.BDUSS).toBe("bduss-value");
+    expect(without.error).toMatchObject({ code: "ACCOUNT_REQUIRED" });
+  });
+});

@@ -1,0 +1,306 @@
+/**
+ * 微博 (m.weibo.cn) end to end against the local stand-in of its mobile web app
+ * (tests/fixtures/wb), in real Chromium, through crawlMedia: the crawler opens pages and
+ * scrolls, the stand-in's scripts call the API, and the crawler reads the answers (and
+ * the detail page's `$render_data`) as they go by.
+ * MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the human-like pauses.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { WarmBrowser } from "../../core/browser/index.js";
+import { crawlMedia, creatorHash, PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import { wbPlatform, wbTaskInput, type WbTaskParams } from "../../core/platforms/wb/index.js";
+import { BASE_TIME, bidOf, commentIdOf, creatorPosts, replyIdOf, wbStandInDefaults, type StandInPost } from "../fixtures/wb/data.js";
+import { postText } from "../fixtures/wb/responses.js";
+import { startWbStandIn, type WbStandIn } from "../fixtures/wb/server.js";
+
+let warm: WarmBrowser;
+let wb: WbStandIn;
+
+const ACCOUNT: CrawlAccount = {
+  account_id: "acct-wb-1",
+  platform: "wb",
+  cookies: [
+    { name: "SUB", value: "_2A25stand-in-sub", domain: ".weibo.cn", httpOnly: true, secure: true },
+    { name: "SUBP", value: "0033WrSXqPxfM725Ws9jqgMF55529P9D9W", domain: ".weibo.cn" },
+  ],
+};
+
+beforeAll(async () => {
+  [warm, wb] = await Promise.all([new WarmBrowser(), startWbStandIn()]);
+  process.env.WB_BASE_URL_M = wb.baseUrl;
+  await warm.browser();
+});
+
+afterAll(async () => {
+  delete process.env.WB_BASE_URL_M;
+  await warm?.close();
+  await wb?.close();
+});
+
+beforeEach(() => {
+  wb.requests.length = 0;
+  wb.answerWith("ok");
+  wb.requireCookie(undefined);
+  Object.assign(wb.settings, wbStandInDefaults, { searchPageSize: 4, profilePageSize: 5 });
+});
+
+/** Task params as the API hands them over: parsed by the real schema, defaults applied. */
+function task(fields: Record<string, unknown>): WbTaskParams {
+  const { platform: _platform, ...params } = wbTaskInput.parse({ platform: "wb", ...fields });
+  return params;
+}
+
+interface RunOptions {
+  account?: CrawlAccount | null;
+  resumeFrom?: unknown;
+  /** Stop after this many items (like a run cut short), keeping the last item's cursor. */
+  stopAfter?: number;
+  /** Items yielded before a failure end up here. */
+  items?: ResultItem[];
+}
+
+async function run(params: WbTaskParams, options: RunOptions = {}): Promise<{ items: ResultItem[]; cursor: unknown }> {
+  const browser = await warm.newTaskContext();
+  const account = options.account === undefined ? ACCOUNT : (options.account ?? undefined);
+  const context: CrawlContext = {
+    taskId: "task-wb",
+    browser,
+    signal: new AbortController().signal,
+    isCancelled: async () => false,
+    log: () => undefined,
+    ...(account ? { account } : {}),
+    ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
+  };
+  const items = options.items ?? [];
+  let cursor: unknown;
+  try {
+    for await (const item of crawlMedia(wbPlatform, params, context)) {
+      items.push(item);
+      cursor = item.resumeCursor?.();
+      if (options.stopAfter !== undefined && items.length >= options.stopAfter) break;
+    }
+  } finally {
+    await browser.close();
+  }
+  return { items, cursor };
+}
+
+/** The error a crawl ends with, and the items it yielded before. */
+async function failure(params: WbTaskParams, options: RunOptions = {}): Promise<{ error: unknown; items: ResultItem[] }> {
+  const items: ResultItem[] = [];
+  try {
+    await run(params, { ...options, items });
+  } catch (error) {
+    return { error, items };
+  }
+  throw new Error(`expected the crawl to fail, it yielded ${items.length} item(s)`);
+}
+
+const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
+const mids = (posts: StandInPost[]) => posts.map((post) => post.mid);
+const GET_INDEX = "/api/container/getIndex";
+const HOTFLOW = "/comments/hotflow";
+const CHILD = "/comments/hotFlowChild";
+const chinaTime = (unixSecs: number) => new Date((unixSecs + 8 * 3600) * 1000).toISOString().replace("T", " ").slice(0, 19);
+
+describe("wb search", () => {
+  it("scrolls the search page for as many pages as max_notes_count needs, with the README's fields", async () => {
+    const { items } = await run(task({ crawler_type: "search", keywords: "天气", max_notes_count: 6 }));
+
+    const expected = wb.postsFor("天气").slice(0, 6);
+    const notes = ofType(items, "content");
+    expect(notes.map((item) => item.data.note_id)).toEqual(mids(expected));
+    const first = expected[0]!;
+    expect(notes[0]?.data).toMatchObject({
+      item_type: "content",
+      platform: "wb",
+      note_id: first.mid,
+      content: postText(first),
+      create_time: BASE_TIME - 3600,
+      create_date_time: chinaTime(BASE_TIME - 3600),
+      liked_count: 11,
+      comments_count: 25,
+      shared_count: 2,
+      note_url: `https://m.weibo.cn/detail/${first.mid}`,
+      is_long_text: false,
+      source_keyword: "天气",
+      creator_hash: creatorHash("wb", "7001"),
+      creator_nickname: "搜***",
+    });
+    expect(notes[0]?.item_key).toBe(`wb:content:${first.mid}`);
+    // Page 1 on load, page 2 after one scroll; the container id carries type=1 (综合) and the keyword.
+    const searches = wb.apiRequests(GET_INDEX);
+    expect(searches.map((request) => request.query.page)).toEqual([undefined, "2"]);
+    expect(searches.map((request) => request.query.containerid)).toEqual(["100103type=1&q=天气", "100103type=1&q=天气"]);
+    expect(wb.apiRequests(HOTFLOW)).toHaveLength(0);
+    expect(wb.requests.filter((request) => request.path.startsWith("/detail/"))).toHaveLength(0);
+  });
+
+  it("uses the sort's search type and scrolls past the pages before start_page", async () => {
+    const { items } = await run(task({ crawler_type: "search", keywords: "足球", sort: "real_time", start_page: 3, max_notes_count: 2 }));
+
+    expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(mids(wb.postsFor("足球").slice(8, 10)));
+    expect(wb.apiRequests(GET_INDEX).map((request) => [request.query.containerid, request.query.page])).toEqual([
+      ["100103type=61&q=足球", undefined],
+      ["100103type=61&q=足球", "2"],
+      ["100103type=61&q=足球", "3"],
+    ]);
+  });
+
+  it("resumes at the list page it was on, storing none of the pages before it again", async () => {
+    const params = task({ crawler_type: "search", keywords: "旅行", max_notes_count: 10 });
+    const first = await run(params, { stopAfter: 5 });
+    expect(first.cursor).toEqual({ inputIndex: 0, page: 2, notesDone: 4 });
+
+    const second = await run(params, { resumeFrom: first.cursor });
+
+    expect(ofType(second.items, "content").map((item) => item.data.note_id)).toEqual(mids(wb.postsFor("旅行").slice(4, 10)));
+  });
+});
+
+describe("wb detail", () => {
+  it("reads the post from $render_data and takes mids, bids and URLs", async () => {
+    const posts = creatorPosts("1001", wb.settings).slice(0, 3);
+    const ids = [posts[0]!.mid, bidOf(posts[1]!.mid), `https://m.weibo.cn/detail/${posts[2]!.mid}`];
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: ids }));
+
+    expect(items.map((item) => item.data.note_id)).toEqual(mids(posts));
+    expect(items[1]?.data).toMatchObject({ content: postText(posts[1]!), is_long_text: true, source_keyword: null, creator_hash: creatorHash("wb", "1001") });
+    expect(wb.apiRequests(CHILD)).toHaveLength(0);
+  });
+
+  it("collects comments page by page as it scrolls, without replies unless asked", async () => {
+    const post = creatorPosts("1001", wb.settings)[0]!;
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 30 }));
+
+    const comments = ofType(items, "comment");
+    expect(comments.map((item) => item.data.comment_id)).toEqual(Array.from({ length: 25 }, (_, j) => commentIdOf(post.mid, j + 1)));
+    expect(wb.apiRequests(HOTFLOW).map((request) => request.query.max_id)).toEqual([undefined, "10", "20"]);
+    expect(wb.apiRequests(CHILD)).toHaveLength(0);
+    expect(comments[1]?.data).toMatchObject({
+      item_type: "comment",
+      platform: "wb",
+      comment_id: commentIdOf(post.mid, 2),
+      note_id: post.mid,
+      content: "第2条评论[赞]",
+      create_time: post.createdAt + 120,
+      create_date_time: chinaTime(post.createdAt + 120),
+      comment_like_count: 48,
+      sub_comment_count: 2,
+      parent_comment_id: null,
+      creator_hash: creatorHash("wb", "80002"),
+    });
+  });
+
+  it("with enable_sub_comments, follows each comment by its replies: inline ones, else 共N条回复 and 加载更多, within max_comments_count", async () => {
+    const post = creatorPosts("1001", wb.settings)[1]!;
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, enable_sub_comments: true, max_comments_count: 23 }));
+
+    const c = (j: number) => commentIdOf(post.mid, j);
+    const r = (j: number, n: number) => Array.from({ length: n }, (_, k) => replyIdOf(c(j), k + 1));
+    // c1 + 7 replies (2 pages of 5 behind 共7条回复), c2 + 2 inline, c3, c4, c5 + 7, c6 + the 1 reply that fits.
+    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([
+      c(1), ...r(1, 7), c(2), ...r(2, 2), c(3), c(4), c(5), ...r(5, 7), c(6), ...r(6, 1),
+    ]);
+    expect(wb.apiRequests(CHILD).map((request) => `${request.query.cid}:${request.query.max_id}`)).toEqual([`${c(1)}:0`, `${c(1)}:5`, `${c(5)}:0`, `${c(5)}:5`]);
+    // Enough top-level comments were on the first three pages (23 wanted of 25): no more pages.
+    expect(wb.apiRequests(HOTFLOW)).toHaveLength(3);
+    const reply = ofType(items, "comment")[1]?.data;
+    expect(reply).toMatchObject({ parent_comment_id: c(1), content: "回复@评论者1:回复1", comment_like_count: 1 });
+  });
+
+  it("records a post that does not exist as a failed item and goes on", async () => {
+    const post = creatorPosts("1001", wb.settings)[2]!;
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: ["4800000000999999", post.mid] }));
+
+    expect(items.map((item) => [item.ok, item.data.note_id])).toEqual([
+      [false, "4800000000999999"],
+      [true, post.mid],
+    ]);
+    expect(items[0]?.data.error).toMatchObject({ code: "POST_UNAVAILABLE" });
+  });
+
+  it("stores user ids, nicknames, avatars and IP locations as shown with keep_user_info", async () => {
+    const post = creatorPosts("1001", wb.settings)[4]!;
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 2, keep_user_info: true }));
+
+    expect(items.map((item) => [item.data.user_id, item.data.ip_location])).toEqual([
+      ["1001", "上海"],
+      ["80001", null],
+      ["80002", "广东"],
+    ]);
+    expect(items[0]?.data).toMatchObject({ nickname: "微博测试号", avatar: "https://tvax1.sinaimg.cn/crop.0.0.180.180.180/1001.jpg" });
+  });
+});
+
+describe("wb creator", () => {
+  it("stores the profile as a creator record, then the posts it scrolls to, with comments from each detail page", async () => {
+    const { items } = await run(task({ crawler_type: "creator", creator_ids: ["https://m.weibo.cn/u/1001"], max_notes_count: 7, enable_comments: true, max_comments_count: 1 }));
+
+    const posts = creatorPosts("1001", wb.settings).slice(0, 7);
+    const creators = ofType(items, "creator");
+    expect(creators).toHaveLength(1);
+    expect(creators[0]?.data).toMatchObject({ desc: null, gender: "f", follows: 12, fans: "1.2万", statuses_count: 13, creator_hash: creatorHash("wb", "1001") });
+    expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(mids(posts));
+    // Post 4 has no comments: its detail page is not opened.
+    expect(ofType(items, "comment").map((item) => item.data.note_id)).toEqual(mids(posts.filter((post) => post.comments > 0)));
+    const containers = wb.apiRequests(GET_INDEX).map((request) => `${request.query.containerid}:${request.query.since_id ?? ""}`);
+    expect(containers).toEqual(["1005051001:", "1076031001:", `1076031001:${posts[5]!.mid}`]);
+  });
+});
+
+describe("wb access answers", () => {
+  it("sends the account's cookies with every API request", async () => {
+    await run(task({ crawler_type: "search", keywords: "饼干", max_notes_count: 1 }));
+
+    expect(wb.apiRequests(GET_INDEX)[0]?.cookies).toMatchObject({ SUB: "_2A25stand-in-sub", SUBP: "0033WrSXqPxfM725Ws9jqgMF55529P9D9W" });
+  });
+
+  it("maps ok: -100 (log in first), with an account's cookies, to ACCOUNT_EXPIRED, also when the app left for the login page before the answer could be read", async () => {
+    wb.answerWith("login_required");
+    const { error } = await failure(task({ crawler_type: "search", keywords: "登录" }));
+
+    // Whether the session read the answer (and names the account) or the crawler found the
+    // login page instead is a race the app's own redirect decides; the result is the same.
+    expect(error).toBeInstanceOf(PlatformAccessError);
+    expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED", platform: "wb", account_id: expect.any(String) });
+  });
+
+  it("maps a page sent to the login page, with an account's cookies, to ACCOUNT_EXPIRED", async () => {
+    wb.answerWith("login_page");
+    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [creatorPosts("1001", wb.settings)[0]!.mid] }));
+
+    expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED" });
+  });
+
+  it("maps an API without the cookie it needs to ACCOUNT_REQUIRED when the task has no account", async () => {
+    wb.requireCookie("SUB");
+    const { error } = await failure(task({ crawler_type: "creator", creator_ids: ["1001"] }), { account: null });
+
+    expect(error).toMatchObject({ code: "ACCOUNT_REQUIRED", account_id: undefined });
+  });
+
+  it("maps HTTP 418 in the middle of a crawl to RISK_CONTROL after the items before it", async () => {
+    wb.answerWith("risk_control", { afterRequests: 1 });
+    const { error, items } = await failure(task({ crawler_type: "search", keywords: "风控", max_notes_count: 3, enable_comments: true, max_comments_count: 1 }));
+
+    // Search page 1 answered; the first post's detail page got 418.
+    expect(ofType(items, "content")).toHaveLength(1);
+    expect(error).toMatchObject({ code: "RISK_CONTROL", account_id: "acct-wb-1" });
+  });
+
+  it("maps 请求过于频繁 (errno 100005) to RISK_CONTROL", async () => {
+    wb.answerWith("risk_verify", { afterRequests: 1 });
+    const { error } = await failure(task({ crawler_type: "search", keywords: "频繁", max_notes_count: 10 }));
+
+    expect(error).toMatchObject({ code: "RISK_CONTROL" });
+  });
+
+  it("maps a verification page to RISK_CONTROL", async () => {
+    wb.answerWith("risk_verify");
+    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [creatorPosts("1001", wb.settings)[0]!.mid] }));
+
+    expect(error).toMatchObject({ code: "RISK_CONTROL" });
+  });
+});

@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { WarmBrowser } from "../../core/browser/index.js";
+import { PlatformAccessError } from "../../core/platforms/media/errors.js";
+import type { CrawlAccount } from "../../core/platforms/media/types.js";
+import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import { zhihuCrawler } from "../../core/platforms/zhihu/index.js";
+import { ZHIHU_COMMENT_FIELDS, ZHIHU_CONTENT_FIELDS, ZHIHU_CREATOR_FIELDS } from "../../core/platforms/zhihu/items.js";
+import { zhihuTaskInput, type ZhihuTaskParams } from "../../core/platforms/zhihu/schema.js";
+import {
+  CREATOR,
+  CREATOR_POSTS,
+  commentsOf,
+  creatorPosts,
+  MISSING_ANSWER,
+  PREVIEW_REPLIES,
+  rootCommentId,
+  rootCountOf,
+  searchPosts,
+  type StandInPost,
+} from "../fixtures/zhihu/data.js";
+import { startZhihuStandIn, type ZhihuStandIn } from "../fixtures/zhihu/server.js";
+
+// Real Chromium against the stand-in of www.zhihu.com / zhuanlan.zhihu.com
+// (tests/fixtures/zhihu); pauses are off (MEDIA_DELAY_SCALE=0 in vitest.config.ts).
+let warm: WarmBrowser;
+let zhihu: ZhihuStandIn;
+
+beforeAll(async () => {
+  zhihu = await startZhihuStandIn();
+  process.env.ZHIHU_BASE_URL_WWW = zhihu.baseUrl;
+  process.env.ZHIHU_BASE_URL_ZHUANLAN = zhihu.baseUrl;
+  warm = new WarmBrowser();
+  await warm.browser();
+});
+
+afterAll(async () => {
+  delete process.env.ZHIHU_BASE_URL_WWW;
+  delete process.env.ZHIHU_BASE_URL_ZHUANLAN;
+  await warm?.close();
+  await zhihu?.close();
+});
+
+beforeEach(() => {
+  zhihu.requests.length = 0;
+  zhihu.answerWith("ok");
+  zhihu.requireCookie(undefined);
+});
+
+const ACCOUNT: CrawlAccount = { account_id: "acct-zhihu-1", platform: "zhihu", cookies: [{ name: "z_c0", value: "z-c0-value", domain: ".zhihu.com" }] };
+
+function task(fields: Record<string, unknown>): ZhihuTaskParams {
+  const { platform: _platform, ...params } = zhihuTaskInput.parse({ platform: "zhihu", ...fields });
+  return params;
+}
+
+async function run(params: ZhihuTaskParams, account?: CrawlAccount, resumeFrom?: unknown): Promise<{ items: ResultItem[]; error?: unknown }> {
+  const browser = await warm.newTaskContext();
+  const context: CrawlContext = { taskId: "task-zhihu", browser, signal: new AbortController().signal, isCancelled: async () => false, log: () => undefined, ...(account ? { account } : {}), ...(resumeFrom ? { resumeFrom } : {}) };
+  const items: ResultItem[] = [];
+  try {
+    for await (const item of zhihuCrawler.crawl(params, context)) items.push(item);
+    return { items };
+  } catch (error) {
+    return { items, error };
+  } finally {
+    await browser.close();
+  }
+}
+
+const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
+const offsets = () => zhihu.apiRequests("/api/v4/search_v3").map((request) => Number(request.query.offset));
+const urlOf = (post: StandInPost) =>
+  post.type === "answer" ? `${zhihu.baseUrl}/question/${post.questionId}/answer/${post.id}` : post.type === "article" ? `${zhihu.baseUrl}/p/${post.id}` : `${zhihu.baseUrl}/zvideo/${post.id}`;
+
+describe("zhihu search", () => {
+  it("collects answers, articles and videos, scrolling for more results up to max_notes_count", async () => {
+    const posts = searchPosts(zhihu.keywordIndex("大模型")).slice(0, 22);
+
+    const { items, error } = await run(task({ crawler_type: "search", keywords: "大模型", max_notes_count: 22 }));
+
+    expect(error).toBeUndefined();
+    const contents = ofType(items, "content");
+    expect(contents.map((item) => [item.data.content_type, item.data.content_id])).toEqual(posts.map((post) => [post.type, post.id]));
+    expect(offsets()).toEqual([0, 20]);
+    expect(zhihu.apiRequests("/api/v4/search_v3")[0]?.query).toMatchObject({ q: "大模型", t: "general", limit: "20" });
+    const [answer, article, video] = contents;
+    expect(Object.keys(answer?.data ?? {})).toEqual(expect.arrayContaining([...ZHIHU_CONTENT_FIELDS, "creator_hash", "creator_nickname"]));
+    expect(answer?.data).toMatchObject({
+      content_url: urlOf(posts[0] as StandInPost),
+      title: `问题 ${posts[0]?.questionId}`,
+      desc: `回答摘要 ${posts[0]?.id}`,
+      content_text: `回答正文 ${posts[0]?.id} 第二段 & 结束`,
+      question_id: posts[0]?.questionId,
+      source_keyword: "大模型",
+      user_link: null,
+      user_url_token: null,
+    });
+    expect(answer?.item_key).toBe(`zhihu:content:${posts[0]?.id}`);
+    expect(article?.data).toMatchObject({ content_type: "article", content_url: urlOf(posts[1] as StandInPost), question_id: null, created_time: expect.any(Number), updated_time: expect.any(Number) });
+    expect(video?.data).toMatchObject({ content_type: "zvideo", content_url: urlOf(posts[2] as StandInPost), desc: `视频简介 ${posts[2]?.id}` });
+  });
+
+  it("passes the sort to the site and scrolls past results before start_page", async () => {
+    const reversed = [...searchPosts(zhihu.keywordIndex("芯片"))].reverse();
+
+    const { items, error } = await run(task({ crawler_type: "search", keywords: ["芯片"], sort: "created_time", start_page: 2, max_notes_count: 3 }));
+
+    expect(error).toBeUndefined();
+    expect(ofType(items, "content").map((item) => item.data.content_id)).toEqual(reversed.slice(20, 23).map((post) => post.id));
+    expect(offsets()).toEqual([0, 20]);
+    expect(zhihu.apiRequests("/api/v4/search_v3").every((request) => request.query.sort === "created_time")).toBe(true);
+  });
+
+  it("reads each result's comments on its own page, then comes back for the next results", async () => {
+    const posts = searchPosts(zhihu.keywordIndex("量子")).slice(0, 21);
+
+    const { items, error } = await run(task({ crawler_type: "search", keywords: "量子", max_notes_count: 21, enable_comments: true, max_comments_count: 1 }));
+
+    expect(error).toBeUndefined();
+    expect(ofType(items, "content")).toHaveLength(21);
+    const withComments = posts.filter((post) => rootCountOf(post.id) > 0);
+    expect(ofType(items, "comment").map((item) => item.data.content_id)).toEqual(withComments.map((post) => post.id));
+    // The search was reopened and scrolled down to the second page of results.
+    expect(offsets()).toEqual([0, 0, 20]);
+  });
+});
+
+describe("zhihu detail", () => {
+  const longPost = searchPosts(0).find((post) => post.type === "answer" && rootCountOf(post.id) === 25) as StandInPost;
+
+  it("pages through root comments and every reply, previews and 查看全部 alike", async () => {
+    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [urlOf(longPost)], enable_comments: true, enable_sub_comments: true, max_comments_count: 1000 }));
+
+    expect(error).toBeUndefined();
+    expect(ofType(items, "content").map((item) => item.data.content_id)).toEqual([longPost.id]);
+    const comments = ofType(items, "comment");
+    expect(comments).toHaveLength(commentsOf(longPost.id, true));
+    expect(zhihu.apiRequests(/root_comment$/).map((request) => request.query.offset)).toEqual(["", "cursor_20"]);
+    const root1 = rootCommentId(longPost.id, 1);
+    expect(zhihu.apiRequests(`/api/v4/comment_v5/comment/${root1}/child_comment`)).toHaveLength(2);
+    expect(comments.filter((item) => item.data.parent_comment_id === root1)).toHaveLength(12);
+    // Root 2's two replies were all in its preview: nothing was fetched for them.
+    expect(zhihu.apiRequests(/\/child_comment$/).every((request) => request.path.includes(root1))).toBe(true);
+    expect(comments.filter((item) => item.data.parent_comment_id === rootCommentId(longPost.id, 2))).toHaveLength(PREVIEW_REPLIES);
+    const first = comments[0];
+    expect(Object.keys(first?.data ?? {})).toEqual(expect.arrayContaining([...ZHIHU_COMMENT_FIELDS]));
+    expect(first?.data).toMatchObject({ comment_id: rootCommentId(longPost.id, 0), parent_comment_id: null, content_id: longPost.id, content_type: "answer", content: `评论 ${rootCommentId(longPost.id, 0)}` });
+  });
+
+  it("stops at max_comments_count and asks for no replies unless enable_sub_comments", async () => {
+    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [urlOf(longPost)], enable_comments: true, max_comments_count: 15 }));
+
+    expect(error).toBeUndefined();
+    const comments = ofType(items, "comment");
+    expect(comments).toHaveLength(15);
+    expect(comments.every((item) => item.data.parent_comment_id === null)).toBe(true);
+    // The first page of 20 held enough: the second is never asked for, nor any replies.
+    expect(zhihu.apiRequests(/root_comment$/)).toHaveLength(1);
+    expect(zhihu.apiRequests(/\/child_comment$/)).toHaveLength(0);
+  });
+
+  it("reads articles and videos, records a missing post as failed, and treats 404 comments as none", async () => {
+    const article = searchPosts(0).find((post) => post.type === "article") as StandInPost;
+    const video = searchPosts(0).find((post) => post.type === "zvideo" && rootCountOf(post.id) === 0) as StandInPost;
+    const missing = `https://www.zhihu.com/question/${MISSING_ANSWER.questionId}/answer/${MISSING_ANSWER.id}`;
+
+    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [urlOf(article), missing, urlOf(video)], enable_comments: true }));
+
+    expect(error).toBeUndefined();
+    expect(ofType(items, "content").map((item) => [item.data.content_id, item.ok])).toEqual([[article.id, true], [MISSING_ANSWER.id, false], [video.id, true]]);
+    expect(ofType(items, "content")[1]?.data.error).toMatchObject({ code: "CONTENT_UNAVAILABLE" });
+    expect(ofType(items, "content")[2]?.data).toMatchObject({ content_type: "zvideo", title: `视频 ${video.id}`, voteup_count: expect.any(Number) });
+    expect(ofType(items, "comment").every((item) => item.data.content_id === article.id)).toBe(true);
+    expect(ofType(items, "comment")).toHaveLength(rootCountOf(article.id));
+  });
+});
+
+describe("zhihu creator", () => {
+  it("gives the creator, then answers, articles and videos page by page up to max_notes_count", async () => {
+    const { items, error } = await run(task({ crawler_type: "creator", creator_ids: [`https://www.zhihu.com/people/${CREATOR.url_token}`], max_notes_count: 28 }));
+
+    expect(error).toBeUndefined();
+    const expected = [...creatorPosts("answers"), ...creatorPosts("articles")].slice(0, 28);
+    expect(ofType(items, "content").map((item) => item.data.content_id)).toEqual(expected.map((post) => post.id));
+    expect(zhihu.apiRequests(/^\/api\/v4\/members\//).map((request) => `${request.path.split("/").pop()}@${request.query.offset}`)).toEqual(["answers@0", "answers@20", "articles@0"]);
+    const creators = ofType(items, "creator");
+    expect(creators).toHaveLength(1);
+    expect(items[0]?.data.item_type).toBe("creator");
+    expect(Object.keys(creators[0]?.data ?? {})).toEqual(expect.arrayContaining([...ZHIHU_CREATOR_FIELDS]));
+    expect(creators[0]?.data).toMatchObject({ answer_count: CREATOR_POSTS.answers, fans: 1234, gender: "male", creator_hash: expect.stringMatching(/^[0-9a-f]{64}$/), user_url_token: null });
+  });
+
+  it("resumes at the profile tab and page its cursor names", async () => {
+    const { items, error } = await run(task({ crawler_type: "creator", creator_ids: [CREATOR.url_token], max_notes_count: 30 }), undefined, { inputIndex: 0, page: "1:1", notesDone: 25 });
+
+    expect(error).toBeUndefined();
+    expect(items.map((item) => item.data.content_id)).toEqual(creatorPosts("articles").map((post) => post.id));
+    expect(zhihu.apiRequests(/^\/api\/v4\/members\//).map((request) => request.path.split("/").pop())).toEqual(["articles"]);
+  });
+});
+
+describe("zhihu creators' identity", () => {
+  it("keeps ids, names, avatars, IP locations and profile links only with keep_user_info", async () => {
+    const post = searchPosts(0).find((candidate) => rootCountOf(candidate.id) === 3) as StandInPost;
+    const fields = { crawler_type: "detail", specified_ids: [urlOf(post)], enable_comments: true, max_comments_count: 1 };
+
+    const hidden = ofType((await run(task(fields))).items, "comment")[0]?.data;
+    const kept = ofType((await run(task({ ...fields, keep_user_info: true }))).items, "comment")[0]?.data;
+
+    expect(hidden).toMatchObject({ creator_hash: expect.stringMatching(/^[0-9a-f]{64}$/), creator_nickname: expect.stringMatching(/^.\*\*\*$/), user_link: null, user_url_token: null });
+    expect(hidden).not.toHaveProperty("ip_location");
+    expect(kept).toMatchObject({ user_id: expect.stringMatching(/^[0-9a-f]{32}$/), nickname: expect.any(String), ip_location: expect.stringMatching(/^IP 属地/), user_url_token: expect.any(String) });
+    expect(kept?.user_link).toBe(`${zhihu.baseUrl}/people/${kept?.user_url_token}`);
+  });
+});
+
+describe("zhihu access problems", () => {
+  const search = () => task({ crawler_type: "search", keywords: "访问", max_notes_count: 2 });
+
+  it.each([
+    ["login_required", "ACCOUNT_EXPIRED"],
+    ["risk_control", "RISK_CONTROL"],
+    ["captcha_page", "RISK_CONTROL"],
+    ["login_page", "ACCOUNT_EXPIRED"],
+  ] as const)("maps the site's %s answer to %s, naming the account", async (kind, code) => {
+    zhihu.answerWith(kind);
+
+    const { items, error } = await run(search(), ACCOUNT);
+
+    expect(items).toHaveLength(0);
+    expect(error).toBeInstanceOf(PlatformAccessError);
+    expect(error).toMatchObject({ code, platform: "zhihu", account_id: ACCOUNT.account_id });
+  });
+
+  it("fails mid-crawl when risk control starts on the comment API, after the items already collected", async () => {
+    const post = searchPosts(0).find((candidate) => rootCountOf(candidate.id) === 3) as StandInPost;
+    zhihu.answerWith("risk_control", { afterRequests: 0 });
+
+    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [urlOf(post)], enable_comments: true }), ACCOUNT);
+
+    expect(items.map((item) => item.data.item_type)).toEqual(["content"]);
+    expect(error).toMatchObject({ code: "RISK_CONTROL" });
+  });
+
+  it("sends the account's cookies with the web app's requests", async () => {
+    zhihu.requireCookie("z_c0");
+
+    const withAccount = await run(search(), ACCOUNT);
+    const without = await run(search());
+
+    expect(withAccount.error).toBeUndefined();
+    expect(zhihu.apiRequests("/api/v4/search_v3")[0]?.cookies.z_c0).toBe("z-c0-value");
+    expect(without.error).toMatchObject({ code: "ACCOUNT_REQUIRED" });
+  });
+});

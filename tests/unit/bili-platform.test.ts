@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import { NonRetryableCrawlError, RetryableCrawlError, ValidationError } from "../../core/errors.js";
+import { listData, readable } from "../../core/platforms/bili/answers.js";
+import { classifyBiliResponse } from "../../core/platforms/bili/classify.js";
+import { parseBiliCreator, parseBiliVideo } from "../../core/platforms/bili/ids.js";
+import { BILI_COMMENT_FIELDS, BILI_CONTENT_FIELDS, biliCommentRecord, biliCreatorRecord, biliVideoRecord, ipLocation } from "../../core/platforms/bili/items.js";
+import { biliTaskInput } from "../../core/platforms/bili/schema.js";
+import type { BiliEnvelope, BiliReply, BiliView } from "../../core/platforms/bili/shapes.js";
+import type { CapturedResponse } from "../../core/platforms/media/types.js";
+import { getPlatform } from "../../core/platforms/registry.js";
+import { parseOrThrow } from "../../core/validation.js";
+
+function messageFor(body: Record<string, unknown>): string {
+  try {
+    parseOrThrow(biliTaskInput, { platform: "bili", ...body });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).message;
+  }
+  throw new Error("expected a validation error");
+}
+
+describe("bili task input", () => {
+  it("is registered and fills in the shared defaults", () => {
+    expect(getPlatform("bili").name).toBe("bili");
+    expect(parseOrThrow(biliTaskInput, { platform: "bili", crawler_type: "search", keywords: "原神, 崩坏" })).toEqual({
+      platform: "bili",
+      crawler_type: "search",
+      keywords: ["原神", "崩坏"],
+      specified_ids: [],
+      creator_ids: [],
+      start_page: 1,
+      enable_comments: false,
+      enable_sub_comments: false,
+      max_notes_count: 20,
+      max_comments_count: 20,
+      keep_user_info: false,
+    });
+  });
+
+  it("takes the site's search orders and names them when another is given", () => {
+    for (const sort of ["totalrank", "click", "pubdate", "dm", "stow"]) {
+      expect(parseOrThrow(biliTaskInput, { platform: "bili", crawler_type: "search", keywords: "a", sort }).sort).toBe(sort);
+    }
+    expect(messageFor({ crawler_type: "search", keywords: "a", sort: "popularity_descending" })).toBe('sort: must be one of "totalrank", "click", "pubdate", "dm", "stow"');
+  });
+
+  it("says which input a mode needs, and refuses ids that name no video or creator", () => {
+    expect(messageFor({ crawler_type: "detail" })).toBe('specified_ids: is required for crawler_type "detail"');
+    expect(messageFor({ crawler_type: "detail", specified_ids: ["BV1xx411c7mD", "not-a-video"] })).toMatch(/^specified_ids\.1: must be a BV id/);
+    expect(messageFor({ crawler_type: "creator", creator_ids: ["https://www.bilibili.com/video/BV1xx411c7mD"] })).toMatch(/^creator_ids\.0: must be a numeric mid/);
+    expect(messageFor({ crawler_type: "search", keywords: "a", enable_sub_comments: true })).toBe("enable_sub_comments: needs enable_comments: true");
+    expect(messageFor({ crawler_type: "search", keywords: "a", unknown: 1 })).toBe('unknown field "unknown"');
+  });
+});
+
+describe("bili ids", () => {
+  it("reads BV ids, av ids and video URLs", () => {
+    expect(parseBiliVideo("BV1xx411c7mD")).toEqual({ pathId: "BV1xx411c7mD" });
+    expect(parseBiliVideo("av170001")).toEqual({ pathId: "av170001" });
+    expect(parseBiliVideo("170001")).toEqual({ pathId: "av170001" });
+    expect(parseBiliVideo("https://www.bilibili.com/video/BV1xx411c7mD/?p=2&t=30")).toEqual({ pathId: "BV1xx411c7mD" });
+    expect(parseBiliVideo("https://m.bilibili.com/video/av170001")).toEqual({ pathId: "av170001" });
+    expect(parseBiliVideo("https://example.com/video/BV1xx411c7mD")).toBeUndefined();
+    expect(parseBiliVideo("BV2xx411c7mD")).toBeUndefined();
+  });
+
+  it("reads mids and space URLs", () => {
+    expect(parseBiliCreator("2")).toBe("2");
+    expect(parseBiliCreator("https://space.bilibili.com/546195/video?tid=0")).toBe("546195");
+    expect(parseBiliCreator("https://www.bilibili.com/546195")).toBeUndefined();
+    expect(parseBiliCreator("someone")).toBeUndefined();
+  });
+});
+
+const view: BiliView = {
+  aid: 170001,
+  bvid: "BV17x411w7KC",
+  pic: "//i0.hdslb.com/bfs/archive/cover.jpg",
+  title: "标题",
+  pubdate: 1_700_000_000,
+  desc: "简介",
+  duration: 125,
+  owner: { mid: 2, name: "碧诗", face: "https://i0.hdslb.com/bfs/face/2.jpg" },
+  stat: { aid: 170001, view: 1, danmaku: 2, reply: 3, favorite: 4, coin: 5, share: 6, like: 7 },
+};
+
+const reply = (fields: Partial<BiliReply>): BiliReply => ({
+  rpid: 11,
+  oid: 170001,
+  type: 1,
+  mid: 3,
+  root: 0,
+  parent: 0,
+  rcount: 4,
+  ctime: 1_700_000_100,
+  like: 9,
+  member: { mid: "3", uname: "路人", avatar: "//i0.hdslb.com/face/3.jpg" },
+  content: { message: "好" },
+  replies: null,
+  reply_control: { location: "IP属地：四川" },
+  ...fields,
+});
+
+describe("bili mappers", () => {
+  it("map view/detail to a video record with every content field and the owner as creator", () => {
+    const record = biliVideoRecord(view, "关键词");
+
+    expect(Object.keys(record.fields)).toEqual([...BILI_CONTENT_FIELDS]);
+    expect(record).toEqual({
+      item_type: "content",
+      id: "170001",
+      fields: {
+        video_id: "170001",
+        bvid: "BV17x411w7KC",
+        video_type: "video",
+        title: "标题",
+        desc: "简介",
+        create_time: 1_700_000_000,
+        duration: 125,
+        liked_count: 7,
+        video_play_count: 1,
+        video_danmaku: 2,
+        video_comment: 3,
+        video_favorite_count: 4,
+        video_coin_count: 5,
+        video_share_count: 6,
+        video_url: "https://www.bilibili.com/video/BV17x411w7KC",
+        video_cover_url: "https://i0.hdslb.com/bfs/archive/cover.jpg",
+        source_keyword: "关键词",
+      },
+      creator: { user_id: "2", nickname: "碧诗", avatar: "https://i0.hdslb.com/bfs/face/2.jpg" },
+    });
+    expect(biliVideoRecord(view, undefined).fields.source_keyword).toBeNull();
+  });
+
+  it("map comments and replies, keeping parent and root apart", () => {
+    const top = biliCommentRecord(reply({}), "170001");
+    expect(Object.keys(top.fields)).toEqual([...BILI_COMMENT_FIELDS]);
+    expect(top).toEqual({
+      item_type: "comment",
+      id: "11",
+      fields: { comment_id: "11", video_id: "170001", content: "好", create_time: 1_700_000_100, sub_comment_count: 4, parent_comment_id: null, root_comment_id: null, like_count: 9 },
+      creator: { user_id: "3", nickname: "路人", avatar: "https://i0.hdslb.com/face/3.jpg", ip_location: "四川" },
+    });
+    const answer = biliCommentRecord(reply({ rpid: 13, root: 11, parent: 12, rcount: 0, reply_control: {} }), "170001");
+    expect(answer.fields).toMatchObject({ parent_comment_id: "12", root_comment_id: "11" });
+    expect(answer.creator).not.toHaveProperty("ip_location");
+  });
+
+  it("keep a creator's bio only with keep_user_info", () => {
+    const card = { mid: "2", name: "碧诗", sex: "女", face: "https://i0.hdslb.com/bfs/face/2.jpg", sign: "签名", fans: 10 };
+    expect(biliCreatorRecord(card, 99, false).fields).toEqual({ sign: null, gender: "女", total_fans: 10, total_liked: 99 });
+    expect(biliCreatorRecord(card, undefined, true).fields).toEqual({ sign: "签名", gender: "女", total_fans: 10, total_liked: null });
+  });
+
+  it("strip the IP label", () => {
+    expect(ipLocation("IP属地：广东")).toBe("广东");
+    expect(ipLocation("IP属地:海外")).toBe("海外");
+    expect(ipLocation("")).toBeUndefined();
+  });
+});
+
+const answer = (status: number, json: unknown, path = "/x/v2/reply/wbi/main"): CapturedResponse => ({ url: new URL(`https://api.bilibili.com${path}`), method: "GET", status, json });
+
+describe("bili classify", () => {
+  it.each([
+    ["HTTP 412", answer(412, undefined), "RISK_CONTROL"],
+    ["code -412", answer(200, { code: -412, message: "请求被拦截" }), "RISK_CONTROL"],
+    ["code -352", answer(200, { code: -352, message: "风控校验失败" }), "RISK_CONTROL"],
+    ["code -101", answer(200, { code: -101, message: "账号未登录" }), "ACCOUNT_REQUIRED"],
+  ])("refuses %s", (_name, response, code) => {
+    expect(classifyBiliResponse(response)).toMatchObject({ ok: false, code });
+  });
+
+  it.each([
+    ["success", answer(200, { code: 0, message: "0", data: {} })],
+    ["a missing video", answer(200, { code: -404, message: "啥都木有" })],
+    ["closed comments", answer(200, { code: 12002, message: "评论区已关闭" })],
+    ["a non-JSON body", answer(200, undefined)],
+  ])("passes %s (a matter of one video, not of the account)", (_name, response) => {
+    expect(classifyBiliResponse(response)).toEqual({ ok: true });
+  });
+});
+
+describe("bili answers past classify", () => {
+  const envelope = (status: number, json: BiliEnvelope<unknown> | undefined, path?: string) => answer(status, json, path) as CapturedResponse<BiliEnvelope<unknown>>;
+
+  it("retry what B站 asks to retry, and fail loudly on a list code they do not know", () => {
+    expect(listData(envelope(200, { code: 0, message: "0", data: { result: [] } }), "the search page")).toEqual({ result: [] });
+    expect(() => readable(envelope(502, undefined))).toThrow(RetryableCrawlError);
+    expect(() => listData(envelope(200, { code: -503, message: "服务暂不可用" }), "the search page")).toThrow(RetryableCrawlError);
+    const changed = (() => {
+      try {
+        listData(envelope(200, { code: -403, message: "访问权限不足" }, "/x/web-interface/wbi/search/type"), "the search page");
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(changed).toBeInstanceOf(NonRetryableCrawlError);
+    expect(changed).toMatchObject({ code: "PLATFORM_ERROR", message: "bili: the search page (/x/web-interface/wbi/search/type) answered code -403 (访问权限不足)" });
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { FEED_DONE, ScrolledFeed, walkFeed } from "../../core/platforms/media/scrolledFeed.js";
+import type { MediaCursor, MediaRecord } from "../../core/platforms/media/types.js";
+
+/** A list of `pages` pages of `size` posts; records each open and scroll. */
+function fakeList(pages: number, size: number) {
+  const log: string[] = [];
+  const steps = {
+    open: async () => {
+      log.push("open");
+      return 0;
+    },
+    next: async (previous: number) => {
+      log.push(`scroll→${previous + 1}`);
+      return previous + 1;
+    },
+    hasMore: (page: number) => page + 1 < pages,
+  };
+  const recordsOf = (page: number): MediaRecord[] => Array.from({ length: size }, (_, i) => ({ item_type: "content" as const, id: `p${page}-${i}`, fields: {} }));
+  return { log, steps, recordsOf };
+}
+
+/** The framework's cursor, counting content records as the consumer takes them. */
+function cursorAt(page: string | number | undefined, notesDone = 0): MediaCursor & { advanced: Array<string | number | undefined> } {
+  const cursor = {
+    inputIndex: 0,
+    page,
+    notesDone,
+    advanced: [] as Array<string | number | undefined>,
+    advance(next: string | number | undefined) {
+      cursor.page = next;
+      cursor.advanced.push(next);
+    },
+  };
+  return cursor;
+}
+
+async function drain(source: AsyncIterable<MediaRecord>, cursor: { notesDone: number }): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const record of source) {
+    ids.push(record.id);
+    if (record.item_type === "content") cursor.notesDone++;
+  }
+  return ids;
+}
+
+describe("ScrolledFeed", () => {
+  it("scrolls forward from the open list, and reopens and scrolls back after the tab went elsewhere", async () => {
+    const { log, steps } = fakeList(5, 1);
+    const feed = new ScrolledFeed(steps);
+    expect(await feed.page(2)).toBe(2);
+    expect(await feed.page(3)).toBe(3);
+    feed.leave();
+    expect(await feed.page(4)).toBe(4);
+    expect(await feed.page(9)).toBeUndefined();
+    expect(log).toEqual(["open", "scroll→1", "scroll→2", "scroll→3", "open", "scroll→1", "scroll→2", "scroll→3", "scroll→4"]);
+  });
+});
+
+describe("walkFeed", () => {
+  it("yields posts page by page up to maxNotes, advancing the cursor after each whole page", async () => {
+    const { log, steps, recordsOf } = fakeList(4, 3);
+    const cursor = cursorAt(undefined);
+    const ids = await drain(walkFeed({ steps, cursor, maxNotes: 7, recordsOf }), cursor);
+    expect(ids).toEqual(["p0-0", "p0-1", "p0-2", "p1-0", "p1-1", "p1-2", "p2-0"]);
+    expect(cursor.advanced).toEqual([1, 2]);
+    expect(log).toEqual(["open", "scroll→1", "scroll→2"]);
+  });
+
+  it("follows each post with its comments, reopening the list only for its next page, and marks the end", async () => {
+    const { log, steps, recordsOf } = fakeList(2, 2);
+    const cursor = cursorAt(undefined);
+    const commentsOf = async function* (post: MediaRecord): AsyncGenerator<MediaRecord> {
+      yield { item_type: "comment", id: `${post.id}/c`, fields: {} };
+    };
+    const ids = await drain(walkFeed({ steps, cursor, maxNotes: 10, recordsOf, commentsOf }), cursor);
+    expect(ids).toEqual(["p0-0", "p0-0/c", "p0-1", "p0-1/c", "p1-0", "p1-0/c", "p1-1", "p1-1/c"]);
+    // A page's posts are known once it was read: the list is reopened (and scrolled back) only for page 1.
+    expect(log).toEqual(["open", "open", "scroll→1"]);
+    expect(cursor.advanced).toEqual([1, FEED_DONE]);
+  });
+
+  it("resumes at the cursor's page, starts at firstPage otherwise, and skips an input already done", async () => {
+    const { steps, recordsOf } = fakeList(4, 2);
+    const resumed = cursorAt(2, 4);
+    expect(await drain(walkFeed({ steps, cursor: resumed, maxNotes: 10, recordsOf }), resumed)).toEqual(["p2-0", "p2-1", "p3-0", "p3-1"]);
+    const fresh = cursorAt(undefined);
+    expect(await drain(walkFeed({ steps, cursor: fresh, maxNotes: 1, firstPage: 3, recordsOf }), fresh)).toEqual(["p3-0"]);
+    const done = cursorAt(FEED_DONE);
+    expect(await drain(walkFeed({ steps, cursor: done, maxNotes: 10, recordsOf }), done)).toEqual([]);
+  });
+
+  it("does not yield a post twice when the list shifted between pages", async () => {
+    const steps = { open: async () => 0, next: async (page: number) => page + 1, hasMore: (page: number) => page < 1 };
+    const recordsOf = (page: number): MediaRecord[] => [{ item_type: "content", id: page === 0 ? "a" : "b", fields: {} }, { item_type: "content", id: "shared", fields: {} }];
+    const cursor = cursorAt(undefined);
+    expect(await drain(walkFeed({ steps, cursor, maxNotes: 10, recordsOf }), cursor)).toEqual(["a", "shared", "b"]);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../../core/errors.js";
+import { parseCreatorRef, parseThreadId } from "../../core/platforms/tieba/inputs.js";
+import { tiebaTaskInput } from "../../core/platforms/tieba/schema.js";
+import { parseOrThrow } from "../../core/validation.js";
+
+function messageFor(body: Record<string, unknown>): string {
+  try {
+    parseOrThrow(tiebaTaskInput, { platform: "tieba", ...body });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).message;
+  }
+  throw new Error("expected a validation error");
+}
+
+describe("tieba task input", () => {
+  it("fills in the shared defaults and splits keywords", () => {
+    expect(parseOrThrow(tiebaTaskInput, { platform: "tieba", crawler_type: "search", keywords: "编程, 考研" })).toEqual({
+      platform: "tieba",
+      crawler_type: "search",
+      keywords: ["编程", "考研"],
+      specified_ids: [],
+      creator_ids: [],
+      start_page: 1,
+      enable_comments: false,
+      enable_sub_comments: false,
+      max_notes_count: 20,
+      max_comments_count: 20,
+      keep_user_info: false,
+    });
+  });
+
+  it("accepts the site's sorts and refuses others, naming them", () => {
+    for (const sort of ["time_descending", "time_ascending", "relevance"]) {
+      expect(parseOrThrow(tiebaTaskInput, { platform: "tieba", crawler_type: "search", keywords: "a", sort }).sort).toBe(sort);
+    }
+    expect(messageFor({ crawler_type: "search", keywords: "a", sort: "popularity_descending" })).toBe('sort: must be one of "time_descending", "time_ascending", "relevance"');
+  });
+
+  it("needs each mode's input and names what it accepts", () => {
+    expect(messageFor({ crawler_type: "detail" })).toBe('specified_ids: is required for crawler_type "detail"');
+    expect(messageFor({ crawler_type: "detail", specified_ids: ["https://tieba.baidu.com/f?kw=x"] })).toMatch(/^specified_ids\.0: must be a thread id/);
+    expect(messageFor({ crawler_type: "creator", creator_ids: ["https://tieba.baidu.com/p/1"] })).toMatch(/^creator_ids\.0: must be a user name, a portrait/);
+  });
+
+  it("refuses unknown fields such as a forum list (not supported)", () => {
+    expect(messageFor({ crawler_type: "search", keywords: "a", tieba_names: ["编程"] })).toBe('unknown field "tieba_names"');
+  });
+});
+
+describe("tieba inputs", () => {
+  it("takes thread ids and thread URLs of any host", () => {
+    expect(parseThreadId("9035641283")).toBe("9035641283");
+    expect(parseThreadId("https://tieba.baidu.com/p/9035641283?pn=2")).toBe("9035641283");
+    expect(parseThreadId("http://127.0.0.1:4000/p/12/")).toBe("12");
+    expect(parseThreadId("https://tieba.baidu.com/p/abc")).toBeUndefined();
+    expect(parseThreadId("thread 12")).toBeUndefined();
+  });
+
+  it("tells portraits, user names and profile URLs apart", () => {
+    expect(parseCreatorRef("tb.1.7c5b3a9e.AbC-d_e")).toEqual({ portrait: "tb.1.7c5b3a9e.AbC-d_e" });
+    expect(parseCreatorRef("https://tieba.baidu.com/home/main?id=tb.1.abc&fr=index")).toEqual({ portrait: "tb.1.abc" });
+    expect(parseCreatorRef("https://tieba.baidu.com/home/main?un=%E5%B0%8F%E6%98%8E")).toEqual({ userName: "小明" });
+    expect(parseCreatorRef("小明")).toEqual({ userName: "小明" });
+    expect(parseCreatorRef("https://tieba.baidu.com/home/main")).toBeUndefined();
+    expect(parseCreatorRef("two words")).toBeUndefined();
+  });
+});
