@@ -56,7 +56,9 @@ export interface RunningStack extends StackProcess {
 }
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const tsxCli = join(root, "node_modules/tsx/dist/cli.mjs");
+// tsx as an in-process loader, not its CLI: the CLI relays signals to a child and SIGKILLs it
+// when the child does not confirm within 30 ms (a busy machine), which breaks graceful stops.
+const TSX_LOADER = ["--import", "tsx"];
 const live = new Set<ChildProcess>();
 
 // A test that fails halfway must not leave a stack (and its ports) behind.
@@ -68,7 +70,7 @@ process.once("exit", () => {
 export function spawnStack(options: StackOptions = {}): StackProcess {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "crawl-stack-"));
-  const child = spawn(process.execPath, [tsxCli, "local/main.ts"], {
+  const child = spawn(process.execPath, [...TSX_LOADER, "local/main.ts"], {
     cwd: root,
     env: {
       ...process.env,
