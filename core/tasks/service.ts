@@ -113,7 +113,7 @@ export class TaskService {
       return { task: toPublicTask(existing), created: false };
     }
     await this.enqueue(task);
-    return { task, created: true };
+    return { task: toPublicTask(task), created: true };
   }
 
   private idempotencyMarker(key: string, input: unknown) {

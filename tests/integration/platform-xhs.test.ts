@@ -220,7 +220,7 @@ describe("xhs creator", () => {
     const { items } = await run(task({ crawler_type: "creator", creator_ids: [`https://www.xiaohongshu.com/user/profile/${user.user_id}?xsec_token=ABx&xsec_source=pc_note`], max_notes_count: 32 }));
 
     const [creator, ...notes] = items;
-    expect(creator?.data).toMatchObject({ item_type: "creator", desc: "热爱生活，记录日常", gender: user.gender, follows: "12", fans: "3400", tag_list: [user.ip_location], creator_hash: creatorHash("xhs", user.user_id), creator_nickname: "小***" });
+    expect(creator?.data).toMatchObject({ item_type: "creator", desc: null, gender: user.gender, follows: "12", fans: "3400", tag_list: [user.ip_location], creator_hash: creatorHash("xhs", user.user_id), creator_nickname: "小***" });
     expect(creator?.item_key).toBe(`xhs:creator:${creatorHash("xhs", user.user_id)}`);
     expect(ids(notes, "note_id")).toEqual(xhs.data.postsOf(user.user_id).slice(0, 32).map((note) => note.note_id));
     expect(notes[0]?.data.note_url).toContain("xsec_source=pc_user");

@@ -108,11 +108,13 @@ describe("xhs comment and creator mappers", () => {
   });
 
   it("maps a profile's userPageData to the creator record", () => {
-    const record = creatorRecord("u1", {
+    const page = {
       basicInfo: { nickname: "小红薯", images: "http://avatar/u1", gender: 1, ipLocation: "浙江", desc: "记录生活" },
       interactions: [{ type: "follows", count: "10" }, { type: "fans", count: "2万" }, { type: "interaction", count: "3.1万" }],
       tags: [{ tagType: "location", name: "杭州" }],
-    });
+    };
+    expect(creatorRecord("u1", page).fields.desc).toBeNull();
+    const record = creatorRecord("u1", page, true);
     expect(record).toEqual({
       item_type: "creator",
       id: "u1",

@@ -26,6 +26,6 @@ export function listData<T>(answer: CapturedResponse<BiliEnvelope<T>>, what: str
   const body = readable(answer);
   if (body.code === 0 && body.data !== undefined) return body.data;
   const message = `bili: ${what} (${answer.url.pathname}) answered code ${body.code} (${body.message})`;
-  if (SERVER_ERRORS.has(body.code)) throw new RetryableCrawlError("PLATFORM_UNAVAILABLE", message);
+  if (SERVER_ERRORS.has(body.code)) throw new RetryableCrawlError("PLATFORM_BUSY", message);
   throw new NonRetryableCrawlError("PLATFORM_ERROR", message);
 }

@@ -117,7 +117,7 @@ async function* creatorPages(
   const www = session.baseUrls.www as string;
   let response = await pages.next(() => session.open(profileUrl), { test: after("") });
   const pageData = await session.readState<XhsUserPageData>(initialStateExpression(["user", "userPageData"]));
-  if (pageData?.basicInfo !== undefined) yield creatorRecord(userId, pageData);
+  if (pageData?.basicInfo !== undefined) yield creatorRecord(userId, pageData, params.keep_user_info);
   else session.log("profile page shows no userPageData; creator item left out", { creator: userId });
 
   const firstWanted = Number(cursor.page ?? 1);

@@ -9,7 +9,7 @@ import type { XhsComment, XhsImage, XhsNoteCard, XhsStateNote, XhsUser, XhsUserP
  *   source_keyword, xsec_token;
  * - comment: comment_id, create_time, note_id, content, sub_comment_count, pictures,
  *   parent_comment_id (null for a top-level comment), like_count;
- * - creator: desc, gender, follows, fans, interaction, tag_list.
+ * - creator: desc (the bio; only with keep_user_info), gender, follows, fans, interaction, tag_list.
  * Who wrote it (user id, nickname, avatar, IP location) goes to `creator` only; the
  * framework stores it hashed unless the task keeps user info. Lists are arrays; values
  * the site did not send are null.
@@ -114,15 +114,15 @@ export function commentRecord(comment: XhsComment, noteId: string, rootId?: stri
   };
 }
 
-/** A creator's profile. */
-export function creatorRecord(userId: string, page: XhsUserPageData): MediaRecord {
+/** A creator's profile. The bio identifies a person as well as a name does: kept only with keep_user_info. */
+export function creatorRecord(userId: string, page: XhsUserPageData, keepUserInfo = false): MediaRecord {
   const basic = page.basicInfo ?? {};
   const count = (type: string): string | null => page.interactions?.find((entry) => entry.type === type)?.count ?? null;
   return {
     item_type: "creator",
     id: userId,
     fields: {
-      desc: basic.desc ?? null,
+      desc: keepUserInfo ? (basic.desc ?? null) : null,
       gender: basic.gender ?? null,
       follows: count("follows"),
       fans: count("fans"),
