@@ -1,0 +1,25 @@
+/** What every engine is given: the same site, binary, flags and concurrency. */
+export interface EngineRun {
+  /** The site's start URL (`/`). */
+  url: string;
+  /** Pages on the site: every engine stops after this many. */
+  pages: number;
+  /** Link depth needed to reach every page from `/`. */
+  maxDepth: number;
+  /** Pages loaded at the same time. */
+  concurrency: number;
+  /** Chromium binary (@sparticuz/chromium's). */
+  executablePath: string;
+  /** Keep `--single-process` (as on Lambda) in @sparticuz/chromium's flags. */
+  singleProcess: boolean;
+}
+
+/** What an engine reports back. */
+export interface EngineResult {
+  /** Pages crawled without error. */
+  ok: number;
+  /** Pages that failed. */
+  failed: number;
+}
+
+export type Engine = (run: EngineRun) => Promise<EngineResult>;

@@ -1,0 +1,174 @@
+import { spawn, execSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus, freemem, totalmem } from "node:os";
+import { resolveExecutablePath } from "../core/browser/index.js";
+import { measureBundles, bundleMarkdown } from "./bundle.js";
+import type { EngineResult, EngineRun } from "./engines/types.js";
+import { sampleTreeMemory } from "./memory.js";
+import { startBenchSite } from "./site.js";
+
+/**
+ * `npm run bench`: crawl throughput of this project's engine, Crawlee's PuppeteerCrawler
+ * and a bare puppeteer loop on the same generated site (bench/site.ts), with the same
+ * Chromium binary, flags and concurrency; then the functions' bundle sizes. Each crawl
+ * runs in a fresh process (bench/crawl.ts); rounds alternate the engines so a busy
+ * machine slows them alike. Writes bench/RESULTS.md (`--quick`: prints only, unless `--out`).
+ *
+ * Flags: --quick (60 pages, 1 round), --pages N, --runs N, --concurrency N, --out FILE,
+ * --engines a,b,c, --no-bundle.
+ */
+
+interface Flags {
+  quick: boolean;
+  pages: number;
+  runs: number;
+  concurrency: number;
+  out: string | undefined;
+  engines: string[];
+  bundle: boolean;
+}
+
+/** Engine name (bench/crawl.ts) → whether Chromium keeps `--single-process`. */
+const ENGINES: Record<string, { singleProcess: boolean; label: string }> = {
+  ours: { singleProcess: true, label: "ours (crawlWeb + WarmBrowser, single-process as on Lambda)" },
+  "crawlee-defaults": { singleProcess: true, label: "Crawlee PuppeteerCrawler, defaults" },
+  "crawlee-equalized": { singleProcess: true, label: "Crawlee PuppeteerCrawler, equalized" },
+  bare: { singleProcess: true, label: "bare puppeteer loop (floor)" },
+  "ours-multiprocess": { singleProcess: false, label: "ours, Chromium without --single-process" },
+};
+
+function parseFlags(argv: string[]): Flags {
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i === -1 ? undefined : argv[i + 1];
+  };
+  const quick = argv.includes("--quick");
+  return {
+    quick,
+    pages: Number(value("pages") ?? (quick ? 60 : 500)),
+    runs: Number(value("runs") ?? (quick ? 1 : 3)),
+    concurrency: Number(value("concurrency") ?? 4),
+    out: value("out") ?? (quick ? undefined : "bench/RESULTS.md"),
+    engines: value("engines")?.split(",") ?? Object.keys(ENGINES),
+    bundle: !argv.includes("--no-bundle"),
+  };
+}
+
+interface Measured extends EngineResult {
+  ms: number;
+  peakBytes: number;
+}
+
+/** One crawl in a child process, its process tree's memory sampled meanwhile. */
+function crawlOnce(engine: string, run: EngineRun): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/crawl.ts", engine, JSON.stringify(run)], {
+      env: { ...process.env, ALLOW_PRIVATE_TARGETS: "1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const memory = sampleTreeMemory(child.pid as number);
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const peakBytes = memory.stop();
+      const line = stdout.trim().split("\n").at(-1) ?? "";
+      if (code !== 0) return reject(new Error(`${engine} exited with ${code}: ${stdout.slice(-500)}`));
+      resolve({ ...(JSON.parse(line) as EngineResult & { ms: number }), peakBytes });
+    });
+  });
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+const flags = parseFlags(process.argv.slice(2));
+const executablePath = await resolveExecutablePath();
+const site = await startBenchSite({ pages: flags.pages });
+const results = new Map<string, Measured[]>(flags.engines.map((name) => [name, []]));
+try {
+  for (let round = 1; round <= flags.runs; round += 1) {
+    for (const engine of flags.engines) {
+      const settings = ENGINES[engine];
+      if (settings === undefined) throw new Error(`unknown engine ${engine}`);
+      const run: EngineRun = { url: site.url, pages: site.pages, maxDepth: site.maxDepth, concurrency: flags.concurrency, executablePath, singleProcess: settings.singleProcess };
+      const measured = await crawlOnce(engine, run);
+      results.get(engine)?.push(measured);
+      console.error(`round ${round} ${engine}: ${measured.ok} ok, ${measured.failed} failed, ${measured.ms} ms, peak ${(measured.peakBytes / 2 ** 20).toFixed(0)} MiB`);
+    }
+  }
+} finally {
+  await site.close();
+}
+
+const rows = flags.engines.map((engine) => {
+  const runs = results.get(engine) ?? [];
+  const pagesPerSec = median(runs.map((r) => (r.ok / r.ms) * 1000));
+  return { engine, runs, pagesPerSec, ms: median(runs.map((r) => r.ms)), peakMiB: Math.max(...runs.map((r) => r.peakBytes)) / 2 ** 20 };
+});
+/**
+ * Ratio of pages/s, a ÷ b, taken within each round (the two ran back to back, under about
+ * the same machine load), then the median over rounds; the per-round values follow.
+ */
+const ratio = (a: string, b: string): string => {
+  const [x, y] = [results.get(a), results.get(b)];
+  if (x === undefined || y === undefined || x.length === 0) return "n/a";
+  const perRound = x.map((m, i) => (m.ok / m.ms) / ((y[i]?.ok ?? 0) / (y[i]?.ms ?? 1)));
+  return `**${median(perRound).toFixed(2)}×** (rounds: ${perRound.map((r) => r.toFixed(2)).join(", ")})`;
+};
+
+const table = [
+  "| engine | pages ok / failed | time per round, s | median time, s | median pages/s | peak memory, MiB |",
+  "|---|---|---|---|---|---|",
+  ...rows.map((r) =>
+    `| ${ENGINES[r.engine]?.label ?? r.engine} | ${r.runs.map((m) => `${m.ok}/${m.failed}`).join(", ")} | ${r.runs.map((m) => (m.ms / 1000).toFixed(1)).join(", ")} | ${(r.ms / 1000).toFixed(2)} | ${r.pagesPerSec.toFixed(1)} | ${r.peakMiB.toFixed(0)} |`,
+  ),
+].join("\n");
+const ratios = [
+  `- ours ÷ Crawlee (defaults), pages/s: ${ratio("ours", "crawlee-defaults")} (target ≥ 1.5×)`,
+  `- ours ÷ Crawlee (equalized), pages/s: ${ratio("ours", "crawlee-equalized")}`,
+  `- ours ÷ bare loop, pages/s: ${ratio("ours", "bare")} (target: time within 1.25× of the bare loop's, i.e. ≥ 0.80×)`,
+  `- ours multi-process ÷ ours single-process, pages/s: ${ratio("ours-multiprocess", "ours")}`,
+].join("\n");
+
+const sh = (command: string): string => {
+  try {
+    return execSync(command, { encoding: "utf8" }).trim();
+  } catch {
+    return "?";
+  }
+};
+const machine = [
+  `- date: ${new Date().toISOString()}; commit: ${sh("git rev-parse --short HEAD")}${sh("git status --porcelain") === "" ? "" : " (with uncommitted changes)"}`,
+  `- machine: ${sh("nproc")} CPUs (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end; node ${process.version}; Chromium ${executablePath} (@sparticuz/chromium)`,
+  `- \`free -g\`:\n\n\`\`\`\n${sh("free -g")}\n\`\`\``,
+  `- site: ${site.pages} pages (1 in 5 rendered by script, 1 in 50 answering after 300 ms, a 30 kB image on each), depth ${site.maxDepth}; concurrency ${flags.concurrency}; ${flags.runs} run(s) per engine, rounds alternating the engines, each run a fresh process`,
+].join("\n");
+
+const bundles = flags.bundle ? bundleMarkdown(await measureBundles()) : "";
+const report = `# Benchmark results
+
+Generated by \`npm run bench${flags.quick ? ":quick" : ""}\` (bench/run.ts). Absolute times depend on the machine and on whatever else
+runs on it (2 shared cores here, CI jobs possibly alongside); the ratios, measured in one run, are the headline.
+
+${machine}
+
+## Crawl throughput (issue 5, item 1)
+
+${table}
+
+${ratios}
+
+Time: from before the browser launch to the end of the crawl (browser closed), in the crawling process.
+Memory: peak of the crawling process plus its Chromium processes, PSS summed over the process tree, sampled every 100 ms.
+See bench/METHOD.md for what each engine does and what "equalized" means.
+${bundles}`;
+
+console.log(`\n${table}\n\n${ratios}\n${bundles}`);
+if (flags.out !== undefined) {
+  writeFileSync(flags.out, report);
+  console.error(`wrote ${flags.out}`);
+}
