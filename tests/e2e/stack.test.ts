@@ -10,21 +10,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { descendantPids, killTree } from "../../local/process-tree.js";
 import { spawnStack, startStack, type RunningStack } from "../support/stack.js";
+import { api, waitForTask, type TaskView } from "../support/api.js";
 import { DEFAULT_SITE_PAGES, JS_RENDERED_TEXT, startTestSite, type TestSite } from "../support/site.js";
 
-interface Envelope<T> {
-  code: number;
-  message: string;
-  data: T;
-}
-interface Task {
-  task_id: string;
-  status: string;
-  attempts: number;
-  result_count: number;
-  progress: { pages_done: number; items: number; errors: number };
-  error?: { code: string; message: string };
-}
+type Task = TaskView;
 type ResultItem = Record<string, unknown> & { url: string };
 
 const SLOW_PAGE_MS = 4000;
@@ -32,25 +21,6 @@ const dataDir = mkdtempSync(join(tmpdir(), "crawl-e2e-"));
 let site: TestSite;
 let stack: RunningStack;
 let crawlTaskId: string;
-
-async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Envelope<T> }> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Envelope<T> };
-}
-
-async function waitForTask(base: string, id: string, done: (task: Task) => boolean, timeoutMs = 60_000): Promise<Task> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await api<Task>(base, "GET", `/api/v1/tasks/${id}`);
-    if (done(body.data)) return body.data;
-    if (Date.now() > deadline) throw new Error(`task ${id} still ${body.data.status} after ${timeoutMs} ms: ${JSON.stringify(body.data)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Process ids of the stack's crawler workers (Linux /proc). */
 function workerPids(stack: RunningStack): number[] {
