@@ -1,4 +1,4 @@
-import type { BrowserContext } from "puppeteer-core";
+import type { BrowserContext, Target } from "puppeteer-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WarmBrowser } from "../../core/browser/index.js";
 import { RetryableCrawlError } from "../../core/errors.js";
@@ -36,6 +36,8 @@ interface RunOptions extends Partial<Omit<CrawlContext, "browser">> {
   crawl?: WebCrawlOptions;
   /** Called with each item; return "stop" to break out of the loop. */
   onItem?: (item: ResultItem, index: number, context: BrowserContext) => unknown;
+  /** Called with the task context before the crawl starts. */
+  beforeLoop?: (context: BrowserContext) => void;
   /** Called after the loop ended, before the task context is closed. */
   afterLoop?: (context: BrowserContext) => Promise<void>;
 }
@@ -50,6 +52,7 @@ async function run(params: WebTaskParams, options: RunOptions = {}): Promise<Res
     log: options.log ?? (() => undefined),
   };
   const items: ResultItem[] = [];
+  options.beforeLoop?.(browser);
   try {
     for await (const item of crawlWeb(params, context, options.crawl)) {
       items.push(item);
@@ -248,6 +251,60 @@ describe("crawlWeb page handling", () => {
     const [item] = await run(task({ crawler_type: "detail", urls: [site.urlFor("/about")] }), { crawl: { maxTextChars: 12 } });
     expect(item?.data.text).toBe("About us We ");
     expect(item?.data.truncated).toBe(true);
+  });
+});
+
+describe("crawlWeb tabs", () => {
+  /** Counts the tabs (page targets) the crawl opens in its task context (not the wipe's scratch tab after it). */
+  const tabCounter = () => {
+    const counter = { tabs: 0 };
+    const onTarget = (target: Target) => {
+      if (target.type() === "page") counter.tabs += 1;
+    };
+    return {
+      counter,
+      beforeLoop: (context: BrowserContext) => void context.on("targetcreated", onTarget),
+      afterLoop: async (context: BrowserContext) => void context.off("targetcreated", onTarget),
+    };
+  };
+
+  it("keeps one tab per worker from page to page", async () => {
+    const { counter, ...hooks } = tabCounter();
+    const items = await run(task({ max_depth: 5 }), { crawl: { pageConcurrency: 2 }, ...hooks });
+    expect(items.length).toBeGreaterThanOrEqual(8);
+    expect(counter.tabs).toBeGreaterThan(0);
+    expect(counter.tabs).toBeLessThanOrEqual(2);
+  });
+
+  it("replaces a tab whose page timed out, and the next page loads in a fresh one", async () => {
+    const { counter, ...hooks } = tabCounter();
+    const items = await run(
+      task({ crawler_type: "detail", urls: [site.urlFor("/slow"), site.urlFor("/about"), site.urlFor("/products?id=1")], page_timeout_secs: 1 }),
+      { crawl: { pageConcurrency: 1 }, ...hooks },
+    );
+    expect(items.map((item) => (item.data.error as { code: string } | null)?.code ?? "ok")).toEqual(["NAVIGATION_TIMEOUT", "ok", "ok"]);
+    expect(items.map((item) => item.data.title)).toEqual([null, "About us", "Product 1"]);
+    // The timed-out tab is dropped; the two good pages share the next one.
+    expect(counter.tabs).toBe(2);
+  });
+
+  it("keeps the HTTP cache on while blocking images: a script shared by pages is fetched once", async () => {
+    const page = (title: string, next: string) =>
+      `<title>${title}</title><script src="/shared.js"></script><img src="/img/x.png"><a href="${next}">next</a>`;
+    const cachedSite = await startTestSite({
+      "/": page("one", "/two"),
+      "/two": page("two", "/three"),
+      "/three": page("three", "/"),
+      "/shared.js": { body: "document.documentElement.dataset.shared = '1';", contentType: "text/javascript", headers: { "cache-control": "max-age=600" } },
+    });
+    try {
+      const items = await run(task({ urls: [cachedSite.url], max_depth: 3 }), { crawl: { pageConcurrency: 1 } });
+      expect(items.map((item) => item.data.title)).toEqual(["one", "two", "three"]);
+      expect(cachedSite.requests.filter((path) => path === "/shared.js")).toHaveLength(1);
+      expect(cachedSite.requests.filter((path) => path.startsWith("/img/"))).toEqual([]);
+    } finally {
+      await cachedSite.close();
+    }
   });
 });
 

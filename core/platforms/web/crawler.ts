@@ -5,7 +5,7 @@ import { BoundedChannel } from "./channel.js";
 import { parseSelectors, type SelectorSpec } from "./extract.js";
 import { Frontier, type FrontierEntry, type FrontierSnapshot } from "./frontier.js";
 import { buildPageItem } from "./items.js";
-import { crawlPage, type PageOutcome } from "./page.js";
+import { CrawlTab, unopenedOutcome, type PageOutcome } from "./page.js";
 import type { WebTaskParams } from "./schema.js";
 import { createLinkFilter, normaliseUrl, pageItemKey } from "./urls.js";
 
@@ -47,7 +47,8 @@ const CRASH_GRACE_MS = 100;
  *   `context.signal` aborts: in-flight pages are abandoned, nothing more is yielded.
  * - Throws {@link RetryableCrawlError} `BROWSER_CRASHED` when the browser disconnects,
  *   after yielding the items already finished.
- * - Breaking out of the loop early closes every page it opened.
+ * - Each worker keeps one tab from page to page (see CrawlTab); breaking out of the loop
+ *   early closes every tab it opened.
  *
  * @example
  * for await (const item of crawlWeb(params, context)) await results.put(taskId, item);
@@ -162,38 +163,55 @@ class WebCrawlRun {
     await Promise.allSettled(this.#workers);
   }
 
+  /** One worker: takes the next URL, loads it in its own tab (kept from page to page), hands the item on. */
   async #work(): Promise<void> {
-    while (!this.#stopped) {
-      const entry = this.frontier.next();
-      if (entry === undefined) {
-        if (this.frontier.inFlight === 0) return this.#wakeIdle();
-        await new Promise<void>((resolve) => this.#idle.push(resolve));
-        continue;
-      }
-      if (await this.#isCancelled()) return this.#halt("cancelled");
-      if (this.#stopped) return;
+    let tab: CrawlTab | undefined;
+    try {
+      while (!this.#stopped) {
+        const entry = this.frontier.next();
+        if (entry === undefined) {
+          if (this.frontier.inFlight === 0) return this.#wakeIdle();
+          await new Promise<void>((resolve) => this.#idle.push(resolve));
+          continue;
+        }
+        if (await this.#isCancelled()) return this.#halt("cancelled");
+        if (this.#stopped) return;
 
-      const outcome = await crawlPage(this.#context.browser, entry.url, this.#params, {
-        specs: this.#specs,
-        maxTextChars: this.#settings.maxTextChars,
-        extractTimeoutMs: this.#settings.extractTimeoutMs,
-        signal: this.#stopController.signal,
-        ...(this.#context.acquireHostSlot ? { hostSlot: this.#context.acquireHostSlot.bind(this.#context) } : {}),
-      });
-      if (this.#stopped) return;
-      // The politeness table was unreachable: not the page's failure, the run's (retryable).
-      if (outcome.cause instanceof DependencyUnavailableError) throw outcome.cause;
-      if (outcome.error !== null && (await this.#browserGone(outcome))) return this.#crash(outcome.cause);
+        if (tab !== undefined && !tab.reusable) {
+          await tab.close();
+          tab = undefined;
+        }
+        let outcome: PageOutcome;
+        try {
+          tab ??= await CrawlTab.open(this.#context.browser, this.#params.block_resources);
+          outcome = await tab.crawl(entry.url, this.#params, {
+            specs: this.#specs,
+            maxTextChars: this.#settings.maxTextChars,
+            extractTimeoutMs: this.#settings.extractTimeoutMs,
+            signal: this.#stopController.signal,
+            ...(this.#context.acquireHostSlot ? { hostSlot: this.#context.acquireHostSlot.bind(this.#context) } : {}),
+          });
+        } catch (error) {
+          // Opening the tab failed: the page's failure (or the browser's, checked below).
+          outcome = unopenedOutcome(error);
+        }
+        if (this.#stopped) return;
+        // The politeness table was unreachable: not the page's failure, the run's (retryable).
+        if (outcome.cause instanceof DependencyUnavailableError) throw outcome.cause;
+        if (outcome.error !== null && (await this.#browserGone(outcome))) return this.#crash(outcome.cause);
 
-      this.frontier.complete(entry);
-      this.unyielded.set(itemKeyOf(entry), entry);
-      const { item, links } = buildPageItem(entry, outcome, this.#specs);
-      if (outcome.error !== null) {
-        this.#context.log("page failed", { url: entry.url, code: outcome.error.code, message: outcome.error.message });
+        this.frontier.complete(entry);
+        this.unyielded.set(itemKeyOf(entry), entry);
+        const { item, links } = buildPageItem(entry, outcome, this.#specs);
+        if (outcome.error !== null) {
+          this.#context.log("page failed", { url: entry.url, code: outcome.error.code, message: outcome.error.message });
+        }
+        this.#enqueueLinks(entry, links);
+        this.#wakeIdle();
+        if (!(await this.channel.push(item))) return;
       }
-      this.#enqueueLinks(entry, links);
-      this.#wakeIdle();
-      if (!(await this.channel.push(item))) return;
+    } finally {
+      await tab?.close();
     }
   }
 

@@ -1,10 +1,10 @@
-import { TimeoutError, type BrowserContext, type HTTPRequest, type HTTPResponse, type Page, type PuppeteerLifeCycleEvent, type ResourceType } from "puppeteer-core";
+import { TimeoutError, type BrowserContext, type HTTPResponse, type Page, type Protocol, type PuppeteerLifeCycleEvent } from "puppeteer-core";
 import { BlockedRequestWatch, describeRefusal, type BlockedRequest, type NavigationRefusal } from "./blockedRequests.js";
 import { extractPage, ExtractTimeoutError, type PageExtract, type SelectorSpec } from "./extract.js";
 import type { WebTaskParams } from "./schema.js";
 
 /**
- * Crawls one page: open, block resources, navigate, wait, extract, close.
+ * Crawls pages in tabs: block resources, navigate, wait, extract.
  * Knows nothing about the frontier or result items; it reports what happened.
  */
 
@@ -54,14 +54,6 @@ export interface CrawlPageOptions {
   hostSlot?: (url: string, signal: AbortSignal) => Promise<() => Promise<void>>;
 }
 
-/** The task's names for blockable resources → Chromium's resource types. */
-const RESOURCE_TYPES: Record<WebTaskParams["block_resources"][number], ResourceType> = {
-  image: "image",
-  media: "media",
-  font: "font",
-  stylesheet: "stylesheet",
-};
-
 /** `networkidle` means "at most 2 connections for 500 ms": pages with a polling or analytics socket still finish. */
 const WAIT_UNTIL: Record<WebTaskParams["wait_until"], PuppeteerLifeCycleEvent> = {
   load: "load",
@@ -69,14 +61,97 @@ const WAIT_UNTIL: Record<WebTaskParams["wait_until"], PuppeteerLifeCycleEvent> =
   networkidle: "networkidle2",
 };
 
-export async function crawlPage(
-  context: BrowserContext,
-  url: string,
-  params: Pick<WebTaskParams, "block_resources" | "wait_until" | "page_timeout_secs" | "wait_for">,
-  options: CrawlPageOptions,
-): Promise<PageOutcome> {
-  const timeoutMs = params.page_timeout_secs * 1000;
-  const outcome: PageOutcome = {
+/** Chromium's names (CDP `Network.ResourceType`) for the task's blockable resources. */
+const CDP_RESOURCE_TYPES: Record<WebTaskParams["block_resources"][number], Protocol.Network.ResourceType> = {
+  image: "Image",
+  media: "Media",
+  font: "Font",
+  stylesheet: "Stylesheet",
+};
+
+/** Tuning of a {@link CrawlTab}. */
+export interface CrawlTabOptions {
+  /**
+   * Pages loaded in one tab before it is closed and a new one opened, so whatever a
+   * long series of documents leaks (detached DOM, workers) is bounded. @default 100
+   */
+  maxPagesPerTab?: number;
+}
+
+const tabDefaults = { maxPagesPerTab: 100 } as const satisfies Required<CrawlTabOptions>;
+
+/**
+ * A browser tab a crawl worker keeps for page after page. Opening a tab per URL costs a
+ * target, a renderer frame tree and several CDP round trips; reusing one costs only the
+ * navigation. A tab is given up ({@link reusable} false) after a page that failed in a
+ * way that may leave it busy or broken (timeouts, a crashed or closed target) and after
+ * `maxPagesPerTab` pages.
+ */
+export class CrawlTab {
+  readonly #page: Page;
+  readonly #maxPages: number;
+  #pages = 0;
+  #broken = false;
+
+  private constructor(page: Page, maxPages: number) {
+    this.#page = page;
+    this.#maxPages = maxPages;
+  }
+
+  /** Opens a tab in the task's context with the task's resource blocking in place. */
+  static async open(
+    context: BrowserContext,
+    blocked: WebTaskParams["block_resources"],
+    options: CrawlTabOptions = {},
+  ): Promise<CrawlTab> {
+    const page = await context.newPage();
+    try {
+      // An unanswered alert()/confirm() blocks the page's scripts and its load event. A
+      // beforeunload prompt is accepted: dismissing it would cancel the next navigation.
+      page.on("dialog", (dialog) => {
+        const answer = dialog.type() === "beforeunload" ? dialog.accept() : dialog.dismiss();
+        answer.catch(() => undefined);
+      });
+      await blockResources(page, blocked);
+      return new CrawlTab(page, options.maxPagesPerTab ?? tabDefaults.maxPagesPerTab);
+    } catch (error) {
+      await page.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Whether the next page may load in this tab. */
+  get reusable(): boolean {
+    return !this.#broken && this.#pages < this.#maxPages && !this.#page.isClosed();
+  }
+
+  /**
+   * Loads one URL and reads it. Never throws: what happened is in the outcome. Aborting
+   * `options.signal` closes the tab at once (the pending navigation rejects).
+   */
+  async crawl(url: string, params: CrawlPageParams, options: CrawlPageOptions): Promise<PageOutcome> {
+    this.#pages += 1;
+    const outcome = await loadAndRead(this.#page, url, params, options);
+    // After these the tab may still be loading, running a stuck script or gone: start afresh.
+    const code = outcome.error?.code;
+    if (code !== undefined && !code.startsWith("HTTP_") && code !== PAGE_ERROR_CODES.blockedTarget) this.#broken = true;
+    return outcome;
+  }
+
+  async close(): Promise<void> {
+    await this.#page.close().catch(() => undefined);
+  }
+}
+
+type CrawlPageParams = Pick<WebTaskParams, "block_resources" | "wait_until" | "page_timeout_secs" | "wait_for">;
+
+/** The outcome of a page whose tab could not even be opened. */
+export function unopenedOutcome(error: unknown): PageOutcome {
+  return fail(emptyOutcome(), error, PAGE_ERROR_CODES.navigationFailed);
+}
+
+function emptyOutcome(): PageOutcome {
+  return {
     finalUrl: null,
     status: null,
     contentType: null,
@@ -85,19 +160,18 @@ export async function crawlPage(
     error: null,
     blockedRequests: [],
   };
-  let page: Page | undefined;
+}
+
+async function loadAndRead(page: Page, url: string, params: CrawlPageParams, options: CrawlPageOptions): Promise<PageOutcome> {
+  const timeoutMs = params.page_timeout_secs * 1000;
+  const outcome = emptyOutcome();
   let releaseHostSlot: (() => Promise<void>) | undefined;
   let watch: BlockedRequestWatch | undefined;
-  const closeOnAbort = (): void => void page?.close().catch(() => undefined);
+  const closeOnAbort = (): void => void page.close().catch(() => undefined);
   options.signal.addEventListener("abort", closeOnAbort, { once: true });
   try {
     options.signal.throwIfAborted();
-    page = await context.newPage();
-    if (options.signal.aborted) closeOnAbort();
     watch = BlockedRequestWatch.attach(page);
-    // An unanswered alert()/confirm() blocks the page's scripts and its load event.
-    page.on("dialog", (dialog) => void dialog.dismiss().catch(() => undefined));
-    await blockResources(page, params.block_resources);
     releaseHostSlot = await options.hostSlot?.(url, options.signal);
 
     let response: HTTPResponse | null;
@@ -147,25 +221,26 @@ export async function crawlPage(
     options.signal.removeEventListener("abort", closeOnAbort);
     outcome.blockedRequests = watch?.list() ?? [];
     watch?.detach();
-    await page?.close().catch(() => undefined);
     await releaseHostSlot?.().catch(() => undefined);
   }
 }
 
 /**
- * Aborts requests of the blocked types before they leave the browser. Interception is
- * left off when nothing is blocked: it costs a round trip per request and disables the cache.
+ * Fails requests of the blocked types inside Chromium (CDP Fetch with resource-type
+ * patterns): only those requests pause, everything else flows untouched and the HTTP
+ * cache stays on. puppeteer's request interception would instead stop every request
+ * for a round trip to Node and disable the cache.
  */
 async function blockResources(page: Page, blocked: WebTaskParams["block_resources"]): Promise<void> {
   if (blocked.length === 0) return;
-  const types = new Set<ResourceType>(blocked.map((name) => RESOURCE_TYPES[name]));
-  page.on("request", (request: HTTPRequest) => {
-    if (request.isInterceptResolutionHandled()) return;
-    const action = types.has(request.resourceType()) ? request.abort("blockedbyclient") : request.continue();
-    // The page may close while a request is pending; that rejection is expected.
-    action.catch(() => undefined);
+  const session = await page.createCDPSession();
+  session.on("Fetch.requestPaused", (event: { requestId: string }) => {
+    // The page may close while a request is paused; that rejection is expected.
+    session.send("Fetch.failRequest", { requestId: event.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
   });
-  await page.setRequestInterception(true);
+  await session.send("Fetch.enable", {
+    patterns: [...new Set(blocked)].map((name) => ({ resourceType: CDP_RESOURCE_TYPES[name], requestStage: "Request" as const })),
+  });
 }
 
 /** The main navigation was refused (BLOCKED_TARGET) or its target unreachable at the egress proxy. */
