@@ -24,7 +24,7 @@ export const ours: Engine = async (run) => {
       same_origin: true,
       wait_until: "load",
       page_timeout_secs: 30,
-      block_resources: ["image", "media", "font"],
+      block_resources: ["image", "media", "font", "tracker"],
     } satisfies WebTaskParams;
     const context: CrawlContext = {
       taskId: "bench",

@@ -9,3 +9,4 @@ export {
 } from "./launch.js";
 export { egressProxyOf } from "./egress.js";
 export { openIncognitoContext, lendDefaultContext, taskContextIsolation, type TaskContextOptions, type TaskIsolation } from "./taskContext.js";
+export { blockRequests, type BlockRules } from "./blocking.js";

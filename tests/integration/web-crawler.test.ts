@@ -1,6 +1,7 @@
 import type { BrowserContext, Target } from "puppeteer-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WarmBrowser } from "../../core/browser/index.js";
+import { blockRequests, egressProxyOf, WarmBrowser } from "../../core/browser/index.js";
+import { trackerUrlPatterns } from "../../core/platforms/web/trackers.js";
 import { RetryableCrawlError } from "../../core/errors.js";
 import { crawlWeb, type WebCrawlOptions } from "../../core/platforms/web/crawler.js";
 import { webTaskInput, type WebTaskParams } from "../../core/platforms/web/schema.js";
@@ -286,6 +287,42 @@ describe("crawlWeb tabs", () => {
     expect(items.map((item) => item.data.title)).toEqual([null, "About us", "Product 1"]);
     // The timed-out tab is dropped; the two good pages share the next one.
     expect(counter.tabs).toBe(2);
+  });
+
+  it("blocks tracker hosts inside Chromium by default: their requests never reach the egress proxy", async () => {
+    const tracker = `http://t${Date.now()}.hm.baidu.com/hm.js`;
+    const trackedSite = await startTestSite({
+      "/": `<title>tracked</title><script src="${tracker}"></script><script src="/own.js"></script>`,
+      "/own.js": { body: "document.title += ' +own';", contentType: "text/javascript" },
+    });
+    try {
+      const [item] = await run(task({ crawler_type: "detail", urls: [trackedSite.url] }));
+      expect(item?.data.title).toBe("tracked +own");
+      expect(egressProxyOf(await warm.browser())?.recordFor(tracker)).toBeUndefined();
+    } finally {
+      await trackedSite.close().catch(() => undefined);
+    }
+  });
+
+  it("blockRequests: Chromium itself refuses matching requests (ERR_BLOCKED_BY_CLIENT), others load", async () => {
+    const tracker = "http://www.google-analytics.com/analytics.js";
+    const trackedSite = await startTestSite({
+      "/": `<title>tracked</title><script src="${tracker}"></script><script src="/own.js"></script>`,
+      "/own.js": { body: "document.title += ' +own';", contentType: "text/javascript" },
+    });
+    const context = await warm.newTaskContext();
+    try {
+      const page = await context.newPage();
+      await blockRequests(page, { urlPatterns: trackerUrlPatterns() });
+      const failures = new Map<string, string>();
+      page.on("requestfailed", (request) => failures.set(request.url(), request.failure()?.errorText ?? ""));
+      await page.goto(trackedSite.url, { waitUntil: "load" });
+      expect(failures.get(tracker)).toMatch(/^net::ERR_BLOCKED_BY_CLIENT/);
+      expect(trackedSite.requests).toContain("/own.js");
+    } finally {
+      await context.close();
+      await trackedSite.close();
+    }
   });
 
   it("keeps the HTTP cache on while blocking images: a script shared by pages is fetched once", async () => {

@@ -27,7 +27,7 @@ describe("web task input", () => {
       same_origin: true,
       wait_until: "load",
       page_timeout_secs: 30,
-      block_resources: ["image", "media", "font"],
+      block_resources: ["image", "media", "font", "tracker"],
     });
   });
 

@@ -1,4 +1,5 @@
 import type { HTTPRequest, HTTPResponse, Page, ResourceType } from "puppeteer-core";
+import { blockRequests } from "../../browser/index.js";
 import { RetryableCrawlError } from "../../errors.js";
 import { pause } from "../../politeness/pause.js";
 import type { CrawlContext } from "../types.js";
@@ -78,14 +79,7 @@ async function prepare(page: Page, blocked: ResourceType[]): Promise<void> {
   await page.setViewport({ width: 1366, height: 900 });
   await page.evaluateOnNewDocument(() => Object.defineProperty(navigator, "webdriver", { get: () => false }));
   page.on("dialog", (dialog) => void dialog.dismiss().catch(() => undefined));
-  if (blocked.length === 0) return;
-  const types = new Set(blocked);
-  page.on("request", (request: HTTPRequest) => {
-    if (request.isInterceptResolutionHandled()) return;
-    const action = types.has(request.resourceType()) ? request.abort("blockedbyclient") : request.continue();
-    action.catch(() => undefined);
-  });
-  await page.setRequestInterception(true);
+  await blockRequests(page, { resourceTypes: blocked });
 }
 
 type Settings = Required<MediaSessionOptions>;

@@ -1,7 +1,9 @@
-import { TimeoutError, type BrowserContext, type HTTPResponse, type Page, type Protocol, type PuppeteerLifeCycleEvent } from "puppeteer-core";
+import { TimeoutError, type BrowserContext, type HTTPResponse, type Page, type PuppeteerLifeCycleEvent, type ResourceType } from "puppeteer-core";
+import { blockRequests, type BlockRules } from "../../browser/index.js";
 import { BlockedRequestWatch, describeRefusal, type BlockedRequest, type NavigationRefusal } from "./blockedRequests.js";
 import { extractPage, ExtractTimeoutError, type PageExtract, type SelectorSpec } from "./extract.js";
 import type { WebTaskParams } from "./schema.js";
+import { trackerUrlPatterns } from "./trackers.js";
 
 /**
  * Crawls pages in tabs: block resources, navigate, wait, extract.
@@ -61,12 +63,12 @@ const WAIT_UNTIL: Record<WebTaskParams["wait_until"], PuppeteerLifeCycleEvent> =
   networkidle: "networkidle2",
 };
 
-/** Chromium's names (CDP `Network.ResourceType`) for the task's blockable resources. */
-const CDP_RESOURCE_TYPES: Record<WebTaskParams["block_resources"][number], Protocol.Network.ResourceType> = {
-  image: "Image",
-  media: "Media",
-  font: "Font",
-  stylesheet: "Stylesheet",
+/** The task's names for blockable resource types → puppeteer's ("tracker" is a list of hosts). */
+const RESOURCE_TYPES: Record<Exclude<WebTaskParams["block_resources"][number], "tracker">, ResourceType> = {
+  image: "image",
+  media: "media",
+  font: "font",
+  stylesheet: "stylesheet",
 };
 
 /** Tuning of a {@link CrawlTab}. */
@@ -112,7 +114,7 @@ export class CrawlTab {
         const answer = dialog.type() === "beforeunload" ? dialog.accept() : dialog.dismiss();
         answer.catch(() => undefined);
       });
-      await blockResources(page, blocked);
+      await blockRequests(page, blockRulesOf(blocked));
       return new CrawlTab(page, options.maxPagesPerTab ?? tabDefaults.maxPagesPerTab);
     } catch (error) {
       await page.close().catch(() => undefined);
@@ -225,22 +227,12 @@ async function loadAndRead(page: Page, url: string, params: CrawlPageParams, opt
   }
 }
 
-/**
- * Fails requests of the blocked types inside Chromium (CDP Fetch with resource-type
- * patterns): only those requests pause, everything else flows untouched and the HTTP
- * cache stays on. puppeteer's request interception would instead stop every request
- * for a round trip to Node and disable the cache.
- */
-async function blockResources(page: Page, blocked: WebTaskParams["block_resources"]): Promise<void> {
-  if (blocked.length === 0) return;
-  const session = await page.createCDPSession();
-  session.on("Fetch.requestPaused", (event: { requestId: string }) => {
-    // The page may close while a request is paused; that rejection is expected.
-    session.send("Fetch.failRequest", { requestId: event.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
-  });
-  await session.send("Fetch.enable", {
-    patterns: [...new Set(blocked)].map((name) => ({ resourceType: CDP_RESOURCE_TYPES[name], requestStage: "Request" as const })),
-  });
+/** The task's `block_resources` as Chromium-side block rules. */
+function blockRulesOf(blocked: WebTaskParams["block_resources"]): BlockRules {
+  return {
+    resourceTypes: blocked.flatMap((name) => (name === "tracker" ? [] : [RESOURCE_TYPES[name]])),
+    urlPatterns: blocked.includes("tracker") ? trackerUrlPatterns() : [],
+  };
 }
 
 /** The main navigation was refused (BLOCKED_TARGET) or its target unreachable at the egress proxy. */

@@ -74,7 +74,8 @@ const selectors = z
   });
 
 /** Resource types a web task may block; images, media and fonts are blocked unless asked for. */
-export const BLOCKABLE_RESOURCES = ["image", "media", "font", "stylesheet"] as const;
+/** What a task can keep Chromium from loading; "tracker" is analytics/ads hosts (trackers.ts). */
+export const BLOCKABLE_RESOURCES = ["image", "media", "font", "stylesheet", "tracker"] as const;
 
 export const webTaskInput = z.strictObject({
   platform: z.literal("web"),
@@ -97,7 +98,7 @@ export const webTaskInput = z.strictObject({
       error: "must be an array of resource types",
     })
     .max(BLOCKABLE_RESOURCES.length, { error: `must contain at most ${BLOCKABLE_RESOURCES.length} resource types` })
-    .default(["image", "media", "font"]),
+    .default(["image", "media", "font", "tracker"]),
   /**
    * Pages fetched from one host at the same time, across every worker. When absent the
    * polite default applies (2, HOST_LIMIT_DEFAULTS); HOST_MAX_CONCURRENCY caps it.
