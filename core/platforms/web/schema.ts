@@ -73,8 +73,10 @@ const selectors = z
     }
   });
 
-/** Resource types a web task may block; images, media and fonts are blocked unless asked for. */
-/** What a task can keep Chromium from loading; "tracker" is analytics/ads hosts (trackers.ts). */
+/**
+ * What a web task may keep Chromium from loading: resource types, and "tracker" (analytics
+ * and ads hosts, trackers.ts). Images, media, fonts and trackers are blocked unless asked for.
+ */
 export const BLOCKABLE_RESOURCES = ["image", "media", "font", "stylesheet", "tracker"] as const;
 
 export const webTaskInput = z.strictObject({
