@@ -13,6 +13,7 @@ import type { Engine, EngineRun } from "./engines/types.js";
 const ENGINES: Record<string, () => Promise<Engine>> = {
   ours: async () => (await import("./engines/ours.js")).ours,
   "ours-multiprocess": async () => (await import("./engines/ours.js")).ours,
+  "ours-no-egress": async () => (await import("./engines/ours.js")).oursWith({ egress: false }),
   "crawlee-defaults": async () => (await import("./engines/crawlee.js")).crawlee("defaults"),
   "crawlee-equalized": async () => (await import("./engines/crawlee.js")).crawlee("equalized"),
   bare: async () => (await import("./engines/bare.js")).bare,

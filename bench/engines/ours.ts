@@ -10,8 +10,16 @@ import type { Engine } from "./types.js";
  * task's defaults apply: images, media and fonts blocked, wait until `load`. Every
  * request goes through the egress proxy (ALLOW_PRIVATE_TARGETS=1 lets it reach 127.0.0.1).
  */
-export const ours: Engine = async (run) => {
-  const warm = new WarmBrowser({ executablePath: run.executablePath, singleProcess: run.singleProcess });
+export const ours: Engine = (run) => oursWith({ egress: true })(run);
+
+/**
+ * `egress: false` launches Chromium without the egress proxy (no SSRF guard): a
+ * configuration we never ship, measured only to show what the guard costs.
+ */
+export const oursWith =
+  (options: { egress: boolean }): Engine =>
+  async (run) => {
+  const warm = new WarmBrowser({ executablePath: run.executablePath, singleProcess: run.singleProcess, ...(options.egress ? {} : { egress: false }) });
   try {
     const browser = await warm.newTaskContext();
     const params = {
