@@ -16,17 +16,21 @@ export default $config({
     const queue = await import("./infra/queue");
     await import("./infra/accounts");
     await import("./infra/privacy");
+    const webhooks = await import("./infra/webhooks");
     await import("./infra/crawler");
     await import("./infra/deadLetters");
     await import("./infra/auth");
     const api = await import("./infra/api");
+    const dashboard = await import("./infra/dashboard");
     await import("./infra/sweeper");
 
     return {
       api: api.api.url,
+      dashboard: dashboard.dashboard.url,
       tasksTable: storage.tasksTable.name,
       resultsTable: storage.resultsTable.name,
       taskQueue: queue.taskQueue.url,
+      webhookQueue: webhooks.webhookQueue.url,
     };
   },
 });

@@ -32,6 +32,11 @@ export interface AppConfig {
   allowPrivateTargets: boolean;
   /** DynamoDB table holding stored platform accounts (core/accounts). env ACCOUNTS_TABLE @default "accounts" */
   accountsTable: string;
+  /**
+   * URL of the SQS queue task events for `webhook_url`s go to (core/webhooks). Empty: no
+   * webhook is sent (each task that asked for one says so in a log line). env WEBHOOK_QUEUE_URL
+   */
+  webhookQueueUrl: string;
 }
 
 export const ENV = {
@@ -51,6 +56,12 @@ export const ENV = {
   accountsEncryptionKey: "ACCOUNTS_ENCRYPTION_KEY",
   /** Comma-separated upstream proxy URLs media tasks without their own `proxy` take in turn (core/net/proxyPool.ts). */
   proxyPool: "PROXY_POOL",
+  webhookQueueUrl: "WEBHOOK_QUEUE_URL",
+  /**
+   * The key webhook bodies are signed with (X-Signature, core/webhooks/signature.ts). A
+   * secret: only the webhook delivery function reads it, never part of AppConfig.
+   */
+  webhookSecret: "WEBHOOK_SECRET",
 } as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -65,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     hostMinDelayMs: intBetween(env[ENV.hostMinDelayMs], 0, 60_000, 0),
     allowPrivateTargets: ["1", "true"].includes(env[ENV.allowPrivateTargets]?.trim().toLowerCase() ?? ""),
     accountsTable: env[ENV.accountsTable] || "accounts",
+    webhookQueueUrl: env[ENV.webhookQueueUrl] || "",
   };
 }
 

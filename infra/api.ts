@@ -1,6 +1,7 @@
 import { accountsApiEnvironment } from "./accounts";
 import { apiKeyEnvironment } from "./auth";
 import { functionEnvironment, functionLinks } from "./environment";
+import { webhookSenderEnvironment, webhookSenderLinks } from "./webhooks";
 
 /** All routes go to one function; its router answers unknown paths with our 404 envelope. */
 export const apiFunction = new sst.aws.Function("ApiHandler", {
@@ -11,17 +12,23 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   // API Gateway cuts every request at 30 s anyway.
   timeout: "29 seconds",
   // The keys' digests only (see infra/auth.ts); the secret itself is not linked.
-  environment: { ...functionEnvironment, ...apiKeyEnvironment, ...accountsApiEnvironment },
-  link: functionLinks,
+  // Cancelled tasks' webhook events go to the webhook queue (infra/webhooks.ts).
+  environment: { ...functionEnvironment, ...apiKeyEnvironment, ...accountsApiEnvironment, ...webhookSenderEnvironment },
+  link: [...functionLinks, ...webhookSenderLinks],
 });
 
 export const api = new sst.aws.ApiGatewayV2("Api", {
   // CORS lives here only; headers the function sets would be ignored.
+  // Any origin, the dashboard's (infra/dashboard.ts) included: naming it would make a cycle
+  // (its build needs this API's URL), and requests carry an API key, not cookies, so no
+  // origin can borrow a visitor's credentials. The dashboard reads x-next-cursor to page
+  // through CSV/JSONL downloads; its x-api-key header makes every call preflighted, hence maxAge.
   cors: {
     allowOrigins: ["*"],
     allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
     allowHeaders: ["content-type", "idempotency-key", "authorization", "x-api-key"],
     exposeHeaders: ["x-next-cursor"],
+    maxAge: "1 day",
   },
   transform: {
     stage: (args) => {
@@ -32,6 +39,8 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
 
 export const API_ROUTES = [
   "GET /health",
+  "GET /openapi.json",
+  "GET /docs",
   "POST /api/v1/tasks",
   "GET /api/v1/tasks",
   "GET /api/v1/tasks/{task_id}",

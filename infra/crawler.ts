@@ -2,6 +2,7 @@ import { accountsCrawlerEnvironment } from "./accounts";
 import { functionEnvironment, functionLinks } from "./environment";
 import { privacyCrawlerEnvironment } from "./privacy";
 import { CRAWLER_TIMEOUT_MINUTES, taskQueue } from "./queue";
+import { webhookSenderEnvironment, webhookSenderLinks } from "./webhooks";
 
 /**
  * One crawl per invocation: batch of one, no batching delay, and failed messages reported
@@ -18,8 +19,9 @@ export const crawler = taskQueue.subscribe(
     timeout: `${CRAWLER_TIMEOUT_MINUTES} minutes`,
     // Media crawls pick stored accounts (the key opens their cookies) and proxies from the pool.
     // …and hash creator ids with CREATOR_HASH_SECRET (infra/privacy.ts).
-    environment: { ...functionEnvironment, ...accountsCrawlerEnvironment, ...privacyCrawlerEnvironment },
-    link: functionLinks,
+    // Completed and failed tasks' webhook events go to the webhook queue (infra/webhooks.ts).
+    environment: { ...functionEnvironment, ...accountsCrawlerEnvironment, ...privacyCrawlerEnvironment, ...webhookSenderEnvironment },
+    link: [...functionLinks, ...webhookSenderLinks],
     // Installed at build time for linux/x64 with the version pinned in package.json.
     nodejs: { install: ["@sparticuz/chromium"] },
   },

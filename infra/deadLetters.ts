@@ -1,5 +1,6 @@
 import { functionEnvironment, functionLinks } from "./environment";
 import { taskDeadLetterQueue } from "./queue";
+import { webhookSenderEnvironment, webhookSenderLinks } from "./webhooks";
 
 /** A crawl message that failed every delivery lands here; its task is marked failed with the reason. */
 export const deadLetterConsumer = taskDeadLetterQueue.subscribe(
@@ -9,8 +10,9 @@ export const deadLetterConsumer = taskDeadLetterQueue.subscribe(
     architecture: "x86_64",
     memory: "256 MB",
     timeout: "30 seconds",
-    environment: functionEnvironment,
-    link: functionLinks,
+    // The task it fails raises task.failed for its webhook.
+    environment: { ...functionEnvironment, ...webhookSenderEnvironment },
+    link: [...functionLinks, ...webhookSenderLinks],
   },
   { batch: { size: 10, window: "0 seconds", partialResponses: true } },
 );

@@ -30,6 +30,12 @@ export interface GatewayOptions {
   functionName?: string;
   /** Where a line about a handler failure goes. @default console.error */
   log?: (line: string) => void;
+  /**
+   * Answers GET and HEAD requests before the handler is called (the dashboard's files,
+   * local/dashboard.ts); undefined passes the request on to the handler. On AWS the
+   * dashboard is a separate static site, so the API function never sees these paths.
+   */
+  staticFiles?: (path: string) => Promise<HttpAnswer | undefined>;
 }
 
 export interface RunningGateway {
@@ -47,7 +53,7 @@ const defaults = {
   timeoutMs: 30_000,
   functionName: "api",
   log: (line: string) => console.error(line),
-} satisfies Omit<Required<GatewayOptions>, "handler">;
+} satisfies Omit<Required<GatewayOptions>, "handler" | "staticFiles">;
 
 const TEXT_CONTENT_TYPE = /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|graphql)\b|application\/x-www-form-urlencoded\b)/i;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -164,7 +170,7 @@ function decodeUtf8(body: Buffer): string | undefined {
   }
 }
 
-interface HttpAnswer {
+export interface HttpAnswer {
   statusCode: number;
   headers: Record<string, string | string[]>;
   body: Buffer;
@@ -227,6 +233,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const maxMiB = Math.round((settings.maxBodyBytes / 1024 / 1024) * 100) / 100;
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (settings.staticFiles && (req.method === "GET" || req.method === "HEAD")) {
+      const file = await settings.staticFiles((req.url ?? "/").split("?")[0]!);
+      if (file) return send(req, res, file, randomBytes(12).toString("base64url"));
+    }
     let body: Buffer;
     try {
       body = await readBody(req, settings.maxBodyBytes);

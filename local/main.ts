@@ -18,6 +18,7 @@ import { API_KEY_SHA256_ENV } from "../core/auth/index.js";
 import { loadStackConfig, StackConfigError, type StackConfig } from "./config.js";
 import { ensureAccountsKey } from "./accounts-key.js";
 import { ensureCreatorHashKey } from "./creator-hash-key.js";
+import { dashboardFiles, ensureDashboard } from "./dashboard.js";
 import { claimDataDir, DataDirInUseError } from "./data-dir.js";
 import { startGateway, type ApiHandler, type RunningGateway } from "./gateway.js";
 import { ensureQueues, ensureTables } from "./resources.js";
@@ -25,6 +26,8 @@ import { PortInUseError, startDynamoServer, startSqsServer, type RunningServer }
 import { startWorkerPool, type WorkerPool } from "./worker-pool.js";
 import { startWorker, type Worker } from "./worker.js";
 import { POLL_WAIT_SECS } from "./worker.js";
+import { ensureWebhookSecret } from "./webhook-secret.js";
+import { ensureWebhookQueues, startWebhookWorker, WEBHOOK_DLQ_NAME, WEBHOOK_QUEUE_NAME } from "./webhooks.js";
 
 /** Everything must be down by then (tsx watch kills after 5 s). */
 const STOP_DEADLINE_MS = 4500;
@@ -37,6 +40,7 @@ interface Running {
   sqs?: RunningServer;
   workers?: WorkerPool;
   deadLetters?: Worker;
+  webhooks?: Worker;
   sweeper?: NodeJS.Timeout;
   releaseDataDir?: () => void;
 }
@@ -49,7 +53,7 @@ const fail = (line: string) => console.error(`error: ${line}`);
 const label = (name: string) => `✓ ${name.padEnd(14)}`;
 
 /** The environment the functions see: the same variables infra/ sets on AWS, pointed at the local servers. */
-function functionEnv(config: StackConfig, endpoints: { dynamo: string; sqs: string }, queueUrl: string): NodeJS.ProcessEnv {
+function functionEnv(config: StackConfig, endpoints: { dynamo: string; sqs: string }, queueUrl: string, webhookQueueUrl = ""): NodeJS.ProcessEnv {
   return {
     AWS_REGION: "us-east-1",
     AWS_DEFAULT_REGION: "us-east-1",
@@ -60,6 +64,7 @@ function functionEnv(config: StackConfig, endpoints: { dynamo: string; sqs: stri
     [APP_ENV.tasksTable]: config.tasksTable,
     [APP_ENV.resultsTable]: config.resultsTable,
     [APP_ENV.taskQueueUrl]: queueUrl,
+    [APP_ENV.webhookQueueUrl]: webhookQueueUrl,
     CRAWLER_TIMEOUT_SECS: String(config.crawlerTimeoutSecs),
     STALE_PENDING_SECS: String(config.stalePendingSecs),
     ALLOW_PRIVATE_TARGETS: config.allowPrivateTargets ? "1" : "0",
@@ -87,10 +92,13 @@ async function start(config: StackConfig): Promise<void> {
 
   // 1. The API port, before anything else exists. Requests wait for the handler until ready.
   let apiHandler: ApiHandler | undefined;
+  // The dashboard (re)builds, when its sources changed, while the rest starts; its requests wait for it.
+  const dashboard = ensureDashboard();
   try {
     running.gateway = await startGateway({
       host: config.host,
       port: config.port,
+      staticFiles: dashboardFiles(dashboard),
       handler: async (event, context) =>
         apiHandler
           ? apiHandler(event, context)
@@ -115,6 +123,9 @@ async function start(config: StackConfig): Promise<void> {
   // Creator hashes stay stable across restarts the same way (workers inherit the variable).
   const creatorHashKey = ensureCreatorHashKey(config.dataDirPath);
   process.env.CREATOR_HASH_SECRET = creatorHashKey.key;
+  // The webhook signing key goes to the webhook consumer only, never into an environment.
+  const webhookSecret = ensureWebhookSecret(config.dataDirPath);
+  delete process.env[APP_ENV.webhookSecret];
   const dynamoDir = join(config.dataDirPath, "dynamodb");
   try {
     running.dynamo = await startDynamoServer({ host: config.host, port: config.dynamoPort, dataDir: dynamoDir });
@@ -147,13 +158,14 @@ async function start(config: StackConfig): Promise<void> {
   say(`${label("Accounts key")}${accountsKey.source === "env" ? "from ACCOUNTS_ENCRYPTION_KEY" : `${displayPath(join(config.dataDirPath, "accounts.key"))}${accountsKey.source === "created" ? " (created)" : ""}`}  (key id ${accountsKey.keyId})`);
   const visibilityTimeoutSecs = 6 * config.crawlerTimeoutSecs;
   const { queueUrl, deadLetterQueueUrl } = await ensureQueues(clients.sqs, { ...config, visibilityTimeoutSecs });
-  say(`${label("Queues")}${config.queueName}, ${config.deadLetterQueueName}  (visibility timeout ${visibilityTimeoutSecs} s)`);
+  const webhookQueues = await ensureWebhookQueues(clients.sqs);
+  say(`${label("Queues")}${config.queueName}, ${config.deadLetterQueueName}, ${WEBHOOK_QUEUE_NAME}, ${WEBHOOK_DLQ_NAME}  (crawl visibility timeout ${visibilityTimeoutSecs} s)`);
   clients.dynamo.destroy();
   clients.sqs.destroy();
   if (stopping) return;
 
   // 5. The functions' environment, then the functions themselves.
-  const env = functionEnv(config, endpoints, queueUrl);
+  const env = functionEnv(config, endpoints, queueUrl, webhookQueues.queueUrl);
   Object.assign(process.env, env);
   const [{ handler }, { defaultTaskService }, sweeper, { requeueInterruptedTask }] = await Promise.all([
     import("../functions/api/handler.js"),
@@ -208,6 +220,17 @@ async function start(config: StackConfig): Promise<void> {
     log: fail,
   });
 
+  // 11. The webhook queue's consumer: POSTs task events to the tasks' webhook_url, signed.
+  running.webhooks = await startWebhookWorker({
+    sqs: createAwsClients({ sqsEndpoint: endpoints.sqs }).sqs,
+    queueUrl: webhookQueues.queueUrl,
+    secret: webhookSecret.key,
+    log: fail,
+  });
+  say(
+    `${label("Webhooks")}signed with ${webhookSecret.path === undefined ? "WEBHOOK_SECRET" : `the key in ${displayPath(webhookSecret.path)}${webhookSecret.source === "created" ? " (created)" : ""}`}  (X-Signature: sha256=<HMAC of the body>)`,
+  );
+
   say(
     config.apiKeySha256
       ? `${label("API keys")}required: send Authorization: Bearer <key> or x-api-key (API_KEY is set)`
@@ -215,6 +238,12 @@ async function start(config: StackConfig): Promise<void> {
   );
   say(
     `${label("Targets")}${config.allowPrivateTargets ? "crawls may reach private and loopback addresses" : "crawls reach public addresses only"}  (ALLOW_PRIVATE_TARGETS=${config.allowPrivateTargets ? 1 : 0})`,
+  );
+  const dashboardStatus = await dashboard;
+  say(
+    dashboardStatus.available
+      ? `${label("Dashboard")}${running.gateway.url}/  (${dashboardStatus.summary})`
+      : `! ${"Dashboard".padEnd(14)}${dashboardStatus.summary}`,
   );
   say(`API ready: ${running.gateway.url}`);
 }
@@ -234,7 +263,8 @@ async function shutdown(code: number, reason?: string): Promise<void> {
   }, STOP_DEADLINE_MS).unref();
   clearInterval(running.sweeper);
   running.deadLetters?.stop();
-  await Promise.allSettled([running.gateway?.close(GATEWAY_GRACE_MS), running.workers?.stop(WORKER_GRACE_MS), running.deadLetters?.done]);
+  running.webhooks?.stop();
+  await Promise.allSettled([running.gateway?.close(GATEWAY_GRACE_MS), running.workers?.stop(WORKER_GRACE_MS), running.deadLetters?.done, running.webhooks?.done]);
   await Promise.allSettled([running.sqs?.close(), running.dynamo?.close()]);
   running.releaseDataDir?.();
   process.exit(code);

@@ -113,3 +113,6 @@ export class AccountService {
 function notFound(accountId: string): NotFoundError {
   return new NotFoundError(`account_id: account ${JSON.stringify(accountId.slice(0, 64))} not found`);
 }
+
+// The request schemas, for the OpenAPI document (functions/api/openapi.ts) to be generated from.
+export { createSchema as accountCreateSchema, listQuerySchema as accountListQuerySchema, activateSchema as accountActivateSchema };

@@ -14,6 +14,7 @@ import { ResultRecorder } from "./recorder.js";
 import type { AccountPool } from "../accounts/pool.js";
 import type { ProxyPool } from "../net/proxyPool.js";
 import { markAccountAfterFailure, prepareMediaCrawl, type MediaSetup } from "./mediaSetup.js";
+import type { WebhookNotifier } from "../webhooks/notifier.js";
 
 /** Where a task's browser context comes from (a warm browser reused across invocations). */
 export interface TaskBrowser {
@@ -34,6 +35,8 @@ export interface RunTaskDeps {
   accounts?: AccountPool;
   /** Upstream proxies for media tasks without their own `proxy` (env PROXY_POOL). */
   proxies?: ProxyPool;
+  /** Told about each task a run completes or fails (it only queues the webhook event); none told when absent. */
+  webhooks?: WebhookNotifier;
   log?: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -120,8 +123,10 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
       ? { code: "WORKER_LOST", message: `the worker of attempt ${task.attempts} stopped renewing its lease` }
       : (task.error ?? { code: "MAX_ATTEMPTS", message: `gave up after ${task.attempts} attempts` });
     const failed = await deps.tasks.transition(task, [task.status], "failed", { finished_at: nowIso, error, lease_owner: undefined, lease_expires_at: undefined }, guard);
-    if (failed) await deps.checkpoints.delete(taskId).catch(() => undefined);
-    return failed ? { kind: "failed", task: failed } : { kind: "skipped", reason: "task moved meanwhile" };
+    if (failed === undefined) return { kind: "skipped", reason: "task moved meanwhile" };
+    await deps.checkpoints.delete(taskId).catch(() => undefined);
+    await deps.webhooks?.taskEnded(failed);
+    return { kind: "failed", task: failed };
   }
 
   const owner = randomUUID();
@@ -243,11 +248,14 @@ async function finish(
         : await deps.tasks.transition(claimed, ["running"], "failed", { ...release, finished_at: now, error: reason === "time_limit" ? { code: "TIME_LIMIT", message: "the task's max_duration_secs ran out before any page succeeded" } : recorder.noSuccessError(), ...recorder.counts() }, held);
     if (ended) {
       await deps.checkpoints.delete(claimed.task_id).catch(() => undefined);
+      await deps.webhooks?.taskEnded(ended);
       return { kind: ended.status as "completed" | "failed", task: ended };
     }
   }
   // Cancelled while running: keep the partial results (and the checkpoint, so a retry resumes).
-  const cancelled = await deps.tasks.transition(claimed, ["cancelled"], "cancelled", { ...release, ...recorder.counts() });
+  // Only while this run still holds the lease: after a retry (which releases it) the task's
+  // counts belong to the new attempt, even if it was cancelled again before this run noticed.
+  const cancelled = await deps.tasks.transition(claimed, ["cancelled"], "cancelled", { ...release, ...recorder.counts() }, { leaseOwner: owner });
   return cancelled ? { kind: "cancelled", task: cancelled } : { kind: "skipped", reason: "task moved meanwhile" };
 }
 
@@ -277,6 +285,8 @@ async function recover(
     return { kind: "retry_scheduled", task: released, delaySecs };
   }
   const failed = await deps.tasks.transition(claimed, ["running"], "failed", { ...release, finished_at: new Date().toISOString(), error: summary, ...recorder.counts() }, { leaseOwner: owner });
-  if (failed) await deps.checkpoints.delete(claimed.task_id).catch(() => undefined);
-  return failed ? { kind: "failed", task: failed } : { kind: "skipped", reason: "task moved while failing" };
+  if (failed === undefined) return { kind: "skipped", reason: "task moved while failing" };
+  await deps.checkpoints.delete(claimed.task_id).catch(() => undefined);
+  await deps.webhooks?.taskEnded(failed);
+  return { kind: "failed", task: failed };
 }

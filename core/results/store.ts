@@ -63,6 +63,11 @@ export class DynamoResultStore implements ResultStore {
 
   async list(taskId: string, query: { limit: number; cursor?: string }): Promise<Page<StoredResult>> {
     const startKey = decodeCursor(query.cursor, ["task_id", "item_key"]);
+    // A start key must be a whole table key of this task: DynamoDB fails a query whose
+    // start key is partial or outside its key condition, and that would surface as a 500.
+    if (startKey && (startKey.task_id === undefined || startKey.item_key === undefined)) {
+      throw new ValidationError("cursor: is not a cursor returned by this API", "cursor");
+    }
     if (startKey && startKey.task_id !== taskId) {
       throw new ValidationError("cursor: belongs to another task", "cursor");
     }

@@ -2,10 +2,11 @@ import { sharedAwsClients } from "../aws/clients.js";
 import { loadConfig } from "../config.js";
 import { SqsTaskQueue } from "../queue/taskQueue.js";
 import { DynamoResultStore } from "../results/store.js";
+import { defaultWebhookNotifier } from "../webhooks/defaults.js";
 import { TaskService, type TaskServiceDeps } from "./service.js";
 import { DynamoTaskStore } from "./store.js";
 
-/** The stores and queue as configured by the environment (AWS or the one-machine stack). */
+/** The stores, queue and webhook notifier as configured by the environment (AWS or the one-machine stack). */
 export function defaultDeps(): TaskServiceDeps {
   const config = loadConfig();
   const { doc, sqs } = sharedAwsClients();
@@ -13,6 +14,7 @@ export function defaultDeps(): TaskServiceDeps {
     tasks: new DynamoTaskStore(doc, config.tasksTable),
     results: new DynamoResultStore(doc, config.resultsTable),
     queue: new SqsTaskQueue(sqs, config.taskQueueUrl),
+    webhooks: defaultWebhookNotifier(),
   };
 }
 

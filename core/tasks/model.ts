@@ -45,6 +45,25 @@ export interface Task {
   handoff?: boolean;
   /** How many times the crawl was continued in a new invocation before its deadline. */
   continuations?: number;
+  /** Where task.completed / task.failed / task.cancelled events are POSTed (core/webhooks). */
+  webhook_url?: string;
+  /** How delivering the latest event to `webhook_url` went; written by the delivery function. */
+  webhook?: WebhookDeliveryRecord;
+}
+
+/** The state of the latest webhook event of a task (one event at a time: the newest wins). */
+export interface WebhookDeliveryRecord {
+  event_id: string;
+  event_type: string;
+  /** When the event happened; an older event never overwrites a newer one's record. */
+  event_created_at: string;
+  /** "retrying": the last attempt failed and another is scheduled. */
+  status: "delivered" | "retrying" | "failed";
+  attempts: number;
+  /** HTTP status of the last answer, when there was one. */
+  last_status?: number;
+  last_error?: string;
+  updated_at: string;
 }
 
 /** Attributes that exist only to feed the list indexes; never shown to API clients. */

@@ -2,12 +2,16 @@ import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
 import { ConflictError, DependencyUnavailableError, NotFoundError, ValidationError } from "../errors.js";
-import { getPlatform } from "../platforms/registry.js";
+import type { EgressPolicy } from "../net/addressPolicy.js";
 import { PLATFORM_NAMES } from "../platforms/types.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
+import { EXPORT_FORMATS, resultColumns, type ExportFormat } from "../results/export.js";
 import type { ResultStore, StoredResult } from "../results/store.js";
-import { integerIn, parseOrThrow, queryIntegerIn } from "../validation.js";
+import { parseOrThrow, queryIntegerIn } from "../validation.js";
+import type { WebhookNotifier } from "../webhooks/notifier.js";
+import { webhookAddressProblem } from "../webhooks/targetUrl.js";
 import { toPublicTask, type Task } from "./model.js";
+import { parseTaskBody } from "./schema.js";
 import { TASK_STATUSES, isTerminal, statusesAllowing } from "./status.js";
 import type { Page, TaskStore } from "./store.js";
 
@@ -16,15 +20,19 @@ export interface TaskServiceOptions {
   maxAttempts?: number;
   /** How long an Idempotency-Key is remembered. @default 86400 (24 h) */
   idempotencyTtlSecs?: number;
+  /** Which IP-address hosts a `webhook_url` may name. @default env ALLOW_PRIVATE_TARGETS, read at each create */
+  webhookPolicy?: EgressPolicy;
 }
 
 export interface TaskServiceDeps {
   tasks: TaskStore;
   results: ResultStore;
   queue: TaskQueue;
+  /** Told about each task this service ends (cancel, dead letter); none told when absent. */
+  webhooks?: WebhookNotifier;
 }
 
-const defaults: Required<TaskServiceOptions> = { maxAttempts: 3, idempotencyTtlSecs: 86_400 };
+const defaults: Required<Omit<TaskServiceOptions, "webhookPolicy">> = { maxAttempts: 3, idempotencyTtlSecs: 86_400 };
 
 /** An opaque cursor from an earlier page; core/pagination.ts refuses anything it did not make. */
 const cursorParam = z.string().max(2048, { error: "must be at most 2048 characters" }).optional();
@@ -36,20 +44,42 @@ const listQuerySchema = z.strictObject({
   cursor: cursorParam,
 });
 
-const resultsQuerySchema = z.strictObject({
-  limit: queryIntegerIn(1, 1000).default(100),
-  cursor: cursorParam,
-  format: z.enum(["json", "jsonl", "csv"]).default("json"),
-});
+/** A query-string switch. */
+const queryFlag = z
+  .enum(["1", "true", "0", "false"], { error: "must be 1, true, 0 or false" })
+  .transform((value) => value === "1" || value === "true");
+
+/**
+ * `limit` stops at 1000, and DynamoDB ends a query page at 1 MB of items anyway, so a
+ * page stays well under the 6 MB a Lambda response may carry.
+ */
+const resultsQuerySchema = z
+  .strictObject({
+    limit: queryIntegerIn(1, 1000).default(100),
+    cursor: cursorParam,
+    format: z.enum(EXPORT_FORMATS, { error: 'must be "json", "jsonl" or "csv"' }).default("json").meta({
+      description:
+        "json: the envelope {items, next_cursor}. csv, jsonl: the pages' bodies, concatenated in order, are one file (CSV header and BOM on the first page only; CSV columns fixed for the task)",
+    }),
+    bom: queryFlag.default(false).meta({ description: "csv and jsonl: start the file (the first page, no cursor) with a UTF-8 BOM, for Excel" }),
+  })
+  .superRefine((query, ctx) => {
+    if (query.bom && query.format === "json") {
+      ctx.addIssue({ code: "custom", path: ["bom"], message: "only for csv and jsonl (json pages are JSON envelopes)" });
+    }
+  });
 
 export type ResultsQuery = z.output<typeof resultsQuerySchema>;
 
-/** Fields every task may carry, whatever its platform. */
-const commonTaskFields = z.object({
-  max_attempts: integerIn(1, 10).optional(),
-  max_duration_secs: integerIn(1, 86_400).default(3600),
-});
-const COMMON_KEYS = Object.keys(commonTaskFields.shape);
+/** One page of results, and how to write it when it is a piece of a csv / jsonl file. */
+export type ResultsPage = Page<StoredResult> & {
+  format: ExportFormat;
+  bom: boolean;
+  /** No cursor was given: this page starts the file (BOM, CSV header). */
+  first: boolean;
+  /** The task's CSV columns (format csv only; [] otherwise). */
+  columns: string[];
+};
 
 const newTaskId = monotonicFactory();
 const TASK_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -59,7 +89,7 @@ const TASK_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
  * the HTTP layer only adapts requests and responses.
  */
 export class TaskService {
-  private readonly options: Required<TaskServiceOptions>;
+  private readonly options: typeof defaults & TaskServiceOptions;
 
   constructor(
     private readonly deps: TaskServiceDeps,
@@ -70,18 +100,11 @@ export class TaskService {
 
   /** Validates, stores, then queues a task. A repeated Idempotency-Key returns the first task. */
   async create(body: unknown, options: { idempotencyKey?: string } = {}): Promise<{ task: Task; created: boolean }> {
-    if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      throw new ValidationError("body: must be a JSON object", "body");
-    }
-    const platform = getPlatform((body as Record<string, unknown>).platform);
-    const commonPart = Object.fromEntries(Object.entries(body).filter(([key]) => COMMON_KEYS.includes(key)));
-    const platformPart = Object.fromEntries(Object.entries(body).filter(([key]) => !COMMON_KEYS.includes(key)));
-    const common = parseOrThrow(commonTaskFields, commonPart);
-    const input = parseOrThrow(platform.inputSchema, platformPart);
-    const { platform: platformName, crawler_type, ...params } = input as Record<string, unknown> & {
-      platform: Task["platform"];
-      crawler_type: string;
-    };
+    // The schema lives in ./schema.ts so the dashboard validates its form with it too.
+    const { common, input } = parseTaskBody(body);
+    const webhookProblem = common.webhook_url === undefined ? undefined : webhookAddressProblem(common.webhook_url, this.options.webhookPolicy);
+    if (webhookProblem !== undefined) throw new ValidationError(`webhook_url: ${webhookProblem}`, "webhook_url");
+    const { platform: platformName, crawler_type, ...params } = input;
     const now = new Date().toISOString();
     const task: Task = {
       task_id: newTaskId(),
@@ -92,6 +115,7 @@ export class TaskService {
       attempts: 0,
       max_attempts: common.max_attempts ?? this.options.maxAttempts,
       max_duration_secs: common.max_duration_secs,
+      ...(common.webhook_url === undefined ? {} : { webhook_url: common.webhook_url }),
       created_at: now,
       updated_at: now,
       progress: { pages_done: 0, items: 0, errors: 0 },
@@ -160,7 +184,10 @@ export class TaskService {
     const cancelled = await this.deps.tasks.transition(task, statusesAllowing("cancelled"), "cancelled", {
       finished_at: new Date().toISOString(),
     });
-    if (cancelled) return toPublicTask(cancelled);
+    if (cancelled) {
+      await this.deps.webhooks?.taskEnded(cancelled);
+      return toPublicTask(cancelled);
+    }
     return this.cancel(taskId); // it moved meanwhile; decide again on the fresh state
   }
 
@@ -176,17 +203,32 @@ export class TaskService {
       progress: { pages_done: 0, items: 0, errors: 0 },
       result_count: 0,
       max_attempts: task.attempts + this.options.maxAttempts,
+      // A run of the previous attempt may still be finishing: without the lease it can no
+      // longer write progress or counts onto this attempt.
+      lease_owner: undefined,
+      lease_expires_at: undefined,
     });
     if (retried === undefined) throw new ConflictError("task changed while retrying; try again");
     await this.enqueue(retried);
     return toPublicTask(retried);
   }
 
-  async results(taskId: string, query: Record<string, string | undefined>): Promise<Page<StoredResult> & { format: ResultsQuery["format"] }> {
+  /**
+   * One page of a task's results. csv and jsonl pages are pieces of one file: only the
+   * first page (no cursor) carries the BOM and the CSV header, and the CSV columns come
+   * from the task, never from the page's items, so they are the same on every page.
+   */
+  async results(taskId: string, query: Record<string, string | undefined>): Promise<ResultsPage> {
     const parsed = parseOrThrow(resultsQuerySchema, query);
-    await this.get(taskId);
+    const task = await this.get(taskId);
     const page = await this.deps.results.list(taskId, parsed);
-    return { ...page, format: parsed.format };
+    return {
+      ...page,
+      format: parsed.format,
+      bom: parsed.bom,
+      first: !parsed.cursor,
+      columns: parsed.format === "csv" ? resultColumns(task) : [],
+    };
   }
 
   /** Which dependencies answer. */
@@ -252,7 +294,9 @@ export class TaskService {
       },
       task.status === "running" ? { leaseExpiredBefore: now } : {},
     );
-    return failed ? toPublicTask(failed) : undefined;
+    if (failed === undefined) return undefined;
+    await this.deps.webhooks?.taskEnded(failed);
+    return toPublicTask(failed);
   }
 
   /**
@@ -284,3 +328,6 @@ export class TaskService {
 function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }
+
+// The query schemas, for the OpenAPI document (functions/api/openapi.ts) to be generated from.
+export { listQuerySchema as taskListQuerySchema, resultsQuerySchema as taskResultsQuerySchema };

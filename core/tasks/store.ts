@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { callDependency, isConditionalCheckFailed } from "../aws/dependency.js";
 import { TASK_INDEXES, TASKS_TABLE } from "../aws/tables.js";
+import { ValidationError } from "../errors.js";
 import { decodeCursor, encodeCursor } from "../pagination.js";
 import type { PlatformName } from "../platforms/types.js";
 import { indexAttributes, type StoredTask, type Task } from "./model.js";
@@ -173,6 +174,11 @@ export class DynamoTaskStore implements TaskStore {
   async list(query: ListTasksQuery): Promise<Page<Task>> {
     const { index, hashValue } = pickIndex(query);
     const startKey = decodeCursor(query.cursor, ["task_id", index.hashKey]);
+    // DynamoDB fails a query whose start key is partial or outside its key condition; that
+    // is the caller's bad cursor (e.g. one from a listing with another filter), not a 500.
+    if (startKey && (startKey.task_id === undefined || startKey[index.hashKey] !== hashValue)) {
+      throw new ValidationError("cursor: does not belong to this listing (use the next_cursor of the same query)", "cursor");
+    }
     const result = await callDependency("tasks_table", () =>
       this.doc.send(
         new QueryCommand({

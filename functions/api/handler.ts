@@ -10,7 +10,7 @@ import { envelope, type HttpResponse } from "./http.js";
 import { apiKey } from "./middleware/apiKey.js";
 import { envelopeErrors } from "./middleware/envelopeErrors.js";
 import { jsonBody } from "./middleware/jsonBody.js";
-import { accountRoutes, taskRoutes } from "./routes.js";
+import { accountRoutes, docRoutes, taskRoutes } from "./routes.js";
 
 const logger = createLogger("crawl-api");
 
@@ -21,7 +21,7 @@ let accounts: AccountService | undefined;
 const accountService = () => (accounts ??= defaultAccountService());
 
 const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
-  routes: [...taskRoutes(taskService), ...accountRoutes(accountService)],
+  routes: [...taskRoutes(taskService), ...accountRoutes(accountService), ...docRoutes()],
   // The path is echoed cut to 200 characters: a response never grows with what the caller sent.
   notFoundResponse: ({ method, path }) =>
     envelope(404, `no route for ${method.slice(0, 16)} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`, {

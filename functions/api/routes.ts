@@ -2,8 +2,10 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { Route } from "@middy/http-router";
 import type { AccountService } from "../../core/accounts/index.js";
 import type { TaskService } from "../../core/tasks/index.js";
-import { toCsv, toJsonLines } from "../../core/results/format.js";
+import { formatPage } from "../../core/results/export.js";
+import { renderDocsPage } from "./docsPage.js";
 import { envelope, ok, raw, type HttpResponse } from "./http.js";
+import { openApiDocument } from "./openapi.js";
 import type { JsonEvent } from "./middleware/jsonBody.js";
 
 type Handler = (event: JsonEvent) => Promise<HttpResponse>;
@@ -46,17 +48,16 @@ export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEve
 
     route("GET", "/api/v1/tasks/{task_id}", async (event) => ok("ok", await service().get(taskId(event)))),
 
+    // csv / jsonl: each page's body continues the previous one's, so concatenated pages are one file.
     route("GET", "/api/v1/tasks/{task_id}/results", async (event) => {
       const page = await service().results(taskId(event), query(event));
-      const cursorHeader: Record<string, string> = page.next_cursor ? { "x-next-cursor": page.next_cursor } : {};
-      if (page.format === "jsonl") return raw(200, "application/x-ndjson; charset=utf-8", toJsonLines(page.items), cursorHeader);
-      if (page.format === "csv") {
-        return raw(200, "text/csv; charset=utf-8", toCsv(page.items, ["task_id", "item_key", "ok"]), {
-          ...cursorHeader,
-          "content-disposition": `attachment; filename="${taskId(event)}.csv"`,
-        });
-      }
-      return ok("ok", { items: page.items, next_cursor: page.next_cursor });
+      if (page.format === "json") return ok("ok", { items: page.items, next_cursor: page.next_cursor });
+      const body = formatPage(page.items, { format: page.format, columns: page.columns, first: page.first, bom: page.bom });
+      const contentType = page.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
+      return raw(200, contentType, body, {
+        ...(page.next_cursor ? { "x-next-cursor": page.next_cursor } : {}),
+        "content-disposition": `attachment; filename="${taskId(event)}.${page.format}"`,
+      });
     }),
 
     route("POST", "/api/v1/tasks/{task_id}/cancel", async (event) => ok("task cancelled", await service().cancel(taskId(event)))),
@@ -84,5 +85,28 @@ export function accountRoutes(service: () => AccountService): Route<APIGatewayPr
     route("POST", "/api/v1/accounts/{account_id}/activate", async (event) =>
       ok("account active", await service().activate(accountId(event), event.jsonBody)),
     ),
+  ];
+}
+
+/** The API's own description: the OpenAPI document and its page. Both public, like /health. */
+export function docRoutes(): Route<APIGatewayProxyEventV2, HttpResponse>[] {
+  // Built on first use and kept for warm invocations, like the document itself.
+  let page: string | undefined;
+  let documentJson: string | undefined;
+  return [
+    {
+      method: "GET",
+      path: "/openapi.json",
+      handler: async () => raw(200, "application/json; charset=utf-8", (documentJson ??= JSON.stringify(openApiDocument()))),
+    },
+    {
+      method: "GET",
+      path: "/docs",
+      handler: async () =>
+        raw(200, "text/html; charset=utf-8", (page ??= renderDocsPage(openApiDocument())), {
+          // The page has no script and loads nothing: say so, so a browser refuses anything injected.
+          "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+        }),
+    },
   ];
 }

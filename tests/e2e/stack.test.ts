@@ -80,8 +80,10 @@ describe("one-machine stack", () => {
       "✓ Queues",
       "✓ Recovery",
       "✓ Workers",
+      "✓ Webhooks",
       "! API keys",
       "✓ Targets",
+      "✓ Dashboard",
       `API ready: ${stack.url}`,
     ]);
     expect(lines[0]).toContain(`(data in ${join(dataDir, "dynamodb")})`);

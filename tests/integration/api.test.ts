@@ -49,6 +49,9 @@ afterAll(async () => {
   await aws?.close();
 });
 
+/** A cursor as the API encodes them (base64url JSON of a DynamoDB key), for forging bad ones. */
+const cursorOf = (key: Record<string, string>): string => Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
+
 describe("POST /api/v1/tasks", () => {
   it("stores a pending task with defaults, queues {task_id}, answers 201 in the envelope", async () => {
     await receiveAll();
@@ -163,6 +166,11 @@ describe("reading tasks", () => {
     ["/api/v1/tasks?status=done", /^status: /],
     ["/api/v1/tasks?cursor=bm90LWEtY3Vyc29y", /^cursor: /],
     ["/api/v1/tasks?colour=red", /unknown field "colour"/],
+    // Forged or misused cursors: partial keys, or a key of another listing's index.
+    [`/api/v1/tasks?cursor=${cursorOf({ task_id: "01ARZ3NDEKTSV4RRFFQ69G5FAV" })}`, /^cursor: /],
+    [`/api/v1/tasks?cursor=${cursorOf({ list_pk: "task" })}`, /^cursor: /],
+    [`/api/v1/tasks?cursor=${cursorOf({ task_id: "01ARZ3NDEKTSV4RRFFQ69G5FAV", list_pk: "other" })}`, /^cursor: /],
+    [`/api/v1/tasks?status=pending&cursor=${cursorOf({ task_id: "01ARZ3NDEKTSV4RRFFQ69G5FAV", list_pk: "task" })}`, /^cursor: /],
   ])("rejects the query %s with 400", async (path, message) => {
     const response = await call("GET", path);
     expect(response.status).toBe(400);
@@ -211,7 +219,9 @@ describe("results", () => {
     expect(jsonl.headers["content-type"]).toMatch(/ndjson/);
     expect(jsonl.raw).toBe("");
     const csv = await call("GET", `/api/v1/tasks/${id}/results?format=csv`);
-    expect(csv.raw).toBe("task_id,item_key,ok\r\n");
+    // The header alone: a web task's fixed columns (core/results/export.ts), even with no rows.
+    expect(csv.raw.startsWith("task_id,item_key,ok,url,final_url,status,title,")).toBe(true);
+    expect(csv.raw.endsWith(",blocked_requests\r\n")).toBe(true);
     const bad = await call("GET", `/api/v1/tasks/${id}/results?format=xml`);
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/^format: /);

@@ -111,6 +111,25 @@ describe("one crawl per task", () => {
   });
 });
 
+describe("cancel, retry, cancel", () => {
+  it("a run of the first attempt still finishing never writes its counts onto the retried task", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "crawl", urls: [site.url], max_depth: 1 });
+    // The first run checks for cancellation rarely, so it is still crawling when the task moves on.
+    const first = crawl.runTask(task.task_id, deps, { cancelCheckIntervalMs: 60_000 });
+    for (let i = 0; i < 100 && (await service.get(task.task_id)).progress.pages_done === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await service.cancel(task.task_id);
+    const retried = await service.retry(task.task_id);
+    expect(retried.progress).toEqual({ pages_done: 0, items: 0, errors: 0 });
+    await service.cancel(task.task_id);
+
+    expect(await first).toEqual({ kind: "skipped", reason: "task moved meanwhile" });
+    expect(await service.get(task.task_id)).toMatchObject({ status: "cancelled", progress: { pages_done: 0, items: 0, errors: 0 }, result_count: 0 });
+    await drainQueue();
+  });
+});
+
 describe("hand-over before the deadline", () => {
   it("checkpoints, continues in new deliveries, and ends with exactly the site's pages, none fetched twice once stored", async () => {
     const { task } = await service.create({ platform: "web", crawler_type: "crawl", urls: [site.url], max_depth: 1, max_pages: 100 });

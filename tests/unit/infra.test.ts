@@ -13,24 +13,21 @@ import { describe, expect, it, vi } from "vitest";
 import { digestsOfKeys } from "../../core/auth/apiKeys.js";
 import { ACCOUNTS_TABLE, accountsKeyAttributes, POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../../core/aws/tables.js";
 import { ENV } from "../../core/config.js";
+import { accountRoutes, docRoutes, taskRoutes } from "../../functions/api/routes.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 /** What the stand-in's secrets hold; no function's arguments may contain it. */
 const SECRET_VALUE = "test-key-0123456789,test-key-abcdefghij";
-const REQUIRED_ROUTES = [
-  "GET /health",
-  "POST /api/v1/tasks",
-  "GET /api/v1/tasks",
-  "GET /api/v1/tasks/{task_id}",
-  "GET /api/v1/tasks/{task_id}/results",
-  "POST /api/v1/tasks/{task_id}/cancel",
-  "POST /api/v1/tasks/{task_id}/retry",
-  "POST /api/v1/accounts",
-  "GET /api/v1/accounts",
-  "GET /api/v1/accounts/{account_id}",
-  "DELETE /api/v1/accounts/{account_id}",
-  "POST /api/v1/accounts/{account_id}/activate",
-];
+/**
+ * Every route the API's router has (HEAD is left to `$default`: API Gateway routes it like
+ * any unlisted route). Taken from the router itself, so a new route cannot be forgotten here.
+ */
+const unusedService = (): never => {
+  throw new Error("not called: only the route table is read");
+};
+const REQUIRED_ROUTES = [...taskRoutes(unusedService), ...accountRoutes(unusedService), ...docRoutes()]
+  .filter((route) => route.method !== "HEAD")
+  .map((route) => `${route.method} ${route.path}`);
 
 // ---- Recording stand-in for SST ---------------------------------------------------------
 
@@ -160,9 +157,17 @@ function allFunctions(stack: Stack): Array<{ site: string; args: Args }> {
   return [...found].map(([args, site]) => ({ site, args }));
 }
 
-/** The crawl queue: subscribed, and with a dead-letter queue (which may have its own subscriber). */
+/** The queue `handler` is subscribed to. */
+function queueOf(stack: Stack, handler: string): Component | undefined {
+  return ofType(stack, "Queue").find((q) => q.calls.some((c) => c.method === "subscribe" && functionArgs(stack, c.args[0])?.handler === handler));
+}
+/** The crawl queue: the crawler's, with a dead-letter queue (which may have its own subscriber). */
 function taskQueue(stack: Stack): Component | undefined {
-  return ofType(stack, "Queue").find((q) => q.args.dlq !== undefined && q.calls.some((c) => c.method === "subscribe"));
+  return queueOf(stack, "functions/crawler/handler.handler");
+}
+/** The queue task events wait in for the webhook function. */
+function webhookQueue(stack: Stack): Component | undefined {
+  return queueOf(stack, "functions/webhooks/handler.handler");
 }
 function crawler(stack: Stack): Args {
   const subscription = taskQueue(stack)?.calls.find((c) => c.method === "subscribe");
@@ -362,12 +367,59 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       ...others.map(({ site, args }): [boolean, string] => [args.environment?.CREATOR_HASH_SECRET === undefined, `${site}: no CREATOR_HASH_SECRET`]),
     ]);
   },
+  webhooks(stack) {
+    const queue = webhookQueue(stack);
+    const subscriptions = queue?.calls.filter((c) => c.method === "subscribe") ?? [];
+    const fn = functionArgs(stack, subscriptions[0]?.args[0]) ?? {};
+    const batch = subscriptions[0]?.args[1]?.batch ?? {};
+    const dlq = queue?.args.dlq;
+    const linksQueue = (args: Args) => (args.link ?? []).some((l: any) => l?.component === queue);
+    const deadLetters = byArn(stack, taskQueue(stack)?.args.dlq?.queue)?.calls.find((c) => c.method === "subscribe");
+    const senders: Array<[string, Args | undefined]> = [
+      ["crawler", crawler(stack)],
+      ["ApiHandler", ofType(stack, "Function").find((f) => f.args.handler === "functions/api/handler.handler")?.args],
+      ["dead-letters", functionArgs(stack, deadLetters?.args[0])],
+    ];
+    const others = allFunctions(stack).filter(({ args }) => args !== fn);
+    return problems([
+      [ofType(stack, "Secret").some((s) => s.name === "WebhookSecret" && s.args.placeholder === undefined), "secret WebhookSecret, no placeholder (must be set)"],
+      [queue !== undefined && subscriptions.length === 1, "a webhook queue subscribed once by functions/webhooks/handler.handler"],
+      [typeof dlq === "object" && byArn(stack, dlq.queue)?.type === "Queue" && dlq.queue !== taskQueue(stack)?.args.dlq?.queue, "webhook queue has a dead-letter queue of its own"],
+      [seconds(queue?.args.visibilityTimeout ?? "30 seconds") >= 6 * seconds(fn.timeout ?? "20 seconds"), "webhook visibility timeout ≥ 6 × webhook function timeout"],
+      [batch.partialResponses === true, "webhook subscription: partialResponses on"],
+      [fn.environment?.WEBHOOK_SECRET?.from === placeholder("Secret", "WebhookSecret", "value"), "webhook function: WEBHOOK_SECRET from the WebhookSecret secret"],
+      [fn.environment?.WEBHOOK_QUEUE_URL === queue?.out.url && linksQueue(fn), "webhook function: WEBHOOK_QUEUE_URL and a link to its queue (retries)"],
+      ...senders.map(([name, args]): [boolean, string] => [args?.environment?.WEBHOOK_QUEUE_URL === queue?.out.url, `${name}: WEBHOOK_QUEUE_URL = webhook queue URL`]),
+      ...senders.map(([name, args]): [boolean, string] => [args !== undefined && linksQueue(args), `${name}: links the webhook queue (may send)`]),
+      ...others.map(({ site, args }): [boolean, string] => [args.environment?.WEBHOOK_SECRET === undefined, `${site}: no WEBHOOK_SECRET`]),
+    ]);
+  },
   sweeper(stack) {
     const crons = ofType(stack, "Cron", "CronV2");
     const fn = functionArgs(stack, crons[0]?.args.function ?? crons[0]?.args.job);
     return problems([
       [crons.length === 1 && crons[0]?.args.schedule === "rate(5 minutes)", "one cron, every 5 minutes"],
       [fn?.handler === "functions/sweeper/handler.handler", "cron runs the sweeper handler"],
+    ]);
+  },
+  dashboard(stack) {
+    const sites = ofType(stack, "StaticSite");
+    const site = sites[0];
+    const api = ofType(stack, "ApiGatewayV2")[0];
+    const cors = api?.args.cors ?? {};
+    const scripts = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")).scripts ?? {};
+    const command = /^npm run ([\w:-]+)$/.exec(site?.args.build?.command ?? "")?.[1];
+    return problems([
+      [sites.length === 1, "one static site (the dashboard)"],
+      [resolve(ROOT, site?.args.path ?? ".") === ROOT, "dashboard built from the repository root (it imports core/)"],
+      [command !== undefined && /vite build --config dashboard\/vite\.config\.ts/.test(scripts[command] ?? ""), "dashboard build command is an npm script running vite build with dashboard/vite.config.ts"],
+      [site?.args.build?.output === "dashboard/dist", "dashboard uploads dashboard/dist"],
+      [site?.args.environment?.VITE_API_URL === api?.out.url, "dashboard built with VITE_API_URL = the API URL"],
+      [Object.values(stack.outputs ?? {}).includes(site?.out.url), "dashboard URL in outputs"],
+      [cors.allowOrigins?.includes("*"), "CORS lets the dashboard's origin call the API"],
+      [["GET", "POST", "DELETE"].every((m) => cors.allowMethods?.includes(m)), "CORS allows GET, POST, DELETE"],
+      [["content-type", "x-api-key"].every((h) => cors.allowHeaders?.includes(h)), "CORS allows content-type and x-api-key"],
+      [cors.exposeHeaders?.includes("x-next-cursor"), "CORS exposes x-next-cursor (downloads page with it)"],
     ]);
   },
   outputs(stack) {
@@ -416,6 +468,18 @@ describe("infra checks catch mis-wiring", () => {
     ["accounts", "crawler without the accounts key", "crawler: ACCOUNTS_ENCRYPTION_KEY", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, ACCOUNTS_ENCRYPTION_KEY: undefined } }))],
     ["accounts", "key given to the sweeper", "no ACCOUNTS_ENCRYPTION_KEY", at("CronV2:Sweeper", (a) => ({ ...a, function: { ...a.function, environment: { ...a.function.environment, ACCOUNTS_ENCRYPTION_KEY: { from: "x" } } } }))],
     ["privacy", "crawler without the creator hash key", "crawler: CREATOR_HASH_SECRET", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, CREATOR_HASH_SECRET: undefined } }))],
+    ["webhooks", "crawler without the webhook queue URL", "crawler: WEBHOOK_QUEUE_URL", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, WEBHOOK_QUEUE_URL: undefined } }))],
+    ["webhooks", "api not allowed to send to the webhook queue", "ApiHandler: links the webhook queue", at("Function:ApiHandler", (a) => ({ ...a, link: a.link.filter((l: any) => l?.component?.name !== "WebhookQueue") }))],
+    ["webhooks", "dead-letter consumer without the webhook queue URL", "dead-letters: WEBHOOK_QUEUE_URL", at("Queue:TaskDeadLetterQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, WEBHOOK_QUEUE_URL: undefined } }))],
+    ["webhooks", "webhook function without the secret", "WEBHOOK_SECRET from the WebhookSecret secret", at("Queue:WebhookQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, WEBHOOK_SECRET: undefined } }))],
+    ["webhooks", "secret given to the crawler", "subscribe: no WEBHOOK_SECRET", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, WEBHOOK_SECRET: { from: "x" } } }))],
+    ["webhooks", "webhook queue with a short visibility timeout", "6 × webhook function timeout", at("Queue:WebhookQueue", (a) => ({ ...a, visibilityTimeout: "30 seconds" }))],
+    ["webhooks", "no partial responses on the webhook queue", "partialResponses", at("Queue:WebhookQueue.subscribe", () => ({ batch: { size: 10 } }), 1)],
+    ["webhooks", "webhook queue sharing the crawl dead-letter queue", "dead-letter queue of its own", at("Queue:WebhookQueue", (a) => ({ ...a, dlq: { queue: "<Queue:TaskDeadLetterQueue.arn>", retry: 5 } }))],
+    ["dashboard", "dashboard built without the API URL", "VITE_API_URL", at("StaticSite:Dashboard", (a) => ({ ...a, environment: {} }))],
+    ["dashboard", "dashboard uploading the wrong folder", "dashboard/dist", at("StaticSite:Dashboard", (a) => ({ ...a, build: { ...a.build, output: "dist" } }))],
+    ["dashboard", "CORS hiding the cursor header", "x-next-cursor", at("ApiGatewayV2:Api", (a) => ({ ...a, cors: { ...a.cors, exposeHeaders: [] } }))],
+    ["dashboard", "CORS without x-api-key", "x-api-key", at("ApiGatewayV2:Api", (a) => ({ ...a, cors: { ...a.cors, allowHeaders: ["content-type"] } }))],
     ["auth", "plain key in the environment", "no plain key", at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, API_KEY: SECRET_VALUE } }))],
   ];
   it.each(cases)("%s check catches %s", async (name, _broken, problem, tamper) => {

@@ -40,8 +40,8 @@ describe("web task bounds", () => {
     [{ selectors: { price: "" } }, "selectors.price: must not be empty"],
     [{ selectors: Object.fromEntries(many(51, 0).map((_, i) => [`s${i}`, "a"])) }, "selectors: must have at most 50 selectors (got 51)"],
     [{ selectors: ["a"] }, "selectors: must be an object of {name: CSS selector}"],
-    [{ block_resources: ["image", "media", "font", "stylesheet", "image"] }, "block_resources: must contain at most 4 resource types"],
-    [{ block_resources: ["script"] }, 'block_resources.0: must be one of "image", "media", "font", "stylesheet"'],
+    [{ block_resources: ["image", "media", "font", "stylesheet", "tracker", "image"] }, "block_resources: must contain at most 5 resource types"],
+    [{ block_resources: ["script"] }, 'block_resources.0: must be one of "image", "media", "font", "stylesheet", "tracker"'],
   ])("%j → %s", (change, message) => {
     expect(messageFor({ ...base, ...change })).toBe(message);
   });

@@ -1,27 +1,54 @@
 import { describe, expect, it } from "vitest";
-import { flattenRow, toCsv, toJsonLines } from "../../core/results/format.js";
+import { cellText, csvCell, csvHeader, csvRecord, jsonLine, valueAt } from "../../core/results/format.js";
 import { fitItemSize, itemBytes } from "../../core/results/itemSize.js";
 import { decodeCursor, encodeCursor } from "../../core/pagination.js";
 
 describe("result formats", () => {
-  it("writes one JSON object per line", () => {
-    expect(toJsonLines([{ a: 1 }, { b: "x" }])).toBe('{"a":1}\n{"b":"x"}\n');
-    expect(toJsonLines([])).toBe("");
+  it("writes one JSON object per line, the item whole", () => {
+    expect(jsonLine({ a: 1, nested: { b: [1, "x"] } })).toBe('{"a":1,"nested":{"b":[1,"x"]}}\n');
   });
 
-  it("flattens nested objects one level and keeps arrays as JSON", () => {
-    expect(flattenRow({ error: { code: "HTTP_404", message: "Not Found" }, tags: ["a", "b"], n: 3, none: null })).toEqual({
-      "error.code": "HTTP_404",
-      "error.message": "Not Found",
-      tags: '["a","b"]',
-      n: "3",
-      none: "",
-    });
+  it("reads dot paths through nested objects, and keys that already contain the dots", () => {
+    const row = { author: { nickname: "小红", stats: { fans: 3 } }, "error.code": "X", tags: ["a"] };
+    expect(valueAt(row, "author.nickname")).toBe("小红");
+    expect(valueAt(row, "author.stats.fans")).toBe(3);
+    expect(valueAt(row, "author.stats")).toEqual({ fans: 3 });
+    expect(valueAt(row, "error.code")).toBe("X");
+    expect(valueAt(row, "tags.0")).toBeUndefined();
+    expect(valueAt(row, "missing.deeper")).toBeUndefined();
   });
 
-  it("quotes CSV cells, unions columns and defuses spreadsheet formulas", () => {
-    const csv = toCsv([{ url: "https://a/", title: 'He said "hi", then left' }, { url: "https://b/", extra: "=SUM(A1)" }], ["url"]);
-    expect(csv).toBe('url,title,extra\r\nhttps://a/,"He said ""hi"", then left",\r\nhttps://b/,,\'=SUM(A1)\r\n');
+  it("writes what is still an object or array at the column's depth as JSON, null as nothing", () => {
+    expect(cellText({ code: "HTTP_404" })).toBe('{"code":"HTTP_404"}');
+    expect(cellText(["a", "b"])).toBe('["a","b"]');
+    expect(cellText(null)).toBe("");
+    expect(cellText(undefined)).toBe("");
+    expect(cellText(false)).toBe("false");
+  });
+
+  it("quotes cells per RFC 4180", () => {
+    expect(csvCell('He said "hi", then left')).toBe('"He said ""hi"", then left"');
+    expect(csvCell("two\nlines")).toBe('"two\nlines"');
+    expect(csvCell("cr\rhere")).toBe('"cr\rhere"');
+    expect(csvCell("plain text 中文")).toBe("plain text 中文");
+    expect(csvCell(["x,y"])).toBe('"[""x,y""]"');
+  });
+
+  it("defuses text a spreadsheet would run as a formula, but not numbers", () => {
+    for (const formula of ["=SUM(A1)", "+1", "-2+3", "@cmd", "\t=1", "\r=1"]) {
+      expect(csvCell(formula).replace(/^"/, "").startsWith("'")).toBe(true);
+    }
+    expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvCell(-3)).toBe("-3");
+    expect(csvCell("a=b")).toBe("a=b");
+  });
+
+  it("writes a record with exactly the given columns, CRLF-terminated", () => {
+    const columns = ["url", "error.code", "tags", "absent"];
+    expect(csvHeader(columns)).toBe("url,error.code,tags,absent\r\n");
+    expect(csvRecord({ url: "https://a/", error: { code: "E", message: "m" }, tags: ["t"], other: "dropped" }, columns)).toBe(
+      'https://a/,E,"[""t""]",\r\n',
+    );
   });
 });
 

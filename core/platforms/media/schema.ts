@@ -21,16 +21,18 @@ export function mediaTaskShape<P extends MediaPlatformName>(platform: P, sortVal
   return {
     platform: z.literal(platform),
     crawler_type: z.enum(MEDIA_CRAWLER_TYPES, { error: 'must be "search", "detail" or "creator"' }),
-    keywords: listOf(z.string().min(1).max(100, { error: "each keyword must be at most 100 characters" }), 20).default([]),
-    specified_ids: listOf(z.string().min(1).max(2048), 100).default([]),
-    creator_ids: listOf(z.string().min(1).max(2048), 50).default([]),
-    start_page: integerIn(1, 100).default(1),
+    keywords: listOf(z.string().min(1).max(100, { error: "each keyword must be at most 100 characters" }), 20)
+      .default([])
+      .meta({ description: 'search: keywords, as an array or one string "a,b"' }),
+    specified_ids: listOf(z.string().min(1).max(2048), 100).default([]).meta({ description: "detail: post ids or post URLs (array or comma-separated string)" }),
+    creator_ids: listOf(z.string().min(1).max(2048), 50).default([]).meta({ description: "creator: creator ids or profile URLs (array or comma-separated string)" }),
+    start_page: integerIn(1, 100).default(1).meta({ description: "search: the first page of results to store (1-based)" }),
     sort: z.enum(sortValues, { error: `must be one of ${sortValues.map((v) => `"${v}"`).join(", ")}` }).optional(),
-    enable_comments: z.boolean({ error: "must be true or false" }).default(false),
-    enable_sub_comments: z.boolean({ error: "must be true or false" }).default(false),
-    max_notes_count: integerIn(1, 1000).default(20),
-    max_comments_count: integerIn(0, 10_000).default(20),
-    account: z.string().min(1).max(64).optional(),
+    enable_comments: z.boolean({ error: "must be true or false" }).default(false).meta({ description: "Collect each post's comments" }),
+    enable_sub_comments: z.boolean({ error: "must be true or false" }).default(false).meta({ description: "Also collect replies to comments (needs enable_comments)" }),
+    max_notes_count: integerIn(1, 1000).default(20).meta({ description: "Posts per keyword or creator, or in all for detail" }),
+    max_comments_count: integerIn(0, 10_000).default(20).meta({ description: "Comments (replies included) per post" }),
+    account: z.string().min(1).max(64).optional().meta({ description: "The account_id of a stored account of the same platform; absent: the platform's least recently used active account" }),
     // http:// only: the egress proxy chains through it (core/net/upstreamProxy.ts); socks5 and https proxies get a 400 saying so.
     proxy: z
       .string({ error: "must be a proxy URL like http://user:pass@host:port" })
@@ -39,8 +41,9 @@ export function mediaTaskShape<P extends MediaPlatformName>(platform: P, sortVal
         const problem = upstreamProxyProblem(value);
         if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
       })
-      .optional(),
-    keep_user_info: z.boolean({ error: "must be true or false" }).default(false),
+      .optional()
+      .meta({ description: "http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown" }),
+    keep_user_info: z.boolean({ error: "must be true or false" }).default(false).meta({ description: "Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname" }),
   };
 }
 

@@ -85,16 +85,25 @@ export const webTaskInput = z.strictObject({
   urls: z
     .array(httpUrl, { error: "must be an array of URLs" })
     .min(1, { error: "must contain at least 1 URL" })
-    .max(100, { error: "must contain at most 100 URLs" }),
-  max_pages: integerIn(1, 10_000).default(50),
-  max_depth: integerIn(0, 20).default(2),
-  include: z.array(pathPattern, { error: "must be an array of regular expressions" }).max(50, { error: "must contain at most 50 patterns" }).default([]),
-  exclude: z.array(pathPattern, { error: "must be an array of regular expressions" }).max(50, { error: "must contain at most 50 patterns" }).default([]),
-  same_origin: z.boolean({ error: "must be true or false" }).default(true),
-  selectors: selectors.optional(),
-  wait_for: cssSelector.optional(),
+    .max(100, { error: "must contain at most 100 URLs" })
+    .meta({ description: "Absolute http(s) URLs: the pages to fetch (detail) or the start pages (crawl)" }),
+  max_pages: integerIn(1, 10_000).default(50).meta({ description: "Pages fetched at most, start pages included" }),
+  max_depth: integerIn(0, 20).default(2).meta({ description: "crawl: links followed from a start page (0: the start pages only)" }),
+  include: z
+    .array(pathPattern, { error: "must be an array of regular expressions" })
+    .max(50, { error: "must contain at most 50 patterns" })
+    .default([])
+    .meta({ description: "crawl: follow only links whose path matches one of these regular expressions" }),
+  exclude: z
+    .array(pathPattern, { error: "must be an array of regular expressions" })
+    .max(50, { error: "must contain at most 50 patterns" })
+    .default([])
+    .meta({ description: "crawl: never follow links whose path matches one of these regular expressions" }),
+  same_origin: z.boolean({ error: "must be true or false" }).default(true).meta({ description: "crawl: follow links to the start pages' origins only" }),
+  selectors: selectors.optional().meta({ description: "{name: CSS selector}: each becomes a column of the page's result (the first match's text); at most 50" }),
+  wait_for: cssSelector.optional().meta({ description: "A CSS selector to wait for before extracting (up to page_timeout_secs)" }),
   wait_until: z.enum(["load", "domcontentloaded", "networkidle"]).default("load"),
-  page_timeout_secs: integerIn(1, 120).default(30),
+  page_timeout_secs: integerIn(1, 120).default(30).meta({ description: "Longest one page may take to load" }),
   block_resources: z
     .array(z.enum(BLOCKABLE_RESOURCES, { error: `must be one of ${BLOCKABLE_RESOURCES.map((r) => `"${r}"`).join(", ")}` }), {
       error: "must be an array of resource types",

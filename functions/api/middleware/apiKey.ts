@@ -14,14 +14,14 @@ export interface ApiKeyOptions {
   /**
    * Requests let in without a key, as `"METHOD /path"` matched exactly against the method
    * and path the router sees (`requestContext.http`).
-   * @default ["GET /health", "HEAD /health"]
+   * @default ["GET /health", "HEAD /health", "GET /openapi.json", "GET /docs"]
    */
   publicRoutes?: readonly string[];
 }
 
 const defaults: Required<ApiKeyOptions> = {
   keyDigests: () => process.env[API_KEY_SHA256_ENV],
-  publicRoutes: ["GET /health", "HEAD /health"],
+  publicRoutes: ["GET /health", "HEAD /health", "GET /openapi.json", "GET /docs"],
 };
 
 /**

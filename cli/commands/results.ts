@@ -1,0 +1,121 @@
+/**
+ * `tasks results <ID>`: every result page, in order, as one file on stdout or --out, one
+ * page in memory at a time. csv/jsonl pages arrive as raw continuations of one file (header
+ * and BOM on the first page only, next cursor in `x-next-cursor`), so they are written as
+ * they come; json pages arrive as envelopes and are joined into one array.
+ */
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import type { ApiClient } from "../client.js";
+import { choiceOption, flag, integerOption, stringValue } from "../args.js";
+import type { Command } from "../command.js";
+import { EXIT, NetworkError, UsageError } from "../errors.js";
+
+const FORMATS = ["csv", "jsonl", "json"] as const;
+export type ResultFormat = (typeof FORMATS)[number];
+
+/** The API's largest page: fewest round trips. */
+const DEFAULT_PAGE_SIZE = 1000;
+
+export const resultsCommand: Command = {
+  name: "results",
+  summary: "write all of a task's results as csv, jsonl or json",
+  usage: "<TASK_ID> --format csv|jsonl|json [--bom] [--out FILE] [--page-size N]",
+  options: {
+    format: { type: "string", value: "F", description: "csv, jsonl or json (default jsonl)" },
+    bom: { type: "boolean", description: "csv, jsonl: start with a UTF-8 byte-order mark (so Excel reads UTF-8)" },
+    out: { type: "string", value: "FILE", description: "write to FILE (replaced only once complete) instead of stdout" },
+    "page-size": { type: "string", value: "N", description: "results per request (1-1000, default 1000)" },
+  },
+  args: { names: ["TASK_ID"] },
+  async run({ values, args, client, out }) {
+    const format = choiceOption(values, "format", FORMATS) ?? "jsonl";
+    const pageSize = integerOption(values, "page-size") ?? DEFAULT_PAGE_SIZE;
+    const target = stringValue(values, "out");
+    if (flag(values, "bom") && format === "json") throw new UsageError("--bom: only with --format csv or jsonl");
+    const options = { format, pageSize, bom: flag(values, "bom") };
+    if (target === undefined) {
+      await exportResults(client(), args[0]!, options, out.streams.stdout);
+      return EXIT.ok;
+    }
+    // A half-written export never replaces a good file: write beside it, then rename.
+    const partial = `${target}.partial`;
+    const file = createWriteStream(partial);
+    try {
+      const stats = await exportResults(client(), args[0]!, options, file);
+      file.end();
+      await once(file, "finish");
+      await rename(partial, target);
+      out.note(`wrote ${stats.pages} page(s), ${stats.bytes} bytes to ${target}`);
+    } catch (error) {
+      file.destroy();
+      await rm(partial, { force: true });
+      throw error;
+    }
+    return EXIT.ok;
+  },
+};
+
+export interface ExportOptions {
+  format: ResultFormat;
+  pageSize: number;
+  bom: boolean;
+}
+
+/** Writes, waiting whenever the destination asks to (a slow pipe or disk): memory stays bounded. */
+async function write(destination: NodeJS.WritableStream, chunk: string | Uint8Array): Promise<number> {
+  if (!destination.write(chunk)) await once(destination, "drain");
+  return typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
+}
+
+export async function exportResults(
+  client: ApiClient,
+  taskId: string,
+  options: ExportOptions,
+  destination: NodeJS.WritableStream,
+): Promise<{ pages: number; bytes: number }> {
+  const path = `/api/v1/tasks/${encodeURIComponent(taskId)}/results`;
+  let cursor: string | undefined;
+  let pages = 0;
+  let bytes = 0;
+  let items = 0;
+  if (options.format === "json") bytes += await write(destination, "[");
+  do {
+    const query = {
+      format: options.format,
+      limit: options.pageSize,
+      cursor,
+      // Asked for on the first page only; the API adds the BOM there.
+      bom: options.bom && cursor === undefined ? "1" : undefined,
+    };
+    if (options.format === "json") {
+      const page = (await client.call<{ items: unknown[]; next_cursor: string | null }>("GET", path, { query })).data;
+      for (const item of page.items) bytes += await write(destination, `${items++ === 0 ? "\n" : ",\n"}${JSON.stringify(item)}`);
+      cursor = page.next_cursor ?? undefined;
+    } else {
+      const response = await client.stream(path, query);
+      if (response.body !== null) bytes += await copyBody(response.body, destination);
+      cursor = response.headers.get("x-next-cursor") ?? undefined;
+    }
+    pages++;
+  } while (cursor);
+  if (options.format === "json") bytes += await write(destination, items === 0 ? "]\n" : "\n]\n");
+  return { pages, bytes };
+}
+
+/** One raw page into the destination; a connection that breaks mid-page is a network error, not a crash. */
+async function copyBody(body: ReadableStream<Uint8Array>, destination: NodeJS.WritableStream): Promise<number> {
+  const reader = body.getReader();
+  let bytes = 0;
+  for (;;) {
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch (error) {
+      throw new NetworkError(`the connection broke while reading results: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    if (next.done) return bytes;
+    bytes += await write(destination, next.value);
+  }
+}

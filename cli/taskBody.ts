@@ -1,0 +1,128 @@
+/**
+ * `tasks create` flags → the create-task body the API takes. Pure: the API validates the
+ * result (and names the field when it refuses it), so a newer API's rules apply unchanged.
+ */
+import { durationOption, flag, integerOption, jsonOrText, splitKeyValue, stringList, stringValue, type OptionSpecs, type OptionValues } from "./args.js";
+import { UsageError } from "./errors.js";
+
+/** Flags of `tasks create`, grouped as --help shows them. */
+export const CREATE_OPTIONS = {
+  platform: { type: "string", value: "P", description: "web, xhs, dy, ks, bili, wb, tieba or zhihu (field platform)" },
+  type: { type: "string", value: "T", description: "crawler_type: web → detail|crawl; media → search|detail|creator" },
+  "max-attempts": { type: "string", value: "N", description: "max_attempts (1-10)" },
+  "max-duration": { type: "string", value: "D", description: "max_duration_secs: 90, 90s, 5m, 2h" },
+  "webhook-url": { type: "string", value: "URL", description: "webhook_url: called when the task finishes" },
+  "idempotency-key": { type: "string", value: "KEY", description: "Idempotency-Key header: the same key returns the first task" },
+  param: { type: "string", multiple: true, value: "K=V", description: "any body field; V is JSON when it parses (5, true, [..]) else text" },
+  body: { type: "string", value: "FILE", description: "the whole body from a JSON file, or - for stdin; flags override it" },
+
+  url: { type: "string", multiple: true, value: "URL", description: "web: a start URL (urls), repeatable" },
+  "max-pages": { type: "string", value: "N", description: "web: max_pages (1-10000)" },
+  "max-depth": { type: "string", value: "N", description: "web: max_depth (0-20)" },
+  include: { type: "string", multiple: true, value: "RE", description: "web: only follow URLs matching this regex (include), repeatable" },
+  exclude: { type: "string", multiple: true, value: "RE", description: "web: never follow URLs matching this regex (exclude), repeatable" },
+  "any-origin": { type: "boolean", description: "web: follow links to other origins (same_origin: false)" },
+  selector: { type: "string", multiple: true, value: "NAME=CSS", description: "web: extract a field (selectors), repeatable" },
+  "wait-for": { type: "string", value: "CSS", description: "web: wait_for this selector before extracting" },
+  "wait-until": { type: "string", value: "E", description: "web: wait_until load|domcontentloaded|networkidle" },
+  "page-timeout": { type: "string", value: "SECS", description: "web: page_timeout_secs (1-120)" },
+  block: { type: "string", multiple: true, value: "TYPE", description: "web: a resource type to block (block_resources: image, media, font, …), repeatable; none blocks nothing" },
+  "host-concurrency": { type: "string", value: "N", description: "web: host_concurrency" },
+  "host-delay-ms": { type: "string", value: "MS", description: "web: host_delay_ms" },
+
+  keyword: { type: "string", multiple: true, value: "K", description: "media search: keywords (repeatable, or a,b)" },
+  id: { type: "string", multiple: true, value: "ID", description: "media detail: specified_ids, ids or URLs (repeatable, or a,b)" },
+  creator: { type: "string", multiple: true, value: "ID", description: "media creator: creator_ids, ids or URLs (repeatable, or a,b)" },
+  "start-page": { type: "string", value: "N", description: "media: start_page" },
+  sort: { type: "string", value: "S", description: "media: sort (values depend on the platform)" },
+  comments: { type: "boolean", description: "media: enable_comments" },
+  "sub-comments": { type: "boolean", description: "media: enable_sub_comments (needs --comments)" },
+  "max-notes": { type: "string", value: "N", description: "media: max_notes_count" },
+  "max-comments": { type: "string", value: "N", description: "media: max_comments_count" },
+  account: { type: "string", value: "ID", description: "media: account, a stored account's id" },
+  proxy: { type: "string", value: "URL", description: "media: proxy, http://[user:pass@]host:port" },
+  "keep-user-info": { type: "boolean", description: "media: keep_user_info" },
+  "publish-time": { type: "string", value: "DAYS", description: "dy search: publish_time 0|1|7|180" },
+} as const satisfies OptionSpecs;
+
+type Body = Record<string, unknown>;
+
+/** "a,b" entries split as the API splits a string list (ASCII and full-width commas). */
+function listEntries(values: OptionValues, name: string): string[] {
+  return stringList(values, name)
+    .flatMap((entry) => entry.split(/[,，]/))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+function set(body: Body, field: string, value: unknown): void {
+  if (value !== undefined) body[field] = value;
+}
+
+/**
+ * The create-task body: `base` (from --body) first, then the named flags, then --param,
+ * each overriding the one before.
+ */
+export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
+  const body: Body = { ...base };
+  set(body, "platform", stringValue(values, "platform"));
+  set(body, "crawler_type", stringValue(values, "type"));
+  set(body, "max_attempts", integerOption(values, "max-attempts"));
+  set(body, "max_duration_secs", durationOption(values, "max-duration"));
+  set(body, "webhook_url", stringValue(values, "webhook-url"));
+
+  const urls = stringList(values, "url");
+  if (urls.length > 0) body.urls = urls;
+  set(body, "max_pages", integerOption(values, "max-pages"));
+  set(body, "max_depth", integerOption(values, "max-depth"));
+  const include = stringList(values, "include");
+  if (include.length > 0) body.include = include;
+  const exclude = stringList(values, "exclude");
+  if (exclude.length > 0) body.exclude = exclude;
+  if (flag(values, "any-origin")) body.same_origin = false;
+  const selectors = stringList(values, "selector");
+  if (selectors.length > 0) body.selectors = Object.fromEntries(selectors.map((entry) => splitKeyValue("selector", entry)));
+  set(body, "wait_for", stringValue(values, "wait-for"));
+  set(body, "wait_until", stringValue(values, "wait-until"));
+  set(body, "page_timeout_secs", integerOption(values, "page-timeout"));
+  const block = listEntries(values, "block");
+  if (block.length > 0) body.block_resources = block.includes("none") ? [] : block;
+  set(body, "host_concurrency", integerOption(values, "host-concurrency"));
+  set(body, "host_delay_ms", integerOption(values, "host-delay-ms"));
+
+  const keywords = listEntries(values, "keyword");
+  if (keywords.length > 0) body.keywords = keywords;
+  const ids = listEntries(values, "id");
+  if (ids.length > 0) body.specified_ids = ids;
+  const creators = listEntries(values, "creator");
+  if (creators.length > 0) body.creator_ids = creators;
+  set(body, "start_page", integerOption(values, "start-page"));
+  set(body, "sort", stringValue(values, "sort"));
+  if (flag(values, "comments")) body.enable_comments = true;
+  if (flag(values, "sub-comments")) body.enable_sub_comments = true;
+  set(body, "max_notes_count", integerOption(values, "max-notes"));
+  set(body, "max_comments_count", integerOption(values, "max-comments"));
+  set(body, "account", stringValue(values, "account"));
+  set(body, "proxy", stringValue(values, "proxy"));
+  if (flag(values, "keep-user-info")) body.keep_user_info = true;
+  set(body, "publish_time", integerOption(values, "publish-time"));
+
+  for (const entry of stringList(values, "param")) {
+    const [key, value] = splitKeyValue("param", entry);
+    body[key] = jsonOrText(value);
+  }
+  if (body.platform === undefined) throw new UsageError("--platform: is required (or give platform in --body / --param)");
+  return body;
+}
+
+/** The --body file's text as a JSON object. */
+export function parseBodyText(text: string, source: string): Body {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--body: ${source} is not valid JSON (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new UsageError(`--body: ${source} must hold a JSON object`);
+  return value as Body;
+}

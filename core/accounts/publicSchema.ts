@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { ACCOUNT_PLATFORMS, ACCOUNT_STATUSES, type Account } from "./model.js";
+
+const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC time", examples: ["2026-11-28T20:02:11.513Z"] });
+
+/**
+ * A stored account as the API returns it ({@link toPublicAccount}): never its cookies.
+ * The OpenAPI document is generated from this schema; the type check at the bottom keeps
+ * it and the {@link Account} interface in step.
+ */
+export const publicAccountSchema = z
+  .object({
+    account_id: z.string().meta({ description: "ULID: 26 characters", examples: ["01M8HWBHXSQSW0J6WTX6QDT7XA"] }),
+    platform: z.enum(ACCOUNT_PLATFORMS),
+    note: z.string().optional().meta({ description: "The note given when it was stored" }),
+    status: z.enum(ACCOUNT_STATUSES).meta({ description: "active: picked for tasks in turn; expired: the site asked for a login; banned: the site answered with risk control" }),
+    status_reason: z.string().optional().meta({ description: "Why a crawl last set the status", examples: ["RISK_CONTROL: xhs: 461 verification required"] }),
+    created_at: timestamp,
+    updated_at: timestamp,
+    last_used_at: timestamp.optional().meta({ description: "When a crawl last picked it; absent until then" }),
+    use_count: z.int().min(0),
+    fingerprint: z.string().meta({ description: "First 16 hex digits of SHA-256 of the normalized cookies: tells two uploads apart without showing them", examples: ["3f1c9a0d5e7b2c48"] }),
+    cookie_count: z.int().min(0),
+  })
+  .meta({ description: "A stored account of a media platform (never its cookies)" });
+
+// Fails to compile when the interface and the schema disagree on a field, in either direction.
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
+const _keysMatch: SameKeys<Account, z.output<typeof publicAccountSchema>> = true;
+const _outputFitsAccount: Account = {} as z.output<typeof publicAccountSchema>;
+void _keysMatch;
+void _outputFitsAccount;

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { PLATFORM_NAMES } from "../platforms/types.js";
+import type { Task } from "./model.js";
+import { TASK_STATUSES } from "./status.js";
+
+const count = z.int().min(0);
+const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC time", examples: ["2026-11-28T19:36:03.648Z"] });
+
+export const taskProgressSchema = z.object({
+  pages_done: count.meta({ description: "Pages (or feed pages) crawled so far" }),
+  items: count.meta({ description: "Result items stored so far" }),
+  errors: count.meta({ description: "Items that record a failure (`ok: false`)" }),
+});
+
+export const taskErrorSchema = z.object({
+  code: z.string().meta({ description: "Stable error code, e.g. ALL_PAGES_FAILED, DEAD_LETTERED", examples: ["ALL_PAGES_FAILED"] }),
+  message: z.string().meta({ description: "What went wrong; never a stack trace" }),
+});
+
+export const webhookDeliverySchema = z.object({
+  event_id: z.string(),
+  event_type: z.string().meta({ examples: ["task.completed"] }),
+  event_created_at: timestamp,
+  status: z.enum(["delivered", "retrying", "failed"]).meta({ description: "retrying: the last attempt failed and another is scheduled" }),
+  attempts: count,
+  last_status: z.int().optional().meta({ description: "HTTP status of the last answer, when there was one" }),
+  last_error: z.string().optional(),
+  updated_at: timestamp,
+});
+
+/**
+ * A task as the API returns it ({@link toPublicTask}): the stored task without its
+ * index-only and lease-holder attributes. The OpenAPI document is generated from this
+ * schema; the type check at the bottom keeps it and the {@link Task} interface in step.
+ */
+export const publicTaskSchema = z
+  .object({
+    task_id: z.string().meta({ description: "ULID: 26 characters, sortable by creation time", examples: ["01M8HTGMT0PZCB39H6NHNGWHHM"] }),
+    platform: z.enum(PLATFORM_NAMES),
+    crawler_type: z.string().meta({ description: "The platform's crawl mode: detail or crawl for web; search, detail or creator for the media platforms" }),
+    params: z
+      .record(z.string(), z.unknown())
+      .meta({ description: "The validated task fields with their defaults filled in (everything but platform and crawler_type); a proxy's password is shown as ***" }),
+    status: z.enum(TASK_STATUSES),
+    attempts: count.meta({ description: "Runs started so far (a hand-over to a new invocation is not a new attempt)" }),
+    max_attempts: z.int().min(1).meta({ description: "The task is failed once attempts reach this" }),
+    created_at: timestamp,
+    updated_at: timestamp,
+    started_at: timestamp.optional(),
+    finished_at: timestamp.optional(),
+    progress: taskProgressSchema,
+    result_count: count.meta({ description: "Result items stored" }),
+    error: taskErrorSchema.optional().meta({ description: "The last error: why the task failed, or why its last run was retried" }),
+    idempotency_key_hash: z.string().optional().meta({ description: "SHA-256 of the Idempotency-Key it was created with (never the key itself)" }),
+    max_duration_secs: z.int().min(1).optional().meta({ description: "Longest one attempt may crawl" }),
+    stop_reason: z.string().optional().meta({ description: "Why a completed task stopped before its crawl was exhausted, e.g. time_limit", examples: ["time_limit"] }),
+    lease_expires_at: timestamp.optional().meta({ description: "While running: when the worker's lease runs out unless renewed" }),
+    continuations: count.optional().meta({ description: "How many times the crawl was continued in a new invocation before its deadline" }),
+    webhook_url: z.string().optional().meta({ description: "Where task.completed / task.failed / task.cancelled events are POSTed" }),
+    webhook: webhookDeliverySchema.optional().meta({ description: "How delivering the latest event to webhook_url went" }),
+  })
+  .meta({ description: "A crawl task" });
+
+/** What {@link toPublicTask} removes from a stored task. */
+type HiddenTaskKeys = "lease_owner" | "handoff";
+type PublicTask = Omit<Task, HiddenTaskKeys>;
+
+// Fails to compile when the interface and the schema disagree on a field, in either direction.
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
+const _keysMatch: SameKeys<PublicTask, z.output<typeof publicTaskSchema>> = true;
+const _outputFitsTask: PublicTask = {} as z.output<typeof publicTaskSchema>;
+void _keysMatch;
+void _outputFitsTask;

@@ -1,0 +1,69 @@
+/**
+ * The create-task body's schema, in a module of its own so the dashboard's browser bundle
+ * validates forms with exactly what the API validates with. Keep this module's imports
+ * browser-safe: zod, core/validation.ts, core/platforms/registry.ts (schemas only) —
+ * no node:* modules, AWS SDK or puppeteer. A check that needs Node (DNS, sockets) belongs
+ * in TaskService, after parseTaskBody.
+ */
+import { z } from "zod";
+import { ValidationError } from "../errors.js";
+import { getPlatform } from "../platforms/registry.js";
+import type { PlatformName } from "../platforms/types.js";
+import { describeIssue, integerIn, parseOrThrow } from "../validation.js";
+import { webhookUrlField } from "../webhooks/urlField.js";
+
+/** Fields every task may carry, whatever its platform. */
+export const commonTaskFields = z.object({
+  max_attempts: integerIn(1, 10).optional(),
+  max_duration_secs: integerIn(1, 86_400).default(3600),
+  /** Where the task's end events are POSTed; an IP-address host is checked against the egress policy in TaskService. */
+  webhook_url: webhookUrlField.optional(),
+});
+export const COMMON_TASK_KEYS: readonly string[] = Object.keys(commonTaskFields.shape);
+
+export type CommonTaskFields = z.output<typeof commonTaskFields>;
+
+/** A create-task body, validated: the common fields and the platform's own (platform and crawler_type included). */
+export interface ParsedTaskBody {
+  common: CommonTaskFields;
+  input: Record<string, unknown> & { platform: PlatformName; crawler_type: string };
+}
+
+/** Checks the body's shape and platform, then splits it: common fields and the platform's own. */
+function split(body: unknown) {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new ValidationError("body: must be a JSON object", "body");
+  }
+  const platform = getPlatform((body as Record<string, unknown>).platform);
+  const commonPart = Object.fromEntries(Object.entries(body).filter(([key]) => COMMON_TASK_KEYS.includes(key)));
+  const platformPart = Object.fromEntries(Object.entries(body).filter(([key]) => !COMMON_TASK_KEYS.includes(key)));
+  return { platform, commonPart, platformPart };
+}
+
+/**
+ * Validates a create-task body or throws the {@link ValidationError} (400, field-named
+ * message) the API answers with: common fields first, then the platform's schema.
+ */
+export function parseTaskBody(body: unknown): ParsedTaskBody {
+  const { platform, commonPart, platformPart } = split(body);
+  const common = parseOrThrow(commonTaskFields, commonPart);
+  const input = parseOrThrow(platform.inputSchema, platformPart) as ParsedTaskBody["input"];
+  return { common, input };
+}
+
+/**
+ * Every problem with a create-task body, in the order {@link parseTaskBody} meets them
+ * (its error is the first of these): a form can mark all its wrong fields at once.
+ */
+export function taskBodyIssues(body: unknown): Array<{ field: string; message: string }> {
+  let parts: ReturnType<typeof split>;
+  try {
+    parts = split(body);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return [{ field: error.field ?? "body", message: error.message }];
+  }
+  const common = commonTaskFields.safeParse(parts.commonPart);
+  const input = parts.platform.inputSchema.safeParse(parts.platformPart);
+  return [...(common.success ? [] : common.error.issues), ...(input.success ? [] : input.error.issues)].map((issue) => describeIssue(issue));
+}

@@ -1,0 +1,50 @@
+import type { Task } from "../tasks/model.js";
+import { serializeEvent, taskEndedEvent } from "./events.js";
+import type { WebhookQueue } from "./queue.js";
+
+export type WebhookLog = (message: string, fields: Record<string, unknown>) => void;
+
+/**
+ * Told about every task that just ended. It only queues the event; the delivery function
+ * POSTs it. It never throws: a task's outcome never depends on its webhook.
+ */
+export interface WebhookNotifier {
+  taskEnded(task: Task): Promise<void>;
+}
+
+/** Writes one JSON line to stderr, as the functions' own loggers would. */
+const stderrLog: WebhookLog = (message, fields) => console.error(JSON.stringify({ level: "WARN", service: "webhooks", message, ...fields }));
+
+/**
+ * Queues the event of a task with a `webhook_url`. Without a queue (WEBHOOK_QUEUE_URL unset)
+ * the event is dropped with a log line.
+ */
+export class QueueWebhookNotifier implements WebhookNotifier {
+  constructor(
+    private readonly queue: WebhookQueue | undefined,
+    private readonly log: WebhookLog = stderrLog,
+  ) {}
+
+  async taskEnded(task: Task): Promise<void> {
+    const event = taskEndedEvent(task);
+    if (event === undefined || task.webhook_url === undefined) return;
+    const fields = { task_id: task.task_id, event_id: event.id, event_type: event.type };
+    if (this.queue === undefined) {
+      this.log("webhook event dropped: no webhook queue is configured (WEBHOOK_QUEUE_URL)", fields);
+      return;
+    }
+    try {
+      await this.queue.send({
+        event_id: event.id,
+        event_type: event.type,
+        task_id: task.task_id,
+        event_created_at: event.created_at,
+        url: task.webhook_url,
+        body: serializeEvent(event),
+        attempt: 1,
+      });
+    } catch (error) {
+      this.log("webhook event not queued", { ...fields, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    }
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The API as the dashboard sees it. Served by the one-machine stack, the API is on the same
+ * origin; built for the SST static site, VITE_API_URL names it (CORS allows the call).
+ */
+import type { Account } from "../../core/accounts/model.js";
+import type { Task } from "../../core/tasks/model.js";
+import type { TaskStatus } from "../../core/tasks/status.js";
+
+export type { Account, Task, TaskStatus };
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export type ResultRow = Record<string, unknown> & { task_id: string; item_key: string; ok: boolean };
+
+interface Envelope<T> {
+  code: number;
+  message: string;
+  data: T;
+}
+
+const API_KEY_STORAGE = "crawl-dashboard.api-key";
+
+/** VITE_API_URL without its trailing slash; "" means same origin. */
+export const apiBase = (import.meta.env.VITE_API_URL ?? "").replace(/\/+$/, "");
+
+export function getApiKey(): string {
+  return localStorage.getItem(API_KEY_STORAGE) ?? "";
+}
+
+export function setApiKey(key: string): void {
+  if (key === "") localStorage.removeItem(API_KEY_STORAGE);
+  else localStorage.setItem(API_KEY_STORAGE, key);
+}
+
+/** A refused or failed request; `message` is the API's own (it names the field for a 400). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  const key = getApiKey();
+  return key === "" ? extra : { "x-api-key": key, ...extra };
+}
+
+/** Turns a non-2xx answer into an ApiError carrying the envelope's message. */
+async function refusal(response: Response): Promise<ApiError> {
+  let message = `${response.status} ${response.statusText}`.trim();
+  try {
+    const body = (await response.json()) as Partial<Envelope<unknown>>;
+    if (typeof body.message === "string" && body.message !== "") message = body.message;
+  } catch {
+    // Not an envelope (a proxy's error page): the status line is all there is.
+  }
+  if (response.status === 401 || response.status === 403) message += " — set the API key (top right)";
+  return new ApiError(response.status, message);
+}
+
+/** A raw response (results pages as CSV/JSON Lines); throws ApiError unless 2xx. */
+export async function fetchRaw(path: string, init: RequestInit = {}): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(`${apiBase}${path}`, { ...init, headers: headers(init.headers as Record<string, string> | undefined) });
+  } catch (error) {
+    throw new ApiError(0, `the API did not answer (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!response.ok) throw await refusal(response);
+  return response;
+}
+
+/** One JSON call; resolves to the envelope's `data`. */
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { "content-type": "application/json" };
+  }
+  const response = await fetchRaw(path, init);
+  return ((await response.json()) as Envelope<T>).data;
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== "") search.set(name, String(value));
+  const text = search.toString();
+  return text === "" ? "" : `?${text}`;
+};
+
+const taskPath = (id: string) => `/api/v1/tasks/${encodeURIComponent(id)}`;
+
+export const tasksApi = {
+  list: (params: { status?: TaskStatus | ""; limit?: number; cursor?: string }) => call<Page<Task>>("GET", `/api/v1/tasks${query(params)}`),
+  get: (id: string) => call<Task>("GET", taskPath(id)),
+  create: (body: Record<string, unknown>) => call<Task>("POST", "/api/v1/tasks", body),
+  cancel: (id: string) => call<Task>("POST", `${taskPath(id)}/cancel`),
+  retry: (id: string) => call<Task>("POST", `${taskPath(id)}/retry`),
+  results: (id: string, params: { limit?: number; cursor?: string }) => call<Page<ResultRow>>("GET", `${taskPath(id)}/results${query(params)}`),
+  /** One page of results as the API formats a file (csv/jsonl); see download.ts. */
+  resultsFile: (id: string, params: { format: "csv" | "jsonl"; limit: number; cursor?: string; bom?: 1 }) =>
+    fetchRaw(`${taskPath(id)}/results${query(params)}`),
+};
+
+export const accountsApi = {
+  list: () => call<{ items: Account[] }>("GET", "/api/v1/accounts"),
+  create: (body: { platform: string; cookies: string; note?: string }) => call<Account>("POST", "/api/v1/accounts", body),
+  remove: (id: string) => call<Account>("DELETE", `/api/v1/accounts/${encodeURIComponent(id)}`),
+  activate: (id: string) => call<Account>("POST", `/api/v1/accounts/${encodeURIComponent(id)}/activate`, {}),
+};

@@ -1,0 +1,587 @@
+/**
+ * The API's OpenAPI 3.1 document, generated from the zod schemas the API validates with
+ * (request bodies and query strings, io "input": what a caller may send) and the zod
+ * schemas of what it answers (core/tasks/publicSchema.ts, core/accounts/publicSchema.ts,
+ * core/results/publicSchema.ts). Only the HTTP facts live here: paths, methods, status
+ * codes, headers, the envelope. tests/unit/openapi.test.ts holds it against the router
+ * and the README.
+ */
+import { z } from "zod";
+import { accountActivateSchema, accountCreateSchema, accountListQuerySchema } from "../../core/accounts/service.js";
+import { publicAccountSchema } from "../../core/accounts/publicSchema.js";
+import { availablePlatforms, getPlatform } from "../../core/platforms/registry.js";
+import { publicResultSchema } from "../../core/results/publicSchema.js";
+import { publicTaskSchema } from "../../core/tasks/publicSchema.js";
+import { commonTaskFields } from "../../core/tasks/schema.js";
+import { taskListQuerySchema, taskResultsQuerySchema } from "../../core/tasks/service.js";
+
+export type JsonSchema = { [keyword: string]: unknown };
+
+export type HttpMethod = "get" | "post" | "delete" | "head";
+
+export interface OpenApiParameter {
+  name: string;
+  in: "query" | "path" | "header";
+  required: boolean;
+  description?: string;
+  schema: JsonSchema;
+}
+
+export interface OpenApiMediaType {
+  schema: JsonSchema;
+  example?: unknown;
+  examples?: Record<string, { summary?: string; value: unknown }>;
+}
+
+export interface OpenApiResponse {
+  description: string;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+  content?: Record<string, OpenApiMediaType>;
+}
+
+export type Ref = { $ref: string };
+
+export interface OpenApiOperation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** `[]`: no API key needed. Absent: the document's default (a key, when keys are configured). */
+  security?: Record<string, string[]>[];
+  parameters?: OpenApiParameter[];
+  requestBody?: { required: boolean; description?: string; content: Record<string, OpenApiMediaType> };
+  responses: Record<string, OpenApiResponse | Ref>;
+}
+
+export interface OpenApiDocument {
+  openapi: "3.1.0";
+  info: { title: string; version: string; description: string };
+  servers: { url: string; description: string }[];
+  security: Record<string, string[]>[];
+  tags: { name: string; description: string }[];
+  paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, OpenApiResponse>;
+    securitySchemes: Record<string, JsonSchema>;
+  };
+}
+
+export const OPENAPI_VERSION = "3.1.0";
+const API_VERSION = "1";
+
+/**
+ * Adjusts zod's JSON Schema where it would mislead a reader:
+ * - Query strings arrive as text, so numbers are parsed with z.coerce; in "input" mode zod
+ *   would describe only the coercion's input (any number, bounds lost). What the caller
+ *   must send is the coerced value's range: the pipe's output side is described instead.
+ * - z.int()'s implicit ±2^53 bounds and z.iso.datetime()'s long regex say nothing that
+ *   `type: integer` and `format: date-time` do not.
+ */
+const readableJsonSchema: NonNullable<Parameters<typeof z.toJSONSchema>[1]>["override"] = (ctx) => {
+  const json = ctx.jsonSchema as JsonSchema;
+  const def = (ctx.zodSchema as unknown as { _zod: { def: { type: string; in?: { _zod: { def: { coerce?: boolean } } }; out?: z.ZodType } } })._zod.def;
+  if (def.type === "pipe" && def.in?._zod.def.coerce === true && def.out !== undefined) {
+    const target = toJsonSchema(def.out, "output");
+    for (const key of Object.keys(json)) delete json[key];
+    Object.assign(json, target);
+  }
+  if (json.maximum === Number.MAX_SAFE_INTEGER) delete json.maximum;
+  if (json.minimum === Number.MIN_SAFE_INTEGER) delete json.minimum;
+  if (json.format === "date-time") delete json.pattern;
+};
+
+/**
+ * A zod schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect). Refinements have no JSON
+ * Schema form and are left out (the document can only be looser than the API there, never
+ * stricter); transforms are described by the side `io` names.
+ */
+export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io,
+    unrepresentable: "any",
+    override: readableJsonSchema,
+  }) as JsonSchema;
+  return json;
+}
+
+/** The query-string parameters a strict query schema accepts (its properties, in order). */
+function queryParameters(schema: z.ZodType): OpenApiParameter[] {
+  const json = toJsonSchema(schema, "input");
+  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((json.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => {
+    const { description, ...propertySchema } = property;
+    return {
+      name,
+      in: "query" as const,
+      required: required.has(name),
+      ...(typeof description === "string" ? { description } : {}),
+      schema: propertySchema,
+    };
+  });
+}
+
+const capitalize = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+const schemaRef = (name: string): Ref => ({ $ref: `#/components/schemas/${name}` });
+const responseRef = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
+
+/**
+ * One component per platform: the platform's strict schema plus the fields every task may
+ * carry (TaskService splits a body the same way: common keys, then the platform's).
+ */
+function createTaskSchemas(): { components: Record<string, JsonSchema>; body: JsonSchema } {
+  const common = toJsonSchema(commonTaskFields, "input");
+  const components: Record<string, JsonSchema> = {};
+  const mapping: Record<string, string> = {};
+  for (const platform of availablePlatforms()) {
+    const own = toJsonSchema(getPlatform(platform).inputSchema, "input");
+    const required = [...((own.required ?? []) as string[]), ...((common.required ?? []) as string[])];
+    const name = `${capitalize(platform)}TaskInput`;
+    components[name] = {
+      ...own,
+      description: `A task for the ${platform} platform. Checks that JSON Schema cannot express (URL syntax, id formats, which field each crawler_type needs) are made by the API, which answers 400 naming the field.`,
+      properties: { ...(own.properties as object), ...(common.properties as object) },
+      ...(required.length > 0 ? { required } : {}),
+      additionalProperties: false,
+    };
+    mapping[platform] = `#/components/schemas/${name}`;
+  }
+  const body: JsonSchema = {
+    description: "A task: `platform` picks the schema; unknown fields are refused.",
+    oneOf: Object.values(mapping).map(($ref) => ({ $ref })),
+    discriminator: { propertyName: "platform", mapping },
+  };
+  return { components, body };
+}
+
+/** `{"code": 0, "message", "data"}`: every JSON success answer. */
+function envelopeOf(data: JsonSchema | Ref, message: string): JsonSchema {
+  return {
+    type: "object",
+    properties: {
+      code: { const: 0, description: "0 on success" },
+      message: { type: "string", examples: [message] },
+      data,
+    },
+    required: ["code", "message", "data"],
+    additionalProperties: false,
+  };
+}
+
+/** The error envelope for one status: `code` is the status, `data.error` one of `errors`. */
+function errorEnvelope(status: number, errors: readonly string[], extraData: Record<string, JsonSchema> = {}): JsonSchema {
+  return {
+    type: "object",
+    properties: {
+      code: { const: status, description: "The HTTP status" },
+      message: { type: "string", description: "What is wrong, naming the field when one is to blame" },
+      data: {
+        type: "object",
+        properties: {
+          error: { enum: [...errors], description: "Stable, machine-readable error code" },
+          field: { type: "string", description: "The request field to blame, when there is one (`urls.0`, `limit`)" },
+          ...extraData,
+        },
+        required: ["error", ...Object.keys(extraData)],
+        additionalProperties: false,
+      },
+    },
+    required: ["code", "message", "data"],
+    additionalProperties: false,
+  };
+}
+
+function errorResponse(description: string, schema: JsonSchema, example: unknown, headers?: OpenApiResponse["headers"]): OpenApiResponse {
+  return { description, ...(headers ? { headers } : {}), content: { "application/json": { schema, example } } };
+}
+
+const RETRY_AFTER = { "retry-after": { description: "Seconds to wait before trying again", schema: { type: "string", examples: ["5"] } } };
+
+function errorResponses(): Record<string, OpenApiResponse> {
+  return {
+    BadRequest: errorResponse(
+      "Invalid input: a field, a query parameter, an unknown field, or a body that is not JSON",
+      errorEnvelope(400, ["VALIDATION_FAILED", "MALFORMED_JSON"]),
+      { code: 400, message: "max_attempts: must be at most 10", data: { error: "VALIDATION_FAILED", field: "max_attempts" } },
+    ),
+    Unauthorized: errorResponse(
+      "No API key, or not a valid one (only when keys are configured)",
+      errorEnvelope(401, ["UNAUTHORIZED"]),
+      { code: 401, message: "authorization: the API key is not valid", data: { error: "UNAUTHORIZED" } },
+      { "www-authenticate": { description: "Always `Bearer`", schema: { const: "Bearer" } } },
+    ),
+    NotFound: errorResponse(
+      "No such task or account",
+      errorEnvelope(404, ["NOT_FOUND"]),
+      { code: 404, message: 'task_id: task "01M8HQ0000000000000000000X" not found', data: { error: "NOT_FOUND" } },
+    ),
+    Conflict: errorResponse(
+      "The request conflicts with the current state",
+      errorEnvelope(409, ["CONFLICT"]),
+      { code: 409, message: "task is already completed and cannot be cancelled", data: { error: "CONFLICT" } },
+    ),
+    PayloadTooLarge: errorResponse(
+      "The body is over 256 KiB",
+      errorEnvelope(413, ["PAYLOAD_TOO_LARGE"]),
+      { code: 413, message: "body: must be at most 262144 bytes (got 300000)", data: { error: "PAYLOAD_TOO_LARGE", field: "body" } },
+    ),
+    UnsupportedMediaType: errorResponse(
+      "A body that is not sent as application/json",
+      errorEnvelope(415, ["UNSUPPORTED_MEDIA_TYPE"]),
+      {
+        code: 415,
+        message: 'content-type: must be application/json (got "application/x-www-form-urlencoded")',
+        data: { error: "UNSUPPORTED_MEDIA_TYPE", field: "content-type" },
+      },
+    ),
+    TooManyRequests: {
+      description:
+        "On AWS only: API Gateway throttles the API (50 requests/s, bursts of 100) and answers with its own body, not the envelope. The one-machine stack does not throttle.",
+      content: {
+        "application/json": {
+          schema: { type: "object", properties: { message: { type: "string" } }, required: ["message"] },
+          example: { message: "Too Many Requests" },
+        },
+      },
+    },
+    DependencyUnavailable: errorResponse(
+      "A table, the queue or the accounts key did not answer; try again after `retry-after` seconds",
+      errorEnvelope(503, ["DEPENDENCY_UNAVAILABLE"], {
+        dependency: { type: "string", description: "tasks_table, results_table, queue, accounts_table or accounts_key", examples: ["queue"] },
+      }),
+      {
+        code: 503,
+        message: "queue is unavailable: task 01M8HTGMT0PZCB39H6NHNGWHHM is stored as pending and will be queued again by the sweeper",
+        data: { error: "DEPENDENCY_UNAVAILABLE", dependency: "queue" },
+      },
+      RETRY_AFTER,
+    ),
+  };
+}
+
+const TASK_EXAMPLE = {
+  task_id: "01M8HTGMT0PZCB39H6NHNGWHHM",
+  platform: "web",
+  crawler_type: "crawl",
+  params: {
+    urls: ["http://127.0.0.1:8000/"],
+    max_pages: 50,
+    max_depth: 2,
+    include: [],
+    exclude: [],
+    same_origin: true,
+    selectors: { heading: "h1" },
+    wait_until: "load",
+    page_timeout_secs: 30,
+    block_resources: ["image", "media", "font"],
+  },
+  status: "pending",
+  attempts: 0,
+  max_attempts: 3,
+  max_duration_secs: 3600,
+  created_at: "2026-11-28T19:36:03.648Z",
+  updated_at: "2026-11-28T19:36:03.648Z",
+  progress: { pages_done: 0, items: 0, errors: 0 },
+  result_count: 0,
+};
+
+const ACCOUNT_EXAMPLE = {
+  account_id: "01M8HWBE1AGTZGX39V5H82MKPR",
+  platform: "xhs",
+  note: "team phone 1",
+  status: "active",
+  created_at: "2026-11-28T20:08:10.026Z",
+  updated_at: "2026-11-28T20:08:10.026Z",
+  use_count: 0,
+  fingerprint: "48dc20216820402e",
+  cookie_count: 2,
+};
+
+/** Request examples; the test checks each against the document and the API's own parsing. */
+export const CREATE_TASK_EXAMPLES: Record<string, { summary: string; value: Record<string, unknown> }> = {
+  web_detail: { summary: "Exactly these pages", value: { platform: "web", crawler_type: "detail", urls: ["https://example.com/"] } },
+  web_crawl: {
+    summary: "Follow links, with a selector column and a time limit",
+    value: { platform: "web", crawler_type: "crawl", urls: ["https://example.com/"], max_pages: 20, selectors: { heading: "h1" }, max_duration_secs: 600 },
+  },
+  xhs_search: {
+    summary: "xhs search with comments",
+    value: { platform: "xhs", crawler_type: "search", keywords: "咖啡,拿铁", sort: "popularity_descending", enable_comments: true, max_notes_count: 10 },
+  },
+};
+
+export const CREATE_ACCOUNT_EXAMPLES: Record<string, { summary: string; value: Record<string, unknown> }> = {
+  cookie_header: { summary: "A Cookie header as copied from devtools", value: { platform: "xhs", cookies: "web_session=abc; a1=xyz", note: "team phone 1" } },
+  exported_array: {
+    summary: "A cookie-export extension's array",
+    value: { platform: "xhs", cookies: [{ name: "web_session", value: "def", domain: ".xiaohongshu.com", path: "/", expirationDate: 1830000000, httpOnly: true, secure: true }] },
+  },
+};
+
+function pathParameter(name: "task_id" | "account_id"): OpenApiParameter {
+  const what = name === "task_id" ? "task" : "account";
+  return {
+    name,
+    in: "path",
+    required: true,
+    description: `The ${what}'s ULID (26 characters); anything else is a 404`,
+    schema: { type: "string", examples: [name === "task_id" ? TASK_EXAMPLE.task_id : ACCOUNT_EXAMPLE.account_id] },
+  };
+}
+
+/** Builds the whole document; call once and keep it (see {@link openApiDocument}). */
+export function buildOpenApiDocument(): OpenApiDocument {
+  const createTask = createTaskSchemas();
+  const errors = errorResponses();
+  const ok = (description: string, data: JsonSchema | Ref, message: string, example?: unknown): OpenApiResponse => ({
+    description,
+    content: { "application/json": { schema: envelopeOf(data, message), ...(example !== undefined ? { example: { code: 0, message, data: example } } : {}) } },
+  });
+  const page = (item: Ref, withCursor: boolean): JsonSchema => ({
+    type: "object",
+    properties: {
+      items: { type: "array", items: item },
+      ...(withCursor
+        ? { next_cursor: { type: ["string", "null"], description: "Pass back as `cursor` for the next page; null on the last page" } }
+        : {}),
+    },
+    required: withCursor ? ["items", "next_cursor"] : ["items"],
+    additionalProperties: false,
+  });
+  const healthData = toJsonSchema(
+    z.object({ tasks_table: z.enum(["ok", "unavailable"]), queue: z.enum(["ok", "unavailable"]) }),
+    "output",
+  );
+  const healthEnvelope: JsonSchema = {
+    type: "object",
+    properties: { code: { enum: [0, 503] }, message: { type: "string" }, data: healthData },
+    required: ["code", "message", "data"],
+    additionalProperties: false,
+  };
+  const jsonBody = (schema: JsonSchema | Ref, examples: OpenApiMediaType["examples"]) => ({ "application/json": { schema, ...(examples ? { examples } : {}) } });
+  const bodyErrors = { "400": responseRef("BadRequest"), "413": responseRef("PayloadTooLarge"), "415": responseRef("UnsupportedMediaType") };
+  const common = { "401": responseRef("Unauthorized"), "429": responseRef("TooManyRequests"), "503": responseRef("DependencyUnavailable") };
+  const publicOnly = { "429": responseRef("TooManyRequests") };
+  const taskResponse = (message: string) => ok("The task", schemaRef("Task"), message, TASK_EXAMPLE);
+  const accountResponse = (message: string) => ok("The account", schemaRef("Account"), message, ACCOUNT_EXAMPLE);
+  const taskId = pathParameter("task_id");
+  const accountId = pathParameter("account_id");
+
+  const paths: OpenApiDocument["paths"] = {
+    "/health": {
+      get: {
+        operationId: "getHealth",
+        tags: ["service"],
+        summary: "Whether the tasks table and the queue answer",
+        security: [],
+        responses: {
+          "200": { description: "Both answer", content: { "application/json": { schema: healthEnvelope, example: { code: 0, message: "healthy", data: { tasks_table: "ok", queue: "ok" } } } } },
+          "503": {
+            description: "One or both do not answer",
+            content: { "application/json": { schema: healthEnvelope, example: { code: 503, message: "unavailable: queue", data: { tasks_table: "ok", queue: "unavailable" } } } },
+          },
+          ...publicOnly,
+        },
+      },
+      head: {
+        operationId: "headHealth",
+        tags: ["service"],
+        summary: "The same status as GET /health, without a body (for load balancers and uptime checks)",
+        security: [],
+        responses: { "200": { description: "Both answer" }, "503": { description: "One or both do not answer" }, ...publicOnly },
+      },
+    },
+    "/openapi.json": {
+      get: {
+        operationId: "getOpenApiDocument",
+        tags: ["service"],
+        summary: "This document (OpenAPI 3.1), not wrapped in the envelope",
+        security: [],
+        responses: { "200": { description: "The OpenAPI document", content: { "application/json": { schema: { type: "object" } } } }, ...publicOnly },
+      },
+    },
+    "/docs": {
+      get: {
+        operationId: "getDocs",
+        tags: ["service"],
+        summary: "This document as a web page",
+        security: [],
+        responses: { "200": { description: "A self-contained HTML page", content: { "text/html": { schema: { type: "string" } } } }, ...publicOnly },
+      },
+    },
+    "/api/v1/tasks": {
+      post: {
+        operationId: "createTask",
+        tags: ["tasks"],
+        summary: "Validate, store and queue a task",
+        description:
+          "The same Idempotency-Key with the same task input (compared after validation) returns the first task with 200; with a different input it is a 409.",
+        parameters: [
+          {
+            name: "Idempotency-Key",
+            in: "header",
+            required: false,
+            description: "1–255 visible ASCII characters, remembered for 24 hours",
+            schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7e]+$" },
+          },
+        ],
+        requestBody: { required: true, content: jsonBody(schemaRef("TaskInput"), CREATE_TASK_EXAMPLES) },
+        responses: {
+          "201": taskResponse("task created"),
+          "200": taskResponse("task already created with this Idempotency-Key"),
+          ...bodyErrors,
+          "409": responseRef("Conflict"),
+          ...common,
+        },
+      },
+      get: {
+        operationId: "listTasks",
+        tags: ["tasks"],
+        summary: "Tasks, newest first, a page at a time",
+        parameters: queryParameters(taskListQuerySchema),
+        responses: { "200": ok("A page of tasks", page(schemaRef("Task"), true), "ok"), "400": responseRef("BadRequest"), ...common },
+      },
+    },
+    "/api/v1/tasks/{task_id}": {
+      get: {
+        operationId: "getTask",
+        tags: ["tasks"],
+        summary: "One task",
+        parameters: [taskId],
+        responses: { "200": taskResponse("ok"), "404": responseRef("NotFound"), ...common },
+      },
+    },
+    "/api/v1/tasks/{task_id}/results": {
+      get: {
+        operationId: "getTaskResults",
+        tags: ["tasks"],
+        summary: "A task's results, in item_key order, a page at a time",
+        description:
+          "`format=json` answers the envelope with `{items, next_cursor}`. `jsonl` and `csv` answer the rows only; the next page's cursor comes in the `x-next-cursor` header (absent on the last page).",
+        parameters: [taskId, ...queryParameters(taskResultsQuerySchema)],
+        responses: {
+          "200": {
+            description: "A page of results",
+            headers: { "x-next-cursor": { description: "jsonl and csv only: the cursor of the next page", schema: { type: "string" } } },
+            content: {
+              "application/json": { schema: envelopeOf(page(schemaRef("ResultItem"), true), "ok") },
+              "application/x-ndjson": { schema: { type: "string", description: "One JSON object per line" } },
+              "text/csv": { schema: { type: "string", description: "CRLF lines; task_id,item_key,ok first, then every column on the page; nested objects as dotted columns" } },
+            },
+          },
+          "400": responseRef("BadRequest"),
+          "404": responseRef("NotFound"),
+          ...common,
+        },
+      },
+    },
+    "/api/v1/tasks/{task_id}/cancel": {
+      post: {
+        operationId: "cancelTask",
+        tags: ["tasks"],
+        summary: "Cancel a pending or running task (a cancelled one is returned unchanged)",
+        parameters: [taskId],
+        responses: { "200": taskResponse("task cancelled"), "404": responseRef("NotFound"), "409": responseRef("Conflict"), ...common },
+      },
+    },
+    "/api/v1/tasks/{task_id}/retry": {
+      post: {
+        operationId: "retryTask",
+        tags: ["tasks"],
+        summary: "Queue a failed or cancelled task again",
+        parameters: [taskId],
+        responses: { "200": taskResponse("task queued again"), "404": responseRef("NotFound"), "409": responseRef("Conflict"), ...common },
+      },
+    },
+    "/api/v1/accounts": {
+      post: {
+        operationId: "createAccount",
+        tags: ["accounts"],
+        summary: "Store a media platform's account (its cookies encrypted)",
+        requestBody: { required: true, content: jsonBody(toJsonSchema(accountCreateSchema, "input"), CREATE_ACCOUNT_EXAMPLES) },
+        responses: { "201": accountResponse("account created"), ...bodyErrors, "409": responseRef("Conflict"), ...common },
+      },
+      get: {
+        operationId: "listAccounts",
+        tags: ["accounts"],
+        summary: "Accounts, oldest first (no pagination)",
+        parameters: queryParameters(accountListQuerySchema),
+        responses: { "200": ok("The accounts", page(schemaRef("Account"), false), "ok"), "400": responseRef("BadRequest"), ...common },
+      },
+    },
+    "/api/v1/accounts/{account_id}": {
+      get: {
+        operationId: "getAccount",
+        tags: ["accounts"],
+        summary: "One account, never its cookies",
+        parameters: [accountId],
+        responses: { "200": accountResponse("ok"), "404": responseRef("NotFound"), ...common },
+      },
+      delete: {
+        operationId: "deleteAccount",
+        tags: ["accounts"],
+        summary: "Delete an account and its cookies; answers with the account as it was",
+        parameters: [accountId],
+        responses: { "200": accountResponse("account deleted"), "404": responseRef("NotFound"), ...common },
+      },
+    },
+    "/api/v1/accounts/{account_id}/activate": {
+      post: {
+        operationId: "activateAccount",
+        tags: ["accounts"],
+        summary: "Put an expired or banned account back in turn, optionally with fresh cookies",
+        parameters: [accountId],
+        requestBody: {
+          required: false,
+          content: jsonBody(toJsonSchema(accountActivateSchema, "input"), { refresh: { summary: "New cookies", value: { cookies: "web_session=ghi; a1=uvw" } } }),
+        },
+        responses: { "200": accountResponse("account active"), ...bodyErrors, "404": responseRef("NotFound"), ...common },
+      },
+    },
+  };
+
+  return {
+    openapi: OPENAPI_VERSION,
+    info: {
+      title: "crawl-tasks API",
+      version: API_VERSION,
+      description:
+        'Create crawl tasks (a web site or a media platform), follow them, read their results, and manage the accounts media crawls use. Every JSON answer is an envelope {"code", "message", "data"}: code is 0 on success and the HTTP status on an error. Unknown body fields and query parameters are refused with a 400 naming them.',
+    },
+    servers: [{ url: "/", description: "This API (the one-machine stack or the API Gateway URL)" }],
+    security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+    tags: [
+      { name: "tasks", description: "Crawl tasks and their results" },
+      { name: "accounts", description: "Stored accounts of the media platforms" },
+      { name: "service", description: "Health and this documentation; no API key needed" },
+    ],
+    paths,
+    components: {
+      schemas: {
+        TaskInput: createTask.body,
+        ...createTask.components,
+        Task: toJsonSchema(publicTaskSchema, "output"),
+        ResultItem: toJsonSchema(publicResultSchema, "output"),
+        Account: toJsonSchema(publicAccountSchema, "output"),
+      },
+      responses: errors,
+      securitySchemes: {
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          description: "Authorization: Bearer <key>. Needed only when API keys are configured; otherwise the API is open.",
+        },
+        apiKeyHeader: { type: "apiKey", in: "header", name: "x-api-key", description: "The same key in an x-api-key header" },
+      },
+    },
+  };
+}
+
+let built: OpenApiDocument | undefined;
+
+/** The document, built on first use and kept for warm invocations. */
+export function openApiDocument(): OpenApiDocument {
+  return (built ??= buildOpenApiDocument());
+}

@@ -1,0 +1,47 @@
+import { functionEnvironment, functionLinks } from "./environment";
+
+/**
+ * Webhooks (core/webhooks): the API (cancel), the crawler (completed / failed) and the
+ * dead-letter consumer (failed) send task events for tasks with a `webhook_url` to this
+ * queue; the webhook function POSTs each one, signed with the WebhookSecret, and queues a
+ * delayed retry when an attempt fails. Nothing waits on a receiver but this function.
+ *
+ * WebhookSecret is required, no placeholder: `sst secret set WebhookSecret "$(openssl rand -hex 32)"`,
+ * and give it to the receivers. Only the webhook function gets it, as WEBHOOK_SECRET.
+ */
+export const webhookSecret = new sst.Secret("WebhookSecret");
+
+/** The webhook function's timeout: a batch of attempts in parallel, each at most WEBHOOK_TIMEOUT_MS (5 s). */
+export const WEBHOOK_TIMEOUT_SECONDS = 30;
+
+/** A message whose function invocations kept failing (not a receiver's failures: those are retried as new messages). */
+export const webhookDeadLetterQueue = new sst.aws.Queue("WebhookDeadLetterQueue", {
+  transform: {
+    queue: (args) => {
+      args.messageRetentionSeconds = 14 * 24 * 60 * 60;
+    },
+  },
+});
+
+export const webhookQueue = new sst.aws.Queue("WebhookQueue", {
+  visibilityTimeout: `${6 * WEBHOOK_TIMEOUT_SECONDS} seconds`,
+  dlq: { queue: webhookDeadLetterQueue.arn, retry: 5 },
+});
+
+/** What a function that ends tasks gets so it can send their events. */
+export const webhookSenderEnvironment = { WEBHOOK_QUEUE_URL: webhookQueue.url };
+export const webhookSenderLinks = [webhookQueue];
+
+export const webhookDelivery = webhookQueue.subscribe(
+  {
+    handler: "functions/webhooks/handler.handler",
+    runtime: "nodejs22.x",
+    architecture: "x86_64",
+    memory: "256 MB",
+    timeout: `${WEBHOOK_TIMEOUT_SECONDS} seconds`,
+    environment: { ...functionEnvironment, ...webhookSenderEnvironment, WEBHOOK_SECRET: webhookSecret.value },
+    // The tasks table (each attempt's outcome is kept on the task) and this queue (retries).
+    link: [...functionLinks, ...webhookSenderLinks],
+  },
+  { batch: { size: 10, window: "0 seconds", partialResponses: true } },
+);

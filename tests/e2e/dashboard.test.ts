@@ -1,0 +1,221 @@
+/**
+ * The dashboard in real headless Chromium (the project's own, @sparticuz/chromium) against
+ * the real one-machine stack, which builds and serves it at `/`: create a web crawl through
+ * the form (a field error first, with nothing sent), watch it complete, download its CSV,
+ * find it in the list, and add then delete an account.
+ *
+ * `npm run screenshots` runs this file with DASHBOARD_SCREENSHOTS=docs/screenshots: each
+ * page is then also saved as a PNG for the README.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Browser, Page } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../core/browser/index.js";
+import { api, type TaskView } from "../support/api.js";
+import { parseCsv } from "../support/csv.js";
+import { startTestSite, type TestSite } from "../support/site.js";
+import { startStack, type RunningStack } from "../support/stack.js";
+
+const SCREENSHOTS = process.env.DASHBOARD_SCREENSHOTS ? resolve(import.meta.dirname, "../..", process.env.DASHBOARD_SCREENSHOTS) : undefined;
+const MAX_PAGES = 4;
+
+let site: TestSite;
+let stack: RunningStack;
+let browser: Browser;
+let page: Page;
+let downloads: string;
+let taskId = "";
+
+async function screenshot(name: string): Promise<void> {
+  if (SCREENSHOTS === undefined) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) as `${string}.png`, fullPage: true });
+}
+
+const textOf = (selector: string) => page.$eval(selector, (element) => element.textContent ?? "");
+
+async function tasksInApi(): Promise<Array<TaskView & { platform: string }>> {
+  const { body } = await api<{ items: Array<TaskView & { platform: string }> }>(stack.url, "GET", "/api/v1/tasks");
+  return body.data.items;
+}
+
+/** Waits for a finished download named `name` (Chromium writes `<name>.crdownload` first). */
+async function downloaded(name: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(join(downloads, name))) return readFileSync(join(downloads, name), "utf8");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no ${name} in ${downloads} after ${timeoutMs} ms (found: ${readdirSync(downloads).join(", ") || "nothing"})`);
+}
+
+beforeAll(async () => {
+  [site, stack] = await Promise.all([startTestSite(), startStack({ env: { CRAWL_CONCURRENCY: "1" }, readyTimeoutMs: 120_000 })]);
+  // The page talks to the stack on 127.0.0.1: no egress proxy between them.
+  browser = await launchChromium({ egress: false, singleProcess: false });
+  page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 800 });
+  downloads = mkdtempSync(join(tmpdir(), "dashboard-downloads-"));
+  const session = await browser.target().createCDPSession();
+  await session.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await site?.close();
+  if (downloads) rmSync(downloads, { recursive: true, force: true });
+});
+
+describe("dashboard", () => {
+  it("is served at / with its assets, and the API keeps its paths", async () => {
+    const index = await fetch(`${stack.url}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await index.text();
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${stack.url}/${script}`);
+    expect(asset.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    // Not a file of the dashboard: the API's own 404 envelope.
+    const missing = await fetch(`${stack.url}/no-such-page`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { code: number }).code).toBe(404);
+    expect((await fetch(`${stack.url}/health`)).status).toBe(200);
+  });
+
+  it("opens on the task list", async () => {
+    await page.goto(`${stack.url}/`, { waitUntil: "networkidle0" });
+    expect(new URL(page.url()).hash).toBe("#/tasks");
+    await page.waitForSelector("table.tasks td.empty");
+    expect(await textOf("table.tasks tbody")).toContain("No tasks yet");
+  });
+
+  it("refuses an invalid field in the browser, with the API's message, sending nothing", async () => {
+    await page.click('a[data-nav="new"]');
+    await page.waitForSelector("#field-crawler_type");
+    // Every platform is offered, with its Chinese name.
+    const platforms = await page.$$eval("#field-platform option", (options) => options.map((o) => o.textContent));
+    expect(platforms).toEqual(expect.arrayContaining(["web", "小红书 xhs", "抖音 dy", "快手 ks", "B站 bili", "微博 wb", "贴吧 tieba", "知乎 zhihu"]));
+
+    await page.select("#field-platform", "web");
+    await page.select("#field-crawler_type", "crawl");
+    await page.type("#field-urls", site.url);
+    await page.type("#field-max_pages", "0");
+    await page.type("#field-max_depth", "2");
+    await page.click("form.task-form button[type=submit]");
+    await page.waitForFunction(() => (document.querySelector('[data-error-for="max_pages"]')?.textContent ?? "") !== "");
+    expect(await textOf('[data-error-for="max_pages"]')).toBe("max_pages: must be at least 1");
+    // The API answers the same body with the same words.
+    const refused = await api(stack.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "crawl", urls: [site.url], max_pages: 0 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe("max_pages: must be at least 1");
+    expect(new URL(page.url()).hash).toBe("#/new");
+    // Only the direct request above reached the API, and it was refused: no task exists.
+    expect(await tasksInApi()).toEqual([]);
+    await screenshot("new-task");
+  });
+
+  it("creates the task and shows it running to completion with its results", async () => {
+    await page.$eval("#field-max_pages", (input) => ((input as HTMLInputElement).value = ""));
+    await page.type("#field-max_pages", String(MAX_PAGES));
+    await page.click("form.task-form button[type=submit]");
+    await page.waitForFunction(() => /^#\/tasks\/[0-9A-Z]{26}$/.test(location.hash), { timeout: 15_000 });
+    taskId = new URL(page.url()).hash.slice("#/tasks/".length);
+
+    const created = (await tasksInApi()).find((task) => task.task_id === taskId);
+    expect(created?.platform).toBe("web");
+
+    await page.waitForFunction(() => document.querySelector('[data-summary="status"]')?.textContent === "completed", { timeout: 120_000, polling: 250 });
+    const task = (await api<TaskView>(stack.url, "GET", `/api/v1/tasks/${taskId}`)).body.data;
+    expect(task.status).toBe("completed");
+    expect(task.result_count).toBeGreaterThan(0);
+    expect(task.result_count).toBeLessThanOrEqual(MAX_PAGES);
+    await page.waitForFunction((count) => document.querySelectorAll("table.results tbody tr").length === count, { timeout: 10_000 }, task.result_count);
+    expect(await textOf('[data-summary="pages"]')).toBe(String(task.progress.pages_done));
+    expect(await textOf("table.results tbody")).toContain(site.url);
+    // Every result is on the first page: nothing more to load.
+    expect(await page.$eval('button[data-more="results"]', (button) => (button as HTMLElement).offsetParent === null)).toBe(true);
+    await screenshot("task");
+  });
+
+  it("downloads every result as CSV", async () => {
+    await page.click('button[data-download="csv"]');
+    const csv = await downloaded(`${taskId}.csv`);
+    // The API's byte-order mark survives the download (Excel reads the file as UTF-8).
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const [header, ...rows] = parseCsv(csv.slice(1));
+    expect(header).toEqual(expect.arrayContaining(["item_key", "url", "title"]));
+    const task = (await api<TaskView>(stack.url, "GET", `/api/v1/tasks/${taskId}`)).body.data;
+    expect(rows).toHaveLength(task.result_count);
+    const urlColumn = header!.indexOf("url");
+    expect(rows.map((row) => row[urlColumn])).toContain(site.url);
+  });
+
+  it("lists the task, newest first, with its status", async () => {
+    await page.click('a[data-nav="tasks"]');
+    await page.waitForSelector(`tr[data-task-id="${taskId}"] [data-status="completed"]`, { timeout: 10_000 });
+    const firstRow = await page.$eval("table.tasks tbody tr", (row) => row.getAttribute("data-task-id"));
+    expect(firstRow).toBe(taskId);
+    await screenshot("tasks");
+  });
+
+  it("adds an account and deletes it, never showing its cookies", async () => {
+    const cookie = `a1=dashboard-e2e-${Date.now()}; web_session=secret-session-value`;
+    await page.click('a[data-nav="accounts"]');
+    await page.waitForSelector("#account-cookies");
+    await page.select("#account-platform", "xhs");
+    await page.type("#account-note", "e2e account");
+    await page.type("#account-cookies", cookie);
+    await page.click("form.account-form button[type=submit]");
+    await page.waitForSelector("tr[data-account-id]", { timeout: 10_000 });
+
+    const stored = (await api<{ items: Array<{ account_id: string; note: string }> }>(stack.url, "GET", "/api/v1/accounts")).body.data.items;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.note).toBe("e2e account");
+    const row = `tr[data-account-id="${stored[0]!.account_id}"]`;
+    expect(await textOf(row)).toContain("小红书 xhs");
+    expect(await page.content()).not.toContain("secret-session-value");
+    await screenshot("accounts");
+
+    await page.click(`${row} button[data-action="delete"]`);
+    expect(await textOf(`${row} button[data-action="delete"]`)).toBe("Confirm delete");
+    await page.click(`${row} button[data-action="delete"]`);
+    await page.waitForSelector(row, { hidden: true, timeout: 10_000 });
+    expect((await api<{ items: unknown[] }>(stack.url, "GET", "/api/v1/accounts")).body.data.items).toEqual([]);
+  });
+});
+
+describe("dashboard when the API requires a key", () => {
+  const KEY = "dashboard-e2e-key-0123456789";
+  let keyed: RunningStack;
+
+  beforeAll(async () => {
+    keyed = await startStack({ env: { API_KEY: KEY, CRAWL_CONCURRENCY: "0" }, readyTimeoutMs: 120_000 });
+  }, 180_000);
+  afterAll(async () => {
+    await keyed?.stop();
+  });
+
+  it("loads without a key, says the API wants one, and works once it is set", async () => {
+    // Another port is another origin: this page starts with no stored key.
+    const keyPage = await browser.newPage();
+    try {
+      await keyPage.goto(`${keyed.url}/`, { waitUntil: "networkidle0" });
+      await keyPage.waitForSelector(".notice-error:not([hidden])");
+      expect(await keyPage.$eval(".notice-error", (element) => element.textContent)).toContain("set the API key");
+
+      await keyPage.click(".settings summary");
+      await keyPage.type("#api-key", KEY);
+      await keyPage.click("#api-key-form button[type=submit]");
+      await keyPage.waitForSelector("table.tasks td.empty", { timeout: 10_000 });
+      expect(await keyPage.$eval(".notice-error", (element) => (element as HTMLElement).hidden)).toBe(true);
+      expect(await keyPage.evaluate(() => Object.values(localStorage))).toContain(KEY);
+    } finally {
+      await keyPage.close();
+    }
+  });
+});
