@@ -5,10 +5,10 @@
  * open after it. Deleting the file makes the stored cookies unreadable (the accounts then
  * fail with ACCOUNT_UNREADABLE until their cookies are uploaded again).
  */
-import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AccountsKeyring } from "../core/accounts/crypto.js";
 import { ENV } from "../core/config.js";
+import { ensureStackSecret } from "./key-file.js";
 
 export const ACCOUNTS_KEY_FILE = "accounts.key";
 
@@ -23,34 +23,15 @@ export interface AccountsKey {
 
 /** Returns the key to use, creating the file when there is neither a variable nor a file. Throws with a one-line message on a bad key. */
 export function ensureAccountsKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): AccountsKey {
-  const fromEnv = env[ENV.accountsEncryptionKey]?.trim();
-  if (fromEnv) return { key: fromEnv, source: "env", keyId: checked(fromEnv, ENV.accountsEncryptionKey) };
-
-  const path = join(dataDir, ACCOUNTS_KEY_FILE);
-  const existing = readKeyFile(path);
-  if (existing !== undefined) return { key: existing, source: "file", keyId: checked(existing, path) };
-
-  const key = AccountsKeyring.generateKey();
-  try {
-    // "wx": never overwrite a key another process wrote in the meantime.
-    writeFileSync(path, `${key}\n`, { mode: 0o600, flag: "wx" });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const raced = readKeyFile(path) ?? "";
-    return { key: raced, source: "file", keyId: checked(raced, path) };
-  }
-  return { key, source: "created", keyId: checked(key, path) };
-}
-
-function readKeyFile(path: string): string | undefined {
-  try {
-    // A key readable by others is made private again; it protects every stored cookie.
-    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
-    return readFileSync(path, "utf8").trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  let keyId = "";
+  const { key, source } = ensureStackSecret({
+    envName: ENV.accountsEncryptionKey,
+    envValue: env[ENV.accountsEncryptionKey],
+    path: join(dataDir, ACCOUNTS_KEY_FILE),
+    generate: () => AccountsKeyring.generateKey(),
+    check: (candidate, where) => void (keyId = checked(candidate, where)),
+  });
+  return { key, source, keyId };
 }
 
 /** The key's id; a malformed key is an error naming where it came from, never its value. */

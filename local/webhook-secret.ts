@@ -5,9 +5,9 @@
  * verifying across restarts. Give receivers the file's content; deleting it makes a new one.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENV } from "../core/config.js";
+import { ensureStackSecret } from "./key-file.js";
 
 export const WEBHOOK_SECRET_FILE = "webhook.secret";
 
@@ -25,33 +25,13 @@ export interface WebhookSecret {
 
 /** Returns the key to use, creating the file when there is neither a variable nor a file. Throws with a one-line message on a short key. */
 export function ensureWebhookSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): WebhookSecret {
-  const fromEnv = env[ENV.webhookSecret]?.trim();
-  if (fromEnv) return { key: checked(fromEnv, ENV.webhookSecret), source: "env" };
-
-  const path = join(dataDir, WEBHOOK_SECRET_FILE);
-  const existing = readKeyFile(path);
-  if (existing !== undefined) return { key: checked(existing, path), source: "file", path };
-
-  const key = randomBytes(32).toString("hex");
-  try {
-    // "wx": never overwrite a key another process wrote in the meantime.
-    writeFileSync(path, `${key}\n`, { mode: 0o600, flag: "wx" });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    return { key: checked(readKeyFile(path) ?? "", path), source: "file", path };
-  }
-  return { key, source: "created", path };
-}
-
-function readKeyFile(path: string): string | undefined {
-  try {
-    // Whoever reads the key can sign bodies a receiver would trust: keep it private.
-    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
-    return readFileSync(path, "utf8").trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  return ensureStackSecret({
+    envName: ENV.webhookSecret,
+    envValue: env[ENV.webhookSecret],
+    path: join(dataDir, WEBHOOK_SECRET_FILE),
+    generate: () => randomBytes(32).toString("hex"),
+    check: (candidate, where) => void checked(candidate, where),
+  });
 }
 
 /** A short key is an error naming where it came from, never its value. */
