@@ -57,7 +57,11 @@ export function shellWords(command: string): { words: string[]; pipe?: string } 
 }
 
 const DATA_OPTIONS = new Set(["-d", "--data", "--data-raw", "--data-binary", "--json"]);
-const OPTIONS_WITH_VALUE = new Set(["-X", "--request", "-H", "--header", "-w", "--write-out", "-o", "--output", "-u", "--user", "-m", "--max-time", ...DATA_OPTIONS]);
+const OPTIONS_WITH_VALUE = new Set([
+  "-X", "--request", "-H", "--header", "-w", "--write-out", "-o", "--output", "-u", "--user", "-m", "--max-time",
+  "-D", "--dump-header", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie", "-c", "--cookie-jar",
+  "--connect-timeout", "--retry", "-T", "--upload-file", ...DATA_OPTIONS,
+]);
 
 /** Reads one curl command line; undefined when it has no URL. */
 export function parseCurl(command: string, line: number, output: string[]): CurlExample | undefined {
@@ -80,8 +84,12 @@ export function parseCurl(command: string, line: number, output: string[]): Curl
     } else if (word === "-I" || word === "--head" || (/^-[a-zA-Z]+$/.test(word) && word.includes("I"))) {
       head = true;
     } else if (!word.startsWith("-")) {
-      // `<api>` stands for the deployed API's URL in a few examples.
-      url = new URL(word.replace(/^<api>/, "http://api.invalid"));
+      // A shell variable holding a whole endpoint (`"$B?format=csv"` in a loop) names no route: not checkable.
+      if (word.startsWith("$") && !/^\$\{?\w+\}?\//.test(word)) return undefined;
+      // `<api>` and a leading `$API`-style variable stand for the API's URL.
+      const spelled = word.replace(/^<api>/, "http://api.invalid").replace(/^\$\{?\w+\}?(?=\/)/, "http://api.invalid");
+      if (!URL.canParse(spelled)) throw new Error(`README line ${line}: curl URL ${JSON.stringify(word)} does not parse`);
+      url = new URL(spelled);
     }
   }
   if (url === undefined) return undefined;
