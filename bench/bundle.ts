@@ -17,6 +17,7 @@ const FUNCTIONS = {
   crawler: { entry: "functions/crawler/handler.ts", external: ["@sparticuz/chromium"] },
   "dead-letters": { entry: "functions/dead-letters/handler.ts", external: [] as string[] },
   sweeper: { entry: "functions/sweeper/handler.ts", external: [] as string[] },
+  webhooks: { entry: "functions/webhooks/handler.ts", external: [] as string[] },
 } as const;
 
 const BANNER = `import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);`;

@@ -15,6 +15,8 @@ export const SECTIONS = {
   stack: "## End to end through the one-machine stack",
   coldstart: "## Cold and warm crawler start",
   api: "## API create-task latency",
+  writes: "## Result writes",
+  cost: "## Estimated AWS cost",
 } as const;
 
 export type SectionName = keyof typeof SECTIONS;

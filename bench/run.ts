@@ -7,6 +7,8 @@ import type { EngineResult, EngineRun } from "./engines/types.js";
 import { sampleTreeMemory } from "./memory.js";
 import { startBenchSite } from "./site.js";
 import { apiMarkdown, measureApi } from "./api.js";
+import { measureWrites, writesMarkdown } from "./writes.js";
+import { costMarkdown, oursRateFromReport } from "./cost.js";
 import { coldStartMarkdown, measureColdStart } from "./coldstart.js";
 import { isSectionName, mergeReport, SECTION_NAMES, type SectionName } from "./report.js";
 import { measureStack, stackMarkdown } from "./stack.js";
@@ -19,7 +21,7 @@ import { measureStack, stackMarkdown } from "./stack.js";
  * machine slows them alike. Writes bench/RESULTS.md (`--quick`: prints only, unless `--out`).
  *
  * Flags: --quick (60 pages, 1 round), --pages N, --runs N, --concurrency N, --out FILE,
- * --engines a,b,c, --no-bundle, --only crawl,bundle,stack,coldstart,api (default: all; a file
+ * --engines a,b,c, --no-bundle, --before-tree DIR (adds engine ours-before), --page-delay-ms N, --only crawl,bundle,stack,coldstart,api,writes,cost (default: all; a file
  * given by --out keeps its other sections, see bench/report.ts).
  */
 
@@ -32,6 +34,10 @@ interface Flags {
   engines: string[];
   bundle: boolean;
   sections: Set<SectionName>;
+  /** A checkout of an earlier commit (with node_modules) whose own engine runs as "ours-before". */
+  beforeTree: string | undefined;
+  /** Every page answers after this long (a stand-in for network latency); 0: the site's default mix. */
+  pageDelayMs: number;
 }
 
 /** Engine name (bench/crawl.ts) → whether Chromium keeps `--single-process`. */
@@ -42,6 +48,8 @@ const ENGINES: Record<string, { singleProcess: boolean; label: string }> = {
   bare: { singleProcess: true, label: "bare puppeteer loop (floor)" },
   "ours-multiprocess": { singleProcess: false, label: "ours, Chromium without --single-process" },
   "ours-no-egress": { singleProcess: true, label: "ours without the egress proxy (SSRF guard off: measured, never shipped)" },
+  // Runs `ours` from the --before-tree checkout, for before/after figures of an engine change.
+  "ours-before": { singleProcess: true, label: "ours at an earlier commit (--before-tree)" },
 };
 
 function parseFlags(argv: string[]): Flags {
@@ -56,9 +64,11 @@ function parseFlags(argv: string[]): Flags {
     runs: Number(value("runs") ?? (quick ? 1 : 3)),
     concurrency: Number(value("concurrency") ?? 4),
     out: value("out") ?? (quick ? undefined : "bench/RESULTS.md"),
-    engines: value("engines")?.split(",") ?? Object.keys(ENGINES),
+    engines: value("engines")?.split(",") ?? Object.keys(ENGINES).filter((name) => name !== "ours-before" || value("before-tree") !== undefined),
     bundle: !argv.includes("--no-bundle"),
     sections: parseSections(value("only")),
+    beforeTree: value("before-tree"),
+    pageDelayMs: Number(value("page-delay-ms") ?? 0),
   };
 }
 
@@ -76,10 +86,13 @@ interface Measured extends EngineResult {
 }
 
 /** One crawl in a child process, its process tree's memory sampled meanwhile. */
-function crawlOnce(engine: string, run: EngineRun): Promise<Measured> {
+function crawlOnce(engine: string, run: EngineRun, beforeTree?: string): Promise<Measured> {
+  const before = engine === "ours-before";
+  if (before && beforeTree === undefined) return Promise.reject(new Error("ours-before needs --before-tree DIR"));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/crawl.ts", engine, JSON.stringify(run)], {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/crawl.ts", before ? "ours" : engine, JSON.stringify(run)], {
       env: { ...process.env, ALLOW_PRIVATE_TARGETS: "1" },
+      ...(before ? { cwd: beforeTree } : {}),
       stdio: ["ignore", "pipe", "inherit"],
     });
     const memory = sampleTreeMemory(child.pid as number);
@@ -105,7 +118,7 @@ const flags = parseFlags(process.argv.slice(2));
 const crawlRuns = flags.sections.has("crawl");
 if (!crawlRuns) flags.engines = [];
 const executablePath = await resolveExecutablePath();
-const site = await startBenchSite({ pages: flags.pages });
+const site = await startBenchSite({ pages: flags.pages, ...(flags.pageDelayMs > 0 ? { slowEvery: 1, slowDelayMs: flags.pageDelayMs } : {}) });
 const results = new Map<string, Measured[]>(flags.engines.map((name) => [name, []]));
 try {
   for (let round = 1; round <= flags.runs; round += 1) {
@@ -113,7 +126,7 @@ try {
       const settings = ENGINES[engine];
       if (settings === undefined) throw new Error(`unknown engine ${engine}`);
       const run: EngineRun = { url: site.url, pages: site.pages, maxDepth: site.maxDepth, concurrency: flags.concurrency, executablePath, singleProcess: settings.singleProcess };
-      const measured = await crawlOnce(engine, run);
+      const measured = await crawlOnce(engine, run, flags.beforeTree);
       results.get(engine)?.push(measured);
       console.error(`round ${round} ${engine}: ${measured.ok} ok, ${measured.failed} failed, ${measured.ms} ms, peak ${(measured.peakBytes / 2 ** 20).toFixed(0)} MiB`);
     }
@@ -150,6 +163,8 @@ const ratios = [
   `- ours ÷ Crawlee (equalized), pages/s: ${ratio("ours", "crawlee-equalized")}`,
   `- ours ÷ bare loop, pages/s: ${ratio("ours", "bare")} (target: time within 1.25× of the bare loop's, i.e. ≥ 0.80×)`,
   `- ours multi-process ÷ ours single-process, pages/s: ${ratio("ours-multiprocess", "ours")}`,
+  `- ours ÷ ours without the egress proxy, pages/s: ${ratio("ours", "ours-no-egress")} (what the SSRF guard costs)`,
+  ...(flags.engines.includes("ours-before") ? [`- ours ÷ ours at the earlier commit (${flags.beforeTree}), pages/s: ${ratio("ours", "ours-before")}`] : []),
 ].join("\n");
 
 const sh = (command: string): string => {
@@ -170,6 +185,7 @@ const bundles = flags.bundle && flags.sections.has("bundle") ? bundleMarkdown(aw
 const stack = flags.sections.has("stack") ? stackMarkdown(await measureStack({ quick: flags.quick }), flags.quick) : undefined;
 const coldstart = flags.sections.has("coldstart") ? coldStartMarkdown(await measureColdStart({ quick: flags.quick }), flags.quick) : undefined;
 const apiSection = flags.sections.has("api") ? apiMarkdown(await measureApi({ quick: flags.quick }), flags.quick) : undefined;
+const writes = flags.sections.has("writes") ? writesMarkdown(await measureWrites({ quick: flags.quick }), flags.quick) : undefined;
 const crawlReport = `# Benchmark results
 
 Generated by \`npm run bench${flags.quick ? ":quick" : ""}\` (bench/run.ts). Absolute times depend on the machine and on whatever else
@@ -188,15 +204,20 @@ Memory: peak of the crawling process plus its Chromium processes, PSS summed ove
 See bench/METHOD.md for what each engine does and what "equalized" means.
 `;
 
+const oursRate = rows.find((row) => row.engine === "ours")?.pagesPerSec;
 const [header, crawlSection] = crawlReport.split(/^(?=## Crawl throughput)/m) as [string, string];
+const previous = flags.out !== undefined && existsSync(flags.out) ? readFileSync(flags.out, "utf8") : undefined;
+const costRate = flags.sections.has("cost") ? (crawlRuns ? oursRate : oursRateFromReport(previous ?? "")) : undefined;
 const fresh = {
   ...(crawlRuns ? { crawl: crawlSection } : {}),
   ...(bundles === "" ? {} : { bundle: bundles }),
   ...(stack === undefined ? {} : { stack }),
   ...(coldstart === undefined ? {} : { coldstart }),
   ...(apiSection === undefined ? {} : { api: apiSection }),
+  ...(writes === undefined ? {} : { writes }),
+  // The cost estimate follows the crawl rate just measured, or the one in the report.
+  ...(costRate !== undefined ? { cost: costMarkdown(costRate, cpus().length) } : {}),
 };
-const previous = flags.out !== undefined && existsSync(flags.out) ? readFileSync(flags.out, "utf8") : undefined;
 // Without a crawl run the previous header stays: its date and site line describe the crawl figures kept.
 const report = mergeReport({ previous, fresh, ...(crawlRuns || previous === undefined ? { header: crawlRuns ? header : header.replace(/\n- site: .*/, "") } : {}) });
 
