@@ -199,6 +199,8 @@ export class TaskService {
     }
     const retried = await this.deps.tasks.transition(task, ["failed", "cancelled"], "pending", {
       error: undefined,
+      // The new attempt has not started: its clock (elapsed, max_duration_secs) starts at its claim.
+      started_at: undefined,
       finished_at: undefined,
       progress: { pages_done: 0, items: 0, errors: 0 },
       result_count: 0,

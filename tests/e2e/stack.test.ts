@@ -3,12 +3,12 @@
  * a crawl task created with a POST, its results read back, a second stack on a busy port,
  * a stop in the middle of a task, and a restart that keeps and resumes the work.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { descendantPids, killTree } from "../../local/process-tree.js";
+import { killTree } from "../../local/process-tree.js";
 import { spawnStack, startStack, type RunningStack } from "../support/stack.js";
 import { api, waitForTask, type TaskView } from "../support/api.js";
 import { DEFAULT_SITE_PAGES, JS_RENDERED_TEXT, startTestSite, type TestSite } from "../support/site.js";
@@ -23,16 +23,6 @@ let stack: RunningStack;
 let crawlTaskId: string;
 
 /** Process ids of the stack's crawler workers (Linux /proc). */
-function workerPids(stack: RunningStack): number[] {
-  return descendantPids(stack.child.pid!).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("local/worker-process.ts");
-    } catch {
-      return false;
-    }
-  });
-}
-
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -176,7 +166,7 @@ describe("one-machine stack", () => {
   });
 
   it("replaces worker processes that die, and queues again the task one was running", async () => {
-    const before = workerPids(stack);
+    const before = stack.workerPids();
     expect(before).toHaveLength(2);
     const slowBefore = slowRequests();
     const task = await createSlowTask();
@@ -190,7 +180,7 @@ describe("one-machine stack", () => {
     expect(stack.stderr()).toContain(`task ${task} queued again after its worker died`);
     const resumed = await waitForTask(stack.url, task, (t) => t.status === "completed" || t.status === "failed", 60_000);
     expect(resumed).toMatchObject({ status: "completed", attempts: 2, result_count: 1 });
-    const after = workerPids(stack);
+    const after = stack.workerPids();
     expect(after).toHaveLength(2);
     expect(after.filter((pid) => before.includes(pid))).toEqual([]);
   }, 90_000);

@@ -122,6 +122,7 @@ describe("cancel, retry, cancel", () => {
     await service.cancel(task.task_id);
     const retried = await service.retry(task.task_id);
     expect(retried.progress).toEqual({ pages_done: 0, items: 0, errors: 0 });
+    expect(retried.started_at).toBeUndefined();
     await service.cancel(task.task_id);
 
     expect(await first).toEqual({ kind: "skipped", reason: "task moved meanwhile" });

@@ -4,9 +4,8 @@
  * Every task must end terminal with exactly its site pages stored. Prints the figures
  * the README quotes. Run with `npm run test:load` (not part of `npm test`: ~2–4 minutes).
  */
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { descendantPids, killTree } from "../../local/process-tree.js";
+import { killTree } from "../../local/process-tree.js";
 import { startStack, type RunningStack } from "../support/stack.js";
 import { startTestSite, type TestSite } from "../support/site.js";
 import { allResults, api, isTerminal, type TaskView } from "../support/api.js";
@@ -22,16 +21,6 @@ let stack: RunningStack;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-function workerPids(): number[] {
-  return descendantPids(stack.child.pid!).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("local/worker-process.ts");
-    } catch {
-      return false;
-    }
-  });
 }
 
 beforeAll(async () => {
@@ -72,7 +61,7 @@ describe("load with faults", () => {
     const killer = (async () => {
       while (kills < KILLS) {
         await new Promise((resolve) => setTimeout(resolve, KILL_EVERY_MS));
-        const pids = workerPids();
+        const pids = stack.workerPids();
         for (const pid of pids) killTree(pid);
         killedProcesses += pids.length;
         kills++;

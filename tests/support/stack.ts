@@ -10,11 +10,11 @@
  * try { await fetch(`${stack.url}/health`); } finally { await stack.stop(); }
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { killTree } from "../../local/process-tree.js";
+import { descendantPids, killTree } from "../../local/process-tree.js";
 
 export interface StackOptions {
   /** API port; other ports are always free ones. @default 0 (a free port) */
@@ -47,6 +47,8 @@ export interface StackProcess {
   stop(): Promise<StackExit & { durationMs: number }>;
   /** SIGKILL to the stack and every process under it (workers, their browsers): a crash. */
   kill(): Promise<void>;
+  /** Process ids of the crawler worker processes running now (Linux: read from /proc). */
+  workerPids(): number[];
 }
 
 export interface RunningStack extends StackProcess {
@@ -141,6 +143,16 @@ export function spawnStack(options: StackOptions = {}): StackProcess {
     async kill() {
       if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) killTree(child.pid);
       await exited;
+    },
+    workerPids() {
+      if (child.pid === undefined) return [];
+      return descendantPids(child.pid).filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("local/worker-process.ts");
+        } catch {
+          return false; // it exited meanwhile
+        }
+      });
     },
   };
 }
