@@ -5,15 +5,12 @@
  * MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the human-like pauses.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WarmBrowser } from "../../core/browser/index.js";
-import { biliPlatform, biliTaskInput, type BiliTaskParams } from "../../core/platforms/bili/index.js";
-import { crawlMedia, creatorHash, PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import { biliPlatform, biliTaskInput } from "../../core/platforms/bili/index.js";
+import { creatorHash, PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
 import { biliStandInDefaults, bvidOf, commentTotals } from "../fixtures/bili/data.js";
 import { startBiliStandIn, type BiliStandIn } from "../fixtures/bili/server.js";
+import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
-const BASE_KEYS = ["WWW", "SEARCH", "SPACE", "API"] as const;
-let warm: WarmBrowser;
 let bili: BiliStandIn;
 
 const ACCOUNT: CrawlAccount = {
@@ -25,17 +22,14 @@ const ACCOUNT: CrawlAccount = {
   ],
 };
 
+const { task, run, failure, pointBaseUrls } = mediaHarness({ platform: biliPlatform, schema: biliTaskInput, account: ACCOUNT });
+
 beforeAll(async () => {
-  [warm, bili] = await Promise.all([new WarmBrowser(), startBiliStandIn()]);
-  for (const key of BASE_KEYS) process.env[`BILI_BASE_URL_${key}`] = bili.baseUrl;
-  await warm.browser();
+  bili = await startBiliStandIn();
+  pointBaseUrls({ WWW: bili.baseUrl, SEARCH: bili.baseUrl, SPACE: bili.baseUrl, API: bili.baseUrl });
 });
 
-afterAll(async () => {
-  for (const key of BASE_KEYS) delete process.env[`BILI_BASE_URL_${key}`];
-  await warm?.close();
-  await bili?.close();
-});
+afterAll(() => bili?.close());
 
 beforeEach(() => {
   bili.requests.length = 0;
@@ -45,59 +39,6 @@ beforeEach(() => {
   Object.assign(bili.settings, biliStandInDefaults, { searchPageSize: 5, spacePageSize: 5 });
 });
 
-/** Task params as the API hands them over: parsed by the real schema, defaults applied. */
-function task(fields: Record<string, unknown>): BiliTaskParams {
-  const { platform: _platform, ...params } = biliTaskInput.parse({ platform: "bili", ...fields });
-  return params;
-}
-
-interface RunOptions {
-  account?: CrawlAccount | null;
-  resumeFrom?: unknown;
-  /** Stop after this many items (like a run cut short), keeping the last item's cursor. */
-  stopAfter?: number;
-  /** Items yielded before a failure end up here. */
-  items?: ResultItem[];
-}
-
-async function run(params: BiliTaskParams, options: RunOptions = {}): Promise<{ items: ResultItem[]; cursor: unknown }> {
-  const browser = await warm.newTaskContext();
-  const account = options.account === undefined ? ACCOUNT : (options.account ?? undefined);
-  const context: CrawlContext = {
-    taskId: "task-bili",
-    browser,
-    signal: new AbortController().signal,
-    isCancelled: async () => false,
-    log: () => undefined,
-    ...(account ? { account } : {}),
-    ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
-  };
-  const items = options.items ?? [];
-  let cursor: unknown;
-  try {
-    for await (const item of crawlMedia(biliPlatform, params, context)) {
-      items.push(item);
-      cursor = item.resumeCursor?.();
-      if (options.stopAfter !== undefined && items.length >= options.stopAfter) break;
-    }
-  } finally {
-    await browser.close();
-  }
-  return { items, cursor };
-}
-
-/** The error a crawl ends with, and the items it yielded before. */
-async function failure(params: BiliTaskParams, options: RunOptions = {}): Promise<{ error: unknown; items: ResultItem[] }> {
-  const items: ResultItem[] = [];
-  try {
-    await run(params, { ...options, items });
-  } catch (error) {
-    return { error, items };
-  }
-  throw new Error(`expected the crawl to fail, it yielded ${items.length} item(s)`);
-}
-
-const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
 const paramsOf = (path: string, name: string) => bili.apiRequests(path).map((request) => request.query[name]);
 const SEARCH = "/x/web-interface/wbi/search/type";
 const DETAIL = "/x/web-interface/view/detail";

@@ -5,14 +5,13 @@
  * reads the answers as they go by. MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the pauses.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WarmBrowser } from "../../core/browser/index.js";
-import { dyPlatform, dyTaskInput, type DyTaskParams } from "../../core/platforms/dy/index.js";
-import { crawlMedia, PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import { dyPlatform, dyTaskInput } from "../../core/platforms/dy/index.js";
+import { PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import type { ResultItem } from "../../core/platforms/types.js";
 import { DY_DATA, dyCommentId, dyCreatorAwemeId, dySearchAwemeId } from "../fixtures/dy/data.js";
 import { startDyStandIn, type DyStandIn } from "../fixtures/dy/server.js";
+import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
-let warm: WarmBrowser;
 let dy: DyStandIn;
 
 const ACCOUNT: CrawlAccount = {
@@ -28,66 +27,20 @@ const SEARCH = "/aweme/v1/web/general/search/single/";
 const COMMENTS = "/aweme/v1/web/comment/list/";
 const REPLIES = "/aweme/v1/web/comment/list/reply/";
 
+const { task, run, failure, pointBaseUrls } = mediaHarness({ platform: dyPlatform, schema: dyTaskInput, account: ACCOUNT });
+
 beforeAll(async () => {
-  [warm, dy] = await Promise.all([new WarmBrowser(), startDyStandIn()]);
-  process.env.DY_BASE_URL_WWW = dy.baseUrl;
-  await warm.browser();
+  dy = await startDyStandIn();
+  pointBaseUrls({ WWW: dy.baseUrl });
 });
 
-afterAll(async () => {
-  delete process.env.DY_BASE_URL_WWW;
-  await warm?.close();
-  await dy?.close();
-});
+afterAll(() => dy?.close());
 
 beforeEach(() => {
   dy.requests.length = 0;
   dy.answerWith("ok");
 });
 
-/** Task params as the API hands them over: parsed by the real schema, defaults applied. */
-function task(fields: Record<string, unknown>): DyTaskParams {
-  const { platform: _platform, ...params } = dyTaskInput.parse({ platform: "dy", ...fields });
-  return params;
-}
-
-async function run(params: DyTaskParams, options: { resumeFrom?: unknown; stopAfter?: number; onItem?: (item: ResultItem) => void } = {}) {
-  const browser = await warm.newTaskContext();
-  const context: CrawlContext = {
-    taskId: "task-dy",
-    browser,
-    signal: new AbortController().signal,
-    isCancelled: async () => false,
-    log: () => undefined,
-    account: ACCOUNT,
-    ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
-  };
-  const items: ResultItem[] = [];
-  let cursor: unknown;
-  try {
-    for await (const item of crawlMedia(dyPlatform, params, context)) {
-      items.push(item);
-      options.onItem?.(item);
-      cursor = item.resumeCursor?.();
-      if (options.stopAfter !== undefined && items.length >= options.stopAfter) break;
-    }
-  } finally {
-    await browser.close();
-  }
-  return { items, cursor };
-}
-
-async function failure(params: DyTaskParams): Promise<{ error: unknown; items: ResultItem[] }> {
-  const items: ResultItem[] = [];
-  try {
-    await run(params, { onItem: (item) => items.push(item) });
-  } catch (error) {
-    return { error, items };
-  }
-  throw new Error("the crawl succeeded");
-}
-
-const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
 const replies = (items: ResultItem[]) => ofType(items, "comment").filter((item) => item.data.parent_comment_id !== null);
 
 describe("dy search", () => {

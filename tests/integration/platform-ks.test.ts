@@ -6,14 +6,12 @@
  * (vitest.config.ts) drops the pauses.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WarmBrowser } from "../../core/browser/index.js";
-import { ksPlatform, ksTaskInput, type KsTaskParams } from "../../core/platforms/ks/index.js";
-import { crawlMedia, PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import { ksPlatform, ksTaskInput } from "../../core/platforms/ks/index.js";
+import { PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
 import { KS_DATA, ksCommentId, ksCreatorPhotoId, ksSearchPhotoId } from "../fixtures/ks/data.js";
 import { startKsStandIn, type KsStandIn } from "../fixtures/ks/server.js";
+import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
-let warm: WarmBrowser;
 let ks: KsStandIn;
 
 const ACCOUNT: CrawlAccount = {
@@ -29,67 +27,25 @@ const SEARCH = "graphql:visionSearchPhoto";
 const COMMENTS = "/rest/v/photo/comment/list";
 const REPLIES = "/rest/v/photo/comment/sublist";
 
+const { task, run, failure, pointBaseUrls } = mediaHarness({ platform: ksPlatform, schema: ksTaskInput, account: ACCOUNT });
+
 beforeAll(async () => {
-  [warm, ks] = await Promise.all([new WarmBrowser(), startKsStandIn()]);
-  process.env.KS_BASE_URL_WWW = ks.baseUrl;
-  await warm.browser();
+  ks = await startKsStandIn();
+  pointBaseUrls({ WWW: ks.baseUrl });
 });
 
-afterAll(async () => {
-  delete process.env.KS_BASE_URL_WWW;
-  await warm?.close();
-  await ks?.close();
-});
+afterAll(() => ks?.close());
 
 beforeEach(() => {
   ks.requests.length = 0;
   ks.answerWith("ok");
 });
 
-/** Task params as the API hands them over: parsed by the real schema, defaults applied. */
-function task(fields: Record<string, unknown>): KsTaskParams {
-  const { platform: _platform, ...params } = ksTaskInput.parse({ platform: "ks", ...fields });
-  return params;
-}
-
-async function run(params: KsTaskParams, options: { onItem?: (item: ResultItem) => void } = {}): Promise<ResultItem[]> {
-  const browser = await warm.newTaskContext();
-  const context: CrawlContext = {
-    taskId: "task-ks",
-    browser,
-    signal: new AbortController().signal,
-    isCancelled: async () => false,
-    log: () => undefined,
-    account: ACCOUNT,
-  };
-  const items: ResultItem[] = [];
-  try {
-    for await (const item of crawlMedia(ksPlatform, params, context)) {
-      items.push(item);
-      options.onItem?.(item);
-    }
-  } finally {
-    await browser.close();
-  }
-  return items;
-}
-
-async function failure(params: KsTaskParams): Promise<{ error: unknown; items: ResultItem[] }> {
-  const items: ResultItem[] = [];
-  try {
-    await run(params, { onItem: (item) => items.push(item) });
-  } catch (error) {
-    return { error, items };
-  }
-  throw new Error("the crawl succeeded");
-}
-
-const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
 const variablesOf = (request: ReturnType<KsStandIn["apiRequests"]>[number]) => ks.bodyOf(request).variables as Record<string, unknown>;
 
 describe("ks search", () => {
   it("scrolls the result list until max_notes_count videos, with the README's fields", async () => {
-    const items = await run(task({ crawler_type: "search", keywords: "美食", max_notes_count: 25 }));
+    const { items } = await run(task({ crawler_type: "search", keywords: "美食", max_notes_count: 25 }));
 
     const k = ks.keywordIndex("美食");
     expect(items.map((item) => item.data.video_id)).toEqual(Array.from({ length: 25 }, (_, i) => ksSearchPhotoId(k, i)));
@@ -110,14 +66,14 @@ describe("ks search", () => {
   });
 
   it("stops at max_notes_count without loading another page", async () => {
-    const items = await run(task({ crawler_type: "search", keywords: "汽车", max_notes_count: 5 }));
+    const { items } = await run(task({ crawler_type: "search", keywords: "汽车", max_notes_count: 5 }));
 
     expect(items).toHaveLength(5);
     expect(ks.apiRequests(SEARCH)).toHaveLength(1);
   });
 
   it("reads each video's comments and replies (展开N条回复 clicked) up to max_comments_count, then scrolls back to the list", async () => {
-    const items = await run(task({ crawler_type: "search", keywords: "钓鱼", max_notes_count: 2, enable_comments: true, enable_sub_comments: true, max_comments_count: 30 }));
+    const { items } = await run(task({ crawler_type: "search", keywords: "钓鱼", max_notes_count: 2, enable_comments: true, enable_sub_comments: true, max_comments_count: 30 }));
 
     const k = ks.keywordIndex("钓鱼");
     const videos = ofType(items, "content");
@@ -139,7 +95,7 @@ describe("ks search", () => {
   });
 
   it("reads top-level comments only without enable_sub_comments, scrolling the comment pane for the next page", async () => {
-    const items = await run(task({ crawler_type: "search", keywords: "旅行", max_notes_count: 1, enable_comments: true, max_comments_count: 25 }));
+    const { items } = await run(task({ crawler_type: "search", keywords: "旅行", max_notes_count: 1, enable_comments: true, max_comments_count: 25 }));
 
     expect(ofType(items, "comment")).toHaveLength(25);
     expect(ofType(items, "comment").filter((item) => item.data.parent_comment_id !== null)).toHaveLength(0);
@@ -150,7 +106,7 @@ describe("ks search", () => {
 
 describe("ks detail", () => {
   it("crawls ids and URLs with their comments, and stores a deleted video as a failed item", async () => {
-    const items = await run(
+    const { items } = await run(
       task({ crawler_type: "detail", specified_ids: ["3xdetail0001", "https://www.kuaishou.com/short-video/3xdetail0002?authorId=3xabc&streamSource=search", KS_DATA.deletedPhotoId], enable_comments: true, max_comments_count: 4 }),
     );
 
@@ -163,7 +119,7 @@ describe("ks detail", () => {
 
 describe("ks creator", () => {
   it("stores the creator's profile and scrolls their videos up to max_notes_count", async () => {
-    const items = await run(task({ crawler_type: "creator", creator_ids: `https://www.kuaishou.com/profile/${KS_DATA.userId}`, max_notes_count: 22 }));
+    const { items } = await run(task({ crawler_type: "creator", creator_ids: `https://www.kuaishou.com/profile/${KS_DATA.userId}`, max_notes_count: 22 }));
 
     const c = ks.creatorIndex(KS_DATA.userId);
     expect(ofType(items, "creator")).toHaveLength(1);

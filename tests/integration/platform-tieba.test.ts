@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WarmBrowser } from "../../core/browser/index.js";
 import { PlatformAccessError } from "../../core/platforms/media/errors.js";
 import type { CrawlAccount } from "../../core/platforms/media/types.js";
-import { tiebaCrawler } from "../../core/platforms/tieba/index.js";
+import { tiebaPlatform } from "../../core/platforms/tieba/index.js";
 import { TIEBA_COMMENT_FIELDS, TIEBA_CONTENT_FIELDS } from "../../core/platforms/tieba/items.js";
-import { tiebaTaskInput, type TiebaTaskParams } from "../../core/platforms/tieba/schema.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import { tiebaTaskInput } from "../../core/platforms/tieba/schema.js";
 import {
   CARRIED_REPLIES,
   CREATOR,
@@ -17,24 +15,21 @@ import {
   titleOf,
 } from "../fixtures/tieba/data.js";
 import { startTiebaStandIn, type TiebaStandIn } from "../fixtures/tieba/server.js";
+import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
 // Real Chromium against the stand-in of tieba.baidu.com (tests/fixtures/tieba); pauses
-// are off (MEDIA_DELAY_SCALE=0 in vitest.config.ts).
-let warm: WarmBrowser;
+// are off (MEDIA_DELAY_SCALE=0 in vitest.config.ts). Crawls run without an account unless
+// a test passes one; `attempt` returns the error a crawl ends with, after its items.
 let tieba: TiebaStandIn;
+
+const { task, attempt, pointBaseUrls } = mediaHarness({ platform: tiebaPlatform, schema: tiebaTaskInput });
 
 beforeAll(async () => {
   tieba = await startTiebaStandIn();
-  process.env.TIEBA_BASE_URL_WWW = tieba.baseUrl;
-  warm = new WarmBrowser();
-  await warm.browser();
+  pointBaseUrls({ WWW: tieba.baseUrl });
 });
 
-afterAll(async () => {
-  delete process.env.TIEBA_BASE_URL_WWW;
-  await warm?.close();
-  await tieba?.close();
-});
+afterAll(() => tieba?.close());
 
 beforeEach(() => {
   tieba.requests.length = 0;
@@ -44,34 +39,13 @@ beforeEach(() => {
 
 const ACCOUNT: CrawlAccount = { account_id: "acct-tieba-1", platform: "tieba", cookies: [{ name: "BDUSS", value: "bduss-value", domain: ".baidu.com" }] };
 
-function task(fields: Record<string, unknown>): TiebaTaskParams {
-  const { platform: _platform, ...params } = tiebaTaskInput.parse({ platform: "tieba", ...fields });
-  return params;
-}
-
-/** Runs a crawl to its end; `error` is what it threw, after the items it yielded. */
-async function run(params: TiebaTaskParams, account?: CrawlAccount, resumeFrom?: unknown): Promise<{ items: ResultItem[]; error?: unknown }> {
-  const browser = await warm.newTaskContext();
-  const context: CrawlContext = { taskId: "task-tieba", browser, signal: new AbortController().signal, isCancelled: async () => false, log: () => undefined, ...(account ? { account } : {}), ...(resumeFrom ? { resumeFrom } : {}) };
-  const items: ResultItem[] = [];
-  try {
-    for await (const item of tiebaCrawler.crawl(params, context)) items.push(item);
-    return { items };
-  } catch (error) {
-    return { items, error };
-  } finally {
-    await browser.close();
-  }
-}
-
-const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
 const pns = (path: string) => tieba.apiRequests(path).map((request) => Number(request.params.pn));
 
 describe("tieba search", () => {
   it("collects threads page by page up to max_notes_count, each from its own thread page", async () => {
     const expected = searchThreadIds(tieba.keywordIndex("编程")).slice(0, 22);
 
-    const { items, error } = await run(task({ crawler_type: "search", keywords: "编程", max_notes_count: 22 }));
+    const { items, error } = await attempt(task({ crawler_type: "search", keywords: "编程", max_notes_count: 22 }));
 
     expect(error).toBeUndefined();
     const contents = ofType(items, "content");
@@ -101,7 +75,7 @@ describe("tieba search", () => {
   it("passes sort and start_page to the site", async () => {
     const reversed = [...searchThreadIds(tieba.keywordIndex("考研"))].reverse();
 
-    const { items, error } = await run(task({ crawler_type: "search", keywords: ["考研"], sort: "time_ascending", start_page: 2, max_notes_count: 3 }));
+    const { items, error } = await attempt(task({ crawler_type: "search", keywords: ["考研"], sort: "time_ascending", start_page: 2, max_notes_count: 3 }));
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(reversed.slice(20, 23));
@@ -110,11 +84,11 @@ describe("tieba search", () => {
 
   it("resumes at the search page its cursor names, counting the threads done before", async () => {
     const ids = searchThreadIds(tieba.keywordIndex("编程"));
-    const first = await run(task({ crawler_type: "search", keywords: "编程", max_notes_count: 23 }));
+    const first = await attempt(task({ crawler_type: "search", keywords: "编程", max_notes_count: 23 }));
     const saved = first.items[21]?.resumeCursor?.();
     tieba.requests.length = 0;
 
-    const { items, error } = await run(task({ crawler_type: "search", keywords: "编程", max_notes_count: 23 }), undefined, saved);
+    const { items, error } = await attempt(task({ crawler_type: "search", keywords: "编程", max_notes_count: 23 }), { resumeFrom: saved });
 
     expect(saved).toEqual({ inputIndex: 0, page: 2, notesDone: 20 });
     expect(error).toBeUndefined();
@@ -127,7 +101,7 @@ describe("tieba detail", () => {
   const longThread = searchThreadIds(0).find((id) => floorsOf(id) > 60) as string;
 
   it("collects every floor page and the replies inside floors (楼中楼)", async () => {
-    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [`https://tieba.baidu.com/p/${longThread}`], enable_comments: true, enable_sub_comments: true, max_comments_count: 1000 }));
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [`https://tieba.baidu.com/p/${longThread}`], enable_comments: true, enable_sub_comments: true, max_comments_count: 1000 }));
 
     expect(error).toBeUndefined();
     const comments = ofType(items, "comment");
@@ -143,7 +117,7 @@ describe("tieba detail", () => {
   });
 
   it("stops at max_comments_count without opening more pages, and leaves replies out unless asked", async () => {
-    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [longThread], enable_comments: true, max_comments_count: 35 }));
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread], enable_comments: true, max_comments_count: 35 }));
 
     expect(error).toBeUndefined();
     const comments = ofType(items, "comment");
@@ -156,7 +130,7 @@ describe("tieba detail", () => {
   it("records a deleted thread as a failed item and goes on with the next", async () => {
     const other = searchThreadIds(0)[1] as string;
 
-    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [DELETED_THREAD_ID, other] }));
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [DELETED_THREAD_ID, other] }));
 
     expect(error).toBeUndefined();
     expect(items.map((item) => [item.data.note_id, item.ok])).toEqual([[DELETED_THREAD_ID, false], [other, true]]);
@@ -166,7 +140,7 @@ describe("tieba detail", () => {
 
 describe("tieba creator", () => {
   it("scrolls the profile's feed until max_notes_count threads are in hand", async () => {
-    const { items, error } = await run(task({ crawler_type: "creator", creator_ids: [CREATOR.portrait], max_notes_count: 25 }));
+    const { items, error } = await attempt(task({ crawler_type: "creator", creator_ids: [CREATOR.portrait], max_notes_count: 25 }));
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(creatorThreadIds().slice(0, 25));
@@ -175,7 +149,7 @@ describe("tieba creator", () => {
   });
 
   it("takes a profile URL with a user name", async () => {
-    const { items, error } = await run(task({ crawler_type: "creator", creator_ids: [`https://tieba.baidu.com/home/main?un=${CREATOR.name}`], max_notes_count: 2 }));
+    const { items, error } = await attempt(task({ crawler_type: "creator", creator_ids: [`https://tieba.baidu.com/home/main?un=${CREATOR.name}`], max_notes_count: 2 }));
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(creatorThreadIds().slice(0, 2));
@@ -187,8 +161,8 @@ describe("tieba creators' identity", () => {
   it("keeps user ids, names, avatars, IP locations and profile links only with keep_user_info", async () => {
     const id = searchThreadIds(0)[1] as string;
 
-    const hidden = (await run(task({ crawler_type: "detail", specified_ids: [id] }))).items[0]?.data;
-    const kept = (await run(task({ crawler_type: "detail", specified_ids: [id], keep_user_info: true }))).items[0]?.data;
+    const hidden = (await attempt(task({ crawler_type: "detail", specified_ids: [id] }))).items[0]?.data;
+    const kept = (await attempt(task({ crawler_type: "detail", specified_ids: [id], keep_user_info: true }))).items[0]?.data;
 
     expect(hidden).toMatchObject({ creator_hash: expect.stringMatching(/^[0-9a-f]{64}$/), creator_nickname: expect.stringMatching(/^.\*\*\*$/), user_link: null });
     expect(hidden).not.toHaveProperty("user_id");
@@ -209,7 +183,7 @@ describe("tieba access problems", () => {
   ] as const)("maps the site's %s answer to %s, naming the account", async (kind, code) => {
     tieba.answerWith(kind);
 
-    const { items, error } = await run(detail(), ACCOUNT);
+    const { items, error } = await attempt(detail(), { account: ACCOUNT });
 
     expect(items).toHaveLength(0);
     expect(error).toBeInstanceOf(PlatformAccessError);
@@ -219,7 +193,7 @@ describe("tieba access problems", () => {
   it("fails mid-crawl when risk control starts, after the items already collected", async () => {
     tieba.answerWith("risk_control", { afterRequests: 1 });
 
-    const { items, error } = await run(detail(), ACCOUNT);
+    const { items, error } = await attempt(detail(), { account: ACCOUNT });
 
     expect(items.map((item) => item.data.note_id)).toEqual([searchThreadIds(0)[1]]);
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
@@ -228,8 +202,8 @@ describe("tieba access problems", () => {
   it("sends the account's cookies with the web app's requests", async () => {
     tieba.requireCookie("BDUSS");
 
-    const withAccount = await run(detail(), ACCOUNT);
-    const without = await run(detail());
+    const withAccount = await attempt(detail(), { account: ACCOUNT });
+    const without = await attempt(detail());
 
     expect(withAccount.error).toBeUndefined();
     expect(tieba.apiRequests("/c/f/pb/page_pc")[0]?.cookies.BDUSS).toBe("bduss-value");

@@ -6,15 +6,13 @@
  * MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the human-like pauses.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WarmBrowser } from "../../core/browser/index.js";
-import { crawlMedia, creatorHash, PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
-import { wbPlatform, wbTaskInput, type WbTaskParams } from "../../core/platforms/wb/index.js";
+import { creatorHash, PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import { wbPlatform, wbTaskInput } from "../../core/platforms/wb/index.js";
 import { BASE_TIME, bidOf, commentIdOf, creatorPosts, replyIdOf, wbStandInDefaults, type StandInPost } from "../fixtures/wb/data.js";
 import { postText } from "../fixtures/wb/responses.js";
 import { startWbStandIn, type WbStandIn } from "../fixtures/wb/server.js";
+import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
-let warm: WarmBrowser;
 let wb: WbStandIn;
 
 const ACCOUNT: CrawlAccount = {
@@ -26,17 +24,14 @@ const ACCOUNT: CrawlAccount = {
   ],
 };
 
+const { task, run, failure, pointBaseUrls } = mediaHarness({ platform: wbPlatform, schema: wbTaskInput, account: ACCOUNT });
+
 beforeAll(async () => {
-  [warm, wb] = await Promise.all([new WarmBrowser(), startWbStandIn()]);
-  process.env.WB_BASE_URL_M = wb.baseUrl;
-  await warm.browser();
+  wb = await startWbStandIn();
+  pointBaseUrls({ M: wb.baseUrl });
 });
 
-afterAll(async () => {
-  delete process.env.WB_BASE_URL_M;
-  await warm?.close();
-  await wb?.close();
-});
+afterAll(() => wb?.close());
 
 beforeEach(() => {
   wb.requests.length = 0;
@@ -45,59 +40,6 @@ beforeEach(() => {
   Object.assign(wb.settings, wbStandInDefaults, { searchPageSize: 4, profilePageSize: 5 });
 });
 
-/** Task params as the API hands them over: parsed by the real schema, defaults applied. */
-function task(fields: Record<string, unknown>): WbTaskParams {
-  const { platform: _platform, ...params } = wbTaskInput.parse({ platform: "wb", ...fields });
-  return params;
-}
-
-interface RunOptions {
-  account?: CrawlAccount | null;
-  resumeFrom?: unknown;
-  /** Stop after this many items (like a run cut short), keeping the last item's cursor. */
-  stopAfter?: number;
-  /** Items yielded before a failure end up here. */
-  items?: ResultItem[];
-}
-
-async function run(params: WbTaskParams, options: RunOptions = {}): Promise<{ items: ResultItem[]; cursor: unknown }> {
-  const browser = await warm.newTaskContext();
-  const account = options.account === undefined ? ACCOUNT : (options.account ?? undefined);
-  const context: CrawlContext = {
-    taskId: "task-wb",
-    browser,
-    signal: new AbortController().signal,
-    isCancelled: async () => false,
-    log: () => undefined,
-    ...(account ? { account } : {}),
-    ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
-  };
-  const items = options.items ?? [];
-  let cursor: unknown;
-  try {
-    for await (const item of crawlMedia(wbPlatform, params, context)) {
-      items.push(item);
-      cursor = item.resumeCursor?.();
-      if (options.stopAfter !== undefined && items.length >= options.stopAfter) break;
-    }
-  } finally {
-    await browser.close();
-  }
-  return { items, cursor };
-}
-
-/** The error a crawl ends with, and the items it yielded before. */
-async function failure(params: WbTaskParams, options: RunOptions = {}): Promise<{ error: unknown; items: ResultItem[] }> {
-  const items: ResultItem[] = [];
-  try {
-    await run(params, { ...options, items });
-  } catch (error) {
-    return { error, items };
-  }
-  throw new Error(`expected the crawl to fail, it yielded ${items.length} item(s)`);
-}
-
-const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
 const mids = (posts: StandInPost[]) => posts.map((post) => post.mid);
 const GET_INDEX = "/api/container/getIndex";
 const HOTFLOW = "/comments/hotflow";

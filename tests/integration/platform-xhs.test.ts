@@ -5,13 +5,12 @@
  * MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the human-like pauses.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WarmBrowser } from "../../core/browser/index.js";
-import { crawlMedia, creatorHash, PlatformAccessError, type CrawlAccount, type MediaResumeCursor } from "../../core/platforms/media/index.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import { creatorHash, PlatformAccessError, type CrawlAccount, type MediaResumeCursor } from "../../core/platforms/media/index.js";
+import type { ResultItem } from "../../core/platforms/types.js";
 import { xhsPlatform, xhsTaskInput, type XhsTaskParams } from "../../core/platforms/xhs/index.js";
 import { startXhsStandIn, type XhsStandIn } from "../fixtures/xhs/server.js";
+import { mediaHarness, ofType, type RunOptions } from "../support/mediaHarness.js";
 
-let warm: WarmBrowser;
 let xhs: XhsStandIn;
 
 const ACCOUNT: CrawlAccount = {
@@ -23,19 +22,14 @@ const ACCOUNT: CrawlAccount = {
   ],
 };
 
+const { task, run, failure, pointBaseUrls } = mediaHarness({ platform: xhsPlatform, schema: xhsTaskInput, account: ACCOUNT });
+
 beforeAll(async () => {
-  [warm, xhs] = await Promise.all([new WarmBrowser(), startXhsStandIn()]);
-  process.env.XHS_BASE_URL_WWW = xhs.baseUrl;
-  process.env.XHS_BASE_URL_API = xhs.apiUrl;
-  await warm.browser();
+  xhs = await startXhsStandIn();
+  pointBaseUrls({ WWW: xhs.baseUrl, API: xhs.apiUrl });
 });
 
-afterAll(async () => {
-  delete process.env.XHS_BASE_URL_WWW;
-  delete process.env.XHS_BASE_URL_API;
-  await warm?.close();
-  await xhs?.close();
-});
+afterAll(() => xhs?.close());
 
 beforeEach(() => {
   xhs.requests.length = 0;
@@ -43,61 +37,15 @@ beforeEach(() => {
   xhs.options.riskControl = false;
 });
 
-/** Task params as the API hands them over: parsed by the real schema, defaults applied. */
-function task(fields: Record<string, unknown>): XhsTaskParams {
-  const { platform: _platform, ...params } = xhsTaskInput.parse({ platform: "xhs", ...fields });
-  return params as XhsTaskParams;
-}
-
-interface RunOptions {
-  account?: CrawlAccount | null;
-  resumeFrom?: unknown;
-  /** Stop after this many items (like a run cut short), keeping the last item's cursor. */
-  stopAfter?: number;
-}
-
-async function run(params: XhsTaskParams, options: RunOptions = {}): Promise<{ items: ResultItem[]; cursor: unknown }> {
-  const browser = await warm.newTaskContext();
-  const account = options.account === undefined ? ACCOUNT : (options.account ?? undefined);
-  const context: CrawlContext = {
-    taskId: "task-xhs",
-    browser,
-    signal: new AbortController().signal,
-    isCancelled: async () => false,
-    log: () => undefined,
-    ...(account ? { account } : {}),
-    ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
-  };
-  const items: ResultItem[] = [];
-  let cursor: unknown;
-  try {
-    for await (const item of crawlMedia(xhsPlatform, params, context)) {
-      items.push(item);
-      cursor = item.resumeCursor?.();
-      if (options.stopAfter !== undefined && items.length >= options.stopAfter) break;
-    }
-  } finally {
-    await browser.close();
-  }
-  return { items, cursor };
-}
-
-const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
 const ids = (items: ResultItem[], field: string) => items.map((item) => item.data[field]);
 /** Keys only the privacy opt-in may store. */
 const IDENTITY_KEYS = ["user_id", "nickname", "avatar", "ip_location"];
 
-/** Refused runs: the error the crawl threw and the items it yielded before. */
+/** Refused runs: the PlatformAccessError the crawl threw and the items it yielded before. */
 async function refused(params: XhsTaskParams, options: RunOptions = {}): Promise<{ error: PlatformAccessError; items: ResultItem[] }> {
-  const items: ResultItem[] = [];
-  try {
-    const result = await run(params, options);
-    items.push(...result.items);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlatformAccessError);
-    return { error: error as PlatformAccessError, items };
-  }
-  throw new Error(`expected a PlatformAccessError, got ${items.length} items`);
+  const { error, items } = await failure(params, options);
+  expect(error).toBeInstanceOf(PlatformAccessError);
+  return { error: error as PlatformAccessError, items };
 }
 
 describe("xhs search", () => {

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WarmBrowser } from "../../core/browser/index.js";
 import { PlatformAccessError } from "../../core/platforms/media/errors.js";
 import type { CrawlAccount } from "../../core/platforms/media/types.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
-import { zhihuCrawler } from "../../core/platforms/zhihu/index.js";
+import { zhihuPlatform } from "../../core/platforms/zhihu/index.js";
 import { ZHIHU_COMMENT_FIELDS, ZHIHU_CONTENT_FIELDS, ZHIHU_CREATOR_FIELDS } from "../../core/platforms/zhihu/items.js";
-import { zhihuTaskInput, type ZhihuTaskParams } from "../../core/platforms/zhihu/schema.js";
+import { zhihuTaskInput } from "../../core/platforms/zhihu/schema.js";
 import {
   CREATOR,
   CREATOR_POSTS,
@@ -19,26 +17,22 @@ import {
   type StandInPost,
 } from "../fixtures/zhihu/data.js";
 import { startZhihuStandIn, type ZhihuStandIn } from "../fixtures/zhihu/server.js";
+import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
 // Real Chromium against the stand-in of www.zhihu.com / zhuanlan.zhihu.com
 // (tests/fixtures/zhihu); pauses are off (MEDIA_DELAY_SCALE=0 in vitest.config.ts).
-let warm: WarmBrowser;
+// Crawls run without an account unless a test passes one; `attempt` returns the error a
+// crawl ends with, after its items.
 let zhihu: ZhihuStandIn;
+
+const { task, attempt, pointBaseUrls } = mediaHarness({ platform: zhihuPlatform, schema: zhihuTaskInput });
 
 beforeAll(async () => {
   zhihu = await startZhihuStandIn();
-  process.env.ZHIHU_BASE_URL_WWW = zhihu.baseUrl;
-  process.env.ZHIHU_BASE_URL_ZHUANLAN = zhihu.baseUrl;
-  warm = new WarmBrowser();
-  await warm.browser();
+  pointBaseUrls({ WWW: zhihu.baseUrl, ZHUANLAN: zhihu.baseUrl });
 });
 
-afterAll(async () => {
-  delete process.env.ZHIHU_BASE_URL_WWW;
-  delete process.env.ZHIHU_BASE_URL_ZHUANLAN;
-  await warm?.close();
-  await zhihu?.close();
-});
+afterAll(() => zhihu?.close());
 
 beforeEach(() => {
   zhihu.requests.length = 0;
@@ -48,26 +42,6 @@ beforeEach(() => {
 
 const ACCOUNT: CrawlAccount = { account_id: "acct-zhihu-1", platform: "zhihu", cookies: [{ name: "z_c0", value: "z-c0-value", domain: ".zhihu.com" }] };
 
-function task(fields: Record<string, unknown>): ZhihuTaskParams {
-  const { platform: _platform, ...params } = zhihuTaskInput.parse({ platform: "zhihu", ...fields });
-  return params;
-}
-
-async function run(params: ZhihuTaskParams, account?: CrawlAccount, resumeFrom?: unknown): Promise<{ items: ResultItem[]; error?: unknown }> {
-  const browser = await warm.newTaskContext();
-  const context: CrawlContext = { taskId: "task-zhihu", browser, signal: new AbortController().signal, isCancelled: async () => false, log: () => undefined, ...(account ? { account } : {}), ...(resumeFrom ? { resumeFrom } : {}) };
-  const items: ResultItem[] = [];
-  try {
-    for await (const item of zhihuCrawler.crawl(params, context)) items.push(item);
-    return { items };
-  } catch (error) {
-    return { items, error };
-  } finally {
-    await browser.close();
-  }
-}
-
-const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
 const offsets = () => zhihu.apiRequests("/api/v4/search_v3").map((request) => Number(request.query.offset));
 const urlOf = (post: StandInPost) =>
   post.type === "answer" ? `${zhihu.baseUrl}/question/${post.questionId}/answer/${post.id}` : post.type === "article" ? `${zhihu.baseUrl}/p/${post.id}` : `${zhihu.baseUrl}/zvideo/${post.id}`;
@@ -76,7 +50,7 @@ describe("zhihu search", () => {
   it("collects answers, articles and videos, scrolling for more results up to max_notes_count", async () => {
     const posts = searchPosts(zhihu.keywordIndex("大模型")).slice(0, 22);
 
-    const { items, error } = await run(task({ crawler_type: "search", keywords: "大模型", max_notes_count: 22 }));
+    const { items, error } = await attempt(task({ crawler_type: "search", keywords: "大模型", max_notes_count: 22 }));
 
     expect(error).toBeUndefined();
     const contents = ofType(items, "content");
@@ -103,7 +77,7 @@ describe("zhihu search", () => {
   it("passes the sort to the site and scrolls past results before start_page", async () => {
     const reversed = [...searchPosts(zhihu.keywordIndex("芯片"))].reverse();
 
-    const { items, error } = await run(task({ crawler_type: "search", keywords: ["芯片"], sort: "created_time", start_page: 2, max_notes_count: 3 }));
+    const { items, error } = await attempt(task({ crawler_type: "search", keywords: ["芯片"], sort: "created_time", start_page: 2, max_notes_count: 3 }));
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content").map((item) => item.data.content_id)).toEqual(reversed.slice(20, 23).map((post) => post.id));
@@ -114,7 +88,7 @@ describe("zhihu search", () => {
   it("reads each result's comments on its own page, then comes back for the next results", async () => {
     const posts = searchPosts(zhihu.keywordIndex("量子")).slice(0, 21);
 
-    const { items, error } = await run(task({ crawler_type: "search", keywords: "量子", max_notes_count: 21, enable_comments: true, max_comments_count: 1 }));
+    const { items, error } = await attempt(task({ crawler_type: "search", keywords: "量子", max_notes_count: 21, enable_comments: true, max_comments_count: 1 }));
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content")).toHaveLength(21);
@@ -129,7 +103,7 @@ describe("zhihu detail", () => {
   const longPost = searchPosts(0).find((post) => post.type === "answer" && rootCountOf(post.id) === 25) as StandInPost;
 
   it("pages through root comments and every reply, previews and 查看全部 alike", async () => {
-    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [urlOf(longPost)], enable_comments: true, enable_sub_comments: true, max_comments_count: 1000 }));
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [urlOf(longPost)], enable_comments: true, enable_sub_comments: true, max_comments_count: 1000 }));
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content").map((item) => item.data.content_id)).toEqual([longPost.id]);
@@ -148,7 +122,7 @@ describe("zhihu detail", () => {
   });
 
   it("stops at max_comments_count and asks for no replies unless enable_sub_comments", async () => {
-    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [urlOf(longPost)], enable_comments: true, max_comments_count: 15 }));
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [urlOf(longPost)], enable_comments: true, max_comments_count: 15 }));
 
     expect(error).toBeUndefined();
     const comments = ofType(items, "comment");
@@ -164,7 +138,7 @@ describe("zhihu detail", () => {
     const video = searchPosts(0).find((post) => post.type === "zvideo" && rootCountOf(post.id) === 0) as StandInPost;
     const missing = `https://www.zhihu.com/question/${MISSING_ANSWER.questionId}/answer/${MISSING_ANSWER.id}`;
 
-    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [urlOf(article), missing, urlOf(video)], enable_comments: true }));
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [urlOf(article), missing, urlOf(video)], enable_comments: true }));
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content").map((item) => [item.data.content_id, item.ok])).toEqual([[article.id, true], [MISSING_ANSWER.id, false], [video.id, true]]);
@@ -177,7 +151,7 @@ describe("zhihu detail", () => {
 
 describe("zhihu creator", () => {
   it("gives the creator, then answers, articles and videos page by page up to max_notes_count", async () => {
-    const { items, error } = await run(task({ crawler_type: "creator", creator_ids: [`https://www.zhihu.com/people/${CREATOR.url_token}`], max_notes_count: 28 }));
+    const { items, error } = await attempt(task({ crawler_type: "creator", creator_ids: [`https://www.zhihu.com/people/${CREATOR.url_token}`], max_notes_count: 28 }));
 
     expect(error).toBeUndefined();
     const expected = [...creatorPosts("answers"), ...creatorPosts("articles")].slice(0, 28);
@@ -191,7 +165,7 @@ describe("zhihu creator", () => {
   });
 
   it("resumes at the profile tab and page its cursor names", async () => {
-    const { items, error } = await run(task({ crawler_type: "creator", creator_ids: [CREATOR.url_token], max_notes_count: 30 }), undefined, { inputIndex: 0, page: "1:1", notesDone: 25 });
+    const { items, error } = await attempt(task({ crawler_type: "creator", creator_ids: [CREATOR.url_token], max_notes_count: 30 }), { resumeFrom: { inputIndex: 0, page: "1:1", notesDone: 25 } });
 
     expect(error).toBeUndefined();
     expect(items.map((item) => item.data.content_id)).toEqual(creatorPosts("articles").map((post) => post.id));
@@ -204,8 +178,8 @@ describe("zhihu creators' identity", () => {
     const post = searchPosts(0).find((candidate) => rootCountOf(candidate.id) === 3) as StandInPost;
     const fields = { crawler_type: "detail", specified_ids: [urlOf(post)], enable_comments: true, max_comments_count: 1 };
 
-    const hidden = ofType((await run(task(fields))).items, "comment")[0]?.data;
-    const kept = ofType((await run(task({ ...fields, keep_user_info: true }))).items, "comment")[0]?.data;
+    const hidden = ofType((await attempt(task(fields))).items, "comment")[0]?.data;
+    const kept = ofType((await attempt(task({ ...fields, keep_user_info: true }))).items, "comment")[0]?.data;
 
     expect(hidden).toMatchObject({ creator_hash: expect.stringMatching(/^[0-9a-f]{64}$/), creator_nickname: expect.stringMatching(/^.\*\*\*$/), user_link: null, user_url_token: null });
     expect(hidden).not.toHaveProperty("ip_location");
@@ -225,7 +199,7 @@ describe("zhihu access problems", () => {
   ] as const)("maps the site's %s answer to %s, naming the account", async (kind, code) => {
     zhihu.answerWith(kind);
 
-    const { items, error } = await run(search(), ACCOUNT);
+    const { items, error } = await attempt(search(), { account: ACCOUNT });
 
     expect(items).toHaveLength(0);
     expect(error).toBeInstanceOf(PlatformAccessError);
@@ -236,7 +210,7 @@ describe("zhihu access problems", () => {
     const post = searchPosts(0).find((candidate) => rootCountOf(candidate.id) === 3) as StandInPost;
     zhihu.answerWith("risk_control", { afterRequests: 0 });
 
-    const { items, error } = await run(task({ crawler_type: "detail", specified_ids: [urlOf(post)], enable_comments: true }), ACCOUNT);
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [urlOf(post)], enable_comments: true }), { account: ACCOUNT });
 
     expect(items.map((item) => item.data.item_type)).toEqual(["content"]);
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
@@ -245,8 +219,8 @@ describe("zhihu access problems", () => {
   it("sends the account's cookies with the web app's requests", async () => {
     zhihu.requireCookie("z_c0");
 
-    const withAccount = await run(search(), ACCOUNT);
-    const without = await run(search());
+    const withAccount = await attempt(search(), { account: ACCOUNT });
+    const without = await attempt(search());
 
     expect(withAccount.error).toBeUndefined();
     expect(zhihu.apiRequests("/api/v4/search_v3")[0]?.cookies.z_c0).toBe("z-c0-value");
