@@ -33,6 +33,8 @@ import { ensureWebhookQueues, startWebhookWorker, WEBHOOK_DLQ_NAME, WEBHOOK_QUEU
 const STOP_DEADLINE_MS = 4500;
 const WORKER_GRACE_MS = 2500;
 const GATEWAY_GRACE_MS = 1000;
+/** Tasks that ended this long before a start get their lost webhook events sent again. */
+const LOST_WEBHOOK_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 interface Running {
   gateway?: RunningGateway;
@@ -227,6 +229,15 @@ async function start(config: StackConfig): Promise<void> {
     secret: webhookSecret.key,
     log: fail,
   });
+  // Events queued or waiting for a retry when the stack last stopped were in the in-memory
+  // queue: send them again, in the background (it reads every ended task of the last week).
+  const endedSince = new Date(Date.now() - LOST_WEBHOOK_WINDOW_MS).toISOString();
+  defaultTaskService()
+    .requeueLostWebhookEvents(endedSince)
+    .then(
+      (queued) => queued > 0 && say(`webhooks: ${queued} event(s) lost with the last stop queued again`),
+      (error: Error) => fail(`webhooks: could not queue lost events again: ${error.message}`),
+    );
   say(
     `${label("Webhooks")}signed with ${webhookSecret.path === undefined ? "WEBHOOK_SECRET" : `the key in ${displayPath(webhookSecret.path)}${webhookSecret.source === "created" ? " (created)" : ""}`}  (X-Signature: sha256=<HMAC of the body>)`,
   );

@@ -8,6 +8,7 @@ import type { TaskQueue } from "../queue/taskQueue.js";
 import { EXPORT_FORMATS, resultColumns, type ExportFormat } from "../results/export.js";
 import type { ResultStore, StoredResult } from "../results/store.js";
 import { parseOrThrow, queryIntegerIn } from "../validation.js";
+import { lostEventAttempt } from "../webhooks/events.js";
 import type { WebhookNotifier } from "../webhooks/notifier.js";
 import { webhookAddressProblem } from "../webhooks/targetUrl.js";
 import { toPublicTask, type Task } from "./model.js";
@@ -324,6 +325,28 @@ export class TaskService {
       requeued++;
     }
     return { reset, requeued };
+  }
+
+  /**
+   * Sends again the webhook events a lost queue took with it (the one-machine stack's queue
+   * lives in memory): for every task that ended at or after `endedSince` with a webhook_url,
+   * an event never attempted is queued as attempt 1, one waiting for a retry as its next
+   * attempt (same event id, so receivers can de-duplicate). Returns how many were queued.
+   */
+  async requeueLostWebhookEvents(endedSince: string): Promise<number> {
+    const webhooks = this.deps.webhooks;
+    if (webhooks === undefined) return 0;
+    let queued = 0;
+    for (const status of ["completed", "failed", "cancelled"] as const) {
+      for await (const task of this.deps.tasks.listByStatus(status)) {
+        if (task.webhook_url === undefined || (task.finished_at ?? task.updated_at) < endedSince) continue;
+        const attempt = lostEventAttempt(task);
+        if (attempt === undefined) continue;
+        await webhooks.taskEnded(task, { attempt });
+        queued++;
+      }
+    }
+    return queued;
   }
 }
 

@@ -51,3 +51,17 @@ export function serializeEvent(event: WebhookEvent): string {
   const { params: _params, ...task } = event.task;
   return JSON.stringify({ ...event, task: { ...task, params_omitted: true } });
 }
+
+/**
+ * Which attempt of a task's event should be sent again after its queue lost it (the
+ * one-machine stack keeps the queue in memory): 1 when the task's current event was never
+ * attempted (no record of it), the next attempt when it was waiting for a retry, and
+ * undefined when it was delivered, gave up, or the task raises no event.
+ */
+export function lostEventAttempt(task: Task): number | undefined {
+  const event = taskEndedEvent(task);
+  if (event === undefined) return undefined;
+  const record = task.webhook;
+  if (record === undefined || record.event_id !== event.id) return 1;
+  return record.status === "retrying" ? record.attempts + 1 : undefined;
+}

@@ -1,4 +1,4 @@
-export { WEBHOOK_EVENT_TYPES, MAX_EVENT_BYTES, serializeEvent, taskEndedEvent, type WebhookEvent, type WebhookEventType } from "./events.js";
+export { WEBHOOK_EVENT_TYPES, MAX_EVENT_BYTES, serializeEvent, taskEndedEvent, lostEventAttempt, type WebhookEvent, type WebhookEventType } from "./events.js";
 export { SIGNATURE_HEADER, signBody, verifySignature } from "./signature.js";
 export { webhookAddressProblem } from "./targetUrl.js";
 export { webhookUrlField } from "./urlField.js";

@@ -9,7 +9,8 @@ export type WebhookLog = (message: string, fields: Record<string, unknown>) => v
  * POSTs it. It never throws: a task's outcome never depends on its webhook.
  */
 export interface WebhookNotifier {
-  taskEnded(task: Task): Promise<void>;
+  /** `attempt`: which delivery attempt this is (2 or more when re-sending a lost retry). @default 1 */
+  taskEnded(task: Task, options?: { attempt?: number }): Promise<void>;
 }
 
 /** Writes one JSON line to stderr, as the functions' own loggers would. */
@@ -25,7 +26,7 @@ export class QueueWebhookNotifier implements WebhookNotifier {
     private readonly log: WebhookLog = stderrLog,
   ) {}
 
-  async taskEnded(task: Task): Promise<void> {
+  async taskEnded(task: Task, options: { attempt?: number } = {}): Promise<void> {
     const event = taskEndedEvent(task);
     if (event === undefined || task.webhook_url === undefined) return;
     const fields = { task_id: task.task_id, event_id: event.id, event_type: event.type };
@@ -41,7 +42,7 @@ export class QueueWebhookNotifier implements WebhookNotifier {
         event_created_at: event.created_at,
         url: task.webhook_url,
         body: serializeEvent(event),
-        attempt: 1,
+        attempt: options.attempt ?? 1,
       });
     } catch (error) {
       this.log("webhook event not queued", { ...fields, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });

@@ -5,6 +5,9 @@
  * task's task.cancelled event the same way.
  */
 import { createHmac } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,4 +111,70 @@ describe("webhooks on the one-machine stack", () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(hits.filter((h) => String(h.headers["x-webhook-id"]).startsWith(`evt_${taskId}_`))).toHaveLength(1);
   }, 120_000);
+});
+
+describe("webhook events lost with a stop of the one-machine stack", () => {
+  it("are sent again at the next start: the same event id, as the next attempt", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "webhook-restart-"));
+    let answer = 500;
+    const seen: Hit[] = [];
+    const flaky = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        seen.push({ headers: req.headers, raw: Buffer.concat(chunks) });
+        res.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
+    const flakyUrl = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/hooks/flaky`;
+    // The retry is 10 minutes away: only a restart can deliver it within the test.
+    const env = { CRAWL_CONCURRENCY: "1", WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_SECS: "600" };
+    const webhookOf = async (base: string, id: string) =>
+      (await api<TaskView & { webhook?: { event_id: string; status: string; attempts: number } }>(base, "GET", `/api/v1/tasks/${id}`)).body.data.webhook;
+    try {
+      const first = await startStack({ dataDir, env });
+      let taskId: string;
+      try {
+        const created = await api<TaskView>(first.url, "POST", "/api/v1/tasks", {
+          platform: "web",
+          crawler_type: "detail",
+          urls: [site.urlFor("/about")],
+          webhook_url: flakyUrl,
+        });
+        taskId = created.body.data.task_id;
+        await waitForTask(first.url, taskId, (task) => task.status === "completed", 90_000);
+        const deadline = Date.now() + 30_000;
+        while ((await webhookOf(first.url, taskId))?.status !== "retrying") {
+          if (Date.now() > deadline) throw new Error(`no failed first attempt within 30 s\n${first.output()}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await first.stop();
+      }
+      expect(seen).toHaveLength(1);
+
+      answer = 204;
+      const second = await startStack({ dataDir, env });
+      try {
+        const deadline = Date.now() + 30_000;
+        while ((await webhookOf(second.url, taskId))?.status !== "delivered") {
+          if (Date.now() > deadline) throw new Error(`the lost retry was not delivered within 30 s\n${second.output()}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(seen).toHaveLength(2);
+        expect(seen[1]?.headers["x-webhook-id"]).toBe(seen[0]?.headers["x-webhook-id"]);
+        expect(seen[1]?.headers["x-webhook-attempt"]).toBe("2");
+        expect(seen[1]?.raw.equals(seen[0]!.raw)).toBe(true);
+        expect(seen[1]?.headers["x-signature"]).toBe(signatureOf(seen[1]!.raw));
+        expect(await webhookOf(second.url, taskId)).toMatchObject({ status: "delivered", attempts: 2 });
+        expect(second.stdout()).toMatch(/^webhooks: 1 event\(s\) lost with the last stop queued again$/m);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await new Promise((resolve) => flaky.close(resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -16,6 +16,7 @@ import {
   serializeEvent,
   signBody,
   taskEndedEvent,
+  lostEventAttempt,
   verifySignature,
   webhookAddressProblem,
   type WebhookMessage,
@@ -40,6 +41,34 @@ function task(overrides: Partial<Task> = {}): Task {
     ...overrides,
   };
 }
+
+describe("lostEventAttempt", () => {
+  const record = (eventId: string, status: "delivered" | "retrying" | "failed", attempts: number) => ({
+    event_id: eventId,
+    event_type: "task.completed",
+    event_created_at: "2026-11-28T10:00:00.000Z",
+    status,
+    attempts,
+    updated_at: "2026-11-28T10:00:01.000Z",
+  });
+
+  it("sends a never-attempted event as attempt 1, a retrying one as its next attempt", () => {
+    const ended = task({ status: "completed" });
+    const id = taskEndedEvent(ended)!.id;
+    expect(lostEventAttempt(ended)).toBe(1);
+    expect(lostEventAttempt({ ...ended, webhook: record(id, "retrying", 3) })).toBe(4);
+    // The record is of an earlier ending (the task was retried and ended again): this event was never attempted.
+    expect(lostEventAttempt({ ...ended, webhook: record(`${id}0`, "delivered", 1) })).toBe(1);
+  });
+
+  it("leaves delivered and given-up events, and tasks without an event, alone", () => {
+    const ended = task({ status: "completed" });
+    const id = taskEndedEvent(ended)!.id;
+    expect(lostEventAttempt({ ...ended, webhook: record(id, "delivered", 2) })).toBeUndefined();
+    expect(lostEventAttempt({ ...ended, webhook: record(id, "failed", 8) })).toBeUndefined();
+    expect(lostEventAttempt(task({ status: "running" }))).toBeUndefined();
+  });
+});
 
 describe("taskEndedEvent", () => {
   it.each([
