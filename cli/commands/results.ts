@@ -104,16 +104,34 @@ export async function exportResults(
   return { pages, bytes };
 }
 
-/** One raw page into the destination; a connection that breaks mid-page is a network error, not a crash. */
-async function copyBody(body: ReadableStream<Uint8Array>, destination: NodeJS.WritableStream): Promise<number> {
+/** A page's body that stops arriving for this long is given up (the API sends each page whole). */
+export const BODY_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * One raw page into the destination. A connection that breaks mid-page, or goes quiet for
+ * `idleTimeoutMs`, is a network error (exit 3), not a crash or a hang.
+ */
+export async function copyBody(
+  body: ReadableStream<Uint8Array>,
+  destination: NodeJS.WritableStream,
+  idleTimeoutMs = BODY_IDLE_TIMEOUT_MS,
+): Promise<number> {
   const reader = body.getReader();
   let bytes = 0;
   for (;;) {
     let next: ReadableStreamReadResult<Uint8Array>;
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new NetworkError(`no data from the API for ${Math.round(idleTimeoutMs / 1000)} s while reading results`)), idleTimeoutMs);
+    });
     try {
-      next = await reader.read();
+      next = await Promise.race([reader.read(), idle]);
     } catch (error) {
+      void reader.cancel().catch(() => undefined);
+      if (error instanceof NetworkError) throw error;
       throw new NetworkError(`the connection broke while reading results: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
     if (next.done) return bytes;
     bytes += await write(destination, next.value);
