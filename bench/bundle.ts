@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { median } from "./stats.js";
 
 /**
  * Bundles each Lambda function the way SST builds a Node function (esbuild: bundle,
@@ -68,7 +69,7 @@ function importTime(file: string): number {
   const samples = Array.from({ length: IMPORT_SAMPLES }, () =>
     Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, AWS_REGION: process.env.AWS_REGION ?? "us-east-1" } }).trim().split("\n").at(-1)),
   );
-  return samples.sort((a, b) => a - b)[Math.floor(IMPORT_SAMPLES / 2)] as number;
+  return median(samples);
 }
 
 export function bundleMarkdown(figures: BundleFigure[]): string {

@@ -1,4 +1,4 @@
-import { spawn, execSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, freemem, totalmem } from "node:os";
 import { resolveExecutablePath } from "../core/browser/index.js";
@@ -10,7 +10,8 @@ import { apiMarkdown, measureApi } from "./api.js";
 import { measureWrites, writesMarkdown } from "./writes.js";
 import { costMarkdown, oursRateFromReport } from "./cost.js";
 import { coldStartMarkdown, measureColdStart } from "./coldstart.js";
-import { isSectionName, mergeReport, SECTION_NAMES, type SectionName } from "./report.js";
+import { isSectionName, mergeReport, SECTION_NAMES, sh, type SectionName } from "./report.js";
+import { median } from "./stats.js";
 import { measureStack, stackMarkdown } from "./stack.js";
 
 /**
@@ -108,11 +109,6 @@ function crawlOnce(engine: string, run: EngineRun, beforeTree?: string): Promise
   });
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 const flags = parseFlags(process.argv.slice(2));
 const crawlRuns = flags.sections.has("crawl");
@@ -167,13 +163,6 @@ const ratios = [
   ...(flags.engines.includes("ours-before") ? [`- ours ÷ ours at the earlier commit (${flags.beforeTree}), pages/s: ${ratio("ours", "ours-before")}`] : []),
 ].join("\n");
 
-const sh = (command: string): string => {
-  try {
-    return execSync(command, { encoding: "utf8" }).trim();
-  } catch {
-    return "?";
-  }
-};
 const machine = [
   `- date: ${new Date().toISOString()}; commit: ${sh("git rev-parse --short HEAD")}${sh("git status --porcelain") === "" ? "" : " (with uncommitted changes)"}`,
   `- machine: ${sh("nproc")} CPUs (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end; node ${process.version}; Chromium ${executablePath} (@sparticuz/chromium)`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startLoopbackSite } from "../../bench/loopbackSite.js";
 import { mergeReport } from "../../bench/report.js";
-import { percentile } from "../../bench/stats.js";
+import { median, percentile } from "../../bench/stats.js";
 
 const previous = `# Benchmark results
 
@@ -58,6 +58,15 @@ describe("percentile (nearest rank)", () => {
     expect(percentile(values, 10)).toBe(1);
     expect(percentile([42], 99)).toBe(42);
     expect(percentile([], 50)).toBeNaN();
+  });
+});
+
+describe("median", () => {
+  it("is the middle value, or the mean of the two middle ones for an even count", () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([5, 1, 4, 2])).toBe(3);
+    expect(median([42])).toBe(42);
+    expect(median([])).toBeNaN();
   });
 });
 
