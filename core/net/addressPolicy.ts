@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { loadConfig } from "../config.js";
+import { bareHost } from "./hosts.js";
 
 /**
  * Which IP addresses a crawl may connect to. Pure: no DNS, no sockets — callers pass the
@@ -122,7 +123,7 @@ const EMBEDDING = V6_EMBEDDING.map(([cidr, name, shift]) => {
  * classifyAddress("93.184.215.14"); // undefined
  */
 export function classifyAddress(address: string): AddressRange | undefined {
-  const bare = address.replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
+  const bare = bareHost(address).replace(/%.*$/, "");
   if (isIPv4(bare)) return classifyV4(parseIPv4(bare));
   if (!isIPv6(bare)) return { category: ADDRESS_CATEGORIES.invalid, range: "not an IP address" };
   const value = parseIPv6(bare);
@@ -197,7 +198,7 @@ export function refuseAddress(address: string, port: number, policy: ResolvedEgr
 
 /** One spelling per endpoint (`4/<n>:<port>`, `6/<n>:<port>`), however the address was written. */
 export function endpointKey(address: string, port: number): string | undefined {
-  const bare = address.replace(/^\[(.*)\]$/, "$1");
+  const bare = bareHost(address);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) return undefined;
   if (isIPv4(bare)) return `4/${parseIPv4(bare)}:${port}`;
   if (isIPv6(bare)) return `6/${parseIPv6(bare)}:${port}`;

@@ -1,4 +1,5 @@
 import type { AddressRefusal } from "./addressPolicy.js";
+import { bareHost, portOfUrl } from "./hosts.js";
 
 /** One request the egress proxy did not carry out. */
 export interface EgressRecord {
@@ -23,18 +24,16 @@ export interface EgressRecord {
   at: number;
 }
 
-const DEFAULT_PORTS: Record<string, number> = { "http:": 80, "ws:": 80, "https:": 443, "wss:": 443 };
-
 /** One spelling per host and port: lower case, IPv6 without brackets. */
 export function recordKey(host: string, port: number): string {
-  return `${host.toLowerCase().replace(/^\[(.*)\]$/, "$1")} ${port}`;
+  return `${bareHost(host.toLowerCase())} ${port}`;
 }
 
 /** {@link recordKey} of the host and port a URL connects to; undefined for other schemes. */
 export function recordKeyOfUrl(url: string): string | undefined {
   try {
     const parsed = new URL(url);
-    const port = parsed.port === "" ? DEFAULT_PORTS[parsed.protocol] : Number(parsed.port);
+    const port = portOfUrl(parsed);
     return port === undefined ? undefined : recordKey(parsed.hostname, port);
   } catch {
     return undefined;

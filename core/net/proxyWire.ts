@@ -34,9 +34,6 @@ export function answerTunnel(client: Duplex, kind: EgressRecord["kind"]): void {
   client.end(`HTTP/1.1 ${answer.status} ${answer.statusText}\r\n${answer.header}: ${answer.value}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
 }
 
-export function bareHost(host: string): string {
-  return host.replace(/^\[(.*)\]$/, "$1");
-}
 
 export function connectTimeout(): Error {
   return Object.assign(new Error("connect timed out"), { code: "ETIMEDOUT" });

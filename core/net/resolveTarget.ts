@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { refuseAddress, resolveEgressPolicy, type EgressPolicy, type ResolvedEgressPolicy } from "./addressPolicy.js";
 import { BlockedTargetError } from "./errors.js";
+import { bareHost, portOfUrl } from "./hosts.js";
 
 /** Resolves a host name to every address it has (dns.lookup with `all`, in resolver order). */
 export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
@@ -51,7 +52,7 @@ export async function resolveTarget(
   resolveHost: ResolveHost = systemResolveHost,
   target = `${host}:${port}`,
 ): Promise<LookupAddress[]> {
-  const bare = host.replace(/^\[(.*)\]$/, "$1");
+  const bare = bareHost(host);
   const family = isIP(bare);
   const addresses = family === 0 ? await resolveHost(bare) : [{ address: bare, family }];
   if (addresses.length === 0) throw Object.assign(new Error(`${bare} has no address`), { code: "ENOTFOUND" });
@@ -110,7 +111,7 @@ export async function assertPublicTarget(
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new BlockedTargetError(parsed.href, { reason: `scheme ${parsed.protocol} is not allowed (http and https only)` });
   }
-  const port = parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port);
+  const port = portOfUrl(parsed) as number; // http or https, checked above
   const addresses = await resolveTarget(parsed.hostname, port, resolveEgressPolicy(options.policy), options.resolveHost, parsed.href);
   const [first] = addresses as [LookupAddress, ...LookupAddress[]];
   return { address: first.address, family: first.family, addresses };

@@ -1,6 +1,7 @@
 import type { LookupAddress } from "node:dns";
 import { connect, type Socket } from "node:net";
-import { bareHost, connectTimeout } from "./proxyWire.js";
+import { bareHost } from "./hosts.js";
+import { connectTimeout } from "./proxyWire.js";
 import { pinnedLookup } from "./resolveTarget.js";
 import { UpstreamProxyError, type UpstreamProxy } from "./upstreamProxy.js";
 

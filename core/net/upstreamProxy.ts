@@ -7,6 +7,8 @@
  * that says so: `socks5://` / `socks4://` (another protocol) and `https://` (TLS to the
  * proxy itself).
  */
+import { bareHost } from "./hosts.js";
+
 export interface UpstreamProxy {
   /** Host name or IP address (IPv6 without brackets). */
   host: string;
@@ -53,7 +55,7 @@ export function parseUpstreamProxy(url: string): UpstreamProxy {
   const problem = upstreamProxyProblem(url);
   if (problem !== undefined) throw new UpstreamProxyError(`proxy: ${problem}`);
   const parsed = new URL(url);
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  const host = bareHost(parsed.hostname);
   const port = parsed.port === "" ? 80 : Number(parsed.port);
   const label = `${host.includes(":") ? `[${host}]` : host}:${port}`;
   if (parsed.username === "" && parsed.password === "") return { host, port, label };

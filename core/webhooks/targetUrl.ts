@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { refuseAddress, resolveEgressPolicy, type EgressPolicy } from "../net/addressPolicy.js";
+import { bareHost, portOfUrl } from "../net/hosts.js";
 
 /**
  * Why a task's `webhook_url` (already an http(s) URL, see urlField.ts) may not be used, or
@@ -14,9 +15,9 @@ export function webhookAddressProblem(url: string, policy?: EgressPolicy): strin
   } catch {
     return "must be an absolute http or https URL";
   }
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  const host = bareHost(parsed.hostname);
   if (isIP(host) === 0) return undefined;
-  const port = parsed.port === "" ? (parsed.protocol === "https:" ? 443 : 80) : Number(parsed.port);
+  const port = portOfUrl(parsed) ?? 80;
   const refusal = refuseAddress(host, port, resolveEgressPolicy(policy));
   return refusal && `${host} is not a public address (${refusal.range}); webhooks are sent to public addresses only`;
 }
