@@ -1,8 +1,7 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { performance } from "node:perf_hooks";
 import { loadavg } from "node:os";
-import { fitItemSize } from "../core/results/itemSize.js";
-import { DynamoResultStore } from "../core/results/store.js";
+import { DynamoResultStore, toStoredResult } from "../core/results/store.js";
 import type { ResultItem } from "../core/platforms/types.js";
 import { startTestAws } from "../tests/support/aws.js";
 import { measuredLine } from "./report.js";
@@ -57,8 +56,7 @@ export async function measureWrites(options: WritesBenchOptions): Promise<Writes
         const batch = pageItems(items, round * 2);
         const started = performance.now();
         for (const item of batch) {
-          const stored = fitItemSize({ ...item.data, task_id: "bench-single", item_key: item.item_key, ok: item.ok });
-          await aws.clients.doc.send(new PutCommand({ TableName: aws.resultsTable, Item: stored }));
+          await aws.clients.doc.send(new PutCommand({ TableName: aws.resultsTable, Item: toStoredResult("bench-single", item) }));
         }
         singleMs.push(performance.now() - started);
       };

@@ -177,7 +177,8 @@ async function start(config: StackConfig): Promise<void> {
   ]);
 
   // 6. Recovery: nothing can be running now, and the new queue is empty.
-  const recovered = await defaultTaskService().recoverAfterRestart();
+  const taskService = defaultTaskService();
+  const recovered = await taskService.recoverAfterRestart();
   say(`${label("Recovery")}${recovered.requeued} pending task(s) queued, ${recovered.reset} interrupted task(s) reset`);
   if (stopping) return;
 
@@ -232,7 +233,7 @@ async function start(config: StackConfig): Promise<void> {
   // Events queued or waiting for a retry when the stack last stopped were in the in-memory
   // queue: send them again, in the background (it reads every ended task of the last week).
   const endedSince = new Date(Date.now() - LOST_WEBHOOK_WINDOW_MS).toISOString();
-  defaultTaskService()
+  taskService
     .requeueLostWebhookEvents(endedSince)
     .then(
       (queued) => queued > 0 && say(`webhooks: ${queued} event(s) lost with the last stop queued again`),

@@ -24,6 +24,11 @@ export interface DynamoResultStoreOptions {
 
 const BATCH_SIZE = 25;
 
+/** A result item as the results table stores it: its data, its keys, cut to DynamoDB's item size. */
+export function toStoredResult(taskId: string, item: ResultItem): StoredResult {
+  return fitItemSize({ ...item.data, task_id: taskId, item_key: item.item_key, ok: item.ok });
+}
+
 export class DynamoResultStore implements ResultStore {
   private readonly options: Required<DynamoResultStoreOptions>;
 
@@ -39,7 +44,7 @@ export class DynamoResultStore implements ResultStore {
     // Keys must be unique within one BatchWriteItem; the last version of an item wins.
     const unique = new Map<string, StoredResult>();
     for (const item of items) {
-      unique.set(item.item_key, fitItemSize({ ...item.data, task_id: taskId, item_key: item.item_key, ok: item.ok }));
+      unique.set(item.item_key, toStoredResult(taskId, item));
     }
     const all = [...unique.values()];
     for (let i = 0; i < all.length; i += BATCH_SIZE) {
