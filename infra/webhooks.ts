@@ -1,4 +1,5 @@
 import { functionEnvironment, functionLinks } from "./environment";
+import { deadLetterQueue } from "./queue";
 
 /**
  * Webhooks (core/webhooks): the API (cancel), the crawler (completed / failed) and the
@@ -15,13 +16,7 @@ export const webhookSecret = new sst.Secret("WebhookSecret");
 export const WEBHOOK_TIMEOUT_SECONDS = 30;
 
 /** A message whose function invocations kept failing (not a receiver's failures: those are retried as new messages). */
-export const webhookDeadLetterQueue = new sst.aws.Queue("WebhookDeadLetterQueue", {
-  transform: {
-    queue: (args) => {
-      args.messageRetentionSeconds = 14 * 24 * 60 * 60;
-    },
-  },
-});
+export const webhookDeadLetterQueue = deadLetterQueue("WebhookDeadLetterQueue");
 
 export const webhookQueue = new sst.aws.Queue("WebhookQueue", {
   visibilityTimeout: `${6 * WEBHOOK_TIMEOUT_SECONDS} seconds`,
