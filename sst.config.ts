@@ -29,8 +29,13 @@ export default $config({
       dashboard: dashboard.dashboard.url,
       tasksTable: storage.tasksTable.name,
       resultsTable: storage.resultsTable.name,
+      accountsTable: storage.accountsTable.name,
       taskQueue: queue.taskQueue.url,
+      // Where failures wait to be looked at (README "Deploying to AWS").
+      taskDeadLetterQueue: queue.taskDeadLetterQueue.url,
+      taskDeadLetterParking: queue.taskDeadLetterParking.url,
       webhookQueue: webhooks.webhookQueue.url,
+      webhookDeadLetterQueue: webhooks.webhookDeadLetterQueue.url,
     };
   },
 });

@@ -1,7 +1,8 @@
 /**
- * An estimate of what crawling 1,000 web pages costs on AWS, from a measured crawl rate.
- * Every price and per-page count is a named constant below, so the estimate can be
- * checked and redone with other prices; nothing here talks to AWS.
+ * An estimate of what crawling 1,000 web pages costs on AWS, from a measured crawl rate and
+ * measured write units (bench/taskWrites.ts). Every price and count is a named constant
+ * below or a measured figure passed in, so the estimate can be checked and redone with
+ * other prices; nothing here talks to AWS.
  */
 
 /** us-east-1 list prices (on-demand), as published in 2026; check them before relying on them. */
@@ -18,6 +19,28 @@ export const AWS_PRICES = {
   sqsRequest: 0.4 / 1e6,
 } as const;
 
+/**
+ * Write units (table + GSIs) of each write a crawl makes, measured by bench/taskWrites.ts on a
+ * real crawl against the tables as core/aws/tables.ts defines them (means over the run).
+ */
+export interface MeasuredWriteUnits {
+  taskCreated: number;
+  /** The claim: pending → running. */
+  claimed: number;
+  /** running → completed. */
+  finished: number;
+  /** Progress after each flush of results. */
+  progressWritten: number;
+  /** One heartbeat. */
+  leaseRenewed: number;
+  /** The checkpoint saved after each flush (gzipped frontier). */
+  checkpointSaved: number;
+  /** The checkpoint dropped when the task ends. */
+  checkpointDeleted: number;
+  /** Politeness slot writes (take and give back a host slot, refused takes included), per page. */
+  politenessPerPage: number;
+}
+
 /** How the crawler is deployed (infra/crawler.ts) and how a crawl writes (core/crawl, core/politeness). */
 export interface CrawlCostModel {
   /** Crawler function memory, GB. infra/crawler.ts: 2048 MB. */
@@ -30,12 +53,10 @@ export interface CrawlCostModel {
   resultItemKb: number;
   /** Result items flushed per BatchWriteItem flush (core/crawl runTask flushEveryItems; also every 1 s). */
   flushEveryItems: number;
-  /** Size of the task item rewritten with progress at every flush, KB. */
-  taskItemKb: number;
-  /** Size of the gzipped checkpoint saved after every flush, KB. */
-  checkpointKb: number;
-  /** Politeness writes per page: a conditional put to take the host slot, an update to give it back. */
-  politenessWritesPerPage: number;
+  /** Seconds between lease renewals (core/crawl runTask heartbeatMs). */
+  heartbeatSecs: number;
+  /** Measured units of each write (bench/taskWrites.ts). */
+  writes: MeasuredWriteUnits;
   /** Politeness reads per page: one consistent get of the host's slot. */
   politenessReadsPerPage: number;
   /** Seconds of a cold start (Chromium unpack + launch) paid once per this many pages. */
@@ -55,24 +76,36 @@ export interface CrawlCost {
   total: number;
 }
 
-/** Cost of 1,000 pages under `model`, in US dollars. */
-export function costPerThousandPages(model: CrawlCostModel, prices = AWS_PRICES): CrawlCost {
+/** Write units of 1,000 pages under `model`, by table (tasks: table and GSIs). */
+export function writeUnitsPerThousandPages(model: Omit<CrawlCostModel, "resultItemKb"> & { resultItemKb?: number }): { results: number; politeness: number; tasks: number } {
   const pages = 1000;
   const tasks = pages / model.pagesPerTask;
   // The recorder flushes when an item arrives and 25 are buffered or the oldest waited a
   // second: about one flush per second's worth of items, between 1 and 25 items each.
   const crawlSeconds = pages / model.pagesPerSecond;
   const flushes = pages / Math.min(model.flushEveryItems, Math.max(1, model.pagesPerSecond));
+  const { writes } = model;
+  return {
+    results: pages * Math.ceil(model.resultItemKb ?? 0),
+    politeness: pages * writes.politenessPerPage,
+    tasks:
+      flushes * (writes.progressWritten + writes.checkpointSaved) +
+      (crawlSeconds / model.heartbeatSecs) * writes.leaseRenewed +
+      tasks * (writes.taskCreated + writes.claimed + writes.finished + writes.checkpointDeleted),
+  };
+}
+
+/** Cost of 1,000 pages under `model`, in US dollars. */
+export function costPerThousandPages(model: CrawlCostModel, prices = AWS_PRICES): CrawlCost {
+  const pages = 1000;
+  const tasks = pages / model.pagesPerTask;
+  const crawlSeconds = pages / model.pagesPerSecond;
   const lambdaSeconds = crawlSeconds + model.coldStartSecs * (pages / model.coldStartEveryPages);
   const gbSeconds = lambdaSeconds * model.memoryGb;
   const lambda = gbSeconds * prices.lambdaGbSecond;
   const lambdaRequests = tasks * prices.lambdaRequest;
-  const writeUnits =
-    pages * Math.ceil(model.resultItemKb) +
-    pages * model.politenessWritesPerPage +
-    flushes * (Math.ceil(model.taskItemKb) + Math.ceil(model.checkpointKb)) +
-    // create, claim, finish: three writes of the task item per task
-    tasks * 3 * Math.ceil(model.taskItemKb);
+  const units = writeUnitsPerThousandPages(model);
+  const writeUnits = units.results + units.politeness + units.tasks;
   const readUnits = pages * model.politenessReadsPerPage + tasks * 2;
   const dynamo = writeUnits * prices.dynamoWriteUnit + readUnits * prices.dynamoReadUnit;
   // send, receive, delete per task; the long polls of an event source mapping are AWS's, not billed per message here.
@@ -81,13 +114,11 @@ export function costPerThousandPages(model: CrawlCostModel, prices = AWS_PRICES)
 }
 
 /** The model's fixed parts, from the code and infra as they are. */
-export const DEPLOYED_MODEL: Omit<CrawlCostModel, "pagesPerSecond" | "resultItemKb"> = {
+export const DEPLOYED_MODEL: Omit<CrawlCostModel, "pagesPerSecond" | "resultItemKb" | "writes"> = {
   memoryGb: 2,
   pagesPerTask: 100,
   flushEveryItems: 25,
-  taskItemKb: 2,
-  checkpointKb: 4,
-  politenessWritesPerPage: 2,
+  heartbeatSecs: 15,
   politenessReadsPerPage: 1,
   coldStartSecs: 3,
   coldStartEveryPages: 1000,
@@ -112,36 +143,39 @@ export function oursRateFromReport(markdown: string): number | undefined {
 
 const dollars = (value: number): string => `$${value.toFixed(4)}`;
 
-/** The RESULTS.md section: three scenarios from the measured local rate. */
-export function costMarkdown(localPagesPerSecond: number, cores: number): string {
+/** The RESULTS.md section: three scenarios from the measured local rate and write units. */
+export function costMarkdown(localPagesPerSecond: number, cores: number, writes: MeasuredWriteUnits): string {
   const lambdaRate = lambdaRateFromLocal(localPagesPerSecond, cores);
   const scenarios: Array<{ name: string; model: CrawlCostModel }> = [
     {
       name: `CPU-bound: pages as fast as the local benchmark site, scaled to Lambda's CPU (${lambdaRate.toFixed(1)} pages/s), 2 kB items`,
-      model: { ...DEPLOYED_MODEL, pagesPerSecond: lambdaRate, resultItemKb: 2 },
+      model: { ...DEPLOYED_MODEL, pagesPerSecond: lambdaRate, resultItemKb: 2, writes },
     },
     {
       name: "typical site: 2 pages/s (network-bound, within the default politeness), 8 kB items",
-      model: { ...DEPLOYED_MODEL, pagesPerSecond: 2, resultItemKb: 8 },
+      model: { ...DEPLOYED_MODEL, pagesPerSecond: 2, resultItemKb: 8, writes },
     },
     {
       name: "slow site: 0.5 pages/s, 8 kB items",
-      model: { ...DEPLOYED_MODEL, pagesPerSecond: 0.5, resultItemKb: 8 },
+      model: { ...DEPLOYED_MODEL, pagesPerSecond: 0.5, resultItemKb: 8, writes },
     },
   ];
   const rows = scenarios.map(({ name, model }) => {
     const cost = costPerThousandPages(model);
     return `| ${name} | ${cost.gbSeconds.toFixed(0)} GB-s = ${dollars(cost.lambda)} | ${cost.writeUnits.toFixed(0)} WRU + ${cost.readUnits.toFixed(0)} RRU = ${dollars(cost.dynamo)} | ${dollars(cost.lambdaRequests + cost.sqs)} | **${dollars(cost.total)}** |`;
   });
+  const f = (units: number): string => (Number.isInteger(units) ? String(units) : units.toFixed(2));
   return `## Estimated AWS cost per 1,000 web pages
 
 From the crawl rate measured above (ours, median ${localPagesPerSecond.toFixed(1)} pages/s on ${cores} cores) and bench/cost.ts's model:
 crawler at 2048 MB x86_64 (infra/crawler.ts), us-east-1 on-demand list prices (Lambda $0.0000166667 per GB-s and $0.20 per
 million requests; DynamoDB $0.625 per million write units and $0.125 per million read units; SQS $0.40 per million requests).
-Per page: one result item (a write unit per started KB), the politeness slot (one consistent read, two writes); per flush
-(about once a second, 1 to 25 items each): the task's progress (2 kB) and a checkpoint (4 kB); per task (100 pages): create, claim and
-finish writes, three SQS requests, one Lambda request; a 3 s cold start per 1,000 pages. API Gateway ($1 per million), CloudWatch
-Logs and data transfer are left out.
+Write units as measured on a real crawl (the write-units part of the result-writes section, tasks-table GSIs included): per page,
+one result item (a write unit per started KB) and the politeness slot (${f(writes.politenessPerPage)} WCU, one consistent read); per flush (about
+once a second, 1 to 25 items each): the task's progress (${f(writes.progressWritten)} WCU) and a checkpoint (${f(writes.checkpointSaved)} WCU); per heartbeat
+(every 15 s): ${f(writes.leaseRenewed)} WCU; per task (100 pages): create ${f(writes.taskCreated)}, claim ${f(writes.claimed)}, finish ${f(writes.finished)} and checkpoint
+delete ${f(writes.checkpointDeleted)} WCU, three SQS requests, one Lambda request; a 3 s cold start per 1,000 pages. API Gateway ($1 per million),
+CloudWatch Logs, the API's reads and data transfer are left out.
 
 | scenario | Lambda | DynamoDB | Lambda requests + SQS | total per 1,000 pages |
 |---|---|---|---|---|

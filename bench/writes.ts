@@ -85,7 +85,7 @@ export async function measureWrites(options: WritesBenchOptions): Promise<Writes
 export function writesMarkdown(figures: WritesFigures, quick: boolean): string {
   const rate = (ms: number) => ((figures.items / ms) * 1000).toFixed(0);
   const [single, batched] = [median(figures.singleMs), median(figures.batchedMs)];
-  return `## Result writes: one by one vs batched (issue 5, "batch the table writes")
+  return `## Result writes: one by one vs batched (issue 5, "batch the table writes"), and write units per page crawled (issue 10)
 
 ${measuredLine(quick, figures.loadAtStart)}
 

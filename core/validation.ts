@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "./errors.js";
 
 /** Names echoed in a message are cut to this many characters, and at most this many unknown keys listed. */

@@ -1,8 +1,11 @@
+import { queueGrant, tableGrant } from "./access";
 import { accountsCrawlerEnvironment } from "./accounts";
-import { functionEnvironment, functionLinks } from "./environment";
+import { eventSourceConcurrency, maximumConcurrency } from "./concurrency";
+import { functionEnvironment } from "./environment";
 import { privacyCrawlerEnvironment } from "./privacy";
 import { CRAWLER_TIMEOUT_MINUTES, taskQueue } from "./queue";
-import { webhookSenderEnvironment, webhookSenderLinks } from "./webhooks";
+import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
+import { webhookSenderEnvironment, webhookSenderGrant } from "./webhooks";
 
 /**
  * One crawl per invocation: batch of one, no batching delay, and failed messages reported
@@ -21,9 +24,29 @@ export const crawler = taskQueue.subscribe(
     // …and hash creator ids with CREATOR_HASH_SECRET (infra/privacy.ts).
     // Completed and failed tasks' webhook events go to the webhook queue (infra/webhooks.ts).
     environment: { ...functionEnvironment, ...accountsCrawlerEnvironment, ...privacyCrawlerEnvironment, ...webhookSenderEnvironment },
-    link: [...functionLinks, ...webhookSenderLinks],
-    // Installed at build time for linux/x64 with the version pinned in package.json.
-    nodejs: { install: ["@sparticuz/chromium"] },
+    // Tasks: claim, progress, lease, end, checkpoints (items beside the task). Results: batch
+    // writes. Politeness: the per-host slots. Accounts: pick (by_platform), claim, mark.
+    // The task queue: retries and hand-overs.
+    permissions: [
+      tableGrant(tasksTable, ["GetItem", "PutItem", "UpdateItem", "DeleteItem"]),
+      tableGrant(resultsTable, ["BatchWriteItem"]),
+      tableGrant(politenessTable, ["GetItem", "PutItem", "UpdateItem"]),
+      tableGrant(accountsTable, ["GetItem", "Query", "UpdateItem"]),
+      queueGrant(taskQueue),
+      webhookSenderGrant,
+    ],
+    // `sst dev` keeps this one deployed and running on Lambda: run locally it would get no
+    // `nodejs.install` (dev builds link the project's node_modules instead), and
+    // @sparticuz/chromium's browser is a Linux x64 binary. The other functions run locally.
+    dev: false,
+    // Installed at build time for linux/x64, at the versions pinned in package.json, instead
+    // of bundled. Chromium must be: its binary ships as files beside the package. puppeteer-core
+    // must be too: bundled, its dependency yargs (through @puppeteer/browsers) brings an ESM
+    // shim that declares a top-level `__dirname`, which SST's banner also declares, and the
+    // function fails at load with a SyntaxError after a deploy that succeeded. Installed, every
+    // module of puppeteer's tree keeps its own scope, whatever those dependencies declare next.
+    // build:functions checks every bundle parses; tests/artifacts load and run this one.
+    nodejs: { install: ["@sparticuz/chromium", "puppeteer-core"] },
   },
-  { batch: { size: 1, window: "0 seconds", partialResponses: true } },
+  { batch: { size: 1, window: "0 seconds", partialResponses: true }, transform: maximumConcurrency(eventSourceConcurrency.crawler) },
 );

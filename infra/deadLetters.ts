@@ -1,6 +1,9 @@
-import { functionEnvironment, functionLinks } from "./environment";
-import { taskDeadLetterQueue } from "./queue";
-import { webhookSenderEnvironment, webhookSenderLinks } from "./webhooks";
+import { tableGrant } from "./access";
+import { functionEnvironment } from "./environment";
+import { eventSourceConcurrency, maximumConcurrency } from "./concurrency";
+import { DEAD_LETTER_CONSUMER_TIMEOUT_SECONDS, taskDeadLetterQueue } from "./queue";
+import { tasksTable } from "./storage";
+import { webhookSenderEnvironment, webhookSenderGrant } from "./webhooks";
 
 /** A crawl message that failed every delivery lands here; its task is marked failed with the reason. */
 export const deadLetterConsumer = taskDeadLetterQueue.subscribe(
@@ -9,10 +12,10 @@ export const deadLetterConsumer = taskDeadLetterQueue.subscribe(
     runtime: "nodejs22.x",
     architecture: "x86_64",
     memory: "256 MB",
-    timeout: "30 seconds",
+    timeout: `${DEAD_LETTER_CONSUMER_TIMEOUT_SECONDS} seconds`,
     // The task it fails raises task.failed for its webhook.
     environment: { ...functionEnvironment, ...webhookSenderEnvironment },
-    link: [...functionLinks, ...webhookSenderLinks],
+    permissions: [tableGrant(tasksTable, ["GetItem", "UpdateItem"]), webhookSenderGrant],
   },
-  { batch: { size: 10, window: "0 seconds", partialResponses: true } },
+  { batch: { size: 10, window: "0 seconds", partialResponses: true }, transform: maximumConcurrency(eventSourceConcurrency.deadLetters) },
 );

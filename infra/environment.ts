@@ -3,7 +3,7 @@ import { taskQueue } from "./queue";
 
 /**
  * What every function gets: the resource names in the environment variables core/config.ts
- * reads (ENV), and the same resources linked so the function's role may use them.
+ * reads (ENV). What each may do with them is its own `permissions` (infra/access.ts).
  */
 export const functionEnvironment = {
   TASKS_TABLE: tasksTable.name,
@@ -12,5 +12,3 @@ export const functionEnvironment = {
   ACCOUNTS_TABLE: accountsTable.name,
   TASK_QUEUE_URL: taskQueue.url,
 };
-
-export const functionLinks = [tasksTable, resultsTable, politenessTable, accountsTable, taskQueue];

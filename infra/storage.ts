@@ -1,16 +1,34 @@
-import { ACCOUNTS_TABLE, accountsKeyAttributes, POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables";
+import {
+  ACCOUNTS_TABLE,
+  accountsKeyAttributes,
+  POLITENESS_TABLE,
+  RESULTS_TABLE,
+  TASKS_TABLE,
+  tasksKeyAttributes,
+  type IndexProjection,
+} from "../core/aws/tables";
 
 // SST turns point-in-time recovery on for every Dynamo table; guard prod's from deletion too.
 const deletionProtection = $app.stage === "prod";
 
-/** Tasks, listed newest first through one GSI per filter (see core/aws/tables.ts). */
+/** core/aws/tables.ts's projection as SST spells it: "all", "keys-only", or the included attributes. */
+function sstProjection(projection: IndexProjection): "all" | "keys-only" | string[] {
+  if (projection === "ALL") return "all";
+  if (projection === "KEYS_ONLY") return "keys-only";
+  return [...projection];
+}
+
+/**
+ * Tasks, listed newest first through one GSI per filter, each sharded and keys-only so a
+ * running crawl's progress writes and heartbeats write no index (see core/aws/tables.ts).
+ */
 export const tasksTable = new sst.aws.Dynamo("Tasks", {
   fields: Object.fromEntries(tasksKeyAttributes().map((attribute) => [attribute, "string" as const])),
   primaryIndex: { hashKey: TASKS_TABLE.hashKey },
   globalIndexes: Object.fromEntries(
     TASKS_TABLE.indexes.map((index) => [
       index.name,
-      { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: "all" as const },
+      { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: sstProjection(index.projection) },
     ]),
   ),
   ttl: TASKS_TABLE.ttlAttribute,
@@ -42,7 +60,7 @@ export const accountsTable = new sst.aws.Dynamo("Accounts", {
   fields: Object.fromEntries(accountsKeyAttributes().map((attribute) => [attribute, "string" as const])),
   primaryIndex: { hashKey: ACCOUNTS_TABLE.hashKey },
   globalIndexes: Object.fromEntries(
-    ACCOUNTS_TABLE.indexes.map((index) => [index.name, { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: "all" as const }]),
+    ACCOUNTS_TABLE.indexes.map((index) => [index.name, { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: sstProjection(index.projection) }]),
   ),
   deletionProtection,
 });

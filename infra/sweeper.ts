@@ -1,4 +1,7 @@
-import { functionEnvironment, functionLinks } from "./environment";
+import { queueGrant, tableGrant } from "./access";
+import { functionEnvironment } from "./environment";
+import { taskQueue } from "./queue";
+import { tasksTable } from "./storage";
 
 /**
  * Every five minutes, re-queue tasks that have sat in pending too long.
@@ -15,6 +18,7 @@ export const sweeper = new sst.aws.CronV2("Sweeper", {
     timeout: "1 minute",
     retries: 0,
     environment: functionEnvironment,
-    link: functionLinks,
+    // Lists pending and running tasks (by_status), touches and re-queues them.
+    permissions: [tableGrant(tasksTable, ["GetItem", "BatchGetItem", "Query", "UpdateItem"]), queueGrant(taskQueue)],
   },
 });

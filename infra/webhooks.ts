@@ -1,5 +1,8 @@
-import { functionEnvironment, functionLinks } from "./environment";
+import { queueGrant, tableGrant } from "./access";
+import { eventSourceConcurrency, maximumConcurrency } from "./concurrency";
+import { functionEnvironment } from "./environment";
 import { deadLetterQueue } from "./queue";
+import { tasksTable } from "./storage";
 
 /**
  * Webhooks (core/webhooks): the API (cancel), the crawler (completed / failed) and the
@@ -25,7 +28,7 @@ export const webhookQueue = new sst.aws.Queue("WebhookQueue", {
 
 /** What a function that ends tasks gets so it can send their events. */
 export const webhookSenderEnvironment = { WEBHOOK_QUEUE_URL: webhookQueue.url };
-export const webhookSenderLinks = [webhookQueue];
+export const webhookSenderGrant = queueGrant(webhookQueue);
 
 export const webhookDelivery = webhookQueue.subscribe(
   {
@@ -35,8 +38,8 @@ export const webhookDelivery = webhookQueue.subscribe(
     memory: "256 MB",
     timeout: `${WEBHOOK_TIMEOUT_SECONDS} seconds`,
     environment: { ...functionEnvironment, ...webhookSenderEnvironment, WEBHOOK_SECRET: webhookSecret.value },
-    // The tasks table (each attempt's outcome is kept on the task) and this queue (retries).
-    link: [...functionLinks, ...webhookSenderLinks],
+    // Each attempt's outcome is kept on its task; a failed attempt is queued again with a delay.
+    permissions: [tableGrant(tasksTable, ["UpdateItem"]), webhookSenderGrant],
   },
-  { batch: { size: 10, window: "0 seconds", partialResponses: true } },
+  { batch: { size: 10, window: "0 seconds", partialResponses: true }, transform: maximumConcurrency(eventSourceConcurrency.webhooks) },
 );

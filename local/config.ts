@@ -4,7 +4,7 @@
  */
 import { BlockList, isIP } from "node:net";
 import { resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiKeyConfigError, digestsOfKeys } from "../core/auth/index.js";
 
 export interface StackConfig {

@@ -1,16 +1,38 @@
 /**
- * Creates the tables and queues the functions expect, if they are missing.
+ * Creates the tables and queues the functions expect, if they are missing, and rebuilds a
+ * tasks table kept in DATA_DIR whose indexes are not the current ones (see ensureTasksTable).
  * The table shapes come from core/aws/tables.ts, the same definitions infra/ is checked against.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   ResourceNotFoundException,
+  ScanCommand,
   UpdateTimeToLiveCommand,
+  type AttributeValue,
   type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type GlobalSecondaryIndexDescription,
+  type Projection,
+  type TableDescription,
+  type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { ACCOUNTS_TABLE, accountsKeyAttributes, POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../core/aws/tables.js";
+import {
+  ACCOUNTS_TABLE,
+  accountsKeyAttributes,
+  POLITENESS_TABLE,
+  RESULTS_TABLE,
+  TASKS_TABLE,
+  tasksKeyAttributes,
+  type IndexProjection,
+} from "../core/aws/tables.js";
+import type { PlatformName } from "../core/platforms/types.js";
+import { indexAttributes, TASK_INDEX_ATTRIBUTES } from "../core/tasks/indexKeys.js";
+import type { TaskStatus } from "../core/tasks/status.js";
 
 export interface TableNames {
   tasksTable: string;
@@ -19,47 +41,161 @@ export interface TableNames {
   accountsTable: string;
 }
 
-async function tableExists(dynamo: DynamoDBClient, name: string): Promise<boolean> {
+async function describeTable(dynamo: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
   try {
-    await dynamo.send(new DescribeTableCommand({ TableName: name }));
-    return true;
+    return (await dynamo.send(new DescribeTableCommand({ TableName: name }))).Table;
   } catch (error) {
-    if (error instanceof ResourceNotFoundException || (error as Error).name === "ResourceNotFoundException") return false;
+    if (error instanceof ResourceNotFoundException || (error as Error).name === "ResourceNotFoundException") return undefined;
     throw error;
   }
 }
 
-/** Returns the tables it had to create. */
+async function tableExists(dynamo: DynamoDBClient, name: string): Promise<boolean> {
+  return (await describeTable(dynamo, name)) !== undefined;
+}
+
+function dynamoProjection(projection: IndexProjection): Projection {
+  if (projection === "ALL" || projection === "KEYS_ONLY") return { ProjectionType: projection };
+  return { ProjectionType: "INCLUDE", NonKeyAttributes: [...projection] };
+}
+
+function globalIndex(index: { name: string; hashKey: string; rangeKey: string; projection: IndexProjection }): GlobalSecondaryIndex {
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.hashKey, KeyType: "HASH" },
+      { AttributeName: index.rangeKey, KeyType: "RANGE" },
+    ],
+    Projection: dynamoProjection(index.projection),
+  };
+}
+
+async function createTasksTable(dynamo: DynamoDBClient, name: string): Promise<void> {
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: tasksKeyAttributes().map((attribute) => ({ AttributeName: attribute, AttributeType: "S" })),
+      KeySchema: [{ AttributeName: TASKS_TABLE.hashKey, KeyType: "HASH" }],
+      GlobalSecondaryIndexes: TASKS_TABLE.indexes.map(globalIndex),
+    }),
+  );
+  // dynalite does not expire items, but the setting documents intent and matches AWS.
+  await dynamo
+    .send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: TASKS_TABLE.ttlAttribute, Enabled: true } }))
+    .catch(() => undefined);
+  await waitForTable(dynamo, name, "ACTIVE");
+}
+
+/** Whether a table's global indexes are exactly the tasks table's of core/aws/tables.ts (names, keys, projections). */
+function hasTaskIndexes(table: TableDescription): boolean {
+  const shape = (index: GlobalSecondaryIndexDescription) =>
+    JSON.stringify([
+      index.IndexName,
+      index.KeySchema?.map((key) => `${key.KeyType}:${key.AttributeName}`),
+      index.Projection?.ProjectionType,
+      [...(index.Projection?.NonKeyAttributes ?? [])].sort(),
+    ]);
+  const have = (table.GlobalSecondaryIndexes ?? []).map(shape).sort();
+  const want = TASKS_TABLE.indexes.map((index) => shape(globalIndex(index))).sort();
+  return JSON.stringify(have) === JSON.stringify(want);
+}
+
+async function waitForTable(dynamo: DynamoDBClient, name: string, state: "ACTIVE" | "GONE"): Promise<void> {
+  for (let waited = 0; waited < 30_000; waited += 20) {
+    const table = await describeTable(dynamo, name);
+    if (state === "GONE" ? table === undefined : table?.TableStatus === "ACTIVE") return;
+    await sleep(20);
+  }
+  throw new Error(`table ${name} did not become ${state.toLowerCase()} within 30 s`);
+}
+
+async function dropTable(dynamo: DynamoDBClient, name: string): Promise<void> {
+  await dynamo.send(new DeleteTableCommand({ TableName: name }));
+  await waitForTable(dynamo, name, "GONE");
+}
+
+/** The index attributes of tasks stored before issue 10 (a single "<platform>#<status>" key, no shards). */
+const LEGACY_INDEX_ATTRIBUTES = ["platform_status"];
+
+/**
+ * A tasks-table item with its index attributes as this code writes them: a task (it has
+ * a status and a platform) gets fresh keys, anything else (checkpoints, idempotency
+ * markers) none. The rest of the item is copied as it is, binary checkpoints included.
+ */
+function rekeyed(item: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  const copy = { ...item };
+  for (const name of [...TASK_INDEX_ATTRIBUTES, ...LEGACY_INDEX_ATTRIBUTES]) delete copy[name];
+  const [taskId, status, platform] = [item.task_id?.S, item.status?.S, item.platform?.S];
+  if (taskId === undefined || status === undefined || platform === undefined) return copy;
+  const keys = indexAttributes({ task_id: taskId, status: status as TaskStatus, platform: platform as PlatformName });
+  for (const [name, value] of Object.entries(keys)) copy[name] = { S: value };
+  return copy;
+}
+
+/** Copies every item of `from` into `to` (a Scan, then BatchWriteItems of 25), through `change`. */
+async function copyItems(
+  dynamo: DynamoDBClient,
+  from: string,
+  to: string,
+  change: (item: Record<string, AttributeValue>) => Record<string, AttributeValue> = (item) => item,
+): Promise<number> {
+  let copied = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamo.send(new ScanCommand({ TableName: from, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const items = (page.Items ?? []).map(change);
+    for (let i = 0; i < items.length; i += 25) {
+      let requests: WriteRequest[] = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: item } }));
+      while (requests.length > 0) {
+        const result = await dynamo.send(new BatchWriteItemCommand({ RequestItems: { [to]: requests } }));
+        requests = result.UnprocessedItems?.[to] ?? [];
+      }
+    }
+    copied += items.length;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return copied;
+}
+
+/**
+ * The tasks table, created, or rebuilt when its indexes are not the ones core/aws/tables.ts
+ * defines (a DATA_DIR from before issue 10: four ALL-projection indexes on unsharded keys).
+ * dynalite cannot add or drop indexes on a table, so the table is copied, re-keyed, into
+ * `<name>-rebuild`, then dropped, created anew and filled back from the copy, which is
+ * dropped last. Every step can be interrupted and the next start finishes the job:
+ * - the old table and a copy: the copy may be partial; it is dropped and made again;
+ * - no tasks table, or a new one, and a copy: the copy is complete (the old table is only
+ *   dropped after it); it is copied back, again if need be (the same keys overwrite).
+ */
+async function ensureTasksTable(dynamo: DynamoDBClient, name: string): Promise<"found" | "created" | "rebuilt"> {
+  const staging = `${name}-rebuild`;
+  let table = await describeTable(dynamo, name);
+  let outcome: "found" | "created" | "rebuilt" = "found";
+  if (table !== undefined && !hasTaskIndexes(table)) {
+    if (await tableExists(dynamo, staging)) await dropTable(dynamo, staging);
+    await createTasksTable(dynamo, staging);
+    await copyItems(dynamo, name, staging, rekeyed);
+    await dropTable(dynamo, name);
+    table = undefined;
+    outcome = "rebuilt";
+  }
+  if (table === undefined) {
+    await createTasksTable(dynamo, name);
+    if (outcome === "found") outcome = "created";
+  }
+  if (await tableExists(dynamo, staging)) {
+    await copyItems(dynamo, staging, name);
+    await dropTable(dynamo, staging);
+    outcome = "rebuilt";
+  }
+  return outcome;
+}
+
+/** Returns the tables it had to create (a rebuilt tasks table counts: it was created anew). */
 export async function ensureTables(dynamo: DynamoDBClient, names: TableNames): Promise<string[]> {
   const created: string[] = [];
-  if (!(await tableExists(dynamo, names.tasksTable))) {
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: names.tasksTable,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: tasksKeyAttributes().map((name) => ({ AttributeName: name, AttributeType: "S" })),
-        KeySchema: [{ AttributeName: TASKS_TABLE.hashKey, KeyType: "HASH" }],
-        GlobalSecondaryIndexes: TASKS_TABLE.indexes.map((index) => ({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.hashKey, KeyType: "HASH" },
-            { AttributeName: index.rangeKey, KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: index.projection },
-        })),
-      }),
-    );
-    // dynalite does not expire items, but the setting documents intent and matches AWS.
-    await dynamo
-      .send(
-        new UpdateTimeToLiveCommand({
-          TableName: names.tasksTable,
-          TimeToLiveSpecification: { AttributeName: TASKS_TABLE.ttlAttribute, Enabled: true },
-        }),
-      )
-      .catch(() => undefined);
-    created.push(names.tasksTable);
-  }
+  if ((await ensureTasksTable(dynamo, names.tasksTable)) !== "found") created.push(names.tasksTable);
   if (!(await tableExists(dynamo, names.resultsTable))) {
     await dynamo.send(
       new CreateTableCommand({
@@ -103,14 +239,7 @@ export async function ensureTables(dynamo: DynamoDBClient, names: TableNames): P
         BillingMode: "PAY_PER_REQUEST",
         AttributeDefinitions: accountsKeyAttributes().map((name) => ({ AttributeName: name, AttributeType: "S" })),
         KeySchema: [{ AttributeName: ACCOUNTS_TABLE.hashKey, KeyType: "HASH" }],
-        GlobalSecondaryIndexes: ACCOUNTS_TABLE.indexes.map((index) => ({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.hashKey, KeyType: "HASH" },
-            { AttributeName: index.rangeKey, KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: index.projection },
-        })),
+        GlobalSecondaryIndexes: ACCOUNTS_TABLE.indexes.map(globalIndex),
       }),
     );
     created.push(names.accountsTable);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ACCOUNT_PLATFORMS, ACCOUNT_STATUSES, type Account } from "./model.js";
 
 const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC time", examples: ["2026-11-28T20:02:11.513Z"] });

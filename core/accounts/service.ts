@@ -1,5 +1,5 @@
 import { monotonicFactory } from "ulid";
-import { z } from "zod";
+import * as z from "zod";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { parseOrThrow } from "../validation.js";
 import { cookieFingerprint, cookiesInput } from "./cookies.js";

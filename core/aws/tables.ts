@@ -5,16 +5,62 @@
  * Listing tasks newest first is always a Query on one of these indexes, never a Scan.
  * Every index sorts on `task_id`, a ULID, so its order is creation order.
  */
+
+/**
+ * What a global secondary index copies from the table: "ALL", "KEYS_ONLY" (the table's and
+ * the index's keys) or the non-key attribute names it includes. SST's `projection` is the
+ * same in lower case ("all", "keys-only", string[]).
+ */
+export type IndexProjection = "ALL" | "KEYS_ONLY" | readonly string[];
+
+/**
+ * Every task index partition key is "<value>#<shard>", the shard (0 … TASK_INDEX_SHARDS − 1)
+ * a hash of the task id (core/tasks/indexKeys.ts), so one listing value is spread over
+ * that many partitions and a listing reads them all and merges them (core/tasks/shardMerge.ts).
+ *
+ * Why every index, not only by_created: a task is created `pending` on its platform, so each
+ * create writes one entry under "task", under "pending", under its platform and under
+ * "<platform>#pending". Sharding only by_created would leave the same single-value stream
+ * of creates on by_status "pending" (and on by_platform "web" when most tasks are web): the
+ * hottest key sets the ceiling, so all four are sharded alike. A DynamoDB partition takes at
+ * most 1,000 write units/s, and with sort keys that only grow (ULIDs) splitting for heat
+ * cannot help: 8 shards lift that ceiling to about 8,000 task creates or status moves per
+ * second, for 8 small Queries per listing page (keys only: half a read unit each, eventually consistent).
+ * Changing the count re-keys every task: the one-machine stack does it at start
+ * (local/resources.ts); on AWS it needs a backfill of the index attributes.
+ */
+export const TASK_INDEX_SHARDS = 8;
+
 export const TASK_INDEXES = {
-  /** All tasks: `list_pk` is the constant "task". */
+  /** All tasks: `list_pk` is "task#<shard>". */
   byCreated: { name: "by_created", hashKey: "list_pk" },
-  byStatus: { name: "by_status", hashKey: "status" },
-  byPlatform: { name: "by_platform", hashKey: "platform" },
-  /** `platform_status` is "<platform>#<status>", e.g. "web#pending". */
-  byPlatformStatus: { name: "by_platform_status", hashKey: "platform_status" },
+  /** `status_pk` is "<status>#<shard>", e.g. "running#3"; it moves with the status. */
+  byStatus: { name: "by_status", hashKey: "status_pk" },
+  /** `platform_pk` is "<platform>#<shard>", e.g. "web#5". */
+  byPlatform: { name: "by_platform", hashKey: "platform_pk" },
+  /** `platform_status_pk` is "<platform>#<status>#<shard>", e.g. "web#pending#0". */
+  byPlatformStatus: { name: "by_platform_status", hashKey: "platform_status_pk" },
 } as const;
 
+export type TaskIndex = (typeof TASK_INDEXES)[keyof typeof TASK_INDEXES];
+
 export const TASK_INDEX_RANGE_KEY = "task_id";
+
+/**
+ * Task attributes written while a crawl runs: every progress write (progress, result_count,
+ * updated_at) and every lease renewal (lease_expires_at; lease_owner at each claim). DynamoDB
+ * writes a GSI entry only when one of the index's key or projected attributes changes, so none
+ * of these may be projected: then a progress write or a heartbeat writes the base table alone.
+ */
+export const TASK_HOT_ATTRIBUTES = ["progress", "result_count", "updated_at", "lease_owner", "lease_expires_at"] as const;
+
+/**
+ * The task indexes hold keys only. A listing returns whole tasks (progress included, which
+ * must not be projected, see above), so it reads the ids from an index and the tasks from
+ * the table (BatchGetItem): an index entry is written when a task is created and when its
+ * status moves, never while it runs.
+ */
+export const TASK_INDEX_PROJECTION: IndexProjection = "KEYS_ONLY";
 
 export const TASKS_TABLE = {
   hashKey: "task_id",
@@ -24,7 +70,7 @@ export const TASKS_TABLE = {
     name: index.name,
     hashKey: index.hashKey,
     rangeKey: TASK_INDEX_RANGE_KEY,
-    projection: "ALL" as const,
+    projection: TASK_INDEX_PROJECTION,
   })),
 } as const;
 
@@ -51,7 +97,7 @@ export const POLITENESS_TABLE = {
  */
 export const ACCOUNTS_TABLE = {
   hashKey: "account_id",
-  indexes: [{ name: "by_platform", hashKey: "platform", rangeKey: "account_id", projection: "ALL" as const }],
+  indexes: [{ name: "by_platform", hashKey: "platform", rangeKey: "account_id", projection: "ALL" as IndexProjection }],
 } as const;
 
 export const ACCOUNTS_BY_PLATFORM = ACCOUNTS_TABLE.indexes[0];

@@ -1,5 +1,9 @@
 import type { PlatformName } from "../platforms/types.js";
+import type { TaskIndexAttributes } from "./indexKeys.js";
 import type { TaskStatus } from "./status.js";
+
+/** A task id: a ULID, 26 Crockford base-32 characters. */
+export const TASK_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export interface TaskProgress {
   pages_done: number;
@@ -66,21 +70,20 @@ export interface WebhookDeliveryRecord {
   updated_at: string;
 }
 
-/** Attributes that exist only to feed the list indexes; never shown to API clients. */
-export interface TaskIndexAttributes {
-  list_pk: "task";
-  platform_status: string;
-}
-
+/** A task as stored: with the partition keys of the list indexes (./indexKeys.ts). */
 export type StoredTask = Task & TaskIndexAttributes;
-
-export function indexAttributes(task: Pick<Task, "platform" | "status">): TaskIndexAttributes {
-  return { list_pk: "task", platform_status: `${task.platform}#${task.status}` };
-}
 
 /** The task as clients see it. */
 export function toPublicTask(stored: StoredTask | Task): Task {
-  const { list_pk: _list, platform_status: _ps, lease_owner: _owner, handoff: _handoff, ...task } = stored as StoredTask;
+  const {
+    list_pk: _list,
+    status_pk: _status,
+    platform_pk: _platform,
+    platform_status_pk: _platformStatus,
+    lease_owner: _owner,
+    handoff: _handoff,
+    ...task
+  } = stored as StoredTask;
   const proxy = task.params?.proxy;
   if (typeof proxy === "string") return { ...task, params: { ...task.params, proxy: maskCredentials(proxy) } };
   return task;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PLATFORM_NAMES } from "../platforms/types.js";
 import type { Task } from "./model.js";
 import { TASK_STATUSES } from "./status.js";

@@ -5,7 +5,7 @@
  * no node:* modules, AWS SDK or puppeteer. A check that needs Node (DNS, sockets) belongs
  * in TaskService, after parseTaskBody.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ValidationError } from "../errors.js";
 import { getPlatform } from "../platforms/registry.js";
 import type { PlatformName } from "../platforms/types.js";

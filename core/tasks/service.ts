@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
-import { z } from "zod";
+import * as z from "zod";
 import { ConflictError, DependencyUnavailableError, NotFoundError, ValidationError } from "../errors.js";
 import type { EgressPolicy } from "../net/addressPolicy.js";
 import { PLATFORM_NAMES } from "../platforms/types.js";
@@ -11,7 +11,7 @@ import { parseOrThrow, queryIntegerIn } from "../validation.js";
 import { lostEventAttempt } from "../webhooks/events.js";
 import type { WebhookNotifier } from "../webhooks/notifier.js";
 import { webhookAddressProblem } from "../webhooks/targetUrl.js";
-import { toPublicTask, type Task } from "./model.js";
+import { TASK_ID_PATTERN, toPublicTask, type Task } from "./model.js";
 import { parseTaskBody } from "./schema.js";
 import { TASK_STATUSES, isTerminal, statusesAllowing } from "./status.js";
 import type { Page, TaskStore } from "./store.js";
@@ -83,7 +83,6 @@ export type ResultsPage = Page<StoredResult> & {
 };
 
 const newTaskId = monotonicFactory();
-const TASK_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /**
  * What the API can do with tasks. Validation happens here, at the domain boundary;

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -7,11 +9,13 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import { callDependency, isConditionalCheckFailed } from "../aws/dependency.js";
-import { TASK_INDEXES, TASKS_TABLE } from "../aws/tables.js";
-import { ValidationError } from "../errors.js";
-import { decodeCursor, encodeCursor } from "../pagination.js";
+import { TASK_INDEX_RANGE_KEY, TASK_INDEX_SHARDS, TASKS_TABLE } from "../aws/tables.js";
+import { DependencyUnavailableError } from "../errors.js";
+import { decodeShardCursor, encodeShardCursor, type ShardPosition } from "../pagination.js";
 import type { PlatformName } from "../platforms/types.js";
-import { indexAttributes, type StoredTask, type Task } from "./model.js";
+import { indexAttributes, inListing, shardKey, statusIndexAttributes, taskListing, type TaskListing } from "./indexKeys.js";
+import { TASK_ID_PATTERN, type StoredTask, type Task } from "./model.js";
+import { ShardMerge, type MergeOrder, type ShardQuery } from "./shardMerge.js";
 import type { TaskStatus } from "./status.js";
 
 export interface ListTasksQuery {
@@ -171,29 +175,78 @@ export class DynamoTaskStore implements TaskStore {
     return result.Item as Task | undefined;
   }
 
+  /**
+   * One page of a listing, newest first: the ids from the listing's index shards, merged
+   * (see ./shardMerge.ts), then the tasks themselves from the table, since the indexes hold
+   * keys only. A task whose status moved after its index entry was read is left out (the
+   * index lags the table by a moment), so a page may hold fewer than `limit` tasks while
+   * its next_cursor still leads on; the cursor follows the index, so nothing is skipped.
+   */
   async list(query: ListTasksQuery): Promise<Page<Task>> {
-    const { index, hashValue } = pickIndex(query);
-    const startKey = decodeCursor(query.cursor, ["task_id", index.hashKey]);
-    // DynamoDB fails a query whose start key is partial or outside its key condition; that
-    // is the caller's bad cursor (e.g. one from a listing with another filter), not a 500.
-    if (startKey && (startKey.task_id === undefined || startKey[index.hashKey] !== hashValue)) {
-      throw new ValidationError("cursor: does not belong to this listing (use the next_cursor of the same query)", "cursor");
+    const listing = taskListing(query);
+    const start =
+      decodeShardCursor(query.cursor, { listing: listing.id, shards: TASK_INDEX_SHARDS, isPosition: (id) => TASK_ID_PATTERN.test(id) }) ??
+      Array.from({ length: TASK_INDEX_SHARDS }, (): ShardPosition => null);
+    const merge = new ShardMerge(this.shardQuery(listing, "newest_first"), start, "newest_first", query.limit);
+    const ids = await merge.take(query.limit);
+    const found = await this.getMany(ids);
+    const items = ids.flatMap((id) => {
+      const task = found.get(id);
+      return task !== undefined && inListing(listing, task) ? [task] : [];
+    });
+    return { items, next_cursor: merge.done() ? null : encodeShardCursor(listing.id, merge.positions()) };
+  }
+
+  /** Reads one shard of a listing's index: task ids only (the index projects keys). */
+  private shardQuery(listing: TaskListing, order: MergeOrder): ShardQuery {
+    const { index, value } = listing;
+    return async (shard, after, limit) => {
+      const partition = shardKey(value, shard);
+      const result = await callDependency("tasks_table", () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: index.name,
+            KeyConditionExpression: "#pk = :pk",
+            ExpressionAttributeNames: { "#pk": index.hashKey },
+            ExpressionAttributeValues: { ":pk": partition },
+            ProjectionExpression: TASK_INDEX_RANGE_KEY,
+            ScanIndexForward: order === "oldest_first",
+            Limit: limit,
+            ...(after === undefined ? {} : { ExclusiveStartKey: { [index.hashKey]: partition, [TASK_INDEX_RANGE_KEY]: after } }),
+          }),
+        ),
+      );
+      const next = result.LastEvaluatedKey?.[TASK_INDEX_RANGE_KEY];
+      return { ids: (result.Items ?? []).map((item) => String(item[TASK_INDEX_RANGE_KEY])), next: typeof next === "string" ? next : undefined };
+    };
+  }
+
+  /**
+   * The tasks with these ids, read from the table in BatchGetItems of 100 (eventually
+   * consistent, as the index Queries before them are; every change a caller makes is
+   * conditional anyway). Keys DynamoDB leaves unprocessed (throttling, 16 MB) are asked
+   * again with back-off; still unprocessed after that, the table counts as unavailable.
+   */
+  private async getMany(ids: readonly string[]): Promise<Map<string, Task>> {
+    const found = new Map<string, Task>();
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Array<Record<string, unknown>> = ids.slice(i, i + 100).map((id) => ({ task_id: id }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 0) {
+          if (attempt > UNPROCESSED_RETRIES) {
+            throw new DependencyUnavailableError("tasks_table", `tasks table is unavailable (${keys.length} task reads left unprocessed)`);
+          }
+          await sleep(25 * 2 ** attempt);
+        }
+        const result = await callDependency("tasks_table", () =>
+          this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } })),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) found.set(String(item.task_id), item as Task);
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
     }
-    const result = await callDependency("tasks_table", () =>
-      this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: "#pk = :pk",
-          ExpressionAttributeNames: { "#pk": index.hashKey },
-          ExpressionAttributeValues: { ":pk": hashValue },
-          ScanIndexForward: false,
-          Limit: query.limit,
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
-    return { items: (result.Items ?? []) as Task[], next_cursor: encodeCursor(result.LastEvaluatedKey) };
+    return found;
   }
 
   async transition(
@@ -204,14 +257,17 @@ export class DynamoTaskStore implements TaskStore {
     guard: TransitionGuard = {},
   ): Promise<Task | undefined> {
     const names: Record<string, string> = { "#status": "status", "#platform": "platform" };
+    // The status indexes' keys move with the status; written unchanged (a move to the same
+    // status), they leave the indexes unwritten: DynamoDB writes an index only on a change.
+    const keys = statusIndexAttributes({ task_id: ref.task_id, platform: ref.platform, status: to });
     const values: Record<string, unknown> = {
       ":to": to,
       ":now": new Date().toISOString(),
       ":platform": ref.platform,
-      // platform_status moves with status so the platform+status index stays true.
-      ":ps": indexAttributes({ platform: ref.platform, status: to }).platform_status,
+      ":statusPk": keys.status_pk,
+      ":platformStatusPk": keys.platform_status_pk,
     };
-    const sets = ["#status = :to", "platform_status = :ps", "updated_at = :now"];
+    const sets = ["#status = :to", "status_pk = :statusPk", "platform_status_pk = :platformStatusPk", "updated_at = :now"];
     const removes: string[] = [];
     from.forEach((status, i) => (values[`:from${i}`] = status));
     const conditions = ["#platform = :platform", `#status IN (${from.map((_, i) => `:from${i}`).join(", ")})`];
@@ -304,26 +360,26 @@ export class DynamoTaskStore implements TaskStore {
     }
   }
 
+  /**
+   * Every task with this status, oldest first: the status's index shards merged, the tasks
+   * read 100 at a time. `updatedBefore` is checked on the tasks read, since `updated_at`
+   * (written by every progress write) is not in the index.
+   */
   async *listByStatus(status: TaskStatus, updatedBefore?: string): AsyncIterable<Task> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await callDependency("tasks_table", () =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: TASK_INDEXES.byStatus.name,
-            KeyConditionExpression: "#status = :status",
-            ...(updatedBefore ? { FilterExpression: "updated_at < :before" } : {}),
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: { ":status": status, ...(updatedBefore ? { ":before": updatedBefore } : {}) },
-            ScanIndexForward: true,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of result.Items ?? []) yield item as Task;
-      startKey = result.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const listing = taskListing({ status });
+    const start = Array.from({ length: TASK_INDEX_SHARDS }, (): ShardPosition => null);
+    const merge = new ShardMerge(this.shardQuery(listing, "oldest_first"), start, "oldest_first", 100);
+    for (;;) {
+      const ids = await merge.take(100);
+      if (ids.length === 0) return;
+      const found = await this.getMany(ids);
+      for (const id of ids) {
+        const task = found.get(id);
+        if (task === undefined || !inListing(listing, task)) continue;
+        if (updatedBefore !== undefined && !(task.updated_at < updatedBefore)) continue;
+        yield task;
+      }
+    }
   }
 
   async ping(): Promise<void> {
@@ -331,15 +387,5 @@ export class DynamoTaskStore implements TaskStore {
   }
 }
 
-function pickIndex(query: ListTasksQuery): {
-  index: (typeof TASK_INDEXES)[keyof typeof TASK_INDEXES];
-  hashValue: string;
-} {
-  if (query.status && query.platform) {
-    return { index: TASK_INDEXES.byPlatformStatus, hashValue: `${query.platform}#${query.status}` };
-  }
-  if (query.status) return { index: TASK_INDEXES.byStatus, hashValue: query.status };
-  if (query.platform) return { index: TASK_INDEXES.byPlatform, hashValue: query.platform };
-  return { index: TASK_INDEXES.byCreated, hashValue: "task" };
-}
-
+/** Rounds of asking again for keys a BatchGetItem left unprocessed (50 ms, then doubling: 1.5 s in all). */
+const UNPROCESSED_RETRIES = 5;

@@ -1,6 +1,6 @@
 /** The dashboard: hash routes (#/tasks, #/tasks/<id>, #/new, #/accounts), one page at a time. */
 import "./style.css";
-import { z } from "zod";
+import * as z from "zod";
 import { getApiKey, setApiKey } from "./api.js";
 import { accountsPage } from "./pages/accounts.js";
 import { newTaskPage } from "./pages/newTask.js";

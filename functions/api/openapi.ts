@@ -6,7 +6,7 @@
  * codes, headers, the envelope. tests/unit/openapi.test.ts holds it against the router
  * and the README.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { accountActivateSchema, accountCreateSchema, accountListQuerySchema } from "../../core/accounts/service.js";
 import { publicAccountSchema } from "../../core/accounts/publicSchema.js";
 import { availablePlatforms, getPlatform } from "../../core/platforms/registry.js";

@@ -3,9 +3,7 @@ import type { Route } from "@middy/http-router";
 import type { AccountService } from "../../core/accounts/index.js";
 import type { TaskService } from "../../core/tasks/index.js";
 import { formatPage } from "../../core/results/export.js";
-import { renderDocsPage } from "./docsPage.js";
 import { envelope, ok, raw, type HttpResponse } from "./http.js";
-import { openApiDocument } from "./openapi.js";
 import type { JsonEvent } from "./middleware/jsonBody.js";
 
 type Handler = (event: JsonEvent) => Promise<HttpResponse>;
@@ -90,20 +88,23 @@ export function accountRoutes(service: () => AccountService): Route<APIGatewayPr
 
 /** The API's own description: the OpenAPI document and its page. Both public, like /health. */
 export function docRoutes(): Route<APIGatewayProxyEventV2, HttpResponse>[] {
-  // Built on first use and kept for warm invocations, like the document itself.
+  // Built on first use and kept for warm invocations, like the document itself. The modules
+  // are imported on first use too: their schemas cost a cold start that serves a task
+  // request about 10 ms (bench/RESULTS.md, "Function bundles").
   let page: string | undefined;
   let documentJson: string | undefined;
+  const document = async () => (await import("./openapi.js")).openApiDocument();
   return [
     {
       method: "GET",
       path: "/openapi.json",
-      handler: async () => raw(200, "application/json; charset=utf-8", (documentJson ??= JSON.stringify(openApiDocument()))),
+      handler: async () => raw(200, "application/json; charset=utf-8", (documentJson ??= JSON.stringify(await document()))),
     },
     {
       method: "GET",
       path: "/docs",
       handler: async () =>
-        raw(200, "text/html; charset=utf-8", (page ??= renderDocsPage(openApiDocument())), {
+        raw(200, "text/html; charset=utf-8", (page ??= (await import("./docsPage.js")).renderDocsPage(await document())), {
           // The page has no script and loads nothing: say so, so a browser refuses anything injected.
           "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
         }),

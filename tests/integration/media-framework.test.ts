@@ -19,7 +19,7 @@ import {
   type MediaTaskParams,
 } from "../../core/platforms/media/index.js";
 import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
-import { z } from "zod";
+import * as z from "zod";
 import { startTestSite, type TestSite } from "../support/site.js";
 
 let warm: WarmBrowser;

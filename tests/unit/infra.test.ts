@@ -11,13 +11,38 @@ import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import { digestsOfKeys } from "../../core/auth/apiKeys.js";
-import { ACCOUNTS_TABLE, accountsKeyAttributes, POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE, tasksKeyAttributes } from "../../core/aws/tables.js";
+import {
+  ACCOUNTS_TABLE,
+  accountsKeyAttributes,
+  POLITENESS_TABLE,
+  RESULTS_TABLE,
+  TASK_HOT_ATTRIBUTES,
+  TASKS_TABLE,
+  tasksKeyAttributes,
+  type IndexProjection,
+} from "../../core/aws/tables.js";
 import { ENV } from "../../core/config.js";
 import { accountRoutes, docRoutes, taskRoutes } from "../../functions/api/routes.js";
+import {
+  byArn,
+  calls,
+  DEFAULT_SECRET_VALUE,
+  evaluateInfra,
+  functionArgs,
+  megabytes,
+  ofType,
+  placeholder,
+  ROOT,
+  seconds,
+  stackFunctions,
+  type Args,
+  type Component,
+  type Stack,
+  type Tamper,
+} from "../../build/infraModel.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 /** What the stand-in's secrets hold; no function's arguments may contain it. */
-const SECRET_VALUE = "test-key-0123456789,test-key-abcdefghij";
+const SECRET_VALUE = DEFAULT_SECRET_VALUE;
 /**
  * Every route the API's router has (HEAD is left to `$default`: API Gateway routes it like
  * any unlisted route). Taken from the router itself, so a new route cannot be forgotten here.
@@ -29,133 +54,19 @@ const REQUIRED_ROUTES = [...taskRoutes(unusedService), ...accountRoutes(unusedSe
   .filter((route) => route.method !== "HEAD")
   .map((route) => `${route.method} ${route.path}`);
 
-// ---- Recording stand-in for SST ---------------------------------------------------------
-
-type Args = Record<string, any>;
-interface Call { method: string; args: any[] }
-/** One recorded component; `out` holds the placeholders its outputs resolve to. */
-interface Component { type: string; name: string; args: Args; calls: Call[]; out: { name: string; arn: string; url: string } }
-/** Rewrites the arguments at a site such as "Queue:TaskQueue" or "Queue:TaskQueue.subscribe". */
-type Tamper = (site: string, args: any[]) => any[];
-
-interface Stack {
-  components: Component[];
-  outputs: Record<string, unknown>;
-  app: (stage: string) => Args;
-}
-
-function placeholder(type: string, name: string, prop: string): string {
-  return `<${type}:${name}.${prop}>`;
-}
-
-function recordingSst(components: Component[], tamper: Tamper) {
-  const classes = new Map<string, unknown>();
-  const componentClass = (type: string) => {
-    if (!classes.has(type)) {
-      classes.set(type, class {
-        readonly component: Component;
-        readonly name: string;
-        readonly arn: string;
-        readonly url: string;
-        readonly id: string;
-        constructor(name: string, ...rest: any[]) {
-          const [args = {}] = tamper(`${type}:${name}`, rest);
-          this.name = placeholder(type, name, "name");
-          this.arn = placeholder(type, name, "arn");
-          this.url = placeholder(type, name, "url");
-          this.id = placeholder(type, name, "id");
-          this.component = { type, name, args, calls: [], out: { name: this.name, arn: this.arn, url: this.url } };
-          components.push(this.component);
-        }
-        subscribe(...args: any[]) { return this.record("subscribe", args); }
-        route(...args: any[]) { return this.record("route", args); }
-        private record(method: string, args: any[]) {
-          const { type: t, name: n } = this.component;
-          this.component.calls.push({ method, args: tamper(`${t}:${n}.${method}`, args) });
-          return { arn: placeholder(t, n, `${method}.arn`) };
-        }
-      });
-    }
-    return classes.get(type);
-  };
-  const namespace = (extra: Args) =>
-    new Proxy(extra, { get: (target, key) => (key in target ? target[key as string] : componentClass(String(key))) });
-  /**
-   * sst.Secret: `.value` is an Output, recorded as `{ from }` when passed on as it is; its
-   * `.apply` is recorded as `{ from, value }`.
-   */
-  class Secret {
-    readonly component: Component;
-    constructor(name: string, placeholderValue?: string) {
-      const out = { name: placeholder("Secret", name, "name"), arn: placeholder("Secret", name, "arn"), url: placeholder("Secret", name, "url") };
-      this.component = { type: "Secret", name, args: placeholderValue === undefined ? {} : { placeholder: placeholderValue }, calls: [], out };
-      components.push(this.component);
-    }
-    get value() {
-      const from = placeholder("Secret", this.component.name, "value");
-      return { from, apply: (fn: (value: string) => unknown) => ({ from, value: fn(SECRET_VALUE) }) };
-    }
-  }
-  return namespace({ aws: namespace({}), Secret });
-}
-
-async function evaluateInfra(tamper: Tamper = (_site, args) => args): Promise<Stack> {
-  const components: Component[] = [];
-  Object.assign(globalThis, {
-    sst: recordingSst(components, tamper),
-    $app: { name: "crawl-tasks", stage: "test" },
-    $dev: false,
-    $config: (config: unknown) => config,
-    $interpolate: (strings: TemplateStringsArray, ...values: unknown[]) => String.raw({ raw: strings }, ...values),
-    $output: (value: unknown) => value,
-    $resolve: (value: unknown) => value,
+/** The config evaluated afresh: infra modules create their components when imported. */
+function evaluate(tamper?: Tamper): Promise<Stack> {
+  return evaluateInfra({
+    ...(tamper ? { tamper } : {}),
+    importConfig: () => {
+      vi.resetModules();
+      return import(pathToFileURL(resolve(ROOT, "sst.config.ts")).href);
+    },
   });
-  vi.resetModules();
-  const config = (await import(pathToFileURL(resolve(ROOT, "sst.config.ts")).href)).default;
-  const outputs = await config.run();
-  return { components, outputs, app: (stage) => config.app({ stage }) };
-}
-
-// ---- Reading the recording --------------------------------------------------------------
-
-const SECONDS = { second: 1, minute: 60, hour: 3600, day: 86400 } as const;
-function seconds(duration: string): number {
-  const match = /^(\d+(?:\.\d+)?) (second|minute|hour|day)s?$/.exec(duration);
-  if (!match) throw new Error(`not a duration: ${duration}`);
-  return Number(match[1]) * SECONDS[match[2] as keyof typeof SECONDS];
-}
-function megabytes(size: string): number {
-  const match = /^(\d+(?:\.\d+)?) (MB|GB)$/.exec(size);
-  if (!match) throw new Error(`not a size: ${size}`);
-  return Number(match[1]) * (match[2] === "GB" ? 1024 : 1);
-}
-
-const ofType = (stack: Stack, ...types: string[]) => stack.components.filter((c) => types.includes(c.type));
-const byArn = (stack: Stack, arn: unknown) => stack.components.find((c) => c.out.arn === arn);
-const calls = (stack: Stack, method: string) =>
-  stack.components.flatMap((c) => c.calls.filter((call) => call.method === method).map((call) => ({ owner: c, ...call })));
-
-/** FunctionArgs as given to a Function, subscriber, cron or route (a string is a handler). */
-function functionArgs(stack: Stack, input: unknown): Args | undefined {
-  if (typeof input === "object" && input !== null) return input as Args;
-  if (typeof input !== "string") return undefined;
-  const target = byArn(stack, input);
-  return target ? target.args : { handler: input };
 }
 
 /** Every function the stack deploys, by where it is declared. */
-function allFunctions(stack: Stack): Array<{ site: string; args: Args }> {
-  const found = new Map<Args, string>();
-  const add = (site: string, input: unknown) => {
-    const args = functionArgs(stack, input);
-    if (args && !found.has(args)) found.set(args, site);
-  };
-  for (const fn of ofType(stack, "Function")) add(`Function ${fn.name}`, fn.args);
-  for (const cron of ofType(stack, "Cron", "CronV2")) add(`Cron ${cron.name}`, cron.args.function ?? cron.args.job);
-  for (const call of calls(stack, "subscribe")) add(`${call.owner.name}.subscribe`, call.args[0]);
-  for (const call of calls(stack, "route")) add(`${call.owner.name}.route`, call.args[1]);
-  return [...found].map(([args, site]) => ({ site, args }));
-}
+const allFunctions = (stack: Stack) => stackFunctions(stack).map(({ site, args }) => ({ site, args }));
 
 /** The queue `handler` is subscribed to. */
 function queueOf(stack: Stack, handler: string): Component | undefined {
@@ -187,6 +98,21 @@ function allStrings(value: unknown, seen = new Set<unknown>()): string[] {
   return Object.values(value).flatMap((v) => allStrings(v, seen));
 }
 
+/** Whether a function's `permissions` allow `action` on `resource` (a placeholder ARN), IAM's wildcards included. */
+function grants(args: Args, action: string, resource: string): boolean {
+  const pattern = (p: string, flags = "") => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`, flags);
+  return ((args.permissions ?? []) as Array<{ effect?: string; actions: string[]; resources: string[] }>).some(
+    (p) => p.effect !== "deny" && p.actions.some((a) => pattern(a, "i").test(action)) && p.resources.some((r) => pattern(String(r)).test(resource)),
+  );
+}
+
+/** The tables a function may do anything on. */
+function tablesGranted(stack: Stack, args: Args): string[] {
+  return ofType(stack, "Dynamo")
+    .filter((t) => ((args.permissions ?? []) as Array<{ resources: string[] }>).some((p) => p.resources.some((r) => String(r).startsWith(t.out.arn))))
+    .map((t) => t.name);
+}
+
 // ---- Checks: each returns the problems it finds -----------------------------------------
 
 function problems(entries: Array<[boolean, string]>): string[] {
@@ -208,27 +134,41 @@ const checks: Record<string, (stack: Stack) => string[]> = {
     const results = table(stack, RESULTS_TABLE.hashKey, RESULTS_TABLE.rangeKey);
     const politeness = table(stack, POLITENESS_TABLE.hashKey);
     const accounts = table(stack, ACCOUNTS_TABLE.hashKey);
-    const expectedAccountIndexes = Object.fromEntries(
-      ACCOUNTS_TABLE.indexes.map((i) => [i.name, { hashKey: i.hashKey, rangeKey: i.rangeKey, projection: "all" }]),
-    );
-    const expectedIndexes = Object.fromEntries(
-      TASKS_TABLE.indexes.map((i) => [i.name, { hashKey: i.hashKey, rangeKey: i.rangeKey, projection: "all" }]),
-    );
-    const declared = Object.fromEntries(
-      Object.entries(tasks?.args.globalIndexes ?? {}).map(([name, i]: [string, any]) => [name, { projection: "all", ...i }]),
+    // SST's spelling of core/aws/tables.ts's projections; included attributes compared as a set.
+    const sstProjection = (p: IndexProjection): unknown => (p === "ALL" ? "all" : p === "KEYS_ONLY" ? "keys-only" : [...p].sort());
+    const declaredIndexes = (t: Component | undefined) =>
+      Object.fromEntries(
+        Object.entries(t?.args.globalIndexes ?? {}).map(([name, i]: [string, any]) => {
+          // SST projects "all" when `projection` is left out.
+          const projection = i?.projection ?? "all";
+          return [name, { ...i, projection: Array.isArray(projection) ? [...projection].sort() : projection }];
+        }),
+      );
+    const expected = (indexes: ReadonlyArray<{ name: string; hashKey: string; rangeKey: string; projection: IndexProjection }>) =>
+      Object.fromEntries(indexes.map((i) => [i.name, { hashKey: i.hashKey, rangeKey: i.rangeKey, projection: sstProjection(i.projection) }]));
+    const declared = declaredIndexes(tasks);
+    // DynamoDB writes an index entry when one of the index's key or projected attributes
+    // changes: an index holding one of these would be written by every progress write or heartbeat.
+    const holds = (i: any, attribute: string) =>
+      [i?.hashKey, i?.rangeKey, TASKS_TABLE.hashKey].includes(attribute) ||
+      i?.projection === "all" ||
+      (Array.isArray(i?.projection) && i.projection.includes(attribute));
+    const hot = Object.entries(declared).flatMap(([name, i]) =>
+      TASK_HOT_ATTRIBUTES.filter((attribute) => holds(i, attribute)).map((attribute): [boolean, string] => [false, `tasks GSI ${name} projects ${attribute}`]),
     );
     return problems([
       [ofType(stack, "Dynamo").length === 4, "exactly four tables"],
       [tasks !== undefined, `tasks table keyed by ${TASKS_TABLE.hashKey}`],
       [results !== undefined, `results table keyed by ${RESULTS_TABLE.hashKey} + ${RESULTS_TABLE.rangeKey}`],
-      [isDeepStrictEqual(declared, expectedIndexes), "tasks GSIs equal core/aws/tables.ts"],
+      [isDeepStrictEqual(declared, expected(TASKS_TABLE.indexes)), "tasks GSIs equal core/aws/tables.ts (keys, projections, included attributes)"],
+      ...hot,
       [tasks?.args.ttl === TASKS_TABLE.ttlAttribute, `tasks TTL on ${TASKS_TABLE.ttlAttribute}`],
       [!results?.args.globalIndexes, "results has no GSIs"],
       [politeness !== undefined, `politeness table keyed by ${POLITENESS_TABLE.hashKey} alone`],
       [politeness?.args.ttl === POLITENESS_TABLE.ttlAttribute, `politeness TTL on ${POLITENESS_TABLE.ttlAttribute}`],
       [!politeness?.args.globalIndexes, "politeness has no GSIs"],
       [accounts !== undefined, `accounts table keyed by ${ACCOUNTS_TABLE.hashKey} alone`],
-      [isDeepStrictEqual(accounts?.args.globalIndexes, expectedAccountIndexes), "accounts GSI by_platform equals core/aws/tables.ts"],
+      [isDeepStrictEqual(declaredIndexes(accounts), expected(ACCOUNTS_TABLE.indexes)) && accounts?.args.globalIndexes !== undefined, "accounts GSI by_platform equals core/aws/tables.ts"],
       [accounts?.args.ttl === undefined, "accounts never expire (no TTL)"],
     ]);
   },
@@ -277,6 +217,8 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       [megabytes(fn.storage ?? "512 MB") >= 1024, "/tmp storage ≥ 1024 MB"],
       [seconds(fn.timeout ?? "20 seconds") >= 60 && seconds(fn.timeout ?? "20 seconds") <= 900, "timeout in minutes, ≤ 15"],
       [fn.nodejs?.install?.includes("@sparticuz/chromium"), "nodejs.install has @sparticuz/chromium"],
+      [fn.nodejs?.install?.includes("puppeteer-core"), "nodejs.install has puppeteer-core (bundled, it breaks SST's banner)"],
+      [fn.dev === false, "dev: false (sst dev keeps the crawler on Lambda, with its Chromium)"],
       [/^\d+\.\d+\.\d+$/.test(pin ?? ""), "package.json pins @sparticuz/chromium exactly"],
     ]);
   },
@@ -296,16 +238,33 @@ const checks: Record<string, (stack: Stack) => string[]> = {
     const accounts = table(stack, ACCOUNTS_TABLE.hashKey);
     return allFunctions(stack).flatMap(({ site, args }) => {
       const env = args.environment ?? {};
-      const links: unknown[] = args.link ?? [];
+      const links: any[] = args.link ?? [];
       return problems([
         [env[ENV.tasksTable] === tasks?.out.name, `${site}: ${ENV.tasksTable} = tasks table name`],
         [env[ENV.resultsTable] === results?.out.name, `${site}: ${ENV.resultsTable} = results table name`],
         [env[ENV.taskQueueUrl] === queue?.out.url, `${site}: ${ENV.taskQueueUrl} = task queue URL`],
         [env[ENV.politenessTable] === politeness?.out.name, `${site}: ${ENV.politenessTable} = politeness table name`],
         [env[ENV.accountsTable] === accounts?.out.name, `${site}: ${ENV.accountsTable} = accounts table name`],
-        [[tasks, results, politeness, accounts, queue].every((c) => links.some((l: any) => l?.component === c)), `${site}: links tables and queue`],
+        [!links.some((l) => ["Dynamo", "Queue"].includes(l?.component?.type)), `${site}: no link to a table or queue (a link grants dynamodb:* / sqs:*; grants are its permissions)`],
       ]);
     });
+  },
+  leastPrivilege(stack) {
+    const byHandler = (folder: string) => allFunctions(stack).find(({ args }) => String(args.handler).startsWith(`functions/${folder}/`))?.args ?? {};
+    const tablesOf = (folder: string) => tablesGranted(stack, byHandler(folder)).sort();
+    return problems([
+      ...allFunctions(stack).flatMap(({ site, args }): Array<[boolean, string]> => [
+        [((args.permissions ?? []) as Array<{ actions: string[] }>).every((p) => p.actions.every((a) => !a.includes("*"))), `${site}: no wildcard action`],
+        [!grants(args, "dynamodb:DeleteTable", "*") && !grants(args, "dynamodb:Scan", "*"), `${site}: no table-wide Scan or DeleteTable`],
+      ]),
+      [isDeepStrictEqual(tablesOf("api"), ["Accounts", "Results", "Tasks"]), `api: tables Accounts, Results, Tasks (got ${tablesOf("api")})`],
+      [isDeepStrictEqual(tablesOf("crawler"), ["Accounts", "Politeness", "Results", "Tasks"]), `crawler: tables Accounts, Politeness, Results, Tasks (got ${tablesOf("crawler")})`],
+      [isDeepStrictEqual(tablesOf("sweeper"), ["Tasks"]), `sweeper: the tasks table only (got ${tablesOf("sweeper")})`],
+      [isDeepStrictEqual(tablesOf("webhooks"), ["Tasks"]), `webhooks: the tasks table only (got ${tablesOf("webhooks")})`],
+      [isDeepStrictEqual(tablesOf("dead-letters"), ["Tasks"]), `dead-letters: the tasks table only (got ${tablesOf("dead-letters")})`],
+      [!grants(byHandler("crawler"), "dynamodb:Query", "<Dynamo:Results.arn>"), "crawler: writes results, never reads them"],
+      [!grants(byHandler("api"), "dynamodb:BatchWriteItem", "<Dynamo:Results.arn>"), "api: reads results, never writes them"],
+    ]);
   },
   api(stack) {
     const apis = ofType(stack, "ApiGatewayV2");
@@ -373,7 +332,7 @@ const checks: Record<string, (stack: Stack) => string[]> = {
     const fn = functionArgs(stack, subscriptions[0]?.args[0]) ?? {};
     const batch = subscriptions[0]?.args[1]?.batch ?? {};
     const dlq = queue?.args.dlq;
-    const linksQueue = (args: Args) => (args.link ?? []).some((l: any) => l?.component === queue);
+    const linksQueue = (args: Args) => grants(args, "sqs:SendMessage", queue?.out.arn ?? "none");
     const deadLetters = byArn(stack, taskQueue(stack)?.args.dlq?.queue)?.calls.find((c) => c.method === "subscribe");
     const senders: Array<[string, Args | undefined]> = [
       ["crawler", crawler(stack)],
@@ -388,10 +347,44 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       [seconds(queue?.args.visibilityTimeout ?? "30 seconds") >= 6 * seconds(fn.timeout ?? "20 seconds"), "webhook visibility timeout ≥ 6 × webhook function timeout"],
       [batch.partialResponses === true, "webhook subscription: partialResponses on"],
       [fn.environment?.WEBHOOK_SECRET?.from === placeholder("Secret", "WebhookSecret", "value"), "webhook function: WEBHOOK_SECRET from the WebhookSecret secret"],
-      [fn.environment?.WEBHOOK_QUEUE_URL === queue?.out.url && linksQueue(fn), "webhook function: WEBHOOK_QUEUE_URL and a link to its queue (retries)"],
+      [fn.environment?.WEBHOOK_QUEUE_URL === queue?.out.url && linksQueue(fn), "webhook function: WEBHOOK_QUEUE_URL and may send to its queue (retries)"],
       ...senders.map(([name, args]): [boolean, string] => [args?.environment?.WEBHOOK_QUEUE_URL === queue?.out.url, `${name}: WEBHOOK_QUEUE_URL = webhook queue URL`]),
-      ...senders.map(([name, args]): [boolean, string] => [args !== undefined && linksQueue(args), `${name}: links the webhook queue (may send)`]),
+      ...senders.map(([name, args]): [boolean, string] => [args !== undefined && linksQueue(args), `${name}: may send to the webhook queue`]),
       ...others.map(({ site, args }): [boolean, string] => [args.environment?.WEBHOOK_SECRET === undefined, `${site}: no WEBHOOK_SECRET`]),
+    ]);
+  },
+  concurrency(stack) {
+    const subscribed = stackFunctions(stack).filter((fn) => fn.trigger.kind === "queue");
+    const capOf = (folder: string) => {
+      const fn = subscribed.find((f) => String(f.args.handler).startsWith(`functions/${folder}/`));
+      return fn?.trigger.kind === "queue" ? fn.trigger.maximumConcurrency : undefined;
+    };
+    const api = ofType(stack, "Function").find((f) => f.args.handler === "functions/api/handler.handler");
+    return problems([
+      ...subscribed.map((fn): [boolean, string] => {
+        const cap = fn.trigger.kind === "queue" ? fn.trigger.maximumConcurrency : undefined;
+        return [cap !== undefined && cap >= 2 && cap <= 1000, `${fn.site}: event source MaximumConcurrency set, 2–1000`];
+      }),
+      [capOf("crawler") === 20, "crawler: at most 20 at once by default"],
+      [api?.args.concurrency?.reserved === undefined, "api: no reserved concurrency (it would cap the API and need 100 unreserved)"],
+    ]);
+  },
+  deadLetters(stack) {
+    const dlq = byArn(stack, taskQueue(stack)?.args.dlq?.queue);
+    const subscription = dlq?.calls.find((c) => c.method === "subscribe");
+    const consumer = functionArgs(stack, subscription?.args[0]) ?? {};
+    const parking = byArn(stack, dlq?.args.dlq?.queue);
+    const retention = (queue: Component | undefined) => {
+      const args: Args = {};
+      queue?.args.transform?.queue?.(args, {}, "");
+      return args.messageRetentionSeconds;
+    };
+    return problems([
+      [subscription !== undefined && consumer.handler === "functions/dead-letters/handler.handler", "the task dead-letter queue has its consumer"],
+      [seconds(dlq?.args.visibilityTimeout ?? "30 seconds") >= 6 * seconds(consumer.timeout ?? "20 seconds"), "dead-letter queue: visibility timeout ≥ 6 × its consumer's timeout"],
+      [parking?.type === "Queue" && typeof dlq?.args.dlq === "object" && dlq.args.dlq.retry >= 5, "dead-letter queue: a message its consumer keeps failing on is parked after ≥ 5 receives"],
+      [parking !== undefined && parking.calls.every((c) => c.method !== "subscribe"), "parking queue: nothing consumes it"],
+      [retention(dlq) === 14 * 86400 && retention(parking) === 14 * 86400, "dead-letter and parking queues keep messages 14 days"],
     ]);
   },
   sweeper(stack) {
@@ -432,7 +425,7 @@ const checks: Record<string, (stack: Stack) => string[]> = {
 
 describe("infra wiring", () => {
   it.each(Object.keys(checks))("%s", async (name) => {
-    const stack = await evaluateInfra();
+    const stack = await evaluate();
     expect(checks[name]!(stack)).toEqual([]);
   });
 });
@@ -458,7 +451,11 @@ describe("infra checks catch mis-wiring", () => {
     ["tables", "index dropped", "GSIs", at("Dynamo:Tasks", (a) => ({ ...a, globalIndexes: { ...a.globalIndexes, by_status: undefined } }))],
     ["tables", "politeness without TTL", "politeness TTL", at("Dynamo:Politeness", (a) => ({ ...a, ttl: undefined }))],
     ["environment", "crawler without the politeness table", "subscribe: POLITENESS_TABLE", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, POLITENESS_TABLE: undefined } }))],
-    ["fields", "undeclared key", "key attribute declared", at("Dynamo:Tasks", (a) => ({ ...a, fields: { ...a.fields, status: undefined } }))],
+    ["fields", "undeclared key", "key attribute declared", at("Dynamo:Tasks", (a) => ({ ...a, fields: { ...a.fields, status_pk: undefined } }))],
+    ["tables", "a task index projecting every attribute", "GSI by_created projects progress", at("Dynamo:Tasks", (a) => ({ ...a, globalIndexes: { ...a.globalIndexes, by_created: { ...a.globalIndexes.by_created, projection: "all" } } }))],
+    ["tables", "a task index including the lease", "GSI by_status projects lease_expires_at", at("Dynamo:Tasks", (a) => ({ ...a, globalIndexes: { ...a.globalIndexes, by_status: { ...a.globalIndexes.by_status, projection: ["lease_expires_at"] } } }))],
+    ["tables", "a task index with SST's default projection", "GSI by_platform projects updated_at", at("Dynamo:Tasks", (a) => ({ ...a, globalIndexes: { ...a.globalIndexes, by_platform: { hashKey: "platform_pk", rangeKey: "task_id" } } }))],
+    ["tables", "an index keyed on a hot attribute", "GSI by_platform_status projects updated_at", at("Dynamo:Tasks", (a) => ({ ...a, globalIndexes: { ...a.globalIndexes, by_platform_status: { ...a.globalIndexes.by_platform_status, rangeKey: "updated_at" } } }))],
     ["api", "route missing", "/retry", routeNamed("POST /api/v1/tasks/{task_id}/retry", "POST /api/v1/tasks/{task_id}/retry-now")],
     ["auth", "api without key digests", "API_KEY_SHA256 = digests", at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, API_KEY_SHA256: undefined } }))],
     ["auth", "crawler given key digests", "subscribe: no API_KEY_SHA256", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, API_KEY_SHA256: "x" } }))],
@@ -469,7 +466,7 @@ describe("infra checks catch mis-wiring", () => {
     ["accounts", "key given to the sweeper", "no ACCOUNTS_ENCRYPTION_KEY", at("CronV2:Sweeper", (a) => ({ ...a, function: { ...a.function, environment: { ...a.function.environment, ACCOUNTS_ENCRYPTION_KEY: { from: "x" } } } }))],
     ["privacy", "crawler without the creator hash key", "crawler: CREATOR_HASH_SECRET", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, CREATOR_HASH_SECRET: undefined } }))],
     ["webhooks", "crawler without the webhook queue URL", "crawler: WEBHOOK_QUEUE_URL", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, WEBHOOK_QUEUE_URL: undefined } }))],
-    ["webhooks", "api not allowed to send to the webhook queue", "ApiHandler: links the webhook queue", at("Function:ApiHandler", (a) => ({ ...a, link: a.link.filter((l: any) => l?.component?.name !== "WebhookQueue") }))],
+    ["webhooks", "api not allowed to send to the webhook queue", "ApiHandler: may send to the webhook queue", at("Function:ApiHandler", (a) => ({ ...a, permissions: a.permissions.filter((p: any) => !String(p.resources[0]).includes("WebhookQueue")) }))],
     ["webhooks", "dead-letter consumer without the webhook queue URL", "dead-letters: WEBHOOK_QUEUE_URL", at("Queue:TaskDeadLetterQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, WEBHOOK_QUEUE_URL: undefined } }))],
     ["webhooks", "webhook function without the secret", "WEBHOOK_SECRET from the WebhookSecret secret", at("Queue:WebhookQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, WEBHOOK_SECRET: undefined } }))],
     ["webhooks", "secret given to the crawler", "subscribe: no WEBHOOK_SECRET", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, environment: { ...a.environment, WEBHOOK_SECRET: { from: "x" } } }))],
@@ -480,10 +477,46 @@ describe("infra checks catch mis-wiring", () => {
     ["dashboard", "dashboard uploading the wrong folder", "dashboard/dist", at("StaticSite:Dashboard", (a) => ({ ...a, build: { ...a.build, output: "dist" } }))],
     ["dashboard", "CORS hiding the cursor header", "x-next-cursor", at("ApiGatewayV2:Api", (a) => ({ ...a, cors: { ...a.cors, exposeHeaders: [] } }))],
     ["dashboard", "CORS without x-api-key", "x-api-key", at("ApiGatewayV2:Api", (a) => ({ ...a, cors: { ...a.cors, allowHeaders: ["content-type"] } }))],
+    ["environment", "a function linked to a table", "no link to a table or queue", at("CronV2:Sweeper", (a) => ({ ...a, function: { ...a.function, link: [{ component: { type: "Dynamo", name: "Tasks" } }] } }))],
+    ["leastPrivilege", "a wildcard action", "no wildcard action", at("Function:ApiHandler", (a) => ({ ...a, permissions: [...a.permissions, { actions: ["dynamodb:*"], resources: ["<Dynamo:Tasks.arn>"] }] }))],
+    ["leastPrivilege", "the sweeper given the accounts table", "sweeper: the tasks table only", at("CronV2:Sweeper", (a) => ({ ...a, function: { ...a.function, permissions: [...a.function.permissions, { actions: ["dynamodb:GetItem"], resources: ["<Dynamo:Accounts.arn>"] }] } }))],
+    ["leastPrivilege", "the webhook function given the accounts table", "webhooks: the tasks table only", at("Queue:WebhookQueue.subscribe", (a) => ({ ...a, permissions: [...a.permissions, { actions: ["dynamodb:Query"], resources: ["<Dynamo:Accounts.arn>"] }] }))],
+    ["concurrency", "an uncapped crawler", "TaskQueue.subscribe: event source MaximumConcurrency", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, transform: undefined }), 1)],
+    ["concurrency", "reserved concurrency on the API", "no reserved concurrency", at("Function:ApiHandler", (a) => ({ ...a, concurrency: { reserved: 10 } }))],
+    ["deadLetters", "the dead-letter queue's default visibility timeout", "6 × its consumer's timeout", at("Queue:TaskDeadLetterQueue", (a) => ({ ...a, visibilityTimeout: undefined }))],
+    ["deadLetters", "dead letters retried for 14 days", "parked after", at("Queue:TaskDeadLetterQueue", (a) => ({ ...a, dlq: undefined }))],
+    ["crawler", "puppeteer-core bundled", "puppeteer-core", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, nodejs: { install: ["@sparticuz/chromium"] } }))],
+    ["crawler", "the crawler run locally by sst dev", "dev: false", at("Queue:TaskQueue.subscribe", (a) => ({ ...a, dev: undefined }))],
     ["auth", "plain key in the environment", "no plain key", at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, API_KEY: SECRET_VALUE } }))],
   ];
   it.each(cases)("%s check catches %s", async (name, _broken, problem, tamper) => {
-    const stack = await evaluateInfra(tamper);
+    const stack = await evaluate(tamper);
     expect(checks[name]!(stack)).toContainEqual(expect.stringContaining(problem));
+  });
+});
+
+describe("deploy-time settings", () => {
+  const withEnv = async (name: string, value: string, run: () => Promise<void>) => {
+    const before = process.env[name];
+    process.env[name] = value;
+    try {
+      await run();
+    } finally {
+      if (before === undefined) delete process.env[name];
+      else process.env[name] = before;
+    }
+  };
+
+  it("takes the crawler's concurrency cap from CRAWLER_MAX_CONCURRENCY", async () => {
+    await withEnv("CRAWLER_MAX_CONCURRENCY", "50", async () => {
+      const crawler = stackFunctions(await evaluate()).find((fn) => fn.args.handler === "functions/crawler/handler.handler");
+      expect(crawler?.trigger).toMatchObject({ kind: "queue", maximumConcurrency: 50 });
+    });
+  });
+
+  it("stops the deploy on a cap SQS would refuse, naming the variable", async () => {
+    await withEnv("CRAWLER_MAX_CONCURRENCY", "1", async () => {
+      await expect(evaluate()).rejects.toThrow(/CRAWLER_MAX_CONCURRENCY must be a whole number from 2 to 1000/);
+    });
   });
 });

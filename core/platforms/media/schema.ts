@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { upstreamProxyProblem } from "../../net/upstreamProxy.js";
 import { integerIn } from "../../validation.js";
 import { MEDIA_CRAWLER_TYPES, type MediaPlatformName } from "./types.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { httpUrl, integerIn } from "../../validation.js";
 import { HOST_LIMIT_BOUNDS } from "../../politeness/constants.js";
 import type { PlatformSpec } from "../types.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { mediaTaskShape, requireModeInput } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
 import { parseContentRef, parseUrlToken } from "./inputs.js";
