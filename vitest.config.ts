@@ -15,6 +15,13 @@ export default defineConfig({
     // tests/integration/ssrf.test.ts passes an explicit strict policy instead.
     // Media crawls hash creator ids with CREATOR_HASH_SECRET (core/platforms/media/privacy.ts)
     // and refuse to run without it; MEDIA_DELAY_SCALE=0 drops their human-like pauses.
-    env: { ALLOW_PRIVATE_TARGETS: "1", CREATOR_HASH_SECRET: "test-creator-hash-secret-0123456789", MEDIA_DELAY_SCALE: "0" },
+    // ACCOUNTS_ENCRYPTION_KEY: stored cookies and a task's credentialed proxy are sealed with it
+    // (core/tasks/proxySecret.ts), on AWS and on one machine alike.
+    env: {
+      ALLOW_PRIVATE_TARGETS: "1",
+      CREATOR_HASH_SECRET: "test-creator-hash-secret-0123456789",
+      MEDIA_DELAY_SCALE: "0",
+      ACCOUNTS_ENCRYPTION_KEY: "dGVzdC1hY2NvdW50cy1rZXktMzItYnl0ZXMtbG9uZyE=",
+    },
   },
 });

@@ -75,7 +75,8 @@ export class ApiClient {
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
     const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     if (this.apiKey !== undefined) headers.authorization = `Bearer ${this.apiKey}`;
-    if (options.body !== undefined) headers["content-type"] = "application/json";
+    // Every POST says JSON, even without a body: the API refuses others (a page on another origin could send them).
+    if (options.body !== undefined || method === "POST") headers["content-type"] = "application/json";
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new RequestTimeout()), this.requestTimeoutMs);
     try {

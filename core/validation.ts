@@ -34,8 +34,56 @@ export function describeIssue(issue: z.core.$ZodIssue, pathPrefix: readonly Prop
   return { field: name, message: `${name}: ${issue.message}` };
 }
 
-/** Parses `input` with `schema` or throws a {@link ValidationError} naming the field. */
+/**
+ * Object keys no caller may choose. In a parsed JSON body they are ordinary own keys, but
+ * code downstream treats them as JavaScript's: zod's records drop `__proto__` without a word
+ * (assigning it would replace the object's prototype), and an own `constructor` key makes the
+ * DynamoDB marshaller refuse the object ("Unsupported type passed"), which used to surface as
+ * a 503 "tasks table is unavailable" with a retry hint.
+ */
+export const RESERVED_OBJECT_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * The first reserved key ({@link RESERVED_OBJECT_KEYS}) in a nested object of `input`, as a
+ * field-named problem (`selectors.constructor: …`). Top-level keys are left to the schemas,
+ * which are strict (`unknown field "constructor"`). Iterative, with parent links instead of
+ * path copies: a 256 KiB body can nest 100,000 levels deep.
+ */
+export function reservedKeyProblem(input: unknown, pathPrefix: readonly PropertyKey[] = []): { field: string; message: string } | undefined {
+  interface Node {
+    key: string;
+    parent: Node | undefined;
+  }
+  /** The key's path, its middle elided past 8 segments so a deep one cannot make the message huge. */
+  const pathOf = (node: Node): string[] => {
+    const path: string[] = [];
+    for (let at: Node | undefined = node; at !== undefined; at = at.parent) path.push(echoName(at.key));
+    const full = [...pathPrefix.map((segment) => echoName(String(segment))), ...path.reverse()];
+    return full.length > 8 ? [...full.slice(0, 4), "…", ...full.slice(-3)] : full;
+  };
+  const stack: Array<{ value: unknown; node: Node | undefined }> = [{ value: input, node: undefined }];
+  while (stack.length > 0) {
+    const { value, node } = stack.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    for (const key of Object.keys(value)) {
+      const child: Node = { key, parent: node };
+      if (node !== undefined && RESERVED_OBJECT_KEYS.has(key)) {
+        const field = pathOf(child).join(".");
+        return { field, message: `${field}: "${key}" cannot be used as a name (__proto__, constructor and prototype are reserved)` };
+      }
+      stack.push({ value: (value as Record<string, unknown>)[key], node: child });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parses `input` with `schema` or throws a {@link ValidationError} naming the field. Reserved
+ * keys in nested objects ({@link reservedKeyProblem}) are refused before the schema runs.
+ */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, pathPrefix: readonly PropertyKey[] = []): z.output<S> {
+  const reserved = reservedKeyProblem(input, pathPrefix);
+  if (reserved !== undefined) throw new ValidationError(reserved.message, reserved.field);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const first = result.error.issues[0];

@@ -24,6 +24,14 @@ export interface StackConfig {
   crawlConcurrency: number;
   /** The crawler function's timeout; the queue's visibility timeout is 6× this. env CRAWLER_TIMEOUT_SECS @default 300 */
   crawlerTimeoutSecs: number;
+  /**
+   * The workers' watchdog: a worker process whose event loop sent no heartbeat for this long
+   * (it sends one every second, busy or not, since crawling is asynchronous) is hung. It is
+   * killed with its Chromium and replaced, and its task counts a hung worker; a task that hung
+   * two fails with WORKER_HUNG. At most 40: the pool must act while the hung worker still
+   * holds its task's lease (60 s, renewed every 15 s). env WORKER_WATCHDOG_SECS @default 30
+   */
+  workerWatchdogSecs: number;
   /** env TASKS_TABLE @default "tasks" */
   tasksTable: string;
   /** env RESULTS_TABLE @default "results" */
@@ -56,6 +64,13 @@ export interface StackConfig {
    * env ALLOW_PRIVATE_TARGETS "0" or "1" @default "1" when HOST is a loopback address, else "0"
    */
   allowPrivateTargets: boolean;
+  /**
+   * `Host` values the API answers besides `127.0.0.1:PORT`, `localhost:PORT` and
+   * `[::1]:PORT`: the names people use to reach it with HOST=0.0.0.0 (`name` or
+   * `name:port`; without a port, PORT). Any other Host gets 421, so a web page whose name
+   * was rebound to this machine cannot use the API. env ALLOWED_HOSTS, comma-separated @default none
+   */
+  allowedHosts: string[];
 }
 
 export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
@@ -70,6 +85,7 @@ export const STACK_ENV = {
   dataDir: "DATA_DIR",
   crawlConcurrency: "CRAWL_CONCURRENCY",
   crawlerTimeoutSecs: "CRAWLER_TIMEOUT_SECS",
+  workerWatchdogSecs: "WORKER_WATCHDOG_SECS",
   tasksTable: "TASKS_TABLE",
   resultsTable: "RESULTS_TABLE",
   queueName: "TASK_QUEUE_NAME",
@@ -80,6 +96,7 @@ export const STACK_ENV = {
   stalePendingSecs: "STALE_PENDING_SECS",
   apiKey: "API_KEY",
   allowPrivateTargets: "ALLOW_PRIVATE_TARGETS",
+  allowedHosts: "ALLOWED_HOSTS",
 } as const;
 
 /** A setting with a bad value; `message` is a complete, printable line. */
@@ -165,6 +182,10 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
   }
   const allowPrivateTargets = read(env, "allowPrivateTargets", z.enum(["0", "1"], { error: 'must be "0" or "1"' }), onLoopback ? "1" : "0") === "1";
 
+  const hostEntry = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, { error: "must be comma-separated host names or IP addresses, each with an optional :port" });
+  const allowedHosts = read(env, "allowedHosts", z.string().transform((raw) => raw.split(",").map((entry) => entry.trim()).filter(Boolean)).pipe(z.array(hostEntry)), [])
+    // Without a port, an entry means the API's port (local/gateway.ts adds it once the port is known).
+    .map((entry) => entry.toLowerCase());
   const dataDir = read(env, "dataDir", z.string(), "./.data");
   const upperLogLevel = z.string().transform((value) => value.toUpperCase()).pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }));
   return {
@@ -176,6 +197,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     dataDirPath: resolve(cwd, dataDir),
     crawlConcurrency: read(env, "crawlConcurrency", integer(0, 64), 2),
     crawlerTimeoutSecs: read(env, "crawlerTimeoutSecs", integer(10, 900), 300),
+    workerWatchdogSecs: read(env, "workerWatchdogSecs", integer(2, 40), 30),
     tasksTable: read(env, "tasksTable", name, "tasks"),
     resultsTable: read(env, "resultsTable", name, "results"),
     queueName: read(env, "queueName", name, "crawl-tasks"),
@@ -186,5 +208,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     stalePendingSecs: read(env, "stalePendingSecs", integer(1, 86_400), 120),
     ...(apiKeySha256 === undefined ? {} : { apiKeySha256 }),
     allowPrivateTargets,
+    allowedHosts,
   };
 }

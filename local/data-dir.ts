@@ -4,7 +4,7 @@
  * start turns that into one clear line; a pid file left by a crashed stack is taken over.
  * The file is removed when the process exits (not after SIGKILL: then the next start takes it over).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 
 export class DataDirInUseError extends Error {
@@ -34,9 +34,24 @@ function isOwnerAlive(pid: number, script: string): boolean {
   }
 }
 
-/** Claims `dataDir` for this process (creating it); returns the function that lets it go. */
+/**
+ * Makes `dir` and everything below it private to its owner: folders 0700, files 0600. The
+ * stack keeps its keys, stored cookies and tasks there; a data directory made by an older
+ * version (0755 folders, 0644 files) is fixed at the next start. Symbolic links are left alone.
+ */
+export function makePrivate(dir: string): void {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) makePrivate(path);
+    else if (entry.isFile() && (lstatSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  }
+}
+
+/** Claims `dataDir` for this process (creating it, private: see {@link makePrivate}); returns the function that lets it go. */
 export function claimDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makePrivate(dataDir);
   const lockPath = join(dataDir, LOCK_FILE);
   const script = basename(process.argv[1] ?? "main");
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -5,6 +5,13 @@
  *
  * Like API Gateway it caps request bodies (10 MiB), gives up on a handler after 30 s, and
  * never shows a stack: a handler that throws or answers nonsense yields a 500 envelope.
+ *
+ * Unlike API Gateway it runs on the user's own machine, where any web page the user opens
+ * can send it requests. So before anything else it answers only its own names (`Host`:
+ * 127.0.0.1, localhost or [::1] with its port, and `allowedHosts`; anything else, such as a
+ * name rebound to 127.0.0.1 by a hostile page, gets 421), refuses a state-changing request
+ * whose `Origin` is not its own (403), and checks the API key from the headers
+ * (`authorize`) and a declared body size before reading a byte of the body.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -36,6 +43,13 @@ export interface GatewayOptions {
    * dashboard is a separate static site, so the API function never sees these paths.
    */
   staticFiles?: (path: string) => Promise<HttpAnswer | undefined>;
+  /** `Host` values answered besides 127.0.0.1, localhost and [::1] with the port: `name` (with the gateway's port) or `name:port`. @default [] */
+  allowedHosts?: readonly string[];
+  /**
+   * Looks at a request's method, path and lower-cased headers before its body is read; an
+   * answer refuses it (the API key check: an unauthenticated caller never gets to send a body).
+   */
+  authorize?: (request: { method: string; path: string; headers: Record<string, string> }) => HttpAnswer | undefined;
 }
 
 export interface RunningGateway {
@@ -53,7 +67,7 @@ const defaults = {
   timeoutMs: 30_000,
   functionName: "api",
   log: (line: string) => console.error(line),
-} satisfies Omit<Required<GatewayOptions>, "handler" | "staticFiles">;
+} satisfies Omit<Required<GatewayOptions>, "handler" | "staticFiles" | "allowedHosts" | "authorize">;
 
 const TEXT_CONTENT_TYPE = /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|graphql)\b|application\/x-www-form-urlencoded\b)/i;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -77,8 +91,9 @@ function gatewayTime(date: Date): string {
  * finish sending and then read the 413; past `discardBytes` it gives up on the connection.
  */
 function readBody(req: IncomingMessage, maxBytes: number, discardBytes = 10 * maxBytes): Promise<Buffer> {
+  // A body declared too large is refused before it is sent; only an undeclared (chunked) one is read to find out.
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > discardBytes) return Promise.reject(new BodyTooLargeError("drop"));
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyTooLargeError("drop"));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -227,15 +242,50 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIM
 }
 const TIMED_OUT = Symbol("timed out");
 
+/** Methods a page may send cross-origin without changing anything (HTTP's safe methods). */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 /** Starts the gateway; rejects with PortInUseError (from ./servers.js) when the port is taken. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const settings = { ...defaults, ...options };
   const maxMiB = Math.round((settings.maxBodyBytes / 1024 / 1024) * 100) / 100;
+  let ownHosts = new Set<string>();
+
+  /** A refusal of what a browser page could abuse (see the top of the file), or undefined. */
+  function misdirected(req: IncomingMessage): HttpAnswer | undefined {
+    const host = (req.headers.host ?? "").toLowerCase();
+    if (!ownHosts.has(host)) {
+      return envelope(421, `host: this API answers as ${[...ownHosts][0]}, not ${JSON.stringify(host.slice(0, 100))} (ALLOWED_HOSTS adds names)`);
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !SAFE_METHODS.has(req.method ?? "GET")) {
+      let originHost: string | undefined;
+      try {
+        const url = new URL(origin);
+        originHost = url.protocol === "http:" ? url.host.toLowerCase() : undefined;
+      } catch {
+        originHost = undefined;
+      }
+      if (originHost === undefined || !ownHosts.has(originHost.includes(":") && !originHost.endsWith("]") ? originHost : `${originHost}:80`)) {
+        return envelope(403, `origin: ${JSON.stringify(origin.slice(0, 100))} may not change anything here; only pages of this API's own origin (the dashboard) may`);
+      }
+    }
+    return undefined;
+  }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refusedEarly = misdirected(req);
+    if (refusedEarly) return send(req, res, refusedEarly, randomBytes(12).toString("base64url"), true);
     if (settings.staticFiles && (req.method === "GET" || req.method === "HEAD")) {
       const file = await settings.staticFiles((req.url ?? "/").split("?")[0]!);
       if (file) return send(req, res, file, randomBytes(12).toString("base64url"));
+    }
+    if (settings.authorize) {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
+      const refused = settings.authorize({ method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0]!, headers });
+      // Not read: the connection closes after the answer instead of taking the body.
+      if (refused) return send(req, res, refused, randomBytes(12).toString("base64url"), true);
     }
     let body: Buffer;
     try {
@@ -273,6 +323,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   });
   const port = await listen(server, settings.host, settings.port, "API");
+  const withPort = (entry: string) => ((entry.startsWith("[") ? /\]:\d+$/ : /:\d+$/).test(entry) ? entry : `${entry}:${port}`);
+  ownHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, ...(settings.allowedHosts ?? []).map((h) => withPort(h.toLowerCase()))]);
   const hostInUrl = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
   return {
     url: `http://${hostInUrl}:${port}`,

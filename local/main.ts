@@ -17,10 +17,13 @@ import { ENV as APP_ENV, loadConfig } from "../core/config.js";
 import { API_KEY_SHA256_ENV } from "../core/auth/index.js";
 import { loadStackConfig, StackConfigError, type StackConfig } from "./config.js";
 import { ensureAccountsKey } from "./accounts-key.js";
+import { generateCredentials, writeAwsEnvFile } from "./awsGuard.js";
 import { ensureCreatorHashKey } from "./creator-hash-key.js";
 import { dashboardFiles, ensureDashboard } from "./dashboard.js";
 import { claimDataDir, DataDirInUseError } from "./data-dir.js";
-import { startGateway, type ApiHandler, type RunningGateway } from "./gateway.js";
+import { apiKeyCheck } from "../functions/api/middleware/apiKey.js";
+import { envelope } from "../functions/api/http.js";
+import { startGateway, toHttpAnswer, type ApiHandler, type RunningGateway } from "./gateway.js";
 import { ensureQueues, ensureTables } from "./resources.js";
 import { PortInUseError, startDynamoServer, startSqsServer, type RunningServer } from "./servers.js";
 import { startWorkerPool, type WorkerPool } from "./worker-pool.js";
@@ -33,6 +36,8 @@ import { ensureWebhookQueues, startWebhookWorker, WEBHOOK_DLQ_NAME, WEBHOOK_QUEU
 const STOP_DEADLINE_MS = 4500;
 const WORKER_GRACE_MS = 2500;
 const GATEWAY_GRACE_MS = 1000;
+/** A worker's invocation is killed this long after the function's timeout (the fake Lambda context's clock starts a moment after the pool's). */
+const INVOCATION_KILL_SLACK_MS = 2000;
 /** Tasks that ended this long before a start get their lost webhook events sent again. */
 const LOST_WEBHOOK_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
@@ -48,6 +53,8 @@ interface Running {
 }
 
 const running: Running = {};
+/** Made at each start; the stack's clients sign with them, and DATA_DIR/aws.env holds them for a person's AWS CLI. */
+const awsCredentials = generateCredentials();
 let stopping = false;
 
 const say = (line: string) => console.log(line);
@@ -59,8 +66,9 @@ function functionEnv(config: StackConfig, endpoints: { dynamo: string; sqs: stri
   return {
     AWS_REGION: "us-east-1",
     AWS_DEFAULT_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "local",
-    AWS_SECRET_ACCESS_KEY: "local",
+    // This start's own keys: the embedded servers take nothing else (local/awsGuard.ts).
+    AWS_ACCESS_KEY_ID: awsCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: awsCredentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     [APP_ENV.tasksTable]: config.tasksTable,
@@ -94,6 +102,7 @@ async function start(config: StackConfig): Promise<void> {
 
   // 1. The API port, before anything else exists. Requests wait for the handler until ready.
   let apiHandler: ApiHandler | undefined;
+  const checkApiKey = apiKeyCheck({ keyDigests: () => config.apiKeySha256 });
   // The dashboard (re)builds, when its sources changed, while the rest starts; its requests wait for it.
   const dashboard = ensureDashboard();
   try {
@@ -101,6 +110,12 @@ async function start(config: StackConfig): Promise<void> {
       host: config.host,
       port: config.port,
       staticFiles: dashboardFiles(dashboard),
+      allowedHosts: config.allowedHosts,
+      // The API key, checked from the headers before the gateway reads a body (functions/api's own check, reused).
+      authorize: (request) => {
+        const refused = checkApiKey(request);
+        return refused && toHttpAnswer(envelope(401, refused.message, { error: refused.code }, { "www-authenticate": "Bearer" }));
+      },
       handler: async (event, context) =>
         apiHandler
           ? apiHandler(event, context)
@@ -130,7 +145,8 @@ async function start(config: StackConfig): Promise<void> {
   delete process.env[APP_ENV.webhookSecret];
   const dynamoDir = join(config.dataDirPath, "dynamodb");
   try {
-    running.dynamo = await startDynamoServer({ host: config.host, port: config.dynamoPort, dataDir: dynamoDir });
+    // Loopback only, whatever HOST says, behind the door: signed requests from this stack alone.
+    running.dynamo = await startDynamoServer({ port: config.dynamoPort, dataDir: dynamoDir, guard: { credentials: awsCredentials, log: fail } });
   } catch (error) {
     if (portTaken(error, "DYNAMODB_PORT")) return shutdown(1);
     throw error;
@@ -139,12 +155,14 @@ async function start(config: StackConfig): Promise<void> {
 
   // 3. SQS API, in memory.
   try {
-    running.sqs = await startSqsServer({ host: config.host, port: config.sqsPort });
+    running.sqs = await startSqsServer({ port: config.sqsPort, guard: { credentials: awsCredentials, log: fail } });
   } catch (error) {
     if (portTaken(error, "SQS_PORT")) return shutdown(1);
     throw error;
   }
   say(`${label("SQS API")}${running.sqs.endpoint}  (in memory; pending tasks are queued again at start)`);
+  const awsEnvFile = writeAwsEnvFile(config.dataDirPath, awsCredentials, { dynamo: running.dynamo.endpoint, sqs: running.sqs.endpoint });
+  say(`${label("AWS keys")}${displayPath(awsEnvFile)}  (this start's keys: both servers take only requests signed with them, on loopback)`);
   if (stopping) return;
 
   // 4. Tables and queues. From here on, this process and its workers talk to the local servers.
@@ -169,7 +187,7 @@ async function start(config: StackConfig): Promise<void> {
   // 5. The functions' environment, then the functions themselves.
   const env = functionEnv(config, endpoints, queueUrl, webhookQueues.queueUrl);
   Object.assign(process.env, env);
-  const [{ handler }, { defaultTaskService }, sweeper, { requeueInterruptedTask }] = await Promise.all([
+  const [{ handler }, { defaultTaskService }, sweeper, { requeueInterruptedTask, recordHungWorker }] = await Promise.all([
     import("../functions/api/handler.js"),
     import("../core/tasks/index.js"),
     import("../functions/sweeper/handler.js"),
@@ -194,6 +212,18 @@ async function start(config: StackConfig): Promise<void> {
         requeueInterruptedTask(taskId, { delaySecs: POLL_WAIT_SECS + 1 }).then(
           (queued) => queued && console.error(`task ${taskId} queued again after its worker died`),
           (error: Error) => fail(`could not queue task ${taskId} again: ${error.message}; it resumes at the next start`),
+        );
+      },
+      // The watchdog: a worker whose event loop stopped, or whose invocation outlived the
+      // function's timeout (Lambda would end it there), is killed; its task counts a hung worker.
+      hangTimeoutMs: config.workerWatchdogSecs * 1000,
+      invocationTimeoutMs: config.crawlerTimeoutSecs * 1000 + INVOCATION_KILL_SLACK_MS,
+      onTaskHung: (hang) => {
+        recordHungWorker(hang, { delaySecs: POLL_WAIT_SECS + 1 }).then(
+          (outcome) =>
+            outcome !== "unchanged" &&
+            console.error(`task ${hang.taskId} ${outcome === "failed" ? "failed (WORKER_HUNG): it has hung too many workers" : "queued again after its worker hung"}`),
+          (error: Error) => fail(`could not record the hung worker on task ${hang.taskId}: ${error.message}; its lease runs out and the next delivery takes it over`),
         );
       },
     });
@@ -283,6 +313,9 @@ async function shutdown(code: number, reason?: string): Promise<void> {
 }
 
 function main(): void {
+  // Everything this process and its workers create (LevelDB files, keys, logs) is the
+  // owner's alone: 0600 files, 0700 folders.
+  process.umask(0o077);
   let config: StackConfig;
   try {
     config = loadStackConfig();

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createRequestHandler } from "local-aws-sqs";
+import { startAwsGuard, type AwsCredentials } from "./awsGuard.js";
 
 const require = createRequire(import.meta.url);
 
@@ -23,6 +24,12 @@ export interface EmbeddedServerOptions {
   host?: string;
   /** 0 picks a free port. @default 0 */
   port?: number;
+  /**
+   * Put local/awsGuard.ts's door in front: the server itself listens on a free loopback
+   * port, and `port` (on 127.0.0.1, whatever `host` says) takes only requests signed with
+   * these credentials, from no browser. The one-machine stack always sets it.
+   */
+  guard?: { credentials: AwsCredentials; log?: (line: string) => void };
 }
 
 export interface DynamoServerOptions extends EmbeddedServerOptions {
@@ -76,17 +83,24 @@ export async function startDynamoServer(options: DynamoServerOptions = {}): Prom
   const dynalite = require("dynalite") as (opts: Record<string, unknown>) => Server;
   // Tables become ACTIVE at once: the CREATING delay only slows local start-up.
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await listen(server, host, options.port ?? 0, "DynamoDB-API server");
-  return {
-    endpoint: `http://${hostInUrl(host)}:${port}`,
-    port,
-    // dynalite's close() also closes its LevelDB store; wait for it so a restart can reopen the files.
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  // dynalite's close() also closes its LevelDB store; wait for it so a restart can reopen the files.
+  const closeDynalite = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  if (options.guard === undefined) {
+    const port = await listen(server, host, options.port ?? 0, "DynamoDB-API server");
+    return { endpoint: `http://${hostInUrl(host)}:${port}`, port, close: closeDynalite };
+  }
+  const inner = await listen(server, "127.0.0.1", 0, "DynamoDB-API server");
+  try {
+    const guard = await startAwsGuard({ upstream: `http://127.0.0.1:${inner}`, port: options.port ?? 0, what: "DynamoDB-API server", ...options.guard });
+    return { endpoint: guard.endpoint, port: guard.port, close: async () => void (await Promise.all([guard.close(), closeDynalite()])) };
+  } catch (error) {
+    await closeDynalite();
+    throw error;
+  }
 }
 
 export async function startSqsServer(options: EmbeddedServerOptions = {}): Promise<RunningServer> {
-  const host = options.host ?? "127.0.0.1";
+  const host = options.guard ? "127.0.0.1" : (options.host ?? "127.0.0.1");
   const { service, requestHandler } = createRequestHandler({
     port: options.port ?? 0,
     hostname: host,
@@ -94,8 +108,20 @@ export async function startSqsServer(options: EmbeddedServerOptions = {}): Promi
     emulateQueueCreationLifecycle: false,
   });
   const server = createServer((req, res) => void requestHandler(req, res));
-  const port = await listen(server, host, options.port ?? 0, "SQS-API server");
-  // Queue URLs embed the port; with port 0 it is only known now.
-  service.PORT = port;
-  return { endpoint: `http://${hostInUrl(host)}:${port}`, port, close: () => closeServer(server) };
+  if (options.guard === undefined) {
+    const port = await listen(server, host, options.port ?? 0, "SQS-API server");
+    // Queue URLs embed the port; with port 0 it is only known now.
+    service.PORT = port;
+    return { endpoint: `http://${hostInUrl(host)}:${port}`, port, close: () => closeServer(server) };
+  }
+  const inner = await listen(server, "127.0.0.1", 0, "SQS-API server");
+  try {
+    const guard = await startAwsGuard({ upstream: `http://127.0.0.1:${inner}`, port: options.port ?? 0, what: "SQS-API server", ...options.guard });
+    // Queue URLs name the door: the SDK sends each request to its QueueUrl's host.
+    service.PORT = guard.port;
+    return { endpoint: guard.endpoint, port: guard.port, close: async () => void (await Promise.all([guard.close(), closeServer(server)])) };
+  } catch (error) {
+    await closeServer(server);
+    throw error;
+  }
 }

@@ -7,6 +7,11 @@
  * exits at once, as a Lambda sandbox that is shut down would: the task stays `running` in
  * its table and the next start of the stack picks it up again (recoverAfterRestart).
  * SIGINT is ignored: on Ctrl+C the terminal signals every process, and the parent decides.
+ *
+ * Heartbeat: a timer sends the parent a message every {@link WORKER_HEARTBEAT_MS}. Crawling
+ * is asynchronous, so a busy worker keeps sending it; only a worker whose event loop stopped
+ * (a script that never yields, a stuck synchronous call) falls silent, and the pool's
+ * watchdog kills it (local/worker-pool.ts).
  */
 import { sharedAwsClients } from "../core/aws/clients.js";
 import { loadConfig } from "../core/config.js";
@@ -18,18 +23,29 @@ export const WORKER_ENV = {
   timeoutSecs: "CRAWLER_TIMEOUT_SECS",
 } as const;
 
+/** How often a worker tells its parent that its event loop runs. */
+export const WORKER_HEARTBEAT_MS = 1000;
+
 /** Messages a worker sends its parent over the IPC channel. */
 export type WorkerMessage =
   | { type: "ready" }
   | { type: "fatal"; message: string }
-  /** The task being handled now (none between messages), so the pool knows what a crash interrupts. */
-  | { type: "busy"; taskId?: string };
+  /**
+   * With `messageId`: the message being handled now, and its task when it names one; without:
+   * idle again. The pool learns what a crash interrupts and how long an invocation has run.
+   */
+  | { type: "busy"; messageId?: string; taskId?: string }
+  /** The delivery being handled claimed its task with this lease owner. */
+  | { type: "claimed"; taskId: string; leaseOwner: string }
+  /** Sent every WORKER_HEARTBEAT_MS while the event loop runs. */
+  | { type: "heartbeat" };
 
 const SHUTDOWN_BROWSER_MS = 2000;
 
 const id = process.env[WORKER_ENV.id] ?? "?";
 const say = (line: string) => console.log(`worker ${id}: ${line}`);
-const send = (message: WorkerMessage) => process.send?.(message);
+// Once the parent is gone (it exited; this worker is stopping) there is no one to tell.
+const send = (message: WorkerMessage) => process.connected && process.send?.(message);
 
 function describe(outcome: MessageOutcome): string {
   const what = outcome.taskId ? `task ${outcome.taskId}` : `message ${outcome.messageId}`;
@@ -44,14 +60,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.taskQueueUrl) throw new Error("TASK_QUEUE_URL is not set");
   const timeoutSecs = Number(process.env[WORKER_ENV.timeoutSecs] ?? 300);
-  const { handler, shutdownCrawler } = await import("../functions/crawler/handler.js");
+  const { handler, shutdownCrawler, onTaskClaimed } = await import("../functions/crawler/handler.js");
+  onTaskClaimed(({ taskId, leaseOwner }) => send({ type: "claimed", taskId, leaseOwner }));
 
   const worker = startWorker({
     sqs: sharedAwsClients().sqs,
     queueUrl: config.taskQueueUrl,
     handler,
     timeoutMs: timeoutSecs * 1000,
-    onStart: ({ taskId }) => send({ type: "busy", ...(taskId ? { taskId } : {}) }),
+    onStart: ({ messageId, taskId }) => send({ type: "busy", messageId, ...(taskId ? { taskId } : {}) }),
     onOutcome: (outcome) => {
       send({ type: "busy" });
       say(describe(outcome));
@@ -81,6 +98,9 @@ async function main(): Promise<void> {
   send({ type: "ready" });
   await worker.done;
 }
+
+// From the first moment: loading the handler's modules is part of this worker's life too.
+setInterval(() => send({ type: "heartbeat" }), WORKER_HEARTBEAT_MS).unref();
 
 main().catch((error: unknown) => {
   const message = (error as Error)?.message ?? String(error);

@@ -11,8 +11,8 @@
  * authorization references: one action per operation, the table (or `table/<t>/index/<i>`)
  * for DynamoDB, the queue for SQS, and for batch and transaction calls every table named.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { once } from "node:events";
+import type { IncomingMessage } from "node:http";
+import { startForwardingProxy } from "../../local/awsGuard.js";
 
 export interface Statement {
   effect?: "allow" | "deny";
@@ -94,46 +94,25 @@ export interface IamProxy {
   close(): Promise<void>;
 }
 
-/** An HTTP proxy that forwards allowed requests to `upstream` unchanged (their signatures stay valid). */
-export async function startIamProxy(options: IamProxyOptions): Promise<IamProxy> {
-  const upstream = new URL(options.upstream);
-  const server: Server = createServer((req, res) => void handle(req, res));
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks);
-    const policy = options.policyOf(accessKeyOf(req) ?? "");
-    if (policy !== "admin") {
+/** A proxy (local/awsGuard.ts's forwarding proxy) that lets a request through only when the signer's policy allows it. */
+export function startIamProxy(options: IamProxyOptions): Promise<IamProxy> {
+  return startForwardingProxy({
+    upstream: options.upstream,
+    port: 0,
+    what: "IAM proxy",
+    check: async (req, raw) => {
+      const policy = options.policyOf(accessKeyOf(req) ?? "");
+      if (policy === "admin") return undefined;
       const { target, body } = readRequest(req, raw);
-      const needed = options.requirements(target, body);
       const principal = policy?.principal ?? `unknown key ${accessKeyOf(req) ?? "(unsigned)"}`;
-      for (const { action, resource } of needed) {
+      for (const { action, resource } of options.requirements(target, body)) {
         const allowed = policy !== undefined && allows(policy.statements, action, resource);
         options.onDecision?.({ principal, action, resource, allowed });
-        if (!allowed) return deny(res, principal, action, resource, String(req.headers["x-amz-target"] ?? "").startsWith("AmazonSQS"));
+        if (!allowed) return denial(principal, action, resource, String(req.headers["x-amz-target"] ?? "").startsWith("AmazonSQS"));
       }
-    }
-    const forwarded = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-      (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-      },
-    );
-    forwarded.on("error", (error) => res.writeHead(502).end(String(error)));
-    forwarded.end(raw);
-  }
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+      return undefined;
+    },
+  });
 }
 
 /** The operation and its parameters: JSON protocols (X-Amz-Target) or SQS's query protocol (Action=…). */
@@ -151,11 +130,12 @@ function readRequest(req: IncomingMessage, raw: Buffer): { target: string; body:
   return { target: String(form.get("Action") ?? "Unknown"), body };
 }
 
-function deny(res: ServerResponse, principal: string, action: string, resource: string, sqs: boolean): void {
+/** IAM's refusal, as DynamoDB and SQS (JSON protocol) answer it. */
+function denial(principal: string, action: string, resource: string, sqs: boolean) {
   const message = `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
-  res.writeHead(400, {
-    "content-type": "application/x-amz-json-1.0",
-    ...(sqs ? { "x-amzn-query-error": "AccessDenied;Sender" } : {}),
-  });
-  res.end(JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException", message, Message: message }));
+  return {
+    status: 400,
+    headers: (sqs ? { "x-amzn-query-error": "AccessDenied;Sender" } : {}) as Record<string, string>,
+    body: JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException", message, Message: message }),
+  };
 }

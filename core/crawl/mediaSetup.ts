@@ -7,6 +7,7 @@ import type { ProxyPool } from "../net/proxyPool.js";
 import { upstreamProxyProblem } from "../net/upstreamProxy.js";
 import type { CrawlAccount } from "../platforms/media/types.js";
 import type { Task } from "../tasks/model.js";
+import { taskProxy } from "../tasks/proxySecret.js";
 
 /** What a media task's crawl gets besides its browser context (see CrawlContext). */
 export interface MediaSetup {
@@ -37,7 +38,7 @@ export async function prepareMediaCrawl(task: Task, deps: MediaSetupDeps): Promi
   const requested = typeof task.params.account === "string" ? task.params.account : undefined;
   if (requested !== undefined && deps.accounts === undefined) throw new AccountUnavailableError(`account ${requested} was asked for, but this crawler has no account store`, requested);
   const account = await deps.accounts?.pick(task.platform, requested);
-  const proxy = typeof task.params.proxy === "string" ? task.params.proxy : deps.proxies?.next();
+  const proxy = taskProxy(task) ?? deps.proxies?.next();
   const problem = proxy === undefined ? undefined : upstreamProxyProblem(proxy);
   if (problem !== undefined) throw new NonRetryableCrawlError("PROXY_INVALID", `proxy: ${problem}`);
   return { ...(account ? { account } : {}), ...(proxy ? { proxy } : {}) };

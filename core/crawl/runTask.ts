@@ -5,6 +5,7 @@ import { getCrawler } from "../platforms/crawlers.js";
 import type { CrawlContext } from "../platforms/types.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
 import type { ResultStore } from "../results/store.js";
+import { failForHungWorkers, hungWorkerVerdict, type HungWorkerVerdict } from "../tasks/hung.js";
 import type { Task } from "../tasks/model.js";
 import type { TaskStore } from "../tasks/store.js";
 import type { TaskHostSlots } from "../politeness/index.js";
@@ -61,6 +62,18 @@ export interface RunTaskOptions {
   remainingTimeMs?: () => number;
   /** With this little time left, the run checkpoints and hands over to a new message. @default 20_000 */
   deadlineMarginMs?: number;
+  /**
+   * How long a stopped crawl (deadline, cancel, time limit, lost lease, shutdown) may take to
+   * wind down — close its pages and give its browser context back — before the run stops
+   * waiting for it. A page can wedge Chromium so that every DevTools call waits for the
+   * protocol timeout (150 s), far past any deadline: past this, the browser counts as hung
+   * and is killed, and a deadline stop counts a hung worker on the task (core/tasks/hung.ts).
+   * Before a deadline it is cut to half the margin (never under 2 s), so the final writes
+   * still fit before the invocation's end. @default 10_000
+   */
+  windDownMs?: number;
+  /** Told once this delivery claimed the task, with its lease owner (the local pool's watchdog uses it). */
+  onClaim?: (claim: TaskClaim) => void;
   /** First retry delay after a transient failure, doubled per attempt. @default 10 */
   retryBaseDelaySecs?: number;
   /** Longest retry delay (SQS allows 900). @default 900 */
@@ -77,6 +90,7 @@ const defaults = {
   leaseMs: 60_000,
   heartbeatMs: 15_000,
   deadlineMarginMs: 20_000,
+  windDownMs: 10_000,
   retryBaseDelaySecs: 10,
   retryMaxDelaySecs: 900,
 };
@@ -90,8 +104,22 @@ export type RunOutcome =
   /** A transient failure: back to pending, a new message is due in `delaySecs`. */
   | { kind: "retry_scheduled"; task: Task; delaySecs: number };
 
+/** A delivery's claim of its task. */
+export interface TaskClaim {
+  taskId: string;
+  /** The claim's lease owner: guards every later write of this delivery (and of whoever acts for it). */
+  leaseOwner: string;
+  attempt: number;
+}
+
 /** Why a crawl loop stopped early. */
 type StopReason = "deadline" | "time_limit" | "cancelled" | LeaseEnd | "shutdown";
+
+/** Shortest wind-down before a deadline: a healthy browser closes a crawl's pages well within it. */
+const MIN_WIND_DOWN_MS = 2_000;
+
+/** What browser work resolves to once the run stopped waiting for it. */
+const GAVE_UP = Symbol("gave up");
 
 /**
  * Runs one delivery of a task: claim it (at most one crawl per task at a time — a
@@ -115,14 +143,30 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
   const abandoned = task.status === "running" && leaseExpiry < nowIso;
   if (task.status !== "pending" && !abandoned) return { kind: "skipped", reason: `task is ${task.status}` };
   const guard = abandoned ? { leaseExpiredBefore: nowIso } : {};
-  if (abandoned) log("warn", "taking over a task whose lease expired", { task_id: taskId, lease_expires_at: leaseExpiry });
+  // Its holder neither ended the task nor renewed the lease: a sandbox killed at its timeout,
+  // or a worker whose event loop stopped. It counts as a hung worker, as the local pool's
+  // watchdog counts the workers it kills, so a task that kills every worker stops being retried.
+  const hung = abandoned ? hungWorkerVerdict(task, `the worker of attempt ${task.attempts} stopped renewing its lease while running the task`) : undefined;
+  if (abandoned) log("warn", "taking over a task whose lease expired", { task_id: taskId, lease_expires_at: leaseExpiry, hung_workers: hung?.hungWorkers });
+  if (hung?.fail) {
+    const failed = await failForHungWorkers(deps, task, hung, ["running"], guard);
+    if (failed === undefined) return { kind: "skipped", reason: "task moved meanwhile" };
+    await deps.checkpoints.delete(taskId).catch(() => undefined);
+    return { kind: "failed", task: failed };
+  }
   const continuing = task.status === "pending" && task.handoff === true;
 
   if (!continuing && task.attempts >= task.max_attempts) {
     const error = abandoned
       ? { code: "WORKER_LOST", message: `the worker of attempt ${task.attempts} stopped renewing its lease` }
       : (task.error ?? { code: "MAX_ATTEMPTS", message: `gave up after ${task.attempts} attempts` });
-    const failed = await deps.tasks.transition(task, [task.status], "failed", { finished_at: nowIso, error, lease_owner: undefined, lease_expires_at: undefined }, guard);
+    const failed = await deps.tasks.transition(
+      task,
+      [task.status],
+      "failed",
+      { finished_at: nowIso, error, lease_owner: undefined, lease_expires_at: undefined, ...(hung ? { hung_workers: hung.hungWorkers } : {}) },
+      guard,
+    );
     if (failed === undefined) return { kind: "skipped", reason: "task moved meanwhile" };
     await deps.checkpoints.delete(taskId).catch(() => undefined);
     await deps.webhooks?.taskEnded(failed);
@@ -138,15 +182,18 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
       incrementAttempts: !continuing,
       ...(continuing && task.started_at ? {} : { started_at: nowIso }),
       finished_at: undefined,
-      error: undefined,
+      // A take-over shows why this attempt exists (the hung worker) until the task ends.
+      error: hung?.error,
       handoff: undefined,
       lease_owner: owner,
       lease_expires_at: LeaseKeeper.expiry(settings.leaseMs, now),
+      ...(hung ? { hung_workers: hung.hungWorkers } : {}),
     },
     guard,
   );
   if (claimed === undefined) return { kind: "skipped", reason: "claimed by another delivery" };
   log("info", "task claimed", { task_id: taskId, attempt: claimed.attempts, continuing });
+  options.onClaim?.({ taskId, leaseOwner: owner, attempt: claimed.attempts });
 
   const checkpoint = await deps.checkpoints.load(taskId);
   const recorder = new ResultRecorder(taskId, owner, deps, settings, checkpoint);
@@ -155,86 +202,206 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
     if (!stop.signal.aborted) stop.abort(reason);
   };
   const lease = new LeaseKeeper(deps.tasks, taskId, owner, settings, stopWith);
-  const timers = watchLimits(claimed, settings, stopWith);
+  const limits = watchLimits(claimed, settings, stopWith);
   const onShutdown = () => stopWith("shutdown");
   options.signal?.addEventListener("abort", onShutdown, { once: true });
   lease.start();
 
+  // Browser work is awaited until the run was stopped and the wind-down passed, no longer:
+  // a wedged Chromium must not hold this invocation past its deadline with the lease held.
+  const windDown = windDownAfterStop(stop.signal, limits.windDownMs);
+  const untilGivenUp = <T>(work: Promise<T>): Promise<T | typeof GAVE_UP> => Promise.race([work, windDown.expired]);
   let context: BrowserContext | undefined;
+  let contextClosed = false;
+  /** The run stopped waiting for its browser: it is killed before the run returns. */
+  let gaveUp = false;
   let media: MediaSetup = {};
   let lastCancelCheck = 0;
   try {
     const crawler = getCrawler(claimed.platform);
     media = await prepareMediaCrawl(claimed, deps);
-    context = await deps.browser.newTaskContext(media.proxy === undefined ? {} : { upstreamProxy: media.proxy });
-    const crawlContext: CrawlContext = {
-      taskId,
-      browser: context,
-      signal: stop.signal,
-      isCancelled: async () => {
-        if (stop.signal.aborted) return true;
-        if (Date.now() - lastCancelCheck < settings.cancelCheckIntervalMs) return false;
-        lastCancelCheck = Date.now();
-        const current = await deps.tasks.get(taskId);
-        if (current?.status !== "running" || current.lease_owner !== owner) stopWith(current?.status === "running" ? "lease_lost" : "cancelled");
-        return stop.signal.aborted;
-      },
-      log: (message, fields) => log("info", message, { task_id: taskId, ...fields }),
-      ...(checkpoint ? { resumeFrom: checkpoint.cursor } : {}),
-      acquireHostSlot: deps.hostSlots?.forTask(claimed),
-      ...media,
-    };
-    for await (const item of crawler.crawl({ crawler_type: claimed.crawler_type, ...claimed.params }, crawlContext)) {
-      await recorder.add(item);
-      if (recorder.notRunning) stopWith("cancelled");
-      if (stop.signal.aborted) break;
+    const opening = deps.browser.newTaskContext(media.proxy === undefined ? {} : { upstreamProxy: media.proxy });
+    const opened = await untilGivenUp(opening);
+    if (opened === GAVE_UP) {
+      gaveUp = true;
+      // Give it back whenever it comes: in single-process mode an unclosed context blocks every later task.
+      void opening.then((late) => late.close(), () => undefined);
+    } else {
+      context = opened;
+      const crawlContext: CrawlContext = {
+        taskId,
+        browser: context,
+        signal: stop.signal,
+        isCancelled: async () => {
+          if (stop.signal.aborted) return true;
+          if (Date.now() - lastCancelCheck < settings.cancelCheckIntervalMs) return false;
+          lastCancelCheck = Date.now();
+          const current = await deps.tasks.get(taskId);
+          if (current?.status !== "running" || current.lease_owner !== owner) stopWith(current?.status === "running" ? "lease_lost" : "cancelled");
+          return stop.signal.aborted;
+        },
+        log: (message, fields) => log("info", message, { task_id: taskId, ...fields }),
+        ...(checkpoint ? { resumeFrom: checkpoint.cursor } : {}),
+        acquireHostSlot: deps.hostSlots?.forTask(claimed),
+        ...media,
+      };
+      const items = crawler.crawl({ crawler_type: claimed.crawler_type, ...claimed.params }, crawlContext)[Symbol.asyncIterator]();
+      // `for await`, by hand: each step of the crawl is awaited only until the wind-down passed.
+      let exhausted = false;
+      try {
+        for (;;) {
+          const next = await untilGivenUp(items.next());
+          if (next === GAVE_UP) {
+            gaveUp = true;
+            break;
+          }
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          await recorder.add(next.value);
+          if (recorder.notRunning) stopWith("cancelled");
+          if (stop.signal.aborted) break;
+        }
+      } finally {
+        // As `for await` does on a break or a throw: the crawl closes its pages (within the wind-down).
+        if (!exhausted && !gaveUp) {
+          const returned = await untilGivenUp(Promise.resolve(items.return?.()).catch(() => undefined));
+          if (returned === GAVE_UP) gaveUp = true;
+        }
+      }
     }
     const reason = stop.signal.aborted ? (stop.signal.reason as StopReason) : undefined;
     if (reason === "lease_lost") return { kind: "skipped", reason: "lease taken over by another delivery" };
+    // The context goes back before the task ends, so the outcome knows whether the browser still answers.
+    if (context !== undefined && !gaveUp) {
+      contextClosed = true;
+      if ((await untilGivenUp(context.close().catch(() => undefined))) === GAVE_UP) gaveUp = true;
+    }
     await recorder.flush(true);
-    return await finish(claimed, owner, reason, recorder, deps);
+    // Only a browser that had the crawl and could not let go of it counts (not a slow launch).
+    const hungAtDeadline =
+      gaveUp && reason === "deadline" && context !== undefined
+        ? hungWorkerVerdict(claimed, `the crawl's browser did not wind down within ${(limits.windDownMs / 1000).toFixed(1)} s of the invocation's deadline and was killed`)
+        : undefined;
+    return await finish(claimed, owner, reason, recorder, deps, hungAtDeadline);
   } catch (error) {
     await markAccountAfterFailure(deps.accounts, media.account, error, log);
     return await recover(claimed, owner, error, recorder, deps, settings, log);
   } finally {
     lease.stop();
-    for (const timer of timers) clearTimeout(timer);
     options.signal?.removeEventListener("abort", onShutdown);
-    await context?.close().catch(() => undefined);
+    // Still armed here, the deadline bounds this close too.
+    if (context !== undefined && !contextClosed && !gaveUp && (await untilGivenUp(context.close().catch(() => undefined))) === GAVE_UP) gaveUp = true;
+    for (const timer of limits.timers) clearTimeout(timer);
+    windDown.dispose();
+    if (gaveUp) {
+      log("warn", "the browser did not wind down the crawl in time; killing it", { task_id: taskId, wind_down_ms: limits.windDownMs });
+      dropBrowser(context);
+    }
   }
 }
 
-/** Deadline of the invocation and the task's own time limit, as stop reasons. */
-function watchLimits(task: Task, settings: typeof defaults & RunTaskOptions, stopWith: (r: StopReason) => void): NodeJS.Timeout[] {
+/**
+ * `expired` resolves {@link GAVE_UP} once `signal` aborted and `ms` more passed. Until the
+ * stop, browser work is awaited as long as it takes (a page has its own timeouts).
+ */
+function windDownAfterStop(signal: AbortSignal, ms: number): { expired: Promise<typeof GAVE_UP>; dispose(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let arm: () => void = () => undefined;
+  const expired = new Promise<typeof GAVE_UP>((resolve) => {
+    arm = () => {
+      timer = setTimeout(() => resolve(GAVE_UP), ms);
+    };
+  });
+  if (signal.aborted) arm();
+  else signal.addEventListener("abort", arm, { once: true });
+  return {
+    expired,
+    dispose: () => {
+      signal.removeEventListener("abort", arm);
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Kills the browser behind a context whose crawl could not wind down: it is wedged (a page
+ * stuck in a script blocks every DevTools call in single-process mode) and would hang the
+ * next task too. The warm browser relaunches on the next task, as after a crash; the context
+ * is given back, which now returns at once. In multi-process mode this also ends other
+ * tasks' crawls in that browser, which retry (BROWSER_CRASHED): a browser that cannot close
+ * a page for seconds serves none of them.
+ */
+function dropBrowser(context: BrowserContext | undefined): void {
+  if (context === undefined) return;
+  try {
+    context.browser().process()?.kill("SIGKILL");
+  } catch {
+    // already gone
+  }
+  void context.close().catch(() => undefined);
+}
+
+/**
+ * Deadline of the invocation and the task's own time limit, as stop reasons, and how long a
+ * stopped crawl may take to wind down.
+ */
+function watchLimits(
+  task: Task,
+  settings: typeof defaults & RunTaskOptions,
+  stopWith: (r: StopReason) => void,
+): { timers: NodeJS.Timeout[]; windDownMs: number } {
   const timers: NodeJS.Timeout[] = [];
+  let windDownMs = settings.windDownMs;
   if (settings.remainingTimeMs) {
     // A short invocation keeps at least half its time for crawling, so it cannot hand over in a loop.
     const remaining = settings.remainingTimeMs();
-    const untilDeadline = Math.max(0, remaining - Math.min(settings.deadlineMarginMs, remaining / 2));
+    const margin = Math.min(settings.deadlineMarginMs, remaining / 2);
+    const untilDeadline = Math.max(0, remaining - margin);
     timers.push(setTimeout(() => stopWith("deadline"), untilDeadline));
+    // The wind-down leaves the other half of the margin for the final writes (results,
+    // checkpoint, status, the next message) and killing a wedged browser.
+    windDownMs = Math.min(windDownMs, Math.max(margin / 2, MIN_WIND_DOWN_MS));
   }
   if (task.max_duration_secs && task.started_at) {
     const untilLimit = Date.parse(task.started_at) + task.max_duration_secs * 1000 - Date.now();
     timers.push(setTimeout(() => stopWith("time_limit"), Math.max(0, untilLimit)));
   }
   for (const timer of timers) timer.unref?.();
-  return timers;
+  return { timers, windDownMs };
 }
 
+/** `hung`: the crawl was given up at the deadline (its browser was wedged); counts a hung worker. */
 async function finish(
   claimed: Task,
   owner: string,
   reason: StopReason | undefined,
   recorder: ResultRecorder,
   deps: RunTaskDeps,
+  hung?: HungWorkerVerdict,
 ): Promise<RunOutcome> {
   const now = new Date().toISOString();
   const held = { leaseOwner: owner };
   const release = { lease_owner: undefined, lease_expires_at: undefined };
 
+  if (hung?.fail) {
+    const failed = await failForHungWorkers(deps, claimed, hung, ["running"], held, recorder.counts());
+    if (failed === undefined) return { kind: "skipped", reason: "task moved while failing" };
+    await deps.checkpoints.delete(claimed.task_id).catch(() => undefined);
+    return { kind: "failed", task: failed };
+  }
+
   if (reason === "deadline" || reason === "shutdown") {
     // Hand over: the checkpoint is saved; the next delivery resumes without a new attempt.
-    const handed = await deps.tasks.transition(claimed, ["running"], "pending", { ...release, handoff: true, incrementContinuations: reason === "deadline", ...recorder.counts() }, held);
+    const hungChanges = hung ? { hung_workers: hung.hungWorkers, error: hung.error } : {};
+    const handed = await deps.tasks.transition(
+      claimed,
+      ["running"],
+      "pending",
+      { ...release, handoff: true, incrementContinuations: reason === "deadline", ...recorder.counts(), ...hungChanges },
+      held,
+    );
     if (handed === undefined) return { kind: "skipped", reason: "task moved while handing over" };
     if (reason === "shutdown") return { kind: "continued", task: handed };
     await deps.queue.send({ task_id: claimed.task_id });
@@ -244,7 +411,7 @@ async function finish(
   if (reason !== "cancelled" && !recorder.notRunning) {
     const ended =
       recorder.succeeded > 0
-        ? await deps.tasks.transition(claimed, ["running"], "completed", { ...release, finished_at: now, ...recorder.counts(), ...(reason === "time_limit" ? { stop_reason: "time_limit" } : {}) }, held)
+        ? await deps.tasks.transition(claimed, ["running"], "completed", { ...release, finished_at: now, error: undefined, ...recorder.counts(), ...(reason === "time_limit" ? { stop_reason: "time_limit" } : {}) }, held)
         : await deps.tasks.transition(claimed, ["running"], "failed", { ...release, finished_at: now, error: reason === "time_limit" ? { code: "TIME_LIMIT", message: "the task's max_duration_secs ran out before any page succeeded" } : recorder.noSuccessError(), ...recorder.counts() }, held);
     if (ended) {
       await deps.checkpoints.delete(claimed.task_id).catch(() => undefined);

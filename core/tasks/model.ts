@@ -38,6 +38,8 @@ export interface Task {
   error?: TaskErrorSummary;
   /** Present when created with an Idempotency-Key header (the key's hash, not the key). */
   idempotency_key_hash?: string;
+  /** A media task's credentialed `proxy`, sealed with the accounts key (./proxySecret.ts); `params.proxy` holds it masked. Never shown. */
+  proxy_sealed?: import("./proxySecret.js").SealedProxy;
   /** Longest one attempt may crawl, hand-overs to new invocations included (a retry starts the clock again). */
   max_duration_secs?: number;
   /** Why a completed task stopped before its crawl was exhausted, e.g. "time_limit". */
@@ -49,6 +51,12 @@ export interface Task {
   handoff?: boolean;
   /** How many times the crawl was continued in a new invocation before its deadline. */
   continuations?: number;
+  /**
+   * Workers (processes or Lambda sandboxes) that hung while running this task: killed by the
+   * pool's watchdog, lost the lease while holding it, or could not wind down their browser by
+   * the deadline (./hung.ts). At MAX_HUNG_WORKERS the task fails with WORKER_HUNG.
+   */
+  hung_workers?: number;
   /** Where task.completed / task.failed / task.cancelled events are POSTed (core/webhooks). */
   webhook_url?: string;
   /** How delivering the latest event to `webhook_url` went; written by the delivery function. */
@@ -82,6 +90,7 @@ export function toPublicTask(stored: StoredTask | Task): Task {
     platform_status_pk: _platformStatus,
     lease_owner: _owner,
     handoff: _handoff,
+    proxy_sealed: _sealedProxy,
     ...task
   } = stored as StoredTask;
   const proxy = task.params?.proxy;

@@ -13,7 +13,7 @@ export const taskProgressSchema = z.object({
 });
 
 export const taskErrorSchema = z.object({
-  code: z.string().meta({ description: "Stable error code, e.g. ALL_PAGES_FAILED, DEAD_LETTERED", examples: ["ALL_PAGES_FAILED"] }),
+  code: z.string().meta({ description: "Stable error code, e.g. ALL_PAGES_FAILED, DEAD_LETTERED, WORKER_HUNG", examples: ["ALL_PAGES_FAILED"] }),
   message: z.string().meta({ description: "What went wrong; never a stack trace" }),
 });
 
@@ -56,13 +56,16 @@ export const publicTaskSchema = z
     stop_reason: z.string().optional().meta({ description: "Why a completed task stopped before its crawl was exhausted, e.g. time_limit", examples: ["time_limit"] }),
     lease_expires_at: timestamp.optional().meta({ description: "While running: when the worker's lease runs out unless renewed" }),
     continuations: count.optional().meta({ description: "How many times the crawl was continued in a new invocation before its deadline" }),
+    hung_workers: count
+      .optional()
+      .meta({ description: "Workers that hung while running this task (stopped heart-beating, lost their lease, or their browser stopped answering); at 2 the task fails with WORKER_HUNG" }),
     webhook_url: z.string().optional().meta({ description: "Where task.completed / task.failed / task.cancelled events are POSTed" }),
     webhook: webhookDeliverySchema.optional().meta({ description: "How delivering the latest event to webhook_url went" }),
   })
   .meta({ description: "A crawl task" });
 
 /** What {@link toPublicTask} removes from a stored task. */
-type HiddenTaskKeys = "lease_owner" | "handoff";
+type HiddenTaskKeys = "lease_owner" | "handoff" | "proxy_sealed";
 type PublicTask = Omit<Task, HiddenTaskKeys>;
 
 // Fails to compile when the interface and the schema disagree on a field, in either direction.

@@ -9,7 +9,7 @@ import * as z from "zod";
 import { ValidationError } from "../errors.js";
 import { getPlatform } from "../platforms/registry.js";
 import type { PlatformName } from "../platforms/types.js";
-import { describeIssue, integerIn, parseOrThrow } from "../validation.js";
+import { describeIssue, integerIn, parseOrThrow, reservedKeyProblem } from "../validation.js";
 import { webhookUrlField } from "../webhooks/urlField.js";
 
 /** Fields every task may carry, whatever its platform. */
@@ -46,6 +46,9 @@ function split(body: unknown) {
  */
 export function parseTaskBody(body: unknown): ParsedTaskBody {
   const { platform, commonPart, platformPart } = split(body);
+  // The whole body first, as taskBodyIssues does, so both name the same first problem.
+  const reserved = reservedKeyProblem(body);
+  if (reserved !== undefined) throw new ValidationError(reserved.message, reserved.field);
   const common = parseOrThrow(commonTaskFields, commonPart);
   const input = parseOrThrow(platform.inputSchema, platformPart) as ParsedTaskBody["input"];
   return { common, input };
@@ -63,6 +66,8 @@ export function taskBodyIssues(body: unknown): Array<{ field: string; message: s
     if (!(error instanceof ValidationError)) throw error;
     return [{ field: error.field ?? "body", message: error.message }];
   }
+  const reserved = reservedKeyProblem(body);
+  if (reserved !== undefined) return [reserved];
   const common = commonTaskFields.safeParse(parts.commonPart);
   const input = parts.platform.inputSchema.safeParse(parts.platformPart);
   return [...(common.success ? [] : common.error.issues), ...(input.success ? [] : input.error.issues)].map((issue) => describeIssue(issue));

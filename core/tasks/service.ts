@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import * as z from "zod";
+import { sealTaskProxy } from "./proxySecret.js";
 import { ConflictError, DependencyUnavailableError, NotFoundError, ValidationError } from "../errors.js";
 import type { EgressPolicy } from "../net/addressPolicy.js";
 import { PLATFORM_NAMES } from "../platforms/types.js";
@@ -104,13 +105,17 @@ export class TaskService {
     const { common, input } = parseTaskBody(body);
     const webhookProblem = common.webhook_url === undefined ? undefined : webhookAddressProblem(common.webhook_url, this.options.webhookPolicy);
     if (webhookProblem !== undefined) throw new ValidationError(`webhook_url: ${webhookProblem}`, "webhook_url");
-    const { platform: platformName, crawler_type, ...params } = input;
+    const { platform: platformName, crawler_type, ...given } = input;
     const now = new Date().toISOString();
+    const taskId = newTaskId();
+    // A proxy's password is sealed before anything is stored (./proxySecret.ts).
+    const { params, proxy_sealed } = sealTaskProxy(taskId, given);
     const task: Task = {
-      task_id: newTaskId(),
+      task_id: taskId,
       platform: platformName,
       crawler_type,
       params,
+      ...(proxy_sealed === undefined ? {} : { proxy_sealed }),
       status: "pending",
       attempts: 0,
       max_attempts: common.max_attempts ?? this.options.maxAttempts,
@@ -205,6 +210,8 @@ export class TaskService {
       progress: { pages_done: 0, items: 0, errors: 0 },
       result_count: 0,
       max_attempts: task.attempts + this.options.maxAttempts,
+      // A retry is a person's decision to try again: workers hung before do not count against it.
+      hung_workers: undefined,
       // A run of the previous attempt may still be finishing: without the lease it can no
       // longer write progress or counts onto this attempt.
       lease_owner: undefined,
@@ -257,7 +264,8 @@ export class TaskService {
 
   /**
    * Queues running tasks whose lease ran out (their worker died: a function timeout,
-   * a killed process); the next delivery takes them over. Returns how many.
+   * a killed process); the next delivery takes them over, counting a hung worker
+   * (core/tasks/hung.ts), or fails them with WORKER_HUNG. Returns how many.
    */
   async requeueExpiredLeases(): Promise<number> {
     const now = new Date().toISOString();

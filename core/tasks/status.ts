@@ -4,7 +4,9 @@
  *
  *   pending ──claim──▶ running ──▶ completed | failed | cancelled
  *      │                  ├──release (transient error, hand-over before a deadline)──▶ pending
- *      │                  └──take-over (its lease expired)──▶ running
+ *      │                  ├──take-over (its lease expired: a hung worker, counted)──▶ running
+ *      │                  └──hung worker (the pool's watchdog killed it)──▶ pending, or failed at the
+ *      │                     second hung worker (WORKER_HUNG, core/tasks/hung.ts)
  *      ├──cancel──▶ cancelled
  *      ├──fail (attempts used up, dead-lettered)──▶ failed
  *      └──touch (the sweeper queued it again)──▶ pending

@@ -67,6 +67,7 @@ export interface TaskChanges {
   lease_expires_at?: string | undefined;
   handoff?: boolean | undefined;
   stop_reason?: string | undefined;
+  hung_workers?: number | undefined;
   /** Adds 1 to `continuations`. */
   incrementContinuations?: boolean;
   /** Adds to `attempts` (the claim adds 1). */
@@ -103,6 +104,7 @@ const CHANGEABLE_ATTRIBUTES = [
   "lease_expires_at",
   "handoff",
   "stop_reason",
+  "hung_workers",
 ] as const;
 
 export class DynamoTaskStore implements TaskStore {

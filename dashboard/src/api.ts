@@ -79,10 +79,9 @@ export async function fetchRaw(path: string, init: RequestInit = {}): Promise<Re
 /** One JSON call; resolves to the envelope's `data`. */
 export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers = { "content-type": "application/json" };
-  }
+  // Every POST says JSON, even without a body (cancel, retry): the API refuses others.
+  if (body !== undefined || method === "POST") init.headers = { "content-type": "application/json" };
+  if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetchRaw(path, init);
   return ((await response.json()) as Envelope<T>).data;
 }

@@ -9,6 +9,7 @@ import { createLogger } from "../shared/logger.js";
 import { envelope, type HttpResponse } from "./http.js";
 import { apiKey } from "./middleware/apiKey.js";
 import { envelopeErrors } from "./middleware/envelopeErrors.js";
+import { headAsGet } from "./middleware/headAsGet.js";
 import { jsonBody } from "./middleware/jsonBody.js";
 import { accountRoutes, docRoutes, taskRoutes } from "./routes.js";
 
@@ -40,6 +41,7 @@ const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   .use(injectLambdaContext(logger))
   .use(httpHeaderNormalizer())
+  .use(headAsGet())
   .use(envelopeErrors({ logger }))
   .use(apiKey())
   .use(jsonBody())

@@ -33,8 +33,6 @@ export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEve
 
   return [
     route("GET", "/health", health),
-    // Load balancers and uptime checks often probe with HEAD.
-    route("HEAD", "/health", async (event) => ({ ...(await health(event)), body: "" })),
 
     route("POST", "/api/v1/tasks", async (event) => {
       const key = event.headers?.["idempotency-key"];

@@ -4,7 +4,7 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { defaultAccountPool } from "../../core/accounts/index.js";
 import { WarmBrowser } from "../../core/browser/index.js";
-import { defaultRunDeps, runTask, type RunTaskDeps } from "../../core/crawl/index.js";
+import { defaultRunDeps, runTask, type RunTaskDeps, type TaskClaim } from "../../core/crawl/index.js";
 import { ProxyPool } from "../../core/net/index.js";
 import { defaultHostPoliteness } from "../../core/politeness/index.js";
 import { parseCrawlMessage } from "../../core/queue/taskQueue.js";
@@ -19,6 +19,16 @@ const retryBaseDelaySecs = Number(process.env.RETRY_BASE_DELAY_SECS ?? 10);
 
 let deps: RunTaskDeps | undefined;
 let invocation: Context | undefined;
+let claimListener: ((claim: TaskClaim) => void) | undefined;
+
+/**
+ * Tells `listener` about every task a delivery in this process claims, with its lease owner.
+ * The one-machine stack's worker passes it to the pool, whose watchdog then records a hung
+ * worker only on the claim that worker made (local/worker-pool.ts). Unused on Lambda.
+ */
+export function onTaskClaimed(listener: (claim: TaskClaim) => void): void {
+  claimListener = listener;
+}
 
 async function crawlRecord(record: SQSRecord): Promise<void> {
   const message = parseCrawlMessage(record.body);
@@ -38,8 +48,11 @@ async function crawlRecord(record: SQSRecord): Promise<void> {
   const context = invocation;
   const outcome = await runTask(message.task_id, deps, {
     retryBaseDelaySecs,
-    // Hand over to a new message before Lambda would kill this invocation.
+    // Hand over to a new message before Lambda would kill this invocation; a crawl whose
+    // browser cannot wind down by then is given up (runTask's windDownMs), so the invocation
+    // never reaches its timeout with the lease held while this event loop runs.
     ...(context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+    ...(claimListener ? { onClaim: claimListener } : {}),
   });
   logger.info("delivery done", {
     task_id: message.task_id,

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { startStack, type RunningStack } from "../support/stack.js";
+import { stackAws, startStack, type RunningStack } from "../support/stack.js";
 import { startTestSite, type TestSite } from "../support/site.js";
 import { allResults, api, isTerminal, waitForTask, type TaskView } from "../support/api.js";
 
@@ -59,8 +59,8 @@ describe("delivery through the one-machine stack", () => {
     const from = site.requests.length;
     const taskId = await createCrawl();
     // A second copy of the message, as SQS may deliver: both workers are idle and take one each.
-    const sqsEndpoint = /SQS API\s+(http:\/\/\S+)/.exec(stack.stdout())![1]!;
-    const sqs = new SQSClient({ endpoint: sqsEndpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const aws = stackAws(dataDir);
+    const sqs = new SQSClient({ endpoint: aws.sqsEndpoint, region: aws.region, credentials: aws.credentials });
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: "crawl-tasks" }));
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ task_id: taskId }) }));
     sqs.destroy();

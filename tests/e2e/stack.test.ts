@@ -65,6 +65,7 @@ describe("one-machine stack", () => {
     expect(lines.map((line) => line.split(/\s{2,}/)[0])).toEqual([
       "✓ DynamoDB API",
       "✓ SQS API",
+      "✓ AWS keys",
       "✓ Tables",
       "✓ Accounts key",
       "✓ Queues",
@@ -177,6 +178,8 @@ describe("one-machine stack", () => {
 
     await until(() => (stack.stderr().match(/worker \d died/g) ?? []).length === 2, 5000);
     expect(stack.stderr()).toMatch(new RegExp(`worker \\d died during task ${task} \\(killed by SIGKILL\\); starting a new one`));
+    // The re-queue is a table write and a queue send after the death is noticed: on a busy machine it takes a moment.
+    await until(() => stack.stderr().includes(`task ${task} queued again after its worker died`), 15_000);
     expect(stack.stderr()).toContain(`task ${task} queued again after its worker died`);
     const resumed = await waitForTask(stack.url, task, (t) => t.status === "completed" || t.status === "failed", 60_000);
     expect(resumed).toMatchObject({ status: "completed", attempts: 2, result_count: 1 });

@@ -3,6 +3,9 @@
  * dynalite and local-aws-sqs servers. Bodies: valid web tasks, valid tasks with one field
  * broken, random JSON, deeply nested junk, bodies near the size limits, non-JSON text, wrong
  * content types; sometimes base64-encoded, with an Idempotency-Key, or without a valid API key.
+ * Issue 11's crafted inputs too: `__proto__`, `constructor` and `prototype` as keys in every
+ * object-valued field (and in objects put where another value belongs), and the ReDoS family
+ * in include/exclude next to patterns RE2 refuses.
  *
  * Property: every answer is a 201 with a pending task, or a 4xx envelope whose message names
  * the field (`<field>: …` or `unknown field …`); never a 5xx, never a stack. At the end the
@@ -47,8 +50,14 @@ const segment = fc.stringMatching(/^[a-z0-9_-]{1,12}$/);
 const url = fc
   .tuple(fc.constantFrom("http", "https"), fc.constantFrom("example.com", "example.org", "127.0.0.1:8080", "[::1]", "sub.example.net"), fc.array(segment, { maxLength: 4 }))
   .map(([scheme, host, path]) => `${scheme}://${host}/${path.join("/")}`);
-const pattern = fc.constantFrom("^/blog/", "\\.html$", "products?", "/(a|b)/", "[0-9]+");
-const selectorName = fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}$/).filter((name) => !(WEB_RESULT_FIELDS as readonly string[]).includes(name));
+/** The issue's ReDoS family: accepted, since RE2 matches them in linear time. */
+const REDOS_PATTERNS = ["(a+)+$", "(a|a)*$", "(a|aa)+$", "(a|b|ab)*c", "(.*?,){30}z", "(\\w+\\s?)*$", "(\\w*)*x", "^(([a-z])+.)+[A-Z]([a-z])+$"];
+const pattern = fc.constantFrom("^/blog/", "\\.html$", "products?", "/(a|b)/", "[0-9]+", ...REDOS_PATTERNS);
+/** Keys that name JavaScript's object internals; refused wherever they appear. */
+const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype"] as const;
+const selectorName = fc
+  .stringMatching(/^[a-z_][a-z0-9_]{0,20}$/)
+  .filter((name) => !(WEB_RESULT_FIELDS as readonly string[]).includes(name) && !(PROTOTYPE_KEYS as readonly string[]).includes(name));
 /** Any well-formed text of 1–60 graphemes (astral characters included). */
 const text = fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 });
 
@@ -81,8 +90,8 @@ const INVALID: Record<string, unknown[]> = {
   urls: [null, "https://example.com/", [], [1], ["ftp://example.com/"], ["/relative"], [`https://example.com/${"a".repeat(2030)}`], many(101, "https://example.com/"), {}],
   max_pages: [null, "5", 0, 10_001, 1.5, -1, true, 1e300],
   max_depth: [null, "2", -1, 21, 0.5, []],
-  include: [null, "x", [1], [""], ["("], ["a".repeat(501)], many(51, "a"), {}],
-  exclude: [null, "x", [2], [""], ["[z-a]"], ["a".repeat(501)], many(51, "a")],
+  include: [null, "x", [1], [""], ["("], ["a".repeat(501)], many(51, "a"), {}, ["^/(?=x)"], ["^/a", "(a)\\1"], ["a{1000}b{1000}"], many(30, ".{1000}x")],
+  exclude: [null, "x", [2], [""], ["[z-a]"], ["a".repeat(501)], many(51, "a"), ["(?<!a)b"], ["(?!x)"], ["x{1001}"]],
   same_origin: [null, "true", 1, 0, []],
   selectors: [null, [], "a", { url: "a" }, { a: "x\udc00" }, { "bad name": "a" }, { ["x".repeat(70)]: "a" }, { a: "" }, { a: 1 }, { a: "x".repeat(501) }, selectorsOf(51)],
   wait_for: [null, 1, "", "x".repeat(501), ["#app"], "\ud800"],
@@ -105,6 +114,24 @@ const mutatedTask: fc.Arbitrary<Task> = fc.oneof(
     return copy;
   }),
 );
+
+/**
+ * A valid task with a prototype key planted: among its selectors (often with a valid CSS value,
+ * `{"constructor": "h1"}` as the review sent it), in an object put in place of any field's
+ * value (some levels down), or at the top. Written as JSON text, as an attacker would:
+ * `__proto__` stays an ordinary key there.
+ */
+const prototypeKeyTask: fc.Arbitrary<string> = fc
+  .tuple(validTask, fc.constantFrom(...PROTOTYPE_KEYS), fc.constantFrom("selectors", "selectors", "(top)", ...Object.keys(webTaskInput.shape)), fc.oneof(fc.constant("h1"), fc.jsonValue({ maxDepth: 1 })), fc.nat(3))
+  .map(([task, key, field, value, depth]) => {
+    const planted = `${JSON.stringify(key)}:${JSON.stringify(value) ?? "null"}`;
+    if (field === "(top)") return JSON.stringify(task).replace(/}$/, `,${planted}}`);
+    const inner =
+      field === "selectors"
+        ? `{${Object.entries((task.selectors as Record<string, string> | undefined) ?? {}).map(([name, css]) => `${JSON.stringify(name)}:${JSON.stringify(css)},`).join("")}${planted}}`
+        : `${'{"a":'.repeat(depth)}{${planted}}${"}".repeat(depth)}`;
+    return JSON.stringify({ ...task, [field]: "@@PLANTED@@" }).replace('"@@PLANTED@@"', inner);
+  });
 
 /** `[[[…]]]` or `{"a":{"a":…}}` nested `depth` deep, alone or inside a task field. */
 const nestedJunk: fc.Arbitrary<string> = fc
@@ -155,6 +182,7 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
   { weight: 6, arbitrary: mutatedTask.map((task): Case => ({ kind: "mutated", body: JSON.stringify(task), expect: { outcome: "rejected", status: 400 } })) },
   { weight: 2, arbitrary: fc.jsonValue().map((value): Case => ({ kind: "random-json", body: JSON.stringify(value), expect: { outcome: "either" } })) },
   { weight: 1, arbitrary: nestedJunk.map((body): Case => ({ kind: "nested", body, expect: { outcome: "rejected", status: 400 } })) },
+  { weight: 2, arbitrary: prototypeKeyTask.map((body): Case => ({ kind: "prototype-key", body, expect: { outcome: "rejected", status: 400 } })) },
   { weight: 1, arbitrary: nearLimits },
   { weight: 1, arbitrary: tooLarge },
   {

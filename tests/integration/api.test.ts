@@ -15,7 +15,7 @@ type Json = { code: number; message: string; data: any };
 async function call(method: string, path: string, options: Parameters<typeof httpEvent>[2] = {}) {
   const response = await handler(httpEvent(method, path, options), lambdaContext());
   const contentType = response.headers?.["content-type"] ?? "";
-  const body = contentType.startsWith("application/json") ? (JSON.parse(response.body ?? "") as Json) : undefined;
+  const body = contentType.startsWith("application/json") && response.body ? (JSON.parse(response.body) as Json) : undefined;
   return { status: response.statusCode, body: body as Json, raw: response.body ?? "", headers: response.headers ?? {} };
 }
 
@@ -190,6 +190,26 @@ describe("reading tasks", () => {
 });
 
 describe("cancel and retry", () => {
+  it("refuses a POST that does not say JSON, even without a body: a page on another origin could send it without a preflight", async () => {
+    const id = (await call("POST", "/api/v1/tasks", { body: webTask })).body.data.task_id;
+    for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      const refused = await call("POST", `/api/v1/tasks/${id}/cancel`, { headers: { "content-type": contentType } });
+      expect(refused.status, contentType).toBe(415);
+      expect(refused.body).toMatchObject({ code: 415, data: { error: "UNSUPPORTED_MEDIA_TYPE", field: "content-type" } });
+    }
+    expect((await call("GET", `/api/v1/tasks/${id}`)).body.data.status).toBe("pending");
+  });
+
+  it("answers HEAD wherever GET works, with GET's status and no body", async () => {
+    const id = (await call("POST", "/api/v1/tasks", { body: webTask })).body.data.task_id;
+    for (const path of ["/health", `/api/v1/tasks/${id}`, "/api/v1/tasks", `/api/v1/tasks/${id}/results`]) {
+      const head = await call("HEAD", path);
+      expect(head.status, path).toBe(200);
+      expect(head.raw, path).toBe("");
+    }
+    expect((await call("HEAD", "/api/v1/tasks/01ARZ3NDEKTSV4RRFFQ69G5FAV")).status).toBe(404);
+  });
+
   it("cancels a pending task, refuses to cancel twice differently, retries it back to pending", async () => {
     const id = (await call("POST", "/api/v1/tasks", { body: webTask })).body.data.task_id;
     const cancel = await call("POST", `/api/v1/tasks/${id}/cancel`);

@@ -1,16 +1,21 @@
 /**
  * runTask's delivery guarantees against real stores, a real queue and real Chromium:
  * one crawl per task, leases with a heartbeat, hand-over before a deadline with a
- * checkpoint, retries with back-off, and exact results across runs.
+ * checkpoint, retries with back-off, exact results across runs, and hung workers (a lease
+ * that ran out under its holder, a page that wedges Chromium) counted up to WORKER_HUNG.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { QueueWebhookNotifier } from "../../core/webhooks/notifier.js";
+import { SqsWebhookQueue } from "../../core/webhooks/queue.js";
+import { ensureWebhookQueues } from "../../local/webhooks.js";
+import { recordHungWorker } from "../../local/interrupted.js";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { startTestSite, type TestSite } from "../support/site.js";
 import { RetryableCrawlError } from "../../core/errors.js";
 import type { RunTaskDeps } from "../../core/crawl/index.js";
-import type { TaskService } from "../../core/tasks/index.js";
+import type { TaskRef, TaskService } from "../../core/tasks/index.js";
 
 let aws: TestAws;
 let site: TestSite;
@@ -18,6 +23,13 @@ let service: TaskService;
 let crawl: typeof import("../../core/crawl/index.js");
 let browser: import("../../core/browser/index.js").WarmBrowser;
 let deps: RunTaskDeps;
+/** The webhook queue the runs' notifier sends task events to. */
+let webhookQueueUrl: string;
+
+/** A page whose script never yields: in single-process Chromium it blocks every tab's DevTools calls. */
+const WEDGE_PAGE = { body: "<title>Wedge</title><script>for (;;) {}</script>" };
+/** Answers after 3 s: a run is still on it when its lease runs out. */
+const SLOW_PAGE = { body: "<title>Slow</title><p>slow</p>", delayMs: 3000 };
 
 /** A wide site: an index linking to `count` pages that each take `delayMs` to answer. */
 function wideSite(count: number, delayMs: number) {
@@ -45,13 +57,14 @@ function hits(path: string): number {
 
 beforeAll(async () => {
   aws = await startTestAws();
-  site = await startTestSite(wideSite(40, 120));
+  site = await startTestSite({ ...wideSite(40, 120), "/wedge": WEDGE_PAGE, "/slow": SLOW_PAGE });
   crawl = await import("../../core/crawl/index.js");
   const tasks = await import("../../core/tasks/index.js");
   const { WarmBrowser } = await import("../../core/browser/index.js");
   service = tasks.defaultTaskService();
   browser = new WarmBrowser();
-  deps = crawl.defaultRunDeps(browser);
+  webhookQueueUrl = (await ensureWebhookQueues(aws.clients.sqs)).queueUrl;
+  deps = { ...crawl.defaultRunDeps(browser), webhooks: new QueueWebhookNotifier(new SqsWebhookQueue(aws.clients.sqs, webhookQueueUrl)) };
 });
 
 afterAll(async () => {
@@ -107,7 +120,10 @@ describe("one crawl per task", () => {
       }),
     );
     expect((await crawl.runTask(task.task_id, deps)).kind).toBe("completed");
-    expect(await service.get(task.task_id)).toMatchObject({ status: "completed", attempts: 2, result_count: 1 });
+    // Its holder hung (or its sandbox was killed): counted; the error it showed while running is gone once it completed.
+    const done = await service.get(task.task_id);
+    expect(done).toMatchObject({ status: "completed", attempts: 2, result_count: 1, hung_workers: 1 });
+    expect(done.error).toBeUndefined();
   });
 });
 
@@ -216,3 +232,132 @@ describe("limits", () => {
     expect(done.result_count).toBeLessThan(41);
   });
 });
+
+/** Webhook events queued so far for `taskId`, taken off the queue. */
+async function webhookEventsOf(taskId: string): Promise<string[]> {
+  const types: string[] = [];
+  for (;;) {
+    const got = await aws.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: webhookQueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+    const message = got.Messages?.[0];
+    if (!message) return types;
+    const body = JSON.parse(message.Body ?? "{}") as { task_id?: string; event_type?: string };
+    if (body.task_id === taskId) types.push(String(body.event_type));
+    await aws.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: webhookQueueUrl, ReceiptHandle: message.ReceiptHandle }));
+  }
+}
+
+describe("hung workers", () => {
+  it("fails a task at its second hung worker with WORKER_HUNG, fires task.failed once, and the stalled run cannot end it again", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor("/slow")], webhook_url: "http://127.0.0.1:9/hooks" });
+    // First hang: a worker claimed the task and went silent; its lease ran out.
+    await deps.tasks.transition(task, ["pending"], "running", {
+      incrementAttempts: true,
+      lease_owner: "silent-worker",
+      lease_expires_at: new Date(Date.now() - 1000).toISOString(),
+    });
+    // Second hang: the run that takes it over stops renewing its lease (a heartbeat it never sends), as a frozen worker would.
+    const stalled = crawl.runTask(task.task_id, deps, { leaseMs: 300, heartbeatMs: 600_000 });
+    await waitFor(async () => (await service.get(task.task_id)).hung_workers === 1);
+    expect((await service.get(task.task_id)).error).toMatchObject({ code: "WORKER_HUNG", message: expect.stringContaining("hung worker 1 of 2") });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const fetchesBefore = hits("/slow");
+
+    const third = await crawl.runTask(task.task_id, deps);
+    expect(third.kind).toBe("failed");
+    const failed = await service.get(task.task_id);
+    expect(failed).toMatchObject({ status: "failed", attempts: 2, hung_workers: 2, error: { code: "WORKER_HUNG" } });
+    expect(failed.error!.message).toMatch(/stopped renewing its lease.*2 workers have hung on this task, so it is not given to another/);
+    expect(failed.lease_expires_at).toBeUndefined();
+    // The stalled run finds the task gone from under it and leaves it as it is.
+    expect(await stalled).toMatchObject({ kind: "skipped" });
+    expect(await service.get(task.task_id)).toMatchObject({ status: "failed", hung_workers: 2, error: { code: "WORKER_HUNG" } });
+    expect(hits("/slow") - fetchesBefore).toBe(0);
+    expect(await webhookEventsOf(task.task_id)).toEqual(["task.failed"]);
+    await drainQueue();
+  });
+
+  it("gives up on a page that wedges Chromium at the deadline: kills the browser, hands over counting a hung worker, fails WORKER_HUNG the second time, always before the deadline", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor("/wedge")], webhook_url: "http://127.0.0.1:9/hooks" });
+    await drainQueue();
+    const launchesBefore = browser.launchCount;
+    const kinds: string[] = [];
+    for (let run = 1; run <= 2; run++) {
+      // An invocation of 10 s (the shortest the stack allows): it stops at 5 s and gives its browser 2.5 s to wind down.
+      const deadline = Date.now() + 10_000;
+      const outcome = await crawl.runTask(task.task_id, deps, { remainingTimeMs: () => deadline - Date.now() });
+      expect(Date.now(), `run ${run} ended after its invocation's deadline`).toBeLessThan(deadline);
+      kinds.push(outcome.kind);
+      if (run === 1) {
+        expect(await service.get(task.task_id)).toMatchObject({ status: "pending", hung_workers: 1, error: { code: "WORKER_HUNG" } });
+        expect(await drainQueue()).toEqual([{ body: JSON.stringify({ task_id: task.task_id }) }]);
+      }
+    }
+    expect(kinds).toEqual(["continued", "failed"]);
+    const failed = await service.get(task.task_id);
+    expect(failed).toMatchObject({ status: "failed", hung_workers: 2, continuations: 1, error: { code: "WORKER_HUNG" } });
+    expect(failed.error!.message).toMatch(/browser did not wind down .* and was killed; 2 workers have hung/);
+    expect(await webhookEventsOf(task.task_id)).toEqual(["task.failed"]);
+
+    // Each wedged browser was killed; the next task gets a fresh one that works.
+    const { task: next } = await service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor("/p/7")] });
+    expect((await crawl.runTask(next.task_id, deps)).kind).toBe("completed");
+    expect(browser.launchCount - launchesBefore).toBe(2);
+    await drainQueue();
+  });
+});
+
+describe("the pool's record of a hung worker", () => {
+  const hang = (taskId: string, leaseOwner: string) => ({ taskId, leaseOwner, workerId: 1, reason: "silent" as const, silentMs: 31_000, busyMs: 40_000 });
+  const options = () => ({ deps: { tasks: deps.tasks, results: deps.results, queue: deps.queue, webhooks: deps.webhooks! } });
+  const claimAs = (task: TaskRef, from: "pending" | "running", owner: string) =>
+    deps.tasks.transition(task, [from], "running", { incrementAttempts: true, lease_owner: owner, lease_expires_at: new Date(Date.now() + 60_000).toISOString() });
+
+  it("changes only the claim it names: queued again at the first hang, never touching a task another delivery holds or ended", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor("/p/8")], webhook_url: "http://127.0.0.1:9/hooks" });
+    await drainQueue();
+    await claimAs(task, "pending", "worker-b");
+    // A hung worker whose claim is not the current one: another delivery holds the task.
+    expect(await recordHungWorker(hang(task.task_id, "worker-a"), options())).toBe("unchanged");
+    expect(await service.get(task.task_id)).toMatchObject({ status: "running", attempts: 1 });
+    expect((await service.get(task.task_id)).hung_workers).toBeUndefined();
+
+    expect(await recordHungWorker(hang(task.task_id, "worker-b"), options())).toBe("queued");
+    const requeued = await service.get(task.task_id);
+    expect(requeued).toMatchObject({ status: "pending", hung_workers: 1, error: { code: "WORKER_HUNG", message: "worker 1 sent no heartbeat for 31 s and was killed (hung worker 1 of 2 before the task fails)" } });
+    expect(requeued.lease_expires_at).toBeUndefined();
+    expect(await drainQueue()).toEqual([{ body: JSON.stringify({ task_id: task.task_id }) }]);
+
+    // The next delivery finishes it; a late report about its claim changes nothing.
+    await claimAs(task, "pending", "worker-c");
+    await deps.tasks.transition(task, ["running"], "completed", { finished_at: new Date().toISOString(), lease_owner: undefined }, { leaseOwner: "worker-c" });
+    expect(await recordHungWorker(hang(task.task_id, "worker-c"), options())).toBe("unchanged");
+    expect(await service.get(task.task_id)).toMatchObject({ status: "completed", hung_workers: 1 });
+    expect(await webhookEventsOf(task.task_id)).toEqual([]);
+  });
+
+  it("fails the task with WORKER_HUNG at the second hang, fires task.failed once, and ends it only once", async () => {
+    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor("/p/9")], webhook_url: "http://127.0.0.1:9/hooks" });
+    await drainQueue();
+    await claimAs(task, "pending", "worker-a");
+    expect(await recordHungWorker(hang(task.task_id, "worker-a"), options())).toBe("queued");
+    expect(await drainQueue()).toHaveLength(1);
+    await claimAs(task, "pending", "worker-b");
+    expect(await recordHungWorker(hang(task.task_id, "worker-b"), options())).toBe("failed");
+    expect(await recordHungWorker(hang(task.task_id, "worker-b"), options())).toBe("unchanged");
+    const failed = await service.get(task.task_id);
+    expect(failed).toMatchObject({ status: "failed", attempts: 2, hung_workers: 2, error: { code: "WORKER_HUNG" } });
+    expect(failed.error!.message).toBe("worker 1 sent no heartbeat for 31 s and was killed; 2 workers have hung on this task, so it is not given to another");
+    expect(await webhookEventsOf(task.task_id)).toEqual(["task.failed"]);
+    // No message for a third worker.
+    expect(await drainQueue()).toEqual([]);
+    expect((await crawl.runTask(task.task_id, deps)).kind).toBe("skipped");
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -25,7 +25,8 @@ export async function api<T>(
 ): Promise<{ status: number; body: Envelope<T> }> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    // Every POST says JSON, as the API requires (even cancel and retry, which have no body).
+    headers: body === undefined && method !== "POST" ? headers : { "content-type": "application/json", ...headers },
     body: body === undefined ? null : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Envelope<T> };

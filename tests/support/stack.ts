@@ -168,3 +168,22 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     throw error;
   }
 }
+
+/**
+ * The keys and endpoints this start of the stack wrote to DATA_DIR/aws.env: its embedded
+ * servers take only requests signed with them (local/awsGuard.ts).
+ */
+export function stackAws(dataDir: string): { credentials: { accessKeyId: string; secretAccessKey: string }; dynamoEndpoint: string; sqsEndpoint: string; region: string } {
+  const values = Object.fromEntries(
+    readFileSync(join(dataDir, "aws.env"), "utf8")
+      .split("\n")
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+  return {
+    credentials: { accessKeyId: values.AWS_ACCESS_KEY_ID!, secretAccessKey: values.AWS_SECRET_ACCESS_KEY! },
+    dynamoEndpoint: values.AWS_ENDPOINT_URL_DYNAMODB!,
+    sqsEndpoint: values.AWS_ENDPOINT_URL_SQS!,
+    region: values.AWS_DEFAULT_REGION ?? "us-east-1",
+  };
+}

@@ -25,6 +25,7 @@ describe("loadStackConfig", () => {
       dataDirPath: "/srv/app/.data",
       crawlConcurrency: 2,
       crawlerTimeoutSecs: 300,
+      workerWatchdogSecs: 30,
       tasksTable: "tasks",
       resultsTable: "results",
       queueName: "crawl-tasks",
@@ -34,6 +35,7 @@ describe("loadStackConfig", () => {
       sweepIntervalSecs: 60,
       stalePendingSecs: 120,
       allowPrivateTargets: true,
+      allowedHosts: [],
     });
   });
 
@@ -48,10 +50,17 @@ describe("loadStackConfig", () => {
     expect(config).toMatchObject({ host: "0.0.0.0", crawlConcurrency: 4, logLevel: "DEBUG", dataDirPath: "/x/.data", tasksTable: "t-1" });
   });
 
+  it("reads ALLOWED_HOSTS as lower-case names with optional ports, and refuses anything else", () => {
+    expect(loadStackConfig({ ALLOWED_HOSTS: "Crawler.LAN, 192.168.1.20:9000,[fe80::1]" }, "/w").allowedHosts).toEqual(["crawler.lan", "192.168.1.20:9000", "[fe80::1]"]);
+    expect(loadStackConfig({}, "/w").allowedHosts).toEqual([]);
+    expect(() => loadStackConfig({ ALLOWED_HOSTS: "evil.example/x" }, "/w")).toThrow(/ALLOWED_HOSTS must be comma-separated host names/);
+  });
+
   it("names the variable, the rule and the value in one line", () => {
     expect(errorOf({ PORT: "http" })).toBe('PORT must be a whole number from 0 to 65535 (got "http")');
     expect(errorOf({ PORT: "70000" })).toBe('PORT must be at most 65535 (got "70000")');
     expect(errorOf({ CRAWLER_TIMEOUT_SECS: "5" })).toBe('CRAWLER_TIMEOUT_SECS must be at least 10 (got "5")');
+    expect(errorOf({ WORKER_WATCHDOG_SECS: "60" })).toBe('WORKER_WATCHDOG_SECS must be at most 40 (got "60")');
     expect(errorOf({ LOG_LEVEL: "loud" })).toMatch(/^LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT \(got "loud"\)$/);
     expect(errorOf({ TASKS_TABLE: "my table" })).toMatch(/^TASKS_TABLE must be 1-80 letters/);
   });

@@ -20,6 +20,8 @@ const unused = () => {
   throw new Error("the routes are only listed here, never called");
 };
 const routerRoutes = [...taskRoutes(unused), ...accountRoutes(unused), ...docRoutes()].map((r) => `${r.method} ${r.path}`);
+/** What the API answers: its routes, and HEAD wherever GET is routed (functions/api/middleware/headAsGet.ts). */
+const answered = new Set([...routerRoutes, ...routerRoutes.filter((r) => r.startsWith("GET ")).map((r) => r.replace(/^GET /, "HEAD "))]);
 
 function documentedOperations(doc: OpenApiDocument): { key: string; operation: OpenApiOperation; path: string }[] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -121,8 +123,10 @@ describe("the document", () => {
 describe("the document and the router", () => {
   it("list the same routes: every route is documented and every operation is routed", () => {
     const documented = documentedOperations(document).map((o) => o.key);
-    expect([...documented].sort()).toEqual([...new Set(routerRoutes)].sort());
-    expect(routerRoutes).toEqual(expect.arrayContaining(["GET /openapi.json", "GET /docs", "POST /api/v1/tasks", "HEAD /health"]));
+    // Every documented operation is answered; every route is documented (HEAD only where it says something of its own: /health).
+    expect(documented.filter((key) => !answered.has(key))).toEqual([]);
+    expect(routerRoutes.filter((route) => !documented.includes(route))).toEqual([]);
+    expect(documented).toEqual(expect.arrayContaining(["GET /openapi.json", "GET /docs", "POST /api/v1/tasks", "HEAD /health"]));
   });
 
   it("the docs page shows every operation with its method and path", () => {

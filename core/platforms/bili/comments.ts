@@ -51,7 +51,7 @@ async function topLevelComments(session: MediaSession, videoId: string, wanted: 
       break;
     }
     if (body.code !== 0 || body.data === undefined) {
-      session.log("comment page refused; comments of this video end here", { video_id: videoId, code: body.code, message: body.message });
+      session.log("comment page refused; comments of this video end here", { video_id: videoId, code: body.code, error_message: body.message });
       break;
     }
     // Pinned comments come with the first page only, ahead of the others, as on the page.

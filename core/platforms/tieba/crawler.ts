@@ -94,7 +94,7 @@ async function* thread(session: MediaSession, params: TiebaTaskParams, threadId:
   const record = page.ok ? mapThread(page.body, keyword, context) : undefined;
   if (!page.ok || record === undefined) {
     const message = page.ok ? "tieba's thread page had no thread" : page.message;
-    session.log("thread not available", { thread_id: threadId, message });
+    session.log("thread not available", { thread_id: threadId, error_message: message });
     yield { item_type: "content", id: threadId, fields: { note_id: threadId, note_url: noteUrl(context.baseUrl, threadId), source_keyword: keyword }, error: { code: "THREAD_UNAVAILABLE", message } };
     return;
   }
@@ -110,7 +110,7 @@ async function* thread(session: MediaSession, params: TiebaTaskParams, threadId:
     if (pn >= (body.page?.total_page ?? 1) || (body.post_list ?? []).length === 0) return;
     await session.pause("commentMs");
     page = await threadPage(session, threadId, pn + 1);
-    if (!page.ok) return session.log("thread page not readable; comments of this thread end here", { thread_id: threadId, pn: pn + 1, message: page.message });
+    if (!page.ok) return session.log("thread page not readable; comments of this thread end here", { thread_id: threadId, pn: pn + 1, error_message: page.message });
     body = page.body;
   }
 }

@@ -90,6 +90,11 @@ export class Frontier {
     return this.pending === 0 && this.#inFlight.size === 0;
   }
 
+  /** True once `maxPages` URLs were accepted: {@link add} refuses every other one. */
+  get full(): boolean {
+    return this.#seen.size >= this.maxPages;
+  }
+
   has(url: string): boolean {
     return this.#seen.has(url);
   }

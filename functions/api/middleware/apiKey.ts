@@ -14,14 +14,18 @@ export interface ApiKeyOptions {
   /**
    * Requests let in without a key, as `"METHOD /path"` matched exactly against the method
    * and path the router sees (`requestContext.http`).
-   * @default ["GET /health", "HEAD /health", "GET /openapi.json", "GET /docs"]
+   * (HEAD is routed as GET: middleware/headAsGet.ts.)
+   * @default PUBLIC_ROUTES
    */
   publicRoutes?: readonly string[];
 }
 
+/** What anyone may read without a key: the health check and the API's own description. */
+export const PUBLIC_ROUTES = ["GET /health", "GET /openapi.json", "GET /docs"] as const;
+
 const defaults: Required<ApiKeyOptions> = {
   keyDigests: () => process.env[API_KEY_SHA256_ENV],
-  publicRoutes: ["GET /health", "HEAD /health", "GET /openapi.json", "GET /docs"],
+  publicRoutes: PUBLIC_ROUTES,
 };
 
 /**
@@ -38,26 +42,36 @@ const defaults: Required<ApiKeyOptions> = {
  * middy().use(httpHeaderNormalizer()).use(envelopeErrors()).use(apiKey()).use(jsonBody()).handler(router);
  */
 export function apiKey(options: ApiKeyOptions = {}): MiddlewareObj<APIGatewayProxyEventV2> {
+  const check = apiKeyCheck(options);
+  const apiKeyBefore: NonNullable<MiddlewareObj<APIGatewayProxyEventV2>["before"]> = (request) => {
+    const http = request.event.requestContext?.http;
+    const refused = check({ method: http?.method ?? "", path: http?.path ?? "", headers: request.event.headers });
+    if (refused) throw refused;
+  };
+  return { before: apiKeyBefore };
+}
+
+/**
+ * The key check alone, for whoever sees a request's headers before its body: the
+ * middleware above, and the one-machine gateway, which refuses a keyless request before
+ * reading a byte of its body. Returns the error to answer with, or undefined to let it in;
+ * throws ApiKeyConfigError when the configured digests are broken (fails closed).
+ * Headers must be lower-cased; a HEAD request counts as GET.
+ */
+export function apiKeyCheck(options: ApiKeyOptions = {}): (request: { method: string; path: string; headers: Readonly<Record<string, string | undefined>> | null | undefined }) => UnauthorizedError | undefined {
   const { keyDigests, publicRoutes } = { ...defaults, ...options };
   const open = new Set(publicRoutes);
   let parsed: { setting: string | undefined; digests: Buffer[] } | undefined;
-
   const digestsFor = (setting: string | undefined): Buffer[] => {
     if (parsed === undefined || parsed.setting !== setting) parsed = { setting, digests: parseKeyDigests(setting) };
     return parsed.digests;
   };
-
-  const apiKeyBefore: NonNullable<MiddlewareObj<APIGatewayProxyEventV2>["before"]> = (request) => {
-    const http = request.event.requestContext?.http;
-    if (http !== undefined && open.has(`${http.method} ${http.path}`)) return;
+  return ({ method, path, headers }) => {
+    if (open.has(`${method === "HEAD" ? "GET" : method} ${path}`)) return undefined;
     const digests = digestsFor(keyDigests());
-    if (digests.length === 0) return;
-    const key = presentedKey(request.event.headers);
-    if (key === undefined) {
-      throw new UnauthorizedError("authorization: an API key is required; send Authorization: Bearer <key> or x-api-key: <key>");
-    }
-    if (!isValidKey(key, digests)) throw new UnauthorizedError("authorization: the API key is not valid");
+    if (digests.length === 0) return undefined;
+    const key = presentedKey(headers);
+    if (key === undefined) return new UnauthorizedError("authorization: an API key is required; send Authorization: Bearer <key> or x-api-key: <key>");
+    return isValidKey(key, digests) ? undefined : new UnauthorizedError("authorization: the API key is not valid");
   };
-
-  return { before: apiKeyBefore };
 }

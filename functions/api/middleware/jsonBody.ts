@@ -25,16 +25,25 @@ function wellFormedOnly(key: string, value: unknown): unknown {
   return value;
 }
 
+/** Methods that change something: each must say its body is JSON, even an empty one. */
+const WRITES = new Set(["POST", "PUT", "PATCH"]);
+
 /**
  * Checks size and content type, then parses the body into `event.jsonBody`.
- * Routes without a body (cancel, retry) accept an empty one of any type.
+ *
+ * Every POST must say `content-type: application/json`, even with no body (cancel, retry,
+ * activate): a web page on another origin can send a text/plain or form POST without asking
+ * first (no CORS preflight), but not a JSON one. Without this, any page the user opens could
+ * cancel or retry tasks on an API with no key, such as the one-machine stack on loopback.
  */
 export function jsonBody(options: JsonBodyOptions = {}): MiddlewareObj<JsonEvent> {
   const { maxBytes } = { ...defaults, ...options };
   const jsonBodyBefore: NonNullable<MiddlewareObj<JsonEvent>["before"]> = (request) => {
     const event = request.event;
-    if (event.body === undefined || event.body === null || event.body === "") return;
-    const bytes = event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8");
+    const empty = event.body === undefined || event.body === null || event.body === "";
+    const method = event.requestContext?.http?.method ?? "GET";
+    if (empty && !WRITES.has(method)) return;
+    const bytes = empty ? Buffer.alloc(0) : event.isBase64Encoded ? Buffer.from(event.body!, "base64") : Buffer.from(event.body!, "utf8");
     if (bytes.byteLength > maxBytes) {
       throw new ClientError(413, "PAYLOAD_TOO_LARGE", `body: must be at most ${maxBytes} bytes (got ${bytes.byteLength})`, "body");
     }
@@ -47,6 +56,7 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareObj<JsonEvent
         "content-type",
       );
     }
+    if (empty) return;
     try {
       event.jsonBody = JSON.parse(bytes.toString("utf8"), wellFormedOnly);
     } catch (error) {
