@@ -6,6 +6,7 @@ import { commandWords, GLOBAL_OPTIONS, parseCommandLine, stringValue } from "./a
 import { ApiClient } from "./client.js";
 import type { CommandGroup } from "./command.js";
 import { addAccountCommand, listAccountsCommand, removeAccountCommand } from "./commands/accounts.js";
+import { probeGroup } from "./commands/probe.js";
 import { resultsCommand } from "./commands/results.js";
 import { cancelCommand, createCommand, getCommand, listCommand, retryCommand } from "./commands/tasks.js";
 import { watchCommand } from "./commands/watch.js";
@@ -22,6 +23,7 @@ export const GROUPS: readonly CommandGroup[] = [
     commands: [createCommand, listCommand, getCommand, watchCommand, resultsCommand, cancelCommand, retryCommand],
   },
   { name: "accounts", summary: "Accounts (media platforms)", commands: [addAccountCommand, listAccountsCommand, removeAccountCommand] },
+  probeGroup,
 ];
 
 export interface CliEnvironment extends OutputStreams {
@@ -57,7 +59,10 @@ async function dispatch(argv: readonly string[], io: CliEnvironment): Promise<Ex
     return EXIT.usage;
   }
   const group = GROUPS.find((candidate) => candidate.name === groupName);
-  if (group === undefined) throw new UsageError(`unknown command "${groupName}" (expected ${GROUPS.map((g) => g.name).join(" or ")}; see ${PROGRAM} --help)`);
+  if (group === undefined) {
+    const names = GROUPS.map((g) => g.name);
+    throw new UsageError(`unknown command "${groupName}" (expected ${names.slice(0, -1).join(", ")} or ${names.at(-1)}; see ${PROGRAM} --help)`);
+  }
   if (commandName === undefined) {
     if (help) {
       io.stdout.write(groupHelp(group));

@@ -29,6 +29,15 @@ export interface Account {
   updated_at: string;
   /** When a crawl last picked it; absent until the first time. */
   last_used_at?: string;
+  /**
+   * Throttled crawls in a row (each within an hour of the last, `last_throttled_at`):
+   * at {@link THROTTLE_STRIKES_TO_REST} the account rests until `rest_until`, still
+   * active: throttling is the site asking to slow down, not a ban (core/accounts/pool.ts).
+   */
+  throttle_strikes?: number;
+  last_throttled_at?: string;
+  /** Crawls do not pick it before this time (it was throttled repeatedly); asked for by id it is still used. */
+  rest_until?: string;
   use_count: number;
   /** First 16 hex of SHA-256 of the normalized cookie string (see cookies.ts): tells two uploads apart without showing them. */
   fingerprint: string;

@@ -34,6 +34,12 @@ export const STATUS_AFTER_REFUSAL: Readonly<Record<string, Exclude<AccountStatus
   RISK_CONTROL: "banned",
 };
 
+/** Throttled crawls in a row that rest an account, and for how long (ks `result: 2`, HTTP 429 and the like). */
+export const THROTTLE_STRIKES_TO_REST = 3;
+export const THROTTLE_REST_MS = 30 * 60_000;
+/** Throttled crawls further apart than this do not count as in a row. */
+const THROTTLE_WINDOW_MS = 60 * 60_000;
+
 /** The status a crawl failure puts its account in, or undefined when the failure says nothing about the account. */
 export function statusAfterFailure(error: unknown): Exclude<AccountStatus, "active"> | undefined {
   return error instanceof AppError ? STATUS_AFTER_REFUSAL[error.code] : undefined;
@@ -74,6 +80,31 @@ export class AccountPool {
     await this.#deps.accounts.update(accountId, { status, status_reason: reason.slice(0, 500) });
   }
 
+  /**
+   * A crawl with this account was throttled through its back-off (RATE_LIMITED). The
+   * account stays active; after {@link THROTTLE_STRIKES_TO_REST} such crawls within an hour
+   * of each other it rests for {@link THROTTLE_REST_MS}: picked by no crawl meanwhile.
+   * Returns whether it now rests.
+   */
+  async noteThrottled(accountId: string, reason: string, now = new Date()): Promise<boolean> {
+    const account = await this.#deps.accounts.get(accountId);
+    if (account === undefined) return false;
+    const recent = account.last_throttled_at !== undefined && now.getTime() - Date.parse(account.last_throttled_at) < THROTTLE_WINDOW_MS;
+    const strikes = (recent ? (account.throttle_strikes ?? 0) : 0) + 1;
+    if (strikes < THROTTLE_STRIKES_TO_REST) {
+      await this.#deps.accounts.update(accountId, { throttle_strikes: strikes, last_throttled_at: now.toISOString() });
+      return false;
+    }
+    const until = new Date(now.getTime() + THROTTLE_REST_MS).toISOString();
+    await this.#deps.accounts.update(accountId, {
+      throttle_strikes: 0,
+      last_throttled_at: now.toISOString(),
+      rest_until: until,
+      status_reason: `RATE_LIMITED: resting until ${until} after ${strikes} throttled crawls (${reason})`.slice(0, 500),
+    });
+    return true;
+  }
+
   async #claimRequested(platform: MediaPlatformName, accountId: string): Promise<StoredAccount> {
     const account = await this.#deps.accounts.get(accountId);
     if (account === undefined) throw new AccountUnavailableError(`account ${accountId} not found`, accountId);
@@ -88,7 +119,9 @@ export class AccountPool {
 
   async #claimLeastRecent(platform: MediaPlatformName): Promise<StoredAccount | undefined> {
     for (let round = 0; ; round++) {
-      const active = await this.#deps.accounts.list({ platform, status: "active" });
+      const now = new Date().toISOString();
+      // A resting account (throttled repeatedly) is left alone until its rest is over.
+      const active = (await this.#deps.accounts.list({ platform, status: "active" })).filter((account) => account.rest_until === undefined || account.rest_until <= now);
       if (active.length === 0) return undefined;
       // Never used first (in creation order), then the longest unused.
       active.sort((a, b) => compare(a.last_used_at ?? "", b.last_used_at ?? "") || compare(a.account_id, b.account_id));

@@ -21,6 +21,9 @@ export const publicAccountSchema = z
     use_count: z.int().min(0),
     fingerprint: z.string().meta({ description: "First 16 hex digits of SHA-256 of the normalized cookies: tells two uploads apart without showing them", examples: ["3f1c9a0d5e7b2c48"] }),
     cookie_count: z.int().min(0),
+    throttle_strikes: z.int().min(0).optional().meta({ description: "Throttled crawls in a row (each within an hour of the last); at 3 the account rests 30 minutes" }),
+    last_throttled_at: timestamp.optional().meta({ description: "When a crawl with it was last throttled" }),
+    rest_until: timestamp.optional().meta({ description: "Crawls do not pick it before this (it was throttled repeatedly); still active" }),
   })
   .meta({ description: "A stored account of a media platform (never its cookies)" });
 

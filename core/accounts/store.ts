@@ -12,6 +12,9 @@ export interface AccountChanges {
   sealed_cookies?: StoredAccount["sealed_cookies"];
   fingerprint?: string;
   cookie_count?: number;
+  throttle_strikes?: number;
+  last_throttled_at?: string | undefined;
+  rest_until?: string | undefined;
 }
 
 export interface ListAccountsQuery {

@@ -5,6 +5,7 @@ import { statusAfterFailure } from "../accounts/pool.js";
 import { NonRetryableCrawlError, toErrorSummary } from "../errors.js";
 import type { ProxyPool } from "../net/proxyPool.js";
 import { upstreamProxyProblem } from "../net/upstreamProxy.js";
+import { PlatformThrottledError } from "../platforms/media/errors.js";
 import type { CrawlAccount } from "../platforms/media/types.js";
 import type { Task } from "../tasks/model.js";
 import { taskProxy } from "../tasks/proxySecret.js";
@@ -56,6 +57,16 @@ export async function markAccountAfterFailure(
   error: unknown,
   log: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void,
 ): Promise<void> {
+  if (accounts !== undefined && account !== undefined && error instanceof PlatformThrottledError) {
+    // Throttling is not a ban: count it, and rest the account only when it keeps happening.
+    try {
+      const rests = await accounts.noteThrottled(account.account_id, error.message);
+      log("warn", rests ? "account rests after repeated throttling" : "account throttled", { account_id: account.account_id, code: error.code });
+    } catch (noteError) {
+      log("error", "could not note the throttling on the account", { account_id: account.account_id, error: toErrorSummary(noteError) });
+    }
+    return;
+  }
   const status = statusAfterFailure(error);
   if (accounts === undefined || account === undefined || status === undefined) return;
   const { code, message } = toErrorSummary(error);

@@ -4,6 +4,9 @@ import type { TaskProgress } from "../tasks/model.js";
 import type { TaskStore } from "../tasks/store.js";
 import { CheckpointTooLargeError, type Checkpoint, type CheckpointStore } from "./checkpoints.js";
 
+/** Distinct drift warnings a task keeps as examples. */
+const MAX_WARNING_EXAMPLES = 5;
+
 export interface RecorderOptions {
   flushEveryItems: number;
   flushEveryMs: number;
@@ -38,6 +41,13 @@ export class ResultRecorder {
     this.progress = resumed ? { ...resumed.progress } : { pages_done: 0, items: 0, errors: 0 };
     this.succeeded = resumed?.succeeded ?? 0;
     this.firstError = resumed?.firstError;
+  }
+
+  /** Drift that did not stop the crawl: counted, the first distinct examples kept (written with the next flush). */
+  warn(example: string): void {
+    this.progress.warnings = (this.progress.warnings ?? 0) + 1;
+    const examples = this.progress.warning_examples ?? [];
+    if (examples.length < MAX_WARNING_EXAMPLES && !examples.includes(example)) this.progress.warning_examples = [...examples, example.slice(0, 200)];
   }
 
   async add(item: ResultItem): Promise<void> {

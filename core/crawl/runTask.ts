@@ -241,6 +241,10 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
           return stop.signal.aborted;
         },
         log: (message, fields) => log("info", message, { task_id: taskId, ...fields }),
+        warn: (example) => {
+          recorder.warn(example);
+          log("warn", "site drift", { task_id: taskId, warning: example });
+        },
         ...(checkpoint ? { resumeFrom: checkpoint.cursor } : {}),
         acquireHostSlot: deps.hostSlots?.forTask(claimed),
         ...media,

@@ -32,6 +32,12 @@ export interface CrawlContext {
   isCancelled(): Promise<boolean>;
   log(message: string, fields?: Record<string, unknown>): void;
   /**
+   * Drift that did not stop the crawl (an unknown field, a missing optional one: see
+   * core/platforms/media/drift.ts): counted in the task's progress as a warning, the first
+   * few kept as examples. Absent: only logged.
+   */
+  warn?(example: string): void;
+  /**
    * Waits until this worker may fetch from `url`'s host (per-host and per-platform
    * concurrency caps and minimum delays, shared by every worker). Resolves to the
    * function that gives the slot back; call it when the fetch is done.

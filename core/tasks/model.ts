@@ -9,6 +9,9 @@ export interface TaskProgress {
   pages_done: number;
   items: number;
   errors: number;
+  /** Drift that did not stop the crawl (core/platforms/media/drift.ts): how much, and the first examples. */
+  warnings?: number;
+  warning_examples?: string[];
 }
 
 export interface TaskErrorSummary {

@@ -10,6 +10,13 @@ export const taskProgressSchema = z.object({
   pages_done: count.meta({ description: "Pages (or feed pages) crawled so far" }),
   items: count.meta({ description: "Result items stored so far" }),
   errors: count.meta({ description: "Items that record a failure (`ok: false`)" }),
+  warnings: count
+    .optional()
+    .meta({ description: "Media crawls: how often a site's answer had fields the crawler does not know, or lacked optional ones (drift that did not stop the crawl)" }),
+  warning_examples: z
+    .array(z.string())
+    .optional()
+    .meta({ description: "The first distinct drift warnings, e.g. \"xhs search (/api/sns/web/v1/search/notes): unknown field data.items[].note_card.new\"", examples: [["xhs search: result page (/api/sns/web/v1/search/notes): unknown field data.new_flag"]] }),
 });
 
 export const taskErrorSchema = z.object({

@@ -18,7 +18,7 @@ import {
 import { markAccountAfterFailure, prepareMediaCrawl } from "../../core/crawl/mediaSetup.js";
 import { NonRetryableCrawlError } from "../../core/errors.js";
 import { ProxyPool } from "../../core/net/index.js";
-import { PlatformAccessError } from "../../core/platforms/media/index.js";
+import { PlatformAccessError, PlatformThrottledError } from "../../core/platforms/media/index.js";
 import type { Task } from "../../core/tasks/index.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 
@@ -177,5 +177,32 @@ describe("a media task's setup and its failure", () => {
     await markAccountAfterFailure(pool, crawlAccount, new NonRetryableCrawlError("ALL_PAGES_FAILED", "nothing"), () => undefined);
     await markAccountAfterFailure(pool, crawlAccount, new Error("browser crashed"), () => undefined);
     expect(await store.get(account!.account_id)).toMatchObject({ status: "active" });
+  });
+
+  it("never bans an account for throttling: it stays active, and rests only after repeated throttled crawls", async () => {
+    const [account, other] = await accounts("tieba", 2);
+    const crawlAccount = { account_id: account!.account_id, platform: "tieba" as const, cookies: [] };
+    const throttled = new PlatformThrottledError("tieba", "result 2");
+    for (let crawl = 1; crawl <= 2; crawl++) {
+      await markAccountAfterFailure(pool, crawlAccount, throttled, () => undefined);
+      expect(await store.get(account!.account_id)).toMatchObject({ status: "active", throttle_strikes: crawl });
+    }
+    // Both accounts are still picked in turn.
+    const picked = new Set([(await pool.pick("tieba"))?.account_id, (await pool.pick("tieba"))?.account_id]);
+    expect(picked).toEqual(new Set([account!.account_id, other!.account_id]));
+    await markAccountAfterFailure(pool, crawlAccount, throttled, () => undefined);
+    const rested = await store.get(account!.account_id);
+    expect(rested).toMatchObject({ status: "active", throttle_strikes: 0, rest_until: expect.any(String), status_reason: expect.stringContaining("RATE_LIMITED: resting until") });
+    // While it rests, crawls get the other one only.
+    for (let i = 0; i < 3; i++) expect((await pool.pick("tieba"))?.account_id).toBe(other!.account_id);
+  });
+
+  it("counts throttled crawls in a row only when each came within an hour of the last", async () => {
+    const [account] = await accounts("bili", 1);
+    const id = account!.account_id;
+    const start = Date.parse("2026-12-01T10:00:00Z");
+    expect(await pool.noteThrottled(id, "429", new Date(start))).toBe(false);
+    expect(await pool.noteThrottled(id, "429", new Date(start + 2 * 3600_000))).toBe(false);
+    expect(await store.get(id)).toMatchObject({ throttle_strikes: 1 });
   });
 });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext } from "puppeteer-core";
 import { WarmBrowser } from "../../core/browser/index.js";
-import { RetryableCrawlError } from "../../core/errors.js";
+import { NonRetryableCrawlError, RetryableCrawlError } from "../../core/errors.js";
 import {
   crawlMedia,
   mediaTaskShape,
@@ -188,13 +188,14 @@ describe("media session", () => {
     }, { account: { account_id: "acct-1", platform: "dy", cookies: [] } });
   });
 
-  it("times out with a retryable error when no response comes", async () => {
+  it("fails with SITE_CHANGED naming the step and endpoint when the expected request never comes", async () => {
     await withContext(async (_browser, context) => {
       const session = await openMediaSession(base(), context);
       try {
-        const error = await session.capture({ path: "/api/never.json" }, () => session.open(`${site.origin}/app`), { timeoutMs: 300 }).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(RetryableCrawlError);
-        expect(error).toMatchObject({ code: "RESPONSE_TIMEOUT" });
+        const error = await session.capture({ path: "/api/never.json", step: "search: result page" }, () => session.open(`${site.origin}/app`), { timeoutMs: 300 }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(NonRetryableCrawlError);
+        expect(error).toMatchObject({ code: "SITE_CHANGED" });
+        expect((error as Error).message).toMatch(/search: result page \(any \/api\/never\.json\): the page should have made this request; seen: no answer within 300 ms/);
       } finally {
         await session.close();
       }

@@ -35,6 +35,7 @@ describe("bili task input", () => {
       max_notes_count: 20,
       max_comments_count: 20,
       keep_user_info: false,
+      probe: false,
     });
   });
 

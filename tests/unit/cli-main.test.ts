@@ -54,7 +54,7 @@ describe("help", () => {
 
 describe("usage errors", () => {
   it.each([
-    [["task", "list"], 'error: unknown command "task" (expected tasks or accounts; see crawl-tasks --help)'],
+    [["task", "list"], 'error: unknown command "task" (expected tasks, accounts or probe; see crawl-tasks --help)'],
     [["tasks"], "error: tasks: which command? create, list, get, watch, results, cancel, retry (see crawl-tasks tasks --help)"],
     [["tasks", "lst"], 'error: unknown command "tasks lst" (expected one of create, list, get, watch, results, cancel, retry)'],
     [["tasks", "get"], "error: tasks get: missing TASK_ID"],

@@ -22,6 +22,7 @@ describe("xhs task schema", () => {
       max_notes_count: 20,
       max_comments_count: 20,
       keep_user_info: false,
+      probe: false,
     });
   });
 

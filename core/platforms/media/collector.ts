@@ -1,5 +1,6 @@
 import { RetryableCrawlError } from "../../errors.js";
-import type { CapturedResponse, ResponseCollector, ResponseMatch } from "./types.js";
+import { NoAnswerError } from "./drift.js";
+import type { CapturedResponse, MediaPlatformName, ResponseCollector, ResponseMatch } from "./types.js";
 
 /** At most this many uncollected responses are kept; older ones are dropped first. */
 const MAX_QUEUED = 50;
@@ -80,8 +81,8 @@ export class Collector implements ResponseCollector {
       const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          const what = `${this.match.method ?? "any"} ${String(this.match.path)}`;
-          reject(new RetryableCrawlError("RESPONSE_TIMEOUT", `${this.#label}: no ${what} response within ${timeoutMs} ms`));
+          const endpoint = `${this.match.method ?? "any"} ${String(this.match.path)}`;
+          reject(new NoAnswerError({ platform: this.#label as MediaPlatformName, step: this.match.step ?? "waiting for a response", endpoint }, timeoutMs));
         }, timeoutMs);
       });
       return (await Promise.race([arrived, timedOut])) as CapturedResponse<T>;

@@ -3,6 +3,8 @@ import { PlatformAccessError } from "./errors.js";
 import { mediaItemKey } from "./itemKey.js";
 import { creatorFields, creatorHashSecret } from "./privacy.js";
 import { openMediaSession, type MediaSessionOptions, type OwnedMediaSession } from "./session.js";
+import { sampleOf, type ProbeTrace } from "./probe.js";
+import { toErrorSummary } from "../../errors.js";
 import type { MediaCursor, MediaPlatform, MediaRecord, MediaTaskParams } from "./types.js";
 
 /**
@@ -46,43 +48,82 @@ export async function* crawlMedia<Params extends MediaTaskParams>(
 ): AsyncGenerator<ResultItem, void, undefined> {
   // Fail before opening anything when the hashing key is missing.
   if (!params.keep_user_info) creatorHashSecret();
+  let session: OwnedMediaSession | undefined;
+  const counts: Record<string, number> = {};
+  let failure: unknown;
+  try {
+    session = await openMediaSession(platform as unknown as MediaPlatform, context, { ...options, probe: params.probe === true });
+    for await (const item of crawlInputs(platform, params, context, session)) {
+      const type = String(item.data.item_type);
+      counts[type] = (counts[type] ?? 0) + 1;
+      if (counts[type] === 1) session.note({ step: `${params.crawler_type}: ${type} items`, kind: "items", count: 1, sample: sampleOf(item.data) });
+      yield item;
+    }
+  } catch (error) {
+    // A pause or capture interrupted by the runner's stop: not a failure of the task.
+    if (!(context.signal.aborted && !(error instanceof PlatformAccessError))) failure = error;
+  } finally {
+    await session?.close();
+  }
+  // The probe's report is stored whatever happened: a failed step is what it is for.
+  if (session?.trace !== undefined) yield probeItem(platform.name, params, session.trace, counts, failure);
+  if (failure !== undefined) throw failure;
+}
+
+/** The mode's inputs in order, through the platform's iterator, with the caps and switches above. */
+async function* crawlInputs<Params extends MediaTaskParams>(
+  platform: MediaPlatform<Params>,
+  params: Params,
+  context: CrawlContext,
+  session: OwnedMediaSession,
+): AsyncGenerator<ResultItem, void, undefined> {
   const inputs = inputsOf(params);
   const resumed = resumeCursorOf(context.resumeFrom);
   const totalCap = params.crawler_type === "detail";
   let carriedNotes = totalCap ? (resumed?.notesDone ?? 0) : 0;
-  let session: OwnedMediaSession | undefined;
-  try {
-    session = await openMediaSession(platform as unknown as MediaPlatform, context, options);
-    for (let index = resumed?.inputIndex ?? 0; index < inputs.length; index++) {
-      if (await stopped(context)) return;
-      if (totalCap && carriedNotes >= params.max_notes_count) return;
-      const resuming = resumed !== undefined && index === resumed.inputIndex;
-      const cursor = new InputCursor(index, resuming ? (resumed.page ?? undefined) : undefined, resuming ? resumed.notesDone : carriedNotes);
-      const records = platform[params.crawler_type](session, params, inputs[index] as string, cursor);
-      let commentsOfPost = 0;
-      for await (const record of records) {
-        if (record.item_type === "content") {
-          if (cursor.notesDone >= params.max_notes_count) break;
-          cursor.countNote();
-          commentsOfPost = 0;
-        } else if (record.item_type === "comment") {
-          if (!params.enable_comments || (record.parentId !== undefined && !params.enable_sub_comments)) continue;
-          if (commentsOfPost >= params.max_comments_count) continue;
-          commentsOfPost++;
-        }
-        const snapshot = cursor.snapshot();
-        yield { ...toResultItem(platform.name, record, params.keep_user_info), resumeCursor: () => snapshot };
-        if (await stopped(context)) return;
+  for (let index = resumed?.inputIndex ?? 0; index < inputs.length; index++) {
+    if (await stopped(context)) return;
+    if (totalCap && carriedNotes >= params.max_notes_count) return;
+    const resuming = resumed !== undefined && index === resumed.inputIndex;
+    const cursor = new InputCursor(index, resuming ? (resumed.page ?? undefined) : undefined, resuming ? resumed.notesDone : carriedNotes);
+    const records = platform[params.crawler_type](session, params, inputs[index] as string, cursor);
+    let commentsOfPost = 0;
+    for await (const record of records) {
+      if (record.item_type === "content") {
+        if (cursor.notesDone >= params.max_notes_count) break;
+        cursor.countNote();
+        commentsOfPost = 0;
+      } else if (record.item_type === "comment") {
+        if (!params.enable_comments || (record.parentId !== undefined && !params.enable_sub_comments)) continue;
+        if (commentsOfPost >= params.max_comments_count) continue;
+        commentsOfPost++;
       }
-      if (totalCap) carriedNotes = cursor.notesDone;
+      const snapshot = cursor.snapshot();
+      yield { ...toResultItem(platform.name, record, params.keep_user_info), resumeCursor: () => snapshot };
+      if (await stopped(context)) return;
     }
-  } catch (error) {
-    // A pause or capture interrupted by the runner's stop: not a failure of the task.
-    if (context.signal.aborted && !(error instanceof PlatformAccessError)) return;
-    throw error;
-  } finally {
-    await session?.close();
+    if (totalCap) carriedNotes = cursor.notesDone;
   }
+}
+
+/** The probe's report as one item (key `<platform>:probe:<mode>`, so a new probe overwrites the last). */
+function probeItem(platform: MediaPlatform["name"], params: MediaTaskParams, trace: ProbeTrace, counts: Record<string, number>, failure: unknown): ResultItem {
+  const error = failure === undefined ? undefined : toErrorSummary(failure);
+  return {
+    item_key: mediaItemKey(platform, "probe", params.crawler_type),
+    ok: error === undefined,
+    data: {
+      item_type: "probe",
+      platform,
+      crawled_at: new Date().toISOString(),
+      crawler_type: params.crawler_type,
+      inputs: inputsOf(params),
+      counts,
+      steps: trace.steps,
+      ...(trace.dropped > 0 ? { steps_dropped: trace.dropped } : {}),
+      ...(error ? { error } : {}),
+    },
+  };
 }
 
 /** The run must stop (deadline, shutdown) or the task was cancelled. */

@@ -1,4 +1,4 @@
-import { NonRetryableCrawlError } from "../../errors.js";
+import { NonRetryableCrawlError, RetryableCrawlError } from "../../errors.js";
 import type { AccessErrorCode, MediaPlatformName } from "./types.js";
 
 /**
@@ -35,4 +35,22 @@ export class PlatformAccessError extends NonRetryableCrawlError {
 
 export function isPlatformAccessError(error: unknown): error is PlatformAccessError {
   return error instanceof PlatformAccessError;
+}
+
+/**
+ * The site asked to slow down (ks `result: 2`, HTTP 429) and kept asking through the
+ * session's back-off. Retryable (`RATE_LIMITED`): the task is tried again later, on the
+ * same account; the account is rested only after repeated throttling
+ * (core/accounts/pool.ts), never marked banned for it.
+ */
+export class PlatformThrottledError extends RetryableCrawlError {
+  readonly platform: MediaPlatformName;
+  readonly account_id: string | undefined;
+
+  constructor(platform: MediaPlatformName, message: string, details: { account_id?: string; url?: string } = {}) {
+    super("RATE_LIMITED", `${platform}: ${message}${details.url ? ` (${details.url})` : ""}`.slice(0, 1000));
+    this.name = "PlatformThrottledError";
+    this.platform = platform;
+    this.account_id = details.account_id;
+  }
 }

@@ -14,6 +14,18 @@
  * - `index.ts`: `export const <name>Crawler = mediaCrawler(<name>Platform)` (registered in
  *   core/platforms/crawlers.ts).
  *
+ * Reading a site (see each platform's FLOW.md for its request flow and sources):
+ * - `session.call(request)` makes an API request from inside the logged-in page, so the
+ *   site's own code signs it (the platform's `pageRequests`); prefer it to clicking wherever
+ *   an endpoint is known;
+ * - `session.expect(schema, response, step)` checks every body against its shape: a mismatch,
+ *   a request the page never made, or a missing element (`session.element`) is SITE_CHANGED
+ *   (drift.ts), never an empty list; unknown or missing optional fields become warnings in
+ *   the task's progress;
+ * - `classify` answers THROTTLED for a site asking to slow down: retried with back-off, then
+ *   RATE_LIMITED (retryable), and the account rests only after repeated throttling;
+ * - `probe: true` tasks store the session's steps as a report (probe.ts, `crawl-tasks probe`).
+ *
  * The framework does the rest once: the browser page with the account's cookies and
  * resource blocking ({@link openMediaSession}), capturing the web app's own signed API
  * responses (`session.capture(match, action)`; `session.collect(match)` for lists the app
@@ -29,7 +41,9 @@ import type { MediaPlatform, MediaTaskParams } from "./types.js";
 
 export { crawlMedia, toResultItem, resumeCursorOf, type MediaResumeCursor } from "./crawl.js";
 export { openMediaSession, mediaSessionDefaults, type MediaSessionOptions, type OwnedMediaSession } from "./session.js";
-export { PlatformAccessError, isPlatformAccessError } from "./errors.js";
+export { PlatformAccessError, PlatformThrottledError, isPlatformAccessError } from "./errors.js";
+export { SiteChangedError, NoAnswerError, isNoAnswer, checkShape, type DriftSubject, type DriftWarning } from "./drift.js";
+export { ProbeTrace, type ProbeStep } from "./probe.js";
 export { resolveBaseUrls, baseUrlEnvName } from "./baseUrls.js";
 export { setAccountCookies } from "./cookies.js";
 export { mediaItemKey } from "./itemKey.js";

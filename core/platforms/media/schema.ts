@@ -44,6 +44,10 @@ export function mediaTaskShape<P extends MediaPlatformName>(platform: P, sortVal
       .optional()
       .meta({ description: "http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown" }),
     keep_user_info: z.boolean({ error: "must be true or false" }).default(false).meta({ description: "Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname" }),
+    probe: z
+      .boolean({ error: "must be true or false" })
+      .default(false)
+      .meta({ description: "Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift" }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { isNoAnswer } from "./drift.js";
 import { RetryableCrawlError } from "../../errors.js";
 import type { CapturedResponse, MediaSession, ResponseMatch } from "./types.js";
 
@@ -35,7 +36,7 @@ export async function scrollForMore<T>(session: MediaSession, match: ResponseMat
         last ? {} : { timeoutMs: options.attemptTimeoutMs ?? 8_000 },
       );
     } catch (error) {
-      if (last || !(error instanceof RetryableCrawlError) || error.code !== "RESPONSE_TIMEOUT") throw error;
+      if (last || !isNoAnswer(error)) throw error;
       session.log("the list asked for nothing after a scroll; scrolling again", { attempt, path: String(match.path) });
     }
   }

@@ -1,13 +1,16 @@
-import type { HTTPRequest, HTTPResponse, Page, ResourceType } from "puppeteer-core";
+import type { ElementHandle, HTTPRequest, HTTPResponse, Page, ResourceType } from "puppeteer-core";
+import type * as z from "zod";
 import { blockRequests } from "../../browser/index.js";
 import { RetryableCrawlError } from "../../errors.js";
 import { pause } from "../../politeness/pause.js";
 import type { CrawlContext } from "../types.js";
 import { resolveBaseUrls } from "./baseUrls.js";
-import { PlatformAccessError } from "./errors.js";
+import { checkShape, describeWarnings, SiteChangedError, type DriftSubject } from "./drift.js";
+import { PlatformAccessError, PlatformThrottledError } from "./errors.js";
+import { ProbeTrace, type ProbeStep } from "./probe.js";
 import { setAccountCookies } from "./cookies.js";
 import { Collector } from "./collector.js";
-import type { CapturedResponse, MediaDelays, MediaPlatform, MediaSession, ResponseCollector, ResponseMatch, ResponseVerdict } from "./types.js";
+import type { AccessErrorCode, CapturedResponse, MediaDelays, MediaPlatform, MediaSession, PageCall, ResponseCollector, ResponseMatch, ResponseVerdict } from "./types.js";
 
 /** Tuning of a media session; the platform's own pauses come from {@link MediaPlatform.delays}. */
 export interface MediaSessionOptions {
@@ -19,6 +22,12 @@ export interface MediaSessionOptions {
   navigationTimeoutMs?: number;
   /** Multiplies every pause; env MEDIA_DELAY_SCALE (e.g. 0 in tests) wins over it. @default 1 */
   delayScale?: number;
+  /** How long `element` waits for a selector. @default 15_000 */
+  selectorTimeoutMs?: number;
+  /** Tries of a `call` the site answers with throttling, with back-off between them. @default 3 */
+  throttleTries?: number;
+  /** Record the session's steps for the probe (probe.ts). @default false */
+  probe?: boolean;
 }
 
 export const mediaSessionDefaults = {
@@ -26,11 +35,16 @@ export const mediaSessionDefaults = {
   captureTimeoutMs: 20_000,
   navigationTimeoutMs: 30_000,
   delayScale: 1,
+  selectorTimeoutMs: 15_000,
+  throttleTries: 3,
+  probe: false,
 } satisfies Required<MediaSessionOptions>;
 
 /** A session the crawl owns: it closes the page with `close`. */
 export interface OwnedMediaSession extends MediaSession {
   close(): Promise<void>;
+  /** The probe's steps, when the session records them. */
+  readonly trace: ProbeTrace | undefined;
 }
 
 /** Pauses vary by ±25 % so the rhythm is not machine-regular. */
@@ -93,6 +107,7 @@ class BrowserMediaSession implements OwnedMediaSession {
   readonly #context: CrawlContext;
   readonly #settings: Settings;
   readonly #collectors = new Set<Collector>();
+  readonly trace: ProbeTrace | undefined;
   /** A politeness slot is held by an outer open/capture: nested ones do not wait for another. */
   #slotHeld = false;
 
@@ -104,6 +119,7 @@ class BrowserMediaSession implements OwnedMediaSession {
     this.baseUrls = baseUrls;
     this.signal = context.signal;
     this.#settings = settings;
+    this.trace = settings.probe ? new ProbeTrace() : undefined;
     page.on("response", this.#onResponse);
     this.signal.addEventListener("abort", this.#onAbort);
   }
@@ -119,8 +135,124 @@ class BrowserMediaSession implements OwnedMediaSession {
       throw new RetryableCrawlError("NAVIGATION_FAILED", `${this.platform}: could not open ${url}: ${message}`.slice(0, 1000), { cause: error });
     }
     const document = response === null ? undefined : capturedOf(response, undefined);
+    this.note({ step: "open", kind: "open", url, ...(document ? { status: document.status } : {}) });
     const verdict = await this.#definition.classifyPage?.(this.page, document);
-    if (verdict !== undefined && !verdict.ok) throw this.accessError(verdict, this.page.url());
+    if (verdict !== undefined && !verdict.ok) throw this.#refusal(verdict, this.page.url());
+  }
+
+  async call<T>(request: PageCall): Promise<CapturedResponse<T>> {
+    const base = this.baseUrls[request.base ?? this.#definition.cookieUrl] ?? this.page.url();
+    const url = new URL(request.url, base);
+    const method = request.method ?? "GET";
+    const style = this.#definition.pageRequests ?? {};
+    const subject: DriftSubject = { platform: this.platform, step: request.step, endpoint: url.pathname };
+    const tries = Math.max(1, this.#settings.throttleTries);
+    for (let attempt = 1; ; attempt++) {
+      await this.pause("commentMs");
+      const answer = await this.#withSlot(() => this.#callInPage({ url: url.href, path: url.pathname + url.search, method, body: request.body, headers: request.headers ?? {} }, style));
+      if ("missing" in answer) throw new SiteChangedError(subject, "the page's own request code is needed to make this call", `the page has no ${answer.missing}`);
+      if ("error" in answer) {
+        throw new RetryableCrawlError("NAVIGATION_FAILED", `${this.platform} ${request.step}: the call to ${url.pathname} failed in the page: ${answer.error}`.slice(0, 1000));
+      }
+      let json: unknown;
+      try {
+        json = answer.text === "" ? undefined : JSON.parse(answer.text);
+      } catch {
+        json = undefined;
+      }
+      const captured: CapturedResponse<T> = { url: new URL(answer.url || url.href), method, status: answer.status, json: json as T, ...(request.body !== undefined ? { requestBody: request.body } : {}) };
+      this.note({ step: request.step, kind: "call", url: url.href, status: answer.status });
+      const verdict = this.#definition.classify(captured);
+      if (verdict.ok) return captured;
+      if (verdict.code !== "THROTTLED") throw this.#accessError(verdict, captured.url.href);
+      if (attempt >= tries) throw this.#throttled(verdict.message, captured.url.href);
+      // Back off as the site asks, or 2 s, 4 s, …; scaled like every pause (0 in tests).
+      const waitMs = (verdict.retryAfterMs ?? 2000 * 2 ** (attempt - 1)) * this.#settings.delayScale;
+      this.log("site asked to slow down; trying again", { step: request.step, attempt, wait_ms: Math.round(waitMs) });
+      if (waitMs > 0) await pause(waitMs, this.signal);
+    }
+  }
+
+  /** Runs the request in the page (see PageRequestStyle): plain JavaScript, sent as a string. */
+  async #callInPage(
+    request: { url: string; path: string; method: string; body: string | undefined; headers: Record<string, string> },
+    style: { transport?: "fetch" | "xhr"; signer?: string },
+  ): Promise<{ status: number; url: string; text: string } | { missing: string } | { error: string }> {
+    const script = `(async () => {
+      const request = ${JSON.stringify(request)};
+      const signer = ${style.signer ?? "undefined"};
+      const headers = Object.assign({}, request.headers);
+      if (signer) {
+        const signed = signer({ url: request.url, path: request.path, method: request.method, body: request.body });
+        if (signed && typeof signed.missing === "string") return { missing: signed.missing };
+        Object.assign(headers, signed);
+      }
+      try {
+        if (${JSON.stringify(style.transport ?? "fetch")} === "xhr") {
+          return await new Promise((resolve) => {
+            const xhr = new XMLHttpRequest();
+            xhr.open(request.method, request.url);
+            xhr.withCredentials = true;
+            for (const name of Object.keys(headers)) xhr.setRequestHeader(name, headers[name]);
+            xhr.onload = () => resolve({ status: xhr.status, url: xhr.responseURL, text: xhr.responseText });
+            xhr.onerror = () => resolve({ error: "network error" });
+            xhr.send(request.body === undefined ? null : request.body);
+          });
+        }
+        const response = await fetch(request.url, { method: request.method, headers, body: request.body, credentials: "include" });
+        return { status: response.status, url: response.url, text: await response.text() };
+      } catch (error) {
+        return { error: String(error && error.message || error) };
+      }
+    })()`;
+    try {
+      return (await this.page.evaluate(script)) as { status: number; url: string; text: string } | { missing: string } | { error: string };
+    } catch (error) {
+      this.signal.throwIfAborted();
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  expect<T>(schema: z.ZodType<T>, captured: CapturedResponse, step: string): T {
+    return this.#checked(schema, captured.json, { platform: this.platform, step, endpoint: captured.url.pathname }, `HTTP ${captured.status}`);
+  }
+
+  expectValue<T>(schema: z.ZodType<T>, value: unknown, subject: { step: string; source: string }): T {
+    return this.#checked(schema, value, { platform: this.platform, step: subject.step, endpoint: subject.source }, subject.source);
+  }
+
+  #checked<T>(schema: z.ZodType<T>, value: unknown, subject: DriftSubject, what: string): T {
+    if (value === undefined) {
+      this.note({ step: subject.step, kind: "shape", shape: "mismatch", detail: "no JSON body" });
+      throw new SiteChangedError(subject, "a JSON body was expected", `${what} without a JSON body`);
+    }
+    const check = checkShape(schema, value);
+    if (!check.ok) {
+      this.note({ step: subject.step, kind: "shape", shape: "mismatch", detail: check.problem });
+      throw new SiteChangedError(subject, "the body no longer has the expected shape", check.problem);
+    }
+    const warnings = describeWarnings(subject, check.warnings);
+    this.note({ step: subject.step, kind: "shape", shape: warnings.length > 0 ? "warnings" : "ok", ...(warnings.length > 0 ? { detail: warnings.slice(0, 5).join("; ") } : {}) });
+    for (const warning of warnings) this.#context.warn?.(warning);
+    return check.value;
+  }
+
+  async element(selector: string, step: string, options: { timeoutMs?: number } = {}): Promise<ElementHandle<Element>> {
+    const timeout = options.timeoutMs ?? this.#settings.selectorTimeoutMs;
+    try {
+      const handle = await this.page.waitForSelector(selector, { timeout, signal: this.signal });
+      if (handle === null) throw new Error("not found");
+      this.note({ step, kind: "selector", detail: `${selector}: found` });
+      return handle as ElementHandle<Element>;
+    } catch (error) {
+      this.signal.throwIfAborted();
+      this.note({ step, kind: "selector", detail: `${selector}: not found within ${timeout} ms` });
+      throw new SiteChangedError({ platform: this.platform, step, selector }, "the page should have this element", `not found within ${timeout} ms on ${this.page.url()}`);
+    }
+  }
+
+  note(step: Omit<ProbeStep, "at">): void {
+    this.trace?.add(step);
   }
 
   collect(match: ResponseMatch): ResponseCollector {
@@ -201,8 +333,9 @@ class BrowserMediaSession implements OwnedMediaSession {
     const early = response.status() >= 400 ? this.#definition.classify(withBody(undefined)) : { ok: true as const };
     const captured = early.ok ? withBody(await readJson(response)) : withBody(undefined);
     const verdict = early.ok ? this.#definition.classify(captured) : early;
+    this.note({ step: collectors[0]?.match.step ?? "response", kind: "response", url: captured.url.href, status: captured.status });
     if (!verdict.ok) {
-      const error = this.accessError(verdict, captured.url.href);
+      const error = this.#refusal(verdict, captured.url.href);
       for (const collector of collectors) collector.fail(error);
       return;
     }
@@ -240,8 +373,23 @@ class BrowserMediaSession implements OwnedMediaSession {
     for (const collector of this.#collectors) collector.fail(this.signal.reason);
   };
 
+  /** The error a refusal verdict means: throttling, or an access problem. */
+  #refusal(verdict: Extract<ResponseVerdict, { ok: false }>, url: string): Error {
+    return verdict.code === "THROTTLED" ? this.#throttled(verdict.message, url) : this.#accessError(verdict, url);
+  }
+
+  accessError(verdict: Extract<ResponseVerdict, { ok: false }>, url: string): Error {
+    return this.#refusal(verdict, url);
+  }
+
+  #throttled(message: string, url: string): PlatformThrottledError {
+    const accountId = this.#context.account?.account_id;
+    this.log("site keeps asking to slow down", { url, account_id: accountId });
+    return new PlatformThrottledError(this.platform, message, { account_id: accountId, url });
+  }
+
   /** The error for a refusal, naming the account (a login answer with cookies set means they expired). */
-  accessError(verdict: Extract<ResponseVerdict, { ok: false }>, url: string): PlatformAccessError {
+  #accessError(verdict: Extract<ResponseVerdict, { ok: false; code: AccessErrorCode }>, url: string): PlatformAccessError {
     const accountId = this.#context.account?.account_id;
     // Sites answer "log in" the same way with no cookies and with stale ones: with an
     // account's cookies set, that answer means the account's login expired.

@@ -9,8 +9,10 @@
  * with the account's cookies, calls its API; we read the JSON responses (and the page's
  * embedded state) as they go by.
  */
-import type { Page } from "puppeteer-core";
+import type { ElementHandle, Page } from "puppeteer-core";
+import type * as z from "zod";
 import type { PlatformName } from "../types.js";
+import type { ProbeStep } from "./probe.js";
 
 export type MediaPlatformName = Exclude<PlatformName, "web">;
 
@@ -44,6 +46,8 @@ export interface MediaTaskParams {
   proxy?: string;
   /** Store creators' ids, nicknames, avatars and IP locations as shown. @default false (hashed + masked) */
   keep_user_info: boolean;
+  /** Record the crawl's steps and store them as a `probe` item (probe.ts). @default false */
+  probe?: boolean;
 }
 
 /** A stored account's cookies as the crawler gets them (decrypted in memory only). */
@@ -77,6 +81,8 @@ export interface CapturedResponse<T = unknown> {
 export interface ResponseMatch {
   /** Path of the endpoint, e.g. "/api/sns/web/v1/search/notes"; a RegExp is tested against the pathname. */
   path: string | RegExp;
+  /** The crawl step that waits for it, for SITE_CHANGED messages and the probe ("search: result page"). */
+  step?: string;
   method?: "GET" | "POST";
   /**
    * Further condition on a response of that path (e.g. "the comment page of this note"),
@@ -84,6 +90,44 @@ export interface ResponseMatch {
    * an access-problem answer (see MediaPlatform.classify) fails the capture regardless.
    */
   test?: (response: CapturedResponse) => boolean;
+}
+
+/**
+ * A request made from inside the platform's page, with the page's own cookies and origin:
+ * see {@link MediaSession.call}.
+ */
+export interface PageCall {
+  /** Absolute URL, or a path on the base URL `base` names. */
+  url: string;
+  /** Which of the platform's base URLs a path is on. @default the platform's cookieUrl */
+  base?: string;
+  /** @default "GET" */
+  method?: "GET" | "POST";
+  /** The body (JSON text for the JSON APIs). */
+  body?: string;
+  headers?: Record<string, string>;
+  /** The crawl step this call is, e.g. "comments: replies". */
+  step: string;
+}
+
+/**
+ * How a platform's page makes its API requests, so that {@link MediaSession.call} makes
+ * them the same way and the site's own code adds what it adds (a signature, a token).
+ */
+export interface PageRequestStyle {
+  /**
+   * `xhr` where the site's security script hooks XMLHttpRequest (dy), `fetch` otherwise.
+   * Either way the request leaves from the page. @default "fetch"
+   */
+  transport?: "fetch" | "xhr";
+  /**
+   * JavaScript source of a function run in the page before each call: `(request) =>
+   * headers`, where `request` is `{ url, path, method, body }`. It may only call what the
+   * page itself exposes (xhs: `window._webmsxyw`), never re-implement a signature. It
+   * returns `{ missing: "<what>" }` when the page lacks it: that is SITE_CHANGED.
+   * Plain JavaScript in a string, not a function: it is sent to the page as written.
+   */
+  signer?: string;
 }
 
 /** Human-like pauses between actions; tests set them near zero. */
@@ -114,6 +158,27 @@ export interface MediaSession {
    * RetryableCrawlError on timeout.
    */
   capture<T>(match: ResponseMatch, action: () => Promise<unknown>, options?: { timeoutMs?: number }): Promise<CapturedResponse<T>>;
+  /**
+   * Makes a request from inside the page: same origin, the page's cookies, the page's own
+   * request code (its fetch or XHR, which a site's security script may sign, and the
+   * platform's {@link PageRequestStyle.signer}). Judged by `classify` like a captured
+   * response; a throttling answer is retried with back-off, then RATE_LIMITED.
+   */
+  call<T>(request: PageCall): Promise<CapturedResponse<T>>;
+  /**
+   * `captured.json` checked against its shape (drift.ts): the parsed value, or
+   * SITE_CHANGED naming `step`. Unknown or missing optional fields become the task's warnings.
+   */
+  expect<T>(schema: z.ZodType<T>, captured: CapturedResponse, step: string): T;
+  /** The same check for page state or any other value the crawl reads. */
+  expectValue<T>(schema: z.ZodType<T>, value: unknown, subject: { step: string; source: string }): T;
+  /**
+   * The element `selector` matches (puppeteer selectors: `>>>` pierces shadow roots), once
+   * it appears; SITE_CHANGED naming the selector when it does not within `timeoutMs`.
+   */
+  element(selector: string, step: string, options?: { timeoutMs?: number }): Promise<ElementHandle<Element>>;
+  /** Records a step for the probe (probe.ts); a no-op unless the task is a probe. */
+  note(step: Omit<ProbeStep, "at">): void;
   /**
    * Starts collecting the JSON responses matching `match`, in arrival order, until
    * `close()`. For paginated lists: the web app may fetch the next page by itself
@@ -164,11 +229,16 @@ export const ACCESS_ERROR_CODES = ["ACCOUNT_REQUIRED", "ACCOUNT_EXPIRED", "RISK_
 export type AccessErrorCode = (typeof ACCESS_ERROR_CODES)[number];
 
 /**
- * A platform's verdict on one response: fine, or an access problem. Every platform
- * writes one (xhs 461 / verify pages, bili -412, …) so an empty answer with a verify
- * flag never passes as an empty success.
+ * A platform's verdict on one response: fine, an access problem, or throttling. Every
+ * platform writes one (xhs 461 / verify pages, bili -412, …) so an empty answer with a
+ * verify flag never passes as an empty success. `THROTTLED` is the site asking to slow
+ * down (ks `result: 2`, HTTP 429): the request is retried later on the same account, and
+ * an account is rested only after repeated throttling, never marked banned for it.
  */
-export type ResponseVerdict = { ok: true } | { ok: false; code: AccessErrorCode; message: string };
+export type ResponseVerdict =
+  | { ok: true }
+  | { ok: false; code: AccessErrorCode; message: string }
+  | { ok: false; code: "THROTTLED"; message: string; retryAfterMs?: number };
 
 /** Creator identity as the site shows it; the framework turns it into stored fields (privacy). */
 export interface CreatorInfo {
@@ -205,8 +275,10 @@ export interface MediaPlatform<Params extends MediaTaskParams = MediaTaskParams>
   cookieUrl: string;
   /** Default pauses for this platform. */
   delays: MediaDelays;
-  /** Login / risk-control detection for a captured response. */
+  /** Login / risk-control / throttling detection for a captured response. */
   classify(response: CapturedResponse): ResponseVerdict;
+  /** How the page makes its API requests, for {@link MediaSession.call}. @default plain fetch */
+  pageRequests?: PageRequestStyle;
   /**
    * Login wall / captcha detection for a page that was just opened (URL and DOM);
    * `document` is the main navigation's answer (status, url; `json` undefined), when there was one.

@@ -1,3 +1,4 @@
+import { isNoAnswer } from "../media/drift.js";
 import { RetryableCrawlError } from "../../errors.js";
 import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession, ResponseMatch } from "../media/types.js";
 import { classifyWbPage, classifyWbResponse, wbJson } from "./classify.js";
@@ -153,7 +154,7 @@ async function openDetail(session: MediaSession, id: string, withComments: boole
   try {
     return await session.capture<WbEnvelope<WbHotflowData>>(WB_ENDPOINTS.hotflow, () => session.open(url));
   } catch (error) {
-    if (!(error instanceof RetryableCrawlError && error.code === "RESPONSE_TIMEOUT")) throw error;
+    if (!isNoAnswer(error)) throw error;
     if ((await session.readState<WbRenderData>("$render_data"))?.status !== undefined) throw error;
     return undefined;
   }
