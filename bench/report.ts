@@ -11,6 +11,7 @@ import { cpus, loadavg } from "node:os";
 /** Every section, in report order, with the start of its heading. */
 export const SECTIONS = {
   crawl: "## Crawl throughput",
+  render: "## Render modes",
   bundle: "## Function bundles",
   stack: "## End to end through the one-machine stack",
   coldstart: "## Cold and warm crawler start",

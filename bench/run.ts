@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, freemem, totalmem } from "node:os";
 import { resolveExecutablePath } from "../core/browser/index.js";
 import { artifactsMarkdown, measureArtifacts } from "./artifacts.js";
-import type { EngineResult, EngineRun } from "./engines/types.js";
-import { sampleTreeMemory } from "../local/process-memory.js";
+import type { EngineRun } from "./engines/types.js";
+import { crawlOnce, type Measured } from "./crawlProcess.js";
 import { startBenchSite } from "./site.js";
 import { apiMarkdown, measureApi } from "./api.js";
 import { measureWrites, writesMarkdown } from "./writes.js";
@@ -14,6 +13,7 @@ import { coldStartMarkdown, measureColdStart } from "./coldstart.js";
 import { isSectionName, mergeReport, SECTION_NAMES, sh, type SectionName } from "./report.js";
 import { median } from "./stats.js";
 import { measureStack, stackMarkdown } from "./stack.js";
+import { measureRender, renderMarkdown } from "./render.js";
 
 /**
  * `npm run bench`: crawl throughput of this project's engine, Crawlee's PuppeteerCrawler
@@ -23,7 +23,7 @@ import { measureStack, stackMarkdown } from "./stack.js";
  * machine slows them alike. Writes bench/RESULTS.md (`--quick`: prints only, unless `--out`).
  *
  * Flags: --quick (60 pages, 1 round), --pages N, --runs N, --concurrency N, --out FILE,
- * --engines a,b,c, --no-bundle, --before-tree DIR (adds engine ours-before), --page-delay-ms N, --only crawl,bundle,stack,coldstart,api,writes,cost (default: all; a file
+ * --engines a,b,c, --no-bundle, --before-tree DIR (adds engine ours-before), --page-delay-ms N, --only crawl,render,bundle,stack,coldstart,api,writes,cost (default: all; a file
  * given by --out keeps its other sections, see bench/report.ts). `writes` also measures write units per page crawled
  * (bench/taskWrites.ts), which the cost estimate uses.
  */
@@ -51,6 +51,7 @@ const ENGINES: Record<string, { singleProcess: boolean; label: string }> = {
   bare: { singleProcess: true, label: "bare puppeteer loop (floor)" },
   "ours-multiprocess": { singleProcess: false, label: "ours, Chromium without --single-process" },
   "ours-no-egress": { singleProcess: true, label: "ours without the egress proxy (SSRF guard off: measured, never shipped)" },
+  "ours-load": { singleProcess: true, label: "ours reading each page at load (wait_until load, the old default)" },
   // Runs `ours` from the --before-tree checkout, for before/after figures of an engine change.
   "ours-before": { singleProcess: true, label: "ours at an earlier commit (--before-tree)" },
 };
@@ -82,35 +83,6 @@ function parseSections(only: string | undefined): Set<SectionName> {
   if (unknown.length > 0) throw new Error(`--only: unknown section(s) ${unknown.join(", ")}; known: ${SECTION_NAMES.join(", ")}`);
   return new Set(names as SectionName[]);
 }
-
-interface Measured extends EngineResult {
-  ms: number;
-  peakBytes: number;
-}
-
-/** One crawl in a child process, its process tree's memory sampled meanwhile. */
-function crawlOnce(engine: string, run: EngineRun, beforeTree?: string): Promise<Measured> {
-  const before = engine === "ours-before";
-  if (before && beforeTree === undefined) return Promise.reject(new Error("ours-before needs --before-tree DIR"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/crawl.ts", before ? "ours" : engine, JSON.stringify(run)], {
-      env: { ...process.env, ALLOW_PRIVATE_TARGETS: "1" },
-      ...(before ? { cwd: beforeTree } : {}),
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const memory = sampleTreeMemory(child.pid as number);
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      const peakBytes = memory.stop();
-      const line = stdout.trim().split("\n").at(-1) ?? "";
-      if (code !== 0) return reject(new Error(`${engine} exited with ${code}: ${stdout.slice(-500)}`));
-      resolve({ ...(JSON.parse(line) as EngineResult & { ms: number }), peakBytes });
-    });
-  });
-}
-
 
 const flags = parseFlags(process.argv.slice(2));
 const crawlRuns = flags.sections.has("crawl");
@@ -162,6 +134,7 @@ const ratios = [
   `- ours ÷ bare loop, pages/s: ${ratio("ours", "bare")} (target: time within 1.25× of the bare loop's, i.e. ≥ 0.80×)`,
   `- ours multi-process ÷ ours single-process, pages/s: ${ratio("ours-multiprocess", "ours")}`,
   `- ours ÷ ours without the egress proxy, pages/s: ${ratio("ours", "ours-no-egress")} (what the SSRF guard costs)`,
+  `- ours (settle, the default) ÷ ours reading at load, pages/s: ${ratio("ours", "ours-load")} (what waiting for pages to settle costs; target ≥ 0.85×)`,
   ...(flags.engines.includes("ours-before") ? [`- ours ÷ ours at the earlier commit (${flags.beforeTree}), pages/s: ${ratio("ours", "ours-before")}`] : []),
 ].join("\n");
 
@@ -208,8 +181,16 @@ const costWrites =
     : taskWrites !== undefined
       ? measuredWriteUnits(taskWrites)
       : (measuredWriteUnitsFromReport(previous ?? "") ?? measuredWriteUnits(await measureTaskWrites({ quick: flags.quick })));
+const renderSection = flags.sections.has("render")
+  ? renderMarkdown(
+      await measureRender({ quick: flags.quick, executablePath, concurrency: flags.concurrency }),
+      taskWrites !== undefined ? measuredWriteUnits(taskWrites) : measuredWriteUnitsFromReport(previous ?? ""),
+      flags.quick,
+    )
+  : undefined;
 const fresh = {
   ...(crawlRuns ? { crawl: crawlSection } : {}),
+  ...(renderSection === undefined ? {} : { render: renderSection }),
   ...(bundles === "" ? {} : { bundle: bundles }),
   ...(stack === undefined ? {} : { stack }),
   ...(coldstart === undefined ? {} : { coldstart }),

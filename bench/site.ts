@@ -16,7 +16,7 @@ import type { AddressInfo } from "node:net";
 export interface BenchSiteOptions {
   /** Number of HTML pages. @default 500 */
   pages?: number;
-  /** One page in this many is rendered by JavaScript. @default 5 */
+  /** One page in this many is rendered by JavaScript; 0: none (a static site). @default 5 */
   jsEvery?: number;
   /** One page in this many is slow. @default 50 */
   slowEvery?: number;
@@ -42,6 +42,9 @@ export interface BenchSite {
   close(): Promise<void>;
 }
 
+/** In every page's text; on a script-rendered page only once its script ran (what render "auto" must not lose). */
+export const BENCH_MARKER = "of the benchmark site";
+
 /** Size of each page's image: a PNG header and padding, enough for blocking to matter. */
 export const IMAGE_BYTES = 30_000;
 const FAN_OUT = 8;
@@ -65,10 +68,10 @@ function linksOf(i: number, pages: number): number[] {
 
 function pageHtml(i: number, settings: Required<BenchSiteOptions>): string {
   const links = linksOf(i, settings.pages).map((n) => ({ href: pathOf(n), text: `Page ${n}` }));
-  const paragraph = `Page ${i} of the benchmark site. `.repeat(40);
+  const paragraph = `Page ${i} ${BENCH_MARKER}. `.repeat(40);
   const head = `<!doctype html><html><head><title>Bench page ${i}</title><meta name="description" content="page ${i}"></head>`;
   const image = `<img src="/img/${i}.png" width="200" height="150" alt="">`;
-  if (i % settings.jsEvery === settings.jsEvery - 1) {
+  if (settings.jsEvery > 0 && i % settings.jsEvery === settings.jsEvery - 1) {
     // Text and links exist only once this script ran.
     const data = JSON.stringify({ paragraph, links });
     return `${head}<body><h1>Bench page ${i}</h1>${image}<main id="app"></main><script>

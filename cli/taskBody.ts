@@ -17,6 +17,7 @@ export const CREATE_OPTIONS = {
   body: { type: "string", value: "FILE", description: "the whole body from a JSON file, or - for stdin; flags override it" },
 
   url: { type: "string", multiple: true, value: "URL", description: "web: a start URL (urls), repeatable" },
+  "urls-file": { type: "string", value: "FILE", description: "web: urls from a file, one per line (# comments), or - for stdin; a detail batch takes 10000" },
   "max-pages": { type: "string", value: "N", description: "web: max_pages (1-10000)" },
   "max-depth": { type: "string", value: "N", description: "web: max_depth (0-20)" },
   include: { type: "string", multiple: true, value: "RE", description: "web: only follow URLs matching this regex (include), repeatable" },
@@ -24,7 +25,13 @@ export const CREATE_OPTIONS = {
   "any-origin": { type: "boolean", description: "web: follow links to other origins (same_origin: false)" },
   selector: { type: "string", multiple: true, value: "NAME=CSS", description: "web: extract a field (selectors), repeatable" },
   "wait-for": { type: "string", value: "CSS", description: "web: wait_for this selector before extracting" },
-  "wait-until": { type: "string", value: "E", description: "web: wait_until load|domcontentloaded|networkidle" },
+  "wait-until": { type: "string", value: "E", description: "web: wait_until settle|load|domcontentloaded|networkidle" },
+  "settle-max": { type: "string", value: "SECS", description: "web: settle_max_secs (1-60), the longest wait for a page to settle" },
+  render: { type: "string", value: "MODE", description: "web: render auto|always|never (never: plain HTTP, no browser)" },
+  format: { type: "string", multiple: true, value: "F", description: "web: formats text|markdown|html|links, repeatable (or a,b)" },
+  "main-content": { type: "boolean", description: "web: only_main_content (drop navigation, headers, footers, banners, sidebars)" },
+  "ignore-robots": { type: "boolean", description: "web: respect_robots_txt false (robots.txt is honoured unless given)" },
+  sitemap: { type: "string", value: "S", description: "web crawl: sitemap include|only|skip" },
   "page-timeout": { type: "string", value: "SECS", description: "web: page_timeout_secs (1-120)" },
   block: { type: "string", multiple: true, value: "TYPE", description: "web: a resource type to block (block_resources: image, media, font, …), repeatable; none blocks nothing" },
   "host-concurrency": { type: "string", value: "N", description: "web: host_concurrency" },
@@ -84,6 +91,13 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   if (selectors.length > 0) body.selectors = Object.fromEntries(selectors.map((entry) => splitKeyValue("selector", entry)));
   set(body, "wait_for", stringValue(values, "wait-for"));
   set(body, "wait_until", stringValue(values, "wait-until"));
+  set(body, "settle_max_secs", integerOption(values, "settle-max"));
+  set(body, "render", stringValue(values, "render"));
+  const formats = listEntries(values, "format");
+  if (formats.length > 0) body.formats = formats;
+  if (flag(values, "main-content")) body.only_main_content = true;
+  if (flag(values, "ignore-robots")) body.respect_robots_txt = false;
+  set(body, "sitemap", stringValue(values, "sitemap"));
   set(body, "page_timeout_secs", integerOption(values, "page-timeout"));
   const block = listEntries(values, "block");
   if (block.length > 0) body.block_resources = block.includes("none") ? [] : block;
@@ -125,4 +139,12 @@ export function parseBodyText(text: string, source: string): Body {
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new UsageError(`--body: ${source} must hold a JSON object`);
   return value as Body;
+}
+
+/** A --urls-file's URLs: one per line; blank lines and lines starting with # are skipped. */
+export function parseUrlLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
 }

@@ -284,8 +284,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
       const refused = settings.authorize({ method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0]!, headers });
-      // Not read: the connection closes after the answer instead of taking the body.
-      if (refused) return send(req, res, refused, randomBytes(12).toString("base64url"), true);
+      // Not read into memory: Node discards what is left of the body once the answer is sent
+      // (IncomingMessage._dump). Closing instead would reset a client still uploading, which
+      // can then lose the answer before reading it (a "lingering close" avoids that, RFC 9112 9.6).
+      if (refused) return send(req, res, refused, randomBytes(12).toString("base64url"));
     }
     let body: Buffer;
     try {

@@ -6,8 +6,10 @@ export interface EngineRun {
   pages: number;
   /** Link depth needed to reach every page from `/`. */
   maxDepth: number;
-  /** Pages loaded at the same time. */
+  /** Pages loaded at the same time (browser tabs). */
   concurrency: number;
+  /** Pages fetched at the same time by engines that read over plain HTTP. @default 16 */
+  httpConcurrency?: number;
   /** Chromium binary (@sparticuz/chromium's). */
   executablePath: string;
   /** Keep `--single-process` (as on Lambda) in @sparticuz/chromium's flags. */
@@ -20,6 +22,10 @@ export interface EngineResult {
   ok: number;
   /** Pages that failed. */
   failed: number;
+  /** Pages Chromium loaded (engines that choose per page). */
+  rendered?: number;
+  /** Pages whose text has the site's marker (bench/site.ts BENCH_MARKER): on script-rendered pages, only if their script ran. */
+  markers?: number;
 }
 
 export type Engine = (run: EngineRun) => Promise<EngineResult>;

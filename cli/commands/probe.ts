@@ -30,10 +30,11 @@ const DETAIL_FIELDS = ["note_url", "aweme_url", "video_url", "content_url", "pos
 
 const POLL_MS = 1500;
 
+/** A result as the API returns it: its keys and the item's fields, side by side (core/results/publicSchema.ts). */
 interface ResultRow {
   item_key: string;
   ok: boolean;
-  data: Record<string, unknown>;
+  [field: string]: unknown;
 }
 
 interface ModeReport {
@@ -49,7 +50,7 @@ function probeCommand(platform: MediaPlatform): Command {
   return {
     name: platform,
     summary: `run ${platform}'s search, detail and creator modes small, and report what the crawler saw`,
-    usage: "[--account ID] [--keyword K] [--timeout D]",
+    usage: "[--account ID] [--keyword K]",
     options: {
       account: { type: "string", value: "ID", description: "use this stored account (default: the least recently used active one)" },
       keyword: { type: "string", value: "K", description: `the search keyword (default: ${DEFAULT_KEYWORD[platform]})` },
@@ -81,12 +82,12 @@ async function runProbe(client: ApiClient, out: Output, platform: MediaPlatform,
   const search = await runMode(client, out, { ...base, crawler_type: "search", keywords: [keyword] }, "search", keyword);
   reports.push(search);
   const found = (await contentOf(client, search)) ?? undefined;
-  const detailInput = found === undefined ? undefined : (DETAIL_FIELDS.map((field) => found.data[field]).find((value) => typeof value === "string" && value !== "") as string | undefined) ?? idOf(found.item_key);
+  const detailInput = found === undefined ? undefined : (DETAIL_FIELDS.map((field) => found[field]).find((value) => typeof value === "string" && value !== "") as string | undefined) ?? idOf(found.item_key);
   reports.push(detailInput === undefined ? { mode: "detail", input: "", skipped: "search found no post" } : await runMode(client, out, { ...base, crawler_type: "detail", specified_ids: [detailInput] }, "detail", detailInput));
-  const author = typeof found?.data.user_id === "string" ? found.data.user_id : undefined;
+  const author = typeof found?.user_id === "string" ? found.user_id : undefined;
   reports.push(author === undefined ? { mode: "creator", input: "", skipped: "search found no post with its author" } : await runMode(client, out, { ...base, crawler_type: "creator", creator_ids: [author] }, "creator", author));
 
-  if (out.json) out.printJson(reports.map((r) => ({ mode: r.mode, input: r.input, status: r.task?.status, error: r.task?.error, progress: r.task?.progress, probe: r.probe?.data, skipped: r.skipped })));
+  if (out.json) out.printJson(reports.map((r) => ({ mode: r.mode, input: r.input, status: r.task?.status, error: r.task?.error, progress: r.task?.progress, probe: r.probe, skipped: r.skipped })));
   else for (const report of reports) printReport(out, platform, report);
   const drift = reports.some((r) => r.skipped !== undefined || r.task?.status !== "completed" || steps(r).some((s) => s.shape === "mismatch" || s.kind === "error") || (r.task?.progress.warnings ?? 0) > 0);
   if (!out.json) out.line(drift ? `${platform}: drift found — see the steps above; each platform's FLOW.md names the file for each step` : `${platform}: no drift seen`);
@@ -103,20 +104,20 @@ async function runMode(client: ApiClient, out: Output, body: Record<string, unkn
     task = (await client.call<Task>("GET", `/api/v1/tasks/${created.task_id}`)).data;
   }
   const page = (await client.call<{ items: ResultRow[] }>("GET", `/api/v1/tasks/${created.task_id}/results`, { query: { limit: 1000 } })).data;
-  const probe = page.items.find((item) => item.data.item_type === "probe");
+  const probe = page.items.find((item) => item.item_type === "probe");
   return { mode, input, task, ...(probe ? { probe } : {}) };
 }
 
 async function contentOf(client: ApiClient, report: ModeReport): Promise<ResultRow | undefined> {
   if (report.task === undefined) return undefined;
   const page = (await client.call<{ items: ResultRow[] }>("GET", `/api/v1/tasks/${report.task.task_id}/results`, { query: { limit: 1000 } })).data;
-  return page.items.find((item) => item.ok && item.data.item_type === "content");
+  return page.items.find((item) => item.ok && item.item_type === "content");
 }
 
 /** `<platform>:content:<id>` → id. */
 const idOf = (itemKey: string) => itemKey.split(":").slice(2).join(":");
 
-const steps = (report: ModeReport): ProbeStep[] => (report.probe?.data.steps as ProbeStep[] | undefined) ?? [];
+const steps = (report: ModeReport): ProbeStep[] => (report.probe?.steps as ProbeStep[] | undefined) ?? [];
 
 function printReport(out: Output, platform: string, report: ModeReport): void {
   if (report.skipped !== undefined) {
@@ -125,7 +126,7 @@ function printReport(out: Output, platform: string, report: ModeReport): void {
     return;
   }
   const task = report.task!;
-  const counts = Object.entries((report.probe?.data.counts as Record<string, number> | undefined) ?? {})
+  const counts = Object.entries((report.probe?.counts as Record<string, number> | undefined) ?? {})
     .map(([type, n]) => `${n} ${type}`)
     .join(", ");
   const warnings = task.progress.warnings ?? 0;

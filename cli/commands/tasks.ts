@@ -3,9 +3,9 @@ import type { Page } from "../../core/tasks/store.js";
 import type { Task } from "../../core/tasks/model.js";
 import { choiceOption, flag, integerOption, stringValue } from "../args.js";
 import type { Command } from "../command.js";
-import { EXIT } from "../errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { readSource } from "../input.js";
-import { buildTaskBody, CREATE_OPTIONS, parseBodyText } from "../taskBody.js";
+import { buildTaskBody, CREATE_OPTIONS, parseBodyText, parseUrlLines } from "../taskBody.js";
 import { TASK_COLUMNS, taskFields, taskRow } from "../views.js";
 
 const STATUSES = ["pending", "running", "completed", "failed", "cancelled"] as const;
@@ -20,11 +20,17 @@ export const createCommand: Command = {
     "  crawl-tasks tasks create --platform web --type crawl --url https://example.com/ --max-pages 20",
     "  crawl-tasks tasks create --platform xhs --type search --keyword coffee --max-notes 10 --comments",
     "  crawl-tasks tasks create --body task.json --param max_pages=5",
+    "  crawl-tasks tasks create --platform web --type detail --urls-file urls.txt --render never --format markdown",
     "The API checks the fields; a refused one is reported as `error: <field>: <why> (HTTP 400)`, exit 3.",
   ].join("\n"),
   async run({ values, client, out, stdin }) {
     const bodySource = stringValue(values, "body");
     const base = bodySource === undefined ? {} : parseBodyText(await readSource("body", bodySource, stdin), bodySource === "-" ? "stdin" : bodySource);
+    const urlsSource = stringValue(values, "urls-file");
+    if (urlsSource !== undefined) {
+      if (urlsSource === "-" && bodySource === "-") throw new UsageError("--urls-file: stdin is already --body");
+      base.urls = [...(Array.isArray(base.urls) ? base.urls : []), ...parseUrlLines(await readSource("urls-file", urlsSource, stdin))];
+    }
     const body = buildTaskBody(values, base);
     const key = stringValue(values, "idempotency-key");
     const answer = await client().call<Task>("POST", "/api/v1/tasks", { body, ...(key === undefined ? {} : { headers: { "idempotency-key": key } }) });

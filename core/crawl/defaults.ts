@@ -6,7 +6,7 @@ import type { RunTaskDeps, TaskBrowser } from "./runTask.js";
 
 /** Everything runTask needs, as configured by the environment, around the given browser. */
 export function defaultRunDeps(browser: TaskBrowser, log?: RunTaskDeps["log"]): RunTaskDeps {
-  const { tasks, results, queue, webhooks } = defaultDeps();
+  const { tasks, results, queue, webhooks, urlLists } = defaultDeps();
   const checkpoints = new DynamoCheckpointStore(sharedAwsClients().doc, loadConfig().tasksTable);
-  return { tasks, results, queue, checkpoints, browser, ...(webhooks ? { webhooks } : {}), ...(log ? { log } : {}) };
+  return { tasks, results, queue, checkpoints, browser, ...(urlLists ? { urlLists } : {}), ...(webhooks ? { webhooks } : {}), ...(log ? { log } : {}) };
 }

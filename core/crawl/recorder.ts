@@ -2,6 +2,7 @@ import type { ResultItem } from "../platforms/types.js";
 import type { ResultStore } from "../results/store.js";
 import type { TaskProgress } from "../tasks/model.js";
 import type { TaskStore } from "../tasks/store.js";
+import { hostOf, NAMED_HOSTS, OTHER_HOSTS } from "../tasks/urlLists.js";
 import { CheckpointTooLargeError, type Checkpoint, type CheckpointStore } from "./checkpoints.js";
 
 /** Distinct drift warnings a task keeps as examples. */
@@ -11,6 +12,8 @@ export interface RecorderOptions {
   flushEveryItems: number;
   flushEveryMs: number;
   checkpointEveryMs: number;
+  /** Count pages per host of `data.url` in progress.hosts (web detail tasks: a batch across hosts). */
+  countHosts?: boolean;
 }
 
 /**
@@ -38,7 +41,7 @@ export class ResultRecorder {
     private readonly options: RecorderOptions,
     resumed?: Checkpoint,
   ) {
-    this.progress = resumed ? { ...resumed.progress } : { pages_done: 0, items: 0, errors: 0 };
+    this.progress = resumed ? structuredClone(resumed.progress) : { pages_done: 0, items: 0, errors: 0 };
     this.succeeded = resumed?.succeeded ?? 0;
     this.firstError = resumed?.firstError;
   }
@@ -51,8 +54,13 @@ export class ResultRecorder {
   }
 
   async add(item: ResultItem): Promise<void> {
+    if (item.replaces === true) {
+      // Stored over an item counted before; only a success replaces one (web crawler.ts).
+      return this.bufferItem(item);
+    }
     this.progress.pages_done++;
     this.progress.items++;
+    if (this.options.countHosts === true) this.countHost(item);
     if (item.ok) this.succeeded++;
     else {
       this.progress.errors++;
@@ -62,8 +70,24 @@ export class ResultRecorder {
         message: `${String(item.data.url ?? item.item_key)}: ${error?.message ?? "failed"}`,
       };
     }
+    await this.bufferItem(item);
+  }
+
+  private countHost(item: ResultItem): void {
+    const hosts = (this.progress.hosts ??= {});
+    let host = hostOf(String(item.data.url ?? ""));
+    if (!Object.hasOwn(hosts, host) && Object.keys(hosts).length >= NAMED_HOSTS) host = OTHER_HOSTS;
+    const counts = (hosts[host] ??= { done: 0, errors: 0 });
+    counts.done += 1;
+    if (!item.ok) counts.errors += 1;
+  }
+
+  private async bufferItem(item: ResultItem): Promise<void> {
     if (this.buffer.length === 0) this.bufferSince = Date.now();
-    this.buffer.push(item);
+    // A batch write refuses two items of one key: a replacement still buffered takes its place.
+    const earlier = item.replaces === true ? this.buffer.findIndex((buffered) => buffered.item_key === item.item_key) : -1;
+    if (earlier >= 0) this.buffer[earlier] = item;
+    else this.buffer.push(item);
     if (item.resumeCursor) this.lastCursor = item.resumeCursor;
     const due = this.buffer.length >= this.options.flushEveryItems || Date.now() - this.bufferSince >= this.options.flushEveryMs;
     if (due) await this.flush();
@@ -77,7 +101,7 @@ export class ResultRecorder {
       await this.stores.results.putMany(this.taskId, batch);
       this.checkpointDirty = true;
     }
-    const stillHeld = await this.stores.tasks.updateProgress(this.taskId, { ...this.progress }, this.progress.items, this.owner);
+    const stillHeld = await this.stores.tasks.updateProgress(this.taskId, structuredClone(this.progress), this.progress.items, this.owner);
     if (!stillHeld) {
       // Cancelled, or another delivery took over: its checkpoint must not be overwritten.
       this.notRunning = true;
@@ -87,7 +111,7 @@ export class ResultRecorder {
     if (this.checkpointDirty && this.lastCursor && (due || forceCheckpoint)) {
       await this.saveCheckpoint({
         cursor: this.lastCursor(),
-        progress: { ...this.progress },
+        progress: structuredClone(this.progress),
         succeeded: this.succeeded,
         ...(this.firstError ? { firstError: this.firstError } : {}),
         saved_at: new Date().toISOString(),
@@ -108,7 +132,7 @@ export class ResultRecorder {
   }
 
   counts(): { progress: TaskProgress; result_count: number } {
-    return { progress: { ...this.progress }, result_count: this.progress.items };
+    return { progress: structuredClone(this.progress), result_count: this.progress.items };
   }
 
   noSuccessError(): { code: string; message: string } {

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { BrowserContext } from "puppeteer-core";
-import { RetryableCrawlError, isRetryable, toErrorSummary } from "../errors.js";
+import { NonRetryableCrawlError, RetryableCrawlError, isRetryable, toErrorSummary } from "../errors.js";
+import { NO_BROWSER } from "../browser/noBrowser.js";
 import { getCrawler } from "../platforms/crawlers.js";
-import type { CrawlContext } from "../platforms/types.js";
+import type { CrawlContext, RobotsTxtCache } from "../platforms/types.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
 import type { ResultStore } from "../results/store.js";
 import { failForHungWorkers, hungWorkerVerdict, type HungWorkerVerdict } from "../tasks/hung.js";
 import type { Task } from "../tasks/model.js";
 import type { TaskStore } from "../tasks/store.js";
+import { UrlListMissingError, type UrlListRef, type UrlListStore } from "../tasks/urlLists.js";
 import type { TaskHostSlots } from "../politeness/index.js";
 import type { CheckpointStore } from "./checkpoints.js";
 import { LeaseKeeper, type LeaseEnd } from "./lease.js";
@@ -32,6 +34,10 @@ export interface RunTaskDeps {
   browser: TaskBrowser;
   /** Per-host concurrency caps and delays shared by every worker; none applied when absent. */
   hostSlots?: TaskHostSlots;
+  /** robots.txt files shared by every worker for a day; each task fetches its own when absent. */
+  robotsTxt?: RobotsTxtCache;
+  /** Where tasks' long URL lists are kept (core/tasks/urlLists.ts). */
+  urlLists?: UrlListStore;
   /** Stored accounts media crawls pick from in turn and mark when a site refuses them (core/accounts). */
   accounts?: AccountPool;
   /** Upstream proxies for media tasks without their own `proxy` (env PROXY_POOL). */
@@ -121,6 +127,20 @@ const MIN_WIND_DOWN_MS = 2_000;
 /** What browser work resolves to once the run stopped waiting for it. */
 const GAVE_UP = Symbol("gave up");
 
+/** The task's params with a URL list stored apart (`url_list`) read back into `urls`, as the crawler takes them. */
+async function withStoredUrls(params: Record<string, unknown> & { crawler_type: string }, urlLists: UrlListStore | undefined) {
+  const ref = params.url_list as UrlListRef | undefined;
+  if (ref === undefined) return params;
+  if (urlLists === undefined) throw new NonRetryableCrawlError("URL_LIST_UNAVAILABLE", "this worker cannot read stored URL lists");
+  const { url_list: _ref, ...rest } = params;
+  try {
+    return { ...rest, urls: await urlLists.load(ref) };
+  } catch (error) {
+    if (error instanceof UrlListMissingError) throw new NonRetryableCrawlError("URL_LIST_UNAVAILABLE", error.message);
+    throw error; // the table did not answer: transient
+  }
+}
+
 /**
  * Runs one delivery of a task: claim it (at most one crawl per task at a time — a
  * conditional claim plus a lease its heartbeat renews), resume from its checkpoint,
@@ -196,7 +216,9 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
   options.onClaim?.({ taskId, leaseOwner: owner, attempt: claimed.attempts });
 
   const checkpoint = await deps.checkpoints.load(taskId);
-  const recorder = new ResultRecorder(taskId, owner, deps, settings, checkpoint);
+  // A web detail task is a batch of pages across hosts: its progress says how each host is doing.
+  const countHosts = claimed.platform === "web" && claimed.crawler_type === "detail";
+  const recorder = new ResultRecorder(taskId, owner, deps, { ...settings, countHosts }, checkpoint);
   const stop = new AbortController();
   const stopWith = (reason: StopReason) => {
     if (!stop.signal.aborted) stop.abort(reason);
@@ -220,17 +242,34 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
   try {
     const crawler = getCrawler(claimed.platform);
     media = await prepareMediaCrawl(claimed, deps);
-    const opening = deps.browser.newTaskContext(media.proxy === undefined ? {} : { upstreamProxy: media.proxy });
-    const opened = await untilGivenUp(opening);
-    if (opened === GAVE_UP) {
-      gaveUp = true;
-      // Give it back whenever it comes: in single-process mode an unclosed context blocks every later task.
-      void opening.then((late) => late.close(), () => undefined);
-    } else {
-      context = opened;
+    const params = await withStoredUrls({ crawler_type: claimed.crawler_type, ...claimed.params }, deps.urlLists);
+    // A task that needs no browser never launches or borrows one (web render "never"); one
+    // that may need it opens it when it does (web render "auto").
+    const use = crawler.browserUse?.(params) ?? "always";
+    const openContext = () => deps.browser.newTaskContext(media.proxy === undefined ? {} : { upstreamProxy: media.proxy });
+    /** Opens the context, within the wind-down; a late one is given back whenever it comes. */
+    const openWithinWindDown = async (): Promise<BrowserContext | typeof GAVE_UP> => {
+      const opening = openContext();
+      const opened = await untilGivenUp(opening);
+      if (opened === GAVE_UP) {
+        gaveUp = true;
+        // In single-process mode an unclosed context blocks every later task.
+        void opening.then((late) => late.close(), () => undefined);
+      } else context = opened;
+      return opened;
+    };
+    const opened = use === "always" ? await openWithinWindDown() : NO_BROWSER;
+    let onDemand: Promise<BrowserContext> | undefined;
+    const openBrowser = (): Promise<BrowserContext> =>
+      (onDemand ??= openWithinWindDown().then((got) => {
+        if (got === GAVE_UP) throw new Error("the run stopped before its browser opened");
+        return got;
+      }));
+    if (opened !== GAVE_UP) {
       const crawlContext: CrawlContext = {
         taskId,
-        browser: context,
+        browser: opened,
+        ...(use === "on-demand" ? { openBrowser } : {}),
         signal: stop.signal,
         isCancelled: async () => {
           if (stop.signal.aborted) return true;
@@ -247,9 +286,10 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
         },
         ...(checkpoint ? { resumeFrom: checkpoint.cursor } : {}),
         acquireHostSlot: deps.hostSlots?.forTask(claimed),
+        ...(deps.robotsTxt ? { robotsTxt: deps.robotsTxt } : {}),
         ...media,
       };
-      const items = crawler.crawl({ crawler_type: claimed.crawler_type, ...claimed.params }, crawlContext)[Symbol.asyncIterator]();
+      const items = crawler.crawl(params, crawlContext)[Symbol.asyncIterator]();
       // `for await`, by hand: each step of the crawl is awaited only until the wind-down passed.
       let exhausted = false;
       try {

@@ -126,6 +126,14 @@ export class EgressProxy {
     return proxy;
   }
 
+  /**
+   * The policy this proxy enforces and the resolver it checks with, for requests the crawl
+   * makes outside the browser (web pages read over HTTP), so they pass the same checks.
+   */
+  get egress(): { policy: ResolvedEgressPolicy; resolveHost: ResolveHost } {
+    return { policy: this.#policy, resolveHost: this.#resolveHost };
+  }
+
   /** `http://127.0.0.1:<port>`, for `--proxy-server`. */
   get url(): string {
     return this.#main.url;

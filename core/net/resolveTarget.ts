@@ -82,8 +82,8 @@ export function pinnedLookup(addresses: readonly LookupAddress[]): LookupFunctio
 
 /** Options of {@link assertPublicTarget}. */
 export interface AssertPublicTargetOptions {
-  /** @default {} (private targets only with env ALLOW_PRIVATE_TARGETS=1) */
-  policy?: EgressPolicy;
+  /** @default {} (private targets only with env ALLOW_PRIVATE_TARGETS=1); a resolved one is used as it is. */
+  policy?: EgressPolicy | ResolvedEgressPolicy;
   /** @default dns.lookup */
   resolveHost?: ResolveHost;
 }
@@ -112,7 +112,12 @@ export async function assertPublicTarget(
     throw new BlockedTargetError(parsed.href, { reason: `scheme ${parsed.protocol} is not allowed (http and https only)` });
   }
   const port = portOfUrl(parsed) as number; // http or https, checked above
-  const addresses = await resolveTarget(parsed.hostname, port, resolveEgressPolicy(options.policy), options.resolveHost, parsed.href);
+  const policy = isResolved(options.policy) ? options.policy : resolveEgressPolicy(options.policy);
+  const addresses = await resolveTarget(parsed.hostname, port, policy, options.resolveHost, parsed.href);
   const [first] = addresses as [LookupAddress, ...LookupAddress[]];
   return { address: first.address, family: first.family, addresses };
+}
+
+function isResolved(policy: EgressPolicy | ResolvedEgressPolicy | undefined): policy is ResolvedEgressPolicy {
+  return policy !== undefined && policy.allowTargets instanceof Set;
 }

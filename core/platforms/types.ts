@@ -19,13 +19,52 @@ export interface ResultItem {
    * task's checkpoint once the items are stored.
    */
   resumeCursor?: () => unknown;
+  /**
+   * This item replaces one of the same `item_key` yielded earlier in the run (a web page
+   * read again in the browser, render "auto"): stored over it, not counted again.
+   */
+  replaces?: true;
+}
+
+/** See {@link PlatformCrawler.browserUse}. */
+export type BrowserUse = "always" | "on-demand" | "never";
+
+/** What a fetch asks of its host's politeness slot beyond the task's limits. */
+export interface HostSlotOptions {
+  /**
+   * The host asks for at least this long between fetch starts (robots.txt Crawl-delay), ms:
+   * the task's delay is raised to it (never past the longest delay a task may set).
+   */
+  minDelayMs?: number;
+}
+
+/** One origin's robots.txt as fetched (core/platforms/web/robots.ts reads it). */
+export interface StoredRobotsTxt {
+  /** The final HTTP status; null when it could not be fetched. */
+  status: number | null;
+  /** The body (2xx only), at most 500 KiB. */
+  body: string;
+  fetchedAt: string;
+  /** Why it could not be read (5xx, no answer): RFC 9309 then disallows the whole origin. */
+  failure?: string;
+}
+
+/** robots.txt shared by every worker, keyed by origin (`https://example.com`). */
+export interface RobotsTxtCache {
+  get(origin: string): Promise<StoredRobotsTxt | undefined>;
+  put(origin: string, robots: StoredRobotsTxt): Promise<void>;
 }
 
 /** What a platform crawl is given. Borrowed parts: the platform must not close them. */
 export interface CrawlContext {
   taskId: string;
-  /** A fresh, isolated browser context for this task. */
+  /** A fresh, isolated browser context for this task (see PlatformCrawler.browserUse). */
   browser: BrowserContext;
+  /**
+   * Opens the task's browser context on first call (later calls get the same one): present
+   * when the platform asked for it on demand (browserUse "on-demand").
+   */
+  openBrowser?(): Promise<BrowserContext>;
   /** Aborted when the run must stop now (shutdown, deadline). */
   signal: AbortSignal;
   /** Resolves true once the task was cancelled; platforms ask between pages. */
@@ -43,7 +82,12 @@ export interface CrawlContext {
    * function that gives the slot back; call it when the fetch is done.
    * Absent: no politeness limits apply.
    */
-  acquireHostSlot?(url: string, signal: AbortSignal): Promise<() => Promise<void>>;
+  acquireHostSlot?(url: string, signal: AbortSignal, options?: HostSlotOptions): Promise<() => Promise<void>>;
+  /**
+   * robots.txt files fetched by any worker in the last day, shared through the politeness
+   * table (web crawls, core/platforms/web/robots.ts). Absent: each task fetches its own.
+   */
+  robotsTxt?: RobotsTxtCache;
   /**
    * The cursor an earlier, interrupted run of this task saved (see
    * {@link ResultItem.resumeCursor}); the crawl resumes from it: pages it counts as done
@@ -74,4 +118,12 @@ export interface PlatformSpec<Input extends { platform: PlatformName; crawler_ty
 export interface PlatformCrawler<Params extends { crawler_type: string } = { crawler_type: string }> {
   name: PlatformName;
   crawl(params: Params, context: CrawlContext): AsyncIterable<ResultItem>;
+  /**
+   * When a task with these params needs Chromium: "always" (its context is opened before the
+   * crawl starts), "on-demand" (opened by the crawl's first `context.openBrowser()`, maybe
+   * never: web render "auto", whose pages mostly need none), "never" (web render "never": no
+   * browser is launched or lent). Outside "always", `context.browser` throws when used.
+   * @default () => "always"
+   */
+  browserUse?(params: Params): BrowserUse;
 }

@@ -79,8 +79,11 @@ export class HostPoliteness implements TaskHostSlots {
   }): NonNullable<CrawlContext["acquireHostSlot"]> {
     const limits = this.limitsFor(task.params);
     const log = this.#settings.log;
-    return async (url, signal) => {
-      const slot = await this.#limiter.acquire(limitKeyFor(task.platform, url), limits, signal);
+    return async (url, signal, options) => {
+      // A host's own Crawl-delay raises the delay (never lowers it), within what a task may set.
+      const asked = Math.min(options?.minDelayMs ?? 0, HOST_LIMIT_BOUNDS.delayMs.max);
+      const slotLimits = asked > limits.minDelayMs ? { ...limits, minDelayMs: asked } : limits;
+      const slot = await this.#limiter.acquire(limitKeyFor(task.platform, url), slotLimits, signal);
       return () =>
         slot.release().catch((error: unknown) => {
           log("could not give a host slot back; it frees itself when its lease ends", {

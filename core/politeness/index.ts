@@ -6,7 +6,8 @@
  * another host, subresources and requests made by page scripts are not limited.
  */
 export { HOST_LIMIT_BOUNDS, HOST_LIMIT_DEFAULTS } from "./constants.js";
-export { defaultHostPoliteness } from "./defaults.js";
+export { defaultHostPoliteness, defaultRobotsTxtCache } from "./defaults.js";
+export { DynamoRobotsTxtCache } from "./robotsTxtCache.js";
 export { DynamoHostLimiter, dynamoHostLimiterDefaults, type DynamoHostLimiterOptions } from "./DynamoHostLimiter.js";
 export { HostPoliteness, hostPolitenessDefaults, type HostPolitenessOptions, type PolitenessParams } from "./HostPoliteness.js";
 export { limitKeyFor } from "./limitKeys.js";

@@ -1,6 +1,7 @@
 /**
  * DynamoDB refuses items over 400 KB. Long page text is the usual culprit, so the
- * longest string fields are cut until the item fits, and the item is marked `truncated`.
+ * longest string fields are cut until the item fits, and the item is marked `truncated`
+ * (and, when it has a `truncated_fields` list, the cut field is added to it).
  */
 export const MAX_ITEM_BYTES = 350 * 1024;
 
@@ -23,6 +24,8 @@ export function fitItemSize<T extends Record<string, unknown>>(item: T, maxBytes
     const fieldBytes = Buffer.byteLength(JSON.stringify(value), "utf8");
     const room = maxBytes - (size - fieldBytes) - 64;
     fitted[key] = room <= 0 ? "" : cutToBytes(value, Math.min(room, Buffer.byteLength(value, "utf8") - 1));
+    // Items that list their cut fields (web pages) name this one too.
+    if (Array.isArray(fitted.truncated_fields) && !fitted.truncated_fields.includes(key)) fitted.truncated_fields = [...(fitted.truncated_fields as unknown[]), key];
     size = itemBytes(fitted);
   }
   return fitted as T;

@@ -5,6 +5,7 @@ import { DynamoResultStore } from "../results/store.js";
 import { defaultWebhookNotifier } from "../webhooks/defaults.js";
 import { TaskService, type TaskServiceDeps } from "./service.js";
 import { DynamoTaskStore } from "./store.js";
+import { DynamoUrlListStore } from "./urlLists.js";
 
 /** The stores, queue and webhook notifier as configured by the environment (AWS or the one-machine stack). */
 export function defaultDeps(): TaskServiceDeps {
@@ -15,6 +16,7 @@ export function defaultDeps(): TaskServiceDeps {
     results: new DynamoResultStore(doc, config.resultsTable),
     queue: new SqsTaskQueue(sqs, config.taskQueueUrl),
     webhooks: defaultWebhookNotifier(),
+    urlLists: new DynamoUrlListStore(doc, config.tasksTable),
   };
 }
 

@@ -12,6 +12,11 @@ export interface TaskProgress {
   /** Drift that did not stop the crawl (core/platforms/media/drift.ts): how much, and the first examples. */
   warnings?: number;
   warning_examples?: string[];
+  /**
+   * Web detail tasks: pages done and failed per host (`params.url_list.hosts` or the URLs
+   * say how many each has); past 100 hosts the rest are counted under "(other hosts)".
+   */
+  hosts?: Record<string, { done: number; errors: number }>;
 }
 
 export interface TaskErrorSummary {

@@ -12,11 +12,19 @@ export const taskProgressSchema = z.object({
   errors: count.meta({ description: "Items that record a failure (`ok: false`)" }),
   warnings: count
     .optional()
-    .meta({ description: "Media crawls: how often a site's answer had fields the crawler does not know, or lacked optional ones (drift that did not stop the crawl)" }),
+    .meta({ description: "Media crawls: how often a site's answer lacked an optional field the crawler reads (drift that did not stop the crawl; new fields the site added are listed by the probe, not counted)" }),
   warning_examples: z
     .array(z.string())
     .optional()
-    .meta({ description: "The first distinct drift warnings, e.g. \"xhs search (/api/sns/web/v1/search/notes): unknown field data.items[].note_card.new\"", examples: [["xhs search: result page (/api/sns/web/v1/search/notes): unknown field data.new_flag"]] }),
+    .meta({ description: "The first distinct drift warnings, e.g. \"xhs search: result page (/api/sns/web/v1/search/notes): missing optional field data.items[].note_card.cover\"", examples: [["xhs search: result page (/api/sns/web/v1/search/notes): missing optional field data.items[].note_card.cover"]] }),
+  hosts: z
+    .record(z.string(), z.object({ done: count, errors: count }))
+    .optional()
+    .meta({
+      description:
+        "Web detail tasks: pages done and failed per host (how many each host has: params.url_list.hosts, or params.urls); past 100 hosts the rest are counted under \"(other hosts)\"",
+      examples: [{ "example.com": { done: 120, errors: 3 }, "news.example.org": { done: 40, errors: 0 } }],
+    }),
 });
 
 export const taskErrorSchema = z.object({

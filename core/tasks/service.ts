@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import * as z from "zod";
 import { sealTaskProxy } from "./proxySecret.js";
+import { INLINE_URL_LIMIT, type UrlListStore } from "./urlLists.js";
 import { ConflictError, DependencyUnavailableError, NotFoundError, ValidationError } from "../errors.js";
 import type { EgressPolicy } from "../net/addressPolicy.js";
 import { PLATFORM_NAMES } from "../platforms/types.js";
@@ -32,6 +33,8 @@ export interface TaskServiceDeps {
   queue: TaskQueue;
   /** Told about each task this service ends (cancel, dead letter); none told when absent. */
   webhooks?: WebhookNotifier;
+  /** Where URL lists longer than {@link INLINE_URL_LIMIT} are kept (./urlLists.ts); such lists are refused when absent. */
+  urlLists?: UrlListStore;
 }
 
 const defaults: Required<Omit<TaskServiceOptions, "webhookPolicy">> = { maxAttempts: 3, idempotencyTtlSecs: 86_400 };
@@ -109,7 +112,12 @@ export class TaskService {
     const now = new Date().toISOString();
     const taskId = newTaskId();
     // A proxy's password is sealed before anything is stored (./proxySecret.ts).
-    const { params, proxy_sealed } = sealTaskProxy(taskId, given);
+    const sealed = sealTaskProxy(taskId, given);
+    const { proxy_sealed } = sealed;
+    const idempotency = options.idempotencyKey === undefined ? undefined : this.idempotencyMarker(options.idempotencyKey, { ...input, ...common });
+    // A replay of the same request writes the same list again, not a second one.
+    const listId = idempotency === undefined ? taskId : `k${sha256(idempotency.keyHash + idempotency.requestHash).slice(0, 32)}`;
+    const params = await this.storeLongUrlList(sealed.params, listId);
     const task: Task = {
       task_id: taskId,
       platform: platformName,
@@ -127,7 +135,6 @@ export class TaskService {
       result_count: 0,
     };
 
-    const idempotency = options.idempotencyKey === undefined ? undefined : this.idempotencyMarker(options.idempotencyKey, { ...input, ...common });
     if (idempotency) task.idempotency_key_hash = idempotency.keyHash;
     const outcome = await this.deps.tasks.create(task, idempotency);
     if (!outcome.created) {
@@ -143,6 +150,18 @@ export class TaskService {
     }
     await this.enqueue(task);
     return { task: toPublicTask(task), created: true };
+  }
+
+  /**
+   * A list of more than {@link INLINE_URL_LIMIT} URLs is stored apart (./urlLists.ts) before
+   * the task, which keeps `url_list` (count, hosts, first URLs) instead of `urls`.
+   */
+  private async storeLongUrlList(params: Record<string, unknown>, listId: string): Promise<Record<string, unknown>> {
+    const urls = params.urls;
+    if (!Array.isArray(urls) || urls.length <= INLINE_URL_LIMIT) return params;
+    if (this.deps.urlLists === undefined) throw new ValidationError(`urls: at most ${INLINE_URL_LIMIT} URLs here (this service stores no longer lists)`, "urls");
+    const { urls: _stored, ...rest } = params;
+    return { ...rest, url_list: await this.deps.urlLists.save(urls as string[], listId) };
   }
 
   private idempotencyMarker(key: string, input: unknown) {

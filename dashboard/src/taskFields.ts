@@ -37,7 +37,12 @@ export interface TaskField {
 const HINTS: Record<string, string> = {
   "web.crawler_type": "detail = exactly these URLs, crawl = follow links",
   crawler_type: "search → keywords, detail → specified_ids, creator → creator_ids",
-  urls: "one URL per line",
+  urls: "one URL per line (a detail batch takes up to 10,000)",
+  render: "auto = a browser only where scripts change the page; always = every page in Chromium; never = plain HTTP, no browser",
+  formats: "what each page's result carries: text, markdown, cleaned html, links with their text",
+  only_main_content: "drop navigation, headers, footers, cookie banners and sidebars",
+  respect_robots_txt: "honour each site's robots.txt (its Crawl-delay too)",
+  sitemap: "crawl: start from the sites' sitemaps too (include) or only (only)",
   include: "regular expressions, one per line: only matching URLs are followed",
   exclude: "regular expressions, one per line: matching URLs are skipped",
   selectors: 'JSON {"field": "css selector"}: each becomes a column',

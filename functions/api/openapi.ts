@@ -223,9 +223,9 @@ function errorResponses(): Record<string, OpenApiResponse> {
       { code: 409, message: "task is already completed and cannot be cancelled", data: { error: "CONFLICT" } },
     ),
     PayloadTooLarge: errorResponse(
-      "The body is over 256 KiB",
+      "The body is over 4 MiB",
       errorEnvelope(413, ["PAYLOAD_TOO_LARGE"]),
-      { code: 413, message: "body: must be at most 262144 bytes (got 300000)", data: { error: "PAYLOAD_TOO_LARGE", field: "body" } },
+      { code: 413, message: "body: must be at most 4194304 bytes (got 5000000)", data: { error: "PAYLOAD_TOO_LARGE", field: "body" } },
     ),
     UnsupportedMediaType: errorResponse(
       "A body that is not sent as application/json",

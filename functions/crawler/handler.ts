@@ -6,7 +6,7 @@ import { defaultAccountPool } from "../../core/accounts/index.js";
 import { WarmBrowser } from "../../core/browser/index.js";
 import { defaultRunDeps, runTask, type RunTaskDeps, type TaskClaim } from "../../core/crawl/index.js";
 import { ProxyPool } from "../../core/net/index.js";
-import { defaultHostPoliteness } from "../../core/politeness/index.js";
+import { defaultHostPoliteness, defaultRobotsTxtCache } from "../../core/politeness/index.js";
 import { parseCrawlMessage } from "../../core/queue/taskQueue.js";
 import { createLogger } from "../shared/logger.js";
 
@@ -41,6 +41,8 @@ async function crawlRecord(record: SQSRecord): Promise<void> {
     ...defaultRunDeps(browser, (level, text, fields) => logger[level](text, { ...fields })),
     // Per-host caps and delays, shared with every other sandbox through the politeness table.
     hostSlots: defaultHostPoliteness((text, fields) => logger.warn(text, fields)),
+    // robots.txt fetched once a day per origin for every sandbox, in the same table.
+    robotsTxt: defaultRobotsTxtCache(),
     // Media tasks: stored accounts in turn (marked when a site refuses them), proxies from PROXY_POOL.
     accounts: defaultAccountPool(),
     proxies: ProxyPool.fromEnv((text) => logger.warn(text)),

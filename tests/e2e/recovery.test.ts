@@ -27,9 +27,10 @@ function wideSite() {
 
 const sitePaths = ["/", ...Array.from({ length: PAGES }, (_, i) => `/p/${i}`)];
 
+/** How often each page was fetched since `from` (robots.txt aside: it is shared through the politeness table). */
 function fetchCounts(from: number): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const path of site.requests.slice(from)) counts.set(path, (counts.get(path) ?? 0) + 1);
+  for (const path of site.requests.slice(from)) if (path !== "/robots.txt") counts.set(path, (counts.get(path) ?? 0) + 1);
   return counts;
 }
 
@@ -70,6 +71,7 @@ describe("delivery through the one-machine stack", () => {
     const counts = fetchCounts(from);
     expect([...counts.keys()].sort()).toEqual([...sitePaths].sort());
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
+    expect(site.requests.slice(from).filter((path) => path === "/robots.txt").length).toBeLessThanOrEqual(1);
     expect(storedPaths(await allResults(stack.url, taskId))).toEqual([...sitePaths].sort());
   }, 90_000);
 
@@ -103,7 +105,7 @@ describe("a task that always fails", () => {
     const failingDir = mkdtempSync(join(tmpdir(), "crawl-failing-"));
     const failing = await startStack({ dataDir: failingDir, env: { CRAWL_CONCURRENCY: "1", CHROMIUM_PATH: "/bin/false", RETRY_BASE_DELAY_SECS: "1" } });
     try {
-      const created = await api<TaskView>(failing.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", urls: [site.url], max_attempts: 2 });
+      const created = await api<TaskView>(failing.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", urls: [site.url], max_attempts: 2, render: "always" });
       const done = await waitForTask(failing.url, created.body.data.task_id, isTerminal, 60_000);
       expect(done).toMatchObject({ status: "failed", attempts: 2, error: { code: "BROWSER_LAUNCH_FAILED" } });
       expect(done.error?.message).toMatch(/^could not start Chromium/);

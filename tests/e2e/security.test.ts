@@ -214,15 +214,20 @@ describe("a stack with an API key", () => {
       const url = new URL("/api/v1/tasks", stack.url);
       const tenMiB = 10 * 1024 * 1024;
       const post = () =>
-        new Promise<number>((resolve) => {
+        new Promise<number>((resolve, reject) => {
+          let answered = false;
           const req = httpRequest(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(tenMiB) } }, (res) => {
+            answered = true;
             res.resume();
             resolve(res.statusCode ?? 0);
             // Answered: the rest of the body is not worth sending.
             req.destroy();
           });
-          // The server answers (and closes) before the body is through: the rest of it is refused.
-          req.on("error", () => undefined);
+          // The server answers before the body is through and discards the rest; a reset before
+          // the answer would lose it (the client could not tell why it was refused).
+          req.on("error", (error) => {
+            if (!answered) reject(error);
+          });
           const chunk = Buffer.alloc(64 * 1024, 0x20);
           let sent = 0;
           const pump = () => {

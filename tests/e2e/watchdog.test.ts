@@ -58,7 +58,7 @@ afterAll(async () => {
 
 
 async function createTask(stack: RunningStack, body: Record<string, unknown>): Promise<string> {
-  const created = await api<TaskView>(stack.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", ...body });
+  const created = await api<TaskView>(stack.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", render: "always", ...body });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return created.body.data.task_id;
 }

@@ -24,7 +24,7 @@ import { httpEvent, lambdaContext } from "../support/events.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_611);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1200);
-const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const KEY = "fuzz-key-0123456789abcdef";
 
 /** Names a message may start with: the body's fields and the request's other parts. */
@@ -146,7 +146,8 @@ const nestedJunk: fc.Arbitrary<string> = fc
 const nearLimits: fc.Arbitrary<Case> = fc
   .record({
     urlLength: fc.integer({ min: 1900, max: 2049 }),
-    urlCount: fc.integer({ min: 90, max: 100 }),
+    // A crawl's start URLs (at most 100), or a detail batch big enough to cross the body limit.
+    urlCount: fc.oneof(fc.integer({ min: 90, max: 100 }), fc.integer({ min: 1990, max: 2100 })),
     selectorLength: fc.integer({ min: 450, max: 501 }),
     selectorCount: fc.integer({ min: 40, max: 50 }),
     patternCount: fc.integer({ min: 0, max: 50 }),
@@ -155,8 +156,8 @@ const nearLimits: fc.Arbitrary<Case> = fc
     const base = "https://example.com/";
     const task = {
       platform: "web",
-      crawler_type: "crawl",
-      urls: Array.from({ length: urlCount }, (_, i) => `${base}${String(i).padStart(3, "0")}${"p".repeat(urlLength - base.length - 3)}`),
+      crawler_type: urlCount > 100 ? "detail" : "crawl",
+      urls: Array.from({ length: urlCount }, (_, i) => `${base}${String(i).padStart(4, "0")}${"p".repeat(urlLength - base.length - 4)}`),
       selectors: selectorsOf(selectorCount, "s".repeat(selectorLength)),
       include: many(patternCount, "i".repeat(Math.min(selectorLength, 500))),
     };
@@ -226,11 +227,20 @@ afterAll(async () => {
 });
 
 async function storedTaskIds(): Promise<string[]> {
+  return (await storedKeys()).filter((id) => !/^(idempotency|urls)#/.test(id));
+}
+
+/** The list ids of stored long URL lists: a created task's id, or `k…` derived from its Idempotency-Key. */
+async function storedUrlListIds(): Promise<Set<string>> {
+  return new Set((await storedKeys()).filter((id) => id.startsWith("urls#")).map((id) => id.split("#")[1]!));
+}
+
+async function storedKeys(): Promise<string[]> {
   const ids: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await aws.clients.doc.send(new ScanCommand({ TableName: aws.tasksTable, ExclusiveStartKey: start, ProjectionExpression: "task_id" }));
-    for (const item of page.Items ?? []) if (!String(item.task_id).startsWith("idempotency#")) ids.push(String(item.task_id));
+    for (const item of page.Items ?? []) ids.push(String(item.task_id));
     start = page.LastEvaluatedKey;
   } while (start);
   return ids;
@@ -330,6 +340,7 @@ describe("POST /api/v1/tasks, fuzzed", () => {
     expect(created.size).toBeGreaterThan(RUNS / 10);
     expect(stored.length).toBe(created.size);
     expect(new Set(stored)).toEqual(created);
+    for (const list of await storedUrlListIds()) expect(created.has(list) || list.startsWith("k"), `URL list ${list}`).toBe(true);
     expect(queued.length).toBe(created.size);
     expect(new Set(queued)).toEqual(created);
   });

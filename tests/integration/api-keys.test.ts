@@ -97,7 +97,7 @@ describe("with a key configured", () => {
 
   it("checks the key before the body: 401 for a stranger's large or non-JSON body, 413/415 once authenticated", async () => {
     useKeys(KEY);
-    const large = JSON.stringify({ ...webTask, padding: "x".repeat(300 * 1024) });
+    const large = JSON.stringify({ ...webTask, padding: "x".repeat(4 * 1024 * 1024 + 1) });
     expectUnauthorized(await call("POST", "/api/v1/tasks", { body: large }), /required/);
     expectUnauthorized(await call("POST", "/api/v1/tasks", { body: "hello", headers: { "content-type": "text/plain" } }), /required/);
     expectUnauthorized(await call("POST", "/api/v1/tasks", { body: "{not json" }), /required/);

@@ -111,9 +111,9 @@ describe("POST /api/v1/tasks", () => {
     expect(wrongType.status).toBe(415);
     expect(wrongType.body.message).toMatch(/^content-type: must be application\/json/);
 
-    const huge = await call("POST", "/api/v1/tasks", { body: { ...webTask, pad: "x".repeat(300 * 1024) } });
+    const huge = await call("POST", "/api/v1/tasks", { body: { ...webTask, pad: "x".repeat(4 * 1024 * 1024) } });
     expect(huge.status).toBe(413);
-    expect(huge.body.message).toMatch(/^body: must be at most 262144 bytes/);
+    expect(huge.body.message).toMatch(/^body: must be at most 4194304 bytes/);
 
     const empty = await call("POST", "/api/v1/tasks", { body: "" });
     expect(empty.status).toBe(400);

@@ -1,13 +1,14 @@
 /**
  * What the media framework does when a site changes or pushes back, in real Chromium
  * against pages on 127.0.0.1: in-page API calls signed by the page's own function, shape
- * checks (SITE_CHANGED on a mismatch, warnings for unknown fields), missing elements,
+ * checks (SITE_CHANGED on a mismatch, warnings for missing optional fields, new fields listed
+ * for the probe), missing elements,
  * throttling (back-off, then RATE_LIMITED), and the probe's report.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { WarmBrowser } from "../../core/browser/index.js";
-import { crawlMedia, mediaTaskShape, openMediaSession, type MediaPlatform, type MediaSession, type MediaTaskParams } from "../../core/platforms/media/index.js";
+import { absentOk, checkShape, crawlMedia, mediaTaskShape, openMediaSession, type MediaPlatform, type MediaSession, type OwnedMediaSession, type MediaTaskParams } from "../../core/platforms/media/index.js";
 import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
 import { startTestSite, type TestSite } from "../support/site.js";
 
@@ -59,11 +60,11 @@ function platform(overrides: Partial<MediaPlatform> = {}): MediaPlatform {
   };
 }
 
-async function withSession<T>(definition: MediaPlatform, use: (session: MediaSession, warnings: string[]) => Promise<T>): Promise<T> {
+async function withSession<T>(definition: MediaPlatform, use: (session: OwnedMediaSession, warnings: string[]) => Promise<T>, options: { probe?: boolean } = {}): Promise<T> {
   const browser = await warm.newTaskContext();
   const warnings: string[] = [];
   const context: CrawlContext = { taskId: "t", browser, signal: new AbortController().signal, isCancelled: async () => false, log: () => undefined, warn: (w) => warnings.push(w) };
-  const session = await openMediaSession(definition, context);
+  const session = await openMediaSession(definition, context, options);
   try {
     return await use(session, warnings);
   } finally {
@@ -102,17 +103,35 @@ describe("in-page API calls", () => {
 });
 
 describe("shape checks", () => {
-  it("return the parsed body, and count unknown or missing optional fields as warnings", async () => {
+  it("return the parsed body, count missing optional fields as warnings, and list new fields for the probe only", async () => {
     await withSession(platform(), async (session, warnings) => {
       await session.open(`${site.origin}/app`);
       const answer = await session.call({ url: "/api/items?page=1", step: "search: result page" });
       const data = session.expect(itemsShape, answer, "search: result page");
       expect(data.items[0]?.id).toBe("a");
-      expect(warnings).toEqual([
-        "ks search: result page (/api/items): missing optional field items[].cover",
-        "ks search: result page (/api/items): unknown field items[].brand_new",
-      ]);
-    });
+      // A field the site added is not drift (live sites add them all the time); one we read that is gone is.
+      expect(warnings).toEqual(["ks search: result page (/api/items): missing optional field items[].cover"]);
+      expect(session.trace?.steps.at(-1)).toMatchObject({ kind: "shape", shape: "warnings", detail: expect.stringContaining("new fields: items[].brand_new") });
+    }, { probe: true });
+  });
+
+  it("never warn about a field declared absentOk (absent by design)", () => {
+    const shape = z.looseObject({ id: z.string(), video: absentOk(z.object({ url: z.string() })), cover: z.string().optional() });
+    const check = checkShape(shape, { id: "a", cover: "c" });
+    expect(check).toMatchObject({ ok: true, warnings: [], newFields: [] });
+    expect(checkShape(shape, { id: "a" })).toMatchObject({ ok: true, warnings: [{ path: "cover", kind: "missing optional field" }] });
+  });
+
+  it("keep a missing field in view however many new fields a live body carries, each noted once", () => {
+    const shape = z.looseObject({ items: z.array(z.looseObject({ id: z.string(), cover: z.string().optional() })), meta: z.looseObject({ version: z.string().optional() }) });
+    const item = (n: number) => ({ id: `i${n}`, ...Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`extra_${k}`, k])) });
+    const check = checkShape(shape, { items: [item(1), item(2), item(3)], meta: {} });
+    expect(check.ok && check.warnings).toEqual([
+      { path: "items[].cover", kind: "missing optional field" },
+      { path: "meta.version", kind: "missing optional field" },
+    ]);
+    expect(check.ok && check.newFields).toHaveLength(20);
+    expect(check.ok && new Set(check.newFields).size).toBe(20);
   });
 
   it("fail with SITE_CHANGED naming the step, the endpoint and what was seen when the shape changed", async () => {

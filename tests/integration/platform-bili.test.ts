@@ -1,12 +1,14 @@
 /**
  * B站 end to end against the local stand-in of its web app (tests/fixtures/bili), in real
  * Chromium, through crawlMedia: the crawler opens pages, the stand-in's own scripts sign
- * and call the API, and the crawler reads the answers as they go by.
+ * and call the wbi endpoints (search, space, comment pages), the crawler reads the answers
+ * as they go by, and calls the unsigned ones (view/detail, reply pages) from inside the page.
  * MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the human-like pauses.
+ * The flow and its sources: core/platforms/bili/FLOW.md.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { biliPlatform, biliTaskInput } from "../../core/platforms/bili/index.js";
-import { creatorHash, PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import { creatorHash, mediaSessionDefaults, PlatformAccessError, PlatformThrottledError, SiteChangedError, type CrawlAccount } from "../../core/platforms/media/index.js";
 import { biliStandInDefaults, bvidOf, commentTotals } from "../fixtures/bili/data.js";
 import { startBiliStandIn, type BiliStandIn } from "../fixtures/bili/server.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
@@ -35,6 +37,7 @@ beforeEach(() => {
   bili.requests.length = 0;
   bili.answerWith("ok");
   bili.requireCookie(undefined);
+  bili.drift("none");
   // Small pages keep each crawl to a few page loads while still spanning several pages.
   Object.assign(bili.settings, biliStandInDefaults, { searchPageSize: 5, spacePageSize: 5 });
 });
@@ -64,13 +67,14 @@ describe("bili search", () => {
       desc: first.desc,
       create_time: first.pubdate,
       liked_count: 107,
+      disliked_count: 0,
       video_play_count: 1007,
       video_danmaku: 17,
       video_comment: biliStandInDefaults.commentsPerVideo,
       video_favorite_count: 57,
       video_coin_count: 37,
       video_share_count: 14,
-      video_url: `https://www.bilibili.com/video/${first.bvid}`,
+      video_url: `https://www.bilibili.com/video/av${first.aid}`,
       video_cover_url: `http://i0.hdslb.com/bfs/archive/${first.bvid}.jpg`,
       source_keyword: "原神",
       creator_hash: creatorHash("bili", String(first.owner.mid)),
@@ -82,7 +86,9 @@ describe("bili search", () => {
     expect(paramsOf(SEARCH, "page")).toEqual(["1", "2"]);
     expect(paramsOf(SEARCH, "search_type")).toEqual(["video", "video"]);
     expect(bili.apiRequests(SEARCH).every((request) => request.query.w_rid !== undefined)).toBe(true);
-    expect(bili.apiRequests(DETAIL)).toHaveLength(7);
+    // Without comments no video page is opened: view/detail is called from the search page, unsigned, as MC calls it.
+    expect(paramsOf(DETAIL, "bvid")).toEqual(expected.map((video) => video.bvid));
+    expect(bili.requests.filter((request) => request.path.startsWith("/video/"))).toHaveLength(0);
     expect(ofType(items, "comment")).toHaveLength(0);
     expect(bili.apiRequests(MAIN)).toHaveLength(0);
   });
@@ -146,7 +152,7 @@ describe("bili detail", () => {
     expect(comments[0]?.item_key).toBe(`bili:comment:${aid * 10000 + 100}`);
   });
 
-  it("with enable_sub_comments, follows each comment by its replies: inline ones, else 点击查看 and 下一页, within max_comments_count", async () => {
+  it("with enable_sub_comments, follows each comment by its replies: inline ones, else reply pages called from the page, within max_comments_count", async () => {
     const aid = CREATOR_AID(4);
     const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, enable_sub_comments: true, max_comments_count: 40 }));
 
@@ -160,10 +166,15 @@ describe("bili detail", () => {
       String(root(5)), ...replies(5, 12), String(root(6)), ...replies(6, 2), String(root(7)), String(root(8)),
       String(root(9)), ...replies(9, 3),
     ]);
-    // Reply pages only for comments with more replies than shown inline, none past the cap.
-    expect(bili.apiRequests(REPLY).map((request) => `${request.query.root}:${request.query.pn}`)).toEqual([
+    // Reply pages only for comments with more replies than shown inline, none past the cap;
+    // unsigned (the endpoint needs none), from the video page, with the account's cookies.
+    const replyPages = bili.apiRequests(REPLY);
+    expect(replyPages.map((request) => `${request.query.root}:${request.query.pn}`)).toEqual([
       `${root(1)}:1`, `${root(1)}:2`, `${root(5)}:1`, `${root(5)}:2`, `${root(9)}:1`,
     ]);
+    expect(replyPages.every((request) => request.query.w_rid === undefined && request.query.oid === String(aid) && request.query.ps === "10")).toBe(true);
+    expect(replyPages[0]?.headers.referer).toBe(`${bili.baseUrl}/video/${bvidOf(aid)}/`);
+    expect(replyPages[0]?.cookies).toMatchObject({ SESSDATA: "stand-in-sessdata%2C1790000000" });
     const third = comments.find((item) => item.data.comment_id === String(root(1) + 3))?.data;
     expect(third).toMatchObject({ parent_comment_id: String(root(1) + 2), root_comment_id: String(root(1)), content: "回复3 给第1条", like_count: 3 });
   });
@@ -175,6 +186,13 @@ describe("bili detail", () => {
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([0, 1, 2, 3, 4].map((r) => String(aid * 10000 + 100 + r)));
     expect(bili.apiRequests(MAIN)).toHaveLength(1);
     expect(paramsOf(REPLY, "pn")).toEqual(["1"]);
+  });
+
+  it("puts the pinned comment (top_replies / top.upper) first, once", async () => {
+    const aid = CREATOR_AID(10);
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, max_comments_count: 3 }));
+
+    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([aid * 10000 + 1, aid * 10000 + 100, aid * 10000 + 200].map(String));
   });
 
   it("records a video B站 says is gone (-404) as a failed item and goes on with the next", async () => {
@@ -217,6 +235,95 @@ describe("bili creator", () => {
 
     expect(items).toEqual([]);
     expect(bili.apiRequests(SPACE)).toHaveLength(1);
+  });
+});
+
+describe("bili throttling", () => {
+  it("backs off and tries a reply page again when B站 says 请求过于频繁 (-799), then goes on", async () => {
+    bili.throttleNext(REPLY, 2);
+    const aid = CREATOR_AID(11);
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, enable_sub_comments: true, max_comments_count: 6 }));
+
+    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([0, 1, 2, 3, 4, 5].map((r) => String(aid * 10000 + 100 + r)));
+    // Two refused tries of page 1, then page 1 answered.
+    expect(paramsOf(REPLY, "pn")).toEqual(["1", "1", "1"]);
+  });
+
+  it("ends with RATE_LIMITED (retryable, not an access problem) when B站 keeps throttling", async () => {
+    bili.answerWith("throttled");
+    const { error } = await failure(task({ crawler_type: "search", keywords: "频繁" }));
+
+    expect(error).toBeInstanceOf(PlatformThrottledError);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", account_id: "acct-bili-1" });
+    expect(error).not.toBeInstanceOf(PlatformAccessError);
+  });
+});
+
+describe("bili drift", () => {
+  // A request the page never makes or an element it never shows is waited for this long here.
+  const saved = { capture: mediaSessionDefaults.captureTimeoutMs, selector: mediaSessionDefaults.selectorTimeoutMs };
+  beforeEach(() => {
+    mediaSessionDefaults.captureTimeoutMs = 2_000;
+    mediaSessionDefaults.selectorTimeoutMs = 2_000;
+  });
+  afterEach(() => {
+    mediaSessionDefaults.captureTimeoutMs = saved.capture;
+    mediaSessionDefaults.selectorTimeoutMs = saved.selector;
+  });
+
+  it("fails SITE_CHANGED naming the step and endpoint when a body changed shape", async () => {
+    bili.drift("shape");
+    const { error, items } = await failure(task({ crawler_type: "search", keywords: "变了" }));
+
+    expect(items).toEqual([]);
+    expect(error).toBeInstanceOf(SiteChangedError);
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("bili search: result page (/x/web-interface/wbi/search/type)") });
+    expect((error as SiteChangedError).seen).toContain("bvid");
+  });
+
+  it("fails SITE_CHANGED when the page no longer makes the request it read", async () => {
+    bili.drift("no_request");
+    const { error } = await failure(task({ crawler_type: "search", keywords: "没有请求" }));
+
+    expect(error).toMatchObject({ code: "SITE_CHANGED", name: "NoAnswerError", message: expect.stringContaining("bili search: result page") });
+  });
+
+  it("fails SITE_CHANGED naming the selector when the comment area is gone", async () => {
+    bili.drift("no_comment_area");
+    const { error, items } = await failure(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(12))], enable_comments: true }));
+
+    expect(ofType(items, "content")).toHaveLength(1);
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("(selector bili-comments)") });
+    expect(bili.apiRequests(MAIN)).toHaveLength(0);
+  });
+});
+
+describe("bili probe", () => {
+  it("reports each step: the page opened, its signed answer and shape, the calls, the items", async () => {
+    const { items } = await run(task({ crawler_type: "search", keywords: "探针", max_notes_count: 1, probe: true }));
+
+    const probe = items.at(-1)?.data as { item_type: string; steps: Array<Record<string, unknown>>; counts: Record<string, number> };
+    expect(probe.item_type).toBe("probe");
+    expect(probe.counts).toEqual({ content: 1 });
+    expect(probe.steps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ step: "open", kind: "open", status: 200 }),
+        expect.objectContaining({ step: "search: result page", kind: "response", status: 200 }),
+        expect.objectContaining({ step: "search: result page", kind: "shape", shape: "ok" }),
+        expect.objectContaining({ step: "video: details", kind: "call", status: 200 }),
+        expect.objectContaining({ step: "search: content items", kind: "items", sample: expect.objectContaining({ video_url: expect.stringContaining("/video/av") }) }),
+      ]),
+    );
+  });
+
+  it("keeps its report when a step drifts, with the mismatch", async () => {
+    bili.drift("shape");
+    const { items, error } = await failure(task({ crawler_type: "search", keywords: "探针变了", probe: true }));
+
+    expect(error).toMatchObject({ code: "SITE_CHANGED" });
+    const probe = items.at(-1)?.data as { steps: Array<Record<string, unknown>>; error: Record<string, unknown> };
+    expect(probe.error).toMatchObject({ code: "SITE_CHANGED" });
+    expect(probe.steps).toContainEqual(expect.objectContaining({ step: "search: result page", kind: "shape", shape: "mismatch", detail: expect.stringContaining("bvid") }));
   });
 });
 

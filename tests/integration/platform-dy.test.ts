@@ -1,15 +1,18 @@
 /**
  * 抖音 end to end against the local stand-in of its web app (tests/fixtures/dy), in real
- * Chromium, through crawlMedia: the crawler opens pages, scrolls lists and clicks
- * "展开N条回复"; the stand-in's own script signs (a_bogus) and calls the API; the crawler
- * reads the answers as they go by. MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the pauses.
+ * Chromium, through crawlMedia: the crawler opens the pages, reads the search page's own
+ * (streamed) first result page, and calls the API from the page for the rest; the
+ * stand-in's security script signs every request leaving the page (msToken, a_bogus),
+ * and its API refuses any other. MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the pauses.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { WarmBrowser } from "../../core/browser/index.js";
 import { dyPlatform, dyTaskInput } from "../../core/platforms/dy/index.js";
-import { PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import { PlatformAccessError, SiteChangedError, type CrawlAccount } from "../../core/platforms/media/index.js";
 import type { ResultItem } from "../../core/platforms/types.js";
 import { DY_DATA, dyCommentId, dyCreatorAwemeId, dySearchAwemeId } from "../fixtures/dy/data.js";
 import { startDyStandIn, type DyStandIn } from "../fixtures/dy/server.js";
+import { crawlWithOptions } from "../fixtures/shared/crawl.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
 let dy: DyStandIn;
@@ -23,9 +26,11 @@ const ACCOUNT: CrawlAccount = {
   ],
 };
 
+const STREAM = "/aweme/v1/web/general/search/stream/";
 const SEARCH = "/aweme/v1/web/general/search/single/";
 const COMMENTS = "/aweme/v1/web/comment/list/";
 const REPLIES = "/aweme/v1/web/comment/list/reply/";
+const POSTS = "/aweme/v1/web/aweme/post/";
 
 const { task, run, failure, pointBaseUrls } = mediaHarness({ platform: dyPlatform, schema: dyTaskInput, account: ACCOUNT });
 
@@ -39,13 +44,16 @@ afterAll(() => dy?.close());
 beforeEach(() => {
   dy.requests.length = 0;
   dy.answerWith("ok");
+  dy.drift("none");
+  dy.firstSearchPage("stream");
 });
 
 const replies = (items: ResultItem[]) => ofType(items, "comment").filter((item) => item.data.parent_comment_id !== null);
+const pagesOpened = (prefix: string) => dy.requests.filter((request) => request.path.startsWith(prefix));
 
 describe("dy search", () => {
-  it("scrolls the result list until max_notes_count posts, with the README's fields and the sort the task asked for", async () => {
-    const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 20, sort: "most_liked", publish_time: 7 }));
+  it("reads the page's streamed first page, then calls single/ from the page with its cursor and search_id, with the README's fields", async () => {
+    const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 20 }));
 
     const k = dy.keywordIndex("咖啡");
     expect(items.map((item) => item.data.aweme_id)).toEqual(Array.from({ length: 20 }, (_, i) => dySearchAwemeId(k, i)));
@@ -53,34 +61,53 @@ describe("dy search", () => {
     expect(Object.keys(items[0]?.data ?? {}).sort()).toEqual(
       [
         "item_type", "platform", "crawled_at", "aweme_id", "aweme_type", "title", "desc", "create_time", "liked_count", "collected_count",
-        "comment_count", "share_count", "aweme_url", "cover_url", "video_download_url", "note_download_url", "source_keyword",
+        "comment_count", "share_count", "aweme_url", "cover_url", "video_download_url", "music_download_url", "note_download_url", "source_keyword",
         "creator_hash", "creator_nickname",
       ].sort(),
     );
-    expect(items[0]?.data).toMatchObject({ source_keyword: "咖啡", comment_count: DY_DATA.commentTotal, aweme_url: `${dy.baseUrl}/video/${dySearchAwemeId(k, 0)}` });
-    expect(items[6]?.data.aweme_id).toBe(dySearchAwemeId(k, 6)); // a collection card's first post
-    // Two pages (15 + 15 results) were enough for 20; both signed by the page and carrying the account.
-    const searches = dy.apiRequests(SEARCH);
-    expect(searches.map((request) => request.query.offset)).toEqual(["0", "15"]);
-    expect(searches[0]?.query).toMatchObject({ keyword: "咖啡", count: "15", is_filter_search: "1" });
-    expect(JSON.parse(searches[0]?.query.filter_selected ?? "{}")).toEqual({ sort_type: "1", publish_time: "7" });
-    for (const request of searches) expect(request.cookies).toMatchObject({ sessionid: "dy-stand-in-session", LOGIN_STATUS: "1" });
-    // Comments were not asked for: no post page was opened.
-    expect(dy.requests.filter((request) => request.path.startsWith("/video/"))).toHaveLength(0);
+    expect(items[0]?.data).toMatchObject({
+      source_keyword: "咖啡",
+      comment_count: DY_DATA.commentTotal,
+      aweme_url: `${dy.baseUrl}/video/${dySearchAwemeId(k, 0)}`,
+      music_download_url: `https://sf6-cdn-tos.douyinstatic.com/obj/ies-music/${dySearchAwemeId(k, 0)}.mp3`,
+    });
+    // Collection cards contribute their first post.
+    expect(items[6]?.data.aweme_id).toBe(dySearchAwemeId(k, 6));
+    // Page 1 is the page's own stream; page 2 the crawler's call, chained to page 1.
+    expect(dy.apiRequests(STREAM)).toHaveLength(1);
+    const next = dy.apiRequests(SEARCH);
+    expect(next.map((request) => [request.query.offset, request.query.search_id])).toEqual([[String(DY_DATA.streamPageSize), `logid-${k}-${DY_DATA.streamPageSize}`]]);
+    // Every API request went through the page, so its security script signed it.
+    for (const request of dy.apiRequests()) {
+      expect(request.query).toMatchObject({ device_platform: "webapp", aid: "6383", msToken: expect.any(String), a_bogus: expect.any(String) });
+      expect(request.cookies).toMatchObject({ sessionid: "dy-stand-in-session" });
+    }
+    expect(pagesOpened("/video/")).toHaveLength(0);
   });
 
-  it("starts at start_page, scrolling past the pages before it without storing them", async () => {
-    const { items } = await run(task({ crawler_type: "search", keywords: "茶", start_page: 2, max_notes_count: 3 }));
+  it("stops at max_notes_count without loading another page", async () => {
+    const { items } = await run(task({ crawler_type: "search", keywords: "茶", max_notes_count: 5 }));
 
-    const k = dy.keywordIndex("茶");
-    expect(items.map((item) => item.data.aweme_id)).toEqual([15, 16, 17].map((i) => dySearchAwemeId(k, i)));
-    expect(dy.apiRequests(SEARCH).map((request) => request.query.offset)).toEqual(["0", "15"]);
+    expect(items).toHaveLength(5);
+    expect(dy.apiRequests(STREAM)).toHaveLength(1);
+    expect(dy.apiRequests(SEARCH)).toHaveLength(0);
   });
 
-  it("reads each post's comments and replies (展开N条回复 clicked) up to max_comments_count, then scrolls back to the list", async () => {
-    const { items } = await run(
-      task({ crawler_type: "search", keywords: "猫", max_notes_count: 2, enable_comments: true, enable_sub_comments: true, max_comments_count: 30 }),
-    );
+  it("reads the first page from single/ when the page does not stream, with the filters the task asked for", async () => {
+    dy.firstSearchPage("single");
+    const { items } = await run(task({ crawler_type: "search", keywords: "面包", max_notes_count: 20, sort: "most_liked", publish_time: 7 }));
+
+    const k = dy.keywordIndex("面包");
+    expect(items.map((item) => item.data.aweme_id)).toEqual(Array.from({ length: 20 }, (_, i) => dySearchAwemeId(k, i)));
+    expect(dy.apiRequests(STREAM)).toHaveLength(0);
+    const pages = dy.apiRequests(SEARCH);
+    expect(pages.map((request) => request.query.offset)).toEqual(["0", "15"]);
+    for (const request of pages) expect(request.query).toMatchObject({ is_filter_search: "1", filter_selected: JSON.stringify({ sort_type: "1", publish_time: "7" }) });
+    expect(pages[1]?.query.search_id).toBe(`logid-${k}-15`);
+  });
+
+  it("reads each post's comments and every reply (beyond the first reply page) by calls from the search page, up to max_comments_count", async () => {
+    const { items } = await run(task({ crawler_type: "search", keywords: "猫", max_notes_count: 2, enable_comments: true, enable_sub_comments: true, max_comments_count: 30 }));
 
     const k = dy.keywordIndex("猫");
     const posts = ofType(items, "content");
@@ -88,11 +115,10 @@ describe("dy search", () => {
     for (const post of posts) {
       const awemeId = post.data.aweme_id as string;
       const comments = ofType(items, "comment").filter((item) => item.data.aweme_id === awemeId);
+      // Comment 0 and its 23 replies (two reply pages), comment 1 and its reply, comments 2-5.
       expect(comments).toHaveLength(30);
-      // 12 top-level comments (0-11) and their 18 replies fill the 30: comment 0 has 5 (two clicks), comment 1 has 1, …
-      expect(comments.filter((item) => item.data.parent_comment_id === null)).toHaveLength(12);
-      const firstReply = comments.find((item) => item.data.parent_comment_id !== null);
-      expect(firstReply?.data).toMatchObject({ parent_comment_id: dyCommentId(awemeId, 0), aweme_id: awemeId });
+      expect(comments.filter((item) => item.data.parent_comment_id === null)).toHaveLength(6);
+      expect(comments.filter((item) => item.data.parent_comment_id === dyCommentId(awemeId, 0))).toHaveLength(23);
     }
     // Comments follow their post directly.
     expect(items[0]?.data.item_type).toBe("content");
@@ -100,12 +126,15 @@ describe("dy search", () => {
     expect(Object.keys(items[1]?.data ?? {}).sort()).toEqual(
       ["item_type", "platform", "crawled_at", "comment_id", "aweme_id", "content", "create_time", "like_count", "sub_comment_count", "parent_comment_id", "pictures", "creator_hash", "creator_nickname"].sort(),
     );
-    expect(dy.apiRequests(REPLIES).filter((request) => request.query.comment_id === dyCommentId(dySearchAwemeId(k, 0), 0))).toHaveLength(2);
-    // The second post was reached by reopening the list, not by a new search page.
-    expect(dy.apiRequests(SEARCH).map((request) => request.query.offset)).toEqual(["0"]);
+    const firstThread = dy.apiRequests(REPLIES).filter((request) => request.query.comment_id === dyCommentId(dySearchAwemeId(k, 0), 0));
+    expect(firstThread.map((request) => request.query.cursor)).toEqual(["0", "20"]);
+    // The list was never left or reopened: no post page, one stream.
+    expect(pagesOpened("/video/")).toHaveLength(0);
+    expect(pagesOpened("/search/")).toHaveLength(1);
+    expect(dy.apiRequests(STREAM)).toHaveLength(1);
   });
 
-  it("reads top-level comments only without enable_sub_comments, scrolling the comment pane for the next page", async () => {
+  it("reads top-level comments only without enable_sub_comments, page after page", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "狗", max_notes_count: 1, enable_comments: true, max_comments_count: 25 }));
 
     expect(ofType(items, "comment")).toHaveLength(25);
@@ -121,13 +150,13 @@ describe("dy search", () => {
     const second = await run(params, { resumeFrom: first.cursor });
 
     const k = dy.keywordIndex("鱼");
-    expect(first.cursor).toMatchObject({ inputIndex: 0, page: 1, notesDone: 15 });
-    expect(second.items.map((item) => item.data.aweme_id)).toEqual(Array.from({ length: 15 }, (_, i) => dySearchAwemeId(k, 15 + i)));
+    expect(first.cursor).toMatchObject({ inputIndex: 0, page: 1, notesDone: DY_DATA.streamPageSize });
+    expect(second.items.map((item) => item.data.aweme_id)).toEqual(Array.from({ length: 20 }, (_, i) => dySearchAwemeId(k, DY_DATA.streamPageSize + i)));
   });
 });
 
 describe("dy detail", () => {
-  it("crawls ids and URLs with their comments, and stores a deleted post as a failed item", async () => {
+  it("opens each post's page and calls the detail and comment endpoints from it; a deleted post is a failed item", async () => {
     const id = "7300000000000099001";
     const { items } = await run(
       task({ crawler_type: "detail", specified_ids: [id, `https://www.douyin.com/video/7300000000000099002?previous_page=app`, DY_DATA.deletedAwemeId], enable_comments: true, max_comments_count: 5 }),
@@ -135,21 +164,27 @@ describe("dy detail", () => {
 
     const posts = ofType(items, "content");
     expect(posts.map((item) => [item.data.aweme_id, item.ok])).toEqual([[id, true], ["7300000000000099002", true], [DY_DATA.deletedAwemeId, false]]);
-    expect(posts[2]?.data.error).toMatchObject({ code: "POST_UNAVAILABLE" });
+    expect(posts[2]?.data.error).toMatchObject({ code: "POST_UNAVAILABLE", message: expect.stringContaining("已被删除") });
     expect(ofType(items, "comment").filter((item) => item.data.aweme_id === id)).toHaveLength(5);
     expect(dy.apiRequests("/aweme/v1/web/aweme/detail/").map((request) => request.query.aweme_id)).toEqual([id, "7300000000000099002", DY_DATA.deletedAwemeId]);
+    expect(pagesOpened("/video/").map((request) => request.path)).toEqual([`/video/${id}`, "/video/7300000000000099002", `/video/${DY_DATA.deletedAwemeId}`]);
   });
 });
 
 describe("dy creator", () => {
-  it("stores the creator's profile and scrolls their posts up to max_notes_count", async () => {
-    const { items } = await run(task({ crawler_type: "creator", creator_ids: `https://www.douyin.com/user/${DY_DATA.secUserId}?from_tab_name=main`, max_notes_count: 20 }));
+  it("calls the profile and the post list from the profile page, by max_cursor, up to max_notes_count", async () => {
+    const { items } = await run(task({ crawler_type: "creator", creator_ids: `https://www.douyin.com/user/${DY_DATA.secUserId}?from_tab_name=main`, max_notes_count: 20, keep_user_info: true }));
 
     const c = dy.creatorIndex(DY_DATA.secUserId);
-    expect(ofType(items, "creator")).toHaveLength(1);
-    expect(ofType(items, "creator")[0]?.data).toMatchObject({ follows: 34, fans: 1200 + c, interaction: 56_789, videos_count: DY_DATA.postsTotal });
+    const creators = ofType(items, "creator");
+    expect(creators).toHaveLength(1);
+    expect(creators[0]?.data).toMatchObject({ follows: 34, fans: 1200 + c, interaction: 56_789, videos_count: DY_DATA.postsTotal, user_id: DY_DATA.secUserId, ip_location: "四川" });
     expect(ofType(items, "content").map((item) => item.data.aweme_id)).toEqual(Array.from({ length: 20 }, (_, i) => dyCreatorAwemeId(c, i)));
-    expect(dy.apiRequests("/aweme/v1/web/aweme/post/").map((request) => request.query.max_cursor)).toHaveLength(2);
+    // A post's author is stored as the sec_uid creator mode takes.
+    expect(ofType(items, "content")[0]?.data.user_id).toBe(DY_DATA.secUserId);
+    const pages = dy.apiRequests(POSTS);
+    expect(pages.map((request) => request.query.max_cursor)).toHaveLength(2);
+    expect(pages[0]?.query.max_cursor).toBe("0");
   });
 });
 
@@ -164,13 +199,13 @@ describe("dy refusals", () => {
   it("maps search's verify_check to RISK_CONTROL, after the items already read", async () => {
     dy.answerWith("risk_control", { afterRequests: 1 });
     const { error, items } = await failure(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 30 }));
-    expect(items).toHaveLength(15);
+    expect(items).toHaveLength(DY_DATA.streamPageSize);
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
     expect((error as Error).message).toMatch(/verify_check/);
   });
 
   it("maps an empty answer (a blocked account) to RISK_CONTROL", async () => {
-    // The profile and the first post page pass; the scroll's post page comes back empty.
+    // The profile and the first post page pass; the next post page comes back empty.
     dy.answerWith("risk_control", { afterRequests: 2 });
     const { error, items } = await failure(task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId, max_notes_count: 25 }));
     expect(ofType(items, "content")).toHaveLength(18);
@@ -182,5 +217,62 @@ describe("dy refusals", () => {
     dy.answerWith("captcha_page");
     const { error } = await failure(task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId }));
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
+  });
+
+  it("(the stand-in) refuses API requests that did not go through the page's security script", async () => {
+    const path = "/aweme/v1/web/aweme/detail/?device_platform=webapp&aid=6383&aweme_id=7300000000000099001";
+    const unsigned = await fetch(`${dy.baseUrl}${path}`);
+    expect(await unsigned.text()).toBe("");
+    const forged = await fetch(`${dy.baseUrl}${path}&msToken=x&a_bogus=deadbeef`);
+    expect(await forged.text()).toBe("");
+  });
+});
+
+describe("dy drift", () => {
+  const warm = new WarmBrowser();
+  const quick = { captureTimeoutMs: 1_500, selectorTimeoutMs: 1_500 };
+  beforeAll(() => warm.browser());
+  afterAll(() => warm.close());
+
+  it("without drift, every body matches its shape with no warning", async () => {
+    for (const params of [
+      task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 12, enable_comments: true, enable_sub_comments: true, max_comments_count: 3 }),
+      task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId, max_notes_count: 20 }),
+      task({ crawler_type: "detail", specified_ids: [DY_DATA.deletedAwemeId] }),
+    ]) {
+      const { error, warnings } = await crawlWithOptions(warm, dyPlatform, params, { account: ACCOUNT, session: quick });
+      expect(error).toBeUndefined();
+      expect(warnings).toEqual([]);
+    }
+  });
+
+  it("a changed search shape is SITE_CHANGED naming the step and the endpoint, and the probe records the mismatch", async () => {
+    dy.drift("shape");
+    const { error, items } = await crawlWithOptions(warm, dyPlatform, task({ crawler_type: "search", keywords: "咖啡", probe: true }), { account: ACCOUNT, session: quick });
+    expect(error).toBeInstanceOf(SiteChangedError);
+    expect((error as Error).message).toMatch(/^dy search: first result page \(\/aweme\/v1\/web\/general\/search\/stream\/ \(stream frames\)\): the body no longer has the expected shape; seen: data: /);
+    const probe = items.find((item) => item.data.item_type === "probe");
+    expect(probe?.data.steps).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "shape", shape: "mismatch", step: "search: first result page" })]));
+  });
+
+  it("a changed comment shape is SITE_CHANGED too, not an empty comment list", async () => {
+    dy.drift("shape");
+    const { error } = await crawlWithOptions(warm, dyPlatform, task({ crawler_type: "detail", specified_ids: "7300000000000099001", enable_comments: true }), { account: ACCOUNT, session: quick });
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("dy comments: page (/aweme/v1/web/comment/list/)") });
+  });
+
+  it("a search page that asks for no results is SITE_CHANGED (the missing request), not an empty search", async () => {
+    dy.drift("no_first_page");
+    const { error, items } = await crawlWithOptions(warm, dyPlatform, task({ crawler_type: "search", keywords: "咖啡" }), { account: ACCOUNT, session: quick });
+    expect(items).toHaveLength(0);
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("dy search: first result page") });
+    expect((error as Error).message).toMatch(/should have made this request; seen: no answer within 1500 ms/);
+  });
+
+  it("a page without the app's container is SITE_CHANGED naming the selector", async () => {
+    dy.drift("no_app");
+    const { error } = await crawlWithOptions(warm, dyPlatform, task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId }), { account: ACCOUNT, session: quick });
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("dy creator: profile page (selector #douyin-right-container)") });
+    expect(dy.apiRequests()).toHaveLength(0);
   });
 });

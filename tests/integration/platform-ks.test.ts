@@ -1,15 +1,18 @@
 /**
  * 快手 end to end against the local stand-in of its web app (tests/fixtures/ks), in real
- * Chromium, through crawlMedia: the crawler opens pages, scrolls lists and clicks
- * "展开N条回复"; the stand-in's own script POSTs the GraphQL operations and the REST
- * comment calls; the crawler reads the answers as they go by. MEDIA_DELAY_SCALE=0
+ * Chromium, through crawlMedia: the crawler reads the list pages the app requests itself
+ * (signed /rest/v/search/feed and /rest/v/profile/feed: the signature never leaves the
+ * app's closure), scrolling for the next, and calls the unsigned endpoints (GraphQL
+ * detail and profile, REST comments) from the page. MEDIA_DELAY_SCALE=0
  * (vitest.config.ts) drops the pauses.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { WarmBrowser } from "../../core/browser/index.js";
 import { ksPlatform, ksTaskInput } from "../../core/platforms/ks/index.js";
-import { PlatformAccessError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import { PlatformAccessError, PlatformThrottledError, SiteChangedError, type CrawlAccount } from "../../core/platforms/media/index.js";
 import { KS_DATA, ksCommentId, ksCreatorPhotoId, ksSearchPhotoId } from "../fixtures/ks/data.js";
 import { startKsStandIn, type KsStandIn } from "../fixtures/ks/server.js";
+import { crawlWithOptions } from "../fixtures/shared/crawl.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
 let ks: KsStandIn;
@@ -23,7 +26,8 @@ const ACCOUNT: CrawlAccount = {
   ],
 };
 
-const SEARCH = "graphql:visionSearchPhoto";
+const SEARCH = "/rest/v/search/feed";
+const PROFILE_FEED = "/rest/v/profile/feed";
 const COMMENTS = "/rest/v/photo/comment/list";
 const REPLIES = "/rest/v/photo/comment/sublist";
 
@@ -39,12 +43,16 @@ afterAll(() => ks?.close());
 beforeEach(() => {
   ks.requests.length = 0;
   ks.answerWith("ok");
+  ks.drift("none");
+  ks.listApi("rest");
 });
 
+const bodyOf = (request: ReturnType<KsStandIn["apiRequests"]>[number]) => ks.bodyOf(request);
 const variablesOf = (request: ReturnType<KsStandIn["apiRequests"]>[number]) => ks.bodyOf(request).variables as Record<string, unknown>;
+const pagesOpened = (prefix: string) => ks.requests.filter((request) => request.path.startsWith(prefix));
 
 describe("ks search", () => {
-  it("scrolls the result list until max_notes_count videos, with the README's fields", async () => {
+  it("reads the page's own signed /rest/v/search/feed pages, scrolling for the next, with the README's fields", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "美食", max_notes_count: 25 }));
 
     const k = ks.keywordIndex("美食");
@@ -57,12 +65,16 @@ describe("ks search", () => {
       ].sort(),
     );
     expect(items[0]?.data).toMatchObject({ source_keyword: "美食", video_type: "1", video_url: `${ks.baseUrl}/short-video/${ksSearchPhotoId(k, 0)}` });
-    const searches = ks.apiRequests(SEARCH);
-    expect(searches.map((request) => variablesOf(request).pcursor)).toEqual(["", "1"]);
-    expect(variablesOf(searches[0] as never)).toMatchObject({ keyword: "美食", page: "search" });
-    for (const request of searches) expect(request.cookies).toMatchObject({ "kuaishou.server.web_st": "ks-stand-in-session", did: "web_standin" });
-    // Comments were not asked for: no video page was opened.
-    expect(ks.requests.filter((request) => request.path.startsWith("/short-video/"))).toHaveLength(0);
+    const pages = ks.apiRequests(SEARCH);
+    expect(pages.map((request) => bodyOf(request).pcursor)).toEqual(["", "1"]);
+    expect(bodyOf(pages[1] as never)).toMatchObject({ keyword: "美食", page: "search", searchSessionId: `session-${k}` });
+    for (const request of pages) {
+      // Signed by the app's own code, which the crawler never touched.
+      expect(request.query).toMatchObject({ caver: "2", __NS_hxfalcon: expect.stringMatching(/^HUDR_/) });
+      expect(request.cookies).toMatchObject({ "kuaishou.server.web_st": "ks-stand-in-session", did: "web_standin" });
+    }
+    expect(ks.apiRequests("graphql:visionSearchPhoto")).toHaveLength(0);
+    expect(pagesOpened("/short-video/")).toHaveLength(0);
   });
 
   it("stops at max_notes_count without loading another page", async () => {
@@ -72,7 +84,17 @@ describe("ks search", () => {
     expect(ks.apiRequests(SEARCH)).toHaveLength(1);
   });
 
-  it("reads each video's comments and replies (展开N条回复 clicked) up to max_comments_count, then scrolls back to the list", async () => {
+  it("reads a page still on the former GraphQL app the same way", async () => {
+    ks.listApi("graphql");
+    const { items } = await run(task({ crawler_type: "search", keywords: "旧版", max_notes_count: 25 }));
+
+    const k = ks.keywordIndex("旧版");
+    expect(items.map((item) => item.data.video_id)).toEqual(Array.from({ length: 25 }, (_, i) => ksSearchPhotoId(k, i)));
+    expect(ks.apiRequests("graphql:visionSearchPhoto").map((request) => variablesOf(request).pcursor)).toEqual(["", "1"]);
+    expect(ks.apiRequests(SEARCH)).toHaveLength(0);
+  });
+
+  it("reads each video's comments and every reply (beyond the first reply page) by calls from the search page, up to max_comments_count", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "钓鱼", max_notes_count: 2, enable_comments: true, enable_sub_comments: true, max_comments_count: 30 }));
 
     const k = ks.keywordIndex("钓鱼");
@@ -83,29 +105,31 @@ describe("ks search", () => {
       const comments = ofType(items, "comment").filter((item) => item.data.video_id === photoId);
       expect(comments).toHaveLength(30);
       expect(comments.filter((item) => item.data.parent_comment_id === null)).toHaveLength(12);
-      expect(comments.find((item) => item.data.parent_comment_id !== null)?.data.parent_comment_id).toBe(String(ksCommentId(photoId, 0)));
+      expect(comments.filter((item) => item.data.parent_comment_id === String(ksCommentId(photoId, 0)))).toHaveLength(5);
     }
     expect(items[31]?.data.video_id).toBe(ksSearchPhotoId(k, 1));
     expect(Object.keys(items[1]?.data ?? {}).sort()).toEqual(
       ["item_type", "platform", "crawled_at", "comment_id", "video_id", "content", "create_time", "sub_comment_count", "parent_comment_id", "creator_hash", "creator_nickname"].sort(),
     );
     const firstRoot = ksCommentId(ksSearchPhotoId(k, 0), 0);
-    expect(ks.apiRequests(REPLIES).filter((request) => ks.bodyOf(request).rootCommentId === firstRoot).map((request) => ks.bodyOf(request).pcursor)).toEqual(["", "3"]);
+    expect(ks.apiRequests(REPLIES).filter((request) => bodyOf(request).rootCommentId === firstRoot).map((request) => bodyOf(request).pcursor)).toEqual(["", "3"]);
     expect(ks.apiRequests(SEARCH)).toHaveLength(1);
+    expect(pagesOpened("/short-video/")).toHaveLength(0);
+    expect(pagesOpened("/search/")).toHaveLength(1);
   });
 
-  it("reads top-level comments only without enable_sub_comments, scrolling the comment pane for the next page", async () => {
+  it("reads top-level comments only without enable_sub_comments, page after page", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "旅行", max_notes_count: 1, enable_comments: true, max_comments_count: 25 }));
 
     expect(ofType(items, "comment")).toHaveLength(25);
     expect(ofType(items, "comment").filter((item) => item.data.parent_comment_id !== null)).toHaveLength(0);
     expect(ks.apiRequests(REPLIES)).toHaveLength(0);
-    expect(ks.apiRequests(COMMENTS).map((request) => ks.bodyOf(request).pcursor)).toEqual(["", "20"]);
+    expect(ks.apiRequests(COMMENTS).map((request) => bodyOf(request).pcursor)).toEqual(["", "20"]);
   });
 });
 
 describe("ks detail", () => {
-  it("crawls ids and URLs with their comments, and stores a deleted video as a failed item", async () => {
+  it("opens each video's page and calls visionVideoDetail and the comments from it; a deleted video is a failed item", async () => {
     const { items } = await run(
       task({ crawler_type: "detail", specified_ids: ["3xdetail0001", "https://www.kuaishou.com/short-video/3xdetail0002?authorId=3xabc&streamSource=search", KS_DATA.deletedPhotoId], enable_comments: true, max_comments_count: 4 }),
     );
@@ -114,39 +138,56 @@ describe("ks detail", () => {
     expect(videos.map((item) => [item.data.video_id, item.ok])).toEqual([["3xdetail0001", true], ["3xdetail0002", true], [KS_DATA.deletedPhotoId, false]]);
     expect(videos[2]?.data.error).toMatchObject({ code: "POST_UNAVAILABLE" });
     expect(ofType(items, "comment").filter((item) => item.data.video_id === "3xdetail0002")).toHaveLength(4);
+    expect(ks.apiRequests("graphql:visionVideoDetail").map((request) => variablesOf(request).photoId)).toEqual(["3xdetail0001", "3xdetail0002", KS_DATA.deletedPhotoId]);
+    expect(pagesOpened("/short-video/")).toHaveLength(3);
   });
 });
 
 describe("ks creator", () => {
-  it("stores the creator's profile and scrolls their videos up to max_notes_count", async () => {
+  it("reads the profile page's own /rest/v/profile/feed pages and calls visionProfile, up to max_notes_count", async () => {
     const { items } = await run(task({ crawler_type: "creator", creator_ids: `https://www.kuaishou.com/profile/${KS_DATA.userId}`, max_notes_count: 22 }));
 
     const c = ks.creatorIndex(KS_DATA.userId);
     expect(ofType(items, "creator")).toHaveLength(1);
     expect(ofType(items, "creator")[0]?.data).toMatchObject({ follows: 56, fans: 3400 + c, videos_count: KS_DATA.photosTotal });
     expect(ofType(items, "content").map((item) => item.data.video_id)).toEqual(Array.from({ length: 22 }, (_, i) => ksCreatorPhotoId(c, i)));
+    const pages = ks.apiRequests(PROFILE_FEED);
+    expect(pages.map((request) => bodyOf(request).pcursor)).toEqual(["", "1"]);
+    expect(bodyOf(pages[0] as never)).toMatchObject({ user_id: KS_DATA.userId, page: "profile" });
+    expect(ks.apiRequests("graphql:visionProfile")).toHaveLength(1);
+  });
+
+  it("reads a profile page still on GraphQL visionProfilePhotoList", async () => {
+    ks.listApi("graphql");
+    const { items } = await run(task({ crawler_type: "creator", creator_ids: KS_DATA.userId, max_notes_count: 22 }));
+
+    expect(ofType(items, "content")).toHaveLength(22);
     expect(ks.apiRequests("graphql:visionProfilePhotoList").map((request) => variablesOf(request).pcursor)).toEqual(["", "1"]);
   });
 });
 
 describe("ks refusals", () => {
-  it("maps result 109 with an account's cookies to ACCOUNT_EXPIRED", async () => {
+  it("maps result 109 with an account's cookies to ACCOUNT_EXPIRED, and without an account to ACCOUNT_REQUIRED", async () => {
     ks.answerWith("login_required");
     const { error } = await failure(task({ crawler_type: "search", keywords: "美食" }));
     expect(error).toBeInstanceOf(PlatformAccessError);
     expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED", account_id: "acct-ks-1" });
+
+    ks.answerWith("ok");
+    const anonymous = await failure(task({ crawler_type: "detail", specified_ids: "3xdetail0009" }), { account: null });
+    expect(anonymous.error).toMatchObject({ code: "ACCOUNT_REQUIRED", message: expect.stringContaining("No Login") });
   });
 
-  it("maps GraphQL result 400002 to RISK_CONTROL, after the items already read", async () => {
+  it("maps result 2001 on a list page to RISK_CONTROL, after the items already read", async () => {
     ks.answerWith("risk_control", { afterRequests: 1 });
     const { error, items } = await failure(task({ crawler_type: "search", keywords: "美食", max_notes_count: 30 }));
     expect(items).toHaveLength(20);
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
-    expect((error as Error).message).toMatch(/400002/);
+    expect((error as Error).message).toMatch(/2001/);
   });
 
   it("maps the comment endpoint's result 2001 to RISK_CONTROL", async () => {
-    // The detail and the first comment page pass; the scrolled comment page is refused.
+    // The detail call and the first comment page pass; the next comment page is refused.
     ks.answerWith("risk_control", { afterRequests: 2 });
     const { error } = await failure(task({ crawler_type: "detail", specified_ids: "3xdetail0003", enable_comments: true, max_comments_count: 25 }));
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
@@ -162,5 +203,95 @@ describe("ks refusals", () => {
     ks.answerWith("captcha_page");
     const captcha = await failure(task({ crawler_type: "creator", creator_ids: KS_DATA.userId }));
     expect(captcha.error).toMatchObject({ code: "RISK_CONTROL" });
+  });
+
+  it("(the stand-in) refuses a list request the app did not sign, and any request without the login cookie", async () => {
+    const headers = { "content-type": "application/json", cookie: "kuaishou.server.web_st=x" };
+    const unsigned = await fetch(`${ks.baseUrl}${SEARCH}`, { method: "POST", headers, body: JSON.stringify({ keyword: "a", pcursor: "", page: "search", searchSessionId: "" }) });
+    expect(await unsigned.json()).toMatchObject({ result: 50 });
+    const anonymous = await fetch(`${ks.baseUrl}${COMMENTS}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ photoId: "3xa", pcursor: "" }) });
+    expect(await anonymous.json()).toMatchObject({ result: 109 });
+  });
+});
+
+describe("ks throttling (result 2)", () => {
+  it("backs off and asks again on the same account: a throttled comment page is called again", async () => {
+    // The detail call passes; the first two comment calls are throttled, the third answers.
+    ks.answerWith("throttled", { afterRequests: 1, times: 2 });
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: "3xdetail0004", enable_comments: true, max_comments_count: 5 }));
+    expect(ofType(items, "comment")).toHaveLength(5);
+    expect(ks.apiRequests(COMMENTS).map((request) => bodyOf(request).pcursor)).toEqual(["", "", ""]);
+  });
+
+  it("scrolls again for a throttled list page the app asked for", async () => {
+    ks.answerWith("throttled", { afterRequests: 1, times: 1 });
+    const { items } = await run(task({ crawler_type: "search", keywords: "慢一点", max_notes_count: 25 }));
+    expect(items).toHaveLength(25);
+    expect(ks.apiRequests(SEARCH).map((request) => bodyOf(request).pcursor)).toEqual(["", "1", "1"]);
+  });
+
+  it("gives up with RATE_LIMITED (retryable, the account not banned) when the site keeps asking", async () => {
+    ks.answerWith("throttled", { afterRequests: 1 });
+    const { error, items } = await failure(task({ crawler_type: "detail", specified_ids: "3xdetail0005", enable_comments: true }));
+    expect(ofType(items, "content")).toHaveLength(1);
+    expect(error).toBeInstanceOf(PlatformThrottledError);
+    expect(error).not.toBeInstanceOf(PlatformAccessError);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", account_id: "acct-ks-1" });
+    expect(ks.apiRequests(COMMENTS)).toHaveLength(3);
+  });
+});
+
+describe("ks drift", () => {
+  const warm = new WarmBrowser();
+  const quick = { captureTimeoutMs: 1_500, selectorTimeoutMs: 1_500 };
+  beforeAll(() => warm.browser());
+  afterAll(() => warm.close());
+
+  it("without drift, every body matches its shape with no warning", async () => {
+    for (const params of [
+      task({ crawler_type: "search", keywords: "美食", max_notes_count: 22, enable_comments: true, enable_sub_comments: true, max_comments_count: 3 }),
+      task({ crawler_type: "creator", creator_ids: KS_DATA.userId, max_notes_count: 22 }),
+      task({ crawler_type: "detail", specified_ids: [KS_DATA.deletedPhotoId] }),
+    ]) {
+      const { error, warnings } = await crawlWithOptions(warm, ksPlatform, params, { account: ACCOUNT, session: quick });
+      expect(error).toBeUndefined();
+      expect(warnings).toEqual([]);
+    }
+  });
+
+  it("a changed list shape is SITE_CHANGED naming the step and the endpoint, and the probe records it", async () => {
+    ks.drift("shape");
+    const { error, items } = await crawlWithOptions(warm, ksPlatform, task({ crawler_type: "search", keywords: "美食", probe: true }), { account: ACCOUNT, session: quick });
+    expect(error).toBeInstanceOf(SiteChangedError);
+    expect((error as Error).message).toMatch(/^ks search: first result page \(\/rest\/v\/search\/feed\): the body no longer has the expected shape; seen: feeds: /);
+    const probe = items.find((item) => item.data.item_type === "probe");
+    expect(probe?.data.steps).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "shape", shape: "mismatch", step: "search: first result page" })]));
+  });
+
+  it("a changed comment shape is SITE_CHANGED, not an empty comment list", async () => {
+    ks.drift("shape");
+    const { error } = await crawlWithOptions(warm, ksPlatform, task({ crawler_type: "detail", specified_ids: "3xdetail0006", enable_comments: true }), { account: ACCOUNT, session: quick });
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("ks comments: page (/rest/v/photo/comment/list)") });
+  });
+
+  it("a list page that asks for nothing is SITE_CHANGED (the missing request)", async () => {
+    ks.drift("no_first_page");
+    const { error } = await crawlWithOptions(warm, ksPlatform, task({ crawler_type: "creator", creator_ids: KS_DATA.userId }), { account: ACCOUNT, session: quick });
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("ks creator: first video page") });
+    expect((error as Error).message).toMatch(/no answer within 1500 ms/);
+  });
+
+  it("a list without video links is SITE_CHANGED naming the selector", async () => {
+    ks.drift("no_cards");
+    const { error, items } = await crawlWithOptions(warm, ksPlatform, task({ crawler_type: "search", keywords: "美食", max_notes_count: 25 }), { account: ACCOUNT, session: quick });
+    expect(items).toHaveLength(20);
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining('ks search: next result page (selector a[href*="/short-video/"])') });
+  });
+
+  it("a list the site no longer accepts the app's signature for (result 50) is SITE_CHANGED, not the end of the list", async () => {
+    ks.drift("signature");
+    const { error, items } = await crawlWithOptions(warm, ksPlatform, task({ crawler_type: "search", keywords: "美食" }), { account: ACCOUNT, session: quick });
+    expect(items).toHaveLength(0);
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringMatching(/ks search: first result page \(\/rest\/v\/search\/feed\).*result 50/) });
   });
 });

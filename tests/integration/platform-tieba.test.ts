@@ -1,19 +1,23 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PlatformAccessError } from "../../core/platforms/media/errors.js";
+import { PlatformAccessError, PlatformThrottledError } from "../../core/platforms/media/errors.js";
 import type { CrawlAccount } from "../../core/platforms/media/types.js";
 import { tiebaPlatform } from "../../core/platforms/tieba/index.js";
 import { TIEBA_COMMENT_FIELDS, TIEBA_CONTENT_FIELDS } from "../../core/platforms/tieba/items.js";
 import { tiebaTaskInput } from "../../core/platforms/tieba/schema.js";
 import {
-  CARRIED_REPLIES,
   CREATOR,
   DELETED_THREAD_ID,
+  LONG_FLOOR,
+  LONG_FLOOR_REPLIES,
   commentsOf,
   creatorThreadIds,
   floorsOf,
+  forumIdOf,
+  postId,
   searchThreadIds,
   titleOf,
 } from "../fixtures/tieba/data.js";
+import { signOf } from "../fixtures/tieba/pages.js";
 import { startTiebaStandIn, type TiebaStandIn } from "../fixtures/tieba/server.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
@@ -35,6 +39,7 @@ beforeEach(() => {
   tieba.requests.length = 0;
   tieba.answerWith("ok");
   tieba.requireCookie(undefined);
+  tieba.drift(undefined);
 });
 
 const ACCOUNT: CrawlAccount = { account_id: "acct-tieba-1", platform: "tieba", cookies: [{ name: "BDUSS", value: "bduss-value", domain: ".baidu.com" }] };
@@ -100,20 +105,36 @@ describe("tieba search", () => {
 describe("tieba detail", () => {
   const longThread = searchThreadIds(0).find((id) => floorsOf(id) > 60) as string;
 
-  it("collects every floor page and the replies inside floors (楼中楼)", async () => {
+  it("collects every floor page and every reply inside floors (楼中楼), the ones beyond the page's preview from /p/comment", async () => {
     const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [`https://tieba.baidu.com/p/${longThread}`], enable_comments: true, enable_sub_comments: true, max_comments_count: 1000 }));
 
     expect(error).toBeUndefined();
     const comments = ofType(items, "comment");
     expect(comments).toHaveLength(commentsOf(longThread, true));
     expect(pns("/c/f/pb/page_pc")).toEqual([1, 2, 3]);
-    const floor2 = comments.find((item) => item.data.comment_id === `${longThread}002`);
-    expect(floor2?.data).toMatchObject({ parent_comment_id: null, sub_comment_count: 12, note_id: longThread, tieba_name: "编程吧", content: "第2楼 内容" });
-    const replies = comments.filter((item) => item.data.parent_comment_id === `${longThread}002`);
-    expect(replies).toHaveLength(CARRIED_REPLIES);
+    const floorId = postId(longThread, LONG_FLOOR);
+    const floor2 = comments.find((item) => item.data.comment_id === floorId);
+    expect(floor2?.data).toMatchObject({ parent_comment_id: null, sub_comment_count: LONG_FLOOR_REPLIES, note_id: longThread, tieba_id: String(forumIdOf(longThread)), tieba_name: "编程吧", content: "第2楼 内容" });
+    const replies = comments.filter((item) => item.data.parent_comment_id === floorId);
+    expect(replies.map((item) => item.data.content)).toEqual(Array.from({ length: LONG_FLOOR_REPLIES }, (_, index) => `回复 ${LONG_FLOOR}-${index}`));
     expect(Object.keys(replies[0]?.data ?? {})).toEqual(expect.arrayContaining([...TIEBA_COMMENT_FIELDS]));
+    expect(replies[0]?.data.publish_time).toEqual(expect.any(Number));
+    // Only the floor whose replies go beyond the preview was asked for, page by page, with
+    // the thread, the floor and the forum id page_pc gave (MC client.py:546-553).
+    expect(tieba.apiRequests("/p/comment").map((request) => request.params)).toEqual(
+      [1, 2, 3].map((pn) => ({ tid: longThread, pid: floorId, fid: String(forumIdOf(longThread)), pn: String(pn) })),
+    );
     // The thread's own first post is the content, never a comment.
-    expect(comments.some((item) => item.data.comment_id === `${longThread}001`)).toBe(false);
+    expect(comments.some((item) => item.data.comment_id === postId(longThread, 1))).toBe(false);
+  });
+
+  it("stops asking /p/comment once max_comments_count is reached", async () => {
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread], enable_comments: true, enable_sub_comments: true, max_comments_count: 12 }));
+
+    expect(error).toBeUndefined();
+    // Floor 2, then 11 of its replies: the first /p/comment page held 10, the second the 11th.
+    expect(ofType(items, "comment")).toHaveLength(12);
+    expect(pns("/p/comment")).toEqual([1, 2]);
   });
 
   it("stops at max_comments_count without opening more pages, and leaves replies out unless asked", async () => {
@@ -166,7 +187,8 @@ describe("tieba creators' identity", () => {
 
     expect(hidden).toMatchObject({ creator_hash: expect.stringMatching(/^[0-9a-f]{64}$/), creator_nickname: expect.stringMatching(/^.\*\*\*$/), user_link: null });
     expect(hidden).not.toHaveProperty("user_id");
-    expect(kept).toMatchObject({ user_id: expect.stringMatching(/^\d+$/), nickname: expect.any(String), ip_location: expect.any(String), user_link: expect.stringContaining("/home/main?id=tb.1.") });
+    // The user id is the portrait: what creator mode takes back.
+    expect(kept).toMatchObject({ user_id: expect.stringMatching(/^tb\.1\./), nickname: expect.any(String), ip_location: expect.any(String), user_link: expect.stringContaining("/home/main?id=tb.1.") });
     expect(kept?.avatar).toMatch(/\/sys\/portrait\/item\/tb\.1\./);
     expect(kept).not.toHaveProperty("creator_hash");
   });
@@ -178,6 +200,7 @@ describe("tieba access problems", () => {
   it.each([
     ["login_required", "ACCOUNT_EXPIRED"],
     ["risk_control", "RISK_CONTROL"],
+    ["throttled", "RATE_LIMITED"],
     ["captcha_page", "RISK_CONTROL"],
     ["login_page", "ACCOUNT_EXPIRED"],
   ] as const)("maps the site's %s answer to %s, naming the account", async (kind, code) => {
@@ -186,12 +209,50 @@ describe("tieba access problems", () => {
     const { items, error } = await attempt(detail(), { account: ACCOUNT });
 
     expect(items).toHaveLength(0);
+    if (code === "RATE_LIMITED") {
+      // Throttling is retryable and never marks the account (core/platforms/media/errors.ts).
+      expect(error).toBeInstanceOf(PlatformThrottledError);
+      expect(error).toMatchObject({ code, platform: "tieba", account_id: ACCOUNT.account_id });
+      return;
+    }
     expect(error).toBeInstanceOf(PlatformAccessError);
     expect(error).toMatchObject({ code, platform: "tieba", account_id: ACCOUNT.account_id });
   });
 
+  const withReplies = () => task({ crawler_type: "detail", specified_ids: [searchThreadIds(0).find((id) => floorsOf(id) > 60) as string], enable_comments: true, enable_sub_comments: true, max_comments_count: 12 });
+
+  it("backs off and tries /p/comment again when tieba asks to slow down, on the same account", async () => {
+    tieba.answerWith("throttled", { path: "/p/comment", times: 2 });
+
+    const { items, error } = await attempt(withReplies(), { account: ACCOUNT });
+
+    expect(error).toBeUndefined();
+    expect(ofType(items, "comment")).toHaveLength(12);
+    // Two refused tries of page 1, then pages 1 and 2.
+    expect(pns("/p/comment")).toEqual([1, 1, 1, 2]);
+  });
+
+  it("ends RATE_LIMITED, not banned, when /p/comment keeps asking to slow down", async () => {
+    tieba.answerWith("throttled", { path: "/p/comment" });
+
+    const { error } = await attempt(withReplies(), { account: ACCOUNT });
+
+    expect(error).toBeInstanceOf(PlatformThrottledError);
+    expect(error).toMatchObject({ code: "RATE_LIMITED", account_id: ACCOUNT.account_id });
+    expect(pns("/p/comment")).toEqual([1, 1, 1]);
+  });
+
+  it("reads a \"blocked\" /p/comment answer as risk control (MC client.py:269-271)", async () => {
+    tieba.answerWith("blocked", { path: "/p/comment" });
+
+    const { error } = await attempt(withReplies(), { account: ACCOUNT });
+
+    expect(error).toBeInstanceOf(PlatformAccessError);
+    expect(error).toMatchObject({ code: "RISK_CONTROL", account_id: ACCOUNT.account_id });
+  });
+
   it("fails mid-crawl when risk control starts, after the items already collected", async () => {
-    tieba.answerWith("risk_control", { afterRequests: 1 });
+    tieba.answerWith("risk_control", { afterRequests: 1, path: "/c/f/pb/page_pc" });
 
     const { items, error } = await attempt(detail(), { account: ACCOUNT });
 
@@ -208,5 +269,79 @@ describe("tieba access problems", () => {
     expect(withAccount.error).toBeUndefined();
     expect(tieba.apiRequests("/c/f/pb/page_pc")[0]?.cookies.BDUSS).toBe("bduss-value");
     expect(without.error).toMatchObject({ code: "ACCOUNT_REQUIRED" });
+  });
+});
+
+describe("tieba drift", () => {
+  const longThread = () => searchThreadIds(0).find((id) => floorsOf(id) > 60) as string;
+
+  it("fails the step with SITE_CHANGED when page_pc's answer changed shape", async () => {
+    tieba.drift("shape");
+
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread()] }));
+
+    expect(items).toHaveLength(0);
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringMatching(/^tieba detail: thread page \(\/c\/f\/pb\/page_pc\): the body no longer has the expected shape; seen: post_list: /) });
+  });
+
+  it("fails with SITE_CHANGED when the thread page no longer asks page_pc", async () => {
+    tieba.drift("no_request");
+
+    const { error } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread()] }));
+
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("tieba detail: thread page (POST /c/f/pb/page_pc): the page should have made this request") });
+  });
+
+  it("fails with SITE_CHANGED naming the selector when /p/comment's replies are marked up another way", async () => {
+    tieba.drift("selector");
+
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread()], enable_comments: true, enable_sub_comments: true, max_comments_count: 50 }));
+
+    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([postId(longThread(), LONG_FLOOR)]);
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("tieba comments: replies (楼中楼) (selector li.lzl_single_post)") });
+  });
+
+  it("stores the probe's steps, the failing one included", async () => {
+    tieba.drift("selector");
+
+    const { items } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread()], enable_comments: true, enable_sub_comments: true, probe: true }));
+
+    const probe = items.find((item) => item.data.item_type === "probe");
+    expect(probe).toMatchObject({ item_key: "tieba:probe:detail", ok: false, data: { error: { code: "SITE_CHANGED" } } });
+    const steps = probe?.data.steps as Array<{ kind: string; step: string; shape?: string; detail?: string }>;
+    expect(steps).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: "shape", step: "detail: thread page", shape: "ok" }),
+      expect.objectContaining({ kind: "call", step: "comments: replies (楼中楼)" }),
+      expect.objectContaining({ kind: "selector", detail: "li.lzl_single_post: 0 found" }),
+    ]));
+  });
+});
+
+describe("tieba probe", () => {
+  it("reports each step, every body matching its shape without warnings, on the unchanged site", async () => {
+    const { items, error } = await attempt(task({ crawler_type: "search", keywords: "探针", max_notes_count: 1, enable_comments: true, enable_sub_comments: true, max_comments_count: 30, probe: true }));
+
+    expect(error).toBeUndefined();
+    const steps = items.find((item) => item.data.item_type === "probe")?.data.steps as Array<{ kind: string; step: string; shape?: string; detail?: string }>;
+    const shapes = steps.filter((step) => step.kind === "shape");
+    expect(new Set(shapes.map((step) => step.step))).toEqual(new Set(["search: result page", "detail: thread page", "comments: replies (楼中楼)"]));
+    expect(shapes.filter((step) => step.shape !== "ok")).toEqual([]);
+  });
+});
+
+describe("the tieba stand-in", () => {
+  // A crawler that calls tieba's API itself, bypassing the page's own code, must fail
+  // here as it would on the real site.
+  it("refuses JSON calls without the page's sign, page_pc without its tbs, and /p/comment from outside its pages", async () => {
+    const id = searchThreadIds(0).find((candidate) => floorsOf(candidate) > 60) as string;
+    const unsigned = await fetch(`${tieba.baseUrl}/mo/q/search/multsearch?word=x&pn=1`).then((response) => response.json());
+    const form = new URLSearchParams({ kz: id, pn: "1", subapp_type: "pc", _client_type: "20" });
+    form.set("sign", signOf(Object.fromEntries(form)));
+    const withoutTbs = await fetch(`${tieba.baseUrl}/c/f/pb/page_pc`, { method: "POST", body: form }).then((response) => response.json());
+    const replies = await fetch(`${tieba.baseUrl}/p/comment?tid=${id}&pid=${postId(id, LONG_FLOOR)}&fid=${forumIdOf(id)}&pn=1`);
+
+    expect(unsigned).toMatchObject({ no: 110001 });
+    expect(withoutTbs).toMatchObject({ error_code: 230308 });
+    expect(replies.status).toBe(400);
   });
 });

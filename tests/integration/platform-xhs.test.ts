@@ -1,14 +1,18 @@
 /**
- * xhs end to end against the local stand-in of its web app (tests/fixtures/xhs), in
- * real Chromium, through crawlMedia: the crawler opens pages, the stand-in's own script
- * signs and calls the API, and the crawler reads the answers as they go by.
- * MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the human-like pauses.
+ * xhs end to end against the local stand-in of its web app (tests/fixtures/xhs), in real
+ * Chromium, through crawlMedia. The stand-in's pages make their own first requests (the
+ * search page's first results) and keep their first data in page state (note, profile);
+ * every other request is the crawler's call from inside the page, which only gets through
+ * when the page's own window._webmsxyw signed it. MEDIA_DELAY_SCALE=0 (vitest.config.ts)
+ * drops the human-like pauses and the throttling back-off.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { creatorHash, PlatformAccessError, type CrawlAccount, type MediaResumeCursor } from "../../core/platforms/media/index.js";
+import { isRetryable } from "../../core/errors.js";
 import type { ResultItem } from "../../core/platforms/types.js";
 import { xhsPlatform, xhsTaskInput, type XhsTaskParams } from "../../core/platforms/xhs/index.js";
-import { startXhsStandIn, type XhsStandIn } from "../fixtures/xhs/server.js";
+import { ENDPOINT, startXhsStandIn, type XhsStandIn } from "../fixtures/xhs/server.js";
+import { standInSignature } from "../fixtures/xhs/sign.js";
 import { mediaHarness, ofType, type RunOptions } from "../support/mediaHarness.js";
 
 let xhs: XhsStandIn;
@@ -31,11 +35,7 @@ beforeAll(async () => {
 
 afterAll(() => xhs?.close());
 
-beforeEach(() => {
-  xhs.requests.length = 0;
-  xhs.options.requireLogin = true;
-  xhs.options.riskControl = false;
-});
+beforeEach(() => xhs.reset());
 
 const ids = (items: ResultItem[], field: string) => items.map((item) => item.data[field]);
 /** Keys only the privacy opt-in may store. */
@@ -48,8 +48,13 @@ async function refused(params: XhsTaskParams, options: RunOptions = {}): Promise
   return { error: error as PlatformAccessError, items };
 }
 
+const noteUrlOf = (keyword: string, index: number) => {
+  const note = xhs.data.notesFor(keyword)[index]!;
+  return { note, url: `https://www.xiaohongshu.com/explore/${note.note_id}?xsec_token=${encodeURIComponent(note.xsec_token)}&xsec_source=pc_search` };
+};
+
 describe("xhs search", () => {
-  it("collects min(max_notes_count, available) notes per keyword with the issue's fields", async () => {
+  it("reads the page's own first result page, calls search/notes for the next, and stores min(max_notes_count, available) notes", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 25 }));
 
     const notes = ofType(items, "content");
@@ -77,10 +82,15 @@ describe("xhs search", () => {
       xsec_token: note.xsec_token,
     });
     expect(first.note_url).toBe(`${xhs.baseUrl}/explore/${note.note_id}?xsec_token=${encodeURIComponent(note.xsec_token)}&xsec_source=pc_search`);
-    expect(Date.parse(first.crawled_at as string)).not.toBeNaN();
     expect(notes[0]?.item_key).toBe(`xhs:content:${note.note_id}`);
-    // Two pages of 20 were needed, not the third; no comments were asked for.
-    expect(xhs.apiCalls("/api/sns/web/v1/search/notes").map((call) => call.body?.page)).toEqual([1, 2]);
+    // Page 1 came from the page itself, page 2 from the crawler's call with the page's own body; not page 3.
+    const searches = xhs.apiCalls(ENDPOINT.search);
+    expect(searches.map((call) => [call.body?.page, call.fromApp])).toEqual([[1, true], [2, false]]);
+    expect(searches[1]?.body).toEqual({ ...searches[0]?.body, page: 2 });
+    // Each note read by a feed call with the token of the list it was found in.
+    const feeds = xhs.apiCalls(ENDPOINT.feed);
+    expect(feeds.map((call) => call.body?.source_note_id)).toEqual(expected.map((n) => n.note_id));
+    expect(feeds[0]?.body).toMatchObject({ xsec_token: note.xsec_token, xsec_source: "pc_search" });
     expect(ofType(items, "comment")).toHaveLength(0);
   });
 
@@ -88,40 +98,70 @@ describe("xhs search", () => {
     const { items } = await run(task({ crawler_type: "search", keywords: ["抹茶"], max_notes_count: 60 }));
 
     expect(ids(ofType(items, "content"), "note_id")).toEqual(xhs.data.notesFor("抹茶").map((note) => note.note_id));
-    expect(xhs.apiCalls("/api/sns/web/v1/search/notes").map((call) => call.body?.page)).toEqual([1, 2, 3]);
+    expect(xhs.apiCalls(ENDPOINT.search).map((call) => call.body?.page)).toEqual([1, 2, 3]);
   });
 
-  it("applies the sort in the page and caps each keyword", async () => {
-    const { items } = await run(task({ crawler_type: "search", keywords: "咖啡,茶", sort: "popularity_descending", max_notes_count: 4 }));
+  it("picks another sort in the hover filter panel (排序依据 → 最多点赞 / 最新), then pages with the sorted body", async () => {
+    const { items } = await run(task({ crawler_type: "search", keywords: "咖啡,茶", sort: "popularity_descending", max_notes_count: 22 }));
 
     const notes = ofType(items, "content");
-    const expected = ["咖啡", "茶"].flatMap((keyword) => xhs.data.notesFor(keyword, "popularity_descending").slice(0, 4).map((note) => [keyword, note.note_id]));
+    const expected = ["咖啡", "茶"].flatMap((keyword) => xhs.data.notesFor(keyword, "popularity_descending").slice(0, 22).map((note) => [keyword, note.note_id]));
     expect(notes.map((item) => [item.data.source_keyword, item.data.note_id])).toEqual(expected);
-    const sorts = xhs.apiCalls("/api/sns/web/v1/search/notes").map((call) => [call.body?.keyword, call.body?.sort, call.body?.page]);
-    expect(sorts).toContainEqual(["茶", "popularity_descending", 1]);
-    expect(sorts.filter(([, sort]) => sort === "popularity_descending").map(([, , page]) => page)).toEqual([1, 1]);
+    const sorts = xhs.apiCalls(ENDPOINT.search).map((call) => [call.body?.keyword, call.body?.sort, call.body?.page, call.fromApp]);
+    expect(sorts).toEqual([
+      ["咖啡", "general", 1, true],
+      ["咖啡", "popularity_descending", 1, true],
+      ["咖啡", "popularity_descending", 2, false],
+      ["茶", "general", 1, true],
+      ["茶", "popularity_descending", 1, true],
+      ["茶", "popularity_descending", 2, false],
+    ]);
+
+    xhs.reset();
+    const latest = await run(task({ crawler_type: "search", keywords: "面包", sort: "time_descending", max_notes_count: 3 }));
+    expect(ids(latest.items, "note_id")).toEqual(xhs.data.notesFor("面包", "time_descending").slice(0, 3).map((note) => note.note_id));
   });
 
-  it("sends the account's cookies with every call the app makes, signs nothing itself, and loads no images", async () => {
-    await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 2 }));
+  it("starts at start_page with a call for that page", async () => {
+    const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", start_page: 2, max_notes_count: 5 }));
+
+    expect(ids(items, "note_id")).toEqual(xhs.data.notesFor("咖啡").slice(20, 25).map((note) => note.note_id));
+    expect(xhs.apiCalls(ENDPOINT.search).map((call) => call.body?.page)).toEqual([1, 2]);
+  });
+
+  it("sends the account's cookies, signs every call with the page's own function, and loads no images", async () => {
+    await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 2, enable_comments: true, max_comments_count: 2 }));
 
     const calls = xhs.apiCalls();
     expect(calls.length).toBeGreaterThan(0);
     for (const call of calls) {
       expect(call.cookies).toMatchObject({ web_session: "040069b5-stand-in-session", a1: "18f0c0ffee" });
-      expect(call.signature).toMatch(/^XYW_/); // the page's own script signed it
+      expect(call.signed).toBe(true);
     }
+    // The crawler's own calls: everything but the page's first result page.
+    expect(calls.filter((call) => !call.fromApp).map((call) => call.path)).toEqual([ENDPOINT.feed, ENDPOINT.comments, ENDPOINT.feed, ENDPOINT.comments]);
     expect(xhs.requests.filter((request) => request.path.startsWith("/img/"))).toEqual([]);
   });
 });
 
-describe("xhs detail", () => {
-  const noteUrlOf = (keyword: string, index: number) => {
-    const note = xhs.data.notesFor(keyword)[index]!;
-    return { note, url: `https://www.xiaohongshu.com/explore/${note.note_id}?xsec_token=${encodeURIComponent(note.xsec_token)}&xsec_source=pc_search` };
-  };
+describe("the stand-in API", () => {
+  it("refuses a call that did not go through the page's signing function (HTTP 406, code -1)", async () => {
+    const path = `${ENDPOINT.comments}?note_id=${xhs.data.notesFor("咖啡")[0]!.note_id}&cursor=`;
+    const cookie = "web_session=s";
+    const unsigned = await fetch(`${xhs.apiUrl}${path}`, { headers: { cookie } });
+    expect(unsigned.status).toBe(406);
+    expect(await unsigned.json()).toEqual({ code: -1, success: false });
+    // A signature of another path does not do either.
+    const t = String(Date.now());
+    const elsewhere = await fetch(`${xhs.apiUrl}${path}`, { headers: { cookie, "x-s": standInSignature(ENDPOINT.comments, undefined, t), "x-t": t } });
+    expect(elsewhere.status).toBe(406);
+    const signed = await fetch(`${xhs.apiUrl}${path}`, { headers: { cookie, "x-s": standInSignature(path, undefined, t), "x-t": t } });
+    expect(signed.status).toBe(200);
+  });
+});
 
-  it("reads the note from the page state, with comments and replies up to max_comments_count", async () => {
+describe("xhs detail", () => {
+  it("reads the note from the page state, with comments and replies beyond the first page of replies", async () => {
     const { note, url } = noteUrlOf("面包", 0);
     const { items } = await run(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true, enable_sub_comments: true, max_comments_count: 30 }));
 
@@ -130,53 +170,102 @@ describe("xhs detail", () => {
     // Each top-level comment followed by its replies, in the site's order, cut at 30.
     const threads = xhs.data.commentsOf(note.note_id).flatMap((comment) => [comment, ...comment.replies]);
     expect(ids(comments, "comment_id")).toEqual(threads.slice(0, 30).map((comment) => comment.id));
-    const [root, firstReply, secondReply] = xhs.data.commentsOf(note.note_id)[0]!.replies.length > 0 ? [xhs.data.commentsOf(note.note_id)[0]!, ...xhs.data.commentsOf(note.note_id)[0]!.replies] : [];
-    expect(comments[0]?.data).toMatchObject({ item_type: "comment", comment_id: root!.id, note_id: note.note_id, content: root!.content, create_time: root!.create_time, like_count: root!.like_count, sub_comment_count: "12", pictures: root!.pictures, parent_comment_id: null });
-    expect(comments[1]?.data).toMatchObject({ comment_id: firstReply!.id, parent_comment_id: root!.id });
+    const root = xhs.data.commentsOf(note.note_id)[0]!;
+    const [firstReply, secondReply] = root.replies;
+    expect(comments[0]?.data).toMatchObject({ item_type: "comment", comment_id: root.id, note_id: note.note_id, content: root.content, create_time: root.create_time, like_count: root.like_count, sub_comment_count: "12", pictures: root.pictures, parent_comment_id: null });
+    expect(comments[1]?.data).toMatchObject({ comment_id: firstReply!.id, parent_comment_id: root.id });
     expect(comments[2]?.data).toMatchObject({ comment_id: secondReply!.id, parent_comment_id: firstReply!.id });
-    expect(comments[0]?.item_key).toBe(`xhs:comment:${root!.id}`);
-    // Replies 2–11 of the first comment came from two "show more" pages.
-    expect(xhs.apiCalls("/api/sns/web/v2/comment/sub/page").filter((call) => call.query.root_comment_id === root!.id).map((call) => call.query.cursor)).toEqual([firstReply!.id, root!.replies[10]!.id]);
+    expect(comments[0]?.item_key).toBe(`xhs:comment:${root.id}`);
+    // Replies 2–12 of the first comment: two sub/page calls, from the inline cursor on.
+    const replyCalls = xhs.apiCalls(ENDPOINT.replies).filter((call) => call.query.root_comment_id === root.id);
+    expect(replyCalls.map((call) => [call.query.cursor, call.query.num, call.query.xsec_token, call.fromApp])).toEqual([
+      [firstReply!.id, "10", note.xsec_token, false],
+      [root.replies[10]!.id, "10", note.xsec_token, false],
+    ]);
   });
 
-  it("pages comments by scrolling the pane, and stores no replies unless asked", async () => {
+  it("pages comments by calling comment/page with the last cursor, and stores no replies unless asked", async () => {
     const { note, url } = noteUrlOf("面包", 1);
     const { items } = await run(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true, max_comments_count: 22 }));
 
     const comments = ofType(items, "comment");
     expect(ids(comments, "comment_id")).toEqual(xhs.data.commentsOf(note.note_id).slice(0, 22).map((comment) => comment.id));
     expect(comments.every((item) => item.data.parent_comment_id === null)).toBe(true);
-    expect(xhs.apiCalls("/api/sns/web/v2/comment/page").filter((call) => call.query.note_id === note.note_id)).toHaveLength(3);
-    expect(xhs.apiCalls("/api/sns/web/v2/comment/sub/page")).toEqual([]);
+    const pages = xhs.apiCalls(ENDPOINT.comments).filter((call) => call.query.note_id === note.note_id);
+    expect(pages.map((call) => call.query.cursor)).toEqual(["", xhs.data.commentsOf(note.note_id)[9]!.id, xhs.data.commentsOf(note.note_id)[19]!.id]);
+    expect(pages[0]?.query).toMatchObject({ top_comment_id: "", image_formats: "jpg,webp,avif", xsec_token: note.xsec_token });
+    expect(xhs.apiCalls(ENDPOINT.replies)).toEqual([]);
   });
 
-  it("stores a note the site does not show as a failed item, and caps notes in total", async () => {
+  it("stores a note the site does not show as a failed item with the page's notice, and caps notes in total", async () => {
     const shown = noteUrlOf("面包", 2);
     const hidden = xhs.data.notesFor("面包")[3]!.note_id; // no xsec_token: the site shows nothing
     const third = noteUrlOf("面包", 4);
     const { items } = await run(task({ crawler_type: "detail", specified_ids: [shown.url, hidden, third.url], max_notes_count: 2 }));
 
     expect(items.map((item) => [item.data.note_id, item.ok])).toEqual([[shown.note.note_id, true], [hidden, false]]);
-    expect(items[1]?.data.error).toMatchObject({ code: "NOTE_UNAVAILABLE" });
+    expect(items[1]?.data.error).toEqual({ code: "NOTE_UNAVAILABLE", message: `xhs shows no note ${hidden}: 当前笔记暂时无法浏览` });
     expect(ofType(items, "comment")).toEqual([]);
   });
 });
 
+describe("xhs notes of a list the feed does not give", () => {
+  it("stores a note the feed calls gone (-510001) as a failed item with what the list showed", async () => {
+    xhs.options.answer = { path: ENDPOINT.feed, status: 200, body: { code: -510001, success: false, msg: "笔记状态异常，请稍后查看", data: {} }, times: 1 };
+    const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 2 }));
+
+    const [gone, next] = xhs.data.notesFor("咖啡");
+    expect(items.map((item) => [item.data.note_id, item.ok])).toEqual([[gone!.note_id, false], [next!.note_id, true]]);
+    expect(items[0]?.data).toMatchObject({ title: gone!.title, liked_count: gone!.liked_count, error: { code: "NOTE_UNAVAILABLE", message: "xhs answered -510001 笔记状态异常，请稍后查看" } });
+  });
+
+  it("reads the note's page when the feed gives no items, then goes on with the list", async () => {
+    xhs.options.answer = { path: ENDPOINT.feed, status: 200, body: { code: 0, success: true, msg: "成功", data: { cursor_score: "", items: [], current_time: 1 } }, times: 1 };
+    const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 22, enable_comments: true, max_comments_count: 1 }));
+
+    const expected = xhs.data.notesFor("咖啡").slice(0, 22);
+    expect(ids(ofType(items, "content"), "note_id")).toEqual(expected.map((note) => note.note_id));
+    expect(ofType(items, "content")[0]?.data).toMatchObject({ desc: expected[0]!.desc, source_keyword: "咖啡", note_url: expect.stringContaining("xsec_source=pc_search") });
+    expect(ofType(items, "comment")).toHaveLength(22);
+    expect(xhs.requests.filter((request) => request.server === "www" && request.path === `/explore/${expected[0]!.note_id}`)).toHaveLength(1);
+    // The search went on from the note's page: page 2 was still a signed call.
+    expect(xhs.apiCalls(ENDPOINT.search).map((call) => [call.body?.page, call.signed])).toEqual([[1, true], [2, true]]);
+  });
+});
+
 describe("xhs creator", () => {
-  it("stores the creator, then their notes across user_posted pages up to max_notes_count", async () => {
+  it("stores the creator, the first notes from the page state, then user_posted pages from the last note's id", async () => {
     const user = xhs.data.users[0]!;
-    const { items } = await run(task({ crawler_type: "creator", creator_ids: [`https://www.xiaohongshu.com/user/profile/${user.user_id}?xsec_token=ABx&xsec_source=pc_note`], max_notes_count: 32 }));
+    const { items } = await run(task({ crawler_type: "creator", creator_ids: [`https://www.xiaohongshu.com/user/profile/${user.user_id}?xsec_token=ABx&xsec_source=pc_note`], max_notes_count: 34 }));
 
     const [creator, ...notes] = items;
     expect(creator?.data).toMatchObject({ item_type: "creator", desc: null, gender: user.gender, follows: "12", fans: "3400", tag_list: [user.ip_location], creator_hash: creatorHash("xhs", user.user_id), creator_nickname: "小***" });
     expect(creator?.item_key).toBe(`xhs:creator:${creatorHash("xhs", user.user_id)}`);
-    expect(ids(notes, "note_id")).toEqual(xhs.data.postsOf(user.user_id).slice(0, 32).map((note) => note.note_id));
+    const posts = xhs.data.postsOf(user.user_id);
+    expect(ids(notes, "note_id")).toEqual(posts.slice(0, 34).map((note) => note.note_id));
     expect(notes[0]?.data.note_url).toContain("xsec_source=pc_user");
-    expect(xhs.apiCalls("/api/sns/web/v1/user_posted").map((call) => [call.query.user_id, call.query.xsec_token])).toEqual([[user.user_id, "ABx"], [user.user_id, "ABx"]]);
+    // No user_posted call for the first 30 (the page state has them); one from the 30th note's id.
+    expect(xhs.apiCalls(ENDPOINT.userPosted).map((call) => [call.query.user_id, call.query.cursor, call.query.xsec_token, call.query.xsec_source, call.fromApp])).toEqual([
+      [user.user_id, posts[29]!.note_id, "ABx", "pc_note", false],
+    ]);
+    expect(xhs.apiCalls(ENDPOINT.feed)[0]?.body).toMatchObject({ source_note_id: posts[0]!.note_id, xsec_token: posts[0]!.xsec_token, xsec_source: "pc_user" });
+  });
+
+  it("resumes from a saved user_posted cursor without reading the first notes again", async () => {
+    const user = xhs.data.users[2]!;
+    const posts = xhs.data.postsOf(user.user_id);
+    const params = task({ crawler_type: "creator", creator_ids: [user.user_id], max_notes_count: 33 });
+    const cut = await run(params, { stopAfter: 32 });
+    expect(cut.cursor).toEqual({ inputIndex: 0, page: posts[29]!.note_id, notesDone: 30 });
+
+    xhs.reset();
+    const resumed = await run(params, { resumeFrom: JSON.parse(JSON.stringify(cut.cursor)) });
+    expect(ids(ofType(resumed.items, "content"), "note_id")).toEqual(posts.slice(30, 33).map((note) => note.note_id));
+    expect(xhs.apiCalls(ENDPOINT.userPosted).map((call) => call.query.cursor)).toEqual([posts[29]!.note_id]);
   });
 });
 
-describe("xhs account problems", () => {
+describe("xhs access answers", () => {
   it("fails ACCOUNT_REQUIRED without an account (the site's -101 answer), storing nothing", async () => {
     const { error, items } = await refused(task({ crawler_type: "search", keywords: "咖啡" }), { account: null });
 
@@ -187,14 +276,13 @@ describe("xhs account problems", () => {
 
   it("fails ACCOUNT_EXPIRED with the account's id when the site says the login expired", async () => {
     const expired: CrawlAccount = { ...ACCOUNT, cookies: [{ name: "web_session", value: "expired" }] };
-    const note = xhs.data.notesFor("面包")[0]!;
-    const url = `https://www.xiaohongshu.com/explore/${note.note_id}?xsec_token=${encodeURIComponent(note.xsec_token)}`;
+    const { url } = noteUrlOf("面包", 0);
     const { error } = await refused(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true }), { account: expired });
 
     expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED", account_id: "acct-xhs-1", platform: "xhs" });
   });
 
-  it("fails RISK_CONTROL on a 461 answer and on a redirect to the captcha page", async () => {
+  it("fails RISK_CONTROL on a 461 answer, on a redirect to the captcha page, and on HTTP 403", async () => {
     xhs.options.riskControl = "api";
     const api = await refused(task({ crawler_type: "search", keywords: "咖啡" }));
     expect(api.error).toMatchObject({ code: "RISK_CONTROL", account_id: "acct-xhs-1" });
@@ -205,6 +293,82 @@ describe("xhs account problems", () => {
     const page = await refused(task({ crawler_type: "creator", creator_ids: [xhs.data.users[1]!.user_id] }));
     expect(page.error.code).toBe("RISK_CONTROL");
     expect(page.error.url).toContain("/website-login/captcha");
+
+    xhs.reset();
+    xhs.options.answer = { path: ENDPOINT.feed, status: 403, times: 1 };
+    const blocked = await refused(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 1 }));
+    expect(blocked.error).toMatchObject({ code: "RISK_CONTROL", message: expect.stringContaining("HTTP 403") });
+  });
+
+  it("backs off on HTTP 429 and goes on with the same account", async () => {
+    const { note, url } = noteUrlOf("面包", 5);
+    xhs.options.answer = { path: ENDPOINT.comments, status: 429, times: 2 };
+    const { items } = await run(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true, max_comments_count: 3 }));
+
+    expect(ids(ofType(items, "comment"), "comment_id")).toEqual(xhs.data.commentsOf(note.note_id).slice(0, 3).map((comment) => comment.id));
+    expect(xhs.apiCalls(ENDPOINT.comments)).toHaveLength(3);
+  });
+
+  it("fails RATE_LIMITED (retryable, not an access problem) when the site keeps saying slow down (429, 300012)", async () => {
+    const { url } = noteUrlOf("面包", 6);
+    xhs.options.answer = { path: ENDPOINT.comments, status: 429, times: 100 };
+    const slow = await failure(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true }));
+    expect(slow.error).toMatchObject({ code: "RATE_LIMITED", name: "PlatformThrottledError" });
+    expect(isRetryable(slow.error)).toBe(true);
+    expect(xhs.apiCalls(ENDPOINT.comments)).toHaveLength(3);
+    expect(slow.items.map((item) => item.data.item_type)).toEqual(["content"]);
+
+    xhs.reset();
+    xhs.options.answer = { path: ENDPOINT.feed, status: 200, body: { code: 300012, success: false, msg: "IP存在风险，请切换可靠网络环境后重试", data: {} }, times: 100 };
+    const blocked = await failure(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 1 }));
+    expect(blocked.error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringContaining("300012") });
+  });
+});
+
+describe("xhs drift is SITE_CHANGED, naming the step and what was seen", () => {
+  it("a changed shape: the search answer lost data.items; a comment lost its id", async () => {
+    xhs.options.drift = "search-shape";
+    const search = await failure(task({ crawler_type: "search", keywords: "咖啡" }));
+    expect(search.error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringMatching(/^xhs search: first page \(\/api\/sns\/web\/v1\/search\/notes\): the body no longer has the expected shape; seen: data\.items: /) });
+    expect(search.items).toEqual([]);
+
+    xhs.options.drift = "comments-shape";
+    const { url } = noteUrlOf("面包", 0);
+    const comments = await failure(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true }));
+    expect(comments.error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringMatching(/^xhs comments: page \(\/api\/sns\/web\/v2\/comment\/page\): .*seen: data\.comments\.0\.id: /) });
+    // The note itself was stored before the drift.
+    expect(comments.items.map((item) => item.data.item_type)).toEqual(["content"]);
+  });
+
+  it("changed page state: a profile without user.notes, a note page without note.noteDetailMap", async () => {
+    xhs.options.drift = "profile-shape";
+    const creator = await failure(task({ crawler_type: "creator", creator_ids: [xhs.data.users[3]!.user_id] }));
+    expect(creator.error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringMatching(/^xhs creator: first notes \(window\.__INITIAL_STATE__\.user\.notes\): .*seen: notes: /) });
+    expect(creator.items.map((item) => item.data.item_type)).toEqual(["creator"]);
+
+    xhs.options.drift = "note-state";
+    const detail = await failure(task({ crawler_type: "detail", specified_ids: [noteUrlOf("面包", 0).url] }));
+    expect(detail.error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("xhs note: page state (window.__INITIAL_STATE__.note.noteDetailMap)") });
+  });
+
+  it("a missing request: the search page no longer loads its first results", async () => {
+    xhs.options.drift = "no-first-request";
+    const { error } = await failure(task({ crawler_type: "search", keywords: "咖啡" }));
+    expect(error).toMatchObject({ code: "SITE_CHANGED", name: "NoAnswerError", message: expect.stringMatching(/^xhs search: first page \(POST \/api\/sns\/web\/v1\/search\/notes\): the page should have made this request; seen: no answer within \d+ ms/) });
+  });
+
+  it("a missing selector: no filter button to sort with", async () => {
+    xhs.options.drift = "no-filter";
+    const { error } = await failure(task({ crawler_type: "search", keywords: "咖啡", sort: "time_descending" }));
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("xhs search: sort (selector div.filter)") });
+  });
+
+  it("the page's signing function is gone: the page's own request still works, the crawler's calls fail", async () => {
+    xhs.options.drift = "no-signer";
+    const { error, items } = await failure(task({ crawler_type: "search", keywords: "咖啡" }));
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("the page has no window._webmsxyw") });
+    expect(items).toEqual([]);
+    expect(xhs.apiCalls().map((call) => [call.path, call.fromApp, call.signed])).toEqual([[ENDPOINT.search, true, true]]);
   });
 });
 
@@ -237,20 +401,20 @@ describe("xhs privacy", () => {
 });
 
 describe("xhs resume", () => {
-  it("resumes from a saved cursor without opening the notes of pages already done", async () => {
+  it("resumes a search from a saved cursor with a call for the saved page, not reading the notes of pages already done", async () => {
     const params = task({ crawler_type: "search", keywords: "咖啡,茶", max_notes_count: 25 });
     const notes = xhs.data.notesFor("咖啡");
     const cut = await run(params, { stopAfter: 22 });
     const cursor = cut.cursor as MediaResumeCursor;
     expect(cursor).toEqual({ inputIndex: 0, page: 2, notesDone: 20 });
 
-    xhs.requests.length = 0;
+    xhs.reset();
     const resumed = await run(params, { resumeFrom: JSON.parse(JSON.stringify(cursor)) });
     const coffee = resumed.items.filter((item) => item.data.source_keyword === "咖啡");
     expect(ids(coffee, "note_id")).toEqual(notes.slice(20, 25).map((note) => note.note_id));
     expect(resumed.items.filter((item) => item.data.source_keyword === "茶")).toHaveLength(25);
-    // Page 1 was scrolled past, its notes not opened again.
-    const opened = new Set(xhs.apiCalls("/api/sns/web/v1/feed").map((call) => call.body?.source_note_id));
+    const opened = new Set(xhs.apiCalls(ENDPOINT.feed).map((call) => call.body?.source_note_id));
     expect(notes.slice(0, 20).some((note) => opened.has(note.note_id))).toBe(false);
+    expect(xhs.apiCalls(ENDPOINT.search).filter((call) => call.body?.keyword === "咖啡").map((call) => call.body?.page)).toEqual([1, 2]);
   });
 });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PlatformAccessError } from "../../core/platforms/media/errors.js";
+import { PlatformAccessError, PlatformThrottledError } from "../../core/platforms/media/errors.js";
 import type { CrawlAccount } from "../../core/platforms/media/types.js";
 import { zhihuPlatform } from "../../core/platforms/zhihu/index.js";
 import { ZHIHU_COMMENT_FIELDS, ZHIHU_CONTENT_FIELDS, ZHIHU_CREATOR_FIELDS } from "../../core/platforms/zhihu/items.js";
 import { zhihuTaskInput } from "../../core/platforms/zhihu/schema.js";
 import {
+  childCountOf,
   CREATOR,
   CREATOR_POSTS,
   commentsOf,
@@ -38,6 +39,7 @@ beforeEach(() => {
   zhihu.requests.length = 0;
   zhihu.answerWith("ok");
   zhihu.requireCookie(undefined);
+  zhihu.drift(undefined);
 });
 
 const ACCOUNT: CrawlAccount = { account_id: "acct-zhihu-1", platform: "zhihu", cookies: [{ name: "z_c0", value: "z-c0-value", domain: ".zhihu.com" }] };
@@ -112,7 +114,9 @@ describe("zhihu detail", () => {
     expect(zhihu.apiRequests(/root_comment$/).map((request) => request.query.offset)).toEqual(["", "cursor_20"]);
     const root1 = rootCommentId(longPost.id, 1);
     expect(zhihu.apiRequests(`/api/v4/comment_v5/comment/${root1}/child_comment`)).toHaveLength(2);
-    expect(comments.filter((item) => item.data.parent_comment_id === root1)).toHaveLength(12);
+    // Root 1's replies go beyond the first child_comment page (20): both pages were read.
+    expect(comments.filter((item) => item.data.parent_comment_id === root1)).toHaveLength(childCountOf(1));
+    expect(zhihu.apiRequests(`/api/v4/comment_v5/comment/${root1}/child_comment`).map((request) => request.query.offset)).toEqual(["", "cursor_20"]);
     // Root 2's two replies were all in its preview: nothing was fetched for them.
     expect(zhihu.apiRequests(/\/child_comment$/).every((request) => request.path.includes(root1))).toBe(true);
     expect(comments.filter((item) => item.data.parent_comment_id === rootCommentId(longPost.id, 2))).toHaveLength(PREVIEW_REPLIES);
@@ -164,6 +168,14 @@ describe("zhihu creator", () => {
     expect(creators[0]?.data).toMatchObject({ answer_count: CREATOR_POSTS.answers, fans: 1234, gender: "male", creator_hash: expect.stringMatching(/^[0-9a-f]{64}$/), user_url_token: null });
   });
 
+  it("takes the creator's user id (what stored items carry as user_id) as well as the url_token", async () => {
+    const { items, error } = await attempt(task({ crawler_type: "creator", creator_ids: [CREATOR.id], max_notes_count: 2, keep_user_info: true }));
+
+    expect(error).toBeUndefined();
+    expect(ofType(items, "creator")[0]?.data).toMatchObject({ user_id: CREATOR.id, user_url_token: CREATOR.url_token });
+    expect(ofType(items, "content").map((item) => item.data.content_id)).toEqual(creatorPosts("answers").slice(0, 2).map((post) => post.id));
+  });
+
   it("resumes at the profile tab and page its cursor names", async () => {
     const { items, error } = await attempt(task({ crawler_type: "creator", creator_ids: [CREATOR.url_token], max_notes_count: 30 }), { resumeFrom: { inputIndex: 0, page: "1:1", notesDone: 25 } });
 
@@ -194,6 +206,7 @@ describe("zhihu access problems", () => {
   it.each([
     ["login_required", "ACCOUNT_EXPIRED"],
     ["risk_control", "RISK_CONTROL"],
+    ["throttled", "RATE_LIMITED"],
     ["captcha_page", "RISK_CONTROL"],
     ["login_page", "ACCOUNT_EXPIRED"],
   ] as const)("maps the site's %s answer to %s, naming the account", async (kind, code) => {
@@ -202,7 +215,8 @@ describe("zhihu access problems", () => {
     const { items, error } = await attempt(search(), { account: ACCOUNT });
 
     expect(items).toHaveLength(0);
-    expect(error).toBeInstanceOf(PlatformAccessError);
+    // Throttling is retryable and never marks the account (core/platforms/media/errors.ts).
+    expect(error).toBeInstanceOf(code === "RATE_LIMITED" ? PlatformThrottledError : PlatformAccessError);
     expect(error).toMatchObject({ code, platform: "zhihu", account_id: ACCOUNT.account_id });
   });
 
@@ -225,5 +239,70 @@ describe("zhihu access problems", () => {
     expect(withAccount.error).toBeUndefined();
     expect(zhihu.apiRequests("/api/v4/search_v3")[0]?.cookies.z_c0).toBe("z-c0-value");
     expect(without.error).toMatchObject({ code: "ACCOUNT_REQUIRED" });
+  });
+});
+
+describe("zhihu drift", () => {
+  const post = () => searchPosts(0).find((candidate) => candidate.type === "answer" && rootCountOf(candidate.id) === 3) as StandInPost;
+
+  it("fails the step with SITE_CHANGED when search_v3's answer changed shape", async () => {
+    zhihu.drift("shape");
+
+    const { items, error } = await attempt(task({ crawler_type: "search", keywords: "漂移", max_notes_count: 2 }));
+
+    expect(items).toHaveLength(0);
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringMatching(/^zhihu search: result page \(\/api\/v4\/search_v3\): the body no longer has the expected shape; seen: data: /) });
+  });
+
+  it("fails with SITE_CHANGED when the search page no longer asks search_v3", async () => {
+    zhihu.drift("no_request");
+
+    const { error } = await attempt(task({ crawler_type: "search", keywords: "漂移", max_notes_count: 2 }));
+
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("zhihu search: result page (GET /api/v4/search_v3): the page should have made this request") });
+  });
+
+  it("fails with SITE_CHANGED naming the selector when the comment button reads otherwise", async () => {
+    zhihu.drift("selector");
+
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [urlOf(post())], enable_comments: true }));
+
+    expect(items.map((item) => item.data.item_type)).toEqual(["content"]);
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining(`zhihu comments: root comments (selector .ContentItem[name="${post().id}"] button::-p-text(条评论))`) });
+  });
+
+  it("fails with SITE_CHANGED when a post's page no longer embeds js-initialData", async () => {
+    zhihu.drift("state");
+
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [urlOf(post())] }));
+
+    expect(items).toHaveLength(0);
+    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("zhihu detail: page state (#js-initialData): a JSON body was expected") });
+  });
+});
+
+describe("zhihu probe", () => {
+  it("reports each step, every body matching its shape without warnings, on the unchanged site", async () => {
+    const longPost = searchPosts(0).find((candidate) => candidate.type === "answer" && rootCountOf(candidate.id) === 25) as StandInPost;
+
+    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [urlOf(longPost)], enable_comments: true, enable_sub_comments: true, max_comments_count: 30, probe: true }));
+
+    expect(error).toBeUndefined();
+    const steps = items.find((item) => item.data.item_type === "probe")?.data.steps as Array<{ kind: string; step: string; shape?: string; detail?: string }>;
+    const shapes = steps.filter((step) => step.kind === "shape");
+    expect(new Set(shapes.map((step) => step.step))).toEqual(new Set(["detail: page state", "comments: root comments", "comments: replies"]));
+    expect(shapes.filter((step) => step.shape !== "ok")).toEqual([]);
+    expect(steps).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "selector", step: "comments: replies", detail: expect.stringContaining("查看全部") })]));
+  });
+});
+
+describe("the zhihu stand-in", () => {
+  // A crawler that calls zhihu's API itself, without the page's own x-zse-96, must fail
+  // here as it would on the real site.
+  it("refuses API calls without the x-zse-96 the page's script computes", async () => {
+    const answer = await fetch(`${zhihu.baseUrl}/api/v4/search_v3?q=x&t=general&offset=0&limit=20`, { headers: { "x-zse-93": "101_3_3.0", cookie: "d_c0=abc" } });
+
+    expect(answer.status).toBe(403);
+    expect(await answer.json()).toMatchObject({ error: { code: 10001 } });
   });
 });

@@ -219,9 +219,9 @@ describe("DynamoHostLimiter", () => {
 describe("the web crawler with host limits", () => {
   const PAGES = ["/", "/p1", "/p2", "/p3", "/p4", "/p5"];
 
-  async function crawlSite(fields: Record<string, unknown>, limited: boolean, limiter = worker().limiter) {
-    const site = await startTestSite(
-      Object.fromEntries(
+  async function crawlSite(fields: Record<string, unknown>, limited: boolean, limiter = worker().limiter, robots?: string) {
+    const site = await startTestSite({
+      ...Object.fromEntries(
         PAGES.map((path) => [
           path,
           {
@@ -231,7 +231,8 @@ describe("the web crawler with host limits", () => {
           },
         ]),
       ),
-    );
+      ...(robots !== undefined ? { "/robots.txt": { body: robots, contentType: "text/plain" } } : {}),
+    });
     const browser = await warm.newTaskContext();
     const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "crawl", urls: [site.url], ...fields });
     const politeness = new HostPoliteness(limiter);
@@ -277,6 +278,15 @@ describe("the web crawler with host limits", () => {
     // The linked pages all wait on each other: on average they are the delay apart.
     const linked = requests.slice(1);
     expect((linked.at(-1)!.arrivedAt - linked[0]!.arrivedAt) / (linked.length - 1)).toBeGreaterThanOrEqual(150 - 10);
+  });
+
+  it("raises the delay to the site's robots.txt Crawl-delay, whatever the task asked", async () => {
+    const requests = await crawlSite({ host_concurrency: 4, host_delay_ms: 0 }, true, worker().limiter, "User-agent: *\nCrawl-delay: 0.2\n");
+
+    expect(requests).toHaveLength(PAGES.length);
+    // As above: the delay is kept between grants, so one late arrival shortens the next gap.
+    for (let i = 1; i < requests.length; i++) expect(requests[i]!.arrivedAt - requests[i - 1]!.arrivedAt).toBeGreaterThanOrEqual(200 - 60);
+    expect((requests.at(-1)!.arrivedAt - requests[0]!.arrivedAt) / (requests.length - 1)).toBeGreaterThanOrEqual(200 - 10);
   });
 
   it("fails the run, retryably, instead of the page when the politeness table is unreachable", async () => {

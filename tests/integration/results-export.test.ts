@@ -75,8 +75,8 @@ function webItem(i: number): ResultItem {
 }
 
 const WEB_COLUMNS = [
-  "task_id", "item_key", "ok", "url", "final_url", "status", "title", "description", "text", "truncated", "links", "depth",
-  "fetched_at", "content_type", "error.code", "error.message", "blocked_requests", "price",
+  "task_id", "item_key", "ok", "url", "final_url", "status", "title", "description", "text", "truncated", "truncated_fields", "links", "depth",
+  "fetched_at", "content_type", "rendered", "settle_ms", "settle_capped", "error.code", "error.message", "blocked_requests", "price",
 ];
 
 /** What a spreadsheet-safe cell shows for a stored text value. */
@@ -140,10 +140,14 @@ describe("csv export", () => {
         description: shown(data.description),
         text: shown(data.text),
         truncated: "false",
+        truncated_fields: shown(data.truncated_fields),
         links: shown(data.links),
         depth: String(data.depth),
         fetched_at: data.fetched_at,
         content_type: shown(data.content_type),
+        rendered: shown(data.rendered),
+        settle_ms: shown(data.settle_ms),
+        settle_capped: shown(data.settle_capped),
         "error.code": shown(error?.code),
         "error.message": shown(error?.message),
         blocked_requests: JSON.stringify(data.blocked_requests),

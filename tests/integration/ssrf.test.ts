@@ -79,8 +79,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Pages in Chromium: these tests are about its egress proxy (the HTTP path: "over plain HTTP" below). */
 function task(fields: Record<string, unknown>): WebTaskParams {
-  const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "detail", urls: [site.url], ...fields });
+  const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "detail", urls: [site.url], render: "always", ...fields });
   return params;
 }
 
@@ -152,7 +153,8 @@ describe("the main navigation", () => {
 
   it("reports an allowed target that cannot be reached as NAVIGATION_FAILED, not as the proxy's 502", async () => {
     const urls = [`http://127.0.0.1:${closedPort}/`, `https://127.0.0.1:${closedPort}/`];
-    const items = await run(task({ urls }));
+    // Without robots.txt, whose fetch would meet the closed port first (web-robots-sitemaps.test.ts).
+    const items = await run(task({ urls, respect_robots_txt: false }));
     for (const url of urls) {
       expect(byUrl(items, url)?.data).toMatchObject({
         status: null,
@@ -272,6 +274,24 @@ describe("the egress proxy on its own", () => {
   });
 });
 
+describe("pages read over plain HTTP (render auto)", () => {
+  it("are held to the browser's egress policy: a redirect to another loopback port is refused before connecting", async () => {
+    const items = await run(task({ urls: [site.urlFor("/redirect-out"), site.url], render: "auto" }));
+    expect(byUrl(items, site.urlFor("/redirect-out"))).toMatchObject({
+      ok: false,
+      data: {
+        rendered: false,
+        final_url: `${other.origin}/secret`,
+        error: { code: "BLOCKED_TARGET", message: `${other.origin}/secret ${loopback}` },
+        blocked_requests: [{ url: `${other.origin}/secret`, reason: loopback }],
+      },
+    });
+    // The allowed page is read over HTTP, under the same policy that allowed it.
+    expect(byUrl(items, site.url)).toMatchObject({ ok: true, data: { rendered: false, title: "Home" } });
+    expect(other.requests).toEqual([]);
+  });
+});
+
 describe("a task run", () => {
   let aws: TestAws;
   beforeAll(async () => {
@@ -285,7 +305,8 @@ describe("a task run", () => {
     const [{ defaultTaskService }, crawl] = await Promise.all([import("../../core/tasks/index.js"), import("../../core/crawl/index.js")]);
     const service = defaultTaskService();
     const urls = [site.urlFor("/redirect-out"), site.urlFor("/metadata-image"), site.urlFor("/script-fetch")];
-    const { task: created } = await service.create({ platform: "web", crawler_type: "detail", urls, block_resources: [], wait_for: "#done, p" });
+    // Rendered: the page's subresources and script requests are what the browser's proxy refuses.
+    const { task: created } = await service.create({ platform: "web", crawler_type: "detail", urls, block_resources: [], wait_for: "#done, p", render: "always" });
     const outcome = await crawl.runTask(created.task_id, crawl.defaultRunDeps(warm));
     expect(outcome.kind).toBe("completed");
 

@@ -27,9 +27,14 @@ beforeEach(() => {
   site.external.requests.length = 0;
 });
 
-/** Task params as the API would hand them over: parsed by the real schema, defaults applied. */
+/**
+ * Task params as the API would hand them over: parsed by the real schema, defaults applied,
+ * except `render`: these tests are about pages in Chromium (tabs, blocking, timing), so every
+ * page is rendered (web-render.test.ts covers "auto" and "never"); and robots.txt, whose
+ * fetch would show in the site's request log (web-robots-sitemaps.test.ts covers it).
+ */
 function task(fields: Record<string, unknown>): WebTaskParams {
-  const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "crawl", urls: [site.url], ...fields });
+  const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "crawl", urls: [site.url], render: "always", respect_robots_txt: false, ...fields });
   return params;
 }
 
@@ -174,11 +179,15 @@ describe("crawlWeb page handling", () => {
       description: "A site for crawler tests",
       text: expect.stringContaining("Welcome About"),
       truncated: false,
+      truncated_fields: [],
       // about, js-rendered, chain/1, missing, 2 products, external; not mailto:, not #team twice.
       links: 7,
       depth: 0,
       fetched_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       content_type: "text/html; charset=utf-8",
+      rendered: true,
+      settle_ms: expect.any(Number),
+      settle_capped: false,
       error: null,
       blocked_requests: [],
     });

@@ -20,7 +20,8 @@ import type { AddressInfo } from "node:net";
 
 /** A page served by the site; a plain string is an HTML page with status 200. */
 export interface TestPage {
-  body: string;
+  /** A Buffer is sent as it is (a gzipped sitemap). */
+  body: string | Buffer;
   /** @default 200 */
   status?: number;
   /** @default "text/html; charset=utf-8" */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { NonRetryableCrawlError, RetryableCrawlError, ValidationError } from "../../core/errors.js";
-import { listData, readable } from "../../core/platforms/bili/answers.js";
-import { classifyBiliResponse } from "../../core/platforms/bili/classify.js";
+import { classifyBiliResponse, listData, requireJson } from "../../core/platforms/bili/access.js";
 import { parseBiliCreator, parseBiliVideo } from "../../core/platforms/bili/ids.js";
 import { BILI_COMMENT_FIELDS, BILI_CONTENT_FIELDS, biliCommentRecord, biliCreatorRecord, biliVideoRecord, ipLocation } from "../../core/platforms/bili/items.js";
 import { biliTaskInput } from "../../core/platforms/bili/schema.js";
-import type { BiliEnvelope, BiliReply, BiliView } from "../../core/platforms/bili/shapes.js";
+import { checkShape } from "../../core/platforms/media/drift.js";
+import { biliReplyMainAnswer, biliSearchAnswer, type BiliEnvelope, type BiliReply, type BiliView } from "../../core/platforms/bili/shapes.js";
 import type { CapturedResponse } from "../../core/platforms/media/types.js";
 import { getPlatform } from "../../core/platforms/registry.js";
 import { parseOrThrow } from "../../core/validation.js";
@@ -83,7 +83,7 @@ const view: BiliView = {
   desc: "简介",
   duration: 125,
   owner: { mid: 2, name: "碧诗", face: "https://i0.hdslb.com/bfs/face/2.jpg" },
-  stat: { aid: 170001, view: 1, danmaku: 2, reply: 3, favorite: 4, coin: 5, share: 6, like: 7 },
+  stat: { aid: 170001, view: 1, danmaku: 2, reply: 3, favorite: 4, coin: 5, share: 6, like: 7, dislike: 0 },
 };
 
 const reply = (fields: Partial<BiliReply>): BiliReply => ({
@@ -120,13 +120,14 @@ describe("bili mappers", () => {
         create_time: 1_700_000_000,
         duration: 125,
         liked_count: 7,
+        disliked_count: 0,
         video_play_count: 1,
         video_danmaku: 2,
         video_comment: 3,
         video_favorite_count: 4,
         video_coin_count: 5,
         video_share_count: 6,
-        video_url: "https://www.bilibili.com/video/BV17x411w7KC",
+        video_url: "https://www.bilibili.com/video/av170001",
         video_cover_url: "https://i0.hdslb.com/bfs/archive/cover.jpg",
         source_keyword: "关键词",
       },
@@ -175,6 +176,13 @@ describe("bili classify", () => {
   });
 
   it.each([
+    ["code -799 请求过于频繁", answer(200, { code: -799, message: "请求过于频繁，请稍后再试" })],
+    ["code -509 超出限制", answer(200, { code: -509, message: "超出限制" })],
+  ])("answers %s with THROTTLED (back off on the same account), never a ban", (_name, response) => {
+    expect(classifyBiliResponse(response)).toMatchObject({ ok: false, code: "THROTTLED" });
+  });
+
+  it.each([
     ["success", answer(200, { code: 0, message: "0", data: {} })],
     ["a missing video", answer(200, { code: -404, message: "啥都木有" })],
     ["closed comments", answer(200, { code: 12002, message: "评论区已关闭" })],
@@ -185,20 +193,37 @@ describe("bili classify", () => {
 });
 
 describe("bili answers past classify", () => {
-  const envelope = (status: number, json: BiliEnvelope<unknown> | undefined, path?: string) => answer(status, json, path) as CapturedResponse<BiliEnvelope<unknown>>;
+  const body = (json: BiliEnvelope<unknown>) => json;
 
   it("retry what B站 asks to retry, and fail loudly on a list code they do not know", () => {
-    expect(listData(envelope(200, { code: 0, message: "0", data: { result: [] } }), "the search page")).toEqual({ result: [] });
-    expect(() => readable(envelope(502, undefined))).toThrow(RetryableCrawlError);
-    expect(() => listData(envelope(200, { code: -503, message: "服务暂不可用" }), "the search page")).toThrow(RetryableCrawlError);
+    const search = answer(200, undefined, "/x/web-interface/wbi/search/type");
+    expect(listData(body({ code: 0, message: "0", data: { result: [] } }), search, "the search page")).toEqual({ result: [] });
+    expect(() => requireJson(answer(502, undefined))).toThrow(RetryableCrawlError);
+    expect(() => listData(body({ code: -503, message: "服务暂不可用" }), search, "the search page")).toThrow(RetryableCrawlError);
     const changed = (() => {
       try {
-        listData(envelope(200, { code: -403, message: "访问权限不足" }, "/x/web-interface/wbi/search/type"), "the search page");
+        listData(body({ code: -403, message: "访问权限不足" }), search, "the search page");
       } catch (error) {
         return error;
       }
     })();
     expect(changed).toBeInstanceOf(NonRetryableCrawlError);
     expect(changed).toMatchObject({ code: "PLATFORM_ERROR", message: "bili: the search page (/x/web-interface/wbi/search/type) answered code -403 (访问权限不足)" });
+  });
+});
+
+describe("bili shapes", () => {
+  it("take an error answer without data, and refuse the v_voucher a wrong signature gets", () => {
+    expect(checkShape(biliSearchAnswer, { code: -404, message: "啥都木有", ttl: 1, data: null }).ok).toBe(true);
+    const voucher = checkShape(biliSearchAnswer, { code: 0, message: "0", ttl: 1, data: { v_voucher: "voucher_x" } });
+    expect(voucher).toMatchObject({ ok: false, problem: expect.stringContaining("data.page") });
+  });
+
+  it("read nested replies and list fields they do not know as new fields, not as drift", () => {
+    const page = { cursor: { is_end: true }, replies: [{ ...reply({ replies: [reply({ rpid: 12, root: 11, parent: 11 })] }), brand_new: 1 }], top_replies: null };
+    const check = checkShape(biliReplyMainAnswer, { code: 0, message: "0", data: page });
+    expect(check.ok).toBe(true);
+    expect(check.ok && check.newFields).toContain("data.replies[].brand_new");
+    expect(check.ok && check.warnings.map((warning) => warning.path)).not.toContain("data.replies[].brand_new");
   });
 });

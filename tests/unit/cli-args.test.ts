@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { commandWords, durationOption, GLOBAL_OPTIONS, jsonOrText, parseCommandLine } from "../../cli/args.js";
 import { UsageError } from "../../cli/errors.js";
-import { buildTaskBody, CREATE_OPTIONS, parseBodyText } from "../../cli/taskBody.js";
+import { buildTaskBody, CREATE_OPTIONS, parseBodyText, parseUrlLines } from "../../cli/taskBody.js";
 
 const createFlags = { ...GLOBAL_OPTIONS, ...CREATE_OPTIONS };
 
@@ -75,6 +75,29 @@ describe("buildTaskBody", () => {
       max_duration_secs: 300,
       webhook_url: "https://hooks.example/x",
     });
+  });
+
+  it("maps the web reading flags: render, formats, main content, robots.txt, sitemaps, settle", () => {
+    expect(
+      body(
+        "--platform", "web", "--type", "crawl", "--url", "http://a/", "--render", "never", "--format", "markdown,links", "--format", "text",
+        "--main-content", "--ignore-robots", "--sitemap", "include", "--settle-max", "8",
+      ),
+    ).toEqual({
+      platform: "web",
+      crawler_type: "crawl",
+      urls: ["http://a/"],
+      render: "never",
+      formats: ["markdown", "links", "text"],
+      only_main_content: true,
+      respect_robots_txt: false,
+      sitemap: "include",
+      settle_max_secs: 8,
+    });
+  });
+
+  it("reads a --urls-file one URL a line, without blanks and # comments", () => {
+    expect(parseUrlLines("# batch\nhttps://a.example/1\r\n\n  https://b.example/2  \n#https://skipped\n")).toEqual(["https://a.example/1", "https://b.example/2"]);
   });
 
   it("maps the media flags, splitting comma lists as the API does", () => {

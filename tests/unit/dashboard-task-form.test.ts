@@ -31,6 +31,11 @@ describe("form fields from the schemas", () => {
     expect(fields.same_origin).toMatchObject({ type: { kind: "checkbox" }, defaultValue: true });
     expect(fields.selectors?.type.kind).toBe("json");
     expect(fields.block_resources?.type.kind).toBe("choices");
+    expect(fields.render).toMatchObject({ type: { kind: "select", options: ["auto", "always", "never"] }, defaultValue: "auto", hint: expect.stringContaining("plain HTTP") });
+    expect(fields.formats).toMatchObject({ type: { kind: "choices", options: ["text", "markdown", "html", "links"] }, defaultValue: ["text"] });
+    expect(fields.only_main_content).toMatchObject({ type: { kind: "checkbox" }, defaultValue: false });
+    expect(fields.respect_robots_txt).toMatchObject({ type: { kind: "checkbox" }, defaultValue: true });
+    expect(fields.sitemap).toMatchObject({ type: { kind: "select", options: ["skip", "include", "only"] }, defaultValue: "skip" });
   });
 
   it("has the common fields", () => {

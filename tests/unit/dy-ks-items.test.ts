@@ -20,6 +20,7 @@ describe("dy mappers", () => {
       play_addr: { url_list: ["http://x/video.mp4"] },
     },
     images: [{ url_list: ["http://x/1.jpg"] }, { url_list: ["http://x/2.jpg"] }],
+    music: { play_url: { uri: "http://x/music.mp3", url_list: ["http://x/music-mirror.mp3"] } },
   };
 
   it("maps a post to the README's content fields, creator identity kept apart", () => {
@@ -39,18 +40,21 @@ describe("dy mappers", () => {
         aweme_url: "https://www.douyin.com/video/7234567890123456",
         cover_url: "http://x/cover.jpg",
         video_download_url: "http://x/h264.mp4",
+        music_download_url: "http://x/music.mp3",
         note_download_url: ["http://x/1.jpg", "http://x/2.jpg"],
         source_keyword: "咖啡",
       },
-      creator: { user_id: "9876543210", nickname: "抖音创作者", avatar: "http://x/avatar.jpg", ip_location: "上海" },
+      // The sec_uid: the id creator mode takes (probe: search, then creator on the author).
+      creator: { user_id: "MS4wLjABAAAAsec", nickname: "抖音创作者", avatar: "http://x/avatar.jpg", ip_location: "上海" },
     });
   });
 
   it("gives nulls, not crashes, for what the site left out, and nothing for a card without a post", () => {
     const record = dyContentRecord({ aweme_id: "1" }, { wwwBase: WWW_DY });
-    expect(record?.fields).toMatchObject({ aweme_type: null, create_time: null, liked_count: null, cover_url: null, video_download_url: null, note_download_url: [], source_keyword: null });
+    expect(record?.fields).toMatchObject({ aweme_type: null, create_time: null, liked_count: null, cover_url: null, video_download_url: null, music_download_url: null, note_download_url: [], source_keyword: null });
     expect(record?.creator).toBeUndefined();
-    expect(dyContentRecord({ desc: "no id" }, { wwwBase: WWW_DY })).toBeUndefined();
+    expect(dyContentRecord({ desc: "no id" } as never, { wwwBase: WWW_DY })).toBeUndefined();
+    expect(dyContentRecord({ aweme_id: "3", music: { play_url: { url_list: ["http://x/m.mp3"] } }, author: { uid: "77" } }, { wwwBase: WWW_DY })).toMatchObject({ fields: { music_download_url: "http://x/m.mp3" }, creator: { user_id: "77" } });
     expect(awemeOfSearchResult({ aweme_mix_info: { mix_items: [{ aweme_id: "2" }] } })?.aweme_id).toBe("2");
   });
 
@@ -69,7 +73,7 @@ describe("dy mappers", () => {
 
   it("maps a profile to a creator record, dropping the IP label's prefix", () => {
     const record = dyCreatorRecord({ uid: "1", sec_uid: "MS4wsec", nickname: "作者", follower_count: 10, following_count: 2, total_favorited: 300, aweme_count: 4, ip_location: "IP属地：四川" }, "MS4wsec");
-    expect(record).toEqual({ item_type: "creator", id: "MS4wsec", fields: { follows: 2, fans: 10, interaction: 300, videos_count: 4 }, creator: { user_id: "1", nickname: "作者", ip_location: "四川" } });
+    expect(record).toEqual({ item_type: "creator", id: "MS4wsec", fields: { follows: 2, fans: 10, interaction: 300, videos_count: 4 }, creator: { user_id: "MS4wsec", nickname: "作者", ip_location: "四川" } });
   });
 });
 
@@ -119,7 +123,7 @@ describe("ks mappers", () => {
     });
     expect(ksHasReplies(comment)).toBe(true);
     expect(ksCommentRecord({ comment_id: 9002, content: "回复" }, "3xf8e9kq2b7w4", "9001")).toMatchObject({ parentId: "9001", fields: { parent_comment_id: "9001", sub_comment_count: 0 } });
-    expect(ksCommentRecord({ content: "no id" }, "3x")).toBeUndefined();
+    expect(ksCommentRecord({ content: "no id" } as never, "3x")).toBeUndefined();
   });
 
   it("maps visionProfile to a creator record", () => {

@@ -29,7 +29,7 @@ const messageFor = (body: unknown) => rejection(() => parseOrThrow(webTaskInput,
 
 describe("web task bounds", () => {
   it.each([
-    [{ urls: many(101, "https://example.com/") }, "urls: must contain at most 100 URLs"],
+    [{ urls: many(101, "https://example.com/") }, "urls: must contain at most 100 start URLs for a crawl (a detail task takes up to 10000)"],
     [{ urls: [`https://example.com/${"a".repeat(2030)}`] }, "urls.0: must be at most 2048 characters"],
     [{ include: many(51, "a") }, "include: must contain at most 50 patterns"],
     [{ exclude: ["a".repeat(501)] }, "exclude.0: must be at most 500 characters"],

@@ -100,17 +100,17 @@ describe("export columns", () => {
     expect(new Set(creatorMode).size).toBe(creatorMode.length);
   });
 
-  it("web: the page fields, the error split in two, then the task's selectors sorted by name", () => {
-    const columns = resultColumns({ platform: "web", crawler_type: "crawl", params: { selectors: { price: ".p", author: ".a" } } });
+  it("web: the page fields, the error split in two, the task's other formats, then its selectors sorted by name", () => {
+    const columns = resultColumns({ platform: "web", crawler_type: "crawl", params: { selectors: { price: ".p", author: ".a" }, formats: ["links", "text", "markdown"] } });
     expect(columns).toEqual([
-      "task_id", "item_key", "ok", "url", "final_url", "status", "title", "description", "text", "truncated", "links", "depth",
-      "fetched_at", "content_type", "error.code", "error.message", "blocked_requests", "author", "price",
+      "task_id", "item_key", "ok", "url", "final_url", "status", "title", "description", "text", "truncated", "truncated_fields", "links", "depth",
+      "fetched_at", "content_type", "rendered", "settle_ms", "settle_capped", "error.code", "error.message", "blocked_requests", "markdown", "link_list", "author", "price",
     ]);
     const specs = [{ name: "price", css: ".p", attr: null }, { name: "author", css: ".a", attr: null }];
     const failed = buildPageItem(
       { url: "https://a.example/", depth: 0 },
-      { finalUrl: null, status: 500, contentType: null, fetchedAt: "2026-01-01T00:00:00.000Z", extract: null, error: { code: "HTTP_500", message: "x" }, blockedRequests: [] },
-      specs,
+      { finalUrl: null, status: 500, contentType: null, fetchedAt: "2026-01-01T00:00:00.000Z", extract: null, error: { code: "HTTP_500", message: "x" }, blockedRequests: [], settle: null, rendered: false, html: null },
+      { specs, formats: ["links", "text", "markdown"] },
     ).item;
     const paths = leafPaths({ ...failed.data, task_id: "T", item_key: failed.item_key, ok: failed.ok });
     expect(columns).toEqual(expect.arrayContaining(paths));

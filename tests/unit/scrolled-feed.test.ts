@@ -67,7 +67,7 @@ describe("walkFeed", () => {
     expect(log).toEqual(["open", "scroll→1", "scroll→2"]);
   });
 
-  it("follows each post with its comments, reopening the list only for its next page, and marks the end", async () => {
+  it("follows each post with its comments (read in place: the list is not reopened), and marks the end", async () => {
     const { log, steps, recordsOf } = fakeList(2, 2);
     const cursor = cursorAt(undefined);
     const commentsOf = async function* (post: MediaRecord): AsyncGenerator<MediaRecord> {
@@ -75,8 +75,8 @@ describe("walkFeed", () => {
     };
     const ids = await drain(walkFeed({ steps, cursor, maxNotes: 10, recordsOf, commentsOf }), cursor);
     expect(ids).toEqual(["p0-0", "p0-0/c", "p0-1", "p0-1/c", "p1-0", "p1-0/c", "p1-1", "p1-1/c"]);
-    // A page's posts are known once it was read: the list is reopened (and scrolled back) only for page 1.
-    expect(log).toEqual(["open", "open", "scroll→1"]);
+    // Comments are in-page API calls: the list stays open and is only scrolled on.
+    expect(log).toEqual(["open", "scroll→1"]);
     expect(cursor.advanced).toEqual([1, FEED_DONE]);
   });
 

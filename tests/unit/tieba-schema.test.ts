@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.js";
-import { parseCreatorRef, parseThreadId } from "../../core/platforms/tieba/inputs.js";
+import { parseCreatorRef, parseThreadId } from "../../core/platforms/tieba/ids.js";
 import { tiebaTaskInput } from "../../core/platforms/tieba/schema.js";
 import { parseOrThrow } from "../../core/validation.js";
 

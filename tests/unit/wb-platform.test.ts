@@ -2,12 +2,13 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.js";
 import type { CapturedResponse } from "../../core/platforms/media/types.js";
 import { getPlatform } from "../../core/platforms/registry.js";
-import { classifyWbResponse } from "../../core/platforms/wb/classify.js";
-import { postsOf } from "../../core/platforms/wb/crawler.js";
+import { checkShape } from "../../core/platforms/media/drift.js";
+import { classifyWbResponse } from "../../core/platforms/wb/access.js";
+import { nextPostsToken, postsOf } from "../../core/platforms/wb/crawler.js";
 import { parseWeiboCreator, parseWeiboPost } from "../../core/platforms/wb/ids.js";
 import { WB_COMMENT_FIELDS, WB_CONTENT_FIELDS, wbCommentRecord, wbCreatorRecord, wbNoteRecord, weiboText, weiboTime } from "../../core/platforms/wb/items.js";
 import { wbTaskInput } from "../../core/platforms/wb/schema.js";
-import type { WbMblog, WbUser } from "../../core/platforms/wb/shapes.js";
+import { wbHotflowAnswer, wbProfileAnswer, wbSearchAnswer, type WbMblog, type WbUser } from "../../core/platforms/wb/shapes.js";
 import { searchPageUrl } from "../../core/platforms/wb/site.js";
 import { parseOrThrow } from "../../core/validation.js";
 
@@ -140,7 +141,8 @@ describe("wb classify", () => {
     ["ok 0 pointing to passport", answer(200, { ok: 0, url: "https://passport.weibo.cn/signin/login" }), "ACCOUNT_REQUIRED"],
     ["an answer from passport.weibo.cn", answer(200, undefined, "https://passport.weibo.cn/signin/login?r=x"), "ACCOUNT_REQUIRED"],
     ["HTTP 418", answer(418, undefined), "RISK_CONTROL"],
-    ["errno 100005", answer(200, { ok: 0, errno: "100005", msg: "请求过于频繁,歇歇吧" }), "RISK_CONTROL"],
+    ["errno 100005 (请求过于频繁: slow down, not a ban)", answer(200, { ok: 0, errno: "100005", msg: "请求过于频繁,歇歇吧" }), "THROTTLED"],
+    ["a numeric errno 100005", answer(200, { ok: 0, errno: 100005, msg: "" }), "THROTTLED"],
     ["a message asking for 验证", answer(200, { ok: 0, msg: "请先完成验证" }), "RISK_CONTROL"],
   ])("refuses %s", (_name, response, code) => {
     expect(classifyWbResponse(response)).toMatchObject({ ok: false, code });
@@ -150,7 +152,36 @@ describe("wb classify", () => {
     ["success", answer(200, { ok: 1, data: {} })],
     ["a post without comments", answer(200, { ok: 0, msg: "快来发表你的评论吧" }, "https://m.weibo.cn/comments/hotflow?id=1")],
     ["an empty container", answer(200, { ok: 0, msg: "这里还没有内容" })],
+    ["HTTP 432 (fresh cookies wanted: the crawler reloads the page and tries once more)", answer(432, undefined)],
   ])("passes %s", (_name, response) => {
     expect(classifyWbResponse(response)).toEqual({ ok: true });
+  });
+});
+
+describe("wb shapes and paging", () => {
+  it("page a creator's posts by since_id as MC does, or by page as an older answer does", () => {
+    expect(nextPostsToken({ cardlistInfo: { since_id: 4800000000510006 }, cards: [] })).toBe("since_id=4800000000510006");
+    expect(nextPostsToken({ cardlistInfo: { since_id: "", page: 2 }, cards: [] })).toBe("page=2");
+    expect(nextPostsToken({ cardlistInfo: { since_id: 0 }, cards: [] })).toBeUndefined();
+    expect(nextPostsToken({ cardlistInfo: {}, cards: [] })).toBeUndefined();
+  });
+
+  it("take banner, group and post cards without warnings, and name what a post card lost", () => {
+    const post = { ...mblog, id: "1", user: { id: 1, screen_name: "a", profile_image_url: "p" } };
+    const page = { ok: 1, data: { cardlistInfo: { page: 2 }, cards: [{ card_type: 4 }, { card_type: 11, card_group: [{ card_type: 9, mblog: post }] }, { card_type: 9, mblog: post }] } };
+    const check = checkShape(wbSearchAnswer, page);
+    expect(check.ok).toBe(true);
+    // Each card is read as its own variant: nobody misses a banner's mblog or a post's card_group.
+    expect(check.ok && check.warnings.filter((warning) => /(^|\.)(cards\[\])(\.card_group\[\])?\.(mblog|card_group)$/.test(warning.path))).toEqual([]);
+    const broken = { ...page, data: { ...page.data, cards: [{ card_type: 9, mblog: { ...post, id: undefined } }] } };
+    expect(checkShape(wbSearchAnswer, broken)).toMatchObject({ ok: false, problem: expect.stringContaining("data.cards.0.mblog.id") });
+  });
+
+  it("take the profile header and comments in the shapes public clients show (gottaegbert/weiboAPI)", () => {
+    const header = { ok: 1, data: { userInfo: user, tabsInfo: { selectedTab: 1, tabs: [{ id: 2, tabKey: "weibo", containerid: "1076031001" }] } } };
+    expect(checkShape(wbProfileAnswer, header).ok).toBe(true);
+    const comment = { id: "1", rootid: "1", created_at: "Fri Jun 14 20:39:20 +0800 2019", text: "t", user, comments: false, max_id: 0, total_number: 0, like_count: 3 };
+    expect(checkShape(wbHotflowAnswer, { ok: 1, data: { data: [comment], total_number: 1, max_id: 0, max_id_type: 0 } }).ok).toBe(true);
+    expect(checkShape(wbHotflowAnswer, { ok: 1, data: { data: [{ ...comment, text: undefined }], max_id: 0, max_id_type: 0 } })).toMatchObject({ ok: false, problem: expect.stringContaining("data.data.0.text") });
   });
 });

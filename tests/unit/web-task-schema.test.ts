@@ -25,10 +25,33 @@ describe("web task input", () => {
       include: [],
       exclude: [],
       same_origin: true,
-      wait_until: "load",
+      wait_until: "settle",
+      settle_max_secs: 5,
       page_timeout_secs: 30,
       block_resources: ["image", "media", "font", "tracker"],
+      render: "auto",
+      formats: ["text"],
+      only_main_content: false,
+      respect_robots_txt: true,
+      sitemap: "skip",
     });
+  });
+
+  it("names the field of a choice that does not fit the rest of the task", () => {
+    for (const [fields, path, message] of [
+      [{ render: "never", wait_for: "#app" }, "wait_for", /needs a browser/],
+      [{ crawler_type: "detail", sitemap: "include" }, "sitemap", /needs crawler_type "crawl"/],
+      [{ formats: ["text", "text"] }, "formats", /must not repeat/],
+      [{ formats: [] }, "formats", /at least one/],
+      [{ formats: ["pdf"] }, "formats.0", /must be one of "text", "markdown", "html", "links"/],
+      [{ render: "sometimes" }, "render", /must be "auto", "always" or "never"/],
+    ] as const) {
+      const result = webTaskInput.safeParse({ ...base, ...fields });
+      expect(result.success, JSON.stringify(fields)).toBe(false);
+      const issue = result.error!.issues[0]!;
+      expect(issue.path.join("."), JSON.stringify(fields)).toBe(path);
+      expect(issue.message, JSON.stringify(fields)).toMatch(message);
+    }
   });
 
   it("accepts ordinary path patterns", () => {

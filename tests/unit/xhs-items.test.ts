@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { classifyXhsResponse } from "../../core/platforms/xhs/access.js";
-import { commentRecord, creatorRecord, noteRecord, noteRecordFromState, unref } from "../../core/platforms/xhs/items.js";
-import { parseCreatorRef, parseNoteRef } from "../../core/platforms/xhs/refs.js";
-import type { CapturedResponse } from "../../core/platforms/media/types.js";
+import { commentRecord, creatorRecord, listedNoteFromState, noteRecord, noteRecordFromState, unref } from "../../core/platforms/xhs/items.js";
+import { parseCreatorRef, parseNoteRef } from "../../core/platforms/xhs/ids.js";
+import { apiQuery, initialStateExpression, profileUrl, searchPageUrl } from "../../core/platforms/xhs/site.js";
 
 // Shapes as captured from www.xiaohongshu.com (see core/platforms/xhs/shapes.ts).
 const FEED_CARD = {
@@ -82,6 +81,15 @@ describe("xhs note mapper", () => {
   });
 });
 
+describe("xhs profile state cards", () => {
+  it("turn into the partial note stored when the note cannot be read, by id or noteCard.noteId", () => {
+    const card = { xsecToken: "T", noteCard: { noteId: "n2", type: "video", displayTitle: "标题", user: { userId: "u1", nickname: "小明", avatar: "http://a" }, interactInfo: { likedCount: "3" } } };
+    expect(listedNoteFromState(card)).toEqual({ note_id: "n2", type: "video", display_title: "标题", user: { user_id: "u1", nickname: "小明", avatar: "http://a" }, interact_info: { liked_count: "3" } });
+    expect(listedNoteFromState({ ...card, id: "n1" }).note_id).toBe("n1");
+    expect(noteRecord(listedNoteFromState(card), { wwwBase: "https://www.xiaohongshu.com", xsecToken: "T", xsecSource: "pc_user" }).fields).toMatchObject({ note_id: "n2", title: "标题", liked_count: "3" });
+  });
+});
+
 describe("xhs comment and creator mappers", () => {
   const comment = {
     id: "c1",
@@ -124,27 +132,6 @@ describe("xhs comment and creator mappers", () => {
   });
 });
 
-describe("xhs access classification", () => {
-  const answer = (status: number, json?: unknown): CapturedResponse => ({ url: new URL("https://edith.xiaohongshu.com/api/sns/web/v1/search/notes"), method: "POST", status, json });
-
-  it.each([
-    [461, undefined, "RISK_CONTROL"],
-    [471, { code: 0 }, "RISK_CONTROL"],
-    [200, { code: 300011, success: false, msg: "当前账号存在异常" }, "RISK_CONTROL"],
-    [200, { code: 300013, success: false }, "RISK_CONTROL"],
-    [200, { code: -100, success: false, msg: "登录已过期" }, "ACCOUNT_EXPIRED"],
-    [200, { code: -101, success: false, msg: "无登录信息" }, "ACCOUNT_REQUIRED"],
-    [401, undefined, "ACCOUNT_REQUIRED"],
-  ])("HTTP %i %j → %s", (status, json, code) => {
-    expect(classifyXhsResponse(answer(status, json))).toMatchObject({ ok: false, code });
-  });
-
-  it("passes successes and post-level failures", () => {
-    expect(classifyXhsResponse(answer(200, { code: 0, success: true, data: {} }))).toEqual({ ok: true });
-    expect(classifyXhsResponse(answer(200, { code: -510001, success: false, msg: "笔记状态异常" }))).toEqual({ ok: true });
-  });
-});
-
 describe("xhs ids and URLs", () => {
   it("reads ids and tokens from note and profile URLs", () => {
     const id = "66696f98000000000d00f289";
@@ -155,5 +142,20 @@ describe("xhs ids and URLs", () => {
     expect(parseNoteRef("not an id")).toBeUndefined();
     expect(parseCreatorRef(`https://www.xiaohongshu.com/user/profile/${id}?xsec_token=T`)).toEqual({ id, xsecToken: "T" });
     expect(parseCreatorRef(`https://www.xiaohongshu.com/explore/${id}`)).toBeUndefined();
+  });
+
+  it("writes page URLs and API queries as the site does (commas left as they are)", () => {
+    expect(searchPageUrl("https://www.xiaohongshu.com", "咖啡 手冲")).toBe("https://www.xiaohongshu.com/search_result?keyword=%E5%92%96%E5%95%A1+%E6%89%8B%E5%86%B2&source=web_explore_feed");
+    expect(profileUrl("https://www.xiaohongshu.com", "u1", "AB=", undefined)).toBe("https://www.xiaohongshu.com/user/profile/u1?xsec_token=AB%3D&xsec_source=pc_note");
+    expect(profileUrl("https://www.xiaohongshu.com", "u1", undefined, undefined)).toBe("https://www.xiaohongshu.com/user/profile/u1");
+    expect(apiQuery({ note_id: "n1", cursor: "", image_formats: "jpg,webp,avif", xsec_token: "AB+/=" })).toBe("note_id=n1&cursor=&image_formats=jpg,webp,avif&xsec_token=AB%2B%2F%3D");
+  });
+
+  it("reads page state through Vue refs (.value, else ._value)", () => {
+    const read = (state: unknown, path: string[]) => new Function("window", `return ${initialStateExpression(path)}`)({ __INITIAL_STATE__: state }) as unknown;
+    const ref = (value: unknown) => ({ __v_isRef: true, _value: value });
+    expect(read({ user: { userPageData: ref({ basicInfo: { nickname: "n" } }) } }, ["user", "userPageData", "basicInfo"])).toEqual({ nickname: "n" });
+    expect(read({ user: ref({ notes: ref([[1]]) }) }, ["user", "notes"])).toEqual([[1]]);
+    expect(read({ note: {} }, ["note", "noteDetailMap", "x"])).toBeUndefined();
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { CapturedResponse } from "../../core/platforms/media/types.js";
-import { classifyZhihuResponse } from "../../core/platforms/zhihu/classify.js";
+import { classifyZhihuResponse } from "../../core/platforms/zhihu/access.js";
 import { htmlToText, mapComment, mapContent, mapCreator, ZHIHU_COMMENT_FIELDS, ZHIHU_CONTENT_FIELDS, ZHIHU_CREATOR_FIELDS } from "../../core/platforms/zhihu/items.js";
-import { contentFromState } from "../../core/platforms/zhihu/pageState.js";
-import type { ZhihuComment, ZhihuContentObject } from "../../core/platforms/zhihu/shapes.js";
+import { contentFromState, userFromState } from "../../core/platforms/zhihu/items.js";
+import { zhihuInitialDataShape, type ZhihuComment, type ZhihuContentObject } from "../../core/platforms/zhihu/shapes.js";
 
 const context = { baseUrls: { www: "https://www.zhihu.com", zhuanlan: "https://zhuanlan.zhihu.com" }, keepUserInfo: false };
 const author = { id: "a1b2", url_token: "kaifulee", name: "李开复", avatar_url: "https://pic1.zhimg.com/x.jpg" };
@@ -91,6 +91,16 @@ describe("zhihu page state", () => {
 
     expect(object).toMatchObject({ id: "8", type: "zvideo", published_at: 3, comment_count: 2, author: { id: "a1b2", url_token: "kaifulee", avatar_url: "a.jpg" } });
     expect(contentFromState(state, { type: "article", id: "8" })).toBeUndefined();
+    // The state passes its shape (shapes.ts): what the crawler checks before reading it.
+    expect(zhihuInitialDataShape.safeParse(state).success).toBe(true);
+    expect(zhihuInitialDataShape.safeParse({ initialState: {} }).success).toBe(false);
+  });
+
+  it("finds the profile's user by url_token, or by id when the profile was opened by id", () => {
+    const state = { initialState: { entities: { users: { kaifulee: { id: "a1b2", urlToken: "kaifulee", name: "李开复" } } } } };
+    expect(userFromState(state, "kaifulee")?.id).toBe("a1b2");
+    expect(userFromState(state, "a1b2")?.urlToken).toBe("kaifulee");
+    expect(userFromState(state, "someone")).toBeUndefined();
   });
 
   it("maps the profile's user to a creator record", () => {
@@ -114,6 +124,8 @@ describe("zhihu response verdicts", () => {
     [403, { error: { code: 1, redirect: "https://www.zhihu.com/account/unhuman?type=unhuman" } }, "RISK_CONTROL"],
     [403, { error: { code: 10001, message: "请求参数异常" } }, "RISK_CONTROL"],
     [403, undefined, "RISK_CONTROL"],
+    [429, undefined, "THROTTLED"],
+    [403, { error: { code: 10020, message: "请求过于频繁，请稍后再试" } }, "THROTTLED"],
   ] as const)("HTTP %i %j → %s", (status, json, expected) => {
     const verdict = classifyZhihuResponse(answerOf(status, json));
     if (expected === true) expect(verdict).toEqual({ ok: true });

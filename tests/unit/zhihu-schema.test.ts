@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.js";
-import { parseContentRef, parseUrlToken } from "../../core/platforms/zhihu/inputs.js";
+import { parseContentRef, parseUrlToken } from "../../core/platforms/zhihu/ids.js";
 import { zhihuTaskInput } from "../../core/platforms/zhihu/schema.js";
 import { searchPageUrl } from "../../core/platforms/zhihu/site.js";
 import { parseOrThrow } from "../../core/validation.js";

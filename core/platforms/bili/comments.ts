@@ -1,97 +1,118 @@
+import { scrollForMore } from "../media/scrollForMore.js";
 import type { CapturedResponse, MediaRecord, MediaSession } from "../media/types.js";
-import { readable } from "./answers.js";
+import { requireJson } from "./access.js";
 import { biliCommentRecord } from "./items.js";
-import type { BiliEnvelope, BiliReply, BiliReplyMainData, BiliReplyReplyData } from "./shapes.js";
-import { BILI_ENDPOINTS, BILI_SELECTORS } from "./site.js";
+import { biliReplyMainAnswer, biliReplyReplyAnswer, type BiliReply, type BiliReplyMainData } from "./shapes.js";
+import { BILI_ENDPOINTS, BILI_SELECTORS, replyReplyCall } from "./site.js";
 
-/** B站's answer when a video's comment area is closed: not an error, just no comments. */
+/** B站's answer when a video's comment area is closed (docs/comment/list.md): not an error, just no comments. */
 const COMMENTS_CLOSED = 12002;
 
 export interface CommentOptions {
   /** Most comments (top-level plus replies) to yield for this video. */
   maxComments: number;
-  /** Open "点击查看" under each comment and page through its replies. */
+  /** Also fetch the replies of each comment. */
   withReplies: boolean;
 }
 
 /**
- * The comments of the video page that is open, as a reader gets them: each scroll to the
- * bottom makes the page fetch the next /x/v2/reply/wbi/main page, until `cursor.is_end`.
- * With replies, each comment's replies follow it: taken from the inline preview when it
- * holds all of them, otherwise by clicking "点击查看" and then "下一页" (/x/v2/reply/reply).
+ * The comments of the video page that is open (FLOW.md, "comments"):
  *
- * Two passes, so the page's own loading never races our clicks: first scroll until
- * enough top-level comments are in hand (no page beyond `maxComments` is requested),
- * then walk them, opening replies, until `maxComments` records were yielded.
+ * - top-level comments come from the page's own /x/v2/reply/wbi/main requests, which the
+ *   `<bili-comments>` component makes as it scrolls into view and as the reader scrolls
+ *   down (wbi-signed: the page signs, we never do; no signing function is exposed to call);
+ * - replies beyond the inline preview are called from the page: /x/v2/reply/reply pages
+ *   (not signed), the way MC reads them (media_platform/bilibili/client.py:392-429), instead
+ *   of clicking "点击查看" / "下一页" inside the component's shadow roots.
+ *
+ * Two passes, so the page's own loading never races our calls: first scroll until enough
+ * top-level comments are in hand (no page beyond `maxComments` is requested), then walk
+ * them, fetching replies, until `maxComments` records were yielded.
  */
-export async function* biliComments(session: MediaSession, videoId: string, options: CommentOptions): AsyncGenerator<MediaRecord, void, undefined> {
+export async function* biliComments(session: MediaSession, aid: string, options: CommentOptions): AsyncGenerator<MediaRecord, void, undefined> {
   if (options.maxComments <= 0) return;
-  const roots = await topLevelComments(session, videoId, options.maxComments);
+  // The comment area is a web component; without it the page has nothing to scroll into view.
+  await session.element(BILI_SELECTORS.commentArea, "comments: comment area");
+  const roots = await topLevelComments(session, aid, options.maxComments);
   let yielded = 0;
   for (const reply of roots) {
-    yield biliCommentRecord(reply, videoId);
+    yield biliCommentRecord(reply, aid);
     if (++yielded >= options.maxComments) return;
     if (!options.withReplies || reply.rcount <= 0) continue;
-    for await (const record of repliesOf(session, reply, videoId, options.maxComments - yielded)) {
+    for await (const record of repliesOf(session, reply, aid, options.maxComments - yielded)) {
       yield record;
       if (++yielded >= options.maxComments) return;
     }
   }
 }
 
+const PAGE_STEP = "comments: page";
+
 /** Scrolls the comment area until `wanted` top-level comments (pinned first) are loaded or there are no more. */
-async function topLevelComments(session: MediaSession, videoId: string, wanted: number): Promise<BiliReply[]> {
+async function topLevelComments(session: MediaSession, aid: string, wanted: number): Promise<BiliReply[]> {
   const roots = new Map<number, BiliReply>();
+  // Only this video's comment pages: a late answer of the previous video is not ours.
+  const ofVideo = { ...BILI_ENDPOINTS.replyMain, test: (response: CapturedResponse) => response.url.searchParams.get("oid") === aid };
   for (let page = 0; roots.size < wanted; page++) {
     if (page > 0) await session.pause("commentMs");
-    const answer = await session.capture<BiliEnvelope<BiliReplyMainData>>(BILI_ENDPOINTS.replyMain, () => session.scroll());
-    const body = readable(answer);
+    const answer = await scrollForMore(session, ofVideo);
+    requireJson(answer);
+    const body = session.expect(biliReplyMainAnswer, answer, PAGE_STEP);
     if (body.code === COMMENTS_CLOSED) {
-      session.log("comments closed", { video_id: videoId });
+      session.log("comments closed", { video_id: aid });
       break;
     }
-    if (body.code !== 0 || body.data === undefined) {
-      session.log("comment page refused; comments of this video end here", { video_id: videoId, code: body.code, error_message: body.message });
+    if (body.code !== 0 || !body.data) {
+      // One video's comments, not the crawl: MC skips them too after its retries (client.py:295-307).
+      session.log("comment page refused; comments of this video end here", { video_id: aid, code: body.code, error_message: body.message });
       break;
     }
-    // Pinned comments come with the first page only, ahead of the others, as on the page.
-    const replies = [...(page === 0 ? (body.data.top_replies ?? []) : []), ...(body.data.replies ?? [])];
+    const replies = [...(page === 0 ? pinned(body.data) : []), ...(body.data.replies ?? [])];
     for (const reply of replies) if (!roots.has(reply.rpid)) roots.set(reply.rpid, reply);
     if (body.data.cursor.is_end || replies.length === 0) break;
   }
   return [...roots.values()];
 }
 
+/**
+ * Pinned comments of the first page, ahead of the others as on the page: `top_replies`
+ * and the `top.upper` / `top.admin` entries, as MC collects them (client.py:47-54, 318-334).
+ */
+function pinned(data: BiliReplyMainData): BiliReply[] {
+  const found = [...(data.top_replies ?? []), data.top?.upper, data.top?.admin];
+  return found.filter((reply): reply is BiliReply => reply !== null && reply !== undefined);
+}
+
+const REPLY_STEP = "comments: replies";
+
 /** The replies under one top-level comment, at most `budget`. */
-async function* repliesOf(session: MediaSession, root: BiliReply, videoId: string, budget: number): AsyncGenerator<MediaRecord, void, undefined> {
+async function* repliesOf(session: MediaSession, root: BiliReply, aid: string, budget: number): AsyncGenerator<MediaRecord, void, undefined> {
   const preview = root.replies ?? [];
   if (root.rcount <= preview.length) {
-    // The page shows every reply inline and offers no "点击查看": nothing to fetch.
-    for (const reply of preview.slice(0, budget)) yield replyRecord(reply, videoId);
+    // The page shows every reply inline: nothing to fetch.
+    for (const reply of preview.slice(0, budget)) yield replyRecord(reply, aid);
     return;
   }
   let yielded = 0;
-  // Only the reply pages of this comment: another comment's pager answering late is not ours.
-  const ofRoot = { ...BILI_ENDPOINTS.replyReply, test: (response: CapturedResponse) => response.url.searchParams.get("root") === String(root.rpid) };
-  let answer = await session.capture<BiliEnvelope<BiliReplyReplyData>>(ofRoot, () => session.page.click(BILI_SELECTORS.viewReplies(root.rpid)));
-  for (;;) {
-    const body = readable(answer);
-    if (body.code !== 0 || body.data === undefined) {
-      return session.log("reply page refused; replies of this comment end here", { video_id: videoId, rpid: root.rpid, code: body.code });
+  for (let pn = 1; ; pn++) {
+    const answer = await session.call({ url: replyReplyCall(aid, root.rpid, pn), base: "api", step: REPLY_STEP });
+    requireJson(answer);
+    const body = session.expect(biliReplyReplyAnswer, answer, REPLY_STEP);
+    if (body.code !== 0 || !body.data) {
+      // 12006 没有该评论, 12022 已经被删除了 (list.md): this comment's replies only.
+      return session.log("reply page refused; replies of this comment end here", { video_id: aid, rpid: root.rpid, code: body.code });
     }
     const replies = body.data.replies ?? [];
     for (const reply of replies) {
-      yield replyRecord(reply, videoId);
+      yield replyRecord(reply, aid);
       if (++yielded >= budget) return;
     }
     const { num, size, count } = body.data.page;
     if (replies.length === 0 || num * size >= count) return;
-    await session.pause("commentMs");
-    answer = await session.capture<BiliEnvelope<BiliReplyReplyData>>(ofRoot, () => session.page.click(BILI_SELECTORS.nextReplyPage(root.rpid)));
   }
 }
 
 /** A reply: a comment record that names the comment it answers, so the framework stores it only with enable_sub_comments. */
-function replyRecord(reply: BiliReply, videoId: string): MediaRecord {
-  return { ...biliCommentRecord(reply, videoId), parentId: String(reply.parent || reply.root) };
+function replyRecord(reply: BiliReply, aid: string): MediaRecord {
+  return { ...biliCommentRecord(reply, aid), parentId: String(reply.parent || reply.root) };
 }

@@ -1,27 +1,27 @@
-import type { MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
-import { listData, readable } from "./answers.js";
-import { classifyBiliPage, classifyBiliResponse } from "./classify.js";
+import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
+import { classifyBiliPage, classifyBiliResponse, listData, requireJson } from "./access.js";
 import { biliComments } from "./comments.js";
 import { parseBiliCreator, parseBiliVideo } from "./ids.js";
 import { biliCreatorRecord, biliVideoRecord } from "./items.js";
 import { BILI_SORTS, type BiliSort, type BiliTaskParams } from "./schema.js";
-import type { BiliArcSearchData, BiliEnvelope, BiliSearchData, BiliSpaceVideo, BiliViewDetailData } from "./shapes.js";
-import { BILI_BASE_URLS, BILI_ENDPOINTS, searchPageUrl, spacePageUrl, videoPageUrl } from "./site.js";
+import { biliArcSearchAnswer, biliSearchAnswer, biliViewDetailAnswer, type BiliViewDetailData } from "./shapes.js";
+import { BILI_BASE_URLS, BILI_ENDPOINTS, searchPageUrl, spacePageUrl, videoPageUrl, viewDetailCall } from "./site.js";
 
 /**
- * B站 in Chromium, the way a person browses it:
+ * B站 in Chromium (the request flow of each mode, with its sources, is in FLOW.md):
  *
  * - search: opens search.bilibili.com/video?keyword=…&order=…&page=N for N = start_page, …
- *   (the page calls /x/web-interface/wbi/search/type), then each result's video page.
- * - detail: opens each video page www.bilibili.com/video/<id>/ (it calls
- *   /x/web-interface/view/detail); the video record comes from that answer.
- * - creator: opens space.bilibili.com/<mid>/video?pn=N (it calls /x/space/wbi/arc/search),
- *   then each listed video's page; the creator record comes from the first video's `Card`.
+ *   and reads the page's own (wbi-signed) /x/web-interface/wbi/search/type answer;
+ * - detail: opens each video page www.bilibili.com/video/<id>/ and reads its
+ *   /x/web-interface/view/detail answer;
+ * - creator: opens space.bilibili.com/<mid>/video?pn=N and reads its (wbi-signed)
+ *   /x/space/wbi/arc/search answer; the creator record comes from the first video's `Card`.
  *
- * Every video record comes from its own page's view/detail answer, whatever the mode, so
- * the fields are the same (search and space lists lack likes, coins and shares).
- * Comments: see comments.ts. The cursor's page token is the search page / space page
- * number still to do.
+ * A listed video's record comes from view/detail as well, so every mode stores the same
+ * fields (lists lack likes, coins and shares): called from the list page when no comments
+ * are wanted (unsigned, as MC calls it), else read as the video page loads it, since the
+ * comments need that page anyway (comments.ts). The cursor's page token is the search
+ * page / space page number still to do.
  */
 export const biliPlatform: MediaPlatform<BiliTaskParams> = {
   name: "bili",
@@ -32,19 +32,23 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
   delays: { pageMs: 1500, scrollMs: 800, commentMs: 1000 },
   classify: classifyBiliResponse,
   classifyPage: classifyBiliPage,
+  // The web app requests api.bilibili.com with fetch and the account's cookies; the
+  // endpoints we call are the unsigned ones (site.ts), so no signer is needed.
+  pageRequests: { transport: "fetch" },
 
   async *search(session, params, keyword, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const sort: BiliSort = BILI_SORTS.find((value) => value === params.sort) ?? "totalrank";
     let page: number = typeof cursor.page === "number" ? cursor.page : params.start_page;
     while (cursor.notesDone < params.max_notes_count) {
       const url = searchPageUrl(session.baseUrls, keyword, sort, page);
-      const answer = await session.capture<BiliEnvelope<BiliSearchData>>(BILI_ENDPOINTS.search, () => session.open(url));
-      const data = listData(answer, "the search page");
+      const answer = await session.capture(BILI_ENDPOINTS.search, () => session.open(url));
+      requireJson(answer);
+      const data = listData(session.expect(biliSearchAnswer, answer, BILI_ENDPOINTS.search.step), answer, "the search page");
       const videos = (data.result ?? []).filter((video) => video.bvid);
       if (videos.length === 0) return;
       for (const video of videos) {
         if (cursor.notesDone >= params.max_notes_count) return;
-        yield* videoPage(session, params, video.bvid, keyword);
+        yield* listedVideo(session, params, video.bvid, keyword);
       }
       if (page >= data.numPages) return;
       page += 1;
@@ -66,13 +70,14 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
     let creatorDone = pn > 1;
     while (cursor.notesDone < params.max_notes_count) {
       const url = spacePageUrl(session.baseUrls, mid, pn);
-      const answer = await session.capture<BiliEnvelope<BiliArcSearchData>>(BILI_ENDPOINTS.spaceVideos, () => session.open(url));
-      const data: BiliArcSearchData = listData(answer, "the space page");
-      const videos: BiliSpaceVideo[] = data.list.vlist ?? [];
+      const answer = await session.capture(BILI_ENDPOINTS.spaceVideos, () => session.open(url));
+      requireJson(answer);
+      const data = listData(session.expect(biliArcSearchAnswer, answer, BILI_ENDPOINTS.spaceVideos.step), answer, "the space page");
+      const videos = data.list.vlist ?? [];
       if (videos.length === 0) return;
       for (const video of videos) {
         if (cursor.notesDone >= params.max_notes_count) return;
-        const detail: BiliViewDetailData | undefined = yield* videoPage(session, params, video.bvid, undefined);
+        const detail = yield* listedVideo(session, params, video.bvid, undefined);
         if (!creatorDone && detail?.Card !== undefined && String(detail.Card.card.mid) === mid) {
           creatorDone = true;
           yield biliCreatorRecord(detail.Card.card, detail.Card.like_num, params.keep_user_info);
@@ -85,29 +90,39 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
   },
 };
 
+type VideoRecords = AsyncGenerator<MediaRecord, BiliViewDetailData | undefined, undefined>;
+
+/** A video of a search or space list: its page when comments are wanted, else one call from the list page. */
+async function* listedVideo(session: MediaSession, params: BiliTaskParams, pathId: string, keyword: string | undefined): VideoRecords {
+  if (params.enable_comments) return yield* videoPage(session, params, pathId, keyword);
+  const answer = await session.call({ url: viewDetailCall(pathId), base: "api", step: BILI_ENDPOINTS.viewDetail.step });
+  return yield* videoRecords(session, answer, pathId, keyword);
+}
+
+/** A video's page: its record from the page's own view/detail answer, then its comments when asked. */
+async function* videoPage(session: MediaSession, params: BiliTaskParams, pathId: string, keyword: string | undefined): VideoRecords {
+  const answer = await session.capture(BILI_ENDPOINTS.viewDetail, () => session.open(videoPageUrl(session.baseUrls, pathId)));
+  const detail = yield* videoRecords(session, answer, pathId, keyword);
+  if (detail !== undefined && params.enable_comments) {
+    yield* biliComments(session, String(detail.View.aid), { maxComments: params.max_comments_count, withReplies: params.enable_sub_comments });
+  }
+  return detail;
+}
+
 /**
- * One video page: its record (or a failed record when the site says the video is gone),
- * then its comments when asked. Returns the view/detail answer for the caller's use.
+ * The video record of a view/detail answer, or a failed record when the site says the
+ * video is gone; returns the answer's data for the caller's use.
  */
-async function* videoPage(
-  session: MediaSession,
-  params: BiliTaskParams,
-  pathId: string,
-  keyword: string | undefined,
-): AsyncGenerator<MediaRecord, BiliViewDetailData | undefined, undefined> {
-  const answer = await session.capture<BiliEnvelope<BiliViewDetailData>>(BILI_ENDPOINTS.viewDetail, () => session.open(videoPageUrl(session.baseUrls, pathId)));
-  const body = readable(answer);
-  if (body.code !== 0 || body.data?.View === undefined) {
+async function* videoRecords(session: MediaSession, answer: CapturedResponse, pathId: string, keyword: string | undefined): VideoRecords {
+  requireJson(answer);
+  const body = session.expect(biliViewDetailAnswer, answer, BILI_ENDPOINTS.viewDetail.step);
+  if (body.code !== 0 || !body.data) {
     // -404 啥都木有, 62002 稿件不可见, 62004 审核中: this video only, the crawl goes on.
     const message = `B站 answered code ${body.code} (${body.message}) for video ${pathId}`;
     session.log("video not available", { video: pathId, code: body.code });
     yield { item_type: "content", id: pathId, fields: { video_id: pathId, source_keyword: keyword ?? null }, error: { code: "VIDEO_UNAVAILABLE", message } };
     return undefined;
   }
-  const view = body.data.View;
-  yield biliVideoRecord(view, keyword);
-  if (params.enable_comments) {
-    yield* biliComments(session, String(view.aid), { maxComments: params.max_comments_count, withReplies: params.enable_sub_comments });
-  }
+  yield biliVideoRecord(body.data.View, keyword);
   return body.data;
 }

@@ -2,13 +2,14 @@ import type { CreatorInfo, MediaRecord } from "../media/types.js";
 import type { BiliCard, BiliReply, BiliView } from "./shapes.js";
 
 /**
- * B站 responses → stored records. Field names are the ones downstream analyses of
- * MediaCrawler-style crawlers expect (README lists them):
+ * B站 responses → stored records. Field names are the ones NanmiCoder/MediaCrawler stores
+ * (store/bilibili/__init__.py:60-114), so scripts written for its output read ours:
  *
  * content (a video): video_id (aid), bvid, video_type ("video"), title, desc, create_time
- *   (unix seconds), duration (seconds), liked_count, video_play_count, video_danmaku,
- *   video_comment, video_favorite_count, video_coin_count, video_share_count, video_url,
- *   video_cover_url, source_keyword (null outside search); creator: user_id (owner mid), nickname, avatar.
+ *   (unix seconds), duration (seconds), liked_count, disliked_count, video_play_count,
+ *   video_danmaku, video_comment, video_favorite_count, video_coin_count, video_share_count,
+ *   video_url (MC's form, www.bilibili.com/video/av<aid>), video_cover_url, source_keyword
+ *   (null outside search); creator: user_id (owner mid), nickname, avatar.
  * comment: comment_id (rpid), video_id (aid), content, create_time (unix seconds),
  *   sub_comment_count, parent_comment_id (null for a top-level comment, else the rpid it
  *   answers), root_comment_id (null, or the top-level comment's rpid), like_count;
@@ -16,10 +17,11 @@ import type { BiliCard, BiliReply, BiliView } from "./shapes.js";
  * creator (creator mode, once per creator): sign (bio; only with keep_user_info), gender
  *   ("男" | "女" | "保密"), total_fans, total_liked; creator: user_id, nickname, avatar.
  *
- * Counts are numbers, as the API gives them.
+ * Counts are numbers, as the API gives them (MC writes them as strings; a CSV export
+ * reads the same). Where MC stores "0" for a top-level comment's parent, we store null.
  */
 export const BILI_CONTENT_FIELDS = [
-  "video_id", "bvid", "video_type", "title", "desc", "create_time", "duration", "liked_count", "video_play_count",
+  "video_id", "bvid", "video_type", "title", "desc", "create_time", "duration", "liked_count", "disliked_count", "video_play_count",
   "video_danmaku", "video_comment", "video_favorite_count", "video_coin_count", "video_share_count", "video_url",
   "video_cover_url", "source_keyword",
 ] as const;
@@ -28,8 +30,8 @@ export const BILI_COMMENT_FIELDS = [
 ] as const;
 export const BILI_CREATOR_FIELDS = ["sign", "gender", "total_fans", "total_liked"] as const;
 
-/** The public URL of a video, whatever base URL the crawl used (so keys and links stay stable). */
-export const biliVideoUrl = (bvid: string): string => `https://www.bilibili.com/video/${bvid}`;
+/** The public URL of a video in MC's form (store/bilibili/__init__.py:77), whatever base URL the crawl used. */
+export const biliVideoUrl = (aid: number | string): string => `https://www.bilibili.com/video/av${aid}`;
 
 /** A video from the video page's /x/web-interface/view/detail answer. */
 export function biliVideoRecord(view: BiliView, sourceKeyword: string | undefined): MediaRecord {
@@ -42,13 +44,14 @@ export function biliVideoRecord(view: BiliView, sourceKeyword: string | undefine
     create_time: view.pubdate,
     duration: view.duration,
     liked_count: view.stat.like,
+    disliked_count: view.stat.dislike ?? null,
     video_play_count: view.stat.view,
     video_danmaku: view.stat.danmaku,
     video_comment: view.stat.reply,
     video_favorite_count: view.stat.favorite,
     video_coin_count: view.stat.coin,
     video_share_count: view.stat.share,
-    video_url: biliVideoUrl(view.bvid),
+    video_url: biliVideoUrl(view.aid),
     video_cover_url: absoluteUrl(view.pic),
     source_keyword: sourceKeyword ?? null,
   };

@@ -1,145 +1,140 @@
-/**
- * The JSON B站's web app receives, as far as the crawler reads it. Kept in one place so
- * a change of the site means one file to update; the stand-in in tests/fixtures/bili
- * answers in exactly these shapes.
- *
- * Sources (public): SocialSisterYi/bilibili-API-collect (docs/search, docs/video/info.md,
- * docs/comment/list.md, docs/user/space.md, docs/misc/sign/wbi.md) and the request
- * parameters of open crawlers such as NanmiCoder/MediaCrawler (media_platform/bilibili).
- * Only the fields we read are typed; the site sends many more.
- */
+import * as z from "zod";
 
 /**
- * Every api.bilibili.com answer: `{code, message, ttl, data}`. `code` 0 is success; the
- * ones that matter to us (see classify.ts): -101 账号未登录 (not logged in), -352 风控校验失败
- * and -412 请求被拦截 (risk control; -412 may also come as HTTP 412), -404 / 62002 / 62004
- * (no such video / hidden / under review), 12002 评论区已关闭 (comments closed).
+ * The JSON B站's web app receives, as far as the crawler reads it, as zod schemas: every
+ * body is checked with `session.expect` (a mismatch is SITE_CHANGED, unknown fields and
+ * missing optional ones become the task's warnings). The TypeScript types are inferred
+ * from them, and the stand-in in tests/fixtures/bili answers in exactly these shapes.
+ *
+ * Sources (public; paths in those repositories):
+ * - SocialSisterYi/bilibili-API-collect, last content commit be27224 (the repository was
+ *   emptied afterwards): docs/comment/list.md (reply/wbi/main, reply/reply and their
+ *   fields), docs/misc/errcode.md (codes), docs/misc/sign/wbi.md (which endpoints are
+ *   signed, the `v_voucher` answer to a missing signature);
+ * - NanmiCoder/MediaCrawler d6f7c5b: media_platform/bilibili/client.py (endpoints and
+ *   parameters: search 186-196, view/detail 208-214, wbi/main 266-268, pinned comments
+ *   47-54 and 318-334, reply/reply 419-429, arc/search 440-447), store/bilibili/__init__.py
+ *   (the fields it stores, 60-114).
+ *
+ * Fields we read are required; a few the site sends and the stand-in copies are listed
+ * as optional so their absence shows as drift.
  */
+
+/** An id the site sends as a number (older answers) or a string (mids in `member`, `card`). */
+const numericId = z.union([z.number(), z.string()]);
+
+/**
+ * Every api.bilibili.com answer: `{code, message, ttl, data}`. `code` 0 is success; `data`
+ * is null on an error. The codes that matter (access.ts): -101 账号未登录, -352 风控校验失败,
+ * -412 请求被拦截, -799 请求过于频繁 (errcode.md); -404 / 62002 / 62004 for one video;
+ * 12002 评论区已关闭 (list.md).
+ */
+export function biliEnvelope<T extends z.ZodType>(data: T) {
+  return z.looseObject({
+    code: z.number(),
+    message: z.string(),
+    ttl: z.number().optional(),
+    data: data.nullable().optional(),
+  });
+}
+
 export interface BiliEnvelope<T> {
   code: number;
   message: string;
   ttl?: number;
-  data?: T;
+  data?: T | null;
 }
 
 /**
  * GET /x/web-interface/wbi/search/type?search_type=video&keyword=…&order=…&page=…&page_size=…
- * (wbi-signed: w_rid, wts). Called by search.bilibili.com/video?keyword=…&order=…&page=….
+ * (wbi-signed; MC client.py:186-196). Called by search.bilibili.com/video?keyword=…&page=….
  */
-export interface BiliSearchData {
-  page: number;
-  pagesize: number;
-  numResults: number;
-  numPages: number;
-  result?: BiliSearchVideo[];
-}
-
-export interface BiliSearchVideo {
-  type: "video" | string;
-  aid: number;
-  bvid: string;
+export const biliSearchVideo = z.looseObject({
+  type: z.string(),
+  aid: z.number(),
+  bvid: z.string(),
   /** With the keyword wrapped in `<em class="keyword">`. */
-  title: string;
-  description: string;
-  author: string;
-  mid: number;
-  /** Protocol-relative, e.g. "//i0.hdslb.com/bfs/archive/….jpg". */
-  pic: string;
-  upic?: string;
-  play: number;
-  /** Danmaku count. */
-  video_review: number;
-  favorites: number;
-  /** Comment count. */
-  review: number;
-  like?: number;
-  pubdate: number;
-  arcurl: string;
-}
+  title: z.string(),
+  description: z.string().optional(),
+  author: z.string().optional(),
+  mid: z.number().optional(),
+  pic: z.string().optional(),
+  upic: z.string().optional(),
+  play: z.number().optional(),
+  video_review: z.number().optional(),
+  favorites: z.number().optional(),
+  review: z.number().optional(),
+  like: z.number().optional(),
+  pubdate: z.number().optional(),
+  arcurl: z.string().optional(),
+});
+
+export const biliSearchData = z.looseObject({
+  page: z.number(),
+  pagesize: z.number().optional(),
+  numResults: z.number(),
+  numPages: z.number(),
+  /** Absent when nothing matched. */
+  result: z.array(biliSearchVideo).nullable().optional(),
+});
+export const biliSearchAnswer = biliEnvelope(biliSearchData);
 
 /**
- * GET /x/web-interface/view/detail?bvid=… (or aid=…; the newer page calls the wbi-signed
- * /x/web-interface/wbi/view/detail with the same answer). Called by www.bilibili.com/video/<id>.
+ * GET /x/web-interface/view/detail?bvid=… or ?aid=… (unsigned: MC client.py:208-214 calls it
+ * with enable_params_sign=False). The video page loads it (the newer page the signed
+ * /x/web-interface/wbi/view/detail, same answer).
  */
-export interface BiliViewDetailData {
-  View: BiliView;
-  Card?: { card: BiliCard; follower?: number; like_num?: number };
-}
+export const biliViewStat = z.looseObject({
+  aid: z.number().optional(),
+  view: z.number(),
+  danmaku: z.number(),
+  reply: z.number(),
+  favorite: z.number(),
+  coin: z.number(),
+  share: z.number(),
+  like: z.number(),
+  /** Stored by MC as disliked_count (store/bilibili/__init__.py:69); always 0 nowadays. */
+  dislike: z.number().optional(),
+});
 
-export interface BiliView {
-  aid: number;
-  bvid: string;
-  /** Number of parts (分P); 1 for a single video. */
-  videos?: number;
+export const biliView = z.looseObject({
+  aid: z.number(),
+  bvid: z.string(),
+  /** Number of parts (分P). */
+  videos: z.number().optional(),
   /** Sub-category name, e.g. "单机游戏". */
-  tname?: string;
+  tname: z.string().optional(),
   /** 1 original, 2 repost. */
-  copyright?: number;
-  pic: string;
-  title: string;
-  pubdate: number;
-  ctime?: number;
-  desc: string;
-  duration: number;
-  owner: { mid: number; name: string; face: string };
-  stat: BiliViewStat;
-}
+  copyright: z.number().optional(),
+  pic: z.string(),
+  title: z.string(),
+  pubdate: z.number(),
+  ctime: z.number().optional(),
+  desc: z.string(),
+  duration: z.number(),
+  owner: z.looseObject({ mid: z.number(), name: z.string(), face: z.string() }),
+  stat: biliViewStat,
+});
 
-export interface BiliViewStat {
-  aid: number;
-  view: number;
-  danmaku: number;
-  reply: number;
-  favorite: number;
-  coin: number;
-  share: number;
-  like: number;
-  dislike?: number;
-}
-
-export interface BiliCard {
-  mid: string;
-  name: string;
+export const biliCard = z.looseObject({
+  mid: numericId,
+  name: z.string(),
   /** "男" | "女" | "保密" */
-  sex?: string;
-  face: string;
-  sign?: string;
-  fans?: number;
-}
+  sex: z.string().optional(),
+  face: z.string(),
+  sign: z.string().optional(),
+  fans: z.number().optional(),
+});
 
-/**
- * GET /x/v2/reply/wbi/main?oid=<aid>&type=1&mode=3&pagination_str={"offset":…}&plat=1&web_location=…
- * (wbi-signed). The video page calls it when its comment area scrolls into view, and again
- * with the `next_offset` of the previous answer as the reader scrolls down.
- */
-export interface BiliReplyMainData {
-  cursor: {
-    is_begin?: boolean;
-    is_end: boolean;
-    /** Older cursor (page number); the current web app pages with `pagination_reply.next_offset`. */
-    next?: number;
-    mode?: number;
-    all_count?: number;
-    pagination_reply?: { next_offset?: string };
-  };
-  replies: BiliReply[] | null;
-  top_replies?: BiliReply[] | null;
-}
+export const biliViewDetailData = z.looseObject({
+  View: biliView,
+  Card: z.looseObject({ card: biliCard, follower: z.number().optional(), like_num: z.number().optional() }).optional(),
+});
+export const biliViewDetailAnswer = biliEnvelope(biliViewDetailData);
 
-/**
- * GET /x/v2/reply/reply?oid=<aid>&type=1&root=<rpid>&ps=10&pn=<n>&web_location=333.788.
- * Called when the reader clicks "点击查看" under a comment, and on each page of its pager.
- */
-export interface BiliReplyReplyData {
-  page: { num: number; size: number; count: number };
-  replies: BiliReply[] | null;
-  root?: BiliReply;
-}
-
-/** One comment, top-level (root 0) or reply (root = the top-level comment's rpid). */
+/** One comment, top-level (root 0) or reply (root = the top-level comment's rpid); list.md 评论条目对象. */
 export interface BiliReply {
   rpid: number;
-  rpid_str?: string;
   oid: number;
   type: number;
   mid: number;
@@ -149,38 +144,105 @@ export interface BiliReply {
   parent: number;
   /** Number of replies. */
   rcount: number;
-  /** Replies incl. deleted ones. */
-  count?: number;
   ctime: number;
   like: number;
-  member: { mid: string; uname: string; sex?: string; sign?: string; avatar: string };
-  content: { message: string };
+  member: { mid: string | number; uname: string; avatar: string; [key: string]: unknown };
+  content: { message: string; [key: string]: unknown };
   /** Up to 3 replies shown inline under a top-level comment; all of them when rcount ≤ 3. */
-  replies: BiliReply[] | null;
+  replies?: BiliReply[] | null;
   /** e.g. { location: "IP属地：广东" } */
-  reply_control?: { location?: string; sub_reply_entry_text?: string };
+  reply_control?: { location?: string; [key: string]: unknown };
+  [key: string]: unknown;
 }
+
+export const biliReply: z.ZodType<BiliReply> = z.lazy(() =>
+  z.looseObject({
+    rpid: z.number(),
+    rpid_str: z.string().optional(),
+    oid: z.number(),
+    type: z.number(),
+    mid: z.number(),
+    root: z.number(),
+    parent: z.number(),
+    rcount: z.number(),
+    /** Replies including deleted ones. */
+    count: z.number().optional(),
+    ctime: z.number(),
+    like: z.number(),
+    member: z.looseObject({ mid: numericId, uname: z.string(), sex: z.string().optional(), sign: z.string().optional(), avatar: z.string() }),
+    content: z.looseObject({ message: z.string() }),
+    replies: z.array(biliReply).nullable().optional(),
+    reply_control: z.looseObject({ location: z.string().optional() }).optional(),
+  }),
+);
 
 /**
- * GET /x/space/wbi/arc/search?mid=…&ps=30&pn=…&order=pubdate&platform=web&web_location=… (wbi-signed).
- * Called by space.bilibili.com/<mid>/video and by each click of its pager.
+ * GET /x/v2/reply/wbi/main?oid=<aid>&type=1&mode=3&pagination_str={"offset":…}&plat=1&web_location=…
+ * (wbi-signed; list.md 获取评论区明细_懒加载). The page's comment area (`<bili-comments>`)
+ * calls it when it comes into view, and again with `cursor.pagination_reply.next_offset`
+ * as the reader scrolls down. Pinned comments come in `top_replies` and/or `top.upper` /
+ * `top.admin` on the first page (MC client.py:47-54, 318-334 reads both).
  */
-export interface BiliArcSearchData {
-  list: { vlist: BiliSpaceVideo[] };
-  page: { pn: number; ps: number; count: number };
-}
+export const biliReplyMainData = z.looseObject({
+  cursor: z.looseObject({
+    is_begin: z.boolean().optional(),
+    is_end: z.boolean(),
+    next: z.number().optional(),
+    mode: z.number().optional(),
+    all_count: z.number().optional(),
+    pagination_reply: z.looseObject({ next_offset: z.string().optional() }).optional(),
+  }),
+  replies: z.array(biliReply).nullable(),
+  top: z.looseObject({ admin: biliReply.nullable().optional(), upper: biliReply.nullable().optional(), vote: z.unknown().optional() }).nullable().optional(),
+  top_replies: z.array(biliReply).nullable().optional(),
+});
+export const biliReplyMainAnswer = biliEnvelope(biliReplyMainData);
 
-export interface BiliSpaceVideo {
-  aid: number;
-  bvid: string;
-  title: string;
-  description: string;
-  author: string;
-  mid: number;
-  pic: string;
-  play: number;
-  comment: number;
-  video_review: number;
-  created: number;
-  length: string;
-}
+/**
+ * GET /x/v2/reply/reply?type=1&oid=<aid>&root=<rpid>&ps=<n>&pn=<n> — not wbi-signed
+ * (list.md 获取指定评论的回复: 认证方式 Cookie; MC client.py:419-429). `page.count` is the
+ * number of replies; at most 20 per page.
+ */
+export const biliReplyReplyData = z.looseObject({
+  page: z.looseObject({ num: z.number(), size: z.number(), count: z.number() }),
+  replies: z.array(biliReply).nullable(),
+  root: biliReply.optional(),
+});
+export const biliReplyReplyAnswer = biliEnvelope(biliReplyReplyData);
+
+/**
+ * GET /x/space/wbi/arc/search?mid=…&ps=…&pn=…&order=pubdate&… (wbi-signed; MC
+ * client.py:440-447). Called by space.bilibili.com/<mid>/video?pn=….
+ */
+export const biliSpaceVideo = z.looseObject({
+  aid: z.number(),
+  bvid: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  author: z.string().optional(),
+  mid: z.number().optional(),
+  pic: z.string().optional(),
+  play: z.number().optional(),
+  comment: z.number().optional(),
+  video_review: z.number().optional(),
+  created: z.number().optional(),
+  /** "mm:ss" */
+  length: z.string().optional(),
+});
+
+export const biliArcSearchData = z.looseObject({
+  list: z.looseObject({ vlist: z.array(biliSpaceVideo).nullable() }),
+  page: z.looseObject({ pn: z.number(), ps: z.number(), count: z.number() }),
+});
+export const biliArcSearchAnswer = biliEnvelope(biliArcSearchData);
+
+export type BiliSearchVideo = z.infer<typeof biliSearchVideo>;
+export type BiliSearchData = z.infer<typeof biliSearchData>;
+export type BiliView = z.infer<typeof biliView>;
+export type BiliViewStat = z.infer<typeof biliViewStat>;
+export type BiliCard = z.infer<typeof biliCard>;
+export type BiliViewDetailData = z.infer<typeof biliViewDetailData>;
+export type BiliReplyMainData = z.infer<typeof biliReplyMainData>;
+export type BiliReplyReplyData = z.infer<typeof biliReplyReplyData>;
+export type BiliSpaceVideo = z.infer<typeof biliSpaceVideo>;
+export type BiliArcSearchData = z.infer<typeof biliArcSearchData>;

@@ -3,8 +3,8 @@ import type { BiliSort } from "./schema.js";
 
 /**
  * Where things are on B站: the real base URLs, the pages a person opens, the endpoints
- * their scripts call, and the few DOM handles we click. The one file to update when the
- * site moves something.
+ * their scripts call (or we call from inside them), and the one DOM handle we need. The
+ * file to change when the site moves something (FLOW.md, "When it drifts").
  */
 
 /** Real base URLs; each overridable by env BILI_BASE_URL_<KEY> (e.g. BILI_BASE_URL_WWW). */
@@ -16,15 +16,16 @@ export const BILI_BASE_URLS = {
 } as const;
 
 /**
- * The endpoints whose answers we read. Paths only (the host is api.bilibili.com); the
- * optional `/wbi` segment covers the signed and the older unsigned variant of each.
+ * The endpoints whose answers we read from the page's own requests. Paths only (the host
+ * is api.bilibili.com); the optional `/wbi` segment covers the signed and the older
+ * unsigned variant of each (bilibili-API-collect docs/comment/list.md lists
+ * /x/v2/reply/main as replaced by /x/v2/reply/wbi/main).
  */
 export const BILI_ENDPOINTS = {
-  search: { path: /^\/x\/web-interface(?:\/wbi)?\/search\/type$/ },
-  viewDetail: { path: /^\/x\/web-interface(?:\/wbi)?\/view\/detail$/ },
-  replyMain: { path: /^\/x\/v2\/reply(?:\/wbi)?\/main$/ },
-  replyReply: { path: "/x/v2/reply/reply" },
-  spaceVideos: { path: /^\/x\/space(?:\/wbi)?\/arc\/search$/ },
+  search: { path: /^\/x\/web-interface(?:\/wbi)?\/search\/type$/, step: "search: result page" },
+  viewDetail: { path: /^\/x\/web-interface(?:\/wbi)?\/view\/detail$/, step: "video: details" },
+  replyMain: { path: /^\/x\/v2\/reply(?:\/wbi)?\/main$/, step: "comments: page" },
+  spaceVideos: { path: /^\/x\/space(?:\/wbi)?\/arc\/search$/, step: "creator: uploads page" },
 } as const satisfies Record<string, ResponseMatch>;
 
 type Bases = Readonly<Record<string, string>>;
@@ -47,10 +48,35 @@ export function spacePageUrl(bases: Bases, mid: string, pn: number): string {
 }
 
 /**
- * Handles in the comment area, per top-level comment (its rpid): the "点击查看" button
- * that opens its replies, and the "下一页" button of their pager.
+ * /x/web-interface/view/detail?bvid=… (or aid=…), unsigned, as MC calls it
+ * (media_platform/bilibili/client.py:208-214): made from the list page that is open,
+ * on the `api` base, when a video's page need not be opened (no comments wanted).
+ */
+export function viewDetailCall(pathId: string): string {
+  const key: Record<string, string> = pathId.startsWith("BV") ? { bvid: pathId } : { aid: pathId.replace(/^av/i, "") };
+  return `/x/web-interface/view/detail?${new URLSearchParams(key)}`;
+}
+
+/** Replies per /x/v2/reply/reply page: what MC asks for (client.py:356-361). */
+export const REPLY_PAGE_SIZE = 10;
+
+/**
+ * /x/v2/reply/reply?type=1&oid=<aid>&root=<rpid>&ps=…&pn=… — the replies of one
+ * comment, page `pn`. Not wbi-signed (bilibili-API-collect docs/comment/list.md
+ * 获取指定评论的回复, 认证方式 Cookie), so it is called from the video page.
+ */
+export function replyReplyCall(aid: string, root: number, pn: number): string {
+  const query = new URLSearchParams({ type: "1", oid: aid, root: String(root), ps: String(REPLY_PAGE_SIZE), pn: String(pn) });
+  return `/x/v2/reply/reply?${query}`;
+}
+
+/**
+ * The video page's comment area: the `<bili-comments>` web component, whose threads and
+ * replies live inside shadow roots (UnfiniSmile/BiliRefine dev/biliRefineDev.js:24-47:
+ * bili-comments → #feed → bili-comment-thread-renderer → bili-comment-renderer /
+ * bili-comment-replies-renderer → bili-comment-reply-renderer). We need only its host
+ * element: it asks for comment pages itself as it scrolls into view; replies are called.
  */
 export const BILI_SELECTORS = {
-  viewReplies: (rpid: number | string) => `[data-rpid="${rpid}"] .view-more-btn`,
-  nextReplyPage: (rpid: number | string) => `[data-rpid="${rpid}"] .pagination-btn-next`,
+  commentArea: "bili-comments",
 } as const;

@@ -1,10 +1,11 @@
 import type { Page } from "puppeteer-core";
 import { RetryableCrawlError } from "../../errors.js";
 import type { CapturedResponse, ResponseVerdict } from "../media/types.js";
-import type { DyEnvelope } from "./shapes.js";
+import { dyStreamDocs, dyStreamPage, type DyEnvelope } from "./shapes.js";
+import { DY_SELECTORS } from "./site.js";
 
 /**
- * How 抖音 says "not with this account" (each mapping from public reports, see shapes.ts):
+ * How 抖音 says "not with this account":
  *
  * | answer                                                          | code             |
  * | --------------------------------------------------------------- | ---------------- |
@@ -15,15 +16,22 @@ import type { DyEnvelope } from "./shapes.js";
  * | empty or non-JSON body ("", "blocked", a captcha HTML page)      | RISK_CONTROL     |
  * | a page showing the verify captcha (`#captcha_container`, …)      | RISK_CONTROL     |
  *
- * Any other non-zero `status_code` is not an access problem: the crawler reports it as a
- * retryable platform error. The empty-body rule matters most: 抖音 answers a blocked
- * account with HTTP 200 and nothing in it, which must never pass as "no results".
+ * Sources: MC douyin/client.py:130-132 (an empty or "blocked" body: "account blocked");
+ * yt-dlp/yt-dlp#9667 (a request without the page's msToken/a_bogus gets an empty body);
+ * public issue threads of Douyin clients for status_code 8 and search_nil_info. No source
+ * shows a 抖音 "slow down" answer, so nothing here is THROTTLED.
+ *
+ * The search stream (search/stream/) is not JSON: its frames are read first and judged
+ * like any answer. Any other non-zero `status_code` is not an access problem: the crawler
+ * reports it as a retryable platform error ({@link assertDyOk}). The empty-body rule
+ * matters most: 抖音 answers a blocked account with HTTP 200 and nothing in it, which must
+ * never pass as "no results".
  */
 
 const LOGIN_STATUS_CODE = 8;
 
 export function classifyDyResponse(response: CapturedResponse): ResponseVerdict {
-  const body = response.json;
+  const body = dyBodyOf(response);
   if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
     return refused("RISK_CONTROL", `empty or non-JSON answer (HTTP ${response.status}) from ${response.url.pathname}: the account is blocked or held for verification`);
   }
@@ -41,11 +49,18 @@ export function classifyDyResponse(response: CapturedResponse): ResponseVerdict 
   return { ok: true };
 }
 
-/** Selectors of the verify captcha 抖音 lays over a page it will not serve. */
-const CAPTCHA_SELECTOR = '#captcha_container, .captcha_verify_container, iframe[src*="verifycenter"], iframe[src*="captcha"]';
+/**
+ * The body of an answer: its JSON, or for a streamed answer (length-prefixed JSON frames,
+ * see shapes.ts) its frames merged into one page. Undefined when there is neither.
+ */
+export function dyBodyOf(response: CapturedResponse): unknown {
+  if (response.json !== undefined) return response.json;
+  if (response.text === undefined) return undefined;
+  return dyStreamPage(dyStreamDocs(response.text));
+}
 
 export async function classifyDyPage(page: Page): Promise<ResponseVerdict> {
-  const captcha = await page.$(CAPTCHA_SELECTOR).catch(() => null);
+  const captcha = await page.$(DY_SELECTORS.captcha).catch(() => null);
   if (captcha === null) return { ok: true };
   await captcha.dispose();
   return refused("RISK_CONTROL", `the page shows a verify captcha (${new URL(page.url()).pathname})`);
@@ -63,4 +78,13 @@ export function assertDyOk(body: DyEnvelope | undefined, what: string): void {
   const code = body?.status_code;
   if (code === undefined || code === 0) return;
   throw new RetryableCrawlError("PLATFORM_ERROR", `dy: ${what} answered status_code ${code}${body?.status_msg ? ` (${body.status_msg.slice(0, 200)})` : ""}`);
+}
+
+/**
+ * {@link assertDyOk} on an answer before its shape is checked: a failed answer has none of
+ * the success fields, and must read as the platform error it is, not as SITE_CHANGED.
+ */
+export function assertDyAnswerOk(answer: CapturedResponse, what: string): void {
+  const body = dyBodyOf(answer);
+  if (typeof body === "object" && body !== null && !Array.isArray(body)) assertDyOk(body as DyEnvelope, what);
 }

@@ -1,59 +1,87 @@
-import { openOnce, optionalAnswer } from "../media/openOnce.js";
-import { scrollForMore } from "../media/scrollForMore.js";
 import { FEED_DONE, walkFeed } from "../media/scrolledFeed.js";
 import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession, ResponseMatch } from "../media/types.js";
-import { assertDyOk, classifyDyPage, classifyDyResponse } from "./access.js";
-import { dyComments, dyCommentsMatch } from "./comments.js";
+import { assertDyAnswerOk, classifyDyPage, classifyDyResponse, dyBodyOf } from "./access.js";
+import { dyComments } from "./comments.js";
 import { parseDyAwemeId, parseDySecUserId } from "./ids.js";
 import { awemeOfSearchResult, dyContentRecord, dyCreatorRecord } from "./items.js";
 import { DY_SORT_TYPE, type DySort, type DyTaskParams } from "./schema.js";
-import { DY_ENDPOINTS, type DyCommentListResponse, type DyDetailResponse, type DyPostListResponse, type DyProfileResponse, type DySearchResponse } from "./shapes.js";
+import { dyDetailAnswer, dyPostListAnswer, dyProfileAnswer, dySearchAnswer, dySearchIdOf, type DyDetailResponse, type DyEnvelope, type DyPostListResponse, type DySearchResponse } from "./shapes.js";
+import {
+  DY_BASE_URLS,
+  DY_ENDPOINTS,
+  DY_FIRST_SEARCH_PAGE,
+  DY_PAGE_REQUESTS,
+  DY_POST_PAGE_SIZE,
+  DY_SELECTORS,
+  dyApiPath,
+  dySearchPageUrl,
+  dySearchParams,
+  dyUserPageUrl,
+  dyVideoPageUrl,
+  type DySearchFilters,
+} from "./site.js";
 
 /**
- * 抖音 (www.douyin.com) driven as a person would, reading the JSON its own script fetches
- * (it signs each request with a_bogus; we never do):
+ * 抖音 (www.douyin.com): the pages are opened as a person would, and the API is read
+ * through them. FLOW.md has each step with its source; in short:
  *
- * - search: `/search/<keyword>?type=general&sort_type=…&publish_time=…` — the page asks
- *   /aweme/v1/web/general/search/single/ for 15 results (`offset` 0), and again with the
- *   next `offset` each time the result list is scrolled to its end (`has_more`).
- * - detail: `/video/<aweme_id>` — the page asks /aweme/v1/web/aweme/detail/ and the first
- *   /aweme/v1/web/comment/list/ page; scrolling the comment pane loads the next `cursor`,
- *   clicking "展开N条回复" asks /aweme/v1/web/comment/list/reply/ for that comment.
- * - creator: `/user/<sec_user_id>` — the page asks /aweme/v1/web/user/profile/other/ and
- *   /aweme/v1/web/aweme/post/ (18 posts, then the next `max_cursor` on each scroll).
+ * - search: the search page is opened and its own first result page is read as it
+ *   arrives (from search/stream/, or search/single/ on pages that do not stream); the
+ *   next pages are search/single/ calls made from the page (`offset` = the last page's
+ *   `cursor`, `search_id` = its `extra.logid`).
+ * - detail: the post's page is opened, then aweme/detail/ is called from it.
+ * - creator: the profile page is opened, then user/profile/other/ and aweme/post/ (by
+ *   `max_cursor`) are called from it.
+ * - comments (every mode): comment/list/ and comment/list/reply/ called from the open
+ *   page, by `cursor`, to the end of each list (comments.ts).
  *
- * With comments, every post's page is opened after the post was yielded; the result list
- * is then opened again and scrolled back to where it was (see ScrolledFeed). The page
- * token in the cursor is the 0-based index of the next result page to read.
+ * Calls leave through the page's XHR, which the site's security script signs (site.ts).
+ * The cursor's page token is the 0-based index of the next list page.
  */
 export const dyPlatform: MediaPlatform<DyTaskParams> = {
   name: "dy",
-  baseUrls: { www: "https://www.douyin.com" },
+  baseUrls: { ...DY_BASE_URLS },
   cookieUrl: "www",
   // MediaCrawler's default is 2 s between requests; 抖音's verify slider comes quickly below that.
   delays: { pageMs: 3_000, scrollMs: 2_000, commentMs: 1_500 },
   classify: classifyDyResponse,
   classifyPage: (page) => classifyDyPage(page),
+  pageRequests: DY_PAGE_REQUESTS,
   search: searchDy,
   detail: detailDy,
   creator: creatorDy,
 };
 
+const STEP = {
+  searchFirst: "search: first result page",
+  searchNext: "search: next result page",
+  detail: "detail: post",
+  profile: "creator: profile",
+  posts: "creator: post list",
+} as const;
+
 function searchDy(session: MediaSession, params: DyTaskParams, keyword: string, cursor: MediaCursor): AsyncIterable<MediaRecord> {
   const www = session.baseUrls.www as string;
-  const url = new URL(`${www}/search/${encodeURIComponent(keyword)}`);
-  url.searchParams.set("type", "general");
-  url.searchParams.set("sort_type", String(DY_SORT_TYPE[(params.sort ?? "general") as DySort] ?? 0));
-  url.searchParams.set("publish_time", String(params.publish_time));
-  const match: ResponseMatch = { path: DY_ENDPOINTS.search, method: "GET", test: (response) => response.url.searchParams.get("keyword") === keyword };
+  const filters: DySearchFilters = { sortType: DY_SORT_TYPE[(params.sort ?? "general") as DySort] ?? 0, publishTime: params.publish_time };
+  /** The `search_id` the next page carries: the last page's `extra.logid`. */
+  let searchId = "";
+  const remember = (page: DySearchResponse): DySearchResponse => {
+    searchId = dySearchIdOf(page) ?? searchId;
+    return page;
+  };
   return walkFeed<DySearchResponse>({
     cursor,
     maxNotes: params.max_notes_count,
     firstPage: params.start_page - 1,
     steps: {
-      open: async () => checked(await session.capture<DySearchResponse>(match, () => session.open(url.href)), "search"),
-      next: async () => checked(await scrollForMore<DySearchResponse>(session, match), "search"),
-      hasMore: (page) => page.has_more === 1 && (page.data ?? []).length > 0,
+      open: async () => remember(await firstSearchPage(session, dySearchPageUrl(www, keyword, filters), keyword)),
+      next: async (previous) => {
+        const path = dyApiPath(DY_ENDPOINTS.search, dySearchParams(keyword, previous.cursor ?? 0, searchId, filters));
+        const answer = await session.call({ url: path, step: STEP.searchNext });
+        assertDyAnswerOk(answer, STEP.searchNext);
+        return remember(session.expect(dySearchAnswer, answer, STEP.searchNext));
+      },
+      hasMore: (page) => page.has_more === 1 && (page.data ?? []).length > 0 && page.cursor !== undefined,
     },
     recordsOf: (page) =>
       (page.data ?? []).flatMap((result) => {
@@ -65,28 +93,44 @@ function searchDy(session: MediaSession, params: DyTaskParams, keyword: string, 
   });
 }
 
+/**
+ * Opens the search page and reads its own first result page: streamed from search/stream/
+ * (Media-Monitor search_stream.go; a DrissionPage crawler: "第一次搜索，触发的是stream，后面
+ * 的搜索触发的都是single"), or from search/single/ on a page that asks that (MC
+ * client.py:209). Whichever arrives first for this keyword is read; neither is SITE_CHANGED.
+ */
+async function firstSearchPage(session: MediaSession, url: string, keyword: string): Promise<DySearchResponse> {
+  const match: ResponseMatch = { path: DY_FIRST_SEARCH_PAGE, method: "GET", step: STEP.searchFirst, test: (response) => response.url.searchParams.get("keyword") === keyword };
+  const answer = await session.capture(match, () => session.open(url));
+  assertDyAnswerOk(answer, STEP.searchFirst);
+  return answer.url.pathname === DY_ENDPOINTS.searchStream ? streamedPage(session, answer) : session.expect(dySearchAnswer, answer, STEP.searchFirst);
+}
+
+/** The search stream's frames, merged into one page and checked like a single/ page. */
+function streamedPage(session: MediaSession, answer: CapturedResponse): DySearchResponse {
+  const body = dyBodyOf(answer);
+  return session.expectValue(dySearchAnswer, body, { step: STEP.searchFirst, source: `${answer.url.pathname} (stream frames)` });
+}
+
 async function* detailDy(session: MediaSession, params: DyTaskParams, input: string, cursor: MediaCursor): AsyncGenerator<MediaRecord, void, undefined> {
   if (cursor.page === FEED_DONE) return;
   const www = session.baseUrls.www as string;
   const awemeId = parseDyAwemeId(input) ?? input;
-  const opened = openOnce(session, `${www}/video/${encodeURIComponent(awemeId)}`);
-  const detailMatch: ResponseMatch = { path: DY_ENDPOINTS.detail, method: "GET", test: (response) => response.url.searchParams.get("aweme_id") === awemeId };
-  const comments = wantsComments(params) ? session.capture<DyCommentListResponse>(dyCommentsMatch(awemeId), opened) : undefined;
-  // Not awaited when the post turns out to be gone; never an unhandled rejection.
-  comments?.catch(() => undefined);
-  const detail = checked(await session.capture<DyDetailResponse>(detailMatch, opened), "post detail");
-  const aweme = detail.aweme_detail;
-  const record = aweme ? dyContentRecord(aweme, { wwwBase: www }) : undefined;
+  await openApp(session, dyVideoPageUrl(www, awemeId), "detail: post page");
+  const answer = await session.call({ url: dyApiPath(DY_ENDPOINTS.detail, { aweme_id: awemeId }), step: STEP.detail });
+  assertDyAnswerOk(answer, STEP.detail);
+  const detail: DyDetailResponse = session.expect(dyDetailAnswer, answer, STEP.detail);
+  const record = detail.aweme_detail ? dyContentRecord(detail.aweme_detail, { wwwBase: www }) : undefined;
   if (record === undefined) {
     yield {
       item_type: "content",
       id: awemeId,
-      fields: { aweme_id: awemeId, aweme_url: `${www}/video/${encodeURIComponent(awemeId)}` },
+      fields: { aweme_id: awemeId, aweme_url: dyVideoPageUrl(www, awemeId) },
       error: { code: "POST_UNAVAILABLE", message: detail.filter_detail?.detail_msg ?? "the post is deleted or not visible to this account" },
     };
   } else {
     yield record;
-    if (comments !== undefined) yield* dyComments(session, params, awemeId, await comments);
+    if (wantsComments(params)) yield* dyComments(session, params, awemeId);
   }
   cursor.advance(FEED_DONE);
 }
@@ -94,27 +138,29 @@ async function* detailDy(session: MediaSession, params: DyTaskParams, input: str
 function creatorDy(session: MediaSession, params: DyTaskParams, input: string, cursor: MediaCursor): AsyncIterable<MediaRecord> {
   const www = session.baseUrls.www as string;
   const secUserId = parseDySecUserId(input) ?? input;
-  const ofCreator = (path: string): ResponseMatch => ({ path, method: "GET", test: (response) => response.url.searchParams.get("sec_user_id") === secUserId });
   // The profile is stored once, from the first opening of the page (not again on a resume).
   let profileWanted = cursor.page === undefined;
-  /** The profile record, set when the page opened, yielded before that page's posts. */
+  /** The profile record, read when the page opened, yielded before that page's posts. */
   let pendingProfile: MediaRecord | undefined;
+  const posts = async (maxCursor: number): Promise<DyPostListResponse> => {
+    const path = dyApiPath(DY_ENDPOINTS.posts, { sec_user_id: secUserId, count: String(DY_POST_PAGE_SIZE), max_cursor: String(maxCursor), locate_query: "false", publish_video_strategy_type: "2" });
+    const answer = await session.call({ url: path, step: STEP.posts });
+    assertDyAnswerOk(answer, STEP.posts);
+    return session.expect(dyPostListAnswer, answer, STEP.posts);
+  };
   return walkFeed<DyPostListResponse>({
     cursor,
     maxNotes: params.max_notes_count,
     steps: {
       open: async () => {
-        const opened = openOnce(session, `${www}/user/${encodeURIComponent(secUserId)}`);
-        const profile = profileWanted ? optionalAnswer(session, session.capture<DyProfileResponse>(ofCreator(DY_ENDPOINTS.profile), opened), "creator profile") : undefined;
-        const posts = checked(await session.capture<DyPostListResponse>(ofCreator(DY_ENDPOINTS.posts), opened), "post list");
-        if (profile !== undefined) {
+        await openApp(session, dyUserPageUrl(www, secUserId), "creator: profile page");
+        if (profileWanted) {
           profileWanted = false;
-          const answer = await profile;
-          if (answer !== undefined) pendingProfile = dyCreatorRecord(checked(answer, "creator profile").user, secUserId);
+          pendingProfile = await profileOf(session, secUserId);
         }
-        return posts;
+        return posts(0);
       },
-      next: async () => checked(await scrollForMore<DyPostListResponse>(session, ofCreator(DY_ENDPOINTS.posts)), "post list"),
+      next: (previous) => posts(previous.max_cursor),
       hasMore: (page) => page.has_more === 1 && (page.aweme_list ?? []).length > 0,
     },
     recordsOf: (page) => {
@@ -127,22 +173,38 @@ function creatorDy(session: MediaSession, params: DyTaskParams, input: string, c
   });
 }
 
-/** With comments: each post's page is opened and its comments read, up to max_comments_count. */
+/**
+ * The creator's profile (MC client.py:312-319). A profile the site will not give
+ * (`status_code` other than 0, not an access problem) is logged and left out: the posts
+ * are what the mode is for. Access refusals and drift still fail the crawl.
+ */
+async function profileOf(session: MediaSession, secUserId: string): Promise<MediaRecord | undefined> {
+  const path = dyApiPath(DY_ENDPOINTS.profile, { sec_user_id: secUserId, publish_video_strategy_type: "2", personal_center_strategy: "1" });
+  const answer = await session.call({ url: path, step: STEP.profile });
+  const code = (answer.json as DyEnvelope | undefined)?.status_code;
+  if (typeof code === "number" && code !== 0) {
+    session.log("no creator profile; going on with the posts", { sec_user_id: secUserId, status_code: code });
+    return undefined;
+  }
+  return dyCreatorRecord(session.expect(dyProfileAnswer, answer, STEP.profile).user, secUserId);
+}
+
+/**
+ * Opens a page and waits for the web app's container: the app, and the security script
+ * that signs its requests, run before the crawl calls the API from the page. A page
+ * without it is SITE_CHANGED naming the selector.
+ */
+async function openApp(session: MediaSession, url: string, step: string): Promise<void> {
+  await session.open(url);
+  await session.element(DY_SELECTORS.app, step);
+}
+
+/** With comments: each post's comments are read by API calls from the open page. */
 function commentsOption(session: MediaSession, params: DyTaskParams): { commentsOf?: (post: MediaRecord) => AsyncIterable<MediaRecord> } {
   if (!wantsComments(params)) return {};
-  return {
-    commentsOf: async function* (post) {
-      const first = await session.capture<DyCommentListResponse>(dyCommentsMatch(post.id), () => session.open(`${session.baseUrls.www}/video/${encodeURIComponent(post.id)}`));
-      yield* dyComments(session, params, post.id, first);
-    },
-  };
+  return { commentsOf: (post) => dyComments(session, params, post.id) };
 }
 
 function wantsComments(params: DyTaskParams): boolean {
   return params.enable_comments && params.max_comments_count > 0;
-}
-
-function checked<T extends { status_code?: number; status_msg?: string }>(answer: CapturedResponse<T>, what: string): T {
-  assertDyOk(answer.json, what);
-  return answer.json ?? ({} as T);
 }

@@ -9,14 +9,20 @@ import type { DyAweme, DyComment, DyProfileResponse, DyUrlList, DyUser } from ".
  *
  * content: aweme_id, aweme_type, title, desc, create_time (unix seconds), liked_count,
  *   collected_count, comment_count, share_count, aweme_url, cover_url,
- *   video_download_url, note_download_url (image posts: picture URLs), source_keyword
+ *   video_download_url, music_download_url (the soundtrack, as MC stores it:
+ *   store/douyin/__init__.py:142-155, 178), note_download_url (image posts: picture
+ *   URLs), source_keyword
  * comment: comment_id, aweme_id, content, create_time (unix seconds), like_count,
  *   sub_comment_count, parent_comment_id (null on top-level comments), pictures
  * creator: sec_uid-keyed profile counts: follows, fans, interaction (likes received),
  *   videos_count
  *
  * Counts are numbers as the site sends them (null when it left them out), lists are
- * arrays; `title` is `desc` because a 抖音 post has no separate title.
+ * arrays (MC writes counts as strings and lists comma-joined; our items keep the JSON
+ * types, see FLOW.md); `title` is `desc` because a 抖音 post has no separate title.
+ *
+ * The creator's `user_id` is the `sec_uid` (the id profile URLs and creator mode take,
+ * so a stored id can be crawled as a creator), the numeric `uid` only when there is none.
  */
 
 /** Where a post was found, for its stored fields. */
@@ -48,6 +54,7 @@ export function dyContentRecord(aweme: DyAweme, context: DyPostContext): MediaRe
       aweme_url: `${context.wwwBase}/video/${encodeURIComponent(awemeId)}`,
       cover_url: firstUrl(aweme.video?.raw_cover, aweme.video?.origin_cover, aweme.video?.cover) ?? null,
       video_download_url: firstUrl(aweme.video?.play_addr_h264, aweme.video?.play_addr_256, aweme.video?.play_addr) ?? null,
+      music_download_url: aweme.music?.play_url?.uri || firstUrl(aweme.music?.play_url ?? undefined) || null,
       note_download_url: (aweme.images ?? []).map((image) => firstUrl(image)).filter((url): url is string => url !== undefined),
       source_keyword: context.sourceKeyword ?? null,
     },
@@ -85,7 +92,7 @@ export function dyCommentRecord(comment: DyComment, awemeId: string, parentId?: 
 
 /** The creator's own profile (creator mode), from /aweme/v1/web/user/profile/other/. */
 export function dyCreatorRecord(profile: DyProfileResponse["user"], secUserId: string): MediaRecord | undefined {
-  if (profile === undefined) return undefined;
+  if (!profile) return undefined;
   const location = profile.ip_location?.replace(/^IP属地[:：]\s*/, "");
   return {
     item_type: "creator",
@@ -101,12 +108,12 @@ export function dyCreatorRecord(profile: DyProfileResponse["user"], secUserId: s
 }
 
 /** The post a search result card holds: a plain post, or the first post of a collection card. */
-export function awemeOfSearchResult(result: { aweme_info?: DyAweme; aweme_mix_info?: { mix_items?: DyAweme[] } }): DyAweme | undefined {
+export function awemeOfSearchResult(result: { aweme_info?: DyAweme; aweme_mix_info?: { mix_items?: DyAweme[] | null } }): DyAweme | undefined {
   return result.aweme_info ?? result.aweme_mix_info?.mix_items?.[0];
 }
 
 function creatorOf(user: DyUser | undefined, ipLocation: string | undefined): { creator?: CreatorInfo } {
-  const userId = user?.uid ?? user?.sec_uid;
+  const userId = user?.sec_uid || user?.uid;
   if (!userId) return {};
   const avatar = firstUrl(user?.avatar_thumb, user?.avatar_medium, user?.avatar_larger);
   return {

@@ -1,34 +1,41 @@
 import type { Page } from "puppeteer-core";
 import { RetryableCrawlError } from "../../errors.js";
+import { SiteChangedError } from "../media/drift.js";
 import type { CapturedResponse, ResponseVerdict } from "../media/types.js";
-import { KS_ENDPOINTS, KS_OPERATIONS, type KsGraphqlResponse, type KsResult } from "./shapes.js";
+import type { KsGraphqlResponse, KsResult } from "./shapes.js";
+import { KS_ENDPOINTS, KS_OPERATIONS, KS_SELECTORS } from "./site.js";
 
 /**
- * How 快手 says "not with this account" (result codes from public probes, see shapes.ts).
- * GraphQL operations carry `result` inside `data.<operation>`; the REST comment
- * endpoints carry it at the top.
+ * How 快手 says "not with this account" or "slow down". REST answers carry `result` at the
+ * top; GraphQL operations inside `data.<operation>`, or fail with `errors[].message`.
  *
- * | answer                                                       | code             |
- * | ------------------------------------------------------------ | ---------------- |
+ * | answer                                                        | verdict          |
+ * | ------------------------------------------------------------- | ---------------- |
  * | `result: 109` (login needed)                                  | ACCOUNT_REQUIRED |
- * | GraphQL `errors[].message` about login (登录 / login)         | ACCOUNT_REQUIRED |
+ * | GraphQL `errors[].message` about login ("No Login", 登录)     | ACCOUNT_REQUIRED |
+ * | `result: 2` (the site asks to slow down)                      | THROTTLED        |
  * | `result: 400002` or `2001` (captcha required)                 | RISK_CONTROL     |
- * | `result: 2` (antispam / rate limited)                         | RISK_CONTROL     |
  * | GraphQL `errors[].message` about captcha / verify (验证)      | RISK_CONTROL     |
  * | empty or non-JSON body                                        | RISK_CONTROL     |
- * | a page showing the slider captcha (captcha iframe / container) | RISK_CONTROL    |
+ * | a page showing the slider captcha                             | RISK_CONTROL     |
  *
- * Only the operations the crawler reads are judged: the web app fires other GraphQL
- * queries (recommendations, the visitor's own login state) whose refusals say nothing
- * about the one we wait for. Other result codes are not access problems; the crawler
- * reports them as retryable platform errors.
+ * `result: 2` is throttling, not a ban: MC backs off 5 s, 10 s, 20 s (plus jitter) and
+ * tries again (kuaishou/client.py:150-157). The session does the same for calls; the list
+ * pages, which the page requests itself, are scrolled for again after a pause
+ * (crawler.ts). An account is rested only after repeated throttling, never banned for it.
+ * `result: 50` (a list request whose signature the site refused, MC client.py:120) is not
+ * about the account: {@link assertKsOk} makes it SITE_CHANGED.
+ *
+ * Only the GraphQL operations the crawler reads are judged: the web app fires other
+ * GraphQL queries (recommendations, the visitor's own login state) whose refusals say
+ * nothing about the one we wait for.
  */
 
 const LOGIN_RESULTS = new Set([109]);
+const THROTTLE_RESULTS = new Set([2]);
 const RISK_RESULTS = new Map([
   [400002, "a captcha is required (result 400002)"],
   [2001, "antispam wants a captcha (result 2001)"],
-  [2, "antispam refused the request (result 2, rate limited)"],
 ]);
 const WATCHED_OPERATIONS = new Set<string>(Object.values(KS_OPERATIONS));
 
@@ -47,7 +54,8 @@ export function classifyKsResponse(response: CapturedResponse): ResponseVerdict 
     const message = (answer.errors ?? []).map((error) => error.message ?? "").join("; ");
     if (/登录|login/i.test(message)) return refused("ACCOUNT_REQUIRED", `${where} failed: ${message.slice(0, 200)}`);
     if (/验证|captcha|verify/i.test(message)) return refused("RISK_CONTROL", `${where} failed: ${message.slice(0, 200)}`);
-    return judgeResult(where, (answer.data?.[operation as string] as KsResult | null | undefined)?.result);
+    const data = answer.data?.[operation as string];
+    return judgeResult(where, typeof data === "object" && data !== null ? (data as KsResult).result : undefined);
   }
   return judgeResult(where, (body as KsResult).result);
 }
@@ -55,6 +63,7 @@ export function classifyKsResponse(response: CapturedResponse): ResponseVerdict 
 function judgeResult(where: string, result: number | undefined): ResponseVerdict {
   if (result === undefined) return { ok: true };
   if (LOGIN_RESULTS.has(result)) return refused("ACCOUNT_REQUIRED", `${where} answered result ${result}: a logged-in account is required`);
+  if (THROTTLE_RESULTS.has(result)) return { ok: false, code: "THROTTLED", message: `${where} answered result ${result}: the site asks to slow down` };
   const risk = RISK_RESULTS.get(result);
   if (risk !== undefined) return refused("RISK_CONTROL", `${where}: ${risk}`);
   return { ok: true };
@@ -71,36 +80,48 @@ export function ksOperationOf(requestBody: string | undefined): string | undefin
   }
 }
 
-/** Selectors of the slider captcha 快手 lays over a page it will not serve. */
-const CAPTCHA_SELECTOR = 'iframe[src*="captcha"], #captcha-container, [class*="captcha-container"]';
-
 export async function classifyKsPage(page: Page): Promise<ResponseVerdict> {
-  const captcha = await page.$(CAPTCHA_SELECTOR).catch(() => null);
+  const captcha = await page.$(KS_SELECTORS.captcha).catch(() => null);
   if (captcha === null) return { ok: true };
   await captcha.dispose();
   return refused("RISK_CONTROL", `the page shows a slider captcha (${new URL(page.url()).pathname})`);
 }
 
-function refused(code: Extract<ResponseVerdict, { ok: false }>["code"], message: string): ResponseVerdict {
+function refused(code: Extract<ResponseVerdict, { ok: false; code: "ACCOUNT_REQUIRED" | "ACCOUNT_EXPIRED" | "RISK_CONTROL" }>["code"], message: string): ResponseVerdict {
   return { ok: false, code, message };
 }
 
 /**
- * The part of a GraphQL answer for `operation`, once `classify` let it through; a missing
- * part or a `result` other than 1 is a retryable platform error, never an empty page.
+ * The `result` of an answer before its shape is checked (REST: at the top; GraphQL: in
+ * `data.<operation>`): a failed answer has no list in it, so {@link assertKsOk} judges it
+ * first, and only a success is checked against its shape.
  */
-export function ksOperationData<T extends KsResult>(body: KsGraphqlResponse | undefined, operation: string): T {
-  const data = body?.data?.[operation] as T | null | undefined;
-  if (data === undefined || data === null) {
-    const message = (body?.errors ?? []).map((error) => error.message ?? "").join("; ") || "no data";
-    throw new RetryableCrawlError("PLATFORM_ERROR", `ks: ${operation} answered without data (${message.slice(0, 200)})`);
-  }
-  if (data.result !== undefined && data.result !== 1) throw new RetryableCrawlError("PLATFORM_ERROR", `ks: ${operation} answered result ${data.result}`);
-  return data;
+export function ksResultOf(response: CapturedResponse, operation?: string): KsResult | undefined {
+  const body = response.json as (KsResult & KsGraphqlResponse) | undefined;
+  if (typeof body !== "object" || body === null) return undefined;
+  const part = operation === undefined ? body : body.data?.[operation];
+  return typeof part === "object" && part !== null && typeof (part as KsResult).result === "number" ? (part as KsResult) : undefined;
 }
 
-/** A REST answer once `classify` let it through: `result` other than 1 is a retryable platform error. */
-export function assertKsRestOk(body: (KsResult & { error_msg?: string }) | undefined, what: string): void {
+/** Throws as {@link assertKsOk} when the answer carries a `result` other than 1; lets other answers through to their shape check. */
+export function assertKsAnswerOk(response: CapturedResponse, step: string, endpoint: string, operation?: string): void {
+  const result = ksResultOf(response, operation);
+  if (result !== undefined) assertKsOk(result, step, endpoint);
+}
+
+/** The signature-refused answer of the list endpoints (MC kuaishou/client.py:120: "未签名请求会返回 result:50"). */
+const SIGNATURE_REFUSED = 50;
+
+/**
+ * An answer `classify` let through but that is still not a success: `result: 50` is
+ * SITE_CHANGED (the page's own signing no longer satisfies the site: nothing an account
+ * or a retry changes; "result 50 是拒绝，不能当列表结束", as a public MC fork's notes put
+ * it); another `result` than 1 a retryable platform error; never an empty page.
+ */
+export function assertKsOk(body: KsResult | undefined, step: string, endpoint: string): void {
   if (body?.result === 1) return;
-  throw new RetryableCrawlError("PLATFORM_ERROR", `ks: ${what} answered result ${body?.result ?? "none"}${body?.error_msg ? ` (${body.error_msg.slice(0, 200)})` : ""}`);
+  if (body?.result === SIGNATURE_REFUSED) {
+    throw new SiteChangedError({ platform: "ks", step, endpoint }, "the page's own signed request should be accepted", `result 50${body.error_msg ? ` (${body.error_msg.slice(0, 200)})` : ""}: the site refused the page's signature`);
+  }
+  throw new RetryableCrawlError("PLATFORM_ERROR", `ks: ${step} answered result ${body?.result ?? "none"}${body?.error_msg ? ` (${body.error_msg.slice(0, 200)})` : ""}`);
 }

@@ -1,68 +1,48 @@
-import { paneComments, type CommentPane } from "../media/commentPane.js";
-import type { CapturedResponse, MediaRecord, MediaSession, ResponseMatch } from "../media/types.js";
-import { assertKsRestOk } from "./access.js";
+import { threadComments, type CommentThread, type ThreadPage } from "../media/commentPane.js";
+import type { MediaRecord, MediaSession } from "../media/types.js";
+import { assertKsAnswerOk } from "./access.js";
 import { ksCommentRecord, ksHasReplies } from "./items.js";
 import type { KsTaskParams } from "./schema.js";
-import { KS_ENDPOINTS, KS_NO_MORE, type KsComment, type KsCommentListResponse, type KsSubCommentListResponse } from "./shapes.js";
+import { ksCommentListAnswer, ksSubCommentListAnswer, type KsComment } from "./shapes.js";
+import { KS_ENDPOINTS, KS_JSON_HEADERS, ksHasMore } from "./site.js";
 
 /**
- * How a 快手 video page shows its comments: the one place to update when the site's
- * markup changes. The comment pane loads its next page when scrolled to the bottom; a
- * comment with replies shows "展开N条回复", and "展开更多回复" below the replies shown.
+ * A video's comments, and with `enable_sub_comments` every reply (not only the ones the
+ * page shows inline), read through the REST v2 comment endpoints from whichever
+ * www.kuaishou.com page is open: POST /rest/v/photo/comment/list `{photoId, pcursor}` and
+ * /rest/v/photo/comment/sublist `{photoId, pcursor, rootCommentId}` (a number), each paged
+ * by `pcursorV2` until "no_more" (MC kuaishou/client.py:256-387; MC calls them unsigned).
+ * Stops at `max_comments_count` (top-level comments and replies together).
  */
-export const KS_COMMENT_UI = {
-  list: ".comment-list",
-  item: ".comment-item",
-  expandReplies: /^(展开|查看)\s*(\d+\s*条回复|更多回复?)/,
-} as const;
-
-/** The JSON body of a captured POST, or {} when it has none. */
-export function ksBodyOf(response: CapturedResponse): Record<string, unknown> {
-  try {
-    const body = JSON.parse(response.requestBody ?? "{}") as unknown;
-    return typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** The comment pages of one video (POST /rest/v/photo/comment/list {photoId, pcursor}). */
-export function ksCommentsMatch(photoId: string): ResponseMatch {
-  return { path: KS_ENDPOINTS.comments, method: "POST", test: (response) => ksBodyOf(response).photoId === photoId };
-}
-
-/** Whether a cursor says another page follows. */
-function ksHasMore(cursor: string | undefined): boolean {
-  return cursor !== undefined && cursor !== "" && cursor !== KS_NO_MORE;
-}
-
-/**
- * A video's comments, and their replies with `enable_sub_comments`, read from its open
- * page: `first` is the first comment page, captured while the page opened. Stops at
- * `max_comments_count` (top-level comments and replies together).
- */
-export function ksComments(
-  session: MediaSession,
-  params: KsTaskParams,
-  photoId: string,
-  first: CapturedResponse<KsCommentListResponse>,
-): AsyncGenerator<MediaRecord, void, undefined> {
-  const pane: CommentPane<KsCommentListResponse, KsSubCommentListResponse, KsComment> = {
-    ui: KS_COMMENT_UI,
-    listMatch: ksCommentsMatch(photoId),
-    replyMatch: (commentId) => ({
-      path: KS_ENDPOINTS.replies,
-      method: "POST",
-      test: (response) => String(ksBodyOf(response).rootCommentId) === commentId,
-    }),
-    check: assertKsRestOk,
-    topLevel: (page) => page?.rootCommentsV2 ?? [],
-    moreTopLevel: (page) => ksHasMore(page?.pcursorV2),
-    replies: (page) => page?.subCommentsV2 ?? [],
-    moreReplies: (page) => ksHasMore(page?.pcursorV2),
+export function ksComments(session: MediaSession, params: KsTaskParams, photoId: string): AsyncGenerator<MediaRecord, void, undefined> {
+  const thread: CommentThread<KsComment> = {
+    comments: async (cursor) => {
+      const step = "comments: page";
+      const answer = await post(session, KS_ENDPOINTS.comments, { photoId, pcursor: cursor ?? "" }, step);
+      assertKsAnswerOk(answer, step, KS_ENDPOINTS.comments);
+      const body = session.expect(ksCommentListAnswer, answer, step);
+      return page(body.rootCommentsV2, body.pcursorV2);
+    },
+    replies: async (_parentId, parent, cursor) => {
+      const step = "comments: replies";
+      // MC client.py:280: "Must be int type for V2 API".
+      const rootCommentId = Number(parent.comment_id);
+      const answer = await post(session, KS_ENDPOINTS.replies, { photoId, pcursor: cursor ?? "", rootCommentId }, step);
+      assertKsAnswerOk(answer, step, KS_ENDPOINTS.replies);
+      const body = session.expect(ksSubCommentListAnswer, answer, step);
+      return page(body.subCommentsV2, body.pcursorV2);
+    },
     hasReplies: ksHasReplies,
     record: (comment, parentId) => ksCommentRecord(comment, photoId, parentId),
     logFields: { photo_id: photoId },
   };
-  return paneComments(session, pane, first, { budget: params.max_comments_count, withReplies: params.enable_sub_comments });
+  return threadComments(session, thread, { budget: params.max_comments_count, withReplies: params.enable_sub_comments });
+}
+
+function post(session: MediaSession, endpoint: string, body: Record<string, unknown>, step: string) {
+  return session.call({ url: endpoint, method: "POST", body: JSON.stringify(body), headers: { ...KS_JSON_HEADERS }, step });
+}
+
+function page(items: KsComment[] | null, cursor: string): ThreadPage<KsComment> {
+  return { items: items ?? [], next: ksHasMore(cursor) ? cursor : undefined };
 }

@@ -14,8 +14,9 @@ import type { KsAuthor, KsComment, KsPhoto, KsProfile } from "./shapes.js";
  * creator: follows, fans, videos_count
  *
  * `title` and `desc` are both the caption (a 快手 video has no separate title), cut to 500
- * characters as those dumps do. `viewd_count` is kept as the site gives it: a number, or
- * a rounded label such as "1.2万" on some list answers.
+ * characters as those dumps do (MC store/kuaishou/__init__.py:64-65). `viewd_count` is
+ * kept as the site gives it: a number, or a rounded label such as "1.2万" on some list
+ * answers. MC writes counts as strings; our items keep the JSON types (FLOW.md).
  */
 
 const CAPTION_MAX_CHARS = 500;
@@ -28,7 +29,7 @@ export interface KsVideoContext {
 }
 
 /** A video card (search, creator list) or a detail answer: both are `{type, author, photo}`. */
-export function ksContentRecord(card: { type?: number; author?: KsAuthor; photo?: KsPhoto | null }, context: KsVideoContext): MediaRecord | undefined {
+export function ksContentRecord(card: { type?: number; author?: KsAuthor | null; photo?: KsPhoto | null }, context: KsVideoContext): MediaRecord | undefined {
   const photo = card.photo;
   const videoId = photo?.id;
   if (!photo || !videoId) return undefined;
@@ -75,7 +76,7 @@ export function ksCommentRecord(comment: KsComment, videoId: string, parentId?: 
 }
 
 /** The creator's own profile (creator mode), from visionProfile. */
-export function ksCreatorRecord(profile: KsProfile["userProfile"], userId: string): MediaRecord | undefined {
+export function ksCreatorRecord(profile: KsProfile["userProfile"] | undefined, userId: string): MediaRecord | undefined {
   if (!profile) return undefined;
   const counts = profile.ownerCount ?? {};
   const info = profile.profile ?? {};

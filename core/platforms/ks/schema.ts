@@ -4,10 +4,11 @@ import { mediaSpec } from "../media/spec.js";
 import { parseKsPhotoId, parseKsUserId } from "./ids.js";
 
 /**
- * 快手 search orders. The web search (www.kuaishou.com/search/video?searchKey=…, GraphQL
- * `visionSearchPhoto` with variables keyword/pcursor/page/searchSessionId) offers no sort
- * or filter control at all: results come in the site's one 综合 order. So `sort` accepts
- * only `general`, and any other value is a 400 that says so instead of being ignored.
+ * 快手 search orders. The web search (www.kuaishou.com/search/video?searchKey=…, whose app
+ * asks /rest/v/search/feed `{keyword, pcursor, page, searchSessionId}`, MC
+ * kuaishou/client.py:172-189; formerly GraphQL `visionSearchPhoto` with the same
+ * variables) takes no sort or filter: results come in the site's one 综合 order. So `sort`
+ * accepts only `general`, and any other value is a 400 that says so instead of being ignored.
  */
 export const KS_SORTS = ["general"] as const;
 export type KsSort = (typeof KS_SORTS)[number];

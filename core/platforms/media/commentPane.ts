@@ -1,25 +1,35 @@
-import { clickTextIn } from "./clickText.js";
-import { scrollForMore } from "./scrollForMore.js";
-import type { CapturedResponse, MediaRecord, MediaSession, ResponseMatch } from "./types.js";
+import type { MediaRecord, MediaSession } from "./types.js";
 
 /**
- * What a platform whose post page shows comments in a scrolling pane tells
- * {@link paneComments}: where the pane is, which answers carry comments and replies, and
- * how to read them. The reading loop itself (caps, de-duplication, "expand replies"
- * clicks) is the same for every such site.
+ * A post's comments read through the site's own comment API, called from inside the
+ * logged-in page (`session.call`, see each platform's comments.ts): the top-level pages
+ * by cursor, and for each comment with replies its reply pages by cursor, to the end of
+ * the thread, not just the preview the page shows inline. No clicking: the evidence of
+ * dy and ks (MediaCrawler douyin/client.py:223-310, kuaishou/client.py:256-387) shows the
+ * endpoints and their cursors, so the crawl reads them directly, page after page, with
+ * the platform's comment pause between calls (`session.call` waits `commentMs`).
+ *
+ * The reading loop (caps, de-duplication, a cursor that does not move) is the same for
+ * every such site; a platform says how to fetch and read one page.
  */
-export interface CommentPane<ListPage, ReplyPage, Comment> {
-  ui: { list: string; item: string; expandReplies: RegExp };
-  /** The post's comment pages. */
-  listMatch: ResponseMatch;
-  /** The reply pages of one top-level comment. */
-  replyMatch(commentId: string): ResponseMatch;
-  /** Throws when an answer is a refusal or an error (`what` names the list for the message). */
-  check(page: ListPage | ReplyPage | undefined, what: string): void;
-  topLevel(page: ListPage | undefined): readonly Comment[];
-  moreTopLevel(page: ListPage | undefined): boolean;
-  replies(page: ReplyPage | undefined): readonly Comment[];
-  moreReplies(page: ReplyPage | undefined): boolean;
+
+/** A page token of a comment list: the site's own cursor (a number or an opaque string). */
+export type ThreadCursor = string | number;
+
+/** One page of comments or replies, read and checked by the platform. */
+export interface ThreadPage<Comment> {
+  items: readonly Comment[];
+  /** The cursor of the next page; undefined when the site says there is none. */
+  next: ThreadCursor | undefined;
+}
+
+/** How one platform's comment API is read (its comments.ts). */
+export interface CommentThread<Comment> {
+  /** A page of the post's top-level comments; `cursor` undefined: the first page. */
+  comments(cursor: ThreadCursor | undefined): Promise<ThreadPage<Comment>>;
+  /** A page of the replies to the top-level comment `parentId`; `cursor` undefined: the first. */
+  replies(parentId: string, parent: Comment, cursor: ThreadCursor | undefined): Promise<ThreadPage<Comment>>;
+  /** Whether a top-level comment says it has replies. */
   hasReplies(comment: Comment): boolean;
   /** The stored record; `parentId` for replies. Undefined for a comment that cannot be read. */
   record(comment: Comment, parentId?: string): MediaRecord | undefined;
@@ -27,83 +37,73 @@ export interface CommentPane<ListPage, ReplyPage, Comment> {
   logFields: Record<string, unknown>;
 }
 
-/** Thrown inside a capture's action when there is nothing to click, so no response is waited for. */
-class NoControl extends Error {}
-
 /**
- * A post's comments, and their replies when `withReplies`, read from its open page:
- * `first` is the first comment page, captured while the page opened. Stops at `budget`
- * (top-level comments and replies together), so no page is loaded whose comments would
- * be dropped anyway.
+ * A post's comments, each followed by its replies when `withReplies`. Stops at `budget`
+ * (top-level comments and replies together), so no page is fetched whose comments would
+ * be dropped anyway; stops a list whose page is empty or whose cursor does not move (a
+ * site that claims more forever must not make the crawl loop).
  */
-export async function* paneComments<ListPage, ReplyPage, Comment>(
+export async function* threadComments<Comment>(
   session: MediaSession,
-  pane: CommentPane<ListPage, ReplyPage, Comment>,
-  first: CapturedResponse<ListPage>,
+  thread: CommentThread<Comment>,
   options: { budget: number; withReplies: boolean },
 ): AsyncGenerator<MediaRecord, void, undefined> {
   const { budget } = options;
   const seen = new Set<string>();
   let taken = 0;
-  /** Top-level comments the pane shows so far: the DOM position of the next one. */
-  let shown = 0;
-  let page = first.json;
+  let cursor: ThreadCursor | undefined;
   for (;;) {
-    pane.check(page, "the comment list");
-    const comments = pane.topLevel(page);
-    for (const comment of comments) {
-      const position = shown++;
+    const page = await thread.comments(cursor);
+    for (const comment of page.items) {
       if (taken >= budget) return;
-      const record = pane.record(comment);
+      const record = thread.record(comment);
       if (record === undefined || seen.has(record.id)) continue;
       seen.add(record.id);
       yield record;
       taken++;
-      if (!options.withReplies || !pane.hasReplies(comment) || taken >= budget) continue;
-      for await (const reply of paneReplies(session, pane, record.id, position, budget - taken)) {
+      if (!options.withReplies || !thread.hasReplies(comment) || taken >= budget) continue;
+      for await (const reply of threadReplies(session, thread, record.id, comment, budget - taken, seen)) {
         yield reply;
         taken++;
       }
     }
-    // A page without comments that claims more would make the pane load forever.
-    if (taken >= budget || !pane.moreTopLevel(page) || comments.length === 0) return;
-    const next = await scrollForMore<ListPage>(session, pane.listMatch, { selector: pane.ui.list });
-    page = next.json;
+    if (taken >= budget || !movesOn(session, thread, cursor, page, "comments")) return;
+    cursor = page.next;
   }
 }
 
-/** Replies to the comment `commentId` (shown at `position`), by clicking its expand control until done. */
-async function* paneReplies<ListPage, ReplyPage, Comment>(
+/** Replies to the comment `parentId`, page after page, up to `budget`. */
+async function* threadReplies<Comment>(
   session: MediaSession,
-  pane: CommentPane<ListPage, ReplyPage, Comment>,
-  commentId: string,
-  position: number,
+  thread: CommentThread<Comment>,
+  parentId: string,
+  parent: Comment,
   budget: number,
+  seen: Set<string>,
 ): AsyncGenerator<MediaRecord, void, undefined> {
-  const match = pane.replyMatch(commentId);
   let taken = 0;
+  let cursor: ThreadCursor | undefined;
   for (;;) {
-    await session.pause("commentMs");
-    let answer: CapturedResponse<ReplyPage>;
-    try {
-      answer = await session.capture<ReplyPage>(match, async () => {
-        const clicked = await clickTextIn(session.page, { itemSelector: pane.ui.item, index: position, text: pane.ui.expandReplies });
-        if (!clicked) throw new NoControl();
-      });
-    } catch (error) {
-      if (!(error instanceof NoControl)) throw error;
-      session.log("no expand-replies control on a comment with replies", { ...pane.logFields, comment_id: commentId, replies_read: taken });
-      return;
-    }
-    pane.check(answer.json, "the reply list");
-    const replies = pane.replies(answer.json);
-    for (const reply of replies) {
+    const page = await thread.replies(parentId, parent, cursor);
+    for (const reply of page.items) {
       if (taken >= budget) return;
-      const record = pane.record(reply, commentId);
-      if (record === undefined) continue;
+      const record = thread.record(reply, parentId);
+      if (record === undefined || seen.has(record.id)) continue;
+      seen.add(record.id);
       yield record;
       taken++;
     }
-    if (taken >= budget || replies.length === 0 || !pane.moreReplies(answer.json)) return;
+    if (taken >= budget || !movesOn(session, thread, cursor, page, "replies", parentId)) return;
+    cursor = page.next;
   }
+}
+
+/** Whether another page should be fetched after `page` (read at `cursor`). */
+function movesOn<Comment>(session: MediaSession, thread: CommentThread<Comment>, cursor: ThreadCursor | undefined, page: ThreadPage<Comment>, list: string, parentId?: string): boolean {
+  if (page.next === undefined || page.items.length === 0) return false;
+  if (page.next === cursor) {
+    session.log(`the ${list} cursor did not move; stopping that list`, { ...thread.logFields, ...(parentId ? { comment_id: parentId } : {}), cursor });
+    return false;
+  }
+  return true;
 }

@@ -5,9 +5,13 @@
  *
  * - a body that does not match (a required field gone, a type changed) fails that step with
  *   SITE_CHANGED, naming the platform, the step, the endpoint and what was seen;
- * - a body that matches but has fields the schema does not know, or lacks optional ones, is
- *   drift that does not stop the crawl: it is counted in the task's progress as warnings,
- *   with a few examples, so a user sees it before it turns into a failure.
+ * - a body that matches but lacks an optional field the crawl reads is drift that does not
+ *   stop the crawl: it is counted in the task's progress as a warning, with a few examples,
+ *   so a user sees it before it turns into a failure. A field absent by design (a video on
+ *   an image post) is declared with {@link absentOk} and never warns;
+ * - fields the schema does not know are not drift (live sites add fields all the time, and
+ *   nothing reads them): they are listed as "new fields" in the probe's report only, where
+ *   they help to see what a renamed field became.
  *
  * The same error serves a request the page never made (within its timeout) and an element
  * the page no longer has. A SITE_CHANGED step is not retried: the next delivery would meet
@@ -62,19 +66,42 @@ export function isNoAnswer(error: unknown): error is NoAnswerError {
 
 /** One piece of drift that does not stop the crawl. */
 export interface DriftWarning {
-  /** e.g. "data.items[].note_card.new_field" */
+  /** e.g. "data.items[].note_card.cover" */
   path: string;
-  kind: "unknown field" | "missing optional field";
+  kind: "missing optional field";
 }
 
-export type ShapeCheck<T> = { ok: true; value: T; warnings: DriftWarning[] } | { ok: false; problem: string };
+export type ShapeCheck<T> =
+  | {
+      ok: true;
+      value: T;
+      warnings: DriftWarning[];
+      /** Fields the body has and the schema does not declare, e.g. "data.items[].note_card.new_flag" (not drift). */
+      newFields: string[];
+    }
+  | { ok: false; problem: string };
+
+/** Optional fields whose absence is normal (see {@link absentOk}). */
+const ABSENT_OK = new WeakSet<object>();
+
+/**
+ * An optional field that is absent by design in some bodies (a video on an image post, the
+ * other kind of error envelope): it is not a warning when missing.
+ * @example z.looseObject({ video: absentOk(videoShape) })
+ */
+export function absentOk<S extends z.ZodType>(schema: S): z.ZodOptional<S> {
+  const optional = schema.optional();
+  ABSENT_OK.add(optional);
+  return optional;
+}
 
 /** Most warnings listed per body: a renamed object can add dozens. */
 const MAX_WARNINGS = 20;
 
 /**
  * `value` checked against `schema`: parsed, or the first problems zod found. Warnings list
- * unknown fields and missing optional ones (arrays are checked on their first elements).
+ * missing optional fields (not {@link absentOk} ones); `newFields` the undeclared ones
+ * (arrays are checked on their first elements).
  */
 export function checkShape<T>(schema: z.ZodType<T>, value: unknown): ShapeCheck<T> {
   const parsed = schema.safeParse(value);
@@ -85,9 +112,9 @@ export function checkShape<T>(schema: z.ZodType<T>, value: unknown): ShapeCheck<
       .join("; ");
     return { ok: false, problem };
   }
-  const warnings: DriftWarning[] = [];
-  walk(schema, value, "", warnings);
-  return { ok: true, value: parsed.data, warnings };
+  const found: Found = { warnings: [], newFields: new Set() };
+  walk(schema, value, "", found);
+  return { ok: true, value: parsed.data, warnings: found.warnings, newFields: [...found.newFields] };
 }
 
 interface ZodDef {
@@ -124,8 +151,14 @@ function isOptional(schema: ZodLike): boolean {
   return type === "optional" || type === "default" || type === "prefault" || type === "catch";
 }
 
-function walk(schema: ZodLike, value: unknown, path: string, warnings: DriftWarning[]): void {
-  if (warnings.length >= MAX_WARNINGS || value === null || value === undefined) return;
+/** What a walk found; each list stops at MAX_WARNINGS on its own, so many new fields never hide a missing one. */
+interface Found {
+  warnings: DriftWarning[];
+  newFields: Set<string>;
+}
+
+function walk(schema: ZodLike, value: unknown, path: string, found: Found): void {
+  if ((found.warnings.length >= MAX_WARNINGS && found.newFields.size >= MAX_WARNINGS) || value === null || value === undefined) return;
   const inner = unwrap(schema);
   const def = inner._zod.def;
   if (def.type === "object" && def.shape && typeof value === "object" && !Array.isArray(value)) {
@@ -133,32 +166,33 @@ function walk(schema: ZodLike, value: unknown, path: string, warnings: DriftWarn
     for (const [key, field] of Object.entries(def.shape)) {
       const child = path === "" ? key : `${path}.${key}`;
       if (!(key in record)) {
-        if (isOptional(field)) warnings.push({ path: child, kind: "missing optional field" });
+        const noted = found.warnings.some((warning) => warning.path === child);
+        if (isOptional(field) && !ABSENT_OK.has(field) && !noted && found.warnings.length < MAX_WARNINGS) found.warnings.push({ path: child, kind: "missing optional field" });
         continue;
       }
-      walk(field, record[key], child, warnings);
+      walk(field, record[key], child, found);
     }
-    // A loose object (catchall unknown) still reports its unknown keys: that is the drift.
+    // A loose object (catchall unknown) lets undeclared keys through: listed, for the probe.
     for (const key of Object.keys(record)) {
-      if (!(key in def.shape) && warnings.length < MAX_WARNINGS) warnings.push({ path: path === "" ? key : `${path}.${key}`, kind: "unknown field" });
+      if (!(key in def.shape) && found.newFields.size < MAX_WARNINGS) found.newFields.add(path === "" ? key : `${path}.${key}`);
     }
     return;
   }
   if (def.type === "array" && def.element && Array.isArray(value)) {
-    for (const element of value.slice(0, 3)) walk(def.element, element, `${path}[]`, warnings);
+    for (const element of value.slice(0, 3)) walk(def.element, element, `${path}[]`, found);
     return;
   }
   if (def.type === "record" && def.valueType && typeof value === "object" && !Array.isArray(value)) {
-    for (const element of Object.values(value as Record<string, unknown>).slice(0, 3)) walk(def.valueType, element, `${path}{}`, warnings);
+    for (const element of Object.values(value as Record<string, unknown>).slice(0, 3)) walk(def.valueType, element, `${path}{}`, found);
     return;
   }
   if (def.type === "union" && def.options) {
     const matching = def.options.find((option) => option.safeParse(value).success);
-    if (matching) walk(matching, value, path, warnings);
+    if (matching) walk(matching, value, path, found);
   }
 }
 
-/** Warnings as the task's progress shows them: "<platform> <step>: unknown field data.x". */
+/** Warnings as the task's progress shows them: "<platform> <step> (<endpoint>): missing optional field data.x". */
 export function describeWarnings(subject: DriftSubject, warnings: readonly DriftWarning[]): string[] {
   return warnings.map((warning) => `${subject.platform} ${subject.step}${subject.endpoint ? ` (${subject.endpoint})` : ""}: ${warning.kind} ${warning.path}`);
 }

@@ -4,12 +4,13 @@ import type { MediaCursor, MediaRecord } from "./types.js";
  * A result list a web app pages by scrolling — search results, a creator's posts — read
  * through one browser tab that is also used for other pages (a post's comments).
  *
- * Page k (0-based) is what the list shows after it was opened and scrolled k times. When
- * the tab went elsewhere in between ({@link ScrolledFeed.leave}), the list is opened
- * again and scrolled back to page k, as a person pressing "back" would; the pages passed
- * on the way are not yielded again. The same happens on a resumed crawl and for
- * `start_page`: there is no URL that jumps to page k, because the site's own script
- * builds each page's signed request from the one before.
+ * Page k (0-based) is what the list shows after it was opened and scrolled (or, where
+ * the site's list endpoint can be called from the page, called) k times. When the tab
+ * went elsewhere in between ({@link ScrolledFeed.leave}), the list is opened again and
+ * walked back to page k, as a person pressing "back" would; the pages passed on the way
+ * are not yielded again. The same happens on a resumed crawl and for `start_page`: there
+ * is no URL that jumps to page k, because each page's request is built from the one
+ * before (its cursor) and, where the page signs it, signed by the site's own script.
  */
 export interface ScrolledFeedSteps<T> {
   /** Opens the list and resolves with its first page's answer. */
@@ -67,7 +68,10 @@ export interface FeedWalk<T> {
    * than content (the creator's own profile) are yielded as they are.
    */
   recordsOf(page: T): MediaRecord[];
-  /** A post's comments, read on the post's own page; absent when comments are not wanted. */
+  /**
+   * A post's comments, read by in-page API calls (commentPane.ts) without leaving the
+   * list's page; absent when comments are not wanted.
+   */
   commentsOf?: (post: MediaRecord) => AsyncIterable<MediaRecord>;
 }
 
@@ -96,9 +100,8 @@ export async function* walkFeed<T>(walk: FeedWalk<T>): AsyncGenerator<MediaRecor
       if (seen.has(record.id)) continue;
       seen.add(record.id);
       yield record;
-      if (walk.commentsOf === undefined) continue;
-      feed.leave();
-      yield* walk.commentsOf(record);
+      // Comments are API calls made from the list's own page: the list stays where it is.
+      if (walk.commentsOf !== undefined) yield* walk.commentsOf(record);
     }
     if (!walk.steps.hasMore(page)) break;
     index++;

@@ -160,7 +160,7 @@ class BrowserMediaSession implements OwnedMediaSession {
       } catch {
         json = undefined;
       }
-      const captured: CapturedResponse<T> = { url: new URL(answer.url || url.href), method, status: answer.status, json: json as T, ...(request.body !== undefined ? { requestBody: request.body } : {}) };
+      const captured: CapturedResponse<T> = { url: new URL(answer.url || url.href), method, status: answer.status, json: json as T, ...(json === undefined && answer.text !== "" ? { text: answer.text } : {}), ...(request.body !== undefined ? { requestBody: request.body } : {}) };
       this.note({ step: request.step, kind: "call", url: url.href, status: answer.status });
       const verdict = this.#definition.classify(captured);
       if (verdict.ok) return captured;
@@ -232,7 +232,9 @@ class BrowserMediaSession implements OwnedMediaSession {
       throw new SiteChangedError(subject, "the body no longer has the expected shape", check.problem);
     }
     const warnings = describeWarnings(subject, check.warnings);
-    this.note({ step: subject.step, kind: "shape", shape: warnings.length > 0 ? "warnings" : "ok", ...(warnings.length > 0 ? { detail: warnings.slice(0, 5).join("; ") } : {}) });
+    // New fields are not drift; the probe lists them, to help see what a renamed field became.
+    const details = [...warnings.slice(0, 5), ...(check.newFields.length > 0 ? [`new fields: ${check.newFields.slice(0, 10).join(", ")}`] : [])];
+    this.note({ step: subject.step, kind: "shape", shape: warnings.length > 0 ? "warnings" : "ok", ...(details.length > 0 ? { detail: details.join("; ") } : {}) });
     for (const warning of warnings) this.#context.warn?.(warning);
     return check.value;
   }
@@ -327,11 +329,15 @@ class BrowserMediaSession implements OwnedMediaSession {
 
   async #deliver(response: HTTPResponse, request: HTTPRequest, collectors: Collector[]): Promise<void> {
     const body = request.postData();
-    const withBody = (json: unknown): CapturedResponse => ({ ...capturedOf(response, json), ...(body !== undefined ? { requestBody: body } : {}) });
+    const withBody = (read: { json: unknown; text?: string }): CapturedResponse => ({
+      ...capturedOf(response, read.json),
+      ...(read.text !== undefined ? { text: read.text } : {}),
+      ...(body !== undefined ? { requestBody: body } : {}),
+    });
     // An error status may already say it all (xhs 461), and its page may be leaving, so
     // it is judged before waiting for a body that may never come.
-    const early = response.status() >= 400 ? this.#definition.classify(withBody(undefined)) : { ok: true as const };
-    const captured = early.ok ? withBody(await readJson(response)) : withBody(undefined);
+    const early = response.status() >= 400 ? this.#definition.classify(withBody({ json: undefined })) : { ok: true as const };
+    const captured = early.ok ? withBody(await readBody(response)) : withBody({ json: undefined });
     const verdict = early.ok ? this.#definition.classify(captured) : early;
     this.note({ step: collectors[0]?.match.step ?? "response", kind: "response", url: captured.url.href, status: captured.status });
     if (!verdict.ok) {
@@ -416,17 +422,26 @@ function capturedOf(response: HTTPResponse, json: unknown): CapturedResponse {
  */
 const BODY_READ_TIMEOUT_MS = 3_000;
 
-/** The parsed body, or undefined when it is not JSON (or already gone: the page navigated). */
-async function readJson(response: HTTPResponse): Promise<unknown> {
+/**
+ * The parsed body; when it is not JSON, its text too (dy's streamed search page), unless
+ * empty; nothing when already gone (the page navigated).
+ */
+async function readBody(response: HTTPResponse): Promise<{ json: unknown; text?: string }> {
   let timer: NodeJS.Timeout | undefined;
+  let text: string;
   try {
     const gone = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("body read timed out")), BODY_READ_TIMEOUT_MS);
     });
-    return JSON.parse(await Promise.race([response.text(), gone])) as unknown;
+    text = await Promise.race([response.text(), gone]);
   } catch {
-    return undefined;
+    return { json: undefined };
   } finally {
     clearTimeout(timer);
+  }
+  try {
+    return { json: JSON.parse(text) as unknown };
+  } catch {
+    return text === "" ? { json: undefined } : { json: undefined, text };
   }
 }

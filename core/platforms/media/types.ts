@@ -74,6 +74,12 @@ export interface CapturedResponse<T = unknown> {
   status: number;
   /** Parsed JSON body; undefined when the body was not JSON. */
   json: T | undefined;
+  /**
+   * The body as text when it was not JSON but not empty either, for the platform to parse:
+   * dy's streamed search page (length-prefixed JSON frames, captured), tieba's /p/comment
+   * HTML fragment (called). Undefined otherwise.
+   */
+  text?: string;
   /** The request's body (POST endpoints such as xhs search), when there was one. */
   requestBody?: string;
 }

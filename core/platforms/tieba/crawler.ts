@@ -1,32 +1,37 @@
+import type * as z from "zod";
 import { RetryableCrawlError } from "../../errors.js";
-import type { MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
-import { classifyTiebaPage, classifyTiebaResponse } from "./classify.js";
-import { parseCreatorRef, parseThreadId, type TiebaCreatorRef } from "./inputs.js";
-import { mapFloors, mapThread, noteUrl, type TiebaMapContext } from "./items.js";
+import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
+import { classifyTiebaPage, classifyTiebaResponse } from "./access.js";
+import { tiebaComments } from "./comments.js";
+import { parseCreatorRef, parseThreadId, type TiebaCreatorRef } from "./ids.js";
+import { mapThread, noteUrl, type TiebaMapContext } from "./items.js";
 import type { TiebaSort, TiebaTaskParams } from "./schema.js";
 import {
+  tiebaCreatorFeedShape,
+  tiebaEnvelopeShape,
   tiebaErrorCode,
   tiebaErrorMessage,
+  tiebaSearchShape,
+  tiebaThreadPageShape,
   type TiebaCreatorFeedResponse,
   type TiebaErrorEnvelope,
   type TiebaSearchResponse,
   type TiebaThreadPageResponse,
 } from "./shapes.js";
-import { creatorPageUrl, searchPageUrl, threadPageMatch, threadPageUrl, TIEBA_BASE_URLS, TIEBA_ENDPOINTS } from "./site.js";
+import { creatorPageUrl, searchPageUrl, threadPageMatch, threadPageUrl, TIEBA_BASE_URLS, TIEBA_ENDPOINTS, TIEBA_STEPS } from "./site.js";
 
 /**
- * 百度贴吧 in Chromium, the way a person browses it:
+ * 百度贴吧 in Chromium; FLOW.md has each mode's request flow and its sources.
  *
- * - search: opens the search page for page N = start_page, … (it calls
+ * - search: opens the search page for page N = start_page, … (its script calls
  *   /mo/q/search/multsearch), then each result's thread.
- * - detail: opens each thread /p/<id> (it calls /c/f/pb/page_pc).
- * - creator: opens the profile /home/main (it calls /c/u/feed/myThread, and again on each
- *   scroll), then each listed thread.
+ * - detail: opens each thread /p/<id> (its script calls /c/f/pb/page_pc).
+ * - creator: opens the profile /home/main (its script calls /c/u/feed/myThread, and again
+ *   on each scroll), then each listed thread.
  *
  * Every thread record comes from its own page's page_pc answer, whatever the mode, so the
- * fields are the same. Comments are the thread's floors, page after page (/p/<id>?pn=N),
- * with the replies inside each floor that page_pc carries (楼中楼). The cursor's page
- * token is the search page / feed page still to do.
+ * fields are the same. Comments: comments.ts. The cursor's page token is the search page /
+ * feed page still to do.
  */
 export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
   name: "tieba",
@@ -36,6 +41,8 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
   delays: { pageMs: 2000, scrollMs: 1000, commentMs: 1500 },
   classify: classifyTiebaResponse,
   classifyPage: classifyTiebaPage,
+  // /p/comment is the one request we make: a plain same-origin fetch, as MC's page.goto is (client.py:556).
+  pageRequests: { transport: "fetch" },
 
   async *search(session, params, keyword, cursor) {
     const sort: TiebaSort = (params.sort as TiebaSort | undefined) ?? "time_descending";
@@ -43,8 +50,8 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
     let pn = typeof cursor.page === "number" ? cursor.page : params.start_page;
     while (cursor.notesDone < params.max_notes_count) {
       const answer = await session.capture<TiebaSearchResponse>(TIEBA_ENDPOINTS.search, () => session.open(searchPageUrl(session.baseUrls, keyword, sort, pn)));
-      const body = requireSuccess(answer.json, `search page ${pn} of "${keyword}"`);
-      const cards = body.data?.card_list ?? [];
+      const body = listBody(session, answer, tiebaSearchShape, TIEBA_STEPS.search, `search page ${pn} of "${keyword}"`);
+      const cards = body.data.card_list;
       const ids = cards.filter((card) => card.cardInfo === "thread" || card.cardStyle === "thread").map((card) => String(card.data?.tid ?? ""));
       for (const id of ids) {
         if (cursor.notesDone >= params.max_notes_count) return;
@@ -52,7 +59,7 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
         seen.add(id);
         yield* thread(session, params, id, keyword);
       }
-      if (cards.length === 0 || !hasMore(body.data?.has_more, cards.length)) return;
+      if (cards.length === 0 || !hasMore(body.data.has_more, cards.length)) return;
       pn += 1;
       cursor.advance(pn);
     }
@@ -85,12 +92,11 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
 
 /**
  * One thread: its record (or a failed record when tieba says it is gone), then with
- * enable_comments its floors page by page, each followed by its replies with
- * enable_sub_comments; no page is opened once `max_comments_count` is reached.
+ * enable_comments its floors and replies (comments.ts).
  */
 async function* thread(session: MediaSession, params: TiebaTaskParams, threadId: string, keyword: string | null): AsyncGenerator<MediaRecord, void, undefined> {
   const context: TiebaMapContext = { baseUrl: session.baseUrls.www ?? TIEBA_BASE_URLS.www, keepUserInfo: params.keep_user_info };
-  let page = await threadPage(session, threadId, 1);
+  const page = await threadPage(session, threadId, 1);
   const record = page.ok ? mapThread(page.body, keyword, context) : undefined;
   if (!page.ok || record === undefined) {
     const message = page.ok ? "tieba's thread page had no thread" : page.message;
@@ -99,62 +105,78 @@ async function* thread(session: MediaSession, params: TiebaTaskParams, threadId:
     return;
   }
   yield record;
-  if (!params.enable_comments || params.max_comments_count <= 0) return;
-  let yielded = 0;
-  let body = page.body;
-  for (let pn = 1; ; pn++) {
-    for (const floor of mapFloors(body, threadId, params.enable_sub_comments, context)) {
-      yield floor;
-      if (++yielded >= params.max_comments_count) return;
-    }
-    if (pn >= (body.page?.total_page ?? 1) || (body.post_list ?? []).length === 0) return;
-    await session.pause("commentMs");
-    page = await threadPage(session, threadId, pn + 1);
-    if (!page.ok) return session.log("thread page not readable; comments of this thread end here", { thread_id: threadId, pn: pn + 1, error_message: page.message });
-    body = page.body;
-  }
+  if (!params.enable_comments) return;
+  yield* tiebaComments(session, threadId, page.body, {
+    maxComments: params.max_comments_count,
+    withReplies: params.enable_sub_comments,
+    context,
+    threadPage: async (pn) => {
+      const next = await threadPage(session, threadId, pn);
+      if (next.ok) return next.body;
+      session.log("thread page not readable; comments of this thread end here", { thread_id: threadId, pn, error_message: next.message });
+      return undefined;
+    },
+  });
 }
 
 type ThreadPage = { ok: true; body: TiebaThreadPageResponse } | { ok: false; message: string };
 
-/** Page `pn` of a thread, as the thread page loads it. Access problems throw (classify); other errors are the thread's. */
+/**
+ * Page `pn` of a thread, as the thread page loads it. Access problems throw (classify);
+ * tieba's other error codes (a deleted thread) are the thread's; a body of another shape is
+ * SITE_CHANGED.
+ */
 async function threadPage(session: MediaSession, threadId: string, pn: number): Promise<ThreadPage> {
   const answer = await session.capture<TiebaThreadPageResponse>(threadPageMatch(threadId, pn), () => session.open(threadPageUrl(session.baseUrls, threadId, pn)));
-  const body = answer.json;
-  if (body === undefined || answer.status >= 400) return { ok: false, message: `tieba answered HTTP ${answer.status} for thread ${threadId}` };
-  const code = tiebaErrorCode(body);
-  if (code !== 0) return { ok: false, message: `tieba answered error ${code} (${tiebaErrorMessage(body) || "no message"}) for thread ${threadId}` };
-  return { ok: true, body };
+  const code = errorCodeOf(answer);
+  if (code !== 0) {
+    const envelope = session.expect(tiebaEnvelopeShape, answer, TIEBA_STEPS.thread);
+    return { ok: false, message: `tieba answered error ${code} (${tiebaErrorMessage(envelope) || "no message"}) for thread ${threadId}` };
+  }
+  if (answer.status >= 400) return { ok: false, message: `tieba answered HTTP ${answer.status} for thread ${threadId}` };
+  return { ok: true, body: session.expect(tiebaThreadPageShape, answer, TIEBA_STEPS.thread) };
 }
 
 /**
  * The thread ids of a creator's feed pages `fromPage`, … as the profile loads them: page
  * 1 on opening, one more per scroll. Pages before `fromPage` (done before a resume) are
- * scrolled past; scrolling stops once `wanted` ids are in hand or the feed ends.
+ * scrolled past; scrolling stops once `wanted` ids are in hand or the feed ends (MC
+ * client.py:811-865 pages until `has_more` is 0).
  */
 async function creatorFeed(session: MediaSession, creator: TiebaCreatorRef, fromPage: number, wanted: number): Promise<string[][]> {
   const pages: string[][] = [];
   let collected = 0;
   let answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () => session.open(creatorPageUrl(session.baseUrls, creator)));
   for (let pn = 1; ; pn++) {
-    const body = requireSuccess(answer.json, `creator feed page ${pn}`);
-    const list = body.data?.list ?? [];
+    const body = listBody(session, answer, tiebaCreatorFeedShape, TIEBA_STEPS.creatorFeed, `creator feed page ${pn}`);
+    const list = body.data.list;
     if (pn >= fromPage) {
       const ids = list.map((item) => String(item.thread_info?.tid ?? item.thread_info?.id ?? "")).filter((id) => id !== "");
       pages.push(ids);
       collected += ids.length;
     }
-    if (list.length === 0 || !hasMore(body.data?.has_more, list.length) || (pn >= fromPage && collected >= wanted)) return pages;
+    if (list.length === 0 || !hasMore(body.data.has_more, list.length) || (pn >= fromPage && collected >= wanted)) return pages;
     answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () => session.scroll());
   }
 }
 
-/** A list answer that failed for another reason than access (classify throws for those): worth another try. */
-function requireSuccess<T extends TiebaErrorEnvelope>(body: T | undefined, what: string): T {
-  if (body === undefined) throw new RetryableCrawlError("TIEBA_BAD_ANSWER", `tieba: ${what} was not JSON`);
-  const code = tiebaErrorCode(body);
-  if (code !== 0) throw new RetryableCrawlError("TIEBA_API_ERROR", `tieba: ${what} answered error ${code} (${tiebaErrorMessage(body) || "no message"})`);
-  return body;
+/**
+ * A list answer checked against its shape. A non-zero code that is not an access problem
+ * (classify threw for those) is worth another try later, as MC retries (client.py:236).
+ */
+function listBody<T>(session: MediaSession, answer: CapturedResponse, shape: z.ZodType<T>, step: string, what: string): T {
+  const code = errorCodeOf(answer);
+  if (code !== 0) {
+    const envelope = session.expect(tiebaEnvelopeShape, answer, step);
+    throw new RetryableCrawlError("TIEBA_API_ERROR", `tieba: ${what} answered error ${code} (${tiebaErrorMessage(envelope) || "no message"})`);
+  }
+  return session.expect(shape, answer, step);
+}
+
+/** The answer's error code, read before its shape is checked (an error answer has no data). */
+function errorCodeOf(answer: CapturedResponse): number {
+  const body = answer.json;
+  return body !== null && typeof body === "object" ? tiebaErrorCode(body as TiebaErrorEnvelope) : 0;
 }
 
 /** `has_more` as 1/0 or true/false; absent, a full page (20) suggests more. */

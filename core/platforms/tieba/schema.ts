@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { mediaTaskShape, requireModeInput } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
-import { parseCreatorRef, parseThreadId } from "./inputs.js";
+import { parseCreatorRef, parseThreadId } from "./ids.js";
 
 /**
  * Search orders of tieba's search (`st` of /mo/q/search/multsearch, values as public
@@ -21,9 +21,9 @@ export const TIEBA_SORT_PARAM: Record<TiebaSort, string> = { time_descending: "1
  * - `creator`: `creator_ids` are user names, portraits (`tb.1.…`) or profile URLs
  *   (`/home/main?id=…` / `?un=…`).
  *
- * Comments are the thread's floors (楼层); `enable_sub_comments` adds the replies inside
- * a floor (楼中楼) that the thread page carries. Crawling a forum's (吧) thread list by
- * name is not supported (yet).
+ * Comments are the thread's floors (楼层); `enable_sub_comments` adds every reply inside
+ * a floor (楼中楼). Crawling a forum's (吧) thread list by name and the creator's profile
+ * record come with issue 16 (FLOW.md).
  */
 export const tiebaTaskInput = z
   .strictObject(mediaTaskShape("tieba", TIEBA_SORTS))

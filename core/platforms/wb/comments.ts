@@ -1,33 +1,30 @@
 import type { CapturedResponse, MediaRecord, MediaSession } from "../media/types.js";
-import { wbJson } from "./classify.js";
+import { wbBody, wbCall } from "./access.js";
 import { wbCommentRecord } from "./items.js";
-import type { WbComment, WbEnvelope, WbHotFlowChild, WbHotflowData } from "./shapes.js";
-import { WB_ENDPOINTS, WB_SELECTORS } from "./site.js";
+import { wbHotFlowChildAnswer, wbHotflowAnswer, type WbComment } from "./shapes.js";
+import { WB_STEPS, hotFlowChildCall, hotflowCall } from "./site.js";
 
 export interface CommentOptions {
   /** Most comments (top-level plus replies) to yield for this post. */
   maxComments: number;
-  /** Open "共N条回复" under each comment and page through its replies. */
+  /** Also fetch each comment's replies. */
   withReplies: boolean;
 }
 
+const PAGE_STEP = WB_STEPS.hotflow;
+const REPLY_STEP = WB_STEPS.replies;
+
 /**
- * The comments of the detail page that is open, starting from its first hotflow answer
- * (the page asks for it on load): each scroll to the bottom makes the page fetch the next
- * page (`max_id` of the previous answer) until `max_id` is 0. With replies, each
- * comment's replies follow it: the inline ones when they are all there, otherwise by
- * opening "共N条回复" (/comments/hotFlowChild) and its "加载更多" pages.
+ * The comments of the detail page that is open (FLOW.md, "comments"), starting from the
+ * first hotflow answer the page asked for on load; the next pages are called from the
+ * page with the previous answer's `max_id` (MC client.py:174-228) until it is 0. With
+ * replies, each comment's replies follow it: the inline ones when they are all there
+ * (all MC stores, client.py:231-256), otherwise the pages of /comments/hotFlowChild.
  *
- * Two passes, so the page's own loading never races our clicks: first scroll until
- * enough top-level comments are in hand (no page beyond `maxComments` is requested),
- * then walk them, opening replies, until `maxComments` records were yielded.
+ * Two passes: first the top-level comments wanted (no page beyond `maxComments` is asked
+ * for), then each with its replies, until `maxComments` records were yielded.
  */
-export async function* wbComments(
-  session: MediaSession,
-  noteId: string,
-  first: CapturedResponse<WbEnvelope<WbHotflowData>>,
-  options: CommentOptions,
-): AsyncGenerator<MediaRecord, void, undefined> {
+export async function* wbComments(session: MediaSession, noteId: string, first: CapturedResponse, options: CommentOptions): AsyncGenerator<MediaRecord, void, undefined> {
   if (options.maxComments <= 0) return;
   const roots = await topLevelComments(session, first, options.maxComments);
   let yielded = 0;
@@ -42,19 +39,18 @@ export async function* wbComments(
   }
 }
 
-/** Scrolls the comment list until `wanted` top-level comments are loaded or there are no more. */
-async function topLevelComments(session: MediaSession, first: CapturedResponse<WbEnvelope<WbHotflowData>>, wanted: number): Promise<WbComment[]> {
+/** Pages of hotflow until `wanted` top-level comments are in hand or there are no more. */
+async function topLevelComments(session: MediaSession, first: CapturedResponse, wanted: number): Promise<WbComment[]> {
   const roots = new Map<string, WbComment>();
   let answer = first;
   for (;;) {
-    const body = await wbJson(session, answer);
-    // ok 0 without a risk signal (classify.ts) is "no comments yet".
+    const body = await wbBody(session, wbHotflowAnswer, answer, PAGE_STEP);
+    // ok 0 without a throttling or risk signal (access.ts) is "no comments yet".
     if (body.ok !== 1 || body.data === undefined) break;
-    const comments = body.data.data ?? [];
+    const comments = body.data.data;
     for (const comment of comments) if (!roots.has(String(comment.id))) roots.set(String(comment.id), comment);
     if (roots.size >= wanted || body.data.max_id === 0 || comments.length === 0) break;
-    await session.pause("commentMs");
-    answer = await session.capture<WbEnvelope<WbHotflowData>>(WB_ENDPOINTS.hotflow, () => session.scroll());
+    answer = await wbCall(session, { url: hotflowCall(first, body.data.max_id, body.data.max_id_type), step: PAGE_STEP });
   }
   return [...roots.values()];
 }
@@ -64,24 +60,26 @@ async function* repliesOf(session: MediaSession, comment: WbComment, noteId: str
   const cid = String(comment.id);
   const inline = Array.isArray(comment.comments) ? comment.comments : [];
   if ((comment.total_number ?? 0) <= inline.length) {
-    // Every reply is shown under the comment; the page offers no "共N条回复" to open.
     for (const reply of inline.slice(0, budget)) yield asReply(reply, cid, noteId);
     return;
   }
-  // Only this comment's reply pages: another comment's list answering late is not ours.
-  const ofComment = { ...WB_ENDPOINTS.hotFlowChild, test: (response: CapturedResponse) => response.url.searchParams.get("cid") === cid };
-  let answer = await session.capture<WbHotFlowChild>(ofComment, () => session.page.click(WB_SELECTORS.moreReplies(cid)));
   let yielded = 0;
-  for (;;) {
-    const body = await wbJson(session, answer);
-    if (body.ok !== 1 || !Array.isArray(body.data)) return;
+  for (let maxId = 0; ; ) {
+    const answer = await wbCall(session, { url: hotFlowChildCall(cid, maxId), step: REPLY_STEP });
+    const body = await wbBody(session, wbHotFlowChildAnswer, answer, REPLY_STEP);
+    if (body.ok !== 1 || body.data === undefined) {
+      // One public client reports hotFlowChild answering ok 0 for it: then keep what the
+      // page shows inline, all MC ever stores (client.py:231-256).
+      session.log("reply pages refused; keeping the inline replies", { note_id: noteId, comment_id: cid, ok: body.ok, msg: body.msg });
+      if (yielded === 0) for (const reply of inline.slice(0, budget)) yield asReply(reply, cid, noteId);
+      return;
+    }
     for (const reply of body.data) {
       yield asReply(reply, cid, noteId);
       if (++yielded >= budget) return;
     }
     if (!body.max_id || body.data.length === 0) return;
-    await session.pause("commentMs");
-    answer = await session.capture<WbHotFlowChild>(ofComment, () => session.page.click(WB_SELECTORS.nextReplies(cid)));
+    maxId = body.max_id;
   }
 }
 

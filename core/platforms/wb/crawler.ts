@@ -1,27 +1,48 @@
 import { isNoAnswer } from "../media/drift.js";
-import { RetryableCrawlError } from "../../errors.js";
-import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession, ResponseMatch } from "../media/types.js";
-import { classifyWbPage, classifyWbResponse, wbJson } from "./classify.js";
+import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
+import { STALE_COOKIES, classifyWbPage, classifyWbResponse, wbBody, wbCall, wbOpen } from "./access.js";
 import { wbComments } from "./comments.js";
 import { parseWeiboCreator, parseWeiboPost } from "./ids.js";
 import { wbCreatorRecord, wbNoteRecord } from "./items.js";
 import { WB_SORTS, type WbTaskParams } from "./schema.js";
-import type { WbCard, WbEnvelope, WbHotflowData, WbMblog, WbProfileData, WbProfilePostsData, WbRenderData, WbSearchData } from "./shapes.js";
-import { WB_BASE_URLS, WB_ENDPOINTS, detailPageUrl, profilePageUrl, searchPageUrl } from "./site.js";
+import {
+  wbProfileAnswer,
+  wbProfilePostsAnswer,
+  wbRenderData,
+  wbSearchAnswer,
+  type WbCard,
+  type WbMblog,
+  type WbProfilePostsData,
+  type WbUser,
+} from "./shapes.js";
+import {
+  POST_GONE_TEXT,
+  WB_BASE_URLS,
+  WB_ENDPOINTS,
+  WB_PAGE_REQUESTS,
+  WB_PAGE_STATE,
+  WB_STEPS,
+  detailPageUrl,
+  profileHeader,
+  profilePageUrl,
+  profilePostsCall,
+  searchPageCall,
+  searchPageUrl,
+} from "./site.js";
 
 /**
- * 微博 through m.weibo.cn in Chromium, the way a person browses it:
+ * 微博 through m.weibo.cn in Chromium (the request flow of each mode, with its sources, is
+ * in FLOW.md):
  *
- * - search: opens m.weibo.cn/search?containerid=100103type=<sort>&q=<keyword> (getIndex
- *   page 1) and scrolls for more pages; pages before `start_page` are scrolled past.
+ * - search: opens m.weibo.cn/search?containerid=100103type=<sort>&q=<keyword>, which asks
+ *   for result page 1; pages 2… (or start_page directly) are getIndex calls from the page.
  * - detail: opens m.weibo.cn/detail/<id>; the post comes from its `$render_data`.
- * - creator: opens m.weibo.cn/u/<uid> (getIndex 100505<uid>: the creator record; then
- *   107603<uid>: the posts) and scrolls for more (`since_id`).
+ * - creator: opens m.weibo.cn/u/<uid>, which asks for the header (getIndex type=uid) and
+ *   the first posts page (107603<uid>); later pages are calls with `since_id`.
  *
- * Lists are scrolled first, up to the posts still wanted, then each post is stored from
- * the list's own data; with comments, its detail page is opened (comments: comments.ts).
- * Lists have no page parameter, so the cursor's token is the number of the next list page
- * to store: a resumed crawl scrolls past the pages before it again without storing them.
+ * Each post is stored from the list's own data; with comments, its detail page is opened
+ * (comments.ts). The cursor's token is the next list page: a page number for search,
+ * "since_id=…" (or "page=…") for a creator, so a resumed crawl calls it directly.
  */
 export const wbPlatform: MediaPlatform<WbTaskParams> = {
   name: "wb",
@@ -32,20 +53,34 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
   delays: { pageMs: 2000, scrollMs: 1200, commentMs: 1500 },
   classify: classifyWbResponse,
   classifyPage: classifyWbPage,
+  pageRequests: WB_PAGE_REQUESTS,
 
   async *search(session, params, keyword, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const sort = WB_SORTS.find((value) => value === params.sort) ?? "default";
-    const url = searchPageUrl(session.baseUrls, keyword, sort);
-    const from = typeof cursor.page === "number" ? cursor.page : params.start_page;
-    const pages = scrollList<WbSearchData>(session, WB_ENDPOINTS.search, () => session.open(url), (data) => Boolean(data.cardlistInfo.page));
-    yield* storePosts(session, params, await collect(pages, from, params.max_notes_count - cursor.notesDone), keyword, cursor);
+    const step = WB_STEPS.search;
+    const first = await wbOpen(session, WB_ENDPOINTS.search, searchPageUrl(session.baseUrls, keyword, sort));
+    let page = typeof cursor.page === "number" ? cursor.page : params.start_page;
+    let answer = page <= 1 ? first : await wbCall(session, { url: searchPageCall(first, page), step });
+    while (cursor.notesDone < params.max_notes_count) {
+      const body = await wbBody(session, wbSearchAnswer, answer, step);
+      // ok 0 "这里还没有内容": nothing (more) for this keyword.
+      if (body.ok !== 1 || body.data === undefined) return session.log("search list ends", { keyword, page, ok: body.ok, msg: body.msg });
+      const posts = postsOf(body.data.cards);
+      yield* storePosts(session, params, posts, keyword, cursor);
+      const next = body.data.cardlistInfo.page;
+      if (typeof next !== "number" || next <= page || body.data.cards.length === 0) return;
+      page = next;
+      cursor.advance(page);
+      if (cursor.notesDone >= params.max_notes_count) return;
+      answer = await wbCall(session, { url: searchPageCall(first, page), step });
+    }
   },
 
   async *detail(session, params, id, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const postId = parseWeiboPost(id);
     if (postId === undefined || cursor.notesDone >= params.max_notes_count) return;
     const opened = await openDetail(session, postId, params.enable_comments);
-    const status = (await session.readState<WbRenderData>("$render_data"))?.status;
+    const status = await renderedPost(session);
     if (status === undefined) {
       session.log("post not available", { note: postId });
       yield { item_type: "content", id: postId, fields: { note_id: postId, source_keyword: null }, error: { code: "POST_UNAVAILABLE", message: `m.weibo.cn/detail/${postId} shows no post (deleted or not visible)` } };
@@ -58,109 +93,103 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
   async *creator(session, params, creatorId, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const uid = parseWeiboCreator(creatorId);
     if (uid === undefined) return;
-    const url = profilePageUrl(session.baseUrls, uid);
-    let profile: CapturedResponse<WbEnvelope<WbProfileData>> | undefined;
-    // The page asks for the header (100505) and then the posts (107603) on load: wait for both around one navigation.
-    const open = async (): Promise<void> => {
-      profile = await session.capture<WbEnvelope<WbProfileData>>(WB_ENDPOINTS.profile, () => session.open(url));
-      await wbJson(session, profile);
-    };
-    const pages = scrollList<WbProfilePostsData>(session, WB_ENDPOINTS.profilePosts, open, (data) => Boolean(data.cardlistInfo.since_id));
-    const from = typeof cursor.page === "number" ? cursor.page : 1;
-    const collected = await collect(pages, from, params.max_notes_count - cursor.notesDone);
-    const user = profile?.json?.ok === 1 ? profile.json.data?.userInfo : undefined;
+    const step = WB_STEPS.profilePosts;
+    const { user, firstPosts } = await openProfile(session, uid);
     if (user !== undefined && cursor.page === undefined) yield wbCreatorRecord(user, params.keep_user_info);
-    yield* storePosts(session, params, collected, undefined, cursor);
+    let answer = typeof cursor.page === "string" ? await wbCall(session, { url: profilePostsCall(firstPosts, cursor.page), step }) : firstPosts;
+    while (cursor.notesDone < params.max_notes_count) {
+      const body = await wbBody(session, wbProfilePostsAnswer, answer, step);
+      if (body.ok !== 1 || body.data === undefined) return session.log("posts list ends", { uid, ok: body.ok, msg: body.msg });
+      yield* storePosts(session, params, postsOf(body.data.cards), undefined, cursor);
+      const next = nextPostsToken(body.data);
+      if (next === undefined || body.data.cards.length === 0) return;
+      cursor.advance(next);
+      if (cursor.notesDone >= params.max_notes_count) return;
+      answer = await wbCall(session, { url: profilePostsCall(firstPosts, next), step });
+    }
   },
 };
 
-/** One list page's posts, numbered in scroll order from 1. */
-interface ListPage {
-  page: number;
-  posts: WbMblog[];
-}
-
 /**
- * The pages of a scrolled list: the first from `open`, each next one from a scroll to
- * the bottom while `hasMore` says the answer promised one. Ends on an answer that is not
- * `ok: 1` (logged) or holds no cards.
+ * Opens a profile and takes the two answers the page asks for on load: the header (either
+ * form, site.ts) and the first posts page. A 432 on either reopens the page once.
  */
-async function* scrollList<T extends { cards: WbCard[] }>(
-  session: MediaSession,
-  match: ResponseMatch,
-  open: () => Promise<void>,
-  hasMore: (data: T) => boolean,
-): AsyncGenerator<ListPage, void, undefined> {
-  let answer = await session.capture<WbEnvelope<T>>(match, open);
-  for (let page = 1; ; page++) {
-    const body = await wbJson(session, answer);
-    if (body.ok !== 1 || body.data === undefined) {
-      return session.log("list page not readable; this input ends here", { page, ok: body.ok, msg: body.msg });
+async function openProfile(session: MediaSession, uid: string): Promise<{ user: WbUser | undefined; firstPosts: CapturedResponse }> {
+  for (let attempt = 1; ; attempt++) {
+    const posts = session.collect(WB_ENDPOINTS.profilePosts);
+    try {
+      const header = await session.capture(profileHeader(uid), () => session.open(profilePageUrl(session.baseUrls, uid)));
+      // Read first: an answer without JSON may mean the app already left for the login page.
+      const body = header.status === STALE_COOKIES ? undefined : await wbBody(session, wbProfileAnswer, header, WB_STEPS.profile);
+      const firstPosts = body === undefined ? header : await posts.next();
+      if (firstPosts.status === STALE_COOKIES && attempt === 1) {
+        session.log("HTTP 432: reloading the profile for fresh cookies", { uid });
+        continue;
+      }
+      if (firstPosts.status === STALE_COOKIES) throw session.accessError({ ok: false, code: "THROTTLED", message: "HTTP 432 again after reloading the profile" }, firstPosts.url.href);
+      return { user: body?.ok === 1 ? body.data?.userInfo : undefined, firstPosts };
+    } finally {
+      posts.close();
     }
-    const posts = postsOf(body.data.cards ?? []);
-    if (posts.length === 0 && (body.data.cards ?? []).length === 0) return;
-    yield { page, posts };
-    if (!hasMore(body.data)) return;
-    answer = await session.capture<WbEnvelope<T>>(match, () => session.scroll());
   }
 }
 
 /**
- * Scrolls until `wanted` posts from page `from` on are in hand (or the list ends); pages
- * before `from` are passed over. A post a later page repeats (lists shift while one
- * scrolls) is kept once.
+ * Where the next posts page starts, as a cursor token: "since_id=…" as MC pages
+ * (client.py:399), or "page=…" where an answer pages by number (gottaegbert/weiboAPI cards1).
  */
-async function collect(pages: AsyncGenerator<ListPage, void, undefined>, from: number, wanted: number): Promise<ListPage[]> {
-  const kept: ListPage[] = [];
-  const seen = new Set<string>();
-  let count = 0;
-  if (wanted <= 0) return kept;
-  for await (const page of pages) {
-    const fresh = page.posts.filter((post) => !seen.has(post.id));
-    for (const post of fresh) seen.add(post.id);
-    if (page.page < from) continue;
-    kept.push({ page: page.page, posts: fresh });
-    count += fresh.length;
-    if (count >= wanted) break;
-  }
-  return kept;
+export function nextPostsToken(data: WbProfilePostsData): string | undefined {
+  const { since_id: sinceId, page } = data.cardlistInfo;
+  if (sinceId !== undefined && sinceId !== 0 && sinceId !== "" && sinceId !== "0") return `since_id=${sinceId}`;
+  if (typeof page === "number" && page > 1) return `page=${page}`;
+  return undefined;
 }
 
-/** Stores the collected posts page by page (with their comments when asked), advancing the cursor after each page. */
-async function* storePosts(session: MediaSession, params: WbTaskParams, pages: ListPage[], keyword: string | undefined, cursor: MediaCursor): AsyncGenerator<MediaRecord, void, undefined> {
-  for (const { page, posts } of pages) {
-    for (const mblog of posts) {
-      if (cursor.notesDone >= params.max_notes_count) return;
-      yield wbNoteRecord(mblog, keyword);
-      if (!params.enable_comments || mblog.comments_count === 0) continue;
-      const opened = await openDetail(session, mblog.id, true);
-      if (opened !== undefined) yield* wbComments(session, mblog.id, opened, commentOptions(params));
-    }
-    cursor.advance(page + 1);
+/** Stores one list page's posts (with their comments when asked). */
+async function* storePosts(session: MediaSession, params: WbTaskParams, posts: WbMblog[], keyword: string | undefined, cursor: MediaCursor): AsyncGenerator<MediaRecord, void, undefined> {
+  for (const mblog of posts) {
+    if (cursor.notesDone >= params.max_notes_count) return;
+    yield wbNoteRecord(mblog, keyword);
+    if (!params.enable_comments || Number(mblog.comments_count) === 0) continue;
+    const opened = await openDetail(session, mblog.id, true);
+    if (opened !== undefined) yield* wbComments(session, mblog.id, opened, commentOptions(params));
   }
 }
 
 /**
  * Opens a post's detail page; with comments, also returns the first hotflow answer the
- * page asks for on load. A page that never asks (the post is gone) gives undefined after
- * the capture timeout, when `$render_data` confirms there is no post.
+ * page asks for on load. A page that never asks because the post is gone gives undefined
+ * after the capture timeout; one that shows the post and still never asks has changed.
  */
-async function openDetail(session: MediaSession, id: string, withComments: boolean): Promise<CapturedResponse<WbEnvelope<WbHotflowData>> | undefined> {
+async function openDetail(session: MediaSession, id: string, withComments: boolean): Promise<CapturedResponse | undefined> {
   const url = detailPageUrl(session.baseUrls, id);
   if (!withComments) {
     await session.open(url);
     return undefined;
   }
   try {
-    return await session.capture<WbEnvelope<WbHotflowData>>(WB_ENDPOINTS.hotflow, () => session.open(url));
+    return await wbOpen(session, WB_ENDPOINTS.hotflow, url);
   } catch (error) {
-    if (!isNoAnswer(error)) throw error;
-    if ((await session.readState<WbRenderData>("$render_data"))?.status !== undefined) throw error;
+    if (!isNoAnswer(error) || (await renderedPost(session)) !== undefined) throw error;
     return undefined;
   }
 }
 
-/** Posts of a card list: type 9 cards, also inside type 11 groups, each once. */
+/**
+ * The post of the open detail page's `$render_data`; undefined when the page says the post
+ * is gone. A page that neither embeds the post nor says so is SITE_CHANGED.
+ */
+async function renderedPost(session: MediaSession): Promise<WbMblog | undefined> {
+  const state = await session.readState<unknown>(WB_PAGE_STATE.renderData);
+  const subject = { step: WB_STEPS.post, source: WB_PAGE_STATE.renderData };
+  if (state === undefined) {
+    const text = await session.page.evaluate(() => document.body?.innerText.slice(0, 500) ?? "").catch(() => "");
+    if (POST_GONE_TEXT.test(text)) return undefined;
+  }
+  return session.expectValue(wbRenderData, state, subject).status;
+}
+
+/** Posts of a card list: type 9 cards, also inside type 11 groups, each once (MC help.py). */
 export function postsOf(cards: WbCard[]): WbMblog[] {
   const posts = new Map<string, WbMblog>();
   const visit = (card: WbCard): void => {

@@ -2,8 +2,8 @@ import type { CreatorInfo, MediaRecord } from "../media/types.js";
 import type { WbComment, WbMblog, WbUser } from "./shapes.js";
 
 /**
- * 微博 responses → stored records. Field names are the ones downstream analyses of
- * MediaCrawler-style crawlers expect (README lists them):
+ * 微博 responses → stored records. Field names are the ones NanmiCoder/MediaCrawler stores
+ * (store/weibo/__init__.py:89-158), so scripts written for its output read ours:
  *
  * content (a post): note_id (mid), content (text without HTML; emoticons as their "[名]"),
  *   create_time (unix seconds), create_date_time ("YYYY-MM-DD HH:mm:ss", China time),
@@ -12,11 +12,14 @@ import type { WbComment, WbMblog, WbUser } from "./shapes.js";
  *   ip_location ("广东" from "发布于 广东").
  * comment: comment_id, note_id, content, create_time, create_date_time,
  *   comment_like_count, sub_comment_count, parent_comment_id (null for a top-level
- *   comment, else the thread's top-level comment id); creator: user_id, nickname,
- *   avatar, ip_location ("广东" from "来自广东").
+ *   comment, else the thread's top-level comment id; MC stores `rootid`, which is the
+ *   comment's own id for a top-level one); creator: user_id, nickname, avatar,
+ *   ip_location ("广东" from "来自广东").
  * creator (creator mode, once per creator): desc (bio; only with keep_user_info), gender
  *   ("m" | "f" | "n"), follows, fans, statuses_count; creator: user_id, nickname, avatar.
+ *   (MC no longer stores creators at all, store/weibo/__init__.py:177-190.)
  *
+ * Counts are as the API gives them: numbers, or text such as "1.2万" (MC writes strings).
  * Authors of posts and comments are stored without gender, as on the other platforms
  * (creator identity goes through the framework's privacy rules, which have no gender).
  */

@@ -1,18 +1,25 @@
 /**
  * The CSV columns of a web task: the fields every page item has (items.ts), the page
- * error split into code and message, then one column per selector of the task.
+ * error split into code and message, a column per other format the task asked for, then
+ * one column per selector of the task.
  */
 const PAGE_COLUMNS = [
-  "url", "final_url", "status", "title", "description", "text", "truncated", "links", "depth", "fetched_at",
-  "content_type", "error.code", "error.message", "blocked_requests",
+  "url", "final_url", "status", "title", "description", "text", "truncated", "truncated_fields", "links", "depth", "fetched_at",
+  "content_type", "rendered", "settle_ms", "settle_capped", "error.code", "error.message", "blocked_requests",
 ] as const;
+
+/** Format → the item field that carries it (`text` is a page column). */
+const FORMAT_COLUMNS: Record<string, string> = { markdown: "markdown", html: "html", links: "link_list" };
 
 /**
  * Selector columns are sorted by name: the task's `selectors` object comes back from
  * the table in no promised key order, and the columns must be the same on every page.
+ * Tasks stored before `formats` existed have text only.
  */
 export function webExportColumns(params: Record<string, unknown>): string[] {
   const selectors = params.selectors;
   const names = selectors !== null && typeof selectors === "object" ? Object.keys(selectors).sort() : [];
-  return [...PAGE_COLUMNS, ...names];
+  const formats = Array.isArray(params.formats) ? params.formats : [];
+  const formatColumns = Object.keys(FORMAT_COLUMNS).filter((format) => formats.includes(format)).map((format) => FORMAT_COLUMNS[format] as string);
+  return [...PAGE_COLUMNS, ...formatColumns, ...names];
 }

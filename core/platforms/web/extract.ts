@@ -131,7 +131,8 @@ export async function extractPage(
   }
 }
 
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+/** `promise`, or ExtractTimeoutError after `timeoutMs`. */
+export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ExtractTimeoutError(timeoutMs)), timeoutMs);

@@ -1,7 +1,8 @@
 import { TimeoutError, type BrowserContext, type HTTPResponse, type Page, type PuppeteerLifeCycleEvent, type ResourceType } from "puppeteer-core";
 import { blockRequests, type BlockRules } from "../../browser/index.js";
 import { BlockedRequestWatch, describeRefusal, type BlockedRequest, type NavigationRefusal } from "./blockedRequests.js";
-import { extractPage, ExtractTimeoutError, type PageExtract, type SelectorSpec } from "./extract.js";
+import { extractPage, ExtractTimeoutError, withTimeout, type PageExtract, type SelectorSpec } from "./extract.js";
+import { NetworkActivity, SETTLE_INSTRUMENT, waitForSettle, type SettleOutcome } from "./settle.js";
 import type { WebTaskParams } from "./schema.js";
 import { trackerUrlPatterns } from "./trackers.js";
 
@@ -38,6 +39,15 @@ export interface PageOutcome {
   error: PageError | null;
   /** Requests of the page the egress proxy refused (subresources, script fetches, redirects). */
   blockedRequests: BlockedRequest[];
+  /** wait_until settle: how long the page took to settle after load; null for the other waits. */
+  settle: SettleOutcome | null;
+  /** Whether Chromium loaded the page (false: read over plain HTTP, httpPage.ts). */
+  rendered: boolean;
+  /**
+   * The page's HTML when the task's formats need it: the document as it ended up in the
+   * browser (after its scripts), or as fetched over HTTP. Null otherwise.
+   */
+  html: string | null;
   /** The thrown error behind `error`, so the caller can tell a browser crash from a page failure. */
   cause?: unknown;
 }
@@ -46,6 +56,8 @@ export interface CrawlPageOptions {
   specs: SelectorSpec[];
   maxTextChars: number;
   extractTimeoutMs: number;
+  /** Read the document's HTML too (outcome.html), for formats other than text and for render "auto" comparisons. */
+  wantHtml?: boolean;
   /** Aborting closes the page at once, which makes the pending navigation reject. */
   signal: AbortSignal;
   /**
@@ -58,6 +70,8 @@ export interface CrawlPageOptions {
 
 /** `networkidle` means "at most 2 connections for 500 ms": pages with a polling or analytics socket still finish. */
 const WAIT_UNTIL: Record<WebTaskParams["wait_until"], PuppeteerLifeCycleEvent> = {
+  // settle: load, then waitForSettle (settle.ts).
+  settle: "load",
   load: "load",
   domcontentloaded: "domcontentloaded",
   networkidle: "networkidle2",
@@ -92,12 +106,14 @@ const tabDefaults = { maxPagesPerTab: 100 } as const satisfies Required<CrawlTab
 export class CrawlTab {
   readonly #page: Page;
   readonly #maxPages: number;
+  readonly #network: NetworkActivity;
   #pages = 0;
   #broken = false;
 
   private constructor(page: Page, maxPages: number) {
     this.#page = page;
     this.#maxPages = maxPages;
+    this.#network = new NetworkActivity(page);
   }
 
   /** Opens a tab in the task's context with the task's resource blocking in place. */
@@ -115,6 +131,8 @@ export class CrawlTab {
         answer.catch(() => undefined);
       });
       await blockRequests(page, blockRulesOf(blocked));
+      // Before any script of any page this tab loads: what waitForSettle reads (settle.ts).
+      await page.evaluateOnNewDocument(SETTLE_INSTRUMENT);
       return new CrawlTab(page, options.maxPagesPerTab ?? tabDefaults.maxPagesPerTab);
     } catch (error) {
       await page.close().catch(() => undefined);
@@ -133,7 +151,7 @@ export class CrawlTab {
    */
   async crawl(url: string, params: CrawlPageParams, options: CrawlPageOptions): Promise<PageOutcome> {
     this.#pages += 1;
-    const outcome = await loadAndRead(this.#page, url, params, options);
+    const outcome = await loadAndRead(this.#page, this.#network, url, params, options);
     // After these the tab may still be loading, running a stuck script or gone: start afresh.
     const code = outcome.error?.code;
     if (code !== undefined && !code.startsWith("HTTP_") && code !== PAGE_ERROR_CODES.blockedTarget) this.#broken = true;
@@ -145,14 +163,15 @@ export class CrawlTab {
   }
 }
 
-type CrawlPageParams = Pick<WebTaskParams, "block_resources" | "wait_until" | "page_timeout_secs" | "wait_for">;
+type CrawlPageParams = Pick<WebTaskParams, "block_resources" | "wait_until" | "page_timeout_secs" | "wait_for"> & Partial<Pick<WebTaskParams, "settle_max_secs">>;
 
 /** The outcome of a page whose tab could not even be opened. */
 export function unopenedOutcome(error: unknown): PageOutcome {
   return fail(emptyOutcome(), error, PAGE_ERROR_CODES.navigationFailed);
 }
 
-function emptyOutcome(): PageOutcome {
+/** A page's outcome before anything happened to it: read in Chromium (`rendered`) or over HTTP. */
+export function emptyOutcome(rendered = true): PageOutcome {
   return {
     finalUrl: null,
     status: null,
@@ -161,11 +180,15 @@ function emptyOutcome(): PageOutcome {
     extract: null,
     error: null,
     blockedRequests: [],
+    settle: null,
+    rendered,
+    html: null,
   };
 }
 
-async function loadAndRead(page: Page, url: string, params: CrawlPageParams, options: CrawlPageOptions): Promise<PageOutcome> {
+async function loadAndRead(page: Page, network: NetworkActivity, url: string, params: CrawlPageParams, options: CrawlPageOptions): Promise<PageOutcome> {
   const timeoutMs = params.page_timeout_secs * 1000;
+  const startedAt = Date.now();
   const outcome = emptyOutcome();
   let releaseHostSlot: (() => Promise<void>) | undefined;
   let watch: BlockedRequestWatch | undefined;
@@ -177,6 +200,7 @@ async function loadAndRead(page: Page, url: string, params: CrawlPageParams, opt
     releaseHostSlot = await options.hostSlot?.(url, options.signal);
 
     let response: HTTPResponse | null;
+    network.reset();
     try {
       response = await page.goto(url, { waitUntil: WAIT_UNTIL[params.wait_until], timeout: timeoutMs });
     } catch (error) {
@@ -196,7 +220,12 @@ async function loadAndRead(page: Page, url: string, params: CrawlPageParams, opt
 
     if (outcome.status !== null && outcome.status >= 400) {
       outcome.error = { code: `HTTP_${outcome.status}`, message: `HTTP ${outcome.status} ${response?.statusText() ?? ""}`.trim() };
-    } else if (params.wait_for !== undefined) {
+    } else if (params.wait_until === "settle") {
+      // Within what is left of the page's time: the cap never makes a page outlive its timeout.
+      const capMs = Math.max(0, Math.min((params.settle_max_secs ?? 5) * 1000, timeoutMs - (Date.now() - startedAt)));
+      outcome.settle = await waitForSettle(page, network, { capMs, signal: options.signal });
+    }
+    if (outcome.error === null && params.wait_for !== undefined) {
       try {
         await page.waitForSelector(params.wait_for, { timeout: timeoutMs });
       } catch (error) {
@@ -214,6 +243,13 @@ async function loadAndRead(page: Page, url: string, params: CrawlPageParams, opt
     } catch (error) {
       if (outcome.error === null) {
         fail(outcome, error, error instanceof ExtractTimeoutError ? PAGE_ERROR_CODES.extractTimeout : PAGE_ERROR_CODES.extractFailed);
+      }
+    }
+    if (options.wantHtml === true && outcome.extract !== null) {
+      try {
+        outcome.html = await withTimeout(page.content(), options.extractTimeoutMs);
+      } catch (error) {
+        if (outcome.error === null) fail(outcome, error, error instanceof ExtractTimeoutError ? PAGE_ERROR_CODES.extractTimeout : PAGE_ERROR_CODES.extractFailed);
       }
     }
     return outcome;

@@ -7,4 +7,4 @@ export const xhsCrawler = mediaCrawler(xhsPlatform);
 export { xhsPlatform } from "./crawler.js";
 export { xhsSpec, xhsTaskInput, XHS_SORTS, type XhsTaskInput, type XhsTaskParams } from "./schema.js";
 export { classifyXhsPage, classifyXhsResponse } from "./access.js";
-export { parseCreatorRef, parseNoteRef, type XhsRef } from "./refs.js";
+export { parseCreatorRef, parseNoteRef, type XhsRef } from "./ids.js";

@@ -2,9 +2,14 @@ import * as z from "zod";
 import { mediaTaskShape, requireModeInput } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
 import type { MediaTaskParams } from "../media/types.js";
-import { parseCreatorRef, parseNoteRef } from "./refs.js";
+import { parseCreatorRef, parseNoteRef } from "./ids.js";
 
-/** xhs search orders: 综合 (default), 最热, 最新. */
+/**
+ * xhs search orders, by MediaCrawler's API values (media_platform/xhs/field.py:55-62). The
+ * crawler picks them in the search page's filter panel by their labels (site.ts
+ * SORT_LABELS): 综合, 最多点赞, 最新. The panel's other orders (最多评论, 最多收藏) have no
+ * API value in any source, and `note_type` (field.py:65-72) is left to issue 16: see FLOW.md.
+ */
 export const XHS_SORTS = ["general", "popularity_descending", "time_descending"] as const;
 
 /**

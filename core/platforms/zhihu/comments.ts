@@ -1,8 +1,8 @@
-import type { MediaRecord, MediaSession } from "../media/types.js";
-import type { ZhihuContentType } from "./inputs.js";
+import type { CapturedResponse, MediaRecord, MediaSession } from "../media/types.js";
+import type { ZhihuContentType } from "./ids.js";
 import { mapComment, type ZhihuMapContext } from "./items.js";
-import type { ZhihuComment, ZhihuCommentPage } from "./shapes.js";
-import { childCommentsMatch, rootCommentsMatch, ZHIHU_SELECTORS } from "./site.js";
+import { zhihuCommentPageShape, type ZhihuComment, type ZhihuCommentPage } from "./shapes.js";
+import { childCommentsMatch, rootCommentsMatch, ZHIHU_SELECTORS, ZHIHU_STEPS } from "./site.js";
 
 export interface ZhihuCommentOptions {
   /** Most comments (root plus replies) to yield for this post. */
@@ -15,22 +15,21 @@ export interface ZhihuCommentOptions {
 type Content = { id: string; type: ZhihuContentType };
 
 /**
- * The comments of the post whose page is open, as a reader gets them: "N 条评论" opens the
- * pane (root_comment), "查看更多评论" fetches the next page, until `paging.is_end`. With
- * replies, each root comment's replies follow it: from the preview under it when that
- * holds all of them, otherwise by "查看全部 N 条回复" and "查看更多回复" (child_comment).
- * Stops as soon as `maxComments` were yielded, so no page beyond the cap is requested.
+ * The comments of the post whose page is open, in the order MC reads them (client.py:
+ * 288-384: root comments page by page until `paging.is_end`, each page followed by the
+ * replies of its comments): "N 条评论" opens the pane (root_comment), "查看更多评论"
+ * fetches the next page. With replies, each root comment's replies follow it: from the
+ * preview under it when that holds all of them, otherwise by "查看全部 N 条回复" and
+ * "查看更多回复" (child_comment). The page makes every request (site.ts says why); we
+ * click and read. Stops as soon as `maxComments` were yielded, so no page beyond the cap
+ * is requested.
  */
 export async function* zhihuComments(session: MediaSession, content: Content, options: ZhihuCommentOptions): AsyncGenerator<MediaRecord, void, undefined> {
   if (options.maxComments <= 0) return;
   let yielded = 0;
   const seen = new Set<string>();
-  let answer = await session.capture<ZhihuCommentPage>(rootCommentsMatch(content), () => session.page.click(ZHIHU_SELECTORS.commentButton(content.id)));
-  for (;;) {
-    // zhihu answers 404 for a post without comments (classify lets it through).
-    if (answer.status === 404) return;
-    const body = answer.json;
-    if (body?.data === undefined) return session.log("comment page not readable; comments of this post end here", { content_id: content.id, status: answer.status });
+  let body = await commentPage(session, rootCommentsMatch(content), ZHIHU_SELECTORS.commentButton(content.id), ZHIHU_STEPS.rootComments);
+  while (body !== undefined) {
     for (const comment of body.data) {
       const record = mapComment(comment, content, null, options.context);
       if (record === undefined || seen.has(record.id)) continue;
@@ -43,9 +42,9 @@ export async function* zhihuComments(session: MediaSession, content: Content, op
         if (++yielded >= options.maxComments) return;
       }
     }
-    if (body.paging?.is_end !== false || body.data.length === 0) return;
+    if (body.paging.is_end || body.data.length === 0) return;
     await session.pause("commentMs");
-    answer = await session.capture<ZhihuCommentPage>(rootCommentsMatch(content), () => session.page.click(ZHIHU_SELECTORS.moreComments(content.id)));
+    body = await commentPage(session, rootCommentsMatch(content), ZHIHU_SELECTORS.moreComments(content.id), ZHIHU_STEPS.rootComments);
   }
 }
 
@@ -69,18 +68,28 @@ async function* repliesOf(
     return;
   }
   let yielded = 0;
-  let answer = await session.capture<ZhihuCommentPage>(childCommentsMatch(rootId), () => session.page.click(ZHIHU_SELECTORS.allReplies(content.id, rootId)));
-  for (;;) {
-    const body = answer.json;
-    if (answer.status === 404 || body?.data === undefined) return session.log("reply page not readable; replies of this comment end here", { content_id: content.id, comment_id: rootId, status: answer.status });
+  let body = await commentPage(session, childCommentsMatch(rootId), ZHIHU_SELECTORS.allReplies(content.id, rootId), ZHIHU_STEPS.replies);
+  while (body !== undefined) {
     for (const reply of body.data) {
       const record = mapComment(reply, content, rootId, context);
       if (record === undefined) continue;
       yield record;
       if (++yielded >= budget) return;
     }
-    if (body.paging?.is_end !== false || body.data.length === 0) return;
+    if (body.paging.is_end || body.data.length === 0) return;
     await session.pause("commentMs");
-    answer = await session.capture<ZhihuCommentPage>(childCommentsMatch(rootId), () => session.page.click(ZHIHU_SELECTORS.moreReplies(content.id, rootId)));
+    body = await commentPage(session, childCommentsMatch(rootId), ZHIHU_SELECTORS.moreReplies(content.id, rootId), ZHIHU_STEPS.replies);
   }
+}
+
+/**
+ * Clicks the button (SITE_CHANGED naming the selector when the page has none) and reads the
+ * comment page its click makes the app ask for. Undefined for zhihu's 404 of a post
+ * without comments (MC client.py:110-111); any other answer is checked against its shape.
+ */
+async function commentPage(session: MediaSession, match: ReturnType<typeof rootCommentsMatch>, selector: string, step: string): Promise<ZhihuCommentPage | undefined> {
+  const button = await session.element(selector, step);
+  const answer: CapturedResponse = await session.capture(match, () => button.click());
+  if (answer.status === 404) return undefined;
+  return session.expect(zhihuCommentPageShape, answer, step);
 }

@@ -1,25 +1,36 @@
+import type * as z from "zod";
 import { RetryableCrawlError } from "../../errors.js";
 import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
-import { classifyZhihuPage, classifyZhihuResponse } from "./classify.js";
+import { classifyZhihuPage, classifyZhihuResponse } from "./access.js";
 import { zhihuComments } from "./comments.js";
-import { parseContentRef, parseUrlToken, type ZhihuContentRef } from "./inputs.js";
-import { contentTypeOf, mapContent, mapCreator, type ZhihuMapContext } from "./items.js";
-import { contentFromState, userFromState } from "./pageState.js";
+import { parseContentRef, parseUrlToken, type ZhihuContentRef } from "./ids.js";
+import { contentFromState, contentTypeOf, mapContent, mapCreator, userFromState, type ZhihuMapContext } from "./items.js";
 import type { ZhihuSort, ZhihuTaskParams } from "./schema.js";
-import type { ZhihuContentObject, ZhihuInitialData, ZhihuMemberListResponse, ZhihuSearchResponse } from "./shapes.js";
+import {
+  zhihuInitialDataShape,
+  zhihuMemberListShape,
+  zhihuSearchShape,
+  type ZhihuContentObject,
+  type ZhihuInitialData,
+  type ZhihuMemberListResponse,
+  type ZhihuSearchResponse,
+} from "./shapes.js";
 import {
   contentPageUrl,
   INITIAL_DATA_EXPRESSION,
+  INITIAL_DATA_SOURCE,
   memberListMatch,
   PROFILE_TABS,
   profilePageUrl,
   searchPageUrl,
   ZHIHU_BASE_URLS,
   ZHIHU_ENDPOINTS,
+  ZHIHU_STEPS,
 } from "./site.js";
 
 /**
- * 知乎 in Chromium, the way a person browses it:
+ * 知乎 in Chromium; FLOW.md has each mode's request flow and its sources. The page makes
+ * every API request (site.ts says why), we read the answers.
  *
  * - search: opens the search page (it calls /api/v4/search_v3) and scrolls for the next
  *   20 results; posts come from the results. Comments are read on each post's own page
@@ -30,8 +41,8 @@ import {
  *   (?page=N; they call /api/v4/members/<token>/answers | articles | zvideos); the
  *   creator record comes from the first profile page's `js-initialData`.
  *
- * Comments: see comments.ts. The cursor's page token is the search page (1-based) or
- * the profile "tab:page" still to do.
+ * Comments: comments.ts. The cursor's page token is the search page (1-based) or the
+ * profile "tab:page" still to do.
  */
 export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
   name: "zhihu",
@@ -46,9 +57,8 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
     const sort: ZhihuSort = (params.sort as ZhihuSort | undefined) ?? "default";
     const seen = new Set<string>();
     let page = typeof cursor.page === "number" ? cursor.page : params.start_page;
-    let answer = await searchPage(session, keyword, sort, page);
-    while (answer !== undefined && cursor.notesDone < params.max_notes_count) {
-      const body = requireList(answer, `search page ${page} of "${keyword}"`);
+    let body = await searchPage(session, keyword, sort, page);
+    while (body !== undefined && cursor.notesDone < params.max_notes_count) {
       let leftPage = false;
       for (const object of postsOf(body)) {
         if (cursor.notesDone >= params.max_notes_count) return;
@@ -56,15 +66,15 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
         if (record === undefined || seen.has(record.id)) continue;
         seen.add(record.id);
         yield record;
-        if (params.enable_comments && params.max_comments_count > 0) {
+        if (wantsComments(params, object)) {
           leftPage = true;
           yield* commentsOnOwnPage(session, params, object);
         }
       }
-      if (body.paging?.is_end !== false || (body.data ?? []).length === 0) return;
+      if (body.paging.is_end || body.data.length === 0) return;
       page += 1;
       cursor.advance(page);
-      answer = leftPage ? await searchPage(session, keyword, sort, page) : await session.capture<ZhihuSearchResponse>(ZHIHU_ENDPOINTS.search, () => session.scroll());
+      body = leftPage ? await searchPage(session, keyword, sort, page) : listBody(session, await session.capture(ZHIHU_ENDPOINTS.search, () => session.scroll()), zhihuSearchShape, ZHIHU_STEPS.search, `search page ${page} of "${keyword}"`);
     }
   },
 
@@ -72,16 +82,16 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
     const ref = parseContentRef(input);
     if (ref === undefined || cursor.notesDone >= params.max_notes_count) return;
     await session.open(contentPageUrl(session.baseUrls, ref));
-    const object = contentFromState(await session.readState<ZhihuInitialData>(INITIAL_DATA_EXPRESSION), ref);
+    const object = contentFromState(await pageState(session, ZHIHU_STEPS.pageState), ref);
     const record = object === undefined ? undefined : mapContent(object, null, mapContext(session, params));
-    if (record === undefined) {
+    if (object === undefined || record === undefined) {
       session.log("post not available", { content_id: ref.id, content_type: ref.type });
       const url = contentPageUrl(session.baseUrls, ref);
       yield { item_type: "content", id: ref.id, fields: { content_id: ref.id, content_type: ref.type, content_url: url, source_keyword: null }, error: { code: "CONTENT_UNAVAILABLE", message: `zhihu's page of ${ref.type} ${ref.id} had no such post` } };
       return;
     }
     yield record;
-    if (params.enable_comments) yield* zhihuComments(session, ref, commentOptions(session, params));
+    if (wantsComments(params, object)) yield* zhihuComments(session, ref, commentOptions(session, params));
   },
 
   async *creator(session, params, input, cursor) {
@@ -92,22 +102,23 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
       const profile = PROFILE_TABS[tabIndex] as (typeof PROFILE_TABS)[number];
       for (let page = tabIndex === startTab ? startPage : 1; ; page++) {
         if (cursor.notesDone >= params.max_notes_count) return;
-        const answer = await session.capture<ZhihuMemberListResponse>(memberListMatch(token, profile.list), () => session.open(profilePageUrl(session.baseUrls, token, profile.tab, page)));
+        const answer = await session.capture<ZhihuMemberListResponse>(memberListMatch(profile.list), () => session.open(profilePageUrl(session.baseUrls, token, profile.tab, page)));
         // The creator record, once: from the first profile page of a fresh start.
         if (cursor.page === undefined && tabIndex === 0 && page === 1) {
-          const user = userFromState(await session.readState<ZhihuInitialData>(INITIAL_DATA_EXPRESSION), token);
+          const user = userFromState(await pageState(session, ZHIHU_STEPS.profileState), token);
           const record = user === undefined ? undefined : mapCreator(user, mapContext(session, params));
           if (record !== undefined) yield record;
+          else session.log("profile page had no creator in its state", { url_token: token });
         }
-        const body = requireList(answer, `${profile.list} page ${page} of ${token}`);
-        for (const object of body.data ?? []) {
+        const body = listBody(session, answer, zhihuMemberListShape, ZHIHU_STEPS.memberList, `${profile.list} page ${page} of ${token}`);
+        for (const object of body.data) {
           if (cursor.notesDone >= params.max_notes_count) return;
           const record = mapContent(object, null, mapContext(session, params));
           if (record === undefined) continue;
           yield record;
-          if (params.enable_comments && params.max_comments_count > 0) yield* commentsOnOwnPage(session, params, object);
+          if (wantsComments(params, object)) yield* commentsOnOwnPage(session, params, object);
         }
-        const last = body.paging?.is_end !== false || (body.data ?? []).length === 0;
+        const last = body.paging.is_end || body.data.length === 0;
         cursor.advance(last ? `${tabIndex + 1}:1` : `${tabIndex}:${page + 1}`);
         if (last) break;
       }
@@ -116,16 +127,21 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
 };
 
 /**
- * The search page showing results page `page`: opened, then scrolled down once per
+ * The search results of page `page`: the search opened, then scrolled down once per
  * earlier page. Undefined when the results end before it.
  */
-async function searchPage(session: MediaSession, keyword: string, sort: ZhihuSort, page: number): Promise<CapturedResponse<ZhihuSearchResponse> | undefined> {
-  let answer = await session.capture<ZhihuSearchResponse>(ZHIHU_ENDPOINTS.search, () => session.open(searchPageUrl(session.baseUrls, keyword, sort)));
+async function searchPage(session: MediaSession, keyword: string, sort: ZhihuSort, page: number): Promise<ZhihuSearchResponse | undefined> {
+  let body = listBody(session, await session.capture(ZHIHU_ENDPOINTS.search, () => session.open(searchPageUrl(session.baseUrls, keyword, sort))), zhihuSearchShape, ZHIHU_STEPS.search, `search page 1 of "${keyword}"`);
   for (let shown = 1; shown < page; shown++) {
-    if (requireList(answer, `search page ${shown} of "${keyword}"`).paging?.is_end !== false) return undefined;
-    answer = await session.capture<ZhihuSearchResponse>(ZHIHU_ENDPOINTS.search, () => session.scroll());
+    if (body.paging.is_end) return undefined;
+    body = listBody(session, await session.capture(ZHIHU_ENDPOINTS.search, () => session.scroll()), zhihuSearchShape, ZHIHU_STEPS.search, `search page ${shown + 1} of "${keyword}"`);
   }
-  return answer;
+  return body;
+}
+
+/** The page's `js-initialData`, checked against its shape: a page without it is SITE_CHANGED. */
+async function pageState(session: MediaSession, step: string): Promise<ZhihuInitialData> {
+  return session.expectValue(zhihuInitialDataShape, await session.readState<unknown>(INITIAL_DATA_EXPRESSION), { step, source: INITIAL_DATA_SOURCE });
 }
 
 /** Opens a listed post's own page and reads its comments there. */
@@ -134,6 +150,11 @@ async function* commentsOnOwnPage(session: MediaSession, params: ZhihuTaskParams
   if (ref === undefined) return;
   await session.open(contentPageUrl(session.baseUrls, ref));
   yield* zhihuComments(session, ref, commentOptions(session, params));
+}
+
+/** Comments asked for, and the post has some: a post without shows no "N 条评论" to click (and its comment list answers 404, MC client.py:110). */
+function wantsComments(params: ZhihuTaskParams, object: ZhihuContentObject): boolean {
+  return params.enable_comments && params.max_comments_count > 0 && object.comment_count !== 0;
 }
 
 function refOf(object: ZhihuContentObject): ZhihuContentRef | undefined {
@@ -146,21 +167,22 @@ function refOf(object: ZhihuContentObject): ZhihuContentRef | undefined {
   return questionId === undefined ? undefined : { type, id, questionId: String(questionId) };
 }
 
-/** Posts among search results: answers, articles and videos ("search_result" / "zvideo" items). */
+/** Posts among search results: answers, articles and videos ("search_result" / "zvideo" items, MC help.py:72-74). */
 function postsOf(body: ZhihuSearchResponse): ZhihuContentObject[] {
-  return (body.data ?? [])
+  return body.data
     .filter((item) => item.type === "search_result" || item.type === "zvideo")
     .map((item) => item.object)
     .filter((object): object is ZhihuContentObject => object !== undefined && contentTypeOf(object.type) !== undefined);
 }
 
-/** A list answer without a list (access problems were thrown by classify already): worth another try. */
-function requireList<T extends { data?: unknown[] }>(answer: CapturedResponse<T>, what: string): T {
-  const body = answer.json;
-  if (answer.status >= 400 || body === undefined || !Array.isArray(body.data)) {
-    throw new RetryableCrawlError("ZHIHU_BAD_ANSWER", `zhihu: ${what} answered HTTP ${answer.status} without a list`);
-  }
-  return body;
+/**
+ * A list answer checked against its shape. A server error that is not an access problem
+ * (classify threw for those) is worth another try later; any other answer must have the
+ * list's shape, or the site changed.
+ */
+function listBody<T>(session: MediaSession, answer: CapturedResponse, shape: z.ZodType<T>, step: string, what: string): T {
+  if (answer.status >= 500) throw new RetryableCrawlError("ZHIHU_BAD_ANSWER", `zhihu: ${what} answered HTTP ${answer.status}`);
+  return session.expect(shape, answer, step);
 }
 
 /** "tab:page" → [tab, page]; the start is the answers tab, page 1. */

@@ -1,6 +1,6 @@
 import type { CreatorInfo, MediaRecord } from "../media/types.js";
-import type { ZhihuContentType } from "./inputs.js";
-import type { ZhihuAuthor, ZhihuComment, ZhihuContentObject, ZhihuUserEntity } from "./shapes.js";
+import type { ZhihuContentRef, ZhihuContentType } from "./ids.js";
+import type { ZhihuAuthor, ZhihuComment, ZhihuContentObject, ZhihuInitialData, ZhihuUserEntity } from "./shapes.js";
 
 /**
  * Turns zhihu answers (shapes.ts) into stored records, with the field names users of
@@ -171,4 +171,80 @@ export function htmlToText(html: string | undefined): string {
     })
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/**
+ * A post out of a page's `js-initialData` store (camelCase, normalised: a zvideo's author
+ * may be a key into `entities.users`), given back in the API's snake_case shape, so one
+ * mapper (mapContent) serves search, member lists and pages.
+ */
+export function contentFromState(state: ZhihuInitialData | undefined, ref: ZhihuContentRef): ZhihuContentObject | undefined {
+  const entities = state?.initialState?.entities;
+  if (entities === undefined) return undefined;
+  const users = entities.users ?? {};
+  if (ref.type === "answer") {
+    const answer = entities.answers?.[ref.id];
+    if (answer === undefined) return undefined;
+    const questionId = answer.question?.id ?? ref.questionId;
+    const question = entities.questions?.[String(questionId)];
+    return {
+      id: answer.id ?? ref.id,
+      type: "answer",
+      content: answer.content,
+      excerpt: answer.excerpt,
+      created_time: answer.createdTime,
+      updated_time: answer.updatedTime,
+      voteup_count: answer.voteupCount,
+      comment_count: answer.commentCount,
+      question: { id: questionId, title: answer.question?.title ?? question?.title },
+      author: authorOf(answer.author, users),
+    };
+  }
+  if (ref.type === "article") {
+    const article = entities.articles?.[ref.id];
+    if (article === undefined) return undefined;
+    return {
+      id: article.id ?? ref.id,
+      type: "article",
+      title: article.title,
+      content: article.content,
+      excerpt: article.excerpt,
+      created: article.created,
+      updated: article.updated,
+      voteup_count: article.voteupCount,
+      comment_count: article.commentCount,
+      author: authorOf(article.author, users),
+    };
+  }
+  const zvideo = entities.zvideos?.[ref.id];
+  if (zvideo === undefined) return undefined;
+  return {
+    id: zvideo.id ?? ref.id,
+    type: "zvideo",
+    title: zvideo.title,
+    description: zvideo.description,
+    published_at: zvideo.publishedAt,
+    updated_at: zvideo.updatedAt,
+    voteup_count: zvideo.voteupCount,
+    comment_count: zvideo.commentCount,
+    author: authorOf(zvideo.author, users),
+  };
+}
+
+/**
+ * The profile owner on /people/<token>: `entities.users` is keyed by url_token (MC
+ * help.py:332-338); a profile opened by the user's id (creator ids from an earlier crawl)
+ * is found by its `id`.
+ */
+export function userFromState(state: ZhihuInitialData | undefined, token: string): ZhihuUserEntity | undefined {
+  const users = state?.initialState?.entities?.users ?? {};
+  return users[token] ?? Object.values(users).find((user) => user.id === token || user.urlToken === token);
+}
+
+type EntityAuthor = { id?: string; urlToken?: string; name?: string; avatarUrl?: string };
+
+function authorOf(author: string | EntityAuthor | undefined, users: Readonly<Record<string, ZhihuUserEntity>>): ZhihuAuthor | undefined {
+  const entity = typeof author === "string" ? users[author] : author;
+  if (entity === undefined) return undefined;
+  return { id: entity.id, url_token: entity.urlToken, name: entity.name, avatar_url: entity.avatarUrl };
 }

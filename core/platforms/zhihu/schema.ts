@@ -1,11 +1,13 @@
 import * as z from "zod";
 import { mediaTaskShape, requireModeInput } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
-import { parseContentRef, parseUrlToken } from "./inputs.js";
+import { parseContentRef, parseUrlToken } from "./ids.js";
 
 /**
- * Search orders zhihu's search offers (`sort` of /api/v4/search_v3): its default
- * ranking (sent as an empty value), most upvoted, newest.
+ * Search orders zhihu's search offers (`sort` of /api/v4/search_v3, MC
+ * media_platform/zhihu/field.py `SearchSort`): its default ranking (sent as an empty
+ * value), most upvoted, newest. The `time_interval` and `vertical` filters (field.py
+ * `SearchTime`, `SearchType`) come with issue 16 (FLOW.md).
  */
 export const ZHIHU_SORTS = ["default", "upvoted_count", "created_time"] as const;
 export type ZhihuSort = (typeof ZHIHU_SORTS)[number];
@@ -19,7 +21,7 @@ export const ZHIHU_SORT_PARAM: Record<ZhihuSort, string> = { default: "", upvote
  *   in `sort` order. Questions, topics and users in the results are skipped.
  * - `detail`: `specified_ids` are post URLs (answer, article or zvideo); a bare id does
  *   not say which kind of post it is, so ids alone are refused.
- * - `creator`: `creator_ids` are url_tokens or profile URLs; the creator's answers,
+ * - `creator`: `creator_ids` are url_tokens, user ids or profile URLs; the creator's answers,
  *   then articles, then videos, newest first, up to max_notes_count in all.
  *
  * `start_page` is the first search result page (20 results each).

@@ -1,6 +1,7 @@
 /**
  * What a task names a note or a creator by: an id, or a URL copied from the site
- * (which carries the `xsec_token` xhs now requires to open a note or profile).
+ * (which carries the `xsec_token` xhs requires to open a note or a profile, MediaCrawler
+ * media_platform/xhs/help.py:304-345 and config/xhs_config.py:26-37).
  * Pure parsing, shared by the task schema (to refuse what cannot work) and the crawler.
  */
 

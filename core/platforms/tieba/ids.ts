@@ -17,7 +17,9 @@ export function parseThreadId(input: string): string | undefined {
 
 /**
  * Who a creator is. Tieba's creator feed (/c/u/feed/myThread) takes either a `portrait`
- * (the stable id in profile links, `tb.1.xxxx`) or a user name (`un`).
+ * (the stable id in profile links, `tb.1.xxxx`) or a user name (`un`) (MC
+ * media_platform/tieba/client.py:684-710 sends `portrait` and `un`; client.py:172-185 reads
+ * the portrait from a profile URL's `id`, `portrait` or `un`, cut at "?").
  */
 export type TiebaCreatorRef = { portrait: string } | { userName: string };
 

@@ -34,7 +34,9 @@ export function parseContentRef(input: string): ZhihuContentRef | undefined {
 
 /**
  * A creator's url_token: `kaifulee` or a profile URL `https://www.zhihu.com/people/kaifulee`
- * (also /org/<token> for organisations). Tokens are letters, digits, `-` and `_`.
+ * (also /org/<token> for organisations). Tokens are letters, digits, `-` and `_`. The
+ * user's id (32 hex digits, what stored items carry as `user_id`) works the same way:
+ * zhihu serves /people/<id> too (zhihu-custom-mobile links profiles so).
  */
 export function parseUrlToken(input: string): string | undefined {
   const value = input.trim();
