@@ -8,7 +8,9 @@
  * which file to change for each step).
  *
  * Search runs first with the keyword; detail then takes the first post it found, creator
- * that post's author. Exit 0 when every mode ran without drift, 1 otherwise.
+ * that post's author. Exit 0 when every mode ran without drift, 1 otherwise. Drift is a body
+ * off its shape, a failed step, or a missing field the crawler reads; new fields the site
+ * added are shown (progress warnings, step details) but are not drift.
  */
 import type { ProbeStep } from "../../core/platforms/media/probe.js";
 import { PLATFORM_NAMES } from "../../core/platforms/types.js";
@@ -89,7 +91,7 @@ async function runProbe(client: ApiClient, out: Output, platform: MediaPlatform,
 
   if (out.json) out.printJson(reports.map((r) => ({ mode: r.mode, input: r.input, status: r.task?.status, error: r.task?.error, progress: r.task?.progress, probe: r.probe, skipped: r.skipped })));
   else for (const report of reports) printReport(out, platform, report);
-  const drift = reports.some((r) => r.skipped !== undefined || r.task?.status !== "completed" || steps(r).some((s) => s.shape === "mismatch" || s.kind === "error") || (r.task?.progress.warnings ?? 0) > 0);
+  const drift = reports.some((r) => r.skipped !== undefined || r.task?.status !== "completed" || steps(r).some((s) => s.shape === "mismatch" || s.kind === "error") || steps(r).some((s) => s.shape === "warnings"));
   if (!out.json) out.line(drift ? `${platform}: drift found — see the steps above; each platform's FLOW.md names the file for each step` : `${platform}: no drift seen`);
   return drift ? EXIT.failed : EXIT.ok;
 }

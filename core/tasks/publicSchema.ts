@@ -12,7 +12,7 @@ export const taskProgressSchema = z.object({
   errors: count.meta({ description: "Items that record a failure (`ok: false`)" }),
   warnings: count
     .optional()
-    .meta({ description: "Media crawls: how often a site's answer lacked an optional field the crawler reads (drift that did not stop the crawl; new fields the site added are listed by the probe, not counted)" }),
+    .meta({ description: "Media crawls: how often a site's answer lacked an optional field the crawler reads, plus the distinct new fields it sent (each once per task, at most 20): drift that did not stop the crawl" }),
   warning_examples: z
     .array(z.string())
     .optional()

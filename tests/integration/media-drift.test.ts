@@ -103,14 +103,16 @@ describe("in-page API calls", () => {
 });
 
 describe("shape checks", () => {
-  it("return the parsed body, count missing optional fields as warnings, and list new fields for the probe only", async () => {
+  it("return the parsed body, count missing optional fields and (once per task) new fields as warnings; only missing ones are drift", async () => {
     await withSession(platform(), async (session, warnings) => {
       await session.open(`${site.origin}/app`);
       const answer = await session.call({ url: "/api/items?page=1", step: "search: result page" });
       const data = session.expect(itemsShape, answer, "search: result page");
       expect(data.items[0]?.id).toBe("a");
-      // A field the site added is not drift (live sites add them all the time); one we read that is gone is.
-      expect(warnings).toEqual(["ks search: result page (/api/items): missing optional field items[].cover"]);
+      // A field the site added is a warning but not drift (live sites add them all the time); one we read that is gone is.
+      expect(warnings).toEqual(["ks search: result page (/api/items): missing optional field items[].cover", "ks search: result page (/api/items): new field items[].brand_new"]);
+      session.expect(itemsShape, await session.call({ url: "/api/items?page=1", step: "search: result page" }), "search: result page");
+      expect(warnings.filter((warning) => warning.includes("new field"))).toHaveLength(1);
       expect(session.trace?.steps.at(-1)).toMatchObject({ kind: "shape", shape: "warnings", detail: expect.stringContaining("new fields: items[].brand_new") });
     }, { probe: true });
   });

@@ -17,6 +17,11 @@ import { webTaskInput } from "../../core/platforms/web/schema.js";
 import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
 import { startTestSite, type TestPages, type TestSite } from "../support/site.js";
 
+const TITLED = `<!doctype html><html><head><title>Luna moth</title><meta property="og:title" content="Luna moth"></head><body>
+<nav><a href="/">Home</a> <a href="/about">About</a></nav>
+<main><h1>Luna moth</h1><p>The luna moth is a pale green moth of North America. Its wingspan reaches eleven centimetres, and its hind wings end in long tails.</p></main>
+<footer>© Moth society</footer></body></html>`;
+
 let warm: WarmBrowser;
 let site: TestSite;
 /** Answers 403 to clients that do not send the fetch metadata a browser sends (a common bot wall). */
@@ -58,6 +63,7 @@ const NEWS_JS = `const box = document.getElementById("comments"); if (box) box.t
 
 const PAGES: TestPages = {
   "/article": ARTICLE,
+  "/titled": TITLED,
   "/app.js": { body: APP_JS, contentType: "text/javascript" },
   "/analytics.js": { body: ANALYTICS_JS, contentType: "text/javascript" },
   "/news.js": { body: NEWS_JS, contentType: "text/javascript" },
@@ -230,7 +236,15 @@ describe("formats and only_main_content", () => {
         expect(item.data.markdown as string, render).not.toContain(chrome);
       }
       expect((item.data.link_list as Array<{ text: string }>).map((link) => link.text), render).toEqual(["species list"]);
+      // The page's own heading, as a person sees it (Readability alone would drop or demote it).
+      expect(item.data.markdown as string, render).toMatch(/^# Moths of the night\n/);
+      expect(item.data.markdown as string, render).toContain("\n## Where they live\n");
     }
+  });
+
+  it("with only_main_content, keeps a heading that repeats the page's title", async () => {
+    const item = (await crawl({ urls: urls("/titled"), render: "never", formats: ["markdown"], only_main_content: true })).byPath.get("/titled")!;
+    expect(item.data.markdown).toBe("# Luna moth\n\nThe luna moth is a pale green moth of North America. Its wingspan reaches eleven centimetres, and its hind wings end in long tails.");
   });
 
   it("cuts each format at the size limit and names what was cut", async () => {

@@ -192,6 +192,11 @@ function walk(schema: ZodLike, value: unknown, path: string, found: Found): void
   }
 }
 
+/** A field the site added, as the task's progress shows it: "<platform> <step> (<endpoint>): new field data.x". */
+export function describeNewField(subject: DriftSubject, path: string): string {
+  return `${subject.platform} ${subject.step}${subject.endpoint ? ` (${subject.endpoint})` : ""}: new field ${path}`;
+}
+
 /** Warnings as the task's progress shows them: "<platform> <step> (<endpoint>): missing optional field data.x". */
 export function describeWarnings(subject: DriftSubject, warnings: readonly DriftWarning[]): string[] {
   return warnings.map((warning) => `${subject.platform} ${subject.step}${subject.endpoint ? ` (${subject.endpoint})` : ""}: ${warning.kind} ${warning.path}`);

@@ -5,7 +5,7 @@ import { RetryableCrawlError } from "../../errors.js";
 import { pause } from "../../politeness/pause.js";
 import type { CrawlContext } from "../types.js";
 import { resolveBaseUrls } from "./baseUrls.js";
-import { checkShape, describeWarnings, SiteChangedError, type DriftSubject } from "./drift.js";
+import { checkShape, describeNewField, describeWarnings, SiteChangedError, type DriftSubject } from "./drift.js";
 import { PlatformAccessError, PlatformThrottledError } from "./errors.js";
 import { ProbeTrace, type ProbeStep } from "./probe.js";
 import { setAccountCookies } from "./cookies.js";
@@ -98,6 +98,9 @@ async function prepare(page: Page, blocked: ResourceType[]): Promise<void> {
 
 type Settings = Required<MediaSessionOptions>;
 
+/** New-field warnings one task run gives at most (every other field a site adds is in the probe's report). */
+const MAX_NEW_FIELD_WARNINGS = 20;
+
 class BrowserMediaSession implements OwnedMediaSession {
   readonly platform;
   readonly page: Page;
@@ -107,6 +110,8 @@ class BrowserMediaSession implements OwnedMediaSession {
   readonly #context: CrawlContext;
   readonly #settings: Settings;
   readonly #collectors = new Set<Collector>();
+  /** New-field warnings already given by this session's task run. */
+  readonly #newFieldsWarned = new Set<string>();
   readonly trace: ProbeTrace | undefined;
   /** A politeness slot is held by an outer open/capture: nested ones do not wait for another. */
   #slotHeld = false;
@@ -236,6 +241,14 @@ class BrowserMediaSession implements OwnedMediaSession {
     const details = [...warnings.slice(0, 5), ...(check.newFields.length > 0 ? [`new fields: ${check.newFields.slice(0, 10).join(", ")}`] : [])];
     this.note({ step: subject.step, kind: "shape", shape: warnings.length > 0 ? "warnings" : "ok", ...(details.length > 0 ? { detail: details.join("; ") } : {}) });
     for (const warning of warnings) this.#context.warn?.(warning);
+    // Counted once per task each: a site sends its new fields in every body, and the count
+    // should say how many there are, not how many bodies were read.
+    for (const path of check.newFields) {
+      const warning = describeNewField(subject, path);
+      if (this.#newFieldsWarned.size >= MAX_NEW_FIELD_WARNINGS || this.#newFieldsWarned.has(warning)) continue;
+      this.#newFieldsWarned.add(warning);
+      this.#context.warn?.(warning);
+    }
     return check.value;
   }
 

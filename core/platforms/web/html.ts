@@ -170,6 +170,15 @@ function absolutized(html: string, base: string): string {
   return $.html();
 }
 
+/**
+ * Readability drops the heading that repeats the page's title and turns every `<h1>` into an
+ * `<h2>` (its article view shows the title apart). A person reading the page sees both, so
+ * the title it compares headings with is one no heading says, and `<h1>`s are marked before
+ * and restored after.
+ */
+const TITLE_NO_HEADING_SAYS = "crawl-tasks-keeps-the-page-headings-7f3a9c";
+const HEADING_MARK = "data-crawl-h1";
+
 /** The main content by Readability, or undefined when it finds none. */
 function mainContent(html: string, url: string): { html: string; text: string } | undefined {
   const { document } = parseHTML(html);
@@ -181,10 +190,18 @@ function mainContent(html: string, url: string): { html: string; text: string } 
   } catch {
     // a document without a head: links stay as they are
   }
-  const article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();
+  for (const meta of document.querySelectorAll('meta[property$="title" i], meta[name$="title" i]')) meta.remove();
+  document.title = TITLE_NO_HEADING_SAYS;
+  for (const heading of document.querySelectorAll("h1")) heading.setAttribute(HEADING_MARK, "");
+  const article = new Readability(document as unknown as Document, { charThreshold: 200, disableJSONLD: true }).parse();
   if (article?.content === undefined || article.content === null || article.content.trim() === "") return undefined;
   const $ = load(article.content);
-  return { html: article.content, text: visibleText($, $.root()) };
+  $(`[${HEADING_MARK}]`).each((_i, element) => {
+    if (element.type === "tag") element.tagName = "h1";
+    $(element).removeAttr(HEADING_MARK);
+  });
+  const content = $("body").html() ?? article.content;
+  return { html: content, text: visibleText($, $.root()) };
 }
 
 let turndown: TurndownService | undefined;
