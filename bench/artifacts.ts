@@ -69,7 +69,7 @@ async function crawlOnce(cloud: LocalCloud, api: DeployedFunction, crawler: Depl
     rawQueryString: "",
     headers: { "content-type": "application/json", "x-api-key": "bench-key-0123456789" },
     requestContext: { http: { method: "POST", path: "/api/v1/tasks", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "bench" }, timeEpoch: Date.now() },
-    body: JSON.stringify({ platform: "web", crawler_type: "crawl", urls: [site.urlFor(0, path)], max_pages: 1 }),
+    body: JSON.stringify({ platform: "web", crawler_type: "crawl", urls: [site.urlFor(0, path)], max_pages: 1, render: "always" }),
     isBase64Encoded: false,
   });
   if (invocation.result?.statusCode !== 201) throw new Error(`task not created: ${JSON.stringify(invocation.result ?? invocation.error)}`);

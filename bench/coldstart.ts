@@ -198,7 +198,7 @@ interface TaskTimes {
 
 /** Sends one task; times from its message being sent. */
 async function oneTask(backend: Backend, worker: RunningWorker, site: LoopbackSite, path: string): Promise<TaskTimes> {
-  const { task } = await backend.service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor(0, path)] });
+  const { task } = await backend.service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor(0, path)], render: "always" });
   const sentAt = backend.lastSentAt();
   const navigatedAt = await site.waitForRequest(path, NAVIGATION_TIMEOUT_MS).catch(async (error: Error) => {
     const stored = await backend.tasks.get(task.task_id);

@@ -70,7 +70,7 @@ const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 const TASK_TIMEOUT_MS = 10 * 60_000;
 
 async function createTask(stack: RunningStack, url: string): Promise<string> {
-  const created = await api<TaskRecord>(stack.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", urls: [url] });
+  const created = await api<TaskRecord>(stack.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", urls: [url], render: "always" });
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.body.message}`);
   return created.body.data.task_id;
 }
@@ -191,7 +191,7 @@ export function stackMarkdown(figures: StackFigures, quick: boolean): string {
 
 ${measuredLine(quick, figures.loadAtStart)}
 
-The \`npm start\` stack (tests/support/stack.ts) with CRAWL_CONCURRENCY=${figures.workers}; each task is \`{"platform":"web","crawler_type":"detail","urls":[one page]}\`
+The \`npm start\` stack (tests/support/stack.ts) with CRAWL_CONCURRENCY=${figures.workers}; each task is \`{"platform":"web","crawler_type":"detail","urls":[one page],"render":"always"}\` (in Chromium, as before render existed)
 created with POST /api/v1/tasks, its page served by bench/loopbackSite.ts. Times from the task records: create→running is
 started_at − created_at (a worker claimed it), create→completed is finished_at − created_at; tasks/min is completed tasks
 ÷ (last finished_at − first created_at). A warm-up of ${2 * figures.workers} tasks launched each worker's Chromium first (cold starts: next section).
