@@ -1,5 +1,5 @@
 /**
- * Reads the curl examples of a Markdown file (README.md) and checks each against the
+ * Reads the curl examples of a Markdown file (README.md, docs/**) and checks each against the
  * OpenAPI document: the operation exists, its query parameters and JSON body are what
  * the document accepts, and the shown answer is what the document says that status returns.
  */
@@ -7,6 +7,8 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import type { JsonSchema, OpenApiDocument, OpenApiMediaType, OpenApiOperation, OpenApiResponse } from "../../functions/api/openapi.js";
 
 export interface CurlExample {
+  /** The Markdown file, as the caller named it (`docs/api.md`); absent when it was not named. */
+  file?: string;
   /** 1-based line of the command in the Markdown file. */
   line: number;
   method: string;
@@ -63,8 +65,13 @@ const OPTIONS_WITH_VALUE = new Set([
   "--connect-timeout", "--retry", "-T", "--upload-file", ...DATA_OPTIONS,
 ]);
 
+/** `docs/api.md line 12`, or `line 12` when the file was not named. */
+export function exampleLocation(example: Pick<CurlExample, "file" | "line">): string {
+  return example.file === undefined ? `line ${example.line}` : `${example.file} line ${example.line}`;
+}
+
 /** Reads one curl command line; undefined when it has no URL. */
-export function parseCurl(command: string, line: number, output: string[]): CurlExample | undefined {
+export function parseCurl(command: string, line: number, output: string[], file?: string): CurlExample | undefined {
   const { words, pipe } = shellWords(command.replace(/^\s*\$\s*/, ""));
   if (words[0] !== "curl") return undefined;
   let method: string | undefined;
@@ -88,7 +95,7 @@ export function parseCurl(command: string, line: number, output: string[]): Curl
       if (word.startsWith("$") && !/^\$\{?\w+\}?\//.test(word)) return undefined;
       // `<api>` and a leading `$API`-style variable stand for the API's URL.
       const spelled = word.replace(/^<api>/, "http://api.invalid").replace(/^\$\{?\w+\}?(?=\/)/, "http://api.invalid");
-      if (!URL.canParse(spelled)) throw new Error(`README line ${line}: curl URL ${JSON.stringify(word)} does not parse`);
+      if (!URL.canParse(spelled)) throw new Error(`${exampleLocation({ file, line })}: curl URL ${JSON.stringify(word)} does not parse`);
       url = new URL(spelled);
     }
   }
@@ -102,6 +109,7 @@ export function parseCurl(command: string, line: number, output: string[]): Curl
     }
   }
   return {
+    ...(file !== undefined ? { file } : {}),
     line,
     method: method ?? (head ? "HEAD" : rawBody !== undefined ? "POST" : "GET"),
     url,
@@ -113,8 +121,8 @@ export function parseCurl(command: string, line: number, output: string[]): Curl
   };
 }
 
-/** Every curl command in the Markdown's fenced code blocks, with the output shown after it. */
-export function curlExamples(markdown: string): CurlExample[] {
+/** Every curl command in the Markdown's fenced code blocks, with the output shown after it; `file` names the Markdown in messages. */
+export function curlExamples(markdown: string, file?: string): CurlExample[] {
   const lines = markdown.split("\n");
   const examples: CurlExample[] = [];
   let fence: string | undefined;
@@ -134,7 +142,7 @@ export function curlExamples(markdown: string): CurlExample[] {
     while (command.endsWith("\\") && i + 1 < lines.length) command = command.slice(0, -1) + " " + lines[++i]!.trim();
     const output: string[] = [];
     for (let j = i + 1; j < lines.length && !/^\s*(\$\s|```|~~~)/.test(lines[j]!); j++) output.push(lines[j]!);
-    const example = parseCurl(command, line, output);
+    const example = parseCurl(command, line, output, file);
     if (example) examples.push(example);
   }
   return examples;
@@ -247,7 +255,7 @@ const jsonMedia = (content: Record<string, OpenApiMediaType> | undefined) => con
 /** Every way `example` disagrees with the document; [] when it matches. */
 export function checkExample(example: CurlExample, validator: DocumentValidator): string[] {
   const document = validator.document;
-  const where = `line ${example.line}: ${example.method} ${example.url.pathname}${example.url.search}`;
+  const where = `${exampleLocation(example)}: ${example.method} ${example.url.pathname}${example.url.search}`;
   const found = findOperation(document, example.method, example.url.pathname);
   const shown = shownAnswer(example);
   if (found === undefined) {

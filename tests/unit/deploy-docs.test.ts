@@ -1,5 +1,5 @@
 /**
- * The README's "Deploying to AWS" against infra/: every secret a deploy needs is set by its
+ * The docs' "Deploying to AWS" (docs/deploying.md) against infra/: every secret a deploy needs is set by its
  * commands (and no command sets one that does not exist), the outputs it lists are the
  * ones `sst deploy` prints, and its table of functions says what infra/ deploys: handler,
  * trigger, memory, timeout and concurrency cap. A change to infra/ that the section does
@@ -10,15 +10,13 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
 import { evaluateInfra, FUNCTION_DEFAULTS, megabytes, ofType, ROOT, seconds, stackFunctions, type Stack, type StackFunction } from "../../build/infraModel.js";
+import { docFiles, headings, section } from "../support/markdown.js";
 
-const readme = readFileSync(resolve(ROOT, "README.md"), "utf8");
-
-/** The section's text, up to the next `## ` heading. */
-export function section(markdown: string, heading: string): string {
-  const start = markdown.indexOf(`\n## ${heading}\n`);
-  if (start === -1) throw new Error(`no "## ${heading}" section`);
-  const end = markdown.indexOf("\n## ", start + 4);
-  return markdown.slice(start, end === -1 ? undefined : end);
+/** The one file of README.md and docs/ with a "Deploying to AWS" heading, and that section. */
+function deployingSection(): { path: string; text: string } {
+  const found = docFiles().filter((file) => headings(file.text).some((h) => h.text === "Deploying to AWS"));
+  if (found.length !== 1) throw new Error(`expected one file with a "Deploying to AWS" heading, found: ${found.map((f) => f.path).join(", ") || "none"}`);
+  return { path: found[0]!.path, text: section(found[0]!.text, "Deploying to AWS") };
 }
 
 /** Rows of the first table whose header starts with `| <first> |`, as arrays of trimmed cells. */
@@ -68,8 +66,10 @@ const evaluate = async () =>
     },
   }));
 
-describe("README: Deploying to AWS", () => {
-  const text = section(readme, "Deploying to AWS");
+const deploying = deployingSection();
+
+describe(`${deploying.path}: Deploying to AWS`, () => {
+  const text = deploying.text;
   const commands = [...text.matchAll(/^\s*npx sst secret set (\w+) .*$/gm)];
 
   it("sets every secret a deploy needs, and only secrets infra/ declares", async () => {

@@ -1,20 +1,21 @@
 /**
- * The OpenAPI document against the router, the README's curl examples and the API's own
+ * The OpenAPI document against the router, the curl examples of README.md and docs/ and the API's own
  * parsing. The document is generated from the zod schemas; these tests catch a route, an
  * example or a hand-written part that drifted from it.
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { accountActivateSchema, accountCreateSchema } from "../../core/accounts/service.js";
 import { parseTaskBody } from "../../core/tasks/schema.js";
 import { renderDocsPage, operationAnchor } from "../../functions/api/docsPage.js";
 import { buildOpenApiDocument, type JsonSchema, type OpenApiDocument, type OpenApiOperation } from "../../functions/api/openapi.js";
 import { accountRoutes, docRoutes, taskRoutes } from "../../functions/api/routes.js";
-import { checkExample, curlExamples, DocumentValidator, findOperation, resolvedResponses, resolveRefs, type CurlExample } from "../support/curlExamples.js";
+import { checkExample, curlExamples, DocumentValidator, exampleLocation, findOperation, resolvedResponses, resolveRefs, type CurlExample } from "../support/curlExamples.js";
+import { docFiles } from "../support/markdown.js";
 
 const document = buildOpenApiDocument();
 const validator = new DocumentValidator(document);
-const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+/** README.md and every page under docs/. */
+const docs = docFiles();
 
 const unused = () => {
   throw new Error("the routes are only listed here, never called");
@@ -29,8 +30,8 @@ function documentedOperations(doc: OpenApiDocument): { key: string; operation: O
   );
 }
 
-/** The README examples that talk to the API: the one-machine stack's port, or any /api/ path. */
-const apiExamples = curlExamples(readme).filter((e) => e.url.port === "8888" || e.url.pathname.startsWith("/api/"));
+/** The docs' examples that talk to the API: the one-machine stack's port, or any /api/ path. */
+const apiExamples = docs.flatMap(({ path, text }) => curlExamples(text, path)).filter((e) => e.url.port === "8888" || e.url.pathname.startsWith("/api/"));
 
 /** Whether the API itself accepts `body` for the operation (its real zod parsing). */
 function apiAccepts(example: Pick<CurlExample, "method" | "url" | "body">): boolean | undefined {
@@ -139,9 +140,11 @@ describe("the document and the router", () => {
   });
 });
 
-describe("the README's curl examples", () => {
+describe("the curl examples of README.md and docs/", () => {
   it("are found: requests with bodies, query strings, errors and whole answers", () => {
-    expect(apiExamples.length).toBeGreaterThan(50);
+    expect(docs.map((d) => d.path)).toEqual(expect.arrayContaining(["README.md", "docs/api.md", "docs/getting-started.md", "docs/platforms/README.md"]));
+    // As many as README.md had before it was split into docs/ (110), and more.
+    expect(apiExamples.length).toBeGreaterThanOrEqual(110);
     expect(apiExamples.filter((e) => e.body !== undefined).length).toBeGreaterThan(20);
     expect(apiExamples.filter((e) => e.url.search !== "").length).toBeGreaterThan(5);
   });
@@ -156,7 +159,7 @@ describe("the README's curl examples", () => {
     for (const example of apiExamples.filter((e) => e.body !== undefined)) {
       if (apiAccepts(example) !== true) continue;
       const media = findOperation(document, example.method, example.url.pathname)!.operation.requestBody!.content["application/json"]!;
-      expect(validator.errors(media.schema, example.body), `README line ${example.line}`).toEqual([]);
+      expect(validator.errors(media.schema, example.body), exampleLocation(example)).toEqual([]);
       accepted++;
     }
     expect(accepted).toBeGreaterThan(10);
