@@ -31,7 +31,7 @@ export default $config({
       resultsTable: storage.resultsTable.name,
       accountsTable: storage.accountsTable.name,
       taskQueue: queue.taskQueue.url,
-      // Where failures wait to be looked at (README "Deploying to AWS").
+      // Where failures wait to be looked at (docs/deploying.md).
       taskDeadLetterQueue: queue.taskDeadLetterQueue.url,
       taskDeadLetterParking: queue.taskDeadLetterParking.url,
       webhookQueue: webhooks.webhookQueue.url,

@@ -155,7 +155,7 @@ export function startAwsGuard(options: { upstream: string; port: number; what: s
       const why = await refusal({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers }, body, options.credentials, [`127.0.0.1:${port}`, `localhost:${port}`]);
       if (why === undefined) return undefined;
       options.log?.(`${options.what}: refused ${req.method} from ${req.socket.remoteAddress}: ${why}`);
-      const message = `refused: ${why}. This server takes only the stack's own signed requests (see the README, "Security").`;
+      const message = `refused: ${why}. This server takes only the stack's own signed requests (see docs/security.md, "The one-machine stack: who can reach what").`;
       return { status: 403, headers: { "x-amzn-errortype": "AccessDeniedException" }, body: JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException", message, Message: message }) };
     },
   });

@@ -2,8 +2,8 @@ import * as z from "zod";
 import type { StoredResult } from "./store.js";
 
 /**
- * A stored result as the API returns it: the platform's item fields (see the README's
- * result item sections; they differ per platform and item type) plus its keys.
+ * A stored result as the API returns it: the platform's item fields (see docs/web-crawling.md
+ * and docs/platforms/; they differ per platform and item type) plus its keys.
  */
 export const publicResultSchema = z
   .looseObject({

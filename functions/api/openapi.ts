@@ -4,7 +4,7 @@
  * schemas of what it answers (core/tasks/publicSchema.ts, core/accounts/publicSchema.ts,
  * core/results/publicSchema.ts). Only the HTTP facts live here: paths, methods, status
  * codes, headers, the envelope. tests/unit/openapi.test.ts holds it against the router
- * and the README.
+ * and the curl examples of README.md and docs/.
  */
 import * as z from "zod";
 import { accountActivateSchema, accountCreateSchema, accountListQuerySchema } from "../../core/accounts/service.js";

@@ -5,7 +5,7 @@
  * find it in the list, and add then delete an account.
  *
  * `npm run screenshots` runs this file with DASHBOARD_SCREENSHOTS=docs/screenshots: each
- * page is then also saved as a PNG for the README.
+ * page is then also saved as a PNG for docs/dashboard.md.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -50,7 +50,7 @@ const REPLY = "/x/v2/reply/reply";
 const SPACE = "/x/space/wbi/arc/search";
 
 describe("bili search", () => {
-  it("collects max_notes_count videos over as many search pages as needed, with the README's fields", async () => {
+  it("collects max_notes_count videos over as many search pages as needed, with the fields docs/platforms/bili.md lists", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "原神", max_notes_count: 7 }));
 
     const expected = bili.videosFor("原神").slice(0, 7);

@@ -52,7 +52,7 @@ const replies = (items: ResultItem[]) => ofType(items, "comment").filter((item) 
 const pagesOpened = (prefix: string) => dy.requests.filter((request) => request.path.startsWith(prefix));
 
 describe("dy search", () => {
-  it("reads the page's streamed first page, then calls single/ from the page with its cursor and search_id, with the README's fields", async () => {
+  it("reads the page's streamed first page, then calls single/ from the page with its cursor and search_id, with the fields docs/platforms/dy.md lists", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 20 }));
 
     const k = dy.keywordIndex("咖啡");

@@ -52,7 +52,7 @@ const variablesOf = (request: ReturnType<KsStandIn["apiRequests"]>[number]) => k
 const pagesOpened = (prefix: string) => ks.requests.filter((request) => request.path.startsWith(prefix));
 
 describe("ks search", () => {
-  it("reads the page's own signed /rest/v/search/feed pages, scrolling for the next, with the README's fields", async () => {
+  it("reads the page's own signed /rest/v/search/feed pages, scrolling for the next, with the fields docs/platforms/ks.md lists", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "美食", max_notes_count: 25 }));
 
     const k = ks.keywordIndex("美食");

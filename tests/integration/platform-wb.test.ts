@@ -52,7 +52,7 @@ const CHILD = "/comments/hotFlowChild";
 const chinaTime = (unixSecs: number) => new Date((unixSecs + 8 * 3600) * 1000).toISOString().replace("T", " ").slice(0, 19);
 
 describe("wb search", () => {
-  it("reads page 1 as the search page asks for it, calls as many next pages as max_notes_count needs, with the README's fields", async () => {
+  it("reads page 1 as the search page asks for it, calls as many next pages as max_notes_count needs, with the fields docs/platforms/wb.md lists", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "天气", max_notes_count: 6 }));
 
     const expected = wb.postsFor("天气").slice(0, 6);

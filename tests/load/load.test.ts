@@ -2,7 +2,7 @@
  * Load with faults: 500 tasks created by 50 concurrent clients against the one-machine
  * stack while its crawler workers are killed (SIGKILL, browser included) several times.
  * Every task must end terminal with exactly its site pages stored. Prints the figures
- * the README quotes. Run with `npm run test:load` (not part of `npm test`: ~2–4 minutes).
+ * docs/reliability.md quotes. Run with `npm run test:load` (not part of `npm test`: ~2–4 minutes).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killTree } from "../../local/process-tree.js";

@@ -23,7 +23,7 @@ describe("dy mappers", () => {
     music: { play_url: { uri: "http://x/music.mp3", url_list: ["http://x/music-mirror.mp3"] } },
   };
 
-  it("maps a post to the README's content fields, creator identity kept apart", () => {
+  it("maps a post to the documented content fields, creator identity kept apart", () => {
     expect(dyContentRecord(aweme, { wwwBase: WWW_DY, sourceKeyword: "咖啡" })).toEqual({
       item_type: "content",
       id: "7234567890123456",
@@ -84,7 +84,7 @@ describe("ks mappers", () => {
     photo: { id: "3xf8e9kq2b7w4", caption: "测试视频 #测试", timestamp: 1_700_000_000_000, realLikeCount: 12345, likeCount: "1.2万", viewCount: "6.7万", commentCount: 30, coverUrl: "https://p/c.jpg", photoUrl: "https://v/p.mp4" },
   };
 
-  it("maps a feed card to the README's content fields (viewd_count spelt as dumps spell it)", () => {
+  it("maps a feed card to the documented content fields (viewd_count spelt as dumps spell it)", () => {
     expect(ksContentRecord(feed, { wwwBase: WWW_KS, sourceKeyword: "测试" })).toEqual({
       item_type: "content",
       id: "3xf8e9kq2b7w4",

@@ -43,7 +43,7 @@ describe("the ReDoS family", () => {
 });
 
 describe("ordinary patterns keep their meaning", () => {
-  // Patterns of this project's tests, README and CLI examples, and the usual path shapes.
+  // Patterns of this project's tests, docs and CLI examples, and the usual path shapes.
   const ORDINARY = [
     "^/blog/", "\\.html$", "products?", "/(a|b)/", "[0-9]+", "^/chain/", "^/products", "^/chain/[34]$", "\\?page=\\d+$", "/drafts/",
     "^/docs", "\\.pdf$", "^/blog/\\d+", "/(en|de)/", "^/p/[a-z]+$", "^/docs/(v\\d+/)?[a-z-]+$", "\\?(.*&)?page=\\d+", "\\.(pdf|zip|png|jpe?g)$",

@@ -3,7 +3,7 @@ import type { DyAweme, DyComment, DyProfileResponse, DyUrlList, DyUser } from ".
 
 /**
  * 抖音 responses → stored records. Field names are the ones analyses of MediaCrawler-style
- * dumps already use (README lists them); the framework adds item_type, platform,
+ * dumps already use (docs/platforms/dy.md lists them); the framework adds item_type, platform,
  * crawled_at, the stable key and the creator fields (creator_hash + masked nickname, or
  * user_id/nickname/avatar/ip_location with keep_user_info).
  *

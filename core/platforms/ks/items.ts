@@ -3,7 +3,7 @@ import type { KsAuthor, KsComment, KsPhoto, KsProfile } from "./shapes.js";
 
 /**
  * 快手 responses → stored records. Field names are the ones analyses of MediaCrawler-style
- * dumps already use (README lists them; `viewd_count` is spelt as they spell it); the
+ * dumps already use (docs/platforms/ks.md lists them; `viewd_count` is spelt as they spell it); the
  * framework adds item_type, platform, crawled_at, the stable key and the creator fields
  * (creator_hash + masked nickname, or user_id/nickname/avatar with keep_user_info).
  *
