@@ -5,7 +5,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     // The load test (minutes long, faults injected) runs only through `npm run test:load`.
-    include: process.env.VITEST_LOAD ? ["tests/load/**/*.test.ts"] : ["tests/{unit,integration,e2e,artifacts}/**/*.test.ts"],
+    include: process.env.VITEST_LOAD
+      ? ["tests/load/**/*.test.ts"]
+      : ["tests/{unit,integration,e2e,artifacts}/**/*.test.ts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 60_000,

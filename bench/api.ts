@@ -77,7 +77,12 @@ export async function measureApi(options: ApiBenchOptions): Promise<ApiFigures> 
 
 export function apiMarkdown(figures: ApiFigures, quick: boolean): string {
   const errorCount = Object.values(figures.errors).reduce((a, b) => a + b, 0);
-  const errorText = errorCount === 0 ? "0" : `**${errorCount}** (${Object.entries(figures.errors).map(([k, v]) => `${k}: ${v}`).join(", ")})`;
+  const errorText =
+    errorCount === 0
+      ? "0"
+      : `**${errorCount}** (${Object.entries(figures.errors)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(", ")})`;
   return `## API create-task latency (issue 5, item 4)
 
 ${measuredLine(quick, figures.loadAtStart)}

@@ -28,7 +28,13 @@ export interface ArtifactFigures {
   quick: boolean;
   artifacts: Array<Pick<Artifact, "id" | "source" | "bytes" | "installed">>;
   api: { importMs: number; initMs: number[] };
-  crawler: { initMs: number[]; coldUnpackMs: number[]; coldPresentMs: number[]; warmMs: number[]; maxMemoryUsedMb: number };
+  crawler: {
+    initMs: number[];
+    coldUnpackMs: number[];
+    coldPresentMs: number[];
+    warmMs: number[];
+    maxMemoryUsedMb: number;
+  };
 }
 
 /** Median over fresh Node 22 processes of `await import(bundle)`, the bundle read from an extracted zip outside the repository. */
@@ -47,7 +53,11 @@ async function importTime(artifact: Artifact): Promise<number> {
     const script = `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`;
     const samples = Array.from({ length: IMPORT_SAMPLES + 1 }, () =>
       Number(
-        execFileSync(NODE22, ["--input-type=module", "-e", script], { cwd: sandbox.taskRoot, encoding: "utf8", env: { PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1" } })
+        execFileSync(NODE22, ["--input-type=module", "-e", script], {
+          cwd: sandbox.taskRoot,
+          encoding: "utf8",
+          env: { PATH: process.env.PATH ?? "", AWS_REGION: "us-east-1" },
+        })
           .trim()
           .split("\n")
           .at(-1),
@@ -60,7 +70,13 @@ async function importTime(artifact: Artifact): Promise<number> {
 }
 
 /** Creates a task for one loopback page through the API artifact and times its crawl message → first navigation. */
-async function crawlOnce(cloud: LocalCloud, api: DeployedFunction, crawler: DeployedFunction, site: LoopbackSite, n: number): Promise<{ ms: number; coldStart: boolean; initMs?: number; maxMemoryUsedMb: number }> {
+async function crawlOnce(
+  cloud: LocalCloud,
+  api: DeployedFunction,
+  crawler: DeployedFunction,
+  site: LoopbackSite,
+  n: number,
+): Promise<{ ms: number; coldStart: boolean; initMs?: number; maxMemoryUsedMb: number }> {
   const path = `/bench-${n}-${Date.now()}`;
   const invocation = await api.invoke<{ statusCode: number; body: string }>({
     version: "2.0",
@@ -68,15 +84,26 @@ async function crawlOnce(cloud: LocalCloud, api: DeployedFunction, crawler: Depl
     rawPath: "/api/v1/tasks",
     rawQueryString: "",
     headers: { "content-type": "application/json", "x-api-key": "bench-key-0123456789" },
-    requestContext: { http: { method: "POST", path: "/api/v1/tasks", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "bench" }, timeEpoch: Date.now() },
-    body: JSON.stringify({ platform: "web", crawler_type: "crawl", urls: [site.urlFor(0, path)], max_pages: 1, render: "always" }),
+    requestContext: {
+      http: { method: "POST", path: "/api/v1/tasks", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "bench" },
+      timeEpoch: Date.now(),
+    },
+    body: JSON.stringify({
+      platform: "web",
+      crawler_type: "crawl",
+      urls: [site.urlFor(0, path)],
+      max_pages: 1,
+      render: "always",
+    }),
     isBase64Encoded: false,
   });
-  if (invocation.result?.statusCode !== 201) throw new Error(`task not created: ${JSON.stringify(invocation.result ?? invocation.error)}`);
+  if (invocation.result?.statusCode !== 201)
+    throw new Error(`task not created: ${JSON.stringify(invocation.result ?? invocation.error)}`);
   const sent = Date.now();
   const polled = await cloud.pollQueue(crawler);
   if (polled === undefined) throw new Error("no crawl message");
-  if (polled.invocation.error) throw new Error(`crawl failed: ${polled.invocation.error.errorMessage}\n${polled.invocation.logs.join("\n")}`);
+  if (polled.invocation.error)
+    throw new Error(`crawl failed: ${polled.invocation.error.errorMessage}\n${polled.invocation.logs.join("\n")}`);
   const navigated = site.firstRequestAt(path);
   if (navigated === undefined) throw new Error(`the crawler never requested ${path}`);
   return {
@@ -97,13 +124,24 @@ export async function measureArtifacts(options: { quick: boolean }): Promise<Art
   const rounds = options.quick ? 1 : 3;
   const warmPerRound = options.quick ? 2 : 5;
   const cloud = await LocalCloud.start({
-    secrets: { ApiKey: "bench-key-0123456789", AccountsEncryptionKey: Buffer.alloc(32, 7).toString("base64"), CreatorHashSecret: "bench-creator-hash", WebhookSecret: "bench-webhook" },
+    secrets: {
+      ApiKey: "bench-key-0123456789",
+      AccountsEncryptionKey: Buffer.alloc(32, 7).toString("base64"),
+      CreatorHashSecret: "bench-creator-hash",
+      WebhookSecret: "bench-webhook",
+    },
     extraEnvironment: { ALLOW_PRIVATE_TARGETS: "1" },
     // BENCH_LOGS=1: every line the functions log, to see where a slow start spends its time.
     ...(process.env.BENCH_LOGS ? { onLog: (fn: string, line: string) => console.error(`[${fn}] ${line}`) } : {}),
   });
   const site = await startLoopbackSite();
-  const figures: ArtifactFigures["crawler"] = { initMs: [], coldUnpackMs: [], coldPresentMs: [], warmMs: [], maxMemoryUsedMb: 0 };
+  const figures: ArtifactFigures["crawler"] = {
+    initMs: [],
+    coldUnpackMs: [],
+    coldPresentMs: [],
+    warmMs: [],
+    maxMemoryUsedMb: 0,
+  };
   const apiInit: number[] = [];
   try {
     const api = await cloud.deploy(cloud.byHandler("api"));
@@ -114,7 +152,8 @@ export async function measureArtifacts(options: { quick: boolean }): Promise<Art
       const unpack = await crawlOnce(cloud, api, crawler, site, n++);
       figures.coldUnpackMs.push(unpack.ms);
       if (unpack.initMs !== undefined) figures.initMs.push(unpack.initMs);
-      for (let w = 0; w < warmPerRound; w += 1) figures.warmMs.push((await crawlOnce(cloud, api, crawler, site, n++)).ms);
+      for (let w = 0; w < warmPerRound; w += 1)
+        figures.warmMs.push((await crawlOnce(cloud, api, crawler, site, n++)).ms);
       // The same sandbox started again: its /tmp keeps the unpacked binary, only the launch is left.
       crawler.sandbox.kill();
       const present = await crawlOnce(cloud, api, crawler, site, n++);
@@ -123,7 +162,15 @@ export async function measureArtifacts(options: { quick: boolean }): Promise<Art
       await cloud.undeploy(crawler);
       // The API's cold start, in a fresh sandbox per round.
       api.sandbox.kill();
-      const health = await api.invoke({ version: "2.0", routeKey: "$default", rawPath: "/health", rawQueryString: "", headers: {}, requestContext: { http: { method: "GET", path: "/health" } }, isBase64Encoded: false });
+      const health = await api.invoke({
+        version: "2.0",
+        routeKey: "$default",
+        rawPath: "/health",
+        rawQueryString: "",
+        headers: {},
+        requestContext: { http: { method: "GET", path: "/health" } },
+        isBase64Encoded: false,
+      });
       if (health.initDurationMs !== undefined) apiInit.push(health.initDurationMs);
     }
   } finally {

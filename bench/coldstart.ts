@@ -66,7 +66,12 @@ export interface ColdStartFigures {
 }
 
 const WORKER_ENTRY = fileURLToPath(new URL("../local/worker-process.ts", import.meta.url));
-const TABLES = { tasksTable: "tasks", resultsTable: "results", politenessTable: "politeness", accountsTable: "accounts" };
+const TABLES = {
+  tasksTable: "tasks",
+  resultsTable: "results",
+  politenessTable: "politeness",
+  accountsTable: "accounts",
+};
 const NAVIGATION_TIMEOUT_MS = 120_000;
 
 interface Backend {
@@ -88,11 +93,19 @@ async function startBackend(): Promise<Backend> {
   const [dynamo, sqs] = await Promise.all([startDynamoServer(), startSqsServer()]);
   const clients = createAwsClients({ dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint });
   await ensureTables(clients.dynamo, TABLES);
-  const { queueUrl } = await ensureQueues(clients.sqs, { queueName: "crawl-tasks", deadLetterQueueName: "crawl-tasks-dlq", visibilityTimeoutSecs: 600, maxReceiveCount: 10 });
+  const { queueUrl } = await ensureQueues(clients.sqs, {
+    queueName: "crawl-tasks",
+    deadLetterQueueName: "crawl-tasks-dlq",
+    visibilityTimeoutSecs: 600,
+    maxReceiveCount: 10,
+  });
   const inner = new SqsTaskQueue(clients.sqs, queueUrl);
   let sentAt = 0;
   const queue: TaskQueue = {
-    send: (message, options) => ((sentAt = Date.now()), inner.send(message, options)),
+    send: (message, options) => {
+      sentAt = Date.now();
+      return inner.send(message, options);
+    },
     ping: () => inner.ping(),
   };
   const tasks = new DynamoTaskStore(clients.doc, TABLES.tasksTable);
@@ -148,7 +161,11 @@ interface RunningWorker {
 }
 
 function forkWorker(env: NodeJS.ProcessEnv): RunningWorker {
-  const child = fork(WORKER_ENTRY, [], { env, execArgv: ["--import", "tsx"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+  const child = fork(WORKER_ENTRY, [], {
+    env,
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
   let output = "";
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
@@ -178,13 +195,19 @@ function forkWorker(env: NodeJS.ProcessEnv): RunningWorker {
   };
 }
 
-async function waitForCompletion(backend: Backend, taskId: string): Promise<{ started_at: string; finished_at: string }> {
+async function waitForCompletion(
+  backend: Backend,
+  taskId: string,
+): Promise<{ started_at: string; finished_at: string }> {
   const deadline = Date.now() + NAVIGATION_TIMEOUT_MS;
   for (;;) {
     const task = await backend.tasks.get(taskId);
-    if (task?.status === "completed" && task.finished_at && task.started_at) return { started_at: task.started_at, finished_at: task.finished_at };
-    if (task?.status === "failed" || task?.status === "cancelled") throw new Error(`task ${taskId} ${task.status}: ${JSON.stringify(task.error)}`);
-    if (Date.now() > deadline) throw new Error(`task ${taskId} still ${task?.status} after ${NAVIGATION_TIMEOUT_MS / 1000} s`);
+    if (task?.status === "completed" && task.finished_at && task.started_at)
+      return { started_at: task.started_at, finished_at: task.finished_at };
+    if (task?.status === "failed" || task?.status === "cancelled")
+      throw new Error(`task ${taskId} ${task.status}: ${JSON.stringify(task.error)}`);
+    if (Date.now() > deadline)
+      throw new Error(`task ${taskId} still ${task?.status} after ${NAVIGATION_TIMEOUT_MS / 1000} s`);
     await sleep(50);
   }
 }
@@ -198,11 +221,18 @@ interface TaskTimes {
 
 /** Sends one task; times from its message being sent. */
 async function oneTask(backend: Backend, worker: RunningWorker, site: LoopbackSite, path: string): Promise<TaskTimes> {
-  const { task } = await backend.service.create({ platform: "web", crawler_type: "detail", urls: [site.urlFor(0, path)], render: "always" });
+  const { task } = await backend.service.create({
+    platform: "web",
+    crawler_type: "detail",
+    urls: [site.urlFor(0, path)],
+    render: "always",
+  });
   const sentAt = backend.lastSentAt();
   const navigatedAt = await site.waitForRequest(path, NAVIGATION_TIMEOUT_MS).catch(async (error: Error) => {
     const stored = await backend.tasks.get(task.task_id);
-    throw new Error(`${error.message}; task ${task.task_id} is ${stored?.status} ${JSON.stringify(stored?.error ?? {})}`);
+    throw new Error(
+      `${error.message}; task ${task.task_id} is ${stored?.status} ${JSON.stringify(stored?.error ?? {})}`,
+    );
   });
   const record = await waitForCompletion(backend, task.task_id);
   return {
@@ -216,7 +246,15 @@ async function oneTask(backend: Backend, worker: RunningWorker, site: LoopbackSi
 export async function measureColdStart(options: ColdStartOptions): Promise<ColdStartFigures> {
   const processes = options.processes ?? (options.quick ? 1 : 3);
   const warmPerProcess = options.warmPerProcess ?? (options.quick ? 3 : 5);
-  const figures: ColdStartFigures = { loadAtStart: loadNow(), spawnToReadyMs: [], coldMs: { unpack: [], present: [] }, warmMs: [], warmReceivedMs: [], warmClaimedMs: [], warmCompletedMs: [] };
+  const figures: ColdStartFigures = {
+    loadAtStart: loadNow(),
+    spawnToReadyMs: [],
+    coldMs: { unpack: [], present: [] },
+    warmMs: [],
+    warmReceivedMs: [],
+    warmClaimedMs: [],
+    warmCompletedMs: [],
+  };
   const site = await startLoopbackSite();
   const backend = await startBackend();
   let sample = 0;
@@ -233,7 +271,8 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
           await sleep(500);
           const cold = await oneTask(backend, worker, site, `/cold/${sample++}`);
           figures.coldMs[variant].push(cold.navigationMs);
-          if (tmp !== undefined && !existsSync(join(tmp, "chromium"))) throw new Error(`the worker did not unpack Chromium into ${tmp}`);
+          if (tmp !== undefined && !existsSync(join(tmp, "chromium")))
+            throw new Error(`the worker did not unpack Chromium into ${tmp}`);
           for (let i = 0; i < warmPerProcess; i += 1) {
             await sleep(HOST_LIMIT_DEFAULTS.delayMs + 150);
             const warm = await oneTask(backend, worker, site, `/warm/${sample++}`);
@@ -242,7 +281,9 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
             figures.warmClaimedMs.push(warm.claimedMs);
             figures.warmCompletedMs.push(warm.completedMs);
           }
-          console.error(`coldstart: ${variant} round ${round + 1}: cold ${cold.navigationMs} ms, warm ${figures.warmMs.slice(-warmPerProcess).join(", ")} ms`);
+          console.error(
+            `coldstart: ${variant} round ${round + 1}: cold ${cold.navigationMs} ms, warm ${figures.warmMs.slice(-warmPerProcess).join(", ")} ms`,
+          );
         } catch (error) {
           throw new Error(`${(error as Error).message}\nworker output:\n${worker.output().slice(-2000)}`);
         } finally {

@@ -77,7 +77,11 @@ export interface CrawlCost {
 }
 
 /** Write units of 1,000 pages under `model`, by table (tasks: table and GSIs). */
-export function writeUnitsPerThousandPages(model: Omit<CrawlCostModel, "resultItemKb"> & { resultItemKb?: number }): { results: number; politeness: number; tasks: number } {
+export function writeUnitsPerThousandPages(model: Omit<CrawlCostModel, "resultItemKb"> & { resultItemKb?: number }): {
+  results: number;
+  politeness: number;
+  tasks: number;
+} {
   const pages = 1000;
   const tasks = pages / model.pagesPerTask;
   // The recorder flushes when an item arrives and 25 are buffered or the oldest waited a
@@ -110,7 +114,17 @@ export function costPerThousandPages(model: CrawlCostModel, prices = AWS_PRICES)
   const dynamo = writeUnits * prices.dynamoWriteUnit + readUnits * prices.dynamoReadUnit;
   // send, receive, delete per task; the long polls of an event source mapping are AWS's, not billed per message here.
   const sqs = tasks * 3 * prices.sqsRequest;
-  return { lambdaSeconds, gbSeconds, lambda, lambdaRequests, writeUnits, readUnits, dynamo, sqs, total: lambda + lambdaRequests + dynamo + sqs };
+  return {
+    lambdaSeconds,
+    gbSeconds,
+    lambda,
+    lambdaRequests,
+    writeUnits,
+    readUnits,
+    dynamo,
+    sqs,
+    total: lambda + lambdaRequests + dynamo + sqs,
+  };
 }
 
 /** The model's fixed parts, from the code and infra as they are. */
@@ -125,7 +139,11 @@ export const DEPLOYED_MODEL: Omit<CrawlCostModel, "pagesPerSecond" | "resultItem
 };
 
 /** Lambda at 2048 MB gets about 1.16 vCPU (1 vCPU at 1769 MB); this machine has `cores`. */
-export function lambdaRateFromLocal(localPagesPerSecond: number, cores: number, memoryGb = DEPLOYED_MODEL.memoryGb): number {
+export function lambdaRateFromLocal(
+  localPagesPerSecond: number,
+  cores: number,
+  memoryGb = DEPLOYED_MODEL.memoryGb,
+): number {
   const lambdaVcpu = (memoryGb * 1024) / 1769;
   return localPagesPerSecond * Math.min(1, lambdaVcpu / cores);
 }

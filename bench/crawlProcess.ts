@@ -13,11 +13,15 @@ export function crawlOnce(engine: string, run: EngineRun, beforeTree?: string): 
   const before = engine === "ours-before";
   if (before && beforeTree === undefined) return Promise.reject(new Error("ours-before needs --before-tree DIR"));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/crawl.ts", before ? "ours" : engine, JSON.stringify(run)], {
-      env: { ...process.env, ALLOW_PRIVATE_TARGETS: "1" },
-      ...(before ? { cwd: beforeTree } : {}),
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "bench/crawl.ts", before ? "ours" : engine, JSON.stringify(run)],
+      {
+        env: { ...process.env, ALLOW_PRIVATE_TARGETS: "1" },
+        ...(before ? { cwd: beforeTree } : {}),
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const memory = sampleTreeMemory(child.pid as number);
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -24,7 +24,9 @@ export interface LoopbackSite {
 }
 
 const page = (path: string): Buffer =>
-  Buffer.from(`<!doctype html><html><head><title>Bench ${path}</title></head><body><h1>${path}</h1><p>${"Benchmark page. ".repeat(30)}</p></body></html>`);
+  Buffer.from(
+    `<!doctype html><html><head><title>Bench ${path}</title></head><body><h1>${path}</h1><p>${"Benchmark page. ".repeat(30)}</p></body></html>`,
+  );
 
 export async function startLoopbackSite(options: { hosts?: number } = {}): Promise<LoopbackSite> {
   const hosts = options.hosts ?? 1;
@@ -50,7 +52,11 @@ export async function startLoopbackSite(options: { hosts?: number } = {}): Promi
         waiters.delete(path);
       }
       const body = page(path);
-      response.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": body.length, "cache-control": "no-store" });
+      response.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "content-length": body.length,
+        "cache-control": "no-store",
+      });
       response.end(body);
     });
     const address = `127.0.0.${k}`;
@@ -72,7 +78,10 @@ export async function startLoopbackSite(options: { hosts?: number } = {}): Promi
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no request for ${path} within ${timeoutMs} ms`)), timeoutMs);
         const list = waiters.get(path) ?? [];
-        list.push((at) => (clearTimeout(timer), resolve(at)));
+        list.push((at) => {
+          clearTimeout(timer);
+          resolve(at);
+        });
         waiters.set(path, list);
       });
     },

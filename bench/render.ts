@@ -32,11 +32,23 @@ export interface RenderFigures {
   mixedRuns: Map<string, Measured[]>;
 }
 
-export async function measureRender(options: { quick: boolean; executablePath: string; concurrency: number; httpConcurrency?: number }): Promise<RenderFigures> {
+export async function measureRender(options: {
+  quick: boolean;
+  executablePath: string;
+  concurrency: number;
+  httpConcurrency?: number;
+}): Promise<RenderFigures> {
   const pages = options.quick ? 60 : 500;
   const rounds = options.quick ? 1 : 3;
   const httpConcurrency = options.httpConcurrency ?? 16;
-  const figures: RenderFigures = { pages, rounds, concurrency: options.concurrency, httpConcurrency, staticRuns: new Map(), mixedRuns: new Map() };
+  const figures: RenderFigures = {
+    pages,
+    rounds,
+    concurrency: options.concurrency,
+    httpConcurrency,
+    staticRuns: new Map(),
+    mixedRuns: new Map(),
+  };
   for (const [kind, engines, siteOptions] of [
     ["static", STATIC_ENGINES, { pages, jsEvery: 0 }],
     ["mixed", MIXED_ENGINES, { pages }],
@@ -46,10 +58,20 @@ export async function measureRender(options: { quick: boolean; executablePath: s
     try {
       for (let round = 1; round <= rounds; round += 1) {
         for (const engine of engines) {
-          const run: EngineRun = { url: site.url, pages: site.pages, maxDepth: site.maxDepth, concurrency: options.concurrency, httpConcurrency, executablePath: options.executablePath, singleProcess: true };
+          const run: EngineRun = {
+            url: site.url,
+            pages: site.pages,
+            maxDepth: site.maxDepth,
+            concurrency: options.concurrency,
+            httpConcurrency,
+            executablePath: options.executablePath,
+            singleProcess: true,
+          };
           const measured = await crawlOnce(engine, run);
           runs.set(engine, [...(runs.get(engine) ?? []), measured]);
-          console.error(`render ${kind} round ${round} ${engine}: ${measured.ok} ok, ${measured.failed} failed, ${measured.rendered ?? "?"} rendered, ${measured.markers ?? "?"} markers, ${measured.ms} ms`);
+          console.error(
+            `render ${kind} round ${round} ${engine}: ${measured.ok} ok, ${measured.failed} failed, ${measured.rendered ?? "?"} rendered, ${measured.markers ?? "?"} markers, ${measured.ms} ms`,
+          );
         }
       }
     } finally {
@@ -74,7 +96,15 @@ export function renderMarkdown(figures: RenderFigures, writes: MeasuredWriteUnit
   const staticRows = STATIC_ENGINES.map((engine) => {
     const runs = figures.staticRuns.get(engine) ?? [];
     const rate = median(runs.map(pagesPerSecond));
-    const cost = writes === undefined ? undefined : costPerThousandPages({ ...DEPLOYED_MODEL, pagesPerSecond: lambdaRateFromLocal(rate, cores), resultItemKb: 2, writes });
+    const cost =
+      writes === undefined
+        ? undefined
+        : costPerThousandPages({
+            ...DEPLOYED_MODEL,
+            pagesPerSecond: lambdaRateFromLocal(rate, cores),
+            resultItemKb: 2,
+            writes,
+          });
     return `| ${LABELS[engine]} | ${runs.map((m) => `${m.ok}/${m.failed}`).join(", ")} | ${runs.map((m) => (m.ms / 1000).toFixed(2)).join(", ")} | ${rate.toFixed(1)} | ${(Math.max(...runs.map((m) => m.peakBytes)) / 2 ** 20).toFixed(0)} | ${runs.map((m) => m.rendered ?? "?").join(", ")} | ${engine === "crawlee-cheerio" || cost === undefined ? "–" : `$${cost.total.toFixed(4)}`} |`;
   });
   const mixedRows = MIXED_ENGINES.map((engine) => {

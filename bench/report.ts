@@ -50,7 +50,11 @@ const trimmed = (text: string): string => `${text.trim()}\n`;
  * The report with `fresh` sections in place of the previous ones. The header is `header`
  * when given (the crawl section ran, and the header describes its run), else the previous one.
  */
-export function mergeReport(options: { previous?: string; header?: string; fresh: Partial<Record<SectionName, string>> }): string {
+export function mergeReport(options: {
+  previous?: string;
+  header?: string;
+  fresh: Partial<Record<SectionName, string>>;
+}): string {
   const previous = split(options.previous ?? "");
   const header = options.header ?? previous.header;
   const ordered = SECTION_NAMES.flatMap((name) => options.fresh[name] ?? previous.sections.get(name) ?? []);

@@ -8,7 +8,12 @@ import { startBenchSite } from "./site.js";
 import { apiMarkdown, measureApi } from "./api.js";
 import { measureWrites, writesMarkdown } from "./writes.js";
 import { costMarkdown, oursRateFromReport } from "./cost.js";
-import { measuredWriteUnits, measuredWriteUnitsFromReport, measureTaskWrites, taskWritesMarkdown } from "./taskWrites.js";
+import {
+  measuredWriteUnits,
+  measuredWriteUnitsFromReport,
+  measureTaskWrites,
+  taskWritesMarkdown,
+} from "./taskWrites.js";
 import { coldStartMarkdown, measureColdStart } from "./coldstart.js";
 import { isSectionName, mergeReport, SECTION_NAMES, sh, type SectionName } from "./report.js";
 import { median } from "./stats.js";
@@ -50,7 +55,10 @@ const ENGINES: Record<string, { singleProcess: boolean; label: string }> = {
   "crawlee-equalized": { singleProcess: true, label: "Crawlee PuppeteerCrawler, equalized" },
   bare: { singleProcess: true, label: "bare puppeteer loop (floor)" },
   "ours-multiprocess": { singleProcess: false, label: "ours, Chromium without --single-process" },
-  "ours-no-egress": { singleProcess: true, label: "ours without the egress proxy (SSRF guard off: measured, never shipped)" },
+  "ours-no-egress": {
+    singleProcess: true,
+    label: "ours without the egress proxy (SSRF guard off: measured, never shipped)",
+  },
   "ours-load": { singleProcess: true, label: "ours reading each page at load (wait_until load, the old default)" },
   // Runs `ours` from the --before-tree checkout, for before/after figures of an engine change.
   "ours-before": { singleProcess: true, label: "ours at an earlier commit (--before-tree)" },
@@ -68,7 +76,9 @@ function parseFlags(argv: string[]): Flags {
     runs: Number(value("runs") ?? (quick ? 1 : 3)),
     concurrency: Number(value("concurrency") ?? 4),
     out: value("out") ?? (quick ? undefined : "bench/RESULTS.md"),
-    engines: value("engines")?.split(",") ?? Object.keys(ENGINES).filter((name) => name !== "ours-before" || value("before-tree") !== undefined),
+    engines:
+      value("engines")?.split(",") ??
+      Object.keys(ENGINES).filter((name) => name !== "ours-before" || value("before-tree") !== undefined),
     bundle: !argv.includes("--no-bundle"),
     sections: parseSections(value("only")),
     beforeTree: value("before-tree"),
@@ -80,7 +90,8 @@ function parseSections(only: string | undefined): Set<SectionName> {
   if (only === undefined) return new Set(SECTION_NAMES);
   const names = only.split(",").map((name) => name.trim());
   const unknown = names.filter((name) => !isSectionName(name));
-  if (unknown.length > 0) throw new Error(`--only: unknown section(s) ${unknown.join(", ")}; known: ${SECTION_NAMES.join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`--only: unknown section(s) ${unknown.join(", ")}; known: ${SECTION_NAMES.join(", ")}`);
   return new Set(names as SectionName[]);
 }
 
@@ -88,17 +99,29 @@ const flags = parseFlags(process.argv.slice(2));
 const crawlRuns = flags.sections.has("crawl");
 if (!crawlRuns) flags.engines = [];
 const executablePath = await resolveExecutablePath();
-const site = await startBenchSite({ pages: flags.pages, ...(flags.pageDelayMs > 0 ? { slowEvery: 1, slowDelayMs: flags.pageDelayMs } : {}) });
+const site = await startBenchSite({
+  pages: flags.pages,
+  ...(flags.pageDelayMs > 0 ? { slowEvery: 1, slowDelayMs: flags.pageDelayMs } : {}),
+});
 const results = new Map<string, Measured[]>(flags.engines.map((name) => [name, []]));
 try {
   for (let round = 1; round <= flags.runs; round += 1) {
     for (const engine of flags.engines) {
       const settings = ENGINES[engine];
       if (settings === undefined) throw new Error(`unknown engine ${engine}`);
-      const run: EngineRun = { url: site.url, pages: site.pages, maxDepth: site.maxDepth, concurrency: flags.concurrency, executablePath, singleProcess: settings.singleProcess };
+      const run: EngineRun = {
+        url: site.url,
+        pages: site.pages,
+        maxDepth: site.maxDepth,
+        concurrency: flags.concurrency,
+        executablePath,
+        singleProcess: settings.singleProcess,
+      };
       const measured = await crawlOnce(engine, run, flags.beforeTree);
       results.get(engine)?.push(measured);
-      console.error(`round ${round} ${engine}: ${measured.ok} ok, ${measured.failed} failed, ${measured.ms} ms, peak ${(measured.peakBytes / 2 ** 20).toFixed(0)} MiB`);
+      console.error(
+        `round ${round} ${engine}: ${measured.ok} ok, ${measured.failed} failed, ${measured.ms} ms, peak ${(measured.peakBytes / 2 ** 20).toFixed(0)} MiB`,
+      );
     }
   }
 } finally {
@@ -108,7 +131,13 @@ try {
 const rows = flags.engines.map((engine) => {
   const runs = results.get(engine) ?? [];
   const pagesPerSec = median(runs.map((r) => (r.ok / r.ms) * 1000));
-  return { engine, runs, pagesPerSec, ms: median(runs.map((r) => r.ms)), peakMiB: Math.max(...runs.map((r) => r.peakBytes)) / 2 ** 20 };
+  return {
+    engine,
+    runs,
+    pagesPerSec,
+    ms: median(runs.map((r) => r.ms)),
+    peakMiB: Math.max(...runs.map((r) => r.peakBytes)) / 2 ** 20,
+  };
 });
 /**
  * Ratio of pages/s, a ÷ b, taken within each round (the two ran back to back, under about
@@ -117,15 +146,16 @@ const rows = flags.engines.map((engine) => {
 const ratio = (a: string, b: string): string => {
   const [x, y] = [results.get(a), results.get(b)];
   if (x === undefined || y === undefined || x.length === 0) return "n/a";
-  const perRound = x.map((m, i) => (m.ok / m.ms) / ((y[i]?.ok ?? 0) / (y[i]?.ms ?? 1)));
+  const perRound = x.map((m, i) => m.ok / m.ms / ((y[i]?.ok ?? 0) / (y[i]?.ms ?? 1)));
   return `**${median(perRound).toFixed(2)}×** (rounds: ${perRound.map((r) => r.toFixed(2)).join(", ")})`;
 };
 
 const table = [
   "| engine | pages ok / failed | time per round, s | median time, s | median pages/s | peak memory, MiB |",
   "|---|---|---|---|---|---|",
-  ...rows.map((r) =>
-    `| ${ENGINES[r.engine]?.label ?? r.engine} | ${r.runs.map((m) => `${m.ok}/${m.failed}`).join(", ")} | ${r.runs.map((m) => (m.ms / 1000).toFixed(1)).join(", ")} | ${(r.ms / 1000).toFixed(2)} | ${r.pagesPerSec.toFixed(1)} | ${r.peakMiB.toFixed(0)} |`,
+  ...rows.map(
+    (r) =>
+      `| ${ENGINES[r.engine]?.label ?? r.engine} | ${r.runs.map((m) => `${m.ok}/${m.failed}`).join(", ")} | ${r.runs.map((m) => (m.ms / 1000).toFixed(1)).join(", ")} | ${(r.ms / 1000).toFixed(2)} | ${r.pagesPerSec.toFixed(1)} | ${r.peakMiB.toFixed(0)} |`,
   ),
 ].join("\n");
 const ratios = [
@@ -135,7 +165,9 @@ const ratios = [
   `- ours multi-process ÷ ours single-process, pages/s: ${ratio("ours-multiprocess", "ours")}`,
   `- ours ÷ ours without the egress proxy, pages/s: ${ratio("ours", "ours-no-egress")} (what the SSRF guard costs)`,
   `- ours (settle, the default) ÷ ours reading at load, pages/s: ${ratio("ours", "ours-load")} (what waiting for pages to settle costs; target ≥ 0.85×)`,
-  ...(flags.engines.includes("ours-before") ? [`- ours ÷ ours at the earlier commit (${flags.beforeTree}), pages/s: ${ratio("ours", "ours-before")}`] : []),
+  ...(flags.engines.includes("ours-before")
+    ? [`- ours ÷ ours at the earlier commit (${flags.beforeTree}), pages/s: ${ratio("ours", "ours-before")}`]
+    : []),
 ].join("\n");
 
 const machine = [
@@ -145,13 +177,22 @@ const machine = [
   `- site: ${site.pages} pages (1 in 5 rendered by script, 1 in 50 answering after 300 ms, a 30 kB image on each), depth ${site.maxDepth}; concurrency ${flags.concurrency}; ${flags.runs} run(s) per engine, rounds alternating the engines, each run a fresh process`,
 ].join("\n");
 
-const bundles = flags.bundle && flags.sections.has("bundle") ? artifactsMarkdown(await measureArtifacts({ quick: flags.quick })) : "";
-const stack = flags.sections.has("stack") ? stackMarkdown(await measureStack({ quick: flags.quick }), flags.quick) : undefined;
-const coldstart = flags.sections.has("coldstart") ? coldStartMarkdown(await measureColdStart({ quick: flags.quick }), flags.quick) : undefined;
-const apiSection = flags.sections.has("api") ? apiMarkdown(await measureApi({ quick: flags.quick }), flags.quick) : undefined;
+const bundles =
+  flags.bundle && flags.sections.has("bundle") ? artifactsMarkdown(await measureArtifacts({ quick: flags.quick })) : "";
+const stack = flags.sections.has("stack")
+  ? stackMarkdown(await measureStack({ quick: flags.quick }), flags.quick)
+  : undefined;
+const coldstart = flags.sections.has("coldstart")
+  ? coldStartMarkdown(await measureColdStart({ quick: flags.quick }), flags.quick)
+  : undefined;
+const apiSection = flags.sections.has("api")
+  ? apiMarkdown(await measureApi({ quick: flags.quick }), flags.quick)
+  : undefined;
 const taskWrites = flags.sections.has("writes") ? await measureTaskWrites({ quick: flags.quick }) : undefined;
 const writes =
-  taskWrites === undefined ? undefined : `${writesMarkdown(await measureWrites({ quick: flags.quick }), flags.quick)}\n${taskWritesMarkdown(taskWrites, flags.quick)}`;
+  taskWrites === undefined
+    ? undefined
+    : `${writesMarkdown(await measureWrites({ quick: flags.quick }), flags.quick)}\n${taskWritesMarkdown(taskWrites, flags.quick)}`;
 const crawlReport = `# Benchmark results
 
 Generated by \`npm run bench${flags.quick ? ":quick" : ""}\` (bench/run.ts). Absolute times depend on the machine and on whatever else
@@ -180,7 +221,8 @@ const costWrites =
     ? undefined
     : taskWrites !== undefined
       ? measuredWriteUnits(taskWrites)
-      : (measuredWriteUnitsFromReport(previous ?? "") ?? measuredWriteUnits(await measureTaskWrites({ quick: flags.quick })));
+      : (measuredWriteUnitsFromReport(previous ?? "") ??
+        measuredWriteUnits(await measureTaskWrites({ quick: flags.quick })));
 const renderSection = flags.sections.has("render")
   ? renderMarkdown(
       await measureRender({ quick: flags.quick, executablePath, concurrency: flags.concurrency }),
@@ -197,10 +239,16 @@ const fresh = {
   ...(apiSection === undefined ? {} : { api: apiSection }),
   ...(writes === undefined ? {} : { writes }),
   // The cost estimate follows the crawl rate just measured, or the one in the report.
-  ...(costRate !== undefined && costWrites !== undefined ? { cost: costMarkdown(costRate, cpus().length, costWrites) } : {}),
+  ...(costRate !== undefined && costWrites !== undefined
+    ? { cost: costMarkdown(costRate, cpus().length, costWrites) }
+    : {}),
 };
 // Without a crawl run the previous header stays: its date and site line describe the crawl figures kept.
-const report = mergeReport({ previous, fresh, ...(crawlRuns || previous === undefined ? { header: crawlRuns ? header : header.replace(/\n- site: .*/, "") } : {}) });
+const report = mergeReport({
+  previous,
+  fresh,
+  ...(crawlRuns || previous === undefined ? { header: crawlRuns ? header : header.replace(/\n- site: .*/, "") } : {}),
+});
 
 console.log(`\n${Object.values(fresh).join("\n")}`);
 if (flags.out !== undefined) {

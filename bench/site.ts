@@ -49,7 +49,10 @@ export const BENCH_MARKER = "of the benchmark site";
 export const IMAGE_BYTES = 30_000;
 const FAN_OUT = 8;
 
-const PNG_HEADER = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
+const PNG_HEADER = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+  "base64",
+);
 const IMAGE = Buffer.concat([PNG_HEADER, Buffer.alloc(IMAGE_BYTES - PNG_HEADER.length)]);
 
 const pathOf = (i: number): string => (i === 0 ? "/" : `/p/${i}`);
@@ -101,7 +104,11 @@ export async function startBenchSite(options: BenchSiteOptions = {}): Promise<Be
     const image = /^\/img\/(\d+)\.png$/.exec(path);
     if (image !== null) {
       counts.images += 1;
-      response.writeHead(200, { "content-type": "image/png", "cache-control": "no-store", "content-length": IMAGE.length });
+      response.writeHead(200, {
+        "content-type": "image/png",
+        "cache-control": "no-store",
+        "content-length": IMAGE.length,
+      });
       response.end(IMAGE);
       return;
     }
@@ -115,7 +122,11 @@ export async function startBenchSite(options: BenchSiteOptions = {}): Promise<Be
     }
     counts.html += 1;
     const send = (): void => {
-      response.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-length": body.length });
+      response.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        "content-length": body.length,
+      });
       response.end(body);
     };
     if (i % settings.slowEvery === settings.slowEvery - 1) setTimeout(send, settings.slowDelayMs);

@@ -70,7 +70,12 @@ const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 const TASK_TIMEOUT_MS = 10 * 60_000;
 
 async function createTask(stack: RunningStack, url: string): Promise<string> {
-  const created = await api<TaskRecord>(stack.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", urls: [url], render: "always" });
+  const created = await api<TaskRecord>(stack.url, "POST", "/api/v1/tasks", {
+    platform: "web",
+    crawler_type: "detail",
+    urls: [url],
+    render: "always",
+  });
   if (created.status !== 201) throw new Error(`create answered ${created.status}: ${created.body.message}`);
   return created.body.data.task_id;
 }
@@ -80,7 +85,8 @@ async function waitForAll(stack: RunningStack, ids: string[]): Promise<TaskRecor
   const done = new Map<string, TaskRecord>();
   const deadline = Date.now() + TASK_TIMEOUT_MS;
   while (done.size < ids.length) {
-    if (Date.now() > deadline) throw new Error(`${ids.length - done.size} task(s) not terminal after ${TASK_TIMEOUT_MS / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`${ids.length - done.size} task(s) not terminal after ${TASK_TIMEOUT_MS / 1000} s`);
     for (const id of ids) {
       if (done.has(id)) continue;
       const { body } = await api<TaskRecord>(stack.url, "GET", `/api/v1/tasks/${id}`);
@@ -95,12 +101,20 @@ async function waitForAll(stack: RunningStack, ids: string[]): Promise<TaskRecor
 /** Gaps between consecutive first requests of `paths`, per host (path i went to host i mod hosts). */
 function pageStartGaps(site: LoopbackSite, paths: string[], hosts: number): number[] {
   return Array.from({ length: hosts }, (_, host) => {
-    const arrivals = paths.flatMap((path, i) => (i % hosts === host ? (site.firstRequestAt(path) ?? []) : [])).sort((a, b) => a - b);
+    const arrivals = paths
+      .flatMap((path, i) => (i % hosts === host ? (site.firstRequestAt(path) ?? []) : []))
+      .sort((a, b) => a - b);
     return arrivals.slice(1).map((at, i) => at - (arrivals[i] as number));
   }).flat();
 }
 
-function figuresOf(name: string, hosts: number, tasks: TaskRecord[], paced: boolean, pageStartGapsMs: number[] = []): ScenarioFigures {
+function figuresOf(
+  name: string,
+  hosts: number,
+  tasks: TaskRecord[],
+  paced: boolean,
+  pageStartGapsMs: number[] = [],
+): ScenarioFigures {
   const at = (iso: string | undefined): number => (iso === undefined ? Number.NaN : Date.parse(iso));
   const completed = tasks.filter((t) => t.status === "completed");
   const span = Math.max(...completed.map((t) => at(t.finished_at))) - Math.min(...tasks.map((t) => at(t.created_at)));
@@ -117,12 +131,20 @@ function figuresOf(name: string, hosts: number, tasks: TaskRecord[], paced: bool
   };
 }
 
-async function burst(stack: RunningStack, site: LoopbackSite, label: string, count: number, hosts: number, clients: number): Promise<TaskRecord[]> {
+async function burst(
+  stack: RunningStack,
+  site: LoopbackSite,
+  label: string,
+  count: number,
+  hosts: number,
+  clients: number,
+): Promise<TaskRecord[]> {
   const ids: string[] = new Array(count);
   let next = 0;
   const client = async (): Promise<void> => {
     // Task i's page is /<label>/<i> on host i mod hosts (pageStartGaps relies on it).
-    for (let i = next++; i < count; i = next++) ids[i] = await createTask(stack, site.urlFor(i % hosts, `/${label}/${i}`));
+    for (let i = next++; i < count; i = next++)
+      ids[i] = await createTask(stack, site.urlFor(i % hosts, `/${label}/${i}`));
   };
   await Promise.all(Array.from({ length: Math.min(clients, count) }, client));
   return waitForAll(stack, ids);
@@ -138,7 +160,10 @@ export async function measureStack(options: StackBenchOptions): Promise<StackFig
   };
   const loadAtStart = loadNow();
   const site = await startLoopbackSite({ hosts: settings.hosts });
-  const stack = await startStack({ env: { CRAWL_CONCURRENCY: String(settings.workers), LOG_LEVEL: "ERROR" }, readyTimeoutMs: 120_000 });
+  const stack = await startStack({
+    env: { CRAWL_CONCURRENCY: String(settings.workers), LOG_LEVEL: "ERROR" },
+    readyTimeoutMs: 120_000,
+  });
   try {
     // Both workers launch Chromium on their first task; that cold start is item 3's figure, not this one's.
     await burst(stack, site, "warmup", 2 * settings.workers, 1, 2 * settings.workers);
@@ -154,9 +179,15 @@ export async function measureStack(options: StackBenchOptions): Promise<StackFig
     scenarios.push(figuresOf("paced: one task at a time, workers idle", 1, paced, true));
     console.error(`stack: paced ${settings.paced} done`);
 
-    for (const [label, hosts] of [["one-host", 1], ["spread", settings.hosts]] as const) {
+    for (const [label, hosts] of [
+      ["one-host", 1],
+      ["spread", settings.hosts],
+    ] as const) {
       const tasks = await burst(stack, site, label, settings.tasks, hosts, settings.clients);
-      const name = hosts === 1 ? "burst, one host name (127.0.0.1)" : `burst, spread over ${hosts} host names (127.0.0.1–${hosts})`;
+      const name =
+        hosts === 1
+          ? "burst, one host name (127.0.0.1)"
+          : `burst, spread over ${hosts} host names (127.0.0.1–${hosts})`;
       const paths = Array.from({ length: settings.tasks }, (_, i) => `/${label}/${i}`);
       scenarios.push(figuresOf(name, hosts, tasks, false, pageStartGaps(site, paths, hosts)));
       console.error(`stack: ${name}: ${settings.tasks} done`);
@@ -186,7 +217,8 @@ export function stackMarkdown(figures: StackFigures, quick: boolean): string {
   // Bound by politeness when it ran near the cap, or when its pages mostly started one delay apart.
   const capBinds =
     oneHost?.tasksPerMin !== undefined &&
-    (oneHost.tasksPerMin >= 0.9 * politenessCap || percentile(oneHost.pageStartGapsMs, 50) <= 1.1 * HOST_LIMIT_DEFAULTS.delayMs);
+    (oneHost.tasksPerMin >= 0.9 * politenessCap ||
+      percentile(oneHost.pageStartGapsMs, 50) <= 1.1 * HOST_LIMIT_DEFAULTS.delayMs);
   return `## End to end through the one-machine stack (issue 5, item 2)
 
 ${measuredLine(quick, figures.loadAtStart)}

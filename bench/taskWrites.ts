@@ -15,7 +15,15 @@ import { DEPLOYED_MODEL, writeUnitsPerThousandPages, type MeasuredWriteUnits } f
 import { measuredLine } from "./report.js";
 import { startBenchSite } from "./site.js";
 import { checkAgainstServer, meterWrites, type MeteredWrite } from "./writeMeter.js";
-import { failedConditionUnits, itemBytes, totalUnits, writeUnits, type Image, type TableLayout, type WriteUnits } from "./writeUnits.js";
+import {
+  failedConditionUnits,
+  itemBytes,
+  totalUnits,
+  writeUnits,
+  type Image,
+  type TableLayout,
+  type WriteUnits,
+} from "./writeUnits.js";
 
 /**
  * Write units per page crawled, before and after the task indexes became keys-only and
@@ -118,7 +126,10 @@ function price(write: MeteredWrite, layout: TableLayout, legacy: boolean): Write
   return write.failed ? failedConditionUnits(layout, before) : writeUnits(layout, before, after);
 }
 
-export function opFigures(writes: readonly MeteredWrite[], tables: { tasks: string; results: string; politeness: string }): OpFigures[] {
+export function opFigures(
+  writes: readonly MeteredWrite[],
+  tables: { tasks: string; results: string; politeness: string },
+): OpFigures[] {
   const groups = new Map<string, MeteredWrite[]>();
   for (const write of writes) {
     const key = `${write.table}\u0000${write.op}`;
@@ -127,14 +138,21 @@ export function opFigures(writes: readonly MeteredWrite[], tables: { tasks: stri
   return [...groups.values()].map((group) => {
     const first = group[0]!;
     const table = first.table === tables.tasks ? "tasks" : first.table === tables.results ? "results" : "politeness";
-    const [beforeLayout, afterLayout] = table === "tasks" ? [LEGACY_TASKS_LAYOUT, TASKS_LAYOUT] : [NO_INDEXES, NO_INDEXES];
+    const [beforeLayout, afterLayout] =
+      table === "tasks" ? [LEGACY_TASKS_LAYOUT, TASKS_LAYOUT] : [NO_INDEXES, NO_INDEXES];
     return {
       table,
       op: first.op,
       count: group.length,
       failed: group.filter((write) => write.failed).length,
-      before: sumUnits(group.map((write) => price(write, beforeLayout, table === "tasks")), beforeLayout),
-      after: sumUnits(group.map((write) => price(write, afterLayout, false)), afterLayout),
+      before: sumUnits(
+        group.map((write) => price(write, beforeLayout, table === "tasks")),
+        beforeLayout,
+      ),
+      after: sumUnits(
+        group.map((write) => price(write, afterLayout, false)),
+        afterLayout,
+      ),
     };
   });
 }
@@ -150,9 +168,17 @@ export async function measureTaskWrites(options: TaskWritesOptions): Promise<Tas
   const site = await startBenchSite({ pages });
   const browser = new WarmBrowser();
   try {
-    const keys = { [aws.tasksTable]: ["task_id"], [aws.resultsTable]: ["task_id", "item_key"], [aws.politenessTable]: ["limit_key"] };
+    const keys = {
+      [aws.tasksTable]: ["task_id"],
+      [aws.resultsTable]: ["task_id", "item_key"],
+      [aws.politenessTable]: ["limit_key"],
+    };
     const meter = meterWrites(aws.clients.doc, aws.clients.dynamo, keys, (table, command, input) =>
-      table === aws.tasksTable ? labelTaskWrite(command, input) : table === aws.resultsTable ? "result item stored" : "politeness slot",
+      table === aws.tasksTable
+        ? labelTaskWrite(command, input)
+        : table === aws.resultsTable
+          ? "result item stored"
+          : "politeness slot",
     );
     const tasks = new DynamoTaskStore(meter.client, aws.tasksTable);
     const results = new DynamoResultStore(meter.client, aws.resultsTable);
@@ -184,14 +210,22 @@ export async function measureTaskWrites(options: TaskWritesOptions): Promise<Tas
     const crawlMs = performance.now() - started;
     if (outcome.kind !== "completed") throw new Error(`the measured crawl ended ${outcome.kind}`);
     const done = await tasks.get(task.task_id);
-    const finalImage = meter.writes.filter((write) => write.table === aws.tasksTable && write.op.startsWith("status")).at(-1)?.after;
-    console.error(`task writes: ${done?.progress.pages_done} pages in ${(crawlMs / 1000).toFixed(1)} s, ${meter.writes.length} writes metered`);
+    const finalImage = meter.writes
+      .filter((write) => write.table === aws.tasksTable && write.op.startsWith("status"))
+      .at(-1)?.after;
+    console.error(
+      `task writes: ${done?.progress.pages_done} pages in ${(crawlMs / 1000).toFixed(1)} s, ${meter.writes.length} writes metered`,
+    );
     return {
       loadAtStart,
       pages: done?.progress.pages_done ?? 0,
       crawlMs,
       heartbeatMs,
-      ops: opFigures(meter.writes, { tasks: aws.tasksTable, results: aws.resultsTable, politeness: aws.politenessTable }),
+      ops: opFigures(meter.writes, {
+        tasks: aws.tasksTable,
+        results: aws.resultsTable,
+        politeness: aws.politenessTable,
+      }),
       server: checkAgainstServer(meter.writes),
       taskItemBytes: finalImage ? itemBytes(finalImage) : 0,
     };
@@ -215,7 +249,9 @@ export function measuredWriteUnits(figures: TaskWritesFigures, side: "before" | 
     const found = figures.ops.find((o) => o.table === "tasks" && o.op === op);
     return found === undefined || found.count === 0 ? 0 : totalUnits(found[side]) / found.count;
   };
-  const politeness = figures.ops.filter((o) => o.table === "politeness").reduce((sum, o) => sum + totalUnits(o[side]), 0);
+  const politeness = figures.ops
+    .filter((o) => o.table === "politeness")
+    .reduce((sum, o) => sum + totalUnits(o[side]), 0);
   return {
     taskCreated: mean("task created"),
     claimed: mean("status → running"),
@@ -243,9 +279,19 @@ export function measuredWriteUnitsFromReport(markdown: string): MeasuredWriteUni
 
 export function taskWritesMarkdown(figures: TaskWritesFigures, quick: boolean): string {
   const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(2));
-  const each = (units: WriteUnits, count: number): string => `${fmt(units.table / count)} + ${fmt(indexSum(units) / count)} = ${fmt(totalUnits(units) / count)}`;
-  const order = ["task created", "status → running", "progress written", "lease renewed", "checkpoint saved", "status → completed", "checkpoint deleted"];
-  const rank = (o: OpFigures) => (o.table === "tasks" ? (order.indexOf(o.op) + 1 || order.length + 1) : o.table === "results" ? 100 : 101);
+  const each = (units: WriteUnits, count: number): string =>
+    `${fmt(units.table / count)} + ${fmt(indexSum(units) / count)} = ${fmt(totalUnits(units) / count)}`;
+  const order = [
+    "task created",
+    "status → running",
+    "progress written",
+    "lease renewed",
+    "checkpoint saved",
+    "status → completed",
+    "checkpoint deleted",
+  ];
+  const rank = (o: OpFigures) =>
+    o.table === "tasks" ? order.indexOf(o.op) + 1 || order.length + 1 : o.table === "results" ? 100 : 101;
   const ops = [...figures.ops].sort((a, b) => rank(a) - rank(b));
   const rows = ops.map(
     (o) =>
@@ -254,18 +300,29 @@ export function taskWritesMarkdown(figures: TaskWritesFigures, quick: boolean): 
   const sum = (table: OpFigures["table"], side: "before" | "after", part: "table" | "indexes" | "all") =>
     figures.ops
       .filter((o) => o.table === table)
-      .reduce((acc, o) => acc + (part === "table" ? o[side].table : part === "indexes" ? indexSum(o[side]) : totalUnits(o[side])), 0);
+      .reduce(
+        (acc, o) =>
+          acc + (part === "table" ? o[side].table : part === "indexes" ? indexSum(o[side]) : totalUnits(o[side])),
+        0,
+      );
   const perPage = (n: number) => (n / figures.pages).toFixed(2);
   const [tasksBefore, tasksAfter] = [sum("tasks", "before", "all"), sum("tasks", "after", "all")];
-  const all = (side: "before" | "after") => sum("tasks", side, "all") + sum("results", side, "all") + sum("politeness", side, "all");
+  const all = (side: "before" | "after") =>
+    sum("tasks", side, "all") + sum("results", side, "all") + sum("politeness", side, "all");
   const perIndex = (side: "before" | "after") =>
     Object.values(TASK_INDEXES)
-      .map((index) => `${index.name} ${perPage(figures.ops.filter((o) => o.table === "tasks").reduce((acc, o) => acc + (o[side].indexes[index.name] ?? 0), 0))}`)
+      .map(
+        (index) =>
+          `${index.name} ${perPage(figures.ops.filter((o) => o.table === "tasks").reduce((acc, o) => acc + (o[side].indexes[index.name] ?? 0), 0))}`,
+      )
       .join(", ");
   const units = measuredWriteUnits(figures);
   // The same writes at a deployed crawl's pace (bench/cost.ts's "typical site"): a flush about every second, a heartbeat every 15 s.
   const deployed = (side: "before" | "after", pagesPerSecond: number) =>
-    (writeUnitsPerThousandPages({ ...DEPLOYED_MODEL, pagesPerSecond, writes: measuredWriteUnits(figures, side) }).tasks / 1000).toFixed(2);
+    (
+      writeUnitsPerThousandPages({ ...DEPLOYED_MODEL, pagesPerSecond, writes: measuredWriteUnits(figures, side) })
+        .tasks / 1000
+    ).toFixed(2);
   return `### Write units per page crawled (issue 10: keys-only, sharded task indexes)
 
 ${measuredLine(quick, figures.loadAtStart)}

@@ -7,7 +7,13 @@
  * item sizes computed here against the server's own.
  */
 import { GetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import { itemBytes, type Image } from "./writeUnits.js";
 
 export interface MeteredWrite {
@@ -52,7 +58,10 @@ export function meterWrites(
   const inTurn = <T>(table: string, key: Record<string, string>, write: () => Promise<T>): Promise<T> => {
     const id = `${table}\u0000${JSON.stringify(key)}`;
     const run = (queues.get(id) ?? Promise.resolve()).then(write, write);
-    queues.set(id, run.catch(() => undefined));
+    queues.set(
+      id,
+      run.catch(() => undefined),
+    );
     return run;
   };
 
@@ -66,10 +75,18 @@ export function meterWrites(
       input.ReturnConsumedCapacity = "TOTAL";
       try {
         const result = (await doc.send(command as never)) as { ConsumedCapacity?: { CapacityUnits?: number } };
-        writes.push({ table, op, before, after: await read(table, key), failed: false, reported: result.ConsumedCapacity?.CapacityUnits });
+        writes.push({
+          table,
+          op,
+          before,
+          after: await read(table, key),
+          failed: false,
+          reported: result.ConsumedCapacity?.CapacityUnits,
+        });
         return result;
       } catch (error) {
-        if ((error as Error).name === "ConditionalCheckFailedException") writes.push({ table, op, before, after: before, failed: true, reported: undefined });
+        if ((error as Error).name === "ConditionalCheckFailedException")
+          writes.push({ table, op, before, after: before, failed: true, reported: undefined });
         throw error;
       }
     });
@@ -88,13 +105,23 @@ export function meterWrites(
     const result = await doc.send(command);
     const unprocessed = new Set(
       Object.entries(result.UnprocessedItems ?? {}).flatMap(([table, list]) =>
-        (list ?? []).map((request) => `${table}\u0000${JSON.stringify(keyOf(table, (request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {}) as Record<string, unknown>))}`),
+        (list ?? []).map(
+          (request) =>
+            `${table}\u0000${JSON.stringify(keyOf(table, (request.PutRequest?.Item ?? request.DeleteRequest?.Key ?? {}) as Record<string, unknown>))}`,
+        ),
       ),
     );
     const afters = await Promise.all(metered.map((request) => read(request.table, request.key)));
     metered.forEach((request, i) => {
       if (unprocessed.has(`${request.table}\u0000${JSON.stringify(request.key)}`)) return;
-      writes.push({ table: request.table, op: request.op, before: befores[i], after: afters[i], failed: false, reported: undefined });
+      writes.push({
+        table: request.table,
+        op: request.op,
+        before: befores[i],
+        after: afters[i],
+        failed: false,
+        reported: undefined,
+      });
     });
     return result;
   };
@@ -104,7 +131,11 @@ export function meterWrites(
       if (property !== "send") return Reflect.get(target, property, receiver);
       return (command: unknown, ...rest: unknown[]) => {
         const table = (command as { input?: { TableName?: string } }).input?.TableName;
-        if ((command instanceof PutCommand || command instanceof UpdateCommand || command instanceof DeleteCommand) && table !== undefined && keys[table] !== undefined) {
+        if (
+          (command instanceof PutCommand || command instanceof UpdateCommand || command instanceof DeleteCommand) &&
+          table !== undefined &&
+          keys[table] !== undefined
+        ) {
           return single(command);
         }
         if (command instanceof BatchWriteCommand) return batch(command);
@@ -119,6 +150,8 @@ export function meterWrites(
 export function checkAgainstServer(writes: readonly MeteredWrite[]): { checked: number; agreeing: number } {
   const units = (image: Image | undefined) => (image === undefined ? 0 : itemBytes(image));
   const priced = writes.filter((write) => write.reported !== undefined);
-  const agreeing = priced.filter((write) => Math.max(1, Math.ceil(Math.max(units(write.before), units(write.after)) / 1024)) === write.reported);
+  const agreeing = priced.filter(
+    (write) => Math.max(1, Math.ceil(Math.max(units(write.before), units(write.after)) / 1024)) === write.reported,
+  );
   return { checked: priced.length, agreeing: agreeing.length };
 }

@@ -73,7 +73,9 @@ const unitsOf = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));
 /** What `index` holds of `item`: undefined when the item lacks one of its keys. */
 export function indexEntry(item: Image | undefined, index: IndexLayout, table: TableLayout): Image | undefined {
   if (item === undefined) return undefined;
-  const keys = [index.hashKey, index.rangeKey, table.hashKey, table.rangeKey].filter((k): k is string => k !== undefined);
+  const keys = [index.hashKey, index.rangeKey, table.hashKey, table.rangeKey].filter(
+    (k): k is string => k !== undefined,
+  );
   if ([index.hashKey, index.rangeKey].some((key) => key !== undefined && item[key] === undefined)) return undefined;
   if (index.projection === "ALL") return item;
   const names = index.projection === "KEYS_ONLY" ? keys : [...keys, ...index.projection];
@@ -101,7 +103,11 @@ export function writeUnits(layout: TableLayout, before: Image | undefined, after
 
 /** A write refused by its condition: the item's size on the table, no index. */
 export function failedConditionUnits(layout: TableLayout, current: Image | undefined): WriteUnits {
-  return { table: unitsOf(current ? itemBytes(current) : 0), indexes: Object.fromEntries(layout.indexes.map((index) => [index.name, 0])) };
+  return {
+    table: unitsOf(current ? itemBytes(current) : 0),
+    indexes: Object.fromEntries(layout.indexes.map((index) => [index.name, 0])),
+  };
 }
 
-export const totalUnits = (units: WriteUnits): number => units.table + Object.values(units.indexes).reduce((a, b) => a + b, 0);
+export const totalUnits = (units: WriteUnits): number =>
+  units.table + Object.values(units.indexes).reduce((a, b) => a + b, 0);

@@ -56,7 +56,9 @@ export async function measureWrites(options: WritesBenchOptions): Promise<Writes
         const batch = pageItems(items, round * 2);
         const started = performance.now();
         for (const item of batch) {
-          await aws.clients.doc.send(new PutCommand({ TableName: aws.resultsTable, Item: toStoredResult("bench-single", item) }));
+          await aws.clients.doc.send(
+            new PutCommand({ TableName: aws.resultsTable, Item: toStoredResult("bench-single", item) }),
+          );
         }
         singleMs.push(performance.now() - started);
       };
@@ -73,7 +75,9 @@ export async function measureWrites(options: WritesBenchOptions): Promise<Writes
         await batched();
         await single();
       }
-      console.error(`writes round ${round + 1}: one by one ${singleMs.at(-1)?.toFixed(0)} ms, batched ${batchedMs.at(-1)?.toFixed(0)} ms`);
+      console.error(
+        `writes round ${round + 1}: one by one ${singleMs.at(-1)?.toFixed(0)} ms, batched ${batchedMs.at(-1)?.toFixed(0)} ms`,
+      );
     }
     const itemBytes = Buffer.byteLength(JSON.stringify(pageItems(1, 0)[0]?.data));
     return { loadAtStart, items, itemBytes, singleMs, batchedMs };

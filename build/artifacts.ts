@@ -10,7 +10,18 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { evaluateInfra, FUNCTION_DEFAULTS, megabytes, ROOT, seconds, stackFunctions, type Args, type Stack, type StackFunction, type Trigger } from "./infraModel.js";
+import {
+  evaluateInfra,
+  FUNCTION_DEFAULTS,
+  megabytes,
+  ROOT,
+  seconds,
+  stackFunctions,
+  type Args,
+  type Stack,
+  type StackFunction,
+  type Trigger,
+} from "./infraModel.js";
 import { buildFunction, SST_ESBUILD_VERSION, type BuiltFunction } from "./sstBuild.js";
 
 const run = promisify(execFile);
@@ -48,7 +59,12 @@ export interface Artifact extends Omit<BuiltFunction, "inputs"> {
 
 export type ManifestTrigger =
   | { kind: "api"; routes: string[] }
-  | { kind: "queue"; queue: string; batch: { size: number; windowSeconds: number; partialResponses: boolean }; maximumConcurrency?: number }
+  | {
+      kind: "queue";
+      queue: string;
+      batch: { size: number; windowSeconds: number; partialResponses: boolean };
+      maximumConcurrency?: number;
+    }
   | { kind: "schedule"; schedule: string; event: unknown }
   | { kind: "none" };
 
@@ -84,7 +100,11 @@ function sharedInputs(): string[] {
 }
 
 function readdirTs(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".ts")).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".ts"))
+        .sort()
+    : [];
 }
 
 /** SHA-256 over the given files' names and contents and the function's infra arguments. */
@@ -103,7 +123,8 @@ export function digestOf(files: string[], args: Args): string {
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v) => {
     if (typeof v === "function") return String(v);
-    if (typeof v === "object" && v !== null && "component" in v) return (v as { component: { out: unknown } }).component.out;
+    if (typeof v === "object" && v !== null && "component" in v)
+      return (v as { component: { out: unknown } }).component.out;
     return v;
   });
 }
@@ -156,8 +177,14 @@ export async function buildArtifacts(options: BuildOptions = {}): Promise<Manife
     artifacts.push(artifact);
     options.log?.(`built ${fn.id} (${fn.args.handler}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  const kept = (previous?.artifacts ?? []).filter((old) => !artifacts.some((a) => a.id === old.id) && stackFunctions(stack).some((fn) => fn.id === old.id));
-  const manifest: Manifest = { esbuild: SST_ESBUILD_VERSION, builtAt: new Date().toISOString(), artifacts: [...artifacts, ...kept] };
+  const kept = (previous?.artifacts ?? []).filter(
+    (old) => !artifacts.some((a) => a.id === old.id) && stackFunctions(stack).some((fn) => fn.id === old.id),
+  );
+  const manifest: Manifest = {
+    esbuild: SST_ESBUILD_VERSION,
+    builtAt: new Date().toISOString(),
+    artifacts: [...artifacts, ...kept],
+  };
   await writeFile(join(outRoot, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
@@ -168,7 +195,10 @@ export async function buildArtifacts(options: BuildOptions = {}): Promise<Manife
  * with a SyntaxError, after a deploy that succeeded. Say so at build time.
  */
 async function assertParses(built: BuiltFunction): Promise<void> {
-  const bundle = join(built.dir, built.handler.replace(/\.[^.]+$/, existsSync(join(built.dir, "bundle.mjs")) ? ".mjs" : ".cjs"));
+  const bundle = join(
+    built.dir,
+    built.handler.replace(/\.[^.]+$/, existsSync(join(built.dir, "bundle.mjs")) ? ".mjs" : ".cjs"),
+  );
   try {
     await run(process.execPath, ["--check", bundle]);
   } catch (error) {
@@ -187,7 +217,12 @@ async function assertParses(built: BuiltFunction): Promise<void> {
 /** Bundled package files that declare `name` at the top level of a module. */
 function declaring(inputs: string[], name: string): string[] {
   const declaration = new RegExp(`^(?:const|let|var)\\s+${name}\\b`, "m");
-  return inputs.filter((input) => input.includes("node_modules/") && existsSync(resolve(ROOT, input)) && declaration.test(readFileSync(resolve(ROOT, input), "utf8")));
+  return inputs.filter(
+    (input) =>
+      input.includes("node_modules/") &&
+      existsSync(resolve(ROOT, input)) &&
+      declaration.test(readFileSync(resolve(ROOT, input), "utf8")),
+  );
 }
 
 export async function readManifest(outRoot = ARTIFACTS_DIR): Promise<Manifest | undefined> {
@@ -202,7 +237,11 @@ export async function staleArtifacts(outRoot = ARTIFACTS_DIR, stack?: Stack): Pr
   return functions
     .filter((fn) => {
       const artifact = manifest?.artifacts.find((a) => a.id === fn.id);
-      return artifact === undefined || !existsSync(artifact.zip) || artifact.inputsDigest !== digestOf(artifact.inputs, fn.args);
+      return (
+        artifact === undefined ||
+        !existsSync(artifact.zip) ||
+        artifact.inputsDigest !== digestOf(artifact.inputs, fn.args)
+      );
     })
     .map((fn) => fn.id);
 }

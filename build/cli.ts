@@ -22,7 +22,15 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 102
 const share = (bytes: number, limit: number) => `${((100 * bytes) / limit).toFixed(1)} %`;
 
 function table(artifacts: Artifact[]): string {
-  const header = ["function", "handler", "installed", "bundle", "unzipped (≤ 250 MiB)", "zipped", "zip ≤ 50 MiB direct upload"];
+  const header = [
+    "function",
+    "handler",
+    "installed",
+    "bundle",
+    "unzipped (≤ 250 MiB)",
+    "zipped",
+    "zip ≤ 50 MiB direct upload",
+  ];
   const rows = artifacts.map((a) => [
     a.id,
     a.source,
@@ -45,7 +53,9 @@ try {
     log: (line) => console.log(line),
   });
   const built = manifest.artifacts;
-  console.log(`\nLambda artifacts in ${relative(ROOT, values.out ?? ARTIFACTS_DIR)}/ (esbuild ${manifest.esbuild}, as SST 4.17 builds them):\n`);
+  console.log(
+    `\nLambda artifacts in ${relative(ROOT, values.out ?? ARTIFACTS_DIR)}/ (esbuild ${manifest.esbuild}, as SST 4.17 builds them):\n`,
+  );
   console.log(table(built));
   const over = built.filter((a) => a.bytes.unzipped > LAMBDA_LIMITS.unzippedBytes);
   if (over.length > 0) {

@@ -46,7 +46,9 @@ export interface EvaluateOptions {
    * Imports sst.config.ts. A test that evaluates the config more than once passes one that
    * resets its module registry first (infra modules create their components at import).
    */
-  importConfig?: () => Promise<{ default: { app(input: { stage: string }): Args; run(): Promise<Record<string, unknown>> } }>;
+  importConfig?: () => Promise<{
+    default: { app(input: { stage: string }): Args; run(): Promise<Record<string, unknown>> };
+  }>;
 }
 
 export const DEFAULT_SECRET_VALUE = "test-key-0123456789,test-key-abcdefghij";
@@ -117,8 +119,18 @@ function recordingSst(components: Component[], tamper: Tamper, secrets: Record<s
   class Secret {
     readonly component: Component;
     constructor(name: string, placeholderValue?: string) {
-      const out = { name: placeholder("Secret", name, "name"), arn: placeholder("Secret", name, "arn"), url: placeholder("Secret", name, "url") };
-      this.component = { type: "Secret", name, args: placeholderValue === undefined ? {} : { placeholder: placeholderValue }, calls: [], out };
+      const out = {
+        name: placeholder("Secret", name, "name"),
+        arn: placeholder("Secret", name, "arn"),
+        url: placeholder("Secret", name, "url"),
+      };
+      this.component = {
+        type: "Secret",
+        name,
+        args: placeholderValue === undefined ? {} : { placeholder: placeholderValue },
+        calls: [],
+        out,
+      };
       components.push(this.component);
     }
     get value(): SecretValue {
@@ -144,9 +156,11 @@ const evaluated = new Map<string, Promise<Stack>>();
  * config once per stage and `$dev`, and later calls get that same recording.
  */
 export function evaluateInfra(options: EvaluateOptions = {}): Promise<Stack> {
-  if (options.importConfig !== undefined || options.tamper !== undefined || options.secrets !== undefined) return evaluateNow(options);
+  if (options.importConfig !== undefined || options.tamper !== undefined || options.secrets !== undefined)
+    return evaluateNow(options);
   const key = JSON.stringify([options.stage ?? "test", options.dev ?? false]);
-  if (evaluated.size > 0 && !evaluated.has(key)) throw new Error("infra is already evaluated with another stage or $dev in this process: pass importConfig");
+  if (evaluated.size > 0 && !evaluated.has(key))
+    throw new Error("infra is already evaluated with another stage or $dev in this process: pass importConfig");
   if (!evaluated.has(key)) evaluated.set(key, evaluateNow(options));
   return evaluated.get(key)!;
 }
@@ -166,7 +180,10 @@ async function evaluateNow(options: EvaluateOptions): Promise<Stack> {
   const importConfig = options.importConfig ?? (() => import(pathToFileURL(resolve(ROOT, "sst.config.ts")).href));
   const config = (await importConfig()).default;
   const outputs = await config.run();
-  if (components.length === 0) throw new Error("sst.config.ts created no components: its infra modules were imported before (evaluate once per process, or pass importConfig)");
+  if (components.length === 0)
+    throw new Error(
+      "sst.config.ts created no components: its infra modules were imported before (evaluate once per process, or pass importConfig)",
+    );
   return { components, outputs, app: (s) => config.app({ stage: s }) };
 }
 
@@ -175,7 +192,9 @@ async function evaluateNow(options: EvaluateOptions): Promise<Stack> {
 export const ofType = (stack: Stack, ...types: string[]) => stack.components.filter((c) => types.includes(c.type));
 export const byArn = (stack: Stack, arn: unknown) => stack.components.find((c) => c.out.arn === arn);
 export const calls = (stack: Stack, method: string) =>
-  stack.components.flatMap((c) => c.calls.filter((call) => call.method === method).map((call) => ({ owner: c, ...call })));
+  stack.components.flatMap((c) =>
+    c.calls.filter((call) => call.method === method).map((call) => ({ owner: c, ...call })),
+  );
 
 /** FunctionArgs as given to a Function, subscriber, cron or route (a string is a handler). */
 export function functionArgs(stack: Stack, input: unknown): Args | undefined {
@@ -188,7 +207,12 @@ export function functionArgs(stack: Stack, input: unknown): Args | undefined {
 /** What invokes a function on AWS. */
 export type Trigger =
   | { kind: "api"; api: Component; routes: string[] }
-  | { kind: "queue"; queue: Component; batch: { size: number; windowSeconds: number; partialResponses: boolean }; maximumConcurrency?: number }
+  | {
+      kind: "queue";
+      queue: Component;
+      batch: { size: number; windowSeconds: number; partialResponses: boolean };
+      maximumConcurrency?: number;
+    }
   | { kind: "schedule"; cron: Component; schedule: string; event: unknown }
   | { kind: "none" };
 
@@ -217,10 +241,16 @@ export function stackFunctions(stack: Stack): StackFunction[] {
     if (existing === undefined) found.set(args, { ...fn, args });
     else if (existing.trigger.kind === "none") existing.trigger = fn.trigger;
   };
-  for (const fn of ofType(stack, "Function")) add({ id: fn.name, site: `Function ${fn.name}`, trigger: { kind: "none" } }, fn.args);
+  for (const fn of ofType(stack, "Function"))
+    add({ id: fn.name, site: `Function ${fn.name}`, trigger: { kind: "none" } }, fn.args);
   for (const cron of ofType(stack, "Cron", "CronV2")) {
     // CronV2 (cron-v2.ts): EventBridge Scheduler passes `event`, default {}, as the function's event.
-    const trigger: Trigger = { kind: "schedule", cron, schedule: String(cron.args.schedule), event: cron.args.event ?? {} };
+    const trigger: Trigger = {
+      kind: "schedule",
+      cron,
+      schedule: String(cron.args.schedule),
+      event: cron.args.event ?? {},
+    };
     add({ id: `${cron.name}Handler`, site: `${cron.type} ${cron.name}`, trigger }, cron.args.function ?? cron.args.job);
   }
   for (const call of calls(stack, "subscribe")) {
@@ -231,7 +261,11 @@ export function stackFunctions(stack: Stack): StackFunction[] {
       kind: "queue",
       queue: call.owner,
       // SST 4.17's defaults (queue-lambda-subscriber.ts): 10 per batch, no window, no partial responses.
-      batch: { size: batch.size ?? 10, windowSeconds: batch.window ? seconds(batch.window) : 0, partialResponses: batch.partialResponses === true },
+      batch: {
+        size: batch.size ?? 10,
+        windowSeconds: batch.window ? seconds(batch.window) : 0,
+        partialResponses: batch.partialResponses === true,
+      },
       ...(maximumConcurrencyOf(options) === undefined ? {} : { maximumConcurrency: maximumConcurrencyOf(options) }),
     };
     add({ id: `${call.owner.name}SubscriberFunction`, site: `${call.owner.name}.subscribe`, trigger }, call.args[0]);
@@ -240,7 +274,15 @@ export function stackFunctions(stack: Stack): StackFunction[] {
     const args = functionArgs(stack, call.args[1]);
     const existing = args && found.get(args);
     if (existing?.trigger.kind === "api") existing.trigger.routes.push(String(call.args[0]));
-    else add({ id: `${call.owner.name}Route`, site: `${call.owner.name}.route`, trigger: { kind: "api", api: call.owner, routes: [String(call.args[0])] } }, call.args[1]);
+    else
+      add(
+        {
+          id: `${call.owner.name}Route`,
+          site: `${call.owner.name}.route`,
+          trigger: { kind: "api", api: call.owner, routes: [String(call.args[0])] },
+        },
+        call.args[1],
+      );
   }
   return [...found.values()];
 }

@@ -100,7 +100,9 @@ interface NodeProperties {
 
 function nodeProperties(args: Args): NodeProperties {
   const nodejs: Args = args.nodejs ?? {};
-  const install = Array.isArray(nodejs.install) ? Object.fromEntries(nodejs.install.map((dep: string) => [dep, "*"])) : nodejs.install;
+  const install = Array.isArray(nodejs.install)
+    ? Object.fromEntries(nodejs.install.map((dep: string) => [dep, "*"]))
+    : nodejs.install;
   return { ...nodejs, ...(install === undefined ? {} : { install }) };
 }
 
@@ -122,13 +124,20 @@ function sstVersionCheck(cliVersion: string): esbuild.Plugin {
     setup(build) {
       build.onResolve({ filter: /^sst$/ }, async (args) => {
         if (args.pluginData === skip) return undefined;
-        const found = await build.resolve("sst", { resolveDir: args.resolveDir, importer: args.importer, kind: args.kind, pluginData: skip });
+        const found = await build.resolve("sst", {
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          kind: args.kind,
+          pluginData: skip,
+        });
         if (found.path === "") return undefined;
         let dir = dirname(found.path);
         while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
         const version = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).version;
         if (version !== cliVersion) {
-          throw new Error(`The sst package your application is importing (${version}) does not match the sst cli version (${cliVersion}).`);
+          throw new Error(
+            `The sst package your application is importing (${version}) does not match the sst cli version (${cliVersion}).`,
+          );
         }
         return { path: found.path };
       });
@@ -156,7 +165,9 @@ export async function buildFunction(input: BuildFunctionInput): Promise<BuiltFun
   const handler = `bundle${extname(String(args.handler))}`;
   const custom: Args = props.esbuild ?? {};
   const install = props.install ?? {};
-  const loader = Object.fromEntries(Object.entries(props.loader ?? {}).filter(([, value]) => LOADERS.has(value))) as Record<string, esbuild.Loader>;
+  const loader = Object.fromEntries(
+    Object.entries(props.loader ?? {}).filter(([, value]) => LOADERS.has(value)),
+  ) as Record<string, esbuild.Loader>;
 
   const options: esbuild.BuildOptions = {
     entryPoints: [file],
@@ -191,13 +202,23 @@ export async function buildFunction(input: BuildFunctionInput): Promise<BuiltFun
   });
   const metafile = result.metafile!;
   // With `nodejs.sourcemap` unset, SST uploads the maps to S3 beside the function, not in the zip.
-  const sourcemaps = props.sourcemap === undefined ? Object.keys(metafile.outputs).filter((out) => out.endsWith(".map")).map((out) => resolve(out)) : [];
+  const sourcemaps =
+    props.sourcemap === undefined
+      ? Object.keys(metafile.outputs)
+          .filter((out) => out.endsWith(".map"))
+          .map((out) => resolve(out))
+      : [];
 
   const forced = FORCE_EXTERNAL.filter(
-    (pkg) => !(custom.external ?? []).includes(pkg) && Object.values(metafile.inputs).some((i) => i.imports.some((imp) => imp.external && imp.path === pkg)),
+    (pkg) =>
+      !(custom.external ?? []).includes(pkg) &&
+      Object.values(metafile.inputs).some((i) => i.imports.some((imp) => imp.external && imp.path === pkg)),
   );
   const installPackages = [...Object.keys(install), ...forced];
-  const installed = installPackages.length === 0 ? {} : await installPackagesInto(dir, installPackages, install, file, architecture, input.installCache);
+  const installed =
+    installPackages.length === 0
+      ? {}
+      : await installPackagesInto(dir, installPackages, install, file, architecture, input.installCache);
 
   const sstKey = await writeResourceFile(dir, args.link ?? []);
   const zip = resolve(input.outRoot, id, "code.zip");
@@ -228,8 +249,10 @@ async function installPackagesInto(
   cacheRoot: string | undefined,
 ): Promise<Record<string, string>> {
   let manifestDir = dirname(handlerPath);
-  while (!existsSync(join(manifestDir, "package.json")) && dirname(manifestDir) !== manifestDir) manifestDir = dirname(manifestDir);
-  const declared: Record<string, string> = JSON.parse(readFileSync(join(manifestDir, "package.json"), "utf8")).dependencies ?? {};
+  while (!existsSync(join(manifestDir, "package.json")) && dirname(manifestDir) !== manifestDir)
+    manifestDir = dirname(manifestDir);
+  const declared: Record<string, string> =
+    JSON.parse(readFileSync(join(manifestDir, "package.json"), "utf8")).dependencies ?? {};
   const dependencies: Record<string, string> = {};
   for (const pkg of [...packages].sort()) {
     const wanted = install[pkg];
@@ -238,7 +261,14 @@ async function installPackagesInto(
   }
   // Go's json.Encoder: keys sorted, a newline at the end.
   await writeFile(join(dir, "package.json"), `${JSON.stringify({ dependencies })}\n`);
-  const flags = ["install", "--force", "--platform=linux", "--os=linux", `--arch=${architecture}`, `--cpu=${architecture}`];
+  const flags = [
+    "install",
+    "--force",
+    "--platform=linux",
+    "--os=linux",
+    `--arch=${architecture}`,
+    `--cpu=${architecture}`,
+  ];
   if (packages.includes("sharp")) flags.push("--libc=glibc");
 
   const cacheKey = Buffer.from(JSON.stringify({ dependencies, flags })).toString("base64url").slice(0, 120);
@@ -249,10 +279,15 @@ async function installPackagesInto(
     return dependencies;
   }
   try {
-    await run("npm", [...flags, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+    await run("npm", [...flags, "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: dir,
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (error) {
     const output = error as { stderr?: string; stdout?: string };
-    throw new Error(`failed to run npm install in ${relative(ROOT, dir)}: ${output.stderr || output.stdout || String(error)}`);
+    throw new Error(
+      `failed to run npm install in ${relative(ROOT, dir)}: ${output.stderr || output.stdout || String(error)}`,
+    );
   }
   if (cached !== undefined) {
     await rm(cached, { recursive: true, force: true });
@@ -305,12 +340,19 @@ async function normaliseCopyFiles(entries: Array<{ from: string; to?: string }>)
  * "**" with dotfiles), minus the source maps, sorted by name, dated 1970-01-01 so equal
  * contents give an equal zip. Returns the unzipped size Lambda counts against its 250 MB.
  */
-export async function zipLikeSst(dir: string, zipPath: string, sourcemaps: string[], copyFiles: CopyFile[]): Promise<number> {
+export async function zipLikeSst(
+  dir: string,
+  zipPath: string,
+  sourcemaps: string[],
+  copyFiles: CopyFile[],
+): Promise<number> {
   await mkdir(dirname(zipPath), { recursive: true });
   const files: Array<{ from: string; to: string }> = [];
   for (const item of [{ from: dir, to: ".", isDir: true }, ...copyFiles]) {
     if (!item.isDir) files.push({ from: item.from, to: item.to });
-    const found = item.isDir ? await glob("**", { cwd: item.from, dot: true, ignore: sourcemaps.map((map) => relative(dir, map)) }) : [];
+    const found = item.isDir
+      ? await glob("**", { cwd: item.from, dot: true, ignore: sourcemaps.map((map) => relative(dir, map)) })
+      : [];
     files.push(...found.map((file) => ({ from: join(item.from, file), to: join(item.to, file) })));
   }
   files.sort((a, b) => a.to.localeCompare(b.to));

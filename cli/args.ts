@@ -21,7 +21,11 @@ export type OptionValues = Record<string, string | boolean | string[] | boolean[
 /** Flags every command takes. */
 export const GLOBAL_OPTIONS = {
   "api-url": { type: "string", value: "URL", description: "API base URL (env API_URL; default http://127.0.0.1:8888)" },
-  "api-key": { type: "string", value: "KEY", description: "API key, sent as Authorization: Bearer (env API_KEY; prefer the env var: flags show in ps)" },
+  "api-key": {
+    type: "string",
+    value: "KEY",
+    description: "API key, sent as Authorization: Bearer (env API_KEY; prefer the env var: flags show in ps)",
+  },
   json: { type: "boolean", description: "print JSON instead of human-readable output" },
   help: { type: "boolean", short: "h", description: "show help" },
 } as const satisfies OptionSpecs;
@@ -56,7 +60,10 @@ export function parseCommandLine(argv: readonly string[], specs: OptionSpecs): P
  */
 export function commandWords(argv: readonly string[]): { words: string[]; help: boolean } {
   const options = Object.fromEntries(
-    Object.entries(GLOBAL_OPTIONS).map(([name, spec]) => [name, { type: spec.type, ...("short" in spec ? { short: spec.short } : {}) }]),
+    Object.entries(GLOBAL_OPTIONS).map(([name, spec]) => [
+      name,
+      { type: spec.type, ...("short" in spec ? { short: spec.short } : {}) },
+    ]),
   );
   const { values, positionals } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true });
   return { words: positionals.slice(0, 2), help: values.help === true };
@@ -70,7 +77,8 @@ function describeParseError(error: unknown): string {
   const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (missing) return `${missing[1]}: needs a value`;
   const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message);
-  if (ambiguous) return `${ambiguous[1]}: needs a value (to pass one that starts with "-", write ${ambiguous[1]}=<value>)`;
+  if (ambiguous)
+    return `${ambiguous[1]}: needs a value (to pass one that starts with "-", write ${ambiguous[1]}=<value>)`;
   const flagWithValue = /Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(message);
   if (flagWithValue) return `${flagWithValue[1]}: takes no value`;
   return message.split("\n")[0] ?? "invalid command line";
@@ -96,7 +104,8 @@ export function flag(values: OptionValues, name: string): boolean {
 export function integerOption(values: OptionValues, name: string): number | undefined {
   const text = stringValue(values, name);
   if (text === undefined) return undefined;
-  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`--${name}: must be a whole number (got ${JSON.stringify(text)})`);
+  if (!/^-?\d+$/.test(text.trim()))
+    throw new UsageError(`--${name}: must be a whole number (got ${JSON.stringify(text)})`);
   return Number(text);
 }
 
@@ -105,7 +114,8 @@ export function durationOption(values: OptionValues, name: string): number | und
   const text = stringValue(values, name);
   if (text === undefined) return undefined;
   const match = /^(\d+)(s|m|h)?$/.exec(text.trim());
-  if (!match || Number(match[1]) === 0) throw new UsageError(`--${name}: must be a duration like 90, 90s, 5m or 2h (got ${JSON.stringify(text)})`);
+  if (!match || Number(match[1]) === 0)
+    throw new UsageError(`--${name}: must be a duration like 90, 90s, 5m or 2h (got ${JSON.stringify(text)})`);
   return Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? "s") as "s" | "m" | "h"];
 }
 
@@ -126,7 +136,11 @@ export function jsonOrText(text: string): unknown {
 }
 
 /** `--name <value>` with one of `choices`, checked before anything is sent. */
-export function choiceOption<T extends string>(values: OptionValues, name: string, choices: readonly T[]): T | undefined {
+export function choiceOption<T extends string>(
+  values: OptionValues,
+  name: string,
+  choices: readonly T[],
+): T | undefined {
   const text = stringValue(values, name);
   if (text === undefined) return undefined;
   if (!(choices as readonly string[]).includes(text)) {

@@ -53,7 +53,11 @@ export class ApiClient {
     const text = await this.readText(response).finally(settled);
     const envelope = parseEnvelope(text);
     if (!response.ok) throw new ApiError(errorMessage(envelope, text, response.status), response.status);
-    if (envelope === undefined) throw new ApiError(`the answer from ${this.baseUrl} is not the API's JSON envelope: ${excerpt(text)}`, response.status);
+    if (envelope === undefined)
+      throw new ApiError(
+        `the answer from ${this.baseUrl} is not the API's JSON envelope: ${excerpt(text)}`,
+        response.status,
+      );
     return { status: response.status, message: envelope.message, data: envelope.data as T };
   }
 
@@ -70,9 +74,14 @@ export class ApiClient {
   }
 
   /** `settled` ends the request's time limit; call it once the body was read (or handed to a stream). */
-  private async send(method: string, path: string, options: RequestOptions): Promise<{ response: Response; settled: () => void }> {
+  private async send(
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<{ response: Response; settled: () => void }> {
     const url = new URL(this.baseUrl + path);
-    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    for (const [name, value] of Object.entries(options.query ?? {}))
+      if (value !== undefined) url.searchParams.set(name, String(value));
     const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     if (this.apiKey !== undefined) headers.authorization = `Bearer ${this.apiKey}`;
     // Every POST says JSON, even without a body: the API refuses others (a page on another origin could send them).
@@ -104,7 +113,9 @@ export class ApiClient {
 
   private networkError(error: unknown): NetworkError {
     if (error instanceof RequestTimeout || (error instanceof Error && error.name === "TimeoutError")) {
-      return new NetworkError(`the API at ${this.baseUrl} did not answer within ${Math.round(this.requestTimeoutMs / 1000)} s`);
+      return new NetworkError(
+        `the API at ${this.baseUrl} did not answer within ${Math.round(this.requestTimeoutMs / 1000)} s`,
+      );
     }
     return new NetworkError(`cannot reach the API at ${this.baseUrl}: ${causeOf(error)}`, { cause: error });
   }
@@ -122,10 +133,14 @@ function checkedBaseUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--api-url: must be an http or https URL like http://127.0.0.1:8888 (got ${JSON.stringify(value)})`);
+    throw new UsageError(
+      `--api-url: must be an http or https URL like http://127.0.0.1:8888 (got ${JSON.stringify(value)})`,
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(`--api-url: must be an http or https URL like http://127.0.0.1:8888 (got ${JSON.stringify(value)})`);
+    throw new UsageError(
+      `--api-url: must be an http or https URL like http://127.0.0.1:8888 (got ${JSON.stringify(value)})`,
+    );
   }
   // A stage path (https://host/prod) is kept: routes are appended to it.
   return url.toString().replace(/\/+$/, "");
@@ -138,7 +153,8 @@ function causeOf(error: unknown): string {
   for (let depth = 0; depth < 4 && current instanceof Error && current.cause !== undefined; depth++) {
     current = current.cause;
     if (current instanceof Error && current.message) message = current.message;
-    else if (current && typeof current === "object" && "code" in current) message = String((current as { code: unknown }).code);
+    else if (current && typeof current === "object" && "code" in current)
+      message = String((current as { code: unknown }).code);
   }
   return oneLine(message);
 }
@@ -146,7 +162,13 @@ function causeOf(error: unknown): string {
 function parseEnvelope(text: string): Envelope | undefined {
   try {
     const value = JSON.parse(text) as unknown;
-    if (value !== null && typeof value === "object" && typeof (value as Envelope).message === "string" && "code" in value) return value as Envelope;
+    if (
+      value !== null &&
+      typeof value === "object" &&
+      typeof (value as Envelope).message === "string" &&
+      "code" in value
+    )
+      return value as Envelope;
   } catch {
     // not JSON: the caller describes it
   }
@@ -154,7 +176,8 @@ function parseEnvelope(text: string): Envelope | undefined {
 }
 
 function errorMessage(envelope: Envelope | undefined, text: string, status: number): string {
-  if (envelope === undefined) return text.trim() === "" ? "the API answered with an empty error" : `the API answered: ${excerpt(text)}`;
+  if (envelope === undefined)
+    return text.trim() === "" ? "the API answered with an empty error" : `the API answered: ${excerpt(text)}`;
   const message = oneLine(envelope.message);
   // The key is the one thing a caller can fix without reading the docs.
   return status === 401 ? `${message} — pass --api-key or set API_KEY` : message;

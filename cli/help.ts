@@ -32,9 +32,11 @@ function optionLines(options: OptionSpecs): string {
 }
 
 export function programHelp(groups: readonly CommandGroup[]): string {
-  const width = Math.max(...groups.flatMap((group) => group.commands.map((command) => `${group.name} ${command.name}`.length))) + 3;
+  const width =
+    Math.max(...groups.flatMap((group) => group.commands.map((command) => `${group.name} ${command.name}`.length))) + 3;
   const sections = groups.map(
-    (group) => `${group.summary}:\n${group.commands.map((command) => `  ${`${group.name} ${command.name}`.padEnd(width)}${command.summary}`).join("\n")}`,
+    (group) =>
+      `${group.summary}:\n${group.commands.map((command) => `  ${`${group.name} ${command.name}`.padEnd(width)}${command.summary}`).join("\n")}`,
   );
   return [
     `${PROGRAM}: create, follow and export crawl tasks through the API`,

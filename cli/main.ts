@@ -22,7 +22,11 @@ export const GROUPS: readonly CommandGroup[] = [
     summary: "Tasks",
     commands: [createCommand, listCommand, getCommand, watchCommand, resultsCommand, cancelCommand, retryCommand],
   },
-  { name: "accounts", summary: "Accounts (media platforms)", commands: [addAccountCommand, listAccountsCommand, removeAccountCommand] },
+  {
+    name: "accounts",
+    summary: "Accounts (media platforms)",
+    commands: [addAccountCommand, listAccountsCommand, removeAccountCommand],
+  },
   probeGroup,
 ];
 
@@ -61,18 +65,24 @@ async function dispatch(argv: readonly string[], io: CliEnvironment): Promise<Ex
   const group = GROUPS.find((candidate) => candidate.name === groupName);
   if (group === undefined) {
     const names = GROUPS.map((g) => g.name);
-    throw new UsageError(`unknown command "${groupName}" (expected ${names.slice(0, -1).join(", ")} or ${names.at(-1)}; see ${PROGRAM} --help)`);
+    throw new UsageError(
+      `unknown command "${groupName}" (expected ${names.slice(0, -1).join(", ")} or ${names.at(-1)}; see ${PROGRAM} --help)`,
+    );
   }
   if (commandName === undefined) {
     if (help) {
       io.stdout.write(groupHelp(group));
       return EXIT.ok;
     }
-    throw new UsageError(`${group.name}: which command? ${group.commands.map((c) => c.name).join(", ")} (see ${PROGRAM} ${group.name} --help)`);
+    throw new UsageError(
+      `${group.name}: which command? ${group.commands.map((c) => c.name).join(", ")} (see ${PROGRAM} ${group.name} --help)`,
+    );
   }
   const command = group.commands.find((candidate) => candidate.name === commandName);
   if (command === undefined) {
-    throw new UsageError(`unknown command "${group.name} ${commandName}" (expected one of ${group.commands.map((c) => c.name).join(", ")})`);
+    throw new UsageError(
+      `unknown command "${group.name} ${commandName}" (expected one of ${group.commands.map((c) => c.name).join(", ")})`,
+    );
   }
   if (help) {
     io.stdout.write(commandHelp(group, command));
@@ -83,8 +93,10 @@ async function dispatch(argv: readonly string[], io: CliEnvironment): Promise<Ex
   // The command words are the first two positionals (commandWords found them the same way).
   const args = positionals.slice(2);
   const expected = command.args?.names ?? [];
-  if (args.length < expected.length) throw new UsageError(`${group.name} ${command.name}: missing ${expected.slice(args.length).join(" ")}`);
-  if (args.length > expected.length) throw new UsageError(`${group.name} ${command.name}: unexpected argument ${JSON.stringify(args[expected.length])}`);
+  if (args.length < expected.length)
+    throw new UsageError(`${group.name} ${command.name}: missing ${expected.slice(args.length).join(" ")}`);
+  if (args.length > expected.length)
+    throw new UsageError(`${group.name} ${command.name}: unexpected argument ${JSON.stringify(args[expected.length])}`);
 
   let client: ApiClient | undefined;
   return command.run({

@@ -5,7 +5,10 @@
 import type { Task } from "../core/tasks/model.js";
 
 /** The parts of a task the progress shows. */
-export type WatchedTask = Pick<Task, "task_id" | "status" | "progress" | "params" | "created_at" | "started_at" | "finished_at" | "error" | "stop_reason">;
+export type WatchedTask = Pick<
+  Task,
+  "task_id" | "status" | "progress" | "params" | "created_at" | "started_at" | "finished_at" | "error" | "stop_reason"
+>;
 
 export interface ProgressView {
   status: Task["status"];

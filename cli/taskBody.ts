@@ -2,7 +2,17 @@
  * `tasks create` flags → the create-task body the API takes. Pure: the API validates the
  * result (and names the field when it refuses it), so a newer API's rules apply unchanged.
  */
-import { durationOption, flag, integerOption, jsonOrText, splitKeyValue, stringList, stringValue, type OptionSpecs, type OptionValues } from "./args.js";
+import {
+  durationOption,
+  flag,
+  integerOption,
+  jsonOrText,
+  splitKeyValue,
+  stringList,
+  stringValue,
+  type OptionSpecs,
+  type OptionValues,
+} from "./args.js";
 import { UsageError } from "./errors.js";
 
 /** Flags of `tasks create`, grouped as --help shows them. */
@@ -12,34 +22,101 @@ export const CREATE_OPTIONS = {
   "max-attempts": { type: "string", value: "N", description: "max_attempts (1-10)" },
   "max-duration": { type: "string", value: "D", description: "max_duration_secs: 90, 90s, 5m, 2h" },
   "webhook-url": { type: "string", value: "URL", description: "webhook_url: called when the task finishes" },
-  "idempotency-key": { type: "string", value: "KEY", description: "Idempotency-Key header: the same key returns the first task" },
-  param: { type: "string", multiple: true, value: "K=V", description: "any body field; V is JSON when it parses (5, true, [..]) else text" },
-  body: { type: "string", value: "FILE", description: "the whole body from a JSON file, or - for stdin; flags override it" },
+  "idempotency-key": {
+    type: "string",
+    value: "KEY",
+    description: "Idempotency-Key header: the same key returns the first task",
+  },
+  param: {
+    type: "string",
+    multiple: true,
+    value: "K=V",
+    description: "any body field; V is JSON when it parses (5, true, [..]) else text",
+  },
+  body: {
+    type: "string",
+    value: "FILE",
+    description: "the whole body from a JSON file, or - for stdin; flags override it",
+  },
 
   url: { type: "string", multiple: true, value: "URL", description: "web: a start URL (urls), repeatable" },
-  "urls-file": { type: "string", value: "FILE", description: "web: urls from a file, one per line (# comments), or - for stdin; a detail batch takes 10000" },
+  "urls-file": {
+    type: "string",
+    value: "FILE",
+    description: "web: urls from a file, one per line (# comments), or - for stdin; a detail batch takes 10000",
+  },
   "max-pages": { type: "string", value: "N", description: "web: max_pages (1-10000)" },
   "max-depth": { type: "string", value: "N", description: "web: max_depth (0-20)" },
-  include: { type: "string", multiple: true, value: "RE", description: "web: only follow URLs matching this regex (include), repeatable" },
-  exclude: { type: "string", multiple: true, value: "RE", description: "web: never follow URLs matching this regex (exclude), repeatable" },
+  include: {
+    type: "string",
+    multiple: true,
+    value: "RE",
+    description: "web: only follow URLs matching this regex (include), repeatable",
+  },
+  exclude: {
+    type: "string",
+    multiple: true,
+    value: "RE",
+    description: "web: never follow URLs matching this regex (exclude), repeatable",
+  },
   "any-origin": { type: "boolean", description: "web: follow links to other origins (same_origin: false)" },
-  selector: { type: "string", multiple: true, value: "NAME=CSS", description: "web: extract a field (selectors), repeatable" },
+  selector: {
+    type: "string",
+    multiple: true,
+    value: "NAME=CSS",
+    description: "web: extract a field (selectors), repeatable",
+  },
   "wait-for": { type: "string", value: "CSS", description: "web: wait_for this selector before extracting" },
   "wait-until": { type: "string", value: "E", description: "web: wait_until settle|load|domcontentloaded|networkidle" },
-  "settle-max": { type: "string", value: "SECS", description: "web: settle_max_secs (1-60), the longest wait for a page to settle" },
-  render: { type: "string", value: "MODE", description: "web: render auto|always|never (never: plain HTTP, no browser)" },
-  format: { type: "string", multiple: true, value: "F", description: "web: formats text|markdown|html|links, repeatable (or a,b)" },
-  "main-content": { type: "boolean", description: "web: only_main_content (drop navigation, headers, footers, banners, sidebars)" },
-  "ignore-robots": { type: "boolean", description: "web: respect_robots_txt false (robots.txt is honoured unless given)" },
+  "settle-max": {
+    type: "string",
+    value: "SECS",
+    description: "web: settle_max_secs (1-60), the longest wait for a page to settle",
+  },
+  render: {
+    type: "string",
+    value: "MODE",
+    description: "web: render auto|always|never (never: plain HTTP, no browser)",
+  },
+  format: {
+    type: "string",
+    multiple: true,
+    value: "F",
+    description: "web: formats text|markdown|html|links, repeatable (or a,b)",
+  },
+  "main-content": {
+    type: "boolean",
+    description: "web: only_main_content (drop navigation, headers, footers, banners, sidebars)",
+  },
+  "ignore-robots": {
+    type: "boolean",
+    description: "web: respect_robots_txt false (robots.txt is honoured unless given)",
+  },
   sitemap: { type: "string", value: "S", description: "web crawl: sitemap include|only|skip" },
   "page-timeout": { type: "string", value: "SECS", description: "web: page_timeout_secs (1-120)" },
-  block: { type: "string", multiple: true, value: "TYPE", description: "web: a resource type to block (block_resources: image, media, font, …), repeatable; none blocks nothing" },
+  block: {
+    type: "string",
+    multiple: true,
+    value: "TYPE",
+    description:
+      "web: a resource type to block (block_resources: image, media, font, …), repeatable; none blocks nothing",
+  },
   "host-concurrency": { type: "string", value: "N", description: "web: host_concurrency" },
   "host-delay-ms": { type: "string", value: "MS", description: "web: host_delay_ms" },
 
   keyword: { type: "string", multiple: true, value: "K", description: "media search: keywords (repeatable, or a,b)" },
-  id: { type: "string", multiple: true, value: "ID", description: "media detail: specified_ids, ids or URLs (repeatable, or a,b)" },
-  creator: { type: "string", multiple: true, value: "ID", description: "media creator: creator_ids, ids or URLs (repeatable, or a,b)" },
+  id: {
+    type: "string",
+    multiple: true,
+    value: "ID",
+    description: "media detail: specified_ids, ids or URLs (repeatable, or a,b)",
+  },
+  creator: {
+    type: "string",
+    multiple: true,
+    value: "ID",
+    description: "media creator: creator_ids, ids or URLs (repeatable, or a,b)",
+  },
   "start-page": { type: "string", value: "N", description: "media: start_page" },
   sort: { type: "string", value: "S", description: "media: sort (values depend on the platform)" },
   comments: { type: "boolean", description: "media: enable_comments" },
@@ -88,7 +165,8 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   if (exclude.length > 0) body.exclude = exclude;
   if (flag(values, "any-origin")) body.same_origin = false;
   const selectors = stringList(values, "selector");
-  if (selectors.length > 0) body.selectors = Object.fromEntries(selectors.map((entry) => splitKeyValue("selector", entry)));
+  if (selectors.length > 0)
+    body.selectors = Object.fromEntries(selectors.map((entry) => splitKeyValue("selector", entry)));
   set(body, "wait_for", stringValue(values, "wait-for"));
   set(body, "wait_until", stringValue(values, "wait-until"));
   set(body, "settle_max_secs", integerOption(values, "settle-max"));
@@ -125,7 +203,8 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
     const [key, value] = splitKeyValue("param", entry);
     body[key] = jsonOrText(value);
   }
-  if (body.platform === undefined) throw new UsageError("--platform: is required (or give platform in --body / --param)");
+  if (body.platform === undefined)
+    throw new UsageError("--platform: is required (or give platform in --body / --param)");
   return body;
 }
 
@@ -135,9 +214,12 @@ export function parseBodyText(text: string, source: string): Body {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--body: ${source} is not valid JSON (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+    throw new UsageError(
+      `--body: ${source} is not valid JSON (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`,
+    );
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new UsageError(`--body: ${source} must hold a JSON object`);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new UsageError(`--body: ${source} must hold a JSON object`);
   return value as Body;
 }
 

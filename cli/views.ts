@@ -25,7 +25,10 @@ export function taskFields(task: Task, nowMs: number): Array<[string, string | u
     ["platform", task.platform],
     ["crawler_type", task.crawler_type],
     ["status", task.status],
-    ["progress", `pages ${task.progress?.pages_done ?? 0}${typeof maxPages === "number" ? `/${maxPages}` : ""}, items ${task.progress?.items ?? 0}, errors ${task.progress?.errors ?? 0}`],
+    [
+      "progress",
+      `pages ${task.progress?.pages_done ?? 0}${typeof maxPages === "number" ? `/${maxPages}` : ""}, items ${task.progress?.items ?? 0}, errors ${task.progress?.errors ?? 0}`,
+    ],
     ["results", String(task.result_count)],
     ["attempts", `${task.attempts}/${task.max_attempts}`],
     ["created_at", task.created_at],

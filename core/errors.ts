@@ -56,7 +56,13 @@ export class ConflictError extends ClientError {
 }
 
 /** Which backing service did not answer. */
-export type Dependency = "tasks_table" | "results_table" | "queue" | "politeness_table" | "accounts_table" | "accounts_key";
+export type Dependency =
+  | "tasks_table"
+  | "results_table"
+  | "queue"
+  | "politeness_table"
+  | "accounts_table"
+  | "accounts_key";
 
 export class DependencyUnavailableError extends AppError {
   readonly dependency: Dependency;

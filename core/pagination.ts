@@ -25,7 +25,10 @@ function cursorObject(cursor: string): Record<string, unknown> {
  * Decodes a cursor made by {@link encodeCursor}. Only string attributes named in
  * `allowedKeys` are accepted, so a crafted cursor cannot steer a query elsewhere.
  */
-export function decodeCursor(cursor: string | undefined, allowedKeys: readonly string[]): Record<string, string> | undefined {
+export function decodeCursor(
+  cursor: string | undefined,
+  allowedKeys: readonly string[],
+): Record<string, string> | undefined {
   if (cursor === undefined || cursor === "") return undefined;
   const parsed = cursorObject(cursor);
   const entries = Object.entries(parsed);
@@ -61,7 +64,10 @@ export function decodeShardCursor(
   const { l: listing, s: positions, ...rest } = cursorObject(cursor);
   if (typeof listing !== "string" || !Array.isArray(positions) || Object.keys(rest).length > 0) throw invalid();
   if (listing !== options.listing) {
-    throw new ValidationError("cursor: does not belong to this listing (use the next_cursor of the same query)", "cursor");
+    throw new ValidationError(
+      "cursor: does not belong to this listing (use the next_cursor of the same query)",
+      "cursor",
+    );
   }
   const valid = (p: unknown) => p === null || p === false || (typeof p === "string" && options.isPosition(p));
   if (positions.length !== options.shards || !positions.every(valid)) throw invalid();

@@ -13,7 +13,10 @@ const echoName = (name: string) => (name.length > MAX_ECHOED_NAME ? `${name.slic
  * e.g. `urls.0: must be an absolute http or https URL` or `unknown field "foo"`.
  * Caller-chosen names are cut to 64 characters and at most 5 unknown keys are listed.
  */
-export function describeIssue(issue: z.core.$ZodIssue, pathPrefix: readonly PropertyKey[] = []): {
+export function describeIssue(
+  issue: z.core.$ZodIssue,
+  pathPrefix: readonly PropertyKey[] = [],
+): {
   field: string;
   message: string;
 } {
@@ -22,7 +25,10 @@ export function describeIssue(issue: z.core.$ZodIssue, pathPrefix: readonly Prop
     const keys = issue.keys.map(echoName);
     const where = path.length > 0 ? ` in ${path.join(".")}` : "";
     const field = [...path, keys[0] ?? ""].filter(Boolean).join(".");
-    const listed = keys.slice(0, MAX_ECHOED_KEYS).map((k) => `"${k}"`).join(", ");
+    const listed = keys
+      .slice(0, MAX_ECHOED_KEYS)
+      .map((k) => `"${k}"`)
+      .join(", ");
     const more = keys.length > MAX_ECHOED_KEYS ? ` and ${keys.length - MAX_ECHOED_KEYS} more` : "";
     return {
       field,
@@ -49,7 +55,10 @@ export const RESERVED_OBJECT_KEYS: ReadonlySet<string> = new Set(["__proto__", "
  * which are strict (`unknown field "constructor"`). Iterative, with parent links instead of
  * path copies: a 256 KiB body can nest 100,000 levels deep.
  */
-export function reservedKeyProblem(input: unknown, pathPrefix: readonly PropertyKey[] = []): { field: string; message: string } | undefined {
+export function reservedKeyProblem(
+  input: unknown,
+  pathPrefix: readonly PropertyKey[] = [],
+): { field: string; message: string } | undefined {
   interface Node {
     key: string;
     parent: Node | undefined;
@@ -69,7 +78,10 @@ export function reservedKeyProblem(input: unknown, pathPrefix: readonly Property
       const child: Node = { key, parent: node };
       if (node !== undefined && RESERVED_OBJECT_KEYS.has(key)) {
         const field = pathOf(child).join(".");
-        return { field, message: `${field}: "${key}" cannot be used as a name (__proto__, constructor and prototype are reserved)` };
+        return {
+          field,
+          message: `${field}: "${key}" cannot be used as a name (__proto__, constructor and prototype are reserved)`,
+        };
       }
       stack.push({ value: (value as Record<string, unknown>)[key], node: child });
     }
@@ -81,7 +93,11 @@ export function reservedKeyProblem(input: unknown, pathPrefix: readonly Property
  * Parses `input` with `schema` or throws a {@link ValidationError} naming the field. Reserved
  * keys in nested objects ({@link reservedKeyProblem}) are refused before the schema runs.
  */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, pathPrefix: readonly PropertyKey[] = []): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  pathPrefix: readonly PropertyKey[] = [],
+): z.output<S> {
   const reserved = reservedKeyProblem(input, pathPrefix);
   if (reserved !== undefined) throw new ValidationError(reserved.message, reserved.field);
   const result = schema.safeParse(input);

@@ -9,7 +9,15 @@
  */
 
 /** The DynamoDB calls the stores make (core/tasks, core/results, core/accounts, core/politeness, core/crawl/checkpoints). */
-type TableAction = "GetItem" | "BatchGetItem" | "Query" | "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem" | "DescribeTable";
+type TableAction =
+  | "GetItem"
+  | "BatchGetItem"
+  | "Query"
+  | "PutItem"
+  | "UpdateItem"
+  | "DeleteItem"
+  | "BatchWriteItem"
+  | "DescribeTable";
 
 /** `actions` on `table`; a Query also on its indexes (`table/<t>/index/<i>`). */
 export function tableGrant(table: sst.aws.Dynamo, actions: TableAction[]) {
@@ -20,6 +28,9 @@ export function tableGrant(table: sst.aws.Dynamo, actions: TableAction[]) {
 }
 
 /** Sending to `queue`; GetQueueAttributes for the API's health check. */
-export function queueGrant(queue: sst.aws.Queue, actions: Array<"SendMessage" | "GetQueueAttributes"> = ["SendMessage"]) {
+export function queueGrant(
+  queue: sst.aws.Queue,
+  actions: Array<"SendMessage" | "GetQueueAttributes"> = ["SendMessage"],
+) {
   return { actions: actions.map((action) => `sqs:${action}`), resources: [queue.arn] };
 }

@@ -18,4 +18,7 @@ export const proxyPool = new sst.Secret("ProxyPool", "");
 export const accountsApiEnvironment = { ACCOUNTS_ENCRYPTION_KEY: accountsEncryptionKey.value };
 
 /** What the crawler function's environment gets. */
-export const accountsCrawlerEnvironment = { ACCOUNTS_ENCRYPTION_KEY: accountsEncryptionKey.value, PROXY_POOL: proxyPool.value };
+export const accountsCrawlerEnvironment = {
+  ACCOUNTS_ENCRYPTION_KEY: accountsEncryptionKey.value,
+  PROXY_POOL: proxyPool.value,
+};

@@ -21,7 +21,9 @@ function fromEnvironment(name: string, fallback: number): number {
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 2 || value > 1000) {
-    throw new Error(`${name} must be a whole number from 2 to 1000 (SQS event source MaximumConcurrency), got "${raw}"`);
+    throw new Error(
+      `${name} must be a whole number from 2 to 1000 (SQS event source MaximumConcurrency), got "${raw}"`,
+    );
   }
   return value;
 }
@@ -38,7 +40,9 @@ export const eventSourceConcurrency = {
 /** A subscription's `transform` setting its event source's MaximumConcurrency. */
 export function maximumConcurrency(value: number) {
   return {
-    eventSourceMapping: (args: { scalingConfig?: $util.Input<{ maximumConcurrency?: $util.Input<number> }> }): undefined => {
+    eventSourceMapping: (args: {
+      scalingConfig?: $util.Input<{ maximumConcurrency?: $util.Input<number> }>;
+    }): undefined => {
       args.scalingConfig = { maximumConcurrency: value };
     },
   };

@@ -23,7 +23,12 @@ export const crawler = taskQueue.subscribe(
     // Media crawls pick stored accounts (the key opens their cookies) and proxies from the pool.
     // …and hash creator ids with CREATOR_HASH_SECRET (infra/privacy.ts).
     // Completed and failed tasks' webhook events go to the webhook queue (infra/webhooks.ts).
-    environment: { ...functionEnvironment, ...accountsCrawlerEnvironment, ...privacyCrawlerEnvironment, ...webhookSenderEnvironment },
+    environment: {
+      ...functionEnvironment,
+      ...accountsCrawlerEnvironment,
+      ...privacyCrawlerEnvironment,
+      ...webhookSenderEnvironment,
+    },
     // Tasks: claim, progress, lease, end, checkpoints (items beside the task). Results: batch
     // writes. Politeness: the per-host slots. Accounts: pick (by_platform), claim, mark.
     // The task queue: retries and hand-overs.
@@ -48,5 +53,8 @@ export const crawler = taskQueue.subscribe(
     // build:functions checks every bundle parses; tests/artifacts load and run this one.
     nodejs: { install: ["@sparticuz/chromium", "puppeteer-core"] },
   },
-  { batch: { size: 1, window: "0 seconds", partialResponses: true }, transform: maximumConcurrency(eventSourceConcurrency.crawler) },
+  {
+    batch: { size: 1, window: "0 seconds", partialResponses: true },
+    transform: maximumConcurrency(eventSourceConcurrency.crawler),
+  },
 );

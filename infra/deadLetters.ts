@@ -17,5 +17,8 @@ export const deadLetterConsumer = taskDeadLetterQueue.subscribe(
     environment: { ...functionEnvironment, ...webhookSenderEnvironment },
     permissions: [tableGrant(tasksTable, ["GetItem", "UpdateItem"]), webhookSenderGrant],
   },
-  { batch: { size: 10, window: "0 seconds", partialResponses: true }, transform: maximumConcurrency(eventSourceConcurrency.deadLetters) },
+  {
+    batch: { size: 10, window: "0 seconds", partialResponses: true },
+    transform: maximumConcurrency(eventSourceConcurrency.deadLetters),
+  },
 );

@@ -17,7 +17,10 @@ export const DEAD_LETTER_MAX_RECEIVE_COUNT = 10;
 const FOURTEEN_DAYS_SECONDS = 14 * 24 * 60 * 60;
 
 /** A queue for messages that failed elsewhere, kept 14 days. */
-export function deadLetterQueue(name: string, args: { visibilityTimeout?: `${number} seconds`; dlq?: { queue: unknown; retry: number } } = {}) {
+export function deadLetterQueue(
+  name: string,
+  args: { visibilityTimeout?: `${number} seconds`; dlq?: { queue: unknown; retry: number } } = {},
+) {
   return new sst.aws.Queue(name, {
     ...(args.visibilityTimeout ? { visibilityTimeout: args.visibilityTimeout } : {}),
     ...(args.dlq ? { dlq: args.dlq as { queue: $util.Input<string>; retry: number } } : {}),

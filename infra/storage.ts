@@ -60,7 +60,10 @@ export const accountsTable = new sst.aws.Dynamo("Accounts", {
   fields: Object.fromEntries(accountsKeyAttributes().map((attribute) => [attribute, "string" as const])),
   primaryIndex: { hashKey: ACCOUNTS_TABLE.hashKey },
   globalIndexes: Object.fromEntries(
-    ACCOUNTS_TABLE.indexes.map((index) => [index.name, { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: sstProjection(index.projection) }]),
+    ACCOUNTS_TABLE.indexes.map((index) => [
+      index.name,
+      { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: sstProjection(index.projection) },
+    ]),
   ),
   deletionProtection,
 });

@@ -41,5 +41,8 @@ export const webhookDelivery = webhookQueue.subscribe(
     // Each attempt's outcome is kept on its task; a failed attempt is queued again with a delay.
     permissions: [tableGrant(tasksTable, ["UpdateItem"]), webhookSenderGrant],
   },
-  { batch: { size: 10, window: "0 seconds", partialResponses: true }, transform: maximumConcurrency(eventSourceConcurrency.webhooks) },
+  {
+    batch: { size: 10, window: "0 seconds", partialResponses: true },
+    transform: maximumConcurrency(eventSourceConcurrency.webhooks),
+  },
 );

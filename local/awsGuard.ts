@@ -15,7 +15,14 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { closeServer, listen } from "./servers.js";
 
@@ -26,12 +33,20 @@ export interface AwsCredentials {
 
 /** Fresh credentials for one start of the stack. */
 export function generateCredentials(): AwsCredentials {
-  return { accessKeyId: `LOCAL${randomBytes(8).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(30).toString("base64url") };
+  return {
+    accessKeyId: `LOCAL${randomBytes(8).toString("hex").toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString("base64url"),
+  };
 }
 
 /** node:crypto in the shape the SDK's signer wants (a Checksum constructor, HMAC when given a secret). */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData) => (typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
+const bytes = (data: SourceData) =>
+  typeof data === "string"
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
 class Sha256 {
   readonly #hash;
   constructor(secret?: SourceData) {
@@ -48,7 +63,8 @@ class Sha256 {
   }
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
 /** Why a request is refused, or undefined when it carries a valid signature by `credentials`. */
@@ -60,15 +76,26 @@ export async function refusal(
 ): Promise<string | undefined> {
   const host = String(req.headers.host ?? "");
   if (!allowedHosts.includes(host)) return `Host ${JSON.stringify(host.slice(0, 100))} is not this server`;
-  if (req.headers.origin !== undefined || Object.keys(req.headers).some((name) => name.startsWith("sec-fetch-"))) return "browser requests are refused";
+  if (req.headers.origin !== undefined || Object.keys(req.headers).some((name) => name.startsWith("sec-fetch-")))
+    return "browser requests are refused";
   const match = AUTHORIZATION.exec(String(req.headers.authorization ?? ""));
   if (match === null) return "no SigV4 signature";
-  const [, accessKeyId, , region, service, signedHeaderList, signature] = match as unknown as [string, string, string, string, string, string, string];
+  const [, accessKeyId, , region, service, signedHeaderList, signature] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if (accessKeyId !== credentials.accessKeyId) return "unknown access key";
   const amzDate = String(req.headers["x-amz-date"] ?? "");
   const signedAt = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   if (signedAt === null) return "no X-Amz-Date";
-  const date = new Date(Date.UTC(+signedAt[1]!, +signedAt[2]! - 1, +signedAt[3]!, +signedAt[4]!, +signedAt[5]!, +signedAt[6]!));
+  const date = new Date(
+    Date.UTC(+signedAt[1]!, +signedAt[2]! - 1, +signedAt[3]!, +signedAt[4]!, +signedAt[5]!, +signedAt[6]!),
+  );
   if (Math.abs(Date.now() - date.getTime()) > MAX_CLOCK_SKEW_MS) return "signature expired";
 
   const signedHeaders = signedHeaderList.split(";");
@@ -89,10 +116,20 @@ export async function refusal(
   // request's SignedHeaders already say whether the client signed it.
   const signer = new SignatureV4({ credentials, region, service, sha256: Sha256, applyChecksum: false });
   const signed = await signer.sign(
-    { method: req.method, protocol: "http:", hostname: host.replace(/:\d+$/, ""), path: decodeURIComponent(url.pathname), query, headers, body },
+    {
+      method: req.method,
+      protocol: "http:",
+      hostname: host.replace(/:\d+$/, ""),
+      path: decodeURIComponent(url.pathname),
+      query,
+      headers,
+      body,
+    },
     { signingDate: date, signableHeaders: new Set(signedHeaders) },
   );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? signed.headers.Authorization ?? ""))?.[1] ?? "";
+  const expected =
+    /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? signed.headers.Authorization ?? ""))?.[1] ??
+    "";
   const ok = expected.length === signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
   return ok ? undefined : "signature does not match";
 }
@@ -116,7 +153,11 @@ export interface ForwardingProxyOptions {
    * Undefined lets the request through unchanged (its signature stays valid); an answer
    * refuses it. Gets the whole body, which the proxy reads first.
    */
-  check: (req: IncomingMessage, body: Buffer, port: number) => Promise<{ status: number; headers?: Record<string, string>; body: string } | undefined>;
+  check: (
+    req: IncomingMessage,
+    body: Buffer,
+    port: number,
+  ) => Promise<{ status: number; headers?: Record<string, string>; body: string } | undefined>;
 }
 
 /** A proxy that reads each request, asks `check`, and forwards what passes to `upstream` as it came. */
@@ -134,10 +175,13 @@ export async function startForwardingProxy(options: ForwardingProxyOptions): Pro
       res.end(refused.body);
       return;
     }
-    const forwarded = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forwarded = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forwarded.on("error", () => res.writeHead(502).end());
     forwarded.end(body);
   }
@@ -146,17 +190,32 @@ export async function startForwardingProxy(options: ForwardingProxyOptions): Pro
 }
 
 /** The door (see the top of this file) in front of `upstream`, on loopback `port`. */
-export function startAwsGuard(options: { upstream: string; port: number; what: string; credentials: AwsCredentials; log?: (line: string) => void }): Promise<GuardedServer> {
+export function startAwsGuard(options: {
+  upstream: string;
+  port: number;
+  what: string;
+  credentials: AwsCredentials;
+  log?: (line: string) => void;
+}): Promise<GuardedServer> {
   return startForwardingProxy({
     upstream: options.upstream,
     port: options.port,
     what: options.what,
     check: async (req, body, port) => {
-      const why = await refusal({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers }, body, options.credentials, [`127.0.0.1:${port}`, `localhost:${port}`]);
+      const why = await refusal(
+        { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers },
+        body,
+        options.credentials,
+        [`127.0.0.1:${port}`, `localhost:${port}`],
+      );
       if (why === undefined) return undefined;
       options.log?.(`${options.what}: refused ${req.method} from ${req.socket.remoteAddress}: ${why}`);
       const message = `refused: ${why}. This server takes only the stack's own signed requests (see docs/security.md, "The one-machine stack: who can reach what").`;
-      return { status: 403, headers: { "x-amzn-errortype": "AccessDeniedException" }, body: JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException", message, Message: message }) };
+      return {
+        status: 403,
+        headers: { "x-amzn-errortype": "AccessDeniedException" },
+        body: JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException", message, Message: message }),
+      };
     },
   });
 }
@@ -165,7 +224,11 @@ export function startAwsGuard(options: { upstream: string; port: number; what: s
 export const AWS_ENV_FILE = "aws.env";
 
 /** Writes {@link AWS_ENV_FILE} (mode 0600) and returns its path. */
-export function writeAwsEnvFile(dataDir: string, credentials: AwsCredentials, endpoints: { dynamo: string; sqs: string }): string {
+export function writeAwsEnvFile(
+  dataDir: string,
+  credentials: AwsCredentials,
+  endpoints: { dynamo: string; sqs: string },
+): string {
   const path = join(dataDir, AWS_ENV_FILE);
   const lines = [
     "# The one-machine stack's AWS keys for this start: npm start makes new ones each time.",

@@ -115,7 +115,12 @@ const integer = (min: number, max: number) =>
     .string()
     .regex(/^\d+$/, { error: `must be a whole number from ${min} to ${max}` })
     .transform(Number)
-    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
 
 const name = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, { error: "must be 1-80 letters, digits, '_', '.' or '-'" });
 
@@ -156,13 +161,21 @@ function readApiKeyDigests(env: NodeJS.ProcessEnv): string | undefined {
 
 /** Reads and checks every setting; throws {@link StackConfigError} on the first bad one. */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): StackConfig {
-  const host = read(env, "host", z.string().regex(/^[A-Za-z0-9.:-]+$/, { error: "must be a host name or IP address" }), "127.0.0.1");
+  const host = read(
+    env,
+    "host",
+    z.string().regex(/^[A-Za-z0-9.:-]+$/, { error: "must be a host name or IP address" }),
+    "127.0.0.1",
+  );
   const apiPort = read(env, "port", port, 8888);
   const next = (offset: number) => (apiPort === 0 ? 0 : apiPort + offset);
   const dynamoPort = read(env, "dynamoPort", port, next(1));
   const sqsPort = read(env, "sqsPort", port, next(2));
   if (dynamoPort > 65535 || sqsPort > 65535) {
-    throw new StackConfigError(STACK_ENV.port, `PORT ${apiPort} leaves no room for DYNAMODB_PORT and SQS_PORT; set them too`);
+    throw new StackConfigError(
+      STACK_ENV.port,
+      `PORT ${apiPort} leaves no room for DYNAMODB_PORT and SQS_PORT; set them too`,
+    );
   }
   const nonZero = [
     ["PORT", apiPort],
@@ -170,7 +183,11 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     ["SQS_PORT", sqsPort],
   ].filter(([, value]) => value !== 0);
   const clash = nonZero.find(([, value], i) => nonZero.findIndex(([, other]) => other === value) !== i);
-  if (clash) throw new StackConfigError(String(clash[0]), `${clash[0]} ${clash[1]} is used twice; PORT, DYNAMODB_PORT and SQS_PORT must differ`);
+  if (clash)
+    throw new StackConfigError(
+      String(clash[0]),
+      `${clash[0]} ${clash[1]} is used twice; PORT, DYNAMODB_PORT and SQS_PORT must differ`,
+    );
 
   const apiKeySha256 = readApiKeyDigests(env);
   const onLoopback = isLoopbackHost(host);
@@ -180,14 +197,34 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
       `HOST ${host} is not a loopback address and API_KEY is not set: set API_KEY so the API requires a key, or use HOST=127.0.0.1`,
     );
   }
-  const allowPrivateTargets = read(env, "allowPrivateTargets", z.enum(["0", "1"], { error: 'must be "0" or "1"' }), onLoopback ? "1" : "0") === "1";
+  const allowPrivateTargets =
+    read(env, "allowPrivateTargets", z.enum(["0", "1"], { error: 'must be "0" or "1"' }), onLoopback ? "1" : "0") ===
+    "1";
 
-  const hostEntry = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, { error: "must be comma-separated host names or IP addresses, each with an optional :port" });
-  const allowedHosts = read(env, "allowedHosts", z.string().transform((raw) => raw.split(",").map((entry) => entry.trim()).filter(Boolean)).pipe(z.array(hostEntry)), [])
+  const hostEntry = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, {
+    error: "must be comma-separated host names or IP addresses, each with an optional :port",
+  });
+  const allowedHosts = read(
+    env,
+    "allowedHosts",
+    z
+      .string()
+      .transform((raw) =>
+        raw
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(hostEntry)),
+    [],
+  )
     // Without a port, an entry means the API's port (local/gateway.ts adds it once the port is known).
     .map((entry) => entry.toLowerCase());
   const dataDir = read(env, "dataDir", z.string(), "./.data");
-  const upperLogLevel = z.string().transform((value) => value.toUpperCase()).pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }));
+  const upperLogLevel = z
+    .string()
+    .transform((value) => value.toUpperCase())
+    .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }));
   return {
     host,
     port: apiPort,

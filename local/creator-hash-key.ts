@@ -33,6 +33,7 @@ export function ensureCreatorHashKey(dataDir: string, env: NodeJS.ProcessEnv = p
 
 /** A short key is an error naming where it came from, never its value. */
 function checked(key: string, where: string): string {
-  if (key.length < MIN_SECRET_LENGTH) throw new Error(`${where} must hold at least ${MIN_SECRET_LENGTH} characters (e.g. openssl rand -hex 32)`);
+  if (key.length < MIN_SECRET_LENGTH)
+    throw new Error(`${where} must hold at least ${MIN_SECRET_LENGTH} characters (e.g. openssl rand -hex 32)`);
   return key;
 }

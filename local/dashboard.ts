@@ -149,7 +149,8 @@ const CONTENT_TYPES: Record<string, string> = {
  * needs 'unsafe-inline' or 'unsafe-eval'.
  */
 const PAGE_SECURITY = {
-  "content-security-policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
 };
@@ -160,7 +161,10 @@ const PAGE_SECURITY = {
  * the API (which answers its 404 envelope). `ready` is awaited first, so a request made
  * while the first build runs waits for it instead of missing.
  */
-export function dashboardFiles(ready: Promise<DashboardStatus>, dist = DASHBOARD_DIST): (path: string) => Promise<StaticAnswer | undefined> {
+export function dashboardFiles(
+  ready: Promise<DashboardStatus>,
+  dist = DASHBOARD_DIST,
+): (path: string) => Promise<StaticAnswer | undefined> {
   const base = resolve(dist);
   return async (rawPath) => {
     if (API_PATHS.test(rawPath)) return undefined;
@@ -175,7 +179,11 @@ export function dashboardFiles(ready: Promise<DashboardStatus>, dist = DASHBOARD
     if (!file.startsWith(base + sep) || file.endsWith(INPUTS_FILE)) return undefined;
     if (path === "/" && !status.available) {
       const text = `The dashboard is not available: ${status.summary}.\nBuild it with: npm run build:dashboard\n`;
-      return { statusCode: 503, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }, body: Buffer.from(text) };
+      return {
+        statusCode: 503,
+        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+        body: Buffer.from(text),
+      };
     }
     let body: Buffer;
     try {

@@ -64,7 +64,8 @@ export function claimDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const [pidLine = "", ownerScript = script] = readFileSync(lockPath, "utf8").split("\n");
       const owner = Number.parseInt(pidLine, 10);
-      if (Number.isInteger(owner) && owner !== process.pid && isOwnerAlive(owner, ownerScript)) throw new DataDirInUseError(dataDir, owner);
+      if (Number.isInteger(owner) && owner !== process.pid && isOwnerAlive(owner, ownerScript))
+        throw new DataDirInUseError(dataDir, owner);
       rmSync(lockPath, { force: true }); // left by a stack that died
     }
   }

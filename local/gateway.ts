@@ -20,7 +20,10 @@ import { createLambdaContext } from "./lambda.js";
 import { closeServer, listen } from "./servers.js";
 
 /** The API function, as Lambda would call it. */
-export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2 | unknown>;
+export type ApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2 | unknown>;
 
 export interface GatewayOptions {
   /** Called once per request. */
@@ -69,7 +72,8 @@ const defaults = {
   log: (line: string) => console.error(line),
 } satisfies Omit<Required<GatewayOptions>, "handler" | "staticFiles" | "allowedHosts" | "authorize">;
 
-const TEXT_CONTENT_TYPE = /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|graphql)\b|application\/x-www-form-urlencoded\b)/i;
+const TEXT_CONTENT_TYPE =
+  /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|graphql)\b|application\/x-www-form-urlencoded\b)/i;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 class BodyTooLargeError extends Error {
@@ -122,7 +126,13 @@ export function toApiEvent(req: IncomingMessage, body: Buffer, now = new Date())
     const name = req.rawHeaders[i]!.toLowerCase();
     const value = req.rawHeaders[i + 1] ?? "";
     if (name === "cookie") {
-      cookies = [...(cookies ?? []), ...value.split(";").map((c) => c.trim()).filter(Boolean)];
+      cookies = [
+        ...(cookies ?? []),
+        ...value
+          .split(";")
+          .map((c) => c.trim())
+          .filter(Boolean),
+      ];
       continue;
     }
     const previous = headerMap.get(name);
@@ -212,7 +222,8 @@ export function toHttpAnswer(result: unknown): HttpAnswer {
   if (typeof statusCode !== "number" || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
     throw new Error(`handler returned an invalid statusCode: ${String(statusCode)}`);
   }
-  if (r.body !== undefined && typeof r.body !== "string") throw new Error("handler returned a body that is not a string");
+  if (r.body !== undefined && typeof r.body !== "string")
+    throw new Error("handler returned a body that is not a string");
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries((r.headers ?? {}) as Record<string, unknown>)) {
     if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
@@ -223,7 +234,13 @@ export function toHttpAnswer(result: unknown): HttpAnswer {
   return { statusCode, headers, body };
 }
 
-function send(req: IncomingMessage, res: ServerResponse, answer: HttpAnswer, requestId: string, closeAfter = false): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: HttpAnswer,
+  requestId: string,
+  closeAfter = false,
+): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string | string[]> = { ...answer.headers, "apigw-requestid": requestId };
   delete headers["content-length"];
@@ -255,7 +272,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   function misdirected(req: IncomingMessage): HttpAnswer | undefined {
     const host = (req.headers.host ?? "").toLowerCase();
     if (!ownHosts.has(host)) {
-      return envelope(421, `host: this API answers as ${[...ownHosts][0]}, not ${JSON.stringify(host.slice(0, 100))} (ALLOWED_HOSTS adds names)`);
+      return envelope(
+        421,
+        `host: this API answers as ${[...ownHosts][0]}, not ${JSON.stringify(host.slice(0, 100))} (ALLOWED_HOSTS adds names)`,
+      );
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !SAFE_METHODS.has(req.method ?? "GET")) {
@@ -266,8 +286,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       } catch {
         originHost = undefined;
       }
-      if (originHost === undefined || !ownHosts.has(originHost.includes(":") && !originHost.endsWith("]") ? originHost : `${originHost}:80`)) {
-        return envelope(403, `origin: ${JSON.stringify(origin.slice(0, 100))} may not change anything here; only pages of this API's own origin (the dashboard) may`);
+      if (
+        originHost === undefined ||
+        !ownHosts.has(originHost.includes(":") && !originHost.endsWith("]") ? originHost : `${originHost}:80`)
+      ) {
+        return envelope(
+          403,
+          `origin: ${JSON.stringify(origin.slice(0, 100))} may not change anything here; only pages of this API's own origin (the dashboard) may`,
+        );
       }
     }
     return undefined;
@@ -282,8 +308,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
     if (settings.authorize) {
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
-      const refused = settings.authorize({ method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0]!, headers });
+      for (const [name, value] of Object.entries(req.headers))
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
+      const refused = settings.authorize({
+        method: req.method ?? "GET",
+        path: (req.url ?? "/").split("?")[0]!,
+        headers,
+      });
       // Not read into memory: Node discards what is left of the body once the answer is sent
       // (IncomingMessage._dump). Closing instead would reset a client still uploading, which
       // can then lose the answer before reading it (a "lingering close" avoids that, RFC 9112 9.6).
@@ -305,14 +336,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const requestId = event.requestContext.requestId;
     let answer: HttpAnswer;
     try {
-      const context = createLambdaContext({ functionName: settings.functionName, timeoutMs: settings.timeoutMs, memoryLimitMb: 1024 });
-      const result = await withTimeout(Promise.resolve().then(() => settings.handler(event, context)), settings.timeoutMs);
+      const context = createLambdaContext({
+        functionName: settings.functionName,
+        timeoutMs: settings.timeoutMs,
+        memoryLimitMb: 1024,
+      });
+      const result = await withTimeout(
+        Promise.resolve().then(() => settings.handler(event, context)),
+        settings.timeoutMs,
+      );
       if (result === TIMED_OUT) {
-        settings.log(`gateway: ${event.requestContext.http.method} ${event.rawPath} timed out after ${settings.timeoutMs} ms`);
+        settings.log(
+          `gateway: ${event.requestContext.http.method} ${event.rawPath} timed out after ${settings.timeoutMs} ms`,
+        );
         answer = envelope(504, `the API did not answer within ${settings.timeoutMs / 1000} s`);
       } else answer = toHttpAnswer(result);
     } catch (error) {
-      settings.log(`gateway: ${event.requestContext.http.method} ${event.rawPath} failed: ${(error as Error)?.message ?? String(error)}`);
+      settings.log(
+        `gateway: ${event.requestContext.http.method} ${event.rawPath} failed: ${(error as Error)?.message ?? String(error)}`,
+      );
       answer = envelope(500, "internal server error");
     }
     send(req, res, answer, requestId);
@@ -325,8 +367,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   });
   const port = await listen(server, settings.host, settings.port, "API");
-  const withPort = (entry: string) => ((entry.startsWith("[") ? /\]:\d+$/ : /:\d+$/).test(entry) ? entry : `${entry}:${port}`);
-  ownHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, ...(settings.allowedHosts ?? []).map((h) => withPort(h.toLowerCase()))]);
+  const withPort = (entry: string) =>
+    (entry.startsWith("[") ? /\]:\d+$/ : /:\d+$/).test(entry) ? entry : `${entry}:${port}`;
+  ownHosts = new Set([
+    `127.0.0.1:${port}`,
+    `localhost:${port}`,
+    `[::1]:${port}`,
+    ...(settings.allowedHosts ?? []).map((h) => withPort(h.toLowerCase())),
+  ]);
   const hostInUrl = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
   return {
     url: `http://${hostInUrl}:${port}`,

@@ -71,14 +71,18 @@ export type HungWorkerOutcome = "queued" | "failed" | "unchanged";
  * of its message, skipped): a running task is another delivery's and is left to its lease;
  * a pending one is queued again, since the message the worker took stays invisible.
  */
-export async function recordHungWorker(hang: HungWorkerReport, options: RequeueOptions = {}): Promise<HungWorkerOutcome> {
+export async function recordHungWorker(
+  hang: HungWorkerReport,
+  options: RequeueOptions = {},
+): Promise<HungWorkerOutcome> {
   const deps = options.deps ?? defaultDeps();
   const task = await deps.tasks.get(hang.taskId);
   if (hang.leaseOwner === undefined && task?.status === "pending") {
     await deps.queue.send({ task_id: hang.taskId }, { delaySecs: options.delaySecs ?? 0 });
     return "queued";
   }
-  if (hang.leaseOwner === undefined || task?.status !== "running" || task.lease_owner !== hang.leaseOwner) return "unchanged";
+  if (hang.leaseOwner === undefined || task?.status !== "running" || task.lease_owner !== hang.leaseOwner)
+    return "unchanged";
   const held = { leaseOwner: hang.leaseOwner };
   const what =
     hang.reason === "silent"

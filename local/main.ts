@@ -62,7 +62,12 @@ const fail = (line: string) => console.error(`error: ${line}`);
 const label = (name: string) => `✓ ${name.padEnd(14)}`;
 
 /** The environment the functions see: the same variables infra/ sets on AWS, pointed at the local servers. */
-function functionEnv(config: StackConfig, endpoints: { dynamo: string; sqs: string }, queueUrl: string, webhookQueueUrl = ""): NodeJS.ProcessEnv {
+function functionEnv(
+  config: StackConfig,
+  endpoints: { dynamo: string; sqs: string },
+  queueUrl: string,
+  webhookQueueUrl = "",
+): NodeJS.ProcessEnv {
   return {
     AWS_REGION: "us-east-1",
     AWS_DEFAULT_REGION: "us-east-1",
@@ -114,12 +119,19 @@ async function start(config: StackConfig): Promise<void> {
       // The API key, checked from the headers before the gateway reads a body (functions/api's own check, reused).
       authorize: (request) => {
         const refused = checkApiKey(request);
-        return refused && toHttpAnswer(envelope(401, refused.message, { error: refused.code }, { "www-authenticate": "Bearer" }));
+        return (
+          refused &&
+          toHttpAnswer(envelope(401, refused.message, { error: refused.code }, { "www-authenticate": "Bearer" }))
+        );
       },
       handler: async (event, context) =>
         apiHandler
           ? apiHandler(event, context)
-          : { statusCode: 503, headers: { "content-type": "application/json" }, body: JSON.stringify({ code: 503, message: "starting up, try again in a moment", data: null }) },
+          : {
+              statusCode: 503,
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ code: 503, message: "starting up, try again in a moment", data: null }),
+            },
     });
   } catch (error) {
     if (portTaken(error, "PORT")) return exit(1);
@@ -131,7 +143,9 @@ async function start(config: StackConfig): Promise<void> {
     running.releaseDataDir = claimDataDir(config.dataDirPath);
   } catch (error) {
     if (!(error instanceof DataDirInUseError)) throw error;
-    fail(`DATA_DIR ${displayPath(config.dataDirPath)} is in use by another stack (pid ${error.pid}) — stop it or set DATA_DIR to another directory`);
+    fail(
+      `DATA_DIR ${displayPath(config.dataDirPath)} is in use by another stack (pid ${error.pid}) — stop it or set DATA_DIR to another directory`,
+    );
     return shutdown(1);
   }
   // Stored accounts' cookies stay readable across restarts: the key lives beside the data.
@@ -146,7 +160,11 @@ async function start(config: StackConfig): Promise<void> {
   const dynamoDir = join(config.dataDirPath, "dynamodb");
   try {
     // Loopback only, whatever HOST says, behind the door: signed requests from this stack alone.
-    running.dynamo = await startDynamoServer({ port: config.dynamoPort, dataDir: dynamoDir, guard: { credentials: awsCredentials, log: fail } });
+    running.dynamo = await startDynamoServer({
+      port: config.dynamoPort,
+      dataDir: dynamoDir,
+      guard: { credentials: awsCredentials, log: fail },
+    });
   } catch (error) {
     if (portTaken(error, "DYNAMODB_PORT")) return shutdown(1);
     throw error;
@@ -161,8 +179,13 @@ async function start(config: StackConfig): Promise<void> {
     throw error;
   }
   say(`${label("SQS API")}${running.sqs.endpoint}  (in memory; pending tasks are queued again at start)`);
-  const awsEnvFile = writeAwsEnvFile(config.dataDirPath, awsCredentials, { dynamo: running.dynamo.endpoint, sqs: running.sqs.endpoint });
-  say(`${label("AWS keys")}${displayPath(awsEnvFile)}  (this start's keys: both servers take only requests signed with them, on loopback)`);
+  const awsEnvFile = writeAwsEnvFile(config.dataDirPath, awsCredentials, {
+    dynamo: running.dynamo.endpoint,
+    sqs: running.sqs.endpoint,
+  });
+  say(
+    `${label("AWS keys")}${displayPath(awsEnvFile)}  (this start's keys: both servers take only requests signed with them, on loopback)`,
+  );
   if (stopping) return;
 
   // 4. Tables and queues. From here on, this process and its workers talk to the local servers.
@@ -172,14 +195,24 @@ async function start(config: StackConfig): Promise<void> {
   for (const name of ["AWS_SESSION_TOKEN", "AWS_PROFILE"]) delete process.env[name];
   const clients = createAwsClients({ dynamoEndpoint: running.dynamo.endpoint, sqsEndpoint: running.sqs.endpoint });
   // The politeness table's name comes from the functions' own config (POLITENESS_TABLE, which workers inherit).
-  const tables = { ...config, politenessTable: loadConfig().politenessTable, accountsTable: loadConfig().accountsTable };
+  const tables = {
+    ...config,
+    politenessTable: loadConfig().politenessTable,
+    accountsTable: loadConfig().accountsTable,
+  };
   const created = await ensureTables(clients.dynamo, tables);
-  say(`${label("Tables")}${config.tasksTable}, ${config.resultsTable}, ${tables.politenessTable}, ${tables.accountsTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`);
-  say(`${label("Accounts key")}${accountsKey.source === "env" ? "from ACCOUNTS_ENCRYPTION_KEY" : `${displayPath(join(config.dataDirPath, "accounts.key"))}${accountsKey.source === "created" ? " (created)" : ""}`}  (key id ${accountsKey.keyId})`);
+  say(
+    `${label("Tables")}${config.tasksTable}, ${config.resultsTable}, ${tables.politenessTable}, ${tables.accountsTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`,
+  );
+  say(
+    `${label("Accounts key")}${accountsKey.source === "env" ? "from ACCOUNTS_ENCRYPTION_KEY" : `${displayPath(join(config.dataDirPath, "accounts.key"))}${accountsKey.source === "created" ? " (created)" : ""}`}  (key id ${accountsKey.keyId})`,
+  );
   const visibilityTimeoutSecs = 6 * config.crawlerTimeoutSecs;
   const { queueUrl, deadLetterQueueUrl } = await ensureQueues(clients.sqs, { ...config, visibilityTimeoutSecs });
   const webhookQueues = await ensureWebhookQueues(clients.sqs);
-  say(`${label("Queues")}${config.queueName}, ${config.deadLetterQueueName}, ${WEBHOOK_QUEUE_NAME}, ${WEBHOOK_DLQ_NAME}  (crawl visibility timeout ${visibilityTimeoutSecs} s)`);
+  say(
+    `${label("Queues")}${config.queueName}, ${config.deadLetterQueueName}, ${WEBHOOK_QUEUE_NAME}, ${WEBHOOK_DLQ_NAME}  (crawl visibility timeout ${visibilityTimeoutSecs} s)`,
+  );
   clients.dynamo.destroy();
   clients.sqs.destroy();
   if (stopping) return;
@@ -187,12 +220,13 @@ async function start(config: StackConfig): Promise<void> {
   // 5. The functions' environment, then the functions themselves.
   const env = functionEnv(config, endpoints, queueUrl, webhookQueues.queueUrl);
   Object.assign(process.env, env);
-  const [{ handler }, { defaultTaskService }, sweeper, { requeueInterruptedTask, recordHungWorker }] = await Promise.all([
-    import("../functions/api/handler.js"),
-    import("../core/tasks/index.js"),
-    import("../functions/sweeper/handler.js"),
-    import("./interrupted.js"),
-  ]);
+  const [{ handler }, { defaultTaskService }, sweeper, { requeueInterruptedTask, recordHungWorker }] =
+    await Promise.all([
+      import("../functions/api/handler.js"),
+      import("../core/tasks/index.js"),
+      import("../functions/sweeper/handler.js"),
+      import("./interrupted.js"),
+    ]);
 
   // 6. Recovery: nothing can be running now, and the new queue is empty.
   const taskService = defaultTaskService();
@@ -211,7 +245,8 @@ async function start(config: StackConfig): Promise<void> {
       onTaskInterrupted: (taskId) => {
         requeueInterruptedTask(taskId, { delaySecs: POLL_WAIT_SECS + 1 }).then(
           (queued) => queued && console.error(`task ${taskId} queued again after its worker died`),
-          (error: Error) => fail(`could not queue task ${taskId} again: ${error.message}; it resumes at the next start`),
+          (error: Error) =>
+            fail(`could not queue task ${taskId} again: ${error.message}; it resumes at the next start`),
         );
       },
       // The watchdog: a worker whose event loop stopped, or whose invocation outlived the
@@ -222,8 +257,13 @@ async function start(config: StackConfig): Promise<void> {
         recordHungWorker(hang, { delaySecs: POLL_WAIT_SECS + 1 }).then(
           (outcome) =>
             outcome !== "unchanged" &&
-            console.error(`task ${hang.taskId} ${outcome === "failed" ? "failed (WORKER_HUNG): it has hung too many workers" : "queued again after its worker hung"}`),
-          (error: Error) => fail(`could not record the hung worker on task ${hang.taskId}: ${error.message}; its lease runs out and the next delivery takes it over`),
+            console.error(
+              `task ${hang.taskId} ${outcome === "failed" ? "failed (WORKER_HUNG): it has hung too many workers" : "queued again after its worker hung"}`,
+            ),
+          (error: Error) =>
+            fail(
+              `could not record the hung worker on task ${hang.taskId}: ${error.message}; its lease runs out and the next delivery takes it over`,
+            ),
         );
       },
     });
@@ -236,7 +276,8 @@ async function start(config: StackConfig): Promise<void> {
   running.sweeper = setInterval(() => {
     sweeper.handler().then(
       ({ requeued, expired }) =>
-        requeued + expired > 0 && say(`sweeper: ${requeued} stale pending and ${expired} lease-expired task(s) queued again`),
+        requeued + expired > 0 &&
+        say(`sweeper: ${requeued} stale pending and ${expired} lease-expired task(s) queued again`),
       (error: Error) => fail(`sweeper: ${error.message}`),
     );
   }, config.sweepIntervalSecs * 1000);
@@ -263,12 +304,10 @@ async function start(config: StackConfig): Promise<void> {
   // Events queued or waiting for a retry when the stack last stopped were in the in-memory
   // queue: send them again, in the background (it reads every ended task of the last week).
   const endedSince = new Date(Date.now() - LOST_WEBHOOK_WINDOW_MS).toISOString();
-  taskService
-    .requeueLostWebhookEvents(endedSince)
-    .then(
-      (queued) => queued > 0 && say(`webhooks: ${queued} event(s) lost with the last stop queued again`),
-      (error: Error) => fail(`webhooks: could not queue lost events again: ${error.message}`),
-    );
+  taskService.requeueLostWebhookEvents(endedSince).then(
+    (queued) => queued > 0 && say(`webhooks: ${queued} event(s) lost with the last stop queued again`),
+    (error: Error) => fail(`webhooks: could not queue lost events again: ${error.message}`),
+  );
   say(
     `${label("Webhooks")}signed with ${webhookSecret.path === undefined ? "WEBHOOK_SECRET" : `the key in ${displayPath(webhookSecret.path)}${webhookSecret.source === "created" ? " (created)" : ""}`}  (X-Signature: sha256=<HMAC of the body>)`,
   );
@@ -306,7 +345,12 @@ async function shutdown(code: number, reason?: string): Promise<void> {
   clearInterval(running.sweeper);
   running.deadLetters?.stop();
   running.webhooks?.stop();
-  await Promise.allSettled([running.gateway?.close(GATEWAY_GRACE_MS), running.workers?.stop(WORKER_GRACE_MS), running.deadLetters?.done, running.webhooks?.done]);
+  await Promise.allSettled([
+    running.gateway?.close(GATEWAY_GRACE_MS),
+    running.workers?.stop(WORKER_GRACE_MS),
+    running.deadLetters?.done,
+    running.webhooks?.done,
+  ]);
   await Promise.allSettled([running.sqs?.close(), running.dynamo?.close()]);
   running.releaseDataDir?.();
   process.exit(code);
@@ -332,7 +376,9 @@ function main(): void {
     process.on(signal, () => void shutdown(0, signal === "SIGINT" ? "Ctrl+C" : signal));
   }
   // A stray rejection in a request is one request's problem (on Lambda, one sandbox's): say so, keep serving.
-  process.on("unhandledRejection", (reason) => fail(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`));
+  process.on("unhandledRejection", (reason) =>
+    fail(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`),
+  );
   // A thrown exception leaves this process in an unknown state: stop everything cleanly.
   process.on("uncaughtException", (error) => {
     fail(`unexpected error: ${error.message}`);

@@ -45,7 +45,8 @@ async function describeTable(dynamo: DynamoDBClient, name: string): Promise<Tabl
   try {
     return (await dynamo.send(new DescribeTableCommand({ TableName: name }))).Table;
   } catch (error) {
-    if (error instanceof ResourceNotFoundException || (error as Error).name === "ResourceNotFoundException") return undefined;
+    if (error instanceof ResourceNotFoundException || (error as Error).name === "ResourceNotFoundException")
+      return undefined;
     throw error;
   }
 }
@@ -59,7 +60,12 @@ function dynamoProjection(projection: IndexProjection): Projection {
   return { ProjectionType: "INCLUDE", NonKeyAttributes: [...projection] };
 }
 
-function globalIndex(index: { name: string; hashKey: string; rangeKey: string; projection: IndexProjection }): GlobalSecondaryIndex {
+function globalIndex(index: {
+  name: string;
+  hashKey: string;
+  rangeKey: string;
+  projection: IndexProjection;
+}): GlobalSecondaryIndex {
   return {
     IndexName: index.name,
     KeySchema: [
@@ -82,7 +88,12 @@ async function createTasksTable(dynamo: DynamoDBClient, name: string): Promise<v
   );
   // dynalite does not expire items, but the setting documents intent and matches AWS.
   await dynamo
-    .send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: TASKS_TABLE.ttlAttribute, Enabled: true } }))
+    .send(
+      new UpdateTimeToLiveCommand({
+        TableName: name,
+        TimeToLiveSpecification: { AttributeName: TASKS_TABLE.ttlAttribute, Enabled: true },
+      }),
+    )
     .catch(() => undefined);
   await waitForTable(dynamo, name, "ACTIVE");
 }
@@ -143,7 +154,9 @@ async function copyItems(
   let copied = 0;
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await dynamo.send(new ScanCommand({ TableName: from, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const page = await dynamo.send(
+      new ScanCommand({ TableName: from, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     const items = (page.Items ?? []).map(change);
     for (let i = 0; i < items.length; i += 25) {
       let requests: WriteRequest[] = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: item } }));

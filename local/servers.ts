@@ -91,8 +91,17 @@ export async function startDynamoServer(options: DynamoServerOptions = {}): Prom
   }
   const inner = await listen(server, "127.0.0.1", 0, "DynamoDB-API server");
   try {
-    const guard = await startAwsGuard({ upstream: `http://127.0.0.1:${inner}`, port: options.port ?? 0, what: "DynamoDB-API server", ...options.guard });
-    return { endpoint: guard.endpoint, port: guard.port, close: async () => void (await Promise.all([guard.close(), closeDynalite()])) };
+    const guard = await startAwsGuard({
+      upstream: `http://127.0.0.1:${inner}`,
+      port: options.port ?? 0,
+      what: "DynamoDB-API server",
+      ...options.guard,
+    });
+    return {
+      endpoint: guard.endpoint,
+      port: guard.port,
+      close: async () => void (await Promise.all([guard.close(), closeDynalite()])),
+    };
   } catch (error) {
     await closeDynalite();
     throw error;
@@ -116,10 +125,19 @@ export async function startSqsServer(options: EmbeddedServerOptions = {}): Promi
   }
   const inner = await listen(server, "127.0.0.1", 0, "SQS-API server");
   try {
-    const guard = await startAwsGuard({ upstream: `http://127.0.0.1:${inner}`, port: options.port ?? 0, what: "SQS-API server", ...options.guard });
+    const guard = await startAwsGuard({
+      upstream: `http://127.0.0.1:${inner}`,
+      port: options.port ?? 0,
+      what: "SQS-API server",
+      ...options.guard,
+    });
     // Queue URLs name the door: the SDK sends each request to its QueueUrl's host.
     service.PORT = guard.port;
-    return { endpoint: guard.endpoint, port: guard.port, close: async () => void (await Promise.all([guard.close(), closeServer(server)])) };
+    return {
+      endpoint: guard.endpoint,
+      port: guard.port,
+      close: async () => void (await Promise.all([guard.close(), closeServer(server)])),
+    };
   } catch (error) {
     await closeServer(server);
     throw error;

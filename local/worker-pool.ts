@@ -115,7 +115,13 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** Forks the workers at once; await `ready` before counting on them. `stop()` works at any time. */
 export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const settings = { ...defaults, ...options };
-  const slots: Slot[] = Array.from({ length: settings.size }, (_, i) => ({ id: i + 1, startedAt: 0, quickDeaths: 0, ready: false, lastHeardAt: 0 }));
+  const slots: Slot[] = Array.from({ length: settings.size }, (_, i) => ({
+    id: i + 1,
+    startedAt: 0,
+    quickDeaths: 0,
+    ready: false,
+    lastHeardAt: 0,
+  }));
   let stopping = false;
 
   function spawn(slot: Slot): Promise<void> {
@@ -143,7 +149,9 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
         if (message?.type === "claimed" && message.taskId === slot.taskId) slot.leaseOwner = message.leaseOwner;
         if (message?.type === "fatal") reject(new Error(`worker ${slot.id} cannot start: ${message.message}`));
       });
-      child.once("exit", (code, signal) => reject(new Error(`worker ${slot.id} exited while starting (${describeExit(code, signal)})`)));
+      child.once("exit", (code, signal) =>
+        reject(new Error(`worker ${slot.id} exited while starting (${describeExit(code, signal)})`)),
+      );
     });
     child.once("exit", (code, signal) => onExit(slot, child, code, signal));
     return ready;
@@ -163,7 +171,9 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const delayMs = Math.min(500 * 2 ** slot.quickDeaths, MAX_RESTART_DELAY_MS);
     const during = taskId ? ` during task ${taskId}` : "";
     const how = hung === undefined ? "died" : "was killed for hanging";
-    settings.log(`worker ${slot.id} ${how}${during} (${describeExit(code, signal)}); starting a new one in ${seconds(delayMs)}`);
+    settings.log(
+      `worker ${slot.id} ${how}${during} (${describeExit(code, signal)}); starting a new one in ${seconds(delayMs)}`,
+    );
     // Reported only now: a killed worker can no longer write to its task.
     if (taskId && hung !== undefined && settings.onTaskHung) {
       settings.onTaskHung({ taskId, ...(leaseOwner ? { leaseOwner } : {}), workerId: slot.id, ...hung });
@@ -199,7 +209,9 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (!silent && !overran) continue;
       slot.hung = { reason: silent ? "silent" : "timeout", silentMs, busyMs };
       const during = slot.taskId ? ` during task ${slot.taskId}` : "";
-      const why = silent ? `no heartbeat for ${seconds(silentMs)}` : `its invocation ran past the function's timeout (${seconds(busyMs)})`;
+      const why = silent
+        ? `no heartbeat for ${seconds(silentMs)}`
+        : `its invocation ran past the function's timeout (${seconds(busyMs)})`;
       settings.log(`worker ${slot.id} hung: ${why}${during}; killing it and its browser`);
       // Its Chromium runs in a process group of its own: the whole tree goes.
       if (child.pid === undefined) child.kill("SIGKILL");
@@ -222,7 +234,10 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
         (child) =>
           new Promise<void>((resolve) => {
             // Past the grace, the worker and its browser (in a process group of its own) go together.
-            const killTimer = setTimeout(() => (child.pid === undefined ? child.kill("SIGKILL") : killTree(child.pid)), graceMs);
+            const killTimer = setTimeout(
+              () => (child.pid === undefined ? child.kill("SIGKILL") : killTree(child.pid)),
+              graceMs,
+            );
             child.once("exit", () => {
               clearTimeout(killTimer);
               resolve();
@@ -235,7 +250,10 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   let readyTimer: NodeJS.Timeout | undefined;
   const readyTimeout = new Promise<never>((_, reject) => {
-    readyTimer = setTimeout(() => reject(new Error(`workers not ready within ${settings.readyTimeoutMs / 1000} s`)), settings.readyTimeoutMs);
+    readyTimer = setTimeout(
+      () => reject(new Error(`workers not ready within ${settings.readyTimeoutMs / 1000} s`)),
+      settings.readyTimeoutMs,
+    );
   });
   const ready = Promise.race([Promise.all(slots.map(spawn)), readyTimeout]).then(
     () => clearTimeout(readyTimer),

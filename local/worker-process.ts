@@ -84,7 +84,9 @@ async function main(): Promise<void> {
     const busyWith = worker.current;
     if (busyWith) {
       // Exit now; the 'exit' hook of puppeteer kills the browser it launched.
-      say(`stopping (${reason}) during ${busyWith.taskId ? `task ${busyWith.taskId}` : "a message"}; it resumes at the next start`);
+      say(
+        `stopping (${reason}) during ${busyWith.taskId ? `task ${busyWith.taskId}` : "a message"}; it resumes at the next start`,
+      );
       process.exit(0);
     }
     const timer = setTimeout(() => process.exit(0), SHUTDOWN_BROWSER_MS);

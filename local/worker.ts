@@ -92,7 +92,14 @@ function taskIdOf(body: string | undefined): string | undefined {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -120,7 +127,11 @@ export function startWorker(options: WorkerOptions): Worker {
     let failed = false;
     let error: string | undefined;
     try {
-      const context = createLambdaContext({ functionName: settings.functionName, timeoutMs: settings.timeoutMs, region });
+      const context = createLambdaContext({
+        functionName: settings.functionName,
+        timeoutMs: settings.timeoutMs,
+        region,
+      });
       const response = await settings.handler({ Records: [record] }, context);
       failed = (response?.batchItemFailures ?? []).some((f) => f.itemIdentifier === record.messageId);
     } catch (thrown) {
@@ -134,7 +145,9 @@ export function startWorker(options: WorkerOptions): Worker {
     try {
       if (!failed) {
         failures.delete(record.messageId);
-        await settings.sqs.send(new DeleteMessageCommand({ QueueUrl: settings.queueUrl, ReceiptHandle: record.receiptHandle }));
+        await settings.sqs.send(
+          new DeleteMessageCommand({ QueueUrl: settings.queueUrl, ReceiptHandle: record.receiptHandle }),
+        );
         settings.onOutcome?.({ ...base, result: "done" });
         return;
       }
@@ -143,12 +156,18 @@ export function startWorker(options: WorkerOptions): Worker {
       failures.set(record.messageId, count);
       const retryInSecs = Math.min(settings.retryDelaySecs * count, settings.maxRetryDelaySecs);
       await settings.sqs.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: settings.queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: retryInSecs }),
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: settings.queueUrl,
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: retryInSecs,
+        }),
       );
       settings.onOutcome?.({ ...base, result: "retry", retryInSecs, ...(error ? { error } : {}) });
     } catch (queueError) {
       // The message comes back after the queue's visibility timeout anyway.
-      settings.log(`could not ${failed ? "hand back" : "delete"} message ${record.messageId}: ${(queueError as Error).message}`);
+      settings.log(
+        `could not ${failed ? "hand back" : "delete"} message ${record.messageId}: ${(queueError as Error).message}`,
+      );
     }
   }
 

@@ -1,5 +1,12 @@
 import chromium from "@sparticuz/chromium";
-import { Configuration, log, PuppeteerCrawler, puppeteerUtils, type PuppeteerCrawlerOptions, type PuppeteerHook } from "crawlee";
+import {
+  Configuration,
+  log,
+  PuppeteerCrawler,
+  puppeteerUtils,
+  type PuppeteerCrawlerOptions,
+  type PuppeteerHook,
+} from "crawlee";
 import puppeteer from "puppeteer-core";
 import { IMAGE_PATTERNS, readPage } from "./extract.js";
 import type { Engine, EngineRun } from "./types.js";
@@ -48,7 +55,11 @@ function launchOptions(run: EngineRun) {
 function equalized(run: EngineRun): Partial<PuppeteerCrawlerOptions> {
   return {
     minConcurrency: run.concurrency,
-    browserPoolOptions: { useFingerprints: false, retireBrowserAfterPageCount: 1_000_000, maxOpenPagesPerBrowser: run.concurrency },
+    browserPoolOptions: {
+      useFingerprints: false,
+      retireBrowserAfterPageCount: 1_000_000,
+      maxOpenPagesPerBrowser: run.concurrency,
+    },
     preNavigationHooks: [blockImages],
   };
 }

@@ -26,7 +26,14 @@ export const oursWith =
   (options: { egress: boolean; waitUntil?: WebTaskParams["wait_until"]; render?: WebTaskParams["render"] }): Engine =>
   async (run) => {
     const render = options.render ?? "always";
-    const warm = render === "never" ? undefined : new WarmBrowser({ executablePath: run.executablePath, singleProcess: run.singleProcess, ...(options.egress ? {} : { egress: false }) });
+    const warm =
+      render === "never"
+        ? undefined
+        : new WarmBrowser({
+            executablePath: run.executablePath,
+            singleProcess: run.singleProcess,
+            ...(options.egress ? {} : { egress: false }),
+          });
     try {
       // As runTask does: "always" opens the task's context first, "auto" when a page needs it, "never" not at all.
       let opened: Promise<BrowserContext> | undefined;
@@ -54,7 +61,10 @@ export const oursWith =
       let rendered = 0;
       let markers = 0;
       try {
-        for await (const item of crawlWeb(params, context, { pageConcurrency: run.concurrency, httpConcurrency: run.httpConcurrency ?? 16 })) {
+        for await (const item of crawlWeb(params, context, {
+          pageConcurrency: run.concurrency,
+          httpConcurrency: run.httpConcurrency ?? 16,
+        })) {
           if (item.replaces === true) {
             // A page rendered again (render auto): counted once, by what its last read found.
             rendered += 1;

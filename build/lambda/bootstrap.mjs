@@ -23,11 +23,24 @@ const require = createRequire(join(taskRoot, "noop.js"));
 function request(method, path, body, headers = {}) {
   return new Promise((resolvePromise, reject) => {
     const req = http.request(
-      { host: api.split(":")[0], port: Number(api.split(":")[1]), method, path: `/2018-06-01${path}`, agent, headers: { "content-type": "application/json", ...headers } },
+      {
+        host: api.split(":")[0],
+        port: Number(api.split(":")[1]),
+        method,
+        path: `/2018-06-01${path}`,
+        agent,
+        headers: { "content-type": "application/json", ...headers },
+      },
       (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));
-        res.on("end", () => resolvePromise({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolvePromise({
+            status: res.statusCode,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
         res.on("error", reject);
       },
     );
@@ -90,8 +103,10 @@ async function loadHandler(fullHandler) {
   try {
     loaded = await loadModule(resolve(taskRoot, moduleRoot, match[1]));
   } catch (error) {
-    if (error instanceof SyntaxError) throw Object.assign(new UserCodeSyntaxError(`${error.name}: ${error.message}`), { stack: error.stack });
-    if (error?.code === "MODULE_NOT_FOUND" || error?.code === "ERR_MODULE_NOT_FOUND") throw Object.assign(new ImportModuleError(`${error.name}: ${error.message}`), { stack: error.stack });
+    if (error instanceof SyntaxError)
+      throw Object.assign(new UserCodeSyntaxError(`${error.name}: ${error.message}`), { stack: error.stack });
+    if (error?.code === "MODULE_NOT_FOUND" || error?.code === "ERR_MODULE_NOT_FOUND")
+      throw Object.assign(new ImportModuleError(`${error.name}: ${error.message}`), { stack: error.stack });
     throw error;
   }
   const fn = match[2].split(".").reduce((object, key) => object?.[key], loaded);
@@ -108,16 +123,26 @@ try {
 } catch (error) {
   console.error(JSON.stringify({ level: "ERROR", message: "Init Error", ...toRapid(error) }));
   const rapid = toRapid(error);
-  await request("POST", "/runtime/init/error", JSON.stringify(rapid), { "lambda-runtime-function-error-type": rapid.errorType });
+  await request("POST", "/runtime/init/error", JSON.stringify(rapid), {
+    "lambda-runtime-function-error-type": rapid.errorType,
+  });
   process.exit(1);
 }
 
 let current;
 const failAndExit = (code) => async (error) => {
-  console.error(JSON.stringify({ level: "ERROR", message: code === 129 ? "Uncaught Exception" : "Unhandled Promise Rejection", ...toRapid(error) }));
+  console.error(
+    JSON.stringify({
+      level: "ERROR",
+      message: code === 129 ? "Uncaught Exception" : "Unhandled Promise Rejection",
+      ...toRapid(error),
+    }),
+  );
   if (current !== undefined) {
     const rapid = toRapid(error);
-    await request("POST", `/runtime/invocation/${current}/error`, JSON.stringify(rapid), { "lambda-runtime-function-error-type": rapid.errorType }).catch(() => undefined);
+    await request("POST", `/runtime/invocation/${current}/error`, JSON.stringify(rapid), {
+      "lambda-runtime-function-error-type": rapid.errorType,
+    }).catch(() => undefined);
   }
   process.exit(code);
 };
@@ -153,7 +178,11 @@ for (;;) {
   } catch (error) {
     const rapid = toRapid(error);
     console.error(JSON.stringify({ level: "ERROR", message: "Invoke Error", ...rapid }));
-    outcome = { path: "error", body: JSON.stringify(rapid), headers: { "lambda-runtime-function-error-type": rapid.errorType } };
+    outcome = {
+      path: "error",
+      body: JSON.stringify(rapid),
+      headers: { "lambda-runtime-function-error-type": rapid.errorType },
+    };
   }
   current = undefined;
   await request("POST", `/runtime/invocation/${requestId}/${outcome.path}`, outcome.body, outcome.headers);

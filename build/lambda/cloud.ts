@@ -8,8 +8,18 @@
  * cron, API Gateway's payload for the API.
  */
 import { appendFileSync } from "node:fs";
-import { CreateTableCommand, UpdateTimeToLiveCommand, type AttributeDefinition, type GlobalSecondaryIndex } from "@aws-sdk/client-dynamodb";
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import {
+  CreateTableCommand,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+  type GlobalSecondaryIndex,
+} from "@aws-sdk/client-dynamodb";
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+} from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -18,8 +28,26 @@ import type { AwsClients } from "../../core/aws/clients.js";
 import { toSqsRecord } from "../../local/lambda.js";
 import { startDynamoServer, startSqsServer, type RunningServer } from "../../local/servers.js";
 import { ensureArtifacts, type Artifact } from "../artifacts.js";
-import { evaluateInfra, ofType, placeholdersIn, seconds, stackFunctions, type Args, type Component, type SecretValue, type Stack, type StackFunction } from "../infraModel.js";
-import { dynamoRequirements, sqsRequirements, startIamProxy, type Decision, type IamProxy, type Statement } from "./iam.js";
+import {
+  evaluateInfra,
+  ofType,
+  placeholdersIn,
+  seconds,
+  stackFunctions,
+  type Args,
+  type Component,
+  type SecretValue,
+  type Stack,
+  type StackFunction,
+} from "../infraModel.js";
+import {
+  dynamoRequirements,
+  sqsRequirements,
+  startIamProxy,
+  type Decision,
+  type IamProxy,
+  type Statement,
+} from "./iam.js";
 import { LambdaSandbox, type Invocation, type InvokeOptions } from "./sandbox.js";
 
 export const REGION = "us-east-1";
@@ -78,18 +106,35 @@ export class LocalCloud {
   private async provision(): Promise<void> {
     const policyOf = (key: string) => {
       const deployed = this.functions.get(key);
-      return deployed ? { principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${deployed.fn.id}Role/${deployed.fn.id}`, statements: deployed.statements } : undefined;
+      return deployed
+        ? {
+            principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${deployed.fn.id}Role/${deployed.fn.id}`,
+            statements: deployed.statements,
+          }
+        : undefined;
     };
     const onDecision = (decision: Decision) => this.decisions.push(decision);
     const enforce = this.options.iam !== "audit";
     [this.dynamoProxy, this.sqsProxy] = await Promise.all([
-      startIamProxy({ upstream: this.servers.dynamo.endpoint, requirements: dynamoRequirements(REGION, ACCOUNT), policyOf: enforce ? policyOf : () => "admin", onDecision }),
-      startIamProxy({ upstream: this.servers.sqs.endpoint, requirements: sqsRequirements(REGION, ACCOUNT), policyOf: enforce ? policyOf : () => "admin", onDecision }),
+      startIamProxy({
+        upstream: this.servers.dynamo.endpoint,
+        requirements: dynamoRequirements(REGION, ACCOUNT),
+        policyOf: enforce ? policyOf : () => "admin",
+        onDecision,
+      }),
+      startIamProxy({
+        upstream: this.servers.sqs.endpoint,
+        requirements: sqsRequirements(REGION, ACCOUNT),
+        policyOf: enforce ? policyOf : () => "admin",
+        onDecision,
+      }),
     ]);
     this.admin = adminClients(this.servers.dynamo.endpoint, this.servers.sqs.endpoint);
     for (const table of ofType(this.stack, "Dynamo")) await this.createTable(table);
     // Dead-letter queues first: a queue's redrive policy names its DLQ's ARN.
-    const queues = ofType(this.stack, "Queue").sort((a, b) => Number(Boolean(a.args.dlq)) - Number(Boolean(b.args.dlq)));
+    const queues = ofType(this.stack, "Queue").sort(
+      (a, b) => Number(Boolean(a.args.dlq)) - Number(Boolean(b.args.dlq)),
+    );
     for (const queue of queues) await this.createQueue(queue);
   }
 
@@ -110,11 +155,13 @@ export class LocalCloud {
       Array.isArray(value)
         ? { ProjectionType: "INCLUDE" as const, NonKeyAttributes: value as string[] }
         : { ProjectionType: value === "keys-only" ? ("KEYS_ONLY" as const) : ("ALL" as const) };
-    const indexes: GlobalSecondaryIndex[] = Object.entries((args.globalIndexes ?? {}) as Record<string, Args>).map(([name, index]) => ({
-      IndexName: name,
-      KeySchema: keySchema(index),
-      Projection: projection(index.projection),
-    }));
+    const indexes: GlobalSecondaryIndex[] = Object.entries((args.globalIndexes ?? {}) as Record<string, Args>).map(
+      ([name, index]) => ({
+        IndexName: name,
+        KeySchema: keySchema(index),
+        Projection: projection(index.projection),
+      }),
+    );
     const name = this.physicalName(table);
     await this.admin.dynamo.send(
       new CreateTableCommand({
@@ -129,24 +176,43 @@ export class LocalCloud {
     );
     if (args.ttl) {
       // dynalite does not expire items; the setting is kept for fidelity.
-      await this.admin.dynamo.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: args.ttl, Enabled: true } })).catch(() => undefined);
+      await this.admin.dynamo
+        .send(
+          new UpdateTimeToLiveCommand({
+            TableName: name,
+            TimeToLiveSpecification: { AttributeName: args.ttl, Enabled: true },
+          }),
+        )
+        .catch(() => undefined);
     }
     this.tables.set(table.name, name);
   }
 
   private async createQueue(queue: Component): Promise<void> {
     const args = queue.args;
-    const attributes: Record<string, string> = { VisibilityTimeout: String(args.visibilityTimeout ? seconds(args.visibilityTimeout) : 30) };
+    const attributes: Record<string, string> = {
+      VisibilityTimeout: String(args.visibilityTimeout ? seconds(args.visibilityTimeout) : 30),
+    };
     const transformed: Args = {};
     args.transform?.queue?.(transformed, {}, "");
-    if (transformed.messageRetentionSeconds) attributes.MessageRetentionPeriod = String(transformed.messageRetentionSeconds);
+    if (transformed.messageRetentionSeconds)
+      attributes.MessageRetentionPeriod = String(transformed.messageRetentionSeconds);
     if (args.dlq) {
       // queue.ts: `dlq` is an ARN or { queue, retry } (retry default 3).
       const dlq = typeof args.dlq === "string" ? { queue: args.dlq, retry: 3 } : args.dlq;
-      attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: this.resolve(dlq.queue), maxReceiveCount: dlq.retry ?? 3 });
+      attributes.RedrivePolicy = JSON.stringify({
+        deadLetterTargetArn: this.resolve(dlq.queue),
+        maxReceiveCount: dlq.retry ?? 3,
+      });
     }
-    const created = await this.admin.sqs.send(new CreateQueueCommand({ QueueName: this.physicalName(queue), Attributes: attributes }));
-    const arn = (await this.admin.sqs.send(new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl!, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+    const created = await this.admin.sqs.send(
+      new CreateQueueCommand({ QueueName: this.physicalName(queue), Attributes: attributes }),
+    );
+    const arn = (
+      await this.admin.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: created.QueueUrl!, AttributeNames: ["QueueArn"] }),
+      )
+    ).Attributes!.QueueArn!;
     this.queues.set(queue.name, { url: created.QueueUrl!, arn });
   }
 
@@ -219,10 +285,18 @@ export class LocalCloud {
     const statements: Statement[] = [];
     for (const link of (fn.args.link ?? []) as Array<{ component?: Component }>) {
       const c = link.component;
-      if (c?.type === "Dynamo") statements.push({ actions: ["dynamodb:*"], resources: [this.resolve(c.out.arn), `${this.resolve(c.out.arn)}/*`] });
+      if (c?.type === "Dynamo")
+        statements.push({
+          actions: ["dynamodb:*"],
+          resources: [this.resolve(c.out.arn), `${this.resolve(c.out.arn)}/*`],
+        });
       if (c?.type === "Queue") statements.push({ actions: ["sqs:*"], resources: [this.resolve(c.out.arn)] });
     }
-    for (const permission of (fn.args.permissions ?? []) as Array<{ effect?: string; actions: string[]; resources: string[] }>) {
+    for (const permission of (fn.args.permissions ?? []) as Array<{
+      effect?: string;
+      actions: string[];
+      resources: string[];
+    }>) {
       statements.push({
         ...(permission.effect === "deny" ? { effect: "deny" as const } : {}),
         actions: permission.actions,
@@ -295,7 +369,10 @@ export class LocalCloud {
    * on success, all but the reported `batchItemFailures` with partial responses on, none when
    * the invocation fails. Returns undefined when the queue had nothing.
    */
-  async pollQueue(deployed: DeployedFunction, options: InvokeOptions & { waitSeconds?: number } = {}): Promise<{ event: SQSEvent; invocation: Invocation<SQSBatchResponse>; deleted: string[] } | undefined> {
+  async pollQueue(
+    deployed: DeployedFunction,
+    options: InvokeOptions & { waitSeconds?: number } = {},
+  ): Promise<{ event: SQSEvent; invocation: Invocation<SQSBatchResponse>; deleted: string[] } | undefined> {
     const trigger = deployed.fn.trigger;
     if (trigger.kind !== "queue") throw new Error(`${deployed.fn.id} is not subscribed to a queue`);
     const queue = this.queues.get(trigger.queue.name)!;
@@ -313,11 +390,20 @@ export class LocalCloud {
     const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, queue.arn, REGION)) };
     const invocation = await deployed.invoke<SQSBatchResponse>(event, options);
     const failed = new Set(
-      invocation.error ? event.Records.map((r) => r.messageId) : trigger.batch.partialResponses ? (invocation.result?.batchItemFailures ?? []).map((f) => f.itemIdentifier) : [],
+      invocation.error
+        ? event.Records.map((r) => r.messageId)
+        : trigger.batch.partialResponses
+          ? (invocation.result?.batchItemFailures ?? []).map((f) => f.itemIdentifier)
+          : [],
     );
     const done = event.Records.filter((r) => !failed.has(r.messageId));
     if (done.length > 0) {
-      await this.admin.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queue.url, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
+      await this.admin.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queue.url,
+          Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+        }),
+      );
     }
     return { event, invocation, deleted: done.map((r) => r.messageId) };
   }
@@ -331,12 +417,20 @@ export class LocalCloud {
   usage(): Array<{ principal: string; action: string; resource: string; allowed: boolean }> {
     const seen = new Map<string, Decision>();
     for (const d of this.decisions) seen.set(`${d.principal} ${d.action} ${d.resource} ${d.allowed}`, d);
-    return [...seen.values()].sort((a, b) => `${a.principal}${a.action}${a.resource}`.localeCompare(`${b.principal}${b.action}${b.resource}`));
+    return [...seen.values()].sort((a, b) =>
+      `${a.principal}${a.action}${a.resource}`.localeCompare(`${b.principal}${b.action}${b.resource}`),
+    );
   }
 
   async close(): Promise<void> {
     // IAM_USAGE_REPORT=<file>: append what each function used, to review a role against it.
-    if (process.env.IAM_USAGE_REPORT) appendFileSync(process.env.IAM_USAGE_REPORT, this.usage().map((u) => JSON.stringify(u)).join("\n") + "\n");
+    if (process.env.IAM_USAGE_REPORT)
+      appendFileSync(
+        process.env.IAM_USAGE_REPORT,
+        `${this.usage()
+          .map((u) => JSON.stringify(u))
+          .join("\n")}\n`,
+      );
     await Promise.all([...this.functions.values()].map((f) => f.sandbox.close()));
     this.admin?.dynamo.destroy();
     this.admin?.sqs.destroy();
@@ -347,7 +441,11 @@ export class LocalCloud {
 
 /** Clients straight to the servers (no IAM proxy), whatever the test process's environment says. */
 function adminClients(dynamoEndpoint: string, sqsEndpoint: string): AwsClients {
-  const common = { region: REGION, credentials: { accessKeyId: "harness", secretAccessKey: "harness" }, maxAttempts: 2 };
+  const common = {
+    region: REGION,
+    credentials: { accessKeyId: "harness", secretAccessKey: "harness" },
+    maxAttempts: 2,
+  };
   const dynamo = new DynamoDBClient({ ...common, endpoint: dynamoEndpoint });
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   return { dynamo, doc, sqs: new SQSClient({ ...common, endpoint: sqsEndpoint }) };

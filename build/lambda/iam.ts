@@ -28,32 +28,50 @@ export interface Decision {
 }
 
 function wildcard(pattern: string, flags = ""): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".");
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replaceAll("*", ".*")
+    .replaceAll("?", ".");
   return new RegExp(`^${escaped}$`, flags);
 }
 
 export function allows(statements: Statement[], action: string, resource: string): boolean {
-  const matches = (s: Statement) => s.actions.some((a) => wildcard(a, "i").test(action)) && s.resources.some((r) => wildcard(r).test(resource));
+  const matches = (s: Statement) =>
+    s.actions.some((a) => wildcard(a, "i").test(action)) && s.resources.some((r) => wildcard(r).test(resource));
   if (statements.some((s) => s.effect === "deny" && matches(s))) return false;
   return statements.some((s) => s.effect !== "deny" && matches(s));
 }
 
 /** The (action, resource) pairs one request needs. */
-export type RequestReader = (target: string, body: Record<string, unknown>) => Array<{ action: string; resource: string }>;
+export type RequestReader = (
+  target: string,
+  body: Record<string, unknown>,
+) => Array<{ action: string; resource: string }>;
 
 export function dynamoRequirements(region: string, account: string): RequestReader {
-  const table = (name: unknown, index?: unknown) => `arn:aws:dynamodb:${region}:${account}:table/${String(name)}${index ? `/index/${String(index)}` : ""}`;
+  const table = (name: unknown, index?: unknown) =>
+    `arn:aws:dynamodb:${region}:${account}:table/${String(name)}${index ? `/index/${String(index)}` : ""}`;
   return (target, body) => {
     const operation = target.split(".").pop() ?? target;
     const each = (items: unknown, pick: (item: Record<string, Record<string, unknown>>) => Array<[string, unknown]>) =>
-      (Array.isArray(items) ? items : []).flatMap((item) => pick(item).map(([op, name]) => ({ action: `dynamodb:${op}`, resource: table(name) })));
+      (Array.isArray(items) ? items : []).flatMap((item) =>
+        pick(item).map(([op, name]) => ({ action: `dynamodb:${op}`, resource: table(name) })),
+      );
     switch (operation) {
       case "BatchWriteItem":
       case "BatchGetItem":
-        return Object.keys((body.RequestItems as object) ?? {}).map((name) => ({ action: `dynamodb:${operation}`, resource: table(name) }));
+        return Object.keys((body.RequestItems as object) ?? {}).map((name) => ({
+          action: `dynamodb:${operation}`,
+          resource: table(name),
+        }));
       case "TransactWriteItems":
         return each(body.TransactItems, (item) =>
-          Object.entries(item).map(([kind, op]) => [{ Put: "PutItem", Update: "UpdateItem", Delete: "DeleteItem", ConditionCheck: "ConditionCheckItem" }[kind] ?? kind, op.TableName]),
+          Object.entries(item).map(([kind, op]) => [
+            { Put: "PutItem", Update: "UpdateItem", Delete: "DeleteItem", ConditionCheck: "ConditionCheckItem" }[
+              kind
+            ] ?? kind,
+            op.TableName,
+          ]),
         );
       case "TransactGetItems":
         return each(body.TransactItems, (item) => [["GetItem", item.Get?.TableName]]);
@@ -71,7 +89,9 @@ export function sqsRequirements(region: string, account: string): RequestReader 
     // A queue URL is https://<host>/<account>/<name>; its ARN names the same account.
     const path = typeof body.QueueUrl === "string" ? new URL(body.QueueUrl).pathname.split("/").filter(Boolean) : [];
     const name = path.at(-1) ?? (typeof body.QueueName === "string" ? body.QueueName : undefined);
-    return [{ action: `sqs:${operation}`, resource: name ? `arn:aws:sqs:${region}:${path.at(-2) ?? account}:${name}` : "*" }];
+    return [
+      { action: `sqs:${operation}`, resource: name ? `arn:aws:sqs:${region}:${path.at(-2) ?? account}:${name}` : "*" },
+    ];
   };
 }
 
@@ -108,7 +128,8 @@ export function startIamProxy(options: IamProxyOptions): Promise<IamProxy> {
       for (const { action, resource } of options.requirements(target, body)) {
         const allowed = policy !== undefined && allows(policy.statements, action, resource);
         options.onDecision?.({ principal, action, resource, allowed });
-        if (!allowed) return denial(principal, action, resource, String(req.headers["x-amz-target"] ?? "").startsWith("AmazonSQS"));
+        if (!allowed)
+          return denial(principal, action, resource, String(req.headers["x-amz-target"] ?? "").startsWith("AmazonSQS"));
       }
       return undefined;
     },

@@ -81,7 +81,9 @@ interface Pending {
 
 /** Extracts a zip as Lambda does into /var/task: files only, modes kept. */
 async function extractZip(zip: string, into: string): Promise<void> {
-  const archive = await new Promise<yauzl.ZipFile>((ok, fail) => yauzl.open(zip, { lazyEntries: true }, (error, file) => (error ? fail(error) : ok(file))));
+  const archive = await new Promise<yauzl.ZipFile>((ok, fail) =>
+    yauzl.open(zip, { lazyEntries: true }, (error, file) => (error ? fail(error) : ok(file))),
+  );
   await new Promise<void>((ok, fail) => {
     archive.on("error", fail);
     archive.on("end", ok);
@@ -136,11 +138,17 @@ export class LambdaSandbox {
 
   /** Extracts the artifact into a new sandbox and starts its Runtime API (not the process: the first invoke does). */
   static async create(options: SandboxOptions): Promise<LambdaSandbox> {
-    if (!existsSync(NODE22)) throw new Error(`no Node 22 binary at ${NODE22}: run npm ci (the node devDependency provides it)`);
+    if (!existsSync(NODE22))
+      throw new Error(`no Node 22 binary at ${NODE22}: run npm ci (the node devDependency provides it)`);
     const root = await mkdtemp(join(options.scratchRoot ?? tmpdir(), `lambda-${options.functionName}-`));
-    if (root.startsWith(ROOT)) throw new Error("a sandbox must live outside the repository, or Node would find the project's node_modules");
+    if (root.startsWith(ROOT))
+      throw new Error("a sandbox must live outside the repository, or Node would find the project's node_modules");
     const sandbox = new LambdaSandbox(options, root);
-    await Promise.all([extractZip(options.zip, sandbox.taskRoot), mkdir(sandbox.tmp, { recursive: true }), mkdir(join(root, "var/runtime"), { recursive: true })]);
+    await Promise.all([
+      extractZip(options.zip, sandbox.taskRoot),
+      mkdir(sandbox.tmp, { recursive: true }),
+      mkdir(join(root, "var/runtime"), { recursive: true }),
+    ]);
     await cp(BOOTSTRAP, join(root, "var/runtime/bootstrap.mjs"));
     return sandbox;
   }
@@ -183,7 +191,9 @@ export class LambdaSandbox {
     if (req.method === "POST" && done && pending !== undefined && pending.requestId === done[1]) {
       this.current = undefined;
       res.writeHead(202).end('{"status":"OK"}');
-      pending.settle(done[2] === "response" ? { result: body === "" ? null : JSON.parse(body) } : { error: JSON.parse(body) });
+      pending.settle(
+        done[2] === "response" ? { result: body === "" ? null : JSON.parse(body) } : { error: JSON.parse(body) },
+      );
       return;
     }
     if (req.method === "POST" && path === "/runtime/init/error") {
@@ -191,7 +201,9 @@ export class LambdaSandbox {
       res.writeHead(202).end('{"status":"OK"}');
       return;
     }
-    res.writeHead(400).end(JSON.stringify({ errorType: "InvalidRequestID", errorMessage: `unexpected ${req.method} ${path}` }));
+    res
+      .writeHead(400)
+      .end(JSON.stringify({ errorType: "InvalidRequestID", errorMessage: `unexpected ${req.method} ${path}` }));
   }
 
   private dispatch(): void {
@@ -238,7 +250,13 @@ export class LambdaSandbox {
       LANG: "en_US.UTF-8",
       TZ: ":UTC",
       PATH: "/usr/local/bin:/usr/bin/:/bin",
-      NODE_PATH: [join(this.root, "opt/nodejs/node22/node_modules"), join(this.root, "opt/nodejs/node_modules"), join(this.root, "var/runtime/node_modules"), join(this.root, "var/runtime"), this.taskRoot].join(":"),
+      NODE_PATH: [
+        join(this.root, "opt/nodejs/node22/node_modules"),
+        join(this.root, "opt/nodejs/node_modules"),
+        join(this.root, "var/runtime/node_modules"),
+        join(this.root, "var/runtime"),
+        this.taskRoot,
+      ].join(":"),
       // Lambda has no TMPDIR (os.tmpdir() is /tmp); a sandbox's /tmp is its own folder.
       TMPDIR: this.tmp,
     };
@@ -279,7 +297,10 @@ export class LambdaSandbox {
       // A process that ends mid-invocation fails it, as Lambda reports a runtime exit.
       const pending = this.current;
       this.current = undefined;
-      const reason = this.initError ?? { errorType: "Runtime.ExitError", errorMessage: `RequestId: ${pending?.requestId ?? "-"} Error: Runtime exited with error: ${signal ?? `exit status ${code}`}` };
+      const reason = this.initError ?? {
+        errorType: "Runtime.ExitError",
+        errorMessage: `RequestId: ${pending?.requestId ?? "-"} Error: Runtime exited with error: ${signal ?? `exit status ${code}`}`,
+      };
       pending?.settle({ error: reason });
       for (const queued of this.queue.splice(0)) queued.settle({ error: reason });
     });
@@ -301,11 +322,19 @@ export class LambdaSandbox {
     const memory = sampleTreeMemory(child.pid!, 100);
     const queuedAt = performance.now();
     const outcome = await new Promise<{ result?: unknown; error?: Invocation["error"] }>((settle) => {
-      const timer = setTimeout(() => {
-        // Lambda stops the sandbox at the deadline; the next invocation starts a new one.
-        settle({ error: { errorType: "Sandbox.Timedout", errorMessage: `RequestId: ${requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } });
-        this.kill();
-      }, timeoutMs + (coldStart ? 10_000 : 0));
+      const timer = setTimeout(
+        () => {
+          // Lambda stops the sandbox at the deadline; the next invocation starts a new one.
+          settle({
+            error: {
+              errorType: "Sandbox.Timedout",
+              errorMessage: `RequestId: ${requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
+            },
+          });
+          this.kill();
+        },
+        timeoutMs + (coldStart ? 10_000 : 0),
+      );
       this.queue.push({
         requestId,
         event,
@@ -322,7 +351,9 @@ export class LambdaSandbox {
     const initDurationMs = coldStart && this.initDoneAt !== undefined ? this.initDoneAt - this.startedAt : undefined;
     const maxMemoryUsedMb = Math.round(memory.stop() / 1024 / 1024);
     const durationMs = ended - (coldStart && this.initDoneAt !== undefined ? this.initDoneAt : queuedAt);
-    this.log(`REPORT RequestId: ${requestId}\tDuration: ${durationMs.toFixed(2)} ms\tMemory Size: ${this.options.memoryMb} MB\tMax Memory Used: ${maxMemoryUsedMb} MB${initDurationMs === undefined ? "" : `\tInit Duration: ${initDurationMs.toFixed(2)} ms`}`);
+    this.log(
+      `REPORT RequestId: ${requestId}\tDuration: ${durationMs.toFixed(2)} ms\tMemory Size: ${this.options.memoryMb} MB\tMax Memory Used: ${maxMemoryUsedMb} MB${initDurationMs === undefined ? "" : `\tInit Duration: ${initDurationMs.toFixed(2)} ms`}`,
+    );
     return {
       requestId,
       ...(outcome.error ? { error: outcome.error } : { result: outcome.result as T }),

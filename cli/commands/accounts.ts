@@ -19,7 +19,8 @@ export const addAccountCommand: Command = {
     },
     note: { type: "string", value: "TEXT", description: "a note to tell accounts apart (at most 200 characters)" },
   },
-  details: "The cookies are read from a file or stdin, never from the command line, where ps and shell history would show them.",
+  details:
+    "The cookies are read from a file or stdin, never from the command line, where ps and shell history would show them.",
   async run({ values, client, out, stdin }) {
     const platform = stringValue(values, "platform");
     if (platform === undefined) throw new UsageError("--platform: is required");
@@ -28,7 +29,9 @@ export const addAccountCommand: Command = {
     const cookies = (await readSource("cookies", source, stdin)).trim();
     if (cookies === "") throw new UsageError(`--cookies: ${source === "-" ? "stdin" : source} is empty`);
     const note = stringValue(values, "note");
-    const { data } = await client().call<Account>("POST", "/api/v1/accounts", { body: { platform, cookies, ...(note === undefined ? {} : { note }) } });
+    const { data } = await client().call<Account>("POST", "/api/v1/accounts", {
+      body: { platform, cookies, ...(note === undefined ? {} : { note }) },
+    });
     if (out.json) out.printJson(data);
     else out.line(data.account_id);
     return EXIT.ok;

@@ -25,7 +25,15 @@ const MEDIA_PLATFORMS = PLATFORM_NAMES.filter((name) => name !== "web");
 type MediaPlatform = (typeof MEDIA_PLATFORMS)[number];
 
 /** A keyword each site has plenty of posts for. */
-const DEFAULT_KEYWORD: Record<MediaPlatform, string> = { xhs: "咖啡", dy: "咖啡", ks: "咖啡", bili: "咖啡", wb: "咖啡", tieba: "咖啡", zhihu: "咖啡" };
+const DEFAULT_KEYWORD: Record<MediaPlatform, string> = {
+  xhs: "咖啡",
+  dy: "咖啡",
+  ks: "咖啡",
+  bili: "咖啡",
+  wb: "咖啡",
+  tieba: "咖啡",
+  zhihu: "咖啡",
+};
 
 /** Where a post found by search says what detail mode takes (a URL carries tokens some sites need), in order of preference. */
 const DETAIL_FIELDS = ["note_url", "aweme_url", "video_url", "content_url", "post_url"];
@@ -54,8 +62,16 @@ function probeCommand(platform: MediaPlatform): Command {
     summary: `run ${platform}'s search, detail and creator modes small, and report what the crawler saw`,
     usage: "[--account ID] [--keyword K]",
     options: {
-      account: { type: "string", value: "ID", description: "use this stored account (default: the least recently used active one)" },
-      keyword: { type: "string", value: "K", description: `the search keyword (default: ${DEFAULT_KEYWORD[platform]})` },
+      account: {
+        type: "string",
+        value: "ID",
+        description: "use this stored account (default: the least recently used active one)",
+      },
+      keyword: {
+        type: "string",
+        value: "K",
+        description: `the search keyword (default: ${DEFAULT_KEYWORD[platform]})`,
+      },
     },
     details: [
       "Creates three small tasks with probe: true (2 posts, 5 comments with replies), waits for each,",
@@ -77,27 +93,95 @@ export const probeGroup: CommandGroup = {
   commands: MEDIA_PLATFORMS.map(probeCommand),
 };
 
-async function runProbe(client: ApiClient, out: Output, platform: MediaPlatform, keyword: string, account: string | undefined): Promise<ExitCode> {
-  const base = { platform, max_notes_count: 2, enable_comments: true, enable_sub_comments: true, max_comments_count: 5, keep_user_info: true, probe: true, ...(account ? { account } : {}) };
+async function runProbe(
+  client: ApiClient,
+  out: Output,
+  platform: MediaPlatform,
+  keyword: string,
+  account: string | undefined,
+): Promise<ExitCode> {
+  const base = {
+    platform,
+    max_notes_count: 2,
+    enable_comments: true,
+    enable_sub_comments: true,
+    max_comments_count: 5,
+    keep_user_info: true,
+    probe: true,
+    ...(account ? { account } : {}),
+  };
   const reports: ModeReport[] = [];
 
-  const search = await runMode(client, out, { ...base, crawler_type: "search", keywords: [keyword] }, "search", keyword);
+  const search = await runMode(
+    client,
+    out,
+    { ...base, crawler_type: "search", keywords: [keyword] },
+    "search",
+    keyword,
+  );
   reports.push(search);
   const found = (await contentOf(client, search)) ?? undefined;
-  const detailInput = found === undefined ? undefined : (DETAIL_FIELDS.map((field) => found[field]).find((value) => typeof value === "string" && value !== "") as string | undefined) ?? idOf(found.item_key);
-  reports.push(detailInput === undefined ? { mode: "detail", input: "", skipped: "search found no post" } : await runMode(client, out, { ...base, crawler_type: "detail", specified_ids: [detailInput] }, "detail", detailInput));
+  const detailInput =
+    found === undefined
+      ? undefined
+      : ((DETAIL_FIELDS.map((field) => found[field]).find((value) => typeof value === "string" && value !== "") as
+          | string
+          | undefined) ?? idOf(found.item_key));
+  reports.push(
+    detailInput === undefined
+      ? { mode: "detail", input: "", skipped: "search found no post" }
+      : await runMode(
+          client,
+          out,
+          { ...base, crawler_type: "detail", specified_ids: [detailInput] },
+          "detail",
+          detailInput,
+        ),
+  );
   const author = typeof found?.user_id === "string" ? found.user_id : undefined;
-  reports.push(author === undefined ? { mode: "creator", input: "", skipped: "search found no post with its author" } : await runMode(client, out, { ...base, crawler_type: "creator", creator_ids: [author] }, "creator", author));
+  reports.push(
+    author === undefined
+      ? { mode: "creator", input: "", skipped: "search found no post with its author" }
+      : await runMode(client, out, { ...base, crawler_type: "creator", creator_ids: [author] }, "creator", author),
+  );
 
-  if (out.json) out.printJson(reports.map((r) => ({ mode: r.mode, input: r.input, status: r.task?.status, error: r.task?.error, progress: r.task?.progress, probe: r.probe, skipped: r.skipped })));
+  if (out.json)
+    out.printJson(
+      reports.map((r) => ({
+        mode: r.mode,
+        input: r.input,
+        status: r.task?.status,
+        error: r.task?.error,
+        progress: r.task?.progress,
+        probe: r.probe,
+        skipped: r.skipped,
+      })),
+    );
   else for (const report of reports) printReport(out, platform, report);
-  const drift = reports.some((r) => r.skipped !== undefined || r.task?.status !== "completed" || steps(r).some((s) => s.shape === "mismatch" || s.kind === "error") || steps(r).some((s) => s.shape === "warnings"));
-  if (!out.json) out.line(drift ? `${platform}: drift found — see the steps above; each platform's FLOW.md names the file for each step` : `${platform}: no drift seen`);
+  const drift = reports.some(
+    (r) =>
+      r.skipped !== undefined ||
+      r.task?.status !== "completed" ||
+      steps(r).some((s) => s.shape === "mismatch" || s.kind === "error") ||
+      steps(r).some((s) => s.shape === "warnings"),
+  );
+  if (!out.json)
+    out.line(
+      drift
+        ? `${platform}: drift found — see the steps above; each platform's FLOW.md names the file for each step`
+        : `${platform}: no drift seen`,
+    );
   return drift ? EXIT.failed : EXIT.ok;
 }
 
 /** Creates one probe task, waits for it to end, and reads its probe item. */
-async function runMode(client: ApiClient, out: Output, body: Record<string, unknown>, mode: ModeReport["mode"], input: string): Promise<ModeReport> {
+async function runMode(
+  client: ApiClient,
+  out: Output,
+  body: Record<string, unknown>,
+  mode: ModeReport["mode"],
+  input: string,
+): Promise<ModeReport> {
   const created = (await client.call<Task>("POST", "/api/v1/tasks", { body })).data;
   if (!out.json) out.note(`${mode} ${JSON.stringify(input)}: task ${created.task_id}…`);
   let task = created;
@@ -105,14 +189,22 @@ async function runMode(client: ApiClient, out: Output, body: Record<string, unkn
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     task = (await client.call<Task>("GET", `/api/v1/tasks/${created.task_id}`)).data;
   }
-  const page = (await client.call<{ items: ResultRow[] }>("GET", `/api/v1/tasks/${created.task_id}/results`, { query: { limit: 1000 } })).data;
+  const page = (
+    await client.call<{ items: ResultRow[] }>("GET", `/api/v1/tasks/${created.task_id}/results`, {
+      query: { limit: 1000 },
+    })
+  ).data;
   const probe = page.items.find((item) => item.item_type === "probe");
   return { mode, input, task, ...(probe ? { probe } : {}) };
 }
 
 async function contentOf(client: ApiClient, report: ModeReport): Promise<ResultRow | undefined> {
   if (report.task === undefined) return undefined;
-  const page = (await client.call<{ items: ResultRow[] }>("GET", `/api/v1/tasks/${report.task.task_id}/results`, { query: { limit: 1000 } })).data;
+  const page = (
+    await client.call<{ items: ResultRow[] }>("GET", `/api/v1/tasks/${report.task.task_id}/results`, {
+      query: { limit: 1000 },
+    })
+  ).data;
   return page.items.find((item) => item.ok && item.item_type === "content");
 }
 
@@ -132,7 +224,9 @@ function printReport(out: Output, platform: string, report: ModeReport): void {
     .map(([type, n]) => `${n} ${type}`)
     .join(", ");
   const warnings = task.progress.warnings ?? 0;
-  out.line(`${platform} ${report.mode} ${JSON.stringify(report.input)}: ${task.status}${counts ? ` — ${counts}` : ""}${warnings > 0 ? `; ${warnings} warning(s)` : ""}`);
+  out.line(
+    `${platform} ${report.mode} ${JSON.stringify(report.input)}: ${task.status}${counts ? ` — ${counts}` : ""}${warnings > 0 ? `; ${warnings} warning(s)` : ""}`,
+  );
   for (const step of steps(report)) out.line(`  ${stepLine(step)}`);
   if (task.error) out.line(`  ! ${task.error.code}: ${task.error.message}`);
   for (const example of task.progress.warning_examples ?? []) out.line(`  ~ ${example}`);
@@ -142,7 +236,16 @@ function printReport(out: Output, platform: string, report: ModeReport): void {
 /** One step as a report line: time, kind, status or verdict, the step, then what it concerned. */
 export function stepLine(step: ProbeStep): string {
   const time = `+${(step.at / 1000).toFixed(1)}s`.padStart(7);
-  const verdict = step.status !== undefined ? String(step.status) : step.shape !== undefined ? (step.shape === "mismatch" ? "MISMATCH" : step.shape) : step.count !== undefined ? `×${step.count}` : "";
+  const verdict =
+    step.status !== undefined
+      ? String(step.status)
+      : step.shape !== undefined
+        ? step.shape === "mismatch"
+          ? "MISMATCH"
+          : step.shape
+        : step.count !== undefined
+          ? `×${step.count}`
+          : "";
   const what = step.url ?? step.detail ?? (step.sample ? JSON.stringify(step.sample).slice(0, 160) : "");
   return `${time}  ${step.kind.padEnd(8)} ${verdict.padEnd(9)} ${step.step}${what ? `  ${what}` : ""}`;
 }

@@ -25,7 +25,11 @@ export const resultsCommand: Command = {
   options: {
     format: { type: "string", value: "F", description: "csv, jsonl or json (default jsonl)" },
     bom: { type: "boolean", description: "csv, jsonl: start with a UTF-8 byte-order mark (so Excel reads UTF-8)" },
-    out: { type: "string", value: "FILE", description: "write to FILE (replaced only once complete) instead of stdout" },
+    out: {
+      type: "string",
+      value: "FILE",
+      description: "write to FILE (replaced only once complete) instead of stdout",
+    },
     "page-size": { type: "string", value: "N", description: "results per request (1-1000, default 1000)" },
   },
   args: { names: ["TASK_ID"] },
@@ -91,7 +95,8 @@ export async function exportResults(
     };
     if (options.format === "json") {
       const page = (await client.call<{ items: unknown[]; next_cursor: string | null }>("GET", path, { query })).data;
-      for (const item of page.items) bytes += await write(destination, `${items++ === 0 ? "\n" : ",\n"}${JSON.stringify(item)}`);
+      for (const item of page.items)
+        bytes += await write(destination, `${items++ === 0 ? "\n" : ",\n"}${JSON.stringify(item)}`);
       cursor = page.next_cursor ?? undefined;
     } else {
       const response = await client.stream(path, query);
@@ -122,14 +127,23 @@ export async function copyBody(
     let next: ReadableStreamReadResult<Uint8Array>;
     let timer: NodeJS.Timeout | undefined;
     const idle = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new NetworkError(`no data from the API for ${Math.round(idleTimeoutMs / 1000)} s while reading results`)), idleTimeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new NetworkError(`no data from the API for ${Math.round(idleTimeoutMs / 1000)} s while reading results`),
+          ),
+        idleTimeoutMs,
+      );
     });
     try {
       next = await Promise.race([reader.read(), idle]);
     } catch (error) {
       void reader.cancel().catch(() => undefined);
       if (error instanceof NetworkError) throw error;
-      throw new NetworkError(`the connection broke while reading results: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new NetworkError(
+        `the connection broke while reading results: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -25,15 +25,24 @@ export const createCommand: Command = {
   ].join("\n"),
   async run({ values, client, out, stdin }) {
     const bodySource = stringValue(values, "body");
-    const base = bodySource === undefined ? {} : parseBodyText(await readSource("body", bodySource, stdin), bodySource === "-" ? "stdin" : bodySource);
+    const base =
+      bodySource === undefined
+        ? {}
+        : parseBodyText(await readSource("body", bodySource, stdin), bodySource === "-" ? "stdin" : bodySource);
     const urlsSource = stringValue(values, "urls-file");
     if (urlsSource !== undefined) {
       if (urlsSource === "-" && bodySource === "-") throw new UsageError("--urls-file: stdin is already --body");
-      base.urls = [...(Array.isArray(base.urls) ? base.urls : []), ...parseUrlLines(await readSource("urls-file", urlsSource, stdin))];
+      base.urls = [
+        ...(Array.isArray(base.urls) ? base.urls : []),
+        ...parseUrlLines(await readSource("urls-file", urlsSource, stdin)),
+      ];
     }
     const body = buildTaskBody(values, base);
     const key = stringValue(values, "idempotency-key");
-    const answer = await client().call<Task>("POST", "/api/v1/tasks", { body, ...(key === undefined ? {} : { headers: { "idempotency-key": key } }) });
+    const answer = await client().call<Task>("POST", "/api/v1/tasks", {
+      body,
+      ...(key === undefined ? {} : { headers: { "idempotency-key": key } }),
+    });
     if (out.json) out.printJson(answer.data);
     else out.line(answer.data.task_id);
     // 200 instead of 201: nothing new was created; say so where it does not disturb `$(…)`.
@@ -63,7 +72,11 @@ export const listCommand: Command = {
     const items: Task[] = [];
     let next: string | null = null;
     do {
-      const page: Page<Task> = (await client().call<Page<Task>>("GET", "/api/v1/tasks", { query: { ...query, ...(next ? { cursor: next } : {}) } })).data;
+      const page: Page<Task> = (
+        await client().call<Page<Task>>("GET", "/api/v1/tasks", {
+          query: { ...query, ...(next ? { cursor: next } : {}) },
+        })
+      ).data;
       items.push(...page.items);
       next = page.next_cursor;
     } while (next && flag(values, "all"));
@@ -78,7 +91,13 @@ export const listCommand: Command = {
   },
 };
 
-function idCommand(name: string, summary: string, method: "GET" | "POST", suffix: string, human: (task: Task, message: string) => string | undefined): Command {
+function idCommand(
+  name: string,
+  summary: string,
+  method: "GET" | "POST",
+  suffix: string,
+  human: (task: Task, message: string) => string | undefined,
+): Command {
   return {
     name,
     summary,
@@ -99,7 +118,13 @@ function idCommand(name: string, summary: string, method: "GET" | "POST", suffix
   };
 }
 
-export const getCommand = idCommand("get", "show a task: status, progress, attempts, error, fields", "GET", "", () => undefined);
+export const getCommand = idCommand(
+  "get",
+  "show a task: status, progress, attempts, error, fields",
+  "GET",
+  "",
+  () => undefined,
+);
 
 export const cancelCommand = idCommand(
   "cancel",
@@ -109,4 +134,10 @@ export const cancelCommand = idCommand(
   (task) => `${task.task_id} ${task.status}`,
 );
 
-export const retryCommand = idCommand("retry", "queue a failed or cancelled task again", "POST", "/retry", (task) => `${task.task_id} ${task.status} (queued again)`);
+export const retryCommand = idCommand(
+  "retry",
+  "queue a failed or cancelled task again",
+  "POST",
+  "/retry",
+  (task) => `${task.task_id} ${task.status} (queued again)`,
+);

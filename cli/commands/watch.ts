@@ -16,14 +16,22 @@ const BACKOFF_MAX_MS = 15_000;
 /** Transient errors (network, 5xx, 429) are ridden out this long in a row before giving up. */
 const GIVE_UP_AFTER_MS = 120_000;
 
-const OUTCOME: Partial<Record<Task["status"], ExitCode>> = { completed: EXIT.ok, failed: EXIT.failed, cancelled: EXIT.cancelled };
+const OUTCOME: Partial<Record<Task["status"], ExitCode>> = {
+  completed: EXIT.ok,
+  failed: EXIT.failed,
+  cancelled: EXIT.cancelled,
+};
 
 export const watchCommand: Command = {
   name: "watch",
   summary: "follow a task's progress until it ends; exits with its outcome",
   usage: "<TASK_ID> [--timeout D]",
   options: {
-    timeout: { type: "string", value: "D", description: "stop watching after D (90, 90s, 5m, 2h): exit 5, the task keeps running" },
+    timeout: {
+      type: "string",
+      value: "D",
+      description: "stop watching after D (90, 90s, 5m, 2h): exit 5, the task keeps running",
+    },
   },
   args: { names: ["TASK_ID"] },
   details: [
@@ -78,7 +86,12 @@ class WatchDisplay {
   }
 }
 
-export async function watchTask(client: ApiClient, out: Output, taskId: string, timeoutMs: number | undefined): Promise<ExitCode> {
+export async function watchTask(
+  client: ApiClient,
+  out: Output,
+  taskId: string,
+  timeoutMs: number | undefined,
+): Promise<ExitCode> {
   const display = new WatchDisplay(out);
   const interrupted = new AbortController();
   const onSigint = () => interrupted.abort();
@@ -91,7 +104,9 @@ export async function watchTask(client: ApiClient, out: Output, taskId: string, 
     for (;;) {
       let waitMs = POLL_MS;
       try {
-        task = (await client.call<Task>("GET", `/api/v1/tasks/${encodeURIComponent(taskId)}`, { signal: interrupted.signal })).data;
+        task = (
+          await client.call<Task>("GET", `/api/v1/tasks/${encodeURIComponent(taskId)}`, { signal: interrupted.signal })
+        ).data;
         failingSince = undefined;
         backoffMs = POLL_MS;
         const outcome = OUTCOME[task.status];
@@ -113,7 +128,9 @@ export async function watchTask(client: ApiClient, out: Output, taskId: string, 
         await sleep(Math.max(0, deadline - Date.now()), interrupted.signal);
         if (interrupted.signal.aborted) return stopped(display, out, taskId);
         display.clear();
-        out.note(`timeout: task ${taskId} is still ${task?.status ?? "unknown"} after ${Math.round((timeoutMs ?? 0) / 1000)}s; it keeps running`);
+        out.note(
+          `timeout: task ${taskId} is still ${task?.status ?? "unknown"} after ${Math.round((timeoutMs ?? 0) / 1000)}s; it keeps running`,
+        );
         return EXIT.timeout;
       }
       await sleep(waitMs, interrupted.signal);

@@ -21,6 +21,7 @@ export const MAX_COOKIES_BYTES = 16 * 1024;
 /** RFC 6265 cookie-name: a token (no separators, spaces or controls). */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$/;
 /** A value Chromium accepts and a Cookie header can carry: no controls, no `;`. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what it refuses.
 const COOKIE_VALUE = /^[^\x00-\x1f\x7f;]*$/;
 
 const exportedCookie = z
@@ -50,10 +51,13 @@ const cookieArray = z
  * that array as JSON, checked and turned into `AccountCookie[]`.
  */
 export const cookiesInput = z
-  .union([z.string(), z.array(z.unknown())], { error: 'must be a Cookie header string ("a=1; b=2") or an array of {name, value, …}' })
+  .union([z.string(), z.array(z.unknown())], {
+    error: 'must be a Cookie header string ("a=1; b=2") or an array of {name, value, …}',
+  })
   .superRefine((value, ctx) => {
     const bytes = Buffer.byteLength(typeof value === "string" ? value : JSON.stringify(value), "utf8");
-    if (bytes > MAX_COOKIES_BYTES) ctx.addIssue({ code: "custom", message: `must be at most ${MAX_COOKIES_BYTES} bytes (got ${bytes})` });
+    if (bytes > MAX_COOKIES_BYTES)
+      ctx.addIssue({ code: "custom", message: `must be at most ${MAX_COOKIES_BYTES} bytes (got ${bytes})` });
   })
   .transform((value, ctx): unknown => {
     if (Array.isArray(value)) return value;
@@ -70,7 +74,10 @@ export const cookiesInput = z
     // The entry is not echoed: it may be a secret pasted in the wrong place.
     const bad = pairs.findIndex((pair) => !pair.includes("="));
     if (bad !== -1) {
-      ctx.addIssue({ code: "custom", message: `entry ${bad + 1} of the Cookie header has no "=" (expected "name=value; name2=value2")` });
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${bad + 1} of the Cookie header has no "=" (expected "name=value; name2=value2")`,
+      });
       return z.NEVER;
     }
     return pairs.map(toNameValue);

@@ -42,7 +42,10 @@ export class AccountsKeyring {
     const [first] = keys;
     if (first === undefined) throw new AccountsKeyError(`${ENV.accountsEncryptionKey} has no key`);
     for (const key of keys) {
-      if (key.length !== KEY_BYTES) throw new AccountsKeyError(`${ENV.accountsEncryptionKey}: every key must be ${KEY_BYTES} bytes, base64 encoded (value not shown)`);
+      if (key.length !== KEY_BYTES)
+        throw new AccountsKeyError(
+          `${ENV.accountsEncryptionKey}: every key must be ${KEY_BYTES} bytes, base64 encoded (value not shown)`,
+        );
     }
     this.#keys = new Map(keys.map((key) => [keyId(key), key]));
     this.#current = { id: keyId(first), key: first };
@@ -77,7 +80,13 @@ export class AccountsKeyring {
     const cipher = createCipheriv(ALGORITHM, this.#current.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(aad, "utf8"));
     const data = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return { alg: "A256GCM", key_id: this.#current.id, iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") };
+    return {
+      alg: "A256GCM",
+      key_id: this.#current.id,
+      iv: iv.toString("base64"),
+      tag: cipher.getAuthTag().toString("base64"),
+      data: data.toString("base64"),
+    };
   }
 
   /**
@@ -113,7 +122,11 @@ function cookiesAad(accountId: string, platform: string): string {
 }
 
 /** Seals an account's cookies for the `accounts` table. */
-export function sealCookies(keyring: AccountsKeyring, account: { account_id: string; platform: string }, cookies: readonly AccountCookie[]): SealedCookies {
+export function sealCookies(
+  keyring: AccountsKeyring,
+  account: { account_id: string; platform: string },
+  cookies: readonly AccountCookie[],
+): SealedCookies {
   return keyring.seal(JSON.stringify(cookies), cookiesAad(account.account_id, account.platform));
 }
 
@@ -121,7 +134,10 @@ export function sealCookies(keyring: AccountsKeyring, account: { account_id: str
  * The cookies of a stored account, decrypted in memory only.
  * @throws {AccountCookiesUnreadableError} when the key is not configured or the item was altered.
  */
-export function openCookies(keyring: AccountsKeyring, account: { account_id: string; platform: string; sealed_cookies: SealedCookies }): AccountCookie[] {
+export function openCookies(
+  keyring: AccountsKeyring,
+  account: { account_id: string; platform: string; sealed_cookies: SealedCookies },
+): AccountCookie[] {
   const sealed = account.sealed_cookies;
   try {
     const cookies = JSON.parse(keyring.open(sealed, cookiesAad(account.account_id, account.platform))) as unknown;

@@ -34,7 +34,11 @@ export class AccountCookiesUnreadableError extends NonRetryableCrawlError {
   readonly account_id: string;
   readonly key_id: string;
   constructor(accountId: string, keyId: string, reason: string, options?: { cause?: unknown }) {
-    super("ACCOUNT_UNREADABLE", `account ${accountId}: cookies cannot be decrypted (${reason}, key id ${keyId}); upload them again`, options);
+    super(
+      "ACCOUNT_UNREADABLE",
+      `account ${accountId}: cookies cannot be decrypted (${reason}, key id ${keyId}); upload them again`,
+      options,
+    );
     this.name = "AccountCookiesUnreadableError";
     this.account_id = accountId;
     this.key_id = keyId;

@@ -2,7 +2,15 @@ import type { MediaPlatformName } from "../platforms/media/types.js";
 import type { SealedCookies } from "./crypto.js";
 
 /** Platforms an account can belong to: the media platforms (the web platform needs no login). */
-export const ACCOUNT_PLATFORMS = ["xhs", "dy", "ks", "bili", "wb", "tieba", "zhihu"] as const satisfies readonly MediaPlatformName[];
+export const ACCOUNT_PLATFORMS = [
+  "xhs",
+  "dy",
+  "ks",
+  "bili",
+  "wb",
+  "tieba",
+  "zhihu",
+] as const satisfies readonly MediaPlatformName[];
 
 /** Whether a task's platform takes accounts and proxies. */
 export function isAccountPlatform(platform: string): platform is MediaPlatformName {

@@ -70,7 +70,10 @@ export class AccountPool {
    * @throws {AccountCookiesUnreadableError} when its cookies do not decrypt with the configured keys.
    */
   async pick(platform: MediaPlatformName, requestedId?: string): Promise<CrawlAccount | undefined> {
-    const claimed = requestedId === undefined ? await this.#claimLeastRecent(platform) : await this.#claimRequested(platform, requestedId);
+    const claimed =
+      requestedId === undefined
+        ? await this.#claimLeastRecent(platform)
+        : await this.#claimRequested(platform, requestedId);
     if (claimed === undefined) return undefined;
     return { account_id: claimed.account_id, platform, cookies: openCookies(this.#deps.keyring(), claimed) };
   }
@@ -89,7 +92,9 @@ export class AccountPool {
   async noteThrottled(accountId: string, reason: string, now = new Date()): Promise<boolean> {
     const account = await this.#deps.accounts.get(accountId);
     if (account === undefined) return false;
-    const recent = account.last_throttled_at !== undefined && now.getTime() - Date.parse(account.last_throttled_at) < THROTTLE_WINDOW_MS;
+    const recent =
+      account.last_throttled_at !== undefined &&
+      now.getTime() - Date.parse(account.last_throttled_at) < THROTTLE_WINDOW_MS;
     const strikes = (recent ? (account.throttle_strikes ?? 0) : 0) + 1;
     if (strikes < THROTTLE_STRIKES_TO_REST) {
       await this.#deps.accounts.update(accountId, { throttle_strikes: strikes, last_throttled_at: now.toISOString() });
@@ -108,20 +113,30 @@ export class AccountPool {
   async #claimRequested(platform: MediaPlatformName, accountId: string): Promise<StoredAccount> {
     const account = await this.#deps.accounts.get(accountId);
     if (account === undefined) throw new AccountUnavailableError(`account ${accountId} not found`, accountId);
-    if (account.platform !== platform) throw new AccountUnavailableError(`account ${accountId} is a ${account.platform} account, not ${platform}`, accountId);
+    if (account.platform !== platform)
+      throw new AccountUnavailableError(
+        `account ${accountId} is a ${account.platform} account, not ${platform}`,
+        accountId,
+      );
     // Asked for by id: shared with crawls using it at the same moment, as long as it is active.
-    const claimed = account.status === "active" ? await this.#deps.accounts.claim(accountId, new Date().toISOString()) : undefined;
+    const claimed =
+      account.status === "active" ? await this.#deps.accounts.claim(accountId, new Date().toISOString()) : undefined;
     if (claimed !== undefined) return claimed;
     const current = (await this.#deps.accounts.get(accountId)) ?? account;
     const why = current.status_reason ? ` (${current.status_reason})` : "";
-    throw new AccountUnavailableError(`account ${accountId} is ${current.status}${why}; refresh its cookies and POST /api/v1/accounts/${accountId}/activate`, accountId);
+    throw new AccountUnavailableError(
+      `account ${accountId} is ${current.status}${why}; refresh its cookies and POST /api/v1/accounts/${accountId}/activate`,
+      accountId,
+    );
   }
 
   async #claimLeastRecent(platform: MediaPlatformName): Promise<StoredAccount | undefined> {
     for (let round = 0; ; round++) {
       const now = new Date().toISOString();
       // A resting account (throttled repeatedly) is left alone until its rest is over.
-      const active = (await this.#deps.accounts.list({ platform, status: "active" })).filter((account) => account.rest_until === undefined || account.rest_until <= now);
+      const active = (await this.#deps.accounts.list({ platform, status: "active" })).filter(
+        (account) => account.rest_until === undefined || account.rest_until <= now,
+      );
       if (active.length === 0) return undefined;
       // Never used first (in creation order), then the longest unused.
       active.sort((a, b) => compare(a.last_used_at ?? "", b.last_used_at ?? "") || compare(a.account_id, b.account_id));

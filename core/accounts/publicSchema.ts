@@ -13,17 +13,34 @@ export const publicAccountSchema = z
     account_id: z.string().meta({ description: "ULID: 26 characters", examples: ["01M8HWBHXSQSW0J6WTX6QDT7XA"] }),
     platform: z.enum(ACCOUNT_PLATFORMS),
     note: z.string().optional().meta({ description: "The note given when it was stored" }),
-    status: z.enum(ACCOUNT_STATUSES).meta({ description: "active: picked for tasks in turn; expired: the site asked for a login; banned: the site answered with risk control" }),
-    status_reason: z.string().optional().meta({ description: "Why a crawl last set the status", examples: ["RISK_CONTROL: xhs: 461 verification required"] }),
+    status: z.enum(ACCOUNT_STATUSES).meta({
+      description:
+        "active: picked for tasks in turn; expired: the site asked for a login; banned: the site answered with risk control",
+    }),
+    status_reason: z
+      .string()
+      .optional()
+      .meta({
+        description: "Why a crawl last set the status",
+        examples: ["RISK_CONTROL: xhs: 461 verification required"],
+      }),
     created_at: timestamp,
     updated_at: timestamp,
     last_used_at: timestamp.optional().meta({ description: "When a crawl last picked it; absent until then" }),
     use_count: z.int().min(0),
-    fingerprint: z.string().meta({ description: "First 16 hex digits of SHA-256 of the normalized cookies: tells two uploads apart without showing them", examples: ["3f1c9a0d5e7b2c48"] }),
+    fingerprint: z.string().meta({
+      description:
+        "First 16 hex digits of SHA-256 of the normalized cookies: tells two uploads apart without showing them",
+      examples: ["3f1c9a0d5e7b2c48"],
+    }),
     cookie_count: z.int().min(0),
-    throttle_strikes: z.int().min(0).optional().meta({ description: "Throttled crawls in a row (each within an hour of the last); at 3 the account rests 30 minutes" }),
+    throttle_strikes: z.int().min(0).optional().meta({
+      description: "Throttled crawls in a row (each within an hour of the last); at 3 the account rests 30 minutes",
+    }),
     last_throttled_at: timestamp.optional().meta({ description: "When a crawl with it was last throttled" }),
-    rest_until: timestamp.optional().meta({ description: "Crawls do not pick it before this (it was throttled repeatedly); still active" }),
+    rest_until: timestamp
+      .optional()
+      .meta({ description: "Crawls do not pick it before this (it was throttled repeatedly); still active" }),
   })
   .meta({ description: "A stored account of a media platform (never its cookies)" });
 

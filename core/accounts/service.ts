@@ -16,7 +16,9 @@ export interface AccountServiceDeps {
 const platformField = z.enum(ACCOUNT_PLATFORMS, {
   error: `must be one of ${ACCOUNT_PLATFORMS.map((name) => `"${name}"`).join(", ")} (accounts are for the media platforms)`,
 });
-const statusField = z.enum(ACCOUNT_STATUSES, { error: `must be one of ${ACCOUNT_STATUSES.map((s) => `"${s}"`).join(", ")}` });
+const statusField = z.enum(ACCOUNT_STATUSES, {
+  error: `must be one of ${ACCOUNT_STATUSES.map((s) => `"${s}"`).join(", ")}`,
+});
 
 const createSchema = z.strictObject({
   platform: platformField,
@@ -47,7 +49,8 @@ export class AccountService {
     const input = parseOrThrow(createSchema, body);
     const fingerprint = cookieFingerprint(input.cookies);
     const [twin] = await this.deps.accounts.list({ platform: input.platform, fingerprint });
-    if (twin !== undefined) throw new ConflictError(`cookies: an account with the same cookies already exists (${twin.account_id})`);
+    if (twin !== undefined)
+      throw new ConflictError(`cookies: an account with the same cookies already exists (${twin.account_id})`);
     const now = new Date().toISOString();
     const account_id = newAccountId();
     const account: StoredAccount = {
@@ -70,7 +73,9 @@ export class AccountService {
   async list(query: Record<string, string | undefined>): Promise<{ items: Account[] }> {
     const { platform, status } = parseOrThrow(listQuerySchema, query);
     const platforms = platform === undefined ? ACCOUNT_PLATFORMS : [platform];
-    const lists = await Promise.all(platforms.map((name) => this.deps.accounts.list({ platform: name, ...(status ? { status } : {}) })));
+    const lists = await Promise.all(
+      platforms.map((name) => this.deps.accounts.list({ platform: name, ...(status ? { status } : {}) })),
+    );
     const items = lists.flat().sort((a, b) => (a.account_id < b.account_id ? -1 : 1));
     return { items: items.map(toPublicAccount) };
   }
@@ -97,8 +102,16 @@ export class AccountService {
     const refreshed =
       cookies === undefined
         ? {}
-        : { sealed_cookies: sealCookies(this.deps.keyring(), account, cookies), fingerprint: cookieFingerprint(cookies), cookie_count: cookies.length };
-    const updated = await this.deps.accounts.update(accountId, { status: "active", status_reason: undefined, ...refreshed });
+        : {
+            sealed_cookies: sealCookies(this.deps.keyring(), account, cookies),
+            fingerprint: cookieFingerprint(cookies),
+            cookie_count: cookies.length,
+          };
+    const updated = await this.deps.accounts.update(accountId, {
+      status: "active",
+      status_reason: undefined,
+      ...refreshed,
+    });
     if (updated === undefined) throw notFound(accountId);
     return toPublicAccount(updated);
   }
@@ -115,4 +128,8 @@ function notFound(accountId: string): NotFoundError {
 }
 
 // The request schemas, for the OpenAPI document (functions/api/openapi.ts) to be generated from.
-export { createSchema as accountCreateSchema, listQuerySchema as accountListQuerySchema, activateSchema as accountActivateSchema };
+export {
+  createSchema as accountCreateSchema,
+  listQuerySchema as accountListQuerySchema,
+  activateSchema as accountActivateSchema,
+};

@@ -1,4 +1,11 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import { callDependency, isConditionalCheckFailed } from "../aws/dependency.js";
 import { ACCOUNTS_BY_PLATFORM } from "../aws/tables.js";
 import type { MediaPlatformName } from "../platforms/media/types.js";
@@ -37,7 +44,11 @@ export interface AccountStore {
    * took it since its last_used_at was read as `expected.lastUsedAt` (undefined: never
    * used). Undefined when a condition failed (another crawl was faster, or it was marked).
    */
-  claim(accountId: string, now: string, expected?: { lastUsedAt: string | undefined }): Promise<StoredAccount | undefined>;
+  claim(
+    accountId: string,
+    now: string,
+    expected?: { lastUsedAt: string | undefined },
+  ): Promise<StoredAccount | undefined>;
   /** The deleted account; undefined when there was none. */
   delete(accountId: string): Promise<StoredAccount | undefined>;
 }
@@ -52,11 +63,23 @@ export class DynamoAccountStore implements AccountStore {
   ) {}
 
   async create(account: StoredAccount): Promise<void> {
-    await this.#call(() => this.doc.send(new PutCommand({ TableName: this.tableName, Item: account, ConditionExpression: "attribute_not_exists(account_id)" })));
+    await this.#call(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: account,
+          ConditionExpression: "attribute_not_exists(account_id)",
+        }),
+      ),
+    );
   }
 
   async get(accountId: string): Promise<StoredAccount | undefined> {
-    const { Item } = await this.#call(() => this.doc.send(new GetCommand({ TableName: this.tableName, Key: { account_id: accountId }, ConsistentRead: true })));
+    const { Item } = await this.#call(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { account_id: accountId }, ConsistentRead: true }),
+      ),
+    );
     return Item as StoredAccount | undefined;
   }
 
@@ -121,10 +144,15 @@ export class DynamoAccountStore implements AccountStore {
     );
   }
 
-  async claim(accountId: string, now: string, expected?: { lastUsedAt: string | undefined }): Promise<StoredAccount | undefined> {
+  async claim(
+    accountId: string,
+    now: string,
+    expected?: { lastUsedAt: string | undefined },
+  ): Promise<StoredAccount | undefined> {
     const conditions = ["attribute_exists(account_id)", "#status = :active"];
     const values: Record<string, unknown> = { ":now": now, ":zero": 0, ":one": 1, ":active": "active" };
-    if (expected !== undefined && expected.lastUsedAt === undefined) conditions.push("attribute_not_exists(last_used_at)");
+    if (expected !== undefined && expected.lastUsedAt === undefined)
+      conditions.push("attribute_not_exists(last_used_at)");
     if (expected?.lastUsedAt !== undefined) {
       conditions.push("last_used_at = :seen");
       values[":seen"] = expected.lastUsedAt;
@@ -144,7 +172,9 @@ export class DynamoAccountStore implements AccountStore {
 
   async delete(accountId: string): Promise<StoredAccount | undefined> {
     const { Attributes } = await this.#call(() =>
-      this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { account_id: accountId }, ReturnValues: "ALL_OLD" })),
+      this.doc.send(
+        new DeleteCommand({ TableName: this.tableName, Key: { account_id: accountId }, ReturnValues: "ALL_OLD" }),
+      ),
     );
     return Attributes as StoredAccount | undefined;
   }

@@ -79,7 +79,9 @@ export function isValidKey(presented: string, digests: readonly Buffer[]): boole
  * The key a request presents: `Authorization: Bearer <key>` (scheme case-insensitive),
  * else `x-api-key: <key>`. Headers must already be lower-cased. Undefined when neither is there.
  */
-export function presentedKey(headers: Readonly<Record<string, string | undefined>> | null | undefined): string | undefined {
+export function presentedKey(
+  headers: Readonly<Record<string, string | undefined>> | null | undefined,
+): string | undefined {
   const authorization = headers?.authorization?.trim();
   const bearer = authorization === undefined ? undefined : /^Bearer[ \t]+(\S+)$/i.exec(authorization)?.[1];
   if (bearer !== undefined) return bearer;

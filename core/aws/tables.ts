@@ -52,7 +52,13 @@ export const TASK_INDEX_RANGE_KEY = "task_id";
  * writes a GSI entry only when one of the index's key or projected attributes changes, so none
  * of these may be projected: then a progress write or a heartbeat writes the base table alone.
  */
-export const TASK_HOT_ATTRIBUTES = ["progress", "result_count", "updated_at", "lease_owner", "lease_expires_at"] as const;
+export const TASK_HOT_ATTRIBUTES = [
+  "progress",
+  "result_count",
+  "updated_at",
+  "lease_owner",
+  "lease_expires_at",
+] as const;
 
 /**
  * The task indexes hold keys only. A listing returns whole tasks (progress included, which
@@ -104,10 +110,14 @@ export const ACCOUNTS_BY_PLATFORM = ACCOUNTS_TABLE.indexes[0];
 
 /** The accounts table's key attributes (all strings). */
 export function accountsKeyAttributes(): string[] {
-  return [...new Set([ACCOUNTS_TABLE.hashKey, ...ACCOUNTS_TABLE.indexes.flatMap((index) => [index.hashKey, index.rangeKey])])];
+  return [
+    ...new Set([ACCOUNTS_TABLE.hashKey, ...ACCOUNTS_TABLE.indexes.flatMap((index) => [index.hashKey, index.rangeKey])]),
+  ];
 }
 
 /** Every attribute used as a key anywhere (all strings). */
 export function tasksKeyAttributes(): string[] {
-  return [...new Set([TASKS_TABLE.hashKey, TASK_INDEX_RANGE_KEY, ...Object.values(TASK_INDEXES).map((i) => i.hashKey)])];
+  return [
+    ...new Set([TASKS_TABLE.hashKey, TASK_INDEX_RANGE_KEY, ...Object.values(TASK_INDEXES).map((i) => i.hashKey)]),
+  ];
 }

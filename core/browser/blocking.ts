@@ -12,8 +12,24 @@ export interface BlockRules {
 const CDP_TYPES = new Map<string, Protocol.Network.ResourceType>(
   (
     [
-      "Document", "Stylesheet", "Image", "Media", "Font", "Script", "TextTrack", "XHR", "Fetch", "Prefetch",
-      "EventSource", "WebSocket", "Manifest", "SignedExchange", "Ping", "CSPViolationReport", "Preflight", "Other",
+      "Document",
+      "Stylesheet",
+      "Image",
+      "Media",
+      "Font",
+      "Script",
+      "TextTrack",
+      "XHR",
+      "Fetch",
+      "Prefetch",
+      "EventSource",
+      "WebSocket",
+      "Manifest",
+      "SignedExchange",
+      "Ping",
+      "CSPViolationReport",
+      "Preflight",
+      "Other",
     ] as const
   ).map((type) => [type.toLowerCase(), type]),
 );
@@ -40,7 +56,9 @@ export async function blockRequests(page: Page, rules: BlockRules): Promise<void
   const session = await page.createCDPSession();
   session.on("Fetch.requestPaused", (event: Protocol.Fetch.RequestPausedEvent) => {
     // The page may close while a request is paused; that rejection is expected.
-    session.send("Fetch.failRequest", { requestId: event.requestId, errorReason: "BlockedByClient" }).catch(() => undefined);
+    session
+      .send("Fetch.failRequest", { requestId: event.requestId, errorReason: "BlockedByClient" })
+      .catch(() => undefined);
   });
   await session.send("Fetch.enable", { patterns });
 }

@@ -26,11 +26,15 @@ export function egressArgs(proxyUrl: string): string[] {
 export const LOOPBACK_THROUGH_PROXY = "<-loopback>";
 
 /** Flags that would route around the proxy; refused in `extraArgs` while the proxy is on. */
-const CONFLICTING_FLAGS = /^--(proxy-server|proxy-bypass-list|proxy-pac-url|no-proxy-server|proxy-auto-detect|enable-quic)(=|$)/;
+const CONFLICTING_FLAGS =
+  /^--(proxy-server|proxy-bypass-list|proxy-pac-url|no-proxy-server|proxy-auto-detect|enable-quic)(=|$)/;
 
 export function assertNoProxyOverride(extraArgs: readonly string[]): void {
   const conflict = extraArgs.find((flag) => CONFLICTING_FLAGS.test(flag));
-  if (conflict !== undefined) throw new TypeError(`extraArgs may not contain ${conflict.split("=")[0]} while egress is on; pass egress: false to manage the network yourself`);
+  if (conflict !== undefined)
+    throw new TypeError(
+      `extraArgs may not contain ${conflict.split("=")[0]} while egress is on; pass egress: false to manage the network yourself`,
+    );
 }
 
 const proxies = new WeakMap<Browser, EgressProxy>();
@@ -63,7 +67,8 @@ export function bindEgressProxy(browser: Browser, proxy: EgressProxy): void {
 export function useUpstreamForTurn(browser: Browser, upstreamProxy: string | undefined): () => void {
   const proxy = proxies.get(browser);
   if (proxy === undefined) {
-    if (upstreamProxy !== undefined) throw new TypeError("an upstream proxy needs the egress proxy; this browser was launched with egress: false");
+    if (upstreamProxy !== undefined)
+      throw new TypeError("an upstream proxy needs the egress proxy; this browser was launched with egress: false");
     return () => undefined;
   }
   // Set even when undefined: a turn never inherits the previous task's upstream.

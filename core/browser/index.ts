@@ -8,5 +8,11 @@ export {
   type LaunchChromiumOptions,
 } from "./launch.js";
 export { egressProxyOf } from "./egress.js";
-export { openIncognitoContext, lendDefaultContext, taskContextIsolation, type TaskContextOptions, type TaskIsolation } from "./taskContext.js";
+export {
+  openIncognitoContext,
+  lendDefaultContext,
+  taskContextIsolation,
+  type TaskContextOptions,
+  type TaskIsolation,
+} from "./taskContext.js";
 export { blockRequests, type BlockRules } from "./blocking.js";

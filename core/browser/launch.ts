@@ -61,7 +61,9 @@ const SINGLE_PROCESS_FLAG = "--single-process";
 let sparticuzPath: Promise<string> | undefined;
 
 /** The binary to start: option, then env CHROMIUM_PATH, then @sparticuz/chromium. */
-export async function resolveExecutablePath(options: Pick<LaunchChromiumOptions, "executablePath"> = {}): Promise<string> {
+export async function resolveExecutablePath(
+  options: Pick<LaunchChromiumOptions, "executablePath"> = {},
+): Promise<string> {
   const explicit = options.executablePath ?? process.env[CHROMIUM_PATH_ENV];
   if (explicit !== undefined && explicit !== "") return explicit;
   sparticuzPath ??= chromium.executablePath().catch((error: unknown) => {
@@ -101,7 +103,10 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
   if (settings.egress !== false) assertNoProxyOverride(settings.extraArgs);
   const proxy = settings.egress === false ? undefined : await startEgressProxy(settings.egress);
   try {
-    const [executablePath, args] = await Promise.all([resolveExecutablePath(settings), chromiumArgs({ ...settings, proxyUrl: proxy?.url })]);
+    const [executablePath, args] = await Promise.all([
+      resolveExecutablePath(settings),
+      chromiumArgs({ ...settings, proxyUrl: proxy?.url }),
+    ]);
     const browser = await puppeteer.launch({
       executablePath,
       args,
@@ -121,6 +126,8 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
   } catch (error) {
     await proxy?.close();
     const message = error instanceof Error ? error.message : String(error);
-    throw new RetryableCrawlError("BROWSER_LAUNCH_FAILED", `could not start Chromium: ${message.slice(0, 500)}`, { cause: error });
+    throw new RetryableCrawlError("BROWSER_LAUNCH_FAILED", `could not start Chromium: ${message.slice(0, 500)}`, {
+      cause: error,
+    });
   }
 }

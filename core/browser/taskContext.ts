@@ -40,17 +40,24 @@ export interface TaskContextOptions {
  * per-context `proxyServer`), so tasks side by side each keep their own proxy; the
  * listener closes with the context.
  */
-export async function openIncognitoContext(browser: Browser, options: TaskContextOptions = {}): Promise<BrowserContext> {
+export async function openIncognitoContext(
+  browser: Browser,
+  options: TaskContextOptions = {},
+): Promise<BrowserContext> {
   if (options.upstreamProxy === undefined) {
     const context = await browser.createBrowserContext();
     isolationOf.set(context, "incognito");
     return context;
   }
   const egress = egressProxyOf(browser);
-  if (egress === undefined) throw new TypeError("an upstream proxy needs the egress proxy; this browser was launched with egress: false");
+  if (egress === undefined)
+    throw new TypeError("an upstream proxy needs the egress proxy; this browser was launched with egress: false");
   const route = await egress.openRoute(options.upstreamProxy);
   try {
-    const context = await browser.createBrowserContext({ proxyServer: route.url, proxyBypassList: [LOOPBACK_THROUGH_PROXY] });
+    const context = await browser.createBrowserContext({
+      proxyServer: route.url,
+      proxyBypassList: [LOOPBACK_THROUGH_PROXY],
+    });
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => (closing ??= context.close().finally(() => route.close()));
     const owned = new Proxy(context, {

@@ -53,7 +53,8 @@ export class DynamoCheckpointStore implements CheckpointStore {
 
   async save(taskId: string, checkpoint: Checkpoint): Promise<void> {
     const blob = gzipSync(Buffer.from(JSON.stringify(checkpoint), "utf8"));
-    if (blob.byteLength > MAX_CHECKPOINT_BYTES) throw new CheckpointTooLargeError(blob.byteLength, MAX_CHECKPOINT_BYTES);
+    if (blob.byteLength > MAX_CHECKPOINT_BYTES)
+      throw new CheckpointTooLargeError(blob.byteLength, MAX_CHECKPOINT_BYTES);
     await callDependency("tasks_table", () =>
       this.doc.send(
         new PutCommand({
@@ -65,7 +66,9 @@ export class DynamoCheckpointStore implements CheckpointStore {
   }
 
   async delete(taskId: string): Promise<void> {
-    await callDependency("tasks_table", () => this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(taskId) })));
+    await callDependency("tasks_table", () =>
+      this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(taskId) })),
+    );
   }
 }
 

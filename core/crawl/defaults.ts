@@ -8,5 +8,14 @@ import type { RunTaskDeps, TaskBrowser } from "./runTask.js";
 export function defaultRunDeps(browser: TaskBrowser, log?: RunTaskDeps["log"]): RunTaskDeps {
   const { tasks, results, queue, webhooks, urlLists } = defaultDeps();
   const checkpoints = new DynamoCheckpointStore(sharedAwsClients().doc, loadConfig().tasksTable);
-  return { tasks, results, queue, checkpoints, browser, ...(urlLists ? { urlLists } : {}), ...(webhooks ? { webhooks } : {}), ...(log ? { log } : {}) };
+  return {
+    tasks,
+    results,
+    queue,
+    checkpoints,
+    browser,
+    ...(urlLists ? { urlLists } : {}),
+    ...(webhooks ? { webhooks } : {}),
+    ...(log ? { log } : {}),
+  };
 }

@@ -37,7 +37,11 @@ export interface MediaSetupDeps {
 export async function prepareMediaCrawl(task: Task, deps: MediaSetupDeps): Promise<MediaSetup> {
   if (!isAccountPlatform(task.platform)) return {};
   const requested = typeof task.params.account === "string" ? task.params.account : undefined;
-  if (requested !== undefined && deps.accounts === undefined) throw new AccountUnavailableError(`account ${requested} was asked for, but this crawler has no account store`, requested);
+  if (requested !== undefined && deps.accounts === undefined)
+    throw new AccountUnavailableError(
+      `account ${requested} was asked for, but this crawler has no account store`,
+      requested,
+    );
   const account = await deps.accounts?.pick(task.platform, requested);
   const proxy = taskProxy(task) ?? deps.proxies?.next();
   const problem = proxy === undefined ? undefined : upstreamProxyProblem(proxy);
@@ -61,9 +65,15 @@ export async function markAccountAfterFailure(
     // Throttling is not a ban: count it, and rest the account only when it keeps happening.
     try {
       const rests = await accounts.noteThrottled(account.account_id, error.message);
-      log("warn", rests ? "account rests after repeated throttling" : "account throttled", { account_id: account.account_id, code: error.code });
+      log("warn", rests ? "account rests after repeated throttling" : "account throttled", {
+        account_id: account.account_id,
+        code: error.code,
+      });
     } catch (noteError) {
-      log("error", "could not note the throttling on the account", { account_id: account.account_id, error: toErrorSummary(noteError) });
+      log("error", "could not note the throttling on the account", {
+        account_id: account.account_id,
+        error: toErrorSummary(noteError),
+      });
     }
     return;
   }
@@ -74,6 +84,10 @@ export async function markAccountAfterFailure(
     await accounts.mark(account.account_id, status, `${code}: ${message}`);
     log("warn", "account marked after the platform refused it", { account_id: account.account_id, status, code });
   } catch (markError) {
-    log("error", "could not mark the account", { account_id: account.account_id, status, error: toErrorSummary(markError) });
+    log("error", "could not mark the account", {
+      account_id: account.account_id,
+      status,
+      error: toErrorSummary(markError),
+    });
   }
 }

@@ -50,7 +50,8 @@ export class ResultRecorder {
   warn(example: string): void {
     this.progress.warnings = (this.progress.warnings ?? 0) + 1;
     const examples = this.progress.warning_examples ?? [];
-    if (examples.length < MAX_WARNING_EXAMPLES && !examples.includes(example)) this.progress.warning_examples = [...examples, example.slice(0, 200)];
+    if (examples.length < MAX_WARNING_EXAMPLES && !examples.includes(example))
+      this.progress.warning_examples = [...examples, example.slice(0, 200)];
   }
 
   async add(item: ResultItem): Promise<void> {
@@ -85,11 +86,13 @@ export class ResultRecorder {
   private async bufferItem(item: ResultItem): Promise<void> {
     if (this.buffer.length === 0) this.bufferSince = Date.now();
     // A batch write refuses two items of one key: a replacement still buffered takes its place.
-    const earlier = item.replaces === true ? this.buffer.findIndex((buffered) => buffered.item_key === item.item_key) : -1;
+    const earlier =
+      item.replaces === true ? this.buffer.findIndex((buffered) => buffered.item_key === item.item_key) : -1;
     if (earlier >= 0) this.buffer[earlier] = item;
     else this.buffer.push(item);
     if (item.resumeCursor) this.lastCursor = item.resumeCursor;
-    const due = this.buffer.length >= this.options.flushEveryItems || Date.now() - this.bufferSince >= this.options.flushEveryMs;
+    const due =
+      this.buffer.length >= this.options.flushEveryItems || Date.now() - this.bufferSince >= this.options.flushEveryMs;
     if (due) await this.flush();
   }
 
@@ -101,7 +104,12 @@ export class ResultRecorder {
       await this.stores.results.putMany(this.taskId, batch);
       this.checkpointDirty = true;
     }
-    const stillHeld = await this.stores.tasks.updateProgress(this.taskId, structuredClone(this.progress), this.progress.items, this.owner);
+    const stillHeld = await this.stores.tasks.updateProgress(
+      this.taskId,
+      structuredClone(this.progress),
+      this.progress.items,
+      this.owner,
+    );
     if (!stillHeld) {
       // Cancelled, or another delivery took over: its checkpoint must not be overwritten.
       this.notRunning = true;
@@ -140,7 +148,10 @@ export class ResultRecorder {
     const first = this.firstError ?? { code: "PAGE_FAILED", message: "unknown" };
     return {
       code: "ALL_PAGES_FAILED",
-      message: `all ${this.progress.pages_done} pages failed; first error (${first.code}) ${first.message}`.slice(0, 1000),
+      message: `all ${this.progress.pages_done} pages failed; first error (${first.code}) ${first.message}`.slice(
+        0,
+        1000,
+      ),
     };
   }
 }

@@ -128,10 +128,14 @@ const MIN_WIND_DOWN_MS = 2_000;
 const GAVE_UP = Symbol("gave up");
 
 /** The task's params with a URL list stored apart (`url_list`) read back into `urls`, as the crawler takes them. */
-async function withStoredUrls(params: Record<string, unknown> & { crawler_type: string }, urlLists: UrlListStore | undefined) {
+async function withStoredUrls(
+  params: Record<string, unknown> & { crawler_type: string },
+  urlLists: UrlListStore | undefined,
+) {
   const ref = params.url_list as UrlListRef | undefined;
   if (ref === undefined) return params;
-  if (urlLists === undefined) throw new NonRetryableCrawlError("URL_LIST_UNAVAILABLE", "this worker cannot read stored URL lists");
+  if (urlLists === undefined)
+    throw new NonRetryableCrawlError("URL_LIST_UNAVAILABLE", "this worker cannot read stored URL lists");
   const { url_list: _ref, ...rest } = params;
   try {
     return { ...rest, urls: await urlLists.load(ref) };
@@ -166,8 +170,18 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
   // Its holder neither ended the task nor renewed the lease: a sandbox killed at its timeout,
   // or a worker whose event loop stopped. It counts as a hung worker, as the local pool's
   // watchdog counts the workers it kills, so a task that kills every worker stops being retried.
-  const hung = abandoned ? hungWorkerVerdict(task, `the worker of attempt ${task.attempts} stopped renewing its lease while running the task`) : undefined;
-  if (abandoned) log("warn", "taking over a task whose lease expired", { task_id: taskId, lease_expires_at: leaseExpiry, hung_workers: hung?.hungWorkers });
+  const hung = abandoned
+    ? hungWorkerVerdict(
+        task,
+        `the worker of attempt ${task.attempts} stopped renewing its lease while running the task`,
+      )
+    : undefined;
+  if (abandoned)
+    log("warn", "taking over a task whose lease expired", {
+      task_id: taskId,
+      lease_expires_at: leaseExpiry,
+      hung_workers: hung?.hungWorkers,
+    });
   if (hung?.fail) {
     const failed = await failForHungWorkers(deps, task, hung, ["running"], guard);
     if (failed === undefined) return { kind: "skipped", reason: "task moved meanwhile" };
@@ -184,7 +198,13 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
       task,
       [task.status],
       "failed",
-      { finished_at: nowIso, error, lease_owner: undefined, lease_expires_at: undefined, ...(hung ? { hung_workers: hung.hungWorkers } : {}) },
+      {
+        finished_at: nowIso,
+        error,
+        lease_owner: undefined,
+        lease_expires_at: undefined,
+        ...(hung ? { hung_workers: hung.hungWorkers } : {}),
+      },
       guard,
     );
     if (failed === undefined) return { kind: "skipped", reason: "task moved meanwhile" };
@@ -246,7 +266,8 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
     // A task that needs no browser never launches or borrows one (web render "never"); one
     // that may need it opens it when it does (web render "auto").
     const use = crawler.browserUse?.(params) ?? "always";
-    const openContext = () => deps.browser.newTaskContext(media.proxy === undefined ? {} : { upstreamProxy: media.proxy });
+    const openContext = () =>
+      deps.browser.newTaskContext(media.proxy === undefined ? {} : { upstreamProxy: media.proxy });
     /** Opens the context, within the wind-down; a late one is given back whenever it comes. */
     const openWithinWindDown = async (): Promise<BrowserContext | typeof GAVE_UP> => {
       const opening = openContext();
@@ -254,7 +275,10 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
       if (opened === GAVE_UP) {
         gaveUp = true;
         // In single-process mode an unclosed context blocks every later task.
-        void opening.then((late) => late.close(), () => undefined);
+        void opening.then(
+          (late) => late.close(),
+          () => undefined,
+        );
       } else context = opened;
       return opened;
     };
@@ -276,7 +300,8 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
           if (Date.now() - lastCancelCheck < settings.cancelCheckIntervalMs) return false;
           lastCancelCheck = Date.now();
           const current = await deps.tasks.get(taskId);
-          if (current?.status !== "running" || current.lease_owner !== owner) stopWith(current?.status === "running" ? "lease_lost" : "cancelled");
+          if (current?.status !== "running" || current.lease_owner !== owner)
+            stopWith(current?.status === "running" ? "lease_lost" : "cancelled");
           return stop.signal.aborted;
         },
         log: (message, fields) => log("info", message, { task_id: taskId, ...fields }),
@@ -326,7 +351,10 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
     // Only a browser that had the crawl and could not let go of it counts (not a slow launch).
     const hungAtDeadline =
       gaveUp && reason === "deadline" && context !== undefined
-        ? hungWorkerVerdict(claimed, `the crawl's browser did not wind down within ${(limits.windDownMs / 1000).toFixed(1)} s of the invocation's deadline and was killed`)
+        ? hungWorkerVerdict(
+            claimed,
+            `the crawl's browser did not wind down within ${(limits.windDownMs / 1000).toFixed(1)} s of the invocation's deadline and was killed`,
+          )
         : undefined;
     return await finish(claimed, owner, reason, recorder, deps, hungAtDeadline);
   } catch (error) {
@@ -336,11 +364,20 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
     lease.stop();
     options.signal?.removeEventListener("abort", onShutdown);
     // Still armed here, the deadline bounds this close too.
-    if (context !== undefined && !contextClosed && !gaveUp && (await untilGivenUp(context.close().catch(() => undefined))) === GAVE_UP) gaveUp = true;
+    if (
+      context !== undefined &&
+      !contextClosed &&
+      !gaveUp &&
+      (await untilGivenUp(context.close().catch(() => undefined))) === GAVE_UP
+    )
+      gaveUp = true;
     for (const timer of limits.timers) clearTimeout(timer);
     windDown.dispose();
     if (gaveUp) {
-      log("warn", "the browser did not wind down the crawl in time; killing it", { task_id: taskId, wind_down_ms: limits.windDownMs });
+      log("warn", "the browser did not wind down the crawl in time; killing it", {
+        task_id: taskId,
+        wind_down_ms: limits.windDownMs,
+      });
       dropBrowser(context);
     }
   }
@@ -443,7 +480,13 @@ async function finish(
       claimed,
       ["running"],
       "pending",
-      { ...release, handoff: true, incrementContinuations: reason === "deadline", ...recorder.counts(), ...hungChanges },
+      {
+        ...release,
+        handoff: true,
+        incrementContinuations: reason === "deadline",
+        ...recorder.counts(),
+        ...hungChanges,
+      },
       held,
     );
     if (handed === undefined) return { kind: "skipped", reason: "task moved while handing over" };
@@ -455,8 +498,34 @@ async function finish(
   if (reason !== "cancelled" && !recorder.notRunning) {
     const ended =
       recorder.succeeded > 0
-        ? await deps.tasks.transition(claimed, ["running"], "completed", { ...release, finished_at: now, error: undefined, ...recorder.counts(), ...(reason === "time_limit" ? { stop_reason: "time_limit" } : {}) }, held)
-        : await deps.tasks.transition(claimed, ["running"], "failed", { ...release, finished_at: now, error: reason === "time_limit" ? { code: "TIME_LIMIT", message: "the task's max_duration_secs ran out before any page succeeded" } : recorder.noSuccessError(), ...recorder.counts() }, held);
+        ? await deps.tasks.transition(
+            claimed,
+            ["running"],
+            "completed",
+            {
+              ...release,
+              finished_at: now,
+              error: undefined,
+              ...recorder.counts(),
+              ...(reason === "time_limit" ? { stop_reason: "time_limit" } : {}),
+            },
+            held,
+          )
+        : await deps.tasks.transition(
+            claimed,
+            ["running"],
+            "failed",
+            {
+              ...release,
+              finished_at: now,
+              error:
+                reason === "time_limit"
+                  ? { code: "TIME_LIMIT", message: "the task's max_duration_secs ran out before any page succeeded" }
+                  : recorder.noSuccessError(),
+              ...recorder.counts(),
+            },
+            held,
+          );
     if (ended) {
       await deps.checkpoints.delete(claimed.task_id).catch(() => undefined);
       await deps.webhooks?.taskEnded(ended);
@@ -466,7 +535,13 @@ async function finish(
   // Cancelled while running: keep the partial results (and the checkpoint, so a retry resumes).
   // Only while this run still holds the lease: after a retry (which releases it) the task's
   // counts belong to the new attempt, even if it was cancelled again before this run noticed.
-  const cancelled = await deps.tasks.transition(claimed, ["cancelled"], "cancelled", { ...release, ...recorder.counts() }, { leaseOwner: owner });
+  const cancelled = await deps.tasks.transition(
+    claimed,
+    ["cancelled"],
+    "cancelled",
+    { ...release, ...recorder.counts() },
+    { leaseOwner: owner },
+  );
   return cancelled ? { kind: "cancelled", task: cancelled } : { kind: "skipped", reason: "task moved meanwhile" };
 }
 
@@ -484,7 +559,13 @@ async function recover(
   const release = { lease_owner: undefined, lease_expires_at: undefined };
   log("warn", "crawl run failed", { task_id: claimed.task_id, error: summary, attempt: claimed.attempts });
   if (isRetryable(error) && claimed.attempts < claimed.max_attempts) {
-    const released = await deps.tasks.transition(claimed, ["running"], "pending", { ...release, error: summary, ...recorder.counts() }, { leaseOwner: owner });
+    const released = await deps.tasks.transition(
+      claimed,
+      ["running"],
+      "pending",
+      { ...release, error: summary, ...recorder.counts() },
+      { leaseOwner: owner },
+    );
     if (released === undefined) return { kind: "skipped", reason: "task moved while failing" };
     const delaySecs = Math.min(settings.retryMaxDelaySecs, settings.retryBaseDelaySecs * 2 ** (claimed.attempts - 1));
     try {
@@ -495,7 +576,13 @@ async function recover(
     }
     return { kind: "retry_scheduled", task: released, delaySecs };
   }
-  const failed = await deps.tasks.transition(claimed, ["running"], "failed", { ...release, finished_at: new Date().toISOString(), error: summary, ...recorder.counts() }, { leaseOwner: owner });
+  const failed = await deps.tasks.transition(
+    claimed,
+    ["running"],
+    "failed",
+    { ...release, finished_at: new Date().toISOString(), error: summary, ...recorder.counts() },
+    { leaseOwner: owner },
+  );
   if (failed === undefined) return { kind: "skipped", reason: "task moved while failing" };
   await deps.checkpoints.delete(claimed.task_id).catch(() => undefined);
   await deps.webhooks?.taskEnded(failed);

@@ -137,7 +137,7 @@ export function classifyAddress(address: string): AddressRange | undefined {
 }
 
 function classifyV4(value: number): AddressRange | undefined {
-  const rule = V4.find((candidate) => ((value & candidate.mask) >>> 0) === candidate.base);
+  const rule = V4.find((candidate) => (value & candidate.mask) >>> 0 === candidate.base);
   return rule && { category: rule.category, range: rule.label };
 }
 
@@ -167,7 +167,10 @@ export interface ResolvedEgressPolicy {
 }
 
 /** Applies the defaults; throws TypeError for an `allowTargets` entry that is not `ip:port`. */
-export function resolveEgressPolicy(policy: EgressPolicy = {}, env: NodeJS.ProcessEnv = process.env): ResolvedEgressPolicy {
+export function resolveEgressPolicy(
+  policy: EgressPolicy = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedEgressPolicy {
   const allowTargets = new Set<string>();
   for (const target of policy.allowTargets ?? []) {
     const match = /^\[?([^[\]]+?)\]?:(\d{1,5})$/.exec(target);
@@ -222,7 +225,8 @@ function parseIPv6(address: string): bigint {
   const [head = "", tail] = text.split("::");
   const left = head === "" ? [] : head.split(":");
   const right = tail === undefined || tail === "" ? [] : tail.split(":");
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
   return groups.reduce((value, group) => (value << 16n) | BigInt(Number.parseInt(group, 16)), 0n);
 }
 

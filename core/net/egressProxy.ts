@@ -1,4 +1,11 @@
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { LookupAddress } from "node:dns";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -6,8 +13,21 @@ import { resolveEgressPolicy, type EgressPolicy, type ResolvedEgressPolicy } fro
 import { BlockedTargetError } from "./errors.js";
 import { EgressRecords, recordKey, type EgressRecord } from "./egressRecords.js";
 import { bareHost } from "./hosts.js";
-import { answerHttp, answerTunnel, connectTimeout, endToEndHeaders, endToEndRawHeaders, errorText } from "./proxyWire.js";
-import { cachingResolveHost, pinnedLookup, resolveTarget, systemResolveHost, type ResolveHost } from "./resolveTarget.js";
+import {
+  answerHttp,
+  answerTunnel,
+  connectTimeout,
+  endToEndHeaders,
+  endToEndRawHeaders,
+  errorText,
+} from "./proxyWire.js";
+import {
+  cachingResolveHost,
+  pinnedLookup,
+  resolveTarget,
+  systemResolveHost,
+  type ResolveHost,
+} from "./resolveTarget.js";
 import { connectDirect, connectThroughUpstream } from "./tunnels.js";
 import { parseUpstreamProxy, upstreamHeaders, UpstreamProxyError, type UpstreamProxy } from "./upstreamProxy.js";
 
@@ -51,7 +71,6 @@ export interface EgressStats {
   blocked: number;
   failed: number;
 }
-
 
 /** A listener of the proxy that sends what it accepts through one upstream proxy (see {@link EgressProxy.openRoute}). */
 export interface EgressRoute {
@@ -193,7 +212,9 @@ export class EgressProxy {
 
   /** Stops listening and cuts every open connection and tunnel. Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= Promise.all([...this.#routes].map((route) => this.#closeRoute(route))).then(() => this.#agent.destroy());
+    this.#closing ??= Promise.all([...this.#routes].map((route) => this.#closeRoute(route))).then(() =>
+      this.#agent.destroy(),
+    );
     return this.#closing;
   }
 
@@ -229,12 +250,15 @@ export class EgressProxy {
     try {
       url = new URL(request.url ?? "");
     } catch {
-      return void response.writeHead(400, { "content-type": "text/plain" }).end("egress proxy: absolute http:// URL required\n");
+      return void response
+        .writeHead(400, { "content-type": "text/plain" })
+        .end("egress proxy: absolute http:// URL required\n");
     }
     const port = url.port === "" ? 80 : Number(url.port);
     let addresses: LookupAddress[];
     try {
-      if (url.protocol !== "http:") throw new BlockedTargetError(url.href, { reason: `scheme ${url.protocol} is not allowed` });
+      if (url.protocol !== "http:")
+        throw new BlockedTargetError(url.href, { reason: `scheme ${url.protocol} is not allowed` });
       addresses = await resolveTarget(url.hostname, port, this.#policy, this.#resolveHost, url.href);
       // Through an upstream, the connection goes to the upstream's checked addresses instead.
       if (upstream !== undefined) addresses = await this.#resolveUpstream(upstream);
@@ -259,7 +283,9 @@ export class EgressProxy {
       // The upstream's 407 is not for the browser (it would ask its proxy, us, for credentials).
       if (upstream !== undefined && answer.statusCode === 407) {
         answer.resume();
-        const refused = new UpstreamProxyError(`upstream proxy ${upstream.label} answered 407 (proxy credentials refused)`);
+        const refused = new UpstreamProxyError(
+          `upstream proxy ${upstream.label} answered 407 (proxy credentials refused)`,
+        );
         return answerHttp(response, this.#turnDown(url.href, url.hostname, port, refused, true, upstream));
       }
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEndRawHeaders(answer.rawHeaders));
@@ -287,7 +313,8 @@ export class EgressProxy {
     const authority = request.url ?? "";
     const match = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(authority);
     const port = Number(match?.[2]);
-    if (!match || port < 1 || port > 65_535) return void client.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    if (!match || port < 1 || port > 65_535)
+      return void client.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
     const host = (match[1] ?? "").toLowerCase();
     let addresses: LookupAddress[];
     try {
@@ -308,7 +335,13 @@ export class EgressProxy {
       tunnel =
         upstream === undefined
           ? await connectDirect(host, port, addresses, this.#settings.connectTimeoutMs, track)
-          : await connectThroughUpstream(upstream, await this.#resolveUpstream(upstream), authority, this.#settings.connectTimeoutMs, track);
+          : await connectThroughUpstream(
+              upstream,
+              await this.#resolveUpstream(upstream),
+              authority,
+              this.#settings.connectTimeoutMs,
+              track,
+            );
     } catch (error) {
       if (!client.destroyed) answerTunnel(client, this.#turnDown(authority, host, port, error, true, upstream));
       return;
@@ -324,7 +357,13 @@ export class EgressProxy {
 
   /** The upstream proxy's addresses, checked against the policy like any target's. */
   #resolveUpstream(upstream: UpstreamProxy): Promise<LookupAddress[]> {
-    return resolveTarget(upstream.host, upstream.port, this.#policy, this.#resolveHost, `upstream proxy ${upstream.label}`);
+    return resolveTarget(
+      upstream.host,
+      upstream.port,
+      this.#policy,
+      this.#resolveHost,
+      `upstream proxy ${upstream.label}`,
+    );
   }
 
   /**
@@ -332,10 +371,20 @@ export class EgressProxy {
    * connected), `failed` for DNS or connection errors of an allowed target (or of the
    * upstream proxy it was sent through: `via`).
    */
-  #turnDown(target: string, host: string, port: number, error: unknown, connectAttempted: boolean, upstream?: UpstreamProxy): EgressRecord["kind"] {
+  #turnDown(
+    target: string,
+    host: string,
+    port: number,
+    error: unknown,
+    connectAttempted: boolean,
+    upstream?: UpstreamProxy,
+  ): EgressRecord["kind"] {
     const blocked = error instanceof BlockedTargetError;
     const text = errorText(error);
-    const reason = upstream === undefined || text.includes("upstream proxy") ? text : `via upstream proxy ${upstream.label}: ${text}`;
+    const reason =
+      upstream === undefined || text.includes("upstream proxy")
+        ? text
+        : `via upstream proxy ${upstream.label}: ${text}`;
     this.stats[blocked ? "blocked" : "failed"] += 1;
     this.#records.add({
       kind: blocked ? "blocked" : "failed",

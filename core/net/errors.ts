@@ -12,7 +12,10 @@ export class BlockedTargetError extends NonRetryableCrawlError {
   readonly refusal?: AddressRefusal;
 
   constructor(target: string, refusal: AddressRefusal | { reason: string }) {
-    const message = "address" in refusal ? `${target} resolves to ${refusal.address} (${refusal.range})` : `${target}: ${refusal.reason}`;
+    const message =
+      "address" in refusal
+        ? `${target} resolves to ${refusal.address} (${refusal.range})`
+        : `${target}: ${refusal.reason}`;
     super("BLOCKED_TARGET", message);
     this.name = "BlockedTargetError";
     this.target = target;

@@ -26,7 +26,10 @@ export class ProxyPool {
 
   /** Reads PROXY_POOL; `warn` hears about entries left out. */
   static fromEnv(warn: (message: string) => void = () => undefined, env: NodeJS.ProcessEnv = process.env): ProxyPool {
-    const entries = (env[ENV.proxyPool] ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+    const entries = (env[ENV.proxyPool] ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
     const usable = entries.filter((entry, index) => {
       const problem = upstreamProxyProblem(entry);
       if (problem !== undefined) warn(`${ENV.proxyPool} entry ${index + 1} is left out: ${problem}`);

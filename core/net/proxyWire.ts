@@ -11,7 +11,17 @@ export const EGRESS_BLOCKED_HEADER = "x-egress-blocked";
 export const EGRESS_ERROR_HEADER = "x-egress-error";
 
 /** Headers that belong to one hop (client↔proxy or proxy↔server), never forwarded. */
-const HOP_BY_HOP = new Set(["connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "proxy-connection",
+  "keep-alive",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 
 /**
  * What the browser — and so the page's own scripts — is told: a status and a fixed word,
@@ -25,15 +35,20 @@ const ANSWERS = {
 
 export function answerHttp(response: ServerResponse, kind: EgressRecord["kind"]): void {
   const answer = ANSWERS[kind];
-  response.writeHead(answer.status, { "content-type": "text/plain", "cache-control": "no-store", [answer.header]: answer.value });
+  response.writeHead(answer.status, {
+    "content-type": "text/plain",
+    "cache-control": "no-store",
+    [answer.header]: answer.value,
+  });
   response.end(`egress proxy: ${answer.value}\n`);
 }
 
 export function answerTunnel(client: Duplex, kind: EgressRecord["kind"]): void {
   const answer = ANSWERS[kind];
-  client.end(`HTTP/1.1 ${answer.status} ${answer.statusText}\r\n${answer.header}: ${answer.value}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  client.end(
+    `HTTP/1.1 ${answer.status} ${answer.statusText}\r\n${answer.header}: ${answer.value}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+  );
 }
-
 
 export function connectTimeout(): Error {
   return Object.assign(new Error("connect timed out"), { code: "ETIMEDOUT" });

@@ -9,7 +9,9 @@ export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
 
 export const systemResolveHost: ResolveHost = (hostname) =>
   new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true, order: "verbatim" }, (error, addresses) => (error ? reject(error) : resolve(addresses)));
+    dnsLookup(hostname, { all: true, order: "verbatim" }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses),
+    );
   });
 
 /**
@@ -69,7 +71,10 @@ export async function resolveTarget(
  */
 export function pinnedLookup(addresses: readonly LookupAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    const wanted = options.family === 4 || options.family === 6 ? addresses.filter((entry) => entry.family === options.family) : addresses;
+    const wanted =
+      options.family === 4 || options.family === 6
+        ? addresses.filter((entry) => entry.family === options.family)
+        : addresses;
     const first = wanted[0];
     if (first === undefined) {
       const error = Object.assign(new Error("no checked address of the requested family"), { code: "ENOTFOUND" });
@@ -109,7 +114,9 @@ export async function assertPublicTarget(
     throw new BlockedTargetError(String(url), { reason: "not a valid URL" });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new BlockedTargetError(parsed.href, { reason: `scheme ${parsed.protocol} is not allowed (http and https only)` });
+    throw new BlockedTargetError(parsed.href, {
+      reason: `scheme ${parsed.protocol} is not allowed (http and https only)`,
+    });
   }
   const port = portOfUrl(parsed) as number; // http or https, checked above
   const policy = isResolved(options.policy) ? options.policy : resolveEgressPolicy(options.policy);

@@ -63,10 +63,20 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
     let current = url;
     for (let redirects = 0; ; redirects++) {
       hops.push(current);
-      const target = await raceAbort(assertPublicTarget(current, { ...(options.policy ? { policy: options.policy } : {}), ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}) }), abort.signal);
+      const target = await raceAbort(
+        assertPublicTarget(current, {
+          ...(options.policy ? { policy: options.policy } : {}),
+          ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+        }),
+        abort.signal,
+      );
       const response = await get(current, target.addresses, options.headers ?? {}, abort.signal);
       const location = response.headers.location;
-      if (REDIRECTS.has(response.statusCode ?? 0) && typeof location === "string" && redirects < (options.maxRedirects ?? 10)) {
+      if (
+        REDIRECTS.has(response.statusCode ?? 0) &&
+        typeof location === "string" &&
+        redirects < (options.maxRedirects ?? 10)
+      ) {
         response.resume();
         current = new URL(location, current).href;
         continue;
@@ -83,19 +93,43 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
   }
 }
 
-function get(url: string, addresses: Parameters<typeof pinnedLookup>[0], headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+function get(
+  url: string,
+  addresses: Parameters<typeof pinnedLookup>[0],
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   const request = url.startsWith("https:") ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "GET", lookup: pinnedLookup(addresses), headers: { "accept-encoding": "gzip, deflate, br", ...headers }, signal }, resolve);
+    const req = request(
+      url,
+      {
+        method: "GET",
+        lookup: pinnedLookup(addresses),
+        headers: { "accept-encoding": "gzip, deflate, br", ...headers },
+        signal,
+      },
+      resolve,
+    );
     req.on("error", reject);
     req.end();
   });
 }
 
-async function readBody(response: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<{ body: Buffer; truncated: boolean }> {
+async function readBody(
+  response: IncomingMessage,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<{ body: Buffer; truncated: boolean }> {
   const encoding = String(response.headers["content-encoding"] ?? "").toLowerCase();
   const stream: Readable =
-    encoding === "gzip" ? response.pipe(createGunzip()) : encoding === "deflate" ? response.pipe(createInflate()) : encoding === "br" ? response.pipe(createBrotliDecompress()) : response;
+    encoding === "gzip"
+      ? response.pipe(createGunzip())
+      : encoding === "deflate"
+        ? response.pipe(createInflate())
+        : encoding === "br"
+          ? response.pipe(createBrotliDecompress())
+          : response;
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;

@@ -19,7 +19,13 @@ const MAX_CONNECT_ANSWER_BYTES = 16 * 1024;
  *
  * @param track Gets the socket as soon as it exists, so its owner can cut it.
  */
-export function connectDirect(host: string, port: number, addresses: readonly LookupAddress[], timeoutMs: number, track: (socket: Socket) => void): Promise<Socket> {
+export function connectDirect(
+  host: string,
+  port: number,
+  addresses: readonly LookupAddress[],
+  timeoutMs: number,
+  track: (socket: Socket) => void,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: bareHost(host), port, lookup: pinnedLookup(addresses), autoSelectFamily: true });
     track(socket);
@@ -53,7 +59,12 @@ export function connectThroughUpstream(
   track: (socket: Socket) => void,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: upstream.host, port: upstream.port, lookup: pinnedLookup(addresses), autoSelectFamily: true });
+    const socket = connect({
+      host: upstream.host,
+      port: upstream.port,
+      lookup: pinnedLookup(addresses),
+      autoSelectFamily: true,
+    });
     track(socket);
     let answer = Buffer.alloc(0);
     const settle = (error?: Error) => {
@@ -63,21 +74,32 @@ export function connectThroughUpstream(
       socket.off("close", onClose);
       if (error === undefined) return;
       socket.destroy();
-      reject(error instanceof UpstreamProxyError ? error : new UpstreamProxyError(`upstream proxy ${upstream.label}: ${describe(error)}`, { cause: error }));
+      reject(
+        error instanceof UpstreamProxyError
+          ? error
+          : new UpstreamProxyError(`upstream proxy ${upstream.label}: ${describe(error)}`, { cause: error }),
+      );
     };
-    const onClose = () => settle(new UpstreamProxyError(`upstream proxy ${upstream.label} closed the connection before answering CONNECT`));
+    const onClose = () =>
+      settle(new UpstreamProxyError(`upstream proxy ${upstream.label} closed the connection before answering CONNECT`));
     const onData = (chunk: Buffer) => {
       answer = Buffer.concat([answer, chunk]);
       const end = answer.indexOf("\r\n\r\n");
       if (end === -1) {
-        if (answer.length > MAX_CONNECT_ANSWER_BYTES) settle(new UpstreamProxyError(`upstream proxy ${upstream.label} sent an oversized answer to CONNECT`));
+        if (answer.length > MAX_CONNECT_ANSWER_BYTES)
+          settle(new UpstreamProxyError(`upstream proxy ${upstream.label} sent an oversized answer to CONNECT`));
         return;
       }
       const statusLine = answer.subarray(0, answer.indexOf("\r\n")).toString("latin1");
       const status = /^HTTP\/1\.[01] (\d{3})\b/.exec(statusLine)?.[1];
       if (status === undefined || !status.startsWith("2")) {
-        const said = status === undefined ? "no HTTP status" : `${status}${status === "407" ? " (proxy credentials refused)" : ""}`;
-        return settle(new UpstreamProxyError(`upstream proxy ${upstream.label} answered CONNECT ${authority} with ${said}`));
+        const said =
+          status === undefined
+            ? "no HTTP status"
+            : `${status}${status === "407" ? " (proxy credentials refused)" : ""}`;
+        return settle(
+          new UpstreamProxyError(`upstream proxy ${upstream.label} answered CONNECT ${authority} with ${said}`),
+        );
       }
       settle();
       // Until the caller attaches its own handler, an error must not go unhandled.
@@ -92,7 +114,8 @@ export function connectThroughUpstream(
     socket.once("error", settle);
     socket.once("close", onClose);
     socket.once("connect", () => {
-      const credentials = upstream.authorization === undefined ? "" : `Proxy-Authorization: ${upstream.authorization}\r\n`;
+      const credentials =
+        upstream.authorization === undefined ? "" : `Proxy-Authorization: ${upstream.authorization}\r\n`;
       socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${credentials}\r\n`);
     });
   });

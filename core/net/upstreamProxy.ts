@@ -39,11 +39,13 @@ export function upstreamProxyProblem(url: string): string | undefined {
     return "must be a proxy URL like http://user:pass@host:port";
   }
   const scheme = parsed.protocol.replace(/:$/, "");
-  if (scheme.startsWith("socks")) return `${scheme} proxies are not supported; use an http:// proxy (https sites go through it with CONNECT)`;
+  if (scheme.startsWith("socks"))
+    return `${scheme} proxies are not supported; use an http:// proxy (https sites go through it with CONNECT)`;
   if (scheme === "https") return "https:// proxies (TLS to the proxy) are not supported; use an http:// proxy";
   if (scheme !== "http") return "must be an http:// proxy URL like http://user:pass@host:port";
   if (parsed.hostname === "") return "must name the proxy's host";
-  if ((parsed.pathname !== "/" && parsed.pathname !== "") || parsed.search !== "" || parsed.hash !== "") return "must be only scheme, credentials, host and port";
+  if ((parsed.pathname !== "/" && parsed.pathname !== "") || parsed.search !== "" || parsed.hash !== "")
+    return "must be only scheme, credentials, host and port";
   return undefined;
 }
 

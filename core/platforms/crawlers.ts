@@ -27,6 +27,7 @@ const crawlers: Record<PlatformName, PlatformCrawler> = {
 export function getCrawler(name: PlatformName): PlatformCrawler {
   // A stored task is read back untyped: its platform may be one this build does not know.
   const crawler = Object.hasOwn(crawlers, name) ? crawlers[name] : undefined;
-  if (crawler === undefined) throw new NonRetryableCrawlError("PLATFORM_UNAVAILABLE", `no crawler for platform "${name}"`);
+  if (crawler === undefined)
+    throw new NonRetryableCrawlError("PLATFORM_UNAVAILABLE", `no crawler for platform "${name}"`);
   return crawler;
 }

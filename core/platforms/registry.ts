@@ -32,10 +32,7 @@ export function isPlatformName(value: unknown): value is PlatformName {
 export function getPlatform(name: unknown): PlatformSpec {
   if (name === undefined) throw new ValidationError("platform: is required", "platform");
   if (!isPlatformName(name)) {
-    throw new ValidationError(
-      `platform: must be one of ${PLATFORM_NAMES.map((p) => `"${p}"`).join(", ")}`,
-      "platform",
-    );
+    throw new ValidationError(`platform: must be one of ${PLATFORM_NAMES.map((p) => `"${p}"`).join(", ")}`, "platform");
   }
   return specs[name];
 }

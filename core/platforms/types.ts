@@ -108,7 +108,9 @@ export interface CrawlContext {
  * What the API needs of a platform: its name and the schema of a create-task body.
  * Kept apart from the crawler so the API bundle never pulls in the browser.
  */
-export interface PlatformSpec<Input extends { platform: PlatformName; crawler_type: string } = { platform: PlatformName; crawler_type: string }> {
+export interface PlatformSpec<
+  Input extends { platform: PlatformName; crawler_type: string } = { platform: PlatformName; crawler_type: string },
+> {
   name: PlatformName;
   /** Parses the whole create-task body (strict) for this platform. */
   inputSchema: z.ZodType<Input>;

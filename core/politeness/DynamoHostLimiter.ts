@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type PutCommandInput } from "@aws-sdk/lib-dynamodb";
+import {
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type PutCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { callDependency, isConditionalCheckFailed } from "../aws/dependency.js";
 import { POLITENESS_TABLE } from "../aws/tables.js";
 import { HOST_LIMIT_BOUNDS } from "./constants.js";
@@ -30,7 +36,10 @@ export const dynamoHostLimiterDefaults = {
 } as const satisfies Required<DynamoHostLimiterOptions>;
 
 /** What one try to take a slot came to. */
-type Attempt = { kind: "taken"; startedAt: number } | { kind: "conflict" } | { kind: "wait"; until: "slot_free" | "delay_passed"; waitMs: number };
+type Attempt =
+  | { kind: "taken"; startedAt: number }
+  | { kind: "conflict" }
+  | { kind: "wait"; until: "slot_free" | "delay_passed"; waitMs: number };
 
 const neverAborted = new AbortController().signal;
 
@@ -108,9 +117,15 @@ export class DynamoHostLimiter implements HostLimiter {
     const current = this.#known.get(key) ?? undefined;
     const plan = planAcquire(current, { key, leaseId, limits, now: Date.now(), idleTtlMs: this.#settings.idleTtlMs });
     if (plan.kind === "wait") return plan;
-    const condition: Pick<PutCommandInput, "ConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"> =
+    const condition: Pick<
+      PutCommandInput,
+      "ConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"
+    > =
       current === undefined
-        ? { ConditionExpression: "attribute_not_exists(#key)", ExpressionAttributeNames: { "#key": POLITENESS_TABLE.hashKey } }
+        ? {
+            ConditionExpression: "attribute_not_exists(#key)",
+            ExpressionAttributeNames: { "#key": POLITENESS_TABLE.hashKey },
+          }
         : {
             ConditionExpression: "#version = :seen",
             ExpressionAttributeNames: { "#version": "version" },
@@ -131,7 +146,9 @@ export class DynamoHostLimiter implements HostLimiter {
 
   async #read(key: string): Promise<LimitItem | null> {
     const result = await callDependency("politeness_table", () =>
-      this.#doc.send(new GetCommand({ TableName: this.#tableName, Key: { [POLITENESS_TABLE.hashKey]: key }, ConsistentRead: true })),
+      this.#doc.send(
+        new GetCommand({ TableName: this.#tableName, Key: { [POLITENESS_TABLE.hashKey]: key }, ConsistentRead: true }),
+      ),
     );
     return (result.Item as LimitItem | undefined) ?? null;
   }
@@ -139,13 +156,16 @@ export class DynamoHostLimiter implements HostLimiter {
   /** A held slot: renewed every third of its lease until it is given back. */
   #slot(key: string, leaseId: string, startedAt: number, leaseMs: number): HostSlot {
     let releasing: Promise<void> | undefined;
-    const renewal = setInterval(() => {
-      // A failed renewal is tried again at the next tick; a slot found gone stays gone.
-      this.#renew(key, leaseId, leaseMs).then(
-        (held) => held || clearInterval(renewal),
-        () => undefined,
-      );
-    }, Math.max(1, Math.floor(leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        // A failed renewal is tried again at the next tick; a slot found gone stays gone.
+        this.#renew(key, leaseId, leaseMs).then(
+          (held) => held || clearInterval(renewal),
+          () => undefined,
+        );
+      },
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
     renewal.unref();
     return {
       key,
@@ -164,10 +184,15 @@ export class DynamoHostLimiter implements HostLimiter {
   /** Pushes the slot's expiry a lease ahead; false when the slot is gone (it was presumed dead and purged). */
   #renew(key: string, leaseId: string, leaseMs: number): Promise<boolean> {
     const expiresAt = Date.now() + leaseMs;
-    return this.#updateSlot(key, leaseId, { set: ["slots.#lease = :expiresAt", "#ttl = :ttl"] }, {
-      ":expiresAt": expiresAt,
-      ":ttl": Math.ceil((expiresAt + this.#settings.idleTtlMs) / 1000),
-    });
+    return this.#updateSlot(
+      key,
+      leaseId,
+      { set: ["slots.#lease = :expiresAt", "#ttl = :ttl"] },
+      {
+        ":expiresAt": expiresAt,
+        ":ttl": Math.ceil((expiresAt + this.#settings.idleTtlMs) / 1000),
+      },
+    );
   }
 
   /** Removes the slot; a slot already gone (expired and purged, or the item expired) is fine. */
@@ -177,7 +202,12 @@ export class DynamoHostLimiter implements HostLimiter {
   }
 
   /** One conditional UpdateItem of an existing slot (it bumps `version`); false when the slot is gone. */
-  #updateSlot(key: string, leaseId: string, change: { set?: string[]; remove?: string }, values: Record<string, number>): Promise<boolean> {
+  #updateSlot(
+    key: string,
+    leaseId: string,
+    change: { set?: string[]; remove?: string },
+    values: Record<string, number>,
+  ): Promise<boolean> {
     const set = [...(change.set ?? []), "#version = #version + :one"].join(", ");
     return this.#inTurn(key, async () => {
       try {
@@ -188,7 +218,11 @@ export class DynamoHostLimiter implements HostLimiter {
               Key: { [POLITENESS_TABLE.hashKey]: key },
               UpdateExpression: `SET ${set}${change.remove ? ` REMOVE ${change.remove}` : ""}`,
               ConditionExpression: "attribute_exists(slots.#lease)",
-              ExpressionAttributeNames: { "#lease": leaseId, "#version": "version", ...(":ttl" in values ? { "#ttl": POLITENESS_TABLE.ttlAttribute } : {}) },
+              ExpressionAttributeNames: {
+                "#lease": leaseId,
+                "#version": "version",
+                ...(":ttl" in values ? { "#ttl": POLITENESS_TABLE.ttlAttribute } : {}),
+              },
               ExpressionAttributeValues: { ":one": 1, ...values },
               ReturnValues: "ALL_NEW",
             }),
@@ -239,7 +273,9 @@ export class DynamoHostLimiter implements HostLimiter {
 
 function checkLimits(limits: SlotLimits): void {
   const { maxConcurrency, minDelayMs, leaseMs } = limits;
-  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) throw new RangeError(`maxConcurrency must be a whole number ≥ 1 (got ${maxConcurrency})`);
-  if (!Number.isFinite(minDelayMs) || minDelayMs < 0) throw new RangeError(`minDelayMs must be ≥ 0 (got ${minDelayMs})`);
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1)
+    throw new RangeError(`maxConcurrency must be a whole number ≥ 1 (got ${maxConcurrency})`);
+  if (!Number.isFinite(minDelayMs) || minDelayMs < 0)
+    throw new RangeError(`minDelayMs must be ≥ 0 (got ${minDelayMs})`);
   if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError(`leaseMs must be > 0 (got ${leaseMs})`);
 }

@@ -9,7 +9,12 @@ export { HOST_LIMIT_BOUNDS, HOST_LIMIT_DEFAULTS } from "./constants.js";
 export { defaultHostPoliteness, defaultRobotsTxtCache } from "./defaults.js";
 export { DynamoRobotsTxtCache } from "./robotsTxtCache.js";
 export { DynamoHostLimiter, dynamoHostLimiterDefaults, type DynamoHostLimiterOptions } from "./DynamoHostLimiter.js";
-export { HostPoliteness, hostPolitenessDefaults, type HostPolitenessOptions, type PolitenessParams } from "./HostPoliteness.js";
+export {
+  HostPoliteness,
+  hostPolitenessDefaults,
+  type HostPolitenessOptions,
+  type PolitenessParams,
+} from "./HostPoliteness.js";
 export { limitKeyFor } from "./limitKeys.js";
 export { planAcquire, type LimitItem, type SlotPlan, type SlotRequest } from "./slotPlan.js";
 export type { HostLimiter, HostSlot, SlotLimits, TaskHostSlots } from "./types.js";

@@ -21,7 +21,9 @@ export class DynamoRobotsTxtCache implements RobotsTxtCache {
 
   async get(origin: string): Promise<StoredRobotsTxt | undefined> {
     const result = await callDependency("politeness_table", () =>
-      this.doc.send(new GetCommand({ TableName: this.tableName, Key: { [POLITENESS_TABLE.hashKey]: robotsKey(origin) } })),
+      this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { [POLITENESS_TABLE.hashKey]: robotsKey(origin) } }),
+      ),
     );
     const item = result.Item;
     if (item === undefined || typeof item.fetched_at !== "string") return undefined;

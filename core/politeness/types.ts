@@ -37,5 +37,9 @@ export interface HostLimiter {
 
 /** Gives each task its `acquireHostSlot` hook (what runTask needs; see HostPoliteness). */
 export interface TaskHostSlots {
-  forTask(task: { task_id: string; platform: PlatformName; params: Record<string, unknown> }): NonNullable<CrawlContext["acquireHostSlot"]>;
+  forTask(task: {
+    task_id: string;
+    platform: PlatformName;
+    params: Record<string, unknown>;
+  }): NonNullable<CrawlContext["acquireHostSlot"]>;
 }

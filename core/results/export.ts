@@ -68,18 +68,30 @@ export async function* exportResults(
   }
   let first = true;
   for await (const page of pages) {
-    const chunk = formatPage(page, { format: options.format, columns: options.columns, first, bom: options.bom ?? false });
+    const chunk = formatPage(page, {
+      format: options.format,
+      columns: options.columns,
+      first,
+      bom: options.bom ?? false,
+    });
     first = false;
     if (chunk !== "") yield chunk;
   }
   // No page at all is still a file: a CSV with its header (and the BOM if asked).
   if (first) {
-    const empty = formatPage([], { format: options.format, columns: options.columns, first: true, bom: options.bom ?? false });
+    const empty = formatPage([], {
+      format: options.format,
+      columns: options.columns,
+      first: true,
+      bom: options.bom ?? false,
+    });
     if (empty !== "") yield empty;
   }
 }
 
-async function* jsonArray(pages: AsyncIterable<readonly Row[]> | Iterable<readonly Row[]>): AsyncGenerator<string, void, undefined> {
+async function* jsonArray(
+  pages: AsyncIterable<readonly Row[]> | Iterable<readonly Row[]>,
+): AsyncGenerator<string, void, undefined> {
   let count = 0;
   yield "[";
   for await (const page of pages) {
@@ -90,7 +102,11 @@ async function* jsonArray(pages: AsyncIterable<readonly Row[]> | Iterable<readon
 }
 
 /** A task's stored results, page after page (`pageSize` items at most), for {@link exportResults}. */
-export async function* storedPages(store: ResultStore, taskId: string, pageSize = 500): AsyncGenerator<Row[], void, undefined> {
+export async function* storedPages(
+  store: ResultStore,
+  taskId: string,
+  pageSize = 500,
+): AsyncGenerator<Row[], void, undefined> {
   let cursor: string | undefined;
   do {
     const page = await store.list(taskId, { limit: pageSize, ...(cursor === undefined ? {} : { cursor }) });

@@ -25,7 +25,8 @@ export function fitItemSize<T extends Record<string, unknown>>(item: T, maxBytes
     const room = maxBytes - (size - fieldBytes) - 64;
     fitted[key] = room <= 0 ? "" : cutToBytes(value, Math.min(room, Buffer.byteLength(value, "utf8") - 1));
     // Items that list their cut fields (web pages) name this one too.
-    if (Array.isArray(fitted.truncated_fields) && !fitted.truncated_fields.includes(key)) fitted.truncated_fields = [...(fitted.truncated_fields as unknown[]), key];
+    if (Array.isArray(fitted.truncated_fields) && !fitted.truncated_fields.includes(key))
+      fitted.truncated_fields = [...(fitted.truncated_fields as unknown[]), key];
     size = itemBytes(fitted);
   }
   return fitted as T;

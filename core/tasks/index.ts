@@ -3,4 +3,10 @@ export { DynamoTaskStore, type TaskStore, type TaskRef, type Page, type ListTask
 export { TASK_STATUSES, canTransition, isTerminal, statusesAllowing, type TaskStatus } from "./status.js";
 export { toPublicTask, type Task, type TaskProgress } from "./model.js";
 export { defaultTaskService, defaultDeps } from "./defaults.js";
-export { MAX_HUNG_WORKERS, WORKER_HUNG, failForHungWorkers, hungWorkerVerdict, type HungWorkerVerdict } from "./hung.js";
+export {
+  MAX_HUNG_WORKERS,
+  WORKER_HUNG,
+  failForHungWorkers,
+  hungWorkerVerdict,
+  type HungWorkerVerdict,
+} from "./hung.js";

@@ -15,7 +15,9 @@ export interface TaskIndexAttributes {
   platform_status_pk: string;
 }
 
-export const TASK_INDEX_ATTRIBUTES = Object.values(TASK_INDEXES).map((index) => index.hashKey) as Array<keyof TaskIndexAttributes>;
+export const TASK_INDEX_ATTRIBUTES = Object.values(TASK_INDEXES).map((index) => index.hashKey) as Array<
+  keyof TaskIndexAttributes
+>;
 
 /**
  * The task's shard, 0 … TASK_INDEX_SHARDS − 1: FNV-1a of its id. Stable (the id never
@@ -73,7 +75,11 @@ export function inListing(listing: TaskListing, task: { status?: unknown; platfo
 }
 
 /** Every index partition key of a task with this id, platform and status. */
-export function indexAttributes(task: { task_id: string; platform: PlatformName; status: TaskStatus }): TaskIndexAttributes {
+export function indexAttributes(task: {
+  task_id: string;
+  platform: PlatformName;
+  status: TaskStatus;
+}): TaskIndexAttributes {
   const shard = taskShard(task.task_id);
   const key = (filter: TaskFilter) => shardKey(taskListing(filter).value, shard);
   return {
@@ -85,7 +91,11 @@ export function indexAttributes(task: { task_id: string; platform: PlatformName;
 }
 
 /** The index keys that move with the status (by_created and by_platform keep theirs for life). */
-export function statusIndexAttributes(task: { task_id: string; platform: PlatformName; status: TaskStatus }): Pick<TaskIndexAttributes, "status_pk" | "platform_status_pk"> {
+export function statusIndexAttributes(task: {
+  task_id: string;
+  platform: PlatformName;
+  status: TaskStatus;
+}): Pick<TaskIndexAttributes, "status_pk" | "platform_status_pk"> {
   const { status_pk, platform_status_pk } = indexAttributes(task);
   return { status_pk, platform_status_pk };
 }

@@ -51,6 +51,9 @@ export function taskProxy(
     return keyring().open(task.proxy_sealed, aad(task.task_id));
   } catch (error) {
     if (!(error instanceof SealOpenError)) throw error;
-    throw new NonRetryableCrawlError("PROXY_UNREADABLE", `proxy: the stored proxy cannot be opened (${error.message}; key id ${task.proxy_sealed.key_id}): was ACCOUNTS_ENCRYPTION_KEY changed? Create the task again`);
+    throw new NonRetryableCrawlError(
+      "PROXY_UNREADABLE",
+      `proxy: the stored proxy cannot be opened (${error.message}; key id ${task.proxy_sealed.key_id}): was ACCOUNTS_ENCRYPTION_KEY changed? Create the task again`,
+    );
   }
 }

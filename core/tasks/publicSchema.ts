@@ -10,25 +10,35 @@ export const taskProgressSchema = z.object({
   pages_done: count.meta({ description: "Pages (or feed pages) crawled so far" }),
   items: count.meta({ description: "Result items stored so far" }),
   errors: count.meta({ description: "Items that record a failure (`ok: false`)" }),
-  warnings: count
-    .optional()
-    .meta({ description: "Media crawls: how often a site's answer lacked an optional field the crawler reads, plus the distinct new fields it sent (each once per task, at most 20): drift that did not stop the crawl" }),
+  warnings: count.optional().meta({
+    description:
+      "Media crawls: how often a site's answer lacked an optional field the crawler reads, plus the distinct new fields it sent (each once per task, at most 20): drift that did not stop the crawl",
+  }),
   warning_examples: z
     .array(z.string())
     .optional()
-    .meta({ description: "The first distinct drift warnings, e.g. \"xhs search: result page (/api/sns/web/v1/search/notes): missing optional field data.items[].note_card.cover\"", examples: [["xhs search: result page (/api/sns/web/v1/search/notes): missing optional field data.items[].note_card.cover"]] }),
+    .meta({
+      description:
+        'The first distinct drift warnings, e.g. "xhs search: result page (/api/sns/web/v1/search/notes): missing optional field data.items[].note_card.cover"',
+      examples: [
+        ["xhs search: result page (/api/sns/web/v1/search/notes): missing optional field data.items[].note_card.cover"],
+      ],
+    }),
   hosts: z
     .record(z.string(), z.object({ done: count, errors: count }))
     .optional()
     .meta({
       description:
-        "Web detail tasks: pages done and failed per host (how many each host has: params.url_list.hosts, or params.urls); past 100 hosts the rest are counted under \"(other hosts)\"",
+        'Web detail tasks: pages done and failed per host (how many each host has: params.url_list.hosts, or params.urls); past 100 hosts the rest are counted under "(other hosts)"',
       examples: [{ "example.com": { done: 120, errors: 3 }, "news.example.org": { done: 40, errors: 0 } }],
     }),
 });
 
 export const taskErrorSchema = z.object({
-  code: z.string().meta({ description: "Stable error code, e.g. ALL_PAGES_FAILED, DEAD_LETTERED, WORKER_HUNG", examples: ["ALL_PAGES_FAILED"] }),
+  code: z.string().meta({
+    description: "Stable error code, e.g. ALL_PAGES_FAILED, DEAD_LETTERED, WORKER_HUNG",
+    examples: ["ALL_PAGES_FAILED"],
+  }),
   message: z.string().meta({ description: "What went wrong; never a stack trace" }),
 });
 
@@ -36,7 +46,9 @@ export const webhookDeliverySchema = z.object({
   event_id: z.string(),
   event_type: z.string().meta({ examples: ["task.completed"] }),
   event_created_at: timestamp,
-  status: z.enum(["delivered", "retrying", "failed"]).meta({ description: "retrying: the last attempt failed and another is scheduled" }),
+  status: z
+    .enum(["delivered", "retrying", "failed"])
+    .meta({ description: "retrying: the last attempt failed and another is scheduled" }),
   attempts: count,
   last_status: z.int().optional().meta({ description: "HTTP status of the last answer, when there was one" }),
   last_error: z.string().optional(),
@@ -50,12 +62,19 @@ export const webhookDeliverySchema = z.object({
  */
 export const publicTaskSchema = z
   .object({
-    task_id: z.string().meta({ description: "ULID: 26 characters, sortable by creation time", examples: ["01M8HTGMT0PZCB39H6NHNGWHHM"] }),
+    task_id: z.string().meta({
+      description: "ULID: 26 characters, sortable by creation time",
+      examples: ["01M8HTGMT0PZCB39H6NHNGWHHM"],
+    }),
     platform: z.enum(PLATFORM_NAMES),
-    crawler_type: z.string().meta({ description: "The platform's crawl mode: detail or crawl for web; search, detail or creator for the media platforms" }),
-    params: z
-      .record(z.string(), z.unknown())
-      .meta({ description: "The validated task fields with their defaults filled in (everything but platform and crawler_type); a proxy's password is shown as ***" }),
+    crawler_type: z.string().meta({
+      description:
+        "The platform's crawl mode: detail or crawl for web; search, detail or creator for the media platforms",
+    }),
+    params: z.record(z.string(), z.unknown()).meta({
+      description:
+        "The validated task fields with their defaults filled in (everything but platform and crawler_type); a proxy's password is shown as ***",
+    }),
     status: z.enum(TASK_STATUSES),
     attempts: count.meta({ description: "Runs started so far (a hand-over to a new invocation is not a new attempt)" }),
     max_attempts: z.int().min(1).meta({ description: "The task is failed once attempts reach this" }),
@@ -65,17 +84,38 @@ export const publicTaskSchema = z
     finished_at: timestamp.optional(),
     progress: taskProgressSchema,
     result_count: count.meta({ description: "Result items stored" }),
-    error: taskErrorSchema.optional().meta({ description: "The last error: why the task failed, or why its last run was retried" }),
-    idempotency_key_hash: z.string().optional().meta({ description: "SHA-256 of the Idempotency-Key it was created with (never the key itself)" }),
-    max_duration_secs: z.int().min(1).optional().meta({ description: "Longest one attempt may crawl" }),
-    stop_reason: z.string().optional().meta({ description: "Why a completed task stopped before its crawl was exhausted, e.g. time_limit", examples: ["time_limit"] }),
-    lease_expires_at: timestamp.optional().meta({ description: "While running: when the worker's lease runs out unless renewed" }),
-    continuations: count.optional().meta({ description: "How many times the crawl was continued in a new invocation before its deadline" }),
-    hung_workers: count
+    error: taskErrorSchema
       .optional()
-      .meta({ description: "Workers that hung while running this task (stopped heart-beating, lost their lease, or their browser stopped answering); at 2 the task fails with WORKER_HUNG" }),
-    webhook_url: z.string().optional().meta({ description: "Where task.completed / task.failed / task.cancelled events are POSTed" }),
-    webhook: webhookDeliverySchema.optional().meta({ description: "How delivering the latest event to webhook_url went" }),
+      .meta({ description: "The last error: why the task failed, or why its last run was retried" }),
+    idempotency_key_hash: z
+      .string()
+      .optional()
+      .meta({ description: "SHA-256 of the Idempotency-Key it was created with (never the key itself)" }),
+    max_duration_secs: z.int().min(1).optional().meta({ description: "Longest one attempt may crawl" }),
+    stop_reason: z
+      .string()
+      .optional()
+      .meta({
+        description: "Why a completed task stopped before its crawl was exhausted, e.g. time_limit",
+        examples: ["time_limit"],
+      }),
+    lease_expires_at: timestamp
+      .optional()
+      .meta({ description: "While running: when the worker's lease runs out unless renewed" }),
+    continuations: count
+      .optional()
+      .meta({ description: "How many times the crawl was continued in a new invocation before its deadline" }),
+    hung_workers: count.optional().meta({
+      description:
+        "Workers that hung while running this task (stopped heart-beating, lost their lease, or their browser stopped answering); at 2 the task fails with WORKER_HUNG",
+    }),
+    webhook_url: z
+      .string()
+      .optional()
+      .meta({ description: "Where task.completed / task.failed / task.cancelled events are POSTed" }),
+    webhook: webhookDeliverySchema
+      .optional()
+      .meta({ description: "How delivering the latest event to webhook_url went" }),
   })
   .meta({ description: "A crawl task" });
 

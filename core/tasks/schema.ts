@@ -70,5 +70,7 @@ export function taskBodyIssues(body: unknown): Array<{ field: string; message: s
   if (reserved !== undefined) return [reserved];
   const common = commonTaskFields.safeParse(parts.commonPart);
   const input = parts.platform.inputSchema.safeParse(parts.platformPart);
-  return [...(common.success ? [] : common.error.issues), ...(input.success ? [] : input.error.issues)].map((issue) => describeIssue(issue));
+  return [...(common.success ? [] : common.error.issues), ...(input.success ? [] : input.error.issues)].map((issue) =>
+    describeIssue(issue),
+  );
 }

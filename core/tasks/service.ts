@@ -66,11 +66,17 @@ const resultsQuerySchema = z
       description:
         "json: the envelope {items, next_cursor}. csv, jsonl: the pages' bodies, concatenated in order, are one file (CSV header and BOM on the first page only; CSV columns fixed for the task)",
     }),
-    bom: queryFlag.default(false).meta({ description: "csv and jsonl: start the file (the first page, no cursor) with a UTF-8 BOM, for Excel" }),
+    bom: queryFlag
+      .default(false)
+      .meta({ description: "csv and jsonl: start the file (the first page, no cursor) with a UTF-8 BOM, for Excel" }),
   })
   .superRefine((query, ctx) => {
     if (query.bom && query.format === "json") {
-      ctx.addIssue({ code: "custom", path: ["bom"], message: "only for csv and jsonl (json pages are JSON envelopes)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["bom"],
+        message: "only for csv and jsonl (json pages are JSON envelopes)",
+      });
     }
   });
 
@@ -106,7 +112,10 @@ export class TaskService {
   async create(body: unknown, options: { idempotencyKey?: string } = {}): Promise<{ task: Task; created: boolean }> {
     // The schema lives in ./schema.ts so the dashboard validates its form with it too.
     const { common, input } = parseTaskBody(body);
-    const webhookProblem = common.webhook_url === undefined ? undefined : webhookAddressProblem(common.webhook_url, this.options.webhookPolicy);
+    const webhookProblem =
+      common.webhook_url === undefined
+        ? undefined
+        : webhookAddressProblem(common.webhook_url, this.options.webhookPolicy);
     if (webhookProblem !== undefined) throw new ValidationError(`webhook_url: ${webhookProblem}`, "webhook_url");
     const { platform: platformName, crawler_type, ...given } = input;
     const now = new Date().toISOString();
@@ -114,9 +123,13 @@ export class TaskService {
     // A proxy's password is sealed before anything is stored (./proxySecret.ts).
     const sealed = sealTaskProxy(taskId, given);
     const { proxy_sealed } = sealed;
-    const idempotency = options.idempotencyKey === undefined ? undefined : this.idempotencyMarker(options.idempotencyKey, { ...input, ...common });
+    const idempotency =
+      options.idempotencyKey === undefined
+        ? undefined
+        : this.idempotencyMarker(options.idempotencyKey, { ...input, ...common });
     // A replay of the same request writes the same list again, not a second one.
-    const listId = idempotency === undefined ? taskId : `k${sha256(idempotency.keyHash + idempotency.requestHash).slice(0, 32)}`;
+    const listId =
+      idempotency === undefined ? taskId : `k${sha256(idempotency.keyHash + idempotency.requestHash).slice(0, 32)}`;
     const params = await this.storeLongUrlList(sealed.params, listId);
     const task: Task = {
       task_id: taskId,
@@ -159,7 +172,11 @@ export class TaskService {
   private async storeLongUrlList(params: Record<string, unknown>, listId: string): Promise<Record<string, unknown>> {
     const urls = params.urls;
     if (!Array.isArray(urls) || urls.length <= INLINE_URL_LIMIT) return params;
-    if (this.deps.urlLists === undefined) throw new ValidationError(`urls: at most ${INLINE_URL_LIMIT} URLs here (this service stores no longer lists)`, "urls");
+    if (this.deps.urlLists === undefined)
+      throw new ValidationError(
+        `urls: at most ${INLINE_URL_LIMIT} URLs here (this service stores no longer lists)`,
+        "urls",
+      );
     const { urls: _stored, ...rest } = params;
     return { ...rest, url_list: await this.deps.urlLists.save(urls as string[], listId) };
   }
@@ -318,7 +335,11 @@ export class TaskService {
         lease_expires_at: undefined,
         error: {
           code: "DEAD_LETTERED",
-          message: `its crawl message failed ${receiveCount ?? "every"} deliveries and was moved to the dead-letter queue${task.error ? `; last error (${task.error.code}) ${task.error.message}` : ""}`.slice(0, 1000),
+          message:
+            `its crawl message failed ${receiveCount ?? "every"} deliveries and was moved to the dead-letter queue${task.error ? `; last error (${task.error.code}) ${task.error.message}` : ""}`.slice(
+              0,
+              1000,
+            ),
         },
       },
       task.status === "running" ? { leaseExpiredBefore: now } : {},

@@ -46,7 +46,11 @@ export class ShardMerge {
     private readonly pageSize: number,
   ) {
     this.start = [...start];
-    this.shards = start.map((position) => ({ readFrom: position === false ? null : position, buffer: [], more: position !== false }));
+    this.shards = start.map((position) => ({
+      readFrom: position === false ? null : position,
+      buffer: [],
+      more: position !== false,
+    }));
   }
 
   /** The next id over all shards, or undefined when every shard is read to its end. */

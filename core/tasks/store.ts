@@ -13,7 +13,14 @@ import { TASK_INDEX_RANGE_KEY, TASK_INDEX_SHARDS, TASKS_TABLE } from "../aws/tab
 import { DependencyUnavailableError } from "../errors.js";
 import { decodeShardCursor, encodeShardCursor, type ShardPosition } from "../pagination.js";
 import type { PlatformName } from "../platforms/types.js";
-import { indexAttributes, inListing, shardKey, statusIndexAttributes, taskListing, type TaskListing } from "./indexKeys.js";
+import {
+  indexAttributes,
+  inListing,
+  shardKey,
+  statusIndexAttributes,
+  taskListing,
+  type TaskListing,
+} from "./indexKeys.js";
 import { TASK_ID_PATTERN, type StoredTask, type Task } from "./model.js";
 import { ShardMerge, type MergeOrder, type ShardQuery } from "./shardMerge.js";
 import type { TaskStatus } from "./status.js";
@@ -51,9 +58,7 @@ export interface TransitionGuard {
 /** Enough of a task to address it and keep its index keys right. */
 export type TaskRef = Pick<Task, "task_id" | "platform">;
 
-export type CreateOutcome =
-  | { created: true }
-  | { created: false; existingTaskId: string; requestHash: string };
+export type CreateOutcome = { created: true } | { created: false; existingTaskId: string; requestHash: string };
 
 /** Field changes written together with a status move. `undefined` removes the attribute. */
 export interface TaskChanges {
@@ -80,7 +85,13 @@ export interface TaskStore {
   get(taskId: string): Promise<Task | undefined>;
   list(query: ListTasksQuery): Promise<Page<Task>>;
   /** Moves the task to `to` if its status is one of `from`; returns the new task, or undefined if it was not. */
-  transition(task: TaskRef, from: readonly TaskStatus[], to: TaskStatus, changes?: TaskChanges, guard?: TransitionGuard): Promise<Task | undefined>;
+  transition(
+    task: TaskRef,
+    from: readonly TaskStatus[],
+    to: TaskStatus,
+    changes?: TaskChanges,
+    guard?: TransitionGuard,
+  ): Promise<Task | undefined>;
   /** Writes progress while the task is running (held by `owner`, when given); false when it no longer is. */
   updateProgress(taskId: string, progress: Task["progress"], resultCount: number, owner?: string): Promise<boolean>;
   /** Extends the lease of a running task this delivery holds; false when it no longer does. */
@@ -118,7 +129,11 @@ export class DynamoTaskStore implements TaskStore {
     if (idempotency === undefined) {
       await callDependency("tasks_table", () =>
         this.doc.send(
-          new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(task_id)" }),
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: "attribute_not_exists(task_id)",
+          }),
         ),
       );
       return { created: true };
@@ -152,18 +167,26 @@ export class DynamoTaskStore implements TaskStore {
       if (marker.Item === undefined) throw error;
       const existingTaskId = String(marker.Item.target_task_id);
       const requestHash = String(marker.Item.request_hash);
-      const existing = requestHash === idempotency.requestHash ? await this.get(existingTaskId) : { task_id: existingTaskId };
+      const existing =
+        requestHash === idempotency.requestHash ? await this.get(existingTaskId) : { task_id: existingTaskId };
       if (existing !== undefined) return { created: false, existingTaskId, requestHash };
       task.task_id = existingTaskId;
       item.task_id = existingTaskId;
     }
     try {
       await callDependency("tasks_table", () =>
-        this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(task_id)" })),
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: "attribute_not_exists(task_id)",
+          }),
+        ),
       );
     } catch (error) {
       // A concurrent request with the same key completed the same marker first.
-      if (isConditionalCheckFailed(error)) return { created: false, existingTaskId: task.task_id, requestHash: idempotency.requestHash };
+      if (isConditionalCheckFailed(error))
+        return { created: false, existingTaskId: task.task_id, requestHash: idempotency.requestHash };
       throw error;
     }
     return { created: true };
@@ -187,8 +210,11 @@ export class DynamoTaskStore implements TaskStore {
   async list(query: ListTasksQuery): Promise<Page<Task>> {
     const listing = taskListing(query);
     const start =
-      decodeShardCursor(query.cursor, { listing: listing.id, shards: TASK_INDEX_SHARDS, isPosition: (id) => TASK_ID_PATTERN.test(id) }) ??
-      Array.from({ length: TASK_INDEX_SHARDS }, (): ShardPosition => null);
+      decodeShardCursor(query.cursor, {
+        listing: listing.id,
+        shards: TASK_INDEX_SHARDS,
+        isPosition: (id) => TASK_ID_PATTERN.test(id),
+      }) ?? Array.from({ length: TASK_INDEX_SHARDS }, (): ShardPosition => null);
     const merge = new ShardMerge(this.shardQuery(listing, "newest_first"), start, "newest_first", query.limit);
     const ids = await merge.take(query.limit);
     const found = await this.getMany(ids);
@@ -215,12 +241,17 @@ export class DynamoTaskStore implements TaskStore {
             ProjectionExpression: TASK_INDEX_RANGE_KEY,
             ScanIndexForward: order === "oldest_first",
             Limit: limit,
-            ...(after === undefined ? {} : { ExclusiveStartKey: { [index.hashKey]: partition, [TASK_INDEX_RANGE_KEY]: after } }),
+            ...(after === undefined
+              ? {}
+              : { ExclusiveStartKey: { [index.hashKey]: partition, [TASK_INDEX_RANGE_KEY]: after } }),
           }),
         ),
       );
       const next = result.LastEvaluatedKey?.[TASK_INDEX_RANGE_KEY];
-      return { ids: (result.Items ?? []).map((item) => String(item[TASK_INDEX_RANGE_KEY])), next: typeof next === "string" ? next : undefined };
+      return {
+        ids: (result.Items ?? []).map((item) => String(item[TASK_INDEX_RANGE_KEY])),
+        next: typeof next === "string" ? next : undefined,
+      };
     };
   }
 
@@ -237,7 +268,10 @@ export class DynamoTaskStore implements TaskStore {
       for (let attempt = 0; keys.length > 0; attempt++) {
         if (attempt > 0) {
           if (attempt > UNPROCESSED_RETRIES) {
-            throw new DependencyUnavailableError("tasks_table", `tasks table is unavailable (${keys.length} task reads left unprocessed)`);
+            throw new DependencyUnavailableError(
+              "tasks_table",
+              `tasks table is unavailable (${keys.length} task reads left unprocessed)`,
+            );
           }
           await sleep(25 * 2 ** attempt);
         }
@@ -269,9 +303,14 @@ export class DynamoTaskStore implements TaskStore {
       ":statusPk": keys.status_pk,
       ":platformStatusPk": keys.platform_status_pk,
     };
-    const sets = ["#status = :to", "status_pk = :statusPk", "platform_status_pk = :platformStatusPk", "updated_at = :now"];
+    const sets = [
+      "#status = :to",
+      "status_pk = :statusPk",
+      "platform_status_pk = :platformStatusPk",
+      "updated_at = :now",
+    ];
     const removes: string[] = [];
-    from.forEach((status, i) => (values[`:from${i}`] = status));
+    for (const [i, status] of from.entries()) values[`:from${i}`] = status;
     const conditions = ["#platform = :platform", `#status IN (${from.map((_, i) => `:from${i}`).join(", ")})`];
     if (guard.updatedBefore !== undefined) {
       conditions.push("updated_at < :updatedBefore");
@@ -327,7 +366,12 @@ export class DynamoTaskStore implements TaskStore {
     }
   }
 
-  async updateProgress(taskId: string, progress: Task["progress"], resultCount: number, owner?: string): Promise<boolean> {
+  async updateProgress(
+    taskId: string,
+    progress: Task["progress"],
+    resultCount: number,
+    owner?: string,
+  ): Promise<boolean> {
     return this.updateWhileRunning(
       taskId,
       "SET progress = :progress, result_count = :count, updated_at = :now",
@@ -341,17 +385,27 @@ export class DynamoTaskStore implements TaskStore {
   }
 
   /** An update that applies only while the task runs (held by `owner`, when given); false otherwise. */
-  private async updateWhileRunning(taskId: string, update: string, values: Record<string, unknown>, owner?: string): Promise<boolean> {
+  private async updateWhileRunning(
+    taskId: string,
+    update: string,
+    values: Record<string, unknown>,
+    owner?: string,
+  ): Promise<boolean> {
     try {
       await callDependency("tasks_table", () =>
         this.doc.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { task_id: taskId },
-            ConditionExpression: owner === undefined ? "#status = :running" : "#status = :running AND lease_owner = :owner",
+            ConditionExpression:
+              owner === undefined ? "#status = :running" : "#status = :running AND lease_owner = :owner",
             UpdateExpression: update,
             ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: { ":running": "running", ...values, ...(owner === undefined ? {} : { ":owner": owner }) },
+            ExpressionAttributeValues: {
+              ":running": "running",
+              ...values,
+              ...(owner === undefined ? {} : { ":owner": owner }),
+            },
           }),
         ),
       );

@@ -59,11 +59,20 @@ export class DynamoUrlListStore implements UrlListStore {
   async save(urls: readonly string[], id: string): Promise<UrlListRef> {
     const blob = gzipSync(Buffer.from(JSON.stringify(urls), "utf8"));
     const pieces = Math.ceil(blob.byteLength / PIECE_BYTES);
-    if (pieces > MAX_PIECES) throw new ValidationError(`urls: the list is too long to store (${blob.byteLength} bytes gzipped; at most ${MAX_PIECES * PIECE_BYTES})`, "urls");
+    if (pieces > MAX_PIECES)
+      throw new ValidationError(
+        `urls: the list is too long to store (${blob.byteLength} bytes gzipped; at most ${MAX_PIECES * PIECE_BYTES})`,
+        "urls",
+      );
     for (let n = 0; n < pieces; n++) {
       const piece = blob.subarray(n * PIECE_BYTES, (n + 1) * PIECE_BYTES);
       await callDependency("tasks_table", () =>
-        this.doc.send(new PutCommand({ TableName: this.tableName, Item: { task_id: pieceKey(id, n), kind: "url_list", piece, count: urls.length } })),
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { task_id: pieceKey(id, n), kind: "url_list", piece, count: urls.length },
+          }),
+        ),
       );
     }
     return { id, count: urls.length, pieces, hosts: hostCounts(urls), preview: urls.slice(0, 5) };
@@ -73,10 +82,13 @@ export class DynamoUrlListStore implements UrlListStore {
     const pieces: Buffer[] = [];
     for (let n = 0; n < ref.pieces; n++) {
       const result = await callDependency("tasks_table", () =>
-        this.doc.send(new GetCommand({ TableName: this.tableName, Key: { task_id: pieceKey(ref.id, n) }, ConsistentRead: true })),
+        this.doc.send(
+          new GetCommand({ TableName: this.tableName, Key: { task_id: pieceKey(ref.id, n) }, ConsistentRead: true }),
+        ),
       );
       const piece = result.Item?.piece as Uint8Array | undefined;
-      if (piece === undefined) throw new UrlListMissingError(`URL list ${ref.id} is missing piece ${n} of ${ref.pieces}`);
+      if (piece === undefined)
+        throw new UrlListMissingError(`URL list ${ref.id} is missing piece ${n} of ${ref.pieces}`);
       pieces.push(Buffer.from(piece));
     }
     return JSON.parse(gunzipSync(Buffer.concat(pieces)).toString("utf8")) as string[];

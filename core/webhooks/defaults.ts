@@ -22,14 +22,20 @@ export function defaultWebhookNotifier(log?: WebhookLog): WebhookNotifier {
 }
 
 /** What the delivery function needs, from the environment. Throws when WEBHOOK_QUEUE_URL or WEBHOOK_SECRET is missing. */
-export function defaultDispatch(env: NodeJS.ProcessEnv = process.env): { deps: Omit<DispatchDeps, "log">; options: DispatchOptions } {
+export function defaultDispatch(env: NodeJS.ProcessEnv = process.env): {
+  deps: Omit<DispatchDeps, "log">;
+  options: DispatchOptions;
+} {
   const config = loadConfig(env);
   const secret = env[ENV.webhookSecret]?.trim();
   if (!config.webhookQueueUrl) throw new Error(`${ENV.webhookQueueUrl} is not set`);
   if (!secret) throw new Error(`${ENV.webhookSecret} is not set: webhooks are not sent unsigned`);
   const { doc, sqs } = sharedAwsClients();
   return {
-    deps: { queue: new SqsWebhookQueue(sqs, config.webhookQueueUrl), records: new DynamoWebhookRecords(doc, config.tasksTable) },
+    deps: {
+      queue: new SqsWebhookQueue(sqs, config.webhookQueueUrl),
+      records: new DynamoWebhookRecords(doc, config.tasksTable),
+    },
     options: {
       secret,
       timeoutMs: whole(env[WEBHOOK_ENV.timeoutMs], 100, 60_000, 5000),

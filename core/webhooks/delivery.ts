@@ -49,23 +49,37 @@ export async function deliverWebhook(message: WebhookMessage, options: DeliveryO
   const timer = setTimeout(() => abort.abort(new DeliveryTimeout(timeoutMs)), timeoutMs);
   try {
     const target = await untilAborted(
-      assertPublicTarget(message.url, { ...(options.policy ? { policy: options.policy } : {}), ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}) }),
+      assertPublicTarget(message.url, {
+        ...(options.policy ? { policy: options.policy } : {}),
+        ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+      }),
       abort.signal,
     );
     const status = await post(message, options, target.addresses, abort.signal);
     if (status >= 200 && status < 300) return { delivered: true, status, durationMs: elapsed() };
     return { delivered: false, retryable: true, status, error: `HTTP ${status}`, durationMs: elapsed() };
   } catch (error) {
-    if (error instanceof BlockedTargetError) return { delivered: false, retryable: false, error: error.message, durationMs: elapsed() };
+    if (error instanceof BlockedTargetError)
+      return { delivered: false, retryable: false, error: error.message, durationMs: elapsed() };
     const reason = abort.signal.aborted ? (abort.signal.reason as Error) : (error as Error);
     const code = (reason as NodeJS.ErrnoException).code;
-    return { delivered: false, retryable: true, error: `${reason.message}${code && !reason.message.includes(code) ? ` (${code})` : ""}`, durationMs: elapsed() };
+    return {
+      delivered: false,
+      retryable: true,
+      error: `${reason.message}${code && !reason.message.includes(code) ? ` (${code})` : ""}`,
+      durationMs: elapsed(),
+    };
   } finally {
     clearTimeout(timer);
   }
 }
 
-function post(message: WebhookMessage, options: DeliveryOptions, addresses: Parameters<typeof pinnedLookup>[0], signal: AbortSignal): Promise<number> {
+function post(
+  message: WebhookMessage,
+  options: DeliveryOptions,
+  addresses: Parameters<typeof pinnedLookup>[0],
+  signal: AbortSignal,
+): Promise<number> {
   const url = new URL(message.url);
   const body = Buffer.from(message.body);
   const request = url.protocol === "https:" ? httpsRequest : httpRequest;
@@ -111,8 +125,14 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     const onAbort = () => reject(signal.reason as Error);
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
-      (value) => (signal.removeEventListener("abort", onAbort), resolve(value)),
-      (error: unknown) => (signal.removeEventListener("abort", onAbort), reject(error as Error)),
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error as Error);
+      },
     );
   });
 }

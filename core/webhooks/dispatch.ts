@@ -30,7 +30,10 @@ export type DispatchOutcome =
 const defaults = { maxAttempts: 8, retryBaseDelaySecs: 10, retryMaxDelaySecs: MAX_DELAY_SECS };
 
 /** Seconds before attempt `attempt + 1`, after attempt `attempt` failed. */
-export function retryDelaySecs(attempt: number, options: Pick<DispatchOptions, "retryBaseDelaySecs" | "retryMaxDelaySecs"> = {}): number {
+export function retryDelaySecs(
+  attempt: number,
+  options: Pick<DispatchOptions, "retryBaseDelaySecs" | "retryMaxDelaySecs"> = {},
+): number {
   const base = options.retryBaseDelaySecs ?? defaults.retryBaseDelaySecs;
   const max = Math.min(MAX_DELAY_SECS, options.retryMaxDelaySecs ?? defaults.retryMaxDelaySecs);
   return Math.min(max, base * 2 ** (attempt - 1));
@@ -42,7 +45,11 @@ export function retryDelaySecs(attempt: number, options: Pick<DispatchOptions, "
  * delayed by the back-off; this message is then done. Throws only when that retry could
  * not be queued, so the queue delivers this message again.
  */
-export async function dispatchWebhook(body: string, deps: DispatchDeps, options: DispatchOptions): Promise<DispatchOutcome> {
+export async function dispatchWebhook(
+  body: string,
+  deps: DispatchDeps,
+  options: DispatchOptions,
+): Promise<DispatchOutcome> {
   const settings = { ...defaults, ...options };
   const log = deps.log ?? (() => undefined);
   const message = parseWebhookMessage(body);
@@ -62,7 +69,12 @@ export async function dispatchWebhook(body: string, deps: DispatchDeps, options:
   } else outcome = { kind: "failed", message, result };
 
   if (!result.delivered) {
-    const next = outcome.kind === "retry_scheduled" ? `; attempt ${message.attempt + 1} in ${outcome.delaySecs} s` : result.retryable ? "; attempts used up, dropped" : "; not retried";
+    const next =
+      outcome.kind === "retry_scheduled"
+        ? `; attempt ${message.attempt + 1} in ${outcome.delaySecs} s`
+        : result.retryable
+          ? "; attempts used up, dropped"
+          : "; not retried";
     log(`webhook attempt failed: ${result.error}${next}`, fields);
   }
   await deps.records
@@ -76,6 +88,8 @@ export async function dispatchWebhook(body: string, deps: DispatchDeps, options:
       ...(result.delivered ? {} : { last_error: result.error.slice(0, 500) }),
       updated_at: new Date().toISOString(),
     })
-    .catch((error: unknown) => log("webhook outcome not recorded on the task", { ...fields, error: (error as Error).message }));
+    .catch((error: unknown) =>
+      log("webhook outcome not recorded on the task", { ...fields, error: (error as Error).message }),
+    );
   return outcome;
 }

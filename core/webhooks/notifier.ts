@@ -14,7 +14,8 @@ export interface WebhookNotifier {
 }
 
 /** Writes one JSON line to stderr, as the functions' own loggers would. */
-const stderrLog: WebhookLog = (message, fields) => console.error(JSON.stringify({ level: "WARN", service: "webhooks", message, ...fields }));
+const stderrLog: WebhookLog = (message, fields) =>
+  console.error(JSON.stringify({ level: "WARN", service: "webhooks", message, ...fields }));
 
 /**
  * Queues the event of a task with a `webhook_url`. Without a queue (WEBHOOK_QUEUE_URL unset)
@@ -45,7 +46,10 @@ export class QueueWebhookNotifier implements WebhookNotifier {
         attempt: options.attempt ?? 1,
       });
     } catch (error) {
-      this.log("webhook event not queued", { ...fields, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      this.log("webhook event not queued", {
+        ...fields,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
     }
   }
 }

@@ -36,7 +36,11 @@ export class SqsWebhookQueue implements WebhookQueue {
   async send(message: WebhookMessage, options: { delaySecs?: number } = {}): Promise<void> {
     const delay = Math.min(MAX_DELAY_SECS, Math.max(0, Math.round(options.delaySecs ?? 0)));
     await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(message), ...(delay > 0 ? { DelaySeconds: delay } : {}) }),
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(message),
+        ...(delay > 0 ? { DelaySeconds: delay } : {}),
+      }),
       { abortSignal: AbortSignal.timeout(this.sendTimeoutMs) },
     );
   }
@@ -52,7 +56,9 @@ export function parseWebhookMessage(body: string): WebhookMessage | undefined {
   }
   if (parsed === null || typeof parsed !== "object") return undefined;
   const { event_id, event_type, task_id, event_created_at, url, body: payload, attempt } = parsed;
-  const strings = [event_id, task_id, event_created_at, url, payload].every((value) => typeof value === "string" && value.length > 0);
+  const strings = [event_id, task_id, event_created_at, url, payload].every(
+    (value) => typeof value === "string" && value.length > 0,
+  );
   if (!strings || !WEBHOOK_EVENT_TYPES.includes(event_type as WebhookEventType)) return undefined;
   if (typeof attempt !== "number" || !Number.isInteger(attempt) || attempt < 1) return undefined;
   return { event_id, event_type, task_id, event_created_at, url, body: payload, attempt } as WebhookMessage;

@@ -28,7 +28,11 @@ export class DynamoWebhookRecords implements WebhookRecords {
             UpdateExpression: "SET webhook = :record",
             ConditionExpression:
               "attribute_exists(task_id) AND (attribute_not_exists(webhook) OR webhook.event_id = :event OR webhook.event_created_at <= :created)",
-            ExpressionAttributeValues: { ":record": record, ":event": record.event_id, ":created": record.event_created_at },
+            ExpressionAttributeValues: {
+              ":record": record,
+              ":event": record.event_id,
+              ":created": record.event_created_at,
+            },
           }),
         ),
       );

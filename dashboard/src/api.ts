@@ -68,7 +68,10 @@ async function refusal(response: Response): Promise<ApiError> {
 export async function fetchRaw(path: string, init: RequestInit = {}): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(`${apiBase}${path}`, { ...init, headers: headers(init.headers as Record<string, string> | undefined) });
+    response = await fetch(`${apiBase}${path}`, {
+      ...init,
+      headers: headers(init.headers as Record<string, string> | undefined),
+    });
   } catch (error) {
     throw new ApiError(0, `the API did not answer (${error instanceof Error ? error.message : String(error)})`);
   }
@@ -88,7 +91,8 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
 
 const query = (params: Record<string, string | number | undefined>) => {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== "") search.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== "") search.set(name, String(value));
   const text = search.toString();
   return text === "" ? "" : `?${text}`;
 };
@@ -96,12 +100,14 @@ const query = (params: Record<string, string | number | undefined>) => {
 const taskPath = (id: string) => `/api/v1/tasks/${encodeURIComponent(id)}`;
 
 export const tasksApi = {
-  list: (params: { status?: TaskStatus | ""; limit?: number; cursor?: string }) => call<Page<Task>>("GET", `/api/v1/tasks${query(params)}`),
+  list: (params: { status?: TaskStatus | ""; limit?: number; cursor?: string }) =>
+    call<Page<Task>>("GET", `/api/v1/tasks${query(params)}`),
   get: (id: string) => call<Task>("GET", taskPath(id)),
   create: (body: Record<string, unknown>) => call<Task>("POST", "/api/v1/tasks", body),
   cancel: (id: string) => call<Task>("POST", `${taskPath(id)}/cancel`),
   retry: (id: string) => call<Task>("POST", `${taskPath(id)}/retry`),
-  results: (id: string, params: { limit?: number; cursor?: string }) => call<Page<ResultRow>>("GET", `${taskPath(id)}/results${query(params)}`),
+  results: (id: string, params: { limit?: number; cursor?: string }) =>
+    call<Page<ResultRow>>("GET", `${taskPath(id)}/results${query(params)}`),
   /** One page of results as the API formats a file (csv/jsonl); see download.ts. */
   resultsFile: (id: string, params: { format: "csv" | "jsonl"; limit: number; cursor?: string; bom?: 1 }) =>
     fetchRaw(`${taskPath(id)}/results${query(params)}`),
@@ -109,7 +115,8 @@ export const tasksApi = {
 
 export const accountsApi = {
   list: () => call<{ items: Account[] }>("GET", "/api/v1/accounts"),
-  create: (body: { platform: string; cookies: string; note?: string }) => call<Account>("POST", "/api/v1/accounts", body),
+  create: (body: { platform: string; cookies: string; note?: string }) =>
+    call<Account>("POST", "/api/v1/accounts", body),
   remove: (id: string) => call<Account>("DELETE", `/api/v1/accounts/${encodeURIComponent(id)}`),
   activate: (id: string) => call<Account>("POST", `/api/v1/accounts/${encodeURIComponent(id)}/activate`, {}),
 };

@@ -7,7 +7,11 @@ type Attributes = Record<string, string | number | boolean | null | undefined | 
  * Creates an element. `on…` attributes become listeners; `true` sets a boolean attribute,
  * `false`/null/undefined leave it out. Strings are text nodes, never HTML.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (typeof value === "function") element.addEventListener(name.slice(2).toLowerCase(), value);
@@ -21,7 +25,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Att
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+    parent.appendChild(
+      typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child,
+    );
   }
 }
 
@@ -53,6 +59,7 @@ export function formatDuration(ms: number): string {
 
 /** A value as one table cell: objects as JSON, long text cut (the full text is in the title). */
 export function cellText(value: unknown, max = 120): { text: string; full: string } {
-  const full = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const full =
+    value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
   return { text: full.length > max ? `${full.slice(0, max - 1)}…` : full, full };
 }

@@ -15,7 +15,11 @@ const MIME: Record<DownloadFormat, string> = {
 };
 
 /** Fetches all pages; `onPage` is told how many pages are in so far. */
-export async function resultsFile(taskId: string, format: DownloadFormat, onPage: (pages: number) => void = () => {}): Promise<Blob> {
+export async function resultsFile(
+  taskId: string,
+  format: DownloadFormat,
+  onPage: (pages: number) => void = () => {},
+): Promise<Blob> {
   const parts: BlobPart[] = [];
   let cursor: string | undefined;
   let pages = 0;
@@ -31,7 +35,12 @@ export async function resultsFile(taskId: string, format: DownloadFormat, onPage
   } else {
     do {
       // Bytes, not text: Response.text() would drop the byte-order mark Excel needs for UTF-8.
-      const response = await tasksApi.resultsFile(taskId, { format, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(format === "csv" ? { bom: 1 as const } : {}) });
+      const response = await tasksApi.resultsFile(taskId, {
+        format,
+        limit: PAGE_SIZE,
+        ...(cursor ? { cursor } : {}),
+        ...(format === "csv" ? { bom: 1 as const } : {}),
+      });
       parts.push(await response.arrayBuffer());
       cursor = response.headers.get("x-next-cursor") ?? undefined;
       onPage(++pages);

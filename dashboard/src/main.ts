@@ -29,7 +29,8 @@ function route(): void {
     return;
   }
   leave?.();
-  for (const link of document.querySelectorAll<HTMLAnchorElement>("[data-nav]")) link.classList.toggle("active", link.dataset.nav === match.r.nav);
+  for (const link of document.querySelectorAll<HTMLAnchorElement>("[data-nav]"))
+    link.classList.toggle("active", link.dataset.nav === match.r.nav);
   leave = match.r.view(app, match.m!.slice(1));
 }
 

@@ -38,7 +38,8 @@ const HINTS: Record<string, string> = {
   "web.crawler_type": "detail = exactly these URLs, crawl = follow links",
   crawler_type: "search → keywords, detail → specified_ids, creator → creator_ids",
   urls: "one URL per line (a detail batch takes up to 10,000)",
-  render: "auto = a browser only where scripts change the page; always = every page in Chromium; never = plain HTTP, no browser",
+  render:
+    "auto = a browser only where scripts change the page; always = every page in Chromium; never = plain HTTP, no browser",
   formats: "what each page's result carries: text, markdown, cleaned html, links with their text",
   only_main_content: "drop navigation, headers, footers, cookie banners and sidebars",
   respect_robots_txt: "honour each site's robots.txt (its Crawl-delay too)",
@@ -57,6 +58,7 @@ const HINTS: Record<string, string> = {
   webhook_url: "POSTed to when the task ends (signed with X-Signature)",
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: zod's internal definitions are untyped where this walks them.
 type AnySchema = z.ZodType & { def: Record<string, any> } & Record<string, any>;
 
 /** Unwraps default/optional, collecting what they say. */
@@ -146,7 +148,11 @@ export class FieldInputError extends Error {
  * The request body from the form's raw values: empty optional fields are left out so the
  * API's defaults apply, exactly as for a hand-written request.
  */
-export function bodyFromInputs(platform: PlatformName, fields: readonly TaskField[], read: (field: TaskField) => string | boolean | string[]): Record<string, unknown> {
+export function bodyFromInputs(
+  platform: PlatformName,
+  fields: readonly TaskField[],
+  read: (field: TaskField) => string | boolean | string[],
+): Record<string, unknown> {
   const body: Record<string, unknown> = { platform };
   for (const field of fields) {
     const raw = read(field);
@@ -164,7 +170,10 @@ export function bodyFromInputs(platform: PlatformName, fields: readonly TaskFiel
         break;
       }
       case "lines": {
-        const lines = String(raw).split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+        const lines = String(raw)
+          .split(/\r?\n/)
+          .map((line) => line.trim())
+          .filter(Boolean);
         if (lines.length > 0 || !field.optional) body[field.name] = lines;
         break;
       }

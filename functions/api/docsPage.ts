@@ -4,7 +4,15 @@
  * on the server with a little inline CSS and no script, so the page needs nothing from
  * elsewhere and the API bundle stays small.
  */
-import type { JsonSchema, OpenApiDocument, OpenApiMediaType, OpenApiOperation, OpenApiParameter, OpenApiResponse, Ref } from "./openapi.js";
+import type {
+  JsonSchema,
+  OpenApiDocument,
+  OpenApiMediaType,
+  OpenApiOperation,
+  OpenApiParameter,
+  OpenApiResponse,
+  Ref,
+} from "./openapi.js";
 
 const HTTP_METHODS = ["get", "post", "delete", "head"] as const;
 
@@ -39,8 +47,12 @@ function typeSummary(schema: JsonSchema): string {
   const variants = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
   if (variants) parts.push(variants.map(typeSummary).join(" <em>or</em> "));
   else if (schema.const !== undefined) parts.push(`<code>${json(schema.const)}</code>`);
-  else if (Array.isArray(schema.enum)) parts.push(`one of ${schema.enum.map((v) => `<code>${json(v)}</code>`).join(", ")}`);
-  else if (schema.type === "array") parts.push(`array of ${schema.items && Object.keys(schema.items).length > 0 ? typeSummary(schema.items as JsonSchema) : "any"}`);
+  else if (Array.isArray(schema.enum))
+    parts.push(`one of ${schema.enum.map((v) => `<code>${json(v)}</code>`).join(", ")}`);
+  else if (schema.type === "array")
+    parts.push(
+      `array of ${schema.items && Object.keys(schema.items).length > 0 ? typeSummary(schema.items as JsonSchema) : "any"}`,
+    );
   else if (schema.type !== undefined) parts.push(escapeHtml([schema.type].flat().join(" | ")));
   else parts.push("any");
   if (typeof schema.format === "string") parts.push(`(${escapeHtml(schema.format)})`);
@@ -52,7 +64,8 @@ function typeSummary(schema: JsonSchema): string {
     ["minItems", "items ≥"],
     ["maxItems", "items ≤"],
   ];
-  for (const [keyword, label] of bounds) if (typeof schema[keyword] === "number") parts.push(`${label} ${schema[keyword]}`);
+  for (const [keyword, label] of bounds)
+    if (typeof schema[keyword] === "number") parts.push(`${label} ${schema[keyword]}`);
   if (typeof schema.pattern === "string") parts.push(`matching <code>${escapeHtml(schema.pattern)}</code>`);
   if (schema.default !== undefined) parts.push(`default <code>${json(schema.default)}</code>`);
   return parts.join(", ");
@@ -69,9 +82,15 @@ function schemaTable(schema: JsonSchema | Ref, depth = 0): string {
   if (schema.type !== "object" || properties === undefined || depth > 3) return `<p>${typeSummary(schema)}</p>`;
   const required = new Set((schema.required ?? []) as string[]);
   const rows = Object.entries(properties).map(([name, property]) => {
-    const nested = !isRef(property) && property.type === "object" && property.properties !== undefined ? schemaTable(property, depth + 1) : "";
+    const nested =
+      !isRef(property) && property.type === "object" && property.properties !== undefined
+        ? schemaTable(property, depth + 1)
+        : "";
     const arrayOfObjects =
-      !isRef(property) && property.type === "array" && !isRef(property.items) && (property.items as JsonSchema | undefined)?.properties !== undefined
+      !isRef(property) &&
+      property.type === "array" &&
+      !isRef(property.items) &&
+      (property.items as JsonSchema | undefined)?.properties !== undefined
         ? schemaTable(property.items as JsonSchema, depth + 1)
         : "";
     const description = !isRef(property) && typeof property.description === "string" ? prose(property.description) : "";
@@ -91,15 +110,20 @@ function parametersTable(parameters: readonly OpenApiParameter[]): string {
 
 function examplesHtml(media: OpenApiMediaType): string {
   const examples = Object.entries(media.examples ?? {}).map(
-    ([name, example]) => `<p class="ex">${escapeHtml(example.summary ?? name)}</p><pre>${escapeHtml(JSON.stringify(example.value, null, 2))}</pre>`,
+    ([name, example]) =>
+      `<p class="ex">${escapeHtml(example.summary ?? name)}</p><pre>${escapeHtml(JSON.stringify(example.value, null, 2))}</pre>`,
   );
-  if (media.example !== undefined) examples.push(`<p class="ex">Example</p><pre>${escapeHtml(JSON.stringify(media.example, null, 2))}</pre>`);
+  if (media.example !== undefined)
+    examples.push(`<p class="ex">Example</p><pre>${escapeHtml(JSON.stringify(media.example, null, 2))}</pre>`);
   return examples.join("");
 }
 
 function contentHtml(content: Record<string, OpenApiMediaType>): string {
   return Object.entries(content)
-    .map(([type, media]) => `<p class="ct"><code>${escapeHtml(type)}</code></p>${schemaTable(media.schema)}${examplesHtml(media)}`)
+    .map(
+      ([type, media]) =>
+        `<p class="ct"><code>${escapeHtml(type)}</code></p>${schemaTable(media.schema)}${examplesHtml(media)}`,
+    )
     .join("");
 }
 
@@ -114,7 +138,10 @@ function responseHtml(status: string, response: OpenApiResponse | Ref, document:
 }
 
 function operationHtml(method: string, path: string, operation: OpenApiOperation, document: OpenApiDocument): string {
-  const auth = operation.security?.length === 0 ? '<p class="note">No API key needed.</p>' : '<p class="note">Needs the API key when keys are configured.</p>';
+  const auth =
+    operation.security?.length === 0
+      ? '<p class="note">No API key needed.</p>'
+      : '<p class="note">Needs the API key when keys are configured.</p>';
   const body = operation.requestBody
     ? `<h4>Request body${operation.requestBody.required ? "" : " (optional)"}</h4>${contentHtml(operation.requestBody.content)}`
     : "";
@@ -151,7 +178,10 @@ nav ul{columns:2;padding-left:1.2em}details{margin:.3em 0}summary{cursor:pointer
 /** The page for `GET /docs`. */
 export function renderDocsPage(document: OpenApiDocument): string {
   const operations = operationsOf(document);
-  const byTag = document.tags.map((tag) => ({ tag, operations: operations.filter(({ operation }) => operation.tags.includes(tag.name)) }));
+  const byTag = document.tags.map((tag) => ({
+    tag,
+    operations: operations.filter(({ operation }) => operation.tags.includes(tag.name)),
+  }));
   const nav = operations
     .map(
       ({ method, path, operation }) =>
@@ -159,10 +189,16 @@ export function renderDocsPage(document: OpenApiDocument): string {
     )
     .join("");
   const sections = byTag
-    .map(({ tag, operations: ops }) => `<h2>${escapeHtml(tag.name)}</h2><p>${prose(tag.description)}</p>${ops.map((o) => operationHtml(o.method, o.path, o.operation, document)).join("")}`)
+    .map(
+      ({ tag, operations: ops }) =>
+        `<h2>${escapeHtml(tag.name)}</h2><p>${prose(tag.description)}</p>${ops.map((o) => operationHtml(o.method, o.path, o.operation, document)).join("")}`,
+    )
     .join("");
   const schemas = Object.entries(document.components.schemas)
-    .map(([name, schema]) => `<section class="op" id="schema-${escapeHtml(name)}"><h3>${escapeHtml(name)}</h3>${typeof schema.description === "string" ? `<p>${prose(schema.description)}</p>` : ""}${schemaTable(schema)}</section>`)
+    .map(
+      ([name, schema]) =>
+        `<section class="op" id="schema-${escapeHtml(name)}"><h3>${escapeHtml(name)}</h3>${typeof schema.description === "string" ? `<p>${prose(schema.description)}</p>` : ""}${schemaTable(schema)}</section>`,
+    )
     .join("");
   const security = Object.entries(document.components.securitySchemes)
     .map(([name, scheme]) => `<li><code>${escapeHtml(name)}</code>: ${prose(String(scheme.description ?? ""))}</li>`)

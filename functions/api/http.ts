@@ -15,7 +15,12 @@ export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
 const JSON_TYPE = "application/json; charset=utf-8";
 
 /** `code` is 0 on success and the HTTP status otherwise. */
-export function envelope<T>(statusCode: number, message: string, data: T, headers: Record<string, string> = {}): HttpResponse {
+export function envelope<T>(
+  statusCode: number,
+  message: string,
+  data: T,
+  headers: Record<string, string> = {},
+): HttpResponse {
   const body: Envelope<T> = { code: statusCode < 400 ? 0 : statusCode, message, data };
   return {
     statusCode,
@@ -28,6 +33,11 @@ export function ok<T>(message: string, data: T, statusCode = 200): HttpResponse 
   return envelope(statusCode, message, data);
 }
 
-export function raw(statusCode: number, contentType: string, body: string, headers: Record<string, string> = {}): HttpResponse {
+export function raw(
+  statusCode: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): HttpResponse {
   return { statusCode, headers: { "content-type": contentType, "cache-control": "no-store", ...headers }, body };
 }

@@ -80,7 +80,11 @@ const API_VERSION = "1";
  */
 const readableJsonSchema: NonNullable<Parameters<typeof z.toJSONSchema>[1]>["override"] = (ctx) => {
   const json = ctx.jsonSchema as JsonSchema;
-  const def = (ctx.zodSchema as unknown as { _zod: { def: { type: string; in?: { _zod: { def: { coerce?: boolean } } }; out?: z.ZodType } } })._zod.def;
+  const def = (
+    ctx.zodSchema as unknown as {
+      _zod: { def: { type: string; in?: { _zod: { def: { coerce?: boolean } } }; out?: z.ZodType } };
+    }
+  )._zod.def;
   if (def.type === "pipe" && def.in?._zod.def.coerce === true && def.out !== undefined) {
     const target = toJsonSchema(def.out, "output");
     for (const key of Object.keys(json)) delete json[key];
@@ -171,7 +175,11 @@ function envelopeOf(data: JsonSchema | Ref, message: string): JsonSchema {
 }
 
 /** The error envelope for one status: `code` is the status, `data.error` one of `errors`. */
-function errorEnvelope(status: number, errors: readonly string[], extraData: Record<string, JsonSchema> = {}): JsonSchema {
+function errorEnvelope(
+  status: number,
+  errors: readonly string[],
+  extraData: Record<string, JsonSchema> = {},
+): JsonSchema {
   return {
     type: "object",
     properties: {
@@ -193,18 +201,29 @@ function errorEnvelope(status: number, errors: readonly string[], extraData: Rec
   };
 }
 
-function errorResponse(description: string, schema: JsonSchema, example: unknown, headers?: OpenApiResponse["headers"]): OpenApiResponse {
+function errorResponse(
+  description: string,
+  schema: JsonSchema,
+  example: unknown,
+  headers?: OpenApiResponse["headers"],
+): OpenApiResponse {
   return { description, ...(headers ? { headers } : {}), content: { "application/json": { schema, example } } };
 }
 
-const RETRY_AFTER = { "retry-after": { description: "Seconds to wait before trying again", schema: { type: "string", examples: ["5"] } } };
+const RETRY_AFTER = {
+  "retry-after": { description: "Seconds to wait before trying again", schema: { type: "string", examples: ["5"] } },
+};
 
 function errorResponses(): Record<string, OpenApiResponse> {
   return {
     BadRequest: errorResponse(
       "Invalid input: a field, a query parameter, an unknown field, or a body that is not JSON",
       errorEnvelope(400, ["VALIDATION_FAILED", "MALFORMED_JSON"]),
-      { code: 400, message: "max_attempts: must be at most 10", data: { error: "VALIDATION_FAILED", field: "max_attempts" } },
+      {
+        code: 400,
+        message: "max_attempts: must be at most 10",
+        data: { error: "VALIDATION_FAILED", field: "max_attempts" },
+      },
     ),
     Unauthorized: errorResponse(
       "No API key, or not a valid one (only when keys are configured)",
@@ -212,21 +231,21 @@ function errorResponses(): Record<string, OpenApiResponse> {
       { code: 401, message: "authorization: the API key is not valid", data: { error: "UNAUTHORIZED" } },
       { "www-authenticate": { description: "Always `Bearer`", schema: { const: "Bearer" } } },
     ),
-    NotFound: errorResponse(
-      "No such task or account",
-      errorEnvelope(404, ["NOT_FOUND"]),
-      { code: 404, message: 'task_id: task "01M8HQ0000000000000000000X" not found', data: { error: "NOT_FOUND" } },
-    ),
-    Conflict: errorResponse(
-      "The request conflicts with the current state",
-      errorEnvelope(409, ["CONFLICT"]),
-      { code: 409, message: "task is already completed and cannot be cancelled", data: { error: "CONFLICT" } },
-    ),
-    PayloadTooLarge: errorResponse(
-      "The body is over 4 MiB",
-      errorEnvelope(413, ["PAYLOAD_TOO_LARGE"]),
-      { code: 413, message: "body: must be at most 4194304 bytes (got 5000000)", data: { error: "PAYLOAD_TOO_LARGE", field: "body" } },
-    ),
+    NotFound: errorResponse("No such task or account", errorEnvelope(404, ["NOT_FOUND"]), {
+      code: 404,
+      message: 'task_id: task "01M8HQ0000000000000000000X" not found',
+      data: { error: "NOT_FOUND" },
+    }),
+    Conflict: errorResponse("The request conflicts with the current state", errorEnvelope(409, ["CONFLICT"]), {
+      code: 409,
+      message: "task is already completed and cannot be cancelled",
+      data: { error: "CONFLICT" },
+    }),
+    PayloadTooLarge: errorResponse("The body is over 4 MiB", errorEnvelope(413, ["PAYLOAD_TOO_LARGE"]), {
+      code: 413,
+      message: "body: must be at most 4194304 bytes (got 5000000)",
+      data: { error: "PAYLOAD_TOO_LARGE", field: "body" },
+    }),
     UnsupportedMediaType: errorResponse(
       "A body that is not sent as application/json",
       errorEnvelope(415, ["UNSUPPORTED_MEDIA_TYPE"]),
@@ -249,11 +268,16 @@ function errorResponses(): Record<string, OpenApiResponse> {
     DependencyUnavailable: errorResponse(
       "A table, the queue or the accounts key did not answer; try again after `retry-after` seconds",
       errorEnvelope(503, ["DEPENDENCY_UNAVAILABLE"], {
-        dependency: { type: "string", description: "tasks_table, results_table, queue, accounts_table or accounts_key", examples: ["queue"] },
+        dependency: {
+          type: "string",
+          description: "tasks_table, results_table, queue, accounts_table or accounts_key",
+          examples: ["queue"],
+        },
       }),
       {
         code: 503,
-        message: "queue is unavailable: task 01M8HTGMT0PZCB39H6NHNGWHHM is stored as pending and will be queued again by the sweeper",
+        message:
+          "queue is unavailable: task 01M8HTGMT0PZCB39H6NHNGWHHM is stored as pending and will be queued again by the sweeper",
         data: { error: "DEPENDENCY_UNAVAILABLE", dependency: "queue" },
       },
       RETRY_AFTER,
@@ -301,22 +325,55 @@ const ACCOUNT_EXAMPLE = {
 
 /** Request examples; the test checks each against the document and the API's own parsing. */
 export const CREATE_TASK_EXAMPLES: Record<string, { summary: string; value: Record<string, unknown> }> = {
-  web_detail: { summary: "Exactly these pages", value: { platform: "web", crawler_type: "detail", urls: ["https://example.com/"] } },
+  web_detail: {
+    summary: "Exactly these pages",
+    value: { platform: "web", crawler_type: "detail", urls: ["https://example.com/"] },
+  },
   web_crawl: {
     summary: "Follow links, with a selector column and a time limit",
-    value: { platform: "web", crawler_type: "crawl", urls: ["https://example.com/"], max_pages: 20, selectors: { heading: "h1" }, max_duration_secs: 600 },
+    value: {
+      platform: "web",
+      crawler_type: "crawl",
+      urls: ["https://example.com/"],
+      max_pages: 20,
+      selectors: { heading: "h1" },
+      max_duration_secs: 600,
+    },
   },
   xhs_search: {
     summary: "xhs search with comments",
-    value: { platform: "xhs", crawler_type: "search", keywords: "咖啡,拿铁", sort: "popularity_descending", enable_comments: true, max_notes_count: 10 },
+    value: {
+      platform: "xhs",
+      crawler_type: "search",
+      keywords: "咖啡,拿铁",
+      sort: "popularity_descending",
+      enable_comments: true,
+      max_notes_count: 10,
+    },
   },
 };
 
 export const CREATE_ACCOUNT_EXAMPLES: Record<string, { summary: string; value: Record<string, unknown> }> = {
-  cookie_header: { summary: "A Cookie header as copied from devtools", value: { platform: "xhs", cookies: "web_session=abc; a1=xyz", note: "team phone 1" } },
+  cookie_header: {
+    summary: "A Cookie header as copied from devtools",
+    value: { platform: "xhs", cookies: "web_session=abc; a1=xyz", note: "team phone 1" },
+  },
   exported_array: {
     summary: "A cookie-export extension's array",
-    value: { platform: "xhs", cookies: [{ name: "web_session", value: "def", domain: ".xiaohongshu.com", path: "/", expirationDate: 1830000000, httpOnly: true, secure: true }] },
+    value: {
+      platform: "xhs",
+      cookies: [
+        {
+          name: "web_session",
+          value: "def",
+          domain: ".xiaohongshu.com",
+          path: "/",
+          expirationDate: 1830000000,
+          httpOnly: true,
+          secure: true,
+        },
+      ],
+    },
   },
 };
 
@@ -337,14 +394,24 @@ export function buildOpenApiDocument(): OpenApiDocument {
   const errors = errorResponses();
   const ok = (description: string, data: JsonSchema | Ref, message: string, example?: unknown): OpenApiResponse => ({
     description,
-    content: { "application/json": { schema: envelopeOf(data, message), ...(example !== undefined ? { example: { code: 0, message, data: example } } : {}) } },
+    content: {
+      "application/json": {
+        schema: envelopeOf(data, message),
+        ...(example !== undefined ? { example: { code: 0, message, data: example } } : {}),
+      },
+    },
   });
   const page = (item: Ref, withCursor: boolean): JsonSchema => ({
     type: "object",
     properties: {
       items: { type: "array", items: item },
       ...(withCursor
-        ? { next_cursor: { type: ["string", "null"], description: "Pass back as `cursor` for the next page; null on the last page" } }
+        ? {
+            next_cursor: {
+              type: ["string", "null"],
+              description: "Pass back as `cursor` for the next page; null on the last page",
+            },
+          }
         : {}),
     },
     required: withCursor ? ["items", "next_cursor"] : ["items"],
@@ -360,9 +427,19 @@ export function buildOpenApiDocument(): OpenApiDocument {
     required: ["code", "message", "data"],
     additionalProperties: false,
   };
-  const jsonBody = (schema: JsonSchema | Ref, examples: OpenApiMediaType["examples"]) => ({ "application/json": { schema, ...(examples ? { examples } : {}) } });
-  const bodyErrors = { "400": responseRef("BadRequest"), "413": responseRef("PayloadTooLarge"), "415": responseRef("UnsupportedMediaType") };
-  const common = { "401": responseRef("Unauthorized"), "429": responseRef("TooManyRequests"), "503": responseRef("DependencyUnavailable") };
+  const jsonBody = (schema: JsonSchema | Ref, examples: OpenApiMediaType["examples"]) => ({
+    "application/json": { schema, ...(examples ? { examples } : {}) },
+  });
+  const bodyErrors = {
+    "400": responseRef("BadRequest"),
+    "413": responseRef("PayloadTooLarge"),
+    "415": responseRef("UnsupportedMediaType"),
+  };
+  const common = {
+    "401": responseRef("Unauthorized"),
+    "429": responseRef("TooManyRequests"),
+    "503": responseRef("DependencyUnavailable"),
+  };
   const publicOnly = { "429": responseRef("TooManyRequests") };
   const taskResponse = (message: string) => ok("The task", schemaRef("Task"), message, TASK_EXAMPLE);
   const accountResponse = (message: string) => ok("The account", schemaRef("Account"), message, ACCOUNT_EXAMPLE);
@@ -377,10 +454,27 @@ export function buildOpenApiDocument(): OpenApiDocument {
         summary: "Whether the tasks table and the queue answer",
         security: [],
         responses: {
-          "200": { description: "Both answer", content: { "application/json": { schema: healthEnvelope, example: { code: 0, message: "healthy", data: { tasks_table: "ok", queue: "ok" } } } } },
+          "200": {
+            description: "Both answer",
+            content: {
+              "application/json": {
+                schema: healthEnvelope,
+                example: { code: 0, message: "healthy", data: { tasks_table: "ok", queue: "ok" } },
+              },
+            },
+          },
           "503": {
             description: "One or both do not answer",
-            content: { "application/json": { schema: healthEnvelope, example: { code: 503, message: "unavailable: queue", data: { tasks_table: "ok", queue: "unavailable" } } } },
+            content: {
+              "application/json": {
+                schema: healthEnvelope,
+                example: {
+                  code: 503,
+                  message: "unavailable: queue",
+                  data: { tasks_table: "ok", queue: "unavailable" },
+                },
+              },
+            },
           },
           ...publicOnly,
         },
@@ -390,7 +484,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
         tags: ["service"],
         summary: "The same status as GET /health, without a body (for load balancers and uptime checks)",
         security: [],
-        responses: { "200": { description: "Both answer" }, "503": { description: "One or both do not answer" }, ...publicOnly },
+        responses: {
+          "200": { description: "Both answer" },
+          "503": { description: "One or both do not answer" },
+          ...publicOnly,
+        },
       },
     },
     "/openapi.json": {
@@ -399,7 +497,13 @@ export function buildOpenApiDocument(): OpenApiDocument {
         tags: ["service"],
         summary: "This document (OpenAPI 3.1), not wrapped in the envelope",
         security: [],
-        responses: { "200": { description: "The OpenAPI document", content: { "application/json": { schema: { type: "object" } } } }, ...publicOnly },
+        responses: {
+          "200": {
+            description: "The OpenAPI document",
+            content: { "application/json": { schema: { type: "object" } } },
+          },
+          ...publicOnly,
+        },
       },
     },
     "/docs": {
@@ -408,7 +512,13 @@ export function buildOpenApiDocument(): OpenApiDocument {
         tags: ["service"],
         summary: "This document as a web page",
         security: [],
-        responses: { "200": { description: "A self-contained HTML page", content: { "text/html": { schema: { type: "string" } } } }, ...publicOnly },
+        responses: {
+          "200": {
+            description: "A self-contained HTML page",
+            content: { "text/html": { schema: { type: "string" } } },
+          },
+          ...publicOnly,
+        },
       },
     },
     "/api/v1/tasks": {
@@ -441,7 +551,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
         tags: ["tasks"],
         summary: "Tasks, newest first, a page at a time",
         parameters: queryParameters(taskListQuerySchema),
-        responses: { "200": ok("A page of tasks", page(schemaRef("Task"), true), "ok"), "400": responseRef("BadRequest"), ...common },
+        responses: {
+          "200": ok("A page of tasks", page(schemaRef("Task"), true), "ok"),
+          "400": responseRef("BadRequest"),
+          ...common,
+        },
       },
     },
     "/api/v1/tasks/{task_id}": {
@@ -464,11 +578,22 @@ export function buildOpenApiDocument(): OpenApiDocument {
         responses: {
           "200": {
             description: "A page of results",
-            headers: { "x-next-cursor": { description: "jsonl and csv only: the cursor of the next page", schema: { type: "string" } } },
+            headers: {
+              "x-next-cursor": {
+                description: "jsonl and csv only: the cursor of the next page",
+                schema: { type: "string" },
+              },
+            },
             content: {
               "application/json": { schema: envelopeOf(page(schemaRef("ResultItem"), true), "ok") },
               "application/x-ndjson": { schema: { type: "string", description: "One JSON object per line" } },
-              "text/csv": { schema: { type: "string", description: "CRLF lines; task_id,item_key,ok first, then every column on the page; nested objects as dotted columns" } },
+              "text/csv": {
+                schema: {
+                  type: "string",
+                  description:
+                    "CRLF lines; task_id,item_key,ok first, then every column on the page; nested objects as dotted columns",
+                },
+              },
             },
           },
           "400": responseRef("BadRequest"),
@@ -483,7 +608,12 @@ export function buildOpenApiDocument(): OpenApiDocument {
         tags: ["tasks"],
         summary: "Cancel a pending or running task (a cancelled one is returned unchanged)",
         parameters: [taskId],
-        responses: { "200": taskResponse("task cancelled"), "404": responseRef("NotFound"), "409": responseRef("Conflict"), ...common },
+        responses: {
+          "200": taskResponse("task cancelled"),
+          "404": responseRef("NotFound"),
+          "409": responseRef("Conflict"),
+          ...common,
+        },
       },
     },
     "/api/v1/tasks/{task_id}/retry": {
@@ -492,7 +622,12 @@ export function buildOpenApiDocument(): OpenApiDocument {
         tags: ["tasks"],
         summary: "Queue a failed or cancelled task again",
         parameters: [taskId],
-        responses: { "200": taskResponse("task queued again"), "404": responseRef("NotFound"), "409": responseRef("Conflict"), ...common },
+        responses: {
+          "200": taskResponse("task queued again"),
+          "404": responseRef("NotFound"),
+          "409": responseRef("Conflict"),
+          ...common,
+        },
       },
     },
     "/api/v1/accounts": {
@@ -500,15 +635,27 @@ export function buildOpenApiDocument(): OpenApiDocument {
         operationId: "createAccount",
         tags: ["accounts"],
         summary: "Store a media platform's account (its cookies encrypted)",
-        requestBody: { required: true, content: jsonBody(toJsonSchema(accountCreateSchema, "input"), CREATE_ACCOUNT_EXAMPLES) },
-        responses: { "201": accountResponse("account created"), ...bodyErrors, "409": responseRef("Conflict"), ...common },
+        requestBody: {
+          required: true,
+          content: jsonBody(toJsonSchema(accountCreateSchema, "input"), CREATE_ACCOUNT_EXAMPLES),
+        },
+        responses: {
+          "201": accountResponse("account created"),
+          ...bodyErrors,
+          "409": responseRef("Conflict"),
+          ...common,
+        },
       },
       get: {
         operationId: "listAccounts",
         tags: ["accounts"],
         summary: "Accounts, oldest first (no pagination)",
         parameters: queryParameters(accountListQuerySchema),
-        responses: { "200": ok("The accounts", page(schemaRef("Account"), false), "ok"), "400": responseRef("BadRequest"), ...common },
+        responses: {
+          "200": ok("The accounts", page(schemaRef("Account"), false), "ok"),
+          "400": responseRef("BadRequest"),
+          ...common,
+        },
       },
     },
     "/api/v1/accounts/{account_id}": {
@@ -535,9 +682,16 @@ export function buildOpenApiDocument(): OpenApiDocument {
         parameters: [accountId],
         requestBody: {
           required: false,
-          content: jsonBody(toJsonSchema(accountActivateSchema, "input"), { refresh: { summary: "New cookies", value: { cookies: "web_session=ghi; a1=uvw" } } }),
+          content: jsonBody(toJsonSchema(accountActivateSchema, "input"), {
+            refresh: { summary: "New cookies", value: { cookies: "web_session=ghi; a1=uvw" } },
+          }),
         },
-        responses: { "200": accountResponse("account active"), ...bodyErrors, "404": responseRef("NotFound"), ...common },
+        responses: {
+          "200": accountResponse("account active"),
+          ...bodyErrors,
+          "404": responseRef("NotFound"),
+          ...common,
+        },
       },
     },
   };
@@ -571,9 +725,15 @@ export function buildOpenApiDocument(): OpenApiDocument {
         bearerAuth: {
           type: "http",
           scheme: "bearer",
-          description: "Authorization: Bearer <key>. Needed only when API keys are configured; otherwise the API is open.",
+          description:
+            "Authorization: Bearer <key>. Needed only when API keys are configured; otherwise the API is open.",
         },
-        apiKeyHeader: { type: "apiKey", in: "header", name: "x-api-key", description: "The same key in an x-api-key header" },
+        apiKeyHeader: {
+          type: "apiKey",
+          in: "header",
+          name: "x-api-key",
+          description: "The same key in an x-api-key header",
+        },
       },
     },
   };

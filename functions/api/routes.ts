@@ -26,7 +26,9 @@ export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEve
 
   const health: Handler = async () => {
     const health = await service().health();
-    const down = Object.entries(health).filter(([, up]) => !up).map(([name]) => name);
+    const down = Object.entries(health)
+      .filter(([, up]) => !up)
+      .map(([name]) => name);
     const data = Object.fromEntries(Object.entries(health).map(([name, up]) => [name, up ? "ok" : "unavailable"]));
     return down.length === 0 ? ok("healthy", data) : envelope(503, `unavailable: ${down.join(", ")}`, data);
   };
@@ -36,7 +38,10 @@ export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEve
 
     route("POST", "/api/v1/tasks", async (event) => {
       const key = event.headers?.["idempotency-key"];
-      const { task, created } = await service().create(event.jsonBody, key === undefined ? {} : { idempotencyKey: key });
+      const { task, created } = await service().create(
+        event.jsonBody,
+        key === undefined ? {} : { idempotencyKey: key },
+      );
       return created ? ok("task created", task, 201) : ok("task already created with this Idempotency-Key", task, 200);
     }),
 
@@ -48,7 +53,12 @@ export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEve
     route("GET", "/api/v1/tasks/{task_id}/results", async (event) => {
       const page = await service().results(taskId(event), query(event));
       if (page.format === "json") return ok("ok", { items: page.items, next_cursor: page.next_cursor });
-      const body = formatPage(page.items, { format: page.format, columns: page.columns, first: page.first, bom: page.bom });
+      const body = formatPage(page.items, {
+        format: page.format,
+        columns: page.columns,
+        first: page.first,
+        bom: page.bom,
+      });
       const contentType = page.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
       return raw(200, contentType, body, {
         ...(page.next_cursor ? { "x-next-cursor": page.next_cursor } : {}),
@@ -56,9 +66,13 @@ export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEve
       });
     }),
 
-    route("POST", "/api/v1/tasks/{task_id}/cancel", async (event) => ok("task cancelled", await service().cancel(taskId(event)))),
+    route("POST", "/api/v1/tasks/{task_id}/cancel", async (event) =>
+      ok("task cancelled", await service().cancel(taskId(event))),
+    ),
 
-    route("POST", "/api/v1/tasks/{task_id}/retry", async (event) => ok("task queued again", await service().retry(taskId(event)))),
+    route("POST", "/api/v1/tasks/{task_id}/retry", async (event) =>
+      ok("task queued again", await service().retry(taskId(event))),
+    ),
   ];
 }
 
@@ -74,10 +88,14 @@ export function accountRoutes(service: () => AccountService): Route<APIGatewayPr
     handler: handler as Route<APIGatewayProxyEventV2, HttpResponse>["handler"],
   });
   return [
-    route("POST", "/api/v1/accounts", async (event) => ok("account created", await service().create(event.jsonBody), 201)),
+    route("POST", "/api/v1/accounts", async (event) =>
+      ok("account created", await service().create(event.jsonBody), 201),
+    ),
     route("GET", "/api/v1/accounts", async (event) => ok("ok", await service().list(query(event)))),
     route("GET", "/api/v1/accounts/{account_id}", async (event) => ok("ok", await service().get(accountId(event)))),
-    route("DELETE", "/api/v1/accounts/{account_id}", async (event) => ok("account deleted", await service().delete(accountId(event)))),
+    route("DELETE", "/api/v1/accounts/{account_id}", async (event) =>
+      ok("account deleted", await service().delete(accountId(event))),
+    ),
     route("POST", "/api/v1/accounts/{account_id}/activate", async (event) =>
       ok("account active", await service().activate(accountId(event), event.jsonBody)),
     ),
@@ -96,16 +114,22 @@ export function docRoutes(): Route<APIGatewayProxyEventV2, HttpResponse>[] {
     {
       method: "GET",
       path: "/openapi.json",
-      handler: async () => raw(200, "application/json; charset=utf-8", (documentJson ??= JSON.stringify(await document()))),
+      handler: async () =>
+        raw(200, "application/json; charset=utf-8", (documentJson ??= JSON.stringify(await document()))),
     },
     {
       method: "GET",
       path: "/docs",
       handler: async () =>
-        raw(200, "text/html; charset=utf-8", (page ??= (await import("./docsPage.js")).renderDocsPage(await document())), {
-          // The page has no script and loads nothing: say so, so a browser refuses anything injected.
-          "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
-        }),
+        raw(
+          200,
+          "text/html; charset=utf-8",
+          (page ??= (await import("./docsPage.js")).renderDocsPage(await document())),
+          {
+            // The page has no script and loads nothing: say so, so a browser refuses anything injected.
+            "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+          },
+        ),
     },
   ];
 }

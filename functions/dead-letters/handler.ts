@@ -18,7 +18,9 @@ async function failTaskOf(record: SQSRecord): Promise<void> {
   service ??= defaultTaskService();
   const receives = Number(record.attributes.ApproximateReceiveCount);
   const failed = await service.failDeadLettered(message.task_id, Number.isFinite(receives) ? receives : undefined);
-  logger.info(failed ? "task failed: message dead-lettered" : "dead letter for a finished or live task ignored", { task_id: message.task_id });
+  logger.info(failed ? "task failed: message dead-lettered" : "dead letter for a finished or live task ignored", {
+    task_id: message.task_id,
+  });
 }
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -26,4 +28,6 @@ const processor = new BatchProcessor(EventType.SQS);
 /** The dead-letter queue's consumer: a crawl message that kept failing fails its task. */
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
-  .handler((event, context) => processPartialResponse(event, failTaskOf, processor, { context, throwOnFullBatchFailure: false }));
+  .handler((event, context) =>
+    processPartialResponse(event, failTaskOf, processor, { context, throwOnFullBatchFailure: false }),
+  );

@@ -3,7 +3,12 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { ENV } from "../../core/config.js";
-import { defaultDispatch, dispatchWebhook, type DispatchDeps, type DispatchOptions } from "../../core/webhooks/index.js";
+import {
+  defaultDispatch,
+  dispatchWebhook,
+  type DispatchDeps,
+  type DispatchOptions,
+} from "../../core/webhooks/index.js";
 import { createLogger } from "../shared/logger.js";
 
 const logger = createLogger("webhooks");
@@ -46,14 +51,18 @@ export function createWebhookHandler(overrides: WebhookHandlerOptions = {}) {
 
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
-    .handler((event, context) => processPartialResponse(event, deliverRecord, processor, { context, throwOnFullBatchFailure: false }));
+    .handler((event, context) =>
+      processPartialResponse(event, deliverRecord, processor, { context, throwOnFullBatchFailure: false }),
+    );
 }
 
 /** The overrides over the environment; the environment is not read when they say everything. */
 function configure(overrides: WebhookHandlerOptions): { deps: Omit<DispatchDeps, "log">; options: DispatchOptions } {
   const secret = overrides.options?.secret;
   const complete = overrides.deps !== undefined && secret !== undefined;
-  const fromEnv = complete ? undefined : defaultDispatch(secret === undefined ? process.env : { ...process.env, [ENV.webhookSecret]: secret });
+  const fromEnv = complete
+    ? undefined
+    : defaultDispatch(secret === undefined ? process.env : { ...process.env, [ENV.webhookSecret]: secret });
   const deps = overrides.deps ?? fromEnv?.deps;
   const key = secret ?? fromEnv?.options.secret;
   if (deps === undefined || key === undefined) throw new Error("webhook dispatch needs a queue and a secret");

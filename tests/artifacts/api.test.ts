@@ -37,10 +37,16 @@ describe("API artifact", () => {
     await cloud.admin.sqs.send(new PurgeQueueCommand({ QueueUrl: cloud.queueUrl("TaskQueue") }));
     const created = await callApi(api, "POST", "/api/v1/tasks", { body: webTask });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ code: 0, message: "task created", data: { platform: "web", status: "pending" } });
+    expect(created.body).toMatchObject({
+      code: 0,
+      message: "task created",
+      data: { platform: "web", status: "pending" },
+    });
     const taskId: string = created.body.data.task_id;
 
-    const got = await cloud.admin.sqs.send(new ReceiveMessageCommand({ QueueUrl: cloud.queueUrl("TaskQueue"), WaitTimeSeconds: 1, VisibilityTimeout: 0 }));
+    const got = await cloud.admin.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: cloud.queueUrl("TaskQueue"), WaitTimeSeconds: 1, VisibilityTimeout: 0 }),
+    );
     expect(got.Messages?.map((m) => m.Body)).toEqual([JSON.stringify({ task_id: taskId })]);
 
     const fetched = await callApi(api, "GET", `/api/v1/tasks/${taskId}`);

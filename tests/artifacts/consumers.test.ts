@@ -47,7 +47,9 @@ afterAll(async () => {
 });
 
 async function createTask(extra: object = {}): Promise<string> {
-  const created = await callApi(api, "POST", "/api/v1/tasks", { body: { platform: "web", crawler_type: "crawl", urls: ["https://example.com/"], ...extra } });
+  const created = await callApi(api, "POST", "/api/v1/tasks", {
+    body: { platform: "web", crawler_type: "crawl", urls: ["https://example.com/"], ...extra },
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return created.body.data.task_id;
 }
@@ -59,7 +61,12 @@ describe("dead-letter consumer artifact", () => {
     const deadLetters = await cloud.deploy(cloud.byHandler("dead-letters"));
     const taskId = await createTask();
     // What SQS does after the task queue's maxReceiveCount: the same body, now on the DLQ.
-    await cloud.admin.sqs.send(new SendMessageCommand({ QueueUrl: cloud.queueUrl("TaskDeadLetterQueue"), MessageBody: JSON.stringify({ task_id: taskId }) }));
+    await cloud.admin.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: cloud.queueUrl("TaskDeadLetterQueue"),
+        MessageBody: JSON.stringify({ task_id: taskId }),
+      }),
+    );
     const polled = (await cloud.pollQueue(deadLetters))!;
     expect(polled.invocation.error, polled.invocation.logs.join("\n")).toBeUndefined();
     expect(polled.invocation.result).toEqual({ batchItemFailures: [] });
@@ -81,7 +88,10 @@ describe("webhook consumer artifact", () => {
     expect(polled.invocation.result).toEqual({ batchItemFailures: [] });
     expect(received).toHaveLength(1);
     const [delivery] = received;
-    expect(JSON.parse(delivery!.body)).toMatchObject({ type: "task.cancelled", task: { task_id: taskId, status: "cancelled" } });
+    expect(JSON.parse(delivery!.body)).toMatchObject({
+      type: "task.cancelled",
+      task: { task_id: taskId, status: "cancelled" },
+    });
     expect(verifySignature(WEBHOOK_SECRET, delivery!.body, delivery!.headers["x-signature"] as string)).toBe(true);
     expect(cloud.denied()).toEqual([]);
   });
@@ -94,9 +104,16 @@ describe("sweeper artifact", () => {
     const taskId = await createTask();
     const tenMinutesAgo = new Date(Date.now() - 10 * 60_000).toISOString();
     await cloud.admin.doc.send(
-      new UpdateCommand({ TableName: cloud.tableName("Tasks"), Key: { task_id: taskId }, UpdateExpression: "SET updated_at = :t", ExpressionAttributeValues: { ":t": tenMinutesAgo } }),
+      new UpdateCommand({
+        TableName: cloud.tableName("Tasks"),
+        Key: { task_id: taskId },
+        UpdateExpression: "SET updated_at = :t",
+        ExpressionAttributeValues: { ":t": tenMinutesAgo },
+      }),
     );
-    const invocation = await sweeper.invoke<{ requeued: number; expired: number }>(sweeper.fn.trigger.kind === "schedule" ? sweeper.fn.trigger.event : {});
+    const invocation = await sweeper.invoke<{ requeued: number; expired: number }>(
+      sweeper.fn.trigger.kind === "schedule" ? sweeper.fn.trigger.event : {},
+    );
     expect(invocation.error, invocation.logs.join("\n")).toBeUndefined();
     expect(invocation.result?.requeued).toBeGreaterThanOrEqual(1);
     expect((await taskOf(taskId)).updated_at > tenMinutesAgo).toBe(true);

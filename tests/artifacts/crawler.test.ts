@@ -45,7 +45,13 @@ async function taskOf(taskId: string) {
 
 describe("crawler artifact", () => {
   it("loads, crawls a task from its SQS event in the Chromium it installed, and stores the results", async () => {
-    const taskId = await createTask({ platform: "web", crawler_type: "crawl", urls: [site.url], max_pages: 4, max_depth: 1 });
+    const taskId = await createTask({
+      platform: "web",
+      crawler_type: "crawl",
+      urls: [site.url],
+      max_pages: 4,
+      max_depth: 1,
+    });
     const polled = await cloud.pollQueue(crawler);
     expect(polled, "the API's message reached the task queue").toBeDefined();
     const { invocation, event } = polled!;
@@ -71,7 +77,12 @@ describe("crawler artifact", () => {
   });
 
   it("crawls the next task warm, in the same sandbox and browser", async () => {
-    const taskId = await createTask({ platform: "web", crawler_type: "crawl", urls: [site.urlFor("/about")], max_pages: 1 });
+    const taskId = await createTask({
+      platform: "web",
+      crawler_type: "crawl",
+      urls: [site.urlFor("/about")],
+      max_pages: 1,
+    });
     const { invocation } = (await cloud.pollQueue(crawler))!;
     expect(invocation.error, invocation.logs.join("\n")).toBeUndefined();
     expect(invocation.coldStart).toBe(false);
@@ -81,12 +92,25 @@ describe("crawler artifact", () => {
   it("hands a task over to a new message when the invocation's time runs short, and the next delivery finishes it", async () => {
     const slow = await startTestSite(
       Object.fromEntries([
-        ["/", `<html><body>${Array.from({ length: 8 }, (_, i) => `<a href="/p${i}">p${i}</a>`).join("")}</body></html>`],
-        ...Array.from({ length: 8 }, (_, i) => [`/p${i}`, { body: `<html><body><p>page ${i}</p></body></html>`, delayMs: 700 }]),
+        [
+          "/",
+          `<html><body>${Array.from({ length: 8 }, (_, i) => `<a href="/p${i}">p${i}</a>`).join("")}</body></html>`,
+        ],
+        ...Array.from({ length: 8 }, (_, i) => [
+          `/p${i}`,
+          { body: `<html><body><p>page ${i}</p></body></html>`, delayMs: 700 },
+        ]),
       ]),
     );
     try {
-      const taskId = await createTask({ platform: "web", crawler_type: "crawl", urls: [slow.url], max_pages: 9, max_depth: 1, host_concurrency: 1 });
+      const taskId = await createTask({
+        platform: "web",
+        crawler_type: "crawl",
+        urls: [slow.url],
+        max_pages: 9,
+        max_depth: 1,
+        host_concurrency: 1,
+      });
       // Four seconds left: the crawler stops with half of it to spare and queues a continuation.
       const short = (await cloud.pollQueue(crawler, { timeoutMs: 4_000 }))!;
       expect(short.invocation.error, short.invocation.logs.join("\n")).toBeUndefined();

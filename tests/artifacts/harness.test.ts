@@ -44,7 +44,10 @@ async function sandboxFor(name: string, code: string, timeoutSeconds = 5): Promi
 
 describe("Lambda sandbox", () => {
   it("fails a bundle that declares a name SST's banner declares at init, as Runtime.UserCodeSyntaxError", async () => {
-    const sandbox = await sandboxFor("clash", `const __dirname = "/elsewhere";\nexport const handler = async () => "never";`);
+    const sandbox = await sandboxFor(
+      "clash",
+      `const __dirname = "/elsewhere";\nexport const handler = async () => "never";`,
+    );
     const invocation = await sandbox.invoke({});
     expect(invocation.error?.errorType).toBe("Runtime.UserCodeSyntaxError");
     expect(invocation.error?.errorMessage).toMatch(/Identifier '__dirname' has already been declared/);
@@ -52,14 +55,20 @@ describe("Lambda sandbox", () => {
 
   it("does not let a bundle borrow a package from the repository's node_modules", async () => {
     // zod is in the project's node_modules, not in this artifact.
-    const sandbox = await sandboxFor("borrow", `import { z } from "zod";\nexport const handler = async () => typeof z;`);
+    const sandbox = await sandboxFor(
+      "borrow",
+      `import { z } from "zod";\nexport const handler = async () => typeof z;`,
+    );
     const invocation = await sandbox.invoke({});
     expect(invocation.error?.errorType).toBe("Runtime.ImportModuleError");
     expect(invocation.error?.errorMessage).toMatch(/zod/);
   });
 
   it("refuses reads outside the sandbox", async () => {
-    const sandbox = await sandboxFor("reader", `import { readFileSync } from "node:fs";\nexport const handler = async (event) => readFileSync(event.path, "utf8").length;`);
+    const sandbox = await sandboxFor(
+      "reader",
+      `import { readFileSync } from "node:fs";\nexport const handler = async (event) => readFileSync(event.path, "utf8").length;`,
+    );
     const inside = await sandbox.invoke({ path: join(sandbox.taskRoot, "bundle.mjs") });
     expect(inside.result).toBeGreaterThan(0);
     const outside = await sandbox.invoke({ path: join(import.meta.dirname, "harness.test.ts") });
@@ -71,7 +80,10 @@ describe("Lambda sandbox", () => {
       "context",
       `export const handler = async (event, context) => ({ left: context.getRemainingTimeInMillis(), id: context.awsRequestId, name: context.functionName, tmp: (await import("node:os")).tmpdir(), region: process.env.AWS_REGION });`,
     );
-    const invocation = await sandbox.invoke<{ left: number; id: string; name: string; tmp: string; region: string }>({}, { timeoutMs: 3_000 });
+    const invocation = await sandbox.invoke<{ left: number; id: string; name: string; tmp: string; region: string }>(
+      {},
+      { timeoutMs: 3_000 },
+    );
     expect(invocation.result!.left).toBeGreaterThan(2_000);
     expect(invocation.result!.left).toBeLessThanOrEqual(3_000);
     expect(invocation.result!.id).toBe(invocation.requestId);
@@ -81,7 +93,11 @@ describe("Lambda sandbox", () => {
   });
 
   it("cuts an invocation at its deadline, and starts the next one cold", async () => {
-    const sandbox = await sandboxFor("sleeper", `export const handler = async (event) => { await new Promise((r) => setTimeout(r, event.ms)); return "woke"; };`, 1);
+    const sandbox = await sandboxFor(
+      "sleeper",
+      `export const handler = async (event) => { await new Promise((r) => setTimeout(r, event.ms)); return "woke"; };`,
+      1,
+    );
     const first = await sandbox.invoke({ ms: 10 });
     expect(first).toMatchObject({ result: "woke", coldStart: true });
     const late = await sandbox.invoke({ ms: 5_000 });

@@ -40,10 +40,25 @@ export interface ApiAnswer {
 }
 
 /** Invokes the API function as API Gateway would for `method path`. */
-export async function callApi(api: DeployedFunction, method: string, path: string, options: Parameters<typeof httpEvent>[2] & { key?: string | false } = {}): Promise<ApiAnswer> {
+export async function callApi(
+  api: DeployedFunction,
+  method: string,
+  path: string,
+  options: Parameters<typeof httpEvent>[2] & { key?: string | false } = {},
+): Promise<ApiAnswer> {
   const headers = { ...(options.key === false ? {} : { "x-api-key": options.key ?? API_KEY }), ...options.headers };
-  const invocation = await api.invoke<APIGatewayProxyResultV2 & { statusCode: number; body?: string; headers?: Record<string, string> }>(httpEvent(method, path, { ...options, headers }));
-  if (invocation.error) throw new Error(`API function failed: ${invocation.error.errorType}: ${invocation.error.errorMessage}\n${invocation.logs.join("\n")}`);
+  const invocation = await api.invoke<
+    APIGatewayProxyResultV2 & { statusCode: number; body?: string; headers?: Record<string, string> }
+  >(httpEvent(method, path, { ...options, headers }));
+  if (invocation.error)
+    throw new Error(
+      `API function failed: ${invocation.error.errorType}: ${invocation.error.errorMessage}\n${invocation.logs.join("\n")}`,
+    );
   const result = invocation.result!;
-  return { status: result.statusCode, body: JSON.parse(result.body ?? "null"), headers: result.headers ?? {}, coldStart: invocation.coldStart };
+  return {
+    status: result.statusCode,
+    body: JSON.parse(result.body ?? "null"),
+    headers: result.headers ?? {},
+    coldStart: invocation.coldStart,
+  };
 }

@@ -22,11 +22,12 @@ describe("without API_KEY", () => {
     );
   });
 
-
   it("on loopback, starts open and says so", async () => {
     const stack = await startStack({ env: { API_KEY: "", CRAWL_CONCURRENCY: "0" } });
     try {
-      expect(stack.stdout()).toMatch(/^! API keys +none: the API is open, on loopback only, because API_KEY is not set$/m);
+      expect(stack.stdout()).toMatch(
+        /^! API keys +none: the API is open, on loopback only, because API_KEY is not set$/m,
+      );
       expect((await fetch(`${stack.url}/api/v1/tasks`)).status).toBe(200);
     } finally {
       await stack.stop();
@@ -48,11 +49,17 @@ describe("with API_KEY", () => {
   });
 
   const post = (headers: Record<string, string>) =>
-    fetch(`${stack.url}/api/v1/tasks`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(webTask) });
+    fetch(`${stack.url}/api/v1/tasks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(webTask),
+    });
 
   it("says at start that keys are required and whether private crawl targets are allowed", () => {
     expect(stack.stdout()).toMatch(/^✓ API keys +required/m);
-    expect(stack.stdout()).toMatch(/^✓ Targets +crawls may reach private and loopback addresses +\(ALLOW_PRIVATE_TARGETS=1\)$/m);
+    expect(stack.stdout()).toMatch(
+      /^✓ Targets +crawls may reach private and loopback addresses +\(ALLOW_PRIVATE_TARGETS=1\)$/m,
+    );
   });
 
   it("answers 401 without a valid key, 201 with it, and leaves /health open", async () => {
@@ -75,7 +82,9 @@ describe("with API_KEY", () => {
     const environments = descendantPids(stack.child.pid!).flatMap((pid) => {
       try {
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        return cmdline.includes("local/worker-process.ts") ? [readFileSync(`/proc/${pid}/environ`, "utf8").split("\0")] : [];
+        return cmdline.includes("local/worker-process.ts")
+          ? [readFileSync(`/proc/${pid}/environ`, "utf8").split("\0")]
+          : [];
       } catch {
         return [];
       }

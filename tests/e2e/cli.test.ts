@@ -3,6 +3,7 @@
  * real one-machine stack and a local website. Exit codes, stdout and stderr are checked
  * as scripts would see them.
  */
+import { parseCsv } from "../support/csv.js";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
@@ -48,7 +49,9 @@ function start(args: string[], options: { stdin?: string; env?: Record<string, s
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   child.stdin!.end(options.stdin ?? "");
-  const done = new Promise<Run>((resolve) => child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<Run>((resolve) =>
+    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, stdout: () => stdout, done };
 }
 
@@ -60,31 +63,6 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/** RFC 4180 records: quoted fields may hold commas, quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") record.push(field), (field = "");
-    else if (char === "\n" || (char === "\r" && text[i + 1] === "\n")) {
-      if (char === "\r") i++;
-      record.push(field);
-      records.push(record);
-      (record = []), (field = "");
-    } else field += char;
-  }
-  if (field !== "" || record.length > 0) records.push([...record, field]);
-  return records;
 }
 
 /** A port nothing listens on. */
@@ -118,7 +96,20 @@ afterAll(async () => {
 
 describe("crawl-tasks CLI against the one-machine stack", () => {
   it("creates a web crawl and prints only its id", async () => {
-    const run = await cli(["tasks", "create", "--platform", "web", "--type", "crawl", "--url", site.url, "--max-depth", "4", "--max-pages", "50"]);
+    const run = await cli([
+      "tasks",
+      "create",
+      "--platform",
+      "web",
+      "--type",
+      "crawl",
+      "--url",
+      site.url,
+      "--max-depth",
+      "4",
+      "--max-pages",
+      "50",
+    ]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^[0-9A-Z]{26}\n$/);
@@ -131,9 +122,12 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split("\n");
     // Not a terminal: plain lines, no carriage returns or escape sequences.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what a terminal escape sequence starts with.
     expect(run.stdout).not.toMatch(/[\r\x1b]/);
     expect(lines.at(-1)).toMatch(
-      new RegExp(`^completed +pages ${DEFAULT_SITE_PAGES.length}/50  items ${DEFAULT_SITE_PAGES.length}  errors ${expectedErrors}  elapsed \\d+(s|m\\d\\ds)$`),
+      new RegExp(
+        `^completed +pages ${DEFAULT_SITE_PAGES.length}/50  items ${DEFAULT_SITE_PAGES.length}  errors ${expectedErrors}  elapsed \\d+(s|m\\d\\ds)$`,
+      ),
     );
     expect(new Set(lines).size).toBe(lines.length);
   });
@@ -142,7 +136,10 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     const run = await cli(["tasks", "results", crawlId, "--format", "jsonl", "--page-size", "3"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const items = run.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as { url: string; task_id: string });
+    const items = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { url: string; task_id: string });
     expect(sorted(items.map((item) => pathOf(item.url)))).toEqual(expectedPaths);
     expect(new Set(items.map((item) => item.task_id))).toEqual(new Set([crawlId]));
   });
@@ -175,14 +172,30 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
   it("prints JSON with --json: get, list and create", async () => {
     const got = await cli(["tasks", "get", crawlId, "--json"]);
     expect(got.code).toBe(0);
-    expect(JSON.parse(got.stdout)).toMatchObject({ task_id: crawlId, status: "completed", result_count: DEFAULT_SITE_PAGES.length });
+    expect(JSON.parse(got.stdout)).toMatchObject({
+      task_id: crawlId,
+      status: "completed",
+      result_count: DEFAULT_SITE_PAGES.length,
+    });
 
     const listed = await cli(["--json", "tasks", "list", "--status", "completed"]);
     expect(listed.code).toBe(0);
     const page = JSON.parse(listed.stdout) as { items: Array<{ task_id: string }>; next_cursor: string | null };
     expect(page.items.map((task) => task.task_id)).toContain(crawlId);
 
-    const createArgs = ["tasks", "create", "--platform", "web", "--type", "detail", "--url", site.url, "--idempotency-key", `cli-${Date.now()}`, "--json"];
+    const createArgs = [
+      "tasks",
+      "create",
+      "--platform",
+      "web",
+      "--type",
+      "detail",
+      "--url",
+      site.url,
+      "--idempotency-key",
+      `cli-${Date.now()}`,
+      "--json",
+    ];
     const created = await cli(createArgs);
     expect(created).toMatchObject({ code: 0, stderr: "" });
     const task = JSON.parse(created.stdout) as { task_id: string; status: string; params: { urls: string[] } };
@@ -207,7 +220,18 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
   });
 
   it("reports the API's 400 in one line naming the field, exit 3", async () => {
-    const run = await cli(["tasks", "create", "--platform", "web", "--type", "crawl", "--url", site.url, "--max-pages", "0"]);
+    const run = await cli([
+      "tasks",
+      "create",
+      "--platform",
+      "web",
+      "--type",
+      "crawl",
+      "--url",
+      site.url,
+      "--max-pages",
+      "0",
+    ]);
     expect(run).toMatchObject({ code: 3, stdout: "", stderr: "error: max_pages: must be at least 1 (HTTP 400)\n" });
   });
 
@@ -216,11 +240,22 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     const run = await cli(["tasks", "get", crawlId], { env: { API_URL: url } });
     expect(run.code).toBe(3);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(new RegExp(`^error: cannot reach the API at ${url.replaceAll(".", "\\.")}: [^\\n]+\\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(`^error: cannot reach the API at ${url.replaceAll(".", "\\.")}: [^\\n]+\\n$`),
+    );
   });
 
   it("Ctrl+C stops watching (130) without cancelling; a cancel ends another watch with exit 4", async () => {
-    const created = await cli(["tasks", "create", "--platform", "web", "--type", "detail", "--url", site.urlFor("/slow")]);
+    const created = await cli([
+      "tasks",
+      "create",
+      "--platform",
+      "web",
+      "--type",
+      "detail",
+      "--url",
+      site.urlFor("/slow"),
+    ]);
     expect(created.code).toBe(0);
     const id = created.stdout.trim();
 
@@ -229,7 +264,9 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     first.child.kill("SIGINT");
     const interrupted = await first.done;
     expect(interrupted.code).toBe(130);
-    expect(interrupted.stderr).toBe(`stopped watching; task ${id} keeps running (cancel it with: crawl-tasks tasks cancel ${id})\n`);
+    expect(interrupted.stderr).toBe(
+      `stopped watching; task ${id} keeps running (cancel it with: crawl-tasks tasks cancel ${id})\n`,
+    );
     expect(JSON.parse((await cli(["tasks", "get", id, "--json"])).stdout)).toMatchObject({ status: "running" });
 
     const second = start(["tasks", "watch", id]);
@@ -238,7 +275,9 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     expect(cancelled).toMatchObject({ code: 0, stdout: `${id} cancelled\n`, stderr: "" });
     const watched = await second.done;
     expect(watched.code).toBe(4);
-    expect(watched.stdout.trimEnd().split("\n").at(-1)).toMatch(/^cancelled +pages 0\/50  items 0  errors 0  elapsed \d+s$/);
+    expect(watched.stdout.trimEnd().split("\n").at(-1)).toMatch(
+      /^cancelled +pages 0\/50 {2}items 0 {2}errors 0 {2}elapsed \d+s$/,
+    );
 
     const retried = await cli(["tasks", "retry", id, "--json"]);
     expect(retried.code).toBe(0);
@@ -246,7 +285,11 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     expect((await cli(["tasks", "cancel", id])).code).toBe(0);
     // Cancelling a finished task is the API's 409.
     const again = await cli(["tasks", "cancel", crawlId]);
-    expect(again).toMatchObject({ code: 3, stdout: "", stderr: "error: task is already completed and cannot be cancelled (HTTP 409)\n" });
+    expect(again).toMatchObject({
+      code: 3,
+      stdout: "",
+      stderr: "error: task is already completed and cannot be cancelled (HTTP 409)\n",
+    });
   });
 
   it("watch rides out an API that answers 503 for a while, then reports the outcome", async () => {
@@ -267,7 +310,9 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
       const url = `http://127.0.0.1:${(flaky.address() as { port: number }).port}`;
       const run = await cli(["tasks", "watch", crawlId], { env: { API_URL: url } });
       expect(run.code).toBe(0);
-      expect(run.stderr).toBe("warning: retrying in 2s: unavailable: tasks_table (HTTP 503)\nwarning: retrying in 4s: unavailable: tasks_table (HTTP 503)\n");
+      expect(run.stderr).toBe(
+        "warning: retrying in 2s: unavailable: tasks_table (HTTP 503)\nwarning: retrying in 4s: unavailable: tasks_table (HTTP 503)\n",
+      );
       expect(run.stdout).toMatch(/^completed /);
       expect(polls).toBe(3);
     } finally {
@@ -276,18 +321,31 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
   });
 
   it("watch --timeout gives up with exit 5 and leaves the task alone", async () => {
-    const created = await cli(["tasks", "create", "--platform", "web", "--type", "detail", "--url", site.urlFor("/slow")]);
+    const created = await cli([
+      "tasks",
+      "create",
+      "--platform",
+      "web",
+      "--type",
+      "detail",
+      "--url",
+      site.urlFor("/slow"),
+    ]);
     const id = created.stdout.trim();
     const run = await cli(["tasks", "watch", id, "--timeout", "2"]);
     expect(run.code).toBe(5);
-    expect(run.stderr).toMatch(new RegExp(`^timeout: task ${id} is still (pending|running) after 2s; it keeps running\\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(`^timeout: task ${id} is still (pending|running) after 2s; it keeps running\\n$`),
+    );
     expect(JSON.parse((await cli(["tasks", "get", id, "--json"])).stdout).status).toMatch(/^(pending|running)$/);
     expect((await cli(["tasks", "cancel", id])).code).toBe(0);
   });
 
   it("adds, lists and removes an account without ever printing its cookies", async () => {
     const cookies = "a1=secret-cookie-value-1; web_session=secret-cookie-value-2";
-    const added = await cli(["accounts", "add", "--platform", "xhs", "--cookies", "-", "--note", "cli test"], { stdin: cookies });
+    const added = await cli(["accounts", "add", "--platform", "xhs", "--cookies", "-", "--note", "cli test"], {
+      stdin: cookies,
+    });
     expect(added.stderr).toBe("");
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(/^[0-9A-Z]{26}\n$/);
@@ -297,16 +355,24 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^${accountId} +xhs +active +2 +0 +- +cli test$`, "m"));
     const asJson = await cli(["accounts", "list", "--json", "--platform", "xhs"]);
-    expect((JSON.parse(asJson.stdout) as { items: Array<{ account_id: string }> }).items.map((a) => a.account_id)).toContain(accountId);
-    for (const output of [added.stdout, listed.stdout, asJson.stdout]) expect(output).not.toContain("secret-cookie-value");
+    expect(
+      (JSON.parse(asJson.stdout) as { items: Array<{ account_id: string }> }).items.map((a) => a.account_id),
+    ).toContain(accountId);
+    for (const output of [added.stdout, listed.stdout, asJson.stdout])
+      expect(output).not.toContain("secret-cookie-value");
 
     const twin = await cli(["accounts", "add", "--platform", "xhs", "--cookies", "-"], { stdin: cookies });
     expect(twin).toMatchObject({ code: 3, stdout: "" });
-    expect(twin.stderr).toBe(`error: cookies: an account with the same cookies already exists (${accountId}) (HTTP 409)\n`);
+    expect(twin.stderr).toBe(
+      `error: cookies: an account with the same cookies already exists (${accountId}) (HTTP 409)\n`,
+    );
 
     const removed = await cli(["accounts", "rm", accountId]);
     expect(removed).toMatchObject({ code: 0, stdout: `${accountId} deleted\n` });
     expect((await cli(["accounts", "list", "--json"])).stdout).not.toContain(accountId);
-    expect(await cli(["accounts", "rm", accountId])).toMatchObject({ code: 3, stderr: `error: account_id: account "${accountId}" not found (HTTP 404)\n` });
+    expect(await cli(["accounts", "rm", accountId])).toMatchObject({
+      code: 3,
+      stderr: `error: account_id: account "${accountId}" not found (HTTP 404)\n`,
+    });
   });
 });

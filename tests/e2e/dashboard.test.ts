@@ -18,7 +18,9 @@ import { parseCsv } from "../support/csv.js";
 import { startTestSite, type TestSite } from "../support/site.js";
 import { startStack, type RunningStack } from "../support/stack.js";
 
-const SCREENSHOTS = process.env.DASHBOARD_SCREENSHOTS ? resolve(import.meta.dirname, "../..", process.env.DASHBOARD_SCREENSHOTS) : undefined;
+const SCREENSHOTS = process.env.DASHBOARD_SCREENSHOTS
+  ? resolve(import.meta.dirname, "../..", process.env.DASHBOARD_SCREENSHOTS)
+  : undefined;
 const MAX_PAGES = 4;
 
 let site: TestSite;
@@ -48,11 +50,16 @@ async function downloaded(name: string, timeoutMs = 30_000): Promise<string> {
     if (existsSync(join(downloads, name))) return readFileSync(join(downloads, name), "utf8");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no ${name} in ${downloads} after ${timeoutMs} ms (found: ${readdirSync(downloads).join(", ") || "nothing"})`);
+  throw new Error(
+    `no ${name} in ${downloads} after ${timeoutMs} ms (found: ${readdirSync(downloads).join(", ") || "nothing"})`,
+  );
 }
 
 beforeAll(async () => {
-  [site, stack] = await Promise.all([startTestSite(), startStack({ env: { CRAWL_CONCURRENCY: "1" }, readyTimeoutMs: 120_000 })]);
+  [site, stack] = await Promise.all([
+    startTestSite(),
+    startStack({ env: { CRAWL_CONCURRENCY: "1" }, readyTimeoutMs: 120_000 }),
+  ]);
   // The page talks to the stack on 127.0.0.1: no egress proxy between them.
   browser = await launchChromium({ egress: false, singleProcess: false });
   page = await browser.newPage();
@@ -99,7 +106,18 @@ describe("dashboard", () => {
     await page.waitForSelector("#field-crawler_type");
     // Every platform is offered, with its Chinese name.
     const platforms = await page.$$eval("#field-platform option", (options) => options.map((o) => o.textContent));
-    expect(platforms).toEqual(expect.arrayContaining(["web", "小红书 xhs", "抖音 dy", "快手 ks", "B站 bili", "微博 wb", "贴吧 tieba", "知乎 zhihu"]));
+    expect(platforms).toEqual(
+      expect.arrayContaining([
+        "web",
+        "小红书 xhs",
+        "抖音 dy",
+        "快手 ks",
+        "B站 bili",
+        "微博 wb",
+        "贴吧 tieba",
+        "知乎 zhihu",
+      ]),
+    );
 
     await page.select("#field-platform", "web");
     await page.select("#field-crawler_type", "crawl");
@@ -107,10 +125,17 @@ describe("dashboard", () => {
     await page.type("#field-max_pages", "0");
     await page.type("#field-max_depth", "2");
     await page.click("form.task-form button[type=submit]");
-    await page.waitForFunction(() => (document.querySelector('[data-error-for="max_pages"]')?.textContent ?? "") !== "");
+    await page.waitForFunction(
+      () => (document.querySelector('[data-error-for="max_pages"]')?.textContent ?? "") !== "",
+    );
     expect(await textOf('[data-error-for="max_pages"]')).toBe("max_pages: must be at least 1");
     // The API answers the same body with the same words.
-    const refused = await api(stack.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "crawl", urls: [site.url], max_pages: 0 });
+    const refused = await api(stack.url, "POST", "/api/v1/tasks", {
+      platform: "web",
+      crawler_type: "crawl",
+      urls: [site.url],
+      max_pages: 0,
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.message).toBe("max_pages: must be at least 1");
     expect(new URL(page.url()).hash).toBe("#/new");
@@ -129,16 +154,25 @@ describe("dashboard", () => {
     const created = (await tasksInApi()).find((task) => task.task_id === taskId);
     expect(created?.platform).toBe("web");
 
-    await page.waitForFunction(() => document.querySelector('[data-summary="status"]')?.textContent === "completed", { timeout: 120_000, polling: 250 });
+    await page.waitForFunction(() => document.querySelector('[data-summary="status"]')?.textContent === "completed", {
+      timeout: 120_000,
+      polling: 250,
+    });
     const task = (await api<TaskView>(stack.url, "GET", `/api/v1/tasks/${taskId}`)).body.data;
     expect(task.status).toBe("completed");
     expect(task.result_count).toBeGreaterThan(0);
     expect(task.result_count).toBeLessThanOrEqual(MAX_PAGES);
-    await page.waitForFunction((count) => document.querySelectorAll("table.results tbody tr").length === count, { timeout: 10_000 }, task.result_count);
+    await page.waitForFunction(
+      (count) => document.querySelectorAll("table.results tbody tr").length === count,
+      { timeout: 10_000 },
+      task.result_count,
+    );
     expect(await textOf('[data-summary="pages"]')).toBe(String(task.progress.pages_done));
     expect(await textOf("table.results tbody")).toContain(site.url);
     // Every result is on the first page: nothing more to load.
-    expect(await page.$eval('button[data-more="results"]', (button) => (button as HTMLElement).offsetParent === null)).toBe(true);
+    expect(
+      await page.$eval('button[data-more="results"]', (button) => (button as HTMLElement).offsetParent === null),
+    ).toBe(true);
     await screenshot("task");
   });
 
@@ -173,7 +207,9 @@ describe("dashboard", () => {
     await page.click("form.account-form button[type=submit]");
     await page.waitForSelector("tr[data-account-id]", { timeout: 10_000 });
 
-    const stored = (await api<{ items: Array<{ account_id: string; note: string }> }>(stack.url, "GET", "/api/v1/accounts")).body.data.items;
+    const stored = (
+      await api<{ items: Array<{ account_id: string; note: string }> }>(stack.url, "GET", "/api/v1/accounts")
+    ).body.data.items;
     expect(stored).toHaveLength(1);
     expect(stored[0]!.note).toBe("e2e account");
     const row = `tr[data-account-id="${stored[0]!.account_id}"]`;

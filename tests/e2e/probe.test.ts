@@ -27,7 +27,11 @@ interface Run {
 
 /** The CLI with this test's Node, talking to the stack through API_URL. */
 function cli(args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: root, env: { ...process.env, API_URL: stack.url, API_KEY: "" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: root,
+    env: { ...process.env, API_URL: stack.url, API_KEY: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -54,7 +58,11 @@ beforeAll(async () => {
   const created = await fetch(`${stack.url}/api/v1/accounts`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ platform: "xhs", cookies: "web_session=040069b5-probe-session; a1=18f0c0ffee", note: "probe test" }),
+    body: JSON.stringify({
+      platform: "xhs",
+      cookies: "web_session=040069b5-probe-session; a1=18f0c0ffee",
+      note: "probe test",
+    }),
   });
   expect(created.status).toBe(201);
 });
@@ -70,20 +78,30 @@ describe("crawl-tasks probe xhs", () => {
     async () => {
       const run = await cli(["probe", "xhs"]);
       // Progress notes (the tasks it created) go to stderr, the report to stdout.
-      expect(run.stderr).toMatch(/^search "咖啡": task [0-9A-Z]{26}…\ndetail ".+": task [0-9A-Z]{26}…\ncreator "[0-9a-f]{24}": task [0-9A-Z]{26}…\n$/);
+      expect(run.stderr).toMatch(
+        /^search "咖啡": task [0-9A-Z]{26}…\ndetail ".+": task [0-9A-Z]{26}…\ncreator "[0-9a-f]{24}": task [0-9A-Z]{26}…\n$/,
+      );
       if (run.code !== 0) console.log(run.stdout);
       expect(run.code).toBe(0);
       // Detail takes the first note the search stored, in item_key order (results are listed so).
       const note = [...xhs.data.notesFor("咖啡").slice(0, 2)].sort((a, b) => a.note_id.localeCompare(b.note_id))[0]!;
       expect(modeLine(run.stdout, "search")).toMatch(/^xhs search "咖啡": completed — 2 content, \d+ comment$/);
-      expect(modeLine(run.stdout, "detail")).toMatch(new RegExp(`^xhs detail ".*/explore/${note.note_id}\\?xsec_token=.*": completed — 1 content, \\d+ comment$`));
-      expect(modeLine(run.stdout, "creator")).toBe(`xhs creator "${note.user.user_id}": completed — 1 creator, 2 content, ${5 * 2} comment`);
+      expect(modeLine(run.stdout, "detail")).toMatch(
+        new RegExp(`^xhs detail ".*/explore/${note.note_id}\\?xsec_token=.*": completed — 1 content, \\d+ comment$`),
+      );
+      expect(modeLine(run.stdout, "creator")).toBe(
+        `xhs creator "${note.user.user_id}": completed — 1 creator, 2 content, ${5 * 2} comment`,
+      );
       // The steps it saw: the page opened, the page's own first result page, the crawler's calls, each body's shape.
       expect(run.stdout).toMatch(/open +200 +open +http:\/\/127\.0\.0\.1:\d+\/search_result\?keyword=/);
-      expect(run.stdout).toMatch(/response +200 +search: first page +http:\/\/127\.0\.0\.1:\d+\/api\/sns\/web\/v1\/search\/notes/);
+      expect(run.stdout).toMatch(
+        /response +200 +search: first page +http:\/\/127\.0\.0\.1:\d+\/api\/sns\/web\/v1\/search\/notes/,
+      );
       expect(run.stdout).toMatch(/shape +ok +search: first page/);
       expect(run.stdout).toMatch(/call +200 +note: feed +http:\/\/127\.0\.0\.1:\d+\/api\/sns\/web\/v1\/feed/);
-      expect(run.stdout).toMatch(/call +200 +comments: replies +http:\/\/127\.0\.0\.1:\d+\/api\/sns\/web\/v2\/comment\/sub\/page\?/);
+      expect(run.stdout).toMatch(
+        /call +200 +comments: replies +http:\/\/127\.0\.0\.1:\d+\/api\/sns\/web\/v2\/comment\/sub\/page\?/,
+      );
       expect(run.stdout).toMatch(/shape +ok +note: page state/);
       expect(run.stdout).toMatch(/shape +ok +creator: first notes/);
       expect(run.stdout).toMatch(/items +×1 +search: content items +\{"item_type":"content","platform":"xhs"/);
@@ -103,7 +121,9 @@ describe("crawl-tasks probe xhs", () => {
         if (run.code !== 1) console.log(run.stdout);
         expect(run.code).toBe(1);
         for (const mode of ["search", "detail", "creator"]) expect(modeLine(run.stdout, mode)).toMatch(/: failed — /);
-        expect(run.stdout).toMatch(/shape +MISMATCH +comments: page +data\.comments\.0\.id: Invalid input: expected string, received undefined/);
+        expect(run.stdout).toMatch(
+          /shape +MISMATCH +comments: page +data\.comments\.0\.id: Invalid input: expected string, received undefined/,
+        );
         expect(run.stdout).toContain(
           "! SITE_CHANGED: xhs comments: page (/api/sns/web/v2/comment/page): the body no longer has the expected shape; seen: data.comments.0.id: Invalid input: expected string, received undefined",
         );

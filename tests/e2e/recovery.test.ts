@@ -19,9 +19,12 @@ let stack: RunningStack;
 
 function wideSite() {
   const pages: Record<string, { body: string; delayMs?: number }> = {
-    "/": { body: `<title>Index</title>${Array.from({ length: PAGES }, (_, i) => `<a href="/p/${i}">p${i}</a>`).join(" ")}` },
+    "/": {
+      body: `<title>Index</title>${Array.from({ length: PAGES }, (_, i) => `<a href="/p/${i}">p${i}</a>`).join(" ")}`,
+    },
   };
-  for (let i = 0; i < PAGES; i++) pages[`/p/${i}`] = { body: `<title>Page ${i}</title><p>page ${i}</p>`, delayMs: PAGE_DELAY_MS };
+  for (let i = 0; i < PAGES; i++)
+    pages[`/p/${i}`] = { body: `<title>Page ${i}</title><p>page ${i}</p>`, delayMs: PAGE_DELAY_MS };
   return pages;
 }
 
@@ -30,12 +33,18 @@ const sitePaths = ["/", ...Array.from({ length: PAGES }, (_, i) => `/p/${i}`)];
 /** How often each page was fetched since `from` (robots.txt aside: it is shared through the politeness table). */
 function fetchCounts(from: number): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const path of site.requests.slice(from)) if (path !== "/robots.txt") counts.set(path, (counts.get(path) ?? 0) + 1);
+  for (const path of site.requests.slice(from))
+    if (path !== "/robots.txt") counts.set(path, (counts.get(path) ?? 0) + 1);
   return counts;
 }
 
 async function createCrawl(): Promise<string> {
-  const created = await api<TaskView>(stack.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "crawl", urls: [site.url], max_depth: 1 });
+  const created = await api<TaskView>(stack.url, "POST", "/api/v1/tasks", {
+    platform: "web",
+    crawler_type: "crawl",
+    urls: [site.url],
+    max_depth: 1,
+  });
   expect(created.status).toBe(201);
   return created.body.data.task_id;
 }
@@ -90,7 +99,11 @@ describe("delivery through the one-machine stack", () => {
     stack = await startStack({ dataDir, env: { CRAWL_CONCURRENCY: "2" } });
     expect(stack.stdout()).toMatch(/1 interrupted task\(s\) reset/);
     const done = await waitForTask(stack.url, taskId, isTerminal, 60_000);
-    expect(done).toMatchObject({ status: "completed", result_count: PAGES + 1, progress: { pages_done: PAGES + 1, items: PAGES + 1, errors: 0 } });
+    expect(done).toMatchObject({
+      status: "completed",
+      result_count: PAGES + 1,
+      progress: { pages_done: PAGES + 1, items: PAGES + 1, errors: 0 },
+    });
 
     const results = await allResults(stack.url, taskId);
     expect(storedPaths(results)).toEqual([...sitePaths].sort());
@@ -103,9 +116,18 @@ describe("delivery through the one-machine stack", () => {
 describe("a task that always fails", () => {
   it("is retried max_attempts times with back-off, then failed with its reason", async () => {
     const failingDir = mkdtempSync(join(tmpdir(), "crawl-failing-"));
-    const failing = await startStack({ dataDir: failingDir, env: { CRAWL_CONCURRENCY: "1", CHROMIUM_PATH: "/bin/false", RETRY_BASE_DELAY_SECS: "1" } });
+    const failing = await startStack({
+      dataDir: failingDir,
+      env: { CRAWL_CONCURRENCY: "1", CHROMIUM_PATH: "/bin/false", RETRY_BASE_DELAY_SECS: "1" },
+    });
     try {
-      const created = await api<TaskView>(failing.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", urls: [site.url], max_attempts: 2, render: "always" });
+      const created = await api<TaskView>(failing.url, "POST", "/api/v1/tasks", {
+        platform: "web",
+        crawler_type: "detail",
+        urls: [site.url],
+        max_attempts: 2,
+        render: "always",
+      });
       const done = await waitForTask(failing.url, created.body.data.task_id, isTerminal, 60_000);
       expect(done).toMatchObject({ status: "failed", attempts: 2, error: { code: "BROWSER_LAUNCH_FAILED" } });
       expect(done.error?.message).toMatch(/^could not start Chromium/);

@@ -38,7 +38,9 @@ beforeAll(async () => {
     headless: "shell",
     args: ["--no-sandbox", "--disable-background-networking", "--host-resolver-rules=MAP rebind.test 127.0.0.1"],
   });
-  attacker = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>an ordinary page</title>"));
+  attacker = createServer((_req, res) =>
+    res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>an ordinary page</title>"),
+  );
   attacker.listen(0, "127.0.0.1");
   await once(attacker, "listening");
   attackerOrigin = `http://127.0.0.1:${(attacker.address() as { port: number }).port}`;
@@ -60,7 +62,8 @@ describe("a page on another origin", () => {
     const pending = await api<TaskView>(open.url, "POST", "/api/v1/tasks", webTask);
     expect(pending.status).toBe(201);
     const taskId = pending.body.data.task_id;
-    const before = (await api<{ items: TaskView[] }>(open.url, "GET", "/api/v1/tasks?limit=100")).body.data.items.length;
+    const before = (await api<{ items: TaskView[] }>(open.url, "GET", "/api/v1/tasks?limit=100")).body.data.items
+      .length;
 
     const page = await browser.newPage();
     await page.goto(attackerOrigin);
@@ -70,7 +73,12 @@ describe("a page on another origin", () => {
         const attempt = async (name: string, run: () => Promise<Response>) => {
           try {
             const response = await run();
-            return [name, response.type === "opaque" ? "opaque" : `read ${response.status}: ${(await response.text()).slice(0, 80)}`];
+            return [
+              name,
+              response.type === "opaque"
+                ? "opaque"
+                : `read ${response.status}: ${(await response.text()).slice(0, 80)}`,
+            ];
           } catch (error) {
             return [name, `blocked (${(error as Error).name})`];
           }
@@ -79,12 +87,28 @@ describe("a page on another origin", () => {
           await Promise.all([
             attempt("api: list tasks", () => fetch(`${apiUrl}/api/v1/tasks`)),
             attempt("api: cancel without a preflight", () =>
-              fetch(`${apiUrl}/api/v1/tasks/${taskId}/cancel`, { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: "" }),
+              fetch(`${apiUrl}/api/v1/tasks/${taskId}/cancel`, {
+                method: "POST",
+                mode: "no-cors",
+                headers: { "content-type": "text/plain" },
+                body: "",
+              }),
             ),
             attempt("api: create without a preflight", () =>
-              fetch(`${apiUrl}/api/v1/tasks`, { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: JSON.stringify(webTask) }),
+              fetch(`${apiUrl}/api/v1/tasks`, {
+                method: "POST",
+                mode: "no-cors",
+                headers: { "content-type": "text/plain" },
+                body: JSON.stringify(webTask),
+              }),
             ),
-            attempt("api: create as JSON", () => fetch(`${apiUrl}/api/v1/tasks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(webTask) })),
+            attempt("api: create as JSON", () =>
+              fetch(`${apiUrl}/api/v1/tasks`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify(webTask),
+              }),
+            ),
             attempt("dynamodb: scan the accounts table", () =>
               fetch(dynamo, {
                 method: "POST",
@@ -101,7 +125,15 @@ describe("a page on another origin", () => {
               }),
             ),
             attempt("sqs: form POST of a message", () =>
-              fetch(sqs, { method: "POST", mode: "no-cors", body: new URLSearchParams({ Action: "SendMessage", QueueUrl: `${sqs}/123456789012/crawl-tasks`, MessageBody: '{"task_id":"forged"}' }) }),
+              fetch(sqs, {
+                method: "POST",
+                mode: "no-cors",
+                body: new URLSearchParams({
+                  Action: "SendMessage",
+                  QueueUrl: `${sqs}/123456789012/crawl-tasks`,
+                  MessageBody: '{"task_id":"forged"}',
+                }),
+              }),
             ),
           ]),
         );
@@ -114,7 +146,9 @@ describe("a page on another origin", () => {
     for (const [name, outcome] of Object.entries(outcomes)) expect(outcome, name).toMatch(/^(blocked|opaque)/);
     // Nothing changed: the task is still pending, no task was added.
     expect((await api<TaskView>(open.url, "GET", `/api/v1/tasks/${taskId}`)).body.data.status).toBe("pending");
-    expect((await api<{ items: TaskView[] }>(open.url, "GET", "/api/v1/tasks?limit=100")).body.data.items.length).toBe(before);
+    expect((await api<{ items: TaskView[] }>(open.url, "GET", "/api/v1/tasks?limit=100")).body.data.items.length).toBe(
+      before,
+    );
     // The embedded servers saw the browser's requests and refused them.
     expect(open.stderr()).toMatch(/DynamoDB-API server: refused (OPTIONS|POST) from \S+: browser requests are refused/);
     expect(open.stderr()).toMatch(/SQS-API server: refused POST from \S+: browser requests are refused/);
@@ -129,7 +163,11 @@ describe("a page whose name was rebound to 127.0.0.1", () => {
     expect(landing?.status()).toBe(421);
     const answers = await page.evaluate(async () =>
       Promise.all([
-        fetch("/api/v1/tasks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ platform: "web", crawler_type: "crawl", urls: ["http://127.0.0.1:1/"] }) }).then((r) => r.status),
+        fetch("/api/v1/tasks", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ platform: "web", crawler_type: "crawl", urls: ["http://127.0.0.1:1/"] }),
+        }).then((r) => r.status),
         fetch("/api/v1/tasks").then((r) => r.status),
         fetch("/api/v1/accounts").then((r) => r.status),
       ]),
@@ -152,7 +190,10 @@ describe("a page whose name was rebound to 127.0.0.1", () => {
 });
 
 describe("files under DATA_DIR", () => {
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [join(dir, e.name), ...walk(join(dir, e.name))] : [join(dir, e.name)]));
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? [join(dir, e.name), ...walk(join(dir, e.name))] : [join(dir, e.name)],
+    );
   const mode = (path: string) => statSync(path).mode & 0o777;
 
   it("are the owner's alone, an old data directory included, and hold no proxy password", async () => {
@@ -189,13 +230,27 @@ describe("files under DATA_DIR", () => {
 describe("the embedded servers", () => {
   it("refuse keys other than this start's, and take the ones aws.env holds", async () => {
     const aws = stackAws(open.dataDir);
-    const wrong = new DynamoDBClient({ endpoint: aws.dynamoEndpoint, region: aws.region, credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 1 });
+    const wrong = new DynamoDBClient({
+      endpoint: aws.dynamoEndpoint,
+      region: aws.region,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 1,
+    });
     await expect(wrong.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: "AccessDeniedException" });
     wrong.destroy();
-    const forged = new DynamoDBClient({ endpoint: aws.dynamoEndpoint, region: aws.region, credentials: { ...aws.credentials, secretAccessKey: "not-the-secret" }, maxAttempts: 1 });
+    const forged = new DynamoDBClient({
+      endpoint: aws.dynamoEndpoint,
+      region: aws.region,
+      credentials: { ...aws.credentials, secretAccessKey: "not-the-secret" },
+      maxAttempts: 1,
+    });
     await expect(forged.send(new ListTablesCommand({}))).rejects.toMatchObject({ name: "AccessDeniedException" });
     forged.destroy();
-    const dynamo = new DynamoDBClient({ endpoint: aws.dynamoEndpoint, region: aws.region, credentials: aws.credentials });
+    const dynamo = new DynamoDBClient({
+      endpoint: aws.dynamoEndpoint,
+      region: aws.region,
+      credentials: aws.credentials,
+    });
     expect((await dynamo.send(new ListTablesCommand({}))).TableNames).toContain("tasks");
     dynamo.destroy();
     const sqs = new SQSClient({ endpoint: aws.sqsEndpoint, region: aws.region, credentials: aws.credentials });
@@ -209,20 +264,25 @@ describe("the embedded servers", () => {
 describe("a stack with an API key", () => {
   it("refuses keyless 10 MiB bodies from their headers, without reading them", async () => {
     const stack = await startStack({ env: { CRAWL_CONCURRENCY: "0", API_KEY: "correct-horse-battery-staple" } });
-    const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${stack.child.pid}/status`, "utf8"))![1]) / 1024;
+    const rssMb = () =>
+      Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${stack.child.pid}/status`, "utf8"))![1]) / 1024;
     try {
       const url = new URL("/api/v1/tasks", stack.url);
       const tenMiB = 10 * 1024 * 1024;
       const post = () =>
         new Promise<number>((resolve, reject) => {
           let answered = false;
-          const req = httpRequest(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(tenMiB) } }, (res) => {
-            answered = true;
-            res.resume();
-            resolve(res.statusCode ?? 0);
-            // Answered: the rest of the body is not worth sending.
-            req.destroy();
-          });
+          const req = httpRequest(
+            url,
+            { method: "POST", headers: { "content-type": "application/json", "content-length": String(tenMiB) } },
+            (res) => {
+              answered = true;
+              res.resume();
+              resolve(res.statusCode ?? 0);
+              // Answered: the rest of the body is not worth sending.
+              req.destroy();
+            },
+          );
           // The server answers before the body is through and discards the rest; a reset before
           // the answer would lose it (the client could not tell why it was refused).
           req.on("error", (error) => {
@@ -246,17 +306,29 @@ describe("a stack with an API key", () => {
       expect(rssMb() - before).toBeLessThan(100);
       // A declared body over the limit is refused at once too, key or not.
       const tooLarge = await new Promise<number>((resolve) => {
-        const req = httpRequest(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(tenMiB + 1), "x-api-key": "correct-horse-battery-staple" } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-          req.destroy();
-        });
+        const req = httpRequest(
+          url,
+          {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "content-length": String(tenMiB + 1),
+              "x-api-key": "correct-horse-battery-staple",
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+            req.destroy();
+          },
+        );
         req.on("error", () => undefined);
         req.write("{");
       });
       expect(tooLarge).toBe(413);
       // HEAD works wherever GET does, under the same key rule.
-      const head = async (path: string, headers: Record<string, string> = {}) => (await fetch(new URL(path, stack.url), { method: "HEAD", headers })).status;
+      const head = async (path: string, headers: Record<string, string> = {}) =>
+        (await fetch(new URL(path, stack.url), { method: "HEAD", headers })).status;
       expect(await head("/health")).toBe(200);
       expect(await head("/api/v1/tasks")).toBe(401);
       expect(await head("/api/v1/tasks", { "x-api-key": "correct-horse-battery-staple" })).toBe(200);

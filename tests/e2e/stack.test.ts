@@ -35,7 +35,11 @@ const slowRequests = () => site.requests.filter((path) => path === "/slow").leng
 
 /** A detail task of one page that takes {@link SLOW_PAGE_MS} to answer; returns its id. */
 async function createSlowTask(): Promise<string> {
-  const created = await api<Task>(stack.url, "POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", urls: [site.urlFor("/slow")] });
+  const created = await api<Task>(stack.url, "POST", "/api/v1/tasks", {
+    platform: "web",
+    crawler_type: "detail",
+    urls: [site.urlFor("/slow")],
+  });
   expect(created.status).toBe(201);
   return created.body.data.task_id;
 }
@@ -87,7 +91,9 @@ describe("one-machine stack", () => {
     const exit = await second.exited;
 
     expect(exit.code).toBe(1);
-    expect(second.stderr()).toBe(`error: port ${stack.port} on 127.0.0.1 is already in use — set PORT to use another\n`);
+    expect(second.stderr()).toBe(
+      `error: port ${stack.port} on 127.0.0.1 is already in use — set PORT to use another\n`,
+    );
     expect(second.stdout()).toBe("");
     expect(existsSync(otherDataDir)).toBe(false);
     expect((await api(stack.url, "GET", "/health")).status).toBe(200);
@@ -112,7 +118,11 @@ describe("one-machine stack", () => {
     expect(task.result_count).toBe(expected.length);
     expect(task.progress).toEqual({ pages_done: expected.length, items: expected.length, errors: 1 });
 
-    const results = await api<{ items: ResultItem[]; next_cursor: string | null }>(stack.url, "GET", `/api/v1/tasks/${crawlTaskId}/results?limit=100`);
+    const results = await api<{ items: ResultItem[]; next_cursor: string | null }>(
+      stack.url,
+      "GET",
+      `/api/v1/tasks/${crawlTaskId}/results?limit=100`,
+    );
     expect(results.status).toBe(200);
     const items = results.body.data.items;
     expect(items.map((item) => item.url).sort()).toEqual(expected.map((page) => site.urlFor(page.path)).sort());
@@ -120,9 +130,24 @@ describe("one-machine stack", () => {
     for (const page of expected) {
       const item = items.find((i) => i.url === site.urlFor(page.path))!;
       expect(Object.keys(item), page.path).toEqual(
-        expect.arrayContaining(["url", "final_url", "status", "title", "description", "text", "links", "depth", "fetched_at", "error"]),
+        expect.arrayContaining([
+          "url",
+          "final_url",
+          "status",
+          "title",
+          "description",
+          "text",
+          "links",
+          "depth",
+          "fetched_at",
+          "error",
+        ]),
       );
-      expect(item, page.path).toMatchObject({ final_url: site.urlFor(page.path), status: page.status, depth: page.depth });
+      expect(item, page.path).toMatchObject({
+        final_url: site.urlFor(page.path),
+        status: page.status,
+        depth: page.depth,
+      });
       expect(typeof item.fetched_at === "string" && item.fetched_at >= startedAt, `${page.path} fetched_at`).toBe(true);
       if (page.status === 200) {
         expect(item, page.path).toMatchObject({ title: page.title, error: null });
@@ -142,7 +167,11 @@ describe("one-machine stack", () => {
     expect(byPath("/js-rendered").text).toContain(JS_RENDERED_TEXT);
     expect(byPath("/js-rendered").text).not.toContain("addEventListener");
     expect(byPath("/chain/2")).toMatchObject({ title: "Chain 2", links: 1, description: null, text: "Chain 2 next" });
-    expect(byPath("/missing")).toMatchObject({ status: 404, title: "Not found", error: { code: "HTTP_404", message: expect.stringContaining("404") } });
+    expect(byPath("/missing")).toMatchObject({
+      status: 404,
+      title: "Not found",
+      error: { code: "HTTP_404", message: expect.stringContaining("404") },
+    });
     // Depth 3 is beyond max_depth, the other origin is not followed, images are blocked.
     expect(site.requests).not.toContain("/chain/3");
     expect(site.external.requests).toEqual([]);
@@ -152,7 +181,10 @@ describe("one-machine stack", () => {
   it("refuses a second stack on the same DATA_DIR with one line", async () => {
     const second = spawnStack({ dataDir });
     expect(await second.exited).toMatchObject({ code: 1 });
-    const line = /^error: DATA_DIR (.+) is in use by another stack \(pid (\d+)\) — stop it or set DATA_DIR to another directory\n$/.exec(second.output());
+    const line =
+      /^error: DATA_DIR (.+) is in use by another stack \(pid (\d+)\) — stop it or set DATA_DIR to another directory\n$/.exec(
+        second.output(),
+      );
     expect(line, second.output()).not.toBeNull();
     expect(line![1]).toBe(dataDir);
     // The holder is the first stack's main process.
@@ -177,11 +209,18 @@ describe("one-machine stack", () => {
     for (const pid of before) killTree(pid);
 
     await until(() => (stack.stderr().match(/worker \d died/g) ?? []).length === 2, 5000);
-    expect(stack.stderr()).toMatch(new RegExp(`worker \\d died during task ${task} \\(killed by SIGKILL\\); starting a new one`));
+    expect(stack.stderr()).toMatch(
+      new RegExp(`worker \\d died during task ${task} \\(killed by SIGKILL\\); starting a new one`),
+    );
     // The re-queue is a table write and a queue send after the death is noticed: on a busy machine it takes a moment.
     await until(() => stack.stderr().includes(`task ${task} queued again after its worker died`), 15_000);
     expect(stack.stderr()).toContain(`task ${task} queued again after its worker died`);
-    const resumed = await waitForTask(stack.url, task, (t) => t.status === "completed" || t.status === "failed", 60_000);
+    const resumed = await waitForTask(
+      stack.url,
+      task,
+      (t) => t.status === "completed" || t.status === "failed",
+      60_000,
+    );
     expect(resumed).toMatchObject({ status: "completed", attempts: 2, result_count: 1 });
     const after = stack.workerPids();
     expect(after).toHaveLength(2);
@@ -206,17 +245,28 @@ describe("one-machine stack", () => {
 
     const kept = await api<Task>(stack.url, "GET", `/api/v1/tasks/${crawlTaskId}`);
     expect(kept.status).toBe(200);
-    expect(kept.body.data).toMatchObject({ status: "completed", result_count: DEFAULT_SITE_PAGES.filter((p) => p.depth <= 2).length });
+    expect(kept.body.data).toMatchObject({
+      status: "completed",
+      result_count: DEFAULT_SITE_PAGES.filter((p) => p.depth <= 2).length,
+    });
 
     // Stopping the stack is not the task's fault: it resumes without spending an attempt.
-    const resumed = await waitForTask(stack.url, slowTaskId, (t) => t.status === "completed" || t.status === "failed", 60_000);
+    const resumed = await waitForTask(
+      stack.url,
+      slowTaskId,
+      (t) => t.status === "completed" || t.status === "failed",
+      60_000,
+    );
     expect(resumed).toMatchObject({ status: "completed", attempts: 1, result_count: 1 });
     const results = await api<{ items: ResultItem[] }>(stack.url, "GET", `/api/v1/tasks/${slowTaskId}/results`);
     expect(results.body.data.items).toMatchObject([{ url: site.urlFor("/slow"), status: 200, title: "Slow page" }]);
   }, 90_000);
 
   it("frees every port on SIGTERM", async () => {
-    const ports = [stack.port, ...[...stack.stdout().matchAll(/API\s+http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]))];
+    const ports = [
+      stack.port,
+      ...[...stack.stdout().matchAll(/API\s+http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])),
+    ];
     expect(ports).toHaveLength(3);
     const stopped = await stack.stop();
     expect(stopped).toMatchObject({ code: 0, signal: null });

@@ -31,9 +31,14 @@ const hits: Hit[] = [];
 async function eventFor(taskId: string, type: string, timeoutMs = 30_000): Promise<Hit> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const hit = hits.find((h) => h.headers["x-webhook-event"] === type && String(h.headers["x-webhook-id"]).startsWith(`evt_${taskId}_`));
+    const hit = hits.find(
+      (h) => h.headers["x-webhook-event"] === type && String(h.headers["x-webhook-id"]).startsWith(`evt_${taskId}_`),
+    );
     if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`no ${type} for ${taskId} within ${timeoutMs} ms; got ${hits.length} request(s)\n${stack.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no ${type} for ${taskId} within ${timeoutMs} ms; got ${hits.length} request(s)\n${stack.output()}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -88,8 +93,17 @@ describe("webhooks on the one-machine stack", () => {
     expect(event.task).toMatchObject({ task_id: taskId, status: "completed", result_count: done.result_count });
     expect(done.result_count).toBeGreaterThan(0);
 
-    const delivered = await waitForTask(stack.url, taskId, (task) => (task as TaskView & { webhook?: { status: string } }).webhook?.status === "delivered", 15_000);
-    expect((delivered as TaskView & { webhook?: unknown }).webhook).toMatchObject({ event_id: event.id, attempts: 1, last_status: 200 });
+    const delivered = await waitForTask(
+      stack.url,
+      taskId,
+      (task) => (task as TaskView & { webhook?: { status: string } }).webhook?.status === "delivered",
+      15_000,
+    );
+    expect((delivered as TaskView & { webhook?: unknown }).webhook).toMatchObject({
+      event_id: event.id,
+      attempts: 1,
+      last_status: 200,
+    });
   }, 150_000);
 
   it("POSTs task.cancelled when a task is cancelled", async () => {
@@ -106,7 +120,10 @@ describe("webhooks on the one-machine stack", () => {
 
     const hit = await eventFor(taskId, "task.cancelled");
     expect(hit.headers["x-signature"]).toBe(signatureOf(hit.raw));
-    expect(JSON.parse(hit.raw.toString("utf8"))).toMatchObject({ type: "task.cancelled", task: { task_id: taskId, status: "cancelled" } });
+    expect(JSON.parse(hit.raw.toString("utf8"))).toMatchObject({
+      type: "task.cancelled",
+      task: { task_id: taskId, status: "cancelled" },
+    });
     // The crawl stops on its own afterwards; it raises no second event.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(hits.filter((h) => String(h.headers["x-webhook-id"]).startsWith(`evt_${taskId}_`))).toHaveLength(1);
@@ -131,7 +148,13 @@ describe("webhook events lost with a stop of the one-machine stack", () => {
     // The retry is 10 minutes away: only a restart can deliver it within the test.
     const env = { CRAWL_CONCURRENCY: "1", WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_SECS: "600" };
     const webhookOf = async (base: string, id: string) =>
-      (await api<TaskView & { webhook?: { event_id: string; status: string; attempts: number } }>(base, "GET", `/api/v1/tasks/${id}`)).body.data.webhook;
+      (
+        await api<TaskView & { webhook?: { event_id: string; status: string; attempts: number } }>(
+          base,
+          "GET",
+          `/api/v1/tasks/${id}`,
+        )
+      ).body.data.webhook;
     try {
       const first = await startStack({ dataDir, env });
       let taskId: string;
@@ -159,7 +182,8 @@ describe("webhook events lost with a stop of the one-machine stack", () => {
       try {
         const deadline = Date.now() + 30_000;
         while ((await webhookOf(second.url, taskId))?.status !== "delivered") {
-          if (Date.now() > deadline) throw new Error(`the lost retry was not delivered within 30 s\n${second.output()}`);
+          if (Date.now() > deadline)
+            throw new Error(`the lost retry was not delivered within 30 s\n${second.output()}`);
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         expect(seen).toHaveLength(2);

@@ -19,7 +19,10 @@ const seen: string[] = [];
 const SECRETS = ["xhs-sess-0001", "xhs-sess-0002", "dy-sess-0003", "dy-sess-0004", "refreshed-0005", "too-many-0006"];
 
 async function call(method: string, path: string, body?: unknown) {
-  const response = await handler(httpEvent(method, path, body === undefined ? {} : { body: body as object }), lambdaContext());
+  const response = await handler(
+    httpEvent(method, path, body === undefined ? {} : { body: body as object }),
+    lambdaContext(),
+  );
   seen.push(response.body ?? "");
   return { status: response.statusCode, body: JSON.parse(response.body ?? "") as Json };
 }
@@ -37,22 +40,51 @@ afterAll(async () => {
   await aws?.close();
 });
 
-const ACCOUNT_FIELDS = ["account_id", "platform", "note", "status", "created_at", "updated_at", "use_count", "fingerprint", "cookie_count"];
+const ACCOUNT_FIELDS = [
+  "account_id",
+  "platform",
+  "note",
+  "status",
+  "created_at",
+  "updated_at",
+  "use_count",
+  "fingerprint",
+  "cookie_count",
+];
 
 describe("POST /api/v1/accounts", () => {
   it("stores an account from a Cookie header: 201, active, a fingerprint and a count, no cookies", async () => {
-    const { status, body } = await call("POST", "/api/v1/accounts", { platform: "xhs", cookies: "web_session=xhs-sess-0001; a1=abc", note: "main account" });
+    const { status, body } = await call("POST", "/api/v1/accounts", {
+      platform: "xhs",
+      cookies: "web_session=xhs-sess-0001; a1=abc",
+      note: "main account",
+    });
     expect(status).toBe(201);
     expect(body).toMatchObject({ code: 0, message: "account created" });
     expect(Object.keys(body.data).sort()).toEqual([...ACCOUNT_FIELDS].sort());
-    expect(body.data).toMatchObject({ platform: "xhs", note: "main account", status: "active", use_count: 0, cookie_count: 2 });
+    expect(body.data).toMatchObject({
+      platform: "xhs",
+      note: "main account",
+      status: "active",
+      use_count: 0,
+      cookie_count: 2,
+    });
     expect(body.data.account_id).toMatch(/^[0-9A-Z]{26}$/);
     expect(body.data.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it("takes a browser export and the export as a JSON string; the same cookies twice are a 409", async () => {
     const exported = [
-      { name: "sessionid", value: "dy-sess-0003", domain: ".douyin.com", path: "/", expirationDate: 1_900_000_000, httpOnly: true, secure: true, sameSite: "no_restriction" },
+      {
+        name: "sessionid",
+        value: "dy-sess-0003",
+        domain: ".douyin.com",
+        path: "/",
+        expirationDate: 1_900_000_000,
+        httpOnly: true,
+        secure: true,
+        sameSite: "no_restriction",
+      },
       { name: "ttwid", value: "t-1", domain: ".douyin.com" },
     ];
     const first = await call("POST", "/api/v1/accounts", { platform: "dy", cookies: exported });
@@ -60,20 +92,40 @@ describe("POST /api/v1/accounts", () => {
     expect(first.body.data.cookie_count).toBe(2);
     const twin = await call("POST", "/api/v1/accounts", { platform: "dy", cookies: JSON.stringify(exported) });
     expect(twin.status).toBe(409);
-    expect(twin.body.message).toBe(`cookies: an account with the same cookies already exists (${first.body.data.account_id})`);
-    const header = await call("POST", "/api/v1/accounts", { platform: "dy", cookies: "ttwid=t-1; sessionid=dy-sess-0003" });
+    expect(twin.body.message).toBe(
+      `cookies: an account with the same cookies already exists (${first.body.data.account_id})`,
+    );
+    const header = await call("POST", "/api/v1/accounts", {
+      platform: "dy",
+      cookies: "ttwid=t-1; sessionid=dy-sess-0003",
+    });
     expect(header.status).toBe(409);
-    const other = await call("POST", "/api/v1/accounts", { platform: "dy", cookies: JSON.stringify([{ name: "sessionid", value: "dy-sess-0004" }]) });
+    const other = await call("POST", "/api/v1/accounts", {
+      platform: "dy",
+      cookies: JSON.stringify([{ name: "sessionid", value: "dy-sess-0004" }]),
+    });
     expect(other.status).toBe(201);
   });
 
   it.each([
     ["no cookies", { platform: "xhs" }, "cookies: "],
-    ["the web platform", { platform: "web", cookies: "a=xhs-sess-0002" }, '(accounts are for the media platforms)'],
+    ["the web platform", { platform: "web", cookies: "a=xhs-sess-0002" }, "(accounts are for the media platforms)"],
     ["an unknown field", { platform: "xhs", cookies: "a=xhs-sess-0002", password: "x" }, 'unknown field "password"'],
-    ["a note over 200 characters", { platform: "xhs", cookies: "a=xhs-sess-0002", note: "n".repeat(201) }, "note: must be at most 200 characters"],
-    ["more than 200 cookies", { platform: "xhs", cookies: Array.from({ length: 201 }, (_, i) => ({ name: `c${i}`, value: "too-many-0006" })) }, "cookies: must have at most 200 cookies"],
-    ["a pair without '='", { platform: "xhs", cookies: "a=1; xhs-sess-0002" }, 'entry 2 of the Cookie header has no "="'],
+    [
+      "a note over 200 characters",
+      { platform: "xhs", cookies: "a=xhs-sess-0002", note: "n".repeat(201) },
+      "note: must be at most 200 characters",
+    ],
+    [
+      "more than 200 cookies",
+      { platform: "xhs", cookies: Array.from({ length: 201 }, (_, i) => ({ name: `c${i}`, value: "too-many-0006" })) },
+      "cookies: must have at most 200 cookies",
+    ],
+    [
+      "a pair without '='",
+      { platform: "xhs", cookies: "a=1; xhs-sess-0002" },
+      'entry 2 of the Cookie header has no "="',
+    ],
   ])("answers 400 for %s, naming the field", async (_case, body, message) => {
     const { status, body: answer } = await call("POST", "/api/v1/accounts", body);
     expect(status).toBe(400);
@@ -87,7 +139,10 @@ describe("POST /api/v1/accounts", () => {
     try {
       const { status, body } = await call("POST", "/api/v1/accounts", { platform: "xhs", cookies: "a=xhs-sess-0002" });
       expect(status).toBe(503);
-      expect(body).toMatchObject({ message: "accounts are unavailable: ACCOUNTS_ENCRYPTION_KEY is not set", data: { dependency: "accounts_key" } });
+      expect(body).toMatchObject({
+        message: "accounts are unavailable: ACCOUNTS_ENCRYPTION_KEY is not set",
+        data: { dependency: "accounts_key" },
+      });
       expect((await call("GET", "/api/v1/accounts")).status).toBe(200);
     } finally {
       process.env.ACCOUNTS_ENCRYPTION_KEY = key;
@@ -97,7 +152,10 @@ describe("POST /api/v1/accounts", () => {
 
 describe("GET /api/v1/accounts", () => {
   it("lists every media platform's accounts oldest first, or one platform's, or one status", async () => {
-    const all = (await call("GET", "/api/v1/accounts")).body.data.items as Array<{ account_id: string; platform: string }>;
+    const all = (await call("GET", "/api/v1/accounts")).body.data.items as Array<{
+      account_id: string;
+      platform: string;
+    }>;
     expect(all.map((a) => a.platform)).toEqual(["xhs", "dy", "dy"]);
     expect(all.map((a) => a.account_id)).toEqual([...all.map((a) => a.account_id)].sort());
 
@@ -106,7 +164,13 @@ describe("GET /api/v1/accounts", () => {
 
     await pool.mark(all[1]!.account_id, "banned", "RISK_CONTROL: dy: captcha page");
     const banned = await call("GET", "/api/v1/accounts?status=banned");
-    expect(banned.body.data.items).toEqual([expect.objectContaining({ account_id: all[1]!.account_id, status: "banned", status_reason: "RISK_CONTROL: dy: captcha page" })]);
+    expect(banned.body.data.items).toEqual([
+      expect.objectContaining({
+        account_id: all[1]!.account_id,
+        status: "banned",
+        status_reason: "RISK_CONTROL: dy: captcha page",
+      }),
+    ]);
     expect((await call("GET", "/api/v1/accounts?platform=dy&status=active")).body.data.items).toHaveLength(1);
   });
 
@@ -123,7 +187,8 @@ describe("GET /api/v1/accounts", () => {
 
 describe("one account", () => {
   it("is shown, re-activated (with refreshed cookies), deleted, then 404", async () => {
-    const created = (await call("POST", "/api/v1/accounts", { platform: "xhs", cookies: "web_session=xhs-sess-0002" })).body.data;
+    const created = (await call("POST", "/api/v1/accounts", { platform: "xhs", cookies: "web_session=xhs-sess-0002" }))
+      .body.data;
     const id = created.account_id as string;
     expect((await call("GET", `/api/v1/accounts/${id}`)).body.data).toEqual(created);
 
@@ -134,7 +199,9 @@ describe("one account", () => {
     expect(plain.body.data.status_reason).toBeUndefined();
 
     await pool.mark(id, "expired", "ACCOUNT_EXPIRED: xhs: login expired");
-    const refreshed = await call("POST", `/api/v1/accounts/${id}/activate`, { cookies: "web_session=refreshed-0005; a1=z" });
+    const refreshed = await call("POST", `/api/v1/accounts/${id}/activate`, {
+      cookies: "web_session=refreshed-0005; a1=z",
+    });
     expect(refreshed.body.data).toMatchObject({ status: "active", cookie_count: 2 });
     expect(refreshed.body.data.fingerprint).not.toBe(created.fingerprint);
     expect((await pool.pick("xhs", id))?.cookies).toEqual([

@@ -42,7 +42,8 @@ afterAll(async () => {
 /** `count` accounts of `platform`, in creation order; cookie values are unique per account. */
 async function accounts(platform: string, count: number): Promise<Account[]> {
   const created: Account[] = [];
-  for (let i = 0; i < count; i++) created.push(await service.create({ platform, cookies: `sid=${platform}-secret-${i}-${Math.random()}; a1=x` }));
+  for (let i = 0; i < count; i++)
+    created.push(await service.create({ platform, cookies: `sid=${platform}-secret-${i}-${Math.random()}; a1=x` }));
   return created;
 }
 
@@ -58,15 +59,26 @@ describe("the store", () => {
     expect(raw).not.toContain("zhihu-secret");
     expect(raw).not.toMatch(/"sid|a1=/);
     const stored = await store.get(account!.account_id);
-    expect(stored).toMatchObject({ platform: "zhihu", status: "active", use_count: 0, cookie_count: 2, sealed_cookies: { alg: "A256GCM", key_id: keyring.currentKeyId } });
+    expect(stored).toMatchObject({
+      platform: "zhihu",
+      status: "active",
+      use_count: 0,
+      cookie_count: 2,
+      sealed_cookies: { alg: "A256GCM", key_id: keyring.currentKeyId },
+    });
     expect(stored?.last_used_at).toBeUndefined();
   });
 
   it("lists one platform through its index, filtered by status, and deletes returning the old item", async () => {
     const [first, second] = await accounts("tieba", 2);
     await store.update(second!.account_id, { status: "banned", status_reason: "RISK_CONTROL: test" });
-    expect((await store.list({ platform: "tieba" })).map((a) => a.account_id)).toEqual([first!.account_id, second!.account_id]);
-    expect((await store.list({ platform: "tieba", status: "banned" })).map((a) => a.account_id)).toEqual([second!.account_id]);
+    expect((await store.list({ platform: "tieba" })).map((a) => a.account_id)).toEqual([
+      first!.account_id,
+      second!.account_id,
+    ]);
+    expect((await store.list({ platform: "tieba", status: "banned" })).map((a) => a.account_id)).toEqual([
+      second!.account_id,
+    ]);
     expect((await store.delete(first!.account_id))?.account_id).toBe(first!.account_id);
     expect(await store.delete(first!.account_id)).toBeUndefined();
     expect(await store.update(first!.account_id, { status: "active" })).toBeUndefined();
@@ -116,7 +128,10 @@ describe("picking in turn", () => {
     expect((await pool.pick("wb"))?.account_id).toBe(b!.account_id);
     await pool.mark(b!.account_id, "banned", "RISK_CONTROL: wb: captcha");
     expect(await pool.pick("wb")).toBeUndefined();
-    expect(await store.get(a!.account_id)).toMatchObject({ status: "expired", status_reason: "ACCOUNT_EXPIRED: wb: login expired" });
+    expect(await store.get(a!.account_id)).toMatchObject({
+      status: "expired",
+      status_reason: "ACCOUNT_EXPIRED: wb: login expired",
+    });
   });
 });
 
@@ -126,8 +141,12 @@ describe("a requested account", () => {
     const [other] = await accounts("dy", 1);
     expect((await pool.pick("xhs", mine!.account_id))?.account_id).toBe(mine!.account_id);
 
-    await expect(pool.pick("xhs", other!.account_id)).rejects.toThrow(`account ${other!.account_id} is a dy account, not xhs`);
-    await expect(pool.pick("xhs", "01J0000000000000000000ZZZZ")).rejects.toThrow("account 01J0000000000000000000ZZZZ not found");
+    await expect(pool.pick("xhs", other!.account_id)).rejects.toThrow(
+      `account ${other!.account_id} is a dy account, not xhs`,
+    );
+    await expect(pool.pick("xhs", "01J0000000000000000000ZZZZ")).rejects.toThrow(
+      "account 01J0000000000000000000ZZZZ not found",
+    );
 
     await pool.mark(mine!.account_id, "banned", "RISK_CONTROL: xhs: 461");
     const refusal = pool.pick("xhs", mine!.account_id);
@@ -141,7 +160,9 @@ describe("a requested account", () => {
   it("whose cookies were sealed with a key no longer configured fails as ACCOUNT_UNREADABLE", async () => {
     const [account] = await accounts("zhihu", 1);
     const otherKey = AccountsKeyring.fromEnv({ ACCOUNTS_ENCRYPTION_KEY: AccountsKeyring.generateKey() });
-    await store.update(account!.account_id, { sealed_cookies: sealCookies(otherKey, account!, [{ name: "a", value: "b" }]) });
+    await store.update(account!.account_id, {
+      sealed_cookies: sealCookies(otherKey, account!, [{ name: "a", value: "b" }]),
+    });
     await expect(pool.pick("zhihu", account!.account_id)).rejects.toBeInstanceOf(AccountCookiesUnreadableError);
   });
 });
@@ -150,13 +171,21 @@ describe("a media task's setup and its failure", () => {
   it("gets an account and a proxy for media platforms, nothing for the web", async () => {
     const [account] = await accounts("dy", 1);
     const proxies = new ProxyPool(["http://u:p@127.0.0.1:3128"], 0);
-    expect(await prepareMediaCrawl(task("web", { urls: ["https://example.com/"] }), { accounts: pool, proxies })).toEqual({});
+    expect(
+      await prepareMediaCrawl(task("web", { urls: ["https://example.com/"] }), { accounts: pool, proxies }),
+    ).toEqual({});
     const setup = await prepareMediaCrawl(task("dy", { account: account!.account_id }), { accounts: pool, proxies });
     expect(setup.account?.account_id).toBe(account!.account_id);
     expect(setup.proxy).toBe("http://u:p@127.0.0.1:3128");
-    expect((await prepareMediaCrawl(task("dy", { proxy: "http://own:1@127.0.0.1:9" }), { accounts: pool, proxies })).proxy).toBe("http://own:1@127.0.0.1:9");
-    await expect(prepareMediaCrawl(task("dy", { proxy: "socks5://127.0.0.1:1080" }), { proxies })).rejects.toMatchObject({ code: "PROXY_INVALID" });
-    await expect(prepareMediaCrawl(task("dy", { account: account!.account_id }), {})).rejects.toMatchObject({ code: "ACCOUNT_REQUIRED" });
+    expect(
+      (await prepareMediaCrawl(task("dy", { proxy: "http://own:1@127.0.0.1:9" }), { accounts: pool, proxies })).proxy,
+    ).toBe("http://own:1@127.0.0.1:9");
+    await expect(
+      prepareMediaCrawl(task("dy", { proxy: "socks5://127.0.0.1:1080" }), { proxies }),
+    ).rejects.toMatchObject({ code: "PROXY_INVALID" });
+    await expect(prepareMediaCrawl(task("dy", { account: account!.account_id }), {})).rejects.toMatchObject({
+      code: "ACCOUNT_REQUIRED",
+    });
   });
 
   it.each([
@@ -168,13 +197,21 @@ describe("a media task's setup and its failure", () => {
     const crawlAccount = { account_id: account!.account_id, platform: "ks" as const, cookies: [] };
     const refusal = new PlatformAccessError("ks", code, "the stand-in said so", { account_id: account!.account_id });
     await markAccountAfterFailure(pool, crawlAccount, refusal, () => undefined);
-    expect(await store.get(account!.account_id)).toMatchObject({ status, status_reason: `${code}: ks: the stand-in said so` });
+    expect(await store.get(account!.account_id)).toMatchObject({
+      status,
+      status_reason: `${code}: ks: the stand-in said so`,
+    });
   });
 
   it("leaves the account alone for failures that say nothing about it", async () => {
     const [account] = await accounts("ks", 1);
     const crawlAccount = { account_id: account!.account_id, platform: "ks" as const, cookies: [] };
-    await markAccountAfterFailure(pool, crawlAccount, new NonRetryableCrawlError("ALL_PAGES_FAILED", "nothing"), () => undefined);
+    await markAccountAfterFailure(
+      pool,
+      crawlAccount,
+      new NonRetryableCrawlError("ALL_PAGES_FAILED", "nothing"),
+      () => undefined,
+    );
     await markAccountAfterFailure(pool, crawlAccount, new Error("browser crashed"), () => undefined);
     expect(await store.get(account!.account_id)).toMatchObject({ status: "active" });
   });
@@ -192,7 +229,12 @@ describe("a media task's setup and its failure", () => {
     expect(picked).toEqual(new Set([account!.account_id, other!.account_id]));
     await markAccountAfterFailure(pool, crawlAccount, throttled, () => undefined);
     const rested = await store.get(account!.account_id);
-    expect(rested).toMatchObject({ status: "active", throttle_strikes: 0, rest_until: expect.any(String), status_reason: expect.stringContaining("RATE_LIMITED: resting until") });
+    expect(rested).toMatchObject({
+      status: "active",
+      throttle_strikes: 0,
+      rest_until: expect.any(String),
+      status_reason: expect.stringContaining("RATE_LIMITED: resting until"),
+    });
     // While it rests, crawls get the other one only.
     for (let i = 0; i < 3; i++) expect((await pool.pick("tieba"))?.account_id).toBe(other!.account_id);
   });

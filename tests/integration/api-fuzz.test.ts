@@ -28,7 +28,13 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const KEY = "fuzz-key-0123456789abcdef";
 
 /** Names a message may start with: the body's fields and the request's other parts. */
-const FIELD_NAMES = new Set([...Object.keys(webTaskInput.shape), "body", "content-type", "Idempotency-Key", "authorization"]);
+const FIELD_NAMES = new Set([
+  ...Object.keys(webTaskInput.shape),
+  "body",
+  "content-type",
+  "Idempotency-Key",
+  "authorization",
+]);
 
 // ---- Generators ---------------------------------------------------------------------------
 
@@ -48,16 +54,32 @@ type Task = Record<string, unknown>;
 
 const segment = fc.stringMatching(/^[a-z0-9_-]{1,12}$/);
 const url = fc
-  .tuple(fc.constantFrom("http", "https"), fc.constantFrom("example.com", "example.org", "127.0.0.1:8080", "[::1]", "sub.example.net"), fc.array(segment, { maxLength: 4 }))
+  .tuple(
+    fc.constantFrom("http", "https"),
+    fc.constantFrom("example.com", "example.org", "127.0.0.1:8080", "[::1]", "sub.example.net"),
+    fc.array(segment, { maxLength: 4 }),
+  )
   .map(([scheme, host, path]) => `${scheme}://${host}/${path.join("/")}`);
 /** The issue's ReDoS family: accepted, since RE2 matches them in linear time. */
-const REDOS_PATTERNS = ["(a+)+$", "(a|a)*$", "(a|aa)+$", "(a|b|ab)*c", "(.*?,){30}z", "(\\w+\\s?)*$", "(\\w*)*x", "^(([a-z])+.)+[A-Z]([a-z])+$"];
+const REDOS_PATTERNS = [
+  "(a+)+$",
+  "(a|a)*$",
+  "(a|aa)+$",
+  "(a|b|ab)*c",
+  "(.*?,){30}z",
+  "(\\w+\\s?)*$",
+  "(\\w*)*x",
+  "^(([a-z])+.)+[A-Z]([a-z])+$",
+];
 const pattern = fc.constantFrom("^/blog/", "\\.html$", "products?", "/(a|b)/", "[0-9]+", ...REDOS_PATTERNS);
 /** Keys that name JavaScript's object internals; refused wherever they appear. */
 const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype"] as const;
 const selectorName = fc
   .stringMatching(/^[a-z_][a-z0-9_]{0,20}$/)
-  .filter((name) => !(WEB_RESULT_FIELDS as readonly string[]).includes(name) && !(PROTOTYPE_KEYS as readonly string[]).includes(name));
+  .filter(
+    (name) =>
+      !(WEB_RESULT_FIELDS as readonly string[]).includes(name) && !(PROTOTYPE_KEYS as readonly string[]).includes(name),
+  );
 /** Any well-formed text of 1–60 graphemes (astral characters included). */
 const text = fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 });
 
@@ -81,19 +103,55 @@ const validTask: fc.Arbitrary<Task> = fc.record(
 );
 
 const many = <T>(count: number, value: T): T[] => Array.from({ length: count }, () => value);
-const selectorsOf = (count: number, value = "a") => Object.fromEntries(Array.from({ length: count }, (_, i) => [`s${i}`, value]));
+const selectorsOf = (count: number, value = "a") =>
+  Object.fromEntries(Array.from({ length: count }, (_, i) => [`s${i}`, value]));
 
 /** For each field, values that are never valid there: wrong type, out of range, too long, too many. */
 const INVALID: Record<string, unknown[]> = {
   platform: [null, 1, "WEB", "", "xhs", ["web"]],
   crawler_type: [null, 1, "Crawl", "", {}],
-  urls: [null, "https://example.com/", [], [1], ["ftp://example.com/"], ["/relative"], [`https://example.com/${"a".repeat(2030)}`], many(101, "https://example.com/"), {}],
+  urls: [
+    null,
+    "https://example.com/",
+    [],
+    [1],
+    ["ftp://example.com/"],
+    ["/relative"],
+    [`https://example.com/${"a".repeat(2030)}`],
+    many(101, "https://example.com/"),
+    {},
+  ],
   max_pages: [null, "5", 0, 10_001, 1.5, -1, true, 1e300],
   max_depth: [null, "2", -1, 21, 0.5, []],
-  include: [null, "x", [1], [""], ["("], ["a".repeat(501)], many(51, "a"), {}, ["^/(?=x)"], ["^/a", "(a)\\1"], ["a{1000}b{1000}"], many(30, ".{1000}x")],
+  include: [
+    null,
+    "x",
+    [1],
+    [""],
+    ["("],
+    ["a".repeat(501)],
+    many(51, "a"),
+    {},
+    ["^/(?=x)"],
+    ["^/a", "(a)\\1"],
+    ["a{1000}b{1000}"],
+    many(30, ".{1000}x"),
+  ],
   exclude: [null, "x", [2], [""], ["[z-a]"], ["a".repeat(501)], many(51, "a"), ["(?<!a)b"], ["(?!x)"], ["x{1001}"]],
   same_origin: [null, "true", 1, 0, []],
-  selectors: [null, [], "a", { url: "a" }, { a: "x\udc00" }, { "bad name": "a" }, { ["x".repeat(70)]: "a" }, { a: "" }, { a: 1 }, { a: "x".repeat(501) }, selectorsOf(51)],
+  selectors: [
+    null,
+    [],
+    "a",
+    { url: "a" },
+    { a: "x\udc00" },
+    { "bad name": "a" },
+    { ["x".repeat(70)]: "a" },
+    { a: "" },
+    { a: 1 },
+    { a: "x".repeat(501) },
+    selectorsOf(51),
+  ],
   wait_for: [null, 1, "", "x".repeat(501), ["#app"], "\ud800"],
   wait_until: [null, "idle", 1, "LOAD"],
   page_timeout_secs: [null, 0, 121, "30", 2.5],
@@ -102,10 +160,11 @@ const INVALID: Record<string, unknown[]> = {
 
 /** A valid task with exactly one thing wrong: a field's value, an unknown key, or a required field missing. */
 const mutatedTask: fc.Arbitrary<Task> = fc.oneof(
-  fc.tuple(validTask, fc.constantFrom(...Object.keys(INVALID))).chain(([task, field]) =>
-    fc.constantFrom(...INVALID[field]!).map((value) => ({ ...task, [field]: value })),
-  ),
-  fc.tuple(validTask, fc.string({ unit: "binary", maxLength: 80 }), fc.jsonValue({ maxDepth: 2 }))
+  fc
+    .tuple(validTask, fc.constantFrom(...Object.keys(INVALID)))
+    .chain(([task, field]) => fc.constantFrom(...INVALID[field]!).map((value) => ({ ...task, [field]: value }))),
+  fc
+    .tuple(validTask, fc.string({ unit: "binary", maxLength: 80 }), fc.jsonValue({ maxDepth: 2 }))
     .filter(([, key]) => !Object.hasOwn(webTaskInput.shape, key))
     .map(([task, key, value]) => ({ ...task, [key]: value })),
   fc.tuple(validTask, fc.constantFrom("platform", "crawler_type", "urls")).map(([task, field]) => {
@@ -122,22 +181,39 @@ const mutatedTask: fc.Arbitrary<Task> = fc.oneof(
  * `__proto__` stays an ordinary key there.
  */
 const prototypeKeyTask: fc.Arbitrary<string> = fc
-  .tuple(validTask, fc.constantFrom(...PROTOTYPE_KEYS), fc.constantFrom("selectors", "selectors", "(top)", ...Object.keys(webTaskInput.shape)), fc.oneof(fc.constant("h1"), fc.jsonValue({ maxDepth: 1 })), fc.nat(3))
+  .tuple(
+    validTask,
+    fc.constantFrom(...PROTOTYPE_KEYS),
+    fc.constantFrom("selectors", "selectors", "(top)", ...Object.keys(webTaskInput.shape)),
+    fc.oneof(fc.constant("h1"), fc.jsonValue({ maxDepth: 1 })),
+    fc.nat(3),
+  )
   .map(([task, key, field, value, depth]) => {
     const planted = `${JSON.stringify(key)}:${JSON.stringify(value) ?? "null"}`;
     if (field === "(top)") return JSON.stringify(task).replace(/}$/, `,${planted}}`);
     const inner =
       field === "selectors"
-        ? `{${Object.entries((task.selectors as Record<string, string> | undefined) ?? {}).map(([name, css]) => `${JSON.stringify(name)}:${JSON.stringify(css)},`).join("")}${planted}}`
+        ? `{${Object.entries((task.selectors as Record<string, string> | undefined) ?? {})
+            .map(([name, css]) => `${JSON.stringify(name)}:${JSON.stringify(css)},`)
+            .join("")}${planted}}`
         : `${'{"a":'.repeat(depth)}{${planted}}${"}".repeat(depth)}`;
     return JSON.stringify({ ...task, [field]: "@@PLANTED@@" }).replace('"@@PLANTED@@"', inner);
   });
 
 /** `[[[…]]]` or `{"a":{"a":…}}` nested `depth` deep, alone or inside a task field. */
 const nestedJunk: fc.Arbitrary<string> = fc
-  .tuple(fc.integer({ min: 50, max: 20_000 }), fc.constantFrom("array", "object", "unbalanced"), fc.constantFrom("body", "urls", "selectors", "extra"))
+  .tuple(
+    fc.integer({ min: 50, max: 20_000 }),
+    fc.constantFrom("array", "object", "unbalanced"),
+    fc.constantFrom("body", "urls", "selectors", "extra"),
+  )
   .map(([depth, shape, where]) => {
-    const nested = shape === "array" ? `${"[".repeat(depth)}${"]".repeat(depth)}` : shape === "object" ? `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}` : "[".repeat(depth);
+    const nested =
+      shape === "array"
+        ? `${"[".repeat(depth)}${"]".repeat(depth)}`
+        : shape === "object"
+          ? `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`
+          : "[".repeat(depth);
     if (where === "body") return nested;
     return `{"platform":"web","crawler_type":"crawl","urls":${where === "urls" ? nested : '["https://example.com/"]'}${where === "selectors" ? `,"selectors":${nested}` : ""}${where === "extra" ? `,"extra":${nested}` : ""}}`;
   });
@@ -157,14 +233,21 @@ const nearLimits: fc.Arbitrary<Case> = fc
     const task = {
       platform: "web",
       crawler_type: urlCount > 100 ? "detail" : "crawl",
-      urls: Array.from({ length: urlCount }, (_, i) => `${base}${String(i).padStart(4, "0")}${"p".repeat(urlLength - base.length - 4)}`),
+      urls: Array.from(
+        { length: urlCount },
+        (_, i) => `${base}${String(i).padStart(4, "0")}${"p".repeat(urlLength - base.length - 4)}`,
+      ),
       selectors: selectorsOf(selectorCount, "s".repeat(selectorLength)),
       include: many(patternCount, "i".repeat(Math.min(selectorLength, 500))),
     };
     const body = JSON.stringify(task);
     const bytes = Buffer.byteLength(body);
     const expect: Expect =
-      bytes > MAX_BODY_BYTES ? { outcome: "rejected", status: 413 } : urlLength > 2048 || selectorLength > 500 ? { outcome: "rejected", status: 400 } : { outcome: "created" };
+      bytes > MAX_BODY_BYTES
+        ? { outcome: "rejected", status: 413 }
+        : urlLength > 2048 || selectorLength > 500
+          ? { outcome: "rejected", status: 400 }
+          : { outcome: "created" };
     return { kind: "near-limits", body, expect };
   });
 
@@ -175,30 +258,84 @@ const tooLarge: fc.Arbitrary<Case> = fc.integer({ min: 1, max: 4096 }).map((extr
   return { kind: "too-large", body: `${head}${filler}"}`, expect: { outcome: "rejected", status: 413 } };
 });
 
-const JSON_TYPES = ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/problem+json"];
-const WRONG_TYPES = [undefined, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "json", "application/jsonx", "text/json"];
+const JSON_TYPES = [
+  "application/json",
+  "application/json; charset=utf-8",
+  "Application/JSON",
+  "application/problem+json",
+];
+const WRONG_TYPES = [
+  undefined,
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/xml",
+  "json",
+  "application/jsonx",
+  "text/json",
+];
 
 const cases: fc.Arbitrary<Case> = fc.oneof(
-  { weight: 5, arbitrary: validTask.map((task): Case => ({ kind: "valid", body: JSON.stringify(task), expect: { outcome: "created" } })) },
-  { weight: 6, arbitrary: mutatedTask.map((task): Case => ({ kind: "mutated", body: JSON.stringify(task), expect: { outcome: "rejected", status: 400 } })) },
-  { weight: 2, arbitrary: fc.jsonValue().map((value): Case => ({ kind: "random-json", body: JSON.stringify(value), expect: { outcome: "either" } })) },
-  { weight: 1, arbitrary: nestedJunk.map((body): Case => ({ kind: "nested", body, expect: { outcome: "rejected", status: 400 } })) },
-  { weight: 2, arbitrary: prototypeKeyTask.map((body): Case => ({ kind: "prototype-key", body, expect: { outcome: "rejected", status: 400 } })) },
+  {
+    weight: 5,
+    arbitrary: validTask.map(
+      (task): Case => ({ kind: "valid", body: JSON.stringify(task), expect: { outcome: "created" } }),
+    ),
+  },
+  {
+    weight: 6,
+    arbitrary: mutatedTask.map(
+      (task): Case => ({ kind: "mutated", body: JSON.stringify(task), expect: { outcome: "rejected", status: 400 } }),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .jsonValue()
+      .map((value): Case => ({ kind: "random-json", body: JSON.stringify(value), expect: { outcome: "either" } })),
+  },
+  {
+    weight: 1,
+    arbitrary: nestedJunk.map((body): Case => ({ kind: "nested", body, expect: { outcome: "rejected", status: 400 } })),
+  },
+  {
+    weight: 2,
+    arbitrary: prototypeKeyTask.map(
+      (body): Case => ({ kind: "prototype-key", body, expect: { outcome: "rejected", status: 400 } }),
+    ),
+  },
   { weight: 1, arbitrary: nearLimits },
   { weight: 1, arbitrary: tooLarge },
   {
     weight: 2,
     arbitrary: fc
-      .oneof(fc.string({ unit: "binary", maxLength: 300 }), validTask.chain((task) => fc.nat().map((n) => JSON.stringify(task).slice(0, n % JSON.stringify(task).length))))
+      .oneof(
+        fc.string({ unit: "binary", maxLength: 300 }),
+        validTask.chain((task) => fc.nat().map((n) => JSON.stringify(task).slice(0, n % JSON.stringify(task).length))),
+      )
       .map((body): Case => ({ kind: "not-json", body, expect: { outcome: "rejected" } })),
   },
   {
     weight: 2,
-    arbitrary: fc.tuple(validTask, fc.constantFrom(...WRONG_TYPES)).map(([task, contentType]): Case => ({ kind: "wrong-type", body: JSON.stringify(task), contentType, expect: { outcome: "rejected", status: 415 } })),
+    arbitrary: fc.tuple(validTask, fc.constantFrom(...WRONG_TYPES)).map(
+      ([task, contentType]): Case => ({
+        kind: "wrong-type",
+        body: JSON.stringify(task),
+        contentType,
+        expect: { outcome: "rejected", status: 415 },
+      }),
+    ),
   },
   {
     weight: 1,
-    arbitrary: fc.tuple(validTask, fc.constantFrom(...JSON_TYPES)).map(([task, contentType]): Case => ({ kind: "json-type", body: JSON.stringify(task), contentType, expect: { outcome: "created" } })),
+    arbitrary: fc.tuple(validTask, fc.constantFrom(...JSON_TYPES)).map(
+      ([task, contentType]): Case => ({
+        kind: "json-type",
+        body: JSON.stringify(task),
+        contentType,
+        expect: { outcome: "created" },
+      }),
+    ),
   },
 );
 
@@ -239,7 +376,9 @@ async function storedKeys(): Promise<string[]> {
   const ids: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await aws.clients.doc.send(new ScanCommand({ TableName: aws.tasksTable, ExclusiveStartKey: start, ProjectionExpression: "task_id" }));
+    const page = await aws.clients.doc.send(
+      new ScanCommand({ TableName: aws.tasksTable, ExclusiveStartKey: start, ProjectionExpression: "task_id" }),
+    );
     for (const item of page.Items ?? []) ids.push(String(item.task_id));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -254,12 +393,17 @@ async function storedKeys(): Promise<string[]> {
 async function drainQueue(): Promise<string[]> {
   const ids: string[] = [];
   for (;;) {
-    const got = await aws.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const got = await aws.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     const messages = got.Messages ?? [];
     if (messages.length === 0) return ids;
     for (const message of messages) ids.push(JSON.parse(message.Body ?? "{}").task_id);
     await aws.clients.sqs.send(
-      new DeleteMessageBatchCommand({ QueueUrl: aws.queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: aws.queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
     );
   }
 }
@@ -272,7 +416,9 @@ function namesAField(message: string, field: unknown): boolean {
 }
 
 describe("POST /api/v1/tasks, fuzzed", () => {
-  it(`answers ${RUNS} generated requests with a created task or a 4xx naming the field, storing only what it created`, { timeout: 180_000 }, async () => {
+  it(`answers ${RUNS} generated requests with a created task or a 4xx naming the field, storing only what it created`, {
+    timeout: 180_000,
+  }, async () => {
     console.log(`api-fuzz: seed ${SEED}, ${RUNS} runs (replay with FUZZ_SEED=${SEED})`);
     expect(await storedTaskIds()).toEqual([]);
     await drainQueue();
@@ -290,7 +436,10 @@ describe("POST /api/v1/tasks, fuzzed", () => {
         if (how.idempotency === "unique") headers["Idempotency-Key"] = `fuzz-${SEED}-${++idempotencyCounter}`;
         if (how.idempotency === "invalid") headers["Idempotency-Key"] = how.invalidKey;
         if (c.contentType !== undefined) headers["content-type"] = c.contentType;
-        const event = httpEvent("POST", "/api/v1/tasks", { headers, ...(c.body === undefined ? {} : { body: c.body, base64: how.base64 }) });
+        const event = httpEvent("POST", "/api/v1/tasks", {
+          headers,
+          ...(c.body === undefined ? {} : { body: c.body, base64: how.base64 }),
+        });
         if (c.kind === "wrong-type" && c.contentType === undefined) delete event.headers["content-type"];
 
         const response = await handler(event, lambdaContext());
@@ -340,7 +489,8 @@ describe("POST /api/v1/tasks, fuzzed", () => {
     expect(created.size).toBeGreaterThan(RUNS / 10);
     expect(stored.length).toBe(created.size);
     expect(new Set(stored)).toEqual(created);
-    for (const list of await storedUrlListIds()) expect(created.has(list) || list.startsWith("k"), `URL list ${list}`).toBe(true);
+    for (const list of await storedUrlListIds())
+      expect(created.has(list) || list.startsWith("k"), `URL list ${list}`).toBe(true);
     expect(queued.length).toBe(created.size);
     expect(new Set(queued)).toEqual(created);
   });

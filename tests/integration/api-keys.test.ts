@@ -19,7 +19,8 @@ let handler: typeof import("../../functions/api/handler.js").handler;
 async function call(method: string, path: string, options: Parameters<typeof httpEvent>[2] = {}) {
   const response = await handler(httpEvent(method, path, options), lambdaContext());
   const raw = response.body ?? "";
-  const json = (response.headers["content-type"] ?? "").startsWith("application/json") && raw !== "" ? JSON.parse(raw) : undefined;
+  const json =
+    (response.headers["content-type"] ?? "").startsWith("application/json") && raw !== "" ? JSON.parse(raw) : undefined;
   return { status: response.statusCode, headers: response.headers, raw, body: json };
 }
 
@@ -31,7 +32,11 @@ const useKeys = (keys: string | undefined) => {
 function expectUnauthorized(response: Awaited<ReturnType<typeof call>>, message: RegExp) {
   expect(response.status).toBe(401);
   expect(response.headers["www-authenticate"]).toBe("Bearer");
-  expect(response.body).toEqual({ code: 401, message: expect.stringMatching(message), data: { error: "UNAUTHORIZED" } });
+  expect(response.body).toEqual({
+    code: 401,
+    message: expect.stringMatching(message),
+    data: { error: "UNAUTHORIZED" },
+  });
   expect(response.raw).not.toContain(KEY);
   expect(response.raw).not.toContain(OLD_KEY);
 }
@@ -57,7 +62,10 @@ describe("no key configured", () => {
 describe("with a key configured", () => {
   it("refuses requests without a key with 401 and www-authenticate: Bearer", async () => {
     useKeys(KEY);
-    expectUnauthorized(await call("POST", "/api/v1/tasks", { body: webTask }), /^authorization: an API key is required/);
+    expectUnauthorized(
+      await call("POST", "/api/v1/tasks", { body: webTask }),
+      /^authorization: an API key is required/,
+    );
     expectUnauthorized(await call("GET", "/api/v1/tasks"), /required/);
     expectUnauthorized(await call("GET", "/api/v1/tasks/01HZZZZZZZZZZZZZZZZZZZZZZZ/results"), /required/);
     // Unknown routes too: the route map is not shown to strangers.
@@ -69,7 +77,11 @@ describe("with a key configured", () => {
   it("refuses a wrong key in either header without echoing it", async () => {
     useKeys(KEY);
     const wrong = `${KEY}-but-wrong`;
-    const attempts: Array<Record<string, string>> = [{ Authorization: `Bearer ${wrong}` }, { "X-Api-Key": wrong }, { Authorization: `Bearer ${KEY.slice(0, -1)}` }];
+    const attempts: Array<Record<string, string>> = [
+      { Authorization: `Bearer ${wrong}` },
+      { "X-Api-Key": wrong },
+      { Authorization: `Bearer ${KEY.slice(0, -1)}` },
+    ];
     for (const headers of attempts) {
       const response = await call("POST", "/api/v1/tasks", { body: webTask, headers });
       expectUnauthorized(response, /^authorization: the API key is not valid$/);
@@ -99,11 +111,17 @@ describe("with a key configured", () => {
     useKeys(KEY);
     const large = JSON.stringify({ ...webTask, padding: "x".repeat(4 * 1024 * 1024 + 1) });
     expectUnauthorized(await call("POST", "/api/v1/tasks", { body: large }), /required/);
-    expectUnauthorized(await call("POST", "/api/v1/tasks", { body: "hello", headers: { "content-type": "text/plain" } }), /required/);
+    expectUnauthorized(
+      await call("POST", "/api/v1/tasks", { body: "hello", headers: { "content-type": "text/plain" } }),
+      /required/,
+    );
     expectUnauthorized(await call("POST", "/api/v1/tasks", { body: "{not json" }), /required/);
     const auth = { Authorization: `Bearer ${KEY}` };
     expect((await call("POST", "/api/v1/tasks", { body: large, headers: auth })).status).toBe(413);
-    expect((await call("POST", "/api/v1/tasks", { body: "hello", headers: { ...auth, "content-type": "text/plain" } })).status).toBe(415);
+    expect(
+      (await call("POST", "/api/v1/tasks", { body: "hello", headers: { ...auth, "content-type": "text/plain" } }))
+        .status,
+    ).toBe(415);
   });
 
   it("accepts every configured key, so keys can be rotated", async () => {
@@ -112,7 +130,10 @@ describe("with a key configured", () => {
       expect((await call("GET", "/api/v1/tasks", { headers: { Authorization: `Bearer ${key}` } })).status).toBe(200);
     }
     useKeys(KEY); // the old key is retired
-    expectUnauthorized(await call("GET", "/api/v1/tasks", { headers: { Authorization: `Bearer ${OLD_KEY}` } }), /not valid/);
+    expectUnauthorized(
+      await call("GET", "/api/v1/tasks", { headers: { Authorization: `Bearer ${OLD_KEY}` } }),
+      /not valid/,
+    );
     expect((await call("GET", "/api/v1/tasks", { headers: { "x-api-key": KEY } })).status).toBe(200);
   });
 

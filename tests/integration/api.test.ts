@@ -15,7 +15,8 @@ type Json = { code: number; message: string; data: any };
 async function call(method: string, path: string, options: Parameters<typeof httpEvent>[2] = {}) {
   const response = await handler(httpEvent(method, path, options), lambdaContext());
   const contentType = response.headers?.["content-type"] ?? "";
-  const body = contentType.startsWith("application/json") && response.body ? (JSON.parse(response.body) as Json) : undefined;
+  const body =
+    contentType.startsWith("application/json") && response.body ? (JSON.parse(response.body) as Json) : undefined;
   return { status: response.statusCode, body: body as Json, raw: response.body ?? "", headers: response.headers ?? {} };
 }
 
@@ -30,7 +31,9 @@ async function receiveAll(): Promise<string[]> {
     if (!got.Messages?.length) return bodies;
     for (const message of got.Messages) {
       bodies.push(message.Body ?? "");
-      await aws.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+      await aws.clients.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+      );
     }
   }
 }
@@ -50,7 +53,8 @@ afterAll(async () => {
 });
 
 /** A cursor as the API encodes them (base64url JSON of a DynamoDB key), for forging bad ones. */
-const cursorOf = (key: Record<string, string>): string => Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
+const cursorOf = (key: Record<string, string>): string =>
+  Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
 
 describe("POST /api/v1/tasks", () => {
   it("stores a pending task with defaults, queues {task_id}, answers 201 in the envelope", async () => {
@@ -84,12 +88,20 @@ describe("POST /api/v1/tasks", () => {
     [{ ...webTask, surprise: 1 }, 400, /unknown field "surprise"/],
     [{ ...webTask, urls: [] }, 400, /^urls: /],
     [{ ...webTask, urls: ["ftp://example.com/"] }, 400, /^urls\.0: must be an absolute http or https URL/],
-    [{ ...webTask, urls: Array.from({ length: 101 }, (_, i) => `https://e.com/${i}`) }, 400, /^urls: must contain at most 100/],
+    [
+      { ...webTask, urls: Array.from({ length: 101 }, (_, i) => `https://e.com/${i}`) },
+      400,
+      /^urls: must contain at most 100/,
+    ],
     [{ ...webTask, max_pages: 10001 }, 400, /^max_pages: /],
     [{ ...webTask, crawler_type: "search" }, 400, /^crawler_type: /],
     [{ ...webTask, include: ["("] }, 400, /^include\.0: must be a valid regular expression/],
     [{ ...webTask, selectors: { title: "h1" } }, 400, /^selectors\.title: selector name is reserved/],
-    [{ ...webTask, platform: "xhs" }, 400, /^crawler_type: must be "search", "detail" or "creator"|^unknown field "urls"/],
+    [
+      { ...webTask, platform: "xhs" },
+      400,
+      /^crawler_type: must be "search", "detail" or "creator"|^unknown field "urls"/,
+    ],
     [{ platform: "xhs", crawler_type: "search" }, 400, /^keywords: is required for crawler_type "search"/],
     [{ ...webTask, platform: "myspace" }, 400, /^platform: must be one of/],
     [{ crawler_type: "crawl" }, 400, /^platform: is required/],
@@ -105,9 +117,16 @@ describe("POST /api/v1/tasks", () => {
 
   it("answers malformed JSON with 400, a wrong content type with 415, an oversized body with 413", async () => {
     const malformed = await call("POST", "/api/v1/tasks", { body: "{not json" });
-    expect([malformed.status, malformed.body.code, malformed.body.message]).toEqual([400, 400, "body: is not valid JSON"]);
+    expect([malformed.status, malformed.body.code, malformed.body.message]).toEqual([
+      400,
+      400,
+      "body: is not valid JSON",
+    ]);
 
-    const wrongType = await call("POST", "/api/v1/tasks", { body: JSON.stringify(webTask), headers: { "Content-Type": "text/plain" } });
+    const wrongType = await call("POST", "/api/v1/tasks", {
+      body: JSON.stringify(webTask),
+      headers: { "Content-Type": "text/plain" },
+    });
     expect(wrongType.status).toBe(415);
     expect(wrongType.body.message).toMatch(/^content-type: must be application\/json/);
 
@@ -170,7 +189,10 @@ describe("reading tasks", () => {
     [`/api/v1/tasks?cursor=${cursorOf({ task_id: "01ARZ3NDEKTSV4RRFFQ69G5FAV" })}`, /^cursor: /],
     [`/api/v1/tasks?cursor=${cursorOf({ list_pk: "task" })}`, /^cursor: /],
     [`/api/v1/tasks?cursor=${cursorOf({ task_id: "01ARZ3NDEKTSV4RRFFQ69G5FAV", list_pk: "other" })}`, /^cursor: /],
-    [`/api/v1/tasks?status=pending&cursor=${cursorOf({ task_id: "01ARZ3NDEKTSV4RRFFQ69G5FAV", list_pk: "task" })}`, /^cursor: /],
+    [
+      `/api/v1/tasks?status=pending&cursor=${cursorOf({ task_id: "01ARZ3NDEKTSV4RRFFQ69G5FAV", list_pk: "task" })}`,
+      /^cursor: /,
+    ],
   ])("rejects the query %s with 400", async (path, message) => {
     const response = await call("GET", path);
     expect(response.status).toBe(400);
@@ -195,7 +217,10 @@ describe("cancel and retry", () => {
     for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
       const refused = await call("POST", `/api/v1/tasks/${id}/cancel`, { headers: { "content-type": contentType } });
       expect(refused.status, contentType).toBe(415);
-      expect(refused.body).toMatchObject({ code: 415, data: { error: "UNSUPPORTED_MEDIA_TYPE", field: "content-type" } });
+      expect(refused.body).toMatchObject({
+        code: 415,
+        data: { error: "UNSUPPORTED_MEDIA_TYPE", field: "content-type" },
+      });
     }
     expect((await call("GET", `/api/v1/tasks/${id}`)).body.data.status).toBe("pending");
   });

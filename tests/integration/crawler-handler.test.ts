@@ -34,17 +34,26 @@ function startSite(): Promise<typeof site> {
     res.end(body ?? "<title>Not found</title>nothing here");
   });
   return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, server })),
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, server }),
+    ),
   );
 }
 
 async function takeMessage(): Promise<SQSEvent> {
   const got = await aws.clients.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1, AttributeNames: ["All"] }),
+    new ReceiveMessageCommand({
+      QueueUrl: aws.queueUrl,
+      MaxNumberOfMessages: 1,
+      WaitTimeSeconds: 1,
+      AttributeNames: ["All"],
+    }),
   );
   const message = got.Messages?.[0];
   if (!message) throw new Error("no message in the queue");
-  await aws.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+  await aws.clients.sqs.send(
+    new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+  );
   return sqsEvent(message.MessageId!, message.Body!);
 }
 
@@ -87,7 +96,12 @@ afterAll(async () => {
 
 describe("crawler handler", () => {
   it("crawls a task from its queue message to completed, with one result per page", async () => {
-    const { task } = await service.create({ platform: "web", crawler_type: "crawl", urls: [`${site.url}/`], max_depth: 1 });
+    const { task } = await service.create({
+      platform: "web",
+      crawler_type: "crawl",
+      urls: [`${site.url}/`],
+      max_depth: 1,
+    });
     const response = await crawler.handler(await takeMessage(), lambdaContext());
     expect(response).toEqual({ batchItemFailures: [] });
 
@@ -103,7 +117,14 @@ describe("crawler handler", () => {
     const { items } = await service.results(task.task_id, { limit: "100" });
     const byPath = new Map(items.map((item) => [new URL(String(item.url)).pathname, item]));
     expect([...byPath.keys()].sort()).toEqual(["/", "/a", "/b", "/missing"]);
-    expect(byPath.get("/")).toMatchObject({ title: "Home", description: "the start", status: 200, depth: 0, links: 3, ok: true });
+    expect(byPath.get("/")).toMatchObject({
+      title: "Home",
+      description: "the start",
+      status: 200,
+      depth: 0,
+      links: 3,
+      ok: true,
+    });
     expect(byPath.get("/b")?.text).toContain("made by script");
     expect(byPath.get("/missing")).toMatchObject({ status: 404, ok: false, error: { code: "HTTP_404" } });
   });
@@ -125,7 +146,11 @@ describe("crawler handler", () => {
   });
 
   it("fails a task whose every page fails, naming the first error", async () => {
-    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: [`${site.url}/missing`, `${site.url}/nope`] });
+    const { task } = await service.create({
+      platform: "web",
+      crawler_type: "detail",
+      urls: [`${site.url}/missing`, `${site.url}/nope`],
+    });
     await crawler.handler(await takeMessage(), lambdaContext());
     const failed = await service.get(task.task_id);
     expect(failed.status).toBe("failed");

@@ -46,7 +46,9 @@ describe("dead-letter queue", () => {
     // The task exists and waits; its message will never be handled successfully.
     const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: ["https://example.com/"] });
     const { SendMessageCommand } = await import("@aws-sdk/client-sqs");
-    await aws.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ task_id: task.task_id }) }));
+    await aws.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ task_id: task.task_id }) }),
+    );
 
     let deliveries = 0;
     workers.push(
@@ -64,12 +66,28 @@ describe("dead-letter queue", () => {
       }),
     );
     const { handler: deadLetters } = await import("../../functions/dead-letters/handler.js");
-    workers.push(startWorker({ sqs: aws.clients.sqs, queueUrl: deadLetterQueueUrl, timeoutMs: 10_000, waitTimeSecs: 1, handler: deadLetters, functionName: "dead-letters", log: () => undefined }));
+    workers.push(
+      startWorker({
+        sqs: aws.clients.sqs,
+        queueUrl: deadLetterQueueUrl,
+        timeoutMs: 10_000,
+        waitTimeSecs: 1,
+        handler: deadLetters,
+        functionName: "dead-letters",
+        log: () => undefined,
+      }),
+    );
 
-    const failed = await until(() => service.get(task.task_id), (t) => t.status === "failed", 30_000);
+    const failed = await until(
+      () => service.get(task.task_id),
+      (t) => t.status === "failed",
+      30_000,
+    );
     expect(deliveries).toBeGreaterThanOrEqual(1);
     expect(failed.error?.code).toBe("DEAD_LETTERED");
-    expect(failed.error?.message).toMatch(/^its crawl message failed \d+ deliveries and was moved to the dead-letter queue/);
+    expect(failed.error?.message).toMatch(
+      /^its crawl message failed \d+ deliveries and was moved to the dead-letter queue/,
+    );
     expect(failed.finished_at).toEqual(expect.any(String));
   });
 

@@ -15,7 +15,10 @@ let site: TestSite;
 let upstream: UpstreamProxyStandIn;
 
 beforeAll(async () => {
-  [site, upstream] = await Promise.all([startTestSite(), startUpstreamProxy({ username: "proxy-user", password: "s3cret-pass" })]);
+  [site, upstream] = await Promise.all([
+    startTestSite(),
+    startUpstreamProxy({ username: "proxy-user", password: "s3cret-pass" }),
+  ]);
 });
 
 afterAll(async () => {
@@ -28,20 +31,27 @@ const siteAuthority = () => `127.0.0.1:${port(site.origin)}`;
 /** Sends CONNECT through `proxyUrl`; resolves with the answer's status and the open socket. */
 function tunnel(proxyUrl: string, authority: string): Promise<{ status: number; socket: Socket }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port(proxyUrl), "127.0.0.1", () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
+    const socket = connect(port(proxyUrl), "127.0.0.1", () =>
+      socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`),
+    );
     socket.once("error", reject);
-    socket.once("data", (chunk: Buffer) => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(chunk.toString("latin1"))?.[1]), socket }));
+    socket.once("data", (chunk: Buffer) =>
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(chunk.toString("latin1"))?.[1]), socket }),
+    );
   });
 }
 
 /** A plain-HTTP GET of `url` through `proxyUrl` (absolute form, as Chromium sends it). */
 function getVia(proxyUrl: string, url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: "127.0.0.1", port: port(proxyUrl), path: url, headers: { host: new URL(url).host } }, (response) => {
-      let body = "";
-      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-    });
+    const request = httpRequest(
+      { host: "127.0.0.1", port: port(proxyUrl), path: url, headers: { host: new URL(url).host } },
+      (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
     request.on("error", reject);
     request.end();
   });
@@ -86,10 +96,18 @@ describe("EgressProxy with an upstream", () => {
       const via = `127.0.0.1:${port(upstream.url)}`;
       expect((await tunnel(egress.url, siteAuthority())).status).toBe(502);
       const tunnelRecord = egress.recordFor(site.url);
-      expect(tunnelRecord).toMatchObject({ kind: "failed", via, reason: `upstream proxy ${via} answered CONNECT ${siteAuthority()} with 407 (proxy credentials refused)` });
+      expect(tunnelRecord).toMatchObject({
+        kind: "failed",
+        via,
+        reason: `upstream proxy ${via} answered CONNECT ${siteAuthority()} with 407 (proxy credentials refused)`,
+      });
       // The browser never sees the upstream's 407 (it would ask us for credentials): a 502.
       expect((await getVia(egress.url, site.urlFor("/"))).status).toBe(502);
-      expect(egress.recordFor(site.url)).toMatchObject({ kind: "failed", via, reason: `upstream proxy ${via} answered 407 (proxy credentials refused)` });
+      expect(egress.recordFor(site.url)).toMatchObject({
+        kind: "failed",
+        via,
+        reason: `upstream proxy ${via} answered 407 (proxy credentials refused)`,
+      });
       expect(upstream.refused.slice(-2)).toEqual([`CONNECT ${siteAuthority()}`, site.urlFor("/")]);
       expect(JSON.stringify([tunnelRecord, egress.records()])).not.toMatch(/wrong-pass|s3cret|proxy-user/);
     } finally {
@@ -99,14 +117,19 @@ describe("EgressProxy with an upstream", () => {
 
   it("still refuses a target the policy refuses, without asking the upstream", async () => {
     // The upstream is allowed by name; the site's address is not.
-    const egress = await EgressProxy.start({ policy: { allowPrivate: false, allowTargets: [`127.0.0.1:${port(upstream.url)}`] } });
+    const egress = await EgressProxy.start({
+      policy: { allowPrivate: false, allowTargets: [`127.0.0.1:${port(upstream.url)}`] },
+    });
     try {
       egress.setUpstream(upstream.url);
       const before = upstream.forwarded.length + upstream.refused.length;
       expect((await tunnel(egress.url, siteAuthority())).status).toBe(403);
       expect((await getVia(egress.url, site.urlFor("/"))).status).toBe(403);
       expect(upstream.forwarded.length + upstream.refused.length).toBe(before);
-      expect(egress.recordFor(site.url)).toMatchObject({ kind: "blocked", reason: expect.stringContaining("127.0.0.0/8 loopback") });
+      expect(egress.recordFor(site.url)).toMatchObject({
+        kind: "blocked",
+        reason: expect.stringContaining("127.0.0.0/8 loopback"),
+      });
     } finally {
       await egress.close();
     }
@@ -117,7 +140,9 @@ describe("EgressProxy with an upstream", () => {
     try {
       egress.setUpstream(upstream.url);
       expect((await tunnel(egress.url, siteAuthority())).status).toBe(403);
-      expect(egress.recordFor(site.url)?.reason).toBe(`upstream proxy 127.0.0.1:${port(upstream.url)} resolves to 127.0.0.1 (127.0.0.0/8 loopback)`);
+      expect(egress.recordFor(site.url)?.reason).toBe(
+        `upstream proxy 127.0.0.1:${port(upstream.url)} resolves to 127.0.0.1 (127.0.0.0/8 loopback)`,
+      );
     } finally {
       await egress.close();
     }
@@ -127,8 +152,12 @@ describe("EgressProxy with an upstream", () => {
     const egress = await EgressProxy.start();
     try {
       expect(() => egress.setUpstream("socks5://u:p@127.0.0.1:1080")).toThrow(UpstreamProxyError);
-      expect(() => egress.setUpstream("socks5://u:p@127.0.0.1:1080")).toThrow("proxy: socks5 proxies are not supported");
-      await expect(egress.openRoute("https://127.0.0.1:8443")).rejects.toThrow("https:// proxies (TLS to the proxy) are not supported");
+      expect(() => egress.setUpstream("socks5://u:p@127.0.0.1:1080")).toThrow(
+        "proxy: socks5 proxies are not supported",
+      );
+      await expect(egress.openRoute("https://127.0.0.1:8443")).rejects.toThrow(
+        "https:// proxies (TLS to the proxy) are not supported",
+      );
       expect(egress.upstream).toBeUndefined();
     } finally {
       await egress.close();
@@ -177,7 +206,10 @@ describe("a task's proxy in Chromium", () => {
   it("multi-process: contexts side by side keep their own proxy", async () => {
     const warm = new WarmBrowser({ singleProcess: false });
     try {
-      const [proxied, direct] = await Promise.all([warm.newTaskContext({ upstreamProxy: upstream.url }), warm.newTaskContext()]);
+      const [proxied, direct] = await Promise.all([
+        warm.newTaskContext({ upstreamProxy: upstream.url }),
+        warm.newTaskContext(),
+      ]);
       try {
         const before = [...upstream.forwarded];
         const [viaProxy, viaDirect] = await Promise.all([visit(proxied, "/chain/1"), visit(direct, "/chain/2")]);

@@ -56,7 +56,9 @@ const lastEvent = () => seen.at(-1)!.event;
 describe("request → payload 2.0 event", () => {
   it("carries path, raw and parsed query string, and the request context", async () => {
     const before = Date.now();
-    await send("GET", "/api/v1/tasks?status=pending&a=1&a=2&empty=&enc=hello%20world", { headers: { "User-Agent": "tester/1" } });
+    await send("GET", "/api/v1/tasks?status=pending&a=1&a=2&empty=&enc=hello%20world", {
+      headers: { "User-Agent": "tester/1" },
+    });
 
     const event = lastEvent();
     expect(event).toMatchObject({
@@ -67,7 +69,13 @@ describe("request → payload 2.0 event", () => {
       queryStringParameters: { status: "pending", a: "1,2", empty: "", enc: "hello world" },
       isBase64Encoded: false,
       requestContext: {
-        http: { method: "GET", path: "/api/v1/tasks", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "tester/1" },
+        http: {
+          method: "GET",
+          path: "/api/v1/tasks",
+          protocol: "HTTP/1.1",
+          sourceIp: "127.0.0.1",
+          userAgent: "tester/1",
+        },
         routeKey: "$default",
         stage: "$default",
         domainName: `127.0.0.1:${gateway.port}`,
@@ -115,7 +123,10 @@ describe("request → payload 2.0 event", () => {
     expect(Buffer.from(lastEvent().body!, "base64")).toEqual(bytes);
 
     // Declared as text but not valid UTF-8: base64 keeps the bytes intact.
-    await send("POST", "/bad-text", { headers: { "content-type": "text/plain" }, body: Buffer.from([0xff, 0xfe, 0x41]) });
+    await send("POST", "/bad-text", {
+      headers: { "content-type": "text/plain" },
+      body: Buffer.from([0xff, 0xfe, 0x41]),
+    });
     expect(lastEvent()).toMatchObject({ body: "//5B", isBase64Encoded: true });
   });
 
@@ -187,7 +198,11 @@ describe("limits and bad requests", () => {
     seen.length = 0;
     const tooBig = await send("POST", "/big", { headers, body: Buffer.alloc(10 * MiB + 1, 7) });
     expect(tooBig.status).toBe(413);
-    expect(JSON.parse(tooBig.body.toString())).toEqual({ code: 413, message: "request body is larger than 10 MiB", data: null });
+    expect(JSON.parse(tooBig.body.toString())).toEqual({
+      code: 413,
+      message: "request body is larger than 10 MiB",
+      data: null,
+    });
 
     const chunked = await send("POST", "/big", { headers, body: Buffer.alloc(11 * MiB, 7), chunked: true });
     expect(chunked.status).toBe(413);

@@ -7,7 +7,12 @@
  *   so attempts are counted in the task record, never from SQS.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChangeMessageVisibilityCommand, CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from "@aws-sdk/client-sqs";
 import { startTestAws, type TestAws } from "../support/aws.js";
 
 let aws: TestAws;
@@ -55,12 +60,21 @@ describe("local-aws-sqs 2.0.2", () => {
     const counts: number[] = [];
     for (let i = 0; i < 3; i++) {
       const got = await aws.clients.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1, AttributeNames: ["All"] }),
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 1,
+          WaitTimeSeconds: 1,
+          AttributeNames: ["All"],
+        }),
       );
       const message = got.Messages![0]!;
       counts.push(Number(message.Attributes?.ApproximateReceiveCount));
       await aws.clients.sqs.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }),
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
       );
     }
     expect(counts).toEqual([1, 3, 5]);

@@ -67,9 +67,15 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 
 async function queueCounts(): Promise<{ visible: number; inFlight: number }> {
   const { Attributes = {} } = await aws.clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
   );
-  return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible),
+  };
 }
 
 describe("local SQS event source", () => {
@@ -96,7 +102,9 @@ describe("local SQS event source", () => {
       eventSource: "aws:sqs",
       eventSourceARN: expect.stringMatching(/^arn:aws:sqs:us-east-1:\d{12}:crawl-tasks-\d+$/),
       awsRegion: "us-east-1",
-      messageAttributes: { origin: { dataType: "String", stringValue: "test", stringListValues: [], binaryListValues: [] } },
+      messageAttributes: {
+        origin: { dataType: "String", stringValue: "test", stringListValues: [], binaryListValues: [] },
+      },
       attributes: { ApproximateReceiveCount: "1", SentTimestamp: expect.stringMatching(/^\d{13}$/) },
     });
     expect(record!.receiptHandle).not.toBe("");
@@ -111,7 +119,9 @@ describe("local SQS event source", () => {
 
   it("hands a failed item back after a short back-off, not the visibility timeout, and deletes it once it succeeds", async () => {
     const { calls, outcomes } = run(async ({ event }) =>
-      calls.length === 1 ? { batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] } : { batchItemFailures: [] },
+      calls.length === 1
+        ? { batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] }
+        : { batchItemFailures: [] },
     );
     await aws.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"task_id":"T2"}' }));
     await until(() => outcomes.length === 2);

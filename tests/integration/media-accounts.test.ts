@@ -55,15 +55,27 @@ beforeEach(async () => {
   // Each test starts with no xhs account, and no message left from the last one.
   for (const account of (await accounts.list({ platform: "xhs" })).items) await accounts.delete(account.account_id);
   for (;;) {
-    const got = await aws.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const got = await aws.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     if (!got.Messages?.length) break;
-    for (const message of got.Messages) await aws.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    for (const message of got.Messages)
+      await aws.clients.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+      );
   }
 });
 
 /** Creates and runs one xhs search task to its end; returns the stored task. */
 async function run(fields: Record<string, unknown> = {}) {
-  const { task } = await tasks.create({ platform: "xhs", crawler_type: "search", keywords: "咖啡", max_notes_count: 3, max_attempts: 1, ...fields });
+  const { task } = await tasks.create({
+    platform: "xhs",
+    crawler_type: "search",
+    keywords: "咖啡",
+    max_notes_count: 3,
+    max_attempts: 1,
+    ...fields,
+  });
   const outcome = await runTask(task.task_id, deps);
   expect(outcome.kind).not.toBe("skipped");
   return tasks.get(task.task_id);
@@ -75,7 +87,10 @@ const sessionsSeen = () => [...new Set(xhs.apiCalls().map((call) => call.cookies
 describe("accounts in task runs", () => {
   it("takes the platform's active accounts in turn, and the site sees each one's cookies", async () => {
     const first = await accounts.create({ platform: "xhs", cookies: "web_session=session-one; a1=x" });
-    const second = await accounts.create({ platform: "xhs", cookies: [{ name: "web_session", value: "session-two", domain: ".xiaohongshu.com" }] });
+    const second = await accounts.create({
+      platform: "xhs",
+      cookies: [{ name: "web_session", value: "session-two", domain: ".xiaohongshu.com" }],
+    });
 
     expect(await run()).toMatchObject({ status: "completed", result_count: 3 });
     expect(sessionsSeen()).toEqual(["session-one"]);
@@ -92,7 +107,10 @@ describe("accounts in task runs", () => {
     const task = await run();
     expect(task.status).toBe("failed");
     expect(task.error?.code).toBe("ACCOUNT_EXPIRED");
-    expect(await accounts.get(account.account_id)).toMatchObject({ status: "expired", status_reason: expect.stringMatching(/^ACCOUNT_EXPIRED: xhs: /) });
+    expect(await accounts.get(account.account_id)).toMatchObject({
+      status: "expired",
+      status_reason: expect.stringMatching(/^ACCOUNT_EXPIRED: xhs: /),
+    });
   });
 
   it("marks the account banned on a risk-control answer, and fails the task RISK_CONTROL", async () => {
@@ -101,7 +119,10 @@ describe("accounts in task runs", () => {
     xhs.options.riskControl = "page";
     const task = await run();
     expect(task).toMatchObject({ status: "failed", error: { code: "RISK_CONTROL" } });
-    expect(await accounts.get(account.account_id)).toMatchObject({ status: "banned", status_reason: expect.stringMatching(/^RISK_CONTROL: /) });
+    expect(await accounts.get(account.account_id)).toMatchObject({
+      status: "banned",
+      status_reason: expect.stringMatching(/^RISK_CONTROL: /),
+    });
 
     // Asked for by id while banned: refused before anything is fetched.
     xhs.options.riskControl = false;
@@ -137,7 +158,13 @@ describe("a task's proxy", () => {
     await accounts.create({ platform: "xhs", cookies: "web_session=session-pooled" });
     const before = upstream.forwarded.length;
     const pooled = { ...deps, proxies: new ProxyPool([upstream.url]) };
-    const { task } = await tasks.create({ platform: "xhs", crawler_type: "search", keywords: "咖啡", max_notes_count: 2, max_attempts: 1 });
+    const { task } = await tasks.create({
+      platform: "xhs",
+      crawler_type: "search",
+      keywords: "咖啡",
+      max_notes_count: 2,
+      max_attempts: 1,
+    });
     expect((await runTask(task.task_id, pooled)).kind).toBe("completed");
     expect(upstream.forwarded.length).toBeGreaterThan(before);
   });

@@ -8,7 +8,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { WarmBrowser } from "../../core/browser/index.js";
-import { absentOk, checkShape, crawlMedia, mediaTaskShape, openMediaSession, type MediaPlatform, type MediaSession, type OwnedMediaSession, type MediaTaskParams } from "../../core/platforms/media/index.js";
+import {
+  absentOk,
+  checkShape,
+  crawlMedia,
+  mediaTaskShape,
+  openMediaSession,
+  type MediaPlatform,
+  type OwnedMediaSession,
+  type MediaTaskParams,
+} from "../../core/platforms/media/index.js";
 import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
 import { startTestSite, type TestSite } from "../support/site.js";
 
@@ -29,7 +38,10 @@ beforeAll(async () => {
     new WarmBrowser(),
     startTestSite((origins) => ({
       ...PAGES,
-      "/api/items?page=1": { body: JSON.stringify({ items: [{ id: "a", title: "t", brand_new: 1 }], has_more: false }), contentType: "application/json" },
+      "/api/items?page=1": {
+        body: JSON.stringify({ items: [{ id: "a", title: "t", brand_new: 1 }], has_more: false }),
+        contentType: "application/json",
+      },
       "/api/changed?page=1": { body: JSON.stringify({ entries: [] }), contentType: "application/json" },
       "/api/slow-down": { body: JSON.stringify({ result: 2 }), contentType: "application/json" },
       "/api/origin": { body: JSON.stringify({ origin: origins.origin }), contentType: "application/json" },
@@ -43,7 +55,10 @@ afterAll(async () => {
   await site?.close();
 });
 
-const itemsShape = z.object({ items: z.array(z.object({ id: z.string(), title: z.string().optional(), cover: z.string().optional() })), has_more: z.boolean() });
+const itemsShape = z.object({
+  items: z.array(z.object({ id: z.string(), title: z.string().optional(), cover: z.string().optional() })),
+  has_more: z.boolean(),
+});
 
 function platform(overrides: Partial<MediaPlatform> = {}): MediaPlatform {
   return {
@@ -51,8 +66,13 @@ function platform(overrides: Partial<MediaPlatform> = {}): MediaPlatform {
     baseUrls: { www: site.origin },
     cookieUrl: "www",
     delays: { pageMs: 0, scrollMs: 0, commentMs: 0 },
-    classify: (response) => ((response.json as { result?: number } | undefined)?.result === 2 ? { ok: false, code: "THROTTLED", message: "result 2" } : { ok: true }),
-    pageRequests: { signer: `(request) => typeof window.signIt === "function" ? window.signIt(request.path) : { missing: "window.signIt" }` },
+    classify: (response) =>
+      (response.json as { result?: number } | undefined)?.result === 2
+        ? { ok: false, code: "THROTTLED", message: "result 2" }
+        : { ok: true },
+    pageRequests: {
+      signer: `(request) => typeof window.signIt === "function" ? window.signIt(request.path) : { missing: "window.signIt" }`,
+    },
     async *search() {},
     async *detail() {},
     async *creator() {},
@@ -60,10 +80,21 @@ function platform(overrides: Partial<MediaPlatform> = {}): MediaPlatform {
   };
 }
 
-async function withSession<T>(definition: MediaPlatform, use: (session: OwnedMediaSession, warnings: string[]) => Promise<T>, options: { probe?: boolean } = {}): Promise<T> {
+async function withSession<T>(
+  definition: MediaPlatform,
+  use: (session: OwnedMediaSession, warnings: string[]) => Promise<T>,
+  options: { probe?: boolean } = {},
+): Promise<T> {
   const browser = await warm.newTaskContext();
   const warnings: string[] = [];
-  const context: CrawlContext = { taskId: "t", browser, signal: new AbortController().signal, isCancelled: async () => false, log: () => undefined, warn: (w) => warnings.push(w) };
+  const context: CrawlContext = {
+    taskId: "t",
+    browser,
+    signal: new AbortController().signal,
+    isCancelled: async () => false,
+    log: () => undefined,
+    warn: (w) => warnings.push(w),
+  };
   const session = await openMediaSession(definition, context, options);
   try {
     return await use(session, warnings);
@@ -77,7 +108,10 @@ describe("in-page API calls", () => {
   it("leave from the page, signed by the page's own function, and are judged like captured answers", async () => {
     await withSession(platform(), async (session) => {
       await session.open(`${site.origin}/app`);
-      const answer = await session.call<{ items: unknown[] }>({ url: "/api/items?page=1", step: "search: result page" });
+      const answer = await session.call<{ items: unknown[] }>({
+        url: "/api/items?page=1",
+        step: "search: result page",
+      });
       expect(answer.status).toBe(200);
       expect(answer.json?.items).toHaveLength(1);
       const request = site.requestTimes.at(-1);
@@ -88,7 +122,10 @@ describe("in-page API calls", () => {
   it("fail with SITE_CHANGED when the page no longer has its signing function", async () => {
     await withSession(platform(), async (session) => {
       await session.open(`${site.origin}/bare`);
-      await expect(session.call({ url: "/api/items?page=1", step: "search: result page" })).rejects.toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("the page has no window.signIt") });
+      await expect(session.call({ url: "/api/items?page=1", step: "search: result page" })).rejects.toMatchObject({
+        code: "SITE_CHANGED",
+        message: expect.stringContaining("the page has no window.signIt"),
+      });
     });
   });
 
@@ -96,7 +133,10 @@ describe("in-page API calls", () => {
     await withSession(platform(), async (session) => {
       await session.open(`${site.origin}/app`);
       const before = site.requests.filter((path) => path === "/api/slow-down").length;
-      await expect(session.call({ url: "/api/slow-down", step: "search: result page" })).rejects.toMatchObject({ code: "RATE_LIMITED", name: "PlatformThrottledError" });
+      await expect(session.call({ url: "/api/slow-down", step: "search: result page" })).rejects.toMatchObject({
+        code: "RATE_LIMITED",
+        name: "PlatformThrottledError",
+      });
       expect(site.requests.filter((path) => path === "/api/slow-down").length - before).toBe(3);
     });
   });
@@ -104,29 +144,57 @@ describe("in-page API calls", () => {
 
 describe("shape checks", () => {
   it("return the parsed body, count missing optional fields and (once per task) new fields as warnings; only missing ones are drift", async () => {
-    await withSession(platform(), async (session, warnings) => {
-      await session.open(`${site.origin}/app`);
-      const answer = await session.call({ url: "/api/items?page=1", step: "search: result page" });
-      const data = session.expect(itemsShape, answer, "search: result page");
-      expect(data.items[0]?.id).toBe("a");
-      // A field the site added is a warning but not drift (live sites add them all the time); one we read that is gone is.
-      expect(warnings).toEqual(["ks search: result page (/api/items): missing optional field items[].cover", "ks search: result page (/api/items): new field items[].brand_new"]);
-      session.expect(itemsShape, await session.call({ url: "/api/items?page=1", step: "search: result page" }), "search: result page");
-      expect(warnings.filter((warning) => warning.includes("new field"))).toHaveLength(1);
-      expect(session.trace?.steps.at(-1)).toMatchObject({ kind: "shape", shape: "warnings", detail: expect.stringContaining("new fields: items[].brand_new") });
-    }, { probe: true });
+    await withSession(
+      platform(),
+      async (session, warnings) => {
+        await session.open(`${site.origin}/app`);
+        const answer = await session.call({ url: "/api/items?page=1", step: "search: result page" });
+        const data = session.expect(itemsShape, answer, "search: result page");
+        expect(data.items[0]?.id).toBe("a");
+        // A field the site added is a warning but not drift (live sites add them all the time); one we read that is gone is.
+        expect(warnings).toEqual([
+          "ks search: result page (/api/items): missing optional field items[].cover",
+          "ks search: result page (/api/items): new field items[].brand_new",
+        ]);
+        session.expect(
+          itemsShape,
+          await session.call({ url: "/api/items?page=1", step: "search: result page" }),
+          "search: result page",
+        );
+        expect(warnings.filter((warning) => warning.includes("new field"))).toHaveLength(1);
+        expect(session.trace?.steps.at(-1)).toMatchObject({
+          kind: "shape",
+          shape: "warnings",
+          detail: expect.stringContaining("new fields: items[].brand_new"),
+        });
+      },
+      { probe: true },
+    );
   });
 
   it("never warn about a field declared absentOk (absent by design)", () => {
-    const shape = z.looseObject({ id: z.string(), video: absentOk(z.object({ url: z.string() })), cover: z.string().optional() });
+    const shape = z.looseObject({
+      id: z.string(),
+      video: absentOk(z.object({ url: z.string() })),
+      cover: z.string().optional(),
+    });
     const check = checkShape(shape, { id: "a", cover: "c" });
     expect(check).toMatchObject({ ok: true, warnings: [], newFields: [] });
-    expect(checkShape(shape, { id: "a" })).toMatchObject({ ok: true, warnings: [{ path: "cover", kind: "missing optional field" }] });
+    expect(checkShape(shape, { id: "a" })).toMatchObject({
+      ok: true,
+      warnings: [{ path: "cover", kind: "missing optional field" }],
+    });
   });
 
   it("keep a missing field in view however many new fields a live body carries, each noted once", () => {
-    const shape = z.looseObject({ items: z.array(z.looseObject({ id: z.string(), cover: z.string().optional() })), meta: z.looseObject({ version: z.string().optional() }) });
-    const item = (n: number) => ({ id: `i${n}`, ...Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`extra_${k}`, k])) });
+    const shape = z.looseObject({
+      items: z.array(z.looseObject({ id: z.string(), cover: z.string().optional() })),
+      meta: z.looseObject({ version: z.string().optional() }),
+    });
+    const item = (n: number) => ({
+      id: `i${n}`,
+      ...Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`extra_${k}`, k])),
+    });
     const check = checkShape(shape, { items: [item(1), item(2), item(3)], meta: {} });
     expect(check.ok && check.warnings).toEqual([
       { path: "items[].cover", kind: "missing optional field" },
@@ -141,7 +209,12 @@ describe("shape checks", () => {
       await session.open(`${site.origin}/app`);
       const answer = await session.call({ url: "/api/changed?page=1", step: "search: result page" });
       expect(() => session.expect(itemsShape, answer, "search: result page")).toThrow(
-        expect.objectContaining({ code: "SITE_CHANGED", message: expect.stringMatching(/^ks search: result page \(\/api\/changed\): the body no longer has the expected shape; seen: items: /) }),
+        expect.objectContaining({
+          code: "SITE_CHANGED",
+          message: expect.stringMatching(
+            /^ks search: result page \(\/api\/changed\): the body no longer has the expected shape; seen: items: /,
+          ),
+        }),
       );
     });
   });
@@ -150,7 +223,9 @@ describe("shape checks", () => {
     await withSession(platform(), async (session) => {
       await session.open(`${site.origin}/app`);
       expect(await session.element("#ready", "search: results")).toBeDefined();
-      await expect(session.element(".comment-list >>> .reply", "comments: replies", { timeoutMs: 300 })).rejects.toMatchObject({
+      await expect(
+        session.element(".comment-list >>> .reply", "comments: replies", { timeoutMs: 300 }),
+      ).rejects.toMatchObject({
         code: "SITE_CHANGED",
         message: expect.stringContaining("ks comments: replies (selector .comment-list >>> .reply)"),
       });
@@ -161,7 +236,12 @@ describe("shape checks", () => {
 describe("the probe", () => {
   const schema = z.strictObject(mediaTaskShape("ks", ["general"]));
   const params = (fields: Record<string, unknown>): MediaTaskParams => {
-    const { platform: _p, ...rest } = schema.parse({ platform: "ks", crawler_type: "search", keywords: "k", ...fields });
+    const { platform: _p, ...rest } = schema.parse({
+      platform: "ks",
+      crawler_type: "search",
+      keywords: "k",
+      ...fields,
+    });
     return rest;
   };
 
@@ -169,17 +249,33 @@ describe("the probe", () => {
     const drifting = platform({
       async *search(session) {
         await session.open(`${site.origin}/app`);
-        const page = session.expect(itemsShape, await session.call({ url: "/api/items?page=1", step: "search: result page" }), "search: result page");
-        for (const item of page.items) yield { item_type: "content" as const, id: item.id, fields: { title: item.title } };
-        session.expect(itemsShape, await session.call({ url: "/api/changed?page=1", step: "search: next page" }), "search: next page");
+        const page = session.expect(
+          itemsShape,
+          await session.call({ url: "/api/items?page=1", step: "search: result page" }),
+          "search: result page",
+        );
+        for (const item of page.items)
+          yield { item_type: "content" as const, id: item.id, fields: { title: item.title } };
+        session.expect(
+          itemsShape,
+          await session.call({ url: "/api/changed?page=1", step: "search: next page" }),
+          "search: next page",
+        );
       },
     });
     const browser = await warm.newTaskContext();
     const items: ResultItem[] = [];
-    const context: CrawlContext = { taskId: "t", browser, signal: new AbortController().signal, isCancelled: async () => false, log: () => undefined };
+    const context: CrawlContext = {
+      taskId: "t",
+      browser,
+      signal: new AbortController().signal,
+      isCancelled: async () => false,
+      log: () => undefined,
+    };
     let failure: unknown;
     try {
-      for await (const item of crawlMedia(drifting, params({ probe: true, keep_user_info: true }), context)) items.push(item);
+      for await (const item of crawlMedia(drifting, params({ probe: true, keep_user_info: true }), context))
+        items.push(item);
     } catch (error) {
       failure = error;
     } finally {
@@ -187,7 +283,11 @@ describe("the probe", () => {
     }
     expect(failure).toMatchObject({ code: "SITE_CHANGED" });
     const report = items.find((item) => item.data.item_type === "probe");
-    expect(report).toMatchObject({ item_key: "ks:probe:search", ok: false, data: { counts: { content: 1 }, error: { code: "SITE_CHANGED" } } });
+    expect(report).toMatchObject({
+      item_key: "ks:probe:search",
+      ok: false,
+      data: { counts: { content: 1 }, error: { code: "SITE_CHANGED" } },
+    });
     const steps = report!.data.steps as Array<{ kind: string; step: string; shape?: string; status?: number }>;
     expect(steps.map((s) => `${s.kind} ${s.step}${s.shape ? ` ${s.shape}` : ""}`)).toEqual([
       "open open",

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext } from "puppeteer-core";
 import { WarmBrowser } from "../../core/browser/index.js";
-import { NonRetryableCrawlError, RetryableCrawlError } from "../../core/errors.js";
+import { NonRetryableCrawlError } from "../../core/errors.js";
 import {
   crawlMedia,
   mediaTaskShape,
@@ -50,13 +50,24 @@ afterAll(async () => {
 
 /** Per input: `notes` posts, each with 3 comments of which the last two have a reply. */
 function fakePlatform(notes: number, seen: { returned: string[] }): MediaPlatform {
-  async function* posts(_session: unknown, _params: MediaTaskParams, input: string, cursor: MediaCursor): AsyncGenerator<MediaRecord> {
+  async function* posts(
+    _session: unknown,
+    _params: MediaTaskParams,
+    input: string,
+    cursor: MediaCursor,
+  ): AsyncGenerator<MediaRecord> {
     try {
       for (let n = Number(cursor.page ?? 0); n < notes; n++) {
-        yield { item_type: "content", id: `${input}-${n}`, fields: { note_id: `${input}-${n}` }, creator: { user_id: `u${n}`, nickname: "作者" } };
+        yield {
+          item_type: "content",
+          id: `${input}-${n}`,
+          fields: { note_id: `${input}-${n}` },
+          creator: { user_id: `u${n}`, nickname: "作者" },
+        };
         for (let c = 0; c < 3; c++) {
           yield { item_type: "comment", id: `${input}-${n}-c${c}`, fields: {} };
-          if (c > 0) yield { item_type: "comment", id: `${input}-${n}-c${c}-r`, fields: {}, parentId: `${input}-${n}-c${c}` };
+          if (c > 0)
+            yield { item_type: "comment", id: `${input}-${n}-c${c}-r`, fields: {}, parentId: `${input}-${n}-c${c}` };
         }
         cursor.advance(n + 1);
       }
@@ -69,7 +80,10 @@ function fakePlatform(notes: number, seen: { returned: string[] }): MediaPlatfor
     baseUrls: { www: "https://www.example.com" },
     cookieUrl: "www",
     delays: { pageMs: 0, scrollMs: 0, commentMs: 0 },
-    classify: (response) => ((response.json as { verify?: boolean } | undefined)?.verify ? { ok: false, code: "RISK_CONTROL", message: "verify flag" } : { ok: true }),
+    classify: (response) =>
+      (response.json as { verify?: boolean } | undefined)?.verify
+        ? { ok: false, code: "RISK_CONTROL", message: "verify flag" }
+        : { ok: true },
     search: posts,
     detail: posts,
     creator: posts,
@@ -78,13 +92,28 @@ function fakePlatform(notes: number, seen: { returned: string[] }): MediaPlatfor
 
 const schema = z.strictObject(mediaTaskShape("dy", ["general"]));
 function params(fields: Record<string, unknown>): MediaTaskParams {
-  const { platform: _platform, ...rest } = schema.parse({ platform: "dy", crawler_type: "search", keywords: "a", ...fields });
+  const { platform: _platform, ...rest } = schema.parse({
+    platform: "dy",
+    crawler_type: "search",
+    keywords: "a",
+    ...fields,
+  });
   return rest;
 }
 
-async function withContext<T>(use: (browser: BrowserContext, context: CrawlContext) => Promise<T>, extra: Partial<CrawlContext> = {}): Promise<T> {
+async function withContext<T>(
+  use: (browser: BrowserContext, context: CrawlContext) => Promise<T>,
+  extra: Partial<CrawlContext> = {},
+): Promise<T> {
   const browser = await warm.newTaskContext();
-  const context: CrawlContext = { taskId: "t", browser, signal: new AbortController().signal, isCancelled: async () => false, log: () => undefined, ...extra };
+  const context: CrawlContext = {
+    taskId: "t",
+    browser,
+    signal: new AbortController().signal,
+    isCancelled: async () => false,
+    log: () => undefined,
+    ...extra,
+  };
   try {
     return await use(browser, context);
   } finally {
@@ -92,7 +121,11 @@ async function withContext<T>(use: (browser: BrowserContext, context: CrawlConte
   }
 }
 
-async function collect(platform: MediaPlatform, task: MediaTaskParams, extra: Partial<CrawlContext> = {}): Promise<{ items: ResultItem[]; openPages: number }> {
+async function collect(
+  platform: MediaPlatform,
+  task: MediaTaskParams,
+  extra: Partial<CrawlContext> = {},
+): Promise<{ items: ResultItem[]; openPages: number }> {
   return withContext(async (browser, context) => {
     const before = (await browser.pages()).length;
     const items: ResultItem[] = [];
@@ -116,14 +149,30 @@ describe("crawlMedia rules", () => {
   it("caps comments per post (replies count) and keeps replies out unless asked", async () => {
     const platform = fakePlatform(2, { returned: [] });
     const top = await collect(platform, params({ enable_comments: true, max_comments_count: 10 }));
-    expect(keys(top.items).filter((key) => key.includes("a-0-"))).toEqual(["dy:comment:a-0-c0", "dy:comment:a-0-c1", "dy:comment:a-0-c2"]);
+    expect(keys(top.items).filter((key) => key.includes("a-0-"))).toEqual([
+      "dy:comment:a-0-c0",
+      "dy:comment:a-0-c1",
+      "dy:comment:a-0-c2",
+    ]);
 
-    const replies = await collect(platform, params({ enable_comments: true, enable_sub_comments: true, max_comments_count: 4 }));
-    expect(keys(replies.items).filter((key) => key.includes("a-1"))).toEqual(["dy:content:a-1", "dy:comment:a-1-c0", "dy:comment:a-1-c1", "dy:comment:a-1-c1-r", "dy:comment:a-1-c2"]);
+    const replies = await collect(
+      platform,
+      params({ enable_comments: true, enable_sub_comments: true, max_comments_count: 4 }),
+    );
+    expect(keys(replies.items).filter((key) => key.includes("a-1"))).toEqual([
+      "dy:content:a-1",
+      "dy:comment:a-1-c0",
+      "dy:comment:a-1-c1",
+      "dy:comment:a-1-c1-r",
+      "dy:comment:a-1-c2",
+    ]);
   });
 
   it("caps detail posts in total across ids", async () => {
-    const { items } = await collect(fakePlatform(1, { returned: [] }), params({ crawler_type: "detail", specified_ids: "x,y,z", max_notes_count: 2 }));
+    const { items } = await collect(
+      fakePlatform(1, { returned: [] }),
+      params({ crawler_type: "detail", specified_ids: "x,y,z", max_notes_count: 2 }),
+    );
     expect(keys(items)).toEqual(["dy:content:x-0", "dy:content:y-0"]);
   });
 
@@ -141,7 +190,9 @@ describe("crawlMedia rules", () => {
 
   it("stops quietly when the task is cancelled or the run is stopped", async () => {
     let asked = 0;
-    const cancelled = await collect(fakePlatform(5, { returned: [] }), params({}), { isCancelled: async () => ++asked > 3 });
+    const cancelled = await collect(fakePlatform(5, { returned: [] }), params({}), {
+      isCancelled: async () => ++asked > 3,
+    });
     expect(cancelled.items.length).toBeLessThan(5);
 
     const stop = new AbortController();
@@ -162,7 +213,8 @@ describe("media session", () => {
         const first = await pages.next<{ page: number }>(() => session.open(`${site.origin}/app`));
         // The page's script fetches page 2 by itself; once it is in, asking for it must not
         // need the action (which would fail the test).
-        while (!site.requests.includes("/api/list.json?page=2")) await new Promise((resolve) => setTimeout(resolve, 20));
+        while (!site.requests.includes("/api/list.json?page=2"))
+          await new Promise((resolve) => setTimeout(resolve, 20));
         await new Promise((resolve) => setTimeout(resolve, 300));
         const second = await pages.next<{ page: number }>(async () => {
           throw new Error("action ran: the early response was not kept");
@@ -176,26 +228,37 @@ describe("media session", () => {
   });
 
   it("fails a capture with PlatformAccessError when the platform's classify says so", async () => {
-    await withContext(async (_browser, context) => {
-      const session = await openMediaSession(base(), context);
-      try {
-        const error = await session.capture({ path: "/api/blocked.json" }, () => session.open(`${site.origin}/blocked`)).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(PlatformAccessError);
-        expect(error).toMatchObject({ code: "RISK_CONTROL", account_id: "acct-1", platform: "dy" });
-      } finally {
-        await session.close();
-      }
-    }, { account: { account_id: "acct-1", platform: "dy", cookies: [] } });
+    await withContext(
+      async (_browser, context) => {
+        const session = await openMediaSession(base(), context);
+        try {
+          const error = await session
+            .capture({ path: "/api/blocked.json" }, () => session.open(`${site.origin}/blocked`))
+            .catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(PlatformAccessError);
+          expect(error).toMatchObject({ code: "RISK_CONTROL", account_id: "acct-1", platform: "dy" });
+        } finally {
+          await session.close();
+        }
+      },
+      { account: { account_id: "acct-1", platform: "dy", cookies: [] } },
+    );
   });
 
   it("fails with SITE_CHANGED naming the step and endpoint when the expected request never comes", async () => {
     await withContext(async (_browser, context) => {
       const session = await openMediaSession(base(), context);
       try {
-        const error = await session.capture({ path: "/api/never.json", step: "search: result page" }, () => session.open(`${site.origin}/app`), { timeoutMs: 300 }).catch((e: unknown) => e);
+        const error = await session
+          .capture({ path: "/api/never.json", step: "search: result page" }, () => session.open(`${site.origin}/app`), {
+            timeoutMs: 300,
+          })
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(NonRetryableCrawlError);
         expect(error).toMatchObject({ code: "SITE_CHANGED" });
-        expect((error as Error).message).toMatch(/search: result page \(any \/api\/never\.json\): the page should have made this request; seen: no answer within 300 ms/);
+        expect((error as Error).message).toMatch(
+          /search: result page \(any \/api\/never\.json\): the page should have made this request; seen: no answer within 300 ms/,
+        );
       } finally {
         await session.close();
       }

@@ -8,7 +8,14 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { biliPlatform, biliTaskInput } from "../../core/platforms/bili/index.js";
-import { creatorHash, mediaSessionDefaults, PlatformAccessError, PlatformThrottledError, SiteChangedError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import {
+  creatorHash,
+  mediaSessionDefaults,
+  PlatformAccessError,
+  PlatformThrottledError,
+  SiteChangedError,
+  type CrawlAccount,
+} from "../../core/platforms/media/index.js";
 import { biliStandInDefaults, bvidOf, commentTotals } from "../fixtures/bili/data.js";
 import { startBiliStandIn, type BiliStandIn } from "../fixtures/bili/server.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
@@ -19,12 +26,22 @@ const ACCOUNT: CrawlAccount = {
   account_id: "acct-bili-1",
   platform: "bili",
   cookies: [
-    { name: "SESSDATA", value: "stand-in-sessdata%2C1790000000", domain: ".bilibili.com", httpOnly: true, secure: true },
+    {
+      name: "SESSDATA",
+      value: "stand-in-sessdata%2C1790000000",
+      domain: ".bilibili.com",
+      httpOnly: true,
+      secure: true,
+    },
     { name: "bili_jct", value: "0123456789abcdef", domain: ".bilibili.com" },
   ],
 };
 
-const { task, run, failure, pointBaseUrls } = mediaHarness({ platform: biliPlatform, schema: biliTaskInput, account: ACCOUNT });
+const { task, run, failure, pointBaseUrls } = mediaHarness({
+  platform: biliPlatform,
+  schema: biliTaskInput,
+  account: ACCOUNT,
+});
 
 beforeAll(async () => {
   bili = await startBiliStandIn();
@@ -94,11 +111,18 @@ describe("bili search", () => {
   });
 
   it("passes sort and start_page to the search page, and crawls each keyword", async () => {
-    const { items } = await run(task({ crawler_type: "search", keywords: "猫,狗", sort: "click", start_page: 2, max_notes_count: 3 }));
+    const { items } = await run(
+      task({ crawler_type: "search", keywords: "猫,狗", sort: "click", start_page: 2, max_notes_count: 3 }),
+    );
 
     const videos = ofType(items, "content");
     expect(videos.map((item) => item.data.source_keyword)).toEqual(["猫", "猫", "猫", "狗", "狗", "狗"]);
-    expect(videos.slice(0, 3).map((item) => item.data.video_id)).toEqual(bili.videosFor("猫").slice(5, 8).map((video) => String(video.aid)));
+    expect(videos.slice(0, 3).map((item) => item.data.video_id)).toEqual(
+      bili
+        .videosFor("猫")
+        .slice(5, 8)
+        .map((video) => String(video.aid)),
+    );
     expect(paramsOf(SEARCH, "order")).toEqual(["click", "click"]);
     expect(paramsOf(SEARCH, "page")).toEqual(["2", "2"]);
   });
@@ -112,7 +136,14 @@ describe("bili search", () => {
     const second = await run(params, { resumeFrom: first.cursor });
 
     const all = [...first.items, ...second.items].map((item) => item.data.video_id);
-    expect(new Set(all)).toEqual(new Set(bili.videosFor("音乐").slice(0, 12).map((video) => String(video.aid))));
+    expect(new Set(all)).toEqual(
+      new Set(
+        bili
+          .videosFor("音乐")
+          .slice(0, 12)
+          .map((video) => String(video.aid)),
+      ),
+    );
     expect(ofType(second.items, "content")).toHaveLength(7);
     expect(paramsOf(SEARCH, "page")).toEqual(["2", "3"]);
   });
@@ -123,10 +154,18 @@ const CREATOR_AID = (i: number) => 300000 + 1000 + i;
 
 describe("bili detail", () => {
   it("takes BV ids, av ids and video URLs, and loads comments as the page scrolls (no replies unless asked)", async () => {
-    const ids = [bvidOf(CREATOR_AID(1)), `av${CREATOR_AID(2)}`, `https://www.bilibili.com/video/${bvidOf(CREATOR_AID(3))}/?p=1`];
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: ids, enable_comments: true, max_comments_count: 30 }));
+    const ids = [
+      bvidOf(CREATOR_AID(1)),
+      `av${CREATOR_AID(2)}`,
+      `https://www.bilibili.com/video/${bvidOf(CREATOR_AID(3))}/?p=1`,
+    ];
+    const { items } = await run(
+      task({ crawler_type: "detail", specified_ids: ids, enable_comments: true, max_comments_count: 30 }),
+    );
 
-    expect(ofType(items, "content").map((item) => item.data.video_id)).toEqual([1, 2, 3].map((i) => String(CREATOR_AID(i))));
+    expect(ofType(items, "content").map((item) => item.data.video_id)).toEqual(
+      [1, 2, 3].map((i) => String(CREATOR_AID(i))),
+    );
     const comments = ofType(items, "comment");
     // 25 top-level comments per video, over two /main pages each; replies were not opened.
     expect(comments).toHaveLength(3 * 25);
@@ -154,7 +193,15 @@ describe("bili detail", () => {
 
   it("with enable_sub_comments, follows each comment by its replies: inline ones, else reply pages called from the page, within max_comments_count", async () => {
     const aid = CREATOR_AID(4);
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, enable_sub_comments: true, max_comments_count: 40 }));
+    const { items } = await run(
+      task({
+        crawler_type: "detail",
+        specified_ids: [bvidOf(aid)],
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 40,
+      }),
+    );
 
     const comments = ofType(items, "comment");
     expect(comments).toHaveLength(40);
@@ -162,37 +209,76 @@ describe("bili detail", () => {
     const replies = (j: number, n: number) => Array.from({ length: n }, (_, r) => String(root(j) + r + 1));
     // c1 + 12 replies, c2 + 2 inline, c3, c4, c5 + 12, c6 + 2, c7, c8, c9 + the 3 replies that fit.
     expect(comments.map((item) => item.data.comment_id)).toEqual([
-      String(root(1)), ...replies(1, 12), String(root(2)), ...replies(2, 2), String(root(3)), String(root(4)),
-      String(root(5)), ...replies(5, 12), String(root(6)), ...replies(6, 2), String(root(7)), String(root(8)),
-      String(root(9)), ...replies(9, 3),
+      String(root(1)),
+      ...replies(1, 12),
+      String(root(2)),
+      ...replies(2, 2),
+      String(root(3)),
+      String(root(4)),
+      String(root(5)),
+      ...replies(5, 12),
+      String(root(6)),
+      ...replies(6, 2),
+      String(root(7)),
+      String(root(8)),
+      String(root(9)),
+      ...replies(9, 3),
     ]);
     // Reply pages only for comments with more replies than shown inline, none past the cap;
     // unsigned (the endpoint needs none), from the video page, with the account's cookies.
     const replyPages = bili.apiRequests(REPLY);
     expect(replyPages.map((request) => `${request.query.root}:${request.query.pn}`)).toEqual([
-      `${root(1)}:1`, `${root(1)}:2`, `${root(5)}:1`, `${root(5)}:2`, `${root(9)}:1`,
+      `${root(1)}:1`,
+      `${root(1)}:2`,
+      `${root(5)}:1`,
+      `${root(5)}:2`,
+      `${root(9)}:1`,
     ]);
-    expect(replyPages.every((request) => request.query.w_rid === undefined && request.query.oid === String(aid) && request.query.ps === "10")).toBe(true);
+    expect(
+      replyPages.every(
+        (request) =>
+          request.query.w_rid === undefined && request.query.oid === String(aid) && request.query.ps === "10",
+      ),
+    ).toBe(true);
     expect(replyPages[0]?.headers.referer).toBe(`${bili.baseUrl}/video/${bvidOf(aid)}/`);
     expect(replyPages[0]?.cookies).toMatchObject({ SESSDATA: "stand-in-sessdata%2C1790000000" });
     const third = comments.find((item) => item.data.comment_id === String(root(1) + 3))?.data;
-    expect(third).toMatchObject({ parent_comment_id: String(root(1) + 2), root_comment_id: String(root(1)), content: "回复3 给第1条", like_count: 3 });
+    expect(third).toMatchObject({
+      parent_comment_id: String(root(1) + 2),
+      root_comment_id: String(root(1)),
+      content: "回复3 给第1条",
+      like_count: 3,
+    });
   });
 
   it("stops at max_comments_count without asking for pages it does not need", async () => {
     const aid = CREATOR_AID(5);
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, enable_sub_comments: true, max_comments_count: 5 }));
+    const { items } = await run(
+      task({
+        crawler_type: "detail",
+        specified_ids: [bvidOf(aid)],
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 5,
+      }),
+    );
 
-    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([0, 1, 2, 3, 4].map((r) => String(aid * 10000 + 100 + r)));
+    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual(
+      [0, 1, 2, 3, 4].map((r) => String(aid * 10000 + 100 + r)),
+    );
     expect(bili.apiRequests(MAIN)).toHaveLength(1);
     expect(paramsOf(REPLY, "pn")).toEqual(["1"]);
   });
 
   it("puts the pinned comment (top_replies / top.upper) first, once", async () => {
     const aid = CREATOR_AID(10);
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, max_comments_count: 3 }));
+    const { items } = await run(
+      task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, max_comments_count: 3 }),
+    );
 
-    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([aid * 10000 + 1, aid * 10000 + 100, aid * 10000 + 200].map(String));
+    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual(
+      [aid * 10000 + 1, aid * 10000 + 100, aid * 10000 + 200].map(String),
+    );
   });
 
   it("records a video B站 says is gone (-404) as a failed item and goes on with the next", async () => {
@@ -208,10 +294,22 @@ describe("bili detail", () => {
 
   it("stores user ids, nicknames, avatars and IP locations as shown with keep_user_info", async () => {
     const aid = CREATOR_AID(7);
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, max_comments_count: 2, keep_user_info: true }));
+    const { items } = await run(
+      task({
+        crawler_type: "detail",
+        specified_ids: [bvidOf(aid)],
+        enable_comments: true,
+        max_comments_count: 2,
+        keep_user_info: true,
+      }),
+    );
 
     expect(items.map((item) => item.data.user_id)).toEqual(["9001", "50001", "50002"]);
-    expect(items[0]?.data).toMatchObject({ nickname: "测试UP主", avatar: "https://i0.hdslb.com/bfs/face/9001.jpg", ip_location: null });
+    expect(items[0]?.data).toMatchObject({
+      nickname: "测试UP主",
+      avatar: "https://i0.hdslb.com/bfs/face/9001.jpg",
+      ip_location: null,
+    });
     expect(items[2]?.data).toMatchObject({ nickname: "评论者2", ip_location: "广东" });
     expect(items[0]?.data).not.toHaveProperty("creator_hash");
   });
@@ -219,12 +317,22 @@ describe("bili detail", () => {
 
 describe("bili creator", () => {
   it("pages through the space page's uploads, one creator record, then each video", async () => {
-    const { items } = await run(task({ crawler_type: "creator", creator_ids: ["https://space.bilibili.com/9001/video"], max_notes_count: 7 }));
+    const { items } = await run(
+      task({ crawler_type: "creator", creator_ids: ["https://space.bilibili.com/9001/video"], max_notes_count: 7 }),
+    );
 
-    expect(ofType(items, "content").map((item) => item.data.video_id)).toEqual([1, 2, 3, 4, 5, 6, 7].map((i) => String(CREATOR_AID(i))));
+    expect(ofType(items, "content").map((item) => item.data.video_id)).toEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((i) => String(CREATOR_AID(i))),
+    );
     const creators = ofType(items, "creator");
     expect(creators).toHaveLength(1);
-    expect(creators[0]?.data).toMatchObject({ sign: null, gender: "保密", total_fans: 1234, total_liked: 5678, creator_hash: creatorHash("bili", "9001") });
+    expect(creators[0]?.data).toMatchObject({
+      sign: null,
+      gender: "保密",
+      total_fans: 1234,
+      total_liked: 5678,
+      creator_hash: creatorHash("bili", "9001"),
+    });
     expect(creators[0]?.item_key).toBe(`bili:creator:${creatorHash("bili", "9001")}`);
     expect(paramsOf(SPACE, "pn")).toEqual(["1", "2"]);
     expect(paramsOf(SPACE, "mid")).toEqual(["9001", "9001"]);
@@ -242,9 +350,19 @@ describe("bili throttling", () => {
   it("backs off and tries a reply page again when B站 says 请求过于频繁 (-799), then goes on", async () => {
     bili.throttleNext(REPLY, 2);
     const aid = CREATOR_AID(11);
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [bvidOf(aid)], enable_comments: true, enable_sub_comments: true, max_comments_count: 6 }));
+    const { items } = await run(
+      task({
+        crawler_type: "detail",
+        specified_ids: [bvidOf(aid)],
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 6,
+      }),
+    );
 
-    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([0, 1, 2, 3, 4, 5].map((r) => String(aid * 10000 + 100 + r)));
+    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual(
+      [0, 1, 2, 3, 4, 5].map((r) => String(aid * 10000 + 100 + r)),
+    );
     // Two refused tries of page 1, then page 1 answered.
     expect(paramsOf(REPLY, "pn")).toEqual(["1", "1", "1"]);
   });
@@ -277,7 +395,10 @@ describe("bili drift", () => {
 
     expect(items).toEqual([]);
     expect(error).toBeInstanceOf(SiteChangedError);
-    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("bili search: result page (/x/web-interface/wbi/search/type)") });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringContaining("bili search: result page (/x/web-interface/wbi/search/type)"),
+    });
     expect((error as SiteChangedError).seen).toContain("bvid");
   });
 
@@ -285,12 +406,18 @@ describe("bili drift", () => {
     bili.drift("no_request");
     const { error } = await failure(task({ crawler_type: "search", keywords: "没有请求" }));
 
-    expect(error).toMatchObject({ code: "SITE_CHANGED", name: "NoAnswerError", message: expect.stringContaining("bili search: result page") });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      name: "NoAnswerError",
+      message: expect.stringContaining("bili search: result page"),
+    });
   });
 
   it("fails SITE_CHANGED naming the selector when the comment area is gone", async () => {
     bili.drift("no_comment_area");
-    const { error, items } = await failure(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(12))], enable_comments: true }));
+    const { error, items } = await failure(
+      task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(12))], enable_comments: true }),
+    );
 
     expect(ofType(items, "content")).toHaveLength(1);
     expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("(selector bili-comments)") });
@@ -302,7 +429,11 @@ describe("bili probe", () => {
   it("reports each step: the page opened, its signed answer and shape, the calls, the items", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "探针", max_notes_count: 1, probe: true }));
 
-    const probe = items.at(-1)?.data as { item_type: string; steps: Array<Record<string, unknown>>; counts: Record<string, number> };
+    const probe = items.at(-1)?.data as {
+      item_type: string;
+      steps: Array<Record<string, unknown>>;
+      counts: Record<string, number>;
+    };
     expect(probe.item_type).toBe("probe");
     expect(probe.counts).toEqual({ content: 1 });
     expect(probe.steps).toEqual(
@@ -311,7 +442,11 @@ describe("bili probe", () => {
         expect.objectContaining({ step: "search: result page", kind: "response", status: 200 }),
         expect.objectContaining({ step: "search: result page", kind: "shape", shape: "ok" }),
         expect.objectContaining({ step: "video: details", kind: "call", status: 200 }),
-        expect.objectContaining({ step: "search: content items", kind: "items", sample: expect.objectContaining({ video_url: expect.stringContaining("/video/av") }) }),
+        expect.objectContaining({
+          step: "search: content items",
+          kind: "items",
+          sample: expect.objectContaining({ video_url: expect.stringContaining("/video/av") }),
+        }),
       ]),
     );
   });
@@ -323,7 +458,14 @@ describe("bili probe", () => {
     expect(error).toMatchObject({ code: "SITE_CHANGED" });
     const probe = items.at(-1)?.data as { steps: Array<Record<string, unknown>>; error: Record<string, unknown> };
     expect(probe.error).toMatchObject({ code: "SITE_CHANGED" });
-    expect(probe.steps).toContainEqual(expect.objectContaining({ step: "search: result page", kind: "shape", shape: "mismatch", detail: expect.stringContaining("bvid") }));
+    expect(probe.steps).toContainEqual(
+      expect.objectContaining({
+        step: "search: result page",
+        kind: "shape",
+        shape: "mismatch",
+        detail: expect.stringContaining("bvid"),
+      }),
+    );
   });
 });
 
@@ -332,7 +474,10 @@ describe("bili access answers", () => {
     await run(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(8))] }));
 
     const [request] = bili.apiRequests(DETAIL);
-    expect(request?.cookies).toMatchObject({ SESSDATA: "stand-in-sessdata%2C1790000000", bili_jct: "0123456789abcdef" });
+    expect(request?.cookies).toMatchObject({
+      SESSDATA: "stand-in-sessdata%2C1790000000",
+      bili_jct: "0123456789abcdef",
+    });
   });
 
   it("maps code -101 (not logged in) with an account's cookies to ACCOUNT_EXPIRED naming the account", async () => {
@@ -345,7 +490,9 @@ describe("bili access answers", () => {
 
   it("maps an API without the cookie it needs to ACCOUNT_REQUIRED when the task has no account", async () => {
     bili.requireCookie("SESSDATA");
-    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(1))] }), { account: null });
+    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(1))] }), {
+      account: null,
+    });
 
     expect(error).toMatchObject({ code: "ACCOUNT_REQUIRED", account_id: undefined });
   });

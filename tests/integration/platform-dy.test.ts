@@ -32,7 +32,11 @@ const COMMENTS = "/aweme/v1/web/comment/list/";
 const REPLIES = "/aweme/v1/web/comment/list/reply/";
 const POSTS = "/aweme/v1/web/aweme/post/";
 
-const { task, run, failure, pointBaseUrls } = mediaHarness({ platform: dyPlatform, schema: dyTaskInput, account: ACCOUNT });
+const { task, run, failure, pointBaseUrls } = mediaHarness({
+  platform: dyPlatform,
+  schema: dyTaskInput,
+  account: ACCOUNT,
+});
 
 beforeAll(async () => {
   dy = await startDyStandIn();
@@ -48,7 +52,8 @@ beforeEach(() => {
   dy.firstSearchPage("stream");
 });
 
-const replies = (items: ResultItem[]) => ofType(items, "comment").filter((item) => item.data.parent_comment_id !== null);
+const replies = (items: ResultItem[]) =>
+  ofType(items, "comment").filter((item) => item.data.parent_comment_id !== null);
 const pagesOpened = (prefix: string) => dy.requests.filter((request) => request.path.startsWith(prefix));
 
 describe("dy search", () => {
@@ -56,13 +61,32 @@ describe("dy search", () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 20 }));
 
     const k = dy.keywordIndex("咖啡");
-    expect(items.map((item) => item.data.aweme_id)).toEqual(Array.from({ length: 20 }, (_, i) => dySearchAwemeId(k, i)));
+    expect(items.map((item) => item.data.aweme_id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => dySearchAwemeId(k, i)),
+    );
     expect(items[0]?.item_key).toBe(`dy:content:${dySearchAwemeId(k, 0)}`);
     expect(Object.keys(items[0]?.data ?? {}).sort()).toEqual(
       [
-        "item_type", "platform", "crawled_at", "aweme_id", "aweme_type", "title", "desc", "create_time", "liked_count", "collected_count",
-        "comment_count", "share_count", "aweme_url", "cover_url", "video_download_url", "music_download_url", "note_download_url", "source_keyword",
-        "creator_hash", "creator_nickname",
+        "item_type",
+        "platform",
+        "crawled_at",
+        "aweme_id",
+        "aweme_type",
+        "title",
+        "desc",
+        "create_time",
+        "liked_count",
+        "collected_count",
+        "comment_count",
+        "share_count",
+        "aweme_url",
+        "cover_url",
+        "video_download_url",
+        "music_download_url",
+        "note_download_url",
+        "source_keyword",
+        "creator_hash",
+        "creator_nickname",
       ].sort(),
     );
     expect(items[0]?.data).toMatchObject({
@@ -76,10 +100,17 @@ describe("dy search", () => {
     // Page 1 is the page's own stream; page 2 the crawler's call, chained to page 1.
     expect(dy.apiRequests(STREAM)).toHaveLength(1);
     const next = dy.apiRequests(SEARCH);
-    expect(next.map((request) => [request.query.offset, request.query.search_id])).toEqual([[String(DY_DATA.streamPageSize), `logid-${k}-${DY_DATA.streamPageSize}`]]);
+    expect(next.map((request) => [request.query.offset, request.query.search_id])).toEqual([
+      [String(DY_DATA.streamPageSize), `logid-${k}-${DY_DATA.streamPageSize}`],
+    ]);
     // Every API request went through the page, so its security script signed it.
     for (const request of dy.apiRequests()) {
-      expect(request.query).toMatchObject({ device_platform: "webapp", aid: "6383", msToken: expect.any(String), a_bogus: expect.any(String) });
+      expect(request.query).toMatchObject({
+        device_platform: "webapp",
+        aid: "6383",
+        msToken: expect.any(String),
+        a_bogus: expect.any(String),
+      });
       expect(request.cookies).toMatchObject({ sessionid: "dy-stand-in-session" });
     }
     expect(pagesOpened("/video/")).toHaveLength(0);
@@ -95,19 +126,36 @@ describe("dy search", () => {
 
   it("reads the first page from single/ when the page does not stream, with the filters the task asked for", async () => {
     dy.firstSearchPage("single");
-    const { items } = await run(task({ crawler_type: "search", keywords: "面包", max_notes_count: 20, sort: "most_liked", publish_time: 7 }));
+    const { items } = await run(
+      task({ crawler_type: "search", keywords: "面包", max_notes_count: 20, sort: "most_liked", publish_time: 7 }),
+    );
 
     const k = dy.keywordIndex("面包");
-    expect(items.map((item) => item.data.aweme_id)).toEqual(Array.from({ length: 20 }, (_, i) => dySearchAwemeId(k, i)));
+    expect(items.map((item) => item.data.aweme_id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => dySearchAwemeId(k, i)),
+    );
     expect(dy.apiRequests(STREAM)).toHaveLength(0);
     const pages = dy.apiRequests(SEARCH);
     expect(pages.map((request) => request.query.offset)).toEqual(["0", "15"]);
-    for (const request of pages) expect(request.query).toMatchObject({ is_filter_search: "1", filter_selected: JSON.stringify({ sort_type: "1", publish_time: "7" }) });
+    for (const request of pages)
+      expect(request.query).toMatchObject({
+        is_filter_search: "1",
+        filter_selected: JSON.stringify({ sort_type: "1", publish_time: "7" }),
+      });
     expect(pages[1]?.query.search_id).toBe(`logid-${k}-15`);
   });
 
   it("reads each post's comments and every reply (beyond the first reply page) by calls from the search page, up to max_comments_count", async () => {
-    const { items } = await run(task({ crawler_type: "search", keywords: "猫", max_notes_count: 2, enable_comments: true, enable_sub_comments: true, max_comments_count: 30 }));
+    const { items } = await run(
+      task({
+        crawler_type: "search",
+        keywords: "猫",
+        max_notes_count: 2,
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 30,
+      }),
+    );
 
     const k = dy.keywordIndex("猫");
     const posts = ofType(items, "content");
@@ -124,9 +172,25 @@ describe("dy search", () => {
     expect(items[0]?.data.item_type).toBe("content");
     expect(items[31]?.data.aweme_id).toBe(dySearchAwemeId(k, 1));
     expect(Object.keys(items[1]?.data ?? {}).sort()).toEqual(
-      ["item_type", "platform", "crawled_at", "comment_id", "aweme_id", "content", "create_time", "like_count", "sub_comment_count", "parent_comment_id", "pictures", "creator_hash", "creator_nickname"].sort(),
+      [
+        "item_type",
+        "platform",
+        "crawled_at",
+        "comment_id",
+        "aweme_id",
+        "content",
+        "create_time",
+        "like_count",
+        "sub_comment_count",
+        "parent_comment_id",
+        "pictures",
+        "creator_hash",
+        "creator_nickname",
+      ].sort(),
     );
-    const firstThread = dy.apiRequests(REPLIES).filter((request) => request.query.comment_id === dyCommentId(dySearchAwemeId(k, 0), 0));
+    const firstThread = dy
+      .apiRequests(REPLIES)
+      .filter((request) => request.query.comment_id === dyCommentId(dySearchAwemeId(k, 0), 0));
     expect(firstThread.map((request) => request.query.cursor)).toEqual(["0", "20"]);
     // The list was never left or reopened: no post page, one stream.
     expect(pagesOpened("/video/")).toHaveLength(0);
@@ -135,7 +199,15 @@ describe("dy search", () => {
   });
 
   it("reads top-level comments only without enable_sub_comments, page after page", async () => {
-    const { items } = await run(task({ crawler_type: "search", keywords: "狗", max_notes_count: 1, enable_comments: true, max_comments_count: 25 }));
+    const { items } = await run(
+      task({
+        crawler_type: "search",
+        keywords: "狗",
+        max_notes_count: 1,
+        enable_comments: true,
+        max_comments_count: 25,
+      }),
+    );
 
     expect(ofType(items, "comment")).toHaveLength(25);
     expect(replies(items)).toHaveLength(0);
@@ -151,7 +223,9 @@ describe("dy search", () => {
 
     const k = dy.keywordIndex("鱼");
     expect(first.cursor).toMatchObject({ inputIndex: 0, page: 1, notesDone: DY_DATA.streamPageSize });
-    expect(second.items.map((item) => item.data.aweme_id)).toEqual(Array.from({ length: 20 }, (_, i) => dySearchAwemeId(k, DY_DATA.streamPageSize + i)));
+    expect(second.items.map((item) => item.data.aweme_id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => dySearchAwemeId(k, DY_DATA.streamPageSize + i)),
+    );
   });
 });
 
@@ -159,27 +233,67 @@ describe("dy detail", () => {
   it("opens each post's page and calls the detail and comment endpoints from it; a deleted post is a failed item", async () => {
     const id = "7300000000000099001";
     const { items } = await run(
-      task({ crawler_type: "detail", specified_ids: [id, `https://www.douyin.com/video/7300000000000099002?previous_page=app`, DY_DATA.deletedAwemeId], enable_comments: true, max_comments_count: 5 }),
+      task({
+        crawler_type: "detail",
+        specified_ids: [
+          id,
+          `https://www.douyin.com/video/7300000000000099002?previous_page=app`,
+          DY_DATA.deletedAwemeId,
+        ],
+        enable_comments: true,
+        max_comments_count: 5,
+      }),
     );
 
     const posts = ofType(items, "content");
-    expect(posts.map((item) => [item.data.aweme_id, item.ok])).toEqual([[id, true], ["7300000000000099002", true], [DY_DATA.deletedAwemeId, false]]);
-    expect(posts[2]?.data.error).toMatchObject({ code: "POST_UNAVAILABLE", message: expect.stringContaining("已被删除") });
+    expect(posts.map((item) => [item.data.aweme_id, item.ok])).toEqual([
+      [id, true],
+      ["7300000000000099002", true],
+      [DY_DATA.deletedAwemeId, false],
+    ]);
+    expect(posts[2]?.data.error).toMatchObject({
+      code: "POST_UNAVAILABLE",
+      message: expect.stringContaining("已被删除"),
+    });
     expect(ofType(items, "comment").filter((item) => item.data.aweme_id === id)).toHaveLength(5);
-    expect(dy.apiRequests("/aweme/v1/web/aweme/detail/").map((request) => request.query.aweme_id)).toEqual([id, "7300000000000099002", DY_DATA.deletedAwemeId]);
-    expect(pagesOpened("/video/").map((request) => request.path)).toEqual([`/video/${id}`, "/video/7300000000000099002", `/video/${DY_DATA.deletedAwemeId}`]);
+    expect(dy.apiRequests("/aweme/v1/web/aweme/detail/").map((request) => request.query.aweme_id)).toEqual([
+      id,
+      "7300000000000099002",
+      DY_DATA.deletedAwemeId,
+    ]);
+    expect(pagesOpened("/video/").map((request) => request.path)).toEqual([
+      `/video/${id}`,
+      "/video/7300000000000099002",
+      `/video/${DY_DATA.deletedAwemeId}`,
+    ]);
   });
 });
 
 describe("dy creator", () => {
   it("calls the profile and the post list from the profile page, by max_cursor, up to max_notes_count", async () => {
-    const { items } = await run(task({ crawler_type: "creator", creator_ids: `https://www.douyin.com/user/${DY_DATA.secUserId}?from_tab_name=main`, max_notes_count: 20, keep_user_info: true }));
+    const { items } = await run(
+      task({
+        crawler_type: "creator",
+        creator_ids: `https://www.douyin.com/user/${DY_DATA.secUserId}?from_tab_name=main`,
+        max_notes_count: 20,
+        keep_user_info: true,
+      }),
+    );
 
     const c = dy.creatorIndex(DY_DATA.secUserId);
     const creators = ofType(items, "creator");
     expect(creators).toHaveLength(1);
-    expect(creators[0]?.data).toMatchObject({ follows: 34, fans: 1200 + c, interaction: 56_789, videos_count: DY_DATA.postsTotal, user_id: DY_DATA.secUserId, ip_location: "四川" });
-    expect(ofType(items, "content").map((item) => item.data.aweme_id)).toEqual(Array.from({ length: 20 }, (_, i) => dyCreatorAwemeId(c, i)));
+    expect(creators[0]?.data).toMatchObject({
+      follows: 34,
+      fans: 1200 + c,
+      interaction: 56_789,
+      videos_count: DY_DATA.postsTotal,
+      user_id: DY_DATA.secUserId,
+      ip_location: "四川",
+    });
+    expect(ofType(items, "content").map((item) => item.data.aweme_id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => dyCreatorAwemeId(c, i)),
+    );
     // A post's author is stored as the sec_uid creator mode takes.
     expect(ofType(items, "content")[0]?.data.user_id).toBe(DY_DATA.secUserId);
     const pages = dy.apiRequests(POSTS);
@@ -207,10 +321,14 @@ describe("dy refusals", () => {
   it("maps an empty answer (a blocked account) to RISK_CONTROL", async () => {
     // The profile and the first post page pass; the next post page comes back empty.
     dy.answerWith("risk_control", { afterRequests: 2 });
-    const { error, items } = await failure(task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId, max_notes_count: 25 }));
+    const { error, items } = await failure(
+      task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId, max_notes_count: 25 }),
+    );
     expect(ofType(items, "content")).toHaveLength(18);
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
-    expect((error as Error).message).toMatch(/empty or non-JSON answer \(HTTP 200\) from \/aweme\/v1\/web\/aweme\/post\//);
+    expect((error as Error).message).toMatch(
+      /empty or non-JSON answer \(HTTP 200\) from \/aweme\/v1\/web\/aweme\/post\//,
+    );
   });
 
   it("maps a page showing the verify captcha to RISK_CONTROL", async () => {
@@ -236,11 +354,21 @@ describe("dy drift", () => {
 
   it("without drift, every body matches its shape with no warning", async () => {
     for (const params of [
-      task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 12, enable_comments: true, enable_sub_comments: true, max_comments_count: 3 }),
+      task({
+        crawler_type: "search",
+        keywords: "咖啡",
+        max_notes_count: 12,
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 3,
+      }),
       task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId, max_notes_count: 20 }),
       task({ crawler_type: "detail", specified_ids: [DY_DATA.deletedAwemeId] }),
     ]) {
-      const { error, warnings } = await crawlWithOptions(warm, dyPlatform, params, { account: ACCOUNT, session: quick });
+      const { error, warnings } = await crawlWithOptions(warm, dyPlatform, params, {
+        account: ACCOUNT,
+        session: quick,
+      });
       expect(error).toBeUndefined();
       expect(warnings).toEqual([]);
     }
@@ -248,31 +376,66 @@ describe("dy drift", () => {
 
   it("a changed search shape is SITE_CHANGED naming the step and the endpoint, and the probe records the mismatch", async () => {
     dy.drift("shape");
-    const { error, items } = await crawlWithOptions(warm, dyPlatform, task({ crawler_type: "search", keywords: "咖啡", probe: true }), { account: ACCOUNT, session: quick });
+    const { error, items } = await crawlWithOptions(
+      warm,
+      dyPlatform,
+      task({ crawler_type: "search", keywords: "咖啡", probe: true }),
+      { account: ACCOUNT, session: quick },
+    );
     expect(error).toBeInstanceOf(SiteChangedError);
-    expect((error as Error).message).toMatch(/^dy search: first result page \(\/aweme\/v1\/web\/general\/search\/stream\/ \(stream frames\)\): the body no longer has the expected shape; seen: data: /);
+    expect((error as Error).message).toMatch(
+      /^dy search: first result page \(\/aweme\/v1\/web\/general\/search\/stream\/ \(stream frames\)\): the body no longer has the expected shape; seen: data: /,
+    );
     const probe = items.find((item) => item.data.item_type === "probe");
-    expect(probe?.data.steps).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "shape", shape: "mismatch", step: "search: first result page" })]));
+    expect(probe?.data.steps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "shape", shape: "mismatch", step: "search: first result page" }),
+      ]),
+    );
   });
 
   it("a changed comment shape is SITE_CHANGED too, not an empty comment list", async () => {
     dy.drift("shape");
-    const { error } = await crawlWithOptions(warm, dyPlatform, task({ crawler_type: "detail", specified_ids: "7300000000000099001", enable_comments: true }), { account: ACCOUNT, session: quick });
-    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("dy comments: page (/aweme/v1/web/comment/list/)") });
+    const { error } = await crawlWithOptions(
+      warm,
+      dyPlatform,
+      task({ crawler_type: "detail", specified_ids: "7300000000000099001", enable_comments: true }),
+      { account: ACCOUNT, session: quick },
+    );
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringContaining("dy comments: page (/aweme/v1/web/comment/list/)"),
+    });
   });
 
   it("a search page that asks for no results is SITE_CHANGED (the missing request), not an empty search", async () => {
     dy.drift("no_first_page");
-    const { error, items } = await crawlWithOptions(warm, dyPlatform, task({ crawler_type: "search", keywords: "咖啡" }), { account: ACCOUNT, session: quick });
+    const { error, items } = await crawlWithOptions(
+      warm,
+      dyPlatform,
+      task({ crawler_type: "search", keywords: "咖啡" }),
+      { account: ACCOUNT, session: quick },
+    );
     expect(items).toHaveLength(0);
-    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("dy search: first result page") });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringContaining("dy search: first result page"),
+    });
     expect((error as Error).message).toMatch(/should have made this request; seen: no answer within 1500 ms/);
   });
 
   it("a page without the app's container is SITE_CHANGED naming the selector", async () => {
     dy.drift("no_app");
-    const { error } = await crawlWithOptions(warm, dyPlatform, task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId }), { account: ACCOUNT, session: quick });
-    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("dy creator: profile page (selector #douyin-right-container)") });
+    const { error } = await crawlWithOptions(
+      warm,
+      dyPlatform,
+      task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId }),
+      { account: ACCOUNT, session: quick },
+    );
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringContaining("dy creator: profile page (selector #douyin-right-container)"),
+    });
     expect(dy.apiRequests()).toHaveLength(0);
   });
 });

@@ -42,7 +42,11 @@ beforeEach(() => {
   tieba.drift(undefined);
 });
 
-const ACCOUNT: CrawlAccount = { account_id: "acct-tieba-1", platform: "tieba", cookies: [{ name: "BDUSS", value: "bduss-value", domain: ".baidu.com" }] };
+const ACCOUNT: CrawlAccount = {
+  account_id: "acct-tieba-1",
+  platform: "tieba",
+  cookies: [{ name: "BDUSS", value: "bduss-value", domain: ".baidu.com" }],
+};
 
 const pns = (path: string) => tieba.apiRequests(path).map((request) => Number(request.params.pn));
 
@@ -62,7 +66,16 @@ describe("tieba search", () => {
     expect(tieba.apiRequests("/c/f/pb/page_pc").map((request) => request.params.kz)).toEqual(expected);
     const first = contents[0];
     expect(first?.ok).toBe(true);
-    expect(Object.keys(first?.data ?? {})).toEqual(expect.arrayContaining([...TIEBA_CONTENT_FIELDS, "item_type", "platform", "crawled_at", "creator_hash", "creator_nickname"]));
+    expect(Object.keys(first?.data ?? {})).toEqual(
+      expect.arrayContaining([
+        ...TIEBA_CONTENT_FIELDS,
+        "item_type",
+        "platform",
+        "crawled_at",
+        "creator_hash",
+        "creator_nickname",
+      ]),
+    );
     expect(first?.data).toMatchObject({
       item_type: "content",
       platform: "tieba",
@@ -80,11 +93,15 @@ describe("tieba search", () => {
   it("passes sort and start_page to the site", async () => {
     const reversed = [...searchThreadIds(tieba.keywordIndex("考研"))].reverse();
 
-    const { items, error } = await attempt(task({ crawler_type: "search", keywords: ["考研"], sort: "time_ascending", start_page: 2, max_notes_count: 3 }));
+    const { items, error } = await attempt(
+      task({ crawler_type: "search", keywords: ["考研"], sort: "time_ascending", start_page: 2, max_notes_count: 3 }),
+    );
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(reversed.slice(20, 23));
-    expect(tieba.apiRequests("/mo/q/search/multsearch").map((request) => [request.params.pn, request.params.st])).toEqual([["2", "0"]]);
+    expect(
+      tieba.apiRequests("/mo/q/search/multsearch").map((request) => [request.params.pn, request.params.st]),
+    ).toEqual([["2", "0"]]);
   });
 
   it("resumes at the search page its cursor names, counting the threads done before", async () => {
@@ -93,7 +110,9 @@ describe("tieba search", () => {
     const saved = first.items[21]?.resumeCursor?.();
     tieba.requests.length = 0;
 
-    const { items, error } = await attempt(task({ crawler_type: "search", keywords: "编程", max_notes_count: 23 }), { resumeFrom: saved });
+    const { items, error } = await attempt(task({ crawler_type: "search", keywords: "编程", max_notes_count: 23 }), {
+      resumeFrom: saved,
+    });
 
     expect(saved).toEqual({ inputIndex: 0, page: 2, notesDone: 20 });
     expect(error).toBeUndefined();
@@ -106,7 +125,15 @@ describe("tieba detail", () => {
   const longThread = searchThreadIds(0).find((id) => floorsOf(id) > 60) as string;
 
   it("collects every floor page and every reply inside floors (楼中楼), the ones beyond the page's preview from /p/comment", async () => {
-    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [`https://tieba.baidu.com/p/${longThread}`], enable_comments: true, enable_sub_comments: true, max_comments_count: 1000 }));
+    const { items, error } = await attempt(
+      task({
+        crawler_type: "detail",
+        specified_ids: [`https://tieba.baidu.com/p/${longThread}`],
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 1000,
+      }),
+    );
 
     expect(error).toBeUndefined();
     const comments = ofType(items, "comment");
@@ -114,9 +141,18 @@ describe("tieba detail", () => {
     expect(pns("/c/f/pb/page_pc")).toEqual([1, 2, 3]);
     const floorId = postId(longThread, LONG_FLOOR);
     const floor2 = comments.find((item) => item.data.comment_id === floorId);
-    expect(floor2?.data).toMatchObject({ parent_comment_id: null, sub_comment_count: LONG_FLOOR_REPLIES, note_id: longThread, tieba_id: String(forumIdOf(longThread)), tieba_name: "编程吧", content: "第2楼 内容" });
+    expect(floor2?.data).toMatchObject({
+      parent_comment_id: null,
+      sub_comment_count: LONG_FLOOR_REPLIES,
+      note_id: longThread,
+      tieba_id: String(forumIdOf(longThread)),
+      tieba_name: "编程吧",
+      content: "第2楼 内容",
+    });
     const replies = comments.filter((item) => item.data.parent_comment_id === floorId);
-    expect(replies.map((item) => item.data.content)).toEqual(Array.from({ length: LONG_FLOOR_REPLIES }, (_, index) => `回复 ${LONG_FLOOR}-${index}`));
+    expect(replies.map((item) => item.data.content)).toEqual(
+      Array.from({ length: LONG_FLOOR_REPLIES }, (_, index) => `回复 ${LONG_FLOOR}-${index}`),
+    );
     expect(Object.keys(replies[0]?.data ?? {})).toEqual(expect.arrayContaining([...TIEBA_COMMENT_FIELDS]));
     expect(replies[0]?.data.publish_time).toEqual(expect.any(Number));
     // Only the floor whose replies go beyond the preview was asked for, page by page, with
@@ -129,7 +165,15 @@ describe("tieba detail", () => {
   });
 
   it("stops asking /p/comment once max_comments_count is reached", async () => {
-    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread], enable_comments: true, enable_sub_comments: true, max_comments_count: 12 }));
+    const { items, error } = await attempt(
+      task({
+        crawler_type: "detail",
+        specified_ids: [longThread],
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 12,
+      }),
+    );
 
     expect(error).toBeUndefined();
     // Floor 2, then 11 of its replies: the first /p/comment page held 10, the second the 11th.
@@ -138,7 +182,9 @@ describe("tieba detail", () => {
   });
 
   it("stops at max_comments_count without opening more pages, and leaves replies out unless asked", async () => {
-    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread], enable_comments: true, max_comments_count: 35 }));
+    const { items, error } = await attempt(
+      task({ crawler_type: "detail", specified_ids: [longThread], enable_comments: true, max_comments_count: 35 }),
+    );
 
     expect(error).toBeUndefined();
     const comments = ofType(items, "comment");
@@ -154,14 +200,19 @@ describe("tieba detail", () => {
     const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [DELETED_THREAD_ID, other] }));
 
     expect(error).toBeUndefined();
-    expect(items.map((item) => [item.data.note_id, item.ok])).toEqual([[DELETED_THREAD_ID, false], [other, true]]);
+    expect(items.map((item) => [item.data.note_id, item.ok])).toEqual([
+      [DELETED_THREAD_ID, false],
+      [other, true],
+    ]);
     expect(items[0]?.data.error).toMatchObject({ code: "THREAD_UNAVAILABLE" });
   });
 });
 
 describe("tieba creator", () => {
   it("scrolls the profile's feed until max_notes_count threads are in hand", async () => {
-    const { items, error } = await attempt(task({ crawler_type: "creator", creator_ids: [CREATOR.portrait], max_notes_count: 25 }));
+    const { items, error } = await attempt(
+      task({ crawler_type: "creator", creator_ids: [CREATOR.portrait], max_notes_count: 25 }),
+    );
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(creatorThreadIds().slice(0, 25));
@@ -170,7 +221,13 @@ describe("tieba creator", () => {
   });
 
   it("takes a profile URL with a user name", async () => {
-    const { items, error } = await attempt(task({ crawler_type: "creator", creator_ids: [`https://tieba.baidu.com/home/main?un=${CREATOR.name}`], max_notes_count: 2 }));
+    const { items, error } = await attempt(
+      task({
+        crawler_type: "creator",
+        creator_ids: [`https://tieba.baidu.com/home/main?un=${CREATOR.name}`],
+        max_notes_count: 2,
+      }),
+    );
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(creatorThreadIds().slice(0, 2));
@@ -183,19 +240,30 @@ describe("tieba creators' identity", () => {
     const id = searchThreadIds(0)[1] as string;
 
     const hidden = (await attempt(task({ crawler_type: "detail", specified_ids: [id] }))).items[0]?.data;
-    const kept = (await attempt(task({ crawler_type: "detail", specified_ids: [id], keep_user_info: true }))).items[0]?.data;
+    const kept = (await attempt(task({ crawler_type: "detail", specified_ids: [id], keep_user_info: true }))).items[0]
+      ?.data;
 
-    expect(hidden).toMatchObject({ creator_hash: expect.stringMatching(/^[0-9a-f]{64}$/), creator_nickname: expect.stringMatching(/^.\*\*\*$/), user_link: null });
+    expect(hidden).toMatchObject({
+      creator_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      creator_nickname: expect.stringMatching(/^.\*\*\*$/),
+      user_link: null,
+    });
     expect(hidden).not.toHaveProperty("user_id");
     // The user id is the portrait: what creator mode takes back.
-    expect(kept).toMatchObject({ user_id: expect.stringMatching(/^tb\.1\./), nickname: expect.any(String), ip_location: expect.any(String), user_link: expect.stringContaining("/home/main?id=tb.1.") });
+    expect(kept).toMatchObject({
+      user_id: expect.stringMatching(/^tb\.1\./),
+      nickname: expect.any(String),
+      ip_location: expect.any(String),
+      user_link: expect.stringContaining("/home/main?id=tb.1."),
+    });
     expect(kept?.avatar).toMatch(/\/sys\/portrait\/item\/tb\.1\./);
     expect(kept).not.toHaveProperty("creator_hash");
   });
 });
 
 describe("tieba access problems", () => {
-  const detail = () => task({ crawler_type: "detail", specified_ids: [searchThreadIds(0)[1] as string, searchThreadIds(0)[2] as string] });
+  const detail = () =>
+    task({ crawler_type: "detail", specified_ids: [searchThreadIds(0)[1] as string, searchThreadIds(0)[2] as string] });
 
   it.each([
     ["login_required", "ACCOUNT_EXPIRED"],
@@ -219,7 +287,14 @@ describe("tieba access problems", () => {
     expect(error).toMatchObject({ code, platform: "tieba", account_id: ACCOUNT.account_id });
   });
 
-  const withReplies = () => task({ crawler_type: "detail", specified_ids: [searchThreadIds(0).find((id) => floorsOf(id) > 60) as string], enable_comments: true, enable_sub_comments: true, max_comments_count: 12 });
+  const withReplies = () =>
+    task({
+      crawler_type: "detail",
+      specified_ids: [searchThreadIds(0).find((id) => floorsOf(id) > 60) as string],
+      enable_comments: true,
+      enable_sub_comments: true,
+      max_comments_count: 12,
+    });
 
   it("backs off and tries /p/comment again when tieba asks to slow down, on the same account", async () => {
     tieba.answerWith("throttled", { path: "/p/comment", times: 2 });
@@ -242,7 +317,7 @@ describe("tieba access problems", () => {
     expect(pns("/p/comment")).toEqual([1, 1, 1]);
   });
 
-  it("reads a \"blocked\" /p/comment answer as risk control (MC client.py:269-271)", async () => {
+  it('reads a "blocked" /p/comment answer as risk control (MC client.py:269-271)', async () => {
     tieba.answerWith("blocked", { path: "/p/comment" });
 
     const { error } = await attempt(withReplies(), { account: ACCOUNT });
@@ -281,7 +356,12 @@ describe("tieba drift", () => {
     const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread()] }));
 
     expect(items).toHaveLength(0);
-    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringMatching(/^tieba detail: thread page \(\/c\/f\/pb\/page_pc\): the body no longer has the expected shape; seen: post_list: /) });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringMatching(
+        /^tieba detail: thread page \(\/c\/f\/pb\/page_pc\): the body no longer has the expected shape; seen: post_list: /,
+      ),
+    });
   });
 
   it("fails with SITE_CHANGED when the thread page no longer asks page_pc", async () => {
@@ -289,42 +369,89 @@ describe("tieba drift", () => {
 
     const { error } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread()] }));
 
-    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("tieba detail: thread page (POST /c/f/pb/page_pc): the page should have made this request") });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringContaining(
+        "tieba detail: thread page (POST /c/f/pb/page_pc): the page should have made this request",
+      ),
+    });
   });
 
   it("fails with SITE_CHANGED naming the selector when /p/comment's replies are marked up another way", async () => {
     tieba.drift("selector");
 
-    const { items, error } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread()], enable_comments: true, enable_sub_comments: true, max_comments_count: 50 }));
+    const { items, error } = await attempt(
+      task({
+        crawler_type: "detail",
+        specified_ids: [longThread()],
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 50,
+      }),
+    );
 
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([postId(longThread(), LONG_FLOOR)]);
-    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("tieba comments: replies (楼中楼) (selector li.lzl_single_post)") });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringContaining("tieba comments: replies (楼中楼) (selector li.lzl_single_post)"),
+    });
   });
 
   it("stores the probe's steps, the failing one included", async () => {
     tieba.drift("selector");
 
-    const { items } = await attempt(task({ crawler_type: "detail", specified_ids: [longThread()], enable_comments: true, enable_sub_comments: true, probe: true }));
+    const { items } = await attempt(
+      task({
+        crawler_type: "detail",
+        specified_ids: [longThread()],
+        enable_comments: true,
+        enable_sub_comments: true,
+        probe: true,
+      }),
+    );
 
     const probe = items.find((item) => item.data.item_type === "probe");
-    expect(probe).toMatchObject({ item_key: "tieba:probe:detail", ok: false, data: { error: { code: "SITE_CHANGED" } } });
+    expect(probe).toMatchObject({
+      item_key: "tieba:probe:detail",
+      ok: false,
+      data: { error: { code: "SITE_CHANGED" } },
+    });
     const steps = probe?.data.steps as Array<{ kind: string; step: string; shape?: string; detail?: string }>;
-    expect(steps).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: "shape", step: "detail: thread page", shape: "ok" }),
-      expect.objectContaining({ kind: "call", step: "comments: replies (楼中楼)" }),
-      expect.objectContaining({ kind: "selector", detail: "li.lzl_single_post: 0 found" }),
-    ]));
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "shape", step: "detail: thread page", shape: "ok" }),
+        expect.objectContaining({ kind: "call", step: "comments: replies (楼中楼)" }),
+        expect.objectContaining({ kind: "selector", detail: "li.lzl_single_post: 0 found" }),
+      ]),
+    );
   });
 });
 
 describe("tieba probe", () => {
   it("reports each step, every body matching its shape without warnings, on the unchanged site", async () => {
-    const { items, error } = await attempt(task({ crawler_type: "search", keywords: "探针", max_notes_count: 1, enable_comments: true, enable_sub_comments: true, max_comments_count: 30, probe: true }));
+    const { items, error } = await attempt(
+      task({
+        crawler_type: "search",
+        keywords: "探针",
+        max_notes_count: 1,
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 30,
+        probe: true,
+      }),
+    );
 
     expect(error).toBeUndefined();
-    const steps = items.find((item) => item.data.item_type === "probe")?.data.steps as Array<{ kind: string; step: string; shape?: string; detail?: string }>;
+    const steps = items.find((item) => item.data.item_type === "probe")?.data.steps as Array<{
+      kind: string;
+      step: string;
+      shape?: string;
+      detail?: string;
+    }>;
     const shapes = steps.filter((step) => step.kind === "shape");
-    expect(new Set(shapes.map((step) => step.step))).toEqual(new Set(["search: result page", "detail: thread page", "comments: replies (楼中楼)"]));
+    expect(new Set(shapes.map((step) => step.step))).toEqual(
+      new Set(["search: result page", "detail: thread page", "comments: replies (楼中楼)"]),
+    );
     expect(shapes.filter((step) => step.shape !== "ok")).toEqual([]);
   });
 });
@@ -334,11 +461,17 @@ describe("the tieba stand-in", () => {
   // here as it would on the real site.
   it("refuses JSON calls without the page's sign, page_pc without its tbs, and /p/comment from outside its pages", async () => {
     const id = searchThreadIds(0).find((candidate) => floorsOf(candidate) > 60) as string;
-    const unsigned = await fetch(`${tieba.baseUrl}/mo/q/search/multsearch?word=x&pn=1`).then((response) => response.json());
+    const unsigned = await fetch(`${tieba.baseUrl}/mo/q/search/multsearch?word=x&pn=1`).then((response) =>
+      response.json(),
+    );
     const form = new URLSearchParams({ kz: id, pn: "1", subapp_type: "pc", _client_type: "20" });
     form.set("sign", signOf(Object.fromEntries(form)));
-    const withoutTbs = await fetch(`${tieba.baseUrl}/c/f/pb/page_pc`, { method: "POST", body: form }).then((response) => response.json());
-    const replies = await fetch(`${tieba.baseUrl}/p/comment?tid=${id}&pid=${postId(id, LONG_FLOOR)}&fid=${forumIdOf(id)}&pn=1`);
+    const withoutTbs = await fetch(`${tieba.baseUrl}/c/f/pb/page_pc`, { method: "POST", body: form }).then((response) =>
+      response.json(),
+    );
+    const replies = await fetch(
+      `${tieba.baseUrl}/p/comment?tid=${id}&pid=${postId(id, LONG_FLOOR)}&fid=${forumIdOf(id)}&pn=1`,
+    );
 
     expect(unsigned).toMatchObject({ no: 110001 });
     expect(withoutTbs).toMatchObject({ error_code: 230308 });

@@ -7,9 +7,24 @@
  * The flow and its sources: core/platforms/wb/FLOW.md.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { creatorHash, mediaSessionDefaults, PlatformAccessError, PlatformThrottledError, SiteChangedError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import {
+  creatorHash,
+  mediaSessionDefaults,
+  PlatformAccessError,
+  PlatformThrottledError,
+  SiteChangedError,
+  type CrawlAccount,
+} from "../../core/platforms/media/index.js";
 import { wbPlatform, wbTaskInput } from "../../core/platforms/wb/index.js";
-import { BASE_TIME, bidOf, commentIdOf, creatorPosts, replyIdOf, wbStandInDefaults, type StandInPost } from "../fixtures/wb/data.js";
+import {
+  BASE_TIME,
+  bidOf,
+  commentIdOf,
+  creatorPosts,
+  replyIdOf,
+  wbStandInDefaults,
+  type StandInPost,
+} from "../fixtures/wb/data.js";
 import { postText } from "../fixtures/wb/responses.js";
 import { startWbStandIn, type WbStandIn } from "../fixtures/wb/server.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
@@ -25,7 +40,11 @@ const ACCOUNT: CrawlAccount = {
   ],
 };
 
-const { task, run, failure, pointBaseUrls } = mediaHarness({ platform: wbPlatform, schema: wbTaskInput, account: ACCOUNT });
+const { task, run, failure, pointBaseUrls } = mediaHarness({
+  platform: wbPlatform,
+  schema: wbTaskInput,
+  account: ACCOUNT,
+});
 
 beforeAll(async () => {
   wb = await startWbStandIn();
@@ -49,7 +68,8 @@ const mids = (posts: StandInPost[]) => posts.map((post) => post.mid);
 const GET_INDEX = "/api/container/getIndex";
 const HOTFLOW = "/comments/hotflow";
 const CHILD = "/comments/hotFlowChild";
-const chinaTime = (unixSecs: number) => new Date((unixSecs + 8 * 3600) * 1000).toISOString().replace("T", " ").slice(0, 19);
+const chinaTime = (unixSecs: number) =>
+  new Date((unixSecs + 8 * 3600) * 1000).toISOString().replace("T", " ").slice(0, 19);
 
 describe("wb search", () => {
   it("reads page 1 as the search page asks for it, calls as many next pages as max_notes_count needs, with the fields docs/platforms/wb.md lists", async () => {
@@ -79,7 +99,10 @@ describe("wb search", () => {
     // Page 1 asked for by the page on load, page 2 called from it; the container id carries type=1 (综合) and the keyword.
     const searches = wb.apiRequests(GET_INDEX);
     expect(searches.map((request) => request.query.page)).toEqual([undefined, "2"]);
-    expect(searches.map((request) => request.query.containerid)).toEqual(["100103type=1&q=天气", "100103type=1&q=天气"]);
+    expect(searches.map((request) => request.query.containerid)).toEqual([
+      "100103type=1&q=天气",
+      "100103type=1&q=天气",
+    ]);
     // Both as the page's own script makes them: its XSRF header (the cookie's value), MWeibo-Pwa, XHR.
     for (const request of searches) {
       expect(request.headers["x-xsrf-token"]).toBe(request.cookies["XSRF-TOKEN"]);
@@ -91,7 +114,9 @@ describe("wb search", () => {
   });
 
   it("uses the sort's search type and calls start_page directly", async () => {
-    const { items } = await run(task({ crawler_type: "search", keywords: "足球", sort: "real_time", start_page: 3, max_notes_count: 2 }));
+    const { items } = await run(
+      task({ crawler_type: "search", keywords: "足球", sort: "real_time", start_page: 3, max_notes_count: 2 }),
+    );
 
     expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(mids(wb.postsFor("足球").slice(8, 10)));
     expect(wb.apiRequests(GET_INDEX).map((request) => [request.query.containerid, request.query.page])).toEqual([
@@ -108,7 +133,9 @@ describe("wb search", () => {
     wb.requests.length = 0;
     const second = await run(params, { resumeFrom: first.cursor });
 
-    expect(ofType(second.items, "content").map((item) => item.data.note_id)).toEqual(mids(wb.postsFor("旅行").slice(4, 10)));
+    expect(ofType(second.items, "content").map((item) => item.data.note_id)).toEqual(
+      mids(wb.postsFor("旅行").slice(4, 10)),
+    );
     expect(wb.apiRequests(GET_INDEX).map((request) => request.query.page)).toEqual([undefined, "2", "3"]);
   });
 });
@@ -120,19 +147,33 @@ describe("wb detail", () => {
     const { items } = await run(task({ crawler_type: "detail", specified_ids: ids }));
 
     expect(items.map((item) => item.data.note_id)).toEqual(mids(posts));
-    expect(items[1]?.data).toMatchObject({ content: postText(posts[1]!), is_long_text: true, source_keyword: null, creator_hash: creatorHash("wb", "1001") });
+    expect(items[1]?.data).toMatchObject({
+      content: postText(posts[1]!),
+      is_long_text: true,
+      source_keyword: null,
+      creator_hash: creatorHash("wb", "1001"),
+    });
     expect(wb.apiRequests(CHILD)).toHaveLength(0);
   });
 
   it("collects comments page by page, the page's first and then called ones, without replies unless asked", async () => {
     const post = creatorPosts("1001", wb.settings)[0]!;
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 30 }));
+    const { items } = await run(
+      task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 30 }),
+    );
 
     const comments = ofType(items, "comment");
-    expect(comments.map((item) => item.data.comment_id)).toEqual(Array.from({ length: 25 }, (_, j) => commentIdOf(post.mid, j + 1)));
+    expect(comments.map((item) => item.data.comment_id)).toEqual(
+      Array.from({ length: 25 }, (_, j) => commentIdOf(post.mid, j + 1)),
+    );
     // Page 1 asked for by the detail page, the next ones called from it with the answer's max_id (MC's parameters).
     expect(wb.apiRequests(HOTFLOW).map((request) => request.query.max_id)).toEqual([undefined, "10", "20"]);
-    expect(wb.apiRequests(HOTFLOW).slice(1).map((request) => [request.query.id, request.query.mid, request.query.max_id_type])).toEqual([
+    expect(
+      wb
+        .apiRequests(HOTFLOW)
+        .slice(1)
+        .map((request) => [request.query.id, request.query.mid, request.query.max_id_type]),
+    ).toEqual([
       [post.mid, post.mid, "0"],
       [post.mid, post.mid, "0"],
     ]);
@@ -155,15 +196,37 @@ describe("wb detail", () => {
 
   it("with enable_sub_comments, follows each comment by its replies: inline ones, else hotFlowChild pages, within max_comments_count", async () => {
     const post = creatorPosts("1001", wb.settings)[1]!;
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, enable_sub_comments: true, max_comments_count: 23 }));
+    const { items } = await run(
+      task({
+        crawler_type: "detail",
+        specified_ids: [post.mid],
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 23,
+      }),
+    );
 
     const c = (j: number) => commentIdOf(post.mid, j);
     const r = (j: number, n: number) => Array.from({ length: n }, (_, k) => replyIdOf(c(j), k + 1));
     // c1 + 7 replies (2 pages of 5 behind 共7条回复), c2 + 2 inline, c3, c4, c5 + 7, c6 + the 1 reply that fits.
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([
-      c(1), ...r(1, 7), c(2), ...r(2, 2), c(3), c(4), c(5), ...r(5, 7), c(6), ...r(6, 1),
+      c(1),
+      ...r(1, 7),
+      c(2),
+      ...r(2, 2),
+      c(3),
+      c(4),
+      c(5),
+      ...r(5, 7),
+      c(6),
+      ...r(6, 1),
     ]);
-    expect(wb.apiRequests(CHILD).map((request) => `${request.query.cid}:${request.query.max_id}`)).toEqual([`${c(1)}:0`, `${c(1)}:5`, `${c(5)}:0`, `${c(5)}:5`]);
+    expect(wb.apiRequests(CHILD).map((request) => `${request.query.cid}:${request.query.max_id}`)).toEqual([
+      `${c(1)}:0`,
+      `${c(1)}:5`,
+      `${c(5)}:0`,
+      `${c(5)}:5`,
+    ]);
     // Enough top-level comments were on the first three pages (23 wanted of 25): no more pages.
     expect(wb.apiRequests(HOTFLOW)).toHaveLength(3);
     const reply = ofType(items, "comment")[1]?.data;
@@ -173,10 +236,24 @@ describe("wb detail", () => {
   it("keeps the inline replies when hotFlowChild refuses (ok 0), as MC stores only those", async () => {
     wb.refuseReplies(true);
     const post = creatorPosts("1001", wb.settings)[5]!;
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, enable_sub_comments: true, max_comments_count: 5 }));
+    const { items } = await run(
+      task({
+        crawler_type: "detail",
+        specified_ids: [post.mid],
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 5,
+      }),
+    );
 
     const c = (j: number) => commentIdOf(post.mid, j);
-    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([c(1), replyIdOf(c(1), 1), replyIdOf(c(1), 2), c(2), replyIdOf(c(2), 1)]);
+    expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([
+      c(1),
+      replyIdOf(c(1), 1),
+      replyIdOf(c(1), 2),
+      c(2),
+      replyIdOf(c(2), 1),
+    ]);
     expect(wb.apiRequests(CHILD)).toHaveLength(1);
   });
 
@@ -193,30 +270,63 @@ describe("wb detail", () => {
 
   it("stores user ids, nicknames, avatars and IP locations as shown with keep_user_info", async () => {
     const post = creatorPosts("1001", wb.settings)[4]!;
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 2, keep_user_info: true }));
+    const { items } = await run(
+      task({
+        crawler_type: "detail",
+        specified_ids: [post.mid],
+        enable_comments: true,
+        max_comments_count: 2,
+        keep_user_info: true,
+      }),
+    );
 
     expect(items.map((item) => [item.data.user_id, item.data.ip_location])).toEqual([
       ["1001", "上海"],
       ["80001", null],
       ["80002", "广东"],
     ]);
-    expect(items[0]?.data).toMatchObject({ nickname: "微博测试号", avatar: "https://tvax1.sinaimg.cn/crop.0.0.180.180.180/1001.jpg" });
+    expect(items[0]?.data).toMatchObject({
+      nickname: "微博测试号",
+      avatar: "https://tvax1.sinaimg.cn/crop.0.0.180.180.180/1001.jpg",
+    });
   });
 });
 
 describe("wb creator", () => {
   it("stores the profile as a creator record, then its posts page by page, with comments from each detail page", async () => {
-    const { items } = await run(task({ crawler_type: "creator", creator_ids: ["https://m.weibo.cn/u/1001"], max_notes_count: 7, enable_comments: true, max_comments_count: 1 }));
+    const { items } = await run(
+      task({
+        crawler_type: "creator",
+        creator_ids: ["https://m.weibo.cn/u/1001"],
+        max_notes_count: 7,
+        enable_comments: true,
+        max_comments_count: 1,
+      }),
+    );
 
     const posts = creatorPosts("1001", wb.settings).slice(0, 7);
     const creators = ofType(items, "creator");
     expect(creators).toHaveLength(1);
-    expect(creators[0]?.data).toMatchObject({ desc: null, gender: "f", follows: 12, fans: "1.2万", statuses_count: 13, creator_hash: creatorHash("wb", "1001") });
+    expect(creators[0]?.data).toMatchObject({
+      desc: null,
+      gender: "f",
+      follows: 12,
+      fans: "1.2万",
+      statuses_count: 13,
+      creator_hash: creatorHash("wb", "1001"),
+    });
     expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(mids(posts));
     // Post 4 has no comments: its detail page is not opened.
-    expect(ofType(items, "comment").map((item) => item.data.note_id)).toEqual(mids(posts.filter((post) => post.comments > 0)));
+    expect(ofType(items, "comment").map((item) => item.data.note_id)).toEqual(
+      mids(posts.filter((post) => post.comments > 0)),
+    );
     // The header as the page asks for it (type=uid&value=<uid>, no container id), its first posts page, then a call with since_id.
-    const containers = wb.apiRequests(GET_INDEX).map((request) => `${request.query.type}:${request.query.value}:${request.query.containerid ?? ""}:${request.query.since_id ?? ""}`);
+    const containers = wb
+      .apiRequests(GET_INDEX)
+      .map(
+        (request) =>
+          `${request.query.type}:${request.query.value}:${request.query.containerid ?? ""}:${request.query.since_id ?? ""}`,
+      );
     expect(containers).toEqual(["uid:1001::", "uid:1001:1076031001:", `uid:1001:1076031001:${posts[5]!.mid}`]);
   });
 
@@ -225,8 +335,12 @@ describe("wb creator", () => {
     const { items } = await run(task({ crawler_type: "creator", creator_ids: ["1001"], max_notes_count: 12 }));
 
     expect(ofType(items, "creator")).toHaveLength(1);
-    expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(mids(creatorPosts("1001", wb.settings).slice(0, 12)));
-    const containers = wb.apiRequests(GET_INDEX).map((request) => `${request.query.containerid}:${request.query.page ?? ""}`);
+    expect(ofType(items, "content").map((item) => item.data.note_id)).toEqual(
+      mids(creatorPosts("1001", wb.settings).slice(0, 12)),
+    );
+    const containers = wb
+      .apiRequests(GET_INDEX)
+      .map((request) => `${request.query.containerid}:${request.query.page ?? ""}`);
     expect(containers).toEqual(["1005051001:", "1076031001:", "1076031001:2", "1076031001:3"]);
   });
 
@@ -241,7 +355,11 @@ describe("wb creator", () => {
 
     expect(ofType(second.items, "creator")).toHaveLength(0);
     expect(ofType(second.items, "content").map((item) => item.data.note_id)).toEqual(mids(posts.slice(5, 9)));
-    expect(wb.apiRequests(GET_INDEX).map((request) => request.query.since_id)).toEqual([undefined, undefined, posts[5]!.mid]);
+    expect(wb.apiRequests(GET_INDEX).map((request) => request.query.since_id)).toEqual([
+      undefined,
+      undefined,
+      posts[5]!.mid,
+    ]);
   });
 });
 
@@ -257,7 +375,9 @@ describe("wb HTTP 432", () => {
   it("reloads the page for fresh cookies and tries a call once more when it got 432", async () => {
     wb.answer432(HOTFLOW, 1, 1);
     const post = creatorPosts("1001", wb.settings)[6]!;
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 15 }));
+    const { items } = await run(
+      task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 15 }),
+    );
 
     expect(ofType(items, "comment")).toHaveLength(15);
     // Page 1 (the page's), the call that got 432, page 1 again (the reloaded page's), the call again.
@@ -268,7 +388,9 @@ describe("wb HTTP 432", () => {
     // The call, the reloaded page's own first page, the call again.
     wb.answer432(HOTFLOW, 3, 1);
     const post = creatorPosts("1001", wb.settings)[6]!;
-    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 15 }));
+    const { error } = await failure(
+      task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 15 }),
+    );
 
     expect(error).toBeInstanceOf(PlatformThrottledError);
     expect(error).toMatchObject({ code: "RATE_LIMITED", account_id: "acct-wb-1" });
@@ -291,23 +413,40 @@ describe("wb drift", () => {
 
     expect(items).toEqual([]);
     expect(error).toBeInstanceOf(SiteChangedError);
-    expect(error).toMatchObject({ message: expect.stringContaining("wb search: result page (/api/container/getIndex)") });
+    expect(error).toMatchObject({
+      message: expect.stringContaining("wb search: result page (/api/container/getIndex)"),
+    });
     expect((error as SiteChangedError).seen).toContain("mblog.id");
   });
 
   it("fails SITE_CHANGED when a page showing the post no longer asks for its comments", async () => {
     wb.drift("no_request");
-    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [creatorPosts("1001", wb.settings)[7]!.mid], enable_comments: true }));
+    const { error } = await failure(
+      task({
+        crawler_type: "detail",
+        specified_ids: [creatorPosts("1001", wb.settings)[7]!.mid],
+        enable_comments: true,
+      }),
+    );
 
-    expect(error).toMatchObject({ code: "SITE_CHANGED", name: "NoAnswerError", message: expect.stringContaining("wb comments: page") });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      name: "NoAnswerError",
+      message: expect.stringContaining("wb comments: page"),
+    });
     expect((error as SiteChangedError).subject.endpoint).toContain("/comments/hotflow");
   });
 
   it("fails SITE_CHANGED naming the page state when the post is shown but not embedded", async () => {
     wb.drift("no_render_data");
-    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [creatorPosts("1001", wb.settings)[7]!.mid] }));
+    const { error } = await failure(
+      task({ crawler_type: "detail", specified_ids: [creatorPosts("1001", wb.settings)[7]!.mid] }),
+    );
 
-    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("wb detail: post ($render_data)") });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringContaining("wb detail: post ($render_data)"),
+    });
   });
 });
 
@@ -315,7 +454,11 @@ describe("wb probe", () => {
   it("reports each step: the page opened, its answer and shape, the calls, the items", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "探针", max_notes_count: 5, probe: true }));
 
-    const probe = items.at(-1)?.data as { item_type: string; steps: Array<Record<string, unknown>>; counts: Record<string, number> };
+    const probe = items.at(-1)?.data as {
+      item_type: string;
+      steps: Array<Record<string, unknown>>;
+      counts: Record<string, number>;
+    };
     expect(probe.item_type).toBe("probe");
     expect(probe.counts).toEqual({ content: 5 });
     expect(probe.steps).toEqual(
@@ -334,7 +477,14 @@ describe("wb probe", () => {
 
     expect(error).toMatchObject({ code: "SITE_CHANGED" });
     const probe = items.at(-1)?.data as { steps: Array<Record<string, unknown>> };
-    expect(probe.steps).toContainEqual(expect.objectContaining({ step: "search: result page", kind: "shape", shape: "mismatch", detail: expect.stringContaining("id") }));
+    expect(probe.steps).toContainEqual(
+      expect.objectContaining({
+        step: "search: result page",
+        kind: "shape",
+        shape: "mismatch",
+        detail: expect.stringContaining("id"),
+      }),
+    );
   });
 });
 
@@ -342,7 +492,10 @@ describe("wb access answers", () => {
   it("sends the account's cookies with every API request", async () => {
     await run(task({ crawler_type: "search", keywords: "饼干", max_notes_count: 1 }));
 
-    expect(wb.apiRequests(GET_INDEX)[0]?.cookies).toMatchObject({ SUB: "_2A25stand-in-sub", SUBP: "0033WrSXqPxfM725Ws9jqgMF55529P9D9W" });
+    expect(wb.apiRequests(GET_INDEX)[0]?.cookies).toMatchObject({
+      SUB: "_2A25stand-in-sub",
+      SUBP: "0033WrSXqPxfM725Ws9jqgMF55529P9D9W",
+    });
   });
 
   it("maps ok: -100 (log in first), with an account's cookies, to ACCOUNT_EXPIRED, also when the app left for the login page before the answer could be read", async () => {
@@ -357,7 +510,9 @@ describe("wb access answers", () => {
 
   it("maps a page sent to the login page, with an account's cookies, to ACCOUNT_EXPIRED", async () => {
     wb.answerWith("login_page");
-    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [creatorPosts("1001", wb.settings)[0]!.mid] }));
+    const { error } = await failure(
+      task({ crawler_type: "detail", specified_ids: [creatorPosts("1001", wb.settings)[0]!.mid] }),
+    );
 
     expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED" });
   });
@@ -371,7 +526,15 @@ describe("wb access answers", () => {
 
   it("maps HTTP 418 in the middle of a crawl to RISK_CONTROL after the items before it", async () => {
     wb.answerWith("risk_control", { afterRequests: 1 });
-    const { error, items } = await failure(task({ crawler_type: "search", keywords: "风控", max_notes_count: 3, enable_comments: true, max_comments_count: 1 }));
+    const { error, items } = await failure(
+      task({
+        crawler_type: "search",
+        keywords: "风控",
+        max_notes_count: 3,
+        enable_comments: true,
+        max_comments_count: 1,
+      }),
+    );
 
     // Search page 1 answered; the first post's detail page got 418.
     expect(ofType(items, "content")).toHaveLength(1);
@@ -398,7 +561,9 @@ describe("wb access answers", () => {
 
   it("maps a verification page to RISK_CONTROL", async () => {
     wb.answerWith("risk_verify");
-    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [creatorPosts("1001", wb.settings)[0]!.mid] }));
+    const { error } = await failure(
+      task({ crawler_type: "detail", specified_ids: [creatorPosts("1001", wb.settings)[0]!.mid] }),
+    );
 
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
   });

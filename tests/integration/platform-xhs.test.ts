@@ -7,7 +7,12 @@
  * drops the human-like pauses and the throttling back-off.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { creatorHash, PlatformAccessError, type CrawlAccount, type MediaResumeCursor } from "../../core/platforms/media/index.js";
+import {
+  creatorHash,
+  PlatformAccessError,
+  type CrawlAccount,
+  type MediaResumeCursor,
+} from "../../core/platforms/media/index.js";
 import { isRetryable } from "../../core/errors.js";
 import type { ResultItem } from "../../core/platforms/types.js";
 import { xhsPlatform, xhsTaskInput, type XhsTaskParams } from "../../core/platforms/xhs/index.js";
@@ -21,12 +26,22 @@ const ACCOUNT: CrawlAccount = {
   account_id: "acct-xhs-1",
   platform: "xhs",
   cookies: [
-    { name: "web_session", value: "040069b5-stand-in-session", domain: ".xiaohongshu.com", httpOnly: true, secure: true },
+    {
+      name: "web_session",
+      value: "040069b5-stand-in-session",
+      domain: ".xiaohongshu.com",
+      httpOnly: true,
+      secure: true,
+    },
     { name: "a1", value: "18f0c0ffee", domain: ".xiaohongshu.com" },
   ],
 };
 
-const { task, run, failure, pointBaseUrls } = mediaHarness({ platform: xhsPlatform, schema: xhsTaskInput, account: ACCOUNT });
+const { task, run, failure, pointBaseUrls } = mediaHarness({
+  platform: xhsPlatform,
+  schema: xhsTaskInput,
+  account: ACCOUNT,
+});
 
 beforeAll(async () => {
   xhs = await startXhsStandIn();
@@ -42,7 +57,10 @@ const ids = (items: ResultItem[], field: string) => items.map((item) => item.dat
 const IDENTITY_KEYS = ["user_id", "nickname", "avatar", "ip_location"];
 
 /** Refused runs: the PlatformAccessError the crawl threw and the items it yielded before. */
-async function refused(params: XhsTaskParams, options: RunOptions = {}): Promise<{ error: PlatformAccessError; items: ResultItem[] }> {
+async function refused(
+  params: XhsTaskParams,
+  options: RunOptions = {},
+): Promise<{ error: PlatformAccessError; items: ResultItem[] }> {
   const { error, items } = await failure(params, options);
   expect(error).toBeInstanceOf(PlatformAccessError);
   return { error: error as PlatformAccessError, items };
@@ -50,7 +68,10 @@ async function refused(params: XhsTaskParams, options: RunOptions = {}): Promise
 
 const noteUrlOf = (keyword: string, index: number) => {
   const note = xhs.data.notesFor(keyword)[index]!;
-  return { note, url: `https://www.xiaohongshu.com/explore/${note.note_id}?xsec_token=${encodeURIComponent(note.xsec_token)}&xsec_source=pc_search` };
+  return {
+    note,
+    url: `https://www.xiaohongshu.com/explore/${note.note_id}?xsec_token=${encodeURIComponent(note.xsec_token)}&xsec_source=pc_search`,
+  };
 };
 
 describe("xhs search", () => {
@@ -81,11 +102,16 @@ describe("xhs search", () => {
       source_keyword: "咖啡",
       xsec_token: note.xsec_token,
     });
-    expect(first.note_url).toBe(`${xhs.baseUrl}/explore/${note.note_id}?xsec_token=${encodeURIComponent(note.xsec_token)}&xsec_source=pc_search`);
+    expect(first.note_url).toBe(
+      `${xhs.baseUrl}/explore/${note.note_id}?xsec_token=${encodeURIComponent(note.xsec_token)}&xsec_source=pc_search`,
+    );
     expect(notes[0]?.item_key).toBe(`xhs:content:${note.note_id}`);
     // Page 1 came from the page itself, page 2 from the crawler's call with the page's own body; not page 3.
     const searches = xhs.apiCalls(ENDPOINT.search);
-    expect(searches.map((call) => [call.body?.page, call.fromApp])).toEqual([[1, true], [2, false]]);
+    expect(searches.map((call) => [call.body?.page, call.fromApp])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
     expect(searches[1]?.body).toEqual({ ...searches[0]?.body, page: 2 });
     // Each note read by a feed call with the token of the list it was found in.
     const feeds = xhs.apiCalls(ENDPOINT.feed);
@@ -102,12 +128,21 @@ describe("xhs search", () => {
   });
 
   it("picks another sort in the hover filter panel (排序依据 → 最多点赞 / 最新), then pages with the sorted body", async () => {
-    const { items } = await run(task({ crawler_type: "search", keywords: "咖啡,茶", sort: "popularity_descending", max_notes_count: 22 }));
+    const { items } = await run(
+      task({ crawler_type: "search", keywords: "咖啡,茶", sort: "popularity_descending", max_notes_count: 22 }),
+    );
 
     const notes = ofType(items, "content");
-    const expected = ["咖啡", "茶"].flatMap((keyword) => xhs.data.notesFor(keyword, "popularity_descending").slice(0, 22).map((note) => [keyword, note.note_id]));
+    const expected = ["咖啡", "茶"].flatMap((keyword) =>
+      xhs.data
+        .notesFor(keyword, "popularity_descending")
+        .slice(0, 22)
+        .map((note) => [keyword, note.note_id]),
+    );
     expect(notes.map((item) => [item.data.source_keyword, item.data.note_id])).toEqual(expected);
-    const sorts = xhs.apiCalls(ENDPOINT.search).map((call) => [call.body?.keyword, call.body?.sort, call.body?.page, call.fromApp]);
+    const sorts = xhs
+      .apiCalls(ENDPOINT.search)
+      .map((call) => [call.body?.keyword, call.body?.sort, call.body?.page, call.fromApp]);
     expect(sorts).toEqual([
       ["咖啡", "general", 1, true],
       ["咖啡", "popularity_descending", 1, true],
@@ -118,19 +153,39 @@ describe("xhs search", () => {
     ]);
 
     xhs.reset();
-    const latest = await run(task({ crawler_type: "search", keywords: "面包", sort: "time_descending", max_notes_count: 3 }));
-    expect(ids(latest.items, "note_id")).toEqual(xhs.data.notesFor("面包", "time_descending").slice(0, 3).map((note) => note.note_id));
+    const latest = await run(
+      task({ crawler_type: "search", keywords: "面包", sort: "time_descending", max_notes_count: 3 }),
+    );
+    expect(ids(latest.items, "note_id")).toEqual(
+      xhs.data
+        .notesFor("面包", "time_descending")
+        .slice(0, 3)
+        .map((note) => note.note_id),
+    );
   });
 
   it("starts at start_page with a call for that page", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", start_page: 2, max_notes_count: 5 }));
 
-    expect(ids(items, "note_id")).toEqual(xhs.data.notesFor("咖啡").slice(20, 25).map((note) => note.note_id));
+    expect(ids(items, "note_id")).toEqual(
+      xhs.data
+        .notesFor("咖啡")
+        .slice(20, 25)
+        .map((note) => note.note_id),
+    );
     expect(xhs.apiCalls(ENDPOINT.search).map((call) => call.body?.page)).toEqual([1, 2]);
   });
 
   it("sends the account's cookies, signs every call with the page's own function, and loads no images", async () => {
-    await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 2, enable_comments: true, max_comments_count: 2 }));
+    await run(
+      task({
+        crawler_type: "search",
+        keywords: "咖啡",
+        max_notes_count: 2,
+        enable_comments: true,
+        max_comments_count: 2,
+      }),
+    );
 
     const calls = xhs.apiCalls();
     expect(calls.length).toBeGreaterThan(0);
@@ -139,7 +194,12 @@ describe("xhs search", () => {
       expect(call.signed).toBe(true);
     }
     // The crawler's own calls: everything but the page's first result page.
-    expect(calls.filter((call) => !call.fromApp).map((call) => call.path)).toEqual([ENDPOINT.feed, ENDPOINT.comments, ENDPOINT.feed, ENDPOINT.comments]);
+    expect(calls.filter((call) => !call.fromApp).map((call) => call.path)).toEqual([
+      ENDPOINT.feed,
+      ENDPOINT.comments,
+      ENDPOINT.feed,
+      ENDPOINT.comments,
+    ]);
     expect(xhs.requests.filter((request) => request.path.startsWith("/img/"))).toEqual([]);
   });
 });
@@ -153,9 +213,13 @@ describe("the stand-in API", () => {
     expect(await unsigned.json()).toEqual({ code: -1, success: false });
     // A signature of another path does not do either.
     const t = String(Date.now());
-    const elsewhere = await fetch(`${xhs.apiUrl}${path}`, { headers: { cookie, "x-s": standInSignature(ENDPOINT.comments, undefined, t), "x-t": t } });
+    const elsewhere = await fetch(`${xhs.apiUrl}${path}`, {
+      headers: { cookie, "x-s": standInSignature(ENDPOINT.comments, undefined, t), "x-t": t },
+    });
     expect(elsewhere.status).toBe(406);
-    const signed = await fetch(`${xhs.apiUrl}${path}`, { headers: { cookie, "x-s": standInSignature(path, undefined, t), "x-t": t } });
+    const signed = await fetch(`${xhs.apiUrl}${path}`, {
+      headers: { cookie, "x-s": standInSignature(path, undefined, t), "x-t": t },
+    });
     expect(signed.status).toBe(200);
   });
 });
@@ -163,16 +227,43 @@ describe("the stand-in API", () => {
 describe("xhs detail", () => {
   it("reads the note from the page state, with comments and replies beyond the first page of replies", async () => {
     const { note, url } = noteUrlOf("面包", 0);
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true, enable_sub_comments: true, max_comments_count: 30 }));
+    const { items } = await run(
+      task({
+        crawler_type: "detail",
+        specified_ids: [url],
+        enable_comments: true,
+        enable_sub_comments: true,
+        max_comments_count: 30,
+      }),
+    );
 
     const [content, ...comments] = items;
-    expect(content?.data).toMatchObject({ item_type: "content", note_id: note.note_id, title: note.title, desc: note.desc, liked_count: note.liked_count, video_url: `https://sns-video-bd.xhscdn.com/${note.video_key}`, source_keyword: null, xsec_token: note.xsec_token });
+    expect(content?.data).toMatchObject({
+      item_type: "content",
+      note_id: note.note_id,
+      title: note.title,
+      desc: note.desc,
+      liked_count: note.liked_count,
+      video_url: `https://sns-video-bd.xhscdn.com/${note.video_key}`,
+      source_keyword: null,
+      xsec_token: note.xsec_token,
+    });
     // Each top-level comment followed by its replies, in the site's order, cut at 30.
     const threads = xhs.data.commentsOf(note.note_id).flatMap((comment) => [comment, ...comment.replies]);
     expect(ids(comments, "comment_id")).toEqual(threads.slice(0, 30).map((comment) => comment.id));
     const root = xhs.data.commentsOf(note.note_id)[0]!;
     const [firstReply, secondReply] = root.replies;
-    expect(comments[0]?.data).toMatchObject({ item_type: "comment", comment_id: root.id, note_id: note.note_id, content: root.content, create_time: root.create_time, like_count: root.like_count, sub_comment_count: "12", pictures: root.pictures, parent_comment_id: null });
+    expect(comments[0]?.data).toMatchObject({
+      item_type: "comment",
+      comment_id: root.id,
+      note_id: note.note_id,
+      content: root.content,
+      create_time: root.create_time,
+      like_count: root.like_count,
+      sub_comment_count: "12",
+      pictures: root.pictures,
+      parent_comment_id: null,
+    });
     expect(comments[1]?.data).toMatchObject({ comment_id: firstReply!.id, parent_comment_id: root.id });
     expect(comments[2]?.data).toMatchObject({ comment_id: secondReply!.id, parent_comment_id: firstReply!.id });
     expect(comments[0]?.item_key).toBe(`xhs:comment:${root.id}`);
@@ -186,14 +277,29 @@ describe("xhs detail", () => {
 
   it("pages comments by calling comment/page with the last cursor, and stores no replies unless asked", async () => {
     const { note, url } = noteUrlOf("面包", 1);
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true, max_comments_count: 22 }));
+    const { items } = await run(
+      task({ crawler_type: "detail", specified_ids: [url], enable_comments: true, max_comments_count: 22 }),
+    );
 
     const comments = ofType(items, "comment");
-    expect(ids(comments, "comment_id")).toEqual(xhs.data.commentsOf(note.note_id).slice(0, 22).map((comment) => comment.id));
+    expect(ids(comments, "comment_id")).toEqual(
+      xhs.data
+        .commentsOf(note.note_id)
+        .slice(0, 22)
+        .map((comment) => comment.id),
+    );
     expect(comments.every((item) => item.data.parent_comment_id === null)).toBe(true);
     const pages = xhs.apiCalls(ENDPOINT.comments).filter((call) => call.query.note_id === note.note_id);
-    expect(pages.map((call) => call.query.cursor)).toEqual(["", xhs.data.commentsOf(note.note_id)[9]!.id, xhs.data.commentsOf(note.note_id)[19]!.id]);
-    expect(pages[0]?.query).toMatchObject({ top_comment_id: "", image_formats: "jpg,webp,avif", xsec_token: note.xsec_token });
+    expect(pages.map((call) => call.query.cursor)).toEqual([
+      "",
+      xhs.data.commentsOf(note.note_id)[9]!.id,
+      xhs.data.commentsOf(note.note_id)[19]!.id,
+    ]);
+    expect(pages[0]?.query).toMatchObject({
+      top_comment_id: "",
+      image_formats: "jpg,webp,avif",
+      xsec_token: note.xsec_token,
+    });
     expect(xhs.apiCalls(ENDPOINT.replies)).toEqual([]);
   });
 
@@ -201,54 +307,123 @@ describe("xhs detail", () => {
     const shown = noteUrlOf("面包", 2);
     const hidden = xhs.data.notesFor("面包")[3]!.note_id; // no xsec_token: the site shows nothing
     const third = noteUrlOf("面包", 4);
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [shown.url, hidden, third.url], max_notes_count: 2 }));
+    const { items } = await run(
+      task({ crawler_type: "detail", specified_ids: [shown.url, hidden, third.url], max_notes_count: 2 }),
+    );
 
-    expect(items.map((item) => [item.data.note_id, item.ok])).toEqual([[shown.note.note_id, true], [hidden, false]]);
-    expect(items[1]?.data.error).toEqual({ code: "NOTE_UNAVAILABLE", message: `xhs shows no note ${hidden}: 当前笔记暂时无法浏览` });
+    expect(items.map((item) => [item.data.note_id, item.ok])).toEqual([
+      [shown.note.note_id, true],
+      [hidden, false],
+    ]);
+    expect(items[1]?.data.error).toEqual({
+      code: "NOTE_UNAVAILABLE",
+      message: `xhs shows no note ${hidden}: 当前笔记暂时无法浏览`,
+    });
     expect(ofType(items, "comment")).toEqual([]);
   });
 });
 
 describe("xhs notes of a list the feed does not give", () => {
   it("stores a note the feed calls gone (-510001) as a failed item with what the list showed", async () => {
-    xhs.options.answer = { path: ENDPOINT.feed, status: 200, body: { code: -510001, success: false, msg: "笔记状态异常，请稍后查看", data: {} }, times: 1 };
+    xhs.options.answer = {
+      path: ENDPOINT.feed,
+      status: 200,
+      body: { code: -510001, success: false, msg: "笔记状态异常，请稍后查看", data: {} },
+      times: 1,
+    };
     const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 2 }));
 
     const [gone, next] = xhs.data.notesFor("咖啡");
-    expect(items.map((item) => [item.data.note_id, item.ok])).toEqual([[gone!.note_id, false], [next!.note_id, true]]);
-    expect(items[0]?.data).toMatchObject({ title: gone!.title, liked_count: gone!.liked_count, error: { code: "NOTE_UNAVAILABLE", message: "xhs answered -510001 笔记状态异常，请稍后查看" } });
+    expect(items.map((item) => [item.data.note_id, item.ok])).toEqual([
+      [gone!.note_id, false],
+      [next!.note_id, true],
+    ]);
+    expect(items[0]?.data).toMatchObject({
+      title: gone!.title,
+      liked_count: gone!.liked_count,
+      error: { code: "NOTE_UNAVAILABLE", message: "xhs answered -510001 笔记状态异常，请稍后查看" },
+    });
   });
 
   it("reads the note's page when the feed gives no items, then goes on with the list", async () => {
-    xhs.options.answer = { path: ENDPOINT.feed, status: 200, body: { code: 0, success: true, msg: "成功", data: { cursor_score: "", items: [], current_time: 1 } }, times: 1 };
-    const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 22, enable_comments: true, max_comments_count: 1 }));
+    xhs.options.answer = {
+      path: ENDPOINT.feed,
+      status: 200,
+      body: { code: 0, success: true, msg: "成功", data: { cursor_score: "", items: [], current_time: 1 } },
+      times: 1,
+    };
+    const { items } = await run(
+      task({
+        crawler_type: "search",
+        keywords: "咖啡",
+        max_notes_count: 22,
+        enable_comments: true,
+        max_comments_count: 1,
+      }),
+    );
 
     const expected = xhs.data.notesFor("咖啡").slice(0, 22);
     expect(ids(ofType(items, "content"), "note_id")).toEqual(expected.map((note) => note.note_id));
-    expect(ofType(items, "content")[0]?.data).toMatchObject({ desc: expected[0]!.desc, source_keyword: "咖啡", note_url: expect.stringContaining("xsec_source=pc_search") });
+    expect(ofType(items, "content")[0]?.data).toMatchObject({
+      desc: expected[0]!.desc,
+      source_keyword: "咖啡",
+      note_url: expect.stringContaining("xsec_source=pc_search"),
+    });
     expect(ofType(items, "comment")).toHaveLength(22);
-    expect(xhs.requests.filter((request) => request.server === "www" && request.path === `/explore/${expected[0]!.note_id}`)).toHaveLength(1);
+    expect(
+      xhs.requests.filter((request) => request.server === "www" && request.path === `/explore/${expected[0]!.note_id}`),
+    ).toHaveLength(1);
     // The search went on from the note's page: page 2 was still a signed call.
-    expect(xhs.apiCalls(ENDPOINT.search).map((call) => [call.body?.page, call.signed])).toEqual([[1, true], [2, true]]);
+    expect(xhs.apiCalls(ENDPOINT.search).map((call) => [call.body?.page, call.signed])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
   });
 });
 
 describe("xhs creator", () => {
   it("stores the creator, the first notes from the page state, then user_posted pages from the last note's id", async () => {
     const user = xhs.data.users[0]!;
-    const { items } = await run(task({ crawler_type: "creator", creator_ids: [`https://www.xiaohongshu.com/user/profile/${user.user_id}?xsec_token=ABx&xsec_source=pc_note`], max_notes_count: 34 }));
+    const { items } = await run(
+      task({
+        crawler_type: "creator",
+        creator_ids: [`https://www.xiaohongshu.com/user/profile/${user.user_id}?xsec_token=ABx&xsec_source=pc_note`],
+        max_notes_count: 34,
+      }),
+    );
 
     const [creator, ...notes] = items;
-    expect(creator?.data).toMatchObject({ item_type: "creator", desc: null, gender: user.gender, follows: "12", fans: "3400", tag_list: [user.ip_location], creator_hash: creatorHash("xhs", user.user_id), creator_nickname: "小***" });
+    expect(creator?.data).toMatchObject({
+      item_type: "creator",
+      desc: null,
+      gender: user.gender,
+      follows: "12",
+      fans: "3400",
+      tag_list: [user.ip_location],
+      creator_hash: creatorHash("xhs", user.user_id),
+      creator_nickname: "小***",
+    });
     expect(creator?.item_key).toBe(`xhs:creator:${creatorHash("xhs", user.user_id)}`);
     const posts = xhs.data.postsOf(user.user_id);
     expect(ids(notes, "note_id")).toEqual(posts.slice(0, 34).map((note) => note.note_id));
     expect(notes[0]?.data.note_url).toContain("xsec_source=pc_user");
     // No user_posted call for the first 30 (the page state has them); one from the 30th note's id.
-    expect(xhs.apiCalls(ENDPOINT.userPosted).map((call) => [call.query.user_id, call.query.cursor, call.query.xsec_token, call.query.xsec_source, call.fromApp])).toEqual([
-      [user.user_id, posts[29]!.note_id, "ABx", "pc_note", false],
-    ]);
-    expect(xhs.apiCalls(ENDPOINT.feed)[0]?.body).toMatchObject({ source_note_id: posts[0]!.note_id, xsec_token: posts[0]!.xsec_token, xsec_source: "pc_user" });
+    expect(
+      xhs
+        .apiCalls(ENDPOINT.userPosted)
+        .map((call) => [
+          call.query.user_id,
+          call.query.cursor,
+          call.query.xsec_token,
+          call.query.xsec_source,
+          call.fromApp,
+        ]),
+    ).toEqual([[user.user_id, posts[29]!.note_id, "ABx", "pc_note", false]]);
+    expect(xhs.apiCalls(ENDPOINT.feed)[0]?.body).toMatchObject({
+      source_note_id: posts[0]!.note_id,
+      xsec_token: posts[0]!.xsec_token,
+      xsec_source: "pc_user",
+    });
   });
 
   it("resumes from a saved user_posted cursor without reading the first notes again", async () => {
@@ -277,7 +452,9 @@ describe("xhs access answers", () => {
   it("fails ACCOUNT_EXPIRED with the account's id when the site says the login expired", async () => {
     const expired: CrawlAccount = { ...ACCOUNT, cookies: [{ name: "web_session", value: "expired" }] };
     const { url } = noteUrlOf("面包", 0);
-    const { error } = await refused(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true }), { account: expired });
+    const { error } = await refused(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true }), {
+      account: expired,
+    });
 
     expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED", account_id: "acct-xhs-1", platform: "xhs" });
   });
@@ -303,9 +480,16 @@ describe("xhs access answers", () => {
   it("backs off on HTTP 429 and goes on with the same account", async () => {
     const { note, url } = noteUrlOf("面包", 5);
     xhs.options.answer = { path: ENDPOINT.comments, status: 429, times: 2 };
-    const { items } = await run(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true, max_comments_count: 3 }));
+    const { items } = await run(
+      task({ crawler_type: "detail", specified_ids: [url], enable_comments: true, max_comments_count: 3 }),
+    );
 
-    expect(ids(ofType(items, "comment"), "comment_id")).toEqual(xhs.data.commentsOf(note.note_id).slice(0, 3).map((comment) => comment.id));
+    expect(ids(ofType(items, "comment"), "comment_id")).toEqual(
+      xhs.data
+        .commentsOf(note.note_id)
+        .slice(0, 3)
+        .map((comment) => comment.id),
+    );
     expect(xhs.apiCalls(ENDPOINT.comments)).toHaveLength(3);
   });
 
@@ -319,7 +503,12 @@ describe("xhs access answers", () => {
     expect(slow.items.map((item) => item.data.item_type)).toEqual(["content"]);
 
     xhs.reset();
-    xhs.options.answer = { path: ENDPOINT.feed, status: 200, body: { code: 300012, success: false, msg: "IP存在风险，请切换可靠网络环境后重试", data: {} }, times: 100 };
+    xhs.options.answer = {
+      path: ENDPOINT.feed,
+      status: 200,
+      body: { code: 300012, success: false, msg: "IP存在风险，请切换可靠网络环境后重试", data: {} },
+      times: 100,
+    };
     const blocked = await failure(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 1 }));
     expect(blocked.error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringContaining("300012") });
   });
@@ -329,13 +518,23 @@ describe("xhs drift is SITE_CHANGED, naming the step and what was seen", () => {
   it("a changed shape: the search answer lost data.items; a comment lost its id", async () => {
     xhs.options.drift = "search-shape";
     const search = await failure(task({ crawler_type: "search", keywords: "咖啡" }));
-    expect(search.error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringMatching(/^xhs search: first page \(\/api\/sns\/web\/v1\/search\/notes\): the body no longer has the expected shape; seen: data\.items: /) });
+    expect(search.error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringMatching(
+        /^xhs search: first page \(\/api\/sns\/web\/v1\/search\/notes\): the body no longer has the expected shape; seen: data\.items: /,
+      ),
+    });
     expect(search.items).toEqual([]);
 
     xhs.options.drift = "comments-shape";
     const { url } = noteUrlOf("面包", 0);
     const comments = await failure(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true }));
-    expect(comments.error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringMatching(/^xhs comments: page \(\/api\/sns\/web\/v2\/comment\/page\): .*seen: data\.comments\.0\.id: /) });
+    expect(comments.error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringMatching(
+        /^xhs comments: page \(\/api\/sns\/web\/v2\/comment\/page\): .*seen: data\.comments\.0\.id: /,
+      ),
+    });
     // The note itself was stored before the drift.
     expect(comments.items.map((item) => item.data.item_type)).toEqual(["content"]);
   });
@@ -343,38 +542,66 @@ describe("xhs drift is SITE_CHANGED, naming the step and what was seen", () => {
   it("changed page state: a profile without user.notes, a note page without note.noteDetailMap", async () => {
     xhs.options.drift = "profile-shape";
     const creator = await failure(task({ crawler_type: "creator", creator_ids: [xhs.data.users[3]!.user_id] }));
-    expect(creator.error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringMatching(/^xhs creator: first notes \(window\.__INITIAL_STATE__\.user\.notes\): .*seen: notes: /) });
+    expect(creator.error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringMatching(
+        /^xhs creator: first notes \(window\.__INITIAL_STATE__\.user\.notes\): .*seen: notes: /,
+      ),
+    });
     expect(creator.items.map((item) => item.data.item_type)).toEqual(["creator"]);
 
     xhs.options.drift = "note-state";
     const detail = await failure(task({ crawler_type: "detail", specified_ids: [noteUrlOf("面包", 0).url] }));
-    expect(detail.error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("xhs note: page state (window.__INITIAL_STATE__.note.noteDetailMap)") });
+    expect(detail.error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringContaining("xhs note: page state (window.__INITIAL_STATE__.note.noteDetailMap)"),
+    });
   });
 
   it("a missing request: the search page no longer loads its first results", async () => {
     xhs.options.drift = "no-first-request";
     const { error } = await failure(task({ crawler_type: "search", keywords: "咖啡" }));
-    expect(error).toMatchObject({ code: "SITE_CHANGED", name: "NoAnswerError", message: expect.stringMatching(/^xhs search: first page \(POST \/api\/sns\/web\/v1\/search\/notes\): the page should have made this request; seen: no answer within \d+ ms/) });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      name: "NoAnswerError",
+      message: expect.stringMatching(
+        /^xhs search: first page \(POST \/api\/sns\/web\/v1\/search\/notes\): the page should have made this request; seen: no answer within \d+ ms/,
+      ),
+    });
   });
 
   it("a missing selector: no filter button to sort with", async () => {
     xhs.options.drift = "no-filter";
     const { error } = await failure(task({ crawler_type: "search", keywords: "咖啡", sort: "time_descending" }));
-    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("xhs search: sort (selector div.filter)") });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringContaining("xhs search: sort (selector div.filter)"),
+    });
   });
 
   it("the page's signing function is gone: the page's own request still works, the crawler's calls fail", async () => {
     xhs.options.drift = "no-signer";
     const { error, items } = await failure(task({ crawler_type: "search", keywords: "咖啡" }));
-    expect(error).toMatchObject({ code: "SITE_CHANGED", message: expect.stringContaining("the page has no window._webmsxyw") });
+    expect(error).toMatchObject({
+      code: "SITE_CHANGED",
+      message: expect.stringContaining("the page has no window._webmsxyw"),
+    });
     expect(items).toEqual([]);
-    expect(xhs.apiCalls().map((call) => [call.path, call.fromApp, call.signed])).toEqual([[ENDPOINT.search, true, true]]);
+    expect(xhs.apiCalls().map((call) => [call.path, call.fromApp, call.signed])).toEqual([
+      [ENDPOINT.search, true, true],
+    ]);
   });
 });
 
 describe("xhs privacy", () => {
   it("stores a keyed hash and a masked nickname by default, the same in every run", async () => {
-    const params = task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 3, enable_comments: true, max_comments_count: 2 });
+    const params = task({
+      crawler_type: "search",
+      keywords: "咖啡",
+      max_notes_count: 3,
+      enable_comments: true,
+      max_comments_count: 2,
+    });
     const first = await run(params);
     const second = await run(params);
 
@@ -386,16 +613,37 @@ describe("xhs privacy", () => {
     }
     const author = xhs.data.notesFor("咖啡")[0]!.user;
     expect(first.items[0]?.data.creator_hash).toBe(creatorHash("xhs", author.user_id));
-    expect(second.items.map((item) => item.data.creator_hash)).toEqual(first.items.map((item) => item.data.creator_hash));
+    expect(second.items.map((item) => item.data.creator_hash)).toEqual(
+      first.items.map((item) => item.data.creator_hash),
+    );
   });
 
   it("stores user_id, nickname, avatar and ip_location as shown with keep_user_info", async () => {
-    const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 1, enable_comments: true, max_comments_count: 1, keep_user_info: true }));
+    const { items } = await run(
+      task({
+        crawler_type: "search",
+        keywords: "咖啡",
+        max_notes_count: 1,
+        enable_comments: true,
+        max_comments_count: 1,
+        keep_user_info: true,
+      }),
+    );
 
     const note = xhs.data.notesFor("咖啡")[0]!;
     const comment = xhs.data.commentsOf(note.note_id)[0]!;
-    expect(items[0]?.data).toMatchObject({ user_id: note.user.user_id, nickname: note.user.nickname, avatar: note.user.avatar, ip_location: note.ip_location });
-    expect(items[1]?.data).toMatchObject({ user_id: comment.user.user_id, nickname: comment.user.nickname, avatar: comment.user.avatar, ip_location: comment.user.ip_location });
+    expect(items[0]?.data).toMatchObject({
+      user_id: note.user.user_id,
+      nickname: note.user.nickname,
+      avatar: note.user.avatar,
+      ip_location: note.ip_location,
+    });
+    expect(items[1]?.data).toMatchObject({
+      user_id: comment.user.user_id,
+      nickname: comment.user.nickname,
+      avatar: comment.user.avatar,
+      ip_location: comment.user.ip_location,
+    });
     expect(items[0]?.data).not.toHaveProperty("creator_hash");
   });
 });
@@ -415,6 +663,11 @@ describe("xhs resume", () => {
     expect(resumed.items.filter((item) => item.data.source_keyword === "茶")).toHaveLength(25);
     const opened = new Set(xhs.apiCalls(ENDPOINT.feed).map((call) => call.body?.source_note_id));
     expect(notes.slice(0, 20).some((note) => opened.has(note.note_id))).toBe(false);
-    expect(xhs.apiCalls(ENDPOINT.search).filter((call) => call.body?.keyword === "咖啡").map((call) => call.body?.page)).toEqual([1, 2]);
+    expect(
+      xhs
+        .apiCalls(ENDPOINT.search)
+        .filter((call) => call.body?.keyword === "咖啡")
+        .map((call) => call.body?.page),
+    ).toEqual([1, 2]);
   });
 });

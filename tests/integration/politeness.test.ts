@@ -12,7 +12,13 @@ import { DependencyUnavailableError, isRetryable } from "../../core/errors.js";
 import { crawlWeb } from "../../core/platforms/web/crawler.js";
 import { webTaskInput } from "../../core/platforms/web/schema.js";
 import type { CrawlContext } from "../../core/platforms/types.js";
-import { DynamoHostLimiter, HostPoliteness, type HostSlot, type LimitItem, type SlotLimits } from "../../core/politeness/index.js";
+import {
+  DynamoHostLimiter,
+  HostPoliteness,
+  type HostSlot,
+  type LimitItem,
+  type SlotLimits,
+} from "../../core/politeness/index.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { startTestSite } from "../support/site.js";
 
@@ -64,7 +70,9 @@ function watchCalls(dynamo: DynamoDBClient, calls: string[], network: { up: bool
 }
 
 async function stored(key: string): Promise<LimitItem | undefined> {
-  const result = await aws.clients.doc.send(new GetCommand({ TableName: aws.politenessTable, Key: { limit_key: key }, ConsistentRead: true }));
+  const result = await aws.clients.doc.send(
+    new GetCommand({ TableName: aws.politenessTable, Key: { limit_key: key }, ConsistentRead: true }),
+  );
   return result.Item as LimitItem | undefined;
 }
 
@@ -219,7 +227,12 @@ describe("DynamoHostLimiter", () => {
 describe("the web crawler with host limits", () => {
   const PAGES = ["/", "/p1", "/p2", "/p3", "/p4", "/p5"];
 
-  async function crawlSite(fields: Record<string, unknown>, limited: boolean, limiter = worker().limiter, robots?: string) {
+  async function crawlSite(
+    fields: Record<string, unknown>,
+    limited: boolean,
+    limiter = worker().limiter,
+    robots?: string,
+  ) {
     const site = await startTestSite({
       ...Object.fromEntries(
         PAGES.map((path) => [
@@ -227,14 +240,25 @@ describe("the web crawler with host limits", () => {
           {
             // Each page takes a moment to answer, so parallel fetches would overlap at the server.
             delayMs: 60,
-            body: `<!doctype html><title>${path}</title>${path === "/" ? PAGES.slice(1).map((p) => `<a href="${p}">${p}</a>`).join("") : "<p>page</p>"}`,
+            body: `<!doctype html><title>${path}</title>${
+              path === "/"
+                ? PAGES.slice(1)
+                    .map((p) => `<a href="${p}">${p}</a>`)
+                    .join("")
+                : "<p>page</p>"
+            }`,
           },
         ]),
       ),
       ...(robots !== undefined ? { "/robots.txt": { body: robots, contentType: "text/plain" } } : {}),
     });
     const browser = await warm.newTaskContext();
-    const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "crawl", urls: [site.url], ...fields });
+    const { platform: _platform, ...params } = webTaskInput.parse({
+      platform: "web",
+      crawler_type: "crawl",
+      urls: [site.url],
+      ...fields,
+    });
     const politeness = new HostPoliteness(limiter);
     const context: CrawlContext = {
       taskId: "polite-task",
@@ -248,7 +272,9 @@ describe("the web crawler with host limits", () => {
       const items = [];
       for await (const item of crawlWeb(params, context, { pageConcurrency: 4 })) items.push(item);
       expect(items.map((item) => new URL(String(item.data.url)).pathname).sort()).toEqual([...PAGES].sort());
-      return site.requestTimes.filter((request) => PAGES.includes(request.path)).sort((a, b) => a.arrivedAt - b.arrivedAt);
+      return site.requestTimes
+        .filter((request) => PAGES.includes(request.path))
+        .sort((a, b) => a.arrivedAt - b.arrivedAt);
     } finally {
       await browser.close();
       await site.close();
@@ -270,7 +296,9 @@ describe("the web crawler with host limits", () => {
     expect(requests).toHaveLength(PAGES.length);
     for (let i = 1; i < requests.length; i++) {
       const [previous, current] = [requests[i - 1]!, requests[i]!];
-      expect(current.arrivedAt, `${current.path} arrived before ${previous.path} was answered`).toBeGreaterThanOrEqual(previous.answeredAt!);
+      expect(current.arrivedAt, `${current.path} arrived before ${previous.path} was answered`).toBeGreaterThanOrEqual(
+        previous.answeredAt!,
+      );
       // The delay is kept between grants; a fetch reaches the server some ms after its grant,
       // so one late arrival shortens the next gap (and lengthens the one before it).
       expect(current.arrivedAt - previous.arrivedAt).toBeGreaterThanOrEqual(150 - 50);
@@ -281,12 +309,20 @@ describe("the web crawler with host limits", () => {
   });
 
   it("raises the delay to the site's robots.txt Crawl-delay, whatever the task asked", async () => {
-    const requests = await crawlSite({ host_concurrency: 4, host_delay_ms: 0 }, true, worker().limiter, "User-agent: *\nCrawl-delay: 0.2\n");
+    const requests = await crawlSite(
+      { host_concurrency: 4, host_delay_ms: 0 },
+      true,
+      worker().limiter,
+      "User-agent: *\nCrawl-delay: 0.2\n",
+    );
 
     expect(requests).toHaveLength(PAGES.length);
     // As above: the delay is kept between grants, so one late arrival shortens the next gap.
-    for (let i = 1; i < requests.length; i++) expect(requests[i]!.arrivedAt - requests[i - 1]!.arrivedAt).toBeGreaterThanOrEqual(200 - 60);
-    expect((requests.at(-1)!.arrivedAt - requests[0]!.arrivedAt) / (requests.length - 1)).toBeGreaterThanOrEqual(200 - 10);
+    for (let i = 1; i < requests.length; i++)
+      expect(requests[i]!.arrivedAt - requests[i - 1]!.arrivedAt).toBeGreaterThanOrEqual(200 - 60);
+    expect((requests.at(-1)!.arrivedAt - requests[0]!.arrivedAt) / (requests.length - 1)).toBeGreaterThanOrEqual(
+      200 - 10,
+    );
   });
 
   it("fails the run, retryably, instead of the page when the politeness table is unreachable", async () => {

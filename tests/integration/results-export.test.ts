@@ -37,7 +37,10 @@ async function fetchPages(taskId: string, query: string): Promise<string[]> {
   const bodies: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await call("GET", `/api/v1/tasks/${taskId}/results?${query}${cursor === undefined ? "" : `&cursor=${cursor}`}`);
+    const page = await call(
+      "GET",
+      `/api/v1/tasks/${taskId}/results?${query}${cursor === undefined ? "" : `&cursor=${cursor}`}`,
+    );
     expect(page.status, page.raw.slice(0, 300)).toBe(200);
     bodies.push(page.raw);
     cursor = page.headers["x-next-cursor"];
@@ -51,7 +54,15 @@ const PAGE = 200;
 /** Web page items with what makes CSV hard: quotes, commas, newlines, formulas, Chinese, nesting, missing fields. */
 function webItem(i: number): ResultItem {
   const failed = i % 5 === 0;
-  const titles = [`商品 ${i}`, `Item ${i}, "special" edition`, `line one\nline two ${i}`, `=HYPERLINK("http://evil/${i}")`, `-${i} degrees`, `@mention ${i}`, `+${i}`];
+  const titles = [
+    `商品 ${i}`,
+    `Item ${i}, "special" edition`,
+    `line one\nline two ${i}`,
+    `=HYPERLINK("http://evil/${i}")`,
+    `-${i} degrees`,
+    `@mention ${i}`,
+    `+${i}`,
+  ];
   const data: Record<string, unknown> = {
     url: `https://shop.example/p/${i}`,
     final_url: failed ? null : `https://shop.example/p/${i}?ref=1`,
@@ -75,13 +86,39 @@ function webItem(i: number): ResultItem {
 }
 
 const WEB_COLUMNS = [
-  "task_id", "item_key", "ok", "url", "final_url", "status", "title", "description", "text", "truncated", "truncated_fields", "links", "depth",
-  "fetched_at", "content_type", "rendered", "settle_ms", "settle_capped", "error.code", "error.message", "blocked_requests", "price",
+  "task_id",
+  "item_key",
+  "ok",
+  "url",
+  "final_url",
+  "status",
+  "title",
+  "description",
+  "text",
+  "truncated",
+  "truncated_fields",
+  "links",
+  "depth",
+  "fetched_at",
+  "content_type",
+  "rendered",
+  "settle_ms",
+  "settle_capped",
+  "error.code",
+  "error.message",
+  "blocked_requests",
+  "price",
 ];
 
 /** What a spreadsheet-safe cell shows for a stored text value. */
 const shown = (value: unknown): string =>
-  value === null || value === undefined ? "" : typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : typeof value === "object" ? JSON.stringify(value) : String(value);
+  value === null || value === undefined
+    ? ""
+    : typeof value === "string" && /^[=+\-@\t\r]/.test(value)
+      ? `'${value}`
+      : typeof value === "object"
+        ? JSON.stringify(value)
+        : String(value);
 
 let bigTask: string;
 let smallTask: string;
@@ -91,14 +128,22 @@ beforeAll(async () => {
   aws = await startTestAws();
   ({ handler } = await import("../../functions/api/handler.js"));
   store = new DynamoResultStore(aws.clients.doc, aws.resultsTable);
-  const webTask = { platform: "web", crawler_type: "crawl", urls: ["https://shop.example/"], selectors: { price: ".price" } };
+  const webTask = {
+    platform: "web",
+    crawler_type: "crawl",
+    urls: ["https://shop.example/"],
+    selectors: { price: ".price" },
+  };
   bigTask = await createTask(webTask);
   smallTask = await createTask(webTask);
   const items = Array.from({ length: ITEMS }, (_, i) => webItem(i));
   for (const item of items) bigItems.set(item.item_key, item);
   // putMany writes in BatchWriteItem batches of 25.
   await store.putMany(bigTask, items);
-  await store.putMany(smallTask, Array.from({ length: 30 }, (_, i) => ({ ...webItem(100_000 + i) })));
+  await store.putMany(
+    smallTask,
+    Array.from({ length: 30 }, (_, i) => ({ ...webItem(100_000 + i) })),
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -173,7 +218,13 @@ describe("csv export", () => {
   it("a media task's columns come from its platform and fields, not from its items", async () => {
     const task = await createTask({ platform: "xhs", crawler_type: "search", keywords: "咖啡" });
     const record = noteRecord(
-      { note_id: "66aa", title: "咖啡, \"手冲\"", tag_list: [{ name: "咖啡", type: "topic" }], user: { user_id: "u1", nickname: "小明" }, interact_info: { liked_count: "12" } },
+      {
+        note_id: "66aa",
+        title: '咖啡, "手冲"',
+        tag_list: [{ name: "咖啡", type: "topic" }],
+        user: { user_id: "u1", nickname: "小明" },
+        interact_info: { liked_count: "12" },
+      },
       { wwwBase: "https://www.xiaohongshu.com", xsecSource: "pc_search", sourceKeyword: "咖啡" },
     );
     await store.putMany(task, [toResultItem("xhs", record, false)]);
@@ -183,7 +234,14 @@ describe("csv export", () => {
     expect(header).not.toContain("comment_id");
     expect(header).not.toContain("nickname");
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ item_type: "content", note_id: "66aa", title: '咖啡, "手冲"', tag_list: '["咖啡"]', liked_count: "12", creator_nickname: "小***" });
+    expect(rows[0]).toMatchObject({
+      item_type: "content",
+      note_id: "66aa",
+      title: '咖啡, "手冲"',
+      tag_list: '["咖啡"]',
+      liked_count: "12",
+      creator_nickname: "小***",
+    });
     expect(rows[0]!.creator_hash).toMatch(/^[0-9a-f]{16,}$/);
   });
 });

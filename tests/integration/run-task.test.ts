@@ -36,7 +36,9 @@ const SLOW_PAGE = { body: "<title>Slow</title><p>slow</p>", delayMs: 3000 };
 /** A wide site: an index linking to `count` pages that each take `delayMs` to answer. */
 function wideSite(count: number, delayMs: number) {
   const pages: Record<string, { body: string; delayMs?: number }> = {
-    "/": { body: `<title>Index</title>${Array.from({ length: count }, (_, i) => `<a href="/p/${i}">p${i}</a>`).join(" ")}` },
+    "/": {
+      body: `<title>Index</title>${Array.from({ length: count }, (_, i) => `<a href="/p/${i}">p${i}</a>`).join(" ")}`,
+    },
   };
   for (let i = 0; i < count; i++) pages[`/p/${i}`] = { body: `<title>Page ${i}</title><p>content ${i}</p>`, delayMs };
   return pages;
@@ -45,11 +47,15 @@ function wideSite(count: number, delayMs: number) {
 async function drainQueue(): Promise<{ body: string; delaySecs?: number }[]> {
   const bodies: { body: string }[] = [];
   for (;;) {
-    const got = await aws.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+    const got = await aws.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }),
+    );
     const message = got.Messages?.[0];
     if (!message) return bodies;
     bodies.push({ body: message.Body ?? "" });
-    await aws.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    await aws.clients.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: aws.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+    );
   }
 }
 
@@ -66,7 +72,10 @@ beforeAll(async () => {
   service = tasks.defaultTaskService();
   browser = new WarmBrowser();
   webhookQueueUrl = (await ensureWebhookQueues(aws.clients.sqs)).queueUrl;
-  deps = { ...crawl.defaultRunDeps(browser), webhooks: new QueueWebhookNotifier(new SqsWebhookQueue(aws.clients.sqs, webhookQueueUrl)) };
+  deps = {
+    ...crawl.defaultRunDeps(browser),
+    webhooks: new QueueWebhookNotifier(new SqsWebhookQueue(aws.clients.sqs, webhookQueueUrl)),
+  };
 });
 
 afterAll(async () => {
@@ -81,7 +90,12 @@ beforeEach(async () => {
 
 describe("one crawl per task", () => {
   it("runs one crawl when the same task is delivered twice at the same moment", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "detail", urls: [site.urlFor("/p/0"), site.urlFor("/p/1")] });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "detail",
+      urls: [site.urlFor("/p/0"), site.urlFor("/p/1")],
+    });
     const before = hits("/p/1");
     const outcomes = await Promise.all([crawl.runTask(task.task_id, deps), crawl.runTask(task.task_id, deps)]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(["completed", "skipped"]);
@@ -90,7 +104,13 @@ describe("one crawl per task", () => {
   });
 
   it("keeps its lease alive with a heartbeat, so a second delivery during a long crawl is refused", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "crawl", urls: [site.url], max_depth: 1 });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "crawl",
+      urls: [site.url],
+      max_depth: 1,
+    });
     const options = { leaseMs: 600, heartbeatMs: 150 };
     const running = crawl.runTask(task.task_id, deps, options);
     await new Promise((resolve) => setTimeout(resolve, 1200));
@@ -105,7 +125,12 @@ describe("one crawl per task", () => {
   });
 
   it("takes over a running task only once its lease expired", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "detail", urls: [site.urlFor("/p/2")] });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "detail",
+      urls: [site.urlFor("/p/2")],
+    });
     // A worker claimed it, then died without a word.
     await deps.tasks.transition(task, ["pending"], "running", {
       incrementAttempts: true,
@@ -131,7 +156,13 @@ describe("one crawl per task", () => {
 
 describe("cancel, retry, cancel", () => {
   it("a run of the first attempt still finishing never writes its counts onto the retried task", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "crawl", urls: [site.url], max_depth: 1 });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "crawl",
+      urls: [site.url],
+      max_depth: 1,
+    });
     // The first run checks for cancellation rarely, so it is still crawling when the task moves on.
     const first = crawl.runTask(task.task_id, deps, { cancelCheckIntervalMs: 60_000 });
     for (let i = 0; i < 100 && (await service.get(task.task_id)).progress.pages_done === 0; i++) {
@@ -144,21 +175,36 @@ describe("cancel, retry, cancel", () => {
     await service.cancel(task.task_id);
 
     expect(await first).toEqual({ kind: "skipped", reason: "task moved meanwhile" });
-    expect(await service.get(task.task_id)).toMatchObject({ status: "cancelled", progress: { pages_done: 0, items: 0, errors: 0 }, result_count: 0 });
+    expect(await service.get(task.task_id)).toMatchObject({
+      status: "cancelled",
+      progress: { pages_done: 0, items: 0, errors: 0 },
+      result_count: 0,
+    });
     await drainQueue();
   });
 });
 
 describe("hand-over before the deadline", () => {
   it("checkpoints, continues in new deliveries, and ends with exactly the site's pages, none fetched twice once stored", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "crawl", urls: [site.url], max_depth: 1, max_pages: 100 });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "crawl",
+      urls: [site.url],
+      max_depth: 1,
+      max_pages: 100,
+    });
     await drainQueue(); // the message create sent
     const requestsBefore = site.requests.length;
     const kinds: string[] = [];
     for (let run = 0; run < 20; run++) {
       // Each invocation gets 1.2 s; the crawl needs about 1.5 s, so it must be continued.
       const deadline = Date.now() + 1200;
-      const outcome = await crawl.runTask(task.task_id, deps, { remainingTimeMs: () => deadline - Date.now(), deadlineMarginMs: 200, checkpointEveryMs: 0 });
+      const outcome = await crawl.runTask(task.task_id, deps, {
+        remainingTimeMs: () => deadline - Date.now(),
+        deadlineMarginMs: 200,
+        checkpointEveryMs: 0,
+      });
       kinds.push(outcome.kind);
       if (outcome.kind !== "continued") break;
       expect(await drainQueue()).toEqual([{ body: JSON.stringify({ task_id: task.task_id }) }]);
@@ -167,7 +213,12 @@ describe("hand-over before the deadline", () => {
     expect(kinds.filter((kind) => kind === "continued").length).toBeGreaterThanOrEqual(1);
 
     const done = await service.get(task.task_id);
-    expect(done).toMatchObject({ status: "completed", attempts: 1, result_count: 41, progress: { pages_done: 41, items: 41, errors: 0 } });
+    expect(done).toMatchObject({
+      status: "completed",
+      attempts: 1,
+      result_count: 41,
+      progress: { pages_done: 41, items: 41, errors: 0 },
+    });
     expect(done.continuations).toBe(kinds.length - 1);
     const { items } = await service.results(task.task_id, { limit: "1000" });
     const stored = items.map((item) => new URL(String(item.url)).pathname).sort();
@@ -184,7 +235,12 @@ describe("hand-over before the deadline", () => {
 
 describe("transient failures", () => {
   it("goes back to pending with a delayed retry message, then fails after max attempts with the reason", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "detail", urls: [site.urlFor("/p/3")] });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "detail",
+      urls: [site.urlFor("/p/3")],
+    });
     await drainQueue(); // the message create sent
     const broken = {
       ...deps,
@@ -208,7 +264,11 @@ describe("transient failures", () => {
     expect(delays).toEqual([1, 2]);
     const last = await crawl.runTask(task.task_id, broken);
     expect(last.kind).toBe("failed");
-    expect(await service.get(task.task_id)).toMatchObject({ status: "failed", attempts: 3, error: { code: "BROWSER_CRASHED" } });
+    expect(await service.get(task.task_id)).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      error: { code: "BROWSER_CRASHED" },
+    });
     // The delayed retry messages arrive later; by then the task is failed and they are acknowledged.
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const late = await drainQueue();
@@ -217,16 +277,32 @@ describe("transient failures", () => {
   });
 
   it("respects max_attempts set on the task", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "detail", urls: [site.urlFor("/p/4")], max_attempts: 1 });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "detail",
+      urls: [site.urlFor("/p/4")],
+      max_attempts: 1,
+    });
     expect(task.max_attempts).toBe(1);
-    const broken = { ...deps, browser: { newTaskContext: async () => Promise.reject(new RetryableCrawlError("BROWSER_CRASHED", "gone")) } };
+    const broken = {
+      ...deps,
+      browser: { newTaskContext: async () => Promise.reject(new RetryableCrawlError("BROWSER_CRASHED", "gone")) },
+    };
     expect((await crawl.runTask(task.task_id, broken)).kind).toBe("failed");
   });
 });
 
 describe("limits", () => {
   it("stops at the task's max_duration_secs and completes with what it has", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "crawl", urls: [site.url], max_depth: 1, max_duration_secs: 1 });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "crawl",
+      urls: [site.url],
+      max_depth: 1,
+      max_duration_secs: 1,
+    });
     const outcome = await crawl.runTask(task.task_id, deps);
     expect(outcome.kind).toBe("completed");
     const done = await service.get(task.task_id);
@@ -240,18 +316,28 @@ describe("limits", () => {
 async function webhookEventsOf(taskId: string): Promise<string[]> {
   const types: string[] = [];
   for (;;) {
-    const got = await aws.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: webhookQueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+    const got = await aws.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: webhookQueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }),
+    );
     const message = got.Messages?.[0];
     if (!message) return types;
     const body = JSON.parse(message.Body ?? "{}") as { task_id?: string; event_type?: string };
     if (body.task_id === taskId) types.push(String(body.event_type));
-    await aws.clients.sqs.send(new DeleteMessageCommand({ QueueUrl: webhookQueueUrl, ReceiptHandle: message.ReceiptHandle }));
+    await aws.clients.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: webhookQueueUrl, ReceiptHandle: message.ReceiptHandle }),
+    );
   }
 }
 
 describe("hung workers", () => {
   it("fails a task at its second hung worker with WORKER_HUNG, fires task.failed once, and the stalled run cannot end it again", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "detail", urls: [site.urlFor("/slow")], webhook_url: "http://127.0.0.1:9/hooks" });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "detail",
+      urls: [site.urlFor("/slow")],
+      webhook_url: "http://127.0.0.1:9/hooks",
+    });
     // First hang: a worker claimed the task and went silent; its lease ran out.
     await deps.tasks.transition(task, ["pending"], "running", {
       incrementAttempts: true,
@@ -261,7 +347,10 @@ describe("hung workers", () => {
     // Second hang: the run that takes it over stops renewing its lease (a heartbeat it never sends), as a frozen worker would.
     const stalled = crawl.runTask(task.task_id, deps, { leaseMs: 300, heartbeatMs: 600_000 });
     await waitFor(async () => (await service.get(task.task_id)).hung_workers === 1);
-    expect((await service.get(task.task_id)).error).toMatchObject({ code: "WORKER_HUNG", message: expect.stringContaining("hung worker 1 of 2") });
+    expect((await service.get(task.task_id)).error).toMatchObject({
+      code: "WORKER_HUNG",
+      message: expect.stringContaining("hung worker 1 of 2"),
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const fetchesBefore = hits("/slow");
 
@@ -269,18 +358,30 @@ describe("hung workers", () => {
     expect(third.kind).toBe("failed");
     const failed = await service.get(task.task_id);
     expect(failed).toMatchObject({ status: "failed", attempts: 2, hung_workers: 2, error: { code: "WORKER_HUNG" } });
-    expect(failed.error!.message).toMatch(/stopped renewing its lease.*2 workers have hung on this task, so it is not given to another/);
+    expect(failed.error!.message).toMatch(
+      /stopped renewing its lease.*2 workers have hung on this task, so it is not given to another/,
+    );
     expect(failed.lease_expires_at).toBeUndefined();
     // The stalled run finds the task gone from under it and leaves it as it is.
     expect(await stalled).toMatchObject({ kind: "skipped" });
-    expect(await service.get(task.task_id)).toMatchObject({ status: "failed", hung_workers: 2, error: { code: "WORKER_HUNG" } });
+    expect(await service.get(task.task_id)).toMatchObject({
+      status: "failed",
+      hung_workers: 2,
+      error: { code: "WORKER_HUNG" },
+    });
     expect(hits("/slow") - fetchesBefore).toBe(0);
     expect(await webhookEventsOf(task.task_id)).toEqual(["task.failed"]);
     await drainQueue();
   });
 
   it("gives up on a page that wedges Chromium at the deadline: kills the browser, hands over counting a hung worker, fails WORKER_HUNG the second time, always before the deadline", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "detail", urls: [site.urlFor("/wedge")], webhook_url: "http://127.0.0.1:9/hooks" });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "detail",
+      urls: [site.urlFor("/wedge")],
+      webhook_url: "http://127.0.0.1:9/hooks",
+    });
     await drainQueue();
     const launchesBefore = browser.launchCount;
     const kinds: string[] = [];
@@ -291,18 +392,32 @@ describe("hung workers", () => {
       expect(Date.now(), `run ${run} ended after its invocation's deadline`).toBeLessThan(deadline);
       kinds.push(outcome.kind);
       if (run === 1) {
-        expect(await service.get(task.task_id)).toMatchObject({ status: "pending", hung_workers: 1, error: { code: "WORKER_HUNG" } });
+        expect(await service.get(task.task_id)).toMatchObject({
+          status: "pending",
+          hung_workers: 1,
+          error: { code: "WORKER_HUNG" },
+        });
         expect(await drainQueue()).toEqual([{ body: JSON.stringify({ task_id: task.task_id }) }]);
       }
     }
     expect(kinds).toEqual(["continued", "failed"]);
     const failed = await service.get(task.task_id);
-    expect(failed).toMatchObject({ status: "failed", hung_workers: 2, continuations: 1, error: { code: "WORKER_HUNG" } });
+    expect(failed).toMatchObject({
+      status: "failed",
+      hung_workers: 2,
+      continuations: 1,
+      error: { code: "WORKER_HUNG" },
+    });
     expect(failed.error!.message).toMatch(/browser did not wind down .* and was killed; 2 workers have hung/);
     expect(await webhookEventsOf(task.task_id)).toEqual(["task.failed"]);
 
     // Each wedged browser was killed; the next task gets a fresh one that works.
-    const { task: next } = await service.create({ platform: "web", render: "always", crawler_type: "detail", urls: [site.urlFor("/p/7")] });
+    const { task: next } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "detail",
+      urls: [site.urlFor("/p/7")],
+    });
     expect((await crawl.runTask(next.task_id, deps)).kind).toBe("completed");
     expect(browser.launchCount - launchesBefore).toBe(2);
     await drainQueue();
@@ -310,13 +425,32 @@ describe("hung workers", () => {
 });
 
 describe("the pool's record of a hung worker", () => {
-  const hang = (taskId: string, leaseOwner: string) => ({ taskId, leaseOwner, workerId: 1, reason: "silent" as const, silentMs: 31_000, busyMs: 40_000 });
-  const options = () => ({ deps: { tasks: deps.tasks, results: deps.results, queue: deps.queue, webhooks: deps.webhooks! } });
+  const hang = (taskId: string, leaseOwner: string) => ({
+    taskId,
+    leaseOwner,
+    workerId: 1,
+    reason: "silent" as const,
+    silentMs: 31_000,
+    busyMs: 40_000,
+  });
+  const options = () => ({
+    deps: { tasks: deps.tasks, results: deps.results, queue: deps.queue, webhooks: deps.webhooks! },
+  });
   const claimAs = (task: TaskRef, from: "pending" | "running", owner: string) =>
-    deps.tasks.transition(task, [from], "running", { incrementAttempts: true, lease_owner: owner, lease_expires_at: new Date(Date.now() + 60_000).toISOString() });
+    deps.tasks.transition(task, [from], "running", {
+      incrementAttempts: true,
+      lease_owner: owner,
+      lease_expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
 
   it("changes only the claim it names: queued again at the first hang, never touching a task another delivery holds or ended", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "detail", urls: [site.urlFor("/p/8")], webhook_url: "http://127.0.0.1:9/hooks" });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "detail",
+      urls: [site.urlFor("/p/8")],
+      webhook_url: "http://127.0.0.1:9/hooks",
+    });
     await drainQueue();
     await claimAs(task, "pending", "worker-b");
     // A hung worker whose claim is not the current one: another delivery holds the task.
@@ -326,20 +460,39 @@ describe("the pool's record of a hung worker", () => {
 
     expect(await recordHungWorker(hang(task.task_id, "worker-b"), options())).toBe("queued");
     const requeued = await service.get(task.task_id);
-    expect(requeued).toMatchObject({ status: "pending", hung_workers: 1, error: { code: "WORKER_HUNG", message: "worker 1 sent no heartbeat for 31 s and was killed (hung worker 1 of 2 before the task fails)" } });
+    expect(requeued).toMatchObject({
+      status: "pending",
+      hung_workers: 1,
+      error: {
+        code: "WORKER_HUNG",
+        message: "worker 1 sent no heartbeat for 31 s and was killed (hung worker 1 of 2 before the task fails)",
+      },
+    });
     expect(requeued.lease_expires_at).toBeUndefined();
     expect(await drainQueue()).toEqual([{ body: JSON.stringify({ task_id: task.task_id }) }]);
 
     // The next delivery finishes it; a late report about its claim changes nothing.
     await claimAs(task, "pending", "worker-c");
-    await deps.tasks.transition(task, ["running"], "completed", { finished_at: new Date().toISOString(), lease_owner: undefined }, { leaseOwner: "worker-c" });
+    await deps.tasks.transition(
+      task,
+      ["running"],
+      "completed",
+      { finished_at: new Date().toISOString(), lease_owner: undefined },
+      { leaseOwner: "worker-c" },
+    );
     expect(await recordHungWorker(hang(task.task_id, "worker-c"), options())).toBe("unchanged");
     expect(await service.get(task.task_id)).toMatchObject({ status: "completed", hung_workers: 1 });
     expect(await webhookEventsOf(task.task_id)).toEqual([]);
   });
 
   it("fails the task with WORKER_HUNG at the second hang, fires task.failed once, and ends it only once", async () => {
-    const { task } = await service.create({ platform: "web", render: "always", crawler_type: "detail", urls: [site.urlFor("/p/9")], webhook_url: "http://127.0.0.1:9/hooks" });
+    const { task } = await service.create({
+      platform: "web",
+      render: "always",
+      crawler_type: "detail",
+      urls: [site.urlFor("/p/9")],
+      webhook_url: "http://127.0.0.1:9/hooks",
+    });
     await drainQueue();
     await claimAs(task, "pending", "worker-a");
     expect(await recordHungWorker(hang(task.task_id, "worker-a"), options())).toBe("queued");
@@ -349,7 +502,9 @@ describe("the pool's record of a hung worker", () => {
     expect(await recordHungWorker(hang(task.task_id, "worker-b"), options())).toBe("unchanged");
     const failed = await service.get(task.task_id);
     expect(failed).toMatchObject({ status: "failed", attempts: 2, hung_workers: 2, error: { code: "WORKER_HUNG" } });
-    expect(failed.error!.message).toBe("worker 1 sent no heartbeat for 31 s and was killed; 2 workers have hung on this task, so it is not given to another");
+    expect(failed.error!.message).toBe(
+      "worker 1 sent no heartbeat for 31 s and was killed; 2 workers have hung on this task, so it is not given to another",
+    );
     expect(await webhookEventsOf(task.task_id)).toEqual(["task.failed"]);
     // No message for a third worker.
     expect(await drainQueue()).toEqual([]);

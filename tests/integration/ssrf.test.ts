@@ -49,12 +49,25 @@ beforeAll(async () => {
           new Promise((done) => { const ws = new WebSocket("ws://127.0.0.1:${port}/ws"); ws.onerror = ws.onclose = done; })`),
       ),
       "/script-navigates": layout("Leaving", `<script>location.href = "http://127.0.0.1:${port}/elsewhere";</script>`),
-      "/spoofed-403": { status: 403, headers: { "x-egress-blocked": "made up by the site" }, body: layout("Forbidden", "no") },
+      "/spoofed-403": {
+        status: 403,
+        headers: { "x-egress-blocked": "made up by the site" },
+        body: layout("Forbidden", "no"),
+      },
     };
   });
-  other = { origin: site.external.origin, port: Number(new URL(site.external.origin).port), requests: site.external.requests };
+  other = {
+    origin: site.external.origin,
+    port: Number(new URL(site.external.origin).port),
+    requests: site.external.requests,
+  };
   closedPort = await freePort();
-  warm = new WarmBrowser({ egress: { allowPrivate: false, allowTargets: [`127.0.0.1:${new URL(site.origin).port}`, `127.0.0.1:${closedPort}`] } });
+  warm = new WarmBrowser({
+    egress: {
+      allowPrivate: false,
+      allowTargets: [`127.0.0.1:${new URL(site.origin).port}`, `127.0.0.1:${closedPort}`],
+    },
+  });
   const found = egressProxyOf(await warm.browser());
   if (found === undefined) throw new Error("the browser has no egress proxy");
   proxy = found;
@@ -81,13 +94,25 @@ async function freePort(): Promise<number> {
 
 /** Pages in Chromium: these tests are about its egress proxy (the HTTP path: "over plain HTTP" below). */
 function task(fields: Record<string, unknown>): WebTaskParams {
-  const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "detail", urls: [site.url], render: "always", ...fields });
+  const { platform: _platform, ...params } = webTaskInput.parse({
+    platform: "web",
+    crawler_type: "detail",
+    urls: [site.url],
+    render: "always",
+    ...fields,
+  });
   return params;
 }
 
 async function run(params: WebTaskParams): Promise<ResultItem[]> {
   const browser = await warm.newTaskContext();
-  const context: CrawlContext = { taskId: "ssrf", browser, signal: new AbortController().signal, isCancelled: async () => false, log: () => undefined };
+  const context: CrawlContext = {
+    taskId: "ssrf",
+    browser,
+    signal: new AbortController().signal,
+    isCancelled: async () => false,
+    log: () => undefined,
+  };
   const items: ResultItem[] = [];
   try {
     for await (const item of crawlWeb(params, context)) items.push(item);
@@ -113,8 +138,17 @@ describe("the main navigation", () => {
     for (const url of urls) {
       const item = byUrl(items, url);
       expect(item?.ok).toBe(false);
-      expect(item?.data).toMatchObject({ status: null, final_url: url, title: null, error: { code: "BLOCKED_TARGET" } });
-      expect((item?.data.error as { message: string }).message).toMatch(new RegExp(`^${url.replace(/[.[\]/]/g, "\\$&")} resolves to (127\\.0\\.0\\.1|::1) \\((127\\.0\\.0\\.0/8|::1/128) loopback\\)$`));
+      expect(item?.data).toMatchObject({
+        status: null,
+        final_url: url,
+        title: null,
+        error: { code: "BLOCKED_TARGET" },
+      });
+      expect((item?.data.error as { message: string }).message).toMatch(
+        new RegExp(
+          `^${url.replace(/[.[\]/]/g, "\\$&")} resolves to (127\\.0\\.0\\.1|::1) \\((127\\.0\\.0\\.0/8|::1/128) loopback\\)$`,
+        ),
+      );
     }
     expect((byUrl(items, urls[0]!)?.data.error as { message: string }).message).toBe(`${other.origin}/ ${loopback}`);
     expect(other.requests).toEqual([]);
@@ -176,8 +210,14 @@ describe("requests of a loaded page", () => {
     const [item] = await run(task({ urls: [site.urlFor("/metadata-image")], block_resources: [] }));
     const url = "http://169.254.169.254/latest/meta-data/";
     expect(item).toMatchObject({ ok: true, data: { status: 200, title: "Image", error: null } });
-    expect(item?.data.blocked_requests).toEqual([{ url, reason: "resolves to 169.254.169.254 (169.254.0.0/16 link-local (cloud metadata))" }]);
-    expect(proxy.recordFor(url)).toMatchObject<Partial<EgressRecord>>({ kind: "blocked", target: url, connectAttempted: false });
+    expect(item?.data.blocked_requests).toEqual([
+      { url, reason: "resolves to 169.254.169.254 (169.254.0.0/16 link-local (cloud metadata))" },
+    ]);
+    expect(proxy.recordFor(url)).toMatchObject<Partial<EgressRecord>>({
+      kind: "blocked",
+      target: url,
+      connectAttempted: false,
+    });
   });
 
   it("lists script fetches (http, IPv6, https) and a WebSocket to refused addresses", async () => {
@@ -199,7 +239,10 @@ describe("requests of a loaded page", () => {
 
 describe("the egress proxy on its own", () => {
   /** A plain-HTTP request through the proxy, as Chromium sends it. */
-  function viaProxy(target: EgressProxy, url: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  function viaProxy(
+    target: EgressProxy,
+    url: string,
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
     const { port } = new URL(target.url);
     return new Promise((resolve, reject) => {
       const req = httpRequest({ host: "127.0.0.1", port, path: url, headers: { host: new URL(url).host } }, (res) => {
@@ -236,11 +279,17 @@ describe("the egress proxy on its own", () => {
       // The page learns only that it was refused; the address is in the proxy's record.
       expect(second.headers["x-egress-blocked"]).toBe("refused by egress policy");
       expect(second.body).not.toContain("127.0.0.2");
-      expect(rebinding.recordFor(`http://rebind.test:${sitePort}/`)?.reason).toBe(`http://rebind.test:${sitePort}/ resolves to 127.0.0.2 (127.0.0.0/8 loopback)`);
+      expect(rebinding.recordFor(`http://rebind.test:${sitePort}/`)?.reason).toBe(
+        `http://rebind.test:${sitePort}/ resolves to 127.0.0.2 (127.0.0.0/8 loopback)`,
+      );
 
       const mapped = await viaProxy(rebinding, "http://internal.test/admin");
       expect(mapped.status).toBe(403);
-      expect(rebinding.recordFor("http://internal.test/admin")).toMatchObject({ kind: "blocked", connectAttempted: false, refusal: { address: "10.1.2.3" } });
+      expect(rebinding.recordFor("http://internal.test/admin")).toMatchObject({
+        kind: "blocked",
+        connectAttempted: false,
+        refusal: { address: "10.1.2.3" },
+      });
       expect(rebinding.stats).toMatchObject({ requests: 3, blocked: 2 });
     } finally {
       await rebinding.close();
@@ -258,7 +307,11 @@ describe("the egress proxy on its own", () => {
     });
     expect(answer).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
     expect(answer).toContain("x-egress-blocked: refused by egress policy");
-    expect(proxy.recordFor(`https://127.0.0.1:${other.port}/`)).toMatchObject({ kind: "blocked", target: `127.0.0.1:${other.port}`, reason: `127.0.0.1:${other.port} ${loopback}` });
+    expect(proxy.recordFor(`https://127.0.0.1:${other.port}/`)).toMatchObject({
+      kind: "blocked",
+      target: `127.0.0.1:${other.port}`,
+      reason: `127.0.0.1:${other.port} ${loopback}`,
+    });
     expect(other.requests).toEqual([]);
   });
 
@@ -302,11 +355,21 @@ describe("a task run", () => {
   });
 
   it("stores the blocked requests in the results and fails the redirected page", async () => {
-    const [{ defaultTaskService }, crawl] = await Promise.all([import("../../core/tasks/index.js"), import("../../core/crawl/index.js")]);
+    const [{ defaultTaskService }, crawl] = await Promise.all([
+      import("../../core/tasks/index.js"),
+      import("../../core/crawl/index.js"),
+    ]);
     const service = defaultTaskService();
     const urls = [site.urlFor("/redirect-out"), site.urlFor("/metadata-image"), site.urlFor("/script-fetch")];
     // Rendered: the page's subresources and script requests are what the browser's proxy refuses.
-    const { task: created } = await service.create({ platform: "web", crawler_type: "detail", urls, block_resources: [], wait_for: "#done, p", render: "always" });
+    const { task: created } = await service.create({
+      platform: "web",
+      crawler_type: "detail",
+      urls,
+      block_resources: [],
+      wait_for: "#done, p",
+      render: "always",
+    });
     const outcome = await crawl.runTask(created.task_id, crawl.defaultRunDeps(warm));
     expect(outcome.kind).toBe("completed");
 
@@ -319,7 +382,10 @@ describe("a task run", () => {
       error: { code: "BLOCKED_TARGET", message: `${other.origin}/secret ${loopback}` },
       blocked_requests: [{ url: `${other.origin}/secret`, reason: loopback }],
     });
-    expect(stored(urls[1]!)).toMatchObject({ ok: true, blocked_requests: [{ url: "http://169.254.169.254/latest/meta-data/" }] });
+    expect(stored(urls[1]!)).toMatchObject({
+      ok: true,
+      blocked_requests: [{ url: "http://169.254.169.254/latest/meta-data/" }],
+    });
     expect((stored(urls[2]!)?.blocked_requests as unknown[]).length).toBe(4);
     expect(other.requests).toEqual([]);
   });

@@ -12,7 +12,7 @@ import type { TaskStatus } from "../../core/tasks/status.js";
 import type { PlatformName } from "../../core/platforms/types.js";
 import { DependencyUnavailableError, ValidationError } from "../../core/errors.js";
 import { createAwsClients } from "../../core/aws/clients.js";
-import { TASK_INDEX_SHARDS, TASK_INDEXES, TASKS_TABLE } from "../../core/aws/tables.js";
+import { TASK_INDEX_SHARDS, TASK_INDEXES } from "../../core/aws/tables.js";
 import { encodeShardCursor } from "../../core/pagination.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 
@@ -63,14 +63,23 @@ describe("DynamoTaskStore", () => {
     const stored = await tasks.get(task.task_id);
     // The status indexes' keys moved with the status, in the task's shard.
     const shard = taskShard(task.task_id);
-    expect(stored).toMatchObject({ status: "running", attempts: 1, status_pk: `running#${shard}`, platform_status_pk: `web#running#${shard}`, list_pk: `task#${shard}` });
+    expect(stored).toMatchObject({
+      status: "running",
+      attempts: 1,
+      status_pk: `running#${shard}`,
+      platform_status_pk: `web#running#${shard}`,
+      list_pk: `task#${shard}`,
+    });
   });
 
   it("refuses moves from the wrong status and removes attributes set to undefined", async () => {
     const task = newTask({ error: { code: "X", message: "old" } });
     await tasks.create(task);
     expect(await tasks.transition(task, ["running"], "completed")).toBeUndefined();
-    const moved = await tasks.transition(task, ["pending"], "running", { error: undefined, started_at: "2026-01-01T00:00:00.000Z" });
+    const moved = await tasks.transition(task, ["pending"], "running", {
+      error: undefined,
+      started_at: "2026-01-01T00:00:00.000Z",
+    });
     expect(moved?.error).toBeUndefined();
     expect(moved?.started_at).toBe("2026-01-01T00:00:00.000Z");
     expect(await tasks.transition({ ...task, platform: "xhs" }, ["running"], "failed")).toBeUndefined();
@@ -137,7 +146,11 @@ describe("DynamoResultStore", () => {
       cursor = page.next_cursor ?? undefined;
     } while (cursor);
     expect(seen).toHaveLength(60);
-    expect(seen.find((item) => item.item_key === items[5]!.item_key)).toMatchObject({ url: "again", ok: true, task_id: "T1" });
+    expect(seen.find((item) => item.item_key === items[5]!.item_key)).toMatchObject({
+      url: "again",
+      ok: true,
+      task_id: "T1",
+    });
     expect(seen.filter((item) => item.ok === false)).toHaveLength(6);
   });
 
@@ -147,7 +160,9 @@ describe("DynamoResultStore", () => {
       { item_key: "b", ok: true, data: {} },
     ]);
     const page = await results.list("T2", { limit: 1 });
-    await expect(results.list("T3", { limit: 1, cursor: page.next_cursor! })).rejects.toThrow(/^cursor: belongs to another task/);
+    await expect(results.list("T3", { limit: 1, cursor: page.next_cursor! })).rejects.toThrow(
+      /^cursor: belongs to another task/,
+    );
   });
 
   it("stores an oversized page cut to fit and marked truncated", async () => {
@@ -183,7 +198,11 @@ describe("index writes while a task runs", () => {
     const task = newTask();
     await tasks.create(task);
     const owner = "worker-1";
-    await tasks.transition(task, ["pending"], "running", { lease_owner: owner, lease_expires_at: "2030-01-01T00:00:00.000Z", incrementAttempts: true });
+    await tasks.transition(task, ["pending"], "running", {
+      lease_owner: owner,
+      lease_expires_at: "2030-01-01T00:00:00.000Z",
+      incrementAttempts: true,
+    });
     const running = { ...task, status: "running" as const };
     const before = await indexEntries(aws, running);
     expect(Object.values(before).every((entry) => entry !== undefined)).toBe(true);
@@ -197,7 +216,11 @@ describe("index writes while a task runs", () => {
       // Keys only: a write that changes none of them is not copied to the index (DynamoDB's rule).
       expect(Object.keys(after[index.name]!).sort()).toEqual([index.hashKey, "task_id"].sort());
     }
-    expect(await tasks.get(task.task_id)).toMatchObject({ progress: { pages_done: 7 }, result_count: 7, lease_expires_at: "2030-01-01T00:01:00.000Z" });
+    expect(await tasks.get(task.task_id)).toMatchObject({
+      progress: { pages_done: 7 },
+      result_count: 7,
+      lease_expires_at: "2030-01-01T00:01:00.000Z",
+    });
   });
 
   it("a status move re-keys the status indexes only; by_created and by_platform keep their entry", async () => {
@@ -292,7 +315,10 @@ describe("listing across index shards", () => {
   it.each([
     [{ status: "failed" as const }, (task: Task) => task.status === "failed"],
     [{ platform: "xhs" as const }, (task: Task) => task.platform === "xhs"],
-    [{ status: "pending" as const, platform: "web" as const }, (task: Task) => task.status === "pending" && task.platform === "web"],
+    [
+      { status: "pending" as const, platform: "web" as const },
+      (task: Task) => task.status === "pending" && task.platform === "web",
+    ],
   ])("pages through %o newest first", async (filter, keep) => {
     const expected = newestFirst(keep);
     expect(expected.length).toBeGreaterThan(4);
@@ -346,15 +372,22 @@ describe("listing across index shards", () => {
 
   it("refuses a cursor of another listing, and a forged one", async () => {
     const cursor = (await store.list({ status: "failed", limit: 2 })).next_cursor!;
-    await expect(store.list({ status: "pending", limit: 2, cursor })).rejects.toThrow(/^cursor: does not belong to this listing/);
+    await expect(store.list({ status: "pending", limit: 2, cursor })).rejects.toThrow(
+      /^cursor: does not belong to this listing/,
+    );
     await expect(store.list({ limit: 2, cursor })).rejects.toBeInstanceOf(ValidationError);
     const listing = "by_created=task";
     const forged = [
       encodeShardCursor(listing, [null, null]),
-      encodeShardCursor(listing, Array.from({ length: TASK_INDEX_SHARDS }, () => "not-a-task-id")),
+      encodeShardCursor(
+        listing,
+        Array.from({ length: TASK_INDEX_SHARDS }, () => "not-a-task-id"),
+      ),
       Buffer.from(JSON.stringify({ l: listing, s: Array(TASK_INDEX_SHARDS).fill(null), x: 1 })).toString("base64url"),
     ];
-    for (const bad of forged) await expect(store.list({ limit: 2, cursor: bad })).rejects.toThrow(/^cursor: is not a cursor returned by this API/);
+    for (const bad of forged)
+      await expect(store.list({ limit: 2, cursor: bad })).rejects.toThrow(
+        /^cursor: is not a cursor returned by this API/,
+      );
   });
 });
-

@@ -21,7 +21,12 @@ import { DynamoTaskStore } from "../../core/tasks/store.js";
 import { ensureTables } from "../../local/resources.js";
 import { startDynamoServer, type RunningServer } from "../../local/servers.js";
 
-const names = { tasksTable: "tasks", resultsTable: "results", politenessTable: "politeness", accountsTable: "accounts" };
+const names = {
+  tasksTable: "tasks",
+  resultsTable: "results",
+  politenessTable: "politeness",
+  accountsTable: "accounts",
+};
 const newId = monotonicFactory();
 
 let dataDir: string;
@@ -52,7 +57,10 @@ async function createLegacyTasksTable(aws: AwsClients, name: string): Promise<vo
     new CreateTableCommand({
       TableName: name,
       BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: ["task_id", ...indexes.map(([, key]) => key!)].map((attribute) => ({ AttributeName: attribute, AttributeType: "S" })),
+      AttributeDefinitions: ["task_id", ...indexes.map(([, key]) => key!)].map((attribute) => ({
+        AttributeName: attribute,
+        AttributeType: "S",
+      })),
       KeySchema: [{ AttributeName: "task_id", KeyType: "HASH" }],
       GlobalSecondaryIndexes: indexes.map(([indexName, key]) => ({
         IndexName: indexName,
@@ -99,8 +107,18 @@ afterAll(async () => {
 });
 
 describe("a DATA_DIR from before the sharded, keys-only task indexes", () => {
-  const legacy = [legacyTask("completed", "web"), legacyTask("failed", "xhs"), legacyTask("pending", "web"), legacyTask("completed", "web")];
-  const checkpoint = { cursor: { frontier: ["https://example.com/a"] }, progress: { pages_done: 1, items: 1, errors: 0 }, succeeded: 1, saved_at: "2026-01-01T00:00:00.000Z" };
+  const legacy = [
+    legacyTask("completed", "web"),
+    legacyTask("failed", "xhs"),
+    legacyTask("pending", "web"),
+    legacyTask("completed", "web"),
+  ];
+  const checkpoint = {
+    cursor: { frontier: ["https://example.com/a"] },
+    progress: { pages_done: 1, items: 1, errors: 0 },
+    succeeded: 1,
+    saved_at: "2026-01-01T00:00:00.000Z",
+  };
 
   it("is rebuilt at the next start: new indexes, tasks re-keyed and listed, other items kept", async () => {
     let aws = await start();
@@ -110,10 +128,21 @@ describe("a DATA_DIR from before the sharded, keys-only task indexes", () => {
     await aws.doc.send(
       new PutCommand({
         TableName: names.tasksTable,
-        Item: { task_id: `${legacy[2]!.task_id}#checkpoint`, kind: "checkpoint", checkpoint: gzipSync(JSON.stringify(checkpoint)), saved_at: checkpoint.saved_at },
+        Item: {
+          task_id: `${legacy[2]!.task_id}#checkpoint`,
+          kind: "checkpoint",
+          checkpoint: gzipSync(JSON.stringify(checkpoint)),
+          saved_at: checkpoint.saved_at,
+        },
       }),
     );
-    const marker = { task_id: "idempotency#abc", kind: "idempotency_key", target_task_id: legacy[0]!.task_id, request_hash: "r", expires_at: 2_000_000_000 };
+    const marker = {
+      task_id: "idempotency#abc",
+      kind: "idempotency_key",
+      target_task_id: legacy[0]!.task_id,
+      request_hash: "r",
+      expires_at: 2_000_000_000,
+    };
     await aws.doc.send(new PutCommand({ TableName: names.tasksTable, Item: marker }));
     await stop();
 
@@ -121,22 +150,39 @@ describe("a DATA_DIR from before the sharded, keys-only task indexes", () => {
     expect(await ensureTables(aws.dynamo, names)).toContain(names.tasksTable);
 
     const described = (await aws.dynamo.send(new DescribeTableCommand({ TableName: names.tasksTable }))).Table!;
-    expect(described.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema?.[0]?.AttributeName, index.Projection?.ProjectionType]).sort()).toEqual(
-      TASKS_TABLE.indexes.map((index) => [index.name, index.hashKey, "KEYS_ONLY"]).sort(),
-    );
+    expect(
+      described.GlobalSecondaryIndexes?.map((index) => [
+        index.IndexName,
+        index.KeySchema?.[0]?.AttributeName,
+        index.Projection?.ProjectionType,
+      ]).sort(),
+    ).toEqual(TASKS_TABLE.indexes.map((index) => [index.name, index.hashKey, "KEYS_ONLY"]).sort());
     const store = new DynamoTaskStore(aws.doc, names.tasksTable);
     const newest = legacy.map((task) => task.task_id).reverse();
     expect((await store.list({ limit: 10 })).items.map((task) => task.task_id)).toEqual(newest);
-    expect((await store.list({ status: "completed", platform: "web", limit: 10 })).items.map((task) => task.task_id)).toEqual([legacy[3]!.task_id, legacy[0]!.task_id]);
-    expect((await store.list({ platform: "xhs", limit: 10 })).items.map((task) => task.task_id)).toEqual([legacy[1]!.task_id]);
+    expect(
+      (await store.list({ status: "completed", platform: "web", limit: 10 })).items.map((task) => task.task_id),
+    ).toEqual([legacy[3]!.task_id, legacy[0]!.task_id]);
+    expect((await store.list({ platform: "xhs", limit: 10 })).items.map((task) => task.task_id)).toEqual([
+      legacy[1]!.task_id,
+    ]);
 
-    const rekeyed = (await aws.doc.send(new GetCommand({ TableName: names.tasksTable, Key: { task_id: legacy[1]!.task_id } }))).Item!;
+    const rekeyed = (
+      await aws.doc.send(new GetCommand({ TableName: names.tasksTable, Key: { task_id: legacy[1]!.task_id } }))
+    ).Item!;
     const shard = taskShard(legacy[1]!.task_id);
-    expect(rekeyed).toMatchObject({ list_pk: `task#${shard}`, status_pk: `failed#${shard}`, platform_pk: `xhs#${shard}`, platform_status_pk: `xhs#failed#${shard}` });
+    expect(rekeyed).toMatchObject({
+      list_pk: `task#${shard}`,
+      status_pk: `failed#${shard}`,
+      platform_pk: `xhs#${shard}`,
+      platform_status_pk: `xhs#failed#${shard}`,
+    });
     expect(rekeyed).not.toHaveProperty("platform_status");
 
     expect(await new DynamoCheckpointStore(aws.doc, names.tasksTable).load(legacy[2]!.task_id)).toEqual(checkpoint);
-    expect((await aws.doc.send(new GetCommand({ TableName: names.tasksTable, Key: { task_id: marker.task_id } }))).Item).toEqual(marker);
+    expect(
+      (await aws.doc.send(new GetCommand({ TableName: names.tasksTable, Key: { task_id: marker.task_id } }))).Item,
+    ).toEqual(marker);
     const all = await aws.doc.send(new ScanCommand({ TableName: names.tasksTable }));
     expect(all.Items).toHaveLength(legacy.length + 2);
     await stop();
@@ -160,7 +206,9 @@ describe("a DATA_DIR from before the sharded, keys-only task indexes", () => {
 
     expect(await ensureTables(aws.dynamo, { ...names, tasksTable: "tasks-b" })).toContain("tasks-b");
     expect((await store.list({ status: "pending", limit: 10 })).items.map((t) => t.task_id)).toEqual([task.task_id]);
-    await expect(aws.dynamo.send(new DescribeTableCommand({ TableName: "tasks-b-rebuild" }))).rejects.toThrow(/not found/i);
+    await expect(aws.dynamo.send(new DescribeTableCommand({ TableName: "tasks-b-rebuild" }))).rejects.toThrow(
+      /not found/i,
+    );
     await stop();
   });
 });

@@ -30,14 +30,24 @@ describe("queue unavailable", () => {
   it("answers /health with 503 naming the queue", async () => {
     const { status, body } = await call("GET", "/health");
     expect(status).toBe(503);
-    expect(body).toEqual({ code: 503, message: "unavailable: queue", data: { tasks_table: "ok", queue: "unavailable" } });
+    expect(body).toEqual({
+      code: 503,
+      message: "unavailable: queue",
+      data: { tasks_table: "ok", queue: "unavailable" },
+    });
   });
 
   it("answers a create with 503, keeps the task pending for the sweeper, and never leaks a stack", async () => {
-    const { status, body } = await call("POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", urls: ["https://example.com/"] });
+    const { status, body } = await call("POST", "/api/v1/tasks", {
+      platform: "web",
+      crawler_type: "detail",
+      urls: ["https://example.com/"],
+    });
     expect(status).toBe(503);
     expect(body.code).toBe(503);
-    expect(body.message).toMatch(/^queue is unavailable: task [0-9A-Z]{26} is stored as pending and will be queued again by the sweeper$/);
+    expect(body.message).toMatch(
+      /^queue is unavailable: task [0-9A-Z]{26} is stored as pending and will be queued again by the sweeper$/,
+    );
     expect(body.data).toEqual({ error: "DEPENDENCY_UNAVAILABLE", dependency: "queue" });
     expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
     const taskId = /task ([0-9A-Z]{26})/.exec(body.message)![1];

@@ -21,7 +21,10 @@ afterAll(async () => {
 });
 
 /** Visits /set in `context`, or just reads /read; returns what state the page sees. */
-async function visit(context: BrowserContext, path: "/set" | "/read"): Promise<{ cookie: string; stored: string | null }> {
+async function visit(
+  context: BrowserContext,
+  path: "/set" | "/read",
+): Promise<{ cookie: string; stored: string | null }> {
   const page = await context.newPage();
   try {
     await page.goto(site.urlFor(path));

@@ -20,11 +20,17 @@ let sites: TestSite[];
 let service: TaskService;
 
 const pagesOf = (count: number, title: string) =>
-  Object.fromEntries(Array.from({ length: count }, (_, i) => [`/p/${i}`, `<!doctype html><title>${title} ${i}</title><p>page ${i}</p>`]));
+  Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [`/p/${i}`, `<!doctype html><title>${title} ${i}</title><p>page ${i}</p>`]),
+  );
 
 beforeAll(async () => {
   aws = await startTestAws();
-  sites = await Promise.all([startTestSite(pagesOf(700, "A")), startTestSite(pagesOf(600, "B")), startTestSite(pagesOf(290, "C"))]);
+  sites = await Promise.all([
+    startTestSite(pagesOf(700, "A")),
+    startTestSite(pagesOf(600, "B")),
+    startTestSite(pagesOf(290, "C")),
+  ]);
   service = (await import("../../core/tasks/index.js")).defaultTaskService();
 });
 
@@ -51,14 +57,22 @@ describe("a detail batch", () => {
     const [a, b, c] = sites as [TestSite, TestSite, TestSite];
 
     // The task item keeps a reference to the list, not the list.
-    const raw = (await aws.clients.doc.send(new GetCommand({ TableName: "tasks", Key: { task_id: task.task_id } }))).Item!;
+    const raw = (await aws.clients.doc.send(new GetCommand({ TableName: "tasks", Key: { task_id: task.task_id } })))
+      .Item!;
     expect(raw.params.urls).toBeUndefined();
-    expect(raw.params.url_list).toMatchObject({ count: 1600, pieces: 1, hosts: { [hostOf(a)]: 700, [hostOf(b)]: 600, [hostOf(c)]: 300 }, preview: urls.slice(0, 5) });
+    expect(raw.params.url_list).toMatchObject({
+      count: 1600,
+      pieces: 1,
+      hosts: { [hostOf(a)]: 700, [hostOf(b)]: 600, [hostOf(c)]: 300 },
+      preview: urls.slice(0, 5),
+    });
     expect(Buffer.byteLength(JSON.stringify(raw))).toBeLessThan(4096);
     expect(task.params).toMatchObject({ url_list: { count: 1600 } });
 
     const crawl = await import("../../core/crawl/index.js");
-    const noBrowser = { newTaskContext: async () => Promise.reject(new Error("a render: never task asked for a browser")) };
+    const noBrowser = {
+      newTaskContext: async () => Promise.reject(new Error("a render: never task asked for a browser")),
+    };
     const outcome = await crawl.runTask(task.task_id, crawl.defaultRunDeps(noBrowser));
     expect(outcome.kind).toBe("completed");
 
@@ -69,7 +83,11 @@ describe("a detail batch", () => {
       progress: {
         pages_done: 1600,
         errors: 10,
-        hosts: { [hostOf(a)]: { done: 700, errors: 0 }, [hostOf(b)]: { done: 600, errors: 0 }, [hostOf(c)]: { done: 300, errors: 10 } },
+        hosts: {
+          [hostOf(a)]: { done: 700, errors: 0 },
+          [hostOf(b)]: { done: 600, errors: 0 },
+          [hostOf(c)]: { done: 300, errors: 10 },
+        },
       },
     });
     const page = await service.results(task.task_id, { limit: "1000" });
@@ -79,10 +97,20 @@ describe("a detail batch", () => {
 
   it("takes up to 10,000 URLs for detail and names the field past that, or past 100 start URLs for a crawl", async () => {
     const many = (count: number) => Array.from({ length: count }, (_, i) => `https://example.com/item/${i}`);
-    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: many(10_000), render: "never" });
+    const { task } = await service.create({
+      platform: "web",
+      crawler_type: "detail",
+      urls: many(10_000),
+      render: "never",
+    });
     expect(task.params).toMatchObject({ url_list: { count: 10_000, hosts: { "example.com": 10_000 } } });
-    await expect(service.create({ platform: "web", crawler_type: "detail", urls: many(10_001) })).rejects.toMatchObject({ field: "urls", message: expect.stringContaining("at most 10000 URLs") });
-    await expect(service.create({ platform: "web", crawler_type: "crawl", urls: many(101) })).rejects.toMatchObject({ field: "urls", message: expect.stringContaining("at most 100 start URLs") });
+    await expect(service.create({ platform: "web", crawler_type: "detail", urls: many(10_001) })).rejects.toMatchObject(
+      { field: "urls", message: expect.stringContaining("at most 10000 URLs") },
+    );
+    await expect(service.create({ platform: "web", crawler_type: "crawl", urls: many(101) })).rejects.toMatchObject({
+      field: "urls",
+      message: expect.stringContaining("at most 100 start URLs"),
+    });
     // 100 URLs stay in the task itself.
     const { task: small } = await service.create({ platform: "web", crawler_type: "detail", urls: many(100) });
     expect((small.params.urls as string[]).length).toBe(100);
@@ -97,24 +125,52 @@ describe("a detail batch", () => {
     const before = await listRows();
     const { task } = await service.create({ platform: "web", crawler_type: "detail", urls });
     expect(task.params).toMatchObject({ url_list: { id: task.task_id } });
-    const first = await service.create({ platform: "web", crawler_type: "detail", urls }, { idempotencyKey: "batch-1" });
-    const replay = await service.create({ platform: "web", crawler_type: "detail", urls }, { idempotencyKey: "batch-1" });
+    const first = await service.create(
+      { platform: "web", crawler_type: "detail", urls },
+      { idempotencyKey: "batch-1" },
+    );
+    const replay = await service.create(
+      { platform: "web", crawler_type: "detail", urls },
+      { idempotencyKey: "batch-1" },
+    );
     expect(replay).toMatchObject({ created: false, task: { task_id: first.task.task_id } });
     expect((await listRows()).length - before.length).toBe(2);
   });
 
   it("fails a task whose stored list lost a piece with URL_LIST_UNAVAILABLE, at once", async () => {
     const urls = Array.from({ length: 120 }, (_, i) => `https://example.com/lost/${i}`);
-    const { task } = await service.create({ platform: "web", crawler_type: "detail", urls, render: "never", max_attempts: 3 });
+    const { task } = await service.create({
+      platform: "web",
+      crawler_type: "detail",
+      urls,
+      render: "never",
+      max_attempts: 3,
+    });
     await aws.clients.doc.send(new DeleteCommand({ TableName: "tasks", Key: { task_id: `urls#${task.task_id}#0` } }));
     const crawl = await import("../../core/crawl/index.js");
-    expect((await crawl.runTask(task.task_id, crawl.defaultRunDeps({ newTaskContext: async () => Promise.reject(new Error("no browser")) }))).kind).toBe("failed");
-    expect(await service.get(task.task_id)).toMatchObject({ status: "failed", attempts: 1, error: { code: "URL_LIST_UNAVAILABLE", message: expect.stringContaining("is missing piece 0 of 1") } });
+    expect(
+      (
+        await crawl.runTask(
+          task.task_id,
+          crawl.defaultRunDeps({ newTaskContext: async () => Promise.reject(new Error("no browser")) }),
+        )
+      ).kind,
+    ).toBe("failed");
+    expect(await service.get(task.task_id)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: { code: "URL_LIST_UNAVAILABLE", message: expect.stringContaining("is missing piece 0 of 1") },
+    });
   });
 
   it("checkpoints the pages left by their position, and resumes with exactly those", async () => {
     const urls = batchUrls();
-    const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "detail", urls, render: "never" });
+    const { platform: _platform, ...params } = webTaskInput.parse({
+      platform: "web",
+      crawler_type: "detail",
+      urls,
+      render: "never",
+    });
     const context = (resumeFrom?: unknown): CrawlContext => ({
       taskId: "batch",
       browser: NO_BROWSER,

@@ -34,7 +34,14 @@ beforeEach(() => {
  * fetch would show in the site's request log (web-robots-sitemaps.test.ts covers it).
  */
 function task(fields: Record<string, unknown>): WebTaskParams {
-  const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "crawl", urls: [site.url], render: "always", respect_robots_txt: false, ...fields });
+  const { platform: _platform, ...params } = webTaskInput.parse({
+    platform: "web",
+    crawler_type: "crawl",
+    urls: [site.url],
+    render: "always",
+    respect_robots_txt: false,
+    ...fields,
+  });
   return params;
 }
 
@@ -77,7 +84,8 @@ const pathOf = (item: ResultItem): string => {
 };
 const htmlRequests = (): string[] => site.requests.filter((path) => !path.startsWith("/img/"));
 const sorted = (values: Iterable<string>): string[] => [...values].sort();
-const byPath = (items: ResultItem[], path: string): ResultItem | undefined => items.find((item) => pathOf(item) === path);
+const byPath = (items: ResultItem[], path: string): ResultItem | undefined =>
+  items.find((item) => pathOf(item) === path);
 
 describe("crawlWeb in crawl mode", () => {
   it("follows same-origin links breadth-first up to max_depth (default 2)", async () => {
@@ -115,7 +123,9 @@ describe("crawlWeb in crawl mode", () => {
     expect(sorted(included.map(pathOf))).toEqual(["/", "/chain/1", "/chain/2", "/chain/3", "/chain/4"]);
 
     const excluded = await run(task({ max_depth: 20, exclude: ["^/products", "^/chain/[34]$"] }));
-    expect(sorted(excluded.map(pathOf))).toEqual(sorted(["/", "/about", "/js-rendered", "/missing", "/chain/1", "/chain/2"]));
+    expect(sorted(excluded.map(pathOf))).toEqual(
+      sorted(["/", "/about", "/js-rendered", "/missing", "/chain/1", "/chain/2"]),
+    );
   });
 
   it("crawls a page linked twice (once with a #fragment) only once", async () => {
@@ -197,12 +207,19 @@ describe("crawlWeb page handling", () => {
   it("reports the URL asked for and the URL a redirect ended on", async () => {
     const [item] = await run(task({ crawler_type: "detail", urls: [site.urlFor("/old-about")] }));
     expect(item?.item_key).toBe(`page:${site.urlFor("/old-about")}`);
-    expect(item?.data).toMatchObject({ url: site.urlFor("/old-about"), final_url: site.urlFor("/about"), status: 200, title: "About us" });
+    expect(item?.data).toMatchObject({
+      url: site.urlFor("/old-about"),
+      final_url: site.urlFor("/about"),
+      status: 200,
+      title: "About us",
+    });
     expect(htmlRequests()).toEqual(["/old-about", "/about"]);
   });
 
   it("dismisses JavaScript dialogs instead of hanging on them", async () => {
-    const dialogSite = await startTestSite({ "/": "<title>alerting</title><script>alert('hi'); document.title = 'after alert'</script>" });
+    const dialogSite = await startTestSite({
+      "/": "<title>alerting</title><script>alert('hi'); document.title = 'after alert'</script>",
+    });
     try {
       const [item] = await run(task({ crawler_type: "detail", urls: [dialogSite.url], page_timeout_secs: 3 }));
       expect(item?.ok).toBe(true);
@@ -223,7 +240,9 @@ describe("crawlWeb page handling", () => {
   });
 
   it("fails a page whose wait_for selector never appears", async () => {
-    const [item] = await run(task({ crawler_type: "detail", urls: [site.urlFor("/about")], wait_for: "#never", page_timeout_secs: 1 }));
+    const [item] = await run(
+      task({ crawler_type: "detail", urls: [site.urlFor("/about")], wait_for: "#never", page_timeout_secs: 1 }),
+    );
     expect(item?.ok).toBe(false);
     expect((item?.data.error as { code: string }).code).toBe("WAIT_FOR_TIMEOUT");
     expect(item?.data.status).toBe(200);
@@ -251,14 +270,28 @@ describe("crawlWeb page handling", () => {
       task({
         crawler_type: "detail",
         urls: [site.urlFor("/about")],
-        selectors: { headline: "h1.headline", price: ".price", next: "a.next@href", summary: 'meta[name="description"]@content', absent: ".nope" },
+        selectors: {
+          headline: "h1.headline",
+          price: ".price",
+          next: "a.next@href",
+          summary: 'meta[name="description"]@content',
+          absent: ".nope",
+        },
       }),
     );
-    expect(item?.data).toMatchObject({ headline: "About   us", price: "42 EUR", next: "/chain/1", summary: "Who we are", absent: null });
+    expect(item?.data).toMatchObject({
+      headline: "About   us",
+      price: "42 EUR",
+      next: "/chain/1",
+      summary: "Who we are",
+      absent: null,
+    });
   });
 
   it("cuts text at maxTextChars and marks it truncated", async () => {
-    const [item] = await run(task({ crawler_type: "detail", urls: [site.urlFor("/about")] }), { crawl: { maxTextChars: 12 } });
+    const [item] = await run(task({ crawler_type: "detail", urls: [site.urlFor("/about")] }), {
+      crawl: { maxTextChars: 12 },
+    });
     expect(item?.data.text).toBe("About us We ");
     expect(item?.data.truncated).toBe(true);
   });
@@ -289,10 +322,18 @@ describe("crawlWeb tabs", () => {
   it("replaces a tab whose page timed out, and the next page loads in a fresh one", async () => {
     const { counter, ...hooks } = tabCounter();
     const items = await run(
-      task({ crawler_type: "detail", urls: [site.urlFor("/slow"), site.urlFor("/about"), site.urlFor("/products?id=1")], page_timeout_secs: 1 }),
+      task({
+        crawler_type: "detail",
+        urls: [site.urlFor("/slow"), site.urlFor("/about"), site.urlFor("/products?id=1")],
+        page_timeout_secs: 1,
+      }),
       { crawl: { pageConcurrency: 1 }, ...hooks },
     );
-    expect(items.map((item) => (item.data.error as { code: string } | null)?.code ?? "ok")).toEqual(["NAVIGATION_TIMEOUT", "ok", "ok"]);
+    expect(items.map((item) => (item.data.error as { code: string } | null)?.code ?? "ok")).toEqual([
+      "NAVIGATION_TIMEOUT",
+      "ok",
+      "ok",
+    ]);
     expect(items.map((item) => item.data.title)).toEqual([null, "About us", "Product 1"]);
     // The timed-out tab is dropped; the two good pages share the next one.
     expect(counter.tabs).toBe(2);
@@ -341,7 +382,11 @@ describe("crawlWeb tabs", () => {
       "/": page("one", "/two"),
       "/two": page("two", "/three"),
       "/three": page("three", "/"),
-      "/shared.js": { body: "document.documentElement.dataset.shared = '1';", contentType: "text/javascript", headers: { "cache-control": "max-age=600" } },
+      "/shared.js": {
+        body: "document.documentElement.dataset.shared = '1';",
+        contentType: "text/javascript",
+        headers: { "cache-control": "max-age=600" },
+      },
     });
     try {
       const items = await run(task({ urls: [cachedSite.url], max_depth: 3 }), { crawl: { pageConcurrency: 1 } });
@@ -357,7 +402,11 @@ describe("crawlWeb tabs", () => {
 describe("crawlWeb in detail mode", () => {
   it("crawls exactly the given URLs, deduplicated, without following links", async () => {
     const items = await run(
-      task({ crawler_type: "detail", urls: [site.urlFor("/about"), site.urlFor("/about#team"), site.urlFor("/chain/2")], max_pages: 1 }),
+      task({
+        crawler_type: "detail",
+        urls: [site.urlFor("/about"), site.urlFor("/about#team"), site.urlFor("/chain/2")],
+        max_pages: 1,
+      }),
     );
     expect(sorted(items.map(pathOf))).toEqual(["/about", "/chain/2"]);
     expect(sorted(htmlRequests())).toEqual(["/about", "/chain/2"]);

@@ -58,7 +58,13 @@ afterEach(() => {
 });
 
 function task(fields: Record<string, unknown>): WebTaskParams {
-  const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "crawl", urls: [site.url], max_depth: 1, ...fields });
+  const { platform: _platform, ...params } = webTaskInput.parse({
+    platform: "web",
+    crawler_type: "crawl",
+    urls: [site.url],
+    max_depth: 1,
+    ...fields,
+  });
   return params;
 }
 
@@ -67,7 +73,11 @@ interface Logged {
   fields: Record<string, unknown>;
 }
 
-async function run(params: WebTaskParams, crawl: WebCrawlOptions = {}, log?: CrawlContext["log"]): Promise<{ items: ResultItem[]; logged: Logged[] }> {
+async function run(
+  params: WebTaskParams,
+  crawl: WebCrawlOptions = {},
+  log?: CrawlContext["log"],
+): Promise<{ items: ResultItem[]; logged: Logged[] }> {
   const browser = await warm.newTaskContext();
   const logged: Logged[] = [];
   const context: CrawlContext = {
@@ -100,7 +110,8 @@ function expectedPaths(include: string[], exclude: string[] = []): string[] {
     return result.patterns;
   };
   const [inc, exc] = [compile(include), compile(exclude)];
-  const follows = (path: string) => (inc.length === 0 || inc.some((p) => p.test(path))) && !exc.some((p) => p.test(path));
+  const follows = (path: string) =>
+    (inc.length === 0 || inc.some((p) => p.test(path))) && !exc.some((p) => p.test(path));
   return sorted(["/", ...ATTACK_PATHS.filter(follows)]);
 }
 
@@ -125,9 +136,17 @@ describe("a crawl with a ReDoS pattern and a page of attack links", () => {
 describe("a page's link filtering has a time budget", () => {
   it("stops testing links when the budget is spent, does not follow the rest, and logs it", async () => {
     // Valid, linear, and still ~50 ms a test on a 2,000-letter path (see pathPatterns.ts).
-    const { items, logged } = await run(task({ urls: [site.urlFor("/letters")], include: ["\\p{L}{1000}"], max_pages: 100 }), { linkFilterBudgetMs: 200 });
+    const { items, logged } = await run(
+      task({ urls: [site.urlFor("/letters")], include: ["\\p{L}{1000}"], max_pages: 100 }),
+      { linkFilterBudgetMs: 200 },
+    );
     const line = logged.find((entry) => entry.message.startsWith("link filtering hit its time budget"));
-    expect(line?.fields).toMatchObject({ url: site.urlFor("/letters"), links: LETTER_LINKS.length, budget_ms: 200, too_long: 0 });
+    expect(line?.fields).toMatchObject({
+      url: site.urlFor("/letters"),
+      links: LETTER_LINKS.length,
+      budget_ms: 200,
+      too_long: 0,
+    });
     const followed = line!.fields.followed as number;
     const overBudget = line!.fields.over_budget as number;
     expect(overBudget).toBeGreaterThan(0);
@@ -140,7 +159,11 @@ describe(`a path longer than ${MAX_TESTED_PATH_CHARS} characters`, () => {
   it("is not followed while patterns are set, and the page's log line counts it", async () => {
     const { items, logged } = await run(task({ urls: [site.urlFor("/long")], include: ["^/"] }));
     expect(sorted(items.map(pathOf))).toEqual(["/long", "/short"]);
-    expect(logged.find((entry) => entry.message === "links too long to test were not followed")?.fields).toMatchObject({ too_long: 1, followed: 1, over_budget: 0 });
+    expect(logged.find((entry) => entry.message === "links too long to test were not followed")?.fields).toMatchObject({
+      too_long: 1,
+      followed: 1,
+      over_budget: 0,
+    });
   });
 
   it("is followed like any link when there is nothing to test", async () => {
@@ -154,7 +177,10 @@ describe("patterns the API never accepted", () => {
     const params = { ...task({}), exclude: ["^/ok", "^/(?!admin)"] };
     const failure = await run(params).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(NonRetryableCrawlError);
-    expect(failure).toMatchObject({ code: "PATTERN_INVALID", message: expect.stringMatching(/^exclude\.1: must be a valid regular expression in RE2 syntax/) });
+    expect(failure).toMatchObject({
+      code: "PATTERN_INVALID",
+      message: expect.stringMatching(/^exclude\.1: must be a valid regular expression in RE2 syntax/),
+    });
   });
 });
 
@@ -167,11 +193,22 @@ describe("the page-failed log line", () => {
     });
     const logger = createLogger("crawl-worker");
     // As runTask and the crawler handler wire it.
-    await run(task({ crawler_type: "detail", urls: [site.urlFor("/nowhere")] }), {}, (message, fields) => logger.info(message, { task_id: "task-1", ...fields }));
+    await run(task({ crawler_type: "detail", urls: [site.urlFor("/nowhere")] }), {}, (message, fields) =>
+      logger.info(message, { task_id: "task-1", ...fields }),
+    );
     vi.restoreAllMocks();
-    const lines = written.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = written
+      .join("")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const failed = lines.find((line) => line.message === "page failed");
-    expect(failed).toMatchObject({ task_id: "task-1", url: site.urlFor("/nowhere"), code: "HTTP_404", error_message: "HTTP 404 Not Found" });
+    expect(failed).toMatchObject({
+      task_id: "task-1",
+      url: site.urlFor("/nowhere"),
+      code: "HTTP_404",
+      error_message: "HTTP 404 Not Found",
+    });
     expect(lines.some((line) => /reserved key/.test(String(line.message)))).toBe(false);
   });
 });

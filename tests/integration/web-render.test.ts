@@ -72,7 +72,9 @@ const PAGES: TestPages = {
   ...Object.fromEntries([1, 2, 3, 4].map((n) => [`/app/${n}`, shell(`App page ${n}`, `script marker ${n}`)])),
   ...Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`/blog/${i + 1}`, post(i + 1)])),
   // Pages 1–11 have no comments box; 12 has one, and so does 7 (read before anyone knew).
-  ...Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`/news/${i + 1}`, news(i + 1, i + 1 === 7 || i + 1 === 12)])),
+  ...Object.fromEntries(
+    Array.from({ length: 12 }, (_, i) => [`/news/${i + 1}`, news(i + 1, i + 1 === 7 || i + 1 === 12)]),
+  ),
 };
 
 beforeAll(async () => {
@@ -80,7 +82,11 @@ beforeAll(async () => {
   const server = createServer((request, response) => {
     const browserLike = request.headers["sec-fetch-mode"] === "navigate";
     response.writeHead(browserLike ? 200 : 403, { "content-type": "text/html" });
-    response.end(browserLike ? "<!doctype html><title>Welcome</title><p>past the wall</p>" : "<!doctype html><title>Forbidden</title><p>bots go away</p>");
+    response.end(
+      browserLike
+        ? "<!doctype html><title>Welcome</title><p>past the wall</p>"
+        : "<!doctype html><title>Forbidden</title><p>bots go away</p>",
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   guarded = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
@@ -131,7 +137,11 @@ const urls = (...paths: string[]) => paths.map((path) => site.urlFor(path));
 
 describe('render "never"', () => {
   it("reads a page over plain HTTP without any browser, with the fields a rendered page has", async () => {
-    const run = await crawl({ urls: urls("/article"), render: "never", selectors: { heading: "h1", species: "a[href*=species]@href" } }, {}, false);
+    const run = await crawl(
+      { urls: urls("/article"), render: "never", selectors: { heading: "h1", species: "a[href*=species]@href" } },
+      {},
+      false,
+    );
     const item = run.byPath.get("/article")!;
     expect(item.ok).toBe(true);
     expect(item.data).toMatchObject({
@@ -163,8 +173,14 @@ describe('render "never"', () => {
 
   it("gives HTTP errors, text files and refused targets the codes a rendered page gets", async () => {
     const run = await crawl({ urls: urls("/gone", "/notes.txt"), render: "never" }, {}, false);
-    expect(run.byPath.get("/gone")).toMatchObject({ ok: false, data: { status: 404, title: "Gone", text: "not here", error: { code: "HTTP_404" } } });
-    expect(run.byPath.get("/notes.txt")).toMatchObject({ ok: true, data: { text: "plain text file", content_type: "text/plain; charset=utf-8" } });
+    expect(run.byPath.get("/gone")).toMatchObject({
+      ok: false,
+      data: { status: 404, title: "Gone", text: "not here", error: { code: "HTTP_404" } },
+    });
+    expect(run.byPath.get("/notes.txt")).toMatchObject({
+      ok: true,
+      data: { text: "plain text file", content_type: "text/plain; charset=utf-8" },
+    });
 
     // The egress policy of the task's browser: the test site's port only. Another loopback port is refused before connecting.
     const other = createServer((_request, response) => response.end("secret"));
@@ -173,8 +189,15 @@ describe('render "never"', () => {
     other.on("request", () => (reached += 1));
     try {
       const port = (other.address() as AddressInfo).port;
-      const policy = resolveEgressPolicy({ allowPrivate: false, allowTargets: [`127.0.0.1:${new URL(site.origin).port}`] });
-      const refused = await crawl({ urls: [`http://127.0.0.1:${port}/`, site.urlFor("/article")], render: "never" }, { egress: { policy, resolveHost: systemResolveHost } }, false);
+      const policy = resolveEgressPolicy({
+        allowPrivate: false,
+        allowTargets: [`127.0.0.1:${new URL(site.origin).port}`],
+      });
+      const refused = await crawl(
+        { urls: [`http://127.0.0.1:${port}/`, site.urlFor("/article")], render: "never" },
+        { egress: { policy, resolveHost: systemResolveHost } },
+        false,
+      );
       expect(refused.items.find((item) => item.data.url === `http://127.0.0.1:${port}/`)).toMatchObject({
         ok: false,
         data: { status: null, error: { code: "BLOCKED_TARGET" } },
@@ -187,7 +210,13 @@ describe('render "never"', () => {
   });
 
   it("refuses wait_for, which needs a browser", () => {
-    const parsed = webTaskInput.safeParse({ platform: "web", crawler_type: "detail", urls: [site.url], render: "never", wait_for: "#app" });
+    const parsed = webTaskInput.safeParse({
+      platform: "web",
+      crawler_type: "detail",
+      urls: [site.url],
+      render: "never",
+      wait_for: "#app",
+    });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]).toMatchObject({ path: ["wait_for"] });
   });
@@ -228,14 +257,19 @@ describe("formats and only_main_content", () => {
 
   it("with only_main_content, drops navigation, banners, sidebars and footers from every format", async () => {
     for (const render of ["never", "always"]) {
-      const item = (await crawl({ urls: urls("/article"), render, formats, only_main_content: true })).byPath.get("/article")!;
+      const item = (await crawl({ urls: urls("/article"), render, formats, only_main_content: true })).byPath.get(
+        "/article",
+      )!;
       const text = item.data.text as string;
       expect(text, render).toContain("Moths are insects related to butterflies");
       for (const chrome of ["We use cookies", "Moth society", "Related:"]) {
         expect(text, render).not.toContain(chrome);
         expect(item.data.markdown as string, render).not.toContain(chrome);
       }
-      expect((item.data.link_list as Array<{ text: string }>).map((link) => link.text), render).toEqual(["species list"]);
+      expect(
+        (item.data.link_list as Array<{ text: string }>).map((link) => link.text),
+        render,
+      ).toEqual(["species list"]);
       // The page's own heading, as a person sees it (Readability alone would drop or demote it).
       expect(item.data.markdown as string, render).toMatch(/^# Moths of the night\n/);
       expect(item.data.markdown as string, render).toContain("\n## Where they live\n");
@@ -243,19 +277,27 @@ describe("formats and only_main_content", () => {
   });
 
   it("with only_main_content, keeps a heading that repeats the page's title", async () => {
-    const item = (await crawl({ urls: urls("/titled"), render: "never", formats: ["markdown"], only_main_content: true })).byPath.get("/titled")!;
-    expect(item.data.markdown).toBe("# Luna moth\n\nThe luna moth is a pale green moth of North America. Its wingspan reaches eleven centimetres, and its hind wings end in long tails.");
+    const item = (
+      await crawl({ urls: urls("/titled"), render: "never", formats: ["markdown"], only_main_content: true })
+    ).byPath.get("/titled")!;
+    expect(item.data.markdown).toBe(
+      "# Luna moth\n\nThe luna moth is a pale green moth of North America. Its wingspan reaches eleven centimetres, and its hind wings end in long tails.",
+    );
   });
 
   it("cuts each format at the size limit and names what was cut", async () => {
-    const item = (await crawl({ urls: urls("/article"), render: "never", formats }, { maxTextChars: 150 })).byPath.get("/article")!;
+    const item = (await crawl({ urls: urls("/article"), render: "never", formats }, { maxTextChars: 150 })).byPath.get(
+      "/article",
+    )!;
     expect(item.data.truncated).toBe(true);
     expect(item.data.truncated_fields).toEqual(["text", "markdown", "html", "link_list"]);
     expect((item.data.markdown as string).length).toBeLessThanOrEqual(150);
   });
 
   it("leaves text out when the formats do not ask for it", async () => {
-    const item = (await crawl({ urls: urls("/article"), render: "never", formats: ["markdown"] })).byPath.get("/article")!;
+    const item = (await crawl({ urls: urls("/article"), render: "never", formats: ["markdown"] })).byPath.get(
+      "/article",
+    )!;
     expect(item.data.text).toBeNull();
     expect(item.data).not.toHaveProperty("html");
     expect(item.data.markdown).toContain("# Moths of the night");
@@ -271,14 +313,23 @@ describe('render "auto"', () => {
     const run = await crawl({ urls: urls("/article", "/app/1", "/app/2", "/app/3", "/app/4", ...blog) }, oneAtATime);
     expect(run.byPath.get("/article")?.data.rendered).toBe(false);
     for (const n of [1, 2, 3, 4]) {
-      expect(run.byPath.get(`/app/${n}`)?.data, `/app/${n}`).toMatchObject({ rendered: true, title: `App page ${n}`, text: `script marker ${n}` });
+      expect(run.byPath.get(`/app/${n}`)?.data, `/app/${n}`).toMatchObject({
+        rendered: true,
+        title: `App page ${n}`,
+        text: `script marker ${n}`,
+      });
     }
     // Blog posts: the first two rendered and compared, then over HTTP, the 10th after those compared again.
     const rendered = blog.filter((path) => run.byPath.get(path)?.data.rendered === true);
     expect(rendered).toEqual(["/blog/1", "/blog/2", "/blog/12"]);
-    for (const path of blog) expect(run.byPath.get(path)?.data.text, path).toMatch(/^Post \d+ Body of post \d+\. next$/);
+    for (const path of blog)
+      expect(run.byPath.get(path)?.data.text, path).toMatch(/^Post \d+ Body of post \d+\. next$/);
     // Compared: /app/1 (rendering changes it) and blog posts 1, 2 and 12 (it does not).
-    expect(run.logs.find((line) => line.message === "render auto: how pages were read")?.fields).toMatchObject({ compared: 4, disagreed: 1, rerendered: 0 });
+    expect(run.logs.find((line) => line.message === "render auto: how pages were read")?.fields).toMatchObject({
+      compared: 4,
+      disagreed: 1,
+      rerendered: 0,
+    });
   });
 
   it("renders again, when a re-check finds rendering changes a kind of page, the pages of that kind it read over HTTP", async () => {
@@ -287,7 +338,9 @@ describe('render "auto"', () => {
     // 1 and 2 agree: trusted. 3–11 over HTTP. 12 is the re-check: its comments differ, so 3–11 are rendered again.
     expect(run.byPath.get("/news/12")?.data).toMatchObject({ rendered: true, text: "News 12 comment marker News 12" });
     expect(run.byPath.get("/news/7")?.data).toMatchObject({ rendered: true, text: "News 7 comment marker News 7" });
-    const replaced = run.items.filter((item) => item.replaces === true).map((item) => new URL(item.data.url as string).pathname);
+    const replaced = run.items
+      .filter((item) => item.replaces === true)
+      .map((item) => new URL(item.data.url as string).pathname);
     expect(replaced).toEqual(paths.slice(2, 11));
     // One item per page counts; the replacements are stored over them.
     expect(run.items.filter((item) => item.replaces !== true)).toHaveLength(12);

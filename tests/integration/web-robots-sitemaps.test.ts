@@ -13,7 +13,13 @@ import { DynamoRobotsTxtCache } from "../../core/politeness/robotsTxtCache.js";
 import { crawlWeb } from "../../core/platforms/web/crawler.js";
 import { webTaskInput } from "../../core/platforms/web/schema.js";
 import { parseSitemap } from "../../core/platforms/web/sitemaps.js";
-import type { CrawlContext, HostSlotOptions, ResultItem, RobotsTxtCache, StoredRobotsTxt } from "../../core/platforms/types.js";
+import type {
+  CrawlContext,
+  HostSlotOptions,
+  ResultItem,
+  RobotsTxtCache,
+  StoredRobotsTxt,
+} from "../../core/platforms/types.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { startTestSite, type TestPages, type TestSite } from "../support/site.js";
 
@@ -50,32 +56,46 @@ let aws: TestAws;
 
 beforeAll(async () => {
   [site, down, bare, aws] = await Promise.all([
-    startTestSite(({ origin }): TestPages => ({
-      "/robots.txt": { body: ROBOTS(origin), contentType: "text/plain" },
-      "/": page("Home", ["/private/a", "/members/list", "/members/join", "/open"]),
-      "/private/a": page("Private to others"),
-      "/members/list": page("Members"),
-      "/members/join": page("Join"),
-      "/open": page("Open"),
-      "/maps/index.xml.gz": {
-        contentType: "application/gzip",
-        body: gzipSync(
-          `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>${origin}/maps/pages.xml</loc></sitemap><sitemap><loc>${origin}/maps/more.txt</loc></sitemap><sitemap><loc>${origin}/maps/missing.xml</loc></sitemap></sitemapindex>`,
-        ),
-      },
-      "/maps/pages.xml": { contentType: "application/xml", body: SITEMAP_PAGES.replaceAll("<loc>/", `<loc>${origin}/`).replace("[CDATA[/", `[CDATA[${origin}/`) },
-      "/maps/more.txt": { contentType: "text/plain", body: `${origin}/from-sitemap/3\n${origin}/members/secret\n` },
-      "/from-sitemap/1": page("Sitemap page 1", ["/open"]),
-      "/from-sitemap/2": page("Sitemap page 2"),
-      "/from-sitemap/3": page("Sitemap page 3"),
-    })),
-    startTestSite({ "/robots.txt": { status: 503, body: "overloaded", contentType: "text/plain" }, "/": page("Down home", ["/a"]), "/a": page("A") }),
+    startTestSite(
+      ({ origin }): TestPages => ({
+        "/robots.txt": { body: ROBOTS(origin), contentType: "text/plain" },
+        "/": page("Home", ["/private/a", "/members/list", "/members/join", "/open"]),
+        "/private/a": page("Private to others"),
+        "/members/list": page("Members"),
+        "/members/join": page("Join"),
+        "/open": page("Open"),
+        "/maps/index.xml.gz": {
+          contentType: "application/gzip",
+          body: gzipSync(
+            `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>${origin}/maps/pages.xml</loc></sitemap><sitemap><loc>${origin}/maps/more.txt</loc></sitemap><sitemap><loc>${origin}/maps/missing.xml</loc></sitemap></sitemapindex>`,
+          ),
+        },
+        "/maps/pages.xml": {
+          contentType: "application/xml",
+          body: SITEMAP_PAGES.replaceAll("<loc>/", `<loc>${origin}/`).replace("[CDATA[/", `[CDATA[${origin}/`),
+        },
+        "/maps/more.txt": { contentType: "text/plain", body: `${origin}/from-sitemap/3\n${origin}/members/secret\n` },
+        "/from-sitemap/1": page("Sitemap page 1", ["/open"]),
+        "/from-sitemap/2": page("Sitemap page 2"),
+        "/from-sitemap/3": page("Sitemap page 3"),
+      }),
+    ),
+    startTestSite({
+      "/robots.txt": { status: 503, body: "overloaded", contentType: "text/plain" },
+      "/": page("Down home", ["/a"]),
+      "/a": page("A"),
+    }),
     // No robots.txt (404) and no Sitemap line: /sitemap.xml is where its sitemap is.
-    startTestSite(({ origin }): TestPages => ({
-      "/": page("Bare home"),
-      "/sitemap.xml": { contentType: "application/xml", body: `<urlset><url><loc>${origin}/listed</loc></url></urlset>` },
-      "/listed": page("Listed"),
-    })),
+    startTestSite(
+      ({ origin }): TestPages => ({
+        "/": page("Bare home"),
+        "/sitemap.xml": {
+          contentType: "application/xml",
+          body: `<urlset><url><loc>${origin}/listed</loc></url></urlset>`,
+        },
+        "/listed": page("Listed"),
+      }),
+    ),
     startTestAws(),
   ]);
 });
@@ -91,7 +111,12 @@ interface Run {
 }
 
 async function crawl(fields: Record<string, unknown>, robotsTxt?: RobotsTxtCache): Promise<Run> {
-  const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "crawl", render: "never", ...fields });
+  const { platform: _platform, ...params } = webTaskInput.parse({
+    platform: "web",
+    crawler_type: "crawl",
+    render: "never",
+    ...fields,
+  });
   const run: Run = { byPath: new Map(), slots: [], logs: [] };
   const context: CrawlContext = {
     taskId: "t",
@@ -120,7 +145,10 @@ describe("robots.txt", () => {
       data: {
         status: null,
         rendered: false,
-        error: { code: "ROBOTS_DISALLOWED", message: `${site.origin}/robots.txt disallows this page for CrawlTasks (line 6: Disallow: /members)` },
+        error: {
+          code: "ROBOTS_DISALLOWED",
+          message: `${site.origin}/robots.txt disallows this page for CrawlTasks (line 6: Disallow: /members)`,
+        },
       },
     });
     expect(site.requests).not.toContain("/members/list");
@@ -149,7 +177,15 @@ describe("robots.txt", () => {
   it("disallows the whole site while robots.txt answers 5xx (RFC 9309), and allows it when there is none", async () => {
     down.requests.length = 0;
     const run = await crawl({ urls: [down.url] });
-    expect(run.byPath.get("/")).toMatchObject({ ok: false, data: { error: { code: "ROBOTS_UNREACHABLE", message: expect.stringContaining(`${down.origin}/robots.txt could not be read (HTTP 503)`) } } });
+    expect(run.byPath.get("/")).toMatchObject({
+      ok: false,
+      data: {
+        error: {
+          code: "ROBOTS_UNREACHABLE",
+          message: expect.stringContaining(`${down.origin}/robots.txt could not be read (HTTP 503)`),
+        },
+      },
+    });
     expect(down.requests).toEqual(["/robots.txt"]);
     const open = await crawl({ urls: [bare.url] });
     expect(open.byPath.get("/")).toMatchObject({ ok: true, data: { title: "Bare home" } });
@@ -160,7 +196,15 @@ describe("robots.txt", () => {
     const origin = closed.origin;
     await closed.close();
     const run = await crawl({ urls: [`${origin}/`] });
-    expect(run.byPath.get("/")).toMatchObject({ ok: false, data: { error: { code: "NAVIGATION_FAILED", message: expect.stringMatching(new RegExp(`^${origin} could not be reached \\(.*ECONNREFUSED`)) } } });
+    expect(run.byPath.get("/")).toMatchObject({
+      ok: false,
+      data: {
+        error: {
+          code: "NAVIGATION_FAILED",
+          message: expect.stringMatching(new RegExp(`^${origin} could not be reached \\(.*ECONNREFUSED`)),
+        },
+      },
+    });
   });
 
   it("asks again for a robots.txt that failed after 10 minutes, not a day", async () => {
@@ -197,13 +241,31 @@ describe("sitemaps", () => {
     // Not the start page, not /open (linked from a sitemap page), not the off-site URL or the image; /members/secret is disallowed.
     expect(pathsOf(run)).toEqual(["/from-sitemap/1", "/from-sitemap/2", "/from-sitemap/3", "/members/secret"]);
     expect(run.byPath.get("/members/secret")?.data.error).toMatchObject({ code: "ROBOTS_DISALLOWED" });
-    expect(run.logs.find((line) => line.message === "sitemaps read")?.fields).toEqual({ sitemaps: 3, failed: 1, listed: 5, added: 4 });
-    expect(run.logs.find((line) => line.message === "sitemap could not be read")?.fields).toMatchObject({ sitemap: `${site.origin}/maps/missing.xml`, reason: "HTTP 404" });
+    expect(run.logs.find((line) => line.message === "sitemaps read")?.fields).toEqual({
+      sitemaps: 3,
+      failed: 1,
+      listed: 5,
+      added: 4,
+    });
+    expect(run.logs.find((line) => line.message === "sitemap could not be read")?.fields).toMatchObject({
+      sitemap: `${site.origin}/maps/missing.xml`,
+      reason: "HTTP 404",
+    });
   });
 
   it('"include": the start pages, the sitemaps\' pages and the links of both', async () => {
     const run = await crawl({ urls: [site.url], sitemap: "include", max_depth: 1 });
-    expect(pathsOf(run)).toEqual(["/", "/from-sitemap/1", "/from-sitemap/2", "/from-sitemap/3", "/members/join", "/members/list", "/members/secret", "/open", "/private/a"]);
+    expect(pathsOf(run)).toEqual([
+      "/",
+      "/from-sitemap/1",
+      "/from-sitemap/2",
+      "/from-sitemap/3",
+      "/members/join",
+      "/members/list",
+      "/members/secret",
+      "/open",
+      "/private/a",
+    ]);
   });
 
   it("looks for /sitemap.xml when robots.txt names none", async () => {
@@ -212,8 +274,15 @@ describe("sitemaps", () => {
   });
 
   it("reads only the <loc>s of pages and of sitemaps, and survives a broken tail", () => {
-    expect(parseSitemap(SITEMAP_PAGES)).toEqual({ pages: ["/from-sitemap/1", "/from-sitemap/2", "http://elsewhere.invalid/off-site"], sitemaps: [] });
-    expect(parseSitemap("<urlset><url><loc>https://a.example/1</loc></url><url><loc>https://a.example/2</loc></url><url><lo")).toEqual({
+    expect(parseSitemap(SITEMAP_PAGES)).toEqual({
+      pages: ["/from-sitemap/1", "/from-sitemap/2", "http://elsewhere.invalid/off-site"],
+      sitemaps: [],
+    });
+    expect(
+      parseSitemap(
+        "<urlset><url><loc>https://a.example/1</loc></url><url><loc>https://a.example/2</loc></url><url><lo",
+      ),
+    ).toEqual({
       pages: ["https://a.example/1", "https://a.example/2"],
       sitemaps: [],
     });

@@ -16,18 +16,28 @@ let warm: WarmBrowser;
 let site: TestSite;
 
 /** A shell that says "loading" until its script replaces it. */
-const shell = (script: string) => `<!doctype html><html><head><title>loading</title></head><body><main id="app">loading</main><script>${script}</script></body></html>`;
-const render = (text: string) => `document.title = ${JSON.stringify(text)}; document.getElementById("app").textContent = ${JSON.stringify(text)};`;
+const shell = (script: string) =>
+  `<!doctype html><html><head><title>loading</title></head><body><main id="app">loading</main><script>${script}</script></body></html>`;
+const render = (text: string) =>
+  `document.title = ${JSON.stringify(text)}; document.getElementById("app").textContent = ${JSON.stringify(text)};`;
 
 const PAGES: TestPages = {
-  "/timer-50": shell(`window.addEventListener("load", () => setTimeout(() => { ${render("rendered by a 50 ms timer")} }, 50));`),
-  "/xhr-300": shell(`const x = new XMLHttpRequest(); x.open("GET", "/data/late"); x.onload = () => { ${render("filled by an XHR answer")} }; x.send();`),
+  "/timer-50": shell(
+    `window.addEventListener("load", () => setTimeout(() => { ${render("rendered by a 50 ms timer")} }, 50));`,
+  ),
+  "/xhr-300": shell(
+    `const x = new XMLHttpRequest(); x.open("GET", "/data/late"); x.onload = () => { ${render("filled by an XHR answer")} }; x.send();`,
+  ),
   "/data/late": { body: "{}", contentType: "application/json", delayMs: 300 },
-  "/chain": shell(`fetch("/data/first").then((r) => r.json()).then(() => fetch("/data/second")).then((r) => r.json()).then(() => { ${render("after two chained requests")} });`),
+  "/chain": shell(
+    `fetch("/data/first").then((r) => r.json()).then(() => fetch("/data/second")).then((r) => r.json()).then(() => { ${render("after two chained requests")} });`,
+  ),
   "/data/first": { body: "{}", contentType: "application/json", delayMs: 150 },
   "/data/second": { body: "{}", contentType: "application/json", delayMs: 150 },
   "/timer-1500": shell(`setTimeout(() => { ${render("rendered after 1.5 s")} }, 1500);`),
-  "/polls-forever": shell(`${render("polling page")} setInterval(() => fetch("/data/poll").then((r) => r.text()).then((t) => { document.getElementById("app").append(t); }), 100);`),
+  "/polls-forever": shell(
+    `${render("polling page")} setInterval(() => fetch("/data/poll").then((r) => r.text()).then((t) => { document.getElementById("app").append(t); }), 100);`,
+  ),
   "/data/poll": { body: ".", contentType: "text/plain" },
   "/static": `<!doctype html><html><head><title>static</title></head><body><p>plain text</p></body></html>`,
 };
@@ -43,9 +53,21 @@ afterAll(async () => {
 });
 
 async function crawl(paths: string[], fields: Record<string, unknown> = {}): Promise<Map<string, ResultItem>> {
-  const { platform: _platform, ...params } = webTaskInput.parse({ platform: "web", crawler_type: "detail", render: "always", urls: paths.map((p) => site.urlFor(p)), ...fields });
+  const { platform: _platform, ...params } = webTaskInput.parse({
+    platform: "web",
+    crawler_type: "detail",
+    render: "always",
+    urls: paths.map((p) => site.urlFor(p)),
+    ...fields,
+  });
   const browser = await warm.newTaskContext();
-  const context: CrawlContext = { taskId: "t", browser, signal: new AbortController().signal, isCancelled: async () => false, log: () => undefined };
+  const context: CrawlContext = {
+    taskId: "t",
+    browser,
+    signal: new AbortController().signal,
+    isCancelled: async () => false,
+    log: () => undefined,
+  };
   const items = new Map<string, ResultItem>();
   try {
     for await (const item of crawlWeb(params, context)) items.set(new URL(item.data.url as string).pathname, item);
@@ -58,7 +80,11 @@ async function crawl(paths: string[], fields: Record<string, unknown> = {}): Pro
 describe("a default web task", () => {
   it("reads content a script adds after load: a 50 ms timer, an XHR answered after 300 ms, chained requests, a 1.5 s timer", async () => {
     const items = await crawl(["/timer-50", "/xhr-300", "/chain", "/timer-1500"]);
-    expect(items.get("/timer-50")?.data).toMatchObject({ title: "rendered by a 50 ms timer", text: "rendered by a 50 ms timer", settle_capped: false });
+    expect(items.get("/timer-50")?.data).toMatchObject({
+      title: "rendered by a 50 ms timer",
+      text: "rendered by a 50 ms timer",
+      settle_capped: false,
+    });
     expect(items.get("/xhr-300")?.data).toMatchObject({ text: "filled by an XHR answer", settle_capped: false });
     expect(items.get("/chain")?.data).toMatchObject({ text: "after two chained requests", settle_capped: false });
     expect(items.get("/timer-1500")?.data).toMatchObject({ text: "rendered after 1.5 s", settle_capped: false });
@@ -84,6 +110,7 @@ describe("a default web task", () => {
   it("with wait_until load, reads the same pages too early (what the default is for)", async () => {
     // Not /timer-50: on a busy machine reading the page can take longer than its 50 ms timer.
     const items = await crawl(["/xhr-300", "/timer-1500"], { wait_until: "load" });
-    for (const path of ["/xhr-300", "/timer-1500"]) expect(items.get(path)?.data, path).toMatchObject({ text: "loading", settle_ms: null, settle_capped: null });
+    for (const path of ["/xhr-300", "/timer-1500"])
+      expect(items.get(path)?.data, path).toMatchObject({ text: "loading", settle_ms: null, settle_capped: null });
   });
 });

@@ -62,7 +62,11 @@ async function startReceiver(answer: (path: string, count: number, res: ServerRe
     port,
     hits,
     url: (path, host = "127.0.0.1") => `http://${host}:${port}${path}`,
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -79,16 +83,37 @@ async function call(method: string, path: string, body?: object): Promise<{ stat
   return { status: response.statusCode, body: JSON.parse(response.body ?? "") as Json };
 }
 
-const webTask = (webhook_url: string) => ({ platform: "web", crawler_type: "detail", urls: ["https://example.com/"], webhook_url });
+const webTask = (webhook_url: string) => ({
+  platform: "web",
+  crawler_type: "detail",
+  urls: ["https://example.com/"],
+  webhook_url,
+});
 
 /** Runs the webhook function on the webhook queue until the test ends. */
 function startDelivering(options: Partial<DispatchOptions> = {}): void {
   const handler = createWebhookHandler({
-    deps: { queue: new SqsWebhookQueue(aws.clients.sqs, webhookQueueUrl), records: new DynamoWebhookRecords(aws.clients.doc, aws.tasksTable) },
+    deps: {
+      queue: new SqsWebhookQueue(aws.clients.sqs, webhookQueueUrl),
+      records: new DynamoWebhookRecords(aws.clients.doc, aws.tasksTable),
+    },
     // Strict policy: only the receiver's own endpoint is let through, not loopback as a whole.
-    options: { secret: SECRET, retryBaseDelaySecs: 1, timeoutMs: 2000, policy: { allowPrivate: false, allowTargets: [`127.0.0.1:${receiver.port}`] }, ...options },
+    options: {
+      secret: SECRET,
+      retryBaseDelaySecs: 1,
+      timeoutMs: 2000,
+      policy: { allowPrivate: false, allowTargets: [`127.0.0.1:${receiver.port}`] },
+      ...options,
+    },
   });
-  worker = startWorker({ sqs: aws.clients.sqs, queueUrl: webhookQueueUrl, handler, timeoutMs: 30_000, functionName: "webhooks", waitTimeSecs: 1 });
+  worker = startWorker({
+    sqs: aws.clients.sqs,
+    queueUrl: webhookQueueUrl,
+    handler,
+    timeoutMs: 30_000,
+    functionName: "webhooks",
+    waitTimeSecs: 1,
+  });
 }
 
 async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -96,7 +121,8 @@ async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean,
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -107,10 +133,21 @@ async function getTask(taskId: string): Promise<Task> {
 
 async function webhookQueueDepth(): Promise<number> {
   const answer = await aws.clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: webhookQueueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed", "ApproximateNumberOfMessagesNotVisible"] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: webhookQueueUrl,
+      AttributeNames: [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesDelayed",
+        "ApproximateNumberOfMessagesNotVisible",
+      ],
+    }),
   );
   const a = answer.Attributes ?? {};
-  return Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesDelayed) + Number(a.ApproximateNumberOfMessagesNotVisible);
+  return (
+    Number(a.ApproximateNumberOfMessages) +
+    Number(a.ApproximateNumberOfMessagesDelayed) +
+    Number(a.ApproximateNumberOfMessagesNotVisible)
+  );
 }
 
 async function createAndCancel(webhookUrl: string): Promise<Task> {
@@ -160,12 +197,27 @@ describe("webhook_url at create", () => {
   });
 
   it.each([
-    ["a link-local literal (cloud metadata), refused even with ALLOW_PRIVATE_TARGETS=1", "http://169.254.169.254/hook", "1", "169.254.0.0/16"],
+    [
+      "a link-local literal (cloud metadata), refused even with ALLOW_PRIVATE_TARGETS=1",
+      "http://169.254.169.254/hook",
+      "1",
+      "169.254.0.0/16",
+    ],
     ["a private literal with ALLOW_PRIVATE_TARGETS=0", "http://10.1.2.3:8080/hook", "0", "10.0.0.0/8 private"],
     ["a loopback IPv6 literal with ALLOW_PRIVATE_TARGETS=0", "http://[::1]/hook", "0", "::1/128 loopback"],
-    ["a loopback literal spelled as a number with ALLOW_PRIVATE_TARGETS=0", "http://2130706433/hook", "0", "127.0.0.0/8"],
+    [
+      "a loopback literal spelled as a number with ALLOW_PRIVATE_TARGETS=0",
+      "http://2130706433/hook",
+      "0",
+      "127.0.0.0/8",
+    ],
     ["another scheme", "ftp://example.com/hook", "1", "must be an absolute http or https URL"],
-    ["credentials in the URL", "https://user:hunter2@example.com/hook", "1", "must not contain a user name or password"],
+    [
+      "credentials in the URL",
+      "https://user:hunter2@example.com/hook",
+      "1",
+      "must not contain a user name or password",
+    ],
     ["an over-long URL", `https://example.com/${"a".repeat(2100)}`, "1", "at most 2048 characters"],
   ])("refuses %s with a 400 naming webhook_url", async (_case, url, allowPrivate, reason) => {
     const saved = process.env.ALLOW_PRIVATE_TARGETS;
@@ -207,17 +259,31 @@ describe("delivery", () => {
     expect(hit!.headers["x-signature"]).toBe(expected);
     expect(verifySignature(SECRET, hit!.raw, hit!.headers["x-signature"] as string)).toBe(true);
     expect(verifySignature("another-secret-0123456789", hit!.raw, hit!.headers["x-signature"] as string)).toBe(false);
-    expect(verifySignature(SECRET, Buffer.concat([hit!.raw, Buffer.from(" ")]), hit!.headers["x-signature"] as string)).toBe(false);
+    expect(
+      verifySignature(SECRET, Buffer.concat([hit!.raw, Buffer.from(" ")]), hit!.headers["x-signature"] as string),
+    ).toBe(false);
 
     const event = JSON.parse(hit!.raw.toString("utf8")) as WebhookEvent;
     expect(event.id).toBe(hit!.headers["x-webhook-id"]);
     expect(event.id).toMatch(new RegExp(`^evt_${cancelled.task_id}_cancelled_\\d+$`));
     expect(event.type).toBe("task.cancelled");
     expect(event.created_at).toBe(cancelled.finished_at);
-    expect(event.task).toMatchObject({ task_id: cancelled.task_id, status: "cancelled", webhook_url: receiver.url("/ok") });
+    expect(event.task).toMatchObject({
+      task_id: cancelled.task_id,
+      status: "cancelled",
+      webhook_url: receiver.url("/ok"),
+    });
 
-    const recorded = await until(() => getTask(cancelled.task_id), (task) => task.webhook?.status === "delivered");
-    expect(recorded.webhook).toMatchObject({ event_id: event.id, event_type: "task.cancelled", attempts: 1, last_status: 204 });
+    const recorded = await until(
+      () => getTask(cancelled.task_id),
+      (task) => task.webhook?.status === "delivered",
+    );
+    expect(recorded.webhook).toMatchObject({
+      event_id: event.id,
+      event_type: "task.cancelled",
+      attempts: 1,
+      last_status: 204,
+    });
     expect(recorded.webhook?.last_error).toBeUndefined();
   });
 
@@ -229,7 +295,11 @@ describe("delivery", () => {
     const failed = await service.failDeadLettered(created.body.data.task_id, 5);
     expect(failed?.status).toBe("failed");
 
-    const hits = await until(() => receiver.hits.filter((h) => h.path === "/flaky"), (found) => found.length >= 3, 30_000);
+    const hits = await until(
+      () => receiver.hits.filter((h) => h.path === "/flaky"),
+      (found) => found.length >= 3,
+      30_000,
+    );
     expect(new Set(hits.map((h) => h.headers["x-webhook-id"])).size).toBe(1);
     expect(hits.map((h) => h.headers["x-webhook-attempt"])).toEqual(["1", "2", "3"]);
     expect(hits.map((h) => h.headers["x-webhook-event"])).toEqual(["task.failed", "task.failed", "task.failed"]);
@@ -240,7 +310,10 @@ describe("delivery", () => {
     expect(gaps[1]).toBeGreaterThanOrEqual(1900); // then 2 s
     expect(gaps[1]).toBeGreaterThan(gaps[0]!);
 
-    const recorded = await until(() => getTask(failed!.task_id), (task) => task.webhook?.status === "delivered");
+    const recorded = await until(
+      () => getTask(failed!.task_id),
+      (task) => task.webhook?.status === "delivered",
+    );
     expect(recorded.webhook).toMatchObject({ attempts: 3, last_status: 204 });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(receiver.hits.filter((h) => h.path === "/flaky")).toHaveLength(3);
@@ -252,9 +325,14 @@ describe("delivery", () => {
     const other = await startReceiver((_path, _count, res) => void res.writeHead(204).end());
     try {
       const cancelled = await createAndCancel(other.url("/private", "localhost"));
-      const recorded = await until(() => getTask(cancelled.task_id), (task) => task.webhook !== undefined);
+      const recorded = await until(
+        () => getTask(cancelled.task_id),
+        (task) => task.webhook !== undefined,
+      );
       expect(recorded.webhook).toMatchObject({ status: "failed", attempts: 1 });
-      expect(recorded.webhook?.last_error).toMatch(/resolves to (127\.0\.0\.1|::1) \((127\.0\.0\.0\/8|::1\/128) loopback\)/);
+      expect(recorded.webhook?.last_error).toMatch(
+        /resolves to (127\.0\.0\.1|::1) \((127\.0\.0\.0\/8|::1\/128) loopback\)/,
+      );
       await new Promise((resolve) => setTimeout(resolve, 2000));
       expect(other.hits).toHaveLength(0);
       expect(await webhookQueueDepth()).toBe(0);
@@ -266,7 +344,11 @@ describe("delivery", () => {
   it("gives up on a receiver that never answers after the timeout, and drops the event after the last attempt", async () => {
     startDelivering({ timeoutMs: 800, maxAttempts: 2 });
     const cancelled = await createAndCancel(receiver.url("/hang"));
-    const recorded = await until(() => getTask(cancelled.task_id), (task) => task.webhook?.status === "failed", 30_000);
+    const recorded = await until(
+      () => getTask(cancelled.task_id),
+      (task) => task.webhook?.status === "failed",
+      30_000,
+    );
     expect(recorded.webhook).toMatchObject({ attempts: 2, last_error: "no answer within 800 ms" });
     expect(receiver.hits.filter((h) => h.path === "/hang")).toHaveLength(2);
     expect(await webhookQueueDepth()).toBe(0);
@@ -277,7 +359,15 @@ describe("deliverWebhook", () => {
   it("ends an attempt with no answer at the timeout", async () => {
     const startedAt = Date.now();
     const result = await deliverWebhook(
-      { event_id: "evt_x", event_type: "task.completed", task_id: "x", event_created_at: new Date().toISOString(), url: receiver.url("/hang"), body: "{}", attempt: 1 },
+      {
+        event_id: "evt_x",
+        event_type: "task.completed",
+        task_id: "x",
+        event_created_at: new Date().toISOString(),
+        url: receiver.url("/hang"),
+        body: "{}",
+        attempt: 1,
+      },
       { secret: SECRET, timeoutMs: 700, policy: { allowTargets: [`127.0.0.1:${receiver.port}`] } },
     );
     const took = Date.now() - startedAt;
@@ -290,12 +380,23 @@ describe("deliverWebhook", () => {
     let lookups = 0;
     const before = receiver.hits.length;
     const result = await deliverWebhook(
-      { event_id: "evt_z", event_type: "task.completed", task_id: "z", event_created_at: new Date().toISOString(), url: `http://hooks.invalid:${receiver.port}/ok`, body: "{}", attempt: 1 },
+      {
+        event_id: "evt_z",
+        event_type: "task.completed",
+        task_id: "z",
+        event_created_at: new Date().toISOString(),
+        url: `http://hooks.invalid:${receiver.port}/ok`,
+        body: "{}",
+        attempt: 1,
+      },
       {
         secret: SECRET,
         policy: { allowPrivate: false, allowTargets: [`127.0.0.1:${receiver.port}`] },
         // One answer, checked; ".invalid" never resolves, so the request can only have used it.
-        resolveHost: async () => (lookups++, [{ address: "127.0.0.1", family: 4 }]),
+        resolveHost: async () => {
+          lookups++;
+          return [{ address: "127.0.0.1", family: 4 }];
+        },
       },
     );
     expect(result).toMatchObject({ delivered: true, status: 204 });
@@ -307,7 +408,15 @@ describe("deliverWebhook", () => {
   it("refuses a name with one public and one private address, without connecting", async () => {
     const before = receiver.hits.length;
     const result = await deliverWebhook(
-      { event_id: "evt_r", event_type: "task.completed", task_id: "r", event_created_at: new Date().toISOString(), url: `http://rebind.invalid:${receiver.port}/ok`, body: "{}", attempt: 1 },
+      {
+        event_id: "evt_r",
+        event_type: "task.completed",
+        task_id: "r",
+        event_created_at: new Date().toISOString(),
+        url: `http://rebind.invalid:${receiver.port}/ok`,
+        body: "{}",
+        attempt: 1,
+      },
       {
         secret: SECRET,
         policy: { allowPrivate: false },
@@ -330,7 +439,15 @@ describe("deliverWebhook", () => {
     try {
       const before = receiver.hits.length;
       const result = await deliverWebhook(
-        { event_id: "evt_y", event_type: "task.completed", task_id: "y", event_created_at: new Date().toISOString(), url: redirecting.url("/moved"), body: "{}", attempt: 1 },
+        {
+          event_id: "evt_y",
+          event_type: "task.completed",
+          task_id: "y",
+          event_created_at: new Date().toISOString(),
+          url: redirecting.url("/moved"),
+          body: "{}",
+          attempt: 1,
+        },
         { secret: SECRET, policy: { allowPrivate: true } },
       );
       expect(result).toMatchObject({ delivered: false, retryable: true, status: 307, error: "HTTP 307" });
@@ -345,7 +462,12 @@ describe("queueing events", () => {
   it("never fails a cancel because the webhook queue is down", async () => {
     const dead = createAwsClients({ sqsEndpoint: "http://127.0.0.1:9", maxAttempts: 1 });
     const logged: string[] = [];
-    const service = new TaskService({ ...defaultDeps(), webhooks: new QueueWebhookNotifier(new SqsWebhookQueue(dead.sqs, webhookQueueUrl), (message) => logged.push(message)) });
+    const service = new TaskService({
+      ...defaultDeps(),
+      webhooks: new QueueWebhookNotifier(new SqsWebhookQueue(dead.sqs, webhookQueueUrl), (message) =>
+        logged.push(message),
+      ),
+    });
     const { task } = await service.create(webTask(receiver.url("/never")));
     const cancelled = await service.cancel(task.task_id);
     expect(cancelled.status).toBe("cancelled");
@@ -356,7 +478,11 @@ describe("queueing events", () => {
 
   it("queues nothing for a task without webhook_url", async () => {
     const before = await webhookQueueDepth();
-    const created = await call("POST", "/api/v1/tasks", { platform: "web", crawler_type: "detail", urls: ["https://example.com/"] });
+    const created = await call("POST", "/api/v1/tasks", {
+      platform: "web",
+      crawler_type: "detail",
+      urls: ["https://example.com/"],
+    });
     await call("POST", `/api/v1/tasks/${created.body.data.task_id}/cancel`);
     expect(await webhookQueueDepth()).toBe(before);
   });

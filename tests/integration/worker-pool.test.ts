@@ -34,7 +34,11 @@ interface Run {
   lines: string[];
 }
 
-async function startPool(behaviour: string, options: Partial<WorkerPoolOptions> = {}, extraEnv: Record<string, string> = {}): Promise<Run> {
+async function startPool(
+  behaviour: string,
+  options: Partial<WorkerPoolOptions> = {},
+  extraEnv: Record<string, string> = {},
+): Promise<Run> {
   dir = mkdtempSync(join(tmpdir(), "worker-pool-"));
   const run: Run = { hangs: [], interrupted: [], lines: [] };
   pool = startWorkerPool({
@@ -57,7 +61,6 @@ async function startPool(behaviour: string, options: Partial<WorkerPoolOptions> 
   return run;
 }
 
-
 describe("the worker pool's watchdog", () => {
   it("kills a worker whose event loop stopped mid-task, with the processes it started, within the limit; reports its claim; replaces it", async () => {
     const run = await startPool("block");
@@ -73,8 +76,14 @@ describe("the worker pool's watchdog", () => {
     expect(alive(pid!)).toBe(false);
     await until(() => !alive(browser), 2000, "its child killed");
     expect(run.interrupted).toEqual([]);
-    expect(run.lines).toContainEqual(expect.stringMatching(/^worker 1 hung: no heartbeat for \d\.\d s during task T1; killing it and its browser$/));
-    expect(run.lines).toContainEqual(expect.stringMatching(/^worker 1 was killed for hanging during task T1 \(killed by SIGKILL\); starting a new one/));
+    expect(run.lines).toContainEqual(
+      expect.stringMatching(/^worker 1 hung: no heartbeat for \d\.\d s during task T1; killing it and its browser$/),
+    );
+    expect(run.lines).toContainEqual(
+      expect.stringMatching(
+        /^worker 1 was killed for hanging during task T1 \(killed by SIGKILL\); starting a new one/,
+      ),
+    );
 
     // The replacement heart-beats and is left alone.
     const replacement = await until(() => pool!.pids().find((other) => other !== pid), 15_000, "a replacement");
@@ -91,7 +100,11 @@ describe("the worker pool's watchdog", () => {
     expect(hang.busyMs).toBeGreaterThan(1500);
     expect(hang.silentMs).toBeLessThan(LIMIT_MS);
     expect(alive(pid!)).toBe(false);
-    expect(run.lines).toContainEqual(expect.stringMatching(/^worker 1 hung: its invocation ran past the function's timeout \(\d\.\d s\) during task T1/));
+    expect(run.lines).toContainEqual(
+      expect.stringMatching(
+        /^worker 1 hung: its invocation ran past the function's timeout \(\d\.\d s\) during task T1/,
+      ),
+    );
   });
 
   it("leaves a worker that is busy for several times the limit alone while it heart-beats", async () => {

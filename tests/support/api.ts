@@ -44,7 +44,8 @@ export async function waitForTask(
   for (;;) {
     const { body } = await api<TaskView>(base, "GET", `/api/v1/tasks/${id}`, undefined, headers);
     if (done(body.data)) return body.data;
-    if (Date.now() > deadline) throw new Error(`task ${id} still ${body.data.status} after ${timeoutMs} ms: ${JSON.stringify(body.data)}`);
+    if (Date.now() > deadline)
+      throw new Error(`task ${id} still ${body.data.status} after ${timeoutMs} ms: ${JSON.stringify(body.data)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -52,12 +53,22 @@ export async function waitForTask(
 export const isTerminal = (task: TaskView) => ["completed", "failed", "cancelled"].includes(task.status);
 
 /** Every result item of a task, following next_cursor. */
-export async function allResults(base: string, id: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>[]> {
+export async function allResults(
+  base: string,
+  id: string,
+  headers: Record<string, string> = {},
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let cursor: string | null = null;
   do {
     const query: string = cursor ? `?limit=1000&cursor=${cursor}` : "?limit=1000";
-    const page = await api<{ items: Record<string, unknown>[]; next_cursor: string | null }>(base, "GET", `/api/v1/tasks/${id}/results${query}`, undefined, headers);
+    const page = await api<{ items: Record<string, unknown>[]; next_cursor: string | null }>(
+      base,
+      "GET",
+      `/api/v1/tasks/${id}/results${query}`,
+      undefined,
+      headers,
+    );
     items.push(...page.body.data.items);
     cursor = page.body.data.next_cursor;
   } while (cursor);

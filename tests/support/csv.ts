@@ -62,7 +62,8 @@ export function csvObjects(text: string): { header: string[]; rows: Record<strin
   const [header, ...records] = parseCsv(text);
   if (header === undefined) throw new Error("CSV without a header record");
   const rows = records.map((record, index) => {
-    if (record.length !== header.length) throw new Error(`record ${index + 2} has ${record.length} fields, the header ${header.length}`);
+    if (record.length !== header.length)
+      throw new Error(`record ${index + 2} has ${record.length} fields, the header ${header.length}`);
     return Object.fromEntries(header.map((name, column) => [name, record[column] as string]));
   });
   return { header, rows };

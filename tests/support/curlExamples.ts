@@ -4,7 +4,13 @@
  * the document accepts, and the shown answer is what the document says that status returns.
  */
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import type { JsonSchema, OpenApiDocument, OpenApiMediaType, OpenApiOperation, OpenApiResponse } from "../../functions/api/openapi.js";
+import type {
+  JsonSchema,
+  OpenApiDocument,
+  OpenApiMediaType,
+  OpenApiOperation,
+  OpenApiResponse,
+} from "../../functions/api/openapi.js";
 
 export interface CurlExample {
   /** The Markdown file, as the caller named it (`docs/api.md`); absent when it was not named. */
@@ -60,9 +66,33 @@ export function shellWords(command: string): { words: string[]; pipe?: string } 
 
 const DATA_OPTIONS = new Set(["-d", "--data", "--data-raw", "--data-binary", "--json"]);
 const OPTIONS_WITH_VALUE = new Set([
-  "-X", "--request", "-H", "--header", "-w", "--write-out", "-o", "--output", "-u", "--user", "-m", "--max-time",
-  "-D", "--dump-header", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie", "-c", "--cookie-jar",
-  "--connect-timeout", "--retry", "-T", "--upload-file", ...DATA_OPTIONS,
+  "-X",
+  "--request",
+  "-H",
+  "--header",
+  "-w",
+  "--write-out",
+  "-o",
+  "--output",
+  "-u",
+  "--user",
+  "-m",
+  "--max-time",
+  "-D",
+  "--dump-header",
+  "-A",
+  "--user-agent",
+  "-e",
+  "--referer",
+  "-b",
+  "--cookie",
+  "-c",
+  "--cookie-jar",
+  "--connect-timeout",
+  "--retry",
+  "-T",
+  "--upload-file",
+  ...DATA_OPTIONS,
 ]);
 
 /** `docs/api.md line 12`, or `line 12` when the file was not named. */
@@ -95,7 +125,8 @@ export function parseCurl(command: string, line: number, output: string[], file?
       if (word.startsWith("$") && !/^\$\{?\w+\}?\//.test(word)) return undefined;
       // `<api>` and a leading `$API`-style variable stand for the API's URL.
       const spelled = word.replace(/^<api>/, "http://api.invalid").replace(/^\$\{?\w+\}?(?=\/)/, "http://api.invalid");
-      if (!URL.canParse(spelled)) throw new Error(`${exampleLocation({ file, line })}: curl URL ${JSON.stringify(word)} does not parse`);
+      if (!URL.canParse(spelled))
+        throw new Error(`${exampleLocation({ file, line })}: curl URL ${JSON.stringify(word)} does not parse`);
       url = new URL(spelled);
     }
   }
@@ -130,7 +161,7 @@ export function curlExamples(markdown: string, file?: string): CurlExample[] {
     const text = lines[i]!;
     const fenceMatch = /^\s*(```+|~~~+)\s*(\w*)/.exec(text);
     if (fenceMatch) {
-      fence = fence === undefined ? (fenceMatch[2] || "text") : undefined;
+      fence = fence === undefined ? fenceMatch[2] || "text" : undefined;
       continue;
     }
     if (fence === undefined) continue;
@@ -139,7 +170,7 @@ export function curlExamples(markdown: string, file?: string): CurlExample[] {
     if (!prompted && !bare) continue;
     let command = text;
     const line = i + 1;
-    while (command.endsWith("\\") && i + 1 < lines.length) command = command.slice(0, -1) + " " + lines[++i]!.trim();
+    while (command.endsWith("\\") && i + 1 < lines.length) command = `${command.slice(0, -1)} ${lines[++i]!.trim()}`;
     const output: string[] = [];
     for (let j = i + 1; j < lines.length && !/^\s*(\$\s|```|~~~)/.test(lines[j]!); j++) output.push(lines[j]!);
     const example = parseCurl(command, line, output, file);
@@ -165,10 +196,15 @@ export function shownAnswer(example: CurlExample): ShownAnswer {
   const text = example.output.join("\n");
   const statusLine = /^HTTP\/[\d.]+ (\d{3})/m.exec(text) ?? /\(HTTP (\d{3})\)\s*$/m.exec(text);
   if (statusLine) shown.status = Number(statusLine[1]);
-  const bodyIntact = example.pipe === undefined || (WHOLE_BODY_PIPE.test(example.pipe) && (!example.pipe.startsWith("grep") || example.pipe.includes("'^{'")));
+  const bodyIntact =
+    example.pipe === undefined ||
+    (WHOLE_BODY_PIPE.test(example.pipe) && (!example.pipe.startsWith("grep") || example.pipe.includes("'^{'")));
   const start = example.output.findIndex((line) => line.trimStart().startsWith("{"));
   if (start === -1) return shown;
-  const jsonText = example.output.slice(start).join("\n").replace(/\s*\(HTTP \d{3}\)\s*$/, "");
+  const jsonText = example.output
+    .slice(start)
+    .join("\n")
+    .replace(/\s*\(HTTP \d{3}\)\s*$/, "");
   let parsed: unknown;
   try {
     parsed = JSON.parse(jsonText);
@@ -179,7 +215,8 @@ export function shownAnswer(example: CurlExample): ShownAnswer {
       return shown;
     }
   }
-  if (typeof parsed !== "object" || parsed === null || typeof (parsed as { code?: unknown }).code !== "number") return shown;
+  if (typeof parsed !== "object" || parsed === null || typeof (parsed as { code?: unknown }).code !== "number")
+    return shown;
   const envelope = parsed as ShownAnswer["envelope"] & object;
   if (bodyIntact && "message" in envelope && "data" in envelope) shown.envelope = envelope;
   else shown.code = envelope.code;
@@ -195,7 +232,10 @@ export function resolveRefs<T>(value: T, document: OpenApiDocument): T {
     const target = ref
       .slice(2)
       .split("/")
-      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], document);
+      .reduce<unknown>(
+        (node, key) => (node as Record<string, unknown> | undefined)?.[key.replaceAll("~1", "/").replaceAll("~0", "~")],
+        document,
+      );
     if (target === undefined) throw new Error(`unresolved $ref ${ref}`);
     return resolveRefs(target as T, document);
   }
@@ -203,12 +243,19 @@ export function resolveRefs<T>(value: T, document: OpenApiDocument): T {
 }
 
 /** An operation's responses with `$ref`s resolved. */
-export function resolvedResponses(operation: OpenApiOperation, document: OpenApiDocument): Record<string, OpenApiResponse> {
+export function resolvedResponses(
+  operation: OpenApiOperation,
+  document: OpenApiDocument,
+): Record<string, OpenApiResponse> {
   return resolveRefs(operation.responses, document) as Record<string, OpenApiResponse>;
 }
 
 /** The operation for a method and a concrete path, matching `{param}` segments. */
-export function findOperation(document: OpenApiDocument, method: string, path: string): { template: string; operation: OpenApiOperation } | undefined {
+export function findOperation(
+  document: OpenApiDocument,
+  method: string,
+  path: string,
+): { template: string; operation: OpenApiOperation } | undefined {
   for (const [template, item] of Object.entries(document.paths)) {
     const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`);
     const operation = item[method.toLowerCase() as keyof typeof item];
@@ -221,7 +268,12 @@ export function findOperation(document: OpenApiDocument, method: string, path: s
 export class DocumentValidator {
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
   /** Query values arrive as text; a numeric parameter accepts "20". */
-  private readonly queryAjv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, coerceTypes: true });
+  private readonly queryAjv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    validateFormats: false,
+    coerceTypes: true,
+  });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(readonly document: OpenApiDocument) {}
@@ -240,13 +292,22 @@ export class DocumentValidator {
   /** Ajv's errors for `value`, or [] when it is valid. A discriminated oneOf is checked against the named variant only, for readable errors. */
   errors(schema: JsonSchema, value: unknown, query = false): string[] {
     let target = resolveRefs(schema, this.document);
-    const discriminator = target.discriminator as { propertyName: string; mapping?: Record<string, string> } | undefined;
-    const tag = discriminator && typeof value === "object" && value !== null ? (value as Record<string, unknown>)[discriminator.propertyName] : undefined;
-    if (discriminator?.mapping && typeof tag === "string" && discriminator.mapping[tag]) target = resolveRefs({ $ref: discriminator.mapping[tag] }, this.document);
+    const discriminator = target.discriminator as
+      | { propertyName: string; mapping?: Record<string, string> }
+      | undefined;
+    const tag =
+      discriminator && typeof value === "object" && value !== null
+        ? (value as Record<string, unknown>)[discriminator.propertyName]
+        : undefined;
+    if (discriminator?.mapping && typeof tag === "string" && discriminator.mapping[tag])
+      target = resolveRefs({ $ref: discriminator.mapping[tag] }, this.document);
     const validate = this.compile(target, query);
     const input = query ? structuredClone(value) : value;
     if (validate(input)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+    return (validate.errors ?? []).map(
+      (e) =>
+        `${e.instancePath || "(root)"} ${e.message ?? "is invalid"}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`,
+    );
   }
 }
 
@@ -277,17 +338,22 @@ export function checkExample(example: CurlExample, validator: DocumentValidator)
     for (const [name, value] of example.url.searchParams) {
       const parameter = parameters.find((p) => p.in === "query" && p.name === name);
       if (parameter === undefined) problems.push(`${where}: query parameter "${name}" is not documented`);
-      else problems.push(...validator.errors(parameter.schema, value, true).map((e) => `${where}: query ${name}=${value}: ${e}`));
+      else
+        problems.push(
+          ...validator.errors(parameter.schema, value, true).map((e) => `${where}: query ${name}=${value}: ${e}`),
+        );
     }
     for (const parameter of parameters) {
-      if (parameter.in === "query" && parameter.required && !example.url.searchParams.has(parameter.name)) problems.push(`${where}: required query parameter "${parameter.name}" missing`);
+      if (parameter.in === "query" && parameter.required && !example.url.searchParams.has(parameter.name))
+        problems.push(`${where}: required query parameter "${parameter.name}" missing`);
     }
     if (example.rawBody !== undefined) {
       const media = jsonMedia(operation.requestBody?.content);
       if (media === undefined) problems.push(`${where}: sends a body, but the operation takes none`);
       else if (example.body === undefined) problems.push(`${where}: the body is not JSON`);
       else problems.push(...validator.errors(media.schema, example.body).map((e) => `${where}: body ${e}`));
-      if (!/^application\/(.+\+)?json\b/.test(example.headers["content-type"] ?? "")) problems.push(`${where}: sends a body without content-type: application/json`);
+      if (!/^application\/(.+\+)?json\b/.test(example.headers["content-type"] ?? ""))
+        problems.push(`${where}: sends a body without content-type: application/json`);
     } else if (operation.requestBody?.required) {
       problems.push(`${where}: the operation needs a body`);
     }
@@ -297,16 +363,21 @@ export function checkExample(example: CurlExample, validator: DocumentValidator)
     problems.push(`${where}: answers ${status}, which the document does not list for this operation`);
   }
   if (shown.envelope !== undefined) {
-    const candidates = status !== undefined ? [String(status)] : Object.keys(operation.responses).filter((s) => s.startsWith("2"));
+    const candidates =
+      status !== undefined ? [String(status)] : Object.keys(operation.responses).filter((s) => s.startsWith("2"));
     const schemas = candidates
       .map((s) => operation.responses[s])
       .filter((r): r is OpenApiResponse => r !== undefined)
       .map((r) => jsonMedia(resolveRefs(r, document).content)?.schema)
       .filter((s): s is JsonSchema => s !== undefined);
-    if (schemas.length === 0) problems.push(`${where}: shows a JSON answer, but the document has no JSON schema for ${candidates.join("/") || "it"}`);
+    if (schemas.length === 0)
+      problems.push(
+        `${where}: shows a JSON answer, but the document has no JSON schema for ${candidates.join("/") || "it"}`,
+      );
     else {
       const results = schemas.map((schema) => validator.errors(schema, shown.envelope));
-      if (results.every((errors) => errors.length > 0)) problems.push(...results[0]!.map((e) => `${where}: answer ${e}`));
+      if (results.every((errors) => errors.length > 0))
+        problems.push(...results[0]!.map((e) => `${where}: answer ${e}`));
     }
   }
   problems.push(...checkProjection(example, operation, validator).map((e) => `${where}: ${e}`));
@@ -324,7 +395,8 @@ function checkProjection(example: CurlExample, operation: OpenApiOperation, vali
   const success = Object.entries(operation.responses).find(([status]) => status.startsWith("2"))?.[1];
   let schema = success && jsonMedia((resolveRefs(success, validator.document) as OpenApiResponse).content)?.schema;
   schema = (schema?.properties as Record<string, JsonSchema> | undefined)?.data;
-  if (match[1]) schema = (schema?.properties as Record<string, JsonSchema> | undefined)?.items?.items as JsonSchema | undefined;
+  if (match[1])
+    schema = (schema?.properties as Record<string, JsonSchema> | undefined)?.items?.items as JsonSchema | undefined;
   const properties = schema?.properties as Record<string, JsonSchema> | undefined;
   if (schema === undefined || properties === undefined) return [];
   const objects: unknown[] = [];

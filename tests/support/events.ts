@@ -12,11 +12,13 @@ export function httpEvent(
   for (const [key, value] of params) query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   // As the CLI and the dashboard do: every POST says JSON, even without a body.
-  if (method === "POST" && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+  if (method === "POST" && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
+    headers["content-type"] = "application/json";
   let body: string | undefined;
   if (options.body !== undefined) {
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
+      headers["content-type"] = "application/json";
     if (options.base64) body = Buffer.from(body).toString("base64");
   }
   return {

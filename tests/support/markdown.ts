@@ -78,7 +78,12 @@ export function headings(markdown: string): Heading[] {
     const slug = githubSlug(match[2]!);
     const count = seen.get(slug) ?? 0;
     seen.set(slug, count + 1);
-    found.push({ line: i + 1, level: match[1]!.length, text: match[2]!, anchor: count === 0 ? slug : `${slug}-${count}` });
+    found.push({
+      line: i + 1,
+      level: match[1]!.length,
+      text: match[2]!,
+      anchor: count === 0 ? slug : `${slug}-${count}`,
+    });
   });
   return found;
 }

@@ -62,7 +62,9 @@ export interface MediaHarness<Params extends MediaTaskParams> {
   failure(params: Params, options?: RunOptions): Promise<{ error: unknown; items: ResultItem[] }>;
 }
 
-export function mediaHarness<Params extends MediaTaskParams>(options: MediaHarnessOptions<Params>): MediaHarness<Params> {
+export function mediaHarness<Params extends MediaTaskParams>(
+  options: MediaHarnessOptions<Params>,
+): MediaHarness<Params> {
   const { platform, schema } = options;
   const taskId = options.taskId ?? `task-${platform.name}`;
   const envNames: string[] = [];

@@ -137,7 +137,7 @@ function defaultPages({ externalOrigin }: { origin: string; externalOrigin: stri
          });
        </script>`,
     ),
-    "/missing": { status: 404, body: layout("Not found", "<h1>404 Not found</h1><a href=\"/never-followed\">x</a>") },
+    "/missing": { status: 404, body: layout("Not found", '<h1>404 Not found</h1><a href="/never-followed">x</a>') },
     "/products?id=1": layout("Product 1", `<h1>Product 1</h1><img src="/img/p1.png"><a href="/">Home</a>`),
     "/products?id=2": layout("Product 2", `<h1>Product 2</h1><a href="/">Home</a>`),
     // Not linked from anywhere: reached by URL to test redirects.
@@ -153,7 +153,10 @@ function defaultPages({ externalOrigin }: { origin: string; externalOrigin: stri
  * Starts the site (and its external-origin twin) on random ports of 127.0.0.1.
  * `pages` replaces the default site; `pagePaths` then lists its keys.
  */
-export async function startTestSite(pages?: TestPages | TestPagesFactory, options: TestSiteOptions = {}): Promise<TestSite> {
+export async function startTestSite(
+  pages?: TestPages | TestPagesFactory,
+  options: TestSiteOptions = {},
+): Promise<TestSite> {
   const slowPageDelayMs = options.slowPageDelayMs ?? 2_000;
   const requests: string[] = [];
   const requestTimes: TestSite["requestTimes"] = [];
@@ -173,7 +176,8 @@ export async function startTestSite(pages?: TestPages | TestPagesFactory, option
     requestTimes.push(timing);
     response.once("finish", () => (timing.answeredAt = Date.now()));
     if (path.startsWith("/img/")) return send(response, { body: "", contentType: "image/png" }, PNG);
-    if (path === "/slow") return send(response, { body: layout("Slow page", "<p>finally</p>"), delayMs: slowPageDelayMs });
+    if (path === "/slow")
+      return send(response, { body: layout("Slow page", "<p>finally</p>"), delayMs: slowPageDelayMs });
     const page = routes[path] ?? routes[new URL(path, "http://x").pathname];
     if (page === undefined) return send(response, { status: 404, body: layout("Not found", "<h1>404</h1>") });
     send(response, typeof page === "string" ? { body: page } : page);

@@ -89,8 +89,14 @@ export function spawnStack(options: StackOptions = {}): StackProcess {
   let all = "";
   let out = "";
   let err = "";
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => ((out += chunk), (all += chunk)));
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => ((err += chunk), (all += chunk)));
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
+    all += chunk;
+  });
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    err += chunk;
+    all += chunk;
+  });
   const exited = new Promise<StackExit>((resolve) => {
     child.once("exit", (code, signal) => {
       live.delete(child);
@@ -173,7 +179,12 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
  * The keys and endpoints this start of the stack wrote to DATA_DIR/aws.env: its embedded
  * servers take only requests signed with them (local/awsGuard.ts).
  */
-export function stackAws(dataDir: string): { credentials: { accessKeyId: string; secretAccessKey: string }; dynamoEndpoint: string; sqsEndpoint: string; region: string } {
+export function stackAws(dataDir: string): {
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  region: string;
+} {
   const values = Object.fromEntries(
     readFileSync(join(dataDir, "aws.env"), "utf8")
       .split("\n")

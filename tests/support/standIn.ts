@@ -68,12 +68,20 @@ export async function startStandInServer(handle: StandInHandler): Promise<StandI
 }
 
 export function sendJson(response: ServerResponse, body: unknown, status = 200): void {
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body));
+  response
+    .writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
+    .end(JSON.stringify(body));
 }
 
 /** An answer with nothing in it, as sites send to a blocked account. */
 export function sendEmpty(response: ServerResponse, status = 200): void {
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": "0", "cache-control": "no-store" }).end();
+  response
+    .writeHead(status, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": "0",
+      "cache-control": "no-store",
+    })
+    .end();
 }
 
 export function sendHtml(response: ServerResponse, body: string, status = 200): void {

@@ -25,7 +25,9 @@ export interface UpstreamProxyStandIn {
   close(): Promise<void>;
 }
 
-export async function startUpstreamProxy(credentials: { username: string; password: string } = { username: "proxy-user", password: "proxy-pass" }): Promise<UpstreamProxyStandIn> {
+export async function startUpstreamProxy(
+  credentials: { username: string; password: string } = { username: "proxy-user", password: "proxy-pass" },
+): Promise<UpstreamProxyStandIn> {
   const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
   const forwarded: string[] = [];
   const refused: string[] = [];
@@ -38,14 +40,18 @@ export async function startUpstreamProxy(credentials: { username: string; passwo
 
   const server: Server = createServer((request, response) => {
     const target = request.url ?? "";
-    if (!authorized(request, target)) return void response.writeHead(407, { "proxy-authenticate": 'Basic realm="stand-in"' }).end();
+    if (!authorized(request, target))
+      return void response.writeHead(407, { "proxy-authenticate": 'Basic realm="stand-in"' }).end();
     forwarded.push(target);
     const url = new URL(target);
     const { "proxy-authorization": _auth, "proxy-connection": _pc, ...headers } = request.headers;
-    const outgoing = httpRequest({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: request.method, headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
+    const outgoing = httpRequest(
+      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: request.method, headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
     outgoing.on("error", () => response.writeHead(502).end());
     request.pipe(outgoing);
   });
@@ -53,9 +59,13 @@ export async function startUpstreamProxy(credentials: { username: string; passwo
     const authority = request.url ?? "";
     sockets.add(client);
     client.on("error", () => undefined);
-    if (!authorized(request, `CONNECT ${authority}`)) return void client.end("HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n");
+    if (!authorized(request, `CONNECT ${authority}`))
+      return void client.end("HTTP/1.1 407 Proxy Authentication Required\r\ncontent-length: 0\r\n\r\n");
     forwarded.push(`CONNECT ${authority}`);
-    const [host, port] = [authority.slice(0, authority.lastIndexOf(":")), Number(authority.slice(authority.lastIndexOf(":") + 1))];
+    const [host, port] = [
+      authority.slice(0, authority.lastIndexOf(":")),
+      Number(authority.slice(authority.lastIndexOf(":") + 1)),
+    ];
     const target = connect({ host, port }, () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       if (head.length > 0) target.write(head);

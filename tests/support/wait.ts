@@ -1,7 +1,12 @@
 /** Waiting in tests for something another process does. */
 
 /** Polls `check` until it returns a value other than undefined or false; throws naming `what` after `timeoutMs`. */
-export async function until<T>(check: () => T | undefined | false, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
+export async function until<T>(
+  check: () => T | undefined | false,
+  timeoutMs: number,
+  what: string,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

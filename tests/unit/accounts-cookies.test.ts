@@ -4,7 +4,13 @@
  * cookie), and the fingerprint that is the same whatever the format.
  */
 import { describe, expect, it } from "vitest";
-import { cookieFingerprint, cookiesInput, MAX_COOKIES, MAX_COOKIES_BYTES, normalizeCookies } from "../../core/accounts/index.js";
+import {
+  cookieFingerprint,
+  cookiesInput,
+  MAX_COOKIES,
+  MAX_COOKIES_BYTES,
+  normalizeCookies,
+} from "../../core/accounts/index.js";
 import { parseOrThrow } from "../../core/validation.js";
 
 const parse = (input: unknown) => parseOrThrow(cookiesInput, input, ["cookies"]);
@@ -19,8 +25,30 @@ const failure = (input: unknown): string => {
 
 /** What Cookie-Editor / EditThisCookie export: extra keys, expirationDate in epoch seconds. */
 const exported = [
-  { domain: ".xiaohongshu.com", expirationDate: 1_893_456_000.5, hostOnly: false, httpOnly: true, name: "web_session", path: "/", sameSite: "lax", secure: true, session: false, storeId: "0", value: "040069b5-sess" },
-  { domain: ".xiaohongshu.com", hostOnly: false, httpOnly: false, name: "a1", path: "/", secure: false, session: true, value: "18f0c0ffee", id: 2 },
+  {
+    domain: ".xiaohongshu.com",
+    expirationDate: 1_893_456_000.5,
+    hostOnly: false,
+    httpOnly: true,
+    name: "web_session",
+    path: "/",
+    sameSite: "lax",
+    secure: true,
+    session: false,
+    storeId: "0",
+    value: "040069b5-sess",
+  },
+  {
+    domain: ".xiaohongshu.com",
+    hostOnly: false,
+    httpOnly: false,
+    name: "a1",
+    path: "/",
+    secure: false,
+    session: true,
+    value: "18f0c0ffee",
+    id: 2,
+  },
 ];
 
 describe("cookie formats", () => {
@@ -37,14 +65,24 @@ describe("cookie formats", () => {
 
   it("reads a browser export, keeping name/value/domain/path/expires/flags and dropping the rest", () => {
     expect(parse(exported)).toEqual([
-      { name: "web_session", value: "040069b5-sess", domain: ".xiaohongshu.com", path: "/", expires: 1_893_456_000.5, httpOnly: true, secure: true },
+      {
+        name: "web_session",
+        value: "040069b5-sess",
+        domain: ".xiaohongshu.com",
+        path: "/",
+        expires: 1_893_456_000.5,
+        httpOnly: true,
+        secure: true,
+      },
       { name: "a1", value: "18f0c0ffee", domain: ".xiaohongshu.com", path: "/", httpOnly: false, secure: false },
     ]);
   });
 
   it("reads the export pasted as a JSON string the same way", () => {
     expect(parse(JSON.stringify(exported))).toEqual(parse(exported));
-    expect(parse(`  ${JSON.stringify([{ name: "a", value: "1", expires: 5 }])}\n`)).toEqual([{ name: "a", value: "1", expires: 5 }]);
+    expect(parse(`  ${JSON.stringify([{ name: "a", value: "1", expires: 5 }])}\n`)).toEqual([
+      { name: "a", value: "1", expires: 5 },
+    ]);
   });
 
   it.each([
@@ -53,7 +91,11 @@ describe("cookie formats", () => {
     ["a pair without '='", "a=1; s3cr3t-token; b=2", 'entry 2 of the Cookie header has no "="'],
     ["broken JSON", "[{name: a}]", "looks like a JSON array but is not valid JSON"],
     ["a name with a space", "my cookie=1", "cookies.0.name: must be a cookie name"],
-    ["a control character in a value", [{ name: "a", value: "x\u0001y" }], "cookies.0.value: must not contain ';' or control characters"],
+    [
+      "a control character in a value",
+      [{ name: "a", value: "x\u0001y" }],
+      "cookies.0.value: must not contain ';' or control characters",
+    ],
     ["a ';' in an exported value", [{ name: "a", value: "x;y" }], "cookies.0.value:"],
     ["a value that is not a string", [{ name: "a", value: 1 }], "cookies.0.value:"],
     ["a number", 42, "cookies: must be a Cookie header string"],
@@ -73,7 +115,9 @@ describe("cookie formats", () => {
 
     const header = (bytes: number) => `big=${"x".repeat(bytes - 4)}`;
     expect(parse(header(MAX_COOKIES_BYTES))).toHaveLength(1);
-    expect(failure(header(MAX_COOKIES_BYTES + 1))).toBe(`cookies: must be at most ${MAX_COOKIES_BYTES} bytes (got ${MAX_COOKIES_BYTES + 1})`);
+    expect(failure(header(MAX_COOKIES_BYTES + 1))).toBe(
+      `cookies: must be at most ${MAX_COOKIES_BYTES} bytes (got ${MAX_COOKIES_BYTES + 1})`,
+    );
     // Multi-byte characters count as bytes, not characters.
     expect(failure(`big=${"é".repeat(MAX_COOKIES_BYTES / 2)}`)).toContain("must be at most");
   });
@@ -92,6 +136,8 @@ describe("fingerprint", () => {
   });
 
   it("changes when a value changes", () => {
-    expect(cookieFingerprint(parse("a1=18f0c0ffee; web_session=040069b5-sesS"))).not.toBe(cookieFingerprint(parse("a1=18f0c0ffee; web_session=040069b5-sess")));
+    expect(cookieFingerprint(parse("a1=18f0c0ffee; web_session=040069b5-sesS"))).not.toBe(
+      cookieFingerprint(parse("a1=18f0c0ffee; web_session=040069b5-sess")),
+    );
   });
 });

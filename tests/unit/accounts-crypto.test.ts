@@ -3,7 +3,15 @@
  * every kind of tampering refused, key rotation, and key errors that never show the key.
  */
 import { describe, expect, it } from "vitest";
-import { AccountCookiesUnreadableError, AccountsKeyError, AccountsKeyring, keyId, openCookies, sealCookies, type SealedCookies } from "../../core/accounts/index.js";
+import {
+  AccountCookiesUnreadableError,
+  AccountsKeyError,
+  AccountsKeyring,
+  keyId,
+  openCookies,
+  sealCookies,
+  type SealedCookies,
+} from "../../core/accounts/index.js";
 
 const KEY_A = Buffer.alloc(32, 1).toString("base64");
 const KEY_B = Buffer.alloc(32, 2).toString("base64");
@@ -45,7 +53,10 @@ describe("sealing cookies", () => {
     ["ciphertext", (s: SealedCookies) => ({ ...s, data: flip(s.data) })],
     ["IV", (s: SealedCookies) => ({ ...s, iv: flip(s.iv) })],
     ["tag", (s: SealedCookies) => ({ ...s, tag: flip(s.tag) })],
-    ["tag, truncated", (s: SealedCookies) => ({ ...s, tag: Buffer.from(s.tag, "base64").subarray(0, 8).toString("base64") })],
+    [
+      "tag, truncated",
+      (s: SealedCookies) => ({ ...s, tag: Buffer.from(s.tag, "base64").subarray(0, 8).toString("base64") }),
+    ],
   ])("refuses a blob whose %s was altered", (_part, tamper) => {
     const keyring = ring(KEY_A);
     const sealed = tamper(sealCookies(keyring, account, cookies));
@@ -56,8 +67,12 @@ describe("sealing cookies", () => {
   it("refuses a blob copied onto another account or platform (authenticated data)", () => {
     const keyring = ring(KEY_A);
     const sealed = sealCookies(keyring, account, cookies);
-    expect(() => openCookies(keyring, { ...account, account_id: "01J0000000000000000000000B", sealed_cookies: sealed })).toThrow(/authentication failed/);
-    expect(() => openCookies(keyring, { ...account, platform: "dy", sealed_cookies: sealed })).toThrow(/authentication failed/);
+    expect(() =>
+      openCookies(keyring, { ...account, account_id: "01J0000000000000000000000B", sealed_cookies: sealed }),
+    ).toThrow(/authentication failed/);
+    expect(() => openCookies(keyring, { ...account, platform: "dy", sealed_cookies: sealed })).toThrow(
+      /authentication failed/,
+    );
   });
 
   it("opens old items after a rotation (new key first) and names the key an item needs once it is dropped", () => {

@@ -108,7 +108,9 @@ describe("classifyAddress", () => {
     expect(classifyAddress("169.254.169.254")?.range).toBe("169.254.0.0/16 link-local (cloud metadata)");
     expect(classifyAddress("::ffff:7f00:1")?.range).toBe("127.0.0.0/8 loopback via ::ffff:0:0/96 IPv4-mapped");
     expect(classifyAddress("64:ff9b::a00:1")?.range).toBe("10.0.0.0/8 private via 64:ff9b::/96 NAT64");
-    expect(classifyAddress("2002:a9fe:a9fe::1")?.range).toBe("169.254.0.0/16 link-local (cloud metadata) via 2002::/16 6to4");
+    expect(classifyAddress("2002:a9fe:a9fe::1")?.range).toBe(
+      "169.254.0.0/16 link-local (cloud metadata) via 2002::/16 6to4",
+    );
   });
 
   it("treats anything that is not an IP address as invalid (fail closed)", () => {
@@ -120,10 +122,28 @@ describe("classifyAddress", () => {
 
 describe("the egress policy", () => {
   it("with allowPrivate lets loopback, private and carrier-grade NAT through, never link-local, metadata, multicast or reserved", () => {
-    for (const address of ["127.0.0.1", "::1", "10.0.0.1", "192.168.1.1", "172.20.0.1", "100.64.0.1", "fd00::1", "::ffff:127.0.0.1"]) {
+    for (const address of [
+      "127.0.0.1",
+      "::1",
+      "10.0.0.1",
+      "192.168.1.1",
+      "172.20.0.1",
+      "100.64.0.1",
+      "fd00::1",
+      "::ffff:127.0.0.1",
+    ]) {
       expect(refuseAddress(address, 80, relaxed)).toBeUndefined();
     }
-    for (const address of ["169.254.169.254", "fe80::1", "fd00:ec2::254", "100.100.100.200", "224.0.0.1", "0.0.0.0", "::", "255.255.255.255"]) {
+    for (const address of [
+      "169.254.169.254",
+      "fe80::1",
+      "fd00:ec2::254",
+      "100.100.100.200",
+      "224.0.0.1",
+      "0.0.0.0",
+      "::",
+      "255.255.255.255",
+    ]) {
       expect(refuseAddress(address, 80, relaxed)).toBeDefined();
     }
   });
@@ -159,7 +179,9 @@ describe("resolveTarget and assertPublicTarget", () => {
   };
 
   it("refuses a name when any of its addresses is refused, and checks IP literals without DNS", async () => {
-    await expect(resolveTarget("public.test", 443, strict, resolveHost)).resolves.toEqual([{ address: "93.184.215.14", family: 4 }]);
+    await expect(resolveTarget("public.test", 443, strict, resolveHost)).resolves.toEqual([
+      { address: "93.184.215.14", family: 4 },
+    ]);
     await expect(resolveTarget("mixed.test", 443, strict, resolveHost)).rejects.toMatchObject({
       code: "BLOCKED_TARGET",
       message: "mixed.test:443 resolves to 127.0.0.1 (127.0.0.0/8 loopback)",
@@ -170,20 +192,37 @@ describe("resolveTarget and assertPublicTarget", () => {
   });
 
   it("assertPublicTarget gives the address to connect to, and refuses other schemes and private names", async () => {
-    await expect(assertPublicTarget("https://public.test/hook", { resolveHost })).resolves.toMatchObject({ address: "93.184.215.14", family: 4 });
-    await expect(assertPublicTarget("http://inside.test/", { resolveHost, policy: { allowPrivate: false } })).rejects.toMatchObject({
+    await expect(assertPublicTarget("https://public.test/hook", { resolveHost })).resolves.toMatchObject({
+      address: "93.184.215.14",
+      family: 4,
+    });
+    await expect(
+      assertPublicTarget("http://inside.test/", { resolveHost, policy: { allowPrivate: false } }),
+    ).rejects.toMatchObject({
       name: "BlockedTargetError",
       message: "http://inside.test/ resolves to 10.1.2.3 (10.0.0.0/8 private)",
     });
-    await expect(assertPublicTarget("http://inside.test/", { resolveHost, policy: { allowPrivate: true } })).resolves.toMatchObject({ address: "10.1.2.3" });
-    await expect(assertPublicTarget("ftp://public.test/", { resolveHost })).rejects.toMatchObject({ code: "BLOCKED_TARGET" });
-    await expect(assertPublicTarget("http://169.254.169.254/latest/meta-data/", { policy: { allowPrivate: true } })).rejects.toMatchObject({
+    await expect(
+      assertPublicTarget("http://inside.test/", { resolveHost, policy: { allowPrivate: true } }),
+    ).resolves.toMatchObject({ address: "10.1.2.3" });
+    await expect(assertPublicTarget("ftp://public.test/", { resolveHost })).rejects.toMatchObject({
+      code: "BLOCKED_TARGET",
+    });
+    await expect(
+      assertPublicTarget("http://169.254.169.254/latest/meta-data/", { policy: { allowPrivate: true } }),
+    ).rejects.toMatchObject({
       code: "BLOCKED_TARGET",
     });
     // WHATWG URL parsing turns the numeric spellings of an address into the dotted quad first.
-    await expect(assertPublicTarget("http://2130706433/", { policy: { allowPrivate: false } })).rejects.toMatchObject({ code: "BLOCKED_TARGET" });
-    await expect(assertPublicTarget("http://0x7f.1/", { policy: { allowPrivate: false } })).rejects.toMatchObject({ code: "BLOCKED_TARGET" });
-    await expect(assertPublicTarget("http://nowhere.test/", { resolveHost })).rejects.toMatchObject({ code: "ENOTFOUND" });
+    await expect(assertPublicTarget("http://2130706433/", { policy: { allowPrivate: false } })).rejects.toMatchObject({
+      code: "BLOCKED_TARGET",
+    });
+    await expect(assertPublicTarget("http://0x7f.1/", { policy: { allowPrivate: false } })).rejects.toMatchObject({
+      code: "BLOCKED_TARGET",
+    });
+    await expect(assertPublicTarget("http://nowhere.test/", { resolveHost })).rejects.toMatchObject({
+      code: "ENOTFOUND",
+    });
   });
 
   it("cachingResolveHost shares one query per name within its TTL and does not keep failures", async () => {

@@ -54,7 +54,9 @@ describe("parseKeyDigests", () => {
   });
 
   it("refuses an entry that is not a digest (fails closed)", () => {
-    expect(configError(() => parseKeyDigests(`${hex(KEY)},${KEY}`))).toBe("API_KEY_SHA256 entry 2 is not 64 hex digits");
+    expect(configError(() => parseKeyDigests(`${hex(KEY)},${KEY}`))).toBe(
+      "API_KEY_SHA256 entry 2 is not 64 hex digits",
+    );
     expect(configError(() => parseKeyDigests(hex(KEY).slice(1)))).toBe("API_KEY_SHA256 entry 1 is not 64 hex digits");
   });
 });

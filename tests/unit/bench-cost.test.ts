@@ -1,9 +1,23 @@
 /** The AWS cost model behind bench/RESULTS.md's estimate: its arithmetic, checked by hand. */
 import { describe, expect, it } from "vitest";
-import { costPerThousandPages, DEPLOYED_MODEL, lambdaRateFromLocal, writeUnitsPerThousandPages } from "../../bench/cost.js";
+import {
+  costPerThousandPages,
+  DEPLOYED_MODEL,
+  lambdaRateFromLocal,
+  writeUnitsPerThousandPages,
+} from "../../bench/cost.js";
 
 /** Write units per write, as bench/taskWrites.ts measures them (round figures for the arithmetic). */
-const writes = { taskCreated: 5, claimed: 5, finished: 5, progressWritten: 1, leaseRenewed: 1, checkpointSaved: 1, checkpointDeleted: 1, politenessPerPage: 2 };
+const writes = {
+  taskCreated: 5,
+  claimed: 5,
+  finished: 5,
+  progressWritten: 1,
+  leaseRenewed: 1,
+  checkpointSaved: 1,
+  checkpointDeleted: 1,
+  politenessPerPage: 2,
+};
 
 describe("costPerThousandPages", () => {
   it("adds Lambda GB-seconds, DynamoDB units, Lambda and SQS requests", () => {
@@ -31,7 +45,8 @@ describe("costPerThousandPages", () => {
 
   it("prices the measured units: a progress write that also wrote four GSIs costs five", () => {
     const tasksUnits = (progressWritten: number) =>
-      writeUnitsPerThousandPages({ ...DEPLOYED_MODEL, pagesPerSecond: 2, writes: { ...writes, progressWritten } }).tasks;
+      writeUnitsPerThousandPages({ ...DEPLOYED_MODEL, pagesPerSecond: 2, writes: { ...writes, progressWritten } })
+        .tasks;
     // 500 flushes at 2 pages/s: four more units each.
     expect(tasksUnits(5) - tasksUnits(1)).toBeCloseTo(500 * 4);
   });

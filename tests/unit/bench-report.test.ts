@@ -22,27 +22,46 @@ kept as is
 
 describe("mergeReport (bench/RESULTS.md with --only)", () => {
   it("replaces only the sections that ran, keeps the others and the previous header", () => {
-    const report = mergeReport({ previous, fresh: { stack: "## End to end through the one-machine stack (issue 5, item 2)\n\nnew stack\n", bundle: "\n## Function bundles (issue 5, item 4, part)\n\nnew bundles\n" } });
+    const report = mergeReport({
+      previous,
+      fresh: {
+        stack: "## End to end through the one-machine stack (issue 5, item 2)\n\nnew stack\n",
+        bundle: "\n## Function bundles (issue 5, item 4, part)\n\nnew bundles\n",
+      },
+    });
     expect(report).toContain("- date: old");
     expect(report).toContain("crawl figures");
     expect(report).toContain("new bundles");
     expect(report).not.toContain("bundle figures");
     expect(report).toContain("kept as is");
-    const order = ["# Benchmark results", "## Crawl throughput", "## Function bundles", "## End to end", "## Someone else's"].map((h) => report.indexOf(h));
+    const order = [
+      "# Benchmark results",
+      "## Crawl throughput",
+      "## Function bundles",
+      "## End to end",
+      "## Someone else's",
+    ].map((h) => report.indexOf(h));
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
   it("puts a section that ran again in place of its old text, once", () => {
     const first = mergeReport({ previous, fresh: { api: "## API create-task latency (issue 5, item 4)\n\nrun 1\n" } });
-    const second = mergeReport({ previous: first, fresh: { api: "## API create-task latency (issue 5, item 4)\n\nrun 2\n" } });
+    const second = mergeReport({
+      previous: first,
+      fresh: { api: "## API create-task latency (issue 5, item 4)\n\nrun 2\n" },
+    });
     expect(second).toContain("run 2");
     expect(second).not.toContain("run 1");
     expect(second.match(/## API create-task latency/g)).toHaveLength(1);
   });
 
   it("takes a new header when given one (the crawl ran)", () => {
-    const report = mergeReport({ previous, header: "# Benchmark results\n\n- date: new\n", fresh: { crawl: "## Crawl throughput (issue 5, item 1)\n\nnew crawl\n" } });
+    const report = mergeReport({
+      previous,
+      header: "# Benchmark results\n\n- date: new\n",
+      fresh: { crawl: "## Crawl throughput (issue 5, item 1)\n\nnew crawl\n" },
+    });
     expect(report).toContain("- date: new");
     expect(report).not.toContain("- date: old");
     expect(report).toContain("new crawl");

@@ -64,15 +64,40 @@ describe("writeUnits", () => {
 
   it("a status move deletes and puts the status indexes' entries; a create puts one entry in each", () => {
     const [pending, running] = [taskImage("pending", 0), taskImage("running", 0)];
-    expect(writeUnits(TASKS_TABLE, pending, running).indexes).toEqual({ by_created: 0, by_status: 2, by_platform: 0, by_platform_status: 2 });
-    expect(writeUnits(legacyLayout, legacyImage(pending), legacyImage(running)).indexes).toEqual({ by_created: 1, by_status: 2, by_platform: 1, by_platform_status: 2 });
-    expect(writeUnits(TASKS_TABLE, undefined, pending)).toEqual({ table: 1, indexes: { by_created: 1, by_status: 1, by_platform: 1, by_platform_status: 1 } });
+    expect(writeUnits(TASKS_TABLE, pending, running).indexes).toEqual({
+      by_created: 0,
+      by_status: 2,
+      by_platform: 0,
+      by_platform_status: 2,
+    });
+    expect(writeUnits(legacyLayout, legacyImage(pending), legacyImage(running)).indexes).toEqual({
+      by_created: 1,
+      by_status: 2,
+      by_platform: 1,
+      by_platform_status: 2,
+    });
+    expect(writeUnits(TASKS_TABLE, undefined, pending)).toEqual({
+      table: 1,
+      indexes: { by_created: 1, by_status: 1, by_platform: 1, by_platform_status: 1 },
+    });
   });
 
   it("an item without an index's keys (a checkpoint) is in no index; a table write pays per started KB", () => {
-    const checkpoint = { task_id: S("01M8HTGMT0PZCB39H6NHNGWHHM#checkpoint"), kind: S("checkpoint"), checkpoint: { B: new Uint8Array(2500) } };
-    expect(writeUnits(TASKS_TABLE, undefined, checkpoint)).toEqual({ table: 3, indexes: { by_created: 0, by_status: 0, by_platform: 0, by_platform_status: 0 } });
-    expect(TASKS_TABLE.indexes.map((index) => indexEntry(checkpoint, index, TASKS_TABLE))).toEqual([undefined, undefined, undefined, undefined]);
+    const checkpoint = {
+      task_id: S("01M8HTGMT0PZCB39H6NHNGWHHM#checkpoint"),
+      kind: S("checkpoint"),
+      checkpoint: { B: new Uint8Array(2500) },
+    };
+    expect(writeUnits(TASKS_TABLE, undefined, checkpoint)).toEqual({
+      table: 3,
+      indexes: { by_created: 0, by_status: 0, by_platform: 0, by_platform_status: 0 },
+    });
+    expect(TASKS_TABLE.indexes.map((index) => indexEntry(checkpoint, index, TASKS_TABLE))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it("a keys-only entry holds the table key and the index key only", () => {

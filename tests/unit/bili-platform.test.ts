@@ -2,10 +2,23 @@ import { describe, expect, it } from "vitest";
 import { NonRetryableCrawlError, RetryableCrawlError, ValidationError } from "../../core/errors.js";
 import { classifyBiliResponse, listData, requireJson } from "../../core/platforms/bili/access.js";
 import { parseBiliCreator, parseBiliVideo } from "../../core/platforms/bili/ids.js";
-import { BILI_COMMENT_FIELDS, BILI_CONTENT_FIELDS, biliCommentRecord, biliCreatorRecord, biliVideoRecord, ipLocation } from "../../core/platforms/bili/items.js";
+import {
+  BILI_COMMENT_FIELDS,
+  BILI_CONTENT_FIELDS,
+  biliCommentRecord,
+  biliCreatorRecord,
+  biliVideoRecord,
+  ipLocation,
+} from "../../core/platforms/bili/items.js";
 import { biliTaskInput } from "../../core/platforms/bili/schema.js";
 import { checkShape } from "../../core/platforms/media/drift.js";
-import { biliReplyMainAnswer, biliSearchAnswer, type BiliEnvelope, type BiliReply, type BiliView } from "../../core/platforms/bili/shapes.js";
+import {
+  biliReplyMainAnswer,
+  biliSearchAnswer,
+  type BiliEnvelope,
+  type BiliReply,
+  type BiliView,
+} from "../../core/platforms/bili/shapes.js";
 import type { CapturedResponse } from "../../core/platforms/media/types.js";
 import { getPlatform } from "../../core/platforms/registry.js";
 import { parseOrThrow } from "../../core/validation.js";
@@ -41,16 +54,26 @@ describe("bili task input", () => {
 
   it("takes the site's search orders and names them when another is given", () => {
     for (const sort of ["totalrank", "click", "pubdate", "dm", "stow"]) {
-      expect(parseOrThrow(biliTaskInput, { platform: "bili", crawler_type: "search", keywords: "a", sort }).sort).toBe(sort);
+      expect(parseOrThrow(biliTaskInput, { platform: "bili", crawler_type: "search", keywords: "a", sort }).sort).toBe(
+        sort,
+      );
     }
-    expect(messageFor({ crawler_type: "search", keywords: "a", sort: "popularity_descending" })).toBe('sort: must be one of "totalrank", "click", "pubdate", "dm", "stow"');
+    expect(messageFor({ crawler_type: "search", keywords: "a", sort: "popularity_descending" })).toBe(
+      'sort: must be one of "totalrank", "click", "pubdate", "dm", "stow"',
+    );
   });
 
   it("says which input a mode needs, and refuses ids that name no video or creator", () => {
     expect(messageFor({ crawler_type: "detail" })).toBe('specified_ids: is required for crawler_type "detail"');
-    expect(messageFor({ crawler_type: "detail", specified_ids: ["BV1xx411c7mD", "not-a-video"] })).toMatch(/^specified_ids\.1: must be a BV id/);
-    expect(messageFor({ crawler_type: "creator", creator_ids: ["https://www.bilibili.com/video/BV1xx411c7mD"] })).toMatch(/^creator_ids\.0: must be a numeric mid/);
-    expect(messageFor({ crawler_type: "search", keywords: "a", enable_sub_comments: true })).toBe("enable_sub_comments: needs enable_comments: true");
+    expect(messageFor({ crawler_type: "detail", specified_ids: ["BV1xx411c7mD", "not-a-video"] })).toMatch(
+      /^specified_ids\.1: must be a BV id/,
+    );
+    expect(
+      messageFor({ crawler_type: "creator", creator_ids: ["https://www.bilibili.com/video/BV1xx411c7mD"] }),
+    ).toMatch(/^creator_ids\.0: must be a numeric mid/);
+    expect(messageFor({ crawler_type: "search", keywords: "a", enable_sub_comments: true })).toBe(
+      "enable_sub_comments: needs enable_comments: true",
+    );
     expect(messageFor({ crawler_type: "search", keywords: "a", unknown: 1 })).toBe('unknown field "unknown"');
   });
 });
@@ -142,7 +165,16 @@ describe("bili mappers", () => {
     expect(top).toEqual({
       item_type: "comment",
       id: "11",
-      fields: { comment_id: "11", video_id: "170001", content: "好", create_time: 1_700_000_100, sub_comment_count: 4, parent_comment_id: null, root_comment_id: null, like_count: 9 },
+      fields: {
+        comment_id: "11",
+        video_id: "170001",
+        content: "好",
+        create_time: 1_700_000_100,
+        sub_comment_count: 4,
+        parent_comment_id: null,
+        root_comment_id: null,
+        like_count: 9,
+      },
       creator: { user_id: "3", nickname: "路人", avatar: "https://i0.hdslb.com/face/3.jpg", ip_location: "四川" },
     });
     const answer = biliCommentRecord(reply({ rpid: 13, root: 11, parent: 12, rcount: 0, reply_control: {} }), "170001");
@@ -151,9 +183,26 @@ describe("bili mappers", () => {
   });
 
   it("keep a creator's bio only with keep_user_info", () => {
-    const card = { mid: "2", name: "碧诗", sex: "女", face: "https://i0.hdslb.com/bfs/face/2.jpg", sign: "签名", fans: 10 };
-    expect(biliCreatorRecord(card, 99, false).fields).toEqual({ sign: null, gender: "女", total_fans: 10, total_liked: 99 });
-    expect(biliCreatorRecord(card, undefined, true).fields).toEqual({ sign: "签名", gender: "女", total_fans: 10, total_liked: null });
+    const card = {
+      mid: "2",
+      name: "碧诗",
+      sex: "女",
+      face: "https://i0.hdslb.com/bfs/face/2.jpg",
+      sign: "签名",
+      fans: 10,
+    };
+    expect(biliCreatorRecord(card, 99, false).fields).toEqual({
+      sign: null,
+      gender: "女",
+      total_fans: 10,
+      total_liked: 99,
+    });
+    expect(biliCreatorRecord(card, undefined, true).fields).toEqual({
+      sign: "签名",
+      gender: "女",
+      total_fans: 10,
+      total_liked: null,
+    });
   });
 
   it("strip the IP label", () => {
@@ -163,7 +212,12 @@ describe("bili mappers", () => {
   });
 });
 
-const answer = (status: number, json: unknown, path = "/x/v2/reply/wbi/main"): CapturedResponse => ({ url: new URL(`https://api.bilibili.com${path}`), method: "GET", status, json });
+const answer = (status: number, json: unknown, path = "/x/v2/reply/wbi/main"): CapturedResponse => ({
+  url: new URL(`https://api.bilibili.com${path}`),
+  method: "GET",
+  status,
+  json,
+});
 
 describe("bili classify", () => {
   it.each([
@@ -197,9 +251,13 @@ describe("bili answers past classify", () => {
 
   it("retry what B站 asks to retry, and fail loudly on a list code they do not know", () => {
     const search = answer(200, undefined, "/x/web-interface/wbi/search/type");
-    expect(listData(body({ code: 0, message: "0", data: { result: [] } }), search, "the search page")).toEqual({ result: [] });
+    expect(listData(body({ code: 0, message: "0", data: { result: [] } }), search, "the search page")).toEqual({
+      result: [],
+    });
     expect(() => requireJson(answer(502, undefined))).toThrow(RetryableCrawlError);
-    expect(() => listData(body({ code: -503, message: "服务暂不可用" }), search, "the search page")).toThrow(RetryableCrawlError);
+    expect(() => listData(body({ code: -503, message: "服务暂不可用" }), search, "the search page")).toThrow(
+      RetryableCrawlError,
+    );
     const changed = (() => {
       try {
         listData(body({ code: -403, message: "访问权限不足" }), search, "the search page");
@@ -208,7 +266,10 @@ describe("bili answers past classify", () => {
       }
     })();
     expect(changed).toBeInstanceOf(NonRetryableCrawlError);
-    expect(changed).toMatchObject({ code: "PLATFORM_ERROR", message: "bili: the search page (/x/web-interface/wbi/search/type) answered code -403 (访问权限不足)" });
+    expect(changed).toMatchObject({
+      code: "PLATFORM_ERROR",
+      message: "bili: the search page (/x/web-interface/wbi/search/type) answered code -403 (访问权限不足)",
+    });
   });
 });
 
@@ -220,7 +281,11 @@ describe("bili shapes", () => {
   });
 
   it("read nested replies and list fields they do not know as new fields, not as drift", () => {
-    const page = { cursor: { is_end: true }, replies: [{ ...reply({ replies: [reply({ rpid: 12, root: 11, parent: 11 })] }), brand_new: 1 }], top_replies: null };
+    const page = {
+      cursor: { is_end: true },
+      replies: [{ ...reply({ replies: [reply({ rpid: 12, root: 11, parent: 11 })] }), brand_new: 1 }],
+      top_replies: null,
+    };
     const check = checkShape(biliReplyMainAnswer, { code: 0, message: "0", data: page });
     expect(check.ok).toBe(true);
     expect(check.ok && check.newFields).toContain("data.replies[].brand_new");

@@ -30,17 +30,28 @@ describe("command words", () => {
 
 describe("parseCommandLine", () => {
   it("keeps repeated flags in order and positionals after the command words", () => {
-    const { values, positionals } = parseCommandLine(["tasks", "create", "--url", "http://a/", "--url=http://b/", "--json"], createFlags);
+    const { values, positionals } = parseCommandLine(
+      ["tasks", "create", "--url", "http://a/", "--url=http://b/", "--json"],
+      createFlags,
+    );
     expect(values.url).toEqual(["http://a/", "http://b/"]);
     expect(values.json).toBe(true);
     expect(positionals).toEqual(["tasks", "create"]);
   });
 
   it("refuses unknown flags, missing values and values on switches in one line naming the flag", () => {
-    expect(usageMessage(() => parseCommandLine(["tasks", "create", "--urll", "x"], createFlags))).toBe("unknown option --urll");
-    expect(usageMessage(() => parseCommandLine(["tasks", "create", "--max-pages"], createFlags))).toBe("--max-pages: needs a value");
-    expect(usageMessage(() => parseCommandLine(["tasks", "create", "--url", "--json"], createFlags))).toMatch(/^--url: needs a value \(/);
-    expect(usageMessage(() => parseCommandLine(["tasks", "create", "--json=yes"], createFlags))).toBe("--json: takes no value");
+    expect(usageMessage(() => parseCommandLine(["tasks", "create", "--urll", "x"], createFlags))).toBe(
+      "unknown option --urll",
+    );
+    expect(usageMessage(() => parseCommandLine(["tasks", "create", "--max-pages"], createFlags))).toBe(
+      "--max-pages: needs a value",
+    );
+    expect(usageMessage(() => parseCommandLine(["tasks", "create", "--url", "--json"], createFlags))).toMatch(
+      /^--url: needs a value \(/,
+    );
+    expect(usageMessage(() => parseCommandLine(["tasks", "create", "--json=yes"], createFlags))).toBe(
+      "--json: takes no value",
+    );
     for (const argv of [["--urll"], ["--max-pages"], ["--url", "--json"]]) {
       expect(usageMessage(() => parseCommandLine(argv, createFlags))).not.toContain("\n");
     }
@@ -51,10 +62,41 @@ describe("buildTaskBody", () => {
   it("maps the web flags to the API's fields", () => {
     expect(
       body(
-        "--platform", "web", "--type", "crawl", "--url", "http://a/", "--url", "http://b/", "--max-pages", "0", "--max-depth", "3",
-        "--include", "^/docs", "--exclude", "\\.pdf$", "--any-origin", "--selector", "title=h1", "--selector", "price=.p span",
-        "--wait-for", "#done", "--wait-until", "networkidle", "--page-timeout", "20", "--block", "none",
-        "--max-attempts", "2", "--max-duration", "5m", "--webhook-url", "https://hooks.example/x",
+        "--platform",
+        "web",
+        "--type",
+        "crawl",
+        "--url",
+        "http://a/",
+        "--url",
+        "http://b/",
+        "--max-pages",
+        "0",
+        "--max-depth",
+        "3",
+        "--include",
+        "^/docs",
+        "--exclude",
+        "\\.pdf$",
+        "--any-origin",
+        "--selector",
+        "title=h1",
+        "--selector",
+        "price=.p span",
+        "--wait-for",
+        "#done",
+        "--wait-until",
+        "networkidle",
+        "--page-timeout",
+        "20",
+        "--block",
+        "none",
+        "--max-attempts",
+        "2",
+        "--max-duration",
+        "5m",
+        "--webhook-url",
+        "https://hooks.example/x",
       ),
     ).toEqual({
       platform: "web",
@@ -80,8 +122,24 @@ describe("buildTaskBody", () => {
   it("maps the web reading flags: render, formats, main content, robots.txt, sitemaps, settle", () => {
     expect(
       body(
-        "--platform", "web", "--type", "crawl", "--url", "http://a/", "--render", "never", "--format", "markdown,links", "--format", "text",
-        "--main-content", "--ignore-robots", "--sitemap", "include", "--settle-max", "8",
+        "--platform",
+        "web",
+        "--type",
+        "crawl",
+        "--url",
+        "http://a/",
+        "--render",
+        "never",
+        "--format",
+        "markdown,links",
+        "--format",
+        "text",
+        "--main-content",
+        "--ignore-robots",
+        "--sitemap",
+        "include",
+        "--settle-max",
+        "8",
       ),
     ).toEqual({
       platform: "web",
@@ -97,15 +155,44 @@ describe("buildTaskBody", () => {
   });
 
   it("reads a --urls-file one URL a line, without blanks and # comments", () => {
-    expect(parseUrlLines("# batch\nhttps://a.example/1\r\n\n  https://b.example/2  \n#https://skipped\n")).toEqual(["https://a.example/1", "https://b.example/2"]);
+    expect(parseUrlLines("# batch\nhttps://a.example/1\r\n\n  https://b.example/2  \n#https://skipped\n")).toEqual([
+      "https://a.example/1",
+      "https://b.example/2",
+    ]);
   });
 
   it("maps the media flags, splitting comma lists as the API does", () => {
     expect(
       body(
-        "--platform", "dy", "--type", "search", "--keyword", "咖啡,tea", "--keyword", "milk，juice", "--id", "1,2", "--creator", "c1",
-        "--start-page", "2", "--sort", "latest", "--comments", "--sub-comments", "--max-notes", "5", "--max-comments", "0",
-        "--account", "01ACCOUNT", "--proxy", "http://u:p@proxy:8080", "--keep-user-info", "--publish-time", "7",
+        "--platform",
+        "dy",
+        "--type",
+        "search",
+        "--keyword",
+        "咖啡,tea",
+        "--keyword",
+        "milk，juice",
+        "--id",
+        "1,2",
+        "--creator",
+        "c1",
+        "--start-page",
+        "2",
+        "--sort",
+        "latest",
+        "--comments",
+        "--sub-comments",
+        "--max-notes",
+        "5",
+        "--max-comments",
+        "0",
+        "--account",
+        "01ACCOUNT",
+        "--proxy",
+        "http://u:p@proxy:8080",
+        "--keep-user-info",
+        "--publish-time",
+        "7",
       ),
     ).toEqual({
       platform: "dy",
@@ -128,10 +215,27 @@ describe("buildTaskBody", () => {
 
   it("lets --param override named flags and --body, with JSON values when they parse", () => {
     const values = parseCommandLine(
-      ["tasks", "create", "--max-pages", "5", "--param", "max_pages=7", "--param", "same_origin=false", "--param", "sort=latest", "--param", 'selectors={"a":"h1"}', "--param", "note=a=b"],
+      [
+        "tasks",
+        "create",
+        "--max-pages",
+        "5",
+        "--param",
+        "max_pages=7",
+        "--param",
+        "same_origin=false",
+        "--param",
+        "sort=latest",
+        "--param",
+        'selectors={"a":"h1"}',
+        "--param",
+        "note=a=b",
+      ],
       createFlags,
     ).values;
-    expect(buildTaskBody(values, { platform: "web", crawler_type: "detail", urls: ["http://x/"], max_pages: 1 })).toEqual({
+    expect(
+      buildTaskBody(values, { platform: "web", crawler_type: "detail", urls: ["http://x/"], max_pages: 1 }),
+    ).toEqual({
       platform: "web",
       crawler_type: "detail",
       urls: ["http://x/"],
@@ -144,16 +248,29 @@ describe("buildTaskBody", () => {
   });
 
   it("refuses malformed values before anything is sent", () => {
-    expect(usageMessage(() => body("--platform", "web", "--max-pages", "ten"))).toBe('--max-pages: must be a whole number (got "ten")');
-    expect(usageMessage(() => body("--platform", "web", "--max-pages", "1.5"))).toBe('--max-pages: must be a whole number (got "1.5")');
-    expect(usageMessage(() => body("--platform", "web", "--param", "novalue"))).toBe('--param: must be key=value (got "novalue")');
-    expect(usageMessage(() => body("--platform", "web", "--selector", "=h1"))).toBe('--selector: must be key=value (got "=h1")');
+    expect(usageMessage(() => body("--platform", "web", "--max-pages", "ten"))).toBe(
+      '--max-pages: must be a whole number (got "ten")',
+    );
+    expect(usageMessage(() => body("--platform", "web", "--max-pages", "1.5"))).toBe(
+      '--max-pages: must be a whole number (got "1.5")',
+    );
+    expect(usageMessage(() => body("--platform", "web", "--param", "novalue"))).toBe(
+      '--param: must be key=value (got "novalue")',
+    );
+    expect(usageMessage(() => body("--platform", "web", "--selector", "=h1"))).toBe(
+      '--selector: must be key=value (got "=h1")',
+    );
     expect(usageMessage(() => body("--type", "crawl"))).toMatch(/^--platform: is required/);
-    expect(usageMessage(() => body("--platform", "web", "--max-duration", "soon"))).toMatch(/^--max-duration: must be a duration/);
+    expect(usageMessage(() => body("--platform", "web", "--max-duration", "soon"))).toMatch(
+      /^--max-duration: must be a duration/,
+    );
   });
 
   it("takes the platform from --body alone", () => {
-    expect(buildTaskBody({}, parseBodyText('{"platform":"web","urls":["http://x/"]}', "task.json"))).toEqual({ platform: "web", urls: ["http://x/"] });
+    expect(buildTaskBody({}, parseBodyText('{"platform":"web","urls":["http://x/"]}', "task.json"))).toEqual({
+      platform: "web",
+      urls: ["http://x/"],
+    });
     expect(usageMessage(() => parseBodyText("[1]", "task.json"))).toBe("--body: task.json must hold a JSON object");
     expect(usageMessage(() => parseBodyText("{nope", "stdin"))).toMatch(/^--body: stdin is not valid JSON \(/);
   });

@@ -31,7 +31,8 @@ describe("help", () => {
     const { code, stdout, stderr } = await cli("--help");
     expect(code).toBe(EXIT.ok);
     expect(stderr).toBe("");
-    for (const group of GROUPS) for (const command of group.commands) expect(stdout).toContain(`${group.name} ${command.name}`);
+    for (const group of GROUPS)
+      for (const command of group.commands) expect(stdout).toContain(`${group.name} ${command.name}`);
     for (const exit of [0, 1, 2, 3, 4, 5, 130]) expect(stdout).toMatch(new RegExp(`^  ${exit} +\\S`, "m"));
   });
 
@@ -39,7 +40,16 @@ describe("help", () => {
     const { code, stdout } = await cli("tasks", "create", "--help");
     expect(code).toBe(EXIT.ok);
     expect(stdout).toMatch(/^Usage: crawl-tasks tasks create /);
-    for (const flag of ["--platform P", "--url URL", "--max-pages N", "--keyword K", "--param K=V", "--body FILE", "--webhook-url URL", "--api-url URL"]) {
+    for (const flag of [
+      "--platform P",
+      "--url URL",
+      "--max-pages N",
+      "--keyword K",
+      "--param K=V",
+      "--body FILE",
+      "--webhook-url URL",
+      "--api-url URL",
+    ]) {
       expect(stdout).toContain(flag);
     }
   });
@@ -55,17 +65,32 @@ describe("help", () => {
 describe("usage errors", () => {
   it.each([
     [["task", "list"], 'error: unknown command "task" (expected tasks, accounts or probe; see crawl-tasks --help)'],
-    [["tasks"], "error: tasks: which command? create, list, get, watch, results, cancel, retry (see crawl-tasks tasks --help)"],
-    [["tasks", "lst"], 'error: unknown command "tasks lst" (expected one of create, list, get, watch, results, cancel, retry)'],
+    [
+      ["tasks"],
+      "error: tasks: which command? create, list, get, watch, results, cancel, retry (see crawl-tasks tasks --help)",
+    ],
+    [
+      ["tasks", "lst"],
+      'error: unknown command "tasks lst" (expected one of create, list, get, watch, results, cancel, retry)',
+    ],
     [["tasks", "get"], "error: tasks get: missing TASK_ID"],
     [["tasks", "get", "A", "B"], 'error: tasks get: unexpected argument "B"'],
     [["tasks", "list", "--nope"], "error: unknown option --nope"],
     [["tasks", "results", "X", "--format", "xml"], 'error: --format: must be one of csv, jsonl, json (got "xml")'],
     [["tasks", "results", "X", "--format", "json", "--bom"], "error: --bom: only with --format csv or jsonl"],
-    [["tasks", "watch", "X", "--timeout", "soon"], 'error: --timeout: must be a duration like 90, 90s, 5m or 2h (got "soon")'],
+    [
+      ["tasks", "watch", "X", "--timeout", "soon"],
+      'error: --timeout: must be a duration like 90, 90s, 5m or 2h (got "soon")',
+    ],
     [["accounts", "add", "--platform", "xhs"], "error: --cookies: is required (a file, or - for stdin)"],
-    [["accounts", "add", "--platform", "xhs", "--cookies", "/nonexistent/cookies.txt"], "error: --cookies: cannot read /nonexistent/cookies.txt (ENOENT)"],
-    [["tasks", "list", "--api-url", "ftp://x"], 'error: --api-url: must be an http or https URL like http://127.0.0.1:8888 (got "ftp://x")'],
+    [
+      ["accounts", "add", "--platform", "xhs", "--cookies", "/nonexistent/cookies.txt"],
+      "error: --cookies: cannot read /nonexistent/cookies.txt (ENOENT)",
+    ],
+    [
+      ["tasks", "list", "--api-url", "ftp://x"],
+      'error: --api-url: must be an http or https URL like http://127.0.0.1:8888 (got "ftp://x")',
+    ],
   ])("%j → exit 2, one line", async (argv, message) => {
     const { code, stdout, stderr } = await cli(...argv);
     expect({ code, stdout, stderr }).toEqual({ code: EXIT.usage, stdout: "", stderr: `${message}\n` });
@@ -78,6 +103,8 @@ describe("API errors", () => {
     const { code, stdout, stderr } = await cli("tasks", "list", "--api-url", url);
     expect(code).toBe(EXIT.api);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(new RegExp(`^error: cannot reach the API at ${url.replaceAll(".", "\\.")}: .*ECONNREFUSED.*\\n$`));
+    expect(stderr).toMatch(
+      new RegExp(`^error: cannot reach the API at ${url.replaceAll(".", "\\.")}: .*ECONNREFUSED.*\\n$`),
+    );
   });
 });

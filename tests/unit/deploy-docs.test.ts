@@ -9,25 +9,43 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import { evaluateInfra, FUNCTION_DEFAULTS, megabytes, ofType, ROOT, seconds, stackFunctions, type Stack, type StackFunction } from "../../build/infraModel.js";
+import {
+  evaluateInfra,
+  FUNCTION_DEFAULTS,
+  megabytes,
+  ofType,
+  ROOT,
+  seconds,
+  stackFunctions,
+  type Stack,
+  type StackFunction,
+} from "../../build/infraModel.js";
 import { docFiles, headings, section } from "../support/markdown.js";
 
 /** The one file of README.md and docs/ with a "Deploying to AWS" heading, and that section. */
 function deployingSection(): { path: string; text: string } {
   const found = docFiles().filter((file) => headings(file.text).some((h) => h.text === "Deploying to AWS"));
-  if (found.length !== 1) throw new Error(`expected one file with a "Deploying to AWS" heading, found: ${found.map((f) => f.path).join(", ") || "none"}`);
+  if (found.length !== 1)
+    throw new Error(
+      `expected one file with a "Deploying to AWS" heading, found: ${found.map((f) => f.path).join(", ") || "none"}`,
+    );
   return { path: found[0]!.path, text: section(found[0]!.text, "Deploying to AWS") };
 }
 
 /** Rows of the first table whose header starts with `| <first> |`, as arrays of trimmed cells. */
-export function table(text: string, first: string): string[][] {
+function table(text: string, first: string): string[][] {
   const lines = text.split("\n");
   const start = lines.findIndex((line) => line.startsWith(`| ${first} |`));
   if (start === -1) throw new Error(`no table starting "| ${first} |"`);
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith("|")) break;
-    rows.push(line.slice(1, -1).split("|").map((cell) => cell.trim()));
+    rows.push(
+      line
+        .slice(1, -1)
+        .split("|")
+        .map((cell) => cell.trim()),
+    );
   }
   return rows;
 }
@@ -46,7 +64,10 @@ function functionRow(fn: StackFunction): string[] {
         : fn.trigger.kind === "schedule"
           ? `\`${fn.trigger.schedule}\``
           : "none";
-  const cap = fn.trigger.kind === "queue" && fn.trigger.maximumConcurrency !== undefined ? String(fn.trigger.maximumConcurrency) : "—";
+  const cap =
+    fn.trigger.kind === "queue" && fn.trigger.maximumConcurrency !== undefined
+      ? String(fn.trigger.maximumConcurrency)
+      : "—";
   return [
     `\`${fn.id}\``,
     `\`${folder}\``,
@@ -76,11 +97,20 @@ describe(`${deploying.path}: Deploying to AWS`, () => {
     const secrets = ofType(await evaluate(), "Secret");
     const required = secrets.filter((s) => s.args.placeholder === undefined).map((s) => s.name);
     const set = commands.map((c) => c[1]);
-    expect(required.filter((name) => !set.includes(name)), "required secrets the commands leave unset").toEqual([]);
-    expect(set.filter((name) => !secrets.some((s) => s.name === name)), "commands for secrets infra/ does not declare").toEqual([]);
+    expect(
+      required.filter((name) => !set.includes(name)),
+      "required secrets the commands leave unset",
+    ).toEqual([]);
+    expect(
+      set.filter((name) => !secrets.some((s) => s.name === name)),
+      "commands for secrets infra/ does not declare",
+    ).toEqual([]);
     for (const command of commands) {
       const optional = secrets.find((s) => s.name === command[1])?.args.placeholder !== undefined;
-      expect(command[0].includes("# optional"), `${command[1]}: marked "# optional" exactly when it has a placeholder`).toBe(optional);
+      expect(
+        command[0].includes("# optional"),
+        `${command[1]}: marked "# optional" exactly when it has a placeholder`,
+      ).toBe(optional);
     }
   });
 
@@ -96,7 +126,11 @@ describe(`${deploying.path}: Deploying to AWS`, () => {
 
   it("lists the outputs sst deploy prints", async () => {
     const outputs = Object.keys((await evaluate()).outputs);
-    expect(table(text, "Output").map((r) => unquote(r[0]!)).sort()).toEqual(outputs.sort());
+    expect(
+      table(text, "Output")
+        .map((r) => unquote(r[0]!))
+        .sort(),
+    ).toEqual(outputs.sort());
   });
 
   it("has a row per function saying what infra/ deploys, and counts them right", async () => {

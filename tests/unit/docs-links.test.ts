@@ -28,17 +28,31 @@ function brokenLink(file: string, target: string): string | undefined {
   const pathPart = hash === -1 ? target : target.slice(0, hash);
   const anchor = hash === -1 ? undefined : decodeURIComponent(target.slice(hash + 1));
   if (pathPart.startsWith("/")) return "is absolute; use a path relative to the page";
-  const path = pathPart === "" ? file : normalize(join(dirname(file), decodeURIComponent(pathPart))).split("\\").join("/");
+  const path =
+    pathPart === ""
+      ? file
+      : normalize(join(dirname(file), decodeURIComponent(pathPart)))
+          .split("\\")
+          .join("/");
   if (path.startsWith("..")) return `points outside the repository (${path})`;
   if (!existsSync(join(REPO_ROOT, path))) return `${path} does not exist`;
   if (anchor === undefined) return undefined;
-  if (statSync(join(REPO_ROOT, path)).isDirectory() || !path.endsWith(".md")) return `has an anchor, but ${path} is not a Markdown file`;
+  if (statSync(join(REPO_ROOT, path)).isDirectory() || !path.endsWith(".md"))
+    return `has an anchor, but ${path} is not a Markdown file`;
   return anchors(path).has(anchor) ? undefined : `${path} has no heading with the anchor #${anchor}`;
 }
 
 describe("links in README.md and docs/", () => {
   it("reads README.md and the docs pages", () => {
-    expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(["README.md", "docs/README.md", "docs/api.md", "docs/platforms/README.md", "docs/platforms/xhs.md"]));
+    expect(files.map((f) => f.path)).toEqual(
+      expect.arrayContaining([
+        "README.md",
+        "docs/README.md",
+        "docs/api.md",
+        "docs/platforms/README.md",
+        "docs/platforms/xhs.md",
+      ]),
+    );
     expect(files.flatMap((f) => markdownLinks(f.text)).length).toBeGreaterThan(100);
   });
 
@@ -54,7 +68,13 @@ describe("links in README.md and docs/", () => {
 
   it("the docs index links to every page under docs/", () => {
     const index = files.find((f) => f.path === "docs/README.md")!;
-    const linked = new Set(markdownLinks(index.text).map((link) => normalize(join("docs", link.target.split("#")[0]!)).split("\\").join("/")));
+    const linked = new Set(
+      markdownLinks(index.text).map((link) =>
+        normalize(join("docs", link.target.split("#")[0]!))
+          .split("\\")
+          .join("/"),
+      ),
+    );
     const pages = files.map((f) => f.path).filter((path) => path.startsWith("docs/") && path !== "docs/README.md");
     expect(pages.filter((path) => !linked.has(path))).toEqual([]);
   });
@@ -73,12 +93,20 @@ describe("the link checker", () => {
   });
 
   it("numbers repeated headings and skips code blocks", () => {
-    const markdown = ["# Title", "## Examples", "```sh", "# not a heading", "```", "## Examples", "### Examples"].join("\n");
+    const markdown = ["# Title", "## Examples", "```sh", "# not a heading", "```", "## Examples", "### Examples"].join(
+      "\n",
+    );
     expect(headings(markdown).map((h) => h.anchor)).toEqual(["title", "examples", "examples-1", "examples-2"]);
   });
 
   it("finds links outside code, and not inside code spans or blocks", () => {
-    const markdown = ["See [the API](api.md#task-object) and ![a picture](screenshots/tasks.png).", "`[not](a-link.md)`", "```", "[nor](this.md)", "```"].join("\n");
+    const markdown = [
+      "See [the API](api.md#task-object) and ![a picture](screenshots/tasks.png).",
+      "`[not](a-link.md)`",
+      "```",
+      "[nor](this.md)",
+      "```",
+    ].join("\n");
     expect(markdownLinks(markdown).map((l) => [l.line, l.target, l.image])).toEqual([
       [1, "api.md#task-object", false],
       [1, "screenshots/tasks.png", true],
@@ -96,7 +124,19 @@ describe("the link checker", () => {
   });
 
   it("cuts a section at the next heading of its level, not at a comment in a code block", () => {
-    const markdown = ["# Deploying", "text", "```sh", "# 1. a comment", "```", "## Sub", "more", "# Next", "other"].join("\n");
-    expect(section(markdown, "Deploying")).toBe(["# Deploying", "text", "```sh", "# 1. a comment", "```", "## Sub", "more"].join("\n"));
+    const markdown = [
+      "# Deploying",
+      "text",
+      "```sh",
+      "# 1. a comment",
+      "```",
+      "## Sub",
+      "more",
+      "# Next",
+      "other",
+    ].join("\n");
+    expect(section(markdown, "Deploying")).toBe(
+      ["# Deploying", "text", "```sh", "# 1. a comment", "```", "## Sub", "more"].join("\n"),
+    );
   });
 });

@@ -32,7 +32,12 @@ function fakeThread(total: number, pageSize: number, repliesOf: (i: number) => n
       return { items, next: end < parent.replies ? end : undefined };
     },
     hasReplies: (comment) => comment.replies > 0,
-    record: (comment, parentId): MediaRecord => ({ item_type: "comment", id: comment.id, fields: {}, ...(parentId ? { parentId } : {}) }),
+    record: (comment, parentId): MediaRecord => ({
+      item_type: "comment",
+      id: comment.id,
+      fields: {},
+      ...(parentId ? { parentId } : {}),
+    }),
     logFields: {},
   };
   return { thread, calls };
@@ -50,13 +55,27 @@ async function ids(source: AsyncIterable<MediaRecord>): Promise<string[]> {
 describe("threadComments", () => {
   it("reads every reply page of a comment, then the next comments, within the budget", async () => {
     const { thread, calls } = fakeThread(5, 2, (i) => (i === 0 ? 5 : 0), 2);
-    expect(await ids(threadComments(session, thread, { budget: 8, withReplies: true }))).toEqual(["c0", "c0>c0-r0", "c0>c0-r1", "c0>c0-r2", "c0>c0-r3", "c0>c0-r4", "c1", "c2"]);
+    expect(await ids(threadComments(session, thread, { budget: 8, withReplies: true }))).toEqual([
+      "c0",
+      "c0>c0-r0",
+      "c0>c0-r1",
+      "c0>c0-r2",
+      "c0>c0-r3",
+      "c0>c0-r4",
+      "c1",
+      "c2",
+    ]);
     expect(calls).toEqual(["comments@0", "replies c0@0", "replies c0@2", "replies c0@4", "comments@2"]);
   });
 
   it("asks for no reply without withReplies, and no page beyond the budget", async () => {
     const { thread, calls } = fakeThread(10, 3, () => 4, 2);
-    expect(await ids(threadComments(session, thread, { budget: 4, withReplies: false }))).toEqual(["c0", "c1", "c2", "c3"]);
+    expect(await ids(threadComments(session, thread, { budget: 4, withReplies: false }))).toEqual([
+      "c0",
+      "c1",
+      "c2",
+      "c3",
+    ]);
     expect(calls).toEqual(["comments@0", "comments@3"]);
   });
 

@@ -9,7 +9,10 @@ const frame = (doc: unknown) => {
 
 describe("dy search stream", () => {
   it("reads the JSON documents between bare hex frame-size lines", () => {
-    const text = frame({ status_code: 0, data: [{ aweme_info: { aweme_id: "1", desc: "含{括号}与\"引号\"" } }] }) + frame({ status_code: 0, data: [], has_more: 1, cursor: 10 }) + "0\r\n\r\n";
+    const text =
+      frame({ status_code: 0, data: [{ aweme_info: { aweme_id: "1", desc: '含{括号}与"引号"' } }] }) +
+      frame({ status_code: 0, data: [], has_more: 1, cursor: 10 }) +
+      "0\r\n\r\n";
     expect(dyStreamDocs(text)).toEqual([
       { status_code: 0, data: [{ aweme_info: { aweme_id: "1", desc: '含{括号}与"引号"' } }] },
       { status_code: 0, data: [], has_more: 1, cursor: 10 },
@@ -31,8 +34,19 @@ describe("dy search stream", () => {
       { status_code: 0, data: [{ type: 2 }] },
       { status_code: 0, data: [], has_more: 1, cursor: 10, extra: { logid: "L1" } },
     ]);
-    expect(page).toEqual({ status_code: 0, data: [{ type: 1 }, { type: 2 }], has_more: 1, cursor: 10, extra: { logid: "L1" } });
-    expect(dyStreamPage([{ status_code: 0, data: [] }, { status_code: 8, status_msg: "用户未登录" }])).toMatchObject({ status_code: 8, status_msg: "用户未登录" });
+    expect(page).toEqual({
+      status_code: 0,
+      data: [{ type: 1 }, { type: 2 }],
+      has_more: 1,
+      cursor: 10,
+      extra: { logid: "L1" },
+    });
+    expect(
+      dyStreamPage([
+        { status_code: 0, data: [] },
+        { status_code: 8, status_msg: "用户未登录" },
+      ]),
+    ).toMatchObject({ status_code: 8, status_msg: "用户未登录" });
     // Cards under another name leave `data` out, so the page fails its shape instead of reading as empty.
     expect(dyStreamPage([{ status_code: 0, items: [{ type: 1 }], has_more: 0 }])).not.toHaveProperty("data");
     expect(dyStreamPage([])).toBeUndefined();

@@ -48,7 +48,9 @@ describe("ensureAccountsKey", () => {
   it("refuses a malformed key in one line that names where it came from, not the value", () => {
     writeFileSync(join(dir, ACCOUNTS_KEY_FILE), "c2hvcnQ=\n", { mode: 0o600 });
     expect(() => ensureAccountsKey(dir, {})).toThrow(`${join(dir, ACCOUNTS_KEY_FILE)} is not a valid accounts key`);
-    expect(() => ensureAccountsKey(dir, { ACCOUNTS_ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow(/^ACCOUNTS_ENCRYPTION_KEY is not a valid accounts key/);
+    expect(() => ensureAccountsKey(dir, { ACCOUNTS_ENCRYPTION_KEY: "c2hvcnQ=" })).toThrow(
+      /^ACCOUNTS_ENCRYPTION_KEY is not a valid accounts key/,
+    );
     expect(() => ensureAccountsKey(dir, { ACCOUNTS_ENCRYPTION_KEY: "c2hvcnQ=" })).not.toThrow("c2hvcnQ");
   });
 });

@@ -12,7 +12,8 @@ const ROOT = join(import.meta.dirname, "../..");
 let dir: string;
 let dist: string;
 let source: string;
-const ready = (available = true): Promise<DashboardStatus> => Promise.resolve({ available, summary: available ? "up to date" : "build failed: boom" });
+const ready = (available = true): Promise<DashboardStatus> =>
+  Promise.resolve({ available, summary: available ? "up to date" : "build failed: boom" });
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "dashboard-files-"));
@@ -43,12 +44,21 @@ describe("dashboardFiles", () => {
     expect(answer?.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
   });
 
-  it.each(["/api/v1/tasks", "/health", "/openapi.json", "/docs", "/docs/x", "/missing.js", "/../secret.txt", "/%2e%2e/secret.txt", "/assets/%2e%2e/%2e%2e/secret.txt", "/%E0%A4%A", "/.build-inputs.json"])(
-    "leaves %s to the API",
-    async (path) => {
-      expect(await dashboardFiles(ready(), dist)(path)).toBeUndefined();
-    },
-  );
+  it.each([
+    "/api/v1/tasks",
+    "/health",
+    "/openapi.json",
+    "/docs",
+    "/docs/x",
+    "/missing.js",
+    "/../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/assets/%2e%2e/%2e%2e/secret.txt",
+    "/%E0%A4%A",
+    "/.build-inputs.json",
+  ])("leaves %s to the API", async (path) => {
+    expect(await dashboardFiles(ready(), dist)(path)).toBeUndefined();
+  });
 
   it("says why when there is no build to serve", async () => {
     const answer = await dashboardFiles(ready(false), join(dir, "no-dist"))("/");
@@ -59,7 +69,8 @@ describe("dashboardFiles", () => {
 });
 
 describe("staleReason", () => {
-  const stamp = (builtAt: number, files: string[]) => writeFileSync(join(dist, ".build-inputs.json"), JSON.stringify({ builtAt, files }));
+  const stamp = (builtAt: number, files: string[]) =>
+    writeFileSync(join(dist, ".build-inputs.json"), JSON.stringify({ builtAt, files }));
 
   it("is stale without a record of the last build's inputs", () => {
     rmSync(join(dist, ".build-inputs.json"), { force: true });

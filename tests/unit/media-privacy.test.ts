@@ -37,10 +37,23 @@ describe("creator privacy", () => {
 
   it("stores hash and masked nickname by default, the site's values with keep_user_info", () => {
     const creator = { user_id: "5f1a", nickname: "小红薯123", avatar: "https://a/1.jpg", ip_location: "上海" };
-    expect(creatorFields("xhs", creator, false)).toEqual({ creator_hash: creatorHash("xhs", "5f1a", SECRET), creator_nickname: "小***" });
-    expect(creatorFields("xhs", creator, true)).toEqual({ user_id: "5f1a", nickname: "小红薯123", avatar: "https://a/1.jpg", ip_location: "上海" });
+    expect(creatorFields("xhs", creator, false)).toEqual({
+      creator_hash: creatorHash("xhs", "5f1a", SECRET),
+      creator_nickname: "小***",
+    });
+    expect(creatorFields("xhs", creator, true)).toEqual({
+      user_id: "5f1a",
+      nickname: "小红薯123",
+      avatar: "https://a/1.jpg",
+      ip_location: "上海",
+    });
     expect(creatorFields("xhs", undefined, false)).toEqual({ creator_hash: null, creator_nickname: null });
-    expect(creatorFields("xhs", { user_id: "5f1a" }, true)).toEqual({ user_id: "5f1a", nickname: null, avatar: null, ip_location: null });
+    expect(creatorFields("xhs", { user_id: "5f1a" }, true)).toEqual({
+      user_id: "5f1a",
+      nickname: null,
+      avatar: null,
+      ip_location: null,
+    });
   });
 
   it("refuses to hash without a long enough key, naming the variable", () => {
@@ -51,23 +64,44 @@ describe("creator privacy", () => {
 
 describe("media items", () => {
   it("keys items '<platform>:<item_type>:<id>', creators by hash unless user info is kept", () => {
-    const record = { item_type: "creator" as const, id: "5f1a", fields: { desc: "hi" }, creator: { user_id: "5f1a", nickname: "小红薯" } };
+    const record = {
+      item_type: "creator" as const,
+      id: "5f1a",
+      fields: { desc: "hi" },
+      creator: { user_id: "5f1a", nickname: "小红薯" },
+    };
     expect(toResultItem("xhs", record, false).item_key).toBe(`xhs:creator:${creatorHash("xhs", "5f1a", SECRET)}`);
     expect(toResultItem("xhs", record, true).item_key).toBe("xhs:creator:5f1a");
-    const content = toResultItem("xhs", { item_type: "content", id: "n1", fields: { note_id: "n1", platform: "spoofed" } }, false);
-    expect(content).toMatchObject({ item_key: "xhs:content:n1", ok: true, data: { item_type: "content", platform: "xhs", note_id: "n1" } });
+    const content = toResultItem(
+      "xhs",
+      { item_type: "content", id: "n1", fields: { note_id: "n1", platform: "spoofed" } },
+      false,
+    );
+    expect(content).toMatchObject({
+      item_key: "xhs:content:n1",
+      ok: true,
+      data: { item_type: "content", platform: "xhs", note_id: "n1" },
+    });
     expect(Date.parse(content.data.crawled_at as string)).not.toBeNaN();
     expect(mediaItemKey("xhs", "comment", "x".repeat(2000))).toMatch(/^xhs:comment:sha256:[0-9a-f]{64}$/);
   });
 
   it("stores a record with an error as a failed item", () => {
-    const item = toResultItem("xhs", { item_type: "content", id: "n1", fields: {}, error: { code: "NOTE_UNAVAILABLE", message: "gone" } }, false);
+    const item = toResultItem(
+      "xhs",
+      { item_type: "content", id: "n1", fields: {}, error: { code: "NOTE_UNAVAILABLE", message: "gone" } },
+      false,
+    );
     expect(item.ok).toBe(false);
     expect(item.data.error).toEqual({ code: "NOTE_UNAVAILABLE", message: "gone" });
   });
 
   it("reads a saved cursor back, and nothing from what is not one", () => {
-    expect(resumeCursorOf({ inputIndex: 1, page: 3, notesDone: 40 })).toEqual({ inputIndex: 1, page: 3, notesDone: 40 });
+    expect(resumeCursorOf({ inputIndex: 1, page: 3, notesDone: 40 })).toEqual({
+      inputIndex: 1,
+      page: 3,
+      notesDone: 40,
+    });
     expect(resumeCursorOf({ inputIndex: 0, page: null })).toEqual({ inputIndex: 0, page: null, notesDone: 0 });
     expect(resumeCursorOf({ frontier: [] })).toBeUndefined();
     expect(resumeCursorOf(undefined)).toBeUndefined();
@@ -78,7 +112,10 @@ describe("base URLs and cookies", () => {
   it("takes <PLATFORM>_BASE_URL_<KEY> overrides, trailing slash dropped, and refuses non-URLs", () => {
     const defaults = { www: "https://www.xiaohongshu.com", api: "https://edith.xiaohongshu.com" };
     expect(baseUrlEnvName("xhs", "www")).toBe("XHS_BASE_URL_WWW");
-    expect(resolveBaseUrls("xhs", defaults, { XHS_BASE_URL_WWW: "http://127.0.0.1:1234/" })).toEqual({ www: "http://127.0.0.1:1234", api: "https://edith.xiaohongshu.com" });
+    expect(resolveBaseUrls("xhs", defaults, { XHS_BASE_URL_WWW: "http://127.0.0.1:1234/" })).toEqual({
+      www: "http://127.0.0.1:1234",
+      api: "https://edith.xiaohongshu.com",
+    });
     expect(() => resolveBaseUrls("xhs", defaults, { XHS_BASE_URL_API: "127.0.0.1:1" })).toThrow(/XHS_BASE_URL_API/);
   });
 
@@ -103,6 +140,9 @@ describe("one-machine creator hash key", () => {
     expect(statSync(join(dir, "creator-hash.key")).mode & 0o777).toBe(0o600);
     expect(ensureCreatorHashKey(dir, {})).toEqual({ key: created.key, source: "file" });
     expect(readFileSync(join(dir, "creator-hash.key"), "utf8").trim()).toBe(created.key);
-    expect(ensureCreatorHashKey(dir, { CREATOR_HASH_SECRET: "from-the-environment-123" })).toEqual({ key: "from-the-environment-123", source: "env" });
+    expect(ensureCreatorHashKey(dir, { CREATOR_HASH_SECRET: "from-the-environment-123" })).toEqual({
+      key: "from-the-environment-123",
+      source: "env",
+    });
   });
 });

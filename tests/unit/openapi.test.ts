@@ -7,9 +7,23 @@ import { describe, expect, it } from "vitest";
 import { accountActivateSchema, accountCreateSchema } from "../../core/accounts/service.js";
 import { parseTaskBody } from "../../core/tasks/schema.js";
 import { renderDocsPage, operationAnchor } from "../../functions/api/docsPage.js";
-import { buildOpenApiDocument, type JsonSchema, type OpenApiDocument, type OpenApiOperation } from "../../functions/api/openapi.js";
+import {
+  buildOpenApiDocument,
+  type JsonSchema,
+  type OpenApiDocument,
+  type OpenApiOperation,
+} from "../../functions/api/openapi.js";
 import { accountRoutes, docRoutes, taskRoutes } from "../../functions/api/routes.js";
-import { checkExample, curlExamples, DocumentValidator, exampleLocation, findOperation, resolvedResponses, resolveRefs, type CurlExample } from "../support/curlExamples.js";
+import {
+  checkExample,
+  curlExamples,
+  DocumentValidator,
+  exampleLocation,
+  findOperation,
+  resolvedResponses,
+  resolveRefs,
+  type CurlExample,
+} from "../support/curlExamples.js";
 import { docFiles } from "../support/markdown.js";
 
 const document = buildOpenApiDocument();
@@ -20,18 +34,29 @@ const docs = docFiles();
 const unused = () => {
   throw new Error("the routes are only listed here, never called");
 };
-const routerRoutes = [...taskRoutes(unused), ...accountRoutes(unused), ...docRoutes()].map((r) => `${r.method} ${r.path}`);
+const routerRoutes = [...taskRoutes(unused), ...accountRoutes(unused), ...docRoutes()].map(
+  (r) => `${r.method} ${r.path}`,
+);
 /** What the API answers: its routes, and HEAD wherever GET is routed (functions/api/middleware/headAsGet.ts). */
-const answered = new Set([...routerRoutes, ...routerRoutes.filter((r) => r.startsWith("GET ")).map((r) => r.replace(/^GET /, "HEAD "))]);
+const answered = new Set([
+  ...routerRoutes,
+  ...routerRoutes.filter((r) => r.startsWith("GET ")).map((r) => r.replace(/^GET /, "HEAD ")),
+]);
 
 function documentedOperations(doc: OpenApiDocument): { key: string; operation: OpenApiOperation; path: string }[] {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.entries(item).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, operation: operation as OpenApiOperation, path })),
+    Object.entries(item).map(([method, operation]) => ({
+      key: `${method.toUpperCase()} ${path}`,
+      operation: operation as OpenApiOperation,
+      path,
+    })),
   );
 }
 
 /** The docs' examples that talk to the API: the one-machine stack's port, or any /api/ path. */
-const apiExamples = docs.flatMap(({ path, text }) => curlExamples(text, path)).filter((e) => e.url.port === "8888" || e.url.pathname.startsWith("/api/"));
+const apiExamples = docs
+  .flatMap(({ path, text }) => curlExamples(text, path))
+  .filter((e) => e.url.port === "8888" || e.url.pathname.startsWith("/api/"));
 
 /** Whether the API itself accepts `body` for the operation (its real zod parsing). */
 function apiAccepts(example: Pick<CurlExample, "method" | "url" | "body">): boolean | undefined {
@@ -39,7 +64,8 @@ function apiAccepts(example: Pick<CurlExample, "method" | "url" | "body">): bool
   try {
     if (key === "POST /api/v1/tasks") parseTaskBody(example.body);
     else if (key === "POST /api/v1/accounts") return accountCreateSchema.safeParse(example.body).success;
-    else if (key === "POST /api/v1/accounts/{account_id}/activate") return accountActivateSchema.safeParse(example.body ?? {}).success;
+    else if (key === "POST /api/v1/accounts/{account_id}/activate")
+      return accountActivateSchema.safeParse(example.body ?? {}).success;
     else return undefined;
     return true;
   } catch {
@@ -52,7 +78,11 @@ describe("the document", () => {
     expect(document.openapi).toBe("3.1.0");
     expect(document.servers.map((s) => s.url)).toEqual(["/"]);
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
-    expect(document.components.securitySchemes.apiKeyHeader).toMatchObject({ type: "apiKey", in: "header", name: "x-api-key" });
+    expect(document.components.securitySchemes.apiKeyHeader).toMatchObject({
+      type: "apiKey",
+      in: "header",
+      name: "x-api-key",
+    });
     expect(document.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }]);
   });
 
@@ -86,12 +116,16 @@ describe("the document", () => {
     expect(variants.length).toBeGreaterThanOrEqual(8);
     for (const variant of variants) {
       expect(variant.additionalProperties).toBe(false);
-      expect(Object.keys(variant.properties as object)).toEqual(expect.arrayContaining(["platform", "crawler_type", "max_attempts", "max_duration_secs"]));
+      expect(Object.keys(variant.properties as object)).toEqual(
+        expect.arrayContaining(["platform", "crawler_type", "max_attempts", "max_duration_secs"]),
+      );
     }
   });
 
   it("describes query numbers by their accepted range, not as any number", () => {
-    const limit = findOperation(document, "GET", "/api/v1/tasks")!.operation.parameters!.find((p) => p.name === "limit")!;
+    const limit = findOperation(document, "GET", "/api/v1/tasks")!.operation.parameters!.find(
+      (p) => p.name === "limit",
+    )!;
     expect(limit.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 20 });
     expect(validator.errors(limit.schema, "101", true)).not.toEqual([]);
     expect(validator.errors(limit.schema, "50", true)).toEqual([]);
@@ -104,7 +138,14 @@ describe("the document", () => {
         for (const [name, example] of Object.entries(media.examples ?? {})) {
           expect(validator.errors(media.schema, example.value), `${key} example ${name}`).toEqual([]);
           const [method, path] = key.split(" ") as [string, string];
-          expect(apiAccepts({ method, url: new URL(`http://x${path.replace(/\{[^}]+\}/g, "01M8HQ0000000000000000000X")}`), body: example.value }), `${key} ${name}`).toBe(true);
+          expect(
+            apiAccepts({
+              method,
+              url: new URL(`http://x${path.replace(/\{[^}]+\}/g, "01M8HQ0000000000000000000X")}`),
+              body: example.value,
+            }),
+            `${key} ${name}`,
+          ).toBe(true);
           checked++;
         }
       }
@@ -127,7 +168,9 @@ describe("the document and the router", () => {
     // Every documented operation is answered; every route is documented (HEAD only where it says something of its own: /health).
     expect(documented.filter((key) => !answered.has(key))).toEqual([]);
     expect(routerRoutes.filter((route) => !documented.includes(route))).toEqual([]);
-    expect(documented).toEqual(expect.arrayContaining(["GET /openapi.json", "GET /docs", "POST /api/v1/tasks", "HEAD /health"]));
+    expect(documented).toEqual(
+      expect.arrayContaining(["GET /openapi.json", "GET /docs", "POST /api/v1/tasks", "HEAD /health"]),
+    );
   });
 
   it("the docs page shows every operation with its method and path", () => {
@@ -142,7 +185,9 @@ describe("the document and the router", () => {
 
 describe("the curl examples of README.md and docs/", () => {
   it("are found: requests with bodies, query strings, errors and whole answers", () => {
-    expect(docs.map((d) => d.path)).toEqual(expect.arrayContaining(["README.md", "docs/api.md", "docs/getting-started.md", "docs/platforms/README.md"]));
+    expect(docs.map((d) => d.path)).toEqual(
+      expect.arrayContaining(["README.md", "docs/api.md", "docs/getting-started.md", "docs/platforms/README.md"]),
+    );
     // As many as README.md had before it was split into docs/ (110), and more.
     expect(apiExamples.length).toBeGreaterThanOrEqual(110);
     expect(apiExamples.filter((e) => e.body !== undefined).length).toBeGreaterThan(20);
@@ -158,7 +203,9 @@ describe("the curl examples of README.md and docs/", () => {
     let accepted = 0;
     for (const example of apiExamples.filter((e) => e.body !== undefined)) {
       if (apiAccepts(example) !== true) continue;
-      const media = findOperation(document, example.method, example.url.pathname)!.operation.requestBody!.content["application/json"]!;
+      const media = findOperation(document, example.method, example.url.pathname)!.operation.requestBody!.content[
+        "application/json"
+      ]!;
       expect(validator.errors(media.schema, example.body), exampleLocation(example)).toEqual([]);
       accepted++;
     }
@@ -169,46 +216,124 @@ describe("the curl examples of README.md and docs/", () => {
 describe("the example checker", () => {
   const check = (markdown: string) => curlExamples(markdown).flatMap((example) => checkExample(example, validator));
   const block = (...lines: string[]) => ["```", ...lines, "```"].join("\n");
-  const taskAnswer = (resolveRefs(document.paths["/api/v1/tasks"]!.post!.responses["201"]!, document) as { content: Record<string, { example: unknown }> }).content["application/json"]!.example;
-  const post = (body: string) => `$ curl -s -w '  (HTTP %{http_code})\\n' -X POST http://127.0.0.1:8888/api/v1/tasks -H 'content-type: application/json' -d '${body}'`;
+  const taskAnswer = (
+    resolveRefs(document.paths["/api/v1/tasks"]!.post!.responses["201"]!, document) as {
+      content: Record<string, { example: unknown }>;
+    }
+  ).content["application/json"]!.example;
+  const post = (body: string) =>
+    `$ curl -s -w '  (HTTP %{http_code})\\n' -X POST http://127.0.0.1:8888/api/v1/tasks -H 'content-type: application/json' -d '${body}'`;
 
   it("passes a correct example", () => {
-    expect(check(block(post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"]}'), `${JSON.stringify(taskAnswer)}  (HTTP 201)`))).toEqual([]);
+    expect(
+      check(
+        block(
+          post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"]}'),
+          `${JSON.stringify(taskAnswer)}  (HTTP 201)`,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it("fails a body with a wrong field, a wrong value or a missing field", () => {
     const shown = `${JSON.stringify(taskAnswer)}  (HTTP 201)`;
-    expect(check(block(post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"],"depth":3}'), shown)).join()).toMatch(/additional properties \(depth\)/);
-    expect(check(block(post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"],"max_pages":0}'), shown)).join()).toMatch(/max_pages must be >= 1/);
-    expect(check(block(post('{"platform":"web","crawler_type":"detail"}'), shown)).join()).toMatch(/required property 'urls'/);
-    expect(check(block(post('{"platform":"xhs","crawler_type":"search","keywords":"a","max_attempts":11}'), shown)).join()).toMatch(/max_attempts/);
+    expect(
+      check(
+        block(post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"],"depth":3}'), shown),
+      ).join(),
+    ).toMatch(/additional properties \(depth\)/);
+    expect(
+      check(
+        block(post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"],"max_pages":0}'), shown),
+      ).join(),
+    ).toMatch(/max_pages must be >= 1/);
+    expect(check(block(post('{"platform":"web","crawler_type":"detail"}'), shown)).join()).toMatch(
+      /required property 'urls'/,
+    );
+    expect(
+      check(block(post('{"platform":"xhs","crawler_type":"search","keywords":"a","max_attempts":11}'), shown)).join(),
+    ).toMatch(/max_attempts/);
   });
 
   it("fails an unknown route, a wrong method, an undocumented status and an undocumented query parameter", () => {
-    expect(check(block("$ curl -s http://127.0.0.1:8888/api/v1/jobs", '{"code":0,"message":"ok","data":{}}')).join()).toMatch(/no such operation/);
-    expect(check(block("$ curl -s -w '  (HTTP %{http_code})\\n' http://127.0.0.1:8888/api/v1/tasks/01M8HTGMT0PZCB39H6NHNGWHHM/results", '{"code":404,"message":"no route","data":{"error":"ROUTE_NOT_FOUND"}}  (HTTP 404)'))).not.toEqual([]);
-    expect(check(block("$ curl -s -X DELETE http://127.0.0.1:8888/api/v1/tasks/01M8HTGMT0PZCB39H6NHNGWHHM", "")).join()).toMatch(/no such operation/);
-    expect(check(block("$ curl -s -w '  (HTTP %{http_code})\\n' http://127.0.0.1:8888/health", '{"code":418,"message":"teapot","data":{"error":"X"}}  (HTTP 418)')).join()).toMatch(/418/);
-    expect(check(block("$ curl -s 'http://127.0.0.1:8888/api/v1/tasks?sort=asc' | jq .data", "")).join()).toMatch(/"sort" is not documented/);
-    expect(check(block("$ curl -s 'http://127.0.0.1:8888/api/v1/tasks?limit=500' | jq .data", "")).join()).toMatch(/limit=500/);
+    expect(
+      check(block("$ curl -s http://127.0.0.1:8888/api/v1/jobs", '{"code":0,"message":"ok","data":{}}')).join(),
+    ).toMatch(/no such operation/);
+    expect(
+      check(
+        block(
+          "$ curl -s -w '  (HTTP %{http_code})\\n' http://127.0.0.1:8888/api/v1/tasks/01M8HTGMT0PZCB39H6NHNGWHHM/results",
+          '{"code":404,"message":"no route","data":{"error":"ROUTE_NOT_FOUND"}}  (HTTP 404)',
+        ),
+      ),
+    ).not.toEqual([]);
+    expect(
+      check(block("$ curl -s -X DELETE http://127.0.0.1:8888/api/v1/tasks/01M8HTGMT0PZCB39H6NHNGWHHM", "")).join(),
+    ).toMatch(/no such operation/);
+    expect(
+      check(
+        block(
+          "$ curl -s -w '  (HTTP %{http_code})\\n' http://127.0.0.1:8888/health",
+          '{"code":418,"message":"teapot","data":{"error":"X"}}  (HTTP 418)',
+        ),
+      ).join(),
+    ).toMatch(/418/);
+    expect(check(block("$ curl -s 'http://127.0.0.1:8888/api/v1/tasks?sort=asc' | jq .data", "")).join()).toMatch(
+      /"sort" is not documented/,
+    );
+    expect(check(block("$ curl -s 'http://127.0.0.1:8888/api/v1/tasks?limit=500' | jq .data", "")).join()).toMatch(
+      /limit=500/,
+    );
   });
 
   it("fails an answer that is not what the document says", () => {
-    const broken = { ...(taskAnswer as object), data: { ...((taskAnswer as { data: object }).data), status: "sleeping" } };
-    expect(check(block(post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"]}'), `${JSON.stringify(broken)}  (HTTP 201)`)).join()).toMatch(/status must be equal to one of/);
-    expect(check(block("$ curl -s -w '  (HTTP %{http_code})\\n' http://127.0.0.1:8888/api/v1/tasks/01M8HQ0000000000000000000X", '{"code":404,"message":"gone","data":{"error":"GONE"}}  (HTTP 404)')).join()).toMatch(/error must be equal to one of/);
+    const broken = {
+      ...(taskAnswer as object),
+      data: { ...(taskAnswer as { data: object }).data, status: "sleeping" },
+    };
+    expect(
+      check(
+        block(
+          post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"]}'),
+          `${JSON.stringify(broken)}  (HTTP 201)`,
+        ),
+      ).join(),
+    ).toMatch(/status must be equal to one of/);
+    expect(
+      check(
+        block(
+          "$ curl -s -w '  (HTTP %{http_code})\\n' http://127.0.0.1:8888/api/v1/tasks/01M8HQ0000000000000000000X",
+          '{"code":404,"message":"gone","data":{"error":"GONE"}}  (HTTP 404)',
+        ),
+      ).join(),
+    ).toMatch(/error must be equal to one of/);
   });
 
   it("fails a jq projection of the answer with a field it does not have or a wrong value", () => {
-    const get = (fields: string) => `$ curl -s http://127.0.0.1:8888/api/v1/tasks/01M8HTGMT0PZCB39H6NHNGWHHM | jq -c '.data | {${fields}}'`;
-    expect(check(block(get("status, attempts, stop_reason"), '{"status":"completed","attempts":1,"stop_reason":null}'))).toEqual([]);
-    expect(check(block(get("status, attempts, colour"), '{"status":"completed","attempts":1,"colour":null}')).join()).toMatch(/no field "colour"/);
+    const get = (fields: string) =>
+      `$ curl -s http://127.0.0.1:8888/api/v1/tasks/01M8HTGMT0PZCB39H6NHNGWHHM | jq -c '.data | {${fields}}'`;
+    expect(
+      check(block(get("status, attempts, stop_reason"), '{"status":"completed","attempts":1,"stop_reason":null}')),
+    ).toEqual([]);
+    expect(
+      check(block(get("status, attempts, colour"), '{"status":"completed","attempts":1,"colour":null}')).join(),
+    ).toMatch(/no field "colour"/);
     expect(check(block(get("status, attempts"), '{"status":"finished","attempts":1}')).join()).toMatch(/field status/);
-    const items = "$ curl -s http://127.0.0.1:8888/api/v1/tasks/01M8HTGMT0PZCB39H6NHNGWHHM/results | jq -c '.data.items[] | {url, ok}'";
-    expect(check(block(items, '{"url":"http://a/","ok":true}', '{"url":"http://b/","ok":"yes"}')).join()).toMatch(/field ok/);
+    const items =
+      "$ curl -s http://127.0.0.1:8888/api/v1/tasks/01M8HTGMT0PZCB39H6NHNGWHHM/results | jq -c '.data.items[] | {url, ok}'";
+    expect(check(block(items, '{"url":"http://a/","ok":true}', '{"url":"http://b/","ok":"yes"}')).join()).toMatch(
+      /field ok/,
+    );
   });
 
   it("lets an error example show a body the API refuses", () => {
-    expect(check(block(post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"],"depth":3}'), '{"code":400,"message":"unknown field \\"depth\\"","data":{"error":"VALIDATION_FAILED","field":"depth"}}  (HTTP 400)'))).toEqual([]);
+    expect(
+      check(
+        block(
+          post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"],"depth":3}'),
+          '{"code":400,"message":"unknown field \\"depth\\"","data":{"error":"VALIDATION_FAILED","field":"depth"}}  (HTTP 400)',
+        ),
+      ),
+    ).toEqual([]);
   });
 });

@@ -5,7 +5,15 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config.js";
 import { webTaskInput } from "../../core/platforms/web/schema.js";
-import { HOST_LIMIT_DEFAULTS, HostPoliteness, limitKeyFor, planAcquire, type HostLimiter, type LimitItem, type SlotLimits } from "../../core/politeness/index.js";
+import {
+  HOST_LIMIT_DEFAULTS,
+  HostPoliteness,
+  limitKeyFor,
+  planAcquire,
+  type HostLimiter,
+  type LimitItem,
+  type SlotLimits,
+} from "../../core/politeness/index.js";
 import { pause } from "../../core/politeness/pause.js";
 
 const limits: SlotLimits = { maxConcurrency: 2, minDelayMs: 250, leaseMs: 10_000 };
@@ -68,7 +76,10 @@ describe("planAcquire", () => {
     const current = item({ other: NOW + 5_000 }, NOW - 300);
 
     expect(planAcquire(current, request({ limits: { ...limits, maxConcurrency: 1 } })).kind).toBe("wait");
-    expect(planAcquire(current, request({ limits: { ...limits, minDelayMs: 1_000 } }))).toMatchObject({ until: "delay_passed", waitMs: 700 });
+    expect(planAcquire(current, request({ limits: { ...limits, minDelayMs: 1_000 } }))).toMatchObject({
+      until: "delay_passed",
+      waitMs: 700,
+    });
     expect(planAcquire(current, request()).kind).toBe("take");
   });
 });
@@ -98,9 +109,18 @@ describe("HostPoliteness.limitsFor", () => {
   it("lets the task's values win within the deployment's caps", () => {
     const capped = politeness({ maxConcurrency: 3, minDelayMs: 100 });
 
-    expect(capped.limitsFor({ host_concurrency: 1, host_delay_ms: 2_000 })).toMatchObject({ maxConcurrency: 1, minDelayMs: 2_000 });
-    expect(capped.limitsFor({ host_concurrency: 8, host_delay_ms: 0 })).toMatchObject({ maxConcurrency: 3, minDelayMs: 100 });
-    expect(politeness().limitsFor({ host_concurrency: 8, host_delay_ms: 0 })).toMatchObject({ maxConcurrency: 8, minDelayMs: 0 });
+    expect(capped.limitsFor({ host_concurrency: 1, host_delay_ms: 2_000 })).toMatchObject({
+      maxConcurrency: 1,
+      minDelayMs: 2_000,
+    });
+    expect(capped.limitsFor({ host_concurrency: 8, host_delay_ms: 0 })).toMatchObject({
+      maxConcurrency: 3,
+      minDelayMs: 100,
+    });
+    expect(politeness().limitsFor({ host_concurrency: 8, host_delay_ms: 0 })).toMatchObject({
+      maxConcurrency: 8,
+      minDelayMs: 0,
+    });
   });
 
   it("reads the caps from HOST_MAX_CONCURRENCY and HOST_MIN_DELAY_MS, clamped to the task bounds", () => {
@@ -110,7 +130,10 @@ describe("HostPoliteness.limitsFor", () => {
       hostMaxConcurrency: 3,
       hostMinDelayMs: 500,
     });
-    expect(loadConfig({ HOST_MAX_CONCURRENCY: "0", HOST_MIN_DELAY_MS: "999999" })).toMatchObject({ hostMaxConcurrency: 1, hostMinDelayMs: 60_000 });
+    expect(loadConfig({ HOST_MAX_CONCURRENCY: "0", HOST_MIN_DELAY_MS: "999999" })).toMatchObject({
+      hostMaxConcurrency: 1,
+      hostMinDelayMs: 60_000,
+    });
     expect(loadConfig({ HOST_MAX_CONCURRENCY: "lots" })).toMatchObject({ hostMaxConcurrency: 8 });
   });
 });
@@ -120,8 +143,17 @@ describe("web task fields host_concurrency and host_delay_ms", () => {
 
   it("are optional (the defaults apply at crawl time) and bounded", () => {
     expect(webTaskInput.parse(base)).not.toHaveProperty("host_concurrency");
-    expect(webTaskInput.parse({ ...base, host_concurrency: 1, host_delay_ms: 60_000 })).toMatchObject({ host_concurrency: 1, host_delay_ms: 60_000 });
-    for (const bad of [{ host_concurrency: 0 }, { host_concurrency: 9 }, { host_concurrency: 1.5 }, { host_delay_ms: -1 }, { host_delay_ms: 60_001 }]) {
+    expect(webTaskInput.parse({ ...base, host_concurrency: 1, host_delay_ms: 60_000 })).toMatchObject({
+      host_concurrency: 1,
+      host_delay_ms: 60_000,
+    });
+    for (const bad of [
+      { host_concurrency: 0 },
+      { host_concurrency: 9 },
+      { host_concurrency: 1.5 },
+      { host_delay_ms: -1 },
+      { host_delay_ms: 60_001 },
+    ]) {
       expect(webTaskInput.safeParse({ ...base, ...bad }).success, JSON.stringify(bad)).toBe(false);
     }
   });

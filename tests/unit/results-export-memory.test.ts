@@ -43,7 +43,10 @@ function heapUsed(): number {
 }
 
 /** Runs an export into `sink`; returns the heap's largest growth over the start and the characters written. */
-async function measure(options: ExportOptions, sink: (chunk: string) => boolean): Promise<{ growth: number; chars: number }> {
+async function measure(
+  options: ExportOptions,
+  sink: (chunk: string) => boolean,
+): Promise<{ growth: number; chars: number }> {
   const baseline = heapUsed();
   let peak = baseline;
   let chars = 0;
@@ -61,14 +64,20 @@ describe("exportResults memory", () => {
   it.each([
     ["csv", { format: "csv", columns: COLUMNS, bom: true }],
     ["jsonl", { format: "jsonl", columns: COLUMNS }],
-  ] as const)("%s: 100,000 items export with the heap growing less than 50 MB", async (name, options) => {
-    const { growth, chars } = await measure(options, () => true);
-    // The export is far bigger than the bound (two bytes a character: it has Chinese text),
-    // so holding it, or most of it, would break the bound.
-    expect(chars).toBeGreaterThan(BOUND);
-    console.log(`${name}: ${(chars / 1e6).toFixed(1)}M characters exported, heap growth ${(growth / 2 ** 20).toFixed(1)} MiB`);
-    expect(growth).toBeLessThan(BOUND);
-  }, 300_000);
+  ] as const)(
+    "%s: 100,000 items export with the heap growing less than 50 MB",
+    async (name, options) => {
+      const { growth, chars } = await measure(options, () => true);
+      // The export is far bigger than the bound (two bytes a character: it has Chinese text),
+      // so holding it, or most of it, would break the bound.
+      expect(chars).toBeGreaterThan(BOUND);
+      console.log(
+        `${name}: ${(chars / 1e6).toFixed(1)}M characters exported, heap growth ${(growth / 2 ** 20).toFixed(1)} MiB`,
+      );
+      expect(growth).toBeLessThan(BOUND);
+    },
+    300_000,
+  );
 
   it("the measurement sees a sink that keeps what it is given", async () => {
     const kept: string[] = [];

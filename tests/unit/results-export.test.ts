@@ -17,16 +17,24 @@ import { csvObjects, parseCsv } from "../support/csv.js";
 /** Every dot path down to a non-object value: what a CSV of this item needs as columns. */
 function leafPaths(value: Record<string, unknown>, prefix = ""): string[] {
   return Object.entries(value).flatMap(([key, inner]) =>
-    inner !== null && typeof inner === "object" && !Array.isArray(inner) ? leafPaths(inner as Record<string, unknown>, `${prefix}${key}.`) : [`${prefix}${key}`],
+    inner !== null && typeof inner === "object" && !Array.isArray(inner)
+      ? leafPaths(inner as Record<string, unknown>, `${prefix}${key}.`)
+      : [`${prefix}${key}`],
   );
 }
 
 /** Records from each platform's real mappers, fed the least input they accept. */
 const tiebaContext = { baseUrl: "https://tieba.baidu.com", keepUserInfo: true };
-const zhihuContext = { baseUrls: { www: "https://www.zhihu.com", zhuanlan: "https://zhuanlan.zhihu.com" }, keepUserInfo: true };
+const zhihuContext = {
+  baseUrls: { www: "https://www.zhihu.com", zhuanlan: "https://zhuanlan.zhihu.com" },
+  keepUserInfo: true,
+};
 const RECORDS: Record<MediaPlatformName, MediaRecord[]> = {
   xhs: [
-    noteRecord({ note_id: "n1", user: { user_id: "u1", nickname: "nick" } }, { wwwBase: "https://www.xiaohongshu.com", xsecSource: "pc_search" }),
+    noteRecord(
+      { note_id: "n1", user: { user_id: "u1", nickname: "nick" } },
+      { wwwBase: "https://www.xiaohongshu.com", xsecSource: "pc_search" },
+    ),
     commentRecord({ id: "c1" }, "n1"),
     commentRecord({ id: "c2" }, "n1", "c1"),
     creatorRecord("u1", {}, true),
@@ -36,13 +44,39 @@ const RECORDS: Record<MediaPlatformName, MediaRecord[]> = {
     dyCommentRecord({ cid: "c1" }, "a1")!,
     dyCreatorRecord({} as never, "sec1")!,
   ],
-  ks: [ksContentRecord({ photo: { id: "v1" } }, { wwwBase: "https://www.kuaishou.com" })!, ksCommentRecord({ comment_id: "c1" }, "v1")!, ksCreatorRecord({} as never, "u1")!],
+  ks: [
+    ksContentRecord({ photo: { id: "v1" } }, { wwwBase: "https://www.kuaishou.com" })!,
+    ksCommentRecord({ comment_id: "c1" }, "v1")!,
+    ksCreatorRecord({} as never, "u1")!,
+  ],
   bili: [
     biliVideoRecord(
-      { aid: 1, bvid: "BV1", title: "", desc: "", pubdate: 0, duration: 0, pic: "//p", stat: { like: 0, view: 0, danmaku: 0, reply: 0, favorite: 0, coin: 0, share: 0 }, owner: { mid: 2, name: "n", face: "//f" } } as never,
+      {
+        aid: 1,
+        bvid: "BV1",
+        title: "",
+        desc: "",
+        pubdate: 0,
+        duration: 0,
+        pic: "//p",
+        stat: { like: 0, view: 0, danmaku: 0, reply: 0, favorite: 0, coin: 0, share: 0 },
+        owner: { mid: 2, name: "n", face: "//f" },
+      } as never,
       undefined,
     ),
-    biliCommentRecord({ rpid: 3, content: { message: "m" }, ctime: 0, rcount: 0, parent: 0, root: 0, like: 0, member: { mid: 2, uname: "n", avatar: "//a" } } as never, "1"),
+    biliCommentRecord(
+      {
+        rpid: 3,
+        content: { message: "m" },
+        ctime: 0,
+        rcount: 0,
+        parent: 0,
+        root: 0,
+        like: 0,
+        member: { mid: 2, uname: "n", avatar: "//a" },
+      } as never,
+      "1",
+    ),
     biliCreatorRecord({ mid: 2, name: "n", face: "//f" } as never, 0, true),
   ],
   wb: [
@@ -52,7 +86,12 @@ const RECORDS: Record<MediaPlatformName, MediaRecord[]> = {
   ],
   tieba: [
     mapThread({ thread: { id: 1 } } as never, null, tiebaContext)!,
-    ...mapFloors({ post_list: [{ id: 2, floor: 2, sub_post_list: { sub_post_list: [{ id: 3 }] } }] } as never, "1", true, tiebaContext),
+    ...mapFloors(
+      { post_list: [{ id: 2, floor: 2, sub_post_list: { sub_post_list: [{ id: 3 }] } }] } as never,
+      "1",
+      true,
+      tiebaContext,
+    ),
   ],
   zhihu: [
     mapContent({ type: "answer", id: "1" } as never, null, zhihuContext)!,
@@ -61,55 +100,121 @@ const RECORDS: Record<MediaPlatformName, MediaRecord[]> = {
   ],
 };
 
-function storedMediaItem(platform: MediaPlatformName, record: MediaRecord, keepUserInfo: boolean): Record<string, unknown> {
+function storedMediaItem(
+  platform: MediaPlatformName,
+  record: MediaRecord,
+  keepUserInfo: boolean,
+): Record<string, unknown> {
   const item = toResultItem(platform, record, keepUserInfo);
   return { ...item.data, task_id: "T", item_key: item.item_key, ok: item.ok };
 }
 
 describe("export columns", () => {
-  it.each(Object.keys(RECORDS) as MediaPlatformName[])("%s: every field its mappers store has a column, and no column is one they never fill", (platform) => {
-    for (const keepUserInfo of [false, true]) {
-      const produced = new Set<string>();
-      for (const record of RECORDS[platform]) {
-        const mode = record.item_type === "creator" ? "creator" : "search";
-        const columns = resultColumns({ platform, crawler_type: mode, params: { enable_comments: true, keep_user_info: keepUserInfo } });
-        for (const variant of [record, { ...record, error: { code: "NOT_FOUND", message: "gone" } }]) {
-          const paths = leafPaths(storedMediaItem(platform, variant, keepUserInfo));
-          expect(columns, `${platform} ${record.item_type}`).toEqual(expect.arrayContaining(paths));
-          for (const path of paths) produced.add(path);
+  it.each(Object.keys(RECORDS) as MediaPlatformName[])(
+    "%s: every field its mappers store has a column, and no column is one they never fill",
+    (platform) => {
+      for (const keepUserInfo of [false, true]) {
+        const produced = new Set<string>();
+        for (const record of RECORDS[platform]) {
+          const mode = record.item_type === "creator" ? "creator" : "search";
+          const columns = resultColumns({
+            platform,
+            crawler_type: mode,
+            params: { enable_comments: true, keep_user_info: keepUserInfo },
+          });
+          for (const variant of [record, { ...record, error: { code: "NOT_FOUND", message: "gone" } }]) {
+            const paths = leafPaths(storedMediaItem(platform, variant, keepUserInfo));
+            expect(columns, `${platform} ${record.item_type}`).toEqual(expect.arrayContaining(paths));
+            for (const path of paths) produced.add(path);
+          }
         }
+        // `truncated` is added by the item-size cap (itemSize.ts), not by mappers.
+        produced.add("truncated");
+        const widest = resultColumns({
+          platform,
+          crawler_type: "creator",
+          params: { enable_comments: true, keep_user_info: keepUserInfo },
+        });
+        expect([...produced]).toEqual(expect.arrayContaining(widest));
       }
-      // `truncated` is added by the item-size cap (itemSize.ts), not by mappers.
-      produced.add("truncated");
-      const widest = resultColumns({ platform, crawler_type: "creator", params: { enable_comments: true, keep_user_info: keepUserInfo } });
-      expect([...produced]).toEqual(expect.arrayContaining(widest));
-    }
-  });
+    },
+  );
 
   it("leaves out columns no item of the task can have", () => {
-    const search = resultColumns({ platform: "xhs", crawler_type: "search", params: { enable_comments: false, keep_user_info: false } });
+    const search = resultColumns({
+      platform: "xhs",
+      crawler_type: "search",
+      params: { enable_comments: false, keep_user_info: false },
+    });
     expect(search.slice(0, 6)).toEqual(["task_id", "item_key", "ok", "item_type", "platform", "crawled_at"]);
     expect(search).toContain("note_id");
     expect(search).toContain("creator_hash");
     expect(search).not.toContain("comment_id");
     expect(search).not.toContain("user_id");
     expect(search).not.toContain("gender");
-    const creatorMode = resultColumns({ platform: "xhs", crawler_type: "creator", params: { enable_comments: true, keep_user_info: true } });
-    expect(creatorMode).toEqual(expect.arrayContaining(["comment_id", "gender", "fans", "user_id", "nickname", "avatar", "ip_location"]));
+    const creatorMode = resultColumns({
+      platform: "xhs",
+      crawler_type: "creator",
+      params: { enable_comments: true, keep_user_info: true },
+    });
+    expect(creatorMode).toEqual(
+      expect.arrayContaining(["comment_id", "gender", "fans", "user_id", "nickname", "avatar", "ip_location"]),
+    );
     expect(creatorMode).not.toContain("creator_hash");
     expect(new Set(creatorMode).size).toBe(creatorMode.length);
   });
 
   it("web: the page fields, the error split in two, the task's other formats, then its selectors sorted by name", () => {
-    const columns = resultColumns({ platform: "web", crawler_type: "crawl", params: { selectors: { price: ".p", author: ".a" }, formats: ["links", "text", "markdown"] } });
+    const columns = resultColumns({
+      platform: "web",
+      crawler_type: "crawl",
+      params: { selectors: { price: ".p", author: ".a" }, formats: ["links", "text", "markdown"] },
+    });
     expect(columns).toEqual([
-      "task_id", "item_key", "ok", "url", "final_url", "status", "title", "description", "text", "truncated", "truncated_fields", "links", "depth",
-      "fetched_at", "content_type", "rendered", "settle_ms", "settle_capped", "error.code", "error.message", "blocked_requests", "markdown", "link_list", "author", "price",
+      "task_id",
+      "item_key",
+      "ok",
+      "url",
+      "final_url",
+      "status",
+      "title",
+      "description",
+      "text",
+      "truncated",
+      "truncated_fields",
+      "links",
+      "depth",
+      "fetched_at",
+      "content_type",
+      "rendered",
+      "settle_ms",
+      "settle_capped",
+      "error.code",
+      "error.message",
+      "blocked_requests",
+      "markdown",
+      "link_list",
+      "author",
+      "price",
     ]);
-    const specs = [{ name: "price", css: ".p", attr: null }, { name: "author", css: ".a", attr: null }];
+    const specs = [
+      { name: "price", css: ".p", attr: null },
+      { name: "author", css: ".a", attr: null },
+    ];
     const failed = buildPageItem(
       { url: "https://a.example/", depth: 0 },
-      { finalUrl: null, status: 500, contentType: null, fetchedAt: "2026-01-01T00:00:00.000Z", extract: null, error: { code: "HTTP_500", message: "x" }, blockedRequests: [], settle: null, rendered: false, html: null },
+      {
+        finalUrl: null,
+        status: 500,
+        contentType: null,
+        fetchedAt: "2026-01-01T00:00:00.000Z",
+        extract: null,
+        error: { code: "HTTP_500", message: "x" },
+        blockedRequests: [],
+        settle: null,
+        rendered: false,
+        html: null,
+      },
       { specs, formats: ["links", "text", "markdown"] },
     ).item;
     const paths = leafPaths({ ...failed.data, task_id: "T", item_key: failed.item_key, ok: failed.ok });
@@ -128,9 +233,22 @@ const COLUMNS = ["task_id", "item_key", "ok", "title", "author.nickname", "tags"
 
 describe("formatPage", () => {
   it("writes the same columns on every page, whatever the page's items have", () => {
-    const first = formatPage([{ item_key: "a", title: "one" }], { format: "csv", columns: COLUMNS, first: true, bom: false });
+    const first = formatPage([{ item_key: "a", title: "one" }], {
+      format: "csv",
+      columns: COLUMNS,
+      first: true,
+      bom: false,
+    });
     const second = formatPage(
-      [{ item_key: "b", author: { nickname: "小红", id: 7 }, tags: ["x", "y"], error: { code: "E1", message: "m" }, unknown_field: "not a column" }],
+      [
+        {
+          item_key: "b",
+          author: { nickname: "小红", id: 7 },
+          tags: ["x", "y"],
+          error: { code: "E1", message: "m" },
+          unknown_field: "not a column",
+        },
+      ],
       { format: "csv", columns: COLUMNS, first: false, bom: false },
     );
     expect(first.split("\r\n")[0]).toBe(COLUMNS.join(","));
@@ -139,16 +257,32 @@ describe("formatPage", () => {
     expect(header).toEqual(COLUMNS);
     expect(rows).toEqual([
       { task_id: "", item_key: "a", ok: "", title: "one", "author.nickname": "", tags: "", "error.code": "" },
-      { task_id: "", item_key: "b", ok: "", title: "", "author.nickname": "小红", tags: '["x","y"]', "error.code": "E1" },
+      {
+        task_id: "",
+        item_key: "b",
+        ok: "",
+        title: "",
+        "author.nickname": "小红",
+        tags: '["x","y"]',
+        "error.code": "E1",
+      },
     ]);
   });
 
   it("puts the BOM and the CSV header on the first page only", () => {
     const items = [{ item_key: "a" }];
-    expect(formatPage(items, { format: "csv", columns: COLUMNS, first: true, bom: true }).startsWith(`\uFEFF${COLUMNS.join(",")}\r\n`)).toBe(true);
+    expect(
+      formatPage(items, { format: "csv", columns: COLUMNS, first: true, bom: true }).startsWith(
+        `\uFEFF${COLUMNS.join(",")}\r\n`,
+      ),
+    ).toBe(true);
     expect(formatPage(items, { format: "csv", columns: COLUMNS, first: false, bom: true })).toBe(",a,,,,,\r\n");
-    expect(formatPage(items, { format: "csv", columns: COLUMNS, first: true, bom: false }).startsWith("task_id,")).toBe(true);
-    expect(formatPage(items, { format: "jsonl", columns: [], first: true, bom: true })).toBe('\uFEFF{"item_key":"a"}\n');
+    expect(formatPage(items, { format: "csv", columns: COLUMNS, first: true, bom: false }).startsWith("task_id,")).toBe(
+      true,
+    );
+    expect(formatPage(items, { format: "jsonl", columns: [], first: true, bom: true })).toBe(
+      '\uFEFF{"item_key":"a"}\n',
+    );
     expect(formatPage(items, { format: "jsonl", columns: [], first: false, bom: true })).toBe('{"item_key":"a"}\n');
     expect(formatPage([], { format: "jsonl", columns: [], first: false, bom: true })).toBe("");
     expect(formatPage([], { format: "csv", columns: COLUMNS, first: false, bom: true })).toBe("");
@@ -156,7 +290,9 @@ describe("formatPage", () => {
 
   it("writes jsonl items whole: nested objects stay nested", () => {
     const item = { item_key: "a", author: { nickname: "n" }, tags: [1] };
-    expect(JSON.parse(formatPage([item], { format: "jsonl", columns: COLUMNS, first: false, bom: false }))).toEqual(item);
+    expect(JSON.parse(formatPage([item], { format: "jsonl", columns: COLUMNS, first: false, bom: false }))).toEqual(
+      item,
+    );
   });
 });
 
@@ -172,28 +308,45 @@ async function collect(chunks: AsyncIterable<string>): Promise<string> {
   return text;
 }
 
-const cellValue = fc.oneof(fc.string({ unit: "grapheme" }), fc.constantFrom('"', ",", "\r\n", "\n", "=1+1", "-", "@x", "+", "\t"), fc.integer(), fc.boolean(), fc.constant(null));
-const row = fc.record({ item_key: fc.string(), title: cellValue, author: fc.record({ nickname: cellValue }), tags: fc.array(cellValue, { maxLength: 3 }) });
+const cellValue = fc.oneof(
+  fc.string({ unit: "grapheme" }),
+  fc.constantFrom('"', ",", "\r\n", "\n", "=1+1", "-", "@x", "+", "\t"),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+);
+const row = fc.record({
+  item_key: fc.string(),
+  title: cellValue,
+  author: fc.record({ nickname: cellValue }),
+  tags: fc.array(cellValue, { maxLength: 3 }),
+});
 
 describe("exportResults", () => {
   it("gives one valid CSV whatever the page split, each value read back as written (formulas defused)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(row, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 5 }), fc.boolean(), async (items, cuts, bom) => {
-        const text = await collect(exportResults(paged(items, cuts), { format: "csv", columns: COLUMNS, bom }));
-        expect(text.startsWith("\uFEFF")).toBe(bom);
-        expect(text.slice(1).includes("\uFEFF")).toBe(false);
-        const { header, rows } = csvObjects(bom ? text.slice(1) : text);
-        expect(header).toEqual(COLUMNS);
-        expect(rows).toHaveLength(items.length);
-        const asCell = (value: unknown) => (typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value === null ? "" : String(value));
-        rows.forEach((read, index) => {
-          const item = items[index]!;
-          expect(read.item_key).toBe(asCell(item.item_key));
-          expect(read.title).toBe(asCell(item.title));
-          expect(read["author.nickname"]).toBe(asCell(item.author.nickname));
-          expect(JSON.parse(read.tags!)).toEqual(item.tags);
-        });
-      }),
+      fc.asyncProperty(
+        fc.array(row, { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.boolean(),
+        async (items, cuts, bom) => {
+          const text = await collect(exportResults(paged(items, cuts), { format: "csv", columns: COLUMNS, bom }));
+          expect(text.startsWith("\uFEFF")).toBe(bom);
+          expect(text.slice(1).includes("\uFEFF")).toBe(false);
+          const { header, rows } = csvObjects(bom ? text.slice(1) : text);
+          expect(header).toEqual(COLUMNS);
+          expect(rows).toHaveLength(items.length);
+          const asCell = (value: unknown) =>
+            typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value === null ? "" : String(value);
+          rows.forEach((read, index) => {
+            const item = items[index]!;
+            expect(read.item_key).toBe(asCell(item.item_key));
+            expect(read.title).toBe(asCell(item.title));
+            expect(read["author.nickname"]).toBe(asCell(item.author.nickname));
+            expect(JSON.parse(read.tags!)).toEqual(item.tags);
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -218,8 +371,12 @@ describe("exportResults", () => {
   });
 
   it("still writes the header (and BOM) when there are no results", async () => {
-    expect(await collect(exportResults([], { format: "csv", columns: COLUMNS, bom: true }))).toBe(`\uFEFF${COLUMNS.join(",")}\r\n`);
-    expect(await collect(exportResults([[], []], { format: "csv", columns: COLUMNS }))).toBe(`${COLUMNS.join(",")}\r\n`);
+    expect(await collect(exportResults([], { format: "csv", columns: COLUMNS, bom: true }))).toBe(
+      `\uFEFF${COLUMNS.join(",")}\r\n`,
+    );
+    expect(await collect(exportResults([[], []], { format: "csv", columns: COLUMNS }))).toBe(
+      `${COLUMNS.join(",")}\r\n`,
+    );
     expect(await collect(exportResults([], { format: "jsonl", columns: COLUMNS }))).toBe("");
   });
 

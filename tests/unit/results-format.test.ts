@@ -46,9 +46,9 @@ describe("result formats", () => {
   it("writes a record with exactly the given columns, CRLF-terminated", () => {
     const columns = ["url", "error.code", "tags", "absent"];
     expect(csvHeader(columns)).toBe("url,error.code,tags,absent\r\n");
-    expect(csvRecord({ url: "https://a/", error: { code: "E", message: "m" }, tags: ["t"], other: "dropped" }, columns)).toBe(
-      'https://a/,E,"[""t""]",\r\n',
-    );
+    expect(
+      csvRecord({ url: "https://a/", error: { code: "E", message: "m" }, tags: ["t"], other: "dropped" }, columns),
+    ).toBe('https://a/,E,"[""t""]",\r\n');
   });
 });
 

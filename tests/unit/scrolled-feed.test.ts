@@ -16,12 +16,16 @@ function fakeList(pages: number, size: number) {
     },
     hasMore: (page: number) => page + 1 < pages,
   };
-  const recordsOf = (page: number): MediaRecord[] => Array.from({ length: size }, (_, i) => ({ item_type: "content" as const, id: `p${page}-${i}`, fields: {} }));
+  const recordsOf = (page: number): MediaRecord[] =>
+    Array.from({ length: size }, (_, i) => ({ item_type: "content" as const, id: `p${page}-${i}`, fields: {} }));
   return { log, steps, recordsOf };
 }
 
 /** The framework's cursor, counting content records as the consumer takes them. */
-function cursorAt(page: string | number | undefined, notesDone = 0): MediaCursor & { advanced: Array<string | number | undefined> } {
+function cursorAt(
+  page: string | number | undefined,
+  notesDone = 0,
+): MediaCursor & { advanced: Array<string | number | undefined> } {
   const cursor = {
     inputIndex: 0,
     page,
@@ -53,7 +57,17 @@ describe("ScrolledFeed", () => {
     feed.leave();
     expect(await feed.page(4)).toBe(4);
     expect(await feed.page(9)).toBeUndefined();
-    expect(log).toEqual(["open", "scroll→1", "scroll→2", "scroll→3", "open", "scroll→1", "scroll→2", "scroll→3", "scroll→4"]);
+    expect(log).toEqual([
+      "open",
+      "scroll→1",
+      "scroll→2",
+      "scroll→3",
+      "open",
+      "scroll→1",
+      "scroll→2",
+      "scroll→3",
+      "scroll→4",
+    ]);
   });
 });
 
@@ -83,16 +97,26 @@ describe("walkFeed", () => {
   it("resumes at the cursor's page, starts at firstPage otherwise, and skips an input already done", async () => {
     const { steps, recordsOf } = fakeList(4, 2);
     const resumed = cursorAt(2, 4);
-    expect(await drain(walkFeed({ steps, cursor: resumed, maxNotes: 10, recordsOf }), resumed)).toEqual(["p2-0", "p2-1", "p3-0", "p3-1"]);
+    expect(await drain(walkFeed({ steps, cursor: resumed, maxNotes: 10, recordsOf }), resumed)).toEqual([
+      "p2-0",
+      "p2-1",
+      "p3-0",
+      "p3-1",
+    ]);
     const fresh = cursorAt(undefined);
-    expect(await drain(walkFeed({ steps, cursor: fresh, maxNotes: 1, firstPage: 3, recordsOf }), fresh)).toEqual(["p3-0"]);
+    expect(await drain(walkFeed({ steps, cursor: fresh, maxNotes: 1, firstPage: 3, recordsOf }), fresh)).toEqual([
+      "p3-0",
+    ]);
     const done = cursorAt(FEED_DONE);
     expect(await drain(walkFeed({ steps, cursor: done, maxNotes: 10, recordsOf }), done)).toEqual([]);
   });
 
   it("does not yield a post twice when the list shifted between pages", async () => {
     const steps = { open: async () => 0, next: async (page: number) => page + 1, hasMore: (page: number) => page < 1 };
-    const recordsOf = (page: number): MediaRecord[] => [{ item_type: "content", id: page === 0 ? "a" : "b", fields: {} }, { item_type: "content", id: "shared", fields: {} }];
+    const recordsOf = (page: number): MediaRecord[] => [
+      { item_type: "content", id: page === 0 ? "a" : "b", fields: {} },
+      { item_type: "content", id: "shared", fields: {} },
+    ];
     const cursor = cursorAt(undefined);
     expect(await drain(walkFeed({ steps, cursor, maxNotes: 10, recordsOf }), cursor)).toEqual(["a", "shared", "b"]);
   });

@@ -10,7 +10,10 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../../build/infraModel.js";
 import { SST_ESBUILD_VERSION, SST_ESM_BANNER_LINES, sstCliVersion } from "../../build/sstBuild.js";
 
-const binary = resolve(ROOT, `node_modules/sst-${process.platform}-${process.arch === "x64" ? "x64" : process.arch}/bin/sst`);
+const binary = resolve(
+  ROOT,
+  `node_modules/sst-${process.platform}-${process.arch === "x64" ? "x64" : process.arch}/bin/sst`,
+);
 
 describe.skipIf(!existsSync(binary))("build/sstBuild.ts against the sst binary", () => {
   const text = readFileSync(binary).toString("latin1");

@@ -13,7 +13,20 @@ const proxy = "http://crawler:pa55-w0rd@127.0.0.1:3128";
 
 function task(taskId: string, given: Record<string, unknown>): Task {
   const { params, proxy_sealed } = sealTaskProxy(taskId, given, () => keyring);
-  return { task_id: taskId, platform: "xhs", crawler_type: "search", params, ...(proxy_sealed ? { proxy_sealed } : {}), status: "pending", attempts: 0, max_attempts: 3, created_at: "", updated_at: "", progress: { pages_done: 0, items: 0, errors: 0 }, result_count: 0 };
+  return {
+    task_id: taskId,
+    platform: "xhs",
+    crawler_type: "search",
+    params,
+    ...(proxy_sealed ? { proxy_sealed } : {}),
+    status: "pending",
+    attempts: 0,
+    max_attempts: 3,
+    created_at: "",
+    updated_at: "",
+    progress: { pages_done: 0, items: 0, errors: 0 },
+    result_count: 0,
+  };
 }
 
 describe("a task's proxy at rest", () => {
@@ -32,8 +45,12 @@ describe("a task's proxy at rest", () => {
 
   it("does not open on another task, or without its key", () => {
     const sealed = task("T3", { keywords: ["x"], proxy }).proxy_sealed!;
-    expect(() => taskProxy({ task_id: "T4", params: {}, proxy_sealed: sealed }, () => keyring)).toThrow(expect.objectContaining({ code: "PROXY_UNREADABLE" }));
-    expect(() => taskProxy({ task_id: "T3", params: {}, proxy_sealed: sealed }, () => new AccountsKeyring([Buffer.alloc(32, 2)]))).toThrow(expect.objectContaining({ code: "PROXY_UNREADABLE" }));
+    expect(() => taskProxy({ task_id: "T4", params: {}, proxy_sealed: sealed }, () => keyring)).toThrow(
+      expect.objectContaining({ code: "PROXY_UNREADABLE" }),
+    );
+    expect(() =>
+      taskProxy({ task_id: "T3", params: {}, proxy_sealed: sealed }, () => new AccountsKeyring([Buffer.alloc(32, 2)])),
+    ).toThrow(expect.objectContaining({ code: "PROXY_UNREADABLE" }));
   });
 
   it("reaches the crawl opened (the accounts key from the environment, as the crawler reads it)", async () => {

@@ -3,7 +3,9 @@ import { TASK_STATUSES, canTransition, isTerminal, statusesAllowing } from "../.
 
 describe("task status transitions", () => {
   it("allows exactly the documented moves", () => {
-    const allowed = TASK_STATUSES.flatMap((from) => TASK_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`));
+    const allowed = TASK_STATUSES.flatMap((from) =>
+      TASK_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`),
+    );
     expect(allowed.sort()).toEqual(
       [
         "pending->running",

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { CapturedResponse } from "../../core/platforms/media/types.js";
 import { classifyTiebaResponse } from "../../core/platforms/tieba/access.js";
-import { contentText, fragmentTime, mapFloors, mapThread, replyRowRecord, threadRef, TIEBA_COMMENT_FIELDS, TIEBA_CONTENT_FIELDS } from "../../core/platforms/tieba/items.js";
+import {
+  contentText,
+  fragmentTime,
+  mapFloors,
+  mapThread,
+  replyRowRecord,
+  threadRef,
+  TIEBA_COMMENT_FIELDS,
+  TIEBA_CONTENT_FIELDS,
+} from "../../core/platforms/tieba/items.js";
 import { tiebaThreadPageShape, type TiebaThreadPageResponse } from "../../core/platforms/tieba/shapes.js";
 
 const BASE = "https://tieba.baidu.com";
@@ -11,11 +20,32 @@ const page: TiebaThreadPageResponse = {
   error_code: 0,
   forum: { id: 52, name: "编程" },
   thread: { id: 9035641283, title: "  求助：\n数组越界 ", reply_num: 3, create_time: 1700000000, author_id: 7 },
-  first_floor: { id: 150001, floor: 1, tid: 9035641283, author_id: 7, time: 1700000001, content: [{ type: 0, text: "正文 " }, { type: 2, c: "滑稽" }] },
+  first_floor: {
+    id: 150001,
+    floor: 1,
+    tid: 9035641283,
+    author_id: 7,
+    time: 1700000001,
+    content: [
+      { type: 0, text: "正文 " },
+      { type: 2, c: "滑稽" },
+    ],
+  },
   page: { current_page: 1, total_page: 2 },
   post_list: [
     { id: 150001, floor: 1, author_id: 7, time: 1700000001, content: "正文" },
-    { id: 150002, floor: 2, author_id: 8, time: 1700000100, content: [{ type: 0, text: "二楼" }], sub_post_number: 3, sub_post_list: { pid: 150002, sub_post_list: [{ id: 16000201, author_id: 7, time: 1700000200, content: [{ type: 0, text: "回复二楼" }] }] } },
+    {
+      id: 150002,
+      floor: 2,
+      author_id: 8,
+      time: 1700000100,
+      content: [{ type: 0, text: "二楼" }],
+      sub_post_number: 3,
+      sub_post_list: {
+        pid: 150002,
+        sub_post_list: [{ id: 16000201, author_id: 7, time: 1700000200, content: [{ type: 0, text: "回复二楼" }] }],
+      },
+    },
     { id: 150003, floor: 3, author_id: 99, time: 1700000300, content: "三楼" },
   ],
   user_list: [
@@ -45,15 +75,24 @@ describe("tieba thread mapper", () => {
     });
     // Identity goes to the framework (hashed unless keep_user_info), never into fields; the
     // user id is the portrait (without its "?t=" suffix), which creator mode takes back.
-    expect(record?.creator).toEqual({ user_id: "tb.1.aaa", nickname: "楼主", avatar: "https://gss0.bdstatic.com/6LZ1dD3d1sgCo2Kml5_Y_D3/sys/portrait/item/tb.1.aaa", ip_location: "广东" });
+    expect(record?.creator).toEqual({
+      user_id: "tb.1.aaa",
+      nickname: "楼主",
+      avatar: "https://gss0.bdstatic.com/6LZ1dD3d1sgCo2Kml5_Y_D3/sys/portrait/item/tb.1.aaa",
+      ip_location: "广东",
+    });
   });
 
   it("gives the profile link only with keep_user_info", () => {
-    expect(mapThread(page, "", { baseUrl: BASE, keepUserInfo: true })?.fields.user_link).toBe(`${BASE}/home/main?id=tb.1.aaa`);
+    expect(mapThread(page, "", { baseUrl: BASE, keepUserInfo: true })?.fields.user_link).toBe(
+      `${BASE}/home/main?id=tb.1.aaa`,
+    );
   });
 
   it("has no record for an answer without a thread", () => {
-    expect(mapThread({ error_code: 0, page: {}, post_list: [] }, "", { baseUrl: BASE, keepUserInfo: false })).toBeUndefined();
+    expect(
+      mapThread({ error_code: 0, page: {}, post_list: [] }, "", { baseUrl: BASE, keepUserInfo: false }),
+    ).toBeUndefined();
   });
 
   it("accepts the page as its shape (shapes.ts), and refuses a page without its floors", () => {
@@ -69,7 +108,14 @@ describe("tieba floor mapper", () => {
 
     expect(records.map((record) => record.id)).toEqual(["150002", "150003"]);
     expect(Object.keys(records[0]?.fields ?? {}).sort()).toEqual([...TIEBA_COMMENT_FIELDS].sort());
-    expect(records[0]?.fields).toMatchObject({ parent_comment_id: null, content: "二楼", sub_comment_count: 3, note_id: "9035641283", tieba_id: "52", tieba_name: "编程吧" });
+    expect(records[0]?.fields).toMatchObject({
+      parent_comment_id: null,
+      content: "二楼",
+      sub_comment_count: 3,
+      note_id: "9035641283",
+      tieba_id: "52",
+      tieba_name: "编程吧",
+    });
     expect(records[0]?.parentId).toBeUndefined();
     // An author missing from user_list: no creator rather than a wrong one.
     expect(records[1]?.creator).toBeUndefined();
@@ -79,12 +125,19 @@ describe("tieba floor mapper", () => {
     const records = mapFloors(page, "9035641283", true, { baseUrl: BASE, keepUserInfo: false });
 
     expect(records.map((record) => record.id)).toEqual(["150002", "16000201", "150003"]);
-    expect(records[1]).toMatchObject({ parentId: "150002", fields: { parent_comment_id: "150002", content: "回复二楼", sub_comment_count: 0 } });
+    expect(records[1]).toMatchObject({
+      parentId: "150002",
+      fields: { parent_comment_id: "150002", content: "回复二楼", sub_comment_count: 0 },
+    });
   });
 
   it("maps a /p/comment reply row to a reply of its floor, its time read as Beijing time", () => {
     const thread = threadRef(page, "9035641283", BASE);
-    const row = { field: { spid: 150726504693, showname: "可爱的搬运工94", user_name: "u94", portrait: "tb.1.f1b47a84.Rixjf6fMP" }, content: "  陈芋汐水花也不小  ", time: "2024-8-6 22:12" };
+    const row = {
+      field: { spid: 150726504693, showname: "可爱的搬运工94", user_name: "u94", portrait: "tb.1.f1b47a84.Rixjf6fMP" },
+      content: "  陈芋汐水花也不小  ",
+      time: "2024-8-6 22:12",
+    };
 
     const record = replyRowRecord(row, "150002", thread, { baseUrl: BASE, keepUserInfo: true });
 
@@ -92,20 +145,37 @@ describe("tieba floor mapper", () => {
     expect(record).toMatchObject({
       id: "150726504693",
       parentId: "150002",
-      fields: { parent_comment_id: "150002", content: "陈芋汐水花也不小", publish_time: Date.UTC(2024, 7, 6, 14, 12) / 1000, tieba_id: "52", user_link: `${BASE}/home/main?id=tb.1.f1b47a84.Rixjf6fMP` },
+      fields: {
+        parent_comment_id: "150002",
+        content: "陈芋汐水花也不小",
+        publish_time: Date.UTC(2024, 7, 6, 14, 12) / 1000,
+        tieba_id: "52",
+        user_link: `${BASE}/home/main?id=tb.1.f1b47a84.Rixjf6fMP`,
+      },
       creator: { user_id: "tb.1.f1b47a84.Rixjf6fMP", nickname: "可爱的搬运工94" },
     });
     expect(fragmentTime("昨天 12:00")).toBeNull();
   });
 
   it("joins rich text parts and collapses whitespace", () => {
-    expect(contentText([{ type: 0, text: "a\n\n b" }, { type: 3, src: "x.jpg" }, { type: 2, c: "哈哈" }])).toBe("a b[哈哈]");
+    expect(
+      contentText([
+        { type: 0, text: "a\n\n b" },
+        { type: 3, src: "x.jpg" },
+        { type: 2, c: "哈哈" },
+      ]),
+    ).toBe("a b[哈哈]");
     expect(contentText(undefined)).toBe("");
   });
 });
 
 describe("tieba response verdicts", () => {
-  const answer = (json: unknown, status = 200): CapturedResponse => ({ url: new URL(`${BASE}/c/f/pb/page_pc`), method: "POST", status, json });
+  const answer = (json: unknown, status = 200): CapturedResponse => ({
+    url: new URL(`${BASE}/c/f/pb/page_pc`),
+    method: "POST",
+    status,
+    json,
+  });
 
   it.each([
     [{ error_code: 0 }, 200, true],
@@ -125,11 +195,23 @@ describe("tieba response verdicts", () => {
     else expect(verdict).toMatchObject({ ok: false, code: expected });
   });
 
-  it("reads a /p/comment answer that ended on Baidu's captcha or login, or said \"blocked\"", () => {
-    const at = (url: string, text?: string): CapturedResponse => ({ url: new URL(url), method: "GET", status: 200, json: undefined, ...(text !== undefined ? { text } : {}) });
-    expect(classifyTiebaResponse(at("https://wappass.baidu.com/static/captcha/tuxing.html?ak=1"))).toMatchObject({ code: "RISK_CONTROL" });
-    expect(classifyTiebaResponse(at("https://passport.baidu.com/v2/?login&u=x"))).toMatchObject({ code: "ACCOUNT_REQUIRED" });
+  it('reads a /p/comment answer that ended on Baidu\'s captcha or login, or said "blocked"', () => {
+    const at = (url: string, text?: string): CapturedResponse => ({
+      url: new URL(url),
+      method: "GET",
+      status: 200,
+      json: undefined,
+      ...(text !== undefined ? { text } : {}),
+    });
+    expect(classifyTiebaResponse(at("https://wappass.baidu.com/static/captcha/tuxing.html?ak=1"))).toMatchObject({
+      code: "RISK_CONTROL",
+    });
+    expect(classifyTiebaResponse(at("https://passport.baidu.com/v2/?login&u=x"))).toMatchObject({
+      code: "ACCOUNT_REQUIRED",
+    });
     expect(classifyTiebaResponse(at(`${BASE}/p/comment?tid=1`, "blocked"))).toMatchObject({ code: "RISK_CONTROL" });
-    expect(classifyTiebaResponse(at(`${BASE}/p/comment?tid=1`, "<li class=\"lzl_single_post\"></li>"))).toEqual({ ok: true });
+    expect(classifyTiebaResponse(at(`${BASE}/p/comment?tid=1`, '<li class="lzl_single_post"></li>'))).toEqual({
+      ok: true,
+    });
   });
 });

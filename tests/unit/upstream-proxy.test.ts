@@ -37,14 +37,22 @@ describe("upstream proxy URLs", () => {
     expect(xhsTaskInput.safeParse({ ...base, proxy: "http://u:p@127.0.0.1:3128" }).success).toBe(true);
     const refused = xhsTaskInput.safeParse({ ...base, proxy: "socks5://u:p@127.0.0.1:1080" });
     expect(refused.success).toBe(false);
-    expect(refused.error?.issues[0]).toMatchObject({ path: ["proxy"], message: expect.stringContaining("socks5 proxies are not supported") });
+    expect(refused.error?.issues[0]).toMatchObject({
+      path: ["proxy"],
+      message: expect.stringContaining("socks5 proxies are not supported"),
+    });
   });
 });
 
 describe("ProxyPool", () => {
   it("hands out PROXY_POOL's entries in turn, starting where it is told", () => {
     const pool = new ProxyPool(["http://a:1", "http://b:2", "http://c:3"], 1);
-    expect([pool.next(), pool.next(), pool.next(), pool.next()]).toEqual(["http://b:2", "http://c:3", "http://a:1", "http://b:2"]);
+    expect([pool.next(), pool.next(), pool.next(), pool.next()]).toEqual([
+      "http://b:2",
+      "http://c:3",
+      "http://a:1",
+      "http://b:2",
+    ]);
   });
 
   it("leaves out unusable entries, naming them by position only", () => {
@@ -54,7 +62,9 @@ describe("ProxyPool", () => {
     });
     expect(pool.size).toBe(2);
     expect(new Set([pool.next(), pool.next(), pool.next()])).toEqual(new Set(["http://u:p@a:1", "http://c:3"]));
-    expect(warnings).toEqual(["PROXY_POOL entry 2 is left out: socks5 proxies are not supported; use an http:// proxy (https sites go through it with CONNECT)"]);
+    expect(warnings).toEqual([
+      "PROXY_POOL entry 2 is left out: socks5 proxies are not supported; use an http:// proxy (https sites go through it with CONNECT)",
+    ]);
   });
 
   it("is empty without PROXY_POOL", () => {

@@ -12,8 +12,12 @@ describe("parseSelectors", () => {
   });
 
   it("leaves an @ inside an attribute selector alone", () => {
-    expect(parseSelectors({ mail: 'a[href*="@example"]' })).toEqual([{ name: "mail", css: 'a[href*="@example"]', attr: null }]);
-    expect(parseSelectors({ mail: 'a[href*="@"]@href' })).toEqual([{ name: "mail", css: 'a[href*="@"]', attr: "href" }]);
+    expect(parseSelectors({ mail: 'a[href*="@example"]' })).toEqual([
+      { name: "mail", css: 'a[href*="@example"]', attr: null },
+    ]);
+    expect(parseSelectors({ mail: 'a[href*="@"]@href' })).toEqual([
+      { name: "mail", css: 'a[href*="@"]', attr: "href" },
+    ]);
   });
 
   it("returns nothing without selectors", () => {

@@ -32,27 +32,78 @@ const REDOS_FAMILY: Array<{ pattern: string; attack: (n: number) => string }> = 
 ];
 
 describe("the ReDoS family", () => {
-  it.each(REDOS_FAMILY)("$pattern is accepted and matched on its attack input (33 and 2048 characters)", ({ pattern, attack }) => {
-    const compiled = compileOne(pattern);
-    // Small inputs are cheap for V8 too: the answers must agree.
-    for (let n = 0; n <= 12; n++) expect(compiled.test(attack(n)), `${pattern} on ${attack(n)}`).toBe(new RegExp(pattern).test(attack(n)));
-    // The issue's link: 33 repeats. And one at the tested-path cap.
-    compiled.test(attack(33));
-    compiled.test(attack(MAX_TESTED_PATH_CHARS).slice(0, MAX_TESTED_PATH_CHARS));
-  });
+  it.each(REDOS_FAMILY)(
+    "$pattern is accepted and matched on its attack input (33 and 2048 characters)",
+    ({ pattern, attack }) => {
+      const compiled = compileOne(pattern);
+      // Small inputs are cheap for V8 too: the answers must agree.
+      for (let n = 0; n <= 12; n++)
+        expect(compiled.test(attack(n)), `${pattern} on ${attack(n)}`).toBe(new RegExp(pattern).test(attack(n)));
+      // The issue's link: 33 repeats. And one at the tested-path cap.
+      compiled.test(attack(33));
+      compiled.test(attack(MAX_TESTED_PATH_CHARS).slice(0, MAX_TESTED_PATH_CHARS));
+    },
+  );
 });
 
 describe("ordinary patterns keep their meaning", () => {
   // Patterns of this project's tests, docs and CLI examples, and the usual path shapes.
   const ORDINARY = [
-    "^/blog/", "\\.html$", "products?", "/(a|b)/", "[0-9]+", "^/chain/", "^/products", "^/chain/[34]$", "\\?page=\\d+$", "/drafts/",
-    "^/docs", "\\.pdf$", "^/blog/\\d+", "/(en|de)/", "^/p/[a-z]+$", "^/docs/(v\\d+/)?[a-z-]+$", "\\?(.*&)?page=\\d+", "\\.(pdf|zip|png|jpe?g)$",
-    "^/[a-z0-9-]{1,100}/[a-z0-9-]{1,100}/?$", "^/(?:tag|category)/[^/]+/?$", "\\bpost\\b", "^/$", "[?&]id=[0-9]{1,8}(&|$)", "^/a.c",
+    "^/blog/",
+    "\\.html$",
+    "products?",
+    "/(a|b)/",
+    "[0-9]+",
+    "^/chain/",
+    "^/products",
+    "^/chain/[34]$",
+    "\\?page=\\d+$",
+    "/drafts/",
+    "^/docs",
+    "\\.pdf$",
+    "^/blog/\\d+",
+    "/(en|de)/",
+    "^/p/[a-z]+$",
+    "^/docs/(v\\d+/)?[a-z-]+$",
+    "\\?(.*&)?page=\\d+",
+    "\\.(pdf|zip|png|jpe?g)$",
+    "^/[a-z0-9-]{1,100}/[a-z0-9-]{1,100}/?$",
+    "^/(?:tag|category)/[^/]+/?$",
+    "\\bpost\\b",
+    "^/$",
+    "[?&]id=[0-9]{1,8}(&|$)",
+    "^/a.c",
   ];
   /** Paths as URL parsing leaves them: ASCII, percent-encoded, a query sometimes. */
   const path = fc
     .tuple(
-      fc.array(fc.constantFrom("blog", "docs", "p", "v2", "products", "product", "chain", "3", "4", "en", "de", "tag", "post", "a", "b", "abc", "x.pdf", "y.html", "%C3%A9", "drafts", "a-b_c", "123"), { maxLength: 5 }),
+      fc.array(
+        fc.constantFrom(
+          "blog",
+          "docs",
+          "p",
+          "v2",
+          "products",
+          "product",
+          "chain",
+          "3",
+          "4",
+          "en",
+          "de",
+          "tag",
+          "post",
+          "a",
+          "b",
+          "abc",
+          "x.pdf",
+          "y.html",
+          "%C3%A9",
+          "drafts",
+          "a-b_c",
+          "123",
+        ),
+        { maxLength: 5 },
+      ),
       fc.option(fc.constantFrom("page=2", "id=17", "q=post&page=10", "a=1&id=123456789", "x"), { nil: undefined }),
     )
     .map(([segments, query]) => `/${segments.join("/")}${query === undefined ? "" : `?${query}`}`);
@@ -76,7 +127,11 @@ describe("what RE2 cannot run, or what costs too much, is refused naming the ind
     [["("], 0, /^must be a valid regular expression/],
     [["a{1001}"], 0, /invalid repeat count/],
     [["a{1000}b{1000}"], 0, /^must compile to at most 2000 instructions \(got 2002\)/],
-    [["^/x", ...Array.from({ length: 30 }, () => ".{1000}")], 30, /^the list's patterns must compile to at most 30000 instructions together/],
+    [
+      ["^/x", ...Array.from({ length: 30 }, () => ".{1000}")],
+      30,
+      /^the list's patterns must compile to at most 30000 instructions together/,
+    ],
   ])("%j → index %i", (sources, index, message) => {
     const result = compilePathPatterns(sources);
     expect("problem" in result && result.problem.index).toBe(index);
@@ -84,21 +139,30 @@ describe("what RE2 cannot run, or what costs too much, is refused naming the ind
   });
 
   it("accepts the longest plain lists the schema allows: 50 patterns of 500 characters", () => {
-    const result = compilePathPatterns(Array.from({ length: 50 }, (_, i) => `${"i".repeat(497)}${String(i).padStart(3, "0")}`));
+    const result = compilePathPatterns(
+      Array.from({ length: 50 }, (_, i) => `${"i".repeat(497)}${String(i).padStart(3, "0")}`),
+    );
     expect("patterns" in result && result.patterns).toHaveLength(50);
   });
 
   it("stops at the first refused pattern: a list of costly patterns costs one compile", () => {
-    const monster = Array.from({ length: 62 }, (_, i) => `${"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[i]}{1000}`).join("");
+    const monster = Array.from(
+      { length: 62 },
+      (_, i) => `${"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[i]}{1000}`,
+    ).join("");
     const result = compilePathPatterns(Array.from({ length: 50 }, () => monster));
-    expect("problem" in result && result.problem).toEqual({ index: 0, message: expect.stringMatching(/^must compile to at most 2000 instructions \(got 62002\)/) });
+    expect("problem" in result && result.problem).toEqual({
+      index: 0,
+      message: expect.stringMatching(/^must compile to at most 2000 instructions \(got 62002\)/),
+    });
   });
 
   it("never throws, whatever the source: a pattern compiles or comes back as a problem", () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: "binary", maxLength: 40 }), { maxLength: 3 }), (sources) => {
         const result = compilePathPatterns(sources);
-        if ("patterns" in result) for (const pattern of result.patterns) expect(typeof pattern.test("/a/b?c=1")).toBe("boolean");
+        if ("patterns" in result)
+          for (const pattern of result.patterns) expect(typeof pattern.test("/a/b?c=1")).toBe("boolean");
         else expect(result.problem.index).toBeLessThan(sources.length);
       }),
       { numRuns: 3000, seed: 11 },
@@ -107,7 +171,12 @@ describe("what RE2 cannot run, or what costs too much, is refused naming the ind
 });
 
 describe("LinkFilter bounds", () => {
-  const base = { allowedOrigins: ["http://site.test"], sameOrigin: true, include: [] as string[], exclude: [] as string[] };
+  const base = {
+    allowedOrigins: ["http://site.test"],
+    sameOrigin: true,
+    include: [] as string[],
+    exclude: [] as string[],
+  };
   const long = `http://site.test/${"a".repeat(MAX_TESTED_PATH_CHARS)}`;
 
   it(`does not follow a link whose path and query exceed ${MAX_TESTED_PATH_CHARS} characters while patterns are set`, () => {
@@ -133,6 +202,8 @@ describe("LinkFilter bounds", () => {
 
   it("refuses a stored pattern RE2 cannot compile as a non-retryable PATTERN_INVALID naming it", () => {
     expect(() => new LinkFilter({ ...base, exclude: ["^/ok", "(?!x)"] })).toThrow(NonRetryableCrawlError);
-    expect(() => createLinkFilter({ ...base, exclude: ["^/ok", "(?!x)"] })).toThrow(/^exclude\.1: must be a valid regular expression in RE2 syntax/);
+    expect(() => createLinkFilter({ ...base, exclude: ["^/ok", "(?!x)"] })).toThrow(
+      /^exclude\.1: must be a valid regular expression in RE2 syntax/,
+    );
   });
 });

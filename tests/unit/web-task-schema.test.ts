@@ -55,7 +55,11 @@ describe("web task input", () => {
   });
 
   it("accepts ordinary path patterns", () => {
-    const parsed = parseOrThrow(webTaskInput, { ...base, include: ["^/blog/\\d+", "/(en|de)/", "^/p/[a-z]+$"], exclude: ["\\.pdf$"] });
+    const parsed = parseOrThrow(webTaskInput, {
+      ...base,
+      include: ["^/blog/\\d+", "/(en|de)/", "^/p/[a-z]+$"],
+      exclude: ["\\.pdf$"],
+    });
     expect(parsed.include).toHaveLength(3);
   });
 
@@ -73,7 +77,13 @@ describe("web task input", () => {
       wait_for: "#app",
       block_resources: [],
     });
-    expect(parsed).toMatchObject({ crawler_type: "detail", max_pages: 7, selectors: { price: ".price", next: "a.next@href" }, wait_for: "#app", block_resources: [] });
+    expect(parsed).toMatchObject({
+      crawler_type: "detail",
+      max_pages: 7,
+      selectors: { price: ".price", next: "a.next@href" },
+      wait_for: "#app",
+      block_resources: [],
+    });
   });
 
   it.each([
@@ -95,7 +105,10 @@ describe("web task input", () => {
     [{ ...base, include: ["^/blog/", "^/(?=x)"] }, "include.1: must be a valid regular expression in RE2 syntax"],
     [{ ...base, exclude: ["(a)\\1"] }, "exclude.0: must be a valid regular expression in RE2 syntax"],
     [{ ...base, include: ["a{1000}b{1000}"] }, "include.0: must compile to at most 2000 instructions (got 2002)"],
-    [{ ...base, include: ["^/a", ...Array.from({ length: 30 }, () => ".{1000}")] }, "include.30: the list's patterns must compile to at most 30000 instructions together"],
+    [
+      { ...base, include: ["^/a", ...Array.from({ length: 30 }, () => ".{1000}")] },
+      "include.30: the list's patterns must compile to at most 30000 instructions together",
+    ],
     [{ ...base, block_resources: ["script"] }, "block_resources.0: "],
     [{ ...base, wait_until: "never" }, "wait_until: "],
   ])("rejects %j naming the field", (body, expected) => {
@@ -105,7 +118,8 @@ describe("web task input", () => {
 
 describe("platform registry", () => {
   it("knows web and every media platform, and names the valid ones for anything else", () => {
-    for (const name of ["web", "xhs", "dy", "ks", "bili", "wb", "tieba", "zhihu"]) expect(getPlatform(name).name).toBe(name);
+    for (const name of ["web", "xhs", "dy", "ks", "bili", "wb", "tieba", "zhihu"])
+      expect(getPlatform(name).name).toBe(name);
     expect(() => getPlatform("facebook")).toThrow(/^platform: must be one of "web", "xhs"/);
     expect(() => getPlatform(undefined)).toThrow("platform: is required");
   });

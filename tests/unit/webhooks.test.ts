@@ -97,7 +97,12 @@ describe("taskEndedEvent", () => {
   });
 
   it("shows the task as clients see it, without the delivery record of an earlier event", () => {
-    const stored = { ...task(), lease_owner: "worker-1", list_pk: "task", webhook: { event_id: "evt_old" } } as unknown as Task;
+    const stored = {
+      ...task(),
+      lease_owner: "worker-1",
+      list_pk: "task",
+      webhook: { event_id: "evt_old" },
+    } as unknown as Task;
     const event = taskEndedEvent(stored)!;
     expect(event.task).not.toHaveProperty("lease_owner");
     expect(event.task).not.toHaveProperty("list_pk");
@@ -113,7 +118,9 @@ describe("serializeEvent", () => {
   });
 
   it("leaves params out of a body that would not fit in a queue message", () => {
-    const huge = task({ params: { urls: Array.from({ length: 120 }, (_, i) => `https://example.com/${"x".repeat(2000)}/${i}`) } });
+    const huge = task({
+      params: { urls: Array.from({ length: 120 }, (_, i) => `https://example.com/${"x".repeat(2000)}/${i}`) },
+    });
     const body = serializeEvent(taskEndedEvent(huge)!);
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_EVENT_BYTES);
     const parsed = JSON.parse(body) as { task: Record<string, unknown> };
@@ -126,7 +133,9 @@ describe("serializeEvent", () => {
 describe("signature", () => {
   it("is sha256= and the hex HMAC-SHA256 of the raw body", () => {
     const body = '{"id":"evt_1","type":"task.completed"}';
-    expect(signBody("s3cret-key-0123456789", body)).toBe(`sha256=${createHmac("sha256", "s3cret-key-0123456789").update(body).digest("hex")}`);
+    expect(signBody("s3cret-key-0123456789", body)).toBe(
+      `sha256=${createHmac("sha256", "s3cret-key-0123456789").update(body).digest("hex")}`,
+    );
   });
 
   it("verifies only the same bytes with the same key", () => {
@@ -143,7 +152,9 @@ describe("signature", () => {
 
 describe("retryDelaySecs", () => {
   it("doubles from the base and stops at SQS's 900 s", () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => retryDelaySecs(attempt))).toEqual([10, 20, 40, 80, 160, 320, 640, 900]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => retryDelaySecs(attempt))).toEqual([
+      10, 20, 40, 80, 160, 320, 640, 900,
+    ]);
     expect([1, 2, 3].map((attempt) => retryDelaySecs(attempt, { retryBaseDelaySecs: 1 }))).toEqual([1, 2, 4]);
     expect(retryDelaySecs(3, { retryBaseDelaySecs: 10, retryMaxDelaySecs: 5000 })).toBe(40);
     expect(retryDelaySecs(20, { retryMaxDelaySecs: 5000 })).toBe(900);
@@ -184,13 +195,17 @@ describe("webhookAddressProblem", () => {
   });
 
   it("refuses private literals unless private targets are allowed", () => {
-    expect(webhookAddressProblem("http://192.168.1.10/hook", { allowPrivate: false })).toContain("192.168.0.0/16 private");
+    expect(webhookAddressProblem("http://192.168.1.10/hook", { allowPrivate: false })).toContain(
+      "192.168.0.0/16 private",
+    );
     expect(webhookAddressProblem("http://192.168.1.10/hook", { allowPrivate: true })).toBeUndefined();
     expect(webhookAddressProblem("http://[::ffff:127.0.0.1]/hook", { allowPrivate: false })).toContain("loopback");
   });
 
   it("refuses link-local (cloud metadata) even when private targets are allowed", () => {
-    expect(webhookAddressProblem("http://169.254.169.254/latest/meta-data", { allowPrivate: true })).toContain("link-local");
+    expect(webhookAddressProblem("http://169.254.169.254/latest/meta-data", { allowPrivate: true })).toContain(
+      "link-local",
+    );
   });
 
   it("lets an exact allowed endpoint through, and only on its port", () => {
@@ -220,12 +235,17 @@ describe("ensureWebhookSecret", () => {
   });
 
   it("prefers WEBHOOK_SECRET and then writes no file", () => {
-    expect(ensureWebhookSecret(dir, { WEBHOOK_SECRET: "from-the-environment-0123" })).toEqual({ key: "from-the-environment-0123", source: "env" });
+    expect(ensureWebhookSecret(dir, { WEBHOOK_SECRET: "from-the-environment-0123" })).toEqual({
+      key: "from-the-environment-0123",
+      source: "env",
+    });
     expect(existsSync(join(dir, WEBHOOK_SECRET_FILE))).toBe(false);
   });
 
   it("refuses a short key without showing it", () => {
-    expect(() => ensureWebhookSecret(dir, { WEBHOOK_SECRET: "tiny-key" })).toThrow(/^WEBHOOK_SECRET must hold at least 16 characters/);
+    expect(() => ensureWebhookSecret(dir, { WEBHOOK_SECRET: "tiny-key" })).toThrow(
+      /^WEBHOOK_SECRET must hold at least 16 characters/,
+    );
     expect(() => ensureWebhookSecret(dir, { WEBHOOK_SECRET: "tiny-key" })).not.toThrow(/tiny-key/);
   });
 });

@@ -34,13 +34,20 @@ const NOT_LOGGED_IN = -101;
 
 export function classifyBiliResponse(response: CapturedResponse): ResponseVerdict {
   const where = response.url.pathname;
-  if (response.status === 412) return { ok: false, code: "RISK_CONTROL", message: `HTTP 412 from ${where}: the request was blocked by B站's risk control` };
+  if (response.status === 412)
+    return {
+      ok: false,
+      code: "RISK_CONTROL",
+      message: `HTTP 412 from ${where}: the request was blocked by B站's risk control`,
+    };
   const body = response.json as Partial<BiliEnvelope<unknown>> | undefined;
   if (typeof body?.code !== "number") return { ok: true };
   const said = `code ${body.code} (${body.message ?? ""}) from ${where}`;
-  if (RISK_CODES.has(body.code)) return { ok: false, code: "RISK_CONTROL", message: `${said}: blocked by B站's risk control` };
+  if (RISK_CODES.has(body.code))
+    return { ok: false, code: "RISK_CONTROL", message: `${said}: blocked by B站's risk control` };
   if (THROTTLE_CODES.has(body.code)) return { ok: false, code: "THROTTLED", message: `${said}: B站 asks to slow down` };
-  if (body.code === NOT_LOGGED_IN) return { ok: false, code: "ACCOUNT_REQUIRED", message: `${said}: B站 wants a logged-in account` };
+  if (body.code === NOT_LOGGED_IN)
+    return { ok: false, code: "ACCOUNT_REQUIRED", message: `${said}: B站 wants a logged-in account` };
   return { ok: true };
 }
 
@@ -48,9 +55,15 @@ export function classifyBiliResponse(response: CapturedResponse): ResponseVerdic
 const BLOCK_PAGE_TEXT = /安全风控策略|访问请求被拒绝/;
 
 export async function classifyBiliPage(page: Page, answer?: CapturedResponse): Promise<ResponseVerdict> {
-  if (answer?.status === 412) return { ok: false, code: "RISK_CONTROL", message: `HTTP 412 for ${answer.url.pathname}: the page was blocked by B站's risk control` };
+  if (answer?.status === 412)
+    return {
+      ok: false,
+      code: "RISK_CONTROL",
+      message: `HTTP 412 for ${answer.url.pathname}: the page was blocked by B站's risk control`,
+    };
   const text = await page.evaluate(() => document.body?.innerText.slice(0, 2000) ?? "").catch(() => "");
-  if (BLOCK_PAGE_TEXT.test(text)) return { ok: false, code: "RISK_CONTROL", message: "the page says the visit was refused by B站's risk control" };
+  if (BLOCK_PAGE_TEXT.test(text))
+    return { ok: false, code: "RISK_CONTROL", message: "the page says the visit was refused by B站's risk control" };
   return { ok: true };
 }
 
@@ -73,5 +86,8 @@ export function listData<T>(body: BiliEnvelope<T>, answer: CapturedResponse, wha
 /** An answer without a JSON body (a 5xx page, a cut connection) is worth another try. */
 export function requireJson(answer: CapturedResponse): void {
   if (answer.json !== undefined) return;
-  throw new RetryableCrawlError("UNREADABLE_RESPONSE", `bili: ${answer.url.pathname} answered HTTP ${answer.status} without JSON`);
+  throw new RetryableCrawlError(
+    "UNREADABLE_RESPONSE",
+    `bili: ${answer.url.pathname} answered HTTP ${answer.status} without JSON`,
+  );
 }

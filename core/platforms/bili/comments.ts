@@ -29,7 +29,11 @@ export interface CommentOptions {
  * top-level comments are in hand (no page beyond `maxComments` is requested), then walk
  * them, fetching replies, until `maxComments` records were yielded.
  */
-export async function* biliComments(session: MediaSession, aid: string, options: CommentOptions): AsyncGenerator<MediaRecord, void, undefined> {
+export async function* biliComments(
+  session: MediaSession,
+  aid: string,
+  options: CommentOptions,
+): AsyncGenerator<MediaRecord, void, undefined> {
   if (options.maxComments <= 0) return;
   // The comment area is a web component; without it the page has nothing to scroll into view.
   await session.element(BILI_SELECTORS.commentArea, "comments: comment area");
@@ -52,7 +56,10 @@ const PAGE_STEP = "comments: page";
 async function topLevelComments(session: MediaSession, aid: string, wanted: number): Promise<BiliReply[]> {
   const roots = new Map<number, BiliReply>();
   // Only this video's comment pages: a late answer of the previous video is not ours.
-  const ofVideo = { ...BILI_ENDPOINTS.replyMain, test: (response: CapturedResponse) => response.url.searchParams.get("oid") === aid };
+  const ofVideo = {
+    ...BILI_ENDPOINTS.replyMain,
+    test: (response: CapturedResponse) => response.url.searchParams.get("oid") === aid,
+  };
   for (let page = 0; roots.size < wanted; page++) {
     if (page > 0) await session.pause("commentMs");
     const answer = await scrollForMore(session, ofVideo);
@@ -64,7 +71,11 @@ async function topLevelComments(session: MediaSession, aid: string, wanted: numb
     }
     if (body.code !== 0 || !body.data) {
       // One video's comments, not the crawl: MC skips them too after its retries (client.py:295-307).
-      session.log("comment page refused; comments of this video end here", { video_id: aid, code: body.code, error_message: body.message });
+      session.log("comment page refused; comments of this video end here", {
+        video_id: aid,
+        code: body.code,
+        error_message: body.message,
+      });
       break;
     }
     const replies = [...(page === 0 ? pinned(body.data) : []), ...(body.data.replies ?? [])];
@@ -86,7 +97,12 @@ function pinned(data: BiliReplyMainData): BiliReply[] {
 const REPLY_STEP = "comments: replies";
 
 /** The replies under one top-level comment, at most `budget`. */
-async function* repliesOf(session: MediaSession, root: BiliReply, aid: string, budget: number): AsyncGenerator<MediaRecord, void, undefined> {
+async function* repliesOf(
+  session: MediaSession,
+  root: BiliReply,
+  aid: string,
+  budget: number,
+): AsyncGenerator<MediaRecord, void, undefined> {
   const preview = root.replies ?? [];
   if (root.rcount <= preview.length) {
     // The page shows every reply inline: nothing to fetch.
@@ -100,7 +116,11 @@ async function* repliesOf(session: MediaSession, root: BiliReply, aid: string, b
     const body = session.expect(biliReplyReplyAnswer, answer, REPLY_STEP);
     if (body.code !== 0 || !body.data) {
       // 12006 没有该评论, 12022 已经被删除了 (list.md): this comment's replies only.
-      return session.log("reply page refused; replies of this comment end here", { video_id: aid, rpid: root.rpid, code: body.code });
+      return session.log("reply page refused; replies of this comment end here", {
+        video_id: aid,
+        rpid: root.rpid,
+        code: body.code,
+      });
     }
     const replies = body.data.replies ?? [];
     for (const reply of replies) {

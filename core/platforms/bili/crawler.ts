@@ -43,7 +43,11 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
       const url = searchPageUrl(session.baseUrls, keyword, sort, page);
       const answer = await session.capture(BILI_ENDPOINTS.search, () => session.open(url));
       requireJson(answer);
-      const data = listData(session.expect(biliSearchAnswer, answer, BILI_ENDPOINTS.search.step), answer, "the search page");
+      const data = listData(
+        session.expect(biliSearchAnswer, answer, BILI_ENDPOINTS.search.step),
+        answer,
+        "the search page",
+      );
       const videos = (data.result ?? []).filter((video) => video.bvid);
       if (videos.length === 0) return;
       for (const video of videos) {
@@ -72,7 +76,11 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
       const url = spacePageUrl(session.baseUrls, mid, pn);
       const answer = await session.capture(BILI_ENDPOINTS.spaceVideos, () => session.open(url));
       requireJson(answer);
-      const data = listData(session.expect(biliArcSearchAnswer, answer, BILI_ENDPOINTS.spaceVideos.step), answer, "the space page");
+      const data = listData(
+        session.expect(biliArcSearchAnswer, answer, BILI_ENDPOINTS.spaceVideos.step),
+        answer,
+        "the space page",
+      );
       const videos = data.list.vlist ?? [];
       if (videos.length === 0) return;
       for (const video of videos) {
@@ -93,18 +101,33 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
 type VideoRecords = AsyncGenerator<MediaRecord, BiliViewDetailData | undefined, undefined>;
 
 /** A video of a search or space list: its page when comments are wanted, else one call from the list page. */
-async function* listedVideo(session: MediaSession, params: BiliTaskParams, pathId: string, keyword: string | undefined): VideoRecords {
+async function* listedVideo(
+  session: MediaSession,
+  params: BiliTaskParams,
+  pathId: string,
+  keyword: string | undefined,
+): VideoRecords {
   if (params.enable_comments) return yield* videoPage(session, params, pathId, keyword);
   const answer = await session.call({ url: viewDetailCall(pathId), base: "api", step: BILI_ENDPOINTS.viewDetail.step });
   return yield* videoRecords(session, answer, pathId, keyword);
 }
 
 /** A video's page: its record from the page's own view/detail answer, then its comments when asked. */
-async function* videoPage(session: MediaSession, params: BiliTaskParams, pathId: string, keyword: string | undefined): VideoRecords {
-  const answer = await session.capture(BILI_ENDPOINTS.viewDetail, () => session.open(videoPageUrl(session.baseUrls, pathId)));
+async function* videoPage(
+  session: MediaSession,
+  params: BiliTaskParams,
+  pathId: string,
+  keyword: string | undefined,
+): VideoRecords {
+  const answer = await session.capture(BILI_ENDPOINTS.viewDetail, () =>
+    session.open(videoPageUrl(session.baseUrls, pathId)),
+  );
   const detail = yield* videoRecords(session, answer, pathId, keyword);
   if (detail !== undefined && params.enable_comments) {
-    yield* biliComments(session, String(detail.View.aid), { maxComments: params.max_comments_count, withReplies: params.enable_sub_comments });
+    yield* biliComments(session, String(detail.View.aid), {
+      maxComments: params.max_comments_count,
+      withReplies: params.enable_sub_comments,
+    });
   }
   return detail;
 }
@@ -113,14 +136,24 @@ async function* videoPage(session: MediaSession, params: BiliTaskParams, pathId:
  * The video record of a view/detail answer, or a failed record when the site says the
  * video is gone; returns the answer's data for the caller's use.
  */
-async function* videoRecords(session: MediaSession, answer: CapturedResponse, pathId: string, keyword: string | undefined): VideoRecords {
+async function* videoRecords(
+  session: MediaSession,
+  answer: CapturedResponse,
+  pathId: string,
+  keyword: string | undefined,
+): VideoRecords {
   requireJson(answer);
   const body = session.expect(biliViewDetailAnswer, answer, BILI_ENDPOINTS.viewDetail.step);
   if (body.code !== 0 || !body.data) {
     // -404 啥都木有, 62002 稿件不可见, 62004 审核中: this video only, the crawl goes on.
     const message = `B站 answered code ${body.code} (${body.message}) for video ${pathId}`;
     session.log("video not available", { video: pathId, code: body.code });
-    yield { item_type: "content", id: pathId, fields: { video_id: pathId, source_keyword: keyword ?? null }, error: { code: "VIDEO_UNAVAILABLE", message } };
+    yield {
+      item_type: "content",
+      id: pathId,
+      fields: { video_id: pathId, source_keyword: keyword ?? null },
+      error: { code: "VIDEO_UNAVAILABLE", message },
+    };
     return undefined;
   }
   yield biliVideoRecord(body.data.View, keyword);

@@ -4,6 +4,13 @@ import { biliPlatform } from "./crawler.js";
 export const biliCrawler = mediaCrawler(biliPlatform);
 
 export { biliPlatform } from "./crawler.js";
-export { biliSpec, biliTaskInput, BILI_SORTS, type BiliSort, type BiliTaskInput, type BiliTaskParams } from "./schema.js";
+export {
+  biliSpec,
+  biliTaskInput,
+  BILI_SORTS,
+  type BiliSort,
+  type BiliTaskInput,
+  type BiliTaskParams,
+} from "./schema.js";
 export { BILI_CONTENT_FIELDS, BILI_COMMENT_FIELDS, BILI_CREATOR_FIELDS } from "./items.js";
 export { BILI_BASE_URLS, BILI_ENDPOINTS } from "./site.js";

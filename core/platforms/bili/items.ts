@@ -21,12 +21,34 @@ import type { BiliCard, BiliReply, BiliView } from "./shapes.js";
  * reads the same). Where MC stores "0" for a top-level comment's parent, we store null.
  */
 export const BILI_CONTENT_FIELDS = [
-  "video_id", "bvid", "video_type", "title", "desc", "create_time", "duration", "liked_count", "disliked_count", "video_play_count",
-  "video_danmaku", "video_comment", "video_favorite_count", "video_coin_count", "video_share_count", "video_url",
-  "video_cover_url", "source_keyword",
+  "video_id",
+  "bvid",
+  "video_type",
+  "title",
+  "desc",
+  "create_time",
+  "duration",
+  "liked_count",
+  "disliked_count",
+  "video_play_count",
+  "video_danmaku",
+  "video_comment",
+  "video_favorite_count",
+  "video_coin_count",
+  "video_share_count",
+  "video_url",
+  "video_cover_url",
+  "source_keyword",
 ] as const;
 export const BILI_COMMENT_FIELDS = [
-  "comment_id", "video_id", "content", "create_time", "sub_comment_count", "parent_comment_id", "root_comment_id", "like_count",
+  "comment_id",
+  "video_id",
+  "content",
+  "create_time",
+  "sub_comment_count",
+  "parent_comment_id",
+  "root_comment_id",
+  "like_count",
 ] as const;
 export const BILI_CREATOR_FIELDS = ["sign", "gender", "total_fans", "total_liked"] as const;
 
@@ -75,7 +97,11 @@ export function biliCommentRecord(reply: BiliReply, videoId: string): MediaRecor
     root_comment_id: reply.root ? String(reply.root) : null,
     like_count: reply.like,
   };
-  const creator: CreatorInfo = { user_id: String(reply.member.mid), nickname: reply.member.uname, avatar: absoluteUrl(reply.member.avatar) };
+  const creator: CreatorInfo = {
+    user_id: String(reply.member.mid),
+    nickname: reply.member.uname,
+    avatar: absoluteUrl(reply.member.avatar),
+  };
   const location = ipLocation(reply.reply_control?.location);
   if (location !== undefined) creator.ip_location = location;
   return { item_type: "comment", id: String(reply.rpid), fields, creator };
@@ -93,7 +119,12 @@ export function biliCreatorRecord(card: BiliCard, likeNum: number | undefined, k
     total_fans: card.fans ?? null,
     total_liked: likeNum ?? null,
   };
-  return { item_type: "creator", id: String(card.mid), fields, creator: { user_id: String(card.mid), nickname: card.name, avatar: absoluteUrl(card.face) } };
+  return {
+    item_type: "creator",
+    id: String(card.mid),
+    fields,
+    creator: { user_id: String(card.mid), nickname: card.name, avatar: absoluteUrl(card.face) },
+  };
 }
 
 /** "IP属地：广东" → "广东"; undefined when the site shows none. */

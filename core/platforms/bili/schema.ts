@@ -24,12 +24,20 @@ export const biliTaskInput = z.strictObject(mediaTaskShape("bili", BILI_SORTS)).
   requireModeInput(task, ctx);
   task.specified_ids.forEach((id, index) => {
     if (parseBiliVideo(id) === undefined) {
-      ctx.addIssue({ code: "custom", path: ["specified_ids", index], message: "must be a BV id (BV1…), an av id (av123 or 123) or a www.bilibili.com/video/… URL" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["specified_ids", index],
+        message: "must be a BV id (BV1…), an av id (av123 or 123) or a www.bilibili.com/video/… URL",
+      });
     }
   });
   task.creator_ids.forEach((id, index) => {
     if (parseBiliCreator(id) === undefined) {
-      ctx.addIssue({ code: "custom", path: ["creator_ids", index], message: "must be a numeric mid or a space.bilibili.com/<mid> URL" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["creator_ids", index],
+        message: "must be a numeric mid or a space.bilibili.com/<mid> URL",
+      });
     }
   });
 });

@@ -169,7 +169,13 @@ export const biliReply: z.ZodType<BiliReply> = z.lazy(() =>
     count: z.number().optional(),
     ctime: z.number(),
     like: z.number(),
-    member: z.looseObject({ mid: numericId, uname: z.string(), sex: z.string().optional(), sign: z.string().optional(), avatar: z.string() }),
+    member: z.looseObject({
+      mid: numericId,
+      uname: z.string(),
+      sex: z.string().optional(),
+      sign: z.string().optional(),
+      avatar: z.string(),
+    }),
     content: z.looseObject({ message: z.string() }),
     replies: z.array(biliReply).nullable().optional(),
     reply_control: z.looseObject({ location: z.string().optional() }).optional(),
@@ -193,7 +199,14 @@ export const biliReplyMainData = z.looseObject({
     pagination_reply: z.looseObject({ next_offset: z.string().optional() }).optional(),
   }),
   replies: z.array(biliReply).nullable(),
-  top: z.looseObject({ admin: biliReply.nullable().optional(), upper: biliReply.nullable().optional(), vote: z.unknown().optional() }).nullable().optional(),
+  top: z
+    .looseObject({
+      admin: biliReply.nullable().optional(),
+      upper: biliReply.nullable().optional(),
+      vote: z.unknown().optional(),
+    })
+    .nullable()
+    .optional(),
   top_replies: z.array(biliReply).nullable().optional(),
 });
 export const biliReplyMainAnswer = biliEnvelope(biliReplyMainData);

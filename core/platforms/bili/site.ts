@@ -66,7 +66,13 @@ export const REPLY_PAGE_SIZE = 10;
  * 获取指定评论的回复, 认证方式 Cookie), so it is called from the video page.
  */
 export function replyReplyCall(aid: string, root: number, pn: number): string {
-  const query = new URLSearchParams({ type: "1", oid: aid, root: String(root), ps: String(REPLY_PAGE_SIZE), pn: String(pn) });
+  const query = new URLSearchParams({
+    type: "1",
+    oid: aid,
+    root: String(root),
+    ps: String(REPLY_PAGE_SIZE),
+    pn: String(pn),
+  });
   return `/x/v2/reply/reply?${query}`;
 }
 

@@ -33,18 +33,27 @@ const LOGIN_STATUS_CODE = 8;
 export function classifyDyResponse(response: CapturedResponse): ResponseVerdict {
   const body = dyBodyOf(response);
   if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
-    return refused("RISK_CONTROL", `empty or non-JSON answer (HTTP ${response.status}) from ${response.url.pathname}: the account is blocked or held for verification`);
+    return refused(
+      "RISK_CONTROL",
+      `empty or non-JSON answer (HTTP ${response.status}) from ${response.url.pathname}: the account is blocked or held for verification`,
+    );
   }
   const envelope = body as DyEnvelope;
   if (envelope.status_code === LOGIN_STATUS_CODE) {
-    return refused("ACCOUNT_REQUIRED", `${response.url.pathname} answered status_code 8 (${envelope.status_msg ?? "not logged in"}): a logged-in account is required`);
+    return refused(
+      "ACCOUNT_REQUIRED",
+      `${response.url.pathname} answered status_code 8 (${envelope.status_msg ?? "not logged in"}): a logged-in account is required`,
+    );
   }
   const nil = envelope.search_nil_info;
   if (nil !== undefined && nil !== null) {
     const kinds = [nil.search_nil_type, nil.search_nil_item];
-    if (kinds.includes("invalid_login")) return refused("ACCOUNT_EXPIRED", "search answered invalid_login: the account's login is no longer valid");
-    if (kinds.includes("login")) return refused("ACCOUNT_REQUIRED", "search answered search_nil_type login: a logged-in account is required");
-    if (kinds.includes("verify_check")) return refused("RISK_CONTROL", "search answered verify_check: the site wants a slider captcha solved");
+    if (kinds.includes("invalid_login"))
+      return refused("ACCOUNT_EXPIRED", "search answered invalid_login: the account's login is no longer valid");
+    if (kinds.includes("login"))
+      return refused("ACCOUNT_REQUIRED", "search answered search_nil_type login: a logged-in account is required");
+    if (kinds.includes("verify_check"))
+      return refused("RISK_CONTROL", "search answered verify_check: the site wants a slider captcha solved");
   }
   return { ok: true };
 }
@@ -77,7 +86,10 @@ function refused(code: Extract<ResponseVerdict, { ok: false }>["code"], message:
 export function assertDyOk(body: DyEnvelope | undefined, what: string): void {
   const code = body?.status_code;
   if (code === undefined || code === 0) return;
-  throw new RetryableCrawlError("PLATFORM_ERROR", `dy: ${what} answered status_code ${code}${body?.status_msg ? ` (${body.status_msg.slice(0, 200)})` : ""}`);
+  throw new RetryableCrawlError(
+    "PLATFORM_ERROR",
+    `dy: ${what} answered status_code ${code}${body?.status_msg ? ` (${body.status_msg.slice(0, 200)})` : ""}`,
+  );
 }
 
 /**

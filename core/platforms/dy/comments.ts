@@ -13,21 +13,43 @@ import { DY_COMMENT_PAGE_SIZE, DY_ENDPOINTS, dyApiPath } from "./site.js";
  * douyin/client.py:223-310 pages both lists the same way: `cursor` from the answer while
  * `has_more` is 1. Stops at `max_comments_count` (top-level comments and replies together).
  */
-export function dyComments(session: MediaSession, params: DyTaskParams, awemeId: string): AsyncGenerator<MediaRecord, void, undefined> {
+export function dyComments(
+  session: MediaSession,
+  params: DyTaskParams,
+  awemeId: string,
+): AsyncGenerator<MediaRecord, void, undefined> {
   const thread: CommentThread<DyComment> = {
     comments: (cursor) =>
-      commentPage(session, "comments: page", dyApiPath(DY_ENDPOINTS.comments, { aweme_id: awemeId, cursor: String(cursor ?? 0), count: String(DY_COMMENT_PAGE_SIZE), item_type: "0" })),
+      commentPage(
+        session,
+        "comments: page",
+        dyApiPath(DY_ENDPOINTS.comments, {
+          aweme_id: awemeId,
+          cursor: String(cursor ?? 0),
+          count: String(DY_COMMENT_PAGE_SIZE),
+          item_type: "0",
+        }),
+      ),
     replies: (parentId, _parent, cursor) =>
       commentPage(
         session,
         "comments: replies",
-        dyApiPath(DY_ENDPOINTS.replies, { item_id: awemeId, comment_id: parentId, cursor: String(cursor ?? 0), count: String(DY_COMMENT_PAGE_SIZE), item_type: "0" }),
+        dyApiPath(DY_ENDPOINTS.replies, {
+          item_id: awemeId,
+          comment_id: parentId,
+          cursor: String(cursor ?? 0),
+          count: String(DY_COMMENT_PAGE_SIZE),
+          item_type: "0",
+        }),
       ),
     hasReplies: (comment) => (comment.reply_comment_total ?? 0) > 0,
     record: (comment, parentId) => dyCommentRecord(comment, awemeId, parentId),
     logFields: { aweme_id: awemeId },
   };
-  return threadComments(session, thread, { budget: params.max_comments_count, withReplies: params.enable_sub_comments });
+  return threadComments(session, thread, {
+    budget: params.max_comments_count,
+    withReplies: params.enable_sub_comments,
+  });
 }
 
 /** One page of comments or replies, checked: the next `cursor` while `has_more` is 1. */

@@ -1,11 +1,28 @@
 import { FEED_DONE, walkFeed } from "../media/scrolledFeed.js";
-import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession, ResponseMatch } from "../media/types.js";
+import type {
+  CapturedResponse,
+  MediaCursor,
+  MediaPlatform,
+  MediaRecord,
+  MediaSession,
+  ResponseMatch,
+} from "../media/types.js";
 import { assertDyAnswerOk, classifyDyPage, classifyDyResponse, dyBodyOf } from "./access.js";
 import { dyComments } from "./comments.js";
 import { parseDyAwemeId, parseDySecUserId } from "./ids.js";
 import { awemeOfSearchResult, dyContentRecord, dyCreatorRecord } from "./items.js";
 import { DY_SORT_TYPE, type DySort, type DyTaskParams } from "./schema.js";
-import { dyDetailAnswer, dyPostListAnswer, dyProfileAnswer, dySearchAnswer, dySearchIdOf, type DyDetailResponse, type DyEnvelope, type DyPostListResponse, type DySearchResponse } from "./shapes.js";
+import {
+  dyDetailAnswer,
+  dyPostListAnswer,
+  dyProfileAnswer,
+  dySearchAnswer,
+  dySearchIdOf,
+  type DyDetailResponse,
+  type DyEnvelope,
+  type DyPostListResponse,
+  type DySearchResponse,
+} from "./shapes.js";
 import {
   DY_BASE_URLS,
   DY_ENDPOINTS,
@@ -60,9 +77,17 @@ const STEP = {
   posts: "creator: post list",
 } as const;
 
-function searchDy(session: MediaSession, params: DyTaskParams, keyword: string, cursor: MediaCursor): AsyncIterable<MediaRecord> {
+function searchDy(
+  session: MediaSession,
+  params: DyTaskParams,
+  keyword: string,
+  cursor: MediaCursor,
+): AsyncIterable<MediaRecord> {
   const www = session.baseUrls.www as string;
-  const filters: DySearchFilters = { sortType: DY_SORT_TYPE[(params.sort ?? "general") as DySort] ?? 0, publishTime: params.publish_time };
+  const filters: DySearchFilters = {
+    sortType: DY_SORT_TYPE[(params.sort ?? "general") as DySort] ?? 0,
+    publishTime: params.publish_time,
+  };
   /** The `search_id` the next page carries: the last page's `extra.logid`. */
   let searchId = "";
   const remember = (page: DySearchResponse): DySearchResponse => {
@@ -86,7 +111,8 @@ function searchDy(session: MediaSession, params: DyTaskParams, keyword: string, 
     recordsOf: (page) =>
       (page.data ?? []).flatMap((result) => {
         const aweme = awemeOfSearchResult(result);
-        const record = aweme === undefined ? undefined : dyContentRecord(aweme, { wwwBase: www, sourceKeyword: keyword });
+        const record =
+          aweme === undefined ? undefined : dyContentRecord(aweme, { wwwBase: www, sourceKeyword: keyword });
         return record === undefined ? [] : [record];
       }),
     ...commentsOption(session, params),
@@ -100,19 +126,34 @@ function searchDy(session: MediaSession, params: DyTaskParams, keyword: string, 
  * client.py:209). Whichever arrives first for this keyword is read; neither is SITE_CHANGED.
  */
 async function firstSearchPage(session: MediaSession, url: string, keyword: string): Promise<DySearchResponse> {
-  const match: ResponseMatch = { path: DY_FIRST_SEARCH_PAGE, method: "GET", step: STEP.searchFirst, test: (response) => response.url.searchParams.get("keyword") === keyword };
+  const match: ResponseMatch = {
+    path: DY_FIRST_SEARCH_PAGE,
+    method: "GET",
+    step: STEP.searchFirst,
+    test: (response) => response.url.searchParams.get("keyword") === keyword,
+  };
   const answer = await session.capture(match, () => session.open(url));
   assertDyAnswerOk(answer, STEP.searchFirst);
-  return answer.url.pathname === DY_ENDPOINTS.searchStream ? streamedPage(session, answer) : session.expect(dySearchAnswer, answer, STEP.searchFirst);
+  return answer.url.pathname === DY_ENDPOINTS.searchStream
+    ? streamedPage(session, answer)
+    : session.expect(dySearchAnswer, answer, STEP.searchFirst);
 }
 
 /** The search stream's frames, merged into one page and checked like a single/ page. */
 function streamedPage(session: MediaSession, answer: CapturedResponse): DySearchResponse {
   const body = dyBodyOf(answer);
-  return session.expectValue(dySearchAnswer, body, { step: STEP.searchFirst, source: `${answer.url.pathname} (stream frames)` });
+  return session.expectValue(dySearchAnswer, body, {
+    step: STEP.searchFirst,
+    source: `${answer.url.pathname} (stream frames)`,
+  });
 }
 
-async function* detailDy(session: MediaSession, params: DyTaskParams, input: string, cursor: MediaCursor): AsyncGenerator<MediaRecord, void, undefined> {
+async function* detailDy(
+  session: MediaSession,
+  params: DyTaskParams,
+  input: string,
+  cursor: MediaCursor,
+): AsyncGenerator<MediaRecord, void, undefined> {
   if (cursor.page === FEED_DONE) return;
   const www = session.baseUrls.www as string;
   const awemeId = parseDyAwemeId(input) ?? input;
@@ -126,7 +167,10 @@ async function* detailDy(session: MediaSession, params: DyTaskParams, input: str
       item_type: "content",
       id: awemeId,
       fields: { aweme_id: awemeId, aweme_url: dyVideoPageUrl(www, awemeId) },
-      error: { code: "POST_UNAVAILABLE", message: detail.filter_detail?.detail_msg ?? "the post is deleted or not visible to this account" },
+      error: {
+        code: "POST_UNAVAILABLE",
+        message: detail.filter_detail?.detail_msg ?? "the post is deleted or not visible to this account",
+      },
     };
   } else {
     yield record;
@@ -135,7 +179,12 @@ async function* detailDy(session: MediaSession, params: DyTaskParams, input: str
   cursor.advance(FEED_DONE);
 }
 
-function creatorDy(session: MediaSession, params: DyTaskParams, input: string, cursor: MediaCursor): AsyncIterable<MediaRecord> {
+function creatorDy(
+  session: MediaSession,
+  params: DyTaskParams,
+  input: string,
+  cursor: MediaCursor,
+): AsyncIterable<MediaRecord> {
   const www = session.baseUrls.www as string;
   const secUserId = parseDySecUserId(input) ?? input;
   // The profile is stored once, from the first opening of the page (not again on a resume).
@@ -143,7 +192,13 @@ function creatorDy(session: MediaSession, params: DyTaskParams, input: string, c
   /** The profile record, read when the page opened, yielded before that page's posts. */
   let pendingProfile: MediaRecord | undefined;
   const posts = async (maxCursor: number): Promise<DyPostListResponse> => {
-    const path = dyApiPath(DY_ENDPOINTS.posts, { sec_user_id: secUserId, count: String(DY_POST_PAGE_SIZE), max_cursor: String(maxCursor), locate_query: "false", publish_video_strategy_type: "2" });
+    const path = dyApiPath(DY_ENDPOINTS.posts, {
+      sec_user_id: secUserId,
+      count: String(DY_POST_PAGE_SIZE),
+      max_cursor: String(maxCursor),
+      locate_query: "false",
+      publish_video_strategy_type: "2",
+    });
     const answer = await session.call({ url: path, step: STEP.posts });
     assertDyAnswerOk(answer, STEP.posts);
     return session.expect(dyPostListAnswer, answer, STEP.posts);
@@ -179,7 +234,11 @@ function creatorDy(session: MediaSession, params: DyTaskParams, input: string, c
  * are what the mode is for. Access refusals and drift still fail the crawl.
  */
 async function profileOf(session: MediaSession, secUserId: string): Promise<MediaRecord | undefined> {
-  const path = dyApiPath(DY_ENDPOINTS.profile, { sec_user_id: secUserId, publish_video_strategy_type: "2", personal_center_strategy: "1" });
+  const path = dyApiPath(DY_ENDPOINTS.profile, {
+    sec_user_id: secUserId,
+    publish_video_strategy_type: "2",
+    personal_center_strategy: "1",
+  });
   const answer = await session.call({ url: path, step: STEP.profile });
   const code = (answer.json as DyEnvelope | undefined)?.status_code;
   if (typeof code === "number" && code !== 0) {
@@ -200,7 +259,10 @@ async function openApp(session: MediaSession, url: string, step: string): Promis
 }
 
 /** With comments: each post's comments are read by API calls from the open page. */
-function commentsOption(session: MediaSession, params: DyTaskParams): { commentsOf?: (post: MediaRecord) => AsyncIterable<MediaRecord> } {
+function commentsOption(
+  session: MediaSession,
+  params: DyTaskParams,
+): { commentsOf?: (post: MediaRecord) => AsyncIterable<MediaRecord> } {
   if (!wantsComments(params)) return {};
   return { commentsOf: (post) => dyComments(session, params, post.id) };
 }

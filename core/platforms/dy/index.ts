@@ -4,7 +4,15 @@ import { dyPlatform } from "./crawler.js";
 export const dyCrawler = mediaCrawler(dyPlatform);
 
 export { dyPlatform } from "./crawler.js";
-export { dySpec, dyTaskInput, DY_SORTS, DY_SORT_TYPE, DY_PUBLISH_TIMES, type DyTaskParams, type DyTaskInput } from "./schema.js";
+export {
+  dySpec,
+  dyTaskInput,
+  DY_SORTS,
+  DY_SORT_TYPE,
+  DY_PUBLISH_TIMES,
+  type DyTaskParams,
+  type DyTaskInput,
+} from "./schema.js";
 export { classifyDyResponse, classifyDyPage, dyBodyOf } from "./access.js";
 export { dyContentRecord, dyCommentRecord, dyCreatorRecord } from "./items.js";
 export { parseDyAwemeId, parseDySecUserId } from "./ids.js";

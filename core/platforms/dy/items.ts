@@ -53,9 +53,12 @@ export function dyContentRecord(aweme: DyAweme, context: DyPostContext): MediaRe
       share_count: stats.share_count ?? null,
       aweme_url: `${context.wwwBase}/video/${encodeURIComponent(awemeId)}`,
       cover_url: firstUrl(aweme.video?.raw_cover, aweme.video?.origin_cover, aweme.video?.cover) ?? null,
-      video_download_url: firstUrl(aweme.video?.play_addr_h264, aweme.video?.play_addr_256, aweme.video?.play_addr) ?? null,
+      video_download_url:
+        firstUrl(aweme.video?.play_addr_h264, aweme.video?.play_addr_256, aweme.video?.play_addr) ?? null,
       music_download_url: aweme.music?.play_url?.uri || firstUrl(aweme.music?.play_url ?? undefined) || null,
-      note_download_url: (aweme.images ?? []).map((image) => firstUrl(image)).filter((url): url is string => url !== undefined),
+      note_download_url: (aweme.images ?? [])
+        .map((image) => firstUrl(image))
+        .filter((url): url is string => url !== undefined),
       source_keyword: context.sourceKeyword ?? null,
     },
     ...creatorOf(aweme.author, aweme.ip_label),
@@ -83,7 +86,9 @@ export function dyCommentRecord(comment: DyComment, awemeId: string, parentId?: 
       like_count: comment.digg_count ?? 0,
       sub_comment_count: comment.reply_comment_total ?? 0,
       parent_comment_id: parent ?? null,
-      pictures: (comment.image_list ?? []).map((image) => firstUrl(image.origin_url)).filter((url): url is string => url !== undefined),
+      pictures: (comment.image_list ?? [])
+        .map((image) => firstUrl(image.origin_url))
+        .filter((url): url is string => url !== undefined),
     },
     ...creatorOf(comment.user, comment.ip_label),
     ...(parent !== undefined ? { parentId: parent } : {}),
@@ -108,7 +113,10 @@ export function dyCreatorRecord(profile: DyProfileResponse["user"], secUserId: s
 }
 
 /** The post a search result card holds: a plain post, or the first post of a collection card. */
-export function awemeOfSearchResult(result: { aweme_info?: DyAweme; aweme_mix_info?: { mix_items?: DyAweme[] | null } }): DyAweme | undefined {
+export function awemeOfSearchResult(result: {
+  aweme_info?: DyAweme;
+  aweme_mix_info?: { mix_items?: DyAweme[] | null };
+}): DyAweme | undefined {
   return result.aweme_info ?? result.aweme_mix_info?.mix_items?.[0];
 }
 

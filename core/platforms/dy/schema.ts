@@ -31,19 +31,31 @@ export const dyTaskInput = z
   .strictObject({
     ...mediaTaskShape("dy", DY_SORTS),
     publish_time: z
-      .union(DY_PUBLISH_TIMES.map((days) => z.literal(days)), { error: "must be 0 (any time), 1, 7 or 180 (days)" })
+      .union(
+        DY_PUBLISH_TIMES.map((days) => z.literal(days)),
+        { error: "must be 0 (any time), 1, 7 or 180 (days)" },
+      )
       .default(0),
   })
   .superRefine((task, ctx) => {
     requireModeInput(task, ctx);
     task.specified_ids.forEach((id, index) => {
       if (parseDyAwemeId(id) === undefined) {
-        ctx.addIssue({ code: "custom", path: ["specified_ids", index], message: "must be an aweme id (digits) or a www.douyin.com/video/… or /note/… URL (v.douyin.com short links are not resolved)" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["specified_ids", index],
+          message:
+            "must be an aweme id (digits) or a www.douyin.com/video/… or /note/… URL (v.douyin.com short links are not resolved)",
+        });
       }
     });
     task.creator_ids.forEach((id, index) => {
       if (parseDySecUserId(id) === undefined) {
-        ctx.addIssue({ code: "custom", path: ["creator_ids", index], message: "must be a sec_user_id (MS4wLjABAAAA…) or a www.douyin.com/user/<sec_user_id> URL" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["creator_ids", index],
+          message: "must be a sec_user_id (MS4wLjABAAAA…) or a www.douyin.com/user/<sec_user_id> URL",
+        });
       }
     });
   });

@@ -108,7 +108,10 @@ const dySearchExtra = z.looseObject({
  */
 export const dySearchCard = z.union([
   z.looseObject({ type: z.number().optional(), aweme_info: dyAweme }),
-  z.looseObject({ type: z.number().optional(), aweme_mix_info: z.looseObject({ mix_items: z.array(dyAweme).nullable() }) }),
+  z.looseObject({
+    type: z.number().optional(),
+    aweme_mix_info: z.looseObject({ mix_items: z.array(dyAweme).nullable() }),
+  }),
   z.looseObject({ type: z.number().optional() }),
 ]);
 export type DySearchCard = { type?: number; aweme_info?: DyAweme; aweme_mix_info?: { mix_items?: DyAweme[] | null } };
@@ -146,7 +149,13 @@ const dyDetailAnswerShape = z.union([
   z.looseObject({
     status_code: z.number(),
     aweme_detail: z.null(),
-    filter_detail: z.looseObject({ aweme_id: z.string().optional(), filter_reason: z.string().optional(), detail_msg: z.string().optional() }).optional(),
+    filter_detail: z
+      .looseObject({
+        aweme_id: z.string().optional(),
+        filter_reason: z.string().optional(),
+        detail_msg: z.string().optional(),
+      })
+      .optional(),
   }),
 ]);
 export interface DyDetailResponse {
@@ -170,7 +179,10 @@ export const dyComment = z.looseObject({
   user: dyUser.optional(),
   ip_label: z.string().optional(),
   /** Pictures in the comment: `origin_url.url_list`. */
-  image_list: z.array(z.looseObject({ origin_url: dyUrlList.optional() })).nullable().optional(),
+  image_list: z
+    .array(z.looseObject({ origin_url: dyUrlList.optional() }))
+    .nullable()
+    .optional(),
 });
 export type DyComment = z.infer<typeof dyComment>;
 
@@ -274,7 +286,9 @@ function topLevelObjects(text: string): string[] {
  * no document.
  */
 export function dyStreamPage(docs: readonly unknown[]): Record<string, unknown> | undefined {
-  const objects = docs.filter((doc): doc is Record<string, unknown> => typeof doc === "object" && doc !== null && !Array.isArray(doc));
+  const objects = docs.filter(
+    (doc): doc is Record<string, unknown> => typeof doc === "object" && doc !== null && !Array.isArray(doc),
+  );
   if (objects.length === 0) return undefined;
   // `data` only when a document has it: a stream whose cards moved elsewhere must fail its shape, not read as empty.
   const page: Record<string, unknown> = { status_code: 0 };
@@ -284,7 +298,8 @@ export function dyStreamPage(docs: readonly unknown[]): Record<string, unknown> 
       page.status_code = doc.status_code;
       if (doc.status_msg !== undefined) page.status_msg = doc.status_msg;
     }
-    for (const key of ["has_more", "cursor", "extra", "search_nil_info"]) if (doc[key] !== undefined) page[key] = doc[key];
+    for (const key of ["has_more", "cursor", "extra", "search_nil_info"])
+      if (doc[key] !== undefined) page[key] = doc[key];
   }
   return page;
 }

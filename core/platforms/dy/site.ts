@@ -99,7 +99,12 @@ export interface DySearchFilters {
  * previous page's `cursor`, `search_id` from its `extra.logid`; `filter_selected` and
  * `is_filter_search=1` only when a filter differs from the default.
  */
-export function dySearchParams(keyword: string, offset: number, searchId: string, filters: DySearchFilters): Record<string, string> {
+export function dySearchParams(
+  keyword: string,
+  offset: number,
+  searchId: string,
+  filters: DySearchFilters,
+): Record<string, string> {
   const filtered = filters.sortType !== 0 || filters.publishTime !== 0;
   return {
     search_channel: "aweme_general",
@@ -113,6 +118,13 @@ export function dySearchParams(keyword: string, offset: number, searchId: string
     need_filter_settings: "0",
     list_type: "single",
     search_id: searchId,
-    ...(filtered ? { filter_selected: JSON.stringify({ sort_type: String(filters.sortType), publish_time: String(filters.publishTime) }) } : {}),
+    ...(filtered
+      ? {
+          filter_selected: JSON.stringify({
+            sort_type: String(filters.sortType),
+            publish_time: String(filters.publishTime),
+          }),
+        }
+      : {}),
   };
 }

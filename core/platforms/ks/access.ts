@@ -47,13 +47,17 @@ export function classifyKsResponse(response: CapturedResponse): ResponseVerdict 
   const where = operation ?? path;
   const body = response.json;
   if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
-    return refused("RISK_CONTROL", `empty or non-JSON answer (HTTP ${response.status}) to ${where}: the account is blocked or held for verification`);
+    return refused(
+      "RISK_CONTROL",
+      `empty or non-JSON answer (HTTP ${response.status}) to ${where}: the account is blocked or held for verification`,
+    );
   }
   if (graphql) {
     const answer = body as KsGraphqlResponse;
     const message = (answer.errors ?? []).map((error) => error.message ?? "").join("; ");
     if (/登录|login/i.test(message)) return refused("ACCOUNT_REQUIRED", `${where} failed: ${message.slice(0, 200)}`);
-    if (/验证|captcha|verify/i.test(message)) return refused("RISK_CONTROL", `${where} failed: ${message.slice(0, 200)}`);
+    if (/验证|captcha|verify/i.test(message))
+      return refused("RISK_CONTROL", `${where} failed: ${message.slice(0, 200)}`);
     const data = answer.data?.[operation as string];
     return judgeResult(where, typeof data === "object" && data !== null ? (data as KsResult).result : undefined);
   }
@@ -62,8 +66,10 @@ export function classifyKsResponse(response: CapturedResponse): ResponseVerdict 
 
 function judgeResult(where: string, result: number | undefined): ResponseVerdict {
   if (result === undefined) return { ok: true };
-  if (LOGIN_RESULTS.has(result)) return refused("ACCOUNT_REQUIRED", `${where} answered result ${result}: a logged-in account is required`);
-  if (THROTTLE_RESULTS.has(result)) return { ok: false, code: "THROTTLED", message: `${where} answered result ${result}: the site asks to slow down` };
+  if (LOGIN_RESULTS.has(result))
+    return refused("ACCOUNT_REQUIRED", `${where} answered result ${result}: a logged-in account is required`);
+  if (THROTTLE_RESULTS.has(result))
+    return { ok: false, code: "THROTTLED", message: `${where} answered result ${result}: the site asks to slow down` };
   const risk = RISK_RESULTS.get(result);
   if (risk !== undefined) return refused("RISK_CONTROL", `${where}: ${risk}`);
   return { ok: true };
@@ -87,7 +93,10 @@ export async function classifyKsPage(page: Page): Promise<ResponseVerdict> {
   return refused("RISK_CONTROL", `the page shows a slider captcha (${new URL(page.url()).pathname})`);
 }
 
-function refused(code: Extract<ResponseVerdict, { ok: false; code: "ACCOUNT_REQUIRED" | "ACCOUNT_EXPIRED" | "RISK_CONTROL" }>["code"], message: string): ResponseVerdict {
+function refused(
+  code: Extract<ResponseVerdict, { ok: false; code: "ACCOUNT_REQUIRED" | "ACCOUNT_EXPIRED" | "RISK_CONTROL" }>["code"],
+  message: string,
+): ResponseVerdict {
   return { ok: false, code, message };
 }
 
@@ -100,7 +109,9 @@ export function ksResultOf(response: CapturedResponse, operation?: string): KsRe
   const body = response.json as (KsResult & KsGraphqlResponse) | undefined;
   if (typeof body !== "object" || body === null) return undefined;
   const part = operation === undefined ? body : body.data?.[operation];
-  return typeof part === "object" && part !== null && typeof (part as KsResult).result === "number" ? (part as KsResult) : undefined;
+  return typeof part === "object" && part !== null && typeof (part as KsResult).result === "number"
+    ? (part as KsResult)
+    : undefined;
 }
 
 /** Throws as {@link assertKsOk} when the answer carries a `result` other than 1; lets other answers through to their shape check. */
@@ -121,7 +132,14 @@ const SIGNATURE_REFUSED = 50;
 export function assertKsOk(body: KsResult | undefined, step: string, endpoint: string): void {
   if (body?.result === 1) return;
   if (body?.result === SIGNATURE_REFUSED) {
-    throw new SiteChangedError({ platform: "ks", step, endpoint }, "the page's own signed request should be accepted", `result 50${body.error_msg ? ` (${body.error_msg.slice(0, 200)})` : ""}: the site refused the page's signature`);
+    throw new SiteChangedError(
+      { platform: "ks", step, endpoint },
+      "the page's own signed request should be accepted",
+      `result 50${body.error_msg ? ` (${body.error_msg.slice(0, 200)})` : ""}: the site refused the page's signature`,
+    );
   }
-  throw new RetryableCrawlError("PLATFORM_ERROR", `ks: ${step} answered result ${body?.result ?? "none"}${body?.error_msg ? ` (${body.error_msg.slice(0, 200)})` : ""}`);
+  throw new RetryableCrawlError(
+    "PLATFORM_ERROR",
+    `ks: ${step} answered result ${body?.result ?? "none"}${body?.error_msg ? ` (${body.error_msg.slice(0, 200)})` : ""}`,
+  );
 }

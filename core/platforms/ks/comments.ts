@@ -14,7 +14,11 @@ import { KS_ENDPOINTS, KS_JSON_HEADERS, ksHasMore } from "./site.js";
  * by `pcursorV2` until "no_more" (MC kuaishou/client.py:256-387; MC calls them unsigned).
  * Stops at `max_comments_count` (top-level comments and replies together).
  */
-export function ksComments(session: MediaSession, params: KsTaskParams, photoId: string): AsyncGenerator<MediaRecord, void, undefined> {
+export function ksComments(
+  session: MediaSession,
+  params: KsTaskParams,
+  photoId: string,
+): AsyncGenerator<MediaRecord, void, undefined> {
   const thread: CommentThread<KsComment> = {
     comments: async (cursor) => {
       const step = "comments: page";
@@ -36,11 +40,20 @@ export function ksComments(session: MediaSession, params: KsTaskParams, photoId:
     record: (comment, parentId) => ksCommentRecord(comment, photoId, parentId),
     logFields: { photo_id: photoId },
   };
-  return threadComments(session, thread, { budget: params.max_comments_count, withReplies: params.enable_sub_comments });
+  return threadComments(session, thread, {
+    budget: params.max_comments_count,
+    withReplies: params.enable_sub_comments,
+  });
 }
 
 function post(session: MediaSession, endpoint: string, body: Record<string, unknown>, step: string) {
-  return session.call({ url: endpoint, method: "POST", body: JSON.stringify(body), headers: { ...KS_JSON_HEADERS }, step });
+  return session.call({
+    url: endpoint,
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { ...KS_JSON_HEADERS },
+    step,
+  });
 }
 
 function page(items: KsComment[] | null, cursor: string): ThreadPage<KsComment> {

@@ -1,7 +1,14 @@
 import { PlatformThrottledError } from "../media/errors.js";
 import { scrollForMore } from "../media/scrollForMore.js";
 import { FEED_DONE, walkFeed } from "../media/scrolledFeed.js";
-import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession, ResponseMatch } from "../media/types.js";
+import type {
+  CapturedResponse,
+  MediaCursor,
+  MediaPlatform,
+  MediaRecord,
+  MediaSession,
+  ResponseMatch,
+} from "../media/types.js";
 import type * as z from "zod";
 import { assertKsAnswerOk, assertKsOk, classifyKsPage, classifyKsResponse } from "./access.js";
 import { ksComments } from "./comments.js";
@@ -120,7 +127,10 @@ function listMatch(kind: ListKind, step: string): ResponseMatch {
     test: (response) => {
       const body = ksBodyOf(response);
       if (response.url.pathname !== KS_ENDPOINTS.graphql) return kind.restBody(body);
-      const variables = typeof body.variables === "object" && body.variables !== null ? (body.variables as Record<string, unknown>) : {};
+      const variables =
+        typeof body.variables === "object" && body.variables !== null
+          ? (body.variables as Record<string, unknown>)
+          : {};
       return body.operationName === kind.operation && kind.variables(variables);
     },
   };
@@ -143,7 +153,11 @@ function listOf(session: MediaSession, kind: ListKind, answer: CapturedResponse,
 
 /** The list's first page, read while its page opens. */
 function firstListPage(session: MediaSession, kind: ListKind, url: string, step: string): Promise<KsFeedList> {
-  return patiently(session, async () => listOf(session, kind, await session.capture(listMatch(kind, step), () => session.open(url)), step), "open");
+  return patiently(
+    session,
+    async () => listOf(session, kind, await session.capture(listMatch(kind, step), () => session.open(url)), step),
+    "open",
+  );
 }
 
 /**
@@ -186,7 +200,12 @@ function hasMorePages(list: KsFeedList): boolean {
   return ksHasMore(list.pcursor) && (list.feeds ?? []).length > 0;
 }
 
-function searchKs(session: MediaSession, params: KsTaskParams, keyword: string, cursor: MediaCursor): AsyncIterable<MediaRecord> {
+function searchKs(
+  session: MediaSession,
+  params: KsTaskParams,
+  keyword: string,
+  cursor: MediaCursor,
+): AsyncIterable<MediaRecord> {
   const www = session.baseUrls.www as string;
   const kind = searchList(keyword);
   return walkFeed<KsFeedList>({
@@ -198,12 +217,18 @@ function searchKs(session: MediaSession, params: KsTaskParams, keyword: string, 
       next: () => nextListPage(session, kind, STEP.searchNext),
       hasMore: hasMorePages,
     },
-    recordsOf: (list) => (list.feeds ?? []).flatMap((feed) => ksContentRecord(feed, { wwwBase: www, sourceKeyword: keyword }) ?? []),
+    recordsOf: (list) =>
+      (list.feeds ?? []).flatMap((feed) => ksContentRecord(feed, { wwwBase: www, sourceKeyword: keyword }) ?? []),
     ...commentsOption(session, params),
   });
 }
 
-async function* detailKs(session: MediaSession, params: KsTaskParams, input: string, cursor: MediaCursor): AsyncGenerator<MediaRecord, void, undefined> {
+async function* detailKs(
+  session: MediaSession,
+  params: KsTaskParams,
+  input: string,
+  cursor: MediaCursor,
+): AsyncGenerator<MediaRecord, void, undefined> {
   if (cursor.page === FEED_DONE) return;
   const www = session.baseUrls.www as string;
   const photoId = parseKsPhotoId(input) ?? input;
@@ -227,7 +252,12 @@ async function* detailKs(session: MediaSession, params: KsTaskParams, input: str
   cursor.advance(FEED_DONE);
 }
 
-function creatorKs(session: MediaSession, params: KsTaskParams, input: string, cursor: MediaCursor): AsyncIterable<MediaRecord> {
+function creatorKs(
+  session: MediaSession,
+  params: KsTaskParams,
+  input: string,
+  cursor: MediaCursor,
+): AsyncIterable<MediaRecord> {
   const www = session.baseUrls.www as string;
   const userId = parseKsUserId(input) ?? input;
   const kind = profileList(userId);
@@ -276,7 +306,12 @@ async function profileOf(session: MediaSession, userId: string): Promise<MediaRe
 }
 
 /** A GraphQL operation called from the page (unsigned: MC client.py:88-92 posts them as they are). */
-function graphql(session: MediaSession, operation: keyof typeof KS_QUERIES, variables: Record<string, unknown>, step: string): Promise<CapturedResponse> {
+function graphql(
+  session: MediaSession,
+  operation: keyof typeof KS_QUERIES,
+  variables: Record<string, unknown>,
+  step: string,
+): Promise<CapturedResponse> {
   return session.call({
     url: KS_ENDPOINTS.graphql,
     method: "POST",
@@ -297,7 +332,10 @@ export function ksBodyOf(response: CapturedResponse): Record<string, unknown> {
 }
 
 /** With comments: each video's comments are read by API calls from the open page. */
-function commentsOption(session: MediaSession, params: KsTaskParams): { commentsOf?: (post: MediaRecord) => AsyncIterable<MediaRecord> } {
+function commentsOption(
+  session: MediaSession,
+  params: KsTaskParams,
+): { commentsOf?: (post: MediaRecord) => AsyncIterable<MediaRecord> } {
   if (!wantsComments(params)) return {};
   return { commentsOf: (post) => ksComments(session, params, post.id) };
 }

@@ -29,7 +29,10 @@ export interface KsVideoContext {
 }
 
 /** A video card (search, creator list) or a detail answer: both are `{type, author, photo}`. */
-export function ksContentRecord(card: { type?: number; author?: KsAuthor | null; photo?: KsPhoto | null }, context: KsVideoContext): MediaRecord | undefined {
+export function ksContentRecord(
+  card: { type?: number; author?: KsAuthor | null; photo?: KsPhoto | null },
+  context: KsVideoContext,
+): MediaRecord | undefined {
   const photo = card.photo;
   const videoId = photo?.id;
   if (!photo || !videoId) return undefined;
@@ -76,7 +79,10 @@ export function ksCommentRecord(comment: KsComment, videoId: string, parentId?: 
 }
 
 /** The creator's own profile (creator mode), from visionProfile. */
-export function ksCreatorRecord(profile: KsProfile["userProfile"] | undefined, userId: string): MediaRecord | undefined {
+export function ksCreatorRecord(
+  profile: KsProfile["userProfile"] | undefined,
+  userId: string,
+): MediaRecord | undefined {
   if (!profile) return undefined;
   const counts = profile.ownerCount ?? {};
   const info = profile.profile ?? {};
@@ -97,7 +103,11 @@ export function ksHasReplies(comment: KsComment): boolean {
   return comment.hasSubComments === true || (comment.commentCount ?? 0) > 0;
 }
 
-function creatorOf(userId: string | number | undefined, nickname: string | undefined, avatar: string | undefined): { creator?: CreatorInfo } {
+function creatorOf(
+  userId: string | number | undefined,
+  nickname: string | undefined,
+  avatar: string | undefined,
+): { creator?: CreatorInfo } {
   if (userId === undefined || userId === "") return {};
   return {
     creator: {

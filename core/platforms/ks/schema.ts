@@ -22,12 +22,21 @@ export const ksTaskInput = z.strictObject(mediaTaskShape("ks", KS_SORTS)).superR
   requireModeInput(task, ctx);
   task.specified_ids.forEach((id, index) => {
     if (parseKsPhotoId(id) === undefined) {
-      ctx.addIssue({ code: "custom", path: ["specified_ids", index], message: "must be a photo id or a www.kuaishou.com/short-video/… URL (v.kuaishou.com share links are not resolved)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["specified_ids", index],
+        message:
+          "must be a photo id or a www.kuaishou.com/short-video/… URL (v.kuaishou.com share links are not resolved)",
+      });
     }
   });
   task.creator_ids.forEach((id, index) => {
     if (parseKsUserId(id) === undefined) {
-      ctx.addIssue({ code: "custom", path: ["creator_ids", index], message: "must be a user id or a www.kuaishou.com/profile/<userId> URL" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["creator_ids", index],
+        message: "must be a user id or a www.kuaishou.com/profile/<userId> URL",
+      });
     }
   });
 });

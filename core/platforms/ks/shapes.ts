@@ -115,8 +115,20 @@ export const ksProfile = z.looseObject({
   result: z.number(),
   userProfile: z
     .looseObject({
-      ownerCount: z.looseObject({ fan: z.union([z.number(), z.string()]).optional(), follow: z.union([z.number(), z.string()]).optional(), photo_public: z.union([z.number(), z.string()]).optional() }).optional(),
-      profile: z.looseObject({ user_id: z.string().optional(), user_name: z.string().optional(), headurl: z.string().optional() }).optional(),
+      ownerCount: z
+        .looseObject({
+          fan: z.union([z.number(), z.string()]).optional(),
+          follow: z.union([z.number(), z.string()]).optional(),
+          photo_public: z.union([z.number(), z.string()]).optional(),
+        })
+        .optional(),
+      profile: z
+        .looseObject({
+          user_id: z.string().optional(),
+          user_name: z.string().optional(),
+          headurl: z.string().optional(),
+        })
+        .optional(),
     })
     .nullable(),
 });

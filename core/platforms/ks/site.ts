@@ -54,7 +54,8 @@ export const KS_JSON_HEADERS: Readonly<Record<string, string>> = { "content-type
 export const KS_QUERIES = {
   visionVideoDetail:
     "query visionVideoDetail($photoId: String, $type: String, $page: String, $webPageArea: String) { visionVideoDetail(photoId: $photoId, type: $type, page: $page, webPageArea: $webPageArea) { status type author { id name headerUrl } photo { id duration caption likeCount realLikeCount coverUrl photoUrl timestamp viewCount commentCount } } }",
-  visionProfile: "query visionProfile($userId: String) { visionProfile(userId: $userId) { result userProfile { ownerCount { fan follow photo_public } profile { user_name user_id headurl } } } }",
+  visionProfile:
+    "query visionProfile($userId: String) { visionProfile(userId: $userId) { result userProfile { ownerCount { fan follow photo_public } profile { user_name user_id headurl } } } }",
 } as const;
 
 /**
@@ -70,7 +71,8 @@ export const KS_SELECTORS = {
 } as const;
 
 /** `/search/video?searchKey=<keyword>`: the search page (its requests: /rest/v/search/feed, per a public ks client's capture). */
-export const ksSearchPageUrl = (www: string, keyword: string) => `${www}/search/video?searchKey=${encodeURIComponent(keyword)}`;
+export const ksSearchPageUrl = (www: string, keyword: string) =>
+  `${www}/search/video?searchKey=${encodeURIComponent(keyword)}`;
 /** `/short-video/<photoId>` (MC kuaishou/help.py:89-112). */
 export const ksVideoPageUrl = (www: string, photoId: string) => `${www}/short-video/${encodeURIComponent(photoId)}`;
 /** `/profile/<userId>`: the only page whose app asks /rest/v/profile/feed (a public ks client's capture). */

@@ -31,7 +31,10 @@ export function resolveBaseUrls(
     const override = env[name];
     const value = override === undefined || override === "" ? fallback : override;
     if (!/^https?:\/\/[^\s/]+/.test(value)) {
-      throw new NonRetryableCrawlError("CONFIG_INVALID", `${name}: must be an http(s) base URL, got ${JSON.stringify(value.slice(0, 200))}`);
+      throw new NonRetryableCrawlError(
+        "CONFIG_INVALID",
+        `${name}: must be an http(s) base URL, got ${JSON.stringify(value.slice(0, 200))}`,
+      );
     }
     resolved[key] = value.replace(/\/+$/, "");
   }

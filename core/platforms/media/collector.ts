@@ -29,7 +29,11 @@ export class Collector implements ResponseCollector {
   constructor(
     match: ResponseMatch,
     label: string,
-    hooks: { onClose(collector: Collector): void; runExclusive<T>(work: () => Promise<T>): Promise<T>; timeoutMs: number },
+    hooks: {
+      onClose(collector: Collector): void;
+      runExclusive<T>(work: () => Promise<T>): Promise<T>;
+      timeoutMs: number;
+    },
   ) {
     this.match = match;
     this.#label = label;
@@ -60,11 +64,17 @@ export class Collector implements ResponseCollector {
     pending?.reject(error);
   }
 
-  next<T>(action?: () => Promise<unknown>, options: { test?: (response: CapturedResponse) => boolean; timeoutMs?: number } = {}): Promise<CapturedResponse<T>> {
+  next<T>(
+    action?: () => Promise<unknown>,
+    options: { test?: (response: CapturedResponse) => boolean; timeoutMs?: number } = {},
+  ): Promise<CapturedResponse<T>> {
     return this.#runExclusive(() => this.#next<T>(action, options));
   }
 
-  async #next<T>(action: (() => Promise<unknown>) | undefined, options: { test?: (response: CapturedResponse) => boolean; timeoutMs?: number }): Promise<CapturedResponse<T>> {
+  async #next<T>(
+    action: (() => Promise<unknown>) | undefined,
+    options: { test?: (response: CapturedResponse) => boolean; timeoutMs?: number },
+  ): Promise<CapturedResponse<T>> {
     if (this.#error !== undefined) throw this.#error;
     if (this.#closed) throw new RetryableCrawlError("SESSION_CLOSED", `${this.#label}: collector closed`);
     const test = options.test ?? (() => true);
@@ -82,7 +92,16 @@ export class Collector implements ResponseCollector {
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           const endpoint = `${this.match.method ?? "any"} ${String(this.match.path)}`;
-          reject(new NoAnswerError({ platform: this.#label as MediaPlatformName, step: this.match.step ?? "waiting for a response", endpoint }, timeoutMs));
+          reject(
+            new NoAnswerError(
+              {
+                platform: this.#label as MediaPlatformName,
+                step: this.match.step ?? "waiting for a response",
+                endpoint,
+              },
+              timeoutMs,
+            ),
+          );
         }, timeoutMs);
       });
       return (await Promise.race([arrived, timedOut])) as CapturedResponse<T>;

@@ -99,10 +99,21 @@ async function* threadReplies<Comment>(
 }
 
 /** Whether another page should be fetched after `page` (read at `cursor`). */
-function movesOn<Comment>(session: MediaSession, thread: CommentThread<Comment>, cursor: ThreadCursor | undefined, page: ThreadPage<Comment>, list: string, parentId?: string): boolean {
+function movesOn<Comment>(
+  session: MediaSession,
+  thread: CommentThread<Comment>,
+  cursor: ThreadCursor | undefined,
+  page: ThreadPage<Comment>,
+  list: string,
+  parentId?: string,
+): boolean {
   if (page.next === undefined || page.items.length === 0) return false;
   if (page.next === cursor) {
-    session.log(`the ${list} cursor did not move; stopping that list`, { ...thread.logFields, ...(parentId ? { comment_id: parentId } : {}), cursor });
+    session.log(`the ${list} cursor did not move; stopping that list`, {
+      ...thread.logFields,
+      ...(parentId ? { comment_id: parentId } : {}),
+      cursor,
+    });
     return false;
   }
   return true;

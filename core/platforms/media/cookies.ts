@@ -10,7 +10,11 @@ import type { AccountCookie } from "./types.js";
  * stand-in on 127.0.0.1 — it is set for that host, so the account still reaches the
  * site the crawl talks to. `secure` is kept only on https, where Chromium can send it.
  */
-export async function setAccountCookies(context: BrowserContext, cookieUrl: string, cookies: readonly AccountCookie[]): Promise<void> {
+export async function setAccountCookies(
+  context: BrowserContext,
+  cookieUrl: string,
+  cookies: readonly AccountCookie[],
+): Promise<void> {
   if (cookies.length === 0) return;
   const url = new URL(cookieUrl);
   const https = url.protocol === "https:";

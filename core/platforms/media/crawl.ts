@@ -52,11 +52,20 @@ export async function* crawlMedia<Params extends MediaTaskParams>(
   const counts: Record<string, number> = {};
   let failure: unknown;
   try {
-    session = await openMediaSession(platform as unknown as MediaPlatform, context, { ...options, probe: params.probe === true });
+    session = await openMediaSession(platform as unknown as MediaPlatform, context, {
+      ...options,
+      probe: params.probe === true,
+    });
     for await (const item of crawlInputs(platform, params, context, session)) {
       const type = String(item.data.item_type);
       counts[type] = (counts[type] ?? 0) + 1;
-      if (counts[type] === 1) session.note({ step: `${params.crawler_type}: ${type} items`, kind: "items", count: 1, sample: sampleOf(item.data) });
+      if (counts[type] === 1)
+        session.note({
+          step: `${params.crawler_type}: ${type} items`,
+          kind: "items",
+          count: 1,
+          sample: sampleOf(item.data),
+        });
       yield item;
     }
   } catch (error) {
@@ -85,7 +94,11 @@ async function* crawlInputs<Params extends MediaTaskParams>(
     if (await stopped(context)) return;
     if (totalCap && carriedNotes >= params.max_notes_count) return;
     const resuming = resumed !== undefined && index === resumed.inputIndex;
-    const cursor = new InputCursor(index, resuming ? (resumed.page ?? undefined) : undefined, resuming ? resumed.notesDone : carriedNotes);
+    const cursor = new InputCursor(
+      index,
+      resuming ? (resumed.page ?? undefined) : undefined,
+      resuming ? resumed.notesDone : carriedNotes,
+    );
     const records = platform[params.crawler_type](session, params, inputs[index] as string, cursor);
     let commentsOfPost = 0;
     for await (const record of records) {
@@ -107,7 +120,13 @@ async function* crawlInputs<Params extends MediaTaskParams>(
 }
 
 /** The probe's report as one item (key `<platform>:probe:<mode>`, so a new probe overwrites the last). */
-function probeItem(platform: MediaPlatform["name"], params: MediaTaskParams, trace: ProbeTrace, counts: Record<string, number>, failure: unknown): ResultItem {
+function probeItem(
+  platform: MediaPlatform["name"],
+  params: MediaTaskParams,
+  trace: ProbeTrace,
+  counts: Record<string, number>,
+  failure: unknown,
+): ResultItem {
   const error = failure === undefined ? undefined : toErrorSummary(failure);
   return {
     item_key: mediaItemKey(platform, "probe", params.crawler_type),
@@ -152,7 +171,10 @@ export function toResultItem(platform: MediaPlatform["name"], record: MediaRecor
   data.item_type = record.item_type;
   data.platform = platform;
   if (record.error !== undefined) data.error = record.error;
-  const id = record.item_type === "creator" && !keepUserInfo ? (creator as { creator_hash: string | null }).creator_hash ?? record.id : record.id;
+  const id =
+    record.item_type === "creator" && !keepUserInfo
+      ? ((creator as { creator_hash: string | null }).creator_hash ?? record.id)
+      : record.id;
   return { item_key: mediaItemKey(platform, record.item_type, id), ok: record.error === undefined, data };
 }
 
@@ -162,7 +184,11 @@ export function resumeCursorOf(value: unknown): MediaResumeCursor | undefined {
   const { inputIndex, page, notesDone } = value as Record<string, unknown>;
   if (!Number.isInteger(inputIndex) || (inputIndex as number) < 0) return undefined;
   const token = typeof page === "string" || typeof page === "number" ? page : null;
-  return { inputIndex: inputIndex as number, page: token, notesDone: Number.isInteger(notesDone) ? (notesDone as number) : 0 };
+  return {
+    inputIndex: inputIndex as number,
+    page: token,
+    notesDone: Number.isInteger(notesDone) ? (notesDone as number) : 0,
+  };
 }
 
 /** The cursor a platform iterator gets for one input; the framework counts notes into it. */

@@ -39,7 +39,11 @@ export class SiteChangedError extends NonRetryableCrawlError {
   readonly seen: string;
 
   constructor(subject: DriftSubject, expected: string, seen: string) {
-    const where = subject.endpoint ? ` (${subject.endpoint})` : subject.selector ? ` (selector ${subject.selector})` : "";
+    const where = subject.endpoint
+      ? ` (${subject.endpoint})`
+      : subject.selector
+        ? ` (selector ${subject.selector})`
+        : "";
     super("SITE_CHANGED", `${subject.platform} ${subject.step}${where}: ${expected}; seen: ${seen}`.slice(0, 1000));
     this.name = "SiteChangedError";
     this.subject = subject;
@@ -138,7 +142,11 @@ function unwrap(schema: ZodLike): ZodLike {
   let current = schema;
   for (let depth = 0; depth < 20; depth++) {
     const def = current._zod.def;
-    if (["optional", "nullable", "default", "prefault", "catch", "readonly", "nonoptional"].includes(def.type) && def.innerType) current = def.innerType;
+    if (
+      ["optional", "nullable", "default", "prefault", "catch", "readonly", "nonoptional"].includes(def.type) &&
+      def.innerType
+    )
+      current = def.innerType;
     else if (def.type === "pipe" && def.in) current = def.in;
     else if (def.type === "lazy" && def.getter) current = def.getter();
     else return current;
@@ -158,7 +166,12 @@ interface Found {
 }
 
 function walk(schema: ZodLike, value: unknown, path: string, found: Found): void {
-  if ((found.warnings.length >= MAX_WARNINGS && found.newFields.size >= MAX_WARNINGS) || value === null || value === undefined) return;
+  if (
+    (found.warnings.length >= MAX_WARNINGS && found.newFields.size >= MAX_WARNINGS) ||
+    value === null ||
+    value === undefined
+  )
+    return;
   const inner = unwrap(schema);
   const def = inner._zod.def;
   if (def.type === "object" && def.shape && typeof value === "object" && !Array.isArray(value)) {
@@ -167,14 +180,16 @@ function walk(schema: ZodLike, value: unknown, path: string, found: Found): void
       const child = path === "" ? key : `${path}.${key}`;
       if (!(key in record)) {
         const noted = found.warnings.some((warning) => warning.path === child);
-        if (isOptional(field) && !ABSENT_OK.has(field) && !noted && found.warnings.length < MAX_WARNINGS) found.warnings.push({ path: child, kind: "missing optional field" });
+        if (isOptional(field) && !ABSENT_OK.has(field) && !noted && found.warnings.length < MAX_WARNINGS)
+          found.warnings.push({ path: child, kind: "missing optional field" });
         continue;
       }
       walk(field, record[key], child, found);
     }
     // A loose object (catchall unknown) lets undeclared keys through: listed, for the probe.
     for (const key of Object.keys(record)) {
-      if (!(key in def.shape) && found.newFields.size < MAX_WARNINGS) found.newFields.add(path === "" ? key : `${path}.${key}`);
+      if (!(key in def.shape) && found.newFields.size < MAX_WARNINGS)
+        found.newFields.add(path === "" ? key : `${path}.${key}`);
     }
     return;
   }
@@ -183,7 +198,8 @@ function walk(schema: ZodLike, value: unknown, path: string, found: Found): void
     return;
   }
   if (def.type === "record" && def.valueType && typeof value === "object" && !Array.isArray(value)) {
-    for (const element of Object.values(value as Record<string, unknown>).slice(0, 3)) walk(def.valueType, element, `${path}{}`, found);
+    for (const element of Object.values(value as Record<string, unknown>).slice(0, 3))
+      walk(def.valueType, element, `${path}{}`, found);
     return;
   }
   if (def.type === "union" && def.options) {
@@ -199,5 +215,8 @@ export function describeNewField(subject: DriftSubject, path: string): string {
 
 /** Warnings as the task's progress shows them: "<platform> <step> (<endpoint>): missing optional field data.x". */
 export function describeWarnings(subject: DriftSubject, warnings: readonly DriftWarning[]): string[] {
-  return warnings.map((warning) => `${subject.platform} ${subject.step}${subject.endpoint ? ` (${subject.endpoint})` : ""}: ${warning.kind} ${warning.path}`);
+  return warnings.map(
+    (warning) =>
+      `${subject.platform} ${subject.step}${subject.endpoint ? ` (${subject.endpoint})` : ""}: ${warning.kind} ${warning.path}`,
+  );
 }

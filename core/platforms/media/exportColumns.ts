@@ -20,7 +20,12 @@ export interface MediaExportTask {
 
 const LEADING = ["item_type", "platform", "crawled_at"] as const;
 const HASHED_CREATOR = ["creator_hash", "creator_nickname"] as const satisfies readonly (keyof HashedCreatorFields)[];
-const KEPT_CREATOR = ["user_id", "nickname", "avatar", "ip_location"] as const satisfies readonly (keyof KeptCreatorFields)[];
+const KEPT_CREATOR = [
+  "user_id",
+  "nickname",
+  "avatar",
+  "ip_location",
+] as const satisfies readonly (keyof KeptCreatorFields)[];
 /** A post that could not be crawled carries `error: {code, message}`; the item-size cap may add `truncated`. */
 const TRAILING = ["error.code", "error.message", "truncated"] as const;
 

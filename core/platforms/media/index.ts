@@ -42,7 +42,15 @@ import type { MediaPlatform, MediaTaskParams } from "./types.js";
 export { crawlMedia, toResultItem, resumeCursorOf, type MediaResumeCursor } from "./crawl.js";
 export { openMediaSession, mediaSessionDefaults, type MediaSessionOptions, type OwnedMediaSession } from "./session.js";
 export { PlatformAccessError, PlatformThrottledError, isPlatformAccessError } from "./errors.js";
-export { SiteChangedError, NoAnswerError, isNoAnswer, checkShape, absentOk, type DriftSubject, type DriftWarning } from "./drift.js";
+export {
+  SiteChangedError,
+  NoAnswerError,
+  isNoAnswer,
+  checkShape,
+  absentOk,
+  type DriftSubject,
+  type DriftWarning,
+} from "./drift.js";
 export { ProbeTrace, type ProbeStep } from "./probe.js";
 export { resolveBaseUrls, baseUrlEnvName } from "./baseUrls.js";
 export { setAccountCookies } from "./cookies.js";

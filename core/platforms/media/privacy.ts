@@ -86,5 +86,8 @@ export function creatorFields(
     };
   }
   if (creator === undefined || creator.user_id === "") return { creator_hash: null, creator_nickname: null };
-  return { creator_hash: creatorHash(platform, creator.user_id), creator_nickname: maskNickname(creator.nickname ?? "") };
+  return {
+    creator_hash: creatorHash(platform, creator.user_id),
+    creator_nickname: maskNickname(creator.nickname ?? ""),
+  };
 }

@@ -32,7 +32,12 @@ const MAX_STEPS = 300;
 export function sampleOf(fields: Record<string, unknown>): Record<string, unknown> {
   const sample: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields).slice(0, 25)) {
-    sample[key] = typeof value === "string" && value.length > 80 ? `${value.slice(0, 80)}…` : typeof value === "object" && value !== null ? JSON.stringify(value).slice(0, 80) : value;
+    sample[key] =
+      typeof value === "string" && value.length > 80
+        ? `${value.slice(0, 80)}…`
+        : typeof value === "object" && value !== null
+          ? JSON.stringify(value).slice(0, 80)
+          : value;
   }
   return sample;
 }

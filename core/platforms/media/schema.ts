@@ -6,10 +6,15 @@ import { MEDIA_CRAWLER_TYPES, type MediaPlatformName } from "./types.js";
 /** "a,b" or ["a", "b"] → ["a", "b"]: trimmed, empty entries dropped, at most `max`. */
 function listOf(item: z.ZodString, max: number) {
   return z
-    .union([z.string().max(5000, { error: "must be at most 5000 characters" }), z.array(z.string().max(2048)).max(max)], {
-      error: 'must be a string ("a,b") or an array of strings',
-    })
-    .transform((value) => (Array.isArray(value) ? value : value.split(/[,，]/)).map((entry) => entry.trim()).filter(Boolean))
+    .union(
+      [z.string().max(5000, { error: "must be at most 5000 characters" }), z.array(z.string().max(2048)).max(max)],
+      {
+        error: 'must be a string ("a,b") or an array of strings',
+      },
+    )
+    .transform((value) =>
+      (Array.isArray(value) ? value : value.split(/[,，]/)).map((entry) => entry.trim()).filter(Boolean),
+    )
     .pipe(z.array(item).max(max, { error: `must have at most ${max} entries` }));
 }
 
@@ -24,15 +29,32 @@ export function mediaTaskShape<P extends MediaPlatformName>(platform: P, sortVal
     keywords: listOf(z.string().min(1).max(100, { error: "each keyword must be at most 100 characters" }), 20)
       .default([])
       .meta({ description: 'search: keywords, as an array or one string "a,b"' }),
-    specified_ids: listOf(z.string().min(1).max(2048), 100).default([]).meta({ description: "detail: post ids or post URLs (array or comma-separated string)" }),
-    creator_ids: listOf(z.string().min(1).max(2048), 50).default([]).meta({ description: "creator: creator ids or profile URLs (array or comma-separated string)" }),
-    start_page: integerIn(1, 100).default(1).meta({ description: "search: the first page of results to store (1-based)" }),
+    specified_ids: listOf(z.string().min(1).max(2048), 100)
+      .default([])
+      .meta({ description: "detail: post ids or post URLs (array or comma-separated string)" }),
+    creator_ids: listOf(z.string().min(1).max(2048), 50)
+      .default([])
+      .meta({ description: "creator: creator ids or profile URLs (array or comma-separated string)" }),
+    start_page: integerIn(1, 100)
+      .default(1)
+      .meta({ description: "search: the first page of results to store (1-based)" }),
     sort: z.enum(sortValues, { error: `must be one of ${sortValues.map((v) => `"${v}"`).join(", ")}` }).optional(),
-    enable_comments: z.boolean({ error: "must be true or false" }).default(false).meta({ description: "Collect each post's comments" }),
-    enable_sub_comments: z.boolean({ error: "must be true or false" }).default(false).meta({ description: "Also collect replies to comments (needs enable_comments)" }),
-    max_notes_count: integerIn(1, 1000).default(20).meta({ description: "Posts per keyword or creator, or in all for detail" }),
+    enable_comments: z
+      .boolean({ error: "must be true or false" })
+      .default(false)
+      .meta({ description: "Collect each post's comments" }),
+    enable_sub_comments: z
+      .boolean({ error: "must be true or false" })
+      .default(false)
+      .meta({ description: "Also collect replies to comments (needs enable_comments)" }),
+    max_notes_count: integerIn(1, 1000)
+      .default(20)
+      .meta({ description: "Posts per keyword or creator, or in all for detail" }),
     max_comments_count: integerIn(0, 10_000).default(20).meta({ description: "Comments (replies included) per post" }),
-    account: z.string().min(1).max(64).optional().meta({ description: "The account_id of a stored account of the same platform; absent: the platform's least recently used active account" }),
+    account: z.string().min(1).max(64).optional().meta({
+      description:
+        "The account_id of a stored account of the same platform; absent: the platform's least recently used active account",
+    }),
     // http:// only: the egress proxy chains through it (core/net/upstreamProxy.ts); socks5 and https proxies get a 400 saying so.
     proxy: z
       .string({ error: "must be a proxy URL like http://user:pass@host:port" })
@@ -42,18 +64,31 @@ export function mediaTaskShape<P extends MediaPlatformName>(platform: P, sortVal
         if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
       })
       .optional()
-      .meta({ description: "http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown" }),
-    keep_user_info: z.boolean({ error: "must be true or false" }).default(false).meta({ description: "Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname" }),
-    probe: z
-      .boolean({ error: "must be true or false" })
-      .default(false)
-      .meta({ description: "Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift" }),
+      .meta({
+        description:
+          "http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown",
+      }),
+    keep_user_info: z.boolean({ error: "must be true or false" }).default(false).meta({
+      description:
+        "Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname",
+    }),
+    probe: z.boolean({ error: "must be true or false" }).default(false).meta({
+      description:
+        "Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift",
+    }),
   };
 }
 
 /** Each mode needs its own input: search → keywords, detail → specified_ids, creator → creator_ids. */
 export function requireModeInput(
-  task: { crawler_type: string; keywords: string[]; specified_ids: string[]; creator_ids: string[]; enable_sub_comments: boolean; enable_comments: boolean },
+  task: {
+    crawler_type: string;
+    keywords: string[];
+    specified_ids: string[];
+    creator_ids: string[];
+    enable_sub_comments: boolean;
+    enable_comments: boolean;
+  },
   ctx: z.RefinementCtx,
 ): void {
   const needs = { search: "keywords", detail: "specified_ids", creator: "creator_ids" } as const;

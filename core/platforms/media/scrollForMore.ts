@@ -1,5 +1,4 @@
 import { isNoAnswer } from "./drift.js";
-import { RetryableCrawlError } from "../../errors.js";
 import type { CapturedResponse, MediaSession, ResponseMatch } from "./types.js";
 
 /** Options of {@link scrollForMore}. */
@@ -21,7 +20,11 @@ export interface ScrollForMoreOptions {
  * and down again, as a person would, before the last attempt waits the session's full
  * capture timeout. Access refusals and other errors end it at once.
  */
-export async function scrollForMore<T>(session: MediaSession, match: ResponseMatch, options: ScrollForMoreOptions = {}): Promise<CapturedResponse<T>> {
+export async function scrollForMore<T>(
+  session: MediaSession,
+  match: ResponseMatch,
+  options: ScrollForMoreOptions = {},
+): Promise<CapturedResponse<T>> {
   const attempts = options.attempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= attempts;

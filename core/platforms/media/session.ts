@@ -10,7 +10,17 @@ import { PlatformAccessError, PlatformThrottledError } from "./errors.js";
 import { ProbeTrace, type ProbeStep } from "./probe.js";
 import { setAccountCookies } from "./cookies.js";
 import { Collector } from "./collector.js";
-import type { AccessErrorCode, CapturedResponse, MediaDelays, MediaPlatform, MediaSession, PageCall, ResponseCollector, ResponseMatch, ResponseVerdict } from "./types.js";
+import type {
+  AccessErrorCode,
+  CapturedResponse,
+  MediaDelays,
+  MediaPlatform,
+  MediaSession,
+  PageCall,
+  ResponseCollector,
+  ResponseMatch,
+  ResponseVerdict,
+} from "./types.js";
 
 /** Tuning of a media session; the platform's own pauses come from {@link MediaPlatform.delays}. */
 export interface MediaSessionOptions {
@@ -69,7 +79,10 @@ export async function openMediaSession(
 ): Promise<OwnedMediaSession> {
   const settings = { ...mediaSessionDefaults, ...options };
   const envScale = Number(process.env.MEDIA_DELAY_SCALE);
-  const delayScale = process.env.MEDIA_DELAY_SCALE !== undefined && Number.isFinite(envScale) && envScale >= 0 ? envScale : settings.delayScale;
+  const delayScale =
+    process.env.MEDIA_DELAY_SCALE !== undefined && Number.isFinite(envScale) && envScale >= 0
+      ? envScale
+      : settings.delayScale;
   const baseUrls = resolveBaseUrls(platform.name, platform.baseUrls);
   context.signal.throwIfAborted();
   const page = await context.browser.newPage();
@@ -116,7 +129,13 @@ class BrowserMediaSession implements OwnedMediaSession {
   /** A politeness slot is held by an outer open/capture: nested ones do not wait for another. */
   #slotHeld = false;
 
-  constructor(definition: MediaPlatform, context: CrawlContext, page: Page, baseUrls: Readonly<Record<string, string>>, settings: Settings) {
+  constructor(
+    definition: MediaPlatform,
+    context: CrawlContext,
+    page: Page,
+    baseUrls: Readonly<Record<string, string>>,
+    settings: Settings,
+  ) {
     this.platform = definition.name;
     this.#definition = definition;
     this.#context = context;
@@ -133,11 +152,17 @@ class BrowserMediaSession implements OwnedMediaSession {
     await this.pause("pageMs");
     let response: HTTPResponse | null;
     try {
-      response = await this.#withSlot(() => this.page.goto(url, { waitUntil: "domcontentloaded", timeout: this.#settings.navigationTimeoutMs }));
+      response = await this.#withSlot(() =>
+        this.page.goto(url, { waitUntil: "domcontentloaded", timeout: this.#settings.navigationTimeoutMs }),
+      );
     } catch (error) {
       this.signal.throwIfAborted();
       const message = error instanceof Error ? error.message : String(error);
-      throw new RetryableCrawlError("NAVIGATION_FAILED", `${this.platform}: could not open ${url}: ${message}`.slice(0, 1000), { cause: error });
+      throw new RetryableCrawlError(
+        "NAVIGATION_FAILED",
+        `${this.platform}: could not open ${url}: ${message}`.slice(0, 1000),
+        { cause: error },
+      );
     }
     const document = response === null ? undefined : capturedOf(response, undefined);
     this.note({ step: "open", kind: "open", url, ...(document ? { status: document.status } : {}) });
@@ -154,10 +179,32 @@ class BrowserMediaSession implements OwnedMediaSession {
     const tries = Math.max(1, this.#settings.throttleTries);
     for (let attempt = 1; ; attempt++) {
       await this.pause("commentMs");
-      const answer = await this.#withSlot(() => this.#callInPage({ url: url.href, path: url.pathname + url.search, method, body: request.body, headers: request.headers ?? {} }, style));
-      if ("missing" in answer) throw new SiteChangedError(subject, "the page's own request code is needed to make this call", `the page has no ${answer.missing}`);
+      const answer = await this.#withSlot(() =>
+        this.#callInPage(
+          {
+            url: url.href,
+            path: url.pathname + url.search,
+            method,
+            body: request.body,
+            headers: request.headers ?? {},
+          },
+          style,
+        ),
+      );
+      if ("missing" in answer)
+        throw new SiteChangedError(
+          subject,
+          "the page's own request code is needed to make this call",
+          `the page has no ${answer.missing}`,
+        );
       if ("error" in answer) {
-        throw new RetryableCrawlError("NAVIGATION_FAILED", `${this.platform} ${request.step}: the call to ${url.pathname} failed in the page: ${answer.error}`.slice(0, 1000));
+        throw new RetryableCrawlError(
+          "NAVIGATION_FAILED",
+          `${this.platform} ${request.step}: the call to ${url.pathname} failed in the page: ${answer.error}`.slice(
+            0,
+            1000,
+          ),
+        );
       }
       let json: unknown;
       try {
@@ -165,7 +212,14 @@ class BrowserMediaSession implements OwnedMediaSession {
       } catch {
         json = undefined;
       }
-      const captured: CapturedResponse<T> = { url: new URL(answer.url || url.href), method, status: answer.status, json: json as T, ...(json === undefined && answer.text !== "" ? { text: answer.text } : {}), ...(request.body !== undefined ? { requestBody: request.body } : {}) };
+      const captured: CapturedResponse<T> = {
+        url: new URL(answer.url || url.href),
+        method,
+        status: answer.status,
+        json: json as T,
+        ...(json === undefined && answer.text !== "" ? { text: answer.text } : {}),
+        ...(request.body !== undefined ? { requestBody: request.body } : {}),
+      };
       this.note({ step: request.step, kind: "call", url: url.href, status: answer.status });
       const verdict = this.#definition.classify(captured);
       if (verdict.ok) return captured;
@@ -211,7 +265,10 @@ class BrowserMediaSession implements OwnedMediaSession {
       }
     })()`;
     try {
-      return (await this.page.evaluate(script)) as { status: number; url: string; text: string } | { missing: string } | { error: string };
+      return (await this.page.evaluate(script)) as
+        | { status: number; url: string; text: string }
+        | { missing: string }
+        | { error: string };
     } catch (error) {
       this.signal.throwIfAborted();
       return { error: error instanceof Error ? error.message : String(error) };
@@ -219,11 +276,21 @@ class BrowserMediaSession implements OwnedMediaSession {
   }
 
   expect<T>(schema: z.ZodType<T>, captured: CapturedResponse, step: string): T {
-    return this.#checked(schema, captured.json, { platform: this.platform, step, endpoint: captured.url.pathname }, `HTTP ${captured.status}`);
+    return this.#checked(
+      schema,
+      captured.json,
+      { platform: this.platform, step, endpoint: captured.url.pathname },
+      `HTTP ${captured.status}`,
+    );
   }
 
   expectValue<T>(schema: z.ZodType<T>, value: unknown, subject: { step: string; source: string }): T {
-    return this.#checked(schema, value, { platform: this.platform, step: subject.step, endpoint: subject.source }, subject.source);
+    return this.#checked(
+      schema,
+      value,
+      { platform: this.platform, step: subject.step, endpoint: subject.source },
+      subject.source,
+    );
   }
 
   #checked<T>(schema: z.ZodType<T>, value: unknown, subject: DriftSubject, what: string): T {
@@ -238,8 +305,16 @@ class BrowserMediaSession implements OwnedMediaSession {
     }
     const warnings = describeWarnings(subject, check.warnings);
     // New fields are not drift; the probe lists them, to help see what a renamed field became.
-    const details = [...warnings.slice(0, 5), ...(check.newFields.length > 0 ? [`new fields: ${check.newFields.slice(0, 10).join(", ")}`] : [])];
-    this.note({ step: subject.step, kind: "shape", shape: warnings.length > 0 ? "warnings" : "ok", ...(details.length > 0 ? { detail: details.join("; ") } : {}) });
+    const details = [
+      ...warnings.slice(0, 5),
+      ...(check.newFields.length > 0 ? [`new fields: ${check.newFields.slice(0, 10).join(", ")}`] : []),
+    ];
+    this.note({
+      step: subject.step,
+      kind: "shape",
+      shape: warnings.length > 0 ? "warnings" : "ok",
+      ...(details.length > 0 ? { detail: details.join("; ") } : {}),
+    });
     for (const warning of warnings) this.#context.warn?.(warning);
     // Counted once per task each: a site sends its new fields in every body, and the count
     // should say how many there are, not how many bodies were read.
@@ -259,10 +334,14 @@ class BrowserMediaSession implements OwnedMediaSession {
       if (handle === null) throw new Error("not found");
       this.note({ step, kind: "selector", detail: `${selector}: found` });
       return handle as ElementHandle<Element>;
-    } catch (error) {
+    } catch (_error) {
       this.signal.throwIfAborted();
       this.note({ step, kind: "selector", detail: `${selector}: not found within ${timeout} ms` });
-      throw new SiteChangedError({ platform: this.platform, step, selector }, "the page should have this element", `not found within ${timeout} ms on ${this.page.url()}`);
+      throw new SiteChangedError(
+        { platform: this.platform, step, selector },
+        "the page should have this element",
+        `not found within ${timeout} ms on ${this.page.url()}`,
+      );
     }
   }
 
@@ -281,7 +360,11 @@ class BrowserMediaSession implements OwnedMediaSession {
     return collector;
   }
 
-  async capture<T>(match: ResponseMatch, action: () => Promise<unknown>, options: { timeoutMs?: number } = {}): Promise<CapturedResponse<T>> {
+  async capture<T>(
+    match: ResponseMatch,
+    action: () => Promise<unknown>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<CapturedResponse<T>> {
     // Registered before the action runs: a response that arrives during it is not missed.
     const collector = this.collect(match);
     try {
@@ -294,7 +377,9 @@ class BrowserMediaSession implements OwnedMediaSession {
   async readState<T>(expression: string): Promise<T | undefined> {
     // A string is evaluated with Runtime.evaluate, which a page's CSP does not restrict;
     // JSON round-trip copies reactive proxies and drops functions.
-    const json = await this.page.evaluate(`(() => { try { return JSON.stringify(${expression}); } catch { return undefined; } })()`);
+    const json = await this.page.evaluate(
+      `(() => { try { return JSON.stringify(${expression}); } catch { return undefined; } })()`,
+    );
     return typeof json === "string" ? (JSON.parse(json) as T) : undefined;
   }
 
@@ -349,10 +434,16 @@ class BrowserMediaSession implements OwnedMediaSession {
     });
     // An error status may already say it all (xhs 461), and its page may be leaving, so
     // it is judged before waiting for a body that may never come.
-    const early = response.status() >= 400 ? this.#definition.classify(withBody({ json: undefined })) : { ok: true as const };
+    const early =
+      response.status() >= 400 ? this.#definition.classify(withBody({ json: undefined })) : { ok: true as const };
     const captured = early.ok ? withBody(await readBody(response)) : withBody({ json: undefined });
     const verdict = early.ok ? this.#definition.classify(captured) : early;
-    this.note({ step: collectors[0]?.match.step ?? "response", kind: "response", url: captured.url.href, status: captured.status });
+    this.note({
+      step: collectors[0]?.match.step ?? "response",
+      kind: "response",
+      url: captured.url.href,
+      status: captured.status,
+    });
     if (!verdict.ok) {
       const error = this.#refusal(verdict, captured.url.href);
       for (const collector of collectors) collector.fail(error);
@@ -408,7 +499,10 @@ class BrowserMediaSession implements OwnedMediaSession {
   }
 
   /** The error for a refusal, naming the account (a login answer with cookies set means they expired). */
-  #accessError(verdict: Extract<ResponseVerdict, { ok: false; code: AccessErrorCode }>, url: string): PlatformAccessError {
+  #accessError(
+    verdict: Extract<ResponseVerdict, { ok: false; code: AccessErrorCode }>,
+    url: string,
+  ): PlatformAccessError {
     const accountId = this.#context.account?.account_id;
     // Sites answer "log in" the same way with no cookies and with stale ones: with an
     // account's cookies set, that answer means the account's login expired.

@@ -163,7 +163,11 @@ export interface MediaSession {
    * is a login-required or risk-control one (each platform's `classify` decides), and a
    * RetryableCrawlError on timeout.
    */
-  capture<T>(match: ResponseMatch, action: () => Promise<unknown>, options?: { timeoutMs?: number }): Promise<CapturedResponse<T>>;
+  capture<T>(
+    match: ResponseMatch,
+    action: () => Promise<unknown>,
+    options?: { timeoutMs?: number },
+  ): Promise<CapturedResponse<T>>;
   /**
    * Makes a request from inside the page: same origin, the page's cookies, the page's own
    * request code (its fetch or XHR, which a site's security script may sign, and the
@@ -225,7 +229,10 @@ export interface ResponseCollector {
    * `action` (scroll, click) and waits for one — a RetryableCrawlError after `timeoutMs`.
    * Throws a PlatformAccessError as soon as a collected answer is an access problem.
    */
-  next<T>(action?: () => Promise<unknown>, options?: { test?: (response: CapturedResponse) => boolean; timeoutMs?: number }): Promise<CapturedResponse<T>>;
+  next<T>(
+    action?: () => Promise<unknown>,
+    options?: { test?: (response: CapturedResponse) => boolean; timeoutMs?: number },
+  ): Promise<CapturedResponse<T>>;
   /** Stops collecting (idempotent); a pending `next` fails. */
   close(): void;
 }

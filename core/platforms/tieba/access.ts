@@ -44,16 +44,20 @@ export function classifyTiebaResponse(response: CapturedResponse): ResponseVerdi
   if (response.status === 401 || response.status === 403) {
     return { ok: false, code: "ACCOUNT_REQUIRED", message: `tieba answered HTTP ${response.status} on ${where}` };
   }
-  if (response.text?.trim() === "blocked") return { ok: false, code: "RISK_CONTROL", message: `tieba answered "blocked" on ${where}` };
+  if (response.text?.trim() === "blocked")
+    return { ok: false, code: "RISK_CONTROL", message: `tieba answered "blocked" on ${where}` };
   const body = response.json;
   if (body === null || typeof body !== "object") return { ok: true };
   const code = tiebaErrorCode(body as TiebaErrorEnvelope);
   if (code === 0) return { ok: true };
   const message = tiebaErrorMessage(body as TiebaErrorEnvelope);
   const said = `tieba answered error ${code}${message ? ` (${message})` : ""} on ${where}`;
-  if (TIEBA_LOGIN_CODES.has(code) || LOGIN_MESSAGE.test(message)) return { ok: false, code: "ACCOUNT_REQUIRED", message: said };
-  if (TIEBA_THROTTLE_CODES.has(code) || THROTTLE_MESSAGE.test(message)) return { ok: false, code: "THROTTLED", message: said };
-  if (TIEBA_RISK_CODES.has(code) || RISK_MESSAGE.test(message)) return { ok: false, code: "RISK_CONTROL", message: said };
+  if (TIEBA_LOGIN_CODES.has(code) || LOGIN_MESSAGE.test(message))
+    return { ok: false, code: "ACCOUNT_REQUIRED", message: said };
+  if (TIEBA_THROTTLE_CODES.has(code) || THROTTLE_MESSAGE.test(message))
+    return { ok: false, code: "THROTTLED", message: said };
+  if (TIEBA_RISK_CODES.has(code) || RISK_MESSAGE.test(message))
+    return { ok: false, code: "RISK_CONTROL", message: said };
   return { ok: true };
 }
 
@@ -63,7 +67,8 @@ export async function classifyTiebaPage(page: Page): Promise<ResponseVerdict> {
   const landed = landingVerdict(url);
   if (landed !== undefined) return landed;
   const title = await page.title().catch(() => "");
-  if (title.includes("百度安全验证")) return { ok: false, code: "RISK_CONTROL", message: `tieba showed Baidu's security check (${url.pathname})` };
+  if (title.includes("百度安全验证"))
+    return { ok: false, code: "RISK_CONTROL", message: `tieba showed Baidu's security check (${url.pathname})` };
   return { ok: true };
 }
 
@@ -73,7 +78,11 @@ function landingVerdict(url: URL): ResponseVerdict | undefined {
     return { ok: false, code: "RISK_CONTROL", message: `tieba showed Baidu's security check (${url.pathname})` };
   }
   if (url.hostname.startsWith("passport.") || /^\/(v2\/)?\?login|^\/login/.test(url.pathname + url.search)) {
-    return { ok: false, code: "ACCOUNT_REQUIRED", message: `tieba sent the browser to the Baidu login (${url.pathname})` };
+    return {
+      ok: false,
+      code: "ACCOUNT_REQUIRED",
+      message: `tieba sent the browser to the Baidu login (${url.pathname})`,
+    };
   }
   return undefined;
 }

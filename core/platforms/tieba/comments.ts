@@ -1,8 +1,21 @@
 import type { Page } from "puppeteer-core";
 import { SiteChangedError } from "../media/drift.js";
 import type { MediaRecord, MediaSession } from "../media/types.js";
-import { carriedReplies, commentFloors, floorRecord, replyRowRecord, threadRef, type TiebaMapContext, type TiebaThreadRef } from "./items.js";
-import { tiebaReplyFragmentShape, type TiebaPost, type TiebaReplyFragment, type TiebaThreadPageResponse } from "./shapes.js";
+import {
+  carriedReplies,
+  commentFloors,
+  floorRecord,
+  replyRowRecord,
+  threadRef,
+  type TiebaMapContext,
+  type TiebaThreadRef,
+} from "./items.js";
+import {
+  tiebaReplyFragmentShape,
+  type TiebaPost,
+  type TiebaReplyFragment,
+  type TiebaThreadPageResponse,
+} from "./shapes.js";
 import { repliesPath, TIEBA_ENDPOINTS, TIEBA_REPLIES_PER_PAGE, TIEBA_REPLY_SELECTORS, TIEBA_STEPS } from "./site.js";
 
 export interface TiebaCommentOptions {
@@ -22,7 +35,12 @@ export interface TiebaCommentOptions {
  * /p/comment page by page (client.py:515-595). Stops as soon as `maxComments` were
  * yielded, so no page beyond the cap is requested.
  */
-export async function* tiebaComments(session: MediaSession, threadId: string, firstPage: TiebaThreadPageResponse, options: TiebaCommentOptions): AsyncGenerator<MediaRecord, void, undefined> {
+export async function* tiebaComments(
+  session: MediaSession,
+  threadId: string,
+  firstPage: TiebaThreadPageResponse,
+  options: TiebaCommentOptions,
+): AsyncGenerator<MediaRecord, void, undefined> {
   if (options.maxComments <= 0) return;
   let yielded = 0;
   let page = firstPage;
@@ -32,7 +50,14 @@ export async function* tiebaComments(session: MediaSession, threadId: string, fi
       yield floorRecord(page, post, thread, options.context);
       if (++yielded >= options.maxComments) return;
       if (!options.withReplies) continue;
-      for await (const reply of floorReplies(session, page, post, thread, options.context, options.maxComments - yielded)) {
+      for await (const reply of floorReplies(
+        session,
+        page,
+        post,
+        thread,
+        options.context,
+        options.maxComments - yielded,
+      )) {
         yield reply;
         if (++yielded >= options.maxComments) return;
       }
@@ -60,7 +85,11 @@ async function* floorReplies(
   // The page carries every reply: nothing more to ask for.
   if (total <= carried.length) return yield* carried.slice(0, budget);
   if (thread.tieba_id === null) {
-    throw new SiteChangedError({ platform: "tieba", step: TIEBA_STEPS.thread, endpoint: "/c/f/pb/page_pc" }, "forum.id, the fid /p/comment needs", "a thread page without forum.id");
+    throw new SiteChangedError(
+      { platform: "tieba", step: TIEBA_STEPS.thread, endpoint: "/c/f/pb/page_pc" },
+      "forum.id, the fid /p/comment needs",
+      "a thread page without forum.id",
+    );
   }
   const floorId = String(post.id);
   const seen = new Set<string>();
@@ -73,7 +102,11 @@ async function* floorReplies(
     known = fragment.pager?.total_num ?? known;
     if (fragment.rows.length === 0 && (pn - 1) * TIEBA_REPLIES_PER_PAGE < known) {
       // Replies are said to be there, yet no row is marked up the way we read it.
-      throw new SiteChangedError({ platform: "tieba", step: TIEBA_STEPS.replies, selector: TIEBA_REPLY_SELECTORS.row }, "the fragment should list replies this way", `no such row on page ${pn} of ${known} replies`);
+      throw new SiteChangedError(
+        { platform: "tieba", step: TIEBA_STEPS.replies, selector: TIEBA_REPLY_SELECTORS.row },
+        "the fragment should list replies this way",
+        `no such row on page ${pn} of ${known} replies`,
+      );
     }
     for (const row of fragment.rows) {
       const id = String(row.field.spid);
@@ -91,11 +124,25 @@ async function* floorReplies(
  * origin, the account's cookies), its HTML fragment parsed by the page's own DOM parser and
  * checked against its shape.
  */
-async function replyPage(session: MediaSession, tid: string, pid: string, fid: string, pn: number): Promise<TiebaReplyFragment> {
+async function replyPage(
+  session: MediaSession,
+  tid: string,
+  pid: string,
+  fid: string,
+  pn: number,
+): Promise<TiebaReplyFragment> {
   const step = TIEBA_STEPS.replies;
-  const answer = await session.call({ url: repliesPath(tid, pid, fid, pn), step, headers: { accept: "text/html, */*; q=0.01" } });
+  const answer = await session.call({
+    url: repliesPath(tid, pid, fid, pn),
+    step,
+    headers: { accept: "text/html, */*; q=0.01" },
+  });
   if (answer.status !== 200) {
-    throw new SiteChangedError({ platform: "tieba", step, endpoint: TIEBA_ENDPOINTS.replies }, "an HTML fragment of replies", `HTTP ${answer.status}`);
+    throw new SiteChangedError(
+      { platform: "tieba", step, endpoint: TIEBA_ENDPOINTS.replies },
+      "an HTML fragment of replies",
+      `HTTP ${answer.status}`,
+    );
   }
   const html = answer.text ?? "";
   const parsed = await parseReplyFragment(session.page, html);

@@ -18,7 +18,15 @@ import {
   type TiebaSearchResponse,
   type TiebaThreadPageResponse,
 } from "./shapes.js";
-import { creatorPageUrl, searchPageUrl, threadPageMatch, threadPageUrl, TIEBA_BASE_URLS, TIEBA_ENDPOINTS, TIEBA_STEPS } from "./site.js";
+import {
+  creatorPageUrl,
+  searchPageUrl,
+  threadPageMatch,
+  threadPageUrl,
+  TIEBA_BASE_URLS,
+  TIEBA_ENDPOINTS,
+  TIEBA_STEPS,
+} from "./site.js";
 
 /**
  * 百度贴吧 in Chromium; FLOW.md has each mode's request flow and its sources.
@@ -49,10 +57,14 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
     const seen = new Set<string>();
     let pn = typeof cursor.page === "number" ? cursor.page : params.start_page;
     while (cursor.notesDone < params.max_notes_count) {
-      const answer = await session.capture<TiebaSearchResponse>(TIEBA_ENDPOINTS.search, () => session.open(searchPageUrl(session.baseUrls, keyword, sort, pn)));
+      const answer = await session.capture<TiebaSearchResponse>(TIEBA_ENDPOINTS.search, () =>
+        session.open(searchPageUrl(session.baseUrls, keyword, sort, pn)),
+      );
       const body = listBody(session, answer, tiebaSearchShape, TIEBA_STEPS.search, `search page ${pn} of "${keyword}"`);
       const cards = body.data.card_list;
-      const ids = cards.filter((card) => card.cardInfo === "thread" || card.cardStyle === "thread").map((card) => String(card.data?.tid ?? ""));
+      const ids = cards
+        .filter((card) => card.cardInfo === "thread" || card.cardStyle === "thread")
+        .map((card) => String(card.data?.tid ?? ""));
       for (const id of ids) {
         if (cursor.notesDone >= params.max_notes_count) return;
         if (id === "" || seen.has(id)) continue;
@@ -94,14 +106,27 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
  * One thread: its record (or a failed record when tieba says it is gone), then with
  * enable_comments its floors and replies (comments.ts).
  */
-async function* thread(session: MediaSession, params: TiebaTaskParams, threadId: string, keyword: string | null): AsyncGenerator<MediaRecord, void, undefined> {
-  const context: TiebaMapContext = { baseUrl: session.baseUrls.www ?? TIEBA_BASE_URLS.www, keepUserInfo: params.keep_user_info };
+async function* thread(
+  session: MediaSession,
+  params: TiebaTaskParams,
+  threadId: string,
+  keyword: string | null,
+): AsyncGenerator<MediaRecord, void, undefined> {
+  const context: TiebaMapContext = {
+    baseUrl: session.baseUrls.www ?? TIEBA_BASE_URLS.www,
+    keepUserInfo: params.keep_user_info,
+  };
   const page = await threadPage(session, threadId, 1);
   const record = page.ok ? mapThread(page.body, keyword, context) : undefined;
   if (!page.ok || record === undefined) {
     const message = page.ok ? "tieba's thread page had no thread" : page.message;
     session.log("thread not available", { thread_id: threadId, error_message: message });
-    yield { item_type: "content", id: threadId, fields: { note_id: threadId, note_url: noteUrl(context.baseUrl, threadId), source_keyword: keyword }, error: { code: "THREAD_UNAVAILABLE", message } };
+    yield {
+      item_type: "content",
+      id: threadId,
+      fields: { note_id: threadId, note_url: noteUrl(context.baseUrl, threadId), source_keyword: keyword },
+      error: { code: "THREAD_UNAVAILABLE", message },
+    };
     return;
   }
   yield record;
@@ -113,7 +138,11 @@ async function* thread(session: MediaSession, params: TiebaTaskParams, threadId:
     threadPage: async (pn) => {
       const next = await threadPage(session, threadId, pn);
       if (next.ok) return next.body;
-      session.log("thread page not readable; comments of this thread end here", { thread_id: threadId, pn, error_message: next.message });
+      session.log("thread page not readable; comments of this thread end here", {
+        thread_id: threadId,
+        pn,
+        error_message: next.message,
+      });
       return undefined;
     },
   });
@@ -127,13 +156,19 @@ type ThreadPage = { ok: true; body: TiebaThreadPageResponse } | { ok: false; mes
  * SITE_CHANGED.
  */
 async function threadPage(session: MediaSession, threadId: string, pn: number): Promise<ThreadPage> {
-  const answer = await session.capture<TiebaThreadPageResponse>(threadPageMatch(threadId, pn), () => session.open(threadPageUrl(session.baseUrls, threadId, pn)));
+  const answer = await session.capture<TiebaThreadPageResponse>(threadPageMatch(threadId, pn), () =>
+    session.open(threadPageUrl(session.baseUrls, threadId, pn)),
+  );
   const code = errorCodeOf(answer);
   if (code !== 0) {
     const envelope = session.expect(tiebaEnvelopeShape, answer, TIEBA_STEPS.thread);
-    return { ok: false, message: `tieba answered error ${code} (${tiebaErrorMessage(envelope) || "no message"}) for thread ${threadId}` };
+    return {
+      ok: false,
+      message: `tieba answered error ${code} (${tiebaErrorMessage(envelope) || "no message"}) for thread ${threadId}`,
+    };
   }
-  if (answer.status >= 400) return { ok: false, message: `tieba answered HTTP ${answer.status} for thread ${threadId}` };
+  if (answer.status >= 400)
+    return { ok: false, message: `tieba answered HTTP ${answer.status} for thread ${threadId}` };
   return { ok: true, body: session.expect(tiebaThreadPageShape, answer, TIEBA_STEPS.thread) };
 }
 
@@ -143,19 +178,29 @@ async function threadPage(session: MediaSession, threadId: string, pn: number): 
  * scrolled past; scrolling stops once `wanted` ids are in hand or the feed ends (MC
  * client.py:811-865 pages until `has_more` is 0).
  */
-async function creatorFeed(session: MediaSession, creator: TiebaCreatorRef, fromPage: number, wanted: number): Promise<string[][]> {
+async function creatorFeed(
+  session: MediaSession,
+  creator: TiebaCreatorRef,
+  fromPage: number,
+  wanted: number,
+): Promise<string[][]> {
   const pages: string[][] = [];
   let collected = 0;
-  let answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () => session.open(creatorPageUrl(session.baseUrls, creator)));
+  let answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () =>
+    session.open(creatorPageUrl(session.baseUrls, creator)),
+  );
   for (let pn = 1; ; pn++) {
     const body = listBody(session, answer, tiebaCreatorFeedShape, TIEBA_STEPS.creatorFeed, `creator feed page ${pn}`);
     const list = body.data.list;
     if (pn >= fromPage) {
-      const ids = list.map((item) => String(item.thread_info?.tid ?? item.thread_info?.id ?? "")).filter((id) => id !== "");
+      const ids = list
+        .map((item) => String(item.thread_info?.tid ?? item.thread_info?.id ?? ""))
+        .filter((id) => id !== "");
       pages.push(ids);
       collected += ids.length;
     }
-    if (list.length === 0 || !hasMore(body.data.has_more, list.length) || (pn >= fromPage && collected >= wanted)) return pages;
+    if (list.length === 0 || !hasMore(body.data.has_more, list.length) || (pn >= fromPage && collected >= wanted))
+      return pages;
     answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () => session.scroll());
   }
 }
@@ -164,11 +209,20 @@ async function creatorFeed(session: MediaSession, creator: TiebaCreatorRef, from
  * A list answer checked against its shape. A non-zero code that is not an access problem
  * (classify threw for those) is worth another try later, as MC retries (client.py:236).
  */
-function listBody<T>(session: MediaSession, answer: CapturedResponse, shape: z.ZodType<T>, step: string, what: string): T {
+function listBody<T>(
+  session: MediaSession,
+  answer: CapturedResponse,
+  shape: z.ZodType<T>,
+  step: string,
+  what: string,
+): T {
   const code = errorCodeOf(answer);
   if (code !== 0) {
     const envelope = session.expect(tiebaEnvelopeShape, answer, step);
-    throw new RetryableCrawlError("TIEBA_API_ERROR", `tieba: ${what} answered error ${code} (${tiebaErrorMessage(envelope) || "no message"})`);
+    throw new RetryableCrawlError(
+      "TIEBA_API_ERROR",
+      `tieba: ${what} answered error ${code} (${tiebaErrorMessage(envelope) || "no message"})`,
+    );
   }
   return session.expect(shape, answer, step);
 }

@@ -1,5 +1,14 @@
 import type { CreatorInfo, MediaRecord } from "../media/types.js";
-import type { Id, TiebaContentPart, TiebaFirstFloor, TiebaPost, TiebaReplyRow, TiebaSubPost, TiebaThreadPageResponse, TiebaUser } from "./shapes.js";
+import type {
+  Id,
+  TiebaContentPart,
+  TiebaFirstFloor,
+  TiebaPost,
+  TiebaReplyRow,
+  TiebaSubPost,
+  TiebaThreadPageResponse,
+  TiebaUser,
+} from "./shapes.js";
 
 /**
  * Turns tieba answers (shapes.ts) into stored records, with MediaCrawler's field names
@@ -22,13 +31,31 @@ import type { Id, TiebaContentPart, TiebaFirstFloor, TiebaPost, TiebaReplyRow, T
  */
 
 export const TIEBA_CONTENT_FIELDS = [
-  "note_id", "title", "desc", "note_url", "publish_time", "tieba_name", "tieba_link",
-  "total_replay_num", "total_replay_page", "source_keyword", "user_link",
+  "note_id",
+  "title",
+  "desc",
+  "note_url",
+  "publish_time",
+  "tieba_name",
+  "tieba_link",
+  "total_replay_num",
+  "total_replay_page",
+  "source_keyword",
+  "user_link",
 ] as const;
 
 export const TIEBA_COMMENT_FIELDS = [
-  "comment_id", "parent_comment_id", "content", "publish_time", "sub_comment_count",
-  "note_id", "note_url", "tieba_id", "tieba_name", "tieba_link", "user_link",
+  "comment_id",
+  "parent_comment_id",
+  "content",
+  "publish_time",
+  "sub_comment_count",
+  "note_id",
+  "note_url",
+  "tieba_id",
+  "tieba_name",
+  "tieba_link",
+  "user_link",
 ] as const;
 
 /** Where avatars live (a CDN, not a page we open, so not a configurable base URL; MC help.py:117-121). */
@@ -50,7 +77,11 @@ export interface TiebaThreadRef {
 }
 
 /** The thread as one content record, from page 1 of /c/f/pb/page_pc (MC help.py:156-187). */
-export function mapThread(page: TiebaThreadPageResponse, sourceKeyword: string | null, context: TiebaMapContext): MediaRecord | undefined {
+export function mapThread(
+  page: TiebaThreadPageResponse,
+  sourceKeyword: string | null,
+  context: TiebaMapContext,
+): MediaRecord | undefined {
   const thread = page.thread ?? {};
   const first: TiebaFirstFloor | undefined = page.first_floor ?? page.post_list?.find((post) => post.floor === 1);
   const noteId = idText(thread.id ?? thread.tid ?? first?.tid);
@@ -80,7 +111,13 @@ export function mapThread(page: TiebaThreadPageResponse, sourceKeyword: string |
 /** Which thread and forum a page's comments belong to. */
 export function threadRef(page: TiebaThreadPageResponse, noteId: string, baseUrl: string): TiebaThreadRef {
   const forum = forumOf(page, baseUrl);
-  return { note_id: noteId, note_url: noteUrl(baseUrl, noteId), tieba_id: idText(page.forum?.id ?? page.display_forum?.id), tieba_name: forum.name, tieba_link: forum.link };
+  return {
+    note_id: noteId,
+    note_url: noteUrl(baseUrl, noteId),
+    tieba_id: idText(page.forum?.id ?? page.display_forum?.id),
+    tieba_name: forum.name,
+    tieba_link: forum.link,
+  };
 }
 
 /** The floors of one thread page that are comments: floor 1 (the thread itself) is not. */
@@ -93,12 +130,22 @@ export function commentFloors(page: TiebaThreadPageResponse): TiebaPost[] {
 }
 
 /** One floor as a comment record (MC help.py:201-219). */
-export function floorRecord(page: TiebaThreadPageResponse, post: TiebaPost, thread: TiebaThreadRef, context: TiebaMapContext): MediaRecord {
+export function floorRecord(
+  page: TiebaThreadPageResponse,
+  post: TiebaPost,
+  thread: TiebaThreadRef,
+  context: TiebaMapContext,
+): MediaRecord {
   return commentRecord(page, post, String(post.id), null, post.sub_post_number ?? 0, thread, context);
 }
 
 /** The replies inside a floor that page_pc carries (a preview: the rest come from /p/comment). */
-export function carriedReplies(page: TiebaThreadPageResponse, post: TiebaPost, thread: TiebaThreadRef, context: TiebaMapContext): MediaRecord[] {
+export function carriedReplies(
+  page: TiebaThreadPageResponse,
+  post: TiebaPost,
+  thread: TiebaThreadRef,
+  context: TiebaMapContext,
+): MediaRecord[] {
   const floorId = String(post.id);
   return (post.sub_post_list?.sub_post_list ?? []).flatMap((reply) => {
     const replyId = idText(reply.id);
@@ -110,9 +157,17 @@ export function carriedReplies(page: TiebaThreadPageResponse, post: TiebaPost, t
  * The floors of one thread page as comment records, each followed by the replies page_pc
  * carries inside it when `withReplies`. Floor 1 (the thread itself) is skipped.
  */
-export function mapFloors(page: TiebaThreadPageResponse, noteId: string, withReplies: boolean, context: TiebaMapContext): MediaRecord[] {
+export function mapFloors(
+  page: TiebaThreadPageResponse,
+  noteId: string,
+  withReplies: boolean,
+  context: TiebaMapContext,
+): MediaRecord[] {
   const thread = threadRef(page, noteId, context.baseUrl);
-  return commentFloors(page).flatMap((post) => [floorRecord(page, post, thread, context), ...(withReplies ? carriedReplies(page, post, thread, context) : [])]);
+  return commentFloors(page).flatMap((post) => [
+    floorRecord(page, post, thread, context),
+    ...(withReplies ? carriedReplies(page, post, thread, context) : []),
+  ]);
 }
 
 /**
@@ -120,7 +175,12 @@ export function mapFloors(page: TiebaThreadPageResponse, noteId: string, withRep
  * spid, showname, the text of lzl_content_main, lzl_time). The fragment names users by
  * portrait and shows no IP属地.
  */
-export function replyRowRecord(row: TiebaReplyRow, floorId: string, thread: TiebaThreadRef, context: TiebaMapContext): MediaRecord {
+export function replyRowRecord(
+  row: TiebaReplyRow,
+  floorId: string,
+  thread: TiebaThreadRef,
+  context: TiebaMapContext,
+): MediaRecord {
   const replyId = String(row.field.spid);
   const user: TiebaUser = { portrait: row.field.portrait, name_show: row.field.showname, name: row.field.user_name };
   return {
@@ -220,7 +280,14 @@ export function contentText(content: TiebaContentPart[] | string | undefined): s
 export function fragmentTime(text: string | undefined): number | null {
   const match = text?.trim().match(/^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?$/);
   if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return Math.floor(Date.UTC(year, month - 1, day, hour - 8, minute, second) / 1000);
 }
 

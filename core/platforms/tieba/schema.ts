@@ -12,7 +12,11 @@ export const TIEBA_SORTS = ["time_descending", "time_ascending", "relevance"] as
 export type TiebaSort = (typeof TIEBA_SORTS)[number];
 
 /** `st` for each sort. */
-export const TIEBA_SORT_PARAM: Record<TiebaSort, string> = { time_descending: "1", time_ascending: "0", relevance: "2" };
+export const TIEBA_SORT_PARAM: Record<TiebaSort, string> = {
+  time_descending: "1",
+  time_ascending: "0",
+  relevance: "2",
+};
 
 /**
  * A tieba task:
@@ -31,12 +35,21 @@ export const tiebaTaskInput = z
   .superRefine((task, ctx) => {
     task.specified_ids.forEach((id, index) => {
       if (parseThreadId(id) === undefined) {
-        ctx.addIssue({ code: "custom", path: ["specified_ids", index], message: "must be a thread id (digits) or a thread URL like https://tieba.baidu.com/p/123" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["specified_ids", index],
+          message: "must be a thread id (digits) or a thread URL like https://tieba.baidu.com/p/123",
+        });
       }
     });
     task.creator_ids.forEach((id, index) => {
       if (parseCreatorRef(id) === undefined) {
-        ctx.addIssue({ code: "custom", path: ["creator_ids", index], message: "must be a user name, a portrait (tb.1.…) or a profile URL like https://tieba.baidu.com/home/main?id=…" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["creator_ids", index],
+          message:
+            "must be a user name, a portrait (tb.1.…) or a profile URL like https://tieba.baidu.com/home/main?id=…",
+        });
       }
     });
   });

@@ -20,7 +20,6 @@ import { absentOk } from "../media/drift.js";
 const id = z.union([z.number(), z.string()]);
 const flag = z.union([z.number(), z.boolean()]);
 
-
 /** The error envelope (MC client.py:128: `error_code`, else `no`): one pair or the other. */
 const envelope = {
   error_code: absentOk(id),
@@ -54,7 +53,14 @@ export const tiebaSearchCardShape = z.object({
       forum_name: absentOk(z.string()),
       /** Replies in the thread (MC help.py:151). */
       post_num: absentOk(z.number()),
-      user: absentOk(z.object({ id: absentOk(id), user_name: absentOk(z.string()), show_nickname: absentOk(z.string()), portrait: absentOk(z.string()) })),
+      user: absentOk(
+        z.object({
+          id: absentOk(id),
+          user_name: absentOk(z.string()),
+          show_nickname: absentOk(z.string()),
+          portrait: absentOk(z.string()),
+        }),
+      ),
     }),
   ),
 });
@@ -137,9 +143,23 @@ export const tiebaThreadPageShape = z.object({
   ...envelope,
   forum: forumShape.optional(),
   display_forum: absentOk(forumShape),
-  thread: z.object({ id: id.optional(), tid: absentOk(id), title: z.string().optional(), reply_num: z.number().optional(), create_time: z.number().optional(), author_id: id.optional() }).optional(),
+  thread: z
+    .object({
+      id: id.optional(),
+      tid: absentOk(id),
+      title: z.string().optional(),
+      reply_num: z.number().optional(),
+      create_time: z.number().optional(),
+      author_id: id.optional(),
+    })
+    .optional(),
   first_floor: tiebaFirstFloorShape.optional(),
-  page: z.object({ current_page: z.number().optional(), total_page: z.number().optional(), page_size: z.number().optional(), has_more: flag.optional() }),
+  page: z.object({
+    current_page: z.number().optional(),
+    total_page: z.number().optional(),
+    page_size: z.number().optional(),
+    has_more: flag.optional(),
+  }),
   post_list: z.array(tiebaPostShape),
   user_list: z.array(tiebaUserShape).optional(),
 });
@@ -154,7 +174,18 @@ export type TiebaThreadPageResponse = z.infer<typeof tiebaThreadPageShape>;
 export const tiebaCreatorFeedShape = z.object({
   ...envelope,
   data: z.object({
-    list: z.array(z.object({ thread_info: z.object({ tid: absentOk(id), id: absentOk(id), title: z.string().optional(), forum_name: z.string().optional() }).optional() })),
+    list: z.array(
+      z.object({
+        thread_info: z
+          .object({
+            tid: absentOk(id),
+            id: absentOk(id),
+            title: z.string().optional(),
+            forum_name: z.string().optional(),
+          })
+          .optional(),
+      }),
+    ),
     has_more: flag.optional(),
   }),
 });
@@ -170,7 +201,12 @@ export type TiebaCreatorFeedResponse = z.infer<typeof tiebaCreatorFeedShape>;
  * DOM parser reads it (comments.ts), checked like any JSON body.
  */
 export const tiebaReplyRowShape = z.object({
-  field: z.object({ spid: id, showname: z.string().optional(), user_name: z.string().optional(), portrait: z.string().optional() }),
+  field: z.object({
+    spid: id,
+    showname: z.string().optional(),
+    user_name: z.string().optional(),
+    portrait: z.string().optional(),
+  }),
   content: z.string(),
   time: z.string().optional(),
 });
@@ -189,10 +225,22 @@ export type TiebaReplyRow = z.infer<typeof tiebaReplyRowShape>;
  * - GET /c/u/pc/homeSidebarRight?portrait&un — a creator's profile: `data.user` with id,
  *   name_show, concern_num, fans_num, tb_age (MC client.py:646-682, help.py:222-237).
  */
-export const tiebaForumPageShape = z.object({ ...envelope, forum: z.object({ id: id.optional(), name: z.string().optional(), tids: z.string().optional() }) });
+export const tiebaForumPageShape = z.object({
+  ...envelope,
+  forum: z.object({ id: id.optional(), name: z.string().optional(), tids: z.string().optional() }),
+});
 export const tiebaCreatorProfileShape = z.object({
   ...envelope,
-  data: z.object({ user: z.object({ id: id.optional(), name: z.string().optional(), name_show: z.string().optional(), concern_num: z.number().optional(), fans_num: z.number().optional(), tb_age: z.union([z.string(), z.number()]).optional() }) }),
+  data: z.object({
+    user: z.object({
+      id: id.optional(),
+      name: z.string().optional(),
+      name_show: z.string().optional(),
+      concern_num: z.number().optional(),
+      fans_num: z.number().optional(),
+      tb_age: z.union([z.string(), z.number()]).optional(),
+    }),
+  }),
 });
 
 /** Error code of an answer (either envelope), 0 when it has none. */

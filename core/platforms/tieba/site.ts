@@ -63,7 +63,12 @@ export const TIEBA_REPLY_SELECTORS = {
   pager: "li.lzl_li_pager",
 } as const;
 
-export function searchPageUrl(baseUrls: Readonly<Record<string, string>>, keyword: string, sort: TiebaSort, pn: number): string {
+export function searchPageUrl(
+  baseUrls: Readonly<Record<string, string>>,
+  keyword: string,
+  sort: TiebaSort,
+  pn: number,
+): string {
   const query = new URLSearchParams({ ie: "utf-8", qw: keyword, st: TIEBA_SORT_PARAM[sort], pn: String(pn) });
   return `${baseUrls.www}/f/search/res?${query}`;
 }
@@ -73,7 +78,8 @@ export function threadPageUrl(baseUrls: Readonly<Record<string, string>>, thread
 }
 
 export function creatorPageUrl(baseUrls: Readonly<Record<string, string>>, creator: TiebaCreatorRef): string {
-  const query = "portrait" in creator ? `id=${encodeURIComponent(creator.portrait)}` : `un=${encodeURIComponent(creator.userName)}`;
+  const query =
+    "portrait" in creator ? `id=${encodeURIComponent(creator.portrait)}` : `un=${encodeURIComponent(creator.userName)}`;
   return `${baseUrls.www}/home/main?${query}`;
 }
 

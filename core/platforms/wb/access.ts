@@ -45,22 +45,39 @@ function isLoginUrl(value: string | undefined): boolean {
 
 export function classifyWbResponse(response: CapturedResponse): ResponseVerdict {
   const where = response.url.pathname;
-  if (isLoginUrl(response.url.href)) return { ok: false, code: "ACCOUNT_REQUIRED", message: `${where}: 微博 sent the request to its login page` };
-  if (response.status === 418) return { ok: false, code: "RISK_CONTROL", message: `HTTP 418 from ${where}: 微博 takes the client for a robot` };
+  if (isLoginUrl(response.url.href))
+    return { ok: false, code: "ACCOUNT_REQUIRED", message: `${where}: 微博 sent the request to its login page` };
+  if (response.status === 418)
+    return { ok: false, code: "RISK_CONTROL", message: `HTTP 418 from ${where}: 微博 takes the client for a robot` };
   const body = response.json as Partial<WbEnvelope<unknown>> | undefined;
   if (typeof body?.ok !== "number" || body.ok === 1) return { ok: true };
-  if (body.ok === -100 || isLoginUrl(body.url)) return { ok: false, code: "ACCOUNT_REQUIRED", message: `ok ${body.ok} from ${where}: 微博 wants a logged-in account` };
+  if (body.ok === -100 || isLoginUrl(body.url))
+    return {
+      ok: false,
+      code: "ACCOUNT_REQUIRED",
+      message: `ok ${body.ok} from ${where}: 微博 wants a logged-in account`,
+    };
   const said = `ok ${body.ok} from ${where} (${body.errno ?? ""} ${body.msg ?? ""})`;
-  if (String(body.errno) === "100005" || THROTTLE_MESSAGE.test(body.msg ?? "")) return { ok: false, code: "THROTTLED", message: `${said}: 微博 asks to slow down` };
-  if (VERIFY_MESSAGE.test(body.msg ?? "")) return { ok: false, code: "RISK_CONTROL", message: `${said}: 微博 wants a verification` };
+  if (String(body.errno) === "100005" || THROTTLE_MESSAGE.test(body.msg ?? ""))
+    return { ok: false, code: "THROTTLED", message: `${said}: 微博 asks to slow down` };
+  if (VERIFY_MESSAGE.test(body.msg ?? ""))
+    return { ok: false, code: "RISK_CONTROL", message: `${said}: 微博 wants a verification` };
   return { ok: true };
 }
 
 export async function classifyWbPage(page: Page, answer?: CapturedResponse): Promise<ResponseVerdict> {
-  if (isLoginUrl(page.url()) || isLoginUrl(answer?.url.href)) return { ok: false, code: "ACCOUNT_REQUIRED", message: "微博 sent the page to its login page" };
-  if (answer?.status === 418) return { ok: false, code: "RISK_CONTROL", message: `HTTP 418 for ${answer.url.pathname}: 微博 takes the client for a robot` };
+  if (isLoginUrl(page.url()) || isLoginUrl(answer?.url.href))
+    return { ok: false, code: "ACCOUNT_REQUIRED", message: "微博 sent the page to its login page" };
+  if (answer?.status === 418)
+    return {
+      ok: false,
+      code: "RISK_CONTROL",
+      message: `HTTP 418 for ${answer.url.pathname}: 微博 takes the client for a robot`,
+    };
   // A verification page says so at its top; a post quoting the words is further down, after its author.
-  const top = await page.evaluate(() => document.title + "\n" + (document.body?.innerText.slice(0, 200) ?? "")).catch(() => "");
+  const top = await page
+    .evaluate(() => `${document.title}\n${document.body?.innerText.slice(0, 200) ?? ""}`)
+    .catch(() => "");
   if (VERIFY_PAGE.test(top)) return { ok: false, code: "RISK_CONTROL", message: "微博 shows a verification page" };
   return { ok: true };
 }
@@ -83,20 +100,38 @@ export async function wbJson<T>(session: MediaSession, answer: CapturedResponse<
   const verdict = await classifyWbPage(session.page);
   if (!verdict.ok) {
     session.log("platform refused the account", { code: verdict.code, url: session.page.url() });
-    throw session.accessError({ ...verdict, message: `${verdict.message} (after ${answer.url.pathname} answered without JSON)` }, session.page.url());
+    throw session.accessError(
+      { ...verdict, message: `${verdict.message} (after ${answer.url.pathname} answered without JSON)` },
+      session.page.url(),
+    );
   }
-  throw new RetryableCrawlError("UNREADABLE_RESPONSE", `wb: ${answer.url.pathname} answered HTTP ${answer.status} without JSON`);
+  throw new RetryableCrawlError(
+    "UNREADABLE_RESPONSE",
+    `wb: ${answer.url.pathname} answered HTTP ${answer.status} without JSON`,
+  );
 }
 
 /** An answer's body checked against its shape (`step` names it in SITE_CHANGED and the probe). */
-export async function wbBody<T>(session: MediaSession, schema: z.ZodType<T>, answer: CapturedResponse, step: string): Promise<T> {
+export async function wbBody<T>(
+  session: MediaSession,
+  schema: z.ZodType<T>,
+  answer: CapturedResponse,
+  step: string,
+): Promise<T> {
   await wbJson(session, answer);
   return session.expect(schema, answer, step);
 }
 
 /** The second 432 in a row: the fresh cookies did not help, so back off (retryable, the account is not banned). */
 function stillStale(session: MediaSession, answer: CapturedResponse): Error {
-  return session.accessError({ ok: false, code: "THROTTLED", message: `HTTP 432 from ${answer.url.pathname} again after reloading the page for fresh cookies` }, answer.url.href);
+  return session.accessError(
+    {
+      ok: false,
+      code: "THROTTLED",
+      message: `HTTP 432 from ${answer.url.pathname} again after reloading the page for fresh cookies`,
+    },
+    answer.url.href,
+  );
 }
 
 /**

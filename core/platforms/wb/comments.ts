@@ -24,7 +24,12 @@ const REPLY_STEP = WB_STEPS.replies;
  * Two passes: first the top-level comments wanted (no page beyond `maxComments` is asked
  * for), then each with its replies, until `maxComments` records were yielded.
  */
-export async function* wbComments(session: MediaSession, noteId: string, first: CapturedResponse, options: CommentOptions): AsyncGenerator<MediaRecord, void, undefined> {
+export async function* wbComments(
+  session: MediaSession,
+  noteId: string,
+  first: CapturedResponse,
+  options: CommentOptions,
+): AsyncGenerator<MediaRecord, void, undefined> {
   if (options.maxComments <= 0) return;
   const roots = await topLevelComments(session, first, options.maxComments);
   let yielded = 0;
@@ -50,13 +55,21 @@ async function topLevelComments(session: MediaSession, first: CapturedResponse, 
     const comments = body.data.data;
     for (const comment of comments) if (!roots.has(String(comment.id))) roots.set(String(comment.id), comment);
     if (roots.size >= wanted || body.data.max_id === 0 || comments.length === 0) break;
-    answer = await wbCall(session, { url: hotflowCall(first, body.data.max_id, body.data.max_id_type), step: PAGE_STEP });
+    answer = await wbCall(session, {
+      url: hotflowCall(first, body.data.max_id, body.data.max_id_type),
+      step: PAGE_STEP,
+    });
   }
   return [...roots.values()];
 }
 
 /** The replies of one top-level comment, at most `budget`. */
-async function* repliesOf(session: MediaSession, comment: WbComment, noteId: string, budget: number): AsyncGenerator<MediaRecord, void, undefined> {
+async function* repliesOf(
+  session: MediaSession,
+  comment: WbComment,
+  noteId: string,
+  budget: number,
+): AsyncGenerator<MediaRecord, void, undefined> {
   const cid = String(comment.id);
   const inline = Array.isArray(comment.comments) ? comment.comments : [];
   if ((comment.total_number ?? 0) <= inline.length) {
@@ -70,7 +83,12 @@ async function* repliesOf(session: MediaSession, comment: WbComment, noteId: str
     if (body.ok !== 1 || body.data === undefined) {
       // One public client reports hotFlowChild answering ok 0 for it: then keep what the
       // page shows inline, all MC ever stores (client.py:231-256).
-      session.log("reply pages refused; keeping the inline replies", { note_id: noteId, comment_id: cid, ok: body.ok, msg: body.msg });
+      session.log("reply pages refused; keeping the inline replies", {
+        note_id: noteId,
+        comment_id: cid,
+        ok: body.ok,
+        msg: body.msg,
+      });
       if (yielded === 0) for (const reply of inline.slice(0, budget)) yield asReply(reply, cid, noteId);
       return;
     }

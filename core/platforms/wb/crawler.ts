@@ -64,7 +64,8 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
     while (cursor.notesDone < params.max_notes_count) {
       const body = await wbBody(session, wbSearchAnswer, answer, step);
       // ok 0 "这里还没有内容": nothing (more) for this keyword.
-      if (body.ok !== 1 || body.data === undefined) return session.log("search list ends", { keyword, page, ok: body.ok, msg: body.msg });
+      if (body.ok !== 1 || body.data === undefined)
+        return session.log("search list ends", { keyword, page, ok: body.ok, msg: body.msg });
       const posts = postsOf(body.data.cards);
       yield* storePosts(session, params, posts, keyword, cursor);
       const next = body.data.cardlistInfo.page;
@@ -83,7 +84,15 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
     const status = await renderedPost(session);
     if (status === undefined) {
       session.log("post not available", { note: postId });
-      yield { item_type: "content", id: postId, fields: { note_id: postId, source_keyword: null }, error: { code: "POST_UNAVAILABLE", message: `m.weibo.cn/detail/${postId} shows no post (deleted or not visible)` } };
+      yield {
+        item_type: "content",
+        id: postId,
+        fields: { note_id: postId, source_keyword: null },
+        error: {
+          code: "POST_UNAVAILABLE",
+          message: `m.weibo.cn/detail/${postId} shows no post (deleted or not visible)`,
+        },
+      };
       return;
     }
     yield wbNoteRecord(status, undefined);
@@ -96,10 +105,14 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
     const step = WB_STEPS.profilePosts;
     const { user, firstPosts } = await openProfile(session, uid);
     if (user !== undefined && cursor.page === undefined) yield wbCreatorRecord(user, params.keep_user_info);
-    let answer = typeof cursor.page === "string" ? await wbCall(session, { url: profilePostsCall(firstPosts, cursor.page), step }) : firstPosts;
+    let answer =
+      typeof cursor.page === "string"
+        ? await wbCall(session, { url: profilePostsCall(firstPosts, cursor.page), step })
+        : firstPosts;
     while (cursor.notesDone < params.max_notes_count) {
       const body = await wbBody(session, wbProfilePostsAnswer, answer, step);
-      if (body.ok !== 1 || body.data === undefined) return session.log("posts list ends", { uid, ok: body.ok, msg: body.msg });
+      if (body.ok !== 1 || body.data === undefined)
+        return session.log("posts list ends", { uid, ok: body.ok, msg: body.msg });
       yield* storePosts(session, params, postsOf(body.data.cards), undefined, cursor);
       const next = nextPostsToken(body.data);
       if (next === undefined || body.data.cards.length === 0) return;
@@ -114,19 +127,29 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
  * Opens a profile and takes the two answers the page asks for on load: the header (either
  * form, site.ts) and the first posts page. A 432 on either reopens the page once.
  */
-async function openProfile(session: MediaSession, uid: string): Promise<{ user: WbUser | undefined; firstPosts: CapturedResponse }> {
+async function openProfile(
+  session: MediaSession,
+  uid: string,
+): Promise<{ user: WbUser | undefined; firstPosts: CapturedResponse }> {
   for (let attempt = 1; ; attempt++) {
     const posts = session.collect(WB_ENDPOINTS.profilePosts);
     try {
-      const header = await session.capture(profileHeader(uid), () => session.open(profilePageUrl(session.baseUrls, uid)));
+      const header = await session.capture(profileHeader(uid), () =>
+        session.open(profilePageUrl(session.baseUrls, uid)),
+      );
       // Read first: an answer without JSON may mean the app already left for the login page.
-      const body = header.status === STALE_COOKIES ? undefined : await wbBody(session, wbProfileAnswer, header, WB_STEPS.profile);
+      const body =
+        header.status === STALE_COOKIES ? undefined : await wbBody(session, wbProfileAnswer, header, WB_STEPS.profile);
       const firstPosts = body === undefined ? header : await posts.next();
       if (firstPosts.status === STALE_COOKIES && attempt === 1) {
         session.log("HTTP 432: reloading the profile for fresh cookies", { uid });
         continue;
       }
-      if (firstPosts.status === STALE_COOKIES) throw session.accessError({ ok: false, code: "THROTTLED", message: "HTTP 432 again after reloading the profile" }, firstPosts.url.href);
+      if (firstPosts.status === STALE_COOKIES)
+        throw session.accessError(
+          { ok: false, code: "THROTTLED", message: "HTTP 432 again after reloading the profile" },
+          firstPosts.url.href,
+        );
       return { user: body?.ok === 1 ? body.data?.userInfo : undefined, firstPosts };
     } finally {
       posts.close();
@@ -146,7 +169,13 @@ export function nextPostsToken(data: WbProfilePostsData): string | undefined {
 }
 
 /** Stores one list page's posts (with their comments when asked). */
-async function* storePosts(session: MediaSession, params: WbTaskParams, posts: WbMblog[], keyword: string | undefined, cursor: MediaCursor): AsyncGenerator<MediaRecord, void, undefined> {
+async function* storePosts(
+  session: MediaSession,
+  params: WbTaskParams,
+  posts: WbMblog[],
+  keyword: string | undefined,
+  cursor: MediaCursor,
+): AsyncGenerator<MediaRecord, void, undefined> {
   for (const mblog of posts) {
     if (cursor.notesDone >= params.max_notes_count) return;
     yield wbNoteRecord(mblog, keyword);
@@ -161,7 +190,11 @@ async function* storePosts(session: MediaSession, params: WbTaskParams, posts: W
  * page asks for on load. A page that never asks because the post is gone gives undefined
  * after the capture timeout; one that shows the post and still never asks has changed.
  */
-async function openDetail(session: MediaSession, id: string, withComments: boolean): Promise<CapturedResponse | undefined> {
+async function openDetail(
+  session: MediaSession,
+  id: string,
+  withComments: boolean,
+): Promise<CapturedResponse | undefined> {
   const url = detailPageUrl(session.baseUrls, id);
   if (!withComments) {
     await session.open(url);

@@ -20,9 +20,11 @@ export function parseWeiboPost(input: string): string | undefined {
   const segments = url.pathname.split("/").filter(Boolean);
   const [first, second] = segments;
   // m.weibo.cn/detail/<id>, m.weibo.cn/status/<id>
-  if ((first === "detail" || first === "status") && second !== undefined) return MID.test(second) || BID.test(second) ? second : undefined;
+  if ((first === "detail" || first === "status") && second !== undefined)
+    return MID.test(second) || BID.test(second) ? second : undefined;
   // weibo.com/<uid>/<bid>
-  if (first !== undefined && UID.test(first) && second !== undefined) return MID.test(second) || BID.test(second) ? second : undefined;
+  if (first !== undefined && UID.test(first) && second !== undefined)
+    return MID.test(second) || BID.test(second) ? second : undefined;
   return undefined;
 }
 

@@ -24,10 +24,26 @@ import type { WbComment, WbMblog, WbUser } from "./shapes.js";
  * (creator identity goes through the framework's privacy rules, which have no gender).
  */
 export const WB_CONTENT_FIELDS = [
-  "note_id", "content", "create_time", "create_date_time", "liked_count", "comments_count", "shared_count", "note_url", "is_long_text", "source_keyword",
+  "note_id",
+  "content",
+  "create_time",
+  "create_date_time",
+  "liked_count",
+  "comments_count",
+  "shared_count",
+  "note_url",
+  "is_long_text",
+  "source_keyword",
 ] as const;
 export const WB_COMMENT_FIELDS = [
-  "comment_id", "note_id", "content", "create_time", "create_date_time", "comment_like_count", "sub_comment_count", "parent_comment_id",
+  "comment_id",
+  "note_id",
+  "content",
+  "create_time",
+  "create_date_time",
+  "comment_like_count",
+  "sub_comment_count",
+  "parent_comment_id",
 ] as const;
 export const WB_CREATOR_FIELDS = ["desc", "gender", "follows", "fans", "statuses_count"] as const;
 
@@ -48,7 +64,12 @@ export function wbNoteRecord(mblog: WbMblog, sourceKeyword: string | undefined):
     is_long_text: mblog.isLongText === true,
     source_keyword: sourceKeyword ?? null,
   };
-  return { item_type: "content", id: mblog.id, fields, ...withCreator(mblog.user, location(mblog.region_name, /^发布于\s*/)) };
+  return {
+    item_type: "content",
+    id: mblog.id,
+    fields,
+    ...withCreator(mblog.user, location(mblog.region_name, /^发布于\s*/)),
+  };
 }
 
 /** A comment from hotflow, a reply inside it, or a reply from hotFlowChild. */
@@ -67,7 +88,12 @@ export function wbCommentRecord(comment: WbComment, noteId: string): MediaRecord
     sub_comment_count: comment.total_number ?? 0,
     parent_comment_id: isReply ? root : null,
   };
-  const record: MediaRecord = { item_type: "comment", id, fields, ...withCreator(comment.user, location(comment.source, /^来自\s*/)) };
+  const record: MediaRecord = {
+    item_type: "comment",
+    id,
+    fields,
+    ...withCreator(comment.user, location(comment.source, /^来自\s*/)),
+  };
   if (isReply) record.parentId = root;
   return record;
 }
@@ -129,7 +155,11 @@ function location(label: string | undefined, prefix: RegExp): string | undefined
 
 function withCreator(user: WbUser | null | undefined, ipLocation: string | undefined): { creator?: CreatorInfo } {
   if (user === null || user === undefined) return {};
-  const creator: CreatorInfo = { user_id: String(user.id), nickname: user.screen_name, avatar: user.profile_image_url || user.avatar_hd };
+  const creator: CreatorInfo = {
+    user_id: String(user.id),
+    nickname: user.screen_name,
+    avatar: user.profile_image_url || user.avatar_hd,
+  };
   if (ipLocation !== undefined) creator.ip_location = ipLocation;
   return { creator };
 }

@@ -25,12 +25,21 @@ export const wbTaskInput = z.strictObject(mediaTaskShape("wb", WB_SORTS)).superR
   requireModeInput(task, ctx);
   task.specified_ids.forEach((id, index) => {
     if (parseWeiboPost(id) === undefined) {
-      ctx.addIssue({ code: "custom", path: ["specified_ids", index], message: "must be a post mid (digits), a bid (9 letters/digits) or an m.weibo.cn/detail/… or weibo.com/<uid>/<bid> URL" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["specified_ids", index],
+        message:
+          "must be a post mid (digits), a bid (9 letters/digits) or an m.weibo.cn/detail/… or weibo.com/<uid>/<bid> URL",
+      });
     }
   });
   task.creator_ids.forEach((id, index) => {
     if (parseWeiboCreator(id) === undefined) {
-      ctx.addIssue({ code: "custom", path: ["creator_ids", index], message: "must be a numeric uid or an m.weibo.cn/u/<uid> or weibo.com/u/<uid> URL" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["creator_ids", index],
+        message: "must be a numeric uid or an m.weibo.cn/u/<uid> or weibo.com/u/<uid> URL",
+      });
     }
   });
 });

@@ -113,7 +113,8 @@ export const wbCard: z.ZodType<WbCard> = z.lazy(() =>
     z.looseObject({ card_type: z.number() }).superRefine((card, ctx) => {
       if (card.card_type !== 9) return;
       const post = wbMblog.safeParse(card.mblog);
-      for (const issue of post.success ? [] : post.error.issues) ctx.addIssue({ code: "custom", path: ["mblog", ...issue.path], message: issue.message });
+      for (const issue of post.success ? [] : post.error.issues)
+        ctx.addIssue({ code: "custom", path: ["mblog", ...issue.path], message: issue.message });
     }),
   ]),
 );
@@ -140,7 +141,11 @@ export const wbSearchAnswer = wbEnvelope(wbSearchData);
  */
 export const wbProfileData = z.looseObject({
   userInfo: wbProfileUser,
-  tabsInfo: z.looseObject({ tabs: z.array(z.looseObject({ tabKey: z.string(), containerid: z.string(), title: z.string().optional() })) }).optional(),
+  tabsInfo: z
+    .looseObject({
+      tabs: z.array(z.looseObject({ tabKey: z.string(), containerid: z.string(), title: z.string().optional() })),
+    })
+    .optional(),
 });
 export const wbProfileAnswer = wbEnvelope(wbProfileData);
 
@@ -229,7 +234,11 @@ export const wbHotFlowChildAnswer = z.looseObject({
  * The detail page m.weibo.cn/detail/<id> embeds the post in a script:
  * `var $render_data = [{ "status": { …mblog… }, … }][0] || {};` (MC client.py:269-275).
  */
-export const wbRenderData = z.looseObject({ status: wbMblog.optional(), call: z.unknown().optional(), hotScheme: z.string().optional() });
+export const wbRenderData = z.looseObject({
+  status: wbMblog.optional(),
+  call: z.unknown().optional(),
+  hotScheme: z.string().optional(),
+});
 
 export type WbUser = z.infer<typeof wbUser>;
 export type WbProfileUser = z.infer<typeof wbProfileUser>;

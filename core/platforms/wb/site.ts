@@ -49,7 +49,11 @@ export function profileHeader(uid: string): ResponseMatch {
     step: WB_STEPS.profile,
     test: (response) => {
       const containerid = param(response, "containerid");
-      return param(response, "type") === "uid" && param(response, "value") === uid && (containerid === "" || containerid === `100505${uid}`);
+      return (
+        param(response, "type") === "uid" &&
+        param(response, "value") === uid &&
+        (containerid === "" || containerid === `100505${uid}`)
+      );
     },
   };
 }
@@ -112,7 +116,12 @@ export function profilePostsCall(first: CapturedResponse, token: string): string
 
 /** The next hotflow page: the first request's `id` and `mid`, the previous answer's cursor (MC client.py:181-188). */
 export function hotflowCall(first: CapturedResponse, maxId: number, maxIdType: number): string {
-  const query = new URLSearchParams({ id: param(first, "id"), mid: param(first, "mid"), max_id: String(maxId), max_id_type: String(maxIdType) });
+  const query = new URLSearchParams({
+    id: param(first, "id"),
+    mid: param(first, "mid"),
+    max_id: String(maxId),
+    max_id_type: String(maxIdType),
+  });
   return `/comments/hotflow?${query}`;
 }
 

@@ -160,7 +160,10 @@ class WebCrawlRun {
     this.#settings = settings;
     this.#specs = parseSelectors(params.selectors);
     // Every page in flight listens for the stop (a fetch, a tab): more than Node's default 10 is normal here.
-    setMaxListeners(Math.max(10, settings.httpConcurrency + settings.pageConcurrency + 10), this.#stopController.signal);
+    setMaxListeners(
+      Math.max(10, settings.httpConcurrency + settings.pageConcurrency + 10),
+      this.#stopController.signal,
+    );
     if (params.render !== "never" && context.openBrowser !== undefined) {
       // Opened on demand (render "auto" under runTask): a crawl whose pages need no browser never launches one.
       this.#tabs = new TabPool(() => this.#openBrowser(), params.block_resources, settings.pageConcurrency);
@@ -182,7 +185,12 @@ class WebCrawlRun {
     this.#robots =
       params.respect_robots_txt === true
         ? new RobotsRules({
-            fetch: { timeoutMs: Math.min(params.page_timeout_secs * 1000, 30_000), headers: BROWSER_LIKE_HEADERS, signal: this.#stopController.signal, ...(this.#egress ?? {}) },
+            fetch: {
+              timeoutMs: Math.min(params.page_timeout_secs * 1000, 30_000),
+              headers: BROWSER_LIKE_HEADERS,
+              signal: this.#stopController.signal,
+              ...(this.#egress ?? {}),
+            },
             cache: context.robotsTxt,
             hostSlot: this.#hostSlot,
             log: (message, fields) => context.log(message, fields),
@@ -191,7 +199,9 @@ class WebCrawlRun {
     this.#needsHtml = params.only_main_content || params.formats.some((format) => format !== "text");
     this.channel = new BoundedChannel(settings.maxBufferedItems);
     // detail mode crawls exactly the given URLs, so only crawl mode is capped by max_pages.
-    const seeds = new Set(params.urls.map((raw) => normaliseUrl(raw)).filter((url): url is string => url !== undefined));
+    const seeds = new Set(
+      params.urls.map((raw) => normaliseUrl(raw)).filter((url): url is string => url !== undefined),
+    );
     this.#detailList = params.crawler_type === "detail" ? [...seeds] : [];
     const resumed = context.resumeFrom as FrontierSnapshot | DetailCursor | undefined;
     this.frontier = resumed
@@ -229,7 +239,12 @@ class WebCrawlRun {
     if (this.#params.crawler_type !== "detail") return { ...snapshot, queue, done };
     this.#detailIndex ??= new Map(this.#detailList.map((url, index) => [url, index]));
     const index = this.#detailIndex;
-    return { version: 1, kind: "detail", remaining: queue.map((entry) => index.get(entry.url)).filter((i): i is number => i !== undefined), done };
+    return {
+      version: 1,
+      kind: "detail",
+      remaining: queue.map((entry) => index.get(entry.url)).filter((i): i is number => i !== undefined),
+      done,
+    };
   }
 
   get #stopped(): boolean {
@@ -241,8 +256,10 @@ class WebCrawlRun {
     if (this.#context.signal.aborted) return this.#halt("aborted");
     this.#browser?.once("disconnected", this.#onDisconnected);
     this.#context.signal.addEventListener("abort", this.#onAbort, { once: true });
-    if (this.#params.crawler_type === "crawl" && (this.#params.sitemap ?? "skip") !== "skip" && !this.#resumed) this.#seeded = this.#seedFromSitemaps();
-    const concurrency = this.#params.render === "always" ? this.#settings.pageConcurrency : this.#settings.httpConcurrency;
+    if (this.#params.crawler_type === "crawl" && (this.#params.sitemap ?? "skip") !== "skip" && !this.#resumed)
+      this.#seeded = this.#seedFromSitemaps();
+    const concurrency =
+      this.#params.render === "always" ? this.#settings.pageConcurrency : this.#settings.httpConcurrency;
     const count = Math.max(1, Math.min(concurrency, this.frontier.maxPages));
     this.#workers = Array.from({ length: count }, () =>
       this.#work().catch((error: unknown) => {
@@ -265,7 +282,8 @@ class WebCrawlRun {
     this.#context.signal.removeEventListener("abort", this.#onAbort);
     await Promise.allSettled(this.#workers);
     await this.#tabs?.close();
-    if (this.#params.render === "auto") this.#context.log("render auto: how pages were read", { ...this.#advisor.stats });
+    if (this.#params.render === "auto")
+      this.#context.log("render auto: how pages were read", { ...this.#advisor.stats });
   }
 
   /** One worker: takes the next page, reads it (rendered or over HTTP, see {@link #read}), hands the item on. */
@@ -283,13 +301,19 @@ class WebCrawlRun {
       if (this.#stopped) return;
 
       const refusal = again === undefined ? await this.#robotsRefusal(entry.url) : undefined;
-      const { outcome, formats } = refusal !== undefined ? { outcome: refusal, formats: undefined } : await this.#read(entry, again !== undefined);
+      const { outcome, formats } =
+        refusal !== undefined ? { outcome: refusal, formats: undefined } : await this.#read(entry, again !== undefined);
       if (this.#stopped) return;
       // The politeness table was unreachable: not the page's failure, the run's (retryable).
       if (outcome.cause instanceof DependencyUnavailableError) throw outcome.cause;
-      if (outcome.rendered && outcome.error !== null && (await this.#browserGone(outcome))) return this.#crash(outcome.cause);
+      if (outcome.rendered && outcome.error !== null && (await this.#browserGone(outcome)))
+        return this.#crash(outcome.cause);
 
-      const { item, links } = buildPageItem(entry, outcome, { specs: this.#specs, formats: this.#params.formats, pageFormats: formats });
+      const { item, links } = buildPageItem(entry, outcome, {
+        specs: this.#specs,
+        formats: this.#params.formats,
+        pageFormats: formats,
+      });
       if (again !== undefined) {
         // A page read over HTTP whose group turned out to need rendering: its rendered item
         // replaces the stored one, unless rendering failed (then the HTTP read stands).
@@ -303,7 +327,11 @@ class WebCrawlRun {
       this.unyielded.set(itemKeyOf(entry), entry);
       if (outcome.error !== null) {
         // `message` is the logger's own key (the line's text): a field of that name is dropped.
-        this.#context.log("page failed", { url: entry.url, code: outcome.error.code, error_message: outcome.error.message });
+        this.#context.log("page failed", {
+          url: entry.url,
+          code: outcome.error.code,
+          error_message: outcome.error.message,
+        });
       }
       this.#enqueueLinks(entry, links);
       this.#wakeIdle();
@@ -316,7 +344,10 @@ class WebCrawlRun {
    * over plain HTTP ("never"), or over HTTP first and in a tab when the advisor says
    * rendering may change what is read ("auto", renderAdvisor.ts). Never throws.
    */
-  async #read(entry: FrontierEntry, forceRender: boolean): Promise<{ outcome: PageOutcome; formats?: PageFormats | undefined }> {
+  async #read(
+    entry: FrontierEntry,
+    forceRender: boolean,
+  ): Promise<{ outcome: PageOutcome; formats?: PageFormats | undefined }> {
     const mode = this.#params.render;
     if (mode === "always" || forceRender) return this.#withFormats(await this.#render(entry.url, false));
     if (mode === "never") return this.#withFormats(await this.#overHttp(entry.url));
@@ -351,7 +382,11 @@ class WebCrawlRun {
     if (plan === "compare" && rendered.outcome.error === null) {
       const agreed = readsAgree(this.#withFormats(overHttp), rendered);
       const stale = advisor.report(entry.url, overHttp.scripts, agreed);
-      if (!agreed) this.#context.log("render auto: rendering changes this kind of page; rendering its pages", { url: entry.url, rendering_again: stale.length });
+      if (!agreed)
+        this.#context.log("render auto: rendering changes this kind of page; rendering its pages", {
+          url: entry.url,
+          rendering_again: stale.length,
+        });
       if (stale.length > 0) {
         this.#rerender.push(...stale);
         this.#wakeIdle();
@@ -380,7 +415,11 @@ class WebCrawlRun {
       if (verdict.crawlDelayMs !== undefined) this.#crawlDelays.set(new URL(url).origin, verdict.crawlDelayMs);
       return undefined;
     }
-    return { ...unopenedOutcome(undefined), rendered: false, error: { code: verdict.code, message: verdict.message.slice(0, 1000) } };
+    return {
+      ...unopenedOutcome(undefined),
+      rendered: false,
+      error: { code: verdict.code, message: verdict.message.slice(0, 1000) },
+    };
   }
 
   /** The task's formats of a page read (html.ts), when the task asks for more than text. */
@@ -420,7 +459,7 @@ class WebCrawlRun {
   async #render(url: string, forComparison: boolean): Promise<PageOutcome> {
     const tabs = this.#tabs;
     if (tabs === undefined) return unopenedOutcome(new Error("this crawl has no browser (render: never)"));
-    let tab;
+    let tab: Awaited<ReturnType<typeof tabs.borrow>>;
     try {
       tab = await tabs.borrow(this.#stopController.signal);
     } catch (error) {
@@ -446,13 +485,21 @@ class WebCrawlRun {
    * nothing is tested once the frontier is full; what is left gets the page's time budget.
    */
   #enqueueLinks(entry: FrontierEntry, links: readonly string[]): void {
-    if (this.#params.crawler_type !== "crawl" || this.#params.sitemap === "only" || entry.depth >= this.#params.max_depth || this.frontier.full) return;
+    if (
+      this.#params.crawler_type !== "crawl" ||
+      this.#params.sitemap === "only" ||
+      entry.depth >= this.#params.max_depth ||
+      this.frontier.full
+    )
+      return;
     const fresh = links.filter((url) => !this.frontier.has(url));
     const selection = this.#linkFilter.select(fresh, this.#settings.linkFilterBudgetMs);
     for (const url of selection.follow) this.frontier.add(url, entry.depth + 1);
     if (selection.overBudget > 0 || selection.tooLong > 0) {
       this.#context.log(
-        selection.overBudget > 0 ? "link filtering hit its time budget: the page's remaining links were not followed" : "links too long to test were not followed",
+        selection.overBudget > 0
+          ? "link filtering hit its time budget: the page's remaining links were not followed"
+          : "links too long to test were not followed",
         {
           url: entry.url,
           links: fresh.length,
@@ -472,7 +519,12 @@ class WebCrawlRun {
    * A sitemap that cannot be read is logged; the crawl goes on with what was found.
    */
   async #seedFromSitemaps(): Promise<void> {
-    const fetch = { timeoutMs: Math.min(this.#params.page_timeout_secs * 1000, 30_000), headers: BROWSER_LIKE_HEADERS, signal: this.#stopController.signal, ...(this.#egress ?? {}) };
+    const fetch = {
+      timeoutMs: Math.min(this.#params.page_timeout_secs * 1000, 30_000),
+      headers: BROWSER_LIKE_HEADERS,
+      signal: this.#stopController.signal,
+      ...(this.#egress ?? {}),
+    };
     // The Sitemap lines are read even when the task ignores robots.txt's rules.
     const robots = this.#robots ?? new RobotsRules({ fetch, cache: this.#context.robotsTxt, hostSlot: this.#hostSlot });
     try {
@@ -483,14 +535,23 @@ class WebCrawlRun {
         robotsSitemaps: (origin) => robots.sitemaps(origin),
         log: (message, fields) => this.#context.log(message, fields),
       });
-      const fresh = [...new Set(findings.urls.map((url) => normaliseUrl(url)).filter((url): url is string => url !== undefined))].filter((url) => !this.frontier.has(url));
+      const fresh = [
+        ...new Set(findings.urls.map((url) => normaliseUrl(url)).filter((url): url is string => url !== undefined)),
+      ].filter((url) => !this.frontier.has(url));
       const selection = this.#linkFilter.select(fresh, SITEMAP_FILTER_BUDGET_MS);
       let added = 0;
       for (const url of selection.follow) if (this.frontier.add(url, 0)) added += 1;
-      this.#context.log("sitemaps read", { sitemaps: findings.sitemaps.length, failed: findings.failed.length, listed: findings.urls.length, added });
+      this.#context.log("sitemaps read", {
+        sitemaps: findings.sitemaps.length,
+        failed: findings.failed.length,
+        listed: findings.urls.length,
+        added,
+      });
     } catch (error) {
       if (this.#stopped) return;
-      this.#context.log("sitemaps could not be read", { error: error instanceof Error ? error.message : String(error) });
+      this.#context.log("sitemaps could not be read", {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -503,7 +564,9 @@ class WebCrawlRun {
     this.#cancelCheck ??= this.#context
       .isCancelled()
       .catch((error: unknown) => {
-        this.#context.log("cancellation check failed", { error: error instanceof Error ? error.message : String(error) });
+        this.#context.log("cancellation check failed", {
+          error: error instanceof Error ? error.message : String(error),
+        });
         return false;
       })
       .finally(() => {
@@ -540,7 +603,9 @@ class WebCrawlRun {
     this.#context.log("browser disconnected mid-crawl", { done: this.frontier.done });
     this.#stopController.abort();
     this.channel.fail(
-      new RetryableCrawlError("BROWSER_CRASHED", `the browser disconnected after ${this.frontier.done} page(s)`, { cause }),
+      new RetryableCrawlError("BROWSER_CRASHED", `the browser disconnected after ${this.frontier.done} page(s)`, {
+        cause,
+      }),
     );
     this.#wakeIdle();
   }
@@ -570,7 +635,9 @@ function isDetailCursor(value: FrontierSnapshot | DetailCursor): value is Detail
 
 /** The frontier a detail cursor stands for: every URL seen, the remaining ones queued. */
 function detailSnapshot(cursor: DetailCursor, urls: readonly string[]): FrontierSnapshot {
-  const queue = cursor.remaining.flatMap((index) => (urls[index] === undefined ? [] : [{ url: urls[index], depth: 0 }]));
+  const queue = cursor.remaining.flatMap((index) =>
+    urls[index] === undefined ? [] : [{ url: urls[index], depth: 0 }],
+  );
   return { version: 1, maxPages: Math.max(1, urls.length), queue, seen: [...urls], done: cursor.done };
 }
 

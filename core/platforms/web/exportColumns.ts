@@ -4,8 +4,24 @@
  * one column per selector of the task.
  */
 const PAGE_COLUMNS = [
-  "url", "final_url", "status", "title", "description", "text", "truncated", "truncated_fields", "links", "depth", "fetched_at",
-  "content_type", "rendered", "settle_ms", "settle_capped", "error.code", "error.message", "blocked_requests",
+  "url",
+  "final_url",
+  "status",
+  "title",
+  "description",
+  "text",
+  "truncated",
+  "truncated_fields",
+  "links",
+  "depth",
+  "fetched_at",
+  "content_type",
+  "rendered",
+  "settle_ms",
+  "settle_capped",
+  "error.code",
+  "error.message",
+  "blocked_requests",
 ] as const;
 
 /** Format → the item field that carries it (`text` is a page column). */
@@ -20,6 +36,8 @@ export function webExportColumns(params: Record<string, unknown>): string[] {
   const selectors = params.selectors;
   const names = selectors !== null && typeof selectors === "object" ? Object.keys(selectors).sort() : [];
   const formats = Array.isArray(params.formats) ? params.formats : [];
-  const formatColumns = Object.keys(FORMAT_COLUMNS).filter((format) => formats.includes(format)).map((format) => FORMAT_COLUMNS[format] as string);
+  const formatColumns = Object.keys(FORMAT_COLUMNS)
+    .filter((format) => formats.includes(format))
+    .map((format) => FORMAT_COLUMNS[format] as string);
   return [...PAGE_COLUMNS, ...formatColumns, ...names];
 }

@@ -72,7 +72,9 @@ function readPageInBrowser(args: InPageArgs): PageExtract {
   }
 
   const hrefs: string[] = [];
-  for (const anchor of Array.from(document.querySelectorAll<HTMLAnchorElement | HTMLAreaElement>("a[href], area[href]"))) {
+  for (const anchor of Array.from(
+    document.querySelectorAll<HTMLAnchorElement | HTMLAreaElement>("a[href], area[href]"),
+  )) {
     // `.href` is already resolved against the document's base URL.
     const href = anchor.href;
     if (typeof href === "string" && /^https?:/i.test(href)) hrefs.push(href);

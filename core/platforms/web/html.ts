@@ -22,8 +22,45 @@ const NOT_TEXT = "script, style, noscript, template, svg, canvas, iframe, object
 
 /** Elements that break text into blocks, as innerText does. */
 const BLOCKS = new Set([
-  "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-  "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+  "address",
+  "article",
+  "aside",
+  "blockquote",
+  "br",
+  "dd",
+  "details",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "footer",
+  "form",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "header",
+  "hr",
+  "li",
+  "main",
+  "nav",
+  "ol",
+  "p",
+  "pre",
+  "section",
+  "summary",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "tr",
+  "ul",
 ]);
 
 /** Cuts `text` at `max` characters without leaving half a surrogate pair. */
@@ -56,7 +93,11 @@ function visibleText($: CheerioAPI, root: ReturnType<CheerioAPI>): string {
 }
 
 /** What extract.ts reads in the browser, read from HTML. */
-export function extractFromHtml(html: string, url: string, options: { specs: readonly SelectorSpec[]; maxTextChars: number }): PageExtract {
+export function extractFromHtml(
+  html: string,
+  url: string,
+  options: { specs: readonly SelectorSpec[]; maxTextChars: number },
+): PageExtract {
   const $ = load(html);
   const base = resolvedBase($, url);
   const body = $("body").length > 0 ? $("body") : $.root();
@@ -120,7 +161,6 @@ function absolute(href: string | undefined, base: string): string | undefined {
   }
 }
 
-
 /** The formats of one page besides `text` (which the extract has), each cut to `maxChars`. */
 export interface PageFormats {
   markdown?: string;
@@ -147,7 +187,8 @@ function cleanHtml(html: string): string {
     .remove();
   $("*").each((_i, element) => {
     if (element.type !== "tag") return;
-    for (const name of Object.keys(element.attribs)) if (/^on/i.test(name) || name === "style") $(element).removeAttr(name);
+    for (const name of Object.keys(element.attribs))
+      if (/^on/i.test(name) || name === "style") $(element).removeAttr(name);
   });
   const body = $("body");
   return (body.length > 0 ? body.html() : $.root().html())?.trim() ?? "";
@@ -156,7 +197,10 @@ function cleanHtml(html: string): string {
 /** The content with every link and image URL absolute, as a reader outside the page needs them. */
 function absolutized(html: string, base: string): string {
   const $ = load(html, null, false);
-  for (const [selector, attribute] of [["a[href]", "href"], ["img[src]", "src"]] as const) {
+  for (const [selector, attribute] of [
+    ["a[href]", "href"],
+    ["img[src]", "src"],
+  ] as const) {
     $(selector).each((_i, element) => {
       const value = $(element).attr(attribute);
       if (value === undefined) return;
@@ -220,7 +264,10 @@ function markdownOf(html: string): string {
           const start = Number(parent.getAttribute("start") ?? "1");
           prefix = `${(Number.isFinite(start) ? start : 1) + Array.prototype.indexOf.call(parent.children, node)}. `;
         }
-        const body = content.replace(/^\n+/, "").replace(/\n+$/, "\n").replace(/\n/gm, `\n${" ".repeat(prefix.length)}`);
+        const body = content
+          .replace(/^\n+/, "")
+          .replace(/\n+$/, "\n")
+          .replace(/\n/gm, `\n${" ".repeat(prefix.length)}`);
         return prefix + body + (node.nextSibling && !/\n$/.test(body) ? "\n" : "");
       },
     });
@@ -232,7 +279,11 @@ function markdownOf(html: string): string {
  * The task's formats of a page from its HTML. `text` is not computed here (the extract has
  * it), except with only_main_content, where the main content's text replaces it.
  */
-export function formatsOf(html: string, url: string, options: { formats: readonly OutputFormat[]; onlyMainContent: boolean; maxChars: number }): PageFormats {
+export function formatsOf(
+  html: string,
+  url: string,
+  options: { formats: readonly OutputFormat[]; onlyMainContent: boolean; maxChars: number },
+): PageFormats {
   const cut: string[] = [];
   const limit = (name: string, value: string) => {
     const result = cutText(value, options.maxChars);

@@ -46,7 +46,11 @@ export interface HttpPageOutcome extends PageOutcome {
 
 const HTML_TYPES = /^(text\/html|application\/xhtml\+xml)\b/i;
 
-export async function fetchPageOverHttp(url: string, params: Pick<WebTaskParams, "page_timeout_secs">, options: HttpPageOptions): Promise<HttpPageOutcome> {
+export async function fetchPageOverHttp(
+  url: string,
+  params: Pick<WebTaskParams, "page_timeout_secs">,
+  options: HttpPageOptions,
+): Promise<HttpPageOutcome> {
   const outcome: HttpPageOutcome = { ...emptyOutcome(false), scripts: "" };
   let release: (() => Promise<void>) | undefined;
   try {
@@ -73,7 +77,15 @@ export async function fetchPageOverHttp(url: string, params: Pick<WebTaskParams,
     } else if (/^text\//i.test(outcome.contentType)) {
       // As Chromium shows a text file: its text, nothing to follow.
       const cut = cutText(text.replace(/\s+/g, " ").trim(), options.maxTextChars);
-      outcome.extract = { title: "", description: null, text: cut.text, truncated: cut.truncated || answer.truncated, hrefs: [], fields: Object.fromEntries(options.specs.map((s) => [s.name, null])), invalidSelectors: [] };
+      outcome.extract = {
+        title: "",
+        description: null,
+        text: cut.text,
+        truncated: cut.truncated || answer.truncated,
+        hrefs: [],
+        fields: Object.fromEntries(options.specs.map((s) => [s.name, null])),
+        invalidSelectors: [],
+      };
     }
     return outcome;
   } catch (error) {
@@ -83,10 +95,12 @@ export async function fetchPageOverHttp(url: string, params: Pick<WebTaskParams,
       // As the browser path reports a refused navigation: the hop refused is the final URL and a blocked request.
       outcome.error = { code: PAGE_ERROR_CODES.blockedTarget, message: message.slice(0, 1000) };
       outcome.finalUrl = error.target;
-      const reason = error.refusal ? `resolves to ${error.refusal.address} (${error.refusal.range})` : message.slice(error.target.length + 2);
+      const reason = error.refusal
+        ? `resolves to ${error.refusal.address} (${error.refusal.range})`
+        : message.slice(error.target.length + 2);
       outcome.blockedRequests = [{ url: error.target.slice(0, 1000), reason }];
-    }
-    else if (error instanceof FetchTimeoutError) outcome.error = { code: PAGE_ERROR_CODES.navigationTimeout, message: `${url}: ${message}`.slice(0, 1000) };
+    } else if (error instanceof FetchTimeoutError)
+      outcome.error = { code: PAGE_ERROR_CODES.navigationTimeout, message: `${url}: ${message}`.slice(0, 1000) };
     else outcome.error = { code: PAGE_ERROR_CODES.navigationFailed, message: `${url}: ${message}`.slice(0, 1000) };
     outcome.cause = error;
     return outcome;
@@ -97,7 +111,9 @@ export async function fetchPageOverHttp(url: string, params: Pick<WebTaskParams,
 
 /** The body as text, in the charset the headers or a `<meta charset>` name (UTF-8 otherwise). */
 function decode(body: Buffer, contentType: string | null): string {
-  const declared = /charset=["']?([\w-]+)/i.exec(contentType ?? "")?.[1] ?? /<meta[^>]+charset=["']?([\w-]+)/i.exec(body.subarray(0, 4096).toString("latin1"))?.[1];
+  const declared =
+    /charset=["']?([\w-]+)/i.exec(contentType ?? "")?.[1] ??
+    /<meta[^>]+charset=["']?([\w-]+)/i.exec(body.subarray(0, 4096).toString("latin1"))?.[1];
   try {
     return new TextDecoder(declared ?? "utf-8").decode(body);
   } catch {

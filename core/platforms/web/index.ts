@@ -6,7 +6,8 @@ export const webCrawler: PlatformCrawler<WebTaskParams> = {
   name: "web",
   crawl: (params, context) => crawlWeb(params, context),
   // render "never": plain HTTP only; "auto": Chromium once a page needs it. Tasks stored before `render` existed were rendered.
-  browserUse: (params) => ({ never: "never", auto: "on-demand", always: "always" } as const)[params.render ?? "always"],
+  browserUse: (params) =>
+    (({ never: "never", auto: "on-demand", always: "always" }) as const)[params.render ?? "always"],
 };
 
 export { webSpec, webTaskInput, type WebTaskParams, type WebTaskInput } from "./schema.js";

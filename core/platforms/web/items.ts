@@ -41,7 +41,10 @@ export function buildPageItem(entry: FrontierEntry, outcome: PageOutcome, output
   // only_main_content: the main content's text replaces the page's, and its own cut counts.
   const text = formats?.mainText ?? extract?.text ?? null;
   const textCut = formats?.mainText !== undefined ? formats.cut.includes("text") : extract?.truncated === true;
-  const truncatedFields = [...(textCut && output.formats.includes("text") ? ["text"] : []), ...(formats?.cut ?? []).filter((name) => name !== "text")];
+  const truncatedFields = [
+    ...(textCut && output.formats.includes("text") ? ["text"] : []),
+    ...(formats?.cut ?? []).filter((name) => name !== "text"),
+  ];
 
   const data: Record<string, unknown> = {
     url: entry.url,

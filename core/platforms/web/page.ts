@@ -1,6 +1,18 @@
-import { TimeoutError, type BrowserContext, type HTTPResponse, type Page, type PuppeteerLifeCycleEvent, type ResourceType } from "puppeteer-core";
+import {
+  TimeoutError,
+  type BrowserContext,
+  type HTTPResponse,
+  type Page,
+  type PuppeteerLifeCycleEvent,
+  type ResourceType,
+} from "puppeteer-core";
 import { blockRequests, type BlockRules } from "../../browser/index.js";
-import { BlockedRequestWatch, describeRefusal, type BlockedRequest, type NavigationRefusal } from "./blockedRequests.js";
+import {
+  BlockedRequestWatch,
+  describeRefusal,
+  type BlockedRequest,
+  type NavigationRefusal,
+} from "./blockedRequests.js";
 import { extractPage, ExtractTimeoutError, withTimeout, type PageExtract, type SelectorSpec } from "./extract.js";
 import { NetworkActivity, SETTLE_INSTRUMENT, waitForSettle, type SettleOutcome } from "./settle.js";
 import type { WebTaskParams } from "./schema.js";
@@ -163,7 +175,8 @@ export class CrawlTab {
   }
 }
 
-type CrawlPageParams = Pick<WebTaskParams, "block_resources" | "wait_until" | "page_timeout_secs" | "wait_for"> & Partial<Pick<WebTaskParams, "settle_max_secs">>;
+type CrawlPageParams = Pick<WebTaskParams, "block_resources" | "wait_until" | "page_timeout_secs" | "wait_for"> &
+  Partial<Pick<WebTaskParams, "settle_max_secs">>;
 
 /** The outcome of a page whose tab could not even be opened. */
 export function unopenedOutcome(error: unknown): PageOutcome {
@@ -186,7 +199,13 @@ export function emptyOutcome(rendered = true): PageOutcome {
   };
 }
 
-async function loadAndRead(page: Page, network: NetworkActivity, url: string, params: CrawlPageParams, options: CrawlPageOptions): Promise<PageOutcome> {
+async function loadAndRead(
+  page: Page,
+  network: NetworkActivity,
+  url: string,
+  params: CrawlPageParams,
+  options: CrawlPageOptions,
+): Promise<PageOutcome> {
   const timeoutMs = params.page_timeout_secs * 1000;
   const startedAt = Date.now();
   const outcome = emptyOutcome();
@@ -207,7 +226,11 @@ async function loadAndRead(page: Page, network: NetworkActivity, url: string, pa
       outcome.finalUrl = safeUrl(page);
       const refused = watch?.navigationRefusal(null);
       if (refused !== undefined) return refuse(outcome, refused);
-      return fail(outcome, error, error instanceof TimeoutError ? PAGE_ERROR_CODES.navigationTimeout : PAGE_ERROR_CODES.navigationFailed);
+      return fail(
+        outcome,
+        error,
+        error instanceof TimeoutError ? PAGE_ERROR_CODES.navigationTimeout : PAGE_ERROR_CODES.navigationFailed,
+      );
     }
     outcome.fetchedAt = new Date().toISOString();
     outcome.finalUrl = page.url();
@@ -219,7 +242,10 @@ async function loadAndRead(page: Page, network: NetworkActivity, url: string, pa
     outcome.contentType = response?.headers()["content-type"] ?? null;
 
     if (outcome.status !== null && outcome.status >= 400) {
-      outcome.error = { code: `HTTP_${outcome.status}`, message: `HTTP ${outcome.status} ${response?.statusText() ?? ""}`.trim() };
+      outcome.error = {
+        code: `HTTP_${outcome.status}`,
+        message: `HTTP ${outcome.status} ${response?.statusText() ?? ""}`.trim(),
+      };
     } else if (params.wait_until === "settle") {
       // Within what is left of the page's time: the cap never makes a page outlive its timeout.
       const capMs = Math.max(0, Math.min((params.settle_max_secs ?? 5) * 1000, timeoutMs - (Date.now() - startedAt)));
@@ -229,7 +255,11 @@ async function loadAndRead(page: Page, network: NetworkActivity, url: string, pa
       try {
         await page.waitForSelector(params.wait_for, { timeout: timeoutMs });
       } catch (error) {
-        fail(outcome, error, error instanceof TimeoutError ? PAGE_ERROR_CODES.waitForTimeout : PAGE_ERROR_CODES.waitForFailed);
+        fail(
+          outcome,
+          error,
+          error instanceof TimeoutError ? PAGE_ERROR_CODES.waitForTimeout : PAGE_ERROR_CODES.waitForFailed,
+        );
       }
     }
 
@@ -242,14 +272,23 @@ async function loadAndRead(page: Page, network: NetworkActivity, url: string, pa
       });
     } catch (error) {
       if (outcome.error === null) {
-        fail(outcome, error, error instanceof ExtractTimeoutError ? PAGE_ERROR_CODES.extractTimeout : PAGE_ERROR_CODES.extractFailed);
+        fail(
+          outcome,
+          error,
+          error instanceof ExtractTimeoutError ? PAGE_ERROR_CODES.extractTimeout : PAGE_ERROR_CODES.extractFailed,
+        );
       }
     }
     if (options.wantHtml === true && outcome.extract !== null) {
       try {
         outcome.html = await withTimeout(page.content(), options.extractTimeoutMs);
       } catch (error) {
-        if (outcome.error === null) fail(outcome, error, error instanceof ExtractTimeoutError ? PAGE_ERROR_CODES.extractTimeout : PAGE_ERROR_CODES.extractFailed);
+        if (outcome.error === null)
+          fail(
+            outcome,
+            error,
+            error instanceof ExtractTimeoutError ? PAGE_ERROR_CODES.extractTimeout : PAGE_ERROR_CODES.extractFailed,
+          );
       }
     }
     return outcome;

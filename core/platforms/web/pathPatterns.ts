@@ -95,7 +95,9 @@ function compileOne(source: string): PathPattern | string {
  * Compiles one list's patterns in order, stopping at the first that cannot be used: does
  * not compile, or is over a program-size cap.
  */
-export function compilePathPatterns(sources: readonly string[]): { patterns: PathPattern[] } | { problem: PatternProblem } {
+export function compilePathPatterns(
+  sources: readonly string[],
+): { patterns: PathPattern[] } | { problem: PatternProblem } {
   const patterns: PathPattern[] = [];
   let total = 0;
   for (const [index, source] of sources.entries()) {

@@ -37,7 +37,11 @@ export interface AdvisorOptions {
   skipHttpAfter?: number;
 }
 
-export const advisorDefaults = { verifyAfter: 2, recheckEvery: 10, skipHttpAfter: 3 } as const satisfies Required<AdvisorOptions>;
+export const advisorDefaults = {
+  verifyAfter: 2,
+  recheckEvery: 10,
+  skipHttpAfter: 3,
+} as const satisfies Required<AdvisorOptions>;
 
 /** What to do with a page whose HTML was read over HTTP. */
 export type RenderPlan =

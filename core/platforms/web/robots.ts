@@ -57,7 +57,7 @@ export const ROBOTS_ERROR_CODES = {
 } as const;
 
 export type RobotsVerdict =
-  | { allowed: true; /** The origin's Crawl-delay for us, ms. */ crawlDelayMs?: number }
+  | { allowed: true /** The origin's Crawl-delay for us, ms. */; crawlDelayMs?: number }
   | { allowed: false; code: (typeof ROBOTS_ERROR_CODES)[keyof typeof ROBOTS_ERROR_CODES]; message: string };
 
 /** One origin's robots.txt as read. */
@@ -73,7 +73,10 @@ interface OriginRules {
 
 export interface RobotsRulesOptions {
   /** The egress policy and limits robots.txt is fetched under (the crawl's pages'). */
-  fetch: Pick<SafeFetchOptions, "policy" | "resolveHost" | "signal"> & { timeoutMs: number; headers?: Record<string, string> };
+  fetch: Pick<SafeFetchOptions, "policy" | "resolveHost" | "signal"> & {
+    timeoutMs: number;
+    headers?: Record<string, string>;
+  };
   /** Shared across workers and tasks; absent: per task only. */
   cache?: RobotsTxtCache | undefined;
   /** The politeness slot of the host, taken for the fetch like any page's. */
@@ -96,9 +99,17 @@ export class RobotsRules {
     const rules = await this.#rulesFor(new URL(url).origin);
     if (rules.unreachable !== undefined) {
       if (NO_CONNECTION.test(rules.unreachable)) {
-        return { allowed: false, code: ROBOTS_ERROR_CODES.siteDown, message: `${new URL(url).origin} could not be reached (${rules.unreachable}; found reading robots.txt)` };
+        return {
+          allowed: false,
+          code: ROBOTS_ERROR_CODES.siteDown,
+          message: `${new URL(url).origin} could not be reached (${rules.unreachable}; found reading robots.txt)`,
+        };
       }
-      return { allowed: false, code: ROBOTS_ERROR_CODES.unreachable, message: `${rules.robotsUrl} could not be read (${rules.unreachable}): RFC 9309 treats the whole site as disallowed then` };
+      return {
+        allowed: false,
+        code: ROBOTS_ERROR_CODES.unreachable,
+        message: `${rules.robotsUrl} could not be read (${rules.unreachable}): RFC 9309 treats the whole site as disallowed then`,
+      };
     }
     if (rules.robot === null) return { allowed: true };
     if (rules.robot.isDisallowed(url, ROBOTS_USER_AGENT) === true) {
@@ -111,7 +122,9 @@ export class RobotsRules {
       };
     }
     const delay = rules.robot.getCrawlDelay(ROBOTS_USER_AGENT);
-    return typeof delay === "number" && Number.isFinite(delay) && delay > 0 ? { allowed: true, crawlDelayMs: Math.round(delay * 1000) } : { allowed: true };
+    return typeof delay === "number" && Number.isFinite(delay) && delay > 0
+      ? { allowed: true, crawlDelayMs: Math.round(delay * 1000) }
+      : { allowed: true };
   }
 
   /** The Sitemap lines of the origin's robots.txt (absolute URLs). */
@@ -140,7 +153,10 @@ export class RobotsRules {
     if (stored.status !== null || stored.failure !== undefined) {
       // A refused host is not cached: the policy is the deployment's, not the site's.
       await this.#options.cache?.put(origin, stored).catch((error: unknown) => {
-        this.#options.log?.("could not share robots.txt in the politeness table", { origin, error: error instanceof Error ? error.message : String(error) });
+        this.#options.log?.("could not share robots.txt in the politeness table", {
+          origin,
+          error: error instanceof Error ? error.message : String(error),
+        });
       });
     }
     return rulesOf(robotsUrl, stored);

@@ -132,6 +132,8 @@ export async function waitForSettle(
     const quietFor = now - Math.max(state.last, network.lastActivity);
     if (idle && (state.scripts === 0 || quietFor >= quietMs)) return { waitedMs, capped: false };
     if (waitedMs >= capMs) return { waitedMs, capped: true };
-    await new Promise((resolve) => setTimeout(resolve, idle ? Math.min(pollMs, Math.max(1, quietMs - quietFor)) : pollMs));
+    await new Promise((resolve) =>
+      setTimeout(resolve, idle ? Math.min(pollMs, Math.max(1, quietMs - quietFor)) : pollMs),
+    );
   }
 }

@@ -53,7 +53,11 @@ export async function findSitemapUrls(origins: readonly string[], options: Sitem
     if (listed.length > 0) listed.forEach(enqueue);
     else enqueue(`${origin}/sitemap.xml`);
   }
-  while (queue.length > 0 && findings.sitemaps.length + findings.failed.length < MAX_SITEMAPS && findings.urls.length < options.maxUrls) {
+  while (
+    queue.length > 0 &&
+    findings.sitemaps.length + findings.failed.length < MAX_SITEMAPS &&
+    findings.urls.length < options.maxUrls
+  ) {
     const url = queue.shift() as string;
     let body: Buffer;
     try {
@@ -90,7 +94,8 @@ async function fetchSitemap(url: string, options: SitemapOptions): Promise<Buffe
     if (answer.status >= 400) throw new Error(`HTTP ${answer.status}`);
     if (answer.truncated) throw new Error(`larger than ${MAX_SITEMAP_BYTES} bytes`);
     // A .xml.gz is served as a gzip file (not Content-Encoding), so safeFetch left it zipped.
-    if (answer.body[0] === 0x1f && answer.body[1] === 0x8b) return gunzipSync(answer.body, { maxOutputLength: MAX_SITEMAP_BYTES });
+    if (answer.body[0] === 0x1f && answer.body[1] === 0x8b)
+      return gunzipSync(answer.body, { maxOutputLength: MAX_SITEMAP_BYTES });
     return answer.body;
   } finally {
     await release?.().catch(() => undefined);
@@ -102,7 +107,13 @@ export function parseSitemap(body: Buffer | string): { pages: string[]; sitemaps
   const text = (typeof body === "string" ? body : body.toString("utf8")).replace(/^\uFEFF/, "");
   if (!text.trimStart().startsWith("<")) {
     // A text sitemap: one URL per line.
-    return { pages: text.split(/\r?\n/).map((line) => line.trim()).filter((line) => /^https?:\/\//i.test(line)), sitemaps: [] };
+    return {
+      pages: text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => /^https?:\/\//i.test(line)),
+      sitemaps: [],
+    };
   }
   const pages: string[] = [];
   const sitemaps: string[] = [];

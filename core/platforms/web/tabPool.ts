@@ -18,7 +18,11 @@ export class TabPool {
   #closed = false;
 
   /** `context`: the task's browser context, or how to open it (on the first tab needed). */
-  constructor(context: BrowserContext | (() => Promise<BrowserContext>), blocked: WebTaskParams["block_resources"], size: number) {
+  constructor(
+    context: BrowserContext | (() => Promise<BrowserContext>),
+    blocked: WebTaskParams["block_resources"],
+    size: number,
+  ) {
     this.#context = typeof context === "function" ? context : () => Promise.resolve(context);
     this.#blocked = blocked;
     this.#size = Math.max(1, size);

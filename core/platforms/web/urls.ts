@@ -114,7 +114,11 @@ export class LinkFilter {
     return selection;
   }
 
-  #decide(normalisedUrl: string, deadline: number, now: () => number = () => performance.now()): boolean | "too long" | typeof OUT_OF_TIME {
+  #decide(
+    normalisedUrl: string,
+    deadline: number,
+    now: () => number = () => performance.now(),
+  ): boolean | "too long" | typeof OUT_OF_TIME {
     let parsed: URL;
     try {
       parsed = new URL(normalisedUrl);
@@ -144,7 +148,8 @@ export class LinkFilter {
 
 function compiled(field: "include" | "exclude", sources: readonly string[]): PathPattern[] {
   const result = compilePathPatterns(sources);
-  if ("problem" in result) throw new NonRetryableCrawlError("PATTERN_INVALID", `${field}.${result.problem.index}: ${result.problem.message}`);
+  if ("problem" in result)
+    throw new NonRetryableCrawlError("PATTERN_INVALID", `${field}.${result.problem.index}: ${result.problem.message}`);
   return result.patterns;
 }
 

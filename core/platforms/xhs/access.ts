@@ -1,5 +1,5 @@
 import type { Page } from "puppeteer-core";
-import * as z from "zod";
+import type * as z from "zod";
 import { RetryableCrawlError } from "../../errors.js";
 import { SiteChangedError } from "../media/drift.js";
 import type { CapturedResponse, MediaSession, ResponseVerdict } from "../media/types.js";
@@ -60,33 +60,44 @@ function failureOf(json: unknown): Failure | undefined {
   if (typeof json !== "object" || json === null) return undefined;
   const body = json as { success?: unknown; code?: unknown; msg?: unknown };
   if (body.success !== false) return undefined;
-  return { code: typeof body.code === "number" ? body.code : Number(body.code ?? 0), msg: typeof body.msg === "string" ? body.msg : "" };
+  return {
+    code: typeof body.code === "number" ? body.code : Number(body.code ?? 0),
+    msg: typeof body.msg === "string" ? body.msg : "",
+  };
 }
 
 export function classifyXhsResponse(response: CapturedResponse): ResponseVerdict {
   const where = response.url.pathname;
-  if (response.status === 461 || response.status === 471) return { ok: false, code: "RISK_CONTROL", message: `verification required (HTTP ${response.status} on ${where})` };
-  if (response.status === 403) return { ok: false, code: "RISK_CONTROL", message: `the request was blocked (HTTP 403 on ${where})` };
-  if (response.status === 429) return { ok: false, code: "THROTTLED", message: `too many requests (HTTP 429 on ${where})` };
+  if (response.status === 461 || response.status === 471)
+    return { ok: false, code: "RISK_CONTROL", message: `verification required (HTTP ${response.status} on ${where})` };
+  if (response.status === 403)
+    return { ok: false, code: "RISK_CONTROL", message: `the request was blocked (HTTP 403 on ${where})` };
+  if (response.status === 429)
+    return { ok: false, code: "THROTTLED", message: `too many requests (HTTP 429 on ${where})` };
   const failure = failureOf(response.json);
   if (failure !== undefined) {
     const said = failure.msg ? `: ${failure.msg}` : "";
-    if (failure.code === -100) return { ok: false, code: "ACCOUNT_EXPIRED", message: `the login expired (-100)${said}` };
-    if (failure.code === -101) return { ok: false, code: "ACCOUNT_REQUIRED", message: `a login is required (-101)${said}` };
+    if (failure.code === -100)
+      return { ok: false, code: "ACCOUNT_EXPIRED", message: `the login expired (-100)${said}` };
+    if (failure.code === -101)
+      return { ok: false, code: "ACCOUNT_REQUIRED", message: `a login is required (-101)${said}` };
     const risk = RISK_CODES[failure.code];
     if (risk !== undefined) return { ok: false, code: "RISK_CONTROL", message: `${risk}${said}` };
     const throttled = THROTTLE_CODES[failure.code];
     if (throttled !== undefined) return { ok: false, code: "THROTTLED", message: `${throttled}${said}` };
   }
-  if (response.status === 401) return { ok: false, code: "ACCOUNT_REQUIRED", message: `a login is required (HTTP 401 on ${where})` };
+  if (response.status === 401)
+    return { ok: false, code: "ACCOUNT_REQUIRED", message: `a login is required (HTTP 401 on ${where})` };
   return { ok: true };
 }
 
 /** The page a navigation ended on: a captcha / verify page, a login page, or the page asked for. */
 export async function classifyXhsPage(page: Page, document?: CapturedResponse): Promise<ResponseVerdict> {
   const path = safePath(page.url());
-  if (/^\/website-login\/(captcha|verify)/.test(path)) return { ok: false, code: "RISK_CONTROL", message: `the site asks for a verification (${path})` };
-  if (/^\/(website-login\/)?login/.test(path)) return { ok: false, code: "ACCOUNT_REQUIRED", message: `the site asks for a login (${path})` };
+  if (/^\/website-login\/(captcha|verify)/.test(path))
+    return { ok: false, code: "RISK_CONTROL", message: `the site asks for a verification (${path})` };
+  if (/^\/(website-login\/)?login/.test(path))
+    return { ok: false, code: "ACCOUNT_REQUIRED", message: `the site asks for a login (${path})` };
   // MC fetches note and profile pages through the same request(), with the same status rules (client.py:601-603, 748-750).
   if (document !== undefined && document.status >= 400) return classifyXhsResponse(document);
   return { ok: true };
@@ -102,11 +113,18 @@ export function apiData<T>(session: MediaSession, schema: z.ZodType<T>, response
   if (response.status === 406 || failure?.code === -1) {
     const seen = `HTTP ${response.status}${failure ? `, code ${failure.code}${failure.msg ? ` ${failure.msg}` : ""}` : ""}: the request's signature was refused`;
     session.note({ step, kind: "error", url: response.url.href, status: response.status, detail: seen });
-    throw new SiteChangedError({ platform: "xhs", step, endpoint: response.url.pathname }, "the API should accept a request signed by the page's window._webmsxyw", seen);
+    throw new SiteChangedError(
+      { platform: "xhs", step, endpoint: response.url.pathname },
+      "the API should accept a request signed by the page's window._webmsxyw",
+      seen,
+    );
   }
   if (failure !== undefined || response.status >= 500) {
     const said = failure ? `code ${failure.code} ${failure.msg}`.trim() : "no success";
-    throw new RetryableCrawlError("PLATFORM_ERROR", `xhs ${step}: ${response.url.pathname} answered HTTP ${response.status}, ${said}`.slice(0, 500));
+    throw new RetryableCrawlError(
+      "PLATFORM_ERROR",
+      `xhs ${step}: ${response.url.pathname} answered HTTP ${response.status}, ${said}`.slice(0, 500),
+    );
   }
   return session.expect(envelope(schema), response, step).data as T;
 }

@@ -20,12 +20,23 @@ const STEP_REPLIES = "comments: replies";
  * own function (site.ts PAGE_REQUESTS). Stops calling once `max_comments_count` comments
  * and replies were yielded.
  */
-export async function* noteComments(session: MediaSession, params: XhsTaskParams, noteId: string, xsecToken: string): AsyncGenerator<MediaRecord, void, undefined> {
+export async function* noteComments(
+  session: MediaSession,
+  params: XhsTaskParams,
+  noteId: string,
+  xsecToken: string,
+): AsyncGenerator<MediaRecord, void, undefined> {
   const budget = params.max_comments_count;
   let yielded = 0;
   let cursor = "";
   for (;;) {
-    const response = await session.call(apiGet(ENDPOINTS.comments.path, { note_id: noteId, cursor, top_comment_id: "", image_formats: IMAGE_FORMATS, xsec_token: xsecToken }, STEP_COMMENTS));
+    const response = await session.call(
+      apiGet(
+        ENDPOINTS.comments.path,
+        { note_id: noteId, cursor, top_comment_id: "", image_formats: IMAGE_FORMATS, xsec_token: xsecToken },
+        STEP_COMMENTS,
+      ),
+    );
     const page = apiData(session, commentPage, response, STEP_COMMENTS);
     for (const comment of page.comments) {
       if (yielded >= budget) return;
@@ -62,7 +73,15 @@ async function* replies(
     const response = await session.call(
       apiGet(
         ENDPOINTS.replies.path,
-        { note_id: noteId, root_comment_id: root.id, num: REPLIES_PER_PAGE, cursor, image_formats: IMAGE_FORMATS, top_comment_id: "", xsec_token: xsecToken },
+        {
+          note_id: noteId,
+          root_comment_id: root.id,
+          num: REPLIES_PER_PAGE,
+          cursor,
+          image_formats: IMAGE_FORMATS,
+          top_comment_id: "",
+          xsec_token: xsecToken,
+        },
         STEP_REPLIES,
       ),
     );

@@ -3,11 +3,41 @@ import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSe
 import { apiData, classifyXhsPage, classifyXhsResponse, noteRefusal } from "./access.js";
 import { noteComments } from "./comments.js";
 import { parseCreatorRef, parseNoteRef } from "./ids.js";
-import { creatorRecord, listedNoteFromState, noteRecord, noteRecordFromState, type NoteContext, type NoteInput } from "./items.js";
-import { feedData, noteDetailEntry, profileNotes, searchData, userPageData, userPostedData, type XhsSearchData } from "./shapes.js";
 import {
-  ENDPOINTS, FILTER, IMAGE_FORMATS, PAGE_REQUESTS, SORT_LABELS, STATE, XHS_BASE_URLS,
-  apiGet, apiPost, bodyOf, filterOption, noteErrorText, noteUrl, profileUrl, readState, searchPageUrl, stateSource,
+  creatorRecord,
+  listedNoteFromState,
+  noteRecord,
+  noteRecordFromState,
+  type NoteContext,
+  type NoteInput,
+} from "./items.js";
+import {
+  feedData,
+  noteDetailEntry,
+  profileNotes,
+  searchData,
+  userPageData,
+  userPostedData,
+  type XhsSearchData,
+} from "./shapes.js";
+import {
+  ENDPOINTS,
+  FILTER,
+  IMAGE_FORMATS,
+  PAGE_REQUESTS,
+  SORT_LABELS,
+  STATE,
+  XHS_BASE_URLS,
+  apiGet,
+  apiPost,
+  bodyOf,
+  filterOption,
+  noteErrorText,
+  noteUrl,
+  profileUrl,
+  readState,
+  searchPageUrl,
+  stateSource,
 } from "./site.js";
 import type { XhsTaskParams } from "./schema.js";
 
@@ -59,7 +89,12 @@ const POSTED_PER_PAGE = "30";
 
 // ---- search ----------------------------------------------------------------------------------
 
-async function* search(session: MediaSession, params: XhsTaskParams, keyword: string, cursor: MediaCursor): AsyncGenerator<MediaRecord> {
+async function* search(
+  session: MediaSession,
+  params: XhsTaskParams,
+  keyword: string,
+  cursor: MediaCursor,
+): AsyncGenerator<MediaRecord> {
   const first = await firstResultPage(session, keyword, params.sort ?? "general");
   // Later pages are asked for with the page's own body (its search_id, sort, note_type, …).
   const template = bodyOf(first);
@@ -79,8 +114,19 @@ async function* search(session: MediaSession, params: XhsTaskParams, keyword: st
       if (cursor.notesDone >= params.max_notes_count) return;
       seen.add(item.id);
       const card = item.note_card;
-      const partial: NoteInput = { note_id: item.id, type: card?.type, display_title: card?.display_title, user: card?.user, interact_info: card?.interact_info };
-      yield* listedNote(session, params, { id: item.id, xsecToken: item.xsec_token, card: partial, source: "pc_search" }, keyword);
+      const partial: NoteInput = {
+        note_id: item.id,
+        type: card?.type,
+        display_title: card?.display_title,
+        user: card?.user,
+        interact_info: card?.interact_info,
+      };
+      yield* listedNote(
+        session,
+        params,
+        { id: item.id, xsecToken: item.xsec_token, card: partial, source: "pc_search" },
+        keyword,
+      );
     }
     cursor.advance(page + 1);
     if (!data.has_more || cursor.notesDone >= params.max_notes_count) return;
@@ -97,14 +143,20 @@ async function firstResultPage(session: MediaSession, keyword: string, sort: str
   // The page searches only the keyword it was opened with (which it may normalise): page 1 is enough.
   const pageOne = (response: CapturedResponse) => bodyOf(response).page === 1;
   const url = searchPageUrl(session.baseUrls.www as string, keyword);
-  const first = await session.capture({ ...ENDPOINTS.search, step: STEP.firstPage, test: pageOne }, () => session.open(url));
+  const first = await session.capture({ ...ENDPOINTS.search, step: STEP.firstPage, test: pageOne }, () =>
+    session.open(url),
+  );
   if (sort === "general") return first;
   const option = await filterOption(session, FILTER.sortGroup, SORT_LABELS[sort] as string, STEP.sort);
   return session.capture({ ...ENDPOINTS.search, step: STEP.sort, test: pageOne }, () => option.click());
 }
 
 /** Result page `page`, called with the body the page itself sent for page 1 (MC client.py:343-352). */
-async function resultPage(session: MediaSession, template: Record<string, unknown>, page: number): Promise<XhsSearchData> {
+async function resultPage(
+  session: MediaSession,
+  template: Record<string, unknown>,
+  page: number,
+): Promise<XhsSearchData> {
   const response = await session.call(apiPost(ENDPOINTS.search.path, { ...template, page }, STEP.nextPage));
   return apiData(session, searchData, response, STEP.nextPage);
 }
@@ -130,16 +182,34 @@ function wantsComments(params: XhsTaskParams): boolean {
  * the note's own page when the feed gives nothing (MC core.py:308-318). A note xhs says is
  * gone or hidden becomes an item with error NOTE_UNAVAILABLE. Then its comments.
  */
-async function* listedNote(session: MediaSession, params: XhsTaskParams, note: ListedNote, keyword?: string): AsyncGenerator<MediaRecord> {
-  const context: NoteContext = { wwwBase: session.baseUrls.www as string, xsecToken: note.xsecToken, xsecSource: note.source, ...(keyword === undefined ? {} : { sourceKeyword: keyword }) };
-  const body = { source_note_id: note.id, image_formats: IMAGE_FORMATS.split(","), extra: { need_body_topic: 1 }, xsec_source: note.source, xsec_token: note.xsecToken ?? "" };
+async function* listedNote(
+  session: MediaSession,
+  params: XhsTaskParams,
+  note: ListedNote,
+  keyword?: string,
+): AsyncGenerator<MediaRecord> {
+  const context: NoteContext = {
+    wwwBase: session.baseUrls.www as string,
+    xsecToken: note.xsecToken,
+    xsecSource: note.source,
+    ...(keyword === undefined ? {} : { sourceKeyword: keyword }),
+  };
+  const body = {
+    source_note_id: note.id,
+    image_formats: IMAGE_FORMATS.split(","),
+    extra: { need_body_topic: 1 },
+    xsec_source: note.source,
+    xsec_token: note.xsecToken ?? "",
+  };
   const response = await session.call(apiPost(ENDPOINTS.feed.path, body, STEP.feed));
   const refusal = noteRefusal(response);
   if (refusal !== undefined) {
     yield unavailable(noteRecord(note.card, context), `xhs answered ${refusal.code} ${refusal.msg}`.trim());
     return;
   }
-  const card = apiData(session, feedData, response, STEP.feed).items.find((item) => item.note_card.note_id === note.id)?.note_card;
+  const card = apiData(session, feedData, response, STEP.feed).items.find(
+    (item) => item.note_card.note_id === note.id,
+  )?.note_card;
   if (card === undefined) {
     session.log("the feed gave no note; reading its page", { note_id: note.id });
     yield* notePage(session, params, note.id, context);
@@ -155,7 +225,12 @@ async function* listedNote(session: MediaSession, params: XhsTaskParams, note: L
  * comments. A page without the note becomes an item with error NOTE_UNAVAILABLE, with
  * the reason the page shows (xhs-mcp feed_detail.go:893-940).
  */
-async function* notePage(session: MediaSession, params: XhsTaskParams, noteId: string, context: NoteContext): AsyncGenerator<MediaRecord> {
+async function* notePage(
+  session: MediaSession,
+  params: XhsTaskParams,
+  noteId: string,
+  context: NoteContext,
+): AsyncGenerator<MediaRecord> {
   const url = noteUrl(context.wwwBase, noteId, context.xsecToken ?? null, context.xsecSource);
   await session.open(url);
   const source = stateSource(STATE.noteDetailMap);
@@ -163,13 +238,24 @@ async function* notePage(session: MediaSession, params: XhsTaskParams, noteId: s
   const map = await readState<Record<string, unknown>>(session, STATE.noteDetailMap);
   if (typeof map !== "object" || map === null || Array.isArray(map)) {
     session.note({ step: STEP.notePage, kind: "state", detail: `${source}: missing` });
-    throw new SiteChangedError({ platform: "xhs", step: STEP.notePage, endpoint: source }, "the note page should keep its notes in its state", `no ${source} on ${session.page.url()}`);
+    throw new SiteChangedError(
+      { platform: "xhs", step: STEP.notePage, endpoint: source },
+      "the note page should keep its notes in its state",
+      `no ${source} on ${session.page.url()}`,
+    );
   }
   const entry = map[noteId] as { note?: { noteId?: unknown } } | undefined;
   if (typeof entry?.note?.noteId !== "string") {
     const shown = await noteErrorText(session);
-    const record: MediaRecord = { item_type: "content", id: noteId, fields: { note_id: noteId, note_url: url, xsec_token: context.xsecToken ?? null } };
-    yield unavailable(record, `xhs shows no note ${noteId}${shown ? `: ${shown}` : " (deleted, hidden, or its xsec_token was refused)"}`);
+    const record: MediaRecord = {
+      item_type: "content",
+      id: noteId,
+      fields: { note_id: noteId, note_url: url, xsec_token: context.xsecToken ?? null },
+    };
+    yield unavailable(
+      record,
+      `xhs shows no note ${noteId}${shown ? `: ${shown}` : " (deleted, hidden, or its xsec_token was refused)"}`,
+    );
     return;
   }
   const { note } = session.expectValue(noteDetailEntry, entry, { step: STEP.notePage, source: `${source}[id]` });
@@ -186,7 +272,11 @@ function unavailable(record: MediaRecord, message: string): MediaRecord {
 async function* detail(session: MediaSession, params: XhsTaskParams, input: string): AsyncGenerator<MediaRecord> {
   const ref = parseNoteRef(input);
   if (ref === undefined) return; // the task schema refuses such input
-  yield* notePage(session, params, ref.id, { wwwBase: session.baseUrls.www as string, xsecToken: ref.xsecToken, xsecSource: ref.xsecSource ?? "pc_feed" });
+  yield* notePage(session, params, ref.id, {
+    wwwBase: session.baseUrls.www as string,
+    xsecToken: ref.xsecToken,
+    xsecSource: ref.xsecSource ?? "pc_feed",
+  });
 }
 
 // ---- creator ---------------------------------------------------------------------------------
@@ -196,16 +286,28 @@ async function* detail(session: MediaSession, params: XhsTaskParams, input: stri
  * user.notes (xhs-mcp user_profile.go:52-138: the page renders them; user_posted fires only
  * on scroll), then user_posted calls from the last note's id on (MC client.py:606-697).
  */
-async function* creator(session: MediaSession, params: XhsTaskParams, input: string, cursor: MediaCursor): AsyncGenerator<MediaRecord> {
+async function* creator(
+  session: MediaSession,
+  params: XhsTaskParams,
+  input: string,
+  cursor: MediaCursor,
+): AsyncGenerator<MediaRecord> {
   const ref = parseCreatorRef(input);
   if (ref === undefined) return;
   const url = profileUrl(session.baseUrls.www as string, ref.id, ref.xsecToken, ref.xsecSource);
   await session.open(url);
-  const pageData = session.expectValue(userPageData, await readState(session, STATE.userPageData), { step: STEP.profile, source: stateSource(STATE.userPageData) });
+  const pageData = session.expectValue(userPageData, await readState(session, STATE.userPageData), {
+    step: STEP.profile,
+    source: stateSource(STATE.userPageData),
+  });
   yield creatorRecord(ref.id, pageData, params.keep_user_info);
 
   const tokenOf = new URL(url).searchParams;
-  const posted = { user_id: ref.id, xsec_token: tokenOf.get("xsec_token") ?? "", xsec_source: tokenOf.get("xsec_source") ?? "" };
+  const posted = {
+    user_id: ref.id,
+    xsec_token: tokenOf.get("xsec_token") ?? "",
+    xsec_source: tokenOf.get("xsec_source") ?? "",
+  };
   // A resumed crawl goes on from the saved user_posted cursor.
   let next: string;
   if (typeof cursor.page === "string") next = cursor.page;
@@ -214,18 +316,42 @@ async function* creator(session: MediaSession, params: XhsTaskParams, input: str
     for (const listed of first) {
       if (cursor.notesDone >= params.max_notes_count) return;
       const note = listedNoteFromState(listed);
-      yield* listedNote(session, params, { id: note.note_id as string, xsecToken: listed.xsecToken, card: note, source: "pc_user" });
+      yield* listedNote(session, params, {
+        id: note.note_id as string,
+        xsecToken: listed.xsecToken,
+        card: note,
+        source: "pc_user",
+      });
     }
     // ASSUMPTION: the page state carries no cursor; the API's is the last note's id (MC client.py:618).
     next = first.length > 0 ? (listedNoteFromState(first.at(-1)!).note_id as string) : "";
     cursor.advance(next);
   }
   while (cursor.notesDone < params.max_notes_count) {
-    const response: CapturedResponse = await session.call(apiGet(ENDPOINTS.userPosted.path, { num: POSTED_PER_PAGE, cursor: next, user_id: posted.user_id, image_formats: IMAGE_FORMATS, xsec_token: posted.xsec_token, xsec_source: posted.xsec_source }, STEP.moreNotes));
+    const response: CapturedResponse = await session.call(
+      apiGet(
+        ENDPOINTS.userPosted.path,
+        {
+          num: POSTED_PER_PAGE,
+          cursor: next,
+          user_id: posted.user_id,
+          image_formats: IMAGE_FORMATS,
+          xsec_token: posted.xsec_token,
+          xsec_source: posted.xsec_source,
+        },
+        STEP.moreNotes,
+      ),
+    );
     const data = apiData(session, userPostedData, response, STEP.moreNotes);
     for (const note of data.notes) {
       if (cursor.notesDone >= params.max_notes_count) return;
-      const card: NoteInput = { note_id: note.note_id, type: note.type, display_title: note.display_title, user: note.user, interact_info: note.interact_info };
+      const card: NoteInput = {
+        note_id: note.note_id,
+        type: note.type,
+        display_title: note.display_title,
+        user: note.user,
+        interact_info: note.interact_info,
+      };
       yield* listedNote(session, params, { id: note.note_id, xsecToken: note.xsec_token, card, source: "pc_user" });
     }
     const following: string = data.cursor || data.notes.at(-1)?.note_id || "";

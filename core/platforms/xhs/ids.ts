@@ -41,5 +41,9 @@ function parseRef(value: string, path: RegExp): XhsRef | undefined {
   if (match === null) return undefined;
   const xsecToken = url.searchParams.get("xsec_token") ?? undefined;
   const xsecSource = url.searchParams.get("xsec_source") ?? undefined;
-  return { id: (match[1] as string).toLowerCase(), ...(xsecToken ? { xsecToken } : {}), ...(xsecSource ? { xsecSource } : {}) };
+  return {
+    id: (match[1] as string).toLowerCase(),
+    ...(xsecToken ? { xsecToken } : {}),
+    ...(xsecSource ? { xsecSource } : {}),
+  };
 }

@@ -58,7 +58,9 @@ export function noteRecord(card: NoteInput, context: NoteContext): MediaRecord {
       comment_count: info.comment_count ?? null,
       share_count: info.share_count ?? null,
       image_list: (card.image_list ?? []).map(imageUrl).filter((url): url is string => url !== undefined),
-      tag_list: (card.tag_list ?? []).filter((tag) => tag.type === "topic" && tag.name).map((tag) => tag.name as string),
+      tag_list: (card.tag_list ?? [])
+        .filter((tag) => tag.type === "topic" && tag.name)
+        .map((tag) => tag.name as string),
       note_url: noteUrl(context.wwwBase, noteId, token, context.xsecSource),
       source_keyword: context.sourceKeyword ?? null,
       xsec_token: token,
@@ -78,7 +80,10 @@ export function noteRecordFromState(note: Partial<XhsStateNote>, context: NoteCo
     time: note.time,
     last_update_time: note.lastUpdateTime,
     ip_location: note.ipLocation,
-    user: note.user === undefined ? undefined : { user_id: note.user.userId, nickname: note.user.nickname, avatar: note.user.avatar },
+    user:
+      note.user === undefined
+        ? undefined
+        : { user_id: note.user.userId, nickname: note.user.nickname, avatar: note.user.avatar },
     interact_info: {
       liked_count: note.interactInfo?.likedCount,
       collected_count: note.interactInfo?.collectedCount,
@@ -89,7 +94,14 @@ export function noteRecordFromState(note: Partial<XhsStateNote>, context: NoteCo
     tag_list: note.tagList,
     video: {
       consumer: { origin_video_key: note.video?.consumer?.originVideoKey },
-      media: { stream: Object.fromEntries(Object.entries(stream ?? {}).map(([codec, list]) => [codec, list.map((entry) => ({ master_url: entry.masterUrl }))])) },
+      media: {
+        stream: Object.fromEntries(
+          Object.entries(stream ?? {}).map(([codec, list]) => [
+            codec,
+            list.map((entry) => ({ master_url: entry.masterUrl })),
+          ]),
+        ),
+      },
     },
   };
   return noteRecord(card, { ...context, xsecToken: context.xsecToken ?? note.xsecToken });
@@ -150,7 +162,10 @@ export function creatorRecord(userId: string, page: Partial<XhsUserPageData>, ke
       interaction: count("interaction"),
       tag_list: (page.tags ?? []).map((tag) => tag.name).filter((name): name is string => Boolean(name)),
     },
-    creator: { user_id: userId, ...definedOnly({ nickname: basic.nickname, avatar: basic.images, ip_location: basic.ipLocation }) },
+    creator: {
+      user_id: userId,
+      ...definedOnly({ nickname: basic.nickname, avatar: basic.images, ip_location: basic.ipLocation }),
+    },
   };
 }
 
@@ -180,9 +195,15 @@ function creatorOf(user: UserLike | undefined, ipLocation: string | undefined): 
   return { user_id: user.user_id, ...definedOnly({ nickname, avatar: user.avatar, ip_location: ipLocation }) };
 }
 
-function commenterOf(user: { user_id?: string; nickname?: string; image?: string } | undefined, ipLocation: string | undefined): CreatorInfo | undefined {
+function commenterOf(
+  user: { user_id?: string; nickname?: string; image?: string } | undefined,
+  ipLocation: string | undefined,
+): CreatorInfo | undefined {
   if (user?.user_id === undefined || user.user_id === "") return undefined;
-  return { user_id: user.user_id, ...definedOnly({ nickname: user.nickname, avatar: user.image, ip_location: ipLocation }) };
+  return {
+    user_id: user.user_id,
+    ...definedOnly({ nickname: user.nickname, avatar: user.image, ip_location: ipLocation }),
+  };
 }
 
 function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {

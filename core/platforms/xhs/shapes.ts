@@ -20,7 +20,6 @@
 import * as z from "zod";
 import { absentOk } from "../media/drift.js";
 
-
 /** A field a source shows that the crawler does not read: known, whether there or not. */
 const known = absentOk(z.unknown());
 
@@ -75,7 +74,9 @@ const video = z.object({
   consumer: absentOk(z.object({ origin_video_key: absentOk(z.string()) })),
   media: absentOk(
     z.object({
-      stream: absentOk(z.record(z.string(), z.array(z.object({ master_url: absentOk(z.string()), backup_urls: known })))),
+      stream: absentOk(
+        z.record(z.string(), z.array(z.object({ master_url: absentOk(z.string()), backup_urls: known }))),
+      ),
       video: known,
       video_id: known,
     }),
@@ -237,7 +238,13 @@ export type XhsUserPostedData = z.infer<typeof userPostedData>;
 // ---- window.__INITIAL_STATE__ (the page's state; camelCase) ---------------------------------
 
 /** A user in page state (xhs-mcp types.go:61-67). */
-const stateUser = z.object({ userId: z.string(), nickname: z.string().optional(), nickName: known, avatar: z.string().optional(), xsecToken: known });
+const stateUser = z.object({
+  userId: z.string(),
+  nickname: z.string().optional(),
+  nickName: known,
+  avatar: z.string().optional(),
+  xsecToken: known,
+});
 
 /**
  * A note as its page (`/explore/<id>?xsec_token=…`) holds it: note.noteDetailMap[id].note
@@ -284,7 +291,15 @@ export const stateNote = z.object({
   video: absentOk(
     z.object({
       consumer: absentOk(z.object({ originVideoKey: absentOk(z.string()) })),
-      media: absentOk(z.object({ stream: absentOk(z.record(z.string(), z.array(z.object({ masterUrl: absentOk(z.string()), backupUrls: known })))), video: known, videoId: known })),
+      media: absentOk(
+        z.object({
+          stream: absentOk(
+            z.record(z.string(), z.array(z.object({ masterUrl: absentOk(z.string()), backupUrls: known }))),
+          ),
+          video: known,
+          videoId: known,
+        }),
+      ),
       capa: known,
       image: known,
       mediaV2: known,

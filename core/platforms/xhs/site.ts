@@ -91,7 +91,12 @@ export function noteUrl(wwwBase: string, noteId: string, xsecToken: string | nul
 }
 
 /** A profile page, with the token of the link it was found by (MC client.py:596-599; xhs-mcp user_profile.go:140-146). */
-export function profileUrl(wwwBase: string, userId: string, xsecToken: string | undefined, xsecSource: string | undefined): string {
+export function profileUrl(
+  wwwBase: string,
+  userId: string,
+  xsecToken: string | undefined,
+  xsecSource: string | undefined,
+): string {
   const url = new URL(`/user/profile/${encodeURIComponent(userId)}`, wwwBase);
   if (xsecToken) {
     url.searchParams.set("xsec_token", xsecToken);
@@ -128,7 +133,12 @@ const FILTER_TIMEOUT_MS = 5_000;
  * panel, the group or the option is not there. Groups and options are found by their text,
  * never by position: xhs-mcp found positions unreliable (search.go:202-209).
  */
-export async function filterOption(session: MediaSession, group: string, option: string, step: string): Promise<ElementHandle<Element>> {
+export async function filterOption(
+  session: MediaSession,
+  group: string,
+  option: string,
+  step: string,
+): Promise<ElementHandle<Element>> {
   const button = await session.element(FILTER.button, step, { timeoutMs: FILTER_TIMEOUT_MS });
   await button.hover();
   await session.element(FILTER.panel, step, { timeoutMs: FILTER_TIMEOUT_MS });
@@ -137,7 +147,10 @@ export async function filterOption(session: MediaSession, group: string, option:
       for (const candidate of document.querySelectorAll(groups)) {
         if (candidate.querySelector(":scope > span")?.textContent?.trim() !== label) continue;
         const options = [...candidate.querySelectorAll("div.tags")];
-        return options.find((element) => element.textContent?.trim() === text) ?? `options ${options.map((element) => element.textContent?.trim()).join(" / ")}`;
+        return (
+          options.find((element) => element.textContent?.trim() === text) ??
+          `options ${options.map((element) => element.textContent?.trim()).join(" / ")}`
+        );
       }
       return `no group ${label}`;
     },
@@ -153,7 +166,11 @@ export async function filterOption(session: MediaSession, group: string, option:
   const seen = String(await found.jsonValue());
   await found.dispose();
   session.note({ step, kind: "selector", detail: `${FILTER.groups} ${group} → ${option}: ${seen}` });
-  throw new SiteChangedError({ platform: "xhs", step, selector: `${FILTER.groups} > span "${group}" div.tags "${option}"` }, `the filter panel should offer ${group} → ${option}`, seen);
+  throw new SiteChangedError(
+    { platform: "xhs", step, selector: `${FILTER.groups} > span "${group}" div.tags "${option}"` },
+    `the filter panel should offer ${group} → ${option}`,
+    seen,
+  );
 }
 
 /** What the note page shows instead of a note it cannot show (xhs-mcp feed_detail.go:893-940). */
@@ -161,7 +178,10 @@ export const NOTE_ERROR = ".access-wrapper, .error-wrapper, .not-found-wrapper, 
 
 /** The text of the note page's error notice ("当前笔记暂时无法浏览", …), if it shows one. */
 export function noteErrorText(session: MediaSession): Promise<string | undefined> {
-  return session.page.evaluate((selector: string) => document.querySelector(selector)?.textContent?.trim() || undefined, NOTE_ERROR);
+  return session.page.evaluate(
+    (selector: string) => document.querySelector(selector)?.textContent?.trim() || undefined,
+    NOTE_ERROR,
+  );
 }
 
 /** Page state the crawler reads, as paths into window.__INITIAL_STATE__. */
@@ -202,7 +222,9 @@ export function readState<T>(session: MediaSession, path: readonly string[]): Pr
 export function bodyOf(response: CapturedResponse): Record<string, unknown> {
   try {
     const parsed = JSON.parse(response.requestBody ?? "{}") as unknown;
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

@@ -36,16 +36,25 @@ export function classifyZhihuResponse(response: CapturedResponse): ResponseVerdi
   if (error !== undefined && error !== null && typeof error === "object") {
     const said = `zhihu answered HTTP ${response.status}, error ${error.code ?? "?"}${error.message ? ` (${error.message})` : ""} on ${where}`;
     if (THROTTLE_MESSAGE.test(error.message ?? "")) return { ok: false, code: "THROTTLED", message: said };
-    if ((error.code !== undefined && ZHIHU_RISK_CODES.has(error.code)) || error.redirect?.includes("/account/unhuman")) {
+    if (
+      (error.code !== undefined && ZHIHU_RISK_CODES.has(error.code)) ||
+      error.redirect?.includes("/account/unhuman")
+    ) {
       return { ok: false, code: "RISK_CONTROL", message: said };
     }
-    if ((error.code !== undefined && ZHIHU_LOGIN_CODES.has(error.code)) || error.need_login === true || response.status === 401) {
+    if (
+      (error.code !== undefined && ZHIHU_LOGIN_CODES.has(error.code)) ||
+      error.need_login === true ||
+      response.status === 401
+    ) {
       return { ok: false, code: "ACCOUNT_REQUIRED", message: said };
     }
     if (response.status === 403) return { ok: false, code: "RISK_CONTROL", message: said };
   }
-  if (response.status === 401) return { ok: false, code: "ACCOUNT_REQUIRED", message: `zhihu answered HTTP 401 on ${where}` };
-  if (response.status === 403) return { ok: false, code: "RISK_CONTROL", message: `zhihu answered HTTP 403 on ${where}` };
+  if (response.status === 401)
+    return { ok: false, code: "ACCOUNT_REQUIRED", message: `zhihu answered HTTP 401 on ${where}` };
+  if (response.status === 403)
+    return { ok: false, code: "RISK_CONTROL", message: `zhihu answered HTTP 403 on ${where}` };
   return { ok: true };
 }
 
@@ -56,7 +65,11 @@ export async function classifyZhihuPage(page: Page): Promise<ResponseVerdict> {
     return { ok: false, code: "RISK_CONTROL", message: "zhihu showed its captcha page (/account/unhuman)" };
   }
   if (url.pathname.startsWith("/signin") || url.pathname.startsWith("/signup")) {
-    return { ok: false, code: "ACCOUNT_REQUIRED", message: `zhihu sent the browser to its login page (${url.pathname})` };
+    return {
+      ok: false,
+      code: "ACCOUNT_REQUIRED",
+      message: `zhihu sent the browser to its login page (${url.pathname})`,
+    };
   }
   return { ok: true };
 }

@@ -24,11 +24,20 @@ type Content = { id: string; type: ZhihuContentType };
  * click and read. Stops as soon as `maxComments` were yielded, so no page beyond the cap
  * is requested.
  */
-export async function* zhihuComments(session: MediaSession, content: Content, options: ZhihuCommentOptions): AsyncGenerator<MediaRecord, void, undefined> {
+export async function* zhihuComments(
+  session: MediaSession,
+  content: Content,
+  options: ZhihuCommentOptions,
+): AsyncGenerator<MediaRecord, void, undefined> {
   if (options.maxComments <= 0) return;
   let yielded = 0;
   const seen = new Set<string>();
-  let body = await commentPage(session, rootCommentsMatch(content), ZHIHU_SELECTORS.commentButton(content.id), ZHIHU_STEPS.rootComments);
+  let body = await commentPage(
+    session,
+    rootCommentsMatch(content),
+    ZHIHU_SELECTORS.commentButton(content.id),
+    ZHIHU_STEPS.rootComments,
+  );
   while (body !== undefined) {
     for (const comment of body.data) {
       const record = mapComment(comment, content, null, options.context);
@@ -37,14 +46,26 @@ export async function* zhihuComments(session: MediaSession, content: Content, op
       yield record;
       if (++yielded >= options.maxComments) return;
       if (!options.withReplies || (comment.child_comment_count ?? 0) <= 0) continue;
-      for await (const reply of repliesOf(session, content, comment, record.id, options.maxComments - yielded, options.context)) {
+      for await (const reply of repliesOf(
+        session,
+        content,
+        comment,
+        record.id,
+        options.maxComments - yielded,
+        options.context,
+      )) {
         yield reply;
         if (++yielded >= options.maxComments) return;
       }
     }
     if (body.paging.is_end || body.data.length === 0) return;
     await session.pause("commentMs");
-    body = await commentPage(session, rootCommentsMatch(content), ZHIHU_SELECTORS.moreComments(content.id), ZHIHU_STEPS.rootComments);
+    body = await commentPage(
+      session,
+      rootCommentsMatch(content),
+      ZHIHU_SELECTORS.moreComments(content.id),
+      ZHIHU_STEPS.rootComments,
+    );
   }
 }
 
@@ -68,7 +89,12 @@ async function* repliesOf(
     return;
   }
   let yielded = 0;
-  let body = await commentPage(session, childCommentsMatch(rootId), ZHIHU_SELECTORS.allReplies(content.id, rootId), ZHIHU_STEPS.replies);
+  let body = await commentPage(
+    session,
+    childCommentsMatch(rootId),
+    ZHIHU_SELECTORS.allReplies(content.id, rootId),
+    ZHIHU_STEPS.replies,
+  );
   while (body !== undefined) {
     for (const reply of body.data) {
       const record = mapComment(reply, content, rootId, context);
@@ -78,7 +104,12 @@ async function* repliesOf(
     }
     if (body.paging.is_end || body.data.length === 0) return;
     await session.pause("commentMs");
-    body = await commentPage(session, childCommentsMatch(rootId), ZHIHU_SELECTORS.moreReplies(content.id, rootId), ZHIHU_STEPS.replies);
+    body = await commentPage(
+      session,
+      childCommentsMatch(rootId),
+      ZHIHU_SELECTORS.moreReplies(content.id, rootId),
+      ZHIHU_STEPS.replies,
+    );
   }
 }
 
@@ -87,7 +118,12 @@ async function* repliesOf(
  * comment page its click makes the app ask for. Undefined for zhihu's 404 of a post
  * without comments (MC client.py:110-111); any other answer is checked against its shape.
  */
-async function commentPage(session: MediaSession, match: ReturnType<typeof rootCommentsMatch>, selector: string, step: string): Promise<ZhihuCommentPage | undefined> {
+async function commentPage(
+  session: MediaSession,
+  match: ReturnType<typeof rootCommentsMatch>,
+  selector: string,
+  step: string,
+): Promise<ZhihuCommentPage | undefined> {
   const button = await session.element(selector, step);
   const answer: CapturedResponse = await session.capture(match, () => button.click());
   if (answer.status === 404) return undefined;

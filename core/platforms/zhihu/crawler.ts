@@ -4,7 +4,14 @@ import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from 
 import { classifyZhihuPage, classifyZhihuResponse } from "./access.js";
 import { zhihuComments } from "./comments.js";
 import { parseContentRef, parseUrlToken, type ZhihuContentRef } from "./ids.js";
-import { contentFromState, contentTypeOf, mapContent, mapCreator, userFromState, type ZhihuMapContext } from "./items.js";
+import {
+  contentFromState,
+  contentTypeOf,
+  mapContent,
+  mapCreator,
+  userFromState,
+  type ZhihuMapContext,
+} from "./items.js";
 import type { ZhihuSort, ZhihuTaskParams } from "./schema.js";
 import {
   zhihuInitialDataShape,
@@ -74,7 +81,15 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
       if (body.paging.is_end || body.data.length === 0) return;
       page += 1;
       cursor.advance(page);
-      body = leftPage ? await searchPage(session, keyword, sort, page) : listBody(session, await session.capture(ZHIHU_ENDPOINTS.search, () => session.scroll()), zhihuSearchShape, ZHIHU_STEPS.search, `search page ${page} of "${keyword}"`);
+      body = leftPage
+        ? await searchPage(session, keyword, sort, page)
+        : listBody(
+            session,
+            await session.capture(ZHIHU_ENDPOINTS.search, () => session.scroll()),
+            zhihuSearchShape,
+            ZHIHU_STEPS.search,
+            `search page ${page} of "${keyword}"`,
+          );
     }
   },
 
@@ -87,7 +102,12 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
     if (object === undefined || record === undefined) {
       session.log("post not available", { content_id: ref.id, content_type: ref.type });
       const url = contentPageUrl(session.baseUrls, ref);
-      yield { item_type: "content", id: ref.id, fields: { content_id: ref.id, content_type: ref.type, content_url: url, source_keyword: null }, error: { code: "CONTENT_UNAVAILABLE", message: `zhihu's page of ${ref.type} ${ref.id} had no such post` } };
+      yield {
+        item_type: "content",
+        id: ref.id,
+        fields: { content_id: ref.id, content_type: ref.type, content_url: url, source_keyword: null },
+        error: { code: "CONTENT_UNAVAILABLE", message: `zhihu's page of ${ref.type} ${ref.id} had no such post` },
+      };
       return;
     }
     yield record;
@@ -102,7 +122,9 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
       const profile = PROFILE_TABS[tabIndex] as (typeof PROFILE_TABS)[number];
       for (let page = tabIndex === startTab ? startPage : 1; ; page++) {
         if (cursor.notesDone >= params.max_notes_count) return;
-        const answer = await session.capture<ZhihuMemberListResponse>(memberListMatch(profile.list), () => session.open(profilePageUrl(session.baseUrls, token, profile.tab, page)));
+        const answer = await session.capture<ZhihuMemberListResponse>(memberListMatch(profile.list), () =>
+          session.open(profilePageUrl(session.baseUrls, token, profile.tab, page)),
+        );
         // The creator record, once: from the first profile page of a fresh start.
         if (cursor.page === undefined && tabIndex === 0 && page === 1) {
           const user = userFromState(await pageState(session, ZHIHU_STEPS.profileState), token);
@@ -110,7 +132,13 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
           if (record !== undefined) yield record;
           else session.log("profile page had no creator in its state", { url_token: token });
         }
-        const body = listBody(session, answer, zhihuMemberListShape, ZHIHU_STEPS.memberList, `${profile.list} page ${page} of ${token}`);
+        const body = listBody(
+          session,
+          answer,
+          zhihuMemberListShape,
+          ZHIHU_STEPS.memberList,
+          `${profile.list} page ${page} of ${token}`,
+        );
         for (const object of body.data) {
           if (cursor.notesDone >= params.max_notes_count) return;
           const record = mapContent(object, null, mapContext(session, params));
@@ -130,22 +158,46 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
  * The search results of page `page`: the search opened, then scrolled down once per
  * earlier page. Undefined when the results end before it.
  */
-async function searchPage(session: MediaSession, keyword: string, sort: ZhihuSort, page: number): Promise<ZhihuSearchResponse | undefined> {
-  let body = listBody(session, await session.capture(ZHIHU_ENDPOINTS.search, () => session.open(searchPageUrl(session.baseUrls, keyword, sort))), zhihuSearchShape, ZHIHU_STEPS.search, `search page 1 of "${keyword}"`);
+async function searchPage(
+  session: MediaSession,
+  keyword: string,
+  sort: ZhihuSort,
+  page: number,
+): Promise<ZhihuSearchResponse | undefined> {
+  let body = listBody(
+    session,
+    await session.capture(ZHIHU_ENDPOINTS.search, () => session.open(searchPageUrl(session.baseUrls, keyword, sort))),
+    zhihuSearchShape,
+    ZHIHU_STEPS.search,
+    `search page 1 of "${keyword}"`,
+  );
   for (let shown = 1; shown < page; shown++) {
     if (body.paging.is_end) return undefined;
-    body = listBody(session, await session.capture(ZHIHU_ENDPOINTS.search, () => session.scroll()), zhihuSearchShape, ZHIHU_STEPS.search, `search page ${shown + 1} of "${keyword}"`);
+    body = listBody(
+      session,
+      await session.capture(ZHIHU_ENDPOINTS.search, () => session.scroll()),
+      zhihuSearchShape,
+      ZHIHU_STEPS.search,
+      `search page ${shown + 1} of "${keyword}"`,
+    );
   }
   return body;
 }
 
 /** The page's `js-initialData`, checked against its shape: a page without it is SITE_CHANGED. */
 async function pageState(session: MediaSession, step: string): Promise<ZhihuInitialData> {
-  return session.expectValue(zhihuInitialDataShape, await session.readState<unknown>(INITIAL_DATA_EXPRESSION), { step, source: INITIAL_DATA_SOURCE });
+  return session.expectValue(zhihuInitialDataShape, await session.readState<unknown>(INITIAL_DATA_EXPRESSION), {
+    step,
+    source: INITIAL_DATA_SOURCE,
+  });
 }
 
 /** Opens a listed post's own page and reads its comments there. */
-async function* commentsOnOwnPage(session: MediaSession, params: ZhihuTaskParams, object: ZhihuContentObject): AsyncGenerator<MediaRecord, void, undefined> {
+async function* commentsOnOwnPage(
+  session: MediaSession,
+  params: ZhihuTaskParams,
+  object: ZhihuContentObject,
+): AsyncGenerator<MediaRecord, void, undefined> {
   const ref = refOf(object);
   if (ref === undefined) return;
   await session.open(contentPageUrl(session.baseUrls, ref));
@@ -180,8 +232,15 @@ function postsOf(body: ZhihuSearchResponse): ZhihuContentObject[] {
  * (classify threw for those) is worth another try later; any other answer must have the
  * list's shape, or the site changed.
  */
-function listBody<T>(session: MediaSession, answer: CapturedResponse, shape: z.ZodType<T>, step: string, what: string): T {
-  if (answer.status >= 500) throw new RetryableCrawlError("ZHIHU_BAD_ANSWER", `zhihu: ${what} answered HTTP ${answer.status}`);
+function listBody<T>(
+  session: MediaSession,
+  answer: CapturedResponse,
+  shape: z.ZodType<T>,
+  step: string,
+  what: string,
+): T {
+  if (answer.status >= 500)
+    throw new RetryableCrawlError("ZHIHU_BAD_ANSWER", `zhihu: ${what} answered HTTP ${answer.status}`);
   return session.expect(shape, answer, step);
 }
 
@@ -196,5 +255,9 @@ function mapContext(session: MediaSession, params: ZhihuTaskParams): ZhihuMapCon
 }
 
 function commentOptions(session: MediaSession, params: ZhihuTaskParams) {
-  return { maxComments: params.max_comments_count, withReplies: params.enable_sub_comments, context: mapContext(session, params) };
+  return {
+    maxComments: params.max_comments_count,
+    withReplies: params.enable_sub_comments,
+    context: mapContext(session, params),
+  };
 }

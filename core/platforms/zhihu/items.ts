@@ -25,18 +25,48 @@ import type { ZhihuAuthor, ZhihuComment, ZhihuContentObject, ZhihuInitialData, Z
  */
 
 export const ZHIHU_CONTENT_FIELDS = [
-  "content_id", "content_type", "content_url", "title", "desc", "content_text", "created_time", "updated_time",
-  "voteup_count", "comment_count", "question_id", "source_keyword", "user_link", "user_url_token",
+  "content_id",
+  "content_type",
+  "content_url",
+  "title",
+  "desc",
+  "content_text",
+  "created_time",
+  "updated_time",
+  "voteup_count",
+  "comment_count",
+  "question_id",
+  "source_keyword",
+  "user_link",
+  "user_url_token",
 ] as const;
 
 export const ZHIHU_COMMENT_FIELDS = [
-  "comment_id", "parent_comment_id", "content", "publish_time", "sub_comment_count", "like_count", "dislike_count",
-  "content_id", "content_type", "user_link", "user_url_token",
+  "comment_id",
+  "parent_comment_id",
+  "content",
+  "publish_time",
+  "sub_comment_count",
+  "like_count",
+  "dislike_count",
+  "content_id",
+  "content_type",
+  "user_link",
+  "user_url_token",
 ] as const;
 
 export const ZHIHU_CREATOR_FIELDS = [
-  "gender", "follows", "fans", "answer_count", "article_count", "video_count", "question_count", "column_count",
-  "get_voteup_count", "user_link", "user_url_token",
+  "gender",
+  "follows",
+  "fans",
+  "answer_count",
+  "article_count",
+  "video_count",
+  "question_count",
+  "column_count",
+  "get_voteup_count",
+  "user_link",
+  "user_url_token",
 ] as const;
 
 export interface ZhihuMapContext {
@@ -46,7 +76,11 @@ export interface ZhihuMapContext {
 }
 
 /** An answer / article / zvideo object (search, member lists, normalised page state) → content record. */
-export function mapContent(object: ZhihuContentObject, sourceKeyword: string | null, context: ZhihuMapContext): MediaRecord | undefined {
+export function mapContent(
+  object: ZhihuContentObject,
+  sourceKeyword: string | null,
+  context: ZhihuMapContext,
+): MediaRecord | undefined {
   const type = contentTypeOf(object.type);
   const id = object.id === undefined || object.id === "" ? undefined : String(object.id);
   if (type === undefined || id === undefined) return undefined;
@@ -131,7 +165,12 @@ export function mapCreator(user: ZhihuUserEntity, context: ZhihuMapContext): Med
   };
 }
 
-export function contentUrl(baseUrls: Readonly<Record<string, string>>, type: ZhihuContentType, id: string, questionId: string | null): string {
+export function contentUrl(
+  baseUrls: Readonly<Record<string, string>>,
+  type: ZhihuContentType,
+  id: string,
+  questionId: string | null,
+): string {
   if (type === "article") return `${baseUrls.zhuanlan ?? baseUrls.www}/p/${id}`;
   if (type === "zvideo") return `${baseUrls.www}/zvideo/${id}`;
   return `${baseUrls.www}/question/${questionId}/answer/${id}`;
@@ -151,7 +190,10 @@ function creatorOf(author: ZhihuAuthor | undefined): CreatorInfo | undefined {
   };
 }
 
-function userLinkFields(author: ZhihuAuthor | undefined, context: ZhihuMapContext): { user_link: string | null; user_url_token: string | null } {
+function userLinkFields(
+  author: ZhihuAuthor | undefined,
+  context: ZhihuMapContext,
+): { user_link: string | null; user_url_token: string | null } {
   const token = context.keepUserInfo && author?.url_token ? author.url_token : null;
   return { user_link: token === null ? null : `${context.baseUrls.www}/people/${token}`, user_url_token: token };
 }
@@ -165,7 +207,8 @@ export function htmlToText(html: string | undefined): string {
     .replace(/<br\s*\/?>|<\/p>/gi, " ")
     .replace(/<[^>]*>/g, "")
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
-      if (name.startsWith("#x") || name.startsWith("#X")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith("#x") || name.startsWith("#X"))
+        return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
       if (name.startsWith("#") && name !== "#39") return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
       return ENTITIES[name.toLowerCase()] ?? entity;
     })
@@ -178,7 +221,10 @@ export function htmlToText(html: string | undefined): string {
  * may be a key into `entities.users`), given back in the API's snake_case shape, so one
  * mapper (mapContent) serves search, member lists and pages.
  */
-export function contentFromState(state: ZhihuInitialData | undefined, ref: ZhihuContentRef): ZhihuContentObject | undefined {
+export function contentFromState(
+  state: ZhihuInitialData | undefined,
+  ref: ZhihuContentRef,
+): ZhihuContentObject | undefined {
   const entities = state?.initialState?.entities;
   if (entities === undefined) return undefined;
   const users = entities.users ?? {};
@@ -243,7 +289,10 @@ export function userFromState(state: ZhihuInitialData | undefined, token: string
 
 type EntityAuthor = { id?: string; urlToken?: string; name?: string; avatarUrl?: string };
 
-function authorOf(author: string | EntityAuthor | undefined, users: Readonly<Record<string, ZhihuUserEntity>>): ZhihuAuthor | undefined {
+function authorOf(
+  author: string | EntityAuthor | undefined,
+  users: Readonly<Record<string, ZhihuUserEntity>>,
+): ZhihuAuthor | undefined {
   const entity = typeof author === "string" ? users[author] : author;
   if (entity === undefined) return undefined;
   return { id: entity.id, url_token: entity.urlToken, name: entity.name, avatar_url: entity.avatarUrl };

@@ -13,7 +13,11 @@ export const ZHIHU_SORTS = ["default", "upvoted_count", "created_time"] as const
 export type ZhihuSort = (typeof ZHIHU_SORTS)[number];
 
 /** `sort` of the search page / search_v3 for each sort ("" = the site's default). */
-export const ZHIHU_SORT_PARAM: Record<ZhihuSort, string> = { default: "", upvoted_count: "upvoted_count", created_time: "created_time" };
+export const ZHIHU_SORT_PARAM: Record<ZhihuSort, string> = {
+  default: "",
+  upvoted_count: "upvoted_count",
+  created_time: "created_time",
+};
 
 /**
  * A zhihu task:
@@ -35,13 +39,18 @@ export const zhihuTaskInput = z
         ctx.addIssue({
           code: "custom",
           path: ["specified_ids", index],
-          message: "must be a zhihu post URL: https://www.zhihu.com/question/<id>/answer/<id>, https://zhuanlan.zhihu.com/p/<id> or https://www.zhihu.com/zvideo/<id>",
+          message:
+            "must be a zhihu post URL: https://www.zhihu.com/question/<id>/answer/<id>, https://zhuanlan.zhihu.com/p/<id> or https://www.zhihu.com/zvideo/<id>",
         });
       }
     });
     task.creator_ids.forEach((id, index) => {
       if (parseUrlToken(id) === undefined) {
-        ctx.addIssue({ code: "custom", path: ["creator_ids", index], message: "must be a url_token or a profile URL like https://www.zhihu.com/people/<url_token>" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["creator_ids", index],
+          message: "must be a url_token or a profile URL like https://www.zhihu.com/people/<url_token>",
+        });
       }
     });
   });

@@ -16,7 +16,6 @@
 import * as z from "zod";
 import { absentOk } from "../media/drift.js";
 
-
 const id = z.union([z.string(), z.number()]);
 
 /**
@@ -82,7 +81,13 @@ export type ZhihuContentObject = z.infer<typeof zhihuContentObjectShape>;
  */
 export const zhihuSearchShape = z.object({
   paging: zhihuPagingShape,
-  data: z.array(z.object({ type: z.string(), highlight: absentOk(z.object({ title: absentOk(z.string()), description: absentOk(z.string()) })), object: absentOk(zhihuContentObjectShape) })),
+  data: z.array(
+    z.object({
+      type: z.string(),
+      highlight: absentOk(z.object({ title: absentOk(z.string()), description: absentOk(z.string()) })),
+      object: absentOk(zhihuContentObjectShape),
+    }),
+  ),
 });
 export type ZhihuSearchResponse = z.infer<typeof zhihuSearchShape>;
 
@@ -156,7 +161,12 @@ export interface ZhihuErrorResponse {
 }
 
 /** A post's or profile's author inside the page state (camelCase). */
-const entityAuthor = z.object({ id: z.string().optional(), urlToken: z.string().optional(), name: z.string().optional(), avatarUrl: z.string().optional() });
+const entityAuthor = z.object({
+  id: z.string().optional(),
+  urlToken: z.string().optional(),
+  name: z.string().optional(),
+  avatarUrl: z.string().optional(),
+});
 
 /** The profile owner in `entities.users` (MC help.py:332-350). */
 export const zhihuUserEntityShape = z.object({

@@ -41,7 +41,11 @@ export const ZHIHU_ENDPOINTS = {
 
 /** A post's root comments (comment_v5 names the kind in the plural: answers / articles / zvideos; MC client.py:251). */
 export function rootCommentsMatch(content: { id: string; type: ZhihuContentType }): ResponseMatch {
-  return { path: `/api/v4/comment_v5/${content.type}s/${content.id}/root_comment`, method: "GET", step: ZHIHU_STEPS.rootComments };
+  return {
+    path: `/api/v4/comment_v5/${content.type}s/${content.id}/root_comment`,
+    method: "GET",
+    step: ZHIHU_STEPS.rootComments,
+  };
 }
 
 /** A root comment's replies (MC client.py:280). */
@@ -79,8 +83,10 @@ export const INITIAL_DATA_SOURCE = "#js-initialData";
 export const ZHIHU_SELECTORS = {
   commentButton: (contentId: string) => `.ContentItem[name="${contentId}"] button::-p-text(条评论)`,
   moreComments: (contentId: string) => `.ContentItem[name="${contentId}"] button::-p-text(查看更多评论)`,
-  allReplies: (contentId: string, commentId: string) => `.ContentItem[name="${contentId}"] [data-id="${commentId}"] button::-p-text(查看全部)`,
-  moreReplies: (contentId: string, commentId: string) => `.ContentItem[name="${contentId}"] [data-id="${commentId}"] button::-p-text(查看更多回复)`,
+  allReplies: (contentId: string, commentId: string) =>
+    `.ContentItem[name="${contentId}"] [data-id="${commentId}"] button::-p-text(查看全部)`,
+  moreReplies: (contentId: string, commentId: string) =>
+    `.ContentItem[name="${contentId}"] [data-id="${commentId}"] button::-p-text(查看更多回复)`,
 } as const;
 
 export function searchPageUrl(baseUrls: Readonly<Record<string, string>>, keyword: string, sort: ZhihuSort): string {
@@ -95,6 +101,11 @@ export function contentPageUrl(baseUrls: Readonly<Record<string, string>>, ref: 
   return `${baseUrls.www}/zvideo/${ref.id}`;
 }
 
-export function profilePageUrl(baseUrls: Readonly<Record<string, string>>, urlToken: string, tab: string, page: number): string {
+export function profilePageUrl(
+  baseUrls: Readonly<Record<string, string>>,
+  urlToken: string,
+  tab: string,
+  page: number,
+): string {
   return `${baseUrls.www}/people/${encodeURIComponent(urlToken)}/${tab}${page > 1 ? `?page=${page}` : ""}`;
 }

@@ -12,8 +12,18 @@ export const accountsPage: PageView = (root) => {
   const problem = notice();
   const rows = h("tbody");
   const formProblem = notice();
-  const platform = h("select", { id: "account-platform", name: "platform" }, ...ACCOUNT_PLATFORMS.map((p) => h("option", { value: p }, platformLabel(p))));
-  const note = h("input", { id: "account-note", name: "note", type: "text", maxlength: 200, placeholder: "e.g. main account" });
+  const platform = h(
+    "select",
+    { id: "account-platform", name: "platform" },
+    ...ACCOUNT_PLATFORMS.map((p) => h("option", { value: p }, platformLabel(p))),
+  );
+  const note = h("input", {
+    id: "account-note",
+    name: "note",
+    type: "text",
+    maxlength: 200,
+    placeholder: "e.g. main account",
+  });
   const cookies = h("textarea", {
     id: "account-cookies",
     name: "cookies",
@@ -27,8 +37,19 @@ export const accountsPage: PageView = (root) => {
     "form",
     { class: "account-form", onsubmit: (event: Event) => void onAdd(event) },
     h("h2", {}, "Add an account"),
-    h("div", { class: "fields" }, h("div", { class: "field" }, h("label", { for: "account-platform" }, "platform"), platform), h("div", { class: "field" }, h("label", { for: "account-note" }, "label (note)"), note)),
-    h("div", { class: "field" }, h("label", { for: "account-cookies" }, "cookies"), cookies, h("small", { class: "hint" }, "Stored encrypted; no page or API answer shows them again.")),
+    h(
+      "div",
+      { class: "fields" },
+      h("div", { class: "field" }, h("label", { for: "account-platform" }, "platform"), platform),
+      h("div", { class: "field" }, h("label", { for: "account-note" }, "label (note)"), note),
+    ),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "account-cookies" }, "cookies"),
+      cookies,
+      h("small", { class: "hint" }, "Stored encrypted; no page or API answer shows them again."),
+    ),
     formProblem.element,
     h("div", { class: "actions" }, add),
   );
@@ -40,7 +61,15 @@ export const accountsPage: PageView = (root) => {
     h(
       "table",
       { class: "accounts" },
-      h("thead", {}, h("tr", {}, ...["Platform", "Label", "Status", "Cookies", "Used", "Last used", "Added", ""].map((t) => h("th", {}, t)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ...["Platform", "Label", "Status", "Cookies", "Used", "Last used", "Added", ""].map((t) => h("th", {}, t)),
+        ),
+      ),
       rows,
     ),
     form,
@@ -49,7 +78,12 @@ export const accountsPage: PageView = (root) => {
   async function refresh(): Promise<void> {
     try {
       const { items } = await accountsApi.list();
-      replaceChildren(rows, ...(items.length === 0 ? [h("tr", {}, h("td", { colspan: 8, class: "empty" }, "No accounts stored."))] : items.map(accountRow)));
+      replaceChildren(
+        rows,
+        ...(items.length === 0
+          ? [h("tr", {}, h("td", { colspan: 8, class: "empty" }, "No accounts stored."))]
+          : items.map(accountRow)),
+      );
       problem.clear();
     } catch (error) {
       problem.show(errorMessage(error));
@@ -71,14 +105,29 @@ export const accountsPage: PageView = (root) => {
     const activate =
       account.status === "active"
         ? null
-        : h("button", { type: "button", class: "small", onclick: () => void accountsApi.activate(account.account_id).then(refresh, (error: unknown) => problem.show(errorMessage(error))) }, "Activate");
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "small",
+              onclick: () =>
+                void accountsApi
+                  .activate(account.account_id)
+                  .then(refresh, (error: unknown) => problem.show(errorMessage(error))),
+            },
+            "Activate",
+          );
     return h(
       "tr",
       { "data-account-id": account.account_id },
       h("td", {}, platformLabel(account.platform)),
       h("td", {}, account.note ?? ""),
       h("td", { title: account.status_reason ?? null }, statusBadge(account.status)),
-      h("td", { class: "mono", title: "fingerprint of the cookies (not the cookies)" }, `${account.cookie_count} · ${account.fingerprint}`),
+      h(
+        "td",
+        { class: "mono", title: "fingerprint of the cookies (not the cookies)" },
+        `${account.cookie_count} · ${account.fingerprint}`,
+      ),
       h("td", { class: "num" }, account.use_count),
       h("td", { class: "nowrap" }, formatTime(account.last_used_at)),
       h("td", { class: "nowrap" }, formatTime(account.created_at)),
@@ -95,7 +144,11 @@ export const accountsPage: PageView = (root) => {
     }
     add.disabled = true;
     try {
-      await accountsApi.create({ platform: platform.value, cookies: cookies.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
+      await accountsApi.create({
+        platform: platform.value,
+        cookies: cookies.value,
+        ...(note.value.trim() ? { note: note.value.trim() } : {}),
+      });
       cookies.value = "";
       note.value = "";
       await refresh();

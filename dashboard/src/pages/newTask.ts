@@ -7,7 +7,15 @@ import type { PlatformName } from "../../../core/platforms/types.js";
 import { tasksApi } from "../api.js";
 import { h, replaceChildren } from "../dom.js";
 import { platformLabel } from "../platforms.js";
-import { bodyFromInputs, commonFields, FieldInputError, formPlatforms, platformFields, validateTaskBody, type TaskField } from "../taskFields.js";
+import {
+  bodyFromInputs,
+  commonFields,
+  FieldInputError,
+  formPlatforms,
+  platformFields,
+  validateTaskBody,
+  type TaskField,
+} from "../taskFields.js";
 import { errorMessage, notice, type PageView } from "../ui.js";
 
 /** The element holding a field's value, by field name. */
@@ -30,7 +38,11 @@ export const newTaskPage: PageView = (root) => {
   const form = h(
     "form",
     { class: "task-form", novalidate: true, onsubmit: (event: Event) => void onSubmit(event) },
-    h("div", { class: "fields" }, h("div", { class: "field" }, h("label", { for: "field-platform" }, "platform"), platformSelect)),
+    h(
+      "div",
+      { class: "fields" },
+      h("div", { class: "field" }, h("label", { for: "field-platform" }, "platform"), platformSelect),
+    ),
     platformSection,
     h("details", { class: "advanced" }, h("summary", {}, "Every platform: attempts and time limit"), commonSection),
     problem.element,
@@ -59,7 +71,11 @@ export const newTaskPage: PageView = (root) => {
       else if (!control) unplaced.push(issue.message);
     }
     if (unplaced.length > 0) problem.show(unplaced.join("\n"));
-    form.querySelector<HTMLElement>(".field-error:not(:empty)")?.closest(".field")?.querySelector<HTMLElement>("input, select, textarea")?.focus();
+    form
+      .querySelector<HTMLElement>(".field-error:not(:empty)")
+      ?.closest(".field")
+      ?.querySelector<HTMLElement>("input, select, textarea")
+      ?.focus();
   }
 
   async function onSubmit(event: Event): Promise<void> {
@@ -67,7 +83,11 @@ export const newTaskPage: PageView = (root) => {
     problem.clear();
     let body: Record<string, unknown>;
     try {
-      body = bodyFromInputs(platform, [...controls.values()].map((c) => c.field), (field) => controls.get(field.name)!.read());
+      body = bodyFromInputs(
+        platform,
+        [...controls.values()].map((c) => c.field),
+        (field) => controls.get(field.name)!.read(),
+      );
     } catch (error) {
       if (!(error instanceof FieldInputError)) throw error;
       showIssues([{ field: error.field, message: error.message }]);
@@ -91,9 +111,17 @@ export const newTaskPage: PageView = (root) => {
 /** One labelled control for a schema field, registered in `controls`. */
 function fieldControl(field: TaskField, controls: Controls): HTMLElement {
   const id = `field-${field.name}`;
-  const error = h("div", { class: "field-error", id: `${id}-error`, "data-error-for": field.name, "aria-live": "polite" });
+  const error = h("div", {
+    class: "field-error",
+    id: `${id}-error`,
+    "data-error-for": field.name,
+    "aria-live": "polite",
+  });
   const described = { "aria-describedby": `${id}-error` };
-  const placeholder = field.defaultValue === undefined ? undefined : `default: ${Array.isArray(field.defaultValue) ? field.defaultValue.join(", ") || "none" : String(field.defaultValue)}`;
+  const placeholder =
+    field.defaultValue === undefined
+      ? undefined
+      : `default: ${Array.isArray(field.defaultValue) ? field.defaultValue.join(", ") || "none" : String(field.defaultValue)}`;
   let control: HTMLElement;
   let read: () => string | boolean | string[];
   const type = field.type;
@@ -103,34 +131,63 @@ function fieldControl(field: TaskField, controls: Controls): HTMLElement {
         "select",
         { id, name: field.name, ...described },
         field.optional && field.defaultValue === undefined ? h("option", { value: "" }, "—") : null,
-        ...type.options.map((option) => h("option", { value: option, selected: option === field.defaultValue }, option)),
+        ...type.options.map((option) =>
+          h("option", { value: option, selected: option === field.defaultValue }, option),
+        ),
       );
       control = select;
       read = () => select.value;
       break;
     }
     case "number": {
-      const input = h("input", { id, name: field.name, type: "number", step: 1, min: type.min, max: type.max, placeholder, ...described });
+      const input = h("input", {
+        id,
+        name: field.name,
+        type: "number",
+        step: 1,
+        min: type.min,
+        max: type.max,
+        placeholder,
+        ...described,
+      });
       control = input;
       read = () => input.value;
       break;
     }
     case "checkbox": {
-      const input = h("input", { id, name: field.name, type: "checkbox", checked: field.defaultValue === true, ...described });
+      const input = h("input", {
+        id,
+        name: field.name,
+        type: "checkbox",
+        checked: field.defaultValue === true,
+        ...described,
+      });
       control = input;
       read = () => input.checked;
       break;
     }
     case "choices": {
       const chosen = new Set((field.defaultValue as string[] | undefined) ?? []);
-      const boxes = type.options.map((option) => h("input", { type: "checkbox", name: field.name, value: option, checked: chosen.has(option) }));
-      control = h("div", { class: "choices", id, ...described }, ...boxes.map((box) => h("label", {}, box, ` ${box.value}`)));
+      const boxes = type.options.map((option) =>
+        h("input", { type: "checkbox", name: field.name, value: option, checked: chosen.has(option) }),
+      );
+      control = h(
+        "div",
+        { class: "choices", id, ...described },
+        ...boxes.map((box) => h("label", {}, box, ` ${box.value}`)),
+      );
       read = () => boxes.filter((box) => box.checked).map((box) => box.value);
       break;
     }
     case "lines":
     case "json": {
-      const area = h("textarea", { id, name: field.name, rows: field.name === "urls" ? 3 : 2, placeholder: type.kind === "json" ? "{}" : placeholder, ...described });
+      const area = h("textarea", {
+        id,
+        name: field.name,
+        rows: field.name === "urls" ? 3 : 2,
+        placeholder: type.kind === "json" ? "{}" : placeholder,
+        ...described,
+      });
       control = area;
       read = () => area.value;
       break;

@@ -31,12 +31,25 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
   const resultsHead = h("thead");
   const resultsBody = h("tbody");
   const resultsInfo = h("p", { class: "muted" });
-  const more = h("button", { type: "button", class: "secondary", "data-more": "results", hidden: true, onclick: () => void loadMoreResults() }, "Load more results");
+  const more = h(
+    "button",
+    { type: "button", class: "secondary", "data-more": "results", hidden: true, onclick: () => void loadMoreResults() },
+    "Load more results",
+  );
   const downloads = h(
     "div",
     { class: "downloads" },
     ...(["csv", "jsonl", "json"] as const).map((format) =>
-      h("button", { type: "button", class: "secondary", "data-download": format, onclick: (event: Event) => void download(format, event.currentTarget as HTMLButtonElement) }, `Download ${format.toUpperCase()}`),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          "data-download": format,
+          onclick: (event: Event) => void download(format, event.currentTarget as HTMLButtonElement),
+        },
+        `Download ${format.toUpperCase()}`,
+      ),
     ),
   );
 
@@ -47,7 +60,14 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
     problem.element,
     summary,
     taskError,
-    h("section", {}, h("div", { class: "section-head" }, h("h2", {}, "Results"), downloads), resultsInfo, h("div", { class: "table-scroll" }, h("table", { class: "results" }, resultsHead, resultsBody)), h("div", { class: "more" }, more)),
+    h(
+      "section",
+      {},
+      h("div", { class: "section-head" }, h("h2", {}, "Results"), downloads),
+      resultsInfo,
+      h("div", { class: "table-scroll" }, h("table", { class: "results" }, resultsHead, resultsBody)),
+      h("div", { class: "more" }, more),
+    ),
     failedItems,
   );
 
@@ -69,11 +89,18 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
       ["Elapsed", elapsed],
     ];
     if (current.stop_reason) entries.push(["Stopped by", current.stop_reason]);
-    replaceChildren(summary, ...entries.map(([name, value]) => h("div", {}, h("dt", {}, name), h("dd", { "data-summary": name.toLowerCase() }, value))));
+    replaceChildren(
+      summary,
+      ...entries.map(([name, value]) =>
+        h("div", {}, h("dt", {}, name), h("dd", { "data-summary": name.toLowerCase() }, value)),
+      ),
+    );
 
     replaceChildren(actions);
-    if (statusesAllowing("cancelled").includes(current.status)) actions.append(h("button", { type: "button", class: "danger", onclick: () => void act("cancel") }, "Cancel"));
-    if (statusesAllowing("pending").includes(current.status) && isFinished(current)) actions.append(h("button", { type: "button", onclick: () => void act("retry") }, "Retry"));
+    if (statusesAllowing("cancelled").includes(current.status))
+      actions.append(h("button", { type: "button", class: "danger", onclick: () => void act("cancel") }, "Cancel"));
+    if (statusesAllowing("pending").includes(current.status) && isFinished(current))
+      actions.append(h("button", { type: "button", onclick: () => void act("retry") }, "Retry"));
 
     taskError.hidden = current.error === undefined;
     if (current.error) replaceChildren(taskError, h("strong", {}, current.error.code), " ", current.error.message);
@@ -81,7 +108,8 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
 
   function renderResults(): void {
     const columns: string[] = [];
-    for (const row of results) for (const key of Object.keys(row)) if (!HIDDEN_COLUMNS.has(key) && !columns.includes(key)) columns.push(key);
+    for (const row of results)
+      for (const key of Object.keys(row)) if (!HIDDEN_COLUMNS.has(key) && !columns.includes(key)) columns.push(key);
     replaceChildren(resultsHead, h("tr", {}, ...columns.map((column) => h("th", {}, column))));
     replaceChildren(
       resultsBody,
@@ -96,7 +124,10 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
         ),
       ),
     );
-    resultsInfo.textContent = results.length === 0 ? "No results yet." : `Showing ${results.length} of ${task?.result_count ?? results.length}.`;
+    resultsInfo.textContent =
+      results.length === 0
+        ? "No results yet."
+        : `Showing ${results.length} of ${task?.result_count ?? results.length}.`;
     more.hidden = resultsCursor === null;
 
     const failed = results.filter((row) => !row.ok);
@@ -104,7 +135,24 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
       failedItems,
       failed.length === 0
         ? null
-        : h("section", {}, h("h2", {}, `Errors (${failed.length} in the results shown)`), h("ul", { class: "errors" }, ...failed.map((row) => h("li", {}, h("span", { class: "mono" }, String(row.url ?? row.item_key)), " — ", cellText(row.error ?? "failed", 300).text)))),
+        : h(
+            "section",
+            {},
+            h("h2", {}, `Errors (${failed.length} in the results shown)`),
+            h(
+              "ul",
+              { class: "errors" },
+              ...failed.map((row) =>
+                h(
+                  "li",
+                  {},
+                  h("span", { class: "mono" }, String(row.url ?? row.item_key)),
+                  " — ",
+                  cellText(row.error ?? "failed", 300).text,
+                ),
+              ),
+            ),
+          ),
     );
   }
 
@@ -166,7 +214,11 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
     const label = button.textContent;
     button.disabled = true;
     try {
-      const blob = await resultsFile(taskId, format, (pages) => (button.textContent = `Downloading… ${pages} page${pages === 1 ? "" : "s"}`));
+      const blob = await resultsFile(
+        taskId,
+        format,
+        (pages) => (button.textContent = `Downloading… ${pages} page${pages === 1 ? "" : "s"}`),
+      );
       saveBlob(blob, `${taskId}.${format}`);
     } catch (error) {
       problem.show(`Download failed: ${errorMessage(error)}`);

@@ -9,7 +9,8 @@ import { errorMessage, isFinished, notice, progressSummary, statusBadge, type Pa
 const PAGE_SIZE = 20;
 
 export const tasksPage: PageView = (root) => {
-  let status: TaskStatus | "" = (new URLSearchParams(location.hash.split("?")[1] ?? "").get("status") as TaskStatus | null) ?? "";
+  let status: TaskStatus | "" =
+    (new URLSearchParams(location.hash.split("?")[1] ?? "").get("status") as TaskStatus | null) ?? "";
   /** The first page is refreshed by polling; pages loaded with "load more" follow it. */
   let head: Task[] = [];
   let older: Task[] = [];
@@ -17,7 +18,11 @@ export const tasksPage: PageView = (root) => {
 
   const problem = notice();
   const rows = h("tbody");
-  const more = h("button", { type: "button", class: "secondary", hidden: true, onclick: () => void loadMore() }, "Load more");
+  const more = h(
+    "button",
+    { type: "button", class: "secondary", hidden: true, onclick: () => void loadMore() },
+    "Load more",
+  );
   const filter = h(
     "select",
     { "aria-label": "Status", onchange: () => void changeFilter() },
@@ -27,12 +32,27 @@ export const tasksPage: PageView = (root) => {
 
   replaceChildren(
     root,
-    h("div", { class: "page-head" }, h("h1", {}, "Tasks"), h("div", { class: "actions" }, filter, h("a", { class: "button", href: "#/new" }, "New task"))),
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, "Tasks"),
+      h("div", { class: "actions" }, filter, h("a", { class: "button", href: "#/new" }, "New task")),
+    ),
     problem.element,
     h(
       "table",
       { class: "tasks" },
-      h("thead", {}, h("tr", {}, ...["Created", "Task", "Platform", "Type", "Status", "Progress", "Results"].map((title) => h("th", {}, title)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ...["Created", "Task", "Platform", "Type", "Status", "Progress", "Results"].map((title) =>
+            h("th", {}, title),
+          ),
+        ),
+      ),
       rows,
     ),
     h("div", { class: "more" }, more),
@@ -42,7 +62,14 @@ export const tasksPage: PageView = (root) => {
     const seen = new Set(head.map((t) => t.task_id));
     const all = [...head, ...older.filter((t) => !seen.has(t.task_id))];
     if (all.length === 0) {
-      replaceChildren(rows, h("tr", {}, h("td", { colspan: 7, class: "empty" }, status ? `No ${status} tasks.` : "No tasks yet — create one.")));
+      replaceChildren(
+        rows,
+        h(
+          "tr",
+          {},
+          h("td", { colspan: 7, class: "empty" }, status ? `No ${status} tasks.` : "No tasks yet — create one."),
+        ),
+      );
     } else {
       replaceChildren(rows, ...all.map(taskRow));
     }
@@ -55,7 +82,9 @@ export const tasksPage: PageView = (root) => {
       head = page.items;
       if (older.length === 0) nextCursor = page.next_cursor;
       // Tasks past the first page still running are asked for one by one (there are few).
-      older = await Promise.all(older.map((task) => (isFinished(task) ? task : tasksApi.get(task.task_id).catch(() => task))));
+      older = await Promise.all(
+        older.map((task) => (isFinished(task) ? task : tasksApi.get(task.task_id).catch(() => task))),
+      );
       problem.clear();
       render();
     } catch (error) {

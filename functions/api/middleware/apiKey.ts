@@ -1,6 +1,12 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { API_KEY_SHA256_ENV, isValidKey, parseKeyDigests, presentedKey, UnauthorizedError } from "../../../core/auth/index.js";
+import {
+  API_KEY_SHA256_ENV,
+  isValidKey,
+  parseKeyDigests,
+  presentedKey,
+  UnauthorizedError,
+} from "../../../core/auth/index.js";
 
 export interface ApiKeyOptions {
   /**
@@ -58,7 +64,13 @@ export function apiKey(options: ApiKeyOptions = {}): MiddlewareObj<APIGatewayPro
  * throws ApiKeyConfigError when the configured digests are broken (fails closed).
  * Headers must be lower-cased; a HEAD request counts as GET.
  */
-export function apiKeyCheck(options: ApiKeyOptions = {}): (request: { method: string; path: string; headers: Readonly<Record<string, string | undefined>> | null | undefined }) => UnauthorizedError | undefined {
+export function apiKeyCheck(
+  options: ApiKeyOptions = {},
+): (request: {
+  method: string;
+  path: string;
+  headers: Readonly<Record<string, string | undefined>> | null | undefined;
+}) => UnauthorizedError | undefined {
   const { keyDigests, publicRoutes } = { ...defaults, ...options };
   const open = new Set(publicRoutes);
   let parsed: { setting: string | undefined; digests: Buffer[] } | undefined;
@@ -71,7 +83,10 @@ export function apiKeyCheck(options: ApiKeyOptions = {}): (request: { method: st
     const digests = digestsFor(keyDigests());
     if (digests.length === 0) return undefined;
     const key = presentedKey(headers);
-    if (key === undefined) return new UnauthorizedError("authorization: an API key is required; send Authorization: Bearer <key> or x-api-key: <key>");
+    if (key === undefined)
+      return new UnauthorizedError(
+        "authorization: an API key is required; send Authorization: Bearer <key> or x-api-key: <key>",
+      );
     return isValidKey(key, digests) ? undefined : new UnauthorizedError("authorization: the API key is not valid");
   };
 }

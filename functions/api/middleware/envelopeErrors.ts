@@ -29,7 +29,12 @@ export function envelopeErrors(options: EnvelopeErrorsOptions = {}): MiddlewareO
     }
     if (error instanceof DependencyUnavailableError) {
       options.logger?.warn("dependency unavailable", { dependency: error.dependency, error });
-      request.response = envelope(503, error.message, { error: error.code, dependency: error.dependency }, { "retry-after": "5" });
+      request.response = envelope(
+        503,
+        error.message,
+        { error: error.code, dependency: error.dependency },
+        { "retry-after": "5" },
+      );
       return;
     }
     options.logger?.error("unhandled error", { error });

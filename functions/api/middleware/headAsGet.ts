@@ -11,7 +11,8 @@ const WAS_HEAD = Symbol("was HEAD");
  */
 export function headAsGet(): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
   const strip = (request: { event: APIGatewayProxyEventV2; response: HttpResponse | null | undefined }) => {
-    if ((request.event as unknown as Record<symbol, boolean>)[WAS_HEAD] && request.response) request.response = { ...request.response, body: "" };
+    if ((request.event as unknown as Record<symbol, boolean>)[WAS_HEAD] && request.response)
+      request.response = { ...request.response, body: "" };
   };
   return {
     before: (request) => {

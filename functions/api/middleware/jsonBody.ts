@@ -46,9 +46,18 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareObj<JsonEvent
     const empty = event.body === undefined || event.body === null || event.body === "";
     const method = event.requestContext?.http?.method ?? "GET";
     if (empty && !WRITES.has(method)) return;
-    const bytes = empty ? Buffer.alloc(0) : event.isBase64Encoded ? Buffer.from(event.body!, "base64") : Buffer.from(event.body!, "utf8");
+    const bytes = empty
+      ? Buffer.alloc(0)
+      : event.isBase64Encoded
+        ? Buffer.from(event.body!, "base64")
+        : Buffer.from(event.body!, "utf8");
     if (bytes.byteLength > maxBytes) {
-      throw new ClientError(413, "PAYLOAD_TOO_LARGE", `body: must be at most ${maxBytes} bytes (got ${bytes.byteLength})`, "body");
+      throw new ClientError(
+        413,
+        "PAYLOAD_TOO_LARGE",
+        `body: must be at most ${maxBytes} bytes (got ${bytes.byteLength})`,
+        "body",
+      );
     }
     const contentType = (event.headers?.["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (contentType !== "application/json" && !contentType.endsWith("+json")) {
@@ -64,7 +73,12 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareObj<JsonEvent
       event.jsonBody = JSON.parse(bytes.toString("utf8"), wellFormedOnly);
     } catch (error) {
       if (error === NOT_UNICODE) {
-        throw new ClientError(400, "MALFORMED_JSON", "body: has a string that is not valid Unicode (an unpaired surrogate escape)", "body");
+        throw new ClientError(
+          400,
+          "MALFORMED_JSON",
+          "body: has a string that is not valid Unicode (an unpaired surrogate escape)",
+          "body",
+        );
       }
       throw new ClientError(400, "MALFORMED_JSON", "body: is not valid JSON", "body");
     }
