@@ -1,3 +1,4 @@
+import { ROUTE_KEYS } from "../functions/api/routeTable";
 import { accountsApiEnvironment } from "./accounts";
 import { apiKeyEnvironment } from "./auth";
 import { queueGrant, tableGrant } from "./access";
@@ -53,22 +54,7 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
   },
 });
 
-export const API_ROUTES = [
-  "GET /health",
-  "GET /openapi.json",
-  "GET /docs",
-  "POST /api/v1/tasks",
-  "GET /api/v1/tasks",
-  "GET /api/v1/tasks/{task_id}",
-  "GET /api/v1/tasks/{task_id}/results",
-  "POST /api/v1/tasks/{task_id}/cancel",
-  "POST /api/v1/tasks/{task_id}/retry",
-  "POST /api/v1/accounts",
-  "GET /api/v1/accounts",
-  "GET /api/v1/accounts/{account_id}",
-  "DELETE /api/v1/accounts/{account_id}",
-  "POST /api/v1/accounts/{account_id}/activate",
-  "$default",
-] as const;
+/** Every route of the API's table (functions/api/routeTable.ts), and $default for the API's own 404. */
+export const API_ROUTES = [...ROUTE_KEYS, "$default"] as const;
 
 for (const route of API_ROUTES) api.route(route, apiFunction.arn);

@@ -11,7 +11,7 @@ import { apiKey } from "./middleware/apiKey.js";
 import { envelopeErrors } from "./middleware/envelopeErrors.js";
 import { headAsGet } from "./middleware/headAsGet.js";
 import { jsonBody } from "./middleware/jsonBody.js";
-import { accountRoutes, docRoutes, taskRoutes } from "./routes.js";
+import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "./routes.js";
 
 const logger = createLogger("crawl-api");
 
@@ -22,7 +22,7 @@ let accounts: AccountService | undefined;
 const accountService = () => (accounts ??= defaultAccountService());
 
 const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
-  routes: [...taskRoutes(taskService), ...accountRoutes(accountService), ...docRoutes()],
+  routes: apiRoutes({ ...taskHandlers(taskService), ...accountHandlers(accountService), ...docHandlers() }),
   // The path is echoed cut to 200 characters: a response never grows with what the caller sent.
   notFoundResponse: ({ method, path }) =>
     envelope(404, `no route for ${method.slice(0, 16)} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`, {

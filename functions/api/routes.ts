@@ -5,8 +5,9 @@ import type { TaskService } from "../../core/tasks/index.js";
 import { formatPage } from "../../core/results/export.js";
 import { envelope, ok, raw, type HttpResponse } from "./http.js";
 import type { JsonEvent } from "./middleware/jsonBody.js";
+import { ROUTE_KEYS, type RouteKey, splitRouteKey } from "./routeTable.js";
 
-type Handler = (event: JsonEvent) => Promise<HttpResponse>;
+export type Handler = (event: JsonEvent) => Promise<HttpResponse>;
 
 function taskId(event: APIGatewayProxyEventV2): string {
   return event.pathParameters?.task_id ?? "";
@@ -16,14 +17,8 @@ function query(event: APIGatewayProxyEventV2): Record<string, string | undefined
   return { ...(event.queryStringParameters ?? {}) };
 }
 
-/** Every route of the API: each adapts the request to one TaskService call. */
-export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEventV2, HttpResponse>[] {
-  const route = (method: Route<APIGatewayProxyEventV2, HttpResponse>["method"], path: string, handler: Handler) => ({
-    method,
-    path,
-    handler: handler as Route<APIGatewayProxyEventV2, HttpResponse>["handler"],
-  });
-
+/** The task routes (and /health): each adapts the request to one TaskService call. */
+export function taskHandlers(service: () => TaskService) {
   const health: Handler = async () => {
     const health = await service().health();
     const down = Object.entries(health)
@@ -33,24 +28,24 @@ export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEve
     return down.length === 0 ? ok("healthy", data) : envelope(503, `unavailable: ${down.join(", ")}`, data);
   };
 
-  return [
-    route("GET", "/health", health),
+  return {
+    "GET /health": health,
 
-    route("POST", "/api/v1/tasks", async (event) => {
+    "POST /api/v1/tasks": async (event) => {
       const key = event.headers?.["idempotency-key"];
       const { task, created } = await service().create(
         event.jsonBody,
         key === undefined ? {} : { idempotencyKey: key },
       );
       return created ? ok("task created", task, 201) : ok("task already created with this Idempotency-Key", task, 200);
-    }),
+    },
 
-    route("GET", "/api/v1/tasks", async (event) => ok("ok", await service().list(query(event)))),
+    "GET /api/v1/tasks": async (event) => ok("ok", await service().list(query(event))),
 
-    route("GET", "/api/v1/tasks/{task_id}", async (event) => ok("ok", await service().get(taskId(event)))),
+    "GET /api/v1/tasks/{task_id}": async (event) => ok("ok", await service().get(taskId(event))),
 
     // csv / jsonl: each page's body continues the previous one's, so concatenated pages are one file.
-    route("GET", "/api/v1/tasks/{task_id}/results", async (event) => {
+    "GET /api/v1/tasks/{task_id}/results": async (event) => {
       const page = await service().results(taskId(event), query(event));
       if (page.format === "json") return ok("ok", { items: page.items, next_cursor: page.next_cursor });
       const body = formatPage(page.items, {
@@ -64,16 +59,13 @@ export function taskRoutes(service: () => TaskService): Route<APIGatewayProxyEve
         ...(page.next_cursor ? { "x-next-cursor": page.next_cursor } : {}),
         "content-disposition": `attachment; filename="${taskId(event)}.${page.format}"`,
       });
-    }),
+    },
 
-    route("POST", "/api/v1/tasks/{task_id}/cancel", async (event) =>
-      ok("task cancelled", await service().cancel(taskId(event))),
-    ),
+    "POST /api/v1/tasks/{task_id}/cancel": async (event) => ok("task cancelled", await service().cancel(taskId(event))),
 
-    route("POST", "/api/v1/tasks/{task_id}/retry", async (event) =>
+    "POST /api/v1/tasks/{task_id}/retry": async (event) =>
       ok("task queued again", await service().retry(taskId(event))),
-    ),
-  ];
+  } satisfies Partial<Record<RouteKey, Handler>>;
 }
 
 function accountId(event: APIGatewayProxyEventV2): string {
@@ -81,55 +73,49 @@ function accountId(event: APIGatewayProxyEventV2): string {
 }
 
 /** The stored-account routes: each adapts the request to one AccountService call. No response ever carries cookies. */
-export function accountRoutes(service: () => AccountService): Route<APIGatewayProxyEventV2, HttpResponse>[] {
-  const route = (method: Route<APIGatewayProxyEventV2, HttpResponse>["method"], path: string, handler: Handler) => ({
-    method,
-    path,
-    handler: handler as Route<APIGatewayProxyEventV2, HttpResponse>["handler"],
-  });
-  return [
-    route("POST", "/api/v1/accounts", async (event) =>
-      ok("account created", await service().create(event.jsonBody), 201),
-    ),
-    route("GET", "/api/v1/accounts", async (event) => ok("ok", await service().list(query(event)))),
-    route("GET", "/api/v1/accounts/{account_id}", async (event) => ok("ok", await service().get(accountId(event)))),
-    route("DELETE", "/api/v1/accounts/{account_id}", async (event) =>
+export function accountHandlers(service: () => AccountService) {
+  return {
+    "POST /api/v1/accounts": async (event) => ok("account created", await service().create(event.jsonBody), 201),
+    "GET /api/v1/accounts": async (event) => ok("ok", await service().list(query(event))),
+    "GET /api/v1/accounts/{account_id}": async (event) => ok("ok", await service().get(accountId(event))),
+    "DELETE /api/v1/accounts/{account_id}": async (event) =>
       ok("account deleted", await service().delete(accountId(event))),
-    ),
-    route("POST", "/api/v1/accounts/{account_id}/activate", async (event) =>
+    "POST /api/v1/accounts/{account_id}/activate": async (event) =>
       ok("account active", await service().activate(accountId(event), event.jsonBody)),
-    ),
-  ];
+  } satisfies Partial<Record<RouteKey, Handler>>;
 }
 
 /** The API's own description: the OpenAPI document and its page. Both public, like /health. */
-export function docRoutes(): Route<APIGatewayProxyEventV2, HttpResponse>[] {
+export function docHandlers() {
   // Built on first use and kept for warm invocations, like the document itself. The modules
   // are imported on first use too: their schemas cost a cold start that serves a task
   // request about 10 ms (bench/RESULTS.md, "Function bundles").
   let page: string | undefined;
   let documentJson: string | undefined;
   const document = async () => (await import("./openapi.js")).openApiDocument();
-  return [
-    {
-      method: "GET",
-      path: "/openapi.json",
-      handler: async () =>
-        raw(200, "application/json; charset=utf-8", (documentJson ??= JSON.stringify(await document()))),
-    },
-    {
-      method: "GET",
-      path: "/docs",
-      handler: async () =>
-        raw(
-          200,
-          "text/html; charset=utf-8",
-          (page ??= (await import("./docsPage.js")).renderDocsPage(await document())),
-          {
-            // The page has no script and loads nothing: say so, so a browser refuses anything injected.
-            "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
-          },
-        ),
-    },
-  ];
+  return {
+    "GET /openapi.json": async () =>
+      raw(200, "application/json; charset=utf-8", (documentJson ??= JSON.stringify(await document()))),
+    "GET /docs": async () =>
+      raw(
+        200,
+        "text/html; charset=utf-8",
+        (page ??= (await import("./docsPage.js")).renderDocsPage(await document())),
+        {
+          // The page has no script and loads nothing: say so, so a browser refuses anything injected.
+          "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+        },
+      ),
+  } satisfies Partial<Record<RouteKey, Handler>>;
+}
+
+/**
+ * The router's routes: every route of the table with its handler. The handlers' Record type
+ * makes a route of the table without a handler, or a handler for no route, a compile error.
+ */
+export function apiRoutes(handlers: Record<RouteKey, Handler>): Route<APIGatewayProxyEventV2, HttpResponse>[] {
+  return ROUTE_KEYS.map((key) => ({
+    ...splitRouteKey(key),
+    handler: handlers[key] as Route<APIGatewayProxyEventV2, HttpResponse>["handler"],
+  }));
 }

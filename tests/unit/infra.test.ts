@@ -22,7 +22,7 @@ import {
   type IndexProjection,
 } from "../../core/aws/tables.js";
 import { ENV } from "../../core/config.js";
-import { accountRoutes, docRoutes, taskRoutes } from "../../functions/api/routes.js";
+import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "../../functions/api/routes.js";
 import {
   byArn,
   calls,
@@ -50,7 +50,11 @@ const SECRET_VALUE = DEFAULT_SECRET_VALUE;
 const unusedService = (): never => {
   throw new Error("not called: only the route table is read");
 };
-const REQUIRED_ROUTES = [...taskRoutes(unusedService), ...accountRoutes(unusedService), ...docRoutes()]
+const REQUIRED_ROUTES = apiRoutes({
+  ...taskHandlers(unusedService),
+  ...accountHandlers(unusedService),
+  ...docHandlers(),
+})
   .filter((route) => route.method !== "HEAD")
   .map((route) => `${route.method} ${route.path}`);
 

@@ -13,7 +13,7 @@ import {
   type OpenApiDocument,
   type OpenApiOperation,
 } from "../../functions/api/openapi.js";
-import { accountRoutes, docRoutes, taskRoutes } from "../../functions/api/routes.js";
+import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "../../functions/api/routes.js";
 import {
   checkExample,
   curlExamples,
@@ -34,7 +34,7 @@ const docs = docFiles();
 const unused = () => {
   throw new Error("the routes are only listed here, never called");
 };
-const routerRoutes = [...taskRoutes(unused), ...accountRoutes(unused), ...docRoutes()].map(
+const routerRoutes = apiRoutes({ ...taskHandlers(unused), ...accountHandlers(unused), ...docHandlers() }).map(
   (r) => `${r.method} ${r.path}`,
 );
 /** What the API answers: its routes, and HEAD wherever GET is routed (functions/api/middleware/headAsGet.ts). */

@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { PUBLIC_ROUTES } from "../routeTable.js";
 import {
   API_KEY_SHA256_ENV,
   isValidKey,
@@ -26,8 +27,8 @@ export interface ApiKeyOptions {
   publicRoutes?: readonly string[];
 }
 
-/** What anyone may read without a key: the health check and the API's own description. */
-export const PUBLIC_ROUTES = ["GET /health", "GET /openapi.json", "GET /docs"] as const;
+/** What anyone may read without a key (the health check, the API's own description): the route table's public routes. */
+export { PUBLIC_ROUTES };
 
 const defaults: Required<ApiKeyOptions> = {
   keyDigests: () => process.env[API_KEY_SHA256_ENV],

@@ -1,0 +1,38 @@
+/**
+ * Every route of the API, once. The router (handler.ts), the API-key check's public routes
+ * (middleware/apiKey.ts), API Gateway's routes (infra/api.ts) and the OpenAPI document's
+ * check (tests/unit/openapi.test.ts) all derive from this table, so a route cannot be served
+ * without being deployed, or deployed without a key rule. No imports: infra reads it too.
+ */
+export const API_ROUTE_TABLE = {
+  "GET /health": { public: true },
+  "GET /openapi.json": { public: true },
+  "GET /docs": { public: true },
+  "POST /api/v1/tasks": { public: false },
+  "GET /api/v1/tasks": { public: false },
+  "GET /api/v1/tasks/{task_id}": { public: false },
+  "GET /api/v1/tasks/{task_id}/results": { public: false },
+  "POST /api/v1/tasks/{task_id}/cancel": { public: false },
+  "POST /api/v1/tasks/{task_id}/retry": { public: false },
+  "POST /api/v1/accounts": { public: false },
+  "GET /api/v1/accounts": { public: false },
+  "GET /api/v1/accounts/{account_id}": { public: false },
+  "DELETE /api/v1/accounts/{account_id}": { public: false },
+  "POST /api/v1/accounts/{account_id}/activate": { public: false },
+} as const satisfies Record<string, { public: boolean }>;
+
+/** "METHOD /path", as API Gateway names a route. */
+export type RouteKey = keyof typeof API_ROUTE_TABLE;
+
+export type RouteMethod = "GET" | "POST" | "DELETE";
+
+export const ROUTE_KEYS = Object.keys(API_ROUTE_TABLE) as RouteKey[];
+
+/** Routes that need no API key. */
+export const PUBLIC_ROUTES: readonly RouteKey[] = ROUTE_KEYS.filter((key) => API_ROUTE_TABLE[key].public);
+
+/** A route key's method and path. */
+export function splitRouteKey(key: RouteKey): { method: RouteMethod; path: string } {
+  const space = key.indexOf(" ");
+  return { method: key.slice(0, space) as RouteMethod, path: key.slice(space + 1) };
+}
