@@ -220,7 +220,7 @@ async function start(config: StackConfig): Promise<void> {
   // 5. The functions' environment, then the functions themselves.
   const env = functionEnv(config, endpoints, queueUrl, webhookQueues.queueUrl);
   Object.assign(process.env, env);
-  const [{ handler }, { defaultTaskService }, sweeper, { requeueInterruptedTask, recordHungWorker }] =
+  const [{ handler }, { defaultTaskMaintenance }, sweeper, { requeueInterruptedTask, recordHungWorker }] =
     await Promise.all([
       import("../functions/api/handler.js"),
       import("../core/tasks/index.js"),
@@ -229,8 +229,8 @@ async function start(config: StackConfig): Promise<void> {
     ]);
 
   // 6. Recovery: nothing can be running now, and the new queue is empty.
-  const taskService = defaultTaskService();
-  const recovered = await taskService.recoverAfterRestart();
+  const maintenance = defaultTaskMaintenance();
+  const recovered = await maintenance.recoverAfterRestart();
   say(`${label("Recovery")}${recovered.requeued} pending task(s) queued, ${recovered.reset} interrupted task(s) reset`);
   if (stopping) return;
 
@@ -304,8 +304,8 @@ async function start(config: StackConfig): Promise<void> {
   // Events queued or waiting for a retry when the stack last stopped were in the in-memory
   // queue: send them again, in the background (it reads every ended task of the last week).
   const endedSince = new Date(Date.now() - LOST_WEBHOOK_WINDOW_MS).toISOString();
-  taskService.requeueLostWebhookEvents(endedSince).then(
-    (queued) => queued > 0 && say(`webhooks: ${queued} event(s) lost with the last stop queued again`),
+  maintenance.requeueLostWebhookEvents(endedSince).then(
+    (queued: number) => queued > 0 && say(`webhooks: ${queued} event(s) lost with the last stop queued again`),
     (error: Error) => fail(`webhooks: could not queue lost events again: ${error.message}`),
   );
   say(

@@ -3,6 +3,7 @@ import { loadConfig } from "../config.js";
 import { SqsTaskQueue } from "../queue/taskQueue.js";
 import { DynamoResultStore } from "../results/store.js";
 import { defaultWebhookNotifier } from "../webhooks/defaults.js";
+import { TaskMaintenance } from "./maintenance.js";
 import { TaskService, type TaskServiceDeps } from "./service.js";
 import { DynamoTaskStore } from "./store.js";
 import { DynamoUrlListStore } from "./urlLists.js";
@@ -22,4 +23,9 @@ export function defaultDeps(): TaskServiceDeps {
 
 export function defaultTaskService(): TaskService {
   return new TaskService(defaultDeps(), { maxAttempts: loadConfig().maxAttempts });
+}
+
+/** The sweeper's, the dead-letter consumer's and the one-machine stack's moves, on the same stores. */
+export function defaultTaskMaintenance(): TaskMaintenance {
+  return new TaskMaintenance(defaultDeps());
 }

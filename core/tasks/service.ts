@@ -10,7 +10,6 @@ import type { TaskQueue } from "../queue/taskQueue.js";
 import { EXPORT_FORMATS, resultColumns, type ExportFormat } from "../results/export.js";
 import type { ResultStore, StoredResult } from "../results/store.js";
 import { parseOrThrow, queryIntegerIn } from "../validation.js";
-import { lostEventAttempt } from "../webhooks/events.js";
 import type { WebhookNotifier } from "../webhooks/notifier.js";
 import { webhookAddressProblem } from "../webhooks/targetUrl.js";
 import { TASK_ID_PATTERN, toPublicTask, type Task } from "./model.js";
@@ -192,17 +191,8 @@ export class TaskService {
     };
   }
 
-  private async enqueue(task: Task): Promise<void> {
-    try {
-      await this.deps.queue.send({ task_id: task.task_id });
-    } catch (error) {
-      if (!(error instanceof DependencyUnavailableError)) throw error;
-      throw new DependencyUnavailableError(
-        "queue",
-        `queue is unavailable: task ${task.task_id} is stored as pending and will be queued again by the sweeper`,
-        { cause: error },
-      );
-    }
+  private enqueue(task: Task): Promise<void> {
+    return enqueueTask(this.deps.queue, task);
   }
 
   async get(taskId: string): Promise<Task> {
@@ -281,119 +271,22 @@ export class TaskService {
     const [tasks, queue] = await Promise.allSettled([this.deps.tasks.ping(), this.deps.queue.ping()]);
     return { tasks_table: tasks.status === "fulfilled", queue: queue.status === "fulfilled" };
   }
+}
 
-  /**
-   * Queues tasks that stayed pending longer than `olderThanMs` (stored but never queued,
-   * or their message was lost). Returns how many were queued.
-   */
-  async requeueStalePending(olderThanMs: number): Promise<number> {
-    const before = new Date(Date.now() - olderThanMs).toISOString();
-    let queued = 0;
-    for await (const task of this.deps.tasks.listByStatus("pending", before)) {
-      await this.enqueue(task);
-      // Touch updated_at so the next sweep does not queue it again straight away.
-      await this.deps.tasks.transition(task, ["pending"], "pending");
-      queued++;
-    }
-    return queued;
-  }
-
-  /**
-   * Queues running tasks whose lease ran out (their worker died: a function timeout,
-   * a killed process); the next delivery takes them over, counting a hung worker
-   * (core/tasks/hung.ts), or fails them with WORKER_HUNG. Returns how many.
-   */
-  async requeueExpiredLeases(): Promise<number> {
-    const now = new Date().toISOString();
-    let queued = 0;
-    for await (const task of this.deps.tasks.listByStatus("running")) {
-      if ((task.lease_expires_at ?? task.updated_at) >= now) continue;
-      await this.enqueue(task);
-      queued++;
-    }
-    return queued;
-  }
-
-  /**
-   * A crawl message ended in the dead-letter queue: every delivery of it failed. The task
-   * is failed with the reason, unless a live delivery still holds it.
-   * Returns the failed task, or undefined when nothing was changed.
-   */
-  async failDeadLettered(taskId: string, receiveCount: number | undefined): Promise<Task | undefined> {
-    const task = TASK_ID_PATTERN.test(taskId) ? await this.deps.tasks.get(taskId) : undefined;
-    if (task === undefined || isTerminal(task.status)) return undefined;
-    const now = new Date().toISOString();
-    const held = task.status === "running" && (task.lease_expires_at ?? task.updated_at) >= now;
-    if (held) return undefined;
-    const failed = await this.deps.tasks.transition(
-      task,
-      [task.status],
-      "failed",
-      {
-        finished_at: now,
-        lease_owner: undefined,
-        lease_expires_at: undefined,
-        error: {
-          code: "DEAD_LETTERED",
-          message:
-            `its crawl message failed ${receiveCount ?? "every"} deliveries and was moved to the dead-letter queue${task.error ? `; last error (${task.error.code}) ${task.error.message}` : ""}`.slice(
-              0,
-              1000,
-            ),
-        },
-      },
-      task.status === "running" ? { leaseExpiredBefore: now } : {},
+/**
+ * Sends a task's message. A queue that does not answer is a 503 that says the task is safe:
+ * it is stored as pending, and the sweeper queues it again.
+ */
+export async function enqueueTask(queue: TaskQueue, task: Task): Promise<void> {
+  try {
+    await queue.send({ task_id: task.task_id });
+  } catch (error) {
+    if (!(error instanceof DependencyUnavailableError)) throw error;
+    throw new DependencyUnavailableError(
+      "queue",
+      `queue is unavailable: task ${task.task_id} is stored as pending and will be queued again by the sweeper`,
+      { cause: error },
     );
-    if (failed === undefined) return undefined;
-    await this.deps.webhooks?.taskEnded(failed);
-    return toPublicTask(failed);
-  }
-
-  /**
-   * For a stack that owns every worker (the one-machine stack) just after it started:
-   * nothing can be running, so tasks left `running` go back to `pending`, and every
-   * pending task is queued (the embedded queue does not survive restarts).
-   */
-  async recoverAfterRestart(): Promise<{ reset: number; requeued: number }> {
-    let reset = 0;
-    for await (const task of this.deps.tasks.listByStatus("running")) {
-      // Stopping the stack is not the task's fault: the next claim resumes it without a new attempt.
-      const moved = await this.deps.tasks.transition(task, ["running"], "pending", {
-        error: { code: "INTERRUPTED", message: "the stack stopped while this task was running; it was queued again" },
-        handoff: true,
-        lease_owner: undefined,
-        lease_expires_at: undefined,
-      });
-      if (moved) reset++;
-    }
-    let requeued = 0;
-    for await (const task of this.deps.tasks.listByStatus("pending")) {
-      await this.enqueue(task);
-      requeued++;
-    }
-    return { reset, requeued };
-  }
-
-  /**
-   * Sends again the webhook events a lost queue took with it (the one-machine stack's queue
-   * lives in memory): for every task that ended at or after `endedSince` with a webhook_url,
-   * an event never attempted is queued as attempt 1, one waiting for a retry as its next
-   * attempt (same event id, so receivers can de-duplicate). Returns how many were queued.
-   */
-  async requeueLostWebhookEvents(endedSince: string): Promise<number> {
-    const webhooks = this.deps.webhooks;
-    if (webhooks === undefined) return 0;
-    let queued = 0;
-    for (const status of ["completed", "failed", "cancelled"] as const) {
-      for await (const task of this.deps.tasks.listByStatus(status)) {
-        if (task.webhook_url === undefined || (task.finished_at ?? task.updated_at) < endedSince) continue;
-        const attempt = lostEventAttempt(task);
-        if (attempt === undefined) continue;
-        await webhooks.taskEnded(task, { attempt });
-        queued++;
-      }
-    }
-    return queued;
   }
 }
 

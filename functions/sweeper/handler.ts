@@ -1,4 +1,4 @@
-import { defaultTaskService } from "../../core/tasks/index.js";
+import { defaultTaskMaintenance } from "../../core/tasks/index.js";
 import { createLogger } from "../shared/logger.js";
 
 const logger = createLogger("crawl-sweeper");
@@ -11,7 +11,7 @@ const stalePendingMs = Number(process.env.STALE_PENDING_SECS ?? 300) * 1000;
  * tasks whose worker died (their lease ran out), so no task stays pending or running forever.
  */
 export const handler = async (): Promise<{ requeued: number; expired: number }> => {
-  const service = defaultTaskService();
+  const service = defaultTaskMaintenance();
   const requeued = await service.requeueStalePending(stalePendingMs);
   const expired = await service.requeueExpiredLeases();
   if (requeued > 0 || expired > 0) logger.info("re-queued tasks", { stale_pending: requeued, expired_leases: expired });

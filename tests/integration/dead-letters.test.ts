@@ -94,7 +94,8 @@ describe("dead-letter queue", () => {
   it("leaves a finished task alone when a stale copy of its message is dead-lettered", async () => {
     const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: ["https://example.com/"] });
     await service.cancel(task.task_id);
-    expect(await service.failDeadLettered(task.task_id, 5)).toBeUndefined();
+    const { defaultTaskMaintenance } = await import("../../core/tasks/index.js");
+    expect(await defaultTaskMaintenance().failDeadLettered(task.task_id, 5)).toBeUndefined();
     expect((await service.get(task.task_id)).status).toBe("cancelled");
   });
 });

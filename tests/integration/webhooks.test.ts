@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAwsClients } from "../../core/aws/clients.js";
-import { defaultDeps, TaskService, type Task } from "../../core/tasks/index.js";
+import { defaultDeps, TaskMaintenance, TaskService, type Task } from "../../core/tasks/index.js";
 import {
   deliverWebhook,
   DynamoWebhookRecords,
@@ -291,8 +291,8 @@ describe("delivery", () => {
     startDelivering();
     // A dead-lettered crawl message fails its task: the dead-letter path raises task.failed.
     const created = await call("POST", "/api/v1/tasks", webTask(receiver.url("/flaky")));
-    const service = new TaskService(defaultDeps());
-    const failed = await service.failDeadLettered(created.body.data.task_id, 5);
+    const maintenance = new TaskMaintenance(defaultDeps());
+    const failed = await maintenance.failDeadLettered(created.body.data.task_id, 5);
     expect(failed?.status).toBe("failed");
 
     const hits = await until(
