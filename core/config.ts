@@ -37,6 +37,12 @@ export interface AppConfig {
    * webhook is sent (each task that asked for one says so in a log line). env WEBHOOK_QUEUE_URL
    */
   webhookQueueUrl: string;
+  /**
+   * A task pending longer than this (stored, its message lost) is queued again by the
+   * sweeper. env STALE_PENDING_SECS @default 300 (the one-machine stack sets 120: its sweeper
+   * runs every minute, not every 5).
+   */
+  stalePendingSecs: number;
 }
 
 export const ENV = {
@@ -57,6 +63,7 @@ export const ENV = {
   /** Comma-separated upstream proxy URLs media tasks without their own `proxy` take in turn (core/net/proxyPool.ts). */
   proxyPool: "PROXY_POOL",
   webhookQueueUrl: "WEBHOOK_QUEUE_URL",
+  stalePendingSecs: "STALE_PENDING_SECS",
   /**
    * The key webhook bodies are signed with (X-Signature, core/webhooks/signature.ts). A
    * secret: only the webhook delivery function reads it, never part of AppConfig.
@@ -77,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowPrivateTargets: ["1", "true"].includes(env[ENV.allowPrivateTargets]?.trim().toLowerCase() ?? ""),
     accountsTable: env[ENV.accountsTable] || "accounts",
     webhookQueueUrl: env[ENV.webhookQueueUrl] || "",
+    stalePendingSecs: intBetween(env[ENV.stalePendingSecs], 1, 86_400, 300),
   };
 }
 

@@ -1,10 +1,8 @@
+import { loadConfig } from "../../core/config.js";
 import { defaultTaskMaintenance } from "../../core/tasks/index.js";
 import { createLogger } from "../shared/logger.js";
 
 const logger = createLogger("crawl-sweeper");
-
-/** How long a task may stay pending before it is queued again. env STALE_PENDING_SECS @default 300 */
-const stalePendingMs = Number(process.env.STALE_PENDING_SECS ?? 300) * 1000;
 
 /**
  * Scheduled: queues tasks that were stored but whose message never arrived, and running
@@ -12,7 +10,7 @@ const stalePendingMs = Number(process.env.STALE_PENDING_SECS ?? 300) * 1000;
  */
 export const handler = async (): Promise<{ requeued: number; expired: number }> => {
   const service = defaultTaskMaintenance();
-  const requeued = await service.requeueStalePending(stalePendingMs);
+  const requeued = await service.requeueStalePending(loadConfig().stalePendingSecs * 1000);
   const expired = await service.requeueExpiredLeases();
   if (requeued > 0 || expired > 0) logger.info("re-queued tasks", { stale_pending: requeued, expired_leases: expired });
   return { requeued, expired };
