@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { mediaTaskShape, requireModeInput } from "../media/schema.js";
+import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
 import { parseBiliCreator, parseBiliVideo } from "./ids.js";
 
@@ -20,27 +20,18 @@ export type BiliSort = (typeof BILI_SORTS)[number];
  * numeric mids or space.bilibili.com URLs; each is checked here so a typo is a 400,
  * not a failed crawl.
  */
-export const biliTaskInput = z.strictObject(mediaTaskShape("bili", BILI_SORTS)).superRefine((task, ctx) => {
-  requireModeInput(task, ctx);
-  task.specified_ids.forEach((id, index) => {
-    if (parseBiliVideo(id) === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["specified_ids", index],
-        message: "must be a BV id (BV1…), an av id (av123 or 123) or a www.bilibili.com/video/… URL",
-      });
-    }
-  });
-  task.creator_ids.forEach((id, index) => {
-    if (parseBiliCreator(id) === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["creator_ids", index],
-        message: "must be a numeric mid or a space.bilibili.com/<mid> URL",
-      });
-    }
-  });
-});
+export const biliTaskInput = z.strictObject(mediaTaskShape("bili", BILI_SORTS)).superRefine(
+  mediaInputRules({
+    specified_ids: {
+      accepts: (value) => parseBiliVideo(value) !== undefined,
+      message: "must be a BV id (BV1…), an av id (av123 or 123) or a www.bilibili.com/video/… URL",
+    },
+    creator_ids: {
+      accepts: (value) => parseBiliCreator(value) !== undefined,
+      message: "must be a numeric mid or a space.bilibili.com/<mid> URL",
+    },
+  }),
+);
 
 export type BiliTaskInput = z.output<typeof biliTaskInput>;
 /** What the crawler gets: the body without `platform`. */

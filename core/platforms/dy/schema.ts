@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { mediaTaskShape, requireModeInput } from "../media/schema.js";
+import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
 import { parseDyAwemeId, parseDySecUserId } from "./ids.js";
 
@@ -37,28 +37,19 @@ export const dyTaskInput = z
       )
       .default(0),
   })
-  .superRefine((task, ctx) => {
-    requireModeInput(task, ctx);
-    task.specified_ids.forEach((id, index) => {
-      if (parseDyAwemeId(id) === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["specified_ids", index],
-          message:
-            "must be an aweme id (digits) or a www.douyin.com/video/… or /note/… URL (v.douyin.com short links are not resolved)",
-        });
-      }
-    });
-    task.creator_ids.forEach((id, index) => {
-      if (parseDySecUserId(id) === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["creator_ids", index],
-          message: "must be a sec_user_id (MS4wLjABAAAA…) or a www.douyin.com/user/<sec_user_id> URL",
-        });
-      }
-    });
-  });
+  .superRefine(
+    mediaInputRules({
+      specified_ids: {
+        accepts: (value) => parseDyAwemeId(value) !== undefined,
+        message:
+          "must be an aweme id (digits) or a www.douyin.com/video/… or /note/… URL (v.douyin.com short links are not resolved)",
+      },
+      creator_ids: {
+        accepts: (value) => parseDySecUserId(value) !== undefined,
+        message: "must be a sec_user_id (MS4wLjABAAAA…) or a www.douyin.com/user/<sec_user_id> URL",
+      },
+    }),
+  );
 
 export type DyTaskInput = z.output<typeof dyTaskInput>;
 /** What the crawler gets: the body without `platform`. */

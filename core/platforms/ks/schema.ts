@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { mediaTaskShape, requireModeInput } from "../media/schema.js";
+import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
 import { parseKsPhotoId, parseKsUserId } from "./ids.js";
 
@@ -18,28 +18,19 @@ export type KsSort = (typeof KS_SORTS)[number];
  * ids or /profile/ URLs (see ids.ts); each is checked here so a typo is a 400, not a
  * failed crawl.
  */
-export const ksTaskInput = z.strictObject(mediaTaskShape("ks", KS_SORTS)).superRefine((task, ctx) => {
-  requireModeInput(task, ctx);
-  task.specified_ids.forEach((id, index) => {
-    if (parseKsPhotoId(id) === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["specified_ids", index],
-        message:
-          "must be a photo id or a www.kuaishou.com/short-video/… URL (v.kuaishou.com share links are not resolved)",
-      });
-    }
-  });
-  task.creator_ids.forEach((id, index) => {
-    if (parseKsUserId(id) === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["creator_ids", index],
-        message: "must be a user id or a www.kuaishou.com/profile/<userId> URL",
-      });
-    }
-  });
-});
+export const ksTaskInput = z.strictObject(mediaTaskShape("ks", KS_SORTS)).superRefine(
+  mediaInputRules({
+    specified_ids: {
+      accepts: (value) => parseKsPhotoId(value) !== undefined,
+      message:
+        "must be a photo id or a www.kuaishou.com/short-video/… URL (v.kuaishou.com share links are not resolved)",
+    },
+    creator_ids: {
+      accepts: (value) => parseKsUserId(value) !== undefined,
+      message: "must be a user id or a www.kuaishou.com/profile/<userId> URL",
+    },
+  }),
+);
 
 export type KsTaskInput = z.output<typeof ksTaskInput>;
 /** What the crawler gets: the body without `platform`. */

@@ -100,3 +100,28 @@ export function requireModeInput(
     ctx.addIssue({ code: "custom", path: ["enable_sub_comments"], message: "needs enable_comments: true" });
   }
 }
+
+/** What one list of a media task takes: a check of each entry, and the 400 message naming the forms it accepts. */
+export interface MediaIdRule {
+  accepts(value: string): boolean;
+  message: string;
+}
+
+/**
+ * The checks every media platform's body gets beyond its shape: the list its mode needs
+ * ({@link requireModeInput}), then each entry of `specified_ids` and `creator_ids` against
+ * the platform's id rules, each refusal naming its entry (e.g. `specified_ids.0`).
+ *
+ * @example z.strictObject(mediaTaskShape("ks", KS_SORTS)).superRefine(mediaInputRules({ specified_ids: …, creator_ids: … }))
+ */
+export function mediaInputRules(rules: { specified_ids: MediaIdRule; creator_ids: MediaIdRule }) {
+  return (task: Parameters<typeof requireModeInput>[0], ctx: z.RefinementCtx): void => {
+    requireModeInput(task, ctx);
+    for (const field of ["specified_ids", "creator_ids"] as const) {
+      task[field].forEach((value, index) => {
+        if (!rules[field].accepts(value))
+          ctx.addIssue({ code: "custom", path: [field, index], message: rules[field].message });
+      });
+    }
+  };
+}

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { mediaTaskShape, requireModeInput } from "../media/schema.js";
+import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
 import { parseCreatorRef, parseThreadId } from "./ids.js";
 
@@ -29,30 +29,18 @@ export const TIEBA_SORT_PARAM: Record<TiebaSort, string> = {
  * a floor (楼中楼). Crawling a forum's (吧) thread list by name and the creator's profile
  * record come with issue 16 (FLOW.md).
  */
-export const tiebaTaskInput = z
-  .strictObject(mediaTaskShape("tieba", TIEBA_SORTS))
-  .superRefine(requireModeInput)
-  .superRefine((task, ctx) => {
-    task.specified_ids.forEach((id, index) => {
-      if (parseThreadId(id) === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["specified_ids", index],
-          message: "must be a thread id (digits) or a thread URL like https://tieba.baidu.com/p/123",
-        });
-      }
-    });
-    task.creator_ids.forEach((id, index) => {
-      if (parseCreatorRef(id) === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["creator_ids", index],
-          message:
-            "must be a user name, a portrait (tb.1.…) or a profile URL like https://tieba.baidu.com/home/main?id=…",
-        });
-      }
-    });
-  });
+export const tiebaTaskInput = z.strictObject(mediaTaskShape("tieba", TIEBA_SORTS)).superRefine(
+  mediaInputRules({
+    specified_ids: {
+      accepts: (value) => parseThreadId(value) !== undefined,
+      message: "must be a thread id (digits) or a thread URL like https://tieba.baidu.com/p/123",
+    },
+    creator_ids: {
+      accepts: (value) => parseCreatorRef(value) !== undefined,
+      message: "must be a user name, a portrait (tb.1.…) or a profile URL like https://tieba.baidu.com/home/main?id=…",
+    },
+  }),
+);
 
 export type TiebaTaskInput = z.output<typeof tiebaTaskInput>;
 /** What the crawler gets: the body without `platform`. */

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { mediaTaskShape, requireModeInput } from "../media/schema.js";
+import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
 import { parseWeiboCreator, parseWeiboPost } from "./ids.js";
 
@@ -21,28 +21,19 @@ export const WB_SEARCH_TYPE: Record<WbSort, string> = { default: "1", real_time:
  * A 微博 task. `specified_ids` take mids, bids or post URLs; `creator_ids` take uids or
  * profile URLs; each is checked here so a typo is a 400, not a failed crawl.
  */
-export const wbTaskInput = z.strictObject(mediaTaskShape("wb", WB_SORTS)).superRefine((task, ctx) => {
-  requireModeInput(task, ctx);
-  task.specified_ids.forEach((id, index) => {
-    if (parseWeiboPost(id) === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["specified_ids", index],
-        message:
-          "must be a post mid (digits), a bid (9 letters/digits) or an m.weibo.cn/detail/… or weibo.com/<uid>/<bid> URL",
-      });
-    }
-  });
-  task.creator_ids.forEach((id, index) => {
-    if (parseWeiboCreator(id) === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["creator_ids", index],
-        message: "must be a numeric uid or an m.weibo.cn/u/<uid> or weibo.com/u/<uid> URL",
-      });
-    }
-  });
-});
+export const wbTaskInput = z.strictObject(mediaTaskShape("wb", WB_SORTS)).superRefine(
+  mediaInputRules({
+    specified_ids: {
+      accepts: (value) => parseWeiboPost(value) !== undefined,
+      message:
+        "must be a post mid (digits), a bid (9 letters/digits) or an m.weibo.cn/detail/… or weibo.com/<uid>/<bid> URL",
+    },
+    creator_ids: {
+      accepts: (value) => parseWeiboCreator(value) !== undefined,
+      message: "must be a numeric uid or an m.weibo.cn/u/<uid> or weibo.com/u/<uid> URL",
+    },
+  }),
+);
 
 export type WbTaskInput = z.output<typeof wbTaskInput>;
 /** What the crawler gets: the body without `platform`. */

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { mediaTaskShape, requireModeInput } from "../media/schema.js";
+import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
 import type { MediaTaskParams } from "../media/types.js";
 import { parseCreatorRef, parseNoteRef } from "./ids.js";
@@ -18,29 +18,19 @@ export const XHS_SORTS = ["general", "popularity_descending", "time_descending"]
  * user ids / profile URLs in `creator_ids`. Short links (xhslink.com) are refused: they
  * only resolve through a redirect the crawler does not follow.
  */
-export const xhsTaskInput = z.strictObject(mediaTaskShape("xhs", XHS_SORTS)).superRefine((task, ctx) => {
-  requireModeInput(task, ctx);
-  task.specified_ids.forEach((value, index) => {
-    if (parseNoteRef(value) === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["specified_ids", index],
-        message:
-          "must be a 24-character xhs note id or a note URL like https://www.xiaohongshu.com/explore/<id>?xsec_token=…",
-      });
-    }
-  });
-  task.creator_ids.forEach((value, index) => {
-    if (parseCreatorRef(value) === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["creator_ids", index],
-        message:
-          "must be a 24-character xhs user id or a profile URL like https://www.xiaohongshu.com/user/profile/<id>",
-      });
-    }
-  });
-});
+export const xhsTaskInput = z.strictObject(mediaTaskShape("xhs", XHS_SORTS)).superRefine(
+  mediaInputRules({
+    specified_ids: {
+      accepts: (value) => parseNoteRef(value) !== undefined,
+      message:
+        "must be a 24-character xhs note id or a note URL like https://www.xiaohongshu.com/explore/<id>?xsec_token=…",
+    },
+    creator_ids: {
+      accepts: (value) => parseCreatorRef(value) !== undefined,
+      message: "must be a 24-character xhs user id or a profile URL like https://www.xiaohongshu.com/user/profile/<id>",
+    },
+  }),
+);
 
 export type XhsTaskInput = z.output<typeof xhsTaskInput>;
 /** What the crawler gets: the body without `platform`. */

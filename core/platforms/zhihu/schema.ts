@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { mediaTaskShape, requireModeInput } from "../media/schema.js";
+import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
 import { mediaSpec } from "../media/spec.js";
 import { parseContentRef, parseUrlToken } from "./ids.js";
 
@@ -30,30 +30,19 @@ export const ZHIHU_SORT_PARAM: Record<ZhihuSort, string> = {
  *
  * `start_page` is the first search result page (20 results each).
  */
-export const zhihuTaskInput = z
-  .strictObject(mediaTaskShape("zhihu", ZHIHU_SORTS))
-  .superRefine(requireModeInput)
-  .superRefine((task, ctx) => {
-    task.specified_ids.forEach((id, index) => {
-      if (parseContentRef(id) === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["specified_ids", index],
-          message:
-            "must be a zhihu post URL: https://www.zhihu.com/question/<id>/answer/<id>, https://zhuanlan.zhihu.com/p/<id> or https://www.zhihu.com/zvideo/<id>",
-        });
-      }
-    });
-    task.creator_ids.forEach((id, index) => {
-      if (parseUrlToken(id) === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["creator_ids", index],
-          message: "must be a url_token or a profile URL like https://www.zhihu.com/people/<url_token>",
-        });
-      }
-    });
-  });
+export const zhihuTaskInput = z.strictObject(mediaTaskShape("zhihu", ZHIHU_SORTS)).superRefine(
+  mediaInputRules({
+    specified_ids: {
+      accepts: (value) => parseContentRef(value) !== undefined,
+      message:
+        "must be a zhihu post URL: https://www.zhihu.com/question/<id>/answer/<id>, https://zhuanlan.zhihu.com/p/<id> or https://www.zhihu.com/zvideo/<id>",
+    },
+    creator_ids: {
+      accepts: (value) => parseUrlToken(value) !== undefined,
+      message: "must be a url_token or a profile URL like https://www.zhihu.com/people/<url_token>",
+    },
+  }),
+);
 
 export type ZhihuTaskInput = z.output<typeof zhihuTaskInput>;
 /** What the crawler gets: the body without `platform`. */
