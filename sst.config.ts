@@ -11,6 +11,13 @@ export default $config({
     };
   },
   async run() {
+    // Every function, including those a subscription or a cron creates: Node 22 on x64
+    // (@sparticuz/chromium ships for x64 only). A function may still say otherwise.
+    $transform(sst.aws.Function, (args) => {
+      args.runtime ??= "nodejs22.x";
+      args.architecture ??= "x86_64";
+    });
+
     // Dependency order: tables and queue first, then the functions that use them.
     const storage = await import("./infra/storage");
     const queue = await import("./infra/queue");

@@ -77,8 +77,24 @@ export interface SecretValue {
   compute?: (value: string) => unknown;
 }
 
-function recordingSst(components: Component[], tamper: Tamper, secrets: Record<string, string>) {
+/** `$transform` callbacks by component class, as SST keeps them (components/component.ts, ComponentTransforms). */
+type Transforms = Map<unknown, Array<(args: Args, opts: Args, name: string) => void>>;
+
+function recordingSst(
+  components: Component[],
+  tamper: Tamper,
+  secrets: Record<string, string>,
+  transforms: Transforms,
+) {
   const classes = new Map<string, unknown>();
+  /**
+   * SST runs a component class's transforms in its constructor, so a Function's apply to the
+   * functions a queue subscription, an API route or a cron creates from FunctionArgs too.
+   */
+  const transformFunction = (fnArgs: unknown, name: string) => {
+    if (typeof fnArgs !== "object" || fnArgs === null) return;
+    for (const transform of transforms.get(componentClass("Function")) ?? []) transform(fnArgs as Args, {}, name);
+  };
   const componentClass = (type: string) => {
     if (!classes.has(type)) {
       classes.set(
@@ -91,6 +107,8 @@ function recordingSst(components: Component[], tamper: Tamper, secrets: Record<s
           readonly id: string;
           constructor(name: string, ...rest: any[]) {
             const [args = {}] = tamper(`${type}:${name}`, rest);
+            for (const transform of transforms.get(new.target) ?? []) transform(args, {}, name);
+            if (type === "Cron" || type === "CronV2") transformFunction(args.function ?? args.job, `${name}Handler`);
             this.name = placeholder(type, name, "name");
             this.arn = placeholder(type, name, "arn");
             this.url = placeholder(type, name, "url");
@@ -106,7 +124,10 @@ function recordingSst(components: Component[], tamper: Tamper, secrets: Record<s
           }
           private record(method: string, args: any[]) {
             const { type: t, name: n } = this.component;
-            this.component.calls.push({ method, args: tamper(`${t}:${n}.${method}`, args) });
+            const recorded = tamper(`${t}:${n}.${method}`, args);
+            // subscribe(functionArgs, …) and route(key, functionArgs, …) create Functions.
+            transformFunction(method === "subscribe" ? recorded[0] : recorded[1], `${n}Subscriber`);
+            this.component.calls.push({ method, args: recorded });
             return { arn: placeholder(t, n, `${method}.arn`) };
           }
         },
@@ -168,8 +189,12 @@ export function evaluateInfra(options: EvaluateOptions = {}): Promise<Stack> {
 async function evaluateNow(options: EvaluateOptions): Promise<Stack> {
   const components: Component[] = [];
   const stage = options.stage ?? "test";
+  const transforms: Transforms = new Map();
   Object.assign(globalThis, {
-    sst: recordingSst(components, options.tamper ?? ((_site, args) => args), options.secrets ?? {}),
+    sst: recordingSst(components, options.tamper ?? ((_site, args) => args), options.secrets ?? {}, transforms),
+    $transform: (resource: unknown, cb: (args: Args, opts: Args, name: string) => void) => {
+      transforms.set(resource, [...(transforms.get(resource) ?? []), cb]);
+    },
     $app: { name: "crawl-tasks", stage },
     $dev: options.dev ?? false,
     $config: (config: unknown) => config,

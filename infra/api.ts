@@ -10,8 +10,6 @@ import { webhookSenderEnvironment, webhookSenderGrant } from "./webhooks";
 /** All routes go to one function; its router answers unknown paths with our 404 envelope. */
 export const apiFunction = new sst.aws.Function("ApiHandler", {
   handler: "functions/api/handler.handler",
-  runtime: "nodejs22.x",
-  architecture: "x86_64",
   memory: "512 MB",
   // API Gateway cuts every request at 30 s anyway.
   timeout: "29 seconds",

@@ -15,8 +15,6 @@ import { webhookSenderEnvironment, webhookSenderGrant } from "./webhooks";
 export const crawler = taskQueue.subscribe(
   {
     handler: "functions/crawler/handler.handler",
-    runtime: "nodejs22.x",
-    architecture: "x86_64",
     memory: "2048 MB",
     storage: "1024 MB",
     timeout: `${CRAWLER_TIMEOUT_MINUTES} minutes`,

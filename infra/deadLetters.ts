@@ -9,8 +9,6 @@ import { webhookSenderEnvironment, webhookSenderGrant } from "./webhooks";
 export const deadLetterConsumer = taskDeadLetterQueue.subscribe(
   {
     handler: "functions/dead-letters/handler.handler",
-    runtime: "nodejs22.x",
-    architecture: "x86_64",
     memory: "256 MB",
     timeout: `${DEAD_LETTER_CONSUMER_TIMEOUT_SECONDS} seconds`,
     // The task it fails raises task.failed for its webhook.

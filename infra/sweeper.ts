@@ -12,8 +12,6 @@ export const sweeper = new sst.aws.CronV2("Sweeper", {
   schedule: "rate(5 minutes)",
   function: {
     handler: "functions/sweeper/handler.handler",
-    runtime: "nodejs22.x",
-    architecture: "x86_64",
     memory: "512 MB",
     timeout: "1 minute",
     retries: 0,

@@ -33,8 +33,6 @@ export const webhookSenderGrant = queueGrant(webhookQueue);
 export const webhookDelivery = webhookQueue.subscribe(
   {
     handler: "functions/webhooks/handler.handler",
-    runtime: "nodejs22.x",
-    architecture: "x86_64",
     memory: "256 MB",
     timeout: `${WEBHOOK_TIMEOUT_SECONDS} seconds`,
     environment: { ...functionEnvironment, ...webhookSenderEnvironment, WEBHOOK_SECRET: webhookSecret.value },
