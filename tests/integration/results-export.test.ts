@@ -3,6 +3,7 @@
  * results fetched page by page as csv and jsonl, the page bodies concatenated and read
  * back as one file.
  */
+import { WEB_BASE_COLUMNS } from "../support/webColumns.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toResultItem } from "../../core/platforms/media/crawl.js";
 import { noteRecord } from "../../core/platforms/xhs/items.js";
@@ -85,30 +86,7 @@ function webItem(i: number): ResultItem {
   return { item_key: `page:https://shop.example/p/${i}`, ok: !failed, data };
 }
 
-const WEB_COLUMNS = [
-  "task_id",
-  "item_key",
-  "ok",
-  "url",
-  "final_url",
-  "status",
-  "title",
-  "description",
-  "text",
-  "truncated",
-  "truncated_fields",
-  "links",
-  "depth",
-  "fetched_at",
-  "content_type",
-  "rendered",
-  "settle_ms",
-  "settle_capped",
-  "error.code",
-  "error.message",
-  "blocked_requests",
-  "price",
-];
+const WEB_COLUMNS = [...WEB_BASE_COLUMNS, "price"];
 
 /** What a spreadsheet-safe cell shows for a stored text value. */
 const shown = (value: unknown): string =>

@@ -1,3 +1,4 @@
+import { WEB_BASE_COLUMNS } from "../support/webColumns.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { biliCommentRecord, biliCreatorRecord, biliVideoRecord } from "../../core/platforms/bili/items.js";
@@ -170,33 +171,7 @@ describe("export columns", () => {
       crawler_type: "crawl",
       params: { selectors: { price: ".p", author: ".a" }, formats: ["links", "text", "markdown"] },
     });
-    expect(columns).toEqual([
-      "task_id",
-      "item_key",
-      "ok",
-      "url",
-      "final_url",
-      "status",
-      "title",
-      "description",
-      "text",
-      "truncated",
-      "truncated_fields",
-      "links",
-      "depth",
-      "fetched_at",
-      "content_type",
-      "rendered",
-      "settle_ms",
-      "settle_capped",
-      "error.code",
-      "error.message",
-      "blocked_requests",
-      "markdown",
-      "link_list",
-      "author",
-      "price",
-    ]);
+    expect(columns).toEqual([...WEB_BASE_COLUMNS, "markdown", "link_list", "author", "price"]);
     const specs = [
       { name: "price", css: ".p", attr: null },
       { name: "author", css: ".a", attr: null },

@@ -11,7 +11,7 @@ import { BROWSER_LIKE_HEADERS, fetchPageOverHttp, type HttpPageOptions } from ".
 import { buildPageItem } from "./items.js";
 import { unopenedOutcome, type PageOutcome } from "./page.js";
 import { readsAgree, RenderAdvisor, type AdvisorOptions } from "./renderAdvisor.js";
-import { RobotsRules, type RobotsVerdict } from "./robots.js";
+import { RobotsRules, type RobotsRulesOptions, type RobotsVerdict } from "./robots.js";
 import { findSitemapUrls } from "./sitemaps.js";
 import type { WebTaskParams } from "./schema.js";
 import { TabPool } from "./tabPool.js";
@@ -132,6 +132,8 @@ class WebCrawlRun {
   readonly #egress: HttpPageOptions["egress"];
   /** robots.txt of the task's origins; undefined when the task opted out. */
   readonly #robots: RobotsRules | undefined;
+  /** How robots.txt and sitemaps are fetched: the pages' egress policy, headers and stop signal, at most 30 s each. */
+  readonly #fileFetch: RobotsRulesOptions["fetch"];
   readonly #origins: string[];
   readonly #resumed: boolean;
   /** A detail task's distinct URLs in order: what its cursor's positions refer to. */
@@ -182,15 +184,16 @@ class WebCrawlRun {
             return acquire(url, signal, crawlDelayMs === undefined ? undefined : { minDelayMs: crawlDelayMs });
           };
     // Tasks stored before respect_robots_txt existed did not read robots.txt; they still do not.
+    this.#fileFetch = {
+      timeoutMs: Math.min(params.page_timeout_secs * 1000, 30_000),
+      headers: BROWSER_LIKE_HEADERS,
+      signal: this.#stopController.signal,
+      ...(this.#egress ?? {}),
+    };
     this.#robots =
       params.respect_robots_txt === true
         ? new RobotsRules({
-            fetch: {
-              timeoutMs: Math.min(params.page_timeout_secs * 1000, 30_000),
-              headers: BROWSER_LIKE_HEADERS,
-              signal: this.#stopController.signal,
-              ...(this.#egress ?? {}),
-            },
+            fetch: this.#fileFetch,
             cache: context.robotsTxt,
             hostSlot: this.#hostSlot,
             log: (message, fields) => context.log(message, fields),
@@ -519,12 +522,7 @@ class WebCrawlRun {
    * A sitemap that cannot be read is logged; the crawl goes on with what was found.
    */
   async #seedFromSitemaps(): Promise<void> {
-    const fetch = {
-      timeoutMs: Math.min(this.#params.page_timeout_secs * 1000, 30_000),
-      headers: BROWSER_LIKE_HEADERS,
-      signal: this.#stopController.signal,
-      ...(this.#egress ?? {}),
-    };
+    const fetch = this.#fileFetch;
     // The Sitemap lines are read even when the task ignores robots.txt's rules.
     const robots = this.#robots ?? new RobotsRules({ fetch, cache: this.#context.robotsTxt, hostSlot: this.#hostSlot });
     try {
