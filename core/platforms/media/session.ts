@@ -11,6 +11,7 @@ import { ProbeTrace, type ProbeStep } from "./probe.js";
 import { setAccountCookies } from "./cookies.js";
 import { Collector } from "./collector.js";
 import type {
+  ElementOptions,
   AccessErrorCode,
   CapturedResponse,
   MediaDelays,
@@ -327,10 +328,14 @@ class BrowserMediaSession implements OwnedMediaSession {
     return check.value;
   }
 
-  async element(selector: string, step: string, options: { timeoutMs?: number } = {}): Promise<ElementHandle<Element>> {
+  async element(selector: string, step: string, options: ElementOptions = {}): Promise<ElementHandle<Element>> {
     const timeout = options.timeoutMs ?? this.#settings.selectorTimeoutMs;
     try {
-      const handle = await this.page.waitForSelector(selector, { timeout, signal: this.signal });
+      const handle = await this.page.waitForSelector(selector, {
+        timeout,
+        signal: this.signal,
+        ...(options.visible ? { visible: true } : {}),
+      });
       if (handle === null) throw new Error("not found");
       this.note({ step, kind: "selector", detail: `${selector}: found` });
       return handle as ElementHandle<Element>;

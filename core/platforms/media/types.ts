@@ -146,6 +146,18 @@ export interface MediaDelays {
   commentMs: number;
 }
 
+/** How `MediaSession.element` waits. */
+export interface ElementOptions {
+  /** How long to wait; the session's selector timeout when absent. */
+  timeoutMs?: number;
+  /**
+   * Wait until the element is also shown (has a box and is not `visibility: hidden`), for
+   * elements a page reveals on hover or click: Chrome hands mouse moves to the page on its
+   * next frame, so the element exists before the page has shown it.
+   */
+  visible?: boolean;
+}
+
 /**
  * One platform's browser tab, with the account's cookies set, driving its web app.
  * Provided by the shared framework (session.ts); used by every platform's crawler.
@@ -186,7 +198,7 @@ export interface MediaSession {
    * The element `selector` matches (puppeteer selectors: `>>>` pierces shadow roots), once
    * it appears; SITE_CHANGED naming the selector when it does not within `timeoutMs`.
    */
-  element(selector: string, step: string, options?: { timeoutMs?: number }): Promise<ElementHandle<Element>>;
+  element(selector: string, step: string, options?: ElementOptions): Promise<ElementHandle<Element>>;
   /** Records a step for the probe (probe.ts); a no-op unless the task is a probe. */
   note(step: Omit<ProbeStep, "at">): void;
   /**

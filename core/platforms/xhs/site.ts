@@ -141,7 +141,8 @@ export async function filterOption(
 ): Promise<ElementHandle<Element>> {
   const button = await session.element(FILTER.button, step, { timeoutMs: FILTER_TIMEOUT_MS });
   await button.hover();
-  await session.element(FILTER.panel, step, { timeoutMs: FILTER_TIMEOUT_MS });
+  // The panel opens on hover (xhs-mcp search.go:127-128); wait until it shows, not merely exists.
+  await session.element(FILTER.panel, step, { timeoutMs: FILTER_TIMEOUT_MS, visible: true });
   const found = await session.page.evaluateHandle(
     (groups: string, label: string, text: string) => {
       for (const candidate of document.querySelectorAll(groups)) {

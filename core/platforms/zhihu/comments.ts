@@ -124,7 +124,8 @@ async function commentPage(
   selector: string,
   step: string,
 ): Promise<ZhihuCommentPage | undefined> {
-  const button = await session.element(selector, step);
+  // Only a shown button takes a click (puppeteer needs its box).
+  const button = await session.element(selector, step, { visible: true });
   const answer: CapturedResponse = await session.capture(match, () => button.click());
   if (answer.status === 404) return undefined;
   return session.expect(zhihuCommentPageShape, answer, step);
