@@ -21,6 +21,11 @@ const ENVIRONMENT_HELP = [
   "  API_KEY   the API key (--api-key wins)",
 ].join("\n");
 
+/** "a, b or c": how help and usage errors list the allowed values. */
+export function orList(values: readonly string[]): string {
+  return values.length < 2 ? values.join("") : `${values.slice(0, -1).join(", ")} or ${values.at(-1)}`;
+}
+
 function optionLines(options: OptionSpecs): string {
   const rows = Object.entries(options).map(([name, spec]) => {
     const short = spec.short ? `-${spec.short}, ` : "";

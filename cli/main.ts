@@ -11,7 +11,7 @@ import { resultsCommand } from "./commands/results.js";
 import { cancelCommand, createCommand, getCommand, listCommand, retryCommand } from "./commands/tasks.js";
 import { watchCommand } from "./commands/watch.js";
 import { describeError, EXIT, exitCodeOf, UsageError, type ExitCode } from "./errors.js";
-import { commandHelp, groupHelp, PROGRAM, programHelp } from "./help.js";
+import { commandHelp, groupHelp, orList, PROGRAM, programHelp } from "./help.js";
 import { Output, type OutputStreams } from "./output.js";
 
 export const DEFAULT_API_URL = "http://127.0.0.1:8888";
@@ -65,9 +65,7 @@ async function dispatch(argv: readonly string[], io: CliEnvironment): Promise<Ex
   const group = GROUPS.find((candidate) => candidate.name === groupName);
   if (group === undefined) {
     const names = GROUPS.map((g) => g.name);
-    throw new UsageError(
-      `unknown command "${groupName}" (expected ${names.slice(0, -1).join(", ")} or ${names.at(-1)}; see ${PROGRAM} --help)`,
-    );
+    throw new UsageError(`unknown command "${groupName}" (expected ${orList(names)}; see ${PROGRAM} --help)`);
   }
   if (commandName === undefined) {
     if (help) {

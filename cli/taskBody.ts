@@ -13,11 +13,13 @@ import {
   type OptionSpecs,
   type OptionValues,
 } from "./args.js";
+import { PLATFORM_NAMES } from "../core/platforms/registry.js";
 import { UsageError } from "./errors.js";
+import { orList } from "./help.js";
 
 /** Flags of `tasks create`, grouped as --help shows them. */
 export const CREATE_OPTIONS = {
-  platform: { type: "string", value: "P", description: "web, xhs, dy, ks, bili, wb, tieba or zhihu (field platform)" },
+  platform: { type: "string", value: "P", description: `${orList(PLATFORM_NAMES)} (field platform)` },
   type: { type: "string", value: "T", description: "crawler_type: web → detail|crawl; media → search|detail|creator" },
   "max-attempts": { type: "string", value: "N", description: "max_attempts (1-10)" },
   "max-duration": { type: "string", value: "D", description: "max_duration_secs: 90, 90s, 5m, 2h" },

@@ -1,8 +1,9 @@
 /** `accounts add|list|rm`: stored logins for the media platforms. Cookies go up, never come back. */
-import type { Account } from "../../core/accounts/model.js";
+import { ACCOUNT_PLATFORMS, type Account } from "../../core/accounts/model.js";
 import { stringValue } from "../args.js";
 import type { Command } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
+import { orList } from "../help.js";
 import { readSource } from "../input.js";
 import { ACCOUNT_COLUMNS, accountRow } from "../views.js";
 
@@ -11,7 +12,7 @@ export const addAccountCommand: Command = {
   summary: "store an account's cookies (encrypted by the API); prints its id",
   usage: "--platform P --cookies FILE|- [--note TEXT]",
   options: {
-    platform: { type: "string", value: "P", description: "xhs, dy, ks, bili, wb, tieba or zhihu" },
+    platform: { type: "string", value: "P", description: orList(ACCOUNT_PLATFORMS) },
     cookies: {
       type: "string",
       value: "FILE",

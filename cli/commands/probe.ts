@@ -13,7 +13,7 @@
  * added are shown (progress warnings, step details) but are not drift.
  */
 import type { ProbeStep } from "../../core/platforms/media/probe.js";
-import { PLATFORM_NAMES } from "../../core/platforms/types.js";
+import { ACCOUNT_PLATFORMS, type AccountPlatformName } from "../../core/platforms/registry.js";
 import type { Task } from "../../core/tasks/model.js";
 import { stringValue } from "../args.js";
 import type { ApiClient } from "../client.js";
@@ -21,19 +21,11 @@ import type { Command, CommandGroup } from "../command.js";
 import { EXIT, type ExitCode } from "../errors.js";
 import type { Output } from "../output.js";
 
-const MEDIA_PLATFORMS = PLATFORM_NAMES.filter((name) => name !== "web");
-type MediaPlatform = (typeof MEDIA_PLATFORMS)[number];
+/** The media platforms: those that take accounts. */
+type MediaPlatform = AccountPlatformName;
 
-/** A keyword each site has plenty of posts for. */
-const DEFAULT_KEYWORD: Record<MediaPlatform, string> = {
-  xhs: "咖啡",
-  dy: "咖啡",
-  ks: "咖啡",
-  bili: "咖啡",
-  wb: "咖啡",
-  tieba: "咖啡",
-  zhihu: "咖啡",
-};
+/** Coffee: every one of the sites has plenty of posts for it. */
+const DEFAULT_KEYWORD = "咖啡";
 
 /** Where a post found by search says what detail mode takes (a URL carries tokens some sites need), in order of preference. */
 const DETAIL_FIELDS = ["note_url", "aweme_url", "video_url", "content_url", "post_url"];
@@ -70,7 +62,7 @@ function probeCommand(platform: MediaPlatform): Command {
       keyword: {
         type: "string",
         value: "K",
-        description: `the search keyword (default: ${DEFAULT_KEYWORD[platform]})`,
+        description: `the search keyword (default: ${DEFAULT_KEYWORD})`,
       },
     },
     details: [
@@ -81,7 +73,7 @@ function probeCommand(platform: MediaPlatform): Command {
     ].join("\n"),
     async run({ values, client, out }) {
       const account = stringValue(values, "account");
-      const keyword = stringValue(values, "keyword") ?? DEFAULT_KEYWORD[platform];
+      const keyword = stringValue(values, "keyword") ?? DEFAULT_KEYWORD;
       return runProbe(client(), out, platform, keyword, account);
     },
   };
@@ -90,7 +82,7 @@ function probeCommand(platform: MediaPlatform): Command {
 export const probeGroup: CommandGroup = {
   name: "probe",
   summary: "Probe a media platform's live site for drift",
-  commands: MEDIA_PLATFORMS.map(probeCommand),
+  commands: ACCOUNT_PLATFORMS.map(probeCommand),
 };
 
 async function runProbe(

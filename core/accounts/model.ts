@@ -1,20 +1,12 @@
-import type { MediaPlatformName } from "../platforms/media/types.js";
+import { ACCOUNT_PLATFORMS, type AccountPlatformName } from "../platforms/registry.js";
 import type { SealedCookies } from "./crypto.js";
 
-/** Platforms an account can belong to: the media platforms (the web platform needs no login). */
-export const ACCOUNT_PLATFORMS = [
-  "xhs",
-  "dy",
-  "ks",
-  "bili",
-  "wb",
-  "tieba",
-  "zhihu",
-] as const satisfies readonly MediaPlatformName[];
+/** Platforms an account can belong to: those whose definition says `accounts: true` (the media platforms). */
+export { ACCOUNT_PLATFORMS, type AccountPlatformName } from "../platforms/registry.js";
 
 /** Whether a task's platform takes accounts and proxies. */
-export function isAccountPlatform(platform: string): platform is MediaPlatformName {
-  return (ACCOUNT_PLATFORMS as readonly string[]).includes(platform);
+export function isAccountPlatform(platform: string): platform is AccountPlatformName {
+  return ACCOUNT_PLATFORMS.some((name) => name === platform);
 }
 
 /**
@@ -28,7 +20,7 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 /** An account as the API shows it: everything but the cookies, which never leave the store decrypted. */
 export interface Account {
   account_id: string;
-  platform: MediaPlatformName;
+  platform: AccountPlatformName;
   note?: string;
   status: AccountStatus;
   /** Why the status was last set by a crawl, e.g. `RISK_CONTROL: xhs: 461 verification required`. */

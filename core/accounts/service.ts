@@ -1,6 +1,7 @@
 import { monotonicFactory } from "ulid";
 import * as z from "zod";
 import { ConflictError, NotFoundError } from "../errors.js";
+import { quotedList } from "../platforms/registry.js";
 import { parseOrThrow } from "../validation.js";
 import { cookieFingerprint, cookiesInput } from "./cookies.js";
 import { sealCookies, type AccountsKeyring } from "./crypto.js";
@@ -14,7 +15,7 @@ export interface AccountServiceDeps {
 }
 
 const platformField = z.enum(ACCOUNT_PLATFORMS, {
-  error: `must be one of ${ACCOUNT_PLATFORMS.map((name) => `"${name}"`).join(", ")} (accounts are for the media platforms)`,
+  error: `must be one of ${quotedList(ACCOUNT_PLATFORMS)} (accounts are for the media platforms)`,
 });
 const statusField = z.enum(ACCOUNT_STATUSES, {
   error: `must be one of ${ACCOUNT_STATUSES.map((s) => `"${s}"`).join(", ")}`,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { BrowserContext } from "puppeteer-core";
 import { NonRetryableCrawlError, RetryableCrawlError, isRetryable, toErrorSummary } from "../errors.js";
 import { NO_BROWSER } from "../browser/noBrowser.js";
-import { getCrawler } from "../platforms/crawlers.js";
+import { loadCrawler } from "../platforms/crawlers.js";
 import type { CrawlContext, RobotsTxtCache } from "../platforms/types.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
 import type { ResultStore } from "../results/store.js";
@@ -260,7 +260,7 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
   let media: MediaSetup = {};
   let lastCancelCheck = 0;
   try {
-    const crawler = getCrawler(claimed.platform);
+    const crawler = await loadCrawler(claimed.platform);
     media = await prepareMediaCrawl(claimed, deps);
     const params = await withStoredUrls({ crawler_type: claimed.crawler_type, ...claimed.params }, deps.urlLists);
     // A task that needs no browser never launches or borrows one (web render "never"); one

@@ -1,42 +1,74 @@
 import { ValidationError } from "../errors.js";
-import { PLATFORM_NAMES, type PlatformName, type PlatformSpec } from "./types.js";
-import { biliSpec } from "./bili/schema.js";
-import { dySpec } from "./dy/schema.js";
-import { ksSpec } from "./ks/schema.js";
-import { tiebaSpec } from "./tieba/schema.js";
-import { webSpec } from "./web/schema.js";
-import { wbSpec } from "./wb/schema.js";
-import { xhsSpec } from "./xhs/schema.js";
-import { zhihuSpec } from "./zhihu/schema.js";
+import { biliDefinition } from "./bili/definition.js";
+import type { ExportTask, PlatformDefinition } from "./definition.js";
+import { dyDefinition } from "./dy/definition.js";
+import { ksDefinition } from "./ks/definition.js";
+import { tiebaDefinition } from "./tieba/definition.js";
+import { wbDefinition } from "./wb/definition.js";
+import { webDefinition } from "./web/definition.js";
+import { xhsDefinition } from "./xhs/definition.js";
+import { zhihuDefinition } from "./zhihu/definition.js";
 
 /**
- * Every platform's validation side (no browser code here: the API imports this). A Record,
- * so a platform added to PLATFORM_NAMES without its spec does not compile.
+ * Every platform, registered once: a platform is its folder plus its line here. Everything
+ * that lists platforms is derived from this (names, account platforms, labels, the API's
+ * validation, the dashboard's form, CLI help, the OpenAPI document, export columns); the
+ * crawler function loads each folder's crawler side by name (crawlers.ts). Browser-free:
+ * the API and the dashboard import it.
  */
-const specs: Record<PlatformName, PlatformSpec> = {
-  web: webSpec as unknown as PlatformSpec,
-  xhs: xhsSpec as unknown as PlatformSpec,
-  dy: dySpec as unknown as PlatformSpec,
-  ks: ksSpec as unknown as PlatformSpec,
-  bili: biliSpec as unknown as PlatformSpec,
-  wb: wbSpec as unknown as PlatformSpec,
-  tieba: tiebaSpec as unknown as PlatformSpec,
-  zhihu: zhihuSpec as unknown as PlatformSpec,
-};
+export const PLATFORMS = [
+  webDefinition,
+  xhsDefinition,
+  dyDefinition,
+  ksDefinition,
+  biliDefinition,
+  wbDefinition,
+  tiebaDefinition,
+  zhihuDefinition,
+] as const;
+
+type RegisteredPlatform = (typeof PLATFORMS)[number];
+export type PlatformName = RegisteredPlatform["name"];
+/** The platforms whose tasks take stored accounts and proxies. */
+export type AccountPlatformName = Extract<RegisteredPlatform, { accounts: true }>["name"];
+
+export const PLATFORM_NAMES: readonly PlatformName[] = PLATFORMS.map((platform) => platform.name);
+export const ACCOUNT_PLATFORMS: readonly AccountPlatformName[] = PLATFORMS.flatMap((platform) =>
+  platform.accounts ? [platform.name] : [],
+);
+
+const byName = new Map<string, PlatformDefinition>(PLATFORMS.map((platform) => [platform.name, platform]));
 
 export function isPlatformName(value: unknown): value is PlatformName {
-  return typeof value === "string" && (PLATFORM_NAMES as readonly string[]).includes(value);
+  return typeof value === "string" && byName.has(value);
 }
 
 /** The platform for `name`, or a 400 that says what is and is not supported. */
-export function getPlatform(name: unknown): PlatformSpec {
+export function getPlatform(name: unknown): PlatformDefinition {
   if (name === undefined) throw new ValidationError("platform: is required", "platform");
-  if (!isPlatformName(name)) {
-    throw new ValidationError(`platform: must be one of ${PLATFORM_NAMES.map((p) => `"${p}"`).join(", ")}`, "platform");
+  const platform = typeof name === "string" ? byName.get(name) : undefined;
+  if (platform === undefined) {
+    throw new ValidationError(`platform: must be one of ${quotedList(PLATFORM_NAMES)}`, "platform");
   }
-  return specs[name];
+  return platform;
 }
 
 export function availablePlatforms(): PlatformName[] {
   return [...PLATFORM_NAMES];
+}
+
+/** `"web", "xhs", …`: how error messages list allowed values. */
+export function quotedList(values: readonly string[]): string {
+  return values.map((value) => `"${value}"`).join(", ");
+}
+
+/** "小红书 xhs"; the web platform is just "web"; an unknown name as given. */
+export function platformLabel(name: string): string {
+  const platform = byName.get(name);
+  return platform === undefined || !platform.accounts ? name : `${platform.label} ${name}`;
+}
+
+/** The dot-path columns a task's items have, in CSV order (the item keys excluded); [] for an unknown platform. */
+export function platformExportColumns(task: ExportTask): string[] {
+  return byName.get(task.platform)?.exportColumns(task) ?? [];
 }

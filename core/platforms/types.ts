@@ -1,10 +1,8 @@
-import type { z } from "zod";
 import type { BrowserContext } from "puppeteer-core";
 import type { CrawlAccount } from "./media/types.js";
+import type { PlatformName } from "./registry.js";
 
-/** Every platform name the API knows; only those in the registry can be crawled today. */
-export const PLATFORM_NAMES = ["web", "xhs", "dy", "ks", "bili", "wb", "tieba", "zhihu"] as const;
-export type PlatformName = (typeof PLATFORM_NAMES)[number];
+export type { PlatformName } from "./registry.js";
 
 /** One stored result: `item_key` is stable, so crawling the same thing twice overwrites it. */
 export interface ResultItem {
@@ -102,18 +100,6 @@ export interface CrawlContext {
    * to do with it but never log it (it may carry credentials).
    */
   proxy?: string;
-}
-
-/**
- * What the API needs of a platform: its name and the schema of a create-task body.
- * Kept apart from the crawler so the API bundle never pulls in the browser.
- */
-export interface PlatformSpec<
-  Input extends { platform: PlatformName; crawler_type: string } = { platform: PlatformName; crawler_type: string },
-> {
-  name: PlatformName;
-  /** Parses the whole create-task body (strict) for this platform. */
-  inputSchema: z.ZodType<Input>;
 }
 
 /** What the crawler needs of a platform: turn a task's fields into a stream of results. */

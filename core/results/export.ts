@@ -4,7 +4,8 @@
  * order, are one valid file — whether an API client fetches them one request at a time
  * (formatPage) or a caller holding the whole stream writes them out (exportResults).
  */
-import { platformExportColumns, type ExportTask } from "../platforms/exportColumns.js";
+import type { ExportTask } from "../platforms/definition.js";
+import { platformExportColumns } from "../platforms/registry.js";
 import { csvHeader, csvRecord, jsonLine, UTF8_BOM, type Row } from "./format.js";
 import type { ResultStore } from "./store.js";
 

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { PLATFORM_NAMES } from "../platforms/types.js";
+import { PLATFORM_NAMES } from "../platforms/registry.js";
 import type { Task } from "./model.js";
 import { TASK_STATUSES } from "./status.js";
 

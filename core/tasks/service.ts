@@ -5,7 +5,7 @@ import { sealTaskProxy } from "./proxySecret.js";
 import { INLINE_URL_LIMIT, type UrlListStore } from "./urlLists.js";
 import { ConflictError, DependencyUnavailableError, NotFoundError, ValidationError } from "../errors.js";
 import type { EgressPolicy } from "../net/addressPolicy.js";
-import { PLATFORM_NAMES } from "../platforms/types.js";
+import { PLATFORM_NAMES } from "../platforms/registry.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
 import { EXPORT_FORMATS, resultColumns, type ExportFormat } from "../results/export.js";
 import type { ResultStore, StoredResult } from "../results/store.js";

@@ -1,11 +1,11 @@
 import { mediaCrawler } from "../media/index.js";
 import { biliPlatform } from "./crawler.js";
 
-export const biliCrawler = mediaCrawler(biliPlatform);
+/** The crawler side of bili: the `crawler` core/platforms/crawlers.ts loads by the folder's name. */
+export const crawler = mediaCrawler(biliPlatform);
 
 export { biliPlatform } from "./crawler.js";
 export {
-  biliSpec,
   biliTaskInput,
   BILI_SORTS,
   type BiliSort,

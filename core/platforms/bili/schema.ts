@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
-import { mediaSpec } from "../media/spec.js";
 import { parseBiliCreator, parseBiliVideo } from "./ids.js";
 
 /**
@@ -36,5 +35,3 @@ export const biliTaskInput = z.strictObject(mediaTaskShape("bili", BILI_SORTS)).
 export type BiliTaskInput = z.output<typeof biliTaskInput>;
 /** What the crawler gets: the body without `platform`. */
 export type BiliTaskParams = Omit<BiliTaskInput, "platform">;
-
-export const biliSpec = mediaSpec("bili", biliTaskInput);

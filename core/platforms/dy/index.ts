@@ -1,11 +1,11 @@
 import { mediaCrawler } from "../media/index.js";
 import { dyPlatform } from "./crawler.js";
 
-export const dyCrawler = mediaCrawler(dyPlatform);
+/** The crawler side of dy: the `crawler` core/platforms/crawlers.ts loads by the folder's name. */
+export const crawler = mediaCrawler(dyPlatform);
 
 export { dyPlatform } from "./crawler.js";
 export {
-  dySpec,
   dyTaskInput,
   DY_SORTS,
   DY_SORT_TYPE,

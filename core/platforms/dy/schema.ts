@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
-import { mediaSpec } from "../media/spec.js";
 import { parseDyAwemeId, parseDySecUserId } from "./ids.js";
 
 /**
@@ -54,5 +53,3 @@ export const dyTaskInput = z
 export type DyTaskInput = z.output<typeof dyTaskInput>;
 /** What the crawler gets: the body without `platform`. */
 export type DyTaskParams = Omit<DyTaskInput, "platform">;
-
-export const dySpec = mediaSpec("dy", dyTaskInput);

@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
-import { mediaSpec } from "../media/spec.js";
 import { parseKsPhotoId, parseKsUserId } from "./ids.js";
 
 /**
@@ -35,5 +34,3 @@ export const ksTaskInput = z.strictObject(mediaTaskShape("ks", KS_SORTS)).superR
 export type KsTaskInput = z.output<typeof ksTaskInput>;
 /** What the crawler gets: the body without `platform`. */
 export type KsTaskParams = Omit<KsTaskInput, "platform">;
-
-export const ksSpec = mediaSpec("ks", ksTaskInput);

@@ -2,17 +2,18 @@
  * The shared framework of the media platforms (xhs, dy, ks, bili, wb, tieba, zhihu).
  *
  * A platform folder (core/platforms/<name>/) provides:
- * - `schema.ts`: `z.strictObject({ ...mediaTaskShape("<name>", sorts), ...own fields }).superRefine(requireModeInput)`,
- *   exported as a spec: `mediaSpec("<name>", schema)` from "../media/spec.js" (registered in
- *   core/platforms/registry.ts; that import keeps crawling code out of the API bundle);
+ * - `schema.ts`: `z.strictObject({ ...mediaTaskShape("<name>", sorts), ...own fields }).superRefine(mediaInputRules(…))`;
+ * - `definition.ts`: `defineMediaPlatform({ name, label, inputSchema, sorts, exportFields })` from
+ *   "../media/platformDefinition.js" (listed in core/platforms/registry.ts; importing it, not this
+ *   module, keeps crawling code out of the API bundle);
  * - `shapes.ts`: the JSON shapes of its endpoints and page state, each with where it comes from;
  * - `items.ts`: mappers from those shapes to {@link MediaRecord}s (creator identity as `creator`,
  *   never inside `fields`; replies carry `parentId`);
  * - `crawler.ts`: a {@link MediaPlatform} — base URLs, cookie URL key, delays, `classify`
  *   (login-required / risk-control answers → {@link AccessErrorCode}), and the `search`,
  *   `detail`, `creator` iterators that drive a {@link MediaSession};
- * - `index.ts`: `export const <name>Crawler = mediaCrawler(<name>Platform)` (registered in
- *   core/platforms/crawlers.ts).
+ * - `index.ts`: `export const crawler = mediaCrawler(<name>Platform)` (loaded by its folder's
+ *   name in core/platforms/crawlers.ts).
  *
  * Reading a site (see each platform's FLOW.md for its request flow and sources):
  * - `session.call(request)` makes an API request from inside the logged-in page, so the
@@ -65,13 +66,13 @@ export {
   type KeptCreatorFields,
 } from "./privacy.js";
 export { mediaTaskShape, requireModeInput } from "./schema.js";
-export { mediaSpec } from "./spec.js";
+export { defineMediaPlatform, type MediaPlatformOptions } from "./platformDefinition.js";
 export * from "./types.js";
 
 /**
  * The crawler side of a media platform, for core/platforms/crawlers.ts.
  *
- * @example export const xhsCrawler = mediaCrawler(xhsPlatform);
+ * @example export const crawler = mediaCrawler(xhsPlatform); // core/platforms/xhs/index.ts
  */
 export function mediaCrawler<Params extends MediaTaskParams>(platform: MediaPlatform<Params>): PlatformCrawler<Params> {
   return {

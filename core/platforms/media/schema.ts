@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { upstreamProxyProblem } from "../../net/upstreamProxy.js";
 import { integerIn } from "../../validation.js";
-import { MEDIA_CRAWLER_TYPES, type MediaPlatformName } from "./types.js";
+import { MEDIA_CRAWLER_TYPES } from "./types.js";
 
 /** "a,b" or ["a", "b"] → ["a", "b"]: trimmed, empty entries dropped, at most `max`. */
 function listOf(item: z.ZodString, max: number) {
@@ -22,7 +22,7 @@ function listOf(item: z.ZodString, max: number) {
  * The fields every media platform shares, with the names users of such crawlers know.
  * A platform's schema is `mediaTaskInput(name, sortValues)` plus its own fields, strict.
  */
-export function mediaTaskShape<P extends MediaPlatformName>(platform: P, sortValues: readonly [string, ...string[]]) {
+export function mediaTaskShape<P extends string>(platform: P, sortValues: readonly [string, ...string[]]) {
   return {
     platform: z.literal(platform),
     crawler_type: z.enum(MEDIA_CRAWLER_TYPES, { error: 'must be "search", "detail" or "creator"' }),

@@ -11,10 +11,11 @@
  */
 import type { ElementHandle, Page } from "puppeteer-core";
 import type * as z from "zod";
-import type { PlatformName } from "../types.js";
+import type { AccountPlatformName } from "../registry.js";
 import type { ProbeStep } from "./probe.js";
 
-export type MediaPlatformName = Exclude<PlatformName, "web">;
+/** A media platform is one whose tasks take accounts and proxies (its definition says `accounts: true`). */
+export type MediaPlatformName = AccountPlatformName;
 
 export const MEDIA_CRAWLER_TYPES = ["search", "detail", "creator"] as const;
 export type MediaCrawlerType = (typeof MEDIA_CRAWLER_TYPES)[number];

@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
-import { mediaSpec } from "../media/spec.js";
 import { parseCreatorRef, parseThreadId } from "./ids.js";
 
 /**
@@ -45,5 +44,3 @@ export const tiebaTaskInput = z.strictObject(mediaTaskShape("tieba", TIEBA_SORTS
 export type TiebaTaskInput = z.output<typeof tiebaTaskInput>;
 /** What the crawler gets: the body without `platform`. */
 export type TiebaTaskParams = Omit<TiebaTaskInput, "platform">;
-
-export const tiebaSpec = mediaSpec("tieba", tiebaTaskInput);

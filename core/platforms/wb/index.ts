@@ -1,11 +1,11 @@
 import { mediaCrawler } from "../media/index.js";
 import { wbPlatform } from "./crawler.js";
 
-export const wbCrawler = mediaCrawler(wbPlatform);
+/** The crawler side of wb: the `crawler` core/platforms/crawlers.ts loads by the folder's name. */
+export const crawler = mediaCrawler(wbPlatform);
 
 export { wbPlatform } from "./crawler.js";
 export {
-  wbSpec,
   wbTaskInput,
   WB_SORTS,
   WB_SEARCH_TYPE,

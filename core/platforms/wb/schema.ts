@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
-import { mediaSpec } from "../media/spec.js";
 import { parseWeiboCreator, parseWeiboPost } from "./ids.js";
 
 /**
@@ -38,5 +37,3 @@ export const wbTaskInput = z.strictObject(mediaTaskShape("wb", WB_SORTS)).superR
 export type WbTaskInput = z.output<typeof wbTaskInput>;
 /** What the crawler gets: the body without `platform`. */
 export type WbTaskParams = Omit<WbTaskInput, "platform">;
-
-export const wbSpec = mediaSpec("wb", wbTaskInput);

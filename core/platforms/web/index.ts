@@ -2,7 +2,8 @@ import type { PlatformCrawler } from "../types.js";
 import { crawlWeb } from "./crawler.js";
 import type { WebTaskParams } from "./schema.js";
 
-export const webCrawler: PlatformCrawler<WebTaskParams> = {
+/** The crawler side of the web platform: the `crawler` core/platforms/crawlers.ts loads by the folder's name. */
+export const crawler: PlatformCrawler<WebTaskParams> = {
   name: "web",
   crawl: (params, context) => crawlWeb(params, context),
   // render "never": plain HTTP only; "auto": Chromium once a page needs it. Tasks stored before `render` existed were rendered.
@@ -10,4 +11,4 @@ export const webCrawler: PlatformCrawler<WebTaskParams> = {
     (({ never: "never", auto: "on-demand", always: "always" }) as const)[params.render ?? "always"],
 };
 
-export { webSpec, webTaskInput, type WebTaskParams, type WebTaskInput } from "./schema.js";
+export { webTaskInput, type WebTaskParams, type WebTaskInput } from "./schema.js";

@@ -1,7 +1,6 @@
 import * as z from "zod";
 import { httpUrl, integerIn, RESERVED_OBJECT_KEYS } from "../../validation.js";
 import { HOST_LIMIT_BOUNDS } from "../../politeness/constants.js";
-import type { PlatformSpec } from "../types.js";
 import { MAX_TESTED_PATH_CHARS, pathPatternProblem } from "./pathPatterns.js";
 
 /** Fields every web result item has; selector names may not reuse them. */
@@ -235,5 +234,3 @@ export const webTaskInput = webTaskFields.superRefine((task, ctx) => {
 export type WebTaskInput = z.output<typeof webTaskInput>;
 /** What the crawler gets: the body without `platform`. */
 export type WebTaskParams = Omit<WebTaskInput, "platform">;
-
-export const webSpec: PlatformSpec<WebTaskInput> = { name: "web", inputSchema: webTaskInput };

@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
-import { mediaSpec } from "../media/spec.js";
 import type { MediaTaskParams } from "../media/types.js";
 import { parseCreatorRef, parseNoteRef } from "./ids.js";
 
@@ -35,5 +34,3 @@ export const xhsTaskInput = z.strictObject(mediaTaskShape("xhs", XHS_SORTS)).sup
 export type XhsTaskInput = z.output<typeof xhsTaskInput>;
 /** What the crawler gets: the body without `platform`. */
 export type XhsTaskParams = Omit<XhsTaskInput, "platform"> & MediaTaskParams;
-
-export const xhsSpec = mediaSpec("xhs", xhsTaskInput);

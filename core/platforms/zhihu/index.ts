@@ -1,9 +1,9 @@
 import { mediaCrawler } from "../media/index.js";
 import { zhihuPlatform } from "./crawler.js";
 
-/** 知乎: answers, articles and videos with their comments and replies. */
-export const zhihuCrawler = mediaCrawler(zhihuPlatform);
+/** The crawler side of zhihu: the `crawler` core/platforms/crawlers.ts loads by the folder's name. */
+export const crawler = mediaCrawler(zhihuPlatform);
 
 export { zhihuPlatform } from "./crawler.js";
-export { zhihuSpec, zhihuTaskInput, ZHIHU_SORTS, type ZhihuTaskInput, type ZhihuTaskParams } from "./schema.js";
+export { zhihuTaskInput, ZHIHU_SORTS, type ZhihuTaskInput, type ZhihuTaskParams } from "./schema.js";
 export { ZHIHU_COMMENT_FIELDS, ZHIHU_CONTENT_FIELDS, ZHIHU_CREATOR_FIELDS } from "./items.js";

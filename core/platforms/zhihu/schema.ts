@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
-import { mediaSpec } from "../media/spec.js";
 import { parseContentRef, parseUrlToken } from "./ids.js";
 
 /**
@@ -47,5 +46,3 @@ export const zhihuTaskInput = z.strictObject(mediaTaskShape("zhihu", ZHIHU_SORTS
 export type ZhihuTaskInput = z.output<typeof zhihuTaskInput>;
 /** What the crawler gets: the body without `platform`. */
 export type ZhihuTaskParams = Omit<ZhihuTaskInput, "platform">;
-
-export const zhihuSpec = mediaSpec("zhihu", zhihuTaskInput);

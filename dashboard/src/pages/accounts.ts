@@ -5,7 +5,7 @@
 import { ACCOUNT_PLATFORMS } from "../../../core/accounts/model.js";
 import { accountsApi, type Account } from "../api.js";
 import { formatTime, h, replaceChildren } from "../dom.js";
-import { platformLabel } from "../platforms.js";
+import { platformLabel } from "../../../core/platforms/registry.js";
 import { errorMessage, notice, statusBadge, type PageView } from "../ui.js";
 
 export const accountsPage: PageView = (root) => {

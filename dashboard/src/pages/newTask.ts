@@ -6,7 +6,7 @@
 import type { PlatformName } from "../../../core/platforms/types.js";
 import { tasksApi } from "../api.js";
 import { h, replaceChildren } from "../dom.js";
-import { platformLabel } from "../platforms.js";
+import { platformLabel } from "../../../core/platforms/registry.js";
 import {
   bodyFromInputs,
   commonFields,

@@ -6,7 +6,7 @@ import { statusesAllowing } from "../../../core/tasks/status.js";
 import { tasksApi, type ResultRow, type Task } from "../api.js";
 import { cellText, formatDuration, formatTime, h, replaceChildren } from "../dom.js";
 import { resultsFile, saveBlob, type DownloadFormat } from "../download.js";
-import { platformLabel } from "../platforms.js";
+import { platformLabel } from "../../../core/platforms/registry.js";
 import { pollWhileVisible } from "../poll.js";
 import { errorMessage, isFinished, notice, statusBadge, type PageView } from "../ui.js";
 

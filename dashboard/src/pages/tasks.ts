@@ -2,7 +2,7 @@
 import { TASK_STATUSES } from "../../../core/tasks/status.js";
 import { tasksApi, type Task, type TaskStatus } from "../api.js";
 import { formatTime, h, replaceChildren } from "../dom.js";
-import { platformLabel } from "../platforms.js";
+import { platformLabel } from "../../../core/platforms/registry.js";
 import { pollWhileVisible } from "../poll.js";
 import { errorMessage, isFinished, notice, progressSummary, statusBadge, type PageView } from "../ui.js";
 

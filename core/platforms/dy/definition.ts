@@ -1,0 +1,12 @@
+import { defineMediaPlatform } from "../media/platformDefinition.js";
+import { DY_EXPORT_FIELDS } from "./exportColumns.js";
+import { dyTaskInput, DY_SORTS } from "./schema.js";
+
+/** dy, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
+export const dyDefinition = defineMediaPlatform({
+  name: "dy",
+  label: "抖音",
+  inputSchema: dyTaskInput,
+  sorts: DY_SORTS,
+  exportFields: DY_EXPORT_FIELDS,
+});

@@ -1,0 +1,12 @@
+import { defineMediaPlatform } from "../media/platformDefinition.js";
+import { TIEBA_EXPORT_FIELDS } from "./exportColumns.js";
+import { tiebaTaskInput, TIEBA_SORTS } from "./schema.js";
+
+/** tieba, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
+export const tiebaDefinition = defineMediaPlatform({
+  name: "tieba",
+  label: "贴吧",
+  inputSchema: tiebaTaskInput,
+  sorts: TIEBA_SORTS,
+  exportFields: TIEBA_EXPORT_FIELDS,
+});

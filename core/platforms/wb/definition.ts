@@ -1,0 +1,12 @@
+import { defineMediaPlatform } from "../media/platformDefinition.js";
+import { WB_EXPORT_FIELDS } from "./exportColumns.js";
+import { wbTaskInput, WB_SORTS } from "./schema.js";
+
+/** wb, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
+export const wbDefinition = defineMediaPlatform({
+  name: "wb",
+  label: "微博",
+  inputSchema: wbTaskInput,
+  sorts: WB_SORTS,
+  exportFields: WB_EXPORT_FIELDS,
+});

@@ -1,0 +1,12 @@
+import { defineMediaPlatform } from "../media/platformDefinition.js";
+import { XHS_EXPORT_FIELDS } from "./exportColumns.js";
+import { xhsTaskInput, XHS_SORTS } from "./schema.js";
+
+/** xhs, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
+export const xhsDefinition = defineMediaPlatform({
+  name: "xhs",
+  label: "小红书",
+  inputSchema: xhsTaskInput,
+  sorts: XHS_SORTS,
+  exportFields: XHS_EXPORT_FIELDS,
+});
