@@ -7,25 +7,14 @@ import { describe, expect, it } from "vitest";
 import { envelopeErrors } from "../../functions/api/middleware/envelopeErrors.js";
 import { jsonBody, type JsonEvent } from "../../functions/api/middleware/jsonBody.js";
 import { httpEvent, lambdaContext } from "../support/events.js";
-import { ValidationError } from "../../core/errors.js";
 import { webTaskInput } from "../../core/platforms/web/schema.js";
 import { TaskService, type TaskServiceDeps } from "../../core/tasks/index.js";
-import { parseOrThrow } from "../../core/validation.js";
+import { refusal, refusalMessage } from "../support/validation.js";
 
 const base = { platform: "web", crawler_type: "crawl", urls: ["https://example.com/"] };
 const many = <T>(count: number, value: T): T[] => Array.from({ length: count }, () => value);
 
-function rejection(run: () => unknown): ValidationError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error("expected a validation error");
-}
-
-const messageFor = (body: unknown) => rejection(() => parseOrThrow(webTaskInput, body)).message;
+const messageFor = (body: unknown) => refusalMessage(webTaskInput, body);
 
 describe("web task bounds", () => {
   it.each([
@@ -60,7 +49,7 @@ describe("web task bounds", () => {
 
   it("echoes a long unknown or bad key cut to 64 characters, and lists at most 5 unknown keys", () => {
     const long = "k".repeat(10_000);
-    const unknown = rejection(() => parseOrThrow(webTaskInput, { ...base, [long]: 1 }));
+    const unknown = refusal(webTaskInput, { ...base, [long]: 1 });
     expect(unknown.message).toBe(`unknown field "${"k".repeat(64)}…"`);
     expect(unknown.field).toBe(`${"k".repeat(64)}…`);
     expect(messageFor({ ...base, selectors: { [`a ${long}`]: "x" } })).toMatch(

@@ -4,12 +4,15 @@ import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import { ACCOUNT_PLATFORMS, PLATFORMS, platformExportColumns, platformLabel } from "../../core/platforms/registry.js";
 import { loadCrawler } from "../../core/platforms/crawlers.js";
+import { parseOrThrow } from "../../core/validation.js";
+import { refusal } from "../support/validation.js";
 
 /**
  * The contract every registered platform keeps, whatever it crawls: its folder, its crawler
  * side found by name, a schema that takes its own minimal body and refuses others, its sorts
- * as the schema has them, its export columns. A new platform runs through all of this by
- * being listed in core/platforms/registry.ts.
+ * as the schema has them, its export columns; and every media platform's shared task fields
+ * (defaults, mode inputs, switches, sorts, strictness). A new platform runs through all of
+ * this by being listed in core/platforms/registry.ts; its own tests keep what is its own.
  */
 
 const PLATFORMS_DIR = join(import.meta.dirname, "../../core/platforms");
@@ -88,3 +91,84 @@ describe("the registry", () => {
     }
   });
 });
+
+/** The 400's message and field. */
+function refusalOf(schema: z.ZodType, body: Record<string, unknown>): { message: string; field: string | undefined } {
+  const { message, field } = refusal(schema, body);
+  return { message, field };
+}
+
+const MEDIA_PLATFORMS = PLATFORMS.filter((platform) => platform.accounts);
+
+/** The search orders each site offers, by the values its sources use (each schema.ts cites them). */
+const SITE_SORTS: Record<string, string[]> = {
+  xhs: ["general", "popularity_descending", "time_descending"],
+  dy: ["general", "most_liked", "latest"],
+  ks: ["general"],
+  bili: ["totalrank", "click", "pubdate", "dm", "stow"],
+  wb: ["default", "real_time", "popular", "video"],
+  tieba: ["time_descending", "time_ascending", "relevance"],
+  zhihu: ["default", "upvoted_count", "created_time"],
+};
+
+describe.each(MEDIA_PLATFORMS.map((platform) => [platform.name, platform] as const))(
+  "media platform %s: the shared task fields",
+  (name, platform) => {
+    const body = (fields: Record<string, unknown>) => ({ platform: name, ...fields });
+
+    it("fills in the shared defaults and splits 'a,b' keywords (full-width commas too)", () => {
+      expect(
+        parseOrThrow(platform.inputSchema, body({ crawler_type: "search", keywords: "咖啡, 茶，," })),
+      ).toMatchObject({
+        platform: name,
+        crawler_type: "search",
+        keywords: ["咖啡", "茶"],
+        specified_ids: [],
+        creator_ids: [],
+        start_page: 1,
+        enable_comments: false,
+        enable_sub_comments: false,
+        max_notes_count: 20,
+        max_comments_count: 20,
+        keep_user_info: false,
+        probe: false,
+      });
+    });
+
+    it("needs each mode's input, naming the field", () => {
+      for (const [mode, field] of [
+        ["search", "keywords"],
+        ["detail", "specified_ids"],
+        ["creator", "creator_ids"],
+      ] as const) {
+        expect(refusalOf(platform.inputSchema, body({ crawler_type: mode }))).toEqual({
+          message: `${field}: is required for crawler_type "${mode}"`,
+          field,
+        });
+      }
+    });
+
+    it("takes replies only with comments", () => {
+      expect(
+        refusalOf(platform.inputSchema, body({ crawler_type: "search", keywords: "a", enable_sub_comments: true })),
+      ).toEqual({ message: "enable_sub_comments: needs enable_comments: true", field: "enable_sub_comments" });
+    });
+
+    it("takes the site's sorts, and refuses another, naming those it does", () => {
+      expect(platform.sorts).toEqual(SITE_SORTS[name]);
+      expect(refusalOf(platform.inputSchema, body({ crawler_type: "search", keywords: "a", sort: "hottest" }))).toEqual(
+        {
+          message: `sort: must be one of ${platform.sorts.map((sort) => `"${sort}"`).join(", ")}`,
+          field: "sort",
+        },
+      );
+    });
+
+    it("refuses fields it does not know", () => {
+      expect(refusalOf(platform.inputSchema, body({ crawler_type: "search", keywords: "a", forums: ["x"] }))).toEqual({
+        message: 'unknown field "forums"',
+        field: "forums",
+      });
+    });
+  },
+);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { getPlatform } from "../../core/platforms/registry.js";
 import { xhsTaskInput } from "../../core/platforms/xhs/schema.js";
 
 const NOTE = "66696f98000000000d00f289";
@@ -9,31 +8,6 @@ const issues = (body: Record<string, unknown>) => {
 };
 
 describe("xhs task schema", () => {
-  it("applies the shared defaults and splits 'a,b' keywords", () => {
-    expect(xhsTaskInput.parse({ platform: "xhs", crawler_type: "search", keywords: "咖啡, 茶，," })).toEqual({
-      platform: "xhs",
-      crawler_type: "search",
-      keywords: ["咖啡", "茶"],
-      specified_ids: [],
-      creator_ids: [],
-      start_page: 1,
-      enable_comments: false,
-      enable_sub_comments: false,
-      max_notes_count: 20,
-      max_comments_count: 20,
-      keep_user_info: false,
-      probe: false,
-    });
-  });
-
-  it("needs each mode's input and replies only with comments", () => {
-    expect(issues({ crawler_type: "search" })).toEqual(['keywords: is required for crawler_type "search"']);
-    expect(issues({ crawler_type: "detail" })).toEqual(['specified_ids: is required for crawler_type "detail"']);
-    expect(issues({ crawler_type: "creator", creator_ids: [NOTE], enable_sub_comments: true })).toEqual([
-      "enable_sub_comments: needs enable_comments: true",
-    ]);
-  });
-
   it("accepts xhs ids and URLs only, and says what it wants", () => {
     expect(
       issues({
@@ -47,19 +21,5 @@ describe("xhs task schema", () => {
     expect(issues({ crawler_type: "creator", creator_ids: ["someone"] })).toEqual([
       expect.stringMatching(/^creator_ids\.0: must be a 24-character xhs user id/),
     ]);
-  });
-
-  it("knows the xhs sorts and refuses unknown fields", () => {
-    expect(issues({ crawler_type: "search", keywords: "a", sort: "time_descending" })).toEqual([]);
-    expect(issues({ crawler_type: "search", keywords: "a", sort: "most_liked" })[0]).toMatch(
-      /^sort: must be one of "general", "popularity_descending", "time_descending"/,
-    );
-    expect(issues({ crawler_type: "search", keywords: "a", max_pages: 3 })[0]).toMatch(/max_pages/);
-  });
-
-  it("is registered for the API", () => {
-    expect(
-      getPlatform("xhs").inputSchema.parse({ platform: "xhs", crawler_type: "search", keywords: "a" }),
-    ).toMatchObject({ keywords: ["a"] });
   });
 });
