@@ -145,6 +145,11 @@ function set(body: Body, field: string, value: unknown): void {
   if (value !== undefined) body[field] = value;
 }
 
+/** A list flag sets its field only when given at least once. */
+function setList(body: Body, field: string, values: string[]): void {
+  if (values.length > 0) body[field] = values;
+}
+
 /**
  * The create-task body: `base` (from --body) first, then the named flags, then --param,
  * each overriding the one before.
@@ -157,14 +162,11 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   set(body, "max_duration_secs", durationOption(values, "max-duration"));
   set(body, "webhook_url", stringValue(values, "webhook-url"));
 
-  const urls = stringList(values, "url");
-  if (urls.length > 0) body.urls = urls;
+  setList(body, "urls", stringList(values, "url"));
   set(body, "max_pages", integerOption(values, "max-pages"));
   set(body, "max_depth", integerOption(values, "max-depth"));
-  const include = stringList(values, "include");
-  if (include.length > 0) body.include = include;
-  const exclude = stringList(values, "exclude");
-  if (exclude.length > 0) body.exclude = exclude;
+  setList(body, "include", stringList(values, "include"));
+  setList(body, "exclude", stringList(values, "exclude"));
   if (flag(values, "any-origin")) body.same_origin = false;
   const selectors = stringList(values, "selector");
   if (selectors.length > 0)
@@ -173,8 +175,7 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   set(body, "wait_until", stringValue(values, "wait-until"));
   set(body, "settle_max_secs", integerOption(values, "settle-max"));
   set(body, "render", stringValue(values, "render"));
-  const formats = listEntries(values, "format");
-  if (formats.length > 0) body.formats = formats;
+  setList(body, "formats", listEntries(values, "format"));
   if (flag(values, "main-content")) body.only_main_content = true;
   if (flag(values, "ignore-robots")) body.respect_robots_txt = false;
   set(body, "sitemap", stringValue(values, "sitemap"));
@@ -184,12 +185,9 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   set(body, "host_concurrency", integerOption(values, "host-concurrency"));
   set(body, "host_delay_ms", integerOption(values, "host-delay-ms"));
 
-  const keywords = listEntries(values, "keyword");
-  if (keywords.length > 0) body.keywords = keywords;
-  const ids = listEntries(values, "id");
-  if (ids.length > 0) body.specified_ids = ids;
-  const creators = listEntries(values, "creator");
-  if (creators.length > 0) body.creator_ids = creators;
+  setList(body, "keywords", listEntries(values, "keyword"));
+  setList(body, "specified_ids", listEntries(values, "id"));
+  setList(body, "creator_ids", listEntries(values, "creator"));
   set(body, "start_page", integerOption(values, "start-page"));
   set(body, "sort", stringValue(values, "sort"));
   if (flag(values, "comments")) body.enable_comments = true;

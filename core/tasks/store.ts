@@ -4,6 +4,7 @@ import {
   BatchGetCommand,
   GetCommand,
   PutCommand,
+  type PutCommandInput,
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -127,15 +128,7 @@ export class DynamoTaskStore implements TaskStore {
   async create(task: Task, idempotency?: IdempotencyMarker): Promise<CreateOutcome> {
     const item: StoredTask = { ...task, ...indexAttributes(task) };
     if (idempotency === undefined) {
-      await callDependency("tasks_table", () =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: item,
-            ConditionExpression: "attribute_not_exists(task_id)",
-          }),
-        ),
-      );
+      await this.#putIfAbsent(item);
       return { created: true };
     }
     // Marker first, then the task. DynamoDB Local stand-ins lack transactions, and this order
@@ -143,22 +136,14 @@ export class DynamoTaskStore implements TaskStore {
     // next request with the same key, which creates the task under the marker's id.
     const markerId = IDEMPOTENCY_PREFIX + idempotency.keyHash;
     try {
-      await callDependency("tasks_table", () =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              task_id: markerId,
-              kind: "idempotency_key",
-              target_task_id: task.task_id,
-              request_hash: idempotency.requestHash,
-              created_at: task.created_at,
-              [TASKS_TABLE.ttlAttribute]: idempotency.expiresAtEpochSecs,
-            },
-            ConditionExpression: "attribute_not_exists(task_id)",
-          }),
-        ),
-      );
+      await this.#putIfAbsent({
+        task_id: markerId,
+        kind: "idempotency_key",
+        target_task_id: task.task_id,
+        request_hash: idempotency.requestHash,
+        created_at: task.created_at,
+        [TASKS_TABLE.ttlAttribute]: idempotency.expiresAtEpochSecs,
+      });
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       const marker = await callDependency("tasks_table", () =>
@@ -174,15 +159,7 @@ export class DynamoTaskStore implements TaskStore {
       item.task_id = existingTaskId;
     }
     try {
-      await callDependency("tasks_table", () =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: item,
-            ConditionExpression: "attribute_not_exists(task_id)",
-          }),
-        ),
-      );
+      await this.#putIfAbsent(item);
     } catch (error) {
       // A concurrent request with the same key completed the same marker first.
       if (isConditionalCheckFailed(error))
@@ -190,6 +167,15 @@ export class DynamoTaskStore implements TaskStore {
       throw error;
     }
     return { created: true };
+  }
+
+  /** Writes `item` unless a row with its task_id exists (ConditionalCheckFailed then). */
+  async #putIfAbsent(item: NonNullable<PutCommandInput["Item"]>): Promise<void> {
+    await callDependency("tasks_table", () =>
+      this.doc.send(
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(task_id)" }),
+      ),
+    );
   }
 
   async get(taskId: string): Promise<Task | undefined> {
