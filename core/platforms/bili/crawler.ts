@@ -1,3 +1,4 @@
+import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
 import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
 import { classifyBiliPage, classifyBiliResponse, listData, requireJson } from "./access.js";
 import { biliComments } from "./comments.js";
@@ -39,7 +40,7 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
   async *search(session, params, keyword, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const sort: BiliSort = BILI_SORTS.find((value) => value === params.sort) ?? "totalrank";
     let page: number = typeof cursor.page === "number" ? cursor.page : params.start_page;
-    while (cursor.notesDone < params.max_notes_count) {
+    while (!notesFull(cursor, params)) {
       const url = searchPageUrl(session.baseUrls, keyword, sort, page);
       const answer = await session.capture(BILI_ENDPOINTS.search, () => session.open(url));
       requireJson(answer);
@@ -51,7 +52,7 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
       const videos = (data.result ?? []).filter((video) => video.bvid);
       if (videos.length === 0) return;
       for (const video of videos) {
-        if (cursor.notesDone >= params.max_notes_count) return;
+        if (notesFull(cursor, params)) return;
         yield* listedVideo(session, params, video.bvid, keyword);
       }
       if (page >= data.numPages) return;
@@ -62,7 +63,7 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
 
   async *detail(session, params, id, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const video = parseBiliVideo(id);
-    if (video === undefined || cursor.notesDone >= params.max_notes_count) return;
+    if (video === undefined || notesFull(cursor, params)) return;
     yield* videoPage(session, params, video.pathId, undefined);
   },
 
@@ -72,7 +73,7 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
     let pn: number = typeof cursor.page === "number" ? cursor.page : 1;
     // After a resume the creator record was stored on the first space page already.
     let creatorDone = pn > 1;
-    while (cursor.notesDone < params.max_notes_count) {
+    while (!notesFull(cursor, params)) {
       const url = spacePageUrl(session.baseUrls, mid, pn);
       const answer = await session.capture(BILI_ENDPOINTS.spaceVideos, () => session.open(url));
       requireJson(answer);
@@ -84,7 +85,7 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
       const videos = data.list.vlist ?? [];
       if (videos.length === 0) return;
       for (const video of videos) {
-        if (cursor.notesDone >= params.max_notes_count) return;
+        if (notesFull(cursor, params)) return;
         const detail = yield* listedVideo(session, params, video.bvid, undefined);
         if (!creatorDone && detail?.Card !== undefined && String(detail.Card.card.mid) === mid) {
           creatorDone = true;
@@ -107,7 +108,7 @@ async function* listedVideo(
   pathId: string,
   keyword: string | undefined,
 ): VideoRecords {
-  if (params.enable_comments) return yield* videoPage(session, params, pathId, keyword);
+  if (wantsComments(params)) return yield* videoPage(session, params, pathId, keyword);
   const answer = await session.call({ url: viewDetailCall(pathId), base: "api", step: BILI_ENDPOINTS.viewDetail.step });
   return yield* videoRecords(session, answer, pathId, keyword);
 }
@@ -123,12 +124,8 @@ async function* videoPage(
     session.open(videoPageUrl(session.baseUrls, pathId)),
   );
   const detail = yield* videoRecords(session, answer, pathId, keyword);
-  if (detail !== undefined && params.enable_comments) {
-    yield* biliComments(session, String(detail.View.aid), {
-      maxComments: params.max_comments_count,
-      withReplies: params.enable_sub_comments,
-    });
-  }
+  if (detail !== undefined && wantsComments(params))
+    yield* biliComments(session, String(detail.View.aid), commentCaps(params));
   return detail;
 }
 

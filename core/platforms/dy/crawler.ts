@@ -1,3 +1,4 @@
+import { wantsComments } from "../media/caps.js";
 import { FEED_DONE, walkFeed } from "../media/scrolledFeed.js";
 import type {
   CapturedResponse,
@@ -265,8 +266,4 @@ function commentsOption(
 ): { commentsOf?: (post: MediaRecord) => AsyncIterable<MediaRecord> } {
   if (!wantsComments(params)) return {};
   return { commentsOf: (post) => dyComments(session, params, post.id) };
-}
-
-function wantsComments(params: DyTaskParams): boolean {
-  return params.enable_comments && params.max_comments_count > 0;
 }

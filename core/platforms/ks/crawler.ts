@@ -1,3 +1,4 @@
+import { wantsComments } from "../media/caps.js";
 import { PlatformThrottledError } from "../media/errors.js";
 import { scrollForMore } from "../media/scrollForMore.js";
 import { FEED_DONE, walkFeed } from "../media/scrolledFeed.js";
@@ -338,8 +339,4 @@ function commentsOption(
 ): { commentsOf?: (post: MediaRecord) => AsyncIterable<MediaRecord> } {
   if (!wantsComments(params)) return {};
   return { commentsOf: (post) => ksComments(session, params, post.id) };
-}
-
-function wantsComments(params: KsTaskParams): boolean {
-  return params.enable_comments && params.max_comments_count > 0;
 }

@@ -1,3 +1,4 @@
+import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
 import type * as z from "zod";
 import { RetryableCrawlError } from "../../errors.js";
 import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
@@ -56,7 +57,7 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
     const sort: TiebaSort = (params.sort as TiebaSort | undefined) ?? "time_descending";
     const seen = new Set<string>();
     let pn = typeof cursor.page === "number" ? cursor.page : params.start_page;
-    while (cursor.notesDone < params.max_notes_count) {
+    while (!notesFull(cursor, params)) {
       const answer = await session.capture<TiebaSearchResponse>(TIEBA_ENDPOINTS.search, () =>
         session.open(searchPageUrl(session.baseUrls, keyword, sort, pn)),
       );
@@ -66,7 +67,7 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
         .filter((card) => card.cardInfo === "thread" || card.cardStyle === "thread")
         .map((card) => String(card.data?.tid ?? ""));
       for (const id of ids) {
-        if (cursor.notesDone >= params.max_notes_count) return;
+        if (notesFull(cursor, params)) return;
         if (id === "" || seen.has(id)) continue;
         seen.add(id);
         yield* thread(session, params, id, keyword);
@@ -79,7 +80,7 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
 
   async *detail(session, params, input, cursor) {
     const threadId = parseThreadId(input);
-    if (threadId === undefined || cursor.notesDone >= params.max_notes_count) return;
+    if (threadId === undefined || notesFull(cursor, params)) return;
     yield* thread(session, params, threadId, null);
   },
 
@@ -91,7 +92,7 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
     const seen = new Set<string>();
     for (const ids of pages) {
       for (const id of ids) {
-        if (cursor.notesDone >= params.max_notes_count) return;
+        if (notesFull(cursor, params)) return;
         if (seen.has(id)) continue;
         seen.add(id);
         yield* thread(session, params, id, null);
@@ -130,10 +131,8 @@ async function* thread(
     return;
   }
   yield record;
-  if (!params.enable_comments) return;
-  yield* tiebaComments(session, threadId, page.body, {
-    maxComments: params.max_comments_count,
-    withReplies: params.enable_sub_comments,
+  if (!wantsComments(params)) return;
+  yield* tiebaComments(session, threadId, page.body, commentCaps(params), {
     context,
     threadPage: async (pn) => {
       const next = await threadPage(session, threadId, pn);

@@ -1,3 +1,4 @@
+import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
 import { isNoAnswer } from "../media/drift.js";
 import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
 import { STALE_COOKIES, classifyWbPage, classifyWbResponse, wbBody, wbCall, wbOpen } from "./access.js";
@@ -61,7 +62,7 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
     const first = await wbOpen(session, WB_ENDPOINTS.search, searchPageUrl(session.baseUrls, keyword, sort));
     let page = typeof cursor.page === "number" ? cursor.page : params.start_page;
     let answer = page <= 1 ? first : await wbCall(session, { url: searchPageCall(first, page), step });
-    while (cursor.notesDone < params.max_notes_count) {
+    while (!notesFull(cursor, params)) {
       const body = await wbBody(session, wbSearchAnswer, answer, step);
       // ok 0 "这里还没有内容": nothing (more) for this keyword.
       if (body.ok !== 1 || body.data === undefined)
@@ -72,15 +73,15 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
       if (typeof next !== "number" || next <= page || body.data.cards.length === 0) return;
       page = next;
       cursor.advance(page);
-      if (cursor.notesDone >= params.max_notes_count) return;
+      if (notesFull(cursor, params)) return;
       answer = await wbCall(session, { url: searchPageCall(first, page), step });
     }
   },
 
   async *detail(session, params, id, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const postId = parseWeiboPost(id);
-    if (postId === undefined || cursor.notesDone >= params.max_notes_count) return;
-    const opened = await openDetail(session, postId, params.enable_comments);
+    if (postId === undefined || notesFull(cursor, params)) return;
+    const opened = await openDetail(session, postId, wantsComments(params));
     const status = await renderedPost(session);
     if (status === undefined) {
       session.log("post not available", { note: postId });
@@ -96,7 +97,7 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
       return;
     }
     yield wbNoteRecord(status, undefined);
-    if (opened !== undefined) yield* wbComments(session, status.id, opened, commentOptions(params));
+    if (opened !== undefined) yield* wbComments(session, status.id, opened, commentCaps(params));
   },
 
   async *creator(session, params, creatorId, cursor): AsyncGenerator<MediaRecord, void, undefined> {
@@ -109,7 +110,7 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
       typeof cursor.page === "string"
         ? await wbCall(session, { url: profilePostsCall(firstPosts, cursor.page), step })
         : firstPosts;
-    while (cursor.notesDone < params.max_notes_count) {
+    while (!notesFull(cursor, params)) {
       const body = await wbBody(session, wbProfilePostsAnswer, answer, step);
       if (body.ok !== 1 || body.data === undefined)
         return session.log("posts list ends", { uid, ok: body.ok, msg: body.msg });
@@ -117,7 +118,7 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
       const next = nextPostsToken(body.data);
       if (next === undefined || body.data.cards.length === 0) return;
       cursor.advance(next);
-      if (cursor.notesDone >= params.max_notes_count) return;
+      if (notesFull(cursor, params)) return;
       answer = await wbCall(session, { url: profilePostsCall(firstPosts, next), step });
     }
   },
@@ -177,11 +178,11 @@ async function* storePosts(
   cursor: MediaCursor,
 ): AsyncGenerator<MediaRecord, void, undefined> {
   for (const mblog of posts) {
-    if (cursor.notesDone >= params.max_notes_count) return;
+    if (notesFull(cursor, params)) return;
     yield wbNoteRecord(mblog, keyword);
-    if (!params.enable_comments || Number(mblog.comments_count) === 0) continue;
+    if (!wantsComments(params) || Number(mblog.comments_count) === 0) continue;
     const opened = await openDetail(session, mblog.id, true);
-    if (opened !== undefined) yield* wbComments(session, mblog.id, opened, commentOptions(params));
+    if (opened !== undefined) yield* wbComments(session, mblog.id, opened, commentCaps(params));
   }
 }
 
@@ -231,8 +232,4 @@ export function postsOf(cards: WbCard[]): WbMblog[] {
   };
   cards.forEach(visit);
   return [...posts.values()];
-}
-
-function commentOptions(params: WbTaskParams): { maxComments: number; withReplies: boolean } {
-  return { maxComments: params.max_comments_count, withReplies: params.enable_sub_comments };
 }

@@ -1,3 +1,4 @@
+import { notesFull, wantsComments } from "../media/caps.js";
 import { SiteChangedError } from "../media/drift.js";
 import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
 import { apiData, classifyXhsPage, classifyXhsResponse, noteRefusal } from "./access.js";
@@ -111,7 +112,7 @@ async function* search(
     for (const item of data.items) {
       // rec_query / hot_query blocks are suggestions, not notes (MC core.py:173).
       if (item.model_type !== "note" || seen.has(item.id)) continue;
-      if (cursor.notesDone >= params.max_notes_count) return;
+      if (notesFull(cursor, params)) return;
       seen.add(item.id);
       const card = item.note_card;
       const partial: NoteInput = {
@@ -129,7 +130,7 @@ async function* search(
       );
     }
     cursor.advance(page + 1);
-    if (!data.has_more || cursor.notesDone >= params.max_notes_count) return;
+    if (!data.has_more || notesFull(cursor, params)) return;
     page++;
     data = await resultPage(session, template, page);
   }
@@ -171,10 +172,6 @@ interface ListedNote {
   card: NoteInput;
   /** xsec_source of the list: pc_search, pc_user. */
   source: string;
-}
-
-function wantsComments(params: XhsTaskParams): boolean {
-  return params.enable_comments && params.max_comments_count > 0;
 }
 
 /**
@@ -314,7 +311,7 @@ async function* creator(
   else {
     const first = await firstProfileNotes(session);
     for (const listed of first) {
-      if (cursor.notesDone >= params.max_notes_count) return;
+      if (notesFull(cursor, params)) return;
       const note = listedNoteFromState(listed);
       yield* listedNote(session, params, {
         id: note.note_id as string,
@@ -327,7 +324,7 @@ async function* creator(
     next = first.length > 0 ? (listedNoteFromState(first.at(-1)!).note_id as string) : "";
     cursor.advance(next);
   }
-  while (cursor.notesDone < params.max_notes_count) {
+  while (!notesFull(cursor, params)) {
     const response: CapturedResponse = await session.call(
       apiGet(
         ENDPOINTS.userPosted.path,
@@ -344,7 +341,7 @@ async function* creator(
     );
     const data = apiData(session, userPostedData, response, STEP.moreNotes);
     for (const note of data.notes) {
-      if (cursor.notesDone >= params.max_notes_count) return;
+      if (notesFull(cursor, params)) return;
       const card: NoteInput = {
         note_id: note.note_id,
         type: note.type,
