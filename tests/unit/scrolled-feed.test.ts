@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FEED_DONE, ScrolledFeed, walkFeed } from "../../core/platforms/media/scrolledFeed.js";
+import { FEED_DONE, postOnce, ProfileAhead, ScrolledFeed, walkFeed } from "../../core/platforms/media/scrolledFeed.js";
 import type { MediaCursor, MediaRecord } from "../../core/platforms/media/types.js";
 
 /** A list of `pages` pages of `size` posts; records each open and scroll. */
@@ -119,5 +119,56 @@ describe("walkFeed", () => {
     ];
     const cursor = cursorAt(undefined);
     expect(await drain(walkFeed({ steps, cursor, maxNotes: 10, recordsOf }), cursor)).toEqual(["a", "shared", "b"]);
+  });
+});
+
+describe("ProfileAhead", () => {
+  it("reads the profile once on a fresh start and puts it ahead of the first page's posts", async () => {
+    let reads = 0;
+    const creator: MediaRecord = { item_type: "creator", id: "me", fields: {} };
+    const post = (id: string): MediaRecord => ({ item_type: "content", id, fields: {} });
+    const profile = new ProfileAhead(cursorAt(undefined), async () => {
+      reads++;
+      return creator;
+    });
+    await profile.read();
+    await profile.read();
+    expect(reads).toBe(1);
+    expect(profile.ahead([post("a")]).map((record) => record.id)).toEqual(["me", "a"]);
+    expect(profile.ahead([post("b")]).map((record) => record.id)).toEqual(["b"]);
+    const resumed = new ProfileAhead(cursorAt(2), async () => {
+      reads++;
+      return creator;
+    });
+    await resumed.read();
+    expect(reads).toBe(1);
+  });
+});
+
+describe("postOnce", () => {
+  const comments = async function* (post: MediaRecord): AsyncGenerator<MediaRecord> {
+    yield { item_type: "comment", id: `${post.id}/c`, fields: {} };
+  };
+
+  it("yields the post, its comments when wanted, and marks the input done", async () => {
+    const cursor = cursorAt(undefined);
+    const read = async (): Promise<MediaRecord> => ({ item_type: "content", id: "p", fields: {} });
+    expect(await drain(postOnce(cursor, read, comments), cursor)).toEqual(["p", "p/c"]);
+    expect(cursor.advanced).toEqual([FEED_DONE]);
+    const plain = cursorAt(undefined);
+    expect(await drain(postOnce(plain, read, undefined), plain)).toEqual(["p"]);
+  });
+
+  it("reads no comments of a post that could not be read, and nothing of an input already done", async () => {
+    const gone = async (): Promise<MediaRecord> => ({
+      item_type: "content",
+      id: "p",
+      fields: {},
+      error: { code: "POST_UNAVAILABLE", message: "gone" },
+    });
+    const cursor = cursorAt(undefined);
+    expect(await drain(postOnce(cursor, gone, comments), cursor)).toEqual(["p"]);
+    const done = cursorAt(FEED_DONE);
+    expect(await drain(postOnce(done, gone, comments), done)).toEqual([]);
   });
 });
