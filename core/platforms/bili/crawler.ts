@@ -1,11 +1,18 @@
 import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
+import { walkPages } from "../media/pagedList.js";
 import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
 import { classifyBiliPage, classifyBiliResponse, listData, requireJson } from "./access.js";
 import { biliComments } from "./comments.js";
 import { parseBiliCreator, parseBiliVideo } from "./ids.js";
 import { biliCreatorRecord, biliVideoRecord } from "./items.js";
 import { BILI_SORTS, type BiliSort, type BiliTaskParams } from "./schema.js";
-import { biliArcSearchAnswer, biliSearchAnswer, biliViewDetailAnswer, type BiliViewDetailData } from "./shapes.js";
+import {
+  biliArcSearchAnswer,
+  biliSearchAnswer,
+  biliViewDetailAnswer,
+  type BiliSearchData,
+  type BiliViewDetailData,
+} from "./shapes.js";
 import { BILI_BASE_URLS, BILI_ENDPOINTS, searchPageUrl, spacePageUrl, videoPageUrl, viewDetailCall } from "./site.js";
 
 /**
@@ -37,28 +44,27 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
   // endpoints we call are the unsigned ones (site.ts), so no signer is needed.
   pageRequests: { transport: "fetch" },
 
-  async *search(session, params, keyword, cursor): AsyncGenerator<MediaRecord, void, undefined> {
+  search(session, params, keyword, cursor): AsyncIterable<MediaRecord> {
     const sort: BiliSort = BILI_SORTS.find((value) => value === params.sort) ?? "totalrank";
-    let page: number = typeof cursor.page === "number" ? cursor.page : params.start_page;
-    while (!notesFull(cursor, params)) {
-      const url = searchPageUrl(session.baseUrls, keyword, sort, page);
-      const answer = await session.capture(BILI_ENDPOINTS.search, () => session.open(url));
-      requireJson(answer);
-      const data = listData(
-        session.expect(biliSearchAnswer, answer, BILI_ENDPOINTS.search.step),
-        answer,
-        "the search page",
-      );
-      const videos = (data.result ?? []).filter((video) => video.bvid);
-      if (videos.length === 0) return;
-      for (const video of videos) {
-        if (notesFull(cursor, params)) return;
-        yield* listedVideo(session, params, video.bvid, keyword);
-      }
-      if (page >= data.numPages) return;
-      page += 1;
-      cursor.advance(page);
-    }
+    const videosOf = (data: BiliSearchData) => (data.result ?? []).filter((video) => video.bvid);
+    return walkPages({
+      cursor,
+      params,
+      start: typeof cursor.page === "number" ? cursor.page : params.start_page,
+      load: async (page) => {
+        const url = searchPageUrl(session.baseUrls, keyword, sort, page);
+        const answer = await session.capture(BILI_ENDPOINTS.search, () => session.open(url));
+        requireJson(answer);
+        return listData(
+          session.expect(biliSearchAnswer, answer, BILI_ENDPOINTS.search.step),
+          answer,
+          "the search page",
+        );
+      },
+      entries: videosOf,
+      records: (video) => listedVideo(session, params, video.bvid, keyword),
+      next: (data, page) => (videosOf(data).length === 0 || page >= data.numPages ? undefined : page + 1),
+    });
   },
 
   async *detail(session, params, id, cursor): AsyncGenerator<MediaRecord, void, undefined> {
@@ -70,32 +76,34 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
   async *creator(session, params, creatorId, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const mid = parseBiliCreator(creatorId);
     if (mid === undefined) return;
-    let pn: number = typeof cursor.page === "number" ? cursor.page : 1;
+    const start: number = typeof cursor.page === "number" ? cursor.page : 1;
     // After a resume the creator record was stored on the first space page already.
-    let creatorDone = pn > 1;
-    while (!notesFull(cursor, params)) {
-      const url = spacePageUrl(session.baseUrls, mid, pn);
-      const answer = await session.capture(BILI_ENDPOINTS.spaceVideos, () => session.open(url));
-      requireJson(answer);
-      const data = listData(
-        session.expect(biliArcSearchAnswer, answer, BILI_ENDPOINTS.spaceVideos.step),
-        answer,
-        "the space page",
-      );
-      const videos = data.list.vlist ?? [];
-      if (videos.length === 0) return;
-      for (const video of videos) {
-        if (notesFull(cursor, params)) return;
+    let creatorDone = start > 1;
+    yield* walkPages({
+      cursor,
+      params,
+      start,
+      load: async (pn) => {
+        const url = spacePageUrl(session.baseUrls, mid, pn);
+        const answer = await session.capture(BILI_ENDPOINTS.spaceVideos, () => session.open(url));
+        requireJson(answer);
+        return listData(
+          session.expect(biliArcSearchAnswer, answer, BILI_ENDPOINTS.spaceVideos.step),
+          answer,
+          "the space page",
+        );
+      },
+      entries: (data) => data.list.vlist ?? [],
+      records: async function* (video) {
         const detail = yield* listedVideo(session, params, video.bvid, undefined);
         if (!creatorDone && detail?.Card !== undefined && String(detail.Card.card.mid) === mid) {
           creatorDone = true;
           yield biliCreatorRecord(detail.Card.card, detail.Card.like_num, params.keep_user_info);
         }
-      }
-      if (data.page.pn * data.page.ps >= data.page.count) return;
-      pn += 1;
-      cursor.advance(pn);
-    }
+      },
+      next: (data, pn) =>
+        (data.list.vlist ?? []).length === 0 || data.page.pn * data.page.ps >= data.page.count ? undefined : pn + 1,
+    });
   },
 };
 

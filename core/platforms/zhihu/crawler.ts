@@ -63,6 +63,9 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
 
   async *search(session, params, keyword, cursor) {
     const sort: ZhihuSort = (params.sort as ZhihuSort | undefined) ?? "default";
+    // Not walkPages (media kit): the next page is reached by reopening the search when a
+    // post's comments took the tab away, else by scrolling on, and it is loaded before the
+    // cap is checked again (FLOW.md, "Shared steps").
     const seen = new Set<string>();
     let page = typeof cursor.page === "number" ? cursor.page : params.start_page;
     let body = await searchPage(session, keyword, sort, page);
@@ -119,6 +122,7 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
   async *creator(session, params, input, cursor) {
     const token = parseUrlToken(input);
     if (token === undefined) return;
+    // Three lists in a row under one "tab:page" token, which walkPages (one list) does not page.
     const [startTab, startPage] = parseProfileToken(cursor.page);
     for (let tabIndex = startTab; tabIndex < PROFILE_TABS.length; tabIndex++) {
       const profile = PROFILE_TABS[tabIndex] as (typeof PROFILE_TABS)[number];
