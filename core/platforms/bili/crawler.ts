@@ -1,6 +1,7 @@
 import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
 import { walkPages } from "../media/pagedList.js";
-import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
+import type * as z from "zod";
+import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession, ResponseMatch } from "../media/types.js";
 import { classifyBiliPage, classifyBiliResponse, listData, requireJson } from "./access.js";
 import { biliComments } from "./comments.js";
 import { parseBiliCreator, parseBiliVideo } from "./ids.js";
@@ -10,6 +11,7 @@ import {
   biliArcSearchAnswer,
   biliSearchAnswer,
   biliViewDetailAnswer,
+  type BiliEnvelope,
   type BiliSearchData,
   type BiliViewDetailData,
 } from "./shapes.js";
@@ -51,16 +53,14 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
       cursor,
       params,
       start: typeof cursor.page === "number" ? cursor.page : params.start_page,
-      load: async (page) => {
-        const url = searchPageUrl(session.baseUrls, keyword, sort, page);
-        const answer = await session.capture(BILI_ENDPOINTS.search, () => session.open(url));
-        requireJson(answer);
-        return listData(
-          session.expect(biliSearchAnswer, answer, BILI_ENDPOINTS.search.step),
-          answer,
+      load: (page) =>
+        listPage(
+          session,
+          BILI_ENDPOINTS.search,
+          searchPageUrl(session.baseUrls, keyword, sort, page),
+          biliSearchAnswer,
           "the search page",
-        );
-      },
+        ),
       entries: videosOf,
       records: (video) => listedVideo(session, params, video.bvid, keyword),
       next: (data, page) => (videosOf(data).length === 0 || page >= data.numPages ? undefined : page + 1),
@@ -83,16 +83,14 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
       cursor,
       params,
       start,
-      load: async (pn) => {
-        const url = spacePageUrl(session.baseUrls, mid, pn);
-        const answer = await session.capture(BILI_ENDPOINTS.spaceVideos, () => session.open(url));
-        requireJson(answer);
-        return listData(
-          session.expect(biliArcSearchAnswer, answer, BILI_ENDPOINTS.spaceVideos.step),
-          answer,
+      load: (pn) =>
+        listPage(
+          session,
+          BILI_ENDPOINTS.spaceVideos,
+          spacePageUrl(session.baseUrls, mid, pn),
+          biliArcSearchAnswer,
           "the space page",
-        );
-      },
+        ),
       entries: (data) => data.list.vlist ?? [],
       records: async function* (video) {
         const detail = yield* listedVideo(session, params, video.bvid, undefined);
@@ -106,6 +104,19 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
     });
   },
 };
+
+/** A list page (search, space) opened and its own answer read: `data`, or an error (access.ts `listData`). */
+async function listPage<T>(
+  session: MediaSession,
+  endpoint: ResponseMatch & { step: string },
+  url: string,
+  shape: z.ZodType<BiliEnvelope<T>>,
+  what: string,
+): Promise<T> {
+  const answer = await session.capture(endpoint, () => session.open(url));
+  requireJson(answer);
+  return listData(session.expect(shape, answer, endpoint.step), answer, what);
+}
 
 type VideoRecords = AsyncGenerator<MediaRecord, BiliViewDetailData | undefined, undefined>;
 

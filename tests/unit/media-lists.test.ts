@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { walkPages } from "../../core/platforms/media/pagedList.js";
 import { FEED_DONE, postOnce, ProfileAhead, ScrolledFeed, walkFeed } from "../../core/platforms/media/scrolledFeed.js";
-import type { MediaCursor, MediaRecord } from "../../core/platforms/media/types.js";
+import type { MediaCursor, MediaRecord, MediaTaskParams } from "../../core/platforms/media/types.js";
+
+/**
+ * The list walkers of the media kit: walkFeed (scrolledFeed.ts) for lists that can only
+ * be scrolled to a page, with ProfileAhead and postOnce; walkPages (pagedList.ts) for
+ * lists whose pages are asked for by number or token.
+ */
 
 /** A list of `pages` pages of `size` posts; records each open and scroll. */
 function fakeList(pages: number, size: number) {
@@ -170,5 +177,73 @@ describe("postOnce", () => {
     expect(await drain(postOnce(cursor, gone, comments), cursor)).toEqual(["p"]);
     const done = cursorAt(FEED_DONE);
     expect(await drain(postOnce(done, gone, comments), done)).toEqual([]);
+  });
+});
+
+const params = (max: number) => ({ max_notes_count: max }) as MediaTaskParams;
+
+/** Pages 1…n of `table`, each a list of post ids; logs every load. */
+function site(table: string[][]) {
+  const loads: number[] = [];
+  return {
+    loads,
+    list: {
+      load: async (page: number) => {
+        loads.push(page);
+        return table[page - 1];
+      },
+      entries: (ids: string[]) => ids,
+      async *records(id: string) {
+        yield { item_type: "content" as const, id, fields: {} };
+        yield { item_type: "comment" as const, id: `${id}/c`, fields: {} };
+      },
+      next: (_ids: string[], page: number) => (page < table.length ? page + 1 : undefined),
+    },
+  };
+}
+
+describe("walkPages", () => {
+  it("reads page after page, each post with its records, and loads no page once the cap is reached", async () => {
+    const { loads, list } = site([["a", "b"], ["c", "d"], ["e"]]);
+    const cursor = cursorAt(undefined);
+    const ids = await drain(walkPages({ ...list, cursor, params: params(3), start: 1 }), cursor);
+    expect(ids).toEqual(["a", "a/c", "b", "b/c", "c", "c/c"]);
+    expect(loads).toEqual([1, 2]);
+    expect(cursor.advanced).toEqual([2]);
+  });
+
+  it("starts at the given page, and ends where the site says the list ends", async () => {
+    const { loads, list } = site([["a"], ["b"], ["c"]]);
+    const cursor = cursorAt(2);
+    expect(await drain(walkPages({ ...list, cursor, params: params(10), start: 2 }), cursor)).toEqual([
+      "b",
+      "b/c",
+      "c",
+      "c/c",
+    ]);
+    expect(loads).toEqual([2, 3]);
+    expect(cursor.advanced).toEqual([3]);
+    const ended = site([["a"], []]);
+    const loadEnds = { ...ended.list, load: async (page: number) => (page === 1 ? ["a"] : undefined) };
+    const fresh = cursorAt(undefined);
+    expect(await drain(walkPages({ ...loadEnds, cursor: fresh, params: params(10), start: 1 }), fresh)).toEqual([
+      "a",
+      "a/c",
+    ]);
+  });
+
+  it("passes over a post seen on an earlier page, or one without a key", async () => {
+    const { list } = site([
+      ["a", ""],
+      ["a", "b"],
+    ]);
+    const cursor = cursorAt(undefined);
+    const key = (id: string) => (id === "" ? undefined : id);
+    expect(await drain(walkPages({ ...list, key, cursor, params: params(10), start: 1 }), cursor)).toEqual([
+      "a",
+      "a/c",
+      "b",
+      "b/c",
+    ]);
   });
 });
