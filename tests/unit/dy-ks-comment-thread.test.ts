@@ -55,7 +55,7 @@ async function ids(source: AsyncIterable<MediaRecord>): Promise<string[]> {
 describe("threadComments", () => {
   it("reads every reply page of a comment, then the next comments, within the budget", async () => {
     const { thread, calls } = fakeThread(5, 2, (i) => (i === 0 ? 5 : 0), 2);
-    expect(await ids(threadComments(session, thread, { budget: 8, withReplies: true }))).toEqual([
+    expect(await ids(threadComments(session, thread, { maxComments: 8, withReplies: true }))).toEqual([
       "c0",
       "c0>c0-r0",
       "c0>c0-r1",
@@ -70,7 +70,7 @@ describe("threadComments", () => {
 
   it("asks for no reply without withReplies, and no page beyond the budget", async () => {
     const { thread, calls } = fakeThread(10, 3, () => 4, 2);
-    expect(await ids(threadComments(session, thread, { budget: 4, withReplies: false }))).toEqual([
+    expect(await ids(threadComments(session, thread, { maxComments: 4, withReplies: false }))).toEqual([
       "c0",
       "c1",
       "c2",
@@ -88,10 +88,14 @@ describe("threadComments", () => {
       logFields: {},
     };
     // First page at cursor undefined says "next: 0"; the page at 0 says "next: 0" again.
-    expect(await ids(threadComments(session, stuck, { budget: 10, withReplies: true }))).toEqual(["same"]);
+    expect(await ids(threadComments(session, stuck, { maxComments: 10, withReplies: true }))).toEqual(["same"]);
     expect(logs).toContain("the comments cursor did not move; stopping that list");
     const { thread } = fakeThread(3, 3, () => 1, 1);
     const empty: CommentThread<Comment> = { ...thread, replies: async () => ({ items: [], next: 5 }) };
-    expect(await ids(threadComments(session, empty, { budget: 10, withReplies: true }))).toEqual(["c0", "c1", "c2"]);
+    expect(await ids(threadComments(session, empty, { maxComments: 10, withReplies: true }))).toEqual([
+      "c0",
+      "c1",
+      "c2",
+    ]);
   });
 });

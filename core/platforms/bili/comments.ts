@@ -1,3 +1,5 @@
+import type { CommentCaps } from "../media/caps.js";
+import { commentsAndReplies } from "../media/commentPane.js";
 import { scrollForMore } from "../media/scrollForMore.js";
 import type { CapturedResponse, MediaRecord, MediaSession } from "../media/types.js";
 import { requireJson } from "./access.js";
@@ -7,13 +9,6 @@ import { BILI_ENDPOINTS, BILI_SELECTORS, replyReplyCall } from "./site.js";
 
 /** B站's answer when a video's comment area is closed (docs/comment/list.md): not an error, just no comments. */
 const COMMENTS_CLOSED = 12002;
-
-export interface CommentOptions {
-  /** Most comments (top-level plus replies) to yield for this video. */
-  maxComments: number;
-  /** Also fetch the replies of each comment. */
-  withReplies: boolean;
-}
 
 /**
  * The comments of the video page that is open (FLOW.md, "comments"):
@@ -32,22 +27,21 @@ export interface CommentOptions {
 export async function* biliComments(
   session: MediaSession,
   aid: string,
-  options: CommentOptions,
+  caps: CommentCaps,
 ): AsyncGenerator<MediaRecord, void, undefined> {
-  if (options.maxComments <= 0) return;
+  if (caps.maxComments <= 0) return;
   // The comment area is a web component; without it the page has nothing to scroll into view.
   await session.element(BILI_SELECTORS.commentArea, "comments: comment area");
-  const roots = await topLevelComments(session, aid, options.maxComments);
-  let yielded = 0;
-  for (const reply of roots) {
-    yield biliCommentRecord(reply, aid);
-    if (++yielded >= options.maxComments) return;
-    if (!options.withReplies || reply.rcount <= 0) continue;
-    for await (const record of repliesOf(session, reply, aid, options.maxComments - yielded)) {
-      yield record;
-      if (++yielded >= options.maxComments) return;
-    }
-  }
+  const roots = await topLevelComments(session, aid, caps.maxComments);
+  yield* commentsAndReplies<BiliReply>(
+    {
+      roots,
+      record: (reply) => biliCommentRecord(reply, aid),
+      hasReplies: (reply) => reply.rcount > 0,
+      replies: (reply, _record, budget) => repliesOf(session, reply, aid, budget),
+    },
+    caps,
+  );
 }
 
 const PAGE_STEP = "comments: page";

@@ -1,10 +1,20 @@
-import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
+import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
+import { walkPages } from "../media/pagedList.js";
+import type * as z from "zod";
+import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession, ResponseMatch } from "../media/types.js";
 import { classifyBiliPage, classifyBiliResponse, listData, requireJson } from "./access.js";
 import { biliComments } from "./comments.js";
 import { parseBiliCreator, parseBiliVideo } from "./ids.js";
 import { biliCreatorRecord, biliVideoRecord } from "./items.js";
 import { BILI_SORTS, type BiliSort, type BiliTaskParams } from "./schema.js";
-import { biliArcSearchAnswer, biliSearchAnswer, biliViewDetailAnswer, type BiliViewDetailData } from "./shapes.js";
+import {
+  biliArcSearchAnswer,
+  biliSearchAnswer,
+  biliViewDetailAnswer,
+  type BiliEnvelope,
+  type BiliSearchData,
+  type BiliViewDetailData,
+} from "./shapes.js";
 import { BILI_BASE_URLS, BILI_ENDPOINTS, searchPageUrl, spacePageUrl, videoPageUrl, viewDetailCall } from "./site.js";
 
 /**
@@ -36,67 +46,77 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
   // endpoints we call are the unsigned ones (site.ts), so no signer is needed.
   pageRequests: { transport: "fetch" },
 
-  async *search(session, params, keyword, cursor): AsyncGenerator<MediaRecord, void, undefined> {
+  search(session, params, keyword, cursor): AsyncIterable<MediaRecord> {
     const sort: BiliSort = BILI_SORTS.find((value) => value === params.sort) ?? "totalrank";
-    let page: number = typeof cursor.page === "number" ? cursor.page : params.start_page;
-    while (cursor.notesDone < params.max_notes_count) {
-      const url = searchPageUrl(session.baseUrls, keyword, sort, page);
-      const answer = await session.capture(BILI_ENDPOINTS.search, () => session.open(url));
-      requireJson(answer);
-      const data = listData(
-        session.expect(biliSearchAnswer, answer, BILI_ENDPOINTS.search.step),
-        answer,
-        "the search page",
-      );
-      const videos = (data.result ?? []).filter((video) => video.bvid);
-      if (videos.length === 0) return;
-      for (const video of videos) {
-        if (cursor.notesDone >= params.max_notes_count) return;
-        yield* listedVideo(session, params, video.bvid, keyword);
-      }
-      if (page >= data.numPages) return;
-      page += 1;
-      cursor.advance(page);
-    }
+    const videosOf = (data: BiliSearchData) => (data.result ?? []).filter((video) => video.bvid);
+    return walkPages({
+      cursor,
+      params,
+      start: typeof cursor.page === "number" ? cursor.page : params.start_page,
+      load: (page) =>
+        listPage(
+          session,
+          BILI_ENDPOINTS.search,
+          searchPageUrl(session.baseUrls, keyword, sort, page),
+          biliSearchAnswer,
+          "the search page",
+        ),
+      entries: videosOf,
+      records: (video) => listedVideo(session, params, video.bvid, keyword),
+      next: (data, page) => (videosOf(data).length === 0 || page >= data.numPages ? undefined : page + 1),
+    });
   },
 
   async *detail(session, params, id, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const video = parseBiliVideo(id);
-    if (video === undefined || cursor.notesDone >= params.max_notes_count) return;
+    if (video === undefined || notesFull(cursor, params)) return;
     yield* videoPage(session, params, video.pathId, undefined);
   },
 
   async *creator(session, params, creatorId, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const mid = parseBiliCreator(creatorId);
     if (mid === undefined) return;
-    let pn: number = typeof cursor.page === "number" ? cursor.page : 1;
+    const start: number = typeof cursor.page === "number" ? cursor.page : 1;
     // After a resume the creator record was stored on the first space page already.
-    let creatorDone = pn > 1;
-    while (cursor.notesDone < params.max_notes_count) {
-      const url = spacePageUrl(session.baseUrls, mid, pn);
-      const answer = await session.capture(BILI_ENDPOINTS.spaceVideos, () => session.open(url));
-      requireJson(answer);
-      const data = listData(
-        session.expect(biliArcSearchAnswer, answer, BILI_ENDPOINTS.spaceVideos.step),
-        answer,
-        "the space page",
-      );
-      const videos = data.list.vlist ?? [];
-      if (videos.length === 0) return;
-      for (const video of videos) {
-        if (cursor.notesDone >= params.max_notes_count) return;
+    let creatorDone = start > 1;
+    yield* walkPages({
+      cursor,
+      params,
+      start,
+      load: (pn) =>
+        listPage(
+          session,
+          BILI_ENDPOINTS.spaceVideos,
+          spacePageUrl(session.baseUrls, mid, pn),
+          biliArcSearchAnswer,
+          "the space page",
+        ),
+      entries: (data) => data.list.vlist ?? [],
+      records: async function* (video) {
         const detail = yield* listedVideo(session, params, video.bvid, undefined);
         if (!creatorDone && detail?.Card !== undefined && String(detail.Card.card.mid) === mid) {
           creatorDone = true;
           yield biliCreatorRecord(detail.Card.card, detail.Card.like_num, params.keep_user_info);
         }
-      }
-      if (data.page.pn * data.page.ps >= data.page.count) return;
-      pn += 1;
-      cursor.advance(pn);
-    }
+      },
+      next: (data, pn) =>
+        (data.list.vlist ?? []).length === 0 || data.page.pn * data.page.ps >= data.page.count ? undefined : pn + 1,
+    });
   },
 };
+
+/** A list page (search, space) opened and its own answer read: `data`, or an error (access.ts `listData`). */
+async function listPage<T>(
+  session: MediaSession,
+  endpoint: ResponseMatch & { step: string },
+  url: string,
+  shape: z.ZodType<BiliEnvelope<T>>,
+  what: string,
+): Promise<T> {
+  const answer = await session.capture(endpoint, () => session.open(url));
+  requireJson(answer);
+  return listData(session.expect(shape, answer, endpoint.step), answer, what);
+}
 
 type VideoRecords = AsyncGenerator<MediaRecord, BiliViewDetailData | undefined, undefined>;
 
@@ -107,7 +127,7 @@ async function* listedVideo(
   pathId: string,
   keyword: string | undefined,
 ): VideoRecords {
-  if (params.enable_comments) return yield* videoPage(session, params, pathId, keyword);
+  if (wantsComments(params)) return yield* videoPage(session, params, pathId, keyword);
   const answer = await session.call({ url: viewDetailCall(pathId), base: "api", step: BILI_ENDPOINTS.viewDetail.step });
   return yield* videoRecords(session, answer, pathId, keyword);
 }
@@ -123,12 +143,8 @@ async function* videoPage(
     session.open(videoPageUrl(session.baseUrls, pathId)),
   );
   const detail = yield* videoRecords(session, answer, pathId, keyword);
-  if (detail !== undefined && params.enable_comments) {
-    yield* biliComments(session, String(detail.View.aid), {
-      maxComments: params.max_comments_count,
-      withReplies: params.enable_sub_comments,
-    });
-  }
+  if (detail !== undefined && wantsComments(params))
+    yield* biliComments(session, String(detail.View.aid), commentCaps(params));
   return detail;
 }
 

@@ -1,3 +1,4 @@
+import { commentCaps } from "../media/caps.js";
 import { threadComments, type CommentThread, type ThreadCursor, type ThreadPage } from "../media/commentPane.js";
 import type { MediaRecord, MediaSession } from "../media/types.js";
 import { assertDyAnswerOk } from "./access.js";
@@ -46,10 +47,7 @@ export function dyComments(
     record: (comment, parentId) => dyCommentRecord(comment, awemeId, parentId),
     logFields: { aweme_id: awemeId },
   };
-  return threadComments(session, thread, {
-    budget: params.max_comments_count,
-    withReplies: params.enable_sub_comments,
-  });
+  return threadComments(session, thread, commentCaps(params));
 }
 
 /** One page of comments or replies, checked: the next `cursor` while `has_more` is 1. */

@@ -1,4 +1,5 @@
-import { FEED_DONE, walkFeed } from "../media/scrolledFeed.js";
+import { commentsIfWanted } from "../media/caps.js";
+import { postOnce, ProfileAhead, walkFeed } from "../media/scrolledFeed.js";
 import type {
   CapturedResponse,
   MediaCursor,
@@ -115,7 +116,7 @@ function searchDy(
           aweme === undefined ? undefined : dyContentRecord(aweme, { wwwBase: www, sourceKeyword: keyword });
         return record === undefined ? [] : [record];
       }),
-    ...commentsOption(session, params),
+    commentsOf: commentsIfWanted(params, (post) => dyComments(session, params, post.id)),
   });
 }
 
@@ -148,22 +149,30 @@ function streamedPage(session: MediaSession, answer: CapturedResponse): DySearch
   });
 }
 
-async function* detailDy(
+function detailDy(
   session: MediaSession,
   params: DyTaskParams,
   input: string,
   cursor: MediaCursor,
-): AsyncGenerator<MediaRecord, void, undefined> {
-  if (cursor.page === FEED_DONE) return;
-  const www = session.baseUrls.www as string;
+): AsyncIterable<MediaRecord> {
   const awemeId = parseDyAwemeId(input) ?? input;
+  return postOnce(
+    cursor,
+    () => postOf(session, awemeId),
+    commentsIfWanted(params, () => dyComments(session, params, awemeId)),
+  );
+}
+
+/** The post's page opened, then aweme/detail/ called from it; a post the site will not show is POST_UNAVAILABLE. */
+async function postOf(session: MediaSession, awemeId: string): Promise<MediaRecord> {
+  const www = session.baseUrls.www as string;
   await openApp(session, dyVideoPageUrl(www, awemeId), "detail: post page");
   const answer = await session.call({ url: dyApiPath(DY_ENDPOINTS.detail, { aweme_id: awemeId }), step: STEP.detail });
   assertDyAnswerOk(answer, STEP.detail);
   const detail: DyDetailResponse = session.expect(dyDetailAnswer, answer, STEP.detail);
   const record = detail.aweme_detail ? dyContentRecord(detail.aweme_detail, { wwwBase: www }) : undefined;
-  if (record === undefined) {
-    yield {
+  return (
+    record ?? {
       item_type: "content",
       id: awemeId,
       fields: { aweme_id: awemeId, aweme_url: dyVideoPageUrl(www, awemeId) },
@@ -171,12 +180,8 @@ async function* detailDy(
         code: "POST_UNAVAILABLE",
         message: detail.filter_detail?.detail_msg ?? "the post is deleted or not visible to this account",
       },
-    };
-  } else {
-    yield record;
-    if (wantsComments(params)) yield* dyComments(session, params, awemeId);
-  }
-  cursor.advance(FEED_DONE);
+    }
+  );
 }
 
 function creatorDy(
@@ -187,10 +192,7 @@ function creatorDy(
 ): AsyncIterable<MediaRecord> {
   const www = session.baseUrls.www as string;
   const secUserId = parseDySecUserId(input) ?? input;
-  // The profile is stored once, from the first opening of the page (not again on a resume).
-  let profileWanted = cursor.page === undefined;
-  /** The profile record, read when the page opened, yielded before that page's posts. */
-  let pendingProfile: MediaRecord | undefined;
+  const profile = new ProfileAhead(cursor, () => profileOf(session, secUserId));
   const posts = async (maxCursor: number): Promise<DyPostListResponse> => {
     const path = dyApiPath(DY_ENDPOINTS.posts, {
       sec_user_id: secUserId,
@@ -209,22 +211,15 @@ function creatorDy(
     steps: {
       open: async () => {
         await openApp(session, dyUserPageUrl(www, secUserId), "creator: profile page");
-        if (profileWanted) {
-          profileWanted = false;
-          pendingProfile = await profileOf(session, secUserId);
-        }
+        await profile.read();
         return posts(0);
       },
       next: (previous) => posts(previous.max_cursor),
       hasMore: (page) => page.has_more === 1 && (page.aweme_list ?? []).length > 0,
     },
-    recordsOf: (page) => {
-      const records = (page.aweme_list ?? []).flatMap((aweme) => dyContentRecord(aweme, { wwwBase: www }) ?? []);
-      const first = pendingProfile;
-      pendingProfile = undefined;
-      return first === undefined ? records : [first, ...records];
-    },
-    ...commentsOption(session, params),
+    recordsOf: (page) =>
+      profile.ahead((page.aweme_list ?? []).flatMap((aweme) => dyContentRecord(aweme, { wwwBase: www }) ?? [])),
+    commentsOf: commentsIfWanted(params, (post) => dyComments(session, params, post.id)),
   });
 }
 
@@ -256,17 +251,4 @@ async function profileOf(session: MediaSession, secUserId: string): Promise<Medi
 async function openApp(session: MediaSession, url: string, step: string): Promise<void> {
   await session.open(url);
   await session.element(DY_SELECTORS.app, step);
-}
-
-/** With comments: each post's comments are read by API calls from the open page. */
-function commentsOption(
-  session: MediaSession,
-  params: DyTaskParams,
-): { commentsOf?: (post: MediaRecord) => AsyncIterable<MediaRecord> } {
-  if (!wantsComments(params)) return {};
-  return { commentsOf: (post) => dyComments(session, params, post.id) };
-}
-
-function wantsComments(params: DyTaskParams): boolean {
-  return params.enable_comments && params.max_comments_count > 0;
 }

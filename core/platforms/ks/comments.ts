@@ -1,3 +1,4 @@
+import { commentCaps } from "../media/caps.js";
 import { threadComments, type CommentThread, type ThreadPage } from "../media/commentPane.js";
 import type { MediaRecord, MediaSession } from "../media/types.js";
 import { assertKsAnswerOk } from "./access.js";
@@ -40,10 +41,7 @@ export function ksComments(
     record: (comment, parentId) => ksCommentRecord(comment, photoId, parentId),
     logFields: { photo_id: photoId },
   };
-  return threadComments(session, thread, {
-    budget: params.max_comments_count,
-    withReplies: params.enable_sub_comments,
-  });
+  return threadComments(session, thread, commentCaps(params));
 }
 
 function post(session: MediaSession, endpoint: string, body: Record<string, unknown>, step: string) {

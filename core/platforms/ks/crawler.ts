@@ -1,6 +1,7 @@
+import { commentsIfWanted } from "../media/caps.js";
 import { PlatformThrottledError } from "../media/errors.js";
 import { scrollForMore } from "../media/scrollForMore.js";
-import { FEED_DONE, walkFeed } from "../media/scrolledFeed.js";
+import { postOnce, ProfileAhead, walkFeed } from "../media/scrolledFeed.js";
 import type {
   CapturedResponse,
   MediaCursor,
@@ -219,37 +220,41 @@ function searchKs(
     },
     recordsOf: (list) =>
       (list.feeds ?? []).flatMap((feed) => ksContentRecord(feed, { wwwBase: www, sourceKeyword: keyword }) ?? []),
-    ...commentsOption(session, params),
+    commentsOf: commentsIfWanted(params, (post) => ksComments(session, params, post.id)),
   });
 }
 
-async function* detailKs(
+function detailKs(
   session: MediaSession,
   params: KsTaskParams,
   input: string,
   cursor: MediaCursor,
-): AsyncGenerator<MediaRecord, void, undefined> {
-  if (cursor.page === FEED_DONE) return;
-  const www = session.baseUrls.www as string;
+): AsyncIterable<MediaRecord> {
   const photoId = parseKsPhotoId(input) ?? input;
+  return postOnce(
+    cursor,
+    () => videoOf(session, photoId),
+    commentsIfWanted(params, () => ksComments(session, params, photoId)),
+  );
+}
+
+/** The video's page opened, then GraphQL `visionVideoDetail` called from it. */
+async function videoOf(session: MediaSession, photoId: string): Promise<MediaRecord> {
+  const www = session.baseUrls.www as string;
   await session.open(ksVideoPageUrl(www, photoId));
   // MC client.py:249-254 asks it with page "search".
   const answer = await graphql(session, KS_OPERATIONS.detail, { photoId, page: "search" }, STEP.detail);
   const detail = session.expect(ksVideoDetailAnswer, answer, STEP.detail).data.visionVideoDetail;
   const record = detail?.photo ? ksContentRecord(detail, { wwwBase: www }) : undefined;
-  if (record === undefined) {
-    // No photo in the answer: deleted, private or never existed (a refusal was classified already).
-    yield {
+  // No photo in the answer: deleted, private or never existed (a refusal was classified already).
+  return (
+    record ?? {
       item_type: "content",
       id: photoId,
       fields: { video_id: photoId, video_url: ksVideoPageUrl(www, photoId) },
       error: { code: "POST_UNAVAILABLE", message: "the video is deleted or not visible to this account" },
-    };
-  } else {
-    yield record;
-    if (wantsComments(params)) yield* ksComments(session, params, photoId);
-  }
-  cursor.advance(FEED_DONE);
+    }
+  );
 }
 
 function creatorKs(
@@ -261,32 +266,22 @@ function creatorKs(
   const www = session.baseUrls.www as string;
   const userId = parseKsUserId(input) ?? input;
   const kind = profileList(userId);
-  // The profile is stored once, from the first opening of the page (not again on a resume).
-  let profileWanted = cursor.page === undefined;
-  /** The profile record, read when the page opened, yielded before that page's videos. */
-  let pendingProfile: MediaRecord | undefined;
+  const profile = new ProfileAhead(cursor, () => profileOf(session, userId));
   return walkFeed<KsFeedList>({
     cursor,
     maxNotes: params.max_notes_count,
     steps: {
       open: async () => {
         const list = await firstListPage(session, kind, ksProfilePageUrl(www, userId), STEP.listFirst);
-        if (profileWanted) {
-          profileWanted = false;
-          pendingProfile = await profileOf(session, userId);
-        }
+        await profile.read();
         return list;
       },
       next: () => nextListPage(session, kind, STEP.listNext),
       hasMore: hasMorePages,
     },
-    recordsOf: (list) => {
-      const records = (list.feeds ?? []).flatMap((feed) => ksContentRecord(feed, { wwwBase: www }) ?? []);
-      const first = pendingProfile;
-      pendingProfile = undefined;
-      return first === undefined ? records : [first, ...records];
-    },
-    ...commentsOption(session, params),
+    recordsOf: (list) =>
+      profile.ahead((list.feeds ?? []).flatMap((feed) => ksContentRecord(feed, { wwwBase: www }) ?? [])),
+    commentsOf: commentsIfWanted(params, (post) => ksComments(session, params, post.id)),
   });
 }
 
@@ -329,17 +324,4 @@ export function ksBodyOf(response: CapturedResponse): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-/** With comments: each video's comments are read by API calls from the open page. */
-function commentsOption(
-  session: MediaSession,
-  params: KsTaskParams,
-): { commentsOf?: (post: MediaRecord) => AsyncIterable<MediaRecord> } {
-  if (!wantsComments(params)) return {};
-  return { commentsOf: (post) => ksComments(session, params, post.id) };
-}
-
-function wantsComments(params: KsTaskParams): boolean {
-  return params.enable_comments && params.max_comments_count > 0;
 }

@@ -1,4 +1,5 @@
 import type { CrawlContext, ResultItem } from "../types.js";
+import { commentSwitchedOn, notesFull } from "./caps.js";
 import { PlatformAccessError } from "./errors.js";
 import { mediaItemKey } from "./itemKey.js";
 import { creatorFields, creatorHashSecret } from "./privacy.js";
@@ -92,7 +93,7 @@ async function* crawlInputs<Params extends MediaTaskParams>(
   let carriedNotes = totalCap ? (resumed?.notesDone ?? 0) : 0;
   for (let index = resumed?.inputIndex ?? 0; index < inputs.length; index++) {
     if (await stopped(context)) return;
-    if (totalCap && carriedNotes >= params.max_notes_count) return;
+    if (totalCap && notesFull({ notesDone: carriedNotes }, params)) return;
     const resuming = resumed !== undefined && index === resumed.inputIndex;
     const cursor = new InputCursor(
       index,
@@ -103,11 +104,11 @@ async function* crawlInputs<Params extends MediaTaskParams>(
     let commentsOfPost = 0;
     for await (const record of records) {
       if (record.item_type === "content") {
-        if (cursor.notesDone >= params.max_notes_count) break;
+        if (notesFull(cursor, params)) break;
         cursor.countNote();
         commentsOfPost = 0;
       } else if (record.item_type === "comment") {
-        if (!params.enable_comments || (record.parentId !== undefined && !params.enable_sub_comments)) continue;
+        if (!commentSwitchedOn(params, record)) continue;
         if (commentsOfPost >= params.max_comments_count) continue;
         commentsOfPost++;
       }

@@ -109,3 +109,51 @@ export async function* walkFeed<T>(walk: FeedWalk<T>): AsyncGenerator<MediaRecor
   }
   cursor.advance(FEED_DONE);
 }
+
+/**
+ * A creator's profile on a creator list read with {@link walkFeed}: read once, when the
+ * list's page first opens on a fresh start (a resumed crawl stored it already), and
+ * stored ahead of that page's posts. The platform calls {@link read} inside its `open`
+ * step, where its site has the profile to ask for.
+ */
+export class ProfileAhead {
+  #wanted: boolean;
+  #pending: MediaRecord | undefined;
+  readonly #readProfile: () => Promise<MediaRecord | undefined>;
+
+  constructor(cursor: MediaCursor, readProfile: () => Promise<MediaRecord | undefined>) {
+    this.#wanted = cursor.page === undefined;
+    this.#readProfile = readProfile;
+  }
+
+  /** Reads the profile, the first time only. */
+  async read(): Promise<void> {
+    if (!this.#wanted) return;
+    this.#wanted = false;
+    this.#pending = await this.#readProfile();
+  }
+
+  /** A page's records, with the profile ahead of them once it was read. */
+  ahead(records: MediaRecord[]): MediaRecord[] {
+    const profile = this.#pending;
+    this.#pending = undefined;
+    return profile === undefined ? records : [profile, ...records];
+  }
+}
+
+/**
+ * One detail input's post, then its comments when it could be read and `commentsOf` is
+ * given (caps.ts `commentsIfWanted`); the cursor is then done, so a resumed crawl does
+ * not read the post again.
+ */
+export async function* postOnce(
+  cursor: MediaCursor,
+  readPost: () => Promise<MediaRecord>,
+  commentsOf: ((post: MediaRecord) => AsyncIterable<MediaRecord>) | undefined,
+): AsyncGenerator<MediaRecord, void, undefined> {
+  if (cursor.page === FEED_DONE) return;
+  const post = await readPost();
+  yield post;
+  if (post.error === undefined && commentsOf !== undefined) yield* commentsOf(post);
+  cursor.advance(FEED_DONE);
+}

@@ -1,4 +1,6 @@
 import type { Page } from "puppeteer-core";
+import type { CommentCaps } from "../media/caps.js";
+import { commentsAndReplies } from "../media/commentPane.js";
 import { SiteChangedError } from "../media/drift.js";
 import type { MediaRecord, MediaSession } from "../media/types.js";
 import {
@@ -19,13 +21,16 @@ import {
 import { repliesPath, TIEBA_ENDPOINTS, TIEBA_REPLIES_PER_PAGE, TIEBA_REPLY_SELECTORS, TIEBA_STEPS } from "./site.js";
 
 export interface TiebaCommentOptions {
-  /** Most comments (floors plus replies) to yield for this thread. */
-  maxComments: number;
-  /** Also read the replies inside each floor (楼中楼). */
-  withReplies: boolean;
   context: TiebaMapContext;
   /** Page `pn` of the thread as its page loads it (crawler.ts); undefined when tieba refuses it. */
   threadPage(pn: number): Promise<TiebaThreadPageResponse | undefined>;
+}
+
+/** A floor with the thread page it is on (its replies' preview is in that page). */
+interface Floor {
+  page: TiebaThreadPageResponse;
+  post: TiebaPost;
+  thread: TiebaThreadRef;
 }
 
 /**
@@ -33,35 +38,38 @@ export interface TiebaCommentOptions {
  * page by page up to page.total_page, each floor followed, with replies, by every reply
  * inside it — from the preview page_pc carries when that holds them all, otherwise from
  * /p/comment page by page (client.py:515-595). Stops as soon as `maxComments` were
- * yielded, so no page beyond the cap is requested.
+ * yielded, so no page beyond the cap is requested (commentsAndReplies).
  */
-export async function* tiebaComments(
+export function tiebaComments(
+  session: MediaSession,
+  threadId: string,
+  firstPage: TiebaThreadPageResponse,
+  caps: CommentCaps,
+  options: TiebaCommentOptions,
+): AsyncGenerator<MediaRecord, void, undefined> {
+  return commentsAndReplies<Floor>(
+    {
+      roots: floors(session, threadId, firstPage, options),
+      record: ({ page, post, thread }) => floorRecord(page, post, thread, options.context),
+      hasReplies: ({ post }) => (post.sub_post_number ?? 0) > 0,
+      replies: ({ page, post, thread }, _record, budget) =>
+        floorReplies(session, page, post, thread, options.context, budget),
+    },
+    caps,
+  );
+}
+
+/** The thread's floors, page by page up to page.total_page; the next page is loaded when the walk pulls past one. */
+async function* floors(
   session: MediaSession,
   threadId: string,
   firstPage: TiebaThreadPageResponse,
   options: TiebaCommentOptions,
-): AsyncGenerator<MediaRecord, void, undefined> {
-  if (options.maxComments <= 0) return;
-  let yielded = 0;
+): AsyncGenerator<Floor, void, undefined> {
   let page = firstPage;
   for (let pn = 1; ; pn++) {
     const thread = threadRef(page, threadId, options.context.baseUrl);
-    for (const post of commentFloors(page)) {
-      yield floorRecord(page, post, thread, options.context);
-      if (++yielded >= options.maxComments) return;
-      if (!options.withReplies) continue;
-      for await (const reply of floorReplies(
-        session,
-        page,
-        post,
-        thread,
-        options.context,
-        options.maxComments - yielded,
-      )) {
-        yield reply;
-        if (++yielded >= options.maxComments) return;
-      }
-    }
+    for (const post of commentFloors(page)) yield { page, post, thread };
     if (pn >= (page.page.total_page ?? 1) || page.post_list.length === 0) return;
     await session.pause("commentMs");
     const next = await options.threadPage(pn + 1);

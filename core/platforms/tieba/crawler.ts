@@ -1,3 +1,5 @@
+import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
+import { walkPages } from "../media/pagedList.js";
 import type * as z from "zod";
 import { RetryableCrawlError } from "../../errors.js";
 import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
@@ -52,34 +54,34 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
   // /p/comment is the one request we make: a plain same-origin fetch, as MC's page.goto is (client.py:556).
   pageRequests: { transport: "fetch" },
 
-  async *search(session, params, keyword, cursor) {
+  search(session, params, keyword, cursor) {
     const sort: TiebaSort = (params.sort as TiebaSort | undefined) ?? "time_descending";
-    const seen = new Set<string>();
-    let pn = typeof cursor.page === "number" ? cursor.page : params.start_page;
-    while (cursor.notesDone < params.max_notes_count) {
-      const answer = await session.capture<TiebaSearchResponse>(TIEBA_ENDPOINTS.search, () =>
-        session.open(searchPageUrl(session.baseUrls, keyword, sort, pn)),
-      );
-      const body = listBody(session, answer, tiebaSearchShape, TIEBA_STEPS.search, `search page ${pn} of "${keyword}"`);
-      const cards = body.data.card_list;
-      const ids = cards
-        .filter((card) => card.cardInfo === "thread" || card.cardStyle === "thread")
-        .map((card) => String(card.data?.tid ?? ""));
-      for (const id of ids) {
-        if (cursor.notesDone >= params.max_notes_count) return;
-        if (id === "" || seen.has(id)) continue;
-        seen.add(id);
-        yield* thread(session, params, id, keyword);
-      }
-      if (cards.length === 0 || !hasMore(body.data.has_more, cards.length)) return;
-      pn += 1;
-      cursor.advance(pn);
-    }
+    return walkPages({
+      cursor,
+      params,
+      start: typeof cursor.page === "number" ? cursor.page : params.start_page,
+      load: async (pn) => {
+        const answer = await session.capture<TiebaSearchResponse>(TIEBA_ENDPOINTS.search, () =>
+          session.open(searchPageUrl(session.baseUrls, keyword, sort, pn)),
+        );
+        return listBody(session, answer, tiebaSearchShape, TIEBA_STEPS.search, `search page ${pn} of "${keyword}"`);
+      },
+      entries: (body) =>
+        body.data.card_list
+          .filter((card) => card.cardInfo === "thread" || card.cardStyle === "thread")
+          .map((card) => String(card.data?.tid ?? "")),
+      key: (id) => (id === "" ? undefined : id),
+      records: (id) => thread(session, params, id, keyword),
+      next: (body, pn) => {
+        const cards = body.data.card_list;
+        return cards.length === 0 || !hasMore(body.data.has_more, cards.length) ? undefined : pn + 1;
+      },
+    });
   },
 
   async *detail(session, params, input, cursor) {
     const threadId = parseThreadId(input);
-    if (threadId === undefined || cursor.notesDone >= params.max_notes_count) return;
+    if (threadId === undefined || notesFull(cursor, params)) return;
     yield* thread(session, params, threadId, null);
   },
 
@@ -87,11 +89,14 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
     const creator = parseCreatorRef(input);
     if (creator === undefined) return;
     let pn = typeof cursor.page === "number" ? cursor.page : 1;
+    // Not walkFeed or walkPages (media kit): the feed's pages come only by scrolling the
+    // profile, and each thread is read on its own page, which leaves the profile; so the
+    // feed is scrolled through first, then the threads are read (FLOW.md, "Shared steps").
     const pages = await creatorFeed(session, creator, pn, params.max_notes_count - cursor.notesDone);
     const seen = new Set<string>();
     for (const ids of pages) {
       for (const id of ids) {
-        if (cursor.notesDone >= params.max_notes_count) return;
+        if (notesFull(cursor, params)) return;
         if (seen.has(id)) continue;
         seen.add(id);
         yield* thread(session, params, id, null);
@@ -130,10 +135,8 @@ async function* thread(
     return;
   }
   yield record;
-  if (!params.enable_comments) return;
-  yield* tiebaComments(session, threadId, page.body, {
-    maxComments: params.max_comments_count,
-    withReplies: params.enable_sub_comments,
+  if (!wantsComments(params)) return;
+  yield* tiebaComments(session, threadId, page.body, commentCaps(params), {
     context,
     threadPage: async (pn) => {
       const next = await threadPage(session, threadId, pn);

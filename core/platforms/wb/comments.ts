@@ -1,15 +1,10 @@
+import type { CommentCaps } from "../media/caps.js";
+import { commentsAndReplies } from "../media/commentPane.js";
 import type { CapturedResponse, MediaRecord, MediaSession } from "../media/types.js";
 import { wbBody, wbCall } from "./access.js";
 import { wbCommentRecord } from "./items.js";
 import { wbHotFlowChildAnswer, wbHotflowAnswer, type WbComment } from "./shapes.js";
 import { WB_STEPS, hotFlowChildCall, hotflowCall } from "./site.js";
-
-export interface CommentOptions {
-  /** Most comments (top-level plus replies) to yield for this post. */
-  maxComments: number;
-  /** Also fetch each comment's replies. */
-  withReplies: boolean;
-}
 
 const PAGE_STEP = WB_STEPS.hotflow;
 const REPLY_STEP = WB_STEPS.replies;
@@ -22,26 +17,27 @@ const REPLY_STEP = WB_STEPS.replies;
  * (all MC stores, client.py:231-256), otherwise the pages of /comments/hotFlowChild.
  *
  * Two passes: first the top-level comments wanted (no page beyond `maxComments` is asked
- * for), then each with its replies, until `maxComments` records were yielded.
+ * for), then each with its replies, until `maxComments` records were yielded
+ * (commentsAndReplies). Not threadComments: the first page is the one the detail page
+ * asked for on load, and a comment whose replies are all inline needs no reply call.
  */
 export async function* wbComments(
   session: MediaSession,
   noteId: string,
   first: CapturedResponse,
-  options: CommentOptions,
+  caps: CommentCaps,
 ): AsyncGenerator<MediaRecord, void, undefined> {
-  if (options.maxComments <= 0) return;
-  const roots = await topLevelComments(session, first, options.maxComments);
-  let yielded = 0;
-  for (const comment of roots) {
-    yield wbCommentRecord(comment, noteId);
-    if (++yielded >= options.maxComments) return;
-    if (!options.withReplies || (comment.total_number ?? 0) <= 0) continue;
-    for await (const reply of repliesOf(session, comment, noteId, options.maxComments - yielded)) {
-      yield reply;
-      if (++yielded >= options.maxComments) return;
-    }
-  }
+  if (caps.maxComments <= 0) return;
+  const roots = await topLevelComments(session, first, caps.maxComments);
+  yield* commentsAndReplies<WbComment>(
+    {
+      roots,
+      record: (comment) => wbCommentRecord(comment, noteId),
+      hasReplies: (comment) => (comment.total_number ?? 0) > 0,
+      replies: (comment, _record, budget) => repliesOf(session, comment, noteId, budget),
+    },
+    caps,
+  );
 }
 
 /** Pages of hotflow until `wanted` top-level comments are in hand or there are no more. */

@@ -1,5 +1,7 @@
+import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
+import { walkPages } from "../media/pagedList.js";
 import { isNoAnswer } from "../media/drift.js";
-import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
+import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
 import { STALE_COOKIES, classifyWbPage, classifyWbResponse, wbBody, wbCall, wbOpen } from "./access.js";
 import { wbComments } from "./comments.js";
 import { parseWeiboCreator, parseWeiboPost } from "./ids.js";
@@ -59,28 +61,31 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
     const sort = WB_SORTS.find((value) => value === params.sort) ?? "default";
     const step = WB_STEPS.search;
     const first = await wbOpen(session, WB_ENDPOINTS.search, searchPageUrl(session.baseUrls, keyword, sort));
-    let page = typeof cursor.page === "number" ? cursor.page : params.start_page;
-    let answer = page <= 1 ? first : await wbCall(session, { url: searchPageCall(first, page), step });
-    while (cursor.notesDone < params.max_notes_count) {
-      const body = await wbBody(session, wbSearchAnswer, answer, step);
-      // ok 0 "这里还没有内容": nothing (more) for this keyword.
-      if (body.ok !== 1 || body.data === undefined)
-        return session.log("search list ends", { keyword, page, ok: body.ok, msg: body.msg });
-      const posts = postsOf(body.data.cards);
-      yield* storePosts(session, params, posts, keyword, cursor);
-      const next = body.data.cardlistInfo.page;
-      if (typeof next !== "number" || next <= page || body.data.cards.length === 0) return;
-      page = next;
-      cursor.advance(page);
-      if (cursor.notesDone >= params.max_notes_count) return;
-      answer = await wbCall(session, { url: searchPageCall(first, page), step });
-    }
+    yield* walkPages({
+      cursor,
+      params,
+      start: typeof cursor.page === "number" ? cursor.page : params.start_page,
+      load: async (page) => {
+        const answer = page <= 1 ? first : await wbCall(session, { url: searchPageCall(first, page), step });
+        const body = await wbBody(session, wbSearchAnswer, answer, step);
+        // ok 0 "这里还没有内容": nothing (more) for this keyword.
+        if (body.ok === 1 && body.data !== undefined) return body.data;
+        session.log("search list ends", { keyword, page, ok: body.ok, msg: body.msg });
+        return undefined;
+      },
+      entries: (data) => postsOf(data.cards),
+      records: (mblog) => storePost(session, params, mblog, keyword),
+      next: (data, page) => {
+        const next = data.cardlistInfo.page;
+        return typeof next !== "number" || next <= page || data.cards.length === 0 ? undefined : next;
+      },
+    });
   },
 
   async *detail(session, params, id, cursor): AsyncGenerator<MediaRecord, void, undefined> {
     const postId = parseWeiboPost(id);
-    if (postId === undefined || cursor.notesDone >= params.max_notes_count) return;
-    const opened = await openDetail(session, postId, params.enable_comments);
+    if (postId === undefined || notesFull(cursor, params)) return;
+    const opened = await openDetail(session, postId, wantsComments(params));
     const status = await renderedPost(session);
     if (status === undefined) {
       session.log("post not available", { note: postId });
@@ -96,7 +101,7 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
       return;
     }
     yield wbNoteRecord(status, undefined);
-    if (opened !== undefined) yield* wbComments(session, status.id, opened, commentOptions(params));
+    if (opened !== undefined) yield* wbComments(session, status.id, opened, commentCaps(params));
   },
 
   async *creator(session, params, creatorId, cursor): AsyncGenerator<MediaRecord, void, undefined> {
@@ -105,21 +110,24 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
     const step = WB_STEPS.profilePosts;
     const { user, firstPosts } = await openProfile(session, uid);
     if (user !== undefined && cursor.page === undefined) yield wbCreatorRecord(user, params.keep_user_info);
-    let answer =
-      typeof cursor.page === "string"
-        ? await wbCall(session, { url: profilePostsCall(firstPosts, cursor.page), step })
-        : firstPosts;
-    while (cursor.notesDone < params.max_notes_count) {
-      const body = await wbBody(session, wbProfilePostsAnswer, answer, step);
-      if (body.ok !== 1 || body.data === undefined)
-        return session.log("posts list ends", { uid, ok: body.ok, msg: body.msg });
-      yield* storePosts(session, params, postsOf(body.data.cards), undefined, cursor);
-      const next = nextPostsToken(body.data);
-      if (next === undefined || body.data.cards.length === 0) return;
-      cursor.advance(next);
-      if (cursor.notesDone >= params.max_notes_count) return;
-      answer = await wbCall(session, { url: profilePostsCall(firstPosts, next), step });
-    }
+    yield* walkPages({
+      cursor,
+      params,
+      start: typeof cursor.page === "string" ? cursor.page : FIRST_POSTS,
+      load: async (token) => {
+        const answer =
+          token === FIRST_POSTS
+            ? firstPosts
+            : await wbCall(session, { url: profilePostsCall(firstPosts, token), step });
+        const body = await wbBody(session, wbProfilePostsAnswer, answer, step);
+        if (body.ok === 1 && body.data !== undefined) return body.data;
+        session.log("posts list ends", { uid, ok: body.ok, msg: body.msg });
+        return undefined;
+      },
+      entries: (data) => postsOf(data.cards),
+      records: (mblog) => storePost(session, params, mblog, undefined),
+      next: (data) => (data.cards.length === 0 ? undefined : nextPostsToken(data)),
+    });
   },
 };
 
@@ -168,21 +176,26 @@ export function nextPostsToken(data: WbProfilePostsData): string | undefined {
   return undefined;
 }
 
-/** Stores one list page's posts (with their comments when asked). */
-async function* storePosts(
+/**
+ * The token of the creator's first posts page, the one the profile asked for on load:
+ * it has no since_id, and nextPostsToken never gives "".
+ */
+const FIRST_POSTS = "";
+
+/**
+ * Stores one listed post, then its comments from its detail page when asked. That leaves
+ * the list's page; the next list page is a call, which works from any m.weibo.cn page.
+ */
+async function* storePost(
   session: MediaSession,
   params: WbTaskParams,
-  posts: WbMblog[],
+  mblog: WbMblog,
   keyword: string | undefined,
-  cursor: MediaCursor,
 ): AsyncGenerator<MediaRecord, void, undefined> {
-  for (const mblog of posts) {
-    if (cursor.notesDone >= params.max_notes_count) return;
-    yield wbNoteRecord(mblog, keyword);
-    if (!params.enable_comments || Number(mblog.comments_count) === 0) continue;
-    const opened = await openDetail(session, mblog.id, true);
-    if (opened !== undefined) yield* wbComments(session, mblog.id, opened, commentOptions(params));
-  }
+  yield wbNoteRecord(mblog, keyword);
+  if (!wantsComments(params) || Number(mblog.comments_count) === 0) return;
+  const opened = await openDetail(session, mblog.id, true);
+  if (opened !== undefined) yield* wbComments(session, mblog.id, opened, commentCaps(params));
 }
 
 /**
@@ -231,8 +244,4 @@ export function postsOf(cards: WbCard[]): WbMblog[] {
   };
   cards.forEach(visit);
   return [...posts.values()];
-}
-
-function commentOptions(params: WbTaskParams): { maxComments: number; withReplies: boolean } {
-  return { maxComments: params.max_comments_count, withReplies: params.enable_sub_comments };
 }

@@ -1,3 +1,5 @@
+import { commentCaps } from "../media/caps.js";
+import { commentsAndReplies } from "../media/commentPane.js";
 import type { MediaRecord, MediaSession } from "../media/types.js";
 import { apiData } from "./access.js";
 import { commentRecord } from "./items.js";
@@ -20,14 +22,31 @@ const STEP_REPLIES = "comments: replies";
  * own function (site.ts PAGE_REQUESTS). Stops calling once `max_comments_count` comments
  * and replies were yielded.
  */
-export async function* noteComments(
+export function noteComments(
   session: MediaSession,
   params: XhsTaskParams,
   noteId: string,
   xsecToken: string,
 ): AsyncGenerator<MediaRecord, void, undefined> {
-  const budget = params.max_comments_count;
-  let yielded = 0;
+  // Not threadComments: a note's replies start with the preview the comment carries and go
+  // on from its own `sub_comment_cursor`, not from a first reply page.
+  return commentsAndReplies<XhsTopComment>(
+    {
+      roots: topComments(session, noteId, xsecToken),
+      record: (comment) => commentRecord(comment, noteId),
+      hasReplies: () => true,
+      replies: (root, _record, budget) => replies(session, noteId, xsecToken, root, budget),
+    },
+    commentCaps(params),
+  );
+}
+
+/** The note's top-level comments, a comment/page call each time the walk pulls past a page. */
+async function* topComments(
+  session: MediaSession,
+  noteId: string,
+  xsecToken: string,
+): AsyncGenerator<XhsTopComment, void, undefined> {
   let cursor = "";
   for (;;) {
     const response = await session.call(
@@ -38,17 +57,8 @@ export async function* noteComments(
       ),
     );
     const page = apiData(session, commentPage, response, STEP_COMMENTS);
-    for (const comment of page.comments) {
-      if (yielded >= budget) return;
-      yield commentRecord(comment, noteId);
-      yielded++;
-      if (!params.enable_sub_comments) continue;
-      for await (const reply of replies(session, noteId, xsecToken, comment, budget - yielded)) {
-        yield reply;
-        yielded++;
-      }
-    }
-    if (!page.has_more || !page.cursor || yielded >= budget) return;
+    yield* page.comments;
+    if (!page.has_more || !page.cursor) return;
     cursor = page.cursor;
   }
 }

@@ -1,3 +1,5 @@
+import { notesFull, wantsComments } from "../media/caps.js";
+import { walkPages } from "../media/pagedList.js";
 import { SiteChangedError } from "../media/drift.js";
 import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
 import { apiData, classifyXhsPage, classifyXhsResponse, noteRefusal } from "./access.js";
@@ -98,21 +100,18 @@ async function* search(
   const first = await firstResultPage(session, keyword, params.sort ?? "general");
   // Later pages are asked for with the page's own body (its search_id, sort, note_type, …).
   const template = bodyOf(first);
-  let page = 1;
-  let data = apiData(session, searchData, first, STEP.firstPage);
-  const firstWanted = Math.max(params.start_page, Number(cursor.page ?? 1));
-  if (firstWanted > 1) {
-    if (!data.has_more) return;
-    page = firstWanted;
-    data = await resultPage(session, template, page);
-  }
-  const seen = new Set<string>();
-  for (;;) {
-    for (const item of data.items) {
-      // rec_query / hot_query blocks are suggestions, not notes (MC core.py:173).
-      if (item.model_type !== "note" || seen.has(item.id)) continue;
-      if (cursor.notesDone >= params.max_notes_count) return;
-      seen.add(item.id);
+  const firstData = apiData(session, searchData, first, STEP.firstPage);
+  const start = Math.max(params.start_page, Number(cursor.page ?? 1));
+  if (start > 1 && !firstData.has_more) return;
+  yield* walkPages({
+    cursor,
+    params,
+    start,
+    load: async (page) => (page === 1 ? firstData : resultPage(session, template, page)),
+    // rec_query / hot_query blocks are suggestions, not notes (MC core.py:173).
+    entries: (data) => data.items.filter((item) => item.model_type === "note"),
+    key: (item) => item.id,
+    records: (item) => {
       const card = item.note_card;
       const partial: NoteInput = {
         note_id: item.id,
@@ -121,18 +120,15 @@ async function* search(
         user: card?.user,
         interact_info: card?.interact_info,
       };
-      yield* listedNote(
+      return listedNote(
         session,
         params,
         { id: item.id, xsecToken: item.xsec_token, card: partial, source: "pc_search" },
         keyword,
       );
-    }
-    cursor.advance(page + 1);
-    if (!data.has_more || cursor.notesDone >= params.max_notes_count) return;
-    page++;
-    data = await resultPage(session, template, page);
-  }
+    },
+    next: (data, page) => (data.has_more ? page + 1 : undefined),
+  });
 }
 
 /**
@@ -171,10 +167,6 @@ interface ListedNote {
   card: NoteInput;
   /** xsec_source of the list: pc_search, pc_user. */
   source: string;
-}
-
-function wantsComments(params: XhsTaskParams): boolean {
-  return params.enable_comments && params.max_comments_count > 0;
 }
 
 /**
@@ -314,7 +306,7 @@ async function* creator(
   else {
     const first = await firstProfileNotes(session);
     for (const listed of first) {
-      if (cursor.notesDone >= params.max_notes_count) return;
+      if (notesFull(cursor, params)) return;
       const note = listedNoteFromState(listed);
       yield* listedNote(session, params, {
         id: note.note_id as string,
@@ -327,24 +319,29 @@ async function* creator(
     next = first.length > 0 ? (listedNoteFromState(first.at(-1)!).note_id as string) : "";
     cursor.advance(next);
   }
-  while (cursor.notesDone < params.max_notes_count) {
-    const response: CapturedResponse = await session.call(
-      apiGet(
-        ENDPOINTS.userPosted.path,
-        {
-          num: POSTED_PER_PAGE,
-          cursor: next,
-          user_id: posted.user_id,
-          image_formats: IMAGE_FORMATS,
-          xsec_token: posted.xsec_token,
-          xsec_source: posted.xsec_source,
-        },
-        STEP.moreNotes,
-      ),
-    );
-    const data = apiData(session, userPostedData, response, STEP.moreNotes);
-    for (const note of data.notes) {
-      if (cursor.notesDone >= params.max_notes_count) return;
+  yield* walkPages({
+    cursor,
+    params,
+    start: next,
+    load: async (token) => {
+      const response: CapturedResponse = await session.call(
+        apiGet(
+          ENDPOINTS.userPosted.path,
+          {
+            num: POSTED_PER_PAGE,
+            cursor: token,
+            user_id: posted.user_id,
+            image_formats: IMAGE_FORMATS,
+            xsec_token: posted.xsec_token,
+            xsec_source: posted.xsec_source,
+          },
+          STEP.moreNotes,
+        ),
+      );
+      return apiData(session, userPostedData, response, STEP.moreNotes);
+    },
+    entries: (data) => data.notes,
+    records: (note) => {
       const card: NoteInput = {
         note_id: note.note_id,
         type: note.type,
@@ -352,14 +349,14 @@ async function* creator(
         user: note.user,
         interact_info: note.interact_info,
       };
-      yield* listedNote(session, params, { id: note.note_id, xsecToken: note.xsec_token, card, source: "pc_user" });
-    }
-    const following: string = data.cursor || data.notes.at(-1)?.note_id || "";
-    cursor.advance(following);
-    // A page that says "more" but does not move on would be asked for again and again.
-    if (!data.has_more || following === "" || following === next) return;
-    next = following;
-  }
+      return listedNote(session, params, { id: note.note_id, xsecToken: note.xsec_token, card, source: "pc_user" });
+    },
+    next: (data, token) => {
+      const following: string = data.cursor || data.notes.at(-1)?.note_id || "";
+      // A page that says "more" but does not move on would be asked for again and again.
+      return !data.has_more || following === "" || following === token ? undefined : following;
+    },
+  });
 }
 
 /** The notes of the profile's shown tab (笔记 unless the URL asks for another) from the page state. */

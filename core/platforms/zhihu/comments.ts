@@ -1,16 +1,10 @@
+import type { CommentCaps } from "../media/caps.js";
+import { commentsAndReplies } from "../media/commentPane.js";
 import type { CapturedResponse, MediaRecord, MediaSession } from "../media/types.js";
 import type { ZhihuContentType } from "./ids.js";
 import { mapComment, type ZhihuMapContext } from "./items.js";
 import { zhihuCommentPageShape, type ZhihuComment, type ZhihuCommentPage } from "./shapes.js";
 import { childCommentsMatch, rootCommentsMatch, ZHIHU_SELECTORS, ZHIHU_STEPS } from "./site.js";
-
-export interface ZhihuCommentOptions {
-  /** Most comments (root plus replies) to yield for this post. */
-  maxComments: number;
-  /** Also read the replies under each root comment. */
-  withReplies: boolean;
-  context: ZhihuMapContext;
-}
 
 type Content = { id: string; type: ZhihuContentType };
 
@@ -22,16 +16,33 @@ type Content = { id: string; type: ZhihuContentType };
  * preview under it when that holds all of them, otherwise by "查看全部 N 条回复" and
  * "查看更多回复" (child_comment). The page makes every request (site.ts says why); we
  * click and read. Stops as soon as `maxComments` were yielded, so no page beyond the cap
- * is requested.
+ * is requested (commentsAndReplies).
  */
-export async function* zhihuComments(
+export function zhihuComments(
   session: MediaSession,
   content: Content,
-  options: ZhihuCommentOptions,
+  caps: CommentCaps,
+  context: ZhihuMapContext,
 ): AsyncGenerator<MediaRecord, void, undefined> {
-  if (options.maxComments <= 0) return;
-  let yielded = 0;
   const seen = new Set<string>();
+  return commentsAndReplies<ZhihuComment>(
+    {
+      roots: rootComments(session, content),
+      record: (comment) => {
+        const record = mapComment(comment, content, null, context);
+        if (record === undefined || seen.has(record.id)) return undefined;
+        seen.add(record.id);
+        return record;
+      },
+      hasReplies: (comment) => (comment.child_comment_count ?? 0) > 0,
+      replies: (comment, record, budget) => repliesOf(session, content, comment, record.id, budget, context),
+    },
+    caps,
+  );
+}
+
+/** The root comments: "N 条评论" opens the pane, "查看更多评论" loads each next page when the walk pulls past one. */
+async function* rootComments(session: MediaSession, content: Content): AsyncGenerator<ZhihuComment, void, undefined> {
   let body = await commentPage(
     session,
     rootCommentsMatch(content),
@@ -39,25 +50,7 @@ export async function* zhihuComments(
     ZHIHU_STEPS.rootComments,
   );
   while (body !== undefined) {
-    for (const comment of body.data) {
-      const record = mapComment(comment, content, null, options.context);
-      if (record === undefined || seen.has(record.id)) continue;
-      seen.add(record.id);
-      yield record;
-      if (++yielded >= options.maxComments) return;
-      if (!options.withReplies || (comment.child_comment_count ?? 0) <= 0) continue;
-      for await (const reply of repliesOf(
-        session,
-        content,
-        comment,
-        record.id,
-        options.maxComments - yielded,
-        options.context,
-      )) {
-        yield reply;
-        if (++yielded >= options.maxComments) return;
-      }
-    }
+    yield* body.data;
     if (body.paging.is_end || body.data.length === 0) return;
     await session.pause("commentMs");
     body = await commentPage(

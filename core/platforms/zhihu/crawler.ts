@@ -1,3 +1,4 @@
+import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
 import type * as z from "zod";
 import { RetryableCrawlError } from "../../errors.js";
 import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
@@ -62,18 +63,21 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
 
   async *search(session, params, keyword, cursor) {
     const sort: ZhihuSort = (params.sort as ZhihuSort | undefined) ?? "default";
+    // Not walkPages (media kit): the next page is reached by reopening the search when a
+    // post's comments took the tab away, else by scrolling on, and it is loaded before the
+    // cap is checked again (FLOW.md, "Shared steps").
     const seen = new Set<string>();
     let page = typeof cursor.page === "number" ? cursor.page : params.start_page;
     let body = await searchPage(session, keyword, sort, page);
-    while (body !== undefined && cursor.notesDone < params.max_notes_count) {
+    while (body !== undefined && !notesFull(cursor, params)) {
       let leftPage = false;
       for (const object of postsOf(body)) {
-        if (cursor.notesDone >= params.max_notes_count) return;
+        if (notesFull(cursor, params)) return;
         const record = mapContent(object, keyword, mapContext(session, params));
         if (record === undefined || seen.has(record.id)) continue;
         seen.add(record.id);
         yield record;
-        if (wantsComments(params, object)) {
+        if (wantsCommentsOf(params, object)) {
           leftPage = true;
           yield* commentsOnOwnPage(session, params, object);
         }
@@ -95,7 +99,7 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
 
   async *detail(session, params, input, cursor) {
     const ref = parseContentRef(input);
-    if (ref === undefined || cursor.notesDone >= params.max_notes_count) return;
+    if (ref === undefined || notesFull(cursor, params)) return;
     await session.open(contentPageUrl(session.baseUrls, ref));
     const object = contentFromState(await pageState(session, ZHIHU_STEPS.pageState), ref);
     const record = object === undefined ? undefined : mapContent(object, null, mapContext(session, params));
@@ -111,17 +115,19 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
       return;
     }
     yield record;
-    if (wantsComments(params, object)) yield* zhihuComments(session, ref, commentOptions(session, params));
+    if (wantsCommentsOf(params, object))
+      yield* zhihuComments(session, ref, commentCaps(params), mapContext(session, params));
   },
 
   async *creator(session, params, input, cursor) {
     const token = parseUrlToken(input);
     if (token === undefined) return;
+    // Three lists in a row under one "tab:page" token, which walkPages (one list) does not page.
     const [startTab, startPage] = parseProfileToken(cursor.page);
     for (let tabIndex = startTab; tabIndex < PROFILE_TABS.length; tabIndex++) {
       const profile = PROFILE_TABS[tabIndex] as (typeof PROFILE_TABS)[number];
       for (let page = tabIndex === startTab ? startPage : 1; ; page++) {
-        if (cursor.notesDone >= params.max_notes_count) return;
+        if (notesFull(cursor, params)) return;
         const answer = await session.capture<ZhihuMemberListResponse>(memberListMatch(profile.list), () =>
           session.open(profilePageUrl(session.baseUrls, token, profile.tab, page)),
         );
@@ -140,11 +146,11 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
           `${profile.list} page ${page} of ${token}`,
         );
         for (const object of body.data) {
-          if (cursor.notesDone >= params.max_notes_count) return;
+          if (notesFull(cursor, params)) return;
           const record = mapContent(object, null, mapContext(session, params));
           if (record === undefined) continue;
           yield record;
-          if (wantsComments(params, object)) yield* commentsOnOwnPage(session, params, object);
+          if (wantsCommentsOf(params, object)) yield* commentsOnOwnPage(session, params, object);
         }
         const last = body.paging.is_end || body.data.length === 0;
         cursor.advance(last ? `${tabIndex + 1}:1` : `${tabIndex}:${page + 1}`);
@@ -201,12 +207,12 @@ async function* commentsOnOwnPage(
   const ref = refOf(object);
   if (ref === undefined) return;
   await session.open(contentPageUrl(session.baseUrls, ref));
-  yield* zhihuComments(session, ref, commentOptions(session, params));
+  yield* zhihuComments(session, ref, commentCaps(params), mapContext(session, params));
 }
 
 /** Comments asked for, and the post has some: a post without shows no "N 条评论" to click (and its comment list answers 404, MC client.py:110). */
-function wantsComments(params: ZhihuTaskParams, object: ZhihuContentObject): boolean {
-  return params.enable_comments && params.max_comments_count > 0 && object.comment_count !== 0;
+function wantsCommentsOf(params: ZhihuTaskParams, object: ZhihuContentObject): boolean {
+  return wantsComments(params) && object.comment_count !== 0;
 }
 
 function refOf(object: ZhihuContentObject): ZhihuContentRef | undefined {
@@ -252,12 +258,4 @@ function parseProfileToken(token: string | number | undefined): [number, number]
 
 function mapContext(session: MediaSession, params: ZhihuTaskParams): ZhihuMapContext {
   return { baseUrls: session.baseUrls, keepUserInfo: params.keep_user_info };
-}
-
-function commentOptions(session: MediaSession, params: ZhihuTaskParams) {
-  return {
-    maxComments: params.max_comments_count,
-    withReplies: params.enable_sub_comments,
-    context: mapContext(session, params),
-  };
 }
