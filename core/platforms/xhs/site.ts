@@ -133,16 +133,38 @@ const FILTER_TIMEOUT_MS = 5_000;
  * panel, the group or the option is not there. Groups and options are found by their text,
  * never by position: xhs-mcp found positions unreliable (search.go:202-209).
  */
+/**
+ * Hovers the filter button until its panel shows (xhs-mcp search.go:127-128 hovers, then
+ * reads the panel). The panel exists hidden in the page, so only a shown panel counts. A
+ * hover that did not take (the mouse was moved before the page handled it: seen on a loaded
+ * machine) is tried once more from outside the button, as a person would move back onto it.
+ */
+async function openFilterPanel(session: MediaSession, step: string): Promise<void> {
+  const button = await session.element(FILTER.button, step, { timeoutMs: FILTER_TIMEOUT_MS });
+  await button.hover();
+  const shown = await session.page
+    .waitForSelector(FILTER.panel, { visible: true, timeout: FILTER_TIMEOUT_MS, signal: session.signal })
+    .then(() => true)
+    .catch(() => false);
+  if (shown) {
+    session.note({ step, kind: "selector", detail: `${FILTER.panel}: shown` });
+    return;
+  }
+  session.signal.throwIfAborted();
+  // Off the button first (the far corner of the window; the button sits at the top), so the next hover enters it anew.
+  const viewport = session.page.viewport() ?? { width: 1280, height: 800 };
+  await session.page.mouse.move(viewport.width - 1, viewport.height - 1);
+  await button.hover();
+  await session.element(FILTER.panel, step, { timeoutMs: FILTER_TIMEOUT_MS, visible: true });
+}
+
 export async function filterOption(
   session: MediaSession,
   group: string,
   option: string,
   step: string,
 ): Promise<ElementHandle<Element>> {
-  const button = await session.element(FILTER.button, step, { timeoutMs: FILTER_TIMEOUT_MS });
-  await button.hover();
-  // The panel opens on hover (xhs-mcp search.go:127-128); wait until it shows, not merely exists.
-  await session.element(FILTER.panel, step, { timeoutMs: FILTER_TIMEOUT_MS, visible: true });
+  await openFilterPanel(session, step);
   const found = await session.page.evaluateHandle(
     (groups: string, label: string, text: string) => {
       for (const candidate of document.querySelectorAll(groups)) {
