@@ -3,17 +3,28 @@
  * terminal rewrites in place, and the plain line printed for each change elsewhere.
  */
 import type { Task } from "../core/tasks/model.js";
+import { pageBudget } from "../core/tasks/summary.js";
 
 /** The parts of a task the progress shows. */
 export type WatchedTask = Pick<
   Task,
-  "task_id" | "status" | "progress" | "params" | "created_at" | "started_at" | "finished_at" | "error" | "stop_reason"
+  | "task_id"
+  | "platform"
+  | "crawler_type"
+  | "status"
+  | "progress"
+  | "params"
+  | "created_at"
+  | "started_at"
+  | "finished_at"
+  | "error"
+  | "stop_reason"
 >;
 
 export interface ProgressView {
   status: Task["status"];
   pagesDone: number;
-  /** The task's page budget (`max_pages`); absent for tasks that have none (media platforms). */
+  /** The pages the task fetches at most (a detail task's URLs, a crawl's `max_pages`); absent for media tasks. */
   maxPages?: number;
   items: number;
   errors: number;
@@ -21,11 +32,11 @@ export interface ProgressView {
 }
 
 export function progressView(task: WatchedTask, nowMs: number): ProgressView {
-  const maxPages = task.params?.max_pages;
+  const maxPages = pageBudget(task);
   return {
     status: task.status,
     pagesDone: task.progress?.pages_done ?? 0,
-    ...(typeof maxPages === "number" ? { maxPages } : {}),
+    ...(maxPages === undefined ? {} : { maxPages }),
     items: task.progress?.items ?? 0,
     errors: task.progress?.errors ?? 0,
     elapsedMs: elapsedMs(task, nowMs),

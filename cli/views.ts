@@ -1,15 +1,30 @@
 /** How tasks and accounts read in a terminal. */
 import type { Account } from "../core/accounts/model.js";
 import type { Task } from "../core/tasks/model.js";
+import { pageBudget, taskTarget } from "../core/tasks/summary.js";
 import { elapsedMs, formatElapsed } from "./progress.js";
 
-export const TASK_COLUMNS = ["TASK_ID", "PLATFORM", "TYPE", "STATUS", "PAGES", "ITEMS", "ERRORS", "CREATED"] as const;
+export const TASK_COLUMNS = [
+  "TASK_ID",
+  "PLATFORM",
+  "TYPE",
+  "TARGET",
+  "STATUS",
+  "PAGES",
+  "ITEMS",
+  "ERRORS",
+  "CREATED",
+] as const;
+
+/** A terminal row has less room than the dashboard: the target is cut shorter. */
+const TARGET_CHARS = 40;
 
 export function taskRow(task: Task): string[] {
   return [
     task.task_id,
     task.platform,
     task.crawler_type,
+    taskTarget(task, TARGET_CHARS),
     task.status,
     String(task.progress?.pages_done ?? 0),
     String(task.progress?.items ?? 0),
@@ -19,15 +34,16 @@ export function taskRow(task: Task): string[] {
 }
 
 export function taskFields(task: Task, nowMs: number): Array<[string, string | undefined]> {
-  const maxPages = task.params?.max_pages;
+  const budget = pageBudget(task);
   return [
     ["task_id", task.task_id],
     ["platform", task.platform],
     ["crawler_type", task.crawler_type],
+    ["target", taskTarget(task)],
     ["status", task.status],
     [
       "progress",
-      `pages ${task.progress?.pages_done ?? 0}${typeof maxPages === "number" ? `/${maxPages}` : ""}, items ${task.progress?.items ?? 0}, errors ${task.progress?.errors ?? 0}`,
+      `pages ${task.progress?.pages_done ?? 0}${budget === undefined ? "" : `/${budget}`}, items ${task.progress?.items ?? 0}, errors ${task.progress?.errors ?? 0}`,
     ],
     ["results", String(task.result_count)],
     ["attempts", `${task.attempts}/${task.max_attempts}`],

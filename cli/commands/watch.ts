@@ -13,7 +13,11 @@ import { changed, finalLine, progressBar, progressLine, progressView, type Progr
 
 const POLL_MS = 1000;
 const BACKOFF_MAX_MS = 15_000;
-/** Transient errors (network, 5xx, 429) are ridden out this long in a row before giving up. */
+/**
+ * Transient errors (network, 5xx, 429) are ridden out this long in a row before giving up.
+ * Not when the very first poll cannot reach the API at all: that is a wrong API_URL or a
+ * stack that is not running, which waiting does not mend (a 503 during a deploy is ridden out).
+ */
 const GIVE_UP_AFTER_MS = 120_000;
 
 const OUTCOME: Partial<Record<Task["status"], ExitCode>> = {
@@ -36,7 +40,8 @@ export const watchCommand: Command = {
   args: { names: ["TASK_ID"] },
   details: [
     "Exit codes: 0 completed, 1 failed, 4 cancelled, 5 --timeout reached, 3 API error or unreachable",
-    "for 2 minutes, 130 Ctrl+C (the task keeps running). With --json: the final task as JSON.",
+    "(at once on the first poll, after 2 minutes of retries later), 130 Ctrl+C (the task keeps",
+    "running). With --json: the final task as JSON.",
   ].join("\n"),
   async run({ values, args, client, out }) {
     const timeoutSecs = durationOption(values, "timeout");
@@ -119,7 +124,8 @@ export async function watchTask(
         if (interrupted.signal.aborted) return stopped(display, out, taskId);
         const transient = (error instanceof ApiError && error.transient) || error instanceof NetworkError;
         failingSince ??= Date.now();
-        if (!transient || Date.now() - failingSince > GIVE_UP_AFTER_MS) throw error;
+        const neverReached = task === undefined && error instanceof NetworkError;
+        if (!transient || neverReached || Date.now() - failingSince > GIVE_UP_AFTER_MS) throw error;
         backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
         waitMs = backoffMs;
         display.trouble(task, `retrying in ${Math.round(waitMs / 1000)}s: ${describeError(error)}`);

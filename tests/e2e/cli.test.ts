@@ -208,8 +208,16 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     expect((await cli(["tasks", "watch", task.task_id])).code).toBe(0);
 
     const human = await cli(["tasks", "list"]);
-    expect(human.stdout.split("\n")[0]).toMatch(/^TASK_ID +PLATFORM +TYPE +STATUS +PAGES +ITEMS +ERRORS +CREATED$/);
-    expect(human.stdout).toMatch(new RegExp(`^${crawlId} +web +crawl +completed +${DEFAULT_SITE_PAGES.length} `, "m"));
+    expect(human.stdout.split("\n")[0]).toMatch(
+      /^TASK_ID +PLATFORM +TYPE +TARGET +STATUS +PAGES +ITEMS +ERRORS +CREATED$/,
+    );
+    // The target column names what each task crawls: its first URL.
+    expect(human.stdout).toMatch(
+      new RegExp(
+        `^${crawlId} +web +crawl +${site.url.replace(/[.]/g, "\\.")} +completed +${DEFAULT_SITE_PAGES.length} `,
+        "m",
+      ),
+    );
   });
 
   it("refuses a bad flag with exit 2 and one line, sending nothing", async () => {
@@ -235,14 +243,19 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     expect(run).toMatchObject({ code: 3, stdout: "", stderr: "error: max_pages: must be at least 1 (HTTP 400)\n" });
   });
 
-  it("reports an unreachable API in one line, exit 3", async () => {
+  it("reports an unreachable API in one line, exit 3; watch too, at once rather than after minutes of retries", async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const run = await cli(["tasks", "get", crawlId], { env: { API_URL: url } });
-    expect(run.code).toBe(3);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(
-      new RegExp(`^error: cannot reach the API at ${url.replaceAll(".", "\\.")}: [^\\n]+\\n$`),
-    );
+    for (const command of [
+      ["tasks", "get", crawlId],
+      ["tasks", "watch", crawlId],
+    ]) {
+      const run = await cli(command, { env: { API_URL: url } });
+      expect(run.code).toBe(3);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(
+        new RegExp(`^error: cannot reach the API at ${url.replaceAll(".", "\\.")}: [^\\n]+\\n$`),
+      );
+    }
   });
 
   it("Ctrl+C stops watching (130) without cancelling; a cancel ends another watch with exit 4", async () => {
@@ -275,8 +288,9 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     expect(cancelled).toMatchObject({ code: 0, stdout: `${id} cancelled\n`, stderr: "" });
     const watched = await second.done;
     expect(watched.code).toBe(4);
+    // A one-URL detail task counts its pages against its one URL, not the crawl default of 50.
     expect(watched.stdout.trimEnd().split("\n").at(-1)).toMatch(
-      /^cancelled +pages 0\/50 {2}items 0 {2}errors 0 {2}elapsed \d+s$/,
+      /^cancelled +pages 0\/1 {2}items 0 {2}errors 0 {2}elapsed \d+s$/,
     );
 
     const retried = await cli(["tasks", "retry", id, "--json"]);

@@ -17,6 +17,8 @@ const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 function task(overrides: Partial<WatchedTask> = {}): WatchedTask {
   return {
     task_id: "01TASK",
+    platform: "web",
+    crawler_type: "crawl",
     status: "running",
     progress: { pages_done: 5, items: 5, errors: 1 },
     params: { max_pages: 20 },
@@ -36,7 +38,14 @@ describe("progress view", () => {
       errors: 1,
       elapsedMs: 65_000,
     });
-    expect(progressView(task({ params: { max_notes_count: 20 } }), T0).maxPages).toBeUndefined();
+    expect(progressView(task({ platform: "xhs", params: { max_notes_count: 20 } }), T0).maxPages).toBeUndefined();
+  });
+
+  it("counts a detail task's pages against its URLs, not the default max_pages", () => {
+    const detail = { crawler_type: "detail", params: { urls: ["https://a.example/"], max_pages: 50 } };
+    expect(progressView(task(detail), T0).maxPages).toBe(1);
+    const stored = { crawler_type: "detail", params: { url_list: { count: 2400, preview: ["https://a.example/1"] } } };
+    expect(progressView(task(stored), T0).maxPages).toBe(2400);
   });
 
   it("counts from creation while pending, stops at finished_at, and never goes negative", () => {
