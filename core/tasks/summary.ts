@@ -27,6 +27,11 @@ export function taskTarget(task: Summarised, maxChars = TARGET_MAX_CHARS): strin
   return `${shown}${more}`;
 }
 
+/** The first URL, keyword, id or creator in full ("" when there is none): the target's tooltip. */
+export function firstInput(task: Summarised): string {
+  return targets(task).first ?? "";
+}
+
 /** The mode's inputs: media tasks name them by crawler_type; web tasks by urls or url_list. */
 function targets(task: Summarised): { first: string | undefined; count: number } {
   const params = task.params ?? {};

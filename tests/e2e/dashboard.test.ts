@@ -189,11 +189,12 @@ describe("dashboard", () => {
     expect(rows.map((row) => row[urlColumn])).toContain(site.url);
   });
 
-  it("lists the task, newest first, with its status", async () => {
+  it("lists the task, newest first, with what it crawls and its status", async () => {
     await page.click('a[data-nav="tasks"]');
     await page.waitForSelector(`tr[data-task-id="${taskId}"] [data-status="completed"]`, { timeout: 10_000 });
     const firstRow = await page.$eval("table.tasks tbody tr", (row) => row.getAttribute("data-task-id"));
     expect(firstRow).toBe(taskId);
+    expect(await textOf(`tr[data-task-id="${taskId}"] td.target`)).toBe(site.url);
     await screenshot("tasks");
   });
 

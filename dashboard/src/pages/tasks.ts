@@ -3,6 +3,7 @@ import { TASK_STATUSES } from "../../../core/tasks/status.js";
 import { tasksApi, type Task, type TaskStatus } from "../api.js";
 import { formatTime, h, replaceChildren } from "../dom.js";
 import { platformLabel } from "../../../core/platforms/registry.js";
+import { firstInput, taskTarget } from "../../../core/tasks/summary.js";
 import { pollWhileVisible } from "../poll.js";
 import { errorMessage, isFinished, notice, progressSummary, statusBadge, type PageView } from "../ui.js";
 
@@ -48,7 +49,7 @@ export const tasksPage: PageView = (root) => {
         h(
           "tr",
           {},
-          ...["Created", "Task", "Platform", "Type", "Status", "Progress", "Results"].map((title) =>
+          ...["Created", "Task", "Platform", "Type", "Target", "Status", "Progress", "Results"].map((title) =>
             h("th", {}, title),
           ),
         ),
@@ -67,7 +68,7 @@ export const tasksPage: PageView = (root) => {
         h(
           "tr",
           {},
-          h("td", { colspan: 7, class: "empty" }, status ? `No ${status} tasks.` : "No tasks yet — create one."),
+          h("td", { colspan: 8, class: "empty" }, status ? `No ${status} tasks.` : "No tasks yet — create one."),
         ),
       );
     } else {
@@ -128,6 +129,8 @@ function taskRow(task: Task): HTMLTableRowElement {
     h("td", {}, h("a", { href: link, class: "mono" }, task.task_id)),
     h("td", {}, platformLabel(task.platform)),
     h("td", {}, task.crawler_type),
+    // What the task crawls; the whole first input on hover when the cell cuts it.
+    h("td", { class: "target", title: firstInput(task) }, taskTarget(task)),
     h("td", {}, statusBadge(task.status)),
     h("td", { class: "nowrap" }, progressSummary(task)),
     h("td", { class: "num" }, task.result_count),
