@@ -1,5 +1,5 @@
 import { sharedAwsClients } from "../aws/clients.js";
-import { ENV, loadConfig } from "../config.js";
+import { type Env, loadConfig, readVariable } from "../config.js";
 import { AccountsKeyring } from "./crypto.js";
 import { AccountPool } from "./pool.js";
 import { AccountService } from "./service.js";
@@ -12,8 +12,8 @@ let cached: { raw: string | undefined; keyring: AccountsKeyring } | undefined;
  * needed, so a stack without the key still lists accounts and crawls without them.
  * @throws {AccountsKeyError} when the variable is unset or malformed.
  */
-export function envKeyring(env: NodeJS.ProcessEnv = process.env): AccountsKeyring {
-  const raw = env[ENV.accountsEncryptionKey];
+export function envKeyring(env?: Env): AccountsKeyring {
+  const raw = readVariable("accountsEncryptionKey", env);
   if (cached?.raw !== raw || cached === undefined) cached = { raw, keyring: AccountsKeyring.fromEnv(env) };
   return cached.keyring;
 }

@@ -27,4 +27,4 @@ export {
   type DispatchOptions,
   type DispatchOutcome,
 } from "./dispatch.js";
-export { WEBHOOK_ENV, defaultDispatch, defaultWebhookNotifier } from "./defaults.js";
+export { defaultDispatch, defaultWebhookNotifier } from "./defaults.js";

@@ -4,6 +4,7 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { defaultAccountPool } from "../../core/accounts/index.js";
 import { WarmBrowser } from "../../core/browser/index.js";
+import { loadConfig } from "../../core/config.js";
 import { defaultRunDeps, runTask, type RunTaskDeps, type TaskClaim } from "../../core/crawl/index.js";
 import { ProxyPool } from "../../core/net/index.js";
 import { defaultHostPoliteness, defaultRobotsTxtCache } from "../../core/politeness/index.js";
@@ -14,8 +15,8 @@ const logger = createLogger("crawl-worker");
 
 // Module scope survives warm invocations: one Chromium per sandbox, a fresh context per task.
 const browser = new WarmBrowser();
-/** First retry delay after a transient failure (doubled per attempt). env RETRY_BASE_DELAY_SECS @default 10 */
-const retryBaseDelaySecs = Number(process.env.RETRY_BASE_DELAY_SECS ?? 10);
+/** First retry delay after a transient failure (doubled per attempt). */
+const retryBaseDelaySecs = loadConfig().retryBaseDelaySecs;
 
 let deps: RunTaskDeps | undefined;
 let invocation: Context | undefined;

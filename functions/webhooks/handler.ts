@@ -2,7 +2,6 @@ import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { ENV } from "../../core/config.js";
 import {
   defaultDispatch,
   dispatchWebhook,
@@ -60,9 +59,7 @@ export function createWebhookHandler(overrides: WebhookHandlerOptions = {}) {
 function configure(overrides: WebhookHandlerOptions): { deps: Omit<DispatchDeps, "log">; options: DispatchOptions } {
   const secret = overrides.options?.secret;
   const complete = overrides.deps !== undefined && secret !== undefined;
-  const fromEnv = complete
-    ? undefined
-    : defaultDispatch(secret === undefined ? process.env : { ...process.env, [ENV.webhookSecret]: secret });
+  const fromEnv = complete ? undefined : defaultDispatch(undefined, secret);
   const deps = overrides.deps ?? fromEnv?.deps;
   const key = secret ?? fromEnv?.options.secret;
   if (deps === undefined || key === undefined) throw new Error("webhook dispatch needs a queue and a secret");
