@@ -20,254 +20,120 @@ export type VariableScope =
   /** Read by a library the functions use (the AWS SDK, Powertools), not by our code. */
   | "library";
 
+/** One variable; its JSDoc comment in {@link VARIABLES} says in one line what it does. */
 export interface Variable {
   name: string;
   /** The default as docs/configuration.md shows it; absent when unset means off or none (the doc says which). */
   default?: string | number;
   /** The one-machine stack's own default, when it differs. */
   localDefault?: string | number;
-  /** What it does, in one line. */
-  doc: string;
   scope: VariableScope;
   /** A key: read where it is used, never logged, never part of {@link AppConfig}. */
   secret?: true;
 }
 
 export const VARIABLES = {
-  tasksTable: { name: "TASKS_TABLE", default: "tasks", doc: "DynamoDB table holding tasks", scope: "functions" },
-  resultsTable: {
-    name: "RESULTS_TABLE",
-    default: "results",
-    doc: "DynamoDB table holding result items",
-    scope: "functions",
-  },
-  politenessTable: {
-    name: "POLITENESS_TABLE",
-    default: "politeness",
-    doc: "DynamoDB table holding the shared per-host limits and robots.txt (core/politeness)",
-    scope: "functions",
-  },
-  accountsTable: {
-    name: "ACCOUNTS_TABLE",
-    default: "accounts",
-    doc: "DynamoDB table holding stored platform accounts (core/accounts)",
-    scope: "functions",
-  },
-  taskQueueUrl: {
-    name: "TASK_QUEUE_URL",
-    doc: "URL of the SQS queue crawl messages go to; creating tasks needs it",
-    scope: "functions",
-  },
-  maxAttempts: {
-    name: "MAX_ATTEMPTS",
-    default: 3,
-    doc: "`max_attempts` of a task that does not set it, and what a retry adds",
-    scope: "functions",
-  },
-  retryBaseDelaySecs: {
-    name: "RETRY_BASE_DELAY_SECS",
-    default: 10,
-    doc: "the crawler's first retry delay after a transient failure, doubled per attempt",
-    scope: "functions",
-  },
-  hostMaxConcurrency: {
-    name: "HOST_MAX_CONCURRENCY",
-    default: 8,
-    doc: "1–8: the most `host_concurrency` a task gets (more is lowered to it)",
-    scope: "functions",
-  },
-  hostMinDelayMs: {
-    name: "HOST_MIN_DELAY_MS",
-    default: 0,
-    doc: "0–60000: the least `host_delay_ms` a task gets (less is raised to it)",
-    scope: "functions",
-  },
+  /** DynamoDB table holding tasks. */
+  tasksTable: { name: "TASKS_TABLE", default: "tasks", scope: "functions" },
+  /** DynamoDB table holding result items. */
+  resultsTable: { name: "RESULTS_TABLE", default: "results", scope: "functions" },
+  /** DynamoDB table holding the shared per-host limits and robots.txt (core/politeness). */
+  politenessTable: { name: "POLITENESS_TABLE", default: "politeness", scope: "functions" },
+  /** DynamoDB table holding stored platform accounts (core/accounts). */
+  accountsTable: { name: "ACCOUNTS_TABLE", default: "accounts", scope: "functions" },
+  /** URL of the SQS queue crawl messages go to; creating tasks needs it. */
+  taskQueueUrl: { name: "TASK_QUEUE_URL", scope: "functions" },
+  /** `max_attempts` of a task that does not set it, and what a retry adds. */
+  maxAttempts: { name: "MAX_ATTEMPTS", default: 3, scope: "functions" },
+  /** The crawler's first retry delay after a transient failure, doubled per attempt. */
+  retryBaseDelaySecs: { name: "RETRY_BASE_DELAY_SECS", default: 10, scope: "functions" },
+  /** 1–8: the most `host_concurrency` a task gets (more is lowered to it). */
+  hostMaxConcurrency: { name: "HOST_MAX_CONCURRENCY", default: 8, scope: "functions" },
+  /** 0–60000: the least `host_delay_ms` a task gets (less is raised to it). */
+  hostMinDelayMs: { name: "HOST_MIN_DELAY_MS", default: 0, scope: "functions" },
+  /** `1` or `true`: crawls may reach loopback, private and carrier-grade NAT addresses (core/net/addressPolicy.ts). */
   allowPrivateTargets: {
     name: "ALLOW_PRIVATE_TARGETS",
     default: 0,
     localDefault: "1 when HOST is a loopback address",
-    doc: "`1` or `true`: crawls may reach loopback, private and carrier-grade NAT addresses (core/net/addressPolicy.ts)",
     scope: "functions",
   },
+  /** A task pending longer than this (stored, its message lost) is queued again by the sweeper. */
   stalePendingSecs: {
     name: "STALE_PENDING_SECS",
     default: 300,
     // Its sweeper runs every minute, not every 5.
     localDefault: 120,
-    doc: "a task pending longer than this (stored, its message lost) is queued again by the sweeper",
     scope: "functions",
   },
-  accountsEncryptionKey: {
-    name: "ACCOUNTS_ENCRYPTION_KEY",
-    doc: "base64 key(s) of 32 bytes that encrypt account cookies, comma-separated while rotating (core/accounts/crypto.ts)",
-    scope: "functions",
-    secret: true,
-  },
-  creatorHashSecret: {
-    name: "CREATOR_HASH_SECRET",
-    doc: "at least 16 characters: the key creator ids of media items are hashed with (core/platforms/media/privacy.ts)",
-    scope: "functions",
-    secret: true,
-  },
-  proxyPool: {
-    name: "PROXY_POOL",
-    doc: "comma-separated upstream proxy URLs media tasks without their own `proxy` take in turn (core/net/proxyPool.ts)",
-    scope: "functions",
-    secret: true,
-  },
-  mediaDelayScale: {
-    name: "MEDIA_DELAY_SCALE",
-    default: 1,
-    doc: "0 or more: multiplies the media platforms' pauses; 0 drops them (the tests use it)",
-    scope: "functions",
-  },
-  platformBaseUrl: {
-    name: "<PLATFORM>_BASE_URL_<KEY>",
-    doc: "replaces one base URL of a media platform, e.g. XHS_BASE_URL_WWW (core/platforms/media/baseUrls.ts)",
-    scope: "functions",
-  },
-  chromiumPath: {
-    name: "CHROMIUM_PATH",
-    doc: "the Chromium binary crawls start; unset: @sparticuz/chromium's",
-    scope: "functions",
-  },
-  apiKeySha256: {
-    name: "API_KEY_SHA256",
-    doc: "comma-separated hex SHA-256 digests of the API keys; unset: the API is open",
-    scope: "functions",
-  },
-  webhookQueueUrl: {
-    name: "WEBHOOK_QUEUE_URL",
-    doc: "URL of the SQS queue task events for `webhook_url`s go to; unset: no webhook is sent",
-    scope: "functions",
-  },
-  webhookSecret: {
-    name: "WEBHOOK_SECRET",
-    doc: "the key webhook bodies are signed with (X-Signature); only the webhook function reads it",
-    scope: "functions",
-    secret: true,
-  },
-  webhookTimeoutMs: {
-    name: "WEBHOOK_TIMEOUT_MS",
-    default: 5000,
-    doc: "100–60000: longest one webhook attempt may take, in ms",
-    scope: "functions",
-  },
-  webhookMaxAttempts: {
-    name: "WEBHOOK_MAX_ATTEMPTS",
-    default: 8,
-    doc: "1–50: attempts per webhook event",
-    scope: "functions",
-  },
-  webhookRetryBaseSecs: {
-    name: "WEBHOOK_RETRY_BASE_SECS",
-    default: 10,
-    doc: "1–900: first webhook retry delay, doubled per attempt (at most 900 s)",
-    scope: "functions",
-  },
-  powertoolsLogLevel: {
-    name: "POWERTOOLS_LOG_LEVEL",
-    default: "INFO",
-    doc: "level of the functions' JSON logs, read by Powertools (which also takes LOG_LEVEL)",
-    scope: "library",
-  },
-  dynamoEndpoint: {
-    name: "AWS_ENDPOINT_URL_DYNAMODB",
-    doc: "the DynamoDB endpoint, read by the AWS SDK; the stack points it at its server",
-    scope: "library",
-  },
-  sqsEndpoint: {
-    name: "AWS_ENDPOINT_URL_SQS",
-    doc: "the SQS endpoint, read by the AWS SDK; the stack points it at its server",
-    scope: "library",
-  },
-  crawlerMaxConcurrency: {
-    name: "CRAWLER_MAX_CONCURRENCY",
-    default: 20,
-    doc: "2–1000: crawls at once across the account (the crawl queue's MaximumConcurrency)",
-    scope: "deploy",
-  },
-  webhookMaxConcurrency: {
-    name: "WEBHOOK_MAX_CONCURRENCY",
-    default: 5,
-    doc: "2–1000: webhook batches at once (the webhook queue's MaximumConcurrency)",
-    scope: "deploy",
-  },
-  host: {
-    name: "HOST",
-    default: "127.0.0.1",
-    doc: "interface the API binds to; a loopback address unless API_KEY is set",
-    scope: "local",
-  },
-  port: { name: "PORT", default: 8888, doc: "API port; 0 picks free ports for all three servers", scope: "local" },
-  dynamoPort: { name: "DYNAMODB_PORT", default: "PORT + 1", doc: "port of the embedded DynamoDB", scope: "local" },
-  sqsPort: { name: "SQS_PORT", default: "PORT + 2", doc: "port of the embedded SQS", scope: "local" },
-  dataDir: {
-    name: "DATA_DIR",
-    default: "./.data",
-    doc: "DynamoDB files and the generated keys; one stack per directory",
-    scope: "local",
-  },
-  crawlConcurrency: { name: "CRAWL_CONCURRENCY", default: 2, doc: "0–64: crawler worker processes", scope: "local" },
-  crawlerTimeoutSecs: {
-    name: "CRAWLER_TIMEOUT_SECS",
-    default: 300,
-    doc: "10–900: the workers' function timeout; the queue's visibility timeout is 6× this",
-    scope: "local",
-  },
-  workerWatchdogSecs: {
-    name: "WORKER_WATCHDOG_SECS",
-    default: 30,
-    doc: "2–40: a worker whose heartbeat stops this long is killed with its Chromium and replaced",
-    scope: "local",
-  },
-  crawlWorkerId: {
-    name: "CRAWL_WORKER_ID",
-    doc: "set by the stack on each worker process it forks: its number, for log lines",
-    scope: "local",
-  },
-  taskQueueName: { name: "TASK_QUEUE_NAME", default: "crawl-tasks", doc: "name of the crawl queue", scope: "local" },
-  deadLetterQueueName: {
-    name: "TASK_DLQ_NAME",
-    default: "crawl-tasks-dlq",
-    doc: "name of the crawl queue's dead-letter queue",
-    scope: "local",
-  },
-  maxReceiveCount: {
-    name: "MAX_RECEIVE_COUNT",
-    default: 10,
-    doc: "receives before a message moves to the dead-letter queue, whose consumer fails the task",
-    scope: "local",
-  },
-  logLevel: {
-    name: "LOG_LEVEL",
-    default: "WARN",
-    doc: "level of the functions' JSON logs in the stack: TRACE … CRITICAL, SILENT",
-    scope: "local",
-  },
-  sweepIntervalSecs: {
-    name: "SWEEP_INTERVAL_SECS",
-    default: 60,
-    doc: "how often the stack runs the sweeper",
-    scope: "local",
-  },
-  apiKey: {
-    name: "API_KEY",
-    doc: "the key(s) clients must send, comma-separated; only their SHA-256 digests are kept",
-    scope: "local",
-    secret: true,
-  },
-  allowedHosts: {
-    name: "ALLOWED_HOSTS",
-    doc: "comma-separated `Host` names the API answers besides 127.0.0.1, localhost and [::1]",
-    scope: "local",
-  },
-  awsRegion: {
-    name: "AWS_REGION",
-    default: "us-east-1",
-    doc: "region the stack's SDK clients sign for (the embedded servers accept any)",
-    scope: "local",
-  },
+  /** Base64 key(s) of 32 bytes that encrypt account cookies, comma-separated while rotating (core/accounts/crypto.ts). */
+  accountsEncryptionKey: { name: "ACCOUNTS_ENCRYPTION_KEY", scope: "functions", secret: true },
+  /** At least 16 characters: the key creator ids of media items are hashed with (core/platforms/media/privacy.ts). */
+  creatorHashSecret: { name: "CREATOR_HASH_SECRET", scope: "functions", secret: true },
+  /** Comma-separated upstream proxy URLs media tasks without their own `proxy` take in turn (core/net/proxyPool.ts). */
+  proxyPool: { name: "PROXY_POOL", scope: "functions", secret: true },
+  /** 0 or more: multiplies the media platforms' pauses; 0 drops them (the tests use it). */
+  mediaDelayScale: { name: "MEDIA_DELAY_SCALE", default: 1, scope: "functions" },
+  /** Replaces one base URL of a media platform, e.g. XHS_BASE_URL_WWW (core/platforms/media/baseUrls.ts). */
+  platformBaseUrl: { name: "<PLATFORM>_BASE_URL_<KEY>", scope: "functions" },
+  /** The Chromium binary crawls start; unset: @sparticuz/chromium's. */
+  chromiumPath: { name: "CHROMIUM_PATH", scope: "functions" },
+  /** Comma-separated hex SHA-256 digests of the API keys; unset: the API is open. */
+  apiKeySha256: { name: "API_KEY_SHA256", scope: "functions" },
+  /** URL of the SQS queue task events for `webhook_url`s go to; unset: no webhook is sent. */
+  webhookQueueUrl: { name: "WEBHOOK_QUEUE_URL", scope: "functions" },
+  /** The key webhook bodies are signed with (X-Signature); only the webhook function reads it. */
+  webhookSecret: { name: "WEBHOOK_SECRET", scope: "functions", secret: true },
+  /** 100–60000: longest one webhook attempt may take, in ms. */
+  webhookTimeoutMs: { name: "WEBHOOK_TIMEOUT_MS", default: 5000, scope: "functions" },
+  /** 1–50: attempts per webhook event. */
+  webhookMaxAttempts: { name: "WEBHOOK_MAX_ATTEMPTS", default: 8, scope: "functions" },
+  /** 1–900: first webhook retry delay, doubled per attempt (at most 900 s). */
+  webhookRetryBaseSecs: { name: "WEBHOOK_RETRY_BASE_SECS", default: 10, scope: "functions" },
+  /** Level of the functions' JSON logs, read by Powertools (which also takes LOG_LEVEL). */
+  powertoolsLogLevel: { name: "POWERTOOLS_LOG_LEVEL", default: "INFO", scope: "library" },
+  /** The DynamoDB endpoint, read by the AWS SDK; the stack points it at its server. */
+  dynamoEndpoint: { name: "AWS_ENDPOINT_URL_DYNAMODB", scope: "library" },
+  /** The SQS endpoint, read by the AWS SDK; the stack points it at its server. */
+  sqsEndpoint: { name: "AWS_ENDPOINT_URL_SQS", scope: "library" },
+  /** 2–1000: crawls at once across the account (the crawl queue's MaximumConcurrency). */
+  crawlerMaxConcurrency: { name: "CRAWLER_MAX_CONCURRENCY", default: 20, scope: "deploy" },
+  /** 2–1000: webhook batches at once (the webhook queue's MaximumConcurrency). */
+  webhookMaxConcurrency: { name: "WEBHOOK_MAX_CONCURRENCY", default: 5, scope: "deploy" },
+  /** Interface the API binds to; a loopback address unless API_KEY is set. */
+  host: { name: "HOST", default: "127.0.0.1", scope: "local" },
+  /** API port; 0 picks free ports for all three servers. */
+  port: { name: "PORT", default: 8888, scope: "local" },
+  /** Port of the embedded DynamoDB. */
+  dynamoPort: { name: "DYNAMODB_PORT", default: "PORT + 1", scope: "local" },
+  /** Port of the embedded SQS. */
+  sqsPort: { name: "SQS_PORT", default: "PORT + 2", scope: "local" },
+  /** DynamoDB files and the generated keys; one stack per directory. */
+  dataDir: { name: "DATA_DIR", default: "./.data", scope: "local" },
+  /** 0–64: crawler worker processes. */
+  crawlConcurrency: { name: "CRAWL_CONCURRENCY", default: 2, scope: "local" },
+  /** 10–900: the workers' function timeout; the queue's visibility timeout is 6× this. */
+  crawlerTimeoutSecs: { name: "CRAWLER_TIMEOUT_SECS", default: 300, scope: "local" },
+  /** 2–40: a worker whose heartbeat stops this long is killed with its Chromium and replaced. */
+  workerWatchdogSecs: { name: "WORKER_WATCHDOG_SECS", default: 30, scope: "local" },
+  /** Set by the stack on each worker process it forks: its number, for log lines. */
+  crawlWorkerId: { name: "CRAWL_WORKER_ID", scope: "local" },
+  /** Name of the crawl queue. */
+  taskQueueName: { name: "TASK_QUEUE_NAME", default: "crawl-tasks", scope: "local" },
+  /** Name of the crawl queue's dead-letter queue. */
+  deadLetterQueueName: { name: "TASK_DLQ_NAME", default: "crawl-tasks-dlq", scope: "local" },
+  /** Receives before a message moves to the dead-letter queue, whose consumer fails the task. */
+  maxReceiveCount: { name: "MAX_RECEIVE_COUNT", default: 10, scope: "local" },
+  /** Level of the functions' JSON logs in the stack: TRACE … CRITICAL, SILENT. */
+  logLevel: { name: "LOG_LEVEL", default: "WARN", scope: "local" },
+  /** How often the stack runs the sweeper. */
+  sweepIntervalSecs: { name: "SWEEP_INTERVAL_SECS", default: 60, scope: "local" },
+  /** The key(s) clients must send, comma-separated; only their SHA-256 digests are kept. */
+  apiKey: { name: "API_KEY", scope: "local", secret: true },
+  /** Comma-separated `Host` names the API answers besides 127.0.0.1, localhost and [::1]. */
+  allowedHosts: { name: "ALLOWED_HOSTS", scope: "local" },
+  /** Region the stack's SDK clients sign for (the embedded servers accept any). */
+  awsRegion: { name: "AWS_REGION", default: "us-east-1", scope: "local" },
 } as const satisfies Record<string, Variable>;
 
 export type VariableKey = keyof typeof VARIABLES;

@@ -220,16 +220,17 @@ async function start(config: StackConfig): Promise<void> {
   // 5. The functions' environment, then the functions themselves.
   const env = functionEnv(config, endpoints, queueUrl, webhookQueues.queueUrl);
   Object.assign(process.env, env);
-  const [{ handler }, { defaultTaskMaintenance }, sweeper, { requeueInterruptedTask, recordHungWorker }] =
+  const [{ handler }, { buildDependencies }, { taskParts }, sweeper, { requeueInterruptedTask, recordHungWorker }] =
     await Promise.all([
       import("../functions/api/handler.js"),
-      import("../core/tasks/index.js"),
+      import("../core/wiring/dependencies.js"),
+      import("../core/wiring/tasks.js"),
       import("../functions/sweeper/handler.js"),
       import("./interrupted.js"),
     ]);
 
   // 6. Recovery: nothing can be running now, and the new queue is empty.
-  const maintenance = defaultTaskMaintenance();
+  const maintenance = buildDependencies(taskParts).taskMaintenance;
   const recovered = await maintenance.recoverAfterRestart();
   say(`${label("Recovery")}${recovered.requeued} pending task(s) queued, ${recovered.reset} interrupted task(s) reset`);
   if (stopping) return;

@@ -27,4 +27,3 @@ export {
   type DispatchOptions,
   type DispatchOutcome,
 } from "./dispatch.js";
-export { defaultDispatch, defaultWebhookNotifier } from "./defaults.js";
