@@ -1,91 +1,256 @@
 /**
- * Runtime settings, read from the environment once per process.
- * On AWS, infra/ sets these on each function; the one-machine stack sets them for its
- * gateway and workers. The AWS SDK itself honours AWS_ENDPOINT_URL_DYNAMODB and
- * AWS_ENDPOINT_URL_SQS, which is how the same code talks to the embedded servers.
+ * Every environment variable the project reads, in one table, and the typed accessors that
+ * read them. On AWS, infra/ sets them on each function (infra/environment.ts takes the names
+ * from here); the one-machine stack sets them for its gateway and workers.
+ *
+ * infra/ imports this module at deploy time, and docs/configuration.md lists the table (a unit
+ * test keeps the two in step), so it imports nothing: no Node built-ins, AWS SDK or puppeteer.
+ * Accessors read the environment when called, not when this module loads, so tests and the
+ * one-machine stack may set a variable before the first use.
  */
+
+/** Where a variable takes effect. */
+export type VariableScope =
+  /** Read by the functions, on AWS and in the one-machine stack. */
+  | "functions"
+  /** Read by infra/ when `sst deploy` runs. */
+  | "deploy"
+  /** Read by the one-machine stack (local/) only. */
+  | "local"
+  /** Read by a library the functions use (the AWS SDK, Powertools), not by our code. */
+  | "library";
+
+/** One variable; its JSDoc comment in {@link VARIABLES} says in one line what it does. */
+export interface Variable {
+  name: string;
+  /** The default as docs/configuration.md shows it; absent when unset means off or none (the doc says which). */
+  default?: string | number;
+  /** The one-machine stack's own default, when it differs. */
+  localDefault?: string | number;
+  scope: VariableScope;
+  /** A key: read where it is used, never logged, never part of {@link AppConfig}. */
+  secret?: true;
+}
+
+export const VARIABLES = {
+  /** DynamoDB table holding tasks. */
+  tasksTable: { name: "TASKS_TABLE", default: "tasks", scope: "functions" },
+  /** DynamoDB table holding result items. */
+  resultsTable: { name: "RESULTS_TABLE", default: "results", scope: "functions" },
+  /** DynamoDB table holding the shared per-host limits and robots.txt (core/politeness). */
+  politenessTable: { name: "POLITENESS_TABLE", default: "politeness", scope: "functions" },
+  /** DynamoDB table holding stored platform accounts (core/accounts). */
+  accountsTable: { name: "ACCOUNTS_TABLE", default: "accounts", scope: "functions" },
+  /** URL of the SQS queue crawl messages go to; creating tasks needs it. */
+  taskQueueUrl: { name: "TASK_QUEUE_URL", scope: "functions" },
+  /** `max_attempts` of a task that does not set it, and what a retry adds. */
+  maxAttempts: { name: "MAX_ATTEMPTS", default: 3, scope: "functions" },
+  /** The crawler's first retry delay after a transient failure, doubled per attempt. */
+  retryBaseDelaySecs: { name: "RETRY_BASE_DELAY_SECS", default: 10, scope: "functions" },
+  /** 1–8: the most `host_concurrency` a task gets (more is lowered to it). */
+  hostMaxConcurrency: { name: "HOST_MAX_CONCURRENCY", default: 8, scope: "functions" },
+  /** 0–60000: the least `host_delay_ms` a task gets (less is raised to it). */
+  hostMinDelayMs: { name: "HOST_MIN_DELAY_MS", default: 0, scope: "functions" },
+  /** `1` or `true`: crawls may reach loopback, private and carrier-grade NAT addresses (core/net/addressPolicy.ts). */
+  allowPrivateTargets: {
+    name: "ALLOW_PRIVATE_TARGETS",
+    default: 0,
+    localDefault: "1 when HOST is a loopback address",
+    scope: "functions",
+  },
+  /** A task pending longer than this (stored, its message lost) is queued again by the sweeper. */
+  stalePendingSecs: {
+    name: "STALE_PENDING_SECS",
+    default: 300,
+    // Its sweeper runs every minute, not every 5.
+    localDefault: 120,
+    scope: "functions",
+  },
+  /** Base64 key(s) of 32 bytes that encrypt account cookies, comma-separated while rotating (core/accounts/crypto.ts). */
+  accountsEncryptionKey: { name: "ACCOUNTS_ENCRYPTION_KEY", scope: "functions", secret: true },
+  /** At least 16 characters: the key creator ids of media items are hashed with (core/platforms/media/privacy.ts). */
+  creatorHashSecret: { name: "CREATOR_HASH_SECRET", scope: "functions", secret: true },
+  /** Comma-separated upstream proxy URLs media tasks without their own `proxy` take in turn (core/net/proxyPool.ts). */
+  proxyPool: { name: "PROXY_POOL", scope: "functions", secret: true },
+  /** 0 or more: multiplies the media platforms' pauses; 0 drops them (the tests use it). */
+  mediaDelayScale: { name: "MEDIA_DELAY_SCALE", default: 1, scope: "functions" },
+  /** Replaces one base URL of a media platform, e.g. XHS_BASE_URL_WWW (core/platforms/media/baseUrls.ts). */
+  platformBaseUrl: { name: "<PLATFORM>_BASE_URL_<KEY>", scope: "functions" },
+  /** The Chromium binary crawls start; unset: @sparticuz/chromium's. */
+  chromiumPath: { name: "CHROMIUM_PATH", scope: "functions" },
+  /** Comma-separated hex SHA-256 digests of the API keys; unset: the API is open. */
+  apiKeySha256: { name: "API_KEY_SHA256", scope: "functions" },
+  /** URL of the SQS queue task events for `webhook_url`s go to; unset: no webhook is sent. */
+  webhookQueueUrl: { name: "WEBHOOK_QUEUE_URL", scope: "functions" },
+  /** The key webhook bodies are signed with (X-Signature); only the webhook function reads it. */
+  webhookSecret: { name: "WEBHOOK_SECRET", scope: "functions", secret: true },
+  /** 100–60000: longest one webhook attempt may take, in ms. */
+  webhookTimeoutMs: { name: "WEBHOOK_TIMEOUT_MS", default: 5000, scope: "functions" },
+  /** 1–50: attempts per webhook event. */
+  webhookMaxAttempts: { name: "WEBHOOK_MAX_ATTEMPTS", default: 8, scope: "functions" },
+  /** 1–900: first webhook retry delay, doubled per attempt (at most 900 s). */
+  webhookRetryBaseSecs: { name: "WEBHOOK_RETRY_BASE_SECS", default: 10, scope: "functions" },
+  /** Level of the functions' JSON logs, read by Powertools (which also takes LOG_LEVEL). */
+  powertoolsLogLevel: { name: "POWERTOOLS_LOG_LEVEL", default: "INFO", scope: "library" },
+  /** The DynamoDB endpoint, read by the AWS SDK; the stack points it at its server. */
+  dynamoEndpoint: { name: "AWS_ENDPOINT_URL_DYNAMODB", scope: "library" },
+  /** The SQS endpoint, read by the AWS SDK; the stack points it at its server. */
+  sqsEndpoint: { name: "AWS_ENDPOINT_URL_SQS", scope: "library" },
+  /** 2–1000: crawls at once across the account (the crawl queue's MaximumConcurrency). */
+  crawlerMaxConcurrency: { name: "CRAWLER_MAX_CONCURRENCY", default: 20, scope: "deploy" },
+  /** 2–1000: webhook batches at once (the webhook queue's MaximumConcurrency). */
+  webhookMaxConcurrency: { name: "WEBHOOK_MAX_CONCURRENCY", default: 5, scope: "deploy" },
+  /** Interface the API binds to; a loopback address unless API_KEY is set. */
+  host: { name: "HOST", default: "127.0.0.1", scope: "local" },
+  /** API port; 0 picks free ports for all three servers. */
+  port: { name: "PORT", default: 8888, scope: "local" },
+  /** Port of the embedded DynamoDB. */
+  dynamoPort: { name: "DYNAMODB_PORT", default: "PORT + 1", scope: "local" },
+  /** Port of the embedded SQS. */
+  sqsPort: { name: "SQS_PORT", default: "PORT + 2", scope: "local" },
+  /** DynamoDB files and the generated keys; one stack per directory. */
+  dataDir: { name: "DATA_DIR", default: "./.data", scope: "local" },
+  /** 0–64: crawler worker processes. */
+  crawlConcurrency: { name: "CRAWL_CONCURRENCY", default: 2, scope: "local" },
+  /** 10–900: the workers' function timeout; the queue's visibility timeout is 6× this. */
+  crawlerTimeoutSecs: { name: "CRAWLER_TIMEOUT_SECS", default: 300, scope: "local" },
+  /** 2–40: a worker whose heartbeat stops this long is killed with its Chromium and replaced. */
+  workerWatchdogSecs: { name: "WORKER_WATCHDOG_SECS", default: 30, scope: "local" },
+  /** Set by the stack on each worker process it forks: its number, for log lines. */
+  crawlWorkerId: { name: "CRAWL_WORKER_ID", scope: "local" },
+  /** Name of the crawl queue. */
+  taskQueueName: { name: "TASK_QUEUE_NAME", default: "crawl-tasks", scope: "local" },
+  /** Name of the crawl queue's dead-letter queue. */
+  deadLetterQueueName: { name: "TASK_DLQ_NAME", default: "crawl-tasks-dlq", scope: "local" },
+  /** Receives before a message moves to the dead-letter queue, whose consumer fails the task. */
+  maxReceiveCount: { name: "MAX_RECEIVE_COUNT", default: 10, scope: "local" },
+  /** Level of the functions' JSON logs in the stack: TRACE … CRITICAL, SILENT. */
+  logLevel: { name: "LOG_LEVEL", default: "WARN", scope: "local" },
+  /** How often the stack runs the sweeper. */
+  sweepIntervalSecs: { name: "SWEEP_INTERVAL_SECS", default: 60, scope: "local" },
+  /** The key(s) clients must send, comma-separated; only their SHA-256 digests are kept. */
+  apiKey: { name: "API_KEY", scope: "local", secret: true },
+  /** Comma-separated `Host` names the API answers besides 127.0.0.1, localhost and [::1]. */
+  allowedHosts: { name: "ALLOWED_HOSTS", scope: "local" },
+  /** Region the stack's SDK clients sign for (the embedded servers accept any). */
+  awsRegion: { name: "AWS_REGION", default: "us-east-1", scope: "local" },
+} as const satisfies Record<string, Variable>;
+
+export type VariableKey = keyof typeof VARIABLES;
+
+/** The names of {@link VARIABLES}, for code that sets or passes them on. */
+export const ENV = Object.fromEntries(Object.entries(VARIABLES).map(([key, { name }]) => [key, name])) as {
+  readonly [K in VariableKey]: (typeof VARIABLES)[K]["name"];
+};
+
+/** An environment: `process.env`, or what a test or the one-machine stack passes. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The variable's value as set, untouched; undefined when unset. */
+export function readVariable(key: VariableKey, env: Env = process.env): string | undefined {
+  return env[VARIABLES[key].name];
+}
+
+/** The region the one-machine stack's clients and servers use. */
+export function localAwsRegion(env: Env = process.env): string {
+  return readVariable("awsRegion", env) ?? VARIABLES.awsRegion.default;
+}
+
+/** Settings of the functions, read from the environment at the call. */
 export interface AppConfig {
-  /** DynamoDB table holding tasks. env TASKS_TABLE @default "tasks" */
   tasksTable: string;
-  /** DynamoDB table holding result items. env RESULTS_TABLE @default "results" */
   resultsTable: string;
-  /** URL of the SQS queue crawl messages go to. env TASK_QUEUE_URL (required to create tasks) */
+  /** Empty when unset: tasks cannot be created. */
   taskQueueUrl: string;
-  /** Tasks stop being retried after this many attempts. env MAX_ATTEMPTS @default 3 */
   maxAttempts: number;
-  /** DynamoDB table holding the shared per-host limits (core/politeness). env POLITENESS_TABLE @default "politeness" */
+  retryBaseDelaySecs: number;
   politenessTable: string;
-  /**
-   * Most fetches at once per host any task may ask for (`host_concurrency` above it is
-   * lowered to it). env HOST_MAX_CONCURRENCY, 1–8 @default 8
-   */
   hostMaxConcurrency: number;
-  /**
-   * Least delay between fetch starts per host any task may ask for (`host_delay_ms` below
-   * it is raised to it). env HOST_MIN_DELAY_MS, 0–60000 @default 0
-   */
   hostMinDelayMs: number;
-  /**
-   * Whether crawls may reach loopback, private and carrier-grade NAT addresses (local
-   * development and tests; see core/net/addressPolicy.ts). env ALLOW_PRIVATE_TARGETS "1" @default false
-   */
   allowPrivateTargets: boolean;
-  /** DynamoDB table holding stored platform accounts (core/accounts). env ACCOUNTS_TABLE @default "accounts" */
   accountsTable: string;
-  /**
-   * URL of the SQS queue task events for `webhook_url`s go to (core/webhooks). Empty: no
-   * webhook is sent (each task that asked for one says so in a log line). env WEBHOOK_QUEUE_URL
-   */
+  /** Empty when unset: no webhook is sent (each task that asked for one says so in a log line). */
   webhookQueueUrl: string;
-  /**
-   * A task pending longer than this (stored, its message lost) is queued again by the
-   * sweeper. env STALE_PENDING_SECS @default 300 (the one-machine stack sets 120: its sweeper
-   * runs every minute, not every 5).
-   */
   stalePendingSecs: number;
 }
 
-export const ENV = {
-  tasksTable: "TASKS_TABLE",
-  resultsTable: "RESULTS_TABLE",
-  taskQueueUrl: "TASK_QUEUE_URL",
-  maxAttempts: "MAX_ATTEMPTS",
-  politenessTable: "POLITENESS_TABLE",
-  hostMaxConcurrency: "HOST_MAX_CONCURRENCY",
-  hostMinDelayMs: "HOST_MIN_DELAY_MS",
-  allowPrivateTargets: "ALLOW_PRIVATE_TARGETS",
-  accountsTable: "ACCOUNTS_TABLE",
-  /**
-   * Base64 key(s) of 32 bytes that encrypt account cookies, comma-separated while rotating
-   * (core/accounts/crypto.ts). A secret: read where it is used, never part of AppConfig.
-   */
-  accountsEncryptionKey: "ACCOUNTS_ENCRYPTION_KEY",
-  /** Comma-separated upstream proxy URLs media tasks without their own `proxy` take in turn (core/net/proxyPool.ts). */
-  proxyPool: "PROXY_POOL",
-  webhookQueueUrl: "WEBHOOK_QUEUE_URL",
-  stalePendingSecs: "STALE_PENDING_SECS",
-  /**
-   * The key webhook bodies are signed with (X-Signature, core/webhooks/signature.ts). A
-   * secret: only the webhook delivery function reads it, never part of AppConfig.
-   */
-  webhookSecret: "WEBHOOK_SECRET",
-} as const;
-
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const maxAttempts = Number(env[ENV.maxAttempts] ?? 3);
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = (key: VariableKey) => readVariable(key, env);
+  const maxAttempts = Number(read("maxAttempts") ?? VARIABLES.maxAttempts.default);
   return {
-    tasksTable: env[ENV.tasksTable] || "tasks",
-    resultsTable: env[ENV.resultsTable] || "results",
-    taskQueueUrl: env[ENV.taskQueueUrl] || "",
-    maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : 3,
-    politenessTable: env[ENV.politenessTable] || "politeness",
-    hostMaxConcurrency: intBetween(env[ENV.hostMaxConcurrency], 1, 8, 8),
-    hostMinDelayMs: intBetween(env[ENV.hostMinDelayMs], 0, 60_000, 0),
-    allowPrivateTargets: ["1", "true"].includes(env[ENV.allowPrivateTargets]?.trim().toLowerCase() ?? ""),
-    accountsTable: env[ENV.accountsTable] || "accounts",
-    webhookQueueUrl: env[ENV.webhookQueueUrl] || "",
-    stalePendingSecs: intBetween(env[ENV.stalePendingSecs], 1, 86_400, 300),
+    tasksTable: read("tasksTable") || VARIABLES.tasksTable.default,
+    resultsTable: read("resultsTable") || VARIABLES.resultsTable.default,
+    taskQueueUrl: read("taskQueueUrl") || "",
+    maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : VARIABLES.maxAttempts.default,
+    retryBaseDelaySecs: Number(read("retryBaseDelaySecs") ?? VARIABLES.retryBaseDelaySecs.default),
+    politenessTable: read("politenessTable") || VARIABLES.politenessTable.default,
+    hostMaxConcurrency: intBetween(read("hostMaxConcurrency"), 1, 8, VARIABLES.hostMaxConcurrency.default),
+    hostMinDelayMs: intBetween(read("hostMinDelayMs"), 0, 60_000, VARIABLES.hostMinDelayMs.default),
+    allowPrivateTargets: ["1", "true"].includes(read("allowPrivateTargets")?.trim().toLowerCase() ?? ""),
+    accountsTable: read("accountsTable") || VARIABLES.accountsTable.default,
+    webhookQueueUrl: read("webhookQueueUrl") || "",
+    stalePendingSecs: intBetween(read("stalePendingSecs"), 1, 86_400, VARIABLES.stalePendingSecs.default),
   };
+}
+
+/** The webhook delivery function's attempt settings. */
+export interface WebhookDeliveryConfig {
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseDelaySecs: number;
+}
+
+export function loadWebhookDeliveryConfig(env: Env = process.env): WebhookDeliveryConfig {
+  return {
+    timeoutMs: intBetween(readVariable("webhookTimeoutMs", env), 100, 60_000, VARIABLES.webhookTimeoutMs.default),
+    maxAttempts: intBetween(readVariable("webhookMaxAttempts", env), 1, 50, VARIABLES.webhookMaxAttempts.default),
+    retryBaseDelaySecs: intBetween(
+      readVariable("webhookRetryBaseSecs", env),
+      1,
+      900,
+      VARIABLES.webhookRetryBaseSecs.default,
+    ),
+  };
+}
+
+/** PROXY_POOL's entries, trimmed, empty ones left out. */
+export function proxyPoolEntries(env: Env = process.env): string[] {
+  return (readVariable("proxyPool", env) ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+/** MEDIA_DELAY_SCALE when it is a number of 0 or more; undefined otherwise (an invalid value counts as unset). */
+export function mediaDelayScale(env: Env = process.env): number | undefined {
+  const raw = readVariable("mediaDelayScale", env);
+  const scale = Number(raw);
+  return raw !== undefined && Number.isFinite(scale) && scale >= 0 ? scale : undefined;
+}
+
+/** One `<PLATFORM>_BASE_URL_<KEY>` override by its full name (core/platforms/media/baseUrls.ts spells it); undefined when unset or empty. */
+export function platformBaseUrlOverride(name: string, env: Env = process.env): string | undefined {
+  return env[name] || undefined;
+}
+
+/**
+ * A deploy-time MaximumConcurrency (infra/concurrency.ts): its default when unset.
+ * @throws {Error} when it is not a whole number from 2 to 1000.
+ */
+export function eventSourceConcurrencyOf(
+  key: "crawlerMaxConcurrency" | "webhookMaxConcurrency",
+  env: Env = process.env,
+): number {
+  const { name, default: fallback } = VARIABLES[key];
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 2 || value > 1000) {
+    throw new Error(
+      `${name} must be a whole number from 2 to 1000 (SQS event source MaximumConcurrency), got "${raw}"`,
+    );
+  }
+  return value;
 }
 
 /** A whole number from the environment, clamped into [min, max]; the fallback when unset or not a number. */

@@ -11,14 +11,16 @@
  * Both reach the functions as environment variables (encrypted at rest by Lambda), not as
  * links: the code reads ACCOUNTS_ENCRYPTION_KEY and PROXY_POOL the same way on one machine.
  */
+import { ENV } from "../core/config";
+
 export const accountsEncryptionKey = new sst.Secret("AccountsEncryptionKey");
 export const proxyPool = new sst.Secret("ProxyPool", "");
 
 /** What the API function's environment gets. */
-export const accountsApiEnvironment = { ACCOUNTS_ENCRYPTION_KEY: accountsEncryptionKey.value };
+export const accountsApiEnvironment = { [ENV.accountsEncryptionKey]: accountsEncryptionKey.value };
 
 /** What the crawler function's environment gets. */
 export const accountsCrawlerEnvironment = {
-  ACCOUNTS_ENCRYPTION_KEY: accountsEncryptionKey.value,
-  PROXY_POOL: proxyPool.value,
+  [ENV.accountsEncryptionKey]: accountsEncryptionKey.value,
+  [ENV.proxyPool]: proxyPool.value,
 };

@@ -1,3 +1,5 @@
+import { eventSourceConcurrencyOf } from "../core/config";
+
 /**
  * How many invocations each queue's event source may run at once: its MaximumConcurrency
  * (2–1000, Lambda API ScalingConfig). Without it a burst of tasks scales the crawler up to
@@ -16,23 +18,11 @@
  * Set at deploy time, e.g. `CRAWLER_MAX_CONCURRENCY=50 npx sst deploy` (or in .env, which
  * SST loads).
  */
-function fromEnvironment(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 2 || value > 1000) {
-    throw new Error(
-      `${name} must be a whole number from 2 to 1000 (SQS event source MaximumConcurrency), got "${raw}"`,
-    );
-  }
-  return value;
-}
-
 export const eventSourceConcurrency = {
   /** Crawls at once across the account: each holds a 2 GB sandbox and one Chromium. env CRAWLER_MAX_CONCURRENCY @default 20 */
-  crawler: fromEnvironment("CRAWLER_MAX_CONCURRENCY", 20),
+  crawler: eventSourceConcurrencyOf("crawlerMaxConcurrency"),
   /** Webhook batches at once. env WEBHOOK_MAX_CONCURRENCY @default 5 */
-  webhooks: fromEnvironment("WEBHOOK_MAX_CONCURRENCY", 5),
+  webhooks: eventSourceConcurrencyOf("webhookMaxConcurrency"),
   /** Dead-letter batches at once (the lowest SQS allows). */
   deadLetters: 2,
 } as const;

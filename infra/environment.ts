@@ -1,14 +1,15 @@
+import { ENV } from "../core/config";
 import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
 import { taskQueue } from "./queue";
 
 /**
- * What every function gets: the resource names in the environment variables core/config.ts
- * reads (ENV). What each may do with them is its own `permissions` (infra/access.ts).
+ * What every function gets: the resource names, under the variable names core/config.ts
+ * declares. What each may do with them is its own `permissions` (infra/access.ts).
  */
 export const functionEnvironment = {
-  TASKS_TABLE: tasksTable.name,
-  RESULTS_TABLE: resultsTable.name,
-  POLITENESS_TABLE: politenessTable.name,
-  ACCOUNTS_TABLE: accountsTable.name,
-  TASK_QUEUE_URL: taskQueue.url,
+  [ENV.tasksTable]: tasksTable.name,
+  [ENV.resultsTable]: resultsTable.name,
+  [ENV.politenessTable]: politenessTable.name,
+  [ENV.accountsTable]: accountsTable.name,
+  [ENV.taskQueueUrl]: taskQueue.url,
 };

@@ -6,7 +6,9 @@
  * every creator a new hash, so old and new results no longer group by author.
  * Only the crawler gets it, as the environment variable CREATOR_HASH_SECRET.
  */
+import { ENV } from "../core/config";
+
 export const creatorHashSecret = new sst.Secret("CreatorHashSecret");
 
 /** What the crawler function's environment gets. */
-export const privacyCrawlerEnvironment = { CREATOR_HASH_SECRET: creatorHashSecret.value };
+export const privacyCrawlerEnvironment = { [ENV.creatorHashSecret]: creatorHashSecret.value };

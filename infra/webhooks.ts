@@ -1,3 +1,4 @@
+import { ENV } from "../core/config";
 import { queueGrant, tableGrant } from "./access";
 import { eventSourceConcurrency, maximumConcurrency } from "./concurrency";
 import { functionEnvironment } from "./environment";
@@ -27,7 +28,7 @@ export const webhookQueue = new sst.aws.Queue("WebhookQueue", {
 });
 
 /** What a function that ends tasks gets so it can send their events. */
-export const webhookSenderEnvironment = { WEBHOOK_QUEUE_URL: webhookQueue.url };
+export const webhookSenderEnvironment = { [ENV.webhookQueueUrl]: webhookQueue.url };
 export const webhookSenderGrant = queueGrant(webhookQueue);
 
 export const webhookDelivery = webhookQueue.subscribe(
@@ -35,7 +36,7 @@ export const webhookDelivery = webhookQueue.subscribe(
     handler: "functions/webhooks/handler.handler",
     memory: "256 MB",
     timeout: `${WEBHOOK_TIMEOUT_SECONDS} seconds`,
-    environment: { ...functionEnvironment, ...webhookSenderEnvironment, WEBHOOK_SECRET: webhookSecret.value },
+    environment: { ...functionEnvironment, ...webhookSenderEnvironment, [ENV.webhookSecret]: webhookSecret.value },
     // Each attempt's outcome is kept on its task; a failed attempt is queued again with a delay.
     permissions: [tableGrant(tasksTable, ["UpdateItem"]), webhookSenderGrant],
   },

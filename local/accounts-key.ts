@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { AccountsKeyring } from "../core/accounts/crypto.js";
-import { ENV } from "../core/config.js";
+import { ENV, type Env, readVariable } from "../core/config.js";
 import { ensureStackSecret } from "./key-file.js";
 
 export const ACCOUNTS_KEY_FILE = "accounts.key";
@@ -22,11 +22,11 @@ export interface AccountsKey {
 }
 
 /** Returns the key to use, creating the file when there is neither a variable nor a file. Throws with a one-line message on a bad key. */
-export function ensureAccountsKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): AccountsKey {
+export function ensureAccountsKey(dataDir: string, env?: Env): AccountsKey {
   let keyId = "";
   const { key, source } = ensureStackSecret({
     envName: ENV.accountsEncryptionKey,
-    envValue: env[ENV.accountsEncryptionKey],
+    envValue: readVariable("accountsEncryptionKey", env),
     path: join(dataDir, ACCOUNTS_KEY_FILE),
     generate: () => AccountsKeyring.generateKey(),
     check: (candidate, where) => void (keyId = checked(candidate, where)),

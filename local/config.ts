@@ -1,11 +1,14 @@
 /**
- * Settings of the one-machine stack, read from the environment once by local/main.ts.
+ * Settings of the one-machine stack, read from the environment once by local/main.ts. The
+ * variables, their names and defaults are declared in core/config.ts (scope "local"); this
+ * module checks their values.
  * A bad value is a {@link StackConfigError} whose message is the one line main prints.
  */
 import { BlockList, isIP } from "node:net";
 import { resolve } from "node:path";
 import * as z from "zod";
 import { ApiKeyConfigError, digestsOfKeys } from "../core/auth/index.js";
+import { ENV, type Env, readVariable, VARIABLES, type VariableKey } from "../core/config.js";
 
 export interface StackConfig {
   /** Interface every server binds to. env HOST @default "127.0.0.1" */
@@ -76,29 +79,6 @@ export interface StackConfig {
 export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Names of the settings in the environment. */
-export const STACK_ENV = {
-  host: "HOST",
-  port: "PORT",
-  dynamoPort: "DYNAMODB_PORT",
-  sqsPort: "SQS_PORT",
-  dataDir: "DATA_DIR",
-  crawlConcurrency: "CRAWL_CONCURRENCY",
-  crawlerTimeoutSecs: "CRAWLER_TIMEOUT_SECS",
-  workerWatchdogSecs: "WORKER_WATCHDOG_SECS",
-  tasksTable: "TASKS_TABLE",
-  resultsTable: "RESULTS_TABLE",
-  queueName: "TASK_QUEUE_NAME",
-  deadLetterQueueName: "TASK_DLQ_NAME",
-  maxReceiveCount: "MAX_RECEIVE_COUNT",
-  logLevel: "LOG_LEVEL",
-  sweepIntervalSecs: "SWEEP_INTERVAL_SECS",
-  stalePendingSecs: "STALE_PENDING_SECS",
-  apiKey: "API_KEY",
-  allowPrivateTargets: "ALLOW_PRIVATE_TARGETS",
-  allowedHosts: "ALLOWED_HOSTS",
-} as const;
-
 /** A setting with a bad value; `message` is a complete, printable line. */
 export class StackConfigError extends Error {
   constructor(
@@ -126,9 +106,9 @@ const name = z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, { error: "must be 1-80 l
 
 const port = integer(0, 65535);
 
-function read<T>(env: NodeJS.ProcessEnv, key: keyof typeof STACK_ENV, schema: z.ZodType<T, string>, fallback: T): T {
-  const variable = STACK_ENV[key];
-  const raw = env[variable]?.trim();
+function read<T>(env: Env | undefined, key: VariableKey, schema: z.ZodType<T, string>, fallback: T): T {
+  const variable = VARIABLES[key].name;
+  const raw = readVariable(key, env)?.trim();
   if (raw === undefined || raw === "") return fallback;
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -148,34 +128,31 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** API_KEY hashed; its value is never part of a message. */
-function readApiKeyDigests(env: NodeJS.ProcessEnv): string | undefined {
-  const raw = env[STACK_ENV.apiKey]?.trim();
+function readApiKeyDigests(env: Env | undefined): string | undefined {
+  const raw = readVariable("apiKey", env)?.trim();
   if (raw === undefined || raw === "") return undefined;
   try {
     return digestsOfKeys(raw);
   } catch (error) {
     if (!(error instanceof ApiKeyConfigError)) throw error;
-    throw new StackConfigError(STACK_ENV.apiKey, `${STACK_ENV.apiKey}: ${error.message} (value not shown)`);
+    throw new StackConfigError(ENV.apiKey, `${ENV.apiKey}: ${error.message} (value not shown)`);
   }
 }
 
 /** Reads and checks every setting; throws {@link StackConfigError} on the first bad one. */
-export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): StackConfig {
+export function loadStackConfig(env?: Env, cwd = process.cwd()): StackConfig {
   const host = read(
     env,
     "host",
     z.string().regex(/^[A-Za-z0-9.:-]+$/, { error: "must be a host name or IP address" }),
-    "127.0.0.1",
+    VARIABLES.host.default,
   );
-  const apiPort = read(env, "port", port, 8888);
+  const apiPort = read(env, "port", port, VARIABLES.port.default);
   const next = (offset: number) => (apiPort === 0 ? 0 : apiPort + offset);
   const dynamoPort = read(env, "dynamoPort", port, next(1));
   const sqsPort = read(env, "sqsPort", port, next(2));
   if (dynamoPort > 65535 || sqsPort > 65535) {
-    throw new StackConfigError(
-      STACK_ENV.port,
-      `PORT ${apiPort} leaves no room for DYNAMODB_PORT and SQS_PORT; set them too`,
-    );
+    throw new StackConfigError(ENV.port, `PORT ${apiPort} leaves no room for DYNAMODB_PORT and SQS_PORT; set them too`);
   }
   const nonZero = [
     ["PORT", apiPort],
@@ -193,7 +170,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
   const onLoopback = isLoopbackHost(host);
   if (apiKeySha256 === undefined && !onLoopback) {
     throw new StackConfigError(
-      STACK_ENV.host,
+      ENV.host,
       `HOST ${host} is not a loopback address and API_KEY is not set: set API_KEY so the API requires a key, or use HOST=127.0.0.1`,
     );
   }
@@ -220,7 +197,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
   )
     // Without a port, an entry means the API's port (local/gateway.ts adds it once the port is known).
     .map((entry) => entry.toLowerCase());
-  const dataDir = read(env, "dataDir", z.string(), "./.data");
+  const dataDir = read(env, "dataDir", z.string(), VARIABLES.dataDir.default);
   const upperLogLevel = z
     .string()
     .transform((value) => value.toUpperCase())
@@ -232,17 +209,17 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env, cwd = proc
     sqsPort,
     dataDir,
     dataDirPath: resolve(cwd, dataDir),
-    crawlConcurrency: read(env, "crawlConcurrency", integer(0, 64), 2),
-    crawlerTimeoutSecs: read(env, "crawlerTimeoutSecs", integer(10, 900), 300),
-    workerWatchdogSecs: read(env, "workerWatchdogSecs", integer(2, 40), 30),
-    tasksTable: read(env, "tasksTable", name, "tasks"),
-    resultsTable: read(env, "resultsTable", name, "results"),
-    queueName: read(env, "queueName", name, "crawl-tasks"),
-    deadLetterQueueName: read(env, "deadLetterQueueName", name, "crawl-tasks-dlq"),
-    maxReceiveCount: read(env, "maxReceiveCount", integer(1, 1000), 10),
-    logLevel: read(env, "logLevel", upperLogLevel, "WARN"),
-    sweepIntervalSecs: read(env, "sweepIntervalSecs", integer(1, 86_400), 60),
-    stalePendingSecs: read(env, "stalePendingSecs", integer(1, 86_400), 120),
+    crawlConcurrency: read(env, "crawlConcurrency", integer(0, 64), VARIABLES.crawlConcurrency.default),
+    crawlerTimeoutSecs: read(env, "crawlerTimeoutSecs", integer(10, 900), VARIABLES.crawlerTimeoutSecs.default),
+    workerWatchdogSecs: read(env, "workerWatchdogSecs", integer(2, 40), VARIABLES.workerWatchdogSecs.default),
+    tasksTable: read(env, "tasksTable", name, VARIABLES.tasksTable.default),
+    resultsTable: read(env, "resultsTable", name, VARIABLES.resultsTable.default),
+    queueName: read(env, "taskQueueName", name, VARIABLES.taskQueueName.default),
+    deadLetterQueueName: read(env, "deadLetterQueueName", name, VARIABLES.deadLetterQueueName.default),
+    maxReceiveCount: read(env, "maxReceiveCount", integer(1, 1000), VARIABLES.maxReceiveCount.default),
+    logLevel: read(env, "logLevel", upperLogLevel, VARIABLES.logLevel.default),
+    sweepIntervalSecs: read(env, "sweepIntervalSecs", integer(1, 86_400), VARIABLES.sweepIntervalSecs.default),
+    stalePendingSecs: read(env, "stalePendingSecs", integer(1, 86_400), VARIABLES.stalePendingSecs.localDefault),
     ...(apiKeySha256 === undefined ? {} : { apiKeySha256 }),
     allowPrivateTargets,
     allowedHosts,

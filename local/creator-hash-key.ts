@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { type Env, readVariable } from "../core/config.js";
 import { ensureStackSecret } from "./key-file.js";
 import { CREATOR_HASH_SECRET_ENV, MIN_SECRET_LENGTH } from "../core/platforms/media/privacy.js";
 
@@ -20,10 +21,10 @@ export interface CreatorHashKey {
 }
 
 /** Returns the key to use, creating the file when there is neither a variable nor a file. */
-export function ensureCreatorHashKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): CreatorHashKey {
+export function ensureCreatorHashKey(dataDir: string, env?: Env): CreatorHashKey {
   const { key, source } = ensureStackSecret({
     envName: CREATOR_HASH_SECRET_ENV,
-    envValue: env[CREATOR_HASH_SECRET_ENV],
+    envValue: readVariable("creatorHashSecret", env),
     path: join(dataDir, CREATOR_HASH_KEY_FILE),
     generate: () => randomBytes(32).toString("hex"),
     check: (candidate, where) => void checked(candidate, where),

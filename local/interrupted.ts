@@ -9,7 +9,9 @@
  * (core/tasks/hung.ts): counted, and the task queued again, or failed with WORKER_HUNG
  * once it has hung the limit, instead of being given to the next worker.
  */
-import { failForHungWorkers, hungWorkerVerdict, defaultDeps, type TaskServiceDeps } from "../core/tasks/index.js";
+import { failForHungWorkers, hungWorkerVerdict, type TaskServiceDeps } from "../core/tasks/index.js";
+import { buildDependencies } from "../core/wiring/dependencies.js";
+import { taskParts } from "../core/wiring/tasks.js";
 
 export const INTERRUPTED_ERROR = {
   code: "INTERRUPTED",
@@ -24,13 +26,13 @@ export interface RequeueOptions {
    * @default 0
    */
   delaySecs?: number;
-  /** @default defaultDeps() */
+  /** @default the functions' task stores and queue (core/wiring/dependencies.ts) */
   deps?: TaskServiceDeps;
 }
 
 /** Returns true when the task was queued again. */
 export async function requeueInterruptedTask(taskId: string, options: RequeueOptions = {}): Promise<boolean> {
-  const deps = options.deps ?? defaultDeps();
+  const deps = options.deps ?? buildDependencies(taskParts).taskDeps;
   const task = await deps.tasks.get(taskId);
   if (task === undefined) return false;
   if (task.status === "running") {
@@ -75,7 +77,7 @@ export async function recordHungWorker(
   hang: HungWorkerReport,
   options: RequeueOptions = {},
 ): Promise<HungWorkerOutcome> {
-  const deps = options.deps ?? defaultDeps();
+  const deps = options.deps ?? buildDependencies(taskParts).taskDeps;
   const task = await deps.tasks.get(hang.taskId);
   if (hang.leaseOwner === undefined && task?.status === "pending") {
     await deps.queue.send({ task_id: hang.taskId }, { delaySecs: options.delaySecs ?? 0 });

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSMessageAttributes, SQSRecord } from "aws-lambda";
+import { localAwsRegion } from "../core/config.js";
 
 export const LOCAL_ACCOUNT_ID = "000000000000";
 
@@ -14,13 +15,13 @@ export interface LambdaContextOptions {
   timeoutMs: number;
   /** @default 2048 */
   memoryLimitMb?: number;
-  /** @default process.env.AWS_REGION ?? "us-east-1" */
+  /** @default env AWS_REGION ?? "us-east-1" */
   region?: string;
 }
 
 /** A fresh Context for one invocation, starting its clock now. */
 export function createLambdaContext(options: LambdaContextOptions): Context {
-  const region = options.region ?? process.env.AWS_REGION ?? "us-east-1";
+  const region = options.region ?? localAwsRegion();
   const deadline = Date.now() + options.timeoutMs;
   const day = new Date().toISOString().slice(0, 10).replaceAll("-", "/");
   const unsupported = () => {

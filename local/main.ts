@@ -13,7 +13,7 @@
  */
 import { join, relative } from "node:path";
 import { createAwsClients } from "../core/aws/clients.js";
-import { ENV as APP_ENV, loadConfig } from "../core/config.js";
+import { ENV as APP_ENV, VARIABLES as APP_VARIABLES, loadConfig } from "../core/config.js";
 import { API_KEY_SHA256_ENV } from "../core/auth/index.js";
 import { loadStackConfig, StackConfigError, type StackConfig } from "./config.js";
 import { ensureAccountsKey } from "./accounts-key.js";
@@ -69,20 +69,20 @@ function functionEnv(
   webhookQueueUrl = "",
 ): NodeJS.ProcessEnv {
   return {
-    AWS_REGION: "us-east-1",
+    [APP_ENV.awsRegion]: APP_VARIABLES.awsRegion.default,
     AWS_DEFAULT_REGION: "us-east-1",
     // This start's own keys: the embedded servers take nothing else (local/awsGuard.ts).
     AWS_ACCESS_KEY_ID: awsCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: awsCredentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamo,
-    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    [APP_ENV.dynamoEndpoint]: endpoints.dynamo,
+    [APP_ENV.sqsEndpoint]: endpoints.sqs,
     [APP_ENV.tasksTable]: config.tasksTable,
     [APP_ENV.resultsTable]: config.resultsTable,
     [APP_ENV.taskQueueUrl]: queueUrl,
     [APP_ENV.webhookQueueUrl]: webhookQueueUrl,
-    CRAWLER_TIMEOUT_SECS: String(config.crawlerTimeoutSecs),
-    STALE_PENDING_SECS: String(config.stalePendingSecs),
-    ALLOW_PRIVATE_TARGETS: config.allowPrivateTargets ? "1" : "0",
+    [APP_ENV.crawlerTimeoutSecs]: String(config.crawlerTimeoutSecs),
+    [APP_ENV.stalePendingSecs]: String(config.stalePendingSecs),
+    [APP_ENV.allowPrivateTargets]: config.allowPrivateTargets ? "1" : "0",
   };
 }
 
@@ -100,7 +100,7 @@ function portTaken(error: unknown, variable: string): boolean {
 
 async function start(config: StackConfig): Promise<void> {
   // Logging level first: the functions' loggers read it when their modules load.
-  process.env.POWERTOOLS_LOG_LEVEL = config.logLevel;
+  process.env[APP_ENV.powertoolsLogLevel] = config.logLevel;
   // Only the in-process API handler reads the key digests (per request); workers never get them.
   if (config.apiKeySha256) process.env[API_KEY_SHA256_ENV] = config.apiKeySha256;
   else delete process.env[API_KEY_SHA256_ENV];
@@ -153,7 +153,7 @@ async function start(config: StackConfig): Promise<void> {
   process.env[APP_ENV.accountsEncryptionKey] = accountsKey.key;
   // Creator hashes stay stable across restarts the same way (workers inherit the variable).
   const creatorHashKey = ensureCreatorHashKey(config.dataDirPath);
-  process.env.CREATOR_HASH_SECRET = creatorHashKey.key;
+  process.env[APP_ENV.creatorHashSecret] = creatorHashKey.key;
   // The webhook signing key goes to the webhook consumer only, never into an environment.
   const webhookSecret = ensureWebhookSecret(config.dataDirPath);
   delete process.env[APP_ENV.webhookSecret];
@@ -220,16 +220,17 @@ async function start(config: StackConfig): Promise<void> {
   // 5. The functions' environment, then the functions themselves.
   const env = functionEnv(config, endpoints, queueUrl, webhookQueues.queueUrl);
   Object.assign(process.env, env);
-  const [{ handler }, { defaultTaskMaintenance }, sweeper, { requeueInterruptedTask, recordHungWorker }] =
+  const [{ handler }, { buildDependencies }, { taskParts }, sweeper, { requeueInterruptedTask, recordHungWorker }] =
     await Promise.all([
       import("../functions/api/handler.js"),
-      import("../core/tasks/index.js"),
+      import("../core/wiring/dependencies.js"),
+      import("../core/wiring/tasks.js"),
       import("../functions/sweeper/handler.js"),
       import("./interrupted.js"),
     ]);
 
   // 6. Recovery: nothing can be running now, and the new queue is empty.
-  const maintenance = defaultTaskMaintenance();
+  const maintenance = buildDependencies(taskParts).taskMaintenance;
   const recovered = await maintenance.recoverAfterRestart();
   say(`${label("Recovery")}${recovered.requeued} pending task(s) queued, ${recovered.reset} interrupted task(s) reset`);
   if (stopping) return;
@@ -364,7 +365,7 @@ function main(): void {
   try {
     config = loadStackConfig();
     // The plain key stays in no environment: only its digest is used, by the API handler.
-    delete process.env.API_KEY;
+    delete process.env[APP_ENV.apiKey];
   } catch (error) {
     if (error instanceof StackConfigError) {
       fail(error.message);

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createRequestHandler } from "local-aws-sqs";
+import { localAwsRegion } from "../core/config.js";
 import { startAwsGuard, type AwsCredentials } from "./awsGuard.js";
 
 const require = createRequire(import.meta.url);
@@ -113,7 +114,7 @@ export async function startSqsServer(options: EmbeddedServerOptions = {}): Promi
   const { service, requestHandler } = createRequestHandler({
     port: options.port ?? 0,
     hostname: host,
-    region: process.env.AWS_REGION ?? "us-east-1",
+    region: localAwsRegion(),
     emulateQueueCreationLifecycle: false,
   });
   const server = createServer((req, res) => void requestHandler(req, res));

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { ENV } from "../core/config.js";
+import { ENV, type Env, readVariable } from "../core/config.js";
 import { ensureStackSecret } from "./key-file.js";
 
 export const WEBHOOK_SECRET_FILE = "webhook.secret";
@@ -24,10 +24,10 @@ export interface WebhookSecret {
 }
 
 /** Returns the key to use, creating the file when there is neither a variable nor a file. Throws with a one-line message on a short key. */
-export function ensureWebhookSecret(dataDir: string, env: NodeJS.ProcessEnv = process.env): WebhookSecret {
+export function ensureWebhookSecret(dataDir: string, env?: Env): WebhookSecret {
   return ensureStackSecret({
     envName: ENV.webhookSecret,
-    envValue: env[ENV.webhookSecret],
+    envValue: readVariable("webhookSecret", env),
     path: join(dataDir, WEBHOOK_SECRET_FILE),
     generate: () => randomBytes(32).toString("hex"),
     check: (candidate, where) => void checked(candidate, where),

@@ -13,6 +13,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { ENV } from "../core/config.js";
 import { killTree } from "./process-tree.js";
 import type { WorkerMessage } from "./worker-process.js";
 
@@ -130,7 +131,7 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
     slot.ready = false;
     // fork() reuses process.execArgv, so workers load TypeScript through tsx as this process does.
     const child = fork(settings.entry, [], {
-      env: { ...settings.env, CRAWL_WORKER_ID: String(slot.id) },
+      env: { ...settings.env, [ENV.crawlWorkerId]: String(slot.id) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     slot.child = child;

@@ -14,14 +14,8 @@
  * watchdog kills it (local/worker-pool.ts).
  */
 import { sharedAwsClients } from "../core/aws/clients.js";
-import { loadConfig } from "../core/config.js";
+import { loadConfig, readVariable, VARIABLES } from "../core/config.js";
 import { startWorker, type MessageOutcome } from "./worker.js";
-
-export const WORKER_ENV = {
-  /** 1-based worker number, for log lines. */
-  id: "CRAWL_WORKER_ID",
-  timeoutSecs: "CRAWLER_TIMEOUT_SECS",
-} as const;
 
 /** How often a worker tells its parent that its event loop runs. */
 export const WORKER_HEARTBEAT_MS = 1000;
@@ -42,7 +36,7 @@ export type WorkerMessage =
 
 const SHUTDOWN_BROWSER_MS = 2000;
 
-const id = process.env[WORKER_ENV.id] ?? "?";
+const id = readVariable("crawlWorkerId") ?? "?";
 const say = (line: string) => console.log(`worker ${id}: ${line}`);
 // Once the parent is gone (it exited; this worker is stopping) there is no one to tell.
 const send = (message: WorkerMessage) => process.connected && process.send?.(message);
@@ -59,7 +53,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => undefined);
   const config = loadConfig();
   if (!config.taskQueueUrl) throw new Error("TASK_QUEUE_URL is not set");
-  const timeoutSecs = Number(process.env[WORKER_ENV.timeoutSecs] ?? 300);
+  const timeoutSecs = Number(readVariable("crawlerTimeoutSecs") ?? VARIABLES.crawlerTimeoutSecs.default);
   const { handler, shutdownCrawler, onTaskClaimed } = await import("../functions/crawler/handler.js");
   onTaskClaimed(({ taskId, leaseOwner }) => send({ type: "claimed", taskId, leaseOwner }));
 

@@ -18,6 +18,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { localAwsRegion } from "../core/config.js";
 import { createLambdaContext, queueArnFromUrl, toSqsRecord } from "./lambda.js";
 
 /** The crawler function, as Lambda would call it. */
@@ -37,7 +38,7 @@ export interface WorkerOptions {
   retryDelaySecs?: number;
   /** Upper bound of that back-off. @default 60 */
   maxRetryDelaySecs?: number;
-  /** @default process.env.AWS_REGION ?? "us-east-1" */
+  /** @default env AWS_REGION ?? "us-east-1" */
   region?: string;
   /** Told when the handler is about to get a message. */
   onStart?: (message: { messageId: string; taskId?: string }) => void;
@@ -105,7 +106,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 export function startWorker(options: WorkerOptions): Worker {
   const settings = { ...defaults, ...options };
-  const region = settings.region ?? process.env.AWS_REGION ?? "us-east-1";
+  const region = settings.region ?? localAwsRegion();
   const stopping = new AbortController();
   /** Failures seen per message id, for the back-off. */
   const failures = new Map<string, number>();

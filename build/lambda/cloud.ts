@@ -423,7 +423,8 @@ export class LocalCloud {
   }
 
   async close(): Promise<void> {
-    // IAM_USAGE_REPORT=<file>: append what each function used, to review a role against it.
+    // IAM_USAGE_REPORT=<file>: append what each function used, to review a role against it. A switch of
+    // this build-time checker, not runtime configuration, so it is read here and not in core/config.ts.
     if (process.env.IAM_USAGE_REPORT)
       appendFileSync(
         process.env.IAM_USAGE_REPORT,

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { ENV } from "../config.js";
+import { ENV, type Env, readVariable } from "../config.js";
 import type { AccountCookie } from "../platforms/media/types.js";
 import { AccountCookiesUnreadableError, AccountsKeyError } from "./errors.js";
 
@@ -56,8 +56,8 @@ export class AccountsKeyring {
    * or several comma-separated while rotating.
    * @throws {AccountsKeyError} when it is unset or malformed (the value is never in the message).
    */
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): AccountsKeyring {
-    const raw = env[ENV.accountsEncryptionKey]?.trim() ?? "";
+  static fromEnv(env?: Env): AccountsKeyring {
+    const raw = readVariable("accountsEncryptionKey", env)?.trim() ?? "";
     if (raw === "") throw new AccountsKeyError(`accounts are unavailable: ${ENV.accountsEncryptionKey} is not set`);
     const parts = raw.split(",").map((part) => part.trim());
     if (parts.some((part) => !/^[A-Za-z0-9+/]+={0,2}$/.test(part))) {

@@ -32,4 +32,3 @@ export {
   type StoredAccount,
 } from "./model.js";
 export { AccountCookiesUnreadableError, AccountUnavailableError, AccountsKeyError } from "./errors.js";
-export { defaultAccountPool, defaultAccountService, envKeyring } from "./defaults.js";

@@ -4,10 +4,11 @@
  * removed), never the keys. Pure functions; the HTTP side is functions/api/middleware/apiKey.ts.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { ENV } from "../config.js";
 import { ApiKeyConfigError } from "./errors.js";
 
 /** The environment variable the API reads the comma-separated hex digests of the valid keys from. */
-export const API_KEY_SHA256_ENV = "API_KEY_SHA256";
+export const API_KEY_SHA256_ENV = ENV.apiKeySha256;
 
 /** A key longer than this is refused without hashing (API Gateway caps a header at 10 KiB anyway). */
 export const MAX_API_KEY_LENGTH = 512;

@@ -1,5 +1,6 @@
 import chromium from "@sparticuz/chromium";
 import puppeteer, { type Browser } from "puppeteer-core";
+import { ENV, readVariable } from "../config.js";
 import { RetryableCrawlError } from "../errors.js";
 import type { EgressPolicy } from "../net/index.js";
 import { assertNoProxyOverride, bindEgressProxy, egressArgs, startEgressProxy } from "./egress.js";
@@ -9,7 +10,7 @@ export interface LaunchChromiumOptions {
   /**
    * The Chromium binary. Falls back to env `CHROMIUM_PATH`, then to the binary
    * @sparticuz/chromium unpacks into /tmp/chromium (about 2 s the first time per sandbox).
-   * @default process.env.CHROMIUM_PATH ?? await chromium.executablePath()
+   * @default env CHROMIUM_PATH ?? await chromium.executablePath()
    */
   executablePath?: string;
   /**
@@ -50,7 +51,7 @@ export const launchDefaults = {
 } as const satisfies Omit<Required<LaunchChromiumOptions>, "executablePath">;
 
 /** Environment variable naming a Chromium binary to use instead of @sparticuz/chromium's. */
-export const CHROMIUM_PATH_ENV = "CHROMIUM_PATH";
+export const CHROMIUM_PATH_ENV = ENV.chromiumPath;
 
 const SINGLE_PROCESS_FLAG = "--single-process";
 
@@ -64,7 +65,7 @@ let sparticuzPath: Promise<string> | undefined;
 export async function resolveExecutablePath(
   options: Pick<LaunchChromiumOptions, "executablePath"> = {},
 ): Promise<string> {
-  const explicit = options.executablePath ?? process.env[CHROMIUM_PATH_ENV];
+  const explicit = options.executablePath ?? readVariable("chromiumPath");
   if (explicit !== undefined && explicit !== "") return explicit;
   sparticuzPath ??= chromium.executablePath().catch((error: unknown) => {
     sparticuzPath = undefined;

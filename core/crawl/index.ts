@@ -8,4 +8,3 @@ export {
 } from "./runTask.js";
 export { DynamoCheckpointStore, type Checkpoint, type CheckpointStore } from "./checkpoints.js";
 export { LeaseKeeper, type LeaseOptions } from "./lease.js";
-export { defaultRunDeps } from "./defaults.js";

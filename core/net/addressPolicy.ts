@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
-import { loadConfig } from "../config.js";
+import { type Env, loadConfig } from "../config.js";
 import { bareHost } from "./hosts.js";
 
 /**
@@ -167,10 +167,7 @@ export interface ResolvedEgressPolicy {
 }
 
 /** Applies the defaults; throws TypeError for an `allowTargets` entry that is not `ip:port`. */
-export function resolveEgressPolicy(
-  policy: EgressPolicy = {},
-  env: NodeJS.ProcessEnv = process.env,
-): ResolvedEgressPolicy {
+export function resolveEgressPolicy(policy: EgressPolicy = {}, env?: Env): ResolvedEgressPolicy {
   const allowTargets = new Set<string>();
   for (const target of policy.allowTargets ?? []) {
     const match = /^\[?([^[\]]+?)\]?:(\d{1,5})$/.exec(target);

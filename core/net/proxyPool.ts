@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { ENV } from "../config.js";
+import { ENV, type Env, proxyPoolEntries } from "../config.js";
 import { upstreamProxyProblem } from "./upstreamProxy.js";
 
 /**
@@ -25,11 +25,8 @@ export class ProxyPool {
   }
 
   /** Reads PROXY_POOL; `warn` hears about entries left out. */
-  static fromEnv(warn: (message: string) => void = () => undefined, env: NodeJS.ProcessEnv = process.env): ProxyPool {
-    const entries = (env[ENV.proxyPool] ?? "")
-      .split(",")
-      .map((entry) => entry.trim())
-      .filter(Boolean);
+  static fromEnv(warn: (message: string) => void = () => undefined, env?: Env): ProxyPool {
+    const entries = proxyPoolEntries(env);
     const usable = entries.filter((entry, index) => {
       const problem = upstreamProxyProblem(entry);
       if (problem !== undefined) warn(`${ENV.proxyPool} entry ${index + 1} is left out: ${problem}`);

@@ -6,7 +6,6 @@
  * another host, subresources and requests made by page scripts are not limited.
  */
 export { HOST_LIMIT_BOUNDS, HOST_LIMIT_DEFAULTS } from "./constants.js";
-export { defaultHostPoliteness, defaultRobotsTxtCache } from "./defaults.js";
 export { DynamoRobotsTxtCache } from "./robotsTxtCache.js";
 export { DynamoHostLimiter, dynamoHostLimiterDefaults, type DynamoHostLimiterOptions } from "./DynamoHostLimiter.js";
 export {

@@ -2,7 +2,6 @@ export { TaskService, type TaskServiceDeps, type TaskServiceOptions, type Result
 export { DynamoTaskStore, type TaskStore, type TaskRef, type Page, type ListTasksQuery } from "./store.js";
 export { TASK_STATUSES, canTransition, isTerminal, statusesAllowing, type TaskStatus } from "./status.js";
 export { toPublicTask, type Task, type TaskProgress } from "./model.js";
-export { defaultTaskMaintenance, defaultTaskService, defaultDeps } from "./defaults.js";
 export { TaskMaintenance, type TaskMaintenanceDeps } from "./maintenance.js";
 export {
   MAX_HUNG_WORKERS,

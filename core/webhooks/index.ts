@@ -27,4 +27,3 @@ export {
   type DispatchOptions,
   type DispatchOutcome,
 } from "./dispatch.js";
-export { WEBHOOK_ENV, defaultDispatch, defaultWebhookNotifier } from "./defaults.js";

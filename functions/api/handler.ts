@@ -3,8 +3,9 @@ import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import httpRouterHandler from "@middy/http-router";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { defaultAccountService, type AccountService } from "../../core/accounts/index.js";
-import { defaultTaskService, type TaskService } from "../../core/tasks/index.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { accountParts } from "../../core/wiring/accounts.js";
+import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 import { envelope, type HttpResponse } from "./http.js";
 import { apiKey } from "./middleware/apiKey.js";
@@ -14,15 +15,14 @@ import { jsonBody } from "./middleware/jsonBody.js";
 import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "./routes.js";
 
 const logger = createLogger("crawl-api");
-
-// Built on first use and kept for warm invocations.
-let service: TaskService | undefined;
-const taskService = () => (service ??= defaultTaskService());
-let accounts: AccountService | undefined;
-const accountService = () => (accounts ??= defaultAccountService());
+const dependencies = buildDependencies({ ...taskParts, ...taskServiceParts, ...accountParts });
 
 const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
-  routes: apiRoutes({ ...taskHandlers(taskService), ...accountHandlers(accountService), ...docHandlers() }),
+  routes: apiRoutes({
+    ...taskHandlers(() => dependencies.taskService),
+    ...accountHandlers(() => dependencies.accountService),
+    ...docHandlers(),
+  }),
   // The path is echoed cut to 200 characters: a response never grows with what the caller sent.
   notFoundResponse: ({ method, path }) =>
     envelope(404, `no route for ${method.slice(0, 16)} ${path.length > 200 ? `${path.slice(0, 200)}…` : path}`, {

@@ -2,22 +2,25 @@ import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { defaultAccountPool } from "../../core/accounts/index.js";
 import { WarmBrowser } from "../../core/browser/index.js";
-import { defaultRunDeps, runTask, type RunTaskDeps, type TaskClaim } from "../../core/crawl/index.js";
-import { ProxyPool } from "../../core/net/index.js";
-import { defaultHostPoliteness, defaultRobotsTxtCache } from "../../core/politeness/index.js";
+import { runTask, type TaskClaim } from "../../core/crawl/index.js";
 import { parseCrawlMessage } from "../../core/queue/taskQueue.js";
+import { accountParts } from "../../core/wiring/accounts.js";
+import { crawlerParts } from "../../core/wiring/crawler.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { taskParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 
 const logger = createLogger("crawl-worker");
 
 // Module scope survives warm invocations: one Chromium per sandbox, a fresh context per task.
 const browser = new WarmBrowser();
-/** First retry delay after a transient failure (doubled per attempt). env RETRY_BASE_DELAY_SECS @default 10 */
-const retryBaseDelaySecs = Number(process.env.RETRY_BASE_DELAY_SECS ?? 10);
+const dependencies = buildDependencies({
+  ...taskParts,
+  ...accountParts,
+  ...crawlerParts(browser, (level, text, fields) => logger[level](text, { ...fields })),
+});
 
-let deps: RunTaskDeps | undefined;
 let invocation: Context | undefined;
 let claimListener: ((claim: TaskClaim) => void) | undefined;
 
@@ -37,19 +40,10 @@ async function crawlRecord(record: SQSRecord): Promise<void> {
     logger.error("dropping unreadable message", { messageId: record.messageId });
     return;
   }
-  deps ??= {
-    ...defaultRunDeps(browser, (level, text, fields) => logger[level](text, { ...fields })),
-    // Per-host caps and delays, shared with every other sandbox through the politeness table.
-    hostSlots: defaultHostPoliteness((text, fields) => logger.warn(text, fields)),
-    // robots.txt fetched once a day per origin for every sandbox, in the same table.
-    robotsTxt: defaultRobotsTxtCache(),
-    // Media tasks: stored accounts in turn (marked when a site refuses them), proxies from PROXY_POOL.
-    accounts: defaultAccountPool(),
-    proxies: ProxyPool.fromEnv((text) => logger.warn(text)),
-  };
   const context = invocation;
-  const outcome = await runTask(message.task_id, deps, {
-    retryBaseDelaySecs,
+  const outcome = await runTask(message.task_id, dependencies.crawlDeps, {
+    // First retry delay after a transient failure (doubled per attempt).
+    retryBaseDelaySecs: dependencies.config.retryBaseDelaySecs,
     // Hand over to a new message before Lambda would kill this invocation; a crawl whose
     // browser cannot wind down by then is given up (runTask's windDownMs), so the invocation
     // never reaches its timeout with the lease held while this event loop runs.

@@ -3,11 +3,12 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { parseCrawlMessage } from "../../core/queue/taskQueue.js";
-import { defaultTaskMaintenance, type TaskMaintenance } from "../../core/tasks/index.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { taskParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 
 const logger = createLogger("crawl-dead-letters");
-let service: TaskMaintenance | undefined;
+const dependencies = buildDependencies(taskParts);
 
 async function failTaskOf(record: SQSRecord): Promise<void> {
   const message = parseCrawlMessage(record.body);
@@ -15,9 +16,11 @@ async function failTaskOf(record: SQSRecord): Promise<void> {
     logger.error("unreadable dead letter dropped", { messageId: record.messageId });
     return;
   }
-  service ??= defaultTaskMaintenance();
   const receives = Number(record.attributes.ApproximateReceiveCount);
-  const failed = await service.failDeadLettered(message.task_id, Number.isFinite(receives) ? receives : undefined);
+  const failed = await dependencies.taskMaintenance.failDeadLettered(
+    message.task_id,
+    Number.isFinite(receives) ? receives : undefined,
+  );
   logger.info(failed ? "task failed: message dead-lettered" : "dead letter for a finished or live task ignored", {
     task_id: message.task_id,
   });

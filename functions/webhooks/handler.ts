@@ -2,13 +2,9 @@ import middy from "@middy/core";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { ENV } from "../../core/config.js";
-import {
-  defaultDispatch,
-  dispatchWebhook,
-  type DispatchDeps,
-  type DispatchOptions,
-} from "../../core/webhooks/index.js";
+import { dispatchWebhook, type DispatchDeps, type DispatchOptions } from "../../core/webhooks/index.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { type WebhookDispatch, webhookParts } from "../../core/wiring/webhooks.js";
 import { createLogger } from "../shared/logger.js";
 
 const logger = createLogger("webhooks");
@@ -25,13 +21,15 @@ export interface WebhookHandlerOptions {
  * is reported in batchItemFailures only when that retry could not be queued.
  */
 export function createWebhookHandler(overrides: WebhookHandlerOptions = {}) {
-  let configured: { deps: Omit<DispatchDeps, "log">; options: DispatchOptions } | undefined;
+  const secret = overrides.options?.secret;
+  const dependencies = buildDependencies(webhookParts(secret));
+  let configured: WebhookDispatch | undefined;
   const processor = new BatchProcessor(EventType.SQS);
   const log = (message: string, fields: Record<string, unknown>) => logger.warn(message, fields);
 
   async function deliverRecord(record: SQSRecord): Promise<void> {
     try {
-      configured ??= configure(overrides);
+      configured ??= configure(overrides, dependencies);
     } catch (error) {
       // A missing secret or queue: the message goes back to the queue (and on to its DLQ), unsent.
       logger.error("webhook delivery is not configured", { error: (error as Error).message });
@@ -57,12 +55,13 @@ export function createWebhookHandler(overrides: WebhookHandlerOptions = {}) {
 }
 
 /** The overrides over the environment; the environment is not read when they say everything. */
-function configure(overrides: WebhookHandlerOptions): { deps: Omit<DispatchDeps, "log">; options: DispatchOptions } {
+function configure(
+  overrides: WebhookHandlerOptions,
+  dependencies: { webhookDispatch: WebhookDispatch },
+): WebhookDispatch {
   const secret = overrides.options?.secret;
   const complete = overrides.deps !== undefined && secret !== undefined;
-  const fromEnv = complete
-    ? undefined
-    : defaultDispatch(secret === undefined ? process.env : { ...process.env, [ENV.webhookSecret]: secret });
+  const fromEnv = complete ? undefined : dependencies.webhookDispatch;
   const deps = overrides.deps ?? fromEnv?.deps;
   const key = secret ?? fromEnv?.options.secret;
   if (deps === undefined || key === undefined) throw new Error("webhook dispatch needs a queue and a secret");

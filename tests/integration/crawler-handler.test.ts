@@ -11,12 +11,13 @@ import type { SQSEvent } from "aws-lambda";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { lambdaContext } from "../support/events.js";
 import type { TaskService } from "../../core/tasks/index.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 
 let aws: TestAws;
 let site: { url: string; hits: Map<string, number>; server: Server };
 let crawler: typeof import("../../functions/crawler/handler.js");
 let service: TaskService;
-let core: typeof import("../../core/tasks/index.js");
 
 const pages: Record<string, string> = {
   "/": `<title>Home</title><meta name="description" content="the start"><a href="/a">a</a> <a href="/b">b</a> <a href="/missing">gone</a>`,
@@ -84,8 +85,7 @@ beforeAll(async () => {
   aws = await startTestAws();
   site = await startSite();
   crawler = await import("../../functions/crawler/handler.js");
-  core = await import("../../core/tasks/index.js");
-  service = core.defaultTaskService();
+  service = buildDependencies({ ...taskParts, ...taskServiceParts }).taskService;
 });
 
 afterAll(async () => {

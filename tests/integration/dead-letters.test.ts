@@ -8,6 +8,8 @@ import { startTestAws, type TestAws } from "../support/aws.js";
 import { ensureQueues } from "../../local/resources.js";
 import { startWorker, type Worker } from "../../local/worker.js";
 import type { TaskService } from "../../core/tasks/index.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 
 let aws: TestAws;
 let service: TaskService;
@@ -15,8 +17,7 @@ const workers: Worker[] = [];
 
 beforeAll(async () => {
   aws = await startTestAws();
-  const { defaultTaskService } = await import("../../core/tasks/index.js");
-  service = defaultTaskService();
+  service = buildDependencies({ ...taskParts, ...taskServiceParts }).taskService;
 });
 
 afterAll(async () => {
@@ -94,8 +95,9 @@ describe("dead-letter queue", () => {
   it("leaves a finished task alone when a stale copy of its message is dead-lettered", async () => {
     const { task } = await service.create({ platform: "web", crawler_type: "detail", urls: ["https://example.com/"] });
     await service.cancel(task.task_id);
-    const { defaultTaskMaintenance } = await import("../../core/tasks/index.js");
-    expect(await defaultTaskMaintenance().failDeadLettered(task.task_id, 5)).toBeUndefined();
+    expect(
+      await buildDependencies({ ...taskParts, ...taskServiceParts }).taskMaintenance.failDeadLettered(task.task_id, 5),
+    ).toBeUndefined();
     expect((await service.get(task.task_id)).status).toBe("cancelled");
   });
 });

@@ -14,6 +14,10 @@ import type { TaskService } from "../../core/tasks/index.js";
 import { startXhsStandIn, type XhsStandIn } from "../fixtures/xhs/server.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { startUpstreamProxy, type UpstreamProxyStandIn } from "../support/upstreamProxy.js";
+import { accountParts } from "../../core/wiring/accounts.js";
+import { crawlerParts } from "../../core/wiring/crawler.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 
 let aws: TestAws;
 let xhs: XhsStandIn;
@@ -29,17 +33,21 @@ beforeAll(async () => {
   process.env.ACCOUNTS_ENCRYPTION_KEY = Buffer.alloc(32, 9).toString("base64");
   process.env.XHS_BASE_URL_WWW = xhs.baseUrl;
   process.env.XHS_BASE_URL_API = xhs.apiUrl;
-  const [crawl, taskModule, accountModule, browserModule] = await Promise.all([
+  const [crawl, browserModule] = await Promise.all([
     import("../../core/crawl/index.js"),
-    import("../../core/tasks/index.js"),
-    import("../../core/accounts/index.js"),
     import("../../core/browser/index.js"),
   ]);
   runTask = crawl.runTask;
   browser = new browserModule.WarmBrowser();
-  tasks = taskModule.defaultTaskService();
-  accounts = accountModule.defaultAccountService();
-  deps = { ...crawl.defaultRunDeps(browser), accounts: accountModule.defaultAccountPool(), proxies: new ProxyPool([]) };
+  const dependencies = buildDependencies({
+    ...taskParts,
+    ...taskServiceParts,
+    ...accountParts,
+    ...crawlerParts(browser),
+  });
+  tasks = dependencies.taskService;
+  accounts = dependencies.accountService;
+  deps = { ...dependencies.runDeps, accounts: dependencies.accountPool, proxies: new ProxyPool([]) };
 });
 
 afterAll(async () => {

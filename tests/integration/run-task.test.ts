@@ -18,6 +18,10 @@ import { startTestSite, type TestSite } from "../support/site.js";
 import { RetryableCrawlError } from "../../core/errors.js";
 import type { RunTaskDeps } from "../../core/crawl/index.js";
 import type { TaskRef, TaskService } from "../../core/tasks/index.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
+import { accountParts } from "../../core/wiring/accounts.js";
+import { crawlerParts } from "../../core/wiring/crawler.js";
 
 let aws: TestAws;
 let site: TestSite;
@@ -84,13 +88,12 @@ beforeAll(async () => {
   aws = await startTestAws();
   site = await startTestSite({ ...wideSite(40, 120), "/wedge": WEDGE_PAGE, "/slow": SLOW_PAGE });
   crawl = await import("../../core/crawl/index.js");
-  const tasks = await import("../../core/tasks/index.js");
   const { WarmBrowser } = await import("../../core/browser/index.js");
-  service = tasks.defaultTaskService();
+  service = buildDependencies({ ...taskParts, ...taskServiceParts }).taskService;
   browser = new WarmBrowser();
   webhookQueueUrl = (await ensureWebhookQueues(aws.clients.sqs)).queueUrl;
   deps = {
-    ...crawl.defaultRunDeps(browser),
+    ...buildDependencies({ ...taskParts, ...taskServiceParts, ...accountParts, ...crawlerParts(browser) }).runDeps,
     webhooks: new QueueWebhookNotifier(new SqsWebhookQueue(aws.clients.sqs, webhookQueueUrl)),
   };
 });

@@ -19,6 +19,10 @@ import { webTaskInput, type WebTaskParams } from "../../core/platforms/web/schem
 import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
 import { startTestSite, type TestSite } from "../support/site.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
+import { accountParts } from "../../core/wiring/accounts.js";
+import { crawlerParts } from "../../core/wiring/crawler.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 
 delete process.env.ALLOW_PRIVATE_TARGETS;
 
@@ -355,11 +359,13 @@ describe("a task run", () => {
   });
 
   it("stores the blocked requests in the results and fails the redirected page", async () => {
-    const [{ defaultTaskService }, crawl] = await Promise.all([
-      import("../../core/tasks/index.js"),
-      import("../../core/crawl/index.js"),
-    ]);
-    const service = defaultTaskService();
+    const crawl = await import("../../core/crawl/index.js");
+    const { taskService: service, runDeps } = buildDependencies({
+      ...taskParts,
+      ...taskServiceParts,
+      ...accountParts,
+      ...crawlerParts(warm),
+    });
     const urls = [site.urlFor("/redirect-out"), site.urlFor("/metadata-image"), site.urlFor("/script-fetch")];
     // Rendered: the page's subresources and script requests are what the browser's proxy refuses.
     const { task: created } = await service.create({
@@ -370,7 +376,7 @@ describe("a task run", () => {
       wait_for: "#done, p",
       render: "always",
     });
-    const outcome = await crawl.runTask(created.task_id, crawl.defaultRunDeps(warm));
+    const outcome = await crawl.runTask(created.task_id, runDeps);
     expect(outcome.kind).toBe("completed");
 
     const done = await service.get(created.task_id);

@@ -14,6 +14,10 @@ import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
 import type { TaskService } from "../../core/tasks/index.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { startTestSite, type TestSite } from "../support/site.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
+import { accountParts } from "../../core/wiring/accounts.js";
+import { crawlerParts } from "../../core/wiring/crawler.js";
 
 let aws: TestAws;
 let sites: TestSite[];
@@ -31,7 +35,7 @@ beforeAll(async () => {
     startTestSite(pagesOf(600, "B")),
     startTestSite(pagesOf(290, "C")),
   ]);
-  service = (await import("../../core/tasks/index.js")).defaultTaskService();
+  service = buildDependencies({ ...taskParts, ...taskServiceParts }).taskService;
 });
 
 afterAll(async () => {
@@ -73,7 +77,10 @@ describe("a detail batch", () => {
     const noBrowser = {
       newTaskContext: async () => Promise.reject(new Error("a render: never task asked for a browser")),
     };
-    const outcome = await crawl.runTask(task.task_id, crawl.defaultRunDeps(noBrowser));
+    const outcome = await crawl.runTask(
+      task.task_id,
+      buildDependencies({ ...taskParts, ...taskServiceParts, ...accountParts, ...crawlerParts(noBrowser) }).runDeps,
+    );
     expect(outcome.kind).toBe("completed");
 
     const done = await service.get(task.task_id);
@@ -152,7 +159,12 @@ describe("a detail batch", () => {
       (
         await crawl.runTask(
           task.task_id,
-          crawl.defaultRunDeps({ newTaskContext: async () => Promise.reject(new Error("no browser")) }),
+          buildDependencies({
+            ...taskParts,
+            ...taskServiceParts,
+            ...accountParts,
+            ...crawlerParts({ newTaskContext: async () => Promise.reject(new Error("no browser")) }),
+          }).runDeps,
         )
       ).kind,
     ).toBe("failed");

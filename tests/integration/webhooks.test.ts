@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAwsClients } from "../../core/aws/clients.js";
-import { defaultDeps, TaskMaintenance, TaskService, type Task } from "../../core/tasks/index.js";
+import { TaskService, type Task } from "../../core/tasks/index.js";
 import {
   deliverWebhook,
   DynamoWebhookRecords,
@@ -24,6 +24,8 @@ import { ensureWebhookQueues } from "../../local/webhooks.js";
 import { startWorker, type Worker } from "../../local/worker.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { httpEvent, lambdaContext } from "../support/events.js";
+import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { taskParts } from "../../core/wiring/tasks.js";
 
 const SECRET = "integration-webhook-secret-0123456789";
 
@@ -291,7 +293,7 @@ describe("delivery", () => {
     startDelivering();
     // A dead-lettered crawl message fails its task: the dead-letter path raises task.failed.
     const created = await call("POST", "/api/v1/tasks", webTask(receiver.url("/flaky")));
-    const maintenance = new TaskMaintenance(defaultDeps());
+    const maintenance = buildDependencies(taskParts).taskMaintenance;
     const failed = await maintenance.failDeadLettered(created.body.data.task_id, 5);
     expect(failed?.status).toBe("failed");
 
@@ -463,7 +465,7 @@ describe("queueing events", () => {
     const dead = createAwsClients({ sqsEndpoint: "http://127.0.0.1:9", maxAttempts: 1 });
     const logged: string[] = [];
     const service = new TaskService({
-      ...defaultDeps(),
+      ...buildDependencies(taskParts).taskDeps,
       webhooks: new QueueWebhookNotifier(new SqsWebhookQueue(dead.sqs, webhookQueueUrl), (message) =>
         logged.push(message),
       ),

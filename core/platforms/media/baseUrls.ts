@@ -1,3 +1,4 @@
+import { type Env, platformBaseUrlOverride } from "../../config.js";
 import { NonRetryableCrawlError } from "../../errors.js";
 import type { MediaPlatformName } from "./types.js";
 
@@ -23,13 +24,12 @@ export function baseUrlEnvName(platform: MediaPlatformName, key: string): string
 export function resolveBaseUrls(
   platform: MediaPlatformName,
   defaults: Readonly<Record<string, string>>,
-  env: NodeJS.ProcessEnv = process.env,
+  env?: Env,
 ): Readonly<Record<string, string>> {
   const resolved: Record<string, string> = {};
   for (const [key, fallback] of Object.entries(defaults)) {
     const name = baseUrlEnvName(platform, key);
-    const override = env[name];
-    const value = override === undefined || override === "" ? fallback : override;
+    const value = platformBaseUrlOverride(name, env) ?? fallback;
     if (!/^https?:\/\/[^\s/]+/.test(value)) {
       throw new NonRetryableCrawlError(
         "CONFIG_INVALID",

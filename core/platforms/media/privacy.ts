@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { ENV, type Env, readVariable } from "../../config.js";
 import { NonRetryableCrawlError } from "../../errors.js";
 import type { CreatorInfo, MediaPlatformName } from "./types.js";
 
@@ -18,7 +19,7 @@ import type { CreatorInfo, MediaPlatformName } from "./types.js";
  * Changing it changes every hash (old and new results no longer group together).
  */
 
-export const CREATOR_HASH_SECRET_ENV = "CREATOR_HASH_SECRET";
+export const CREATOR_HASH_SECRET_ENV = ENV.creatorHashSecret;
 /** Shorter keys are refused: a guessable key lets anyone hash candidate ids and compare. */
 export const MIN_SECRET_LENGTH = 16;
 
@@ -37,8 +38,8 @@ export interface KeptCreatorFields {
 }
 
 /** The hashing key, or a NonRetryableCrawlError (`CONFIG_MISSING`) naming the variable to set. */
-export function creatorHashSecret(env: NodeJS.ProcessEnv = process.env): string {
-  const secret = env[CREATOR_HASH_SECRET_ENV];
+export function creatorHashSecret(env?: Env): string {
+  const secret = readVariable("creatorHashSecret", env);
   if (secret === undefined || secret.length < MIN_SECRET_LENGTH) {
     throw new NonRetryableCrawlError(
       "CONFIG_MISSING",

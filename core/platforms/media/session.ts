@@ -1,6 +1,7 @@
 import type { ElementHandle, HTTPRequest, HTTPResponse, Page, ResourceType } from "puppeteer-core";
 import type * as z from "zod";
 import { blockRequests } from "../../browser/index.js";
+import { mediaDelayScale } from "../../config.js";
 import { RetryableCrawlError } from "../../errors.js";
 import { pause } from "../../politeness/pause.js";
 import type { CrawlContext } from "../types.js";
@@ -79,11 +80,7 @@ export async function openMediaSession(
   options: MediaSessionOptions = {},
 ): Promise<OwnedMediaSession> {
   const settings = { ...mediaSessionDefaults, ...options };
-  const envScale = Number(process.env.MEDIA_DELAY_SCALE);
-  const delayScale =
-    process.env.MEDIA_DELAY_SCALE !== undefined && Number.isFinite(envScale) && envScale >= 0
-      ? envScale
-      : settings.delayScale;
+  const delayScale = mediaDelayScale() ?? settings.delayScale;
   const baseUrls = resolveBaseUrls(platform.name, platform.baseUrls);
   context.signal.throwIfAborted();
   const page = await context.browser.newPage();

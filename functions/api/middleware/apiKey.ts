@@ -1,13 +1,8 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { PUBLIC_ROUTES } from "../routeTable.js";
-import {
-  API_KEY_SHA256_ENV,
-  isValidKey,
-  parseKeyDigests,
-  presentedKey,
-  UnauthorizedError,
-} from "../../../core/auth/index.js";
+import { readVariable } from "../../../core/config.js";
+import { isValidKey, parseKeyDigests, presentedKey, UnauthorizedError } from "../../../core/auth/index.js";
 
 export interface ApiKeyOptions {
   /**
@@ -15,7 +10,7 @@ export interface ApiKeyOptions {
    * request (parsed again only when the value changes), so the one-machine stack and tests
    * may set the variable after this module loaded. Empty or unset: no key is configured and
    * the API is open. A malformed value refuses every request with a 500 (fails closed).
-   * @default () => process.env.API_KEY_SHA256
+   * @default env API_KEY_SHA256, read at each call
    */
   keyDigests?: () => string | undefined;
   /**
@@ -31,7 +26,7 @@ export interface ApiKeyOptions {
 export { PUBLIC_ROUTES };
 
 const defaults: Required<ApiKeyOptions> = {
-  keyDigests: () => process.env[API_KEY_SHA256_ENV],
+  keyDigests: () => readVariable("apiKeySha256"),
   publicRoutes: PUBLIC_ROUTES,
 };
 

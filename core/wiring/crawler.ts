@@ -1,0 +1,56 @@
+/**
+ * The crawler function's parts of the builder (./dependencies.ts), with ./tasks.ts and
+ * ./accounts.ts: what only crawls need, kept apart so the other functions' bundles do not carry it.
+ */
+import type { AccountPool } from "../accounts/pool.js";
+import { DynamoCheckpointStore } from "../crawl/checkpoints.js";
+import type { RunTaskDeps, TaskBrowser } from "../crawl/runTask.js";
+import { ProxyPool } from "../net/proxyPool.js";
+import { DynamoHostLimiter } from "../politeness/DynamoHostLimiter.js";
+import { HostPoliteness } from "../politeness/HostPoliteness.js";
+import { DynamoRobotsTxtCache } from "../politeness/robotsTxtCache.js";
+import type { TaskServiceDeps } from "../tasks/service.js";
+import type { BaseDependencies } from "./dependencies.js";
+
+/** Parts around `browser`; `log` hears runTask, politeness and the proxy pool. */
+export function crawlerParts(browser: TaskBrowser, log?: RunTaskDeps["log"]) {
+  const warn = (message: string, fields?: Record<string, unknown>) => log?.("warn", message, fields);
+  return {
+    /** What every crawl needs: the task stores, the queue, the checkpoints and the browser. */
+    runDeps: ({ config, clients, taskDeps }: BaseDependencies & { taskDeps: TaskServiceDeps }): RunTaskDeps => {
+      const { tasks, results, queue, webhooks, urlLists } = taskDeps;
+      return {
+        tasks,
+        results,
+        queue,
+        checkpoints: new DynamoCheckpointStore(clients.doc, config.tasksTable),
+        browser,
+        ...(urlLists ? { urlLists } : {}),
+        ...(webhooks ? { webhooks } : {}),
+        ...(log ? { log } : {}),
+      };
+    },
+    /**
+     * runDeps and what the crawler function adds: per-host caps and delays and robots.txt,
+     * shared with every other sandbox through the politeness table; stored accounts in turn
+     * (marked when a site refuses them); the proxies from PROXY_POOL.
+     */
+    crawlDeps: ({
+      config,
+      clients,
+      env,
+      runDeps,
+      accountPool,
+    }: BaseDependencies & { runDeps: RunTaskDeps; accountPool: AccountPool }): RunTaskDeps => ({
+      ...runDeps,
+      hostSlots: new HostPoliteness(new DynamoHostLimiter(clients.doc, config.politenessTable), {
+        maxConcurrency: config.hostMaxConcurrency,
+        minDelayMs: config.hostMinDelayMs,
+        log: warn,
+      }),
+      robotsTxt: new DynamoRobotsTxtCache(clients.doc, config.politenessTable),
+      accounts: accountPool,
+      proxies: ProxyPool.fromEnv(warn, env),
+    }),
+  };
+}

@@ -1,0 +1,41 @@
+/** The task parts of the builder (./dependencies.ts): the stores, the queue and the task services on them. */
+import { SqsTaskQueue } from "../queue/taskQueue.js";
+import { DynamoResultStore } from "../results/store.js";
+import { TaskMaintenance } from "../tasks/maintenance.js";
+import { TaskService, type TaskServiceDeps } from "../tasks/service.js";
+import { DynamoTaskStore } from "../tasks/store.js";
+import { DynamoUrlListStore } from "../tasks/urlLists.js";
+import { QueueWebhookNotifier, type WebhookNotifier } from "../webhooks/notifier.js";
+import { SqsWebhookQueue } from "../webhooks/queue.js";
+import type { BaseDependencies } from "./dependencies.js";
+
+export const taskParts = {
+  /** The notifier the API, the crawler and the dead-letter consumer use: the queue from WEBHOOK_QUEUE_URL, if set. */
+  webhookNotifier: ({ config, clients }: BaseDependencies): WebhookNotifier =>
+    new QueueWebhookNotifier(
+      config.webhookQueueUrl ? new SqsWebhookQueue(clients.sqs, config.webhookQueueUrl) : undefined,
+    ),
+  /** The task and result stores, the crawl queue, the URL lists and the webhook notifier. */
+  taskDeps: ({
+    config,
+    clients: { doc, sqs },
+    webhookNotifier,
+  }: BaseDependencies & { webhookNotifier: WebhookNotifier }): TaskServiceDeps => ({
+    tasks: new DynamoTaskStore(doc, config.tasksTable),
+    results: new DynamoResultStore(doc, config.resultsTable),
+    queue: new SqsTaskQueue(sqs, config.taskQueueUrl),
+    webhooks: webhookNotifier,
+    urlLists: new DynamoUrlListStore(doc, config.tasksTable),
+  }),
+  /** The sweeper's, the dead-letter consumer's and the one-machine stack's moves, on the same stores. */
+  taskMaintenance: ({ taskDeps }: { taskDeps: TaskServiceDeps }) => new TaskMaintenance(taskDeps),
+};
+
+/**
+ * The API's task operations, with {@link taskParts}. Apart, and not spread from it, so that the
+ * sweeper's and the dead-letter consumer's bundles do not carry them.
+ */
+export const taskServiceParts = {
+  taskService: ({ config, taskDeps }: BaseDependencies & { taskDeps: TaskServiceDeps }) =>
+    new TaskService(taskDeps, { maxAttempts: config.maxAttempts }),
+};
