@@ -51,10 +51,7 @@ beforeAll(async () => {
 afterAll(() => bili?.close());
 
 beforeEach(() => {
-  bili.requests.length = 0;
-  bili.answerWith("ok");
-  bili.requireCookie(undefined);
-  bili.drift("none");
+  bili.reset();
   // Small pages keep each crawl to a few page loads while still spanning several pages.
   Object.assign(bili.settings, biliStandInDefaults, { searchPageSize: 5, spacePageSize: 5 });
 });
@@ -348,7 +345,7 @@ describe("bili creator", () => {
 
 describe("bili throttling", () => {
   it("backs off and tries a reply page again when B站 says 请求过于频繁 (-799), then goes on", async () => {
-    bili.throttleNext(REPLY, 2);
+    bili.answerWith("throttled", { path: REPLY, times: 2 });
     const aid = CREATOR_AID(11);
     const { items } = await run(
       task({

@@ -46,10 +46,7 @@ beforeAll(async () => {
 afterAll(() => dy?.close());
 
 beforeEach(() => {
-  dy.requests.length = 0;
-  dy.answerWith("ok");
-  dy.drift("none");
-  dy.firstSearchPage("stream");
+  dy.reset();
 });
 
 const replies = (items: ResultItem[]) =>

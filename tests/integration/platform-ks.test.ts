@@ -55,12 +55,7 @@ beforeAll(async () => {
 
 afterAll(() => ks?.close());
 
-beforeEach(() => {
-  ks.requests.length = 0;
-  ks.answerWith("ok");
-  ks.drift("none");
-  ks.listApi("rest");
-});
+beforeEach(() => ks.reset());
 
 const bodyOf = (request: ReturnType<KsStandIn["apiRequests"]>[number]) => ks.bodyOf(request);
 const variablesOf = (request: ReturnType<KsStandIn["apiRequests"]>[number]) =>

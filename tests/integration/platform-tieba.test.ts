@@ -35,12 +35,7 @@ beforeAll(async () => {
 
 afterAll(() => tieba?.close());
 
-beforeEach(() => {
-  tieba.requests.length = 0;
-  tieba.answerWith("ok");
-  tieba.requireCookie(undefined);
-  tieba.drift(undefined);
-});
+beforeEach(() => tieba.reset());
 
 const ACCOUNT: CrawlAccount = {
   account_id: "acct-tieba-1",

@@ -54,13 +54,7 @@ beforeAll(async () => {
 afterAll(() => wb?.close());
 
 beforeEach(() => {
-  wb.requests.length = 0;
-  wb.answerWith("ok");
-  wb.requireCookie(undefined);
-  wb.drift("none");
-  wb.profileForm("uid", "since_id");
-  wb.refuseReplies(false);
-  for (const path of [GET_INDEX, HOTFLOW, CHILD]) wb.answer432(path, 0);
+  wb.reset();
   Object.assign(wb.settings, wbStandInDefaults, { searchPageSize: 4, profilePageSize: 5 });
 });
 
@@ -365,7 +359,7 @@ describe("wb creator", () => {
 
 describe("wb HTTP 432", () => {
   it("reloads the page once and reads its own answer again when it got 432", async () => {
-    wb.answer432(GET_INDEX, 1);
+    wb.answerWith("http_432", { path: GET_INDEX, times: 1 });
     const { items } = await run(task({ crawler_type: "search", keywords: "刷新", max_notes_count: 2 }));
 
     expect(ofType(items, "content")).toHaveLength(2);
@@ -373,7 +367,7 @@ describe("wb HTTP 432", () => {
   });
 
   it("reloads the page for fresh cookies and tries a call once more when it got 432", async () => {
-    wb.answer432(HOTFLOW, 1, 1);
+    wb.answerWith("http_432", { path: HOTFLOW, times: 1, afterRequests: 1 });
     const post = creatorPosts("1001", wb.settings)[6]!;
     const { items } = await run(
       task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 15 }),
@@ -386,7 +380,7 @@ describe("wb HTTP 432", () => {
 
   it("ends with RATE_LIMITED (retryable, not a ban) when the reload does not help", async () => {
     // The call, the reloaded page's own first page, the call again.
-    wb.answer432(HOTFLOW, 3, 1);
+    wb.answerWith("http_432", { path: HOTFLOW, times: 3, afterRequests: 1 });
     const post = creatorPosts("1001", wb.settings)[6]!;
     const { error } = await failure(
       task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 15 }),

@@ -35,12 +35,7 @@ beforeAll(async () => {
 
 afterAll(() => zhihu?.close());
 
-beforeEach(() => {
-  zhihu.requests.length = 0;
-  zhihu.answerWith("ok");
-  zhihu.requireCookie(undefined);
-  zhihu.drift(undefined);
-});
+beforeEach(() => zhihu.reset());
 
 const ACCOUNT: CrawlAccount = {
   account_id: "acct-zhihu-1",
