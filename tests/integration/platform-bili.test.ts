@@ -14,28 +14,13 @@ import {
   PlatformAccessError,
   PlatformThrottledError,
   SiteChangedError,
-  type CrawlAccount,
 } from "../../core/platforms/media/index.js";
 import { biliStandInDefaults, bvidOf, commentTotals } from "../fixtures/bili/data.js";
 import { startBiliStandIn, type BiliStandIn } from "../fixtures/bili/server.js";
+import { BILI_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
 let bili: BiliStandIn;
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-bili-1",
-  platform: "bili",
-  cookies: [
-    {
-      name: "SESSDATA",
-      value: "stand-in-sessdata%2C1790000000",
-      domain: ".bilibili.com",
-      httpOnly: true,
-      secure: true,
-    },
-    { name: "bili_jct", value: "0123456789abcdef", domain: ".bilibili.com" },
-  ],
-};
 
 const { task, run, failure, pointBaseUrls } = mediaHarness({
   platform: biliPlatform,

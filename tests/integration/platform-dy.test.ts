@@ -8,23 +8,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WarmBrowser } from "../../core/browser/index.js";
 import { dyPlatform, dyTaskInput } from "../../core/platforms/dy/index.js";
-import { PlatformAccessError, SiteChangedError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import { PlatformAccessError, SiteChangedError } from "../../core/platforms/media/index.js";
 import type { ResultItem } from "../../core/platforms/types.js";
 import { DY_DATA, dyCommentId, dyCreatorAwemeId, dySearchAwemeId } from "../fixtures/dy/data.js";
 import { startDyStandIn, type DyStandIn } from "../fixtures/dy/server.js";
 import { crawlWithOptions } from "../fixtures/shared/crawl.js";
+import { DY_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
 let dy: DyStandIn;
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-dy-1",
-  platform: "dy",
-  cookies: [
-    { name: "sessionid", value: "dy-stand-in-session", domain: ".douyin.com", httpOnly: true, secure: true },
-    { name: "LOGIN_STATUS", value: "1", domain: ".douyin.com" },
-  ],
-};
 
 const STREAM = "/aweme/v1/web/general/search/stream/";
 const SEARCH = "/aweme/v1/web/general/search/single/";

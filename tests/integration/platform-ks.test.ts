@@ -9,33 +9,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WarmBrowser } from "../../core/browser/index.js";
 import { ksPlatform, ksTaskInput } from "../../core/platforms/ks/index.js";
-import {
-  PlatformAccessError,
-  PlatformThrottledError,
-  SiteChangedError,
-  type CrawlAccount,
-} from "../../core/platforms/media/index.js";
+import { PlatformAccessError, PlatformThrottledError, SiteChangedError } from "../../core/platforms/media/index.js";
 import { KS_DATA, ksCommentId, ksCreatorPhotoId, ksSearchPhotoId } from "../fixtures/ks/data.js";
 import { startKsStandIn, type KsStandIn } from "../fixtures/ks/server.js";
 import { crawlWithOptions } from "../fixtures/shared/crawl.js";
+import { KS_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
 let ks: KsStandIn;
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-ks-1",
-  platform: "ks",
-  cookies: [
-    {
-      name: "kuaishou.server.web_st",
-      value: "ks-stand-in-session",
-      domain: ".kuaishou.com",
-      httpOnly: true,
-      secure: true,
-    },
-    { name: "did", value: "web_standin", domain: ".kuaishou.com" },
-  ],
-};
 
 const SEARCH = "/rest/v/search/feed";
 const PROFILE_FEED = "/rest/v/profile/feed";

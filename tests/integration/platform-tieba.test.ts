@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PlatformAccessError, PlatformThrottledError } from "../../core/platforms/media/errors.js";
-import type { CrawlAccount } from "../../core/platforms/media/types.js";
 import { tiebaPlatform } from "../../core/platforms/tieba/index.js";
 import { TIEBA_COMMENT_FIELDS, TIEBA_CONTENT_FIELDS } from "../../core/platforms/tieba/items.js";
 import { tiebaTaskInput } from "../../core/platforms/tieba/schema.js";
@@ -19,6 +18,7 @@ import {
 } from "../fixtures/tieba/data.js";
 import { signOf } from "../fixtures/tieba/pages.js";
 import { startTiebaStandIn, type TiebaStandIn } from "../fixtures/tieba/server.js";
+import { TIEBA_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
 // Real Chromium against the stand-in of tieba.baidu.com (tests/fixtures/tieba); pauses
@@ -36,12 +36,6 @@ beforeAll(async () => {
 afterAll(() => tieba?.close());
 
 beforeEach(() => tieba.reset());
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-tieba-1",
-  platform: "tieba",
-  cookies: [{ name: "BDUSS", value: "bduss-value", domain: ".baidu.com" }],
-};
 
 const pns = (path: string) => tieba.apiRequests(path).map((request) => Number(request.params.pn));
 

@@ -13,7 +13,6 @@ import {
   PlatformAccessError,
   PlatformThrottledError,
   SiteChangedError,
-  type CrawlAccount,
 } from "../../core/platforms/media/index.js";
 import { wbPlatform, wbTaskInput } from "../../core/platforms/wb/index.js";
 import {
@@ -27,18 +26,10 @@ import {
 } from "../fixtures/wb/data.js";
 import { postText } from "../fixtures/wb/responses.js";
 import { startWbStandIn, type WbStandIn } from "../fixtures/wb/server.js";
+import { WB_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
 let wb: WbStandIn;
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-wb-1",
-  platform: "wb",
-  cookies: [
-    { name: "SUB", value: "_2A25stand-in-sub", domain: ".weibo.cn", httpOnly: true, secure: true },
-    { name: "SUBP", value: "0033WrSXqPxfM725Ws9jqgMF55529P9D9W", domain: ".weibo.cn" },
-  ],
-};
 
 const { task, run, failure, pointBaseUrls } = mediaHarness({
   platform: wbPlatform,

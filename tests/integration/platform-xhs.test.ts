@@ -18,24 +18,10 @@ import type { ResultItem } from "../../core/platforms/types.js";
 import { xhsPlatform, xhsTaskInput, type XhsTaskParams } from "../../core/platforms/xhs/index.js";
 import { ENDPOINT, startXhsStandIn, type XhsStandIn } from "../fixtures/xhs/server.js";
 import { standInSignature } from "../fixtures/xhs/sign.js";
+import { XHS_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
 import { mediaHarness, ofType, type RunOptions } from "../support/mediaHarness.js";
 
 let xhs: XhsStandIn;
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-xhs-1",
-  platform: "xhs",
-  cookies: [
-    {
-      name: "web_session",
-      value: "040069b5-stand-in-session",
-      domain: ".xiaohongshu.com",
-      httpOnly: true,
-      secure: true,
-    },
-    { name: "a1", value: "18f0c0ffee", domain: ".xiaohongshu.com" },
-  ],
-};
 
 const { task, run, failure, pointBaseUrls } = mediaHarness({
   platform: xhsPlatform,

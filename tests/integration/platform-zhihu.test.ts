@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PlatformAccessError, PlatformThrottledError } from "../../core/platforms/media/errors.js";
-import type { CrawlAccount } from "../../core/platforms/media/types.js";
 import { zhihuPlatform } from "../../core/platforms/zhihu/index.js";
 import { ZHIHU_COMMENT_FIELDS, ZHIHU_CONTENT_FIELDS, ZHIHU_CREATOR_FIELDS } from "../../core/platforms/zhihu/items.js";
 import { zhihuTaskInput } from "../../core/platforms/zhihu/schema.js";
@@ -18,6 +17,7 @@ import {
   type StandInPost,
 } from "../fixtures/zhihu/data.js";
 import { startZhihuStandIn, type ZhihuStandIn } from "../fixtures/zhihu/server.js";
+import { ZHIHU_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
 import { mediaHarness, ofType } from "../support/mediaHarness.js";
 
 // Real Chromium against the stand-in of www.zhihu.com / zhuanlan.zhihu.com
@@ -36,12 +36,6 @@ beforeAll(async () => {
 afterAll(() => zhihu?.close());
 
 beforeEach(() => zhihu.reset());
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-zhihu-1",
-  platform: "zhihu",
-  cookies: [{ name: "z_c0", value: "z-c0-value", domain: ".zhihu.com" }],
-};
 
 const offsets = () => zhihu.apiRequests("/api/v4/search_v3").map((request) => Number(request.query.offset));
 const urlOf = (post: StandInPost) =>

@@ -31,6 +31,11 @@ export interface MediaHarnessOptions<Params extends MediaTaskParams> {
   account?: CrawlAccount;
   /** CrawlContext.taskId; default `task-<platform>`. */
   taskId?: string;
+  /**
+   * A browser the file already started, for a file that crawls several platforms in one
+   * browser (the file starts and closes it); absent: the harness starts and closes its own.
+   */
+  browser?: WarmBrowser;
 }
 
 export interface RunOptions {
@@ -68,16 +73,16 @@ export function mediaHarness<Params extends MediaTaskParams>(
   const { platform, schema } = options;
   const taskId = options.taskId ?? `task-${platform.name}`;
   const envNames: string[] = [];
-  let warm: WarmBrowser | undefined;
+  let warm: WarmBrowser | undefined = options.browser;
 
   beforeAll(async () => {
-    warm = new WarmBrowser();
+    warm ??= new WarmBrowser();
     await warm.browser();
   });
 
   afterAll(async () => {
     for (const name of envNames.splice(0)) delete process.env[name];
-    await warm?.close();
+    if (options.browser === undefined) await warm?.close();
   });
 
   const attempt = async (params: Params, runOptions: RunOptions = {}): Promise<RunResult & { error?: unknown }> => {
