@@ -255,9 +255,8 @@ describe("tieba access problems", () => {
     task({ crawler_type: "detail", specified_ids: [searchThreadIds(0)[1] as string, searchThreadIds(0)[2] as string] });
 
   it.each([
-    ["login_required", "ACCOUNT_EXPIRED"],
+    // login_required and throttled: platform-contract.test.ts.
     ["risk_control", "RISK_CONTROL"],
-    ["throttled", "RATE_LIMITED"],
     ["captcha_page", "RISK_CONTROL"],
     ["login_page", "ACCOUNT_EXPIRED"],
   ] as const)("maps the site's %s answer to %s, naming the account", async (kind, code) => {
@@ -266,12 +265,6 @@ describe("tieba access problems", () => {
     const { items, error } = await attempt(detail(), { account: ACCOUNT });
 
     expect(items).toHaveLength(0);
-    if (code === "RATE_LIMITED") {
-      // Throttling is retryable and never marks the account (core/platforms/media/errors.ts).
-      expect(error).toBeInstanceOf(PlatformThrottledError);
-      expect(error).toMatchObject({ code, platform: "tieba", account_id: ACCOUNT.account_id });
-      return;
-    }
     expect(error).toBeInstanceOf(PlatformAccessError);
     expect(error).toMatchObject({ code, platform: "tieba", account_id: ACCOUNT.account_id });
   });

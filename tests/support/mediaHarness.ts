@@ -1,6 +1,11 @@
 import { afterAll, beforeAll } from "vitest";
 import { WarmBrowser } from "../../core/browser/index.js";
-import { baseUrlEnvName, crawlMedia, type CrawlAccount } from "../../core/platforms/media/index.js";
+import {
+  baseUrlEnvName,
+  crawlMedia,
+  type CrawlAccount,
+  type MediaSessionOptions,
+} from "../../core/platforms/media/index.js";
 import type { MediaPlatform, MediaTaskParams } from "../../core/platforms/media/types.js";
 import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
 
@@ -45,6 +50,11 @@ export interface RunOptions {
   resumeFrom?: unknown;
   /** Stop after this many items (like a run cut short), keeping the last item's cursor. */
   stopAfter?: number;
+  /**
+   * This run's session options, e.g. short capture and selector timeouts for a drift test:
+   * a request the page never makes is otherwise waited for the framework's full 20 s / 15 s.
+   */
+  session?: MediaSessionOptions;
 }
 
 export interface RunResult {
@@ -52,6 +62,8 @@ export interface RunResult {
   items: ResultItem[];
   /** The last item's resumeCursor() (undefined when no item had one). */
   cursor: unknown;
+  /** What the crawl reported as drift that did not stop it (CrawlContext.warn). */
+  warnings: string[];
 }
 
 export interface MediaHarness<Params extends MediaTaskParams> {
@@ -95,20 +107,22 @@ export function mediaHarness<Params extends MediaTaskParams>(
       signal: new AbortController().signal,
       isCancelled: async () => false,
       log: () => undefined,
+      warn: (example) => warnings.push(example),
       ...(account ? { account } : {}),
       ...(runOptions.resumeFrom !== undefined ? { resumeFrom: runOptions.resumeFrom } : {}),
     };
     const items: ResultItem[] = [];
+    const warnings: string[] = [];
     let cursor: unknown;
     try {
-      for await (const item of crawlMedia(platform, params, context)) {
+      for await (const item of crawlMedia(platform, params, context, runOptions.session)) {
         items.push(item);
         cursor = item.resumeCursor?.();
         if (runOptions.stopAfter !== undefined && items.length >= runOptions.stopAfter) break;
       }
-      return { items, cursor };
+      return { items, cursor, warnings };
     } catch (error) {
-      return { items, cursor, error };
+      return { items, cursor, warnings, error };
     } finally {
       await browser.close();
     }
