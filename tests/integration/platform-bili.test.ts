@@ -17,7 +17,7 @@ import {
 import { biliStandInDefaults, bvidOf, commentTotals } from "../fixtures/bili/data.js";
 import { startBiliStandIn, type BiliStandIn } from "../fixtures/bili/server.js";
 import { BILI_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
-import { mediaHarness, ofType } from "../support/mediaHarness.js";
+import { detailWithReplies, mediaHarness, ofType } from "../support/mediaHarness.js";
 
 let bili: BiliStandIn;
 
@@ -174,15 +174,7 @@ describe("bili detail", () => {
 
   it("with enable_sub_comments, follows each comment by its replies: inline ones, else reply pages called from the page, within max_comments_count", async () => {
     const aid = CREATOR_AID(4);
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [bvidOf(aid)],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 40,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(bvidOf(aid), 40)));
 
     const comments = ofType(items, "comment");
     expect(comments).toHaveLength(40);
@@ -234,15 +226,7 @@ describe("bili detail", () => {
 
   it("stops at max_comments_count without asking for pages it does not need", async () => {
     const aid = CREATOR_AID(5);
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [bvidOf(aid)],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 5,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(bvidOf(aid), 5)));
 
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual(
       [0, 1, 2, 3, 4].map((r) => String(aid * 10000 + 100 + r)),
@@ -331,15 +315,7 @@ describe("bili throttling", () => {
   it("backs off and tries a reply page again when B站 says 请求过于频繁 (-799), then goes on", async () => {
     bili.answerWith("throttled", { path: REPLY, times: 2 });
     const aid = CREATOR_AID(11);
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [bvidOf(aid)],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 6,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(bvidOf(aid), 6)));
 
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual(
       [0, 1, 2, 3, 4, 5].map((r) => String(aid * 10000 + 100 + r)),

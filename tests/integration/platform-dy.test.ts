@@ -12,7 +12,7 @@ import type { ResultItem } from "../../core/platforms/types.js";
 import { DY_DATA, dyCommentId, dyCreatorAwemeId, dySearchAwemeId } from "../fixtures/dy/data.js";
 import { startDyStandIn, type DyStandIn } from "../fixtures/dy/server.js";
 import { DY_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
-import { mediaHarness, ofType } from "../support/mediaHarness.js";
+import { mediaHarness, ofType, probeStepsOf } from "../support/mediaHarness.js";
 
 let dy: DyStandIn;
 
@@ -337,8 +337,7 @@ describe("dy drift", () => {
     expect((error as Error).message).toMatch(
       /^dy search: first result page \(\/aweme\/v1\/web\/general\/search\/stream\/ \(stream frames\)\): the body no longer has the expected shape; seen: data: /,
     );
-    const probe = items.find((item) => item.data.item_type === "probe");
-    expect(probe?.data.steps).toEqual(
+    expect(probeStepsOf(items)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: "shape", shape: "mismatch", step: "search: first result page" }),
       ]),

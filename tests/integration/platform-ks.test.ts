@@ -12,7 +12,7 @@ import { PlatformAccessError, PlatformThrottledError, SiteChangedError } from ".
 import { KS_DATA, ksCommentId, ksCreatorPhotoId, ksSearchPhotoId } from "../fixtures/ks/data.js";
 import { startKsStandIn, type KsStandIn } from "../fixtures/ks/server.js";
 import { KS_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
-import { mediaHarness, ofType } from "../support/mediaHarness.js";
+import { mediaHarness, ofType, probeStepsOf } from "../support/mediaHarness.js";
 
 let ks: KsStandIn;
 
@@ -348,8 +348,7 @@ describe("ks drift", () => {
     expect((error as Error).message).toMatch(
       /^ks search: first result page \(\/rest\/v\/search\/feed\): the body no longer has the expected shape; seen: feeds: /,
     );
-    const probe = items.find((item) => item.data.item_type === "probe");
-    expect(probe?.data.steps).toEqual(
+    expect(probeStepsOf(items)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: "shape", shape: "mismatch", step: "search: first result page" }),
       ]),

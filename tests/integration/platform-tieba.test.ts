@@ -19,7 +19,7 @@ import {
 import { signOf } from "../fixtures/tieba/pages.js";
 import { startTiebaStandIn, type TiebaStandIn } from "../fixtures/tieba/server.js";
 import { TIEBA_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
-import { mediaHarness, ofType } from "../support/mediaHarness.js";
+import { detailWithReplies, mediaHarness, ofType, probeStepsOf, shapeStepsOf } from "../support/mediaHarness.js";
 
 // Real Chromium against the stand-in of tieba.baidu.com (tests/fixtures/tieba); pauses
 // are off (MEDIA_DELAY_SCALE=0 in vitest.config.ts). Crawls run without an account unless
@@ -114,15 +114,7 @@ describe("tieba detail", () => {
   const longThread = searchThreadIds(0).find((id) => floorsOf(id) > 60) as string;
 
   it("collects every floor page and every reply inside floors (楼中楼), the ones beyond the page's preview from /p/comment", async () => {
-    const { items, error } = await attempt(
-      task({
-        crawler_type: "detail",
-        specified_ids: [`https://tieba.baidu.com/p/${longThread}`],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 1000,
-      }),
-    );
+    const { items, error } = await attempt(task(detailWithReplies(`https://tieba.baidu.com/p/${longThread}`, 1000)));
 
     expect(error).toBeUndefined();
     const comments = ofType(items, "comment");
@@ -154,15 +146,7 @@ describe("tieba detail", () => {
   });
 
   it("stops asking /p/comment once max_comments_count is reached", async () => {
-    const { items, error } = await attempt(
-      task({
-        crawler_type: "detail",
-        specified_ids: [longThread],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 12,
-      }),
-    );
+    const { items, error } = await attempt(task(detailWithReplies(longThread, 12)));
 
     expect(error).toBeUndefined();
     // Floor 2, then 11 of its replies: the first /p/comment page held 10, the second the 11th.
@@ -269,14 +253,7 @@ describe("tieba access problems", () => {
     expect(error).toMatchObject({ code, platform: "tieba", account_id: ACCOUNT.account_id });
   });
 
-  const withReplies = () =>
-    task({
-      crawler_type: "detail",
-      specified_ids: [searchThreadIds(0).find((id) => floorsOf(id) > 60) as string],
-      enable_comments: true,
-      enable_sub_comments: true,
-      max_comments_count: 12,
-    });
+  const withReplies = () => task(detailWithReplies(searchThreadIds(0).find((id) => floorsOf(id) > 60) as string, 12));
 
   it("backs off and tries /p/comment again when tieba asks to slow down, on the same account", async () => {
     tieba.answerWith("throttled", { path: "/p/comment", times: 2 });
@@ -362,15 +339,7 @@ describe("tieba drift", () => {
   it("fails with SITE_CHANGED naming the selector when /p/comment's replies are marked up another way", async () => {
     tieba.drift("selector");
 
-    const { items, error } = await attempt(
-      task({
-        crawler_type: "detail",
-        specified_ids: [longThread()],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 50,
-      }),
-    );
+    const { items, error } = await attempt(task(detailWithReplies(longThread(), 50)));
 
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([postId(longThread(), LONG_FLOOR)]);
     expect(error).toMatchObject({
@@ -398,8 +367,7 @@ describe("tieba drift", () => {
       ok: false,
       data: { error: { code: "SITE_CHANGED" } },
     });
-    const steps = probe?.data.steps as Array<{ kind: string; step: string; shape?: string; detail?: string }>;
-    expect(steps).toEqual(
+    expect(probeStepsOf(items)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: "shape", step: "detail: thread page", shape: "ok" }),
         expect.objectContaining({ kind: "call", step: "comments: replies (楼中楼)" }),
@@ -424,17 +392,9 @@ describe("tieba probe", () => {
     );
 
     expect(error).toBeUndefined();
-    const steps = items.find((item) => item.data.item_type === "probe")?.data.steps as Array<{
-      kind: string;
-      step: string;
-      shape?: string;
-      detail?: string;
-    }>;
-    const shapes = steps.filter((step) => step.kind === "shape");
-    expect(new Set(shapes.map((step) => step.step))).toEqual(
-      new Set(["search: result page", "detail: thread page", "comments: replies (楼中楼)"]),
-    );
-    expect(shapes.filter((step) => step.shape !== "ok")).toEqual([]);
+    const { checked, mismatched } = shapeStepsOf(items);
+    expect(checked).toEqual(new Set(["search: result page", "detail: thread page", "comments: replies (楼中楼)"]));
+    expect(mismatched).toEqual([]);
   });
 });
 

@@ -26,7 +26,7 @@ import {
 import { postText } from "../fixtures/wb/responses.js";
 import { startWbStandIn, type WbStandIn } from "../fixtures/wb/server.js";
 import { WB_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
-import { mediaHarness, ofType } from "../support/mediaHarness.js";
+import { detailWithReplies, mediaHarness, ofType } from "../support/mediaHarness.js";
 
 let wb: WbStandIn;
 
@@ -180,15 +180,7 @@ describe("wb detail", () => {
 
   it("with enable_sub_comments, follows each comment by its replies: inline ones, else hotFlowChild pages, within max_comments_count", async () => {
     const post = creatorPosts("1001", wb.settings)[1]!;
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [post.mid],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 23,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(post.mid, 23)));
 
     const c = (j: number) => commentIdOf(post.mid, j);
     const r = (j: number, n: number) => Array.from({ length: n }, (_, k) => replyIdOf(c(j), k + 1));
@@ -220,15 +212,7 @@ describe("wb detail", () => {
   it("keeps the inline replies when hotFlowChild refuses (ok 0), as MC stores only those", async () => {
     wb.refuseReplies(true);
     const post = creatorPosts("1001", wb.settings)[5]!;
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [post.mid],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 5,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(post.mid, 5)));
 
     const c = (j: number) => commentIdOf(post.mid, j);
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([

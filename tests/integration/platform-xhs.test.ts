@@ -19,7 +19,7 @@ import { xhsPlatform, xhsTaskInput, type XhsTaskParams } from "../../core/platfo
 import { ENDPOINT, startXhsStandIn, type XhsStandIn } from "../fixtures/xhs/server.js";
 import { standInSignature } from "../fixtures/xhs/sign.js";
 import { XHS_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
-import { mediaHarness, ofType, type RunOptions } from "../support/mediaHarness.js";
+import { detailWithReplies, mediaHarness, ofType, type RunOptions } from "../support/mediaHarness.js";
 
 let xhs: XhsStandIn;
 
@@ -213,15 +213,7 @@ describe("the stand-in API", () => {
 describe("xhs detail", () => {
   it("reads the note from the page state, with comments and replies beyond the first page of replies", async () => {
     const { note, url } = noteUrlOf("面包", 0);
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [url],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 30,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(url, 30)));
 
     const [content, ...comments] = items;
     expect(content?.data).toMatchObject({

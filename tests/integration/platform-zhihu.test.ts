@@ -18,7 +18,7 @@ import {
 } from "../fixtures/zhihu/data.js";
 import { startZhihuStandIn, type ZhihuStandIn } from "../fixtures/zhihu/server.js";
 import { ZHIHU_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
-import { mediaHarness, ofType } from "../support/mediaHarness.js";
+import { detailWithReplies, mediaHarness, ofType, probeStepsOf, shapeStepsOf } from "../support/mediaHarness.js";
 
 // Real Chromium against the stand-in of www.zhihu.com / zhuanlan.zhihu.com
 // (tests/fixtures/zhihu); pauses are off (MEDIA_DELAY_SCALE=0 in vitest.config.ts).
@@ -128,15 +128,7 @@ describe("zhihu detail", () => {
   const longPost = searchPosts(0).find((post) => post.type === "answer" && rootCountOf(post.id) === 25) as StandInPost;
 
   it("pages through root comments and every reply, previews and 查看全部 alike", async () => {
-    const { items, error } = await attempt(
-      task({
-        crawler_type: "detail",
-        specified_ids: [urlOf(longPost)],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 1000,
-      }),
-    );
+    const { items, error } = await attempt(task(detailWithReplies(urlOf(longPost), 1000)));
 
     expect(error).toBeUndefined();
     expect(ofType(items, "content").map((item) => item.data.content_id)).toEqual([longPost.id]);
@@ -416,18 +408,10 @@ describe("zhihu probe", () => {
     );
 
     expect(error).toBeUndefined();
-    const steps = items.find((item) => item.data.item_type === "probe")?.data.steps as Array<{
-      kind: string;
-      step: string;
-      shape?: string;
-      detail?: string;
-    }>;
-    const shapes = steps.filter((step) => step.kind === "shape");
-    expect(new Set(shapes.map((step) => step.step))).toEqual(
-      new Set(["detail: page state", "comments: root comments", "comments: replies"]),
-    );
-    expect(shapes.filter((step) => step.shape !== "ok")).toEqual([]);
-    expect(steps).toEqual(
+    const { checked, mismatched } = shapeStepsOf(items);
+    expect(checked).toEqual(new Set(["detail: page state", "comments: root comments", "comments: replies"]));
+    expect(mismatched).toEqual([]);
+    expect(probeStepsOf(items)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
           kind: "selector",

@@ -156,3 +156,33 @@ export function mediaHarness<Params extends MediaTaskParams>(
 
 /** The items of one `item_type` ("content", "comment", "creator"). */
 export const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
+
+/** One step a probe run reports (core/platforms/media/probe.ts). */
+export interface ProbeStep {
+  kind: string;
+  step: string;
+  shape?: string;
+  detail?: string;
+}
+
+/** The steps the probe item of a `probe: true` crawl reports ([] without one). */
+export const probeStepsOf = (items: ResultItem[]): ProbeStep[] =>
+  (ofType(items, "probe")[0]?.data.steps as ProbeStep[] | undefined) ?? [];
+
+/** The names of the steps whose answer shape the probe checked, and those that did not match. */
+export function shapeStepsOf(items: ResultItem[]): { checked: Set<string>; mismatched: ProbeStep[] } {
+  const shapes = probeStepsOf(items).filter((step) => step.kind === "shape");
+  return {
+    checked: new Set(shapes.map((step) => step.step)),
+    mismatched: shapes.filter((step) => step.shape !== "ok"),
+  };
+}
+
+/** Fields of a detail task for one post with its comments and their replies, up to `max` in all. */
+export const detailWithReplies = (id: string, max: number) => ({
+  crawler_type: "detail",
+  specified_ids: [id],
+  enable_comments: true,
+  enable_sub_comments: true,
+  max_comments_count: max,
+});
