@@ -33,6 +33,10 @@ const WEDGE_PAGE = { body: "<title>Wedge</title><script>for (;;) {}</script>" };
 /** Answers after 3 s: a run is still on it when its lease runs out. */
 const SLOW_PAGE = { body: "<title>Slow</title><p>slow</p>", delayMs: 3000 };
 
+/** A web task rendered in the browser (the runs here are about the task's life, not what it reads). */
+const createRendered = (crawlerType: "detail" | "crawl", fields: Record<string, unknown>) =>
+  service.create({ platform: "web", render: "always", crawler_type: crawlerType, ...fields });
+
 /** A wide site: an index linking to `count` pages that each take `delayMs` to answer. */
 function wideSite(count: number, delayMs: number) {
   const pages: Record<string, { body: string; delayMs?: number }> = {
@@ -90,12 +94,7 @@ beforeEach(async () => {
 
 describe("one crawl per task", () => {
   it("runs one crawl when the same task is delivered twice at the same moment", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "detail",
-      urls: [site.urlFor("/p/0"), site.urlFor("/p/1")],
-    });
+    const { task } = await createRendered("detail", { urls: [site.urlFor("/p/0"), site.urlFor("/p/1")] });
     const before = hits("/p/1");
     const outcomes = await Promise.all([crawl.runTask(task.task_id, deps), crawl.runTask(task.task_id, deps)]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(["completed", "skipped"]);
@@ -104,13 +103,7 @@ describe("one crawl per task", () => {
   });
 
   it("keeps its lease alive with a heartbeat, so a second delivery during a long crawl is refused", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "crawl",
-      urls: [site.url],
-      max_depth: 1,
-    });
+    const { task } = await createRendered("crawl", { urls: [site.url], max_depth: 1 });
     const options = { leaseMs: 600, heartbeatMs: 150 };
     const running = crawl.runTask(task.task_id, deps, options);
     await new Promise((resolve) => setTimeout(resolve, 1200));
@@ -125,12 +118,7 @@ describe("one crawl per task", () => {
   });
 
   it("takes over a running task only once its lease expired", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "detail",
-      urls: [site.urlFor("/p/2")],
-    });
+    const { task } = await createRendered("detail", { urls: [site.urlFor("/p/2")] });
     // A worker claimed it, then died without a word.
     await deps.tasks.transition(task, ["pending"], "running", {
       incrementAttempts: true,
@@ -156,13 +144,7 @@ describe("one crawl per task", () => {
 
 describe("cancel, retry, cancel", () => {
   it("a run of the first attempt still finishing never writes its counts onto the retried task", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "crawl",
-      urls: [site.url],
-      max_depth: 1,
-    });
+    const { task } = await createRendered("crawl", { urls: [site.url], max_depth: 1 });
     // The first run checks for cancellation rarely, so it is still crawling when the task moves on.
     const first = crawl.runTask(task.task_id, deps, { cancelCheckIntervalMs: 60_000 });
     for (let i = 0; i < 100 && (await service.get(task.task_id)).progress.pages_done === 0; i++) {
@@ -186,14 +168,7 @@ describe("cancel, retry, cancel", () => {
 
 describe("hand-over before the deadline", () => {
   it("checkpoints, continues in new deliveries, and ends with exactly the site's pages, none fetched twice once stored", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "crawl",
-      urls: [site.url],
-      max_depth: 1,
-      max_pages: 100,
-    });
+    const { task } = await createRendered("crawl", { urls: [site.url], max_depth: 1, max_pages: 100 });
     await drainQueue(); // the message create sent
     const requestsBefore = site.requests.length;
     const kinds: string[] = [];
@@ -235,12 +210,7 @@ describe("hand-over before the deadline", () => {
 
 describe("transient failures", () => {
   it("goes back to pending with a delayed retry message, then fails after max attempts with the reason", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "detail",
-      urls: [site.urlFor("/p/3")],
-    });
+    const { task } = await createRendered("detail", { urls: [site.urlFor("/p/3")] });
     await drainQueue(); // the message create sent
     const broken = {
       ...deps,
@@ -277,13 +247,7 @@ describe("transient failures", () => {
   });
 
   it("respects max_attempts set on the task", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "detail",
-      urls: [site.urlFor("/p/4")],
-      max_attempts: 1,
-    });
+    const { task } = await createRendered("detail", { urls: [site.urlFor("/p/4")], max_attempts: 1 });
     expect(task.max_attempts).toBe(1);
     const broken = {
       ...deps,
@@ -295,14 +259,7 @@ describe("transient failures", () => {
 
 describe("limits", () => {
   it("stops at the task's max_duration_secs and completes with what it has", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "crawl",
-      urls: [site.url],
-      max_depth: 1,
-      max_duration_secs: 1,
-    });
+    const { task } = await createRendered("crawl", { urls: [site.url], max_depth: 1, max_duration_secs: 1 });
     const outcome = await crawl.runTask(task.task_id, deps);
     expect(outcome.kind).toBe("completed");
     const done = await service.get(task.task_id);
@@ -331,10 +288,7 @@ async function webhookEventsOf(taskId: string): Promise<string[]> {
 
 describe("hung workers", () => {
   it("fails a task at its second hung worker with WORKER_HUNG, fires task.failed once, and the stalled run cannot end it again", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "detail",
+    const { task } = await createRendered("detail", {
       urls: [site.urlFor("/slow")],
       webhook_url: "http://127.0.0.1:9/hooks",
     });
@@ -375,10 +329,7 @@ describe("hung workers", () => {
   });
 
   it("gives up on a page that wedges Chromium at the deadline: kills the browser, hands over counting a hung worker, fails WORKER_HUNG the second time, always before the deadline", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "detail",
+    const { task } = await createRendered("detail", {
       urls: [site.urlFor("/wedge")],
       webhook_url: "http://127.0.0.1:9/hooks",
     });
@@ -412,12 +363,7 @@ describe("hung workers", () => {
     expect(await webhookEventsOf(task.task_id)).toEqual(["task.failed"]);
 
     // Each wedged browser was killed; the next task gets a fresh one that works.
-    const { task: next } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "detail",
-      urls: [site.urlFor("/p/7")],
-    });
+    const { task: next } = await createRendered("detail", { urls: [site.urlFor("/p/7")] });
     expect((await crawl.runTask(next.task_id, deps)).kind).toBe("completed");
     expect(browser.launchCount - launchesBefore).toBe(2);
     await drainQueue();
@@ -444,10 +390,7 @@ describe("the pool's record of a hung worker", () => {
     });
 
   it("changes only the claim it names: queued again at the first hang, never touching a task another delivery holds or ended", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "detail",
+    const { task } = await createRendered("detail", {
       urls: [site.urlFor("/p/8")],
       webhook_url: "http://127.0.0.1:9/hooks",
     });
@@ -486,10 +429,7 @@ describe("the pool's record of a hung worker", () => {
   });
 
   it("fails the task with WORKER_HUNG at the second hang, fires task.failed once, and ends it only once", async () => {
-    const { task } = await service.create({
-      platform: "web",
-      render: "always",
-      crawler_type: "detail",
+    const { task } = await createRendered("detail", {
       urls: [site.urlFor("/p/9")],
       webhook_url: "http://127.0.0.1:9/hooks",
     });
