@@ -418,25 +418,6 @@ describe("bili probe", () => {
 });
 
 describe("bili access answers", () => {
-  it("sends the account's cookies with every API request", async () => {
-    await run(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(8))] }));
-
-    const [request] = bili.apiRequests(DETAIL);
-    expect(request?.cookies).toMatchObject({
-      SESSDATA: "stand-in-sessdata%2C1790000000",
-      bili_jct: "0123456789abcdef",
-    });
-  });
-
-  it("maps an API without the cookie it needs to ACCOUNT_REQUIRED when the task has no account", async () => {
-    bili.requireCookie("SESSDATA");
-    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(1))] }), {
-      account: null,
-    });
-
-    expect(error).toMatchObject({ code: "ACCOUNT_REQUIRED", account_id: undefined });
-  });
-
   it("maps code -412 in the middle of a crawl to RISK_CONTROL after the items before it", async () => {
     bili.answerWith("risk_control", { afterRequests: 3 });
     const { error, items } = await failure(task({ crawler_type: "search", keywords: "风控", max_notes_count: 5 }));

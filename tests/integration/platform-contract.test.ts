@@ -261,6 +261,20 @@ describe.each(CONTRACTS)("the $name platform keeps the media contract", (contrac
     },
   );
 
+  it("sends the account's cookies with every API request; without an account, a site that wants a login is ACCOUNT_REQUIRED", async () => {
+    const cookies = Object.fromEntries(contract.account.cookies.map((cookie) => [cookie.name, cookie.value]));
+    // The first cookie of each test account is the site's login cookie (fixtures/shared/accounts.ts).
+    standIn.requireCookie(contract.account.cookies[0]?.name);
+    await run(crawl("search"));
+    expect(standIn.apiRequests().length).toBeGreaterThan(0);
+    for (const request of standIn.apiRequests()) expect(request.cookies).toMatchObject(cookies);
+
+    const { error, items } = await failure(crawl("search"), { account: null });
+    expect(items).toEqual([]);
+    expect(error).toBeInstanceOf(PlatformAccessError);
+    expect(error).toMatchObject({ code: "ACCOUNT_REQUIRED", platform: contract.name, account_id: undefined });
+  });
+
   it("a login wall is ACCOUNT_EXPIRED naming the account", async () => {
     // Every stand-in answers "login_required" in its site's words (fixtures/<platform>/server.ts).
     standIn.answerWith("login_required");

@@ -255,11 +255,6 @@ describe("ks creator", () => {
 });
 
 describe("ks refusals", () => {
-  it("maps result 109 without an account (no login cookie) to ACCOUNT_REQUIRED", async () => {
-    const anonymous = await failure(task({ crawler_type: "detail", specified_ids: "3xdetail0009" }), { account: null });
-    expect(anonymous.error).toMatchObject({ code: "ACCOUNT_REQUIRED", message: expect.stringContaining("No Login") });
-  });
-
   it("maps result 2001 on a list page to RISK_CONTROL, after the items already read", async () => {
     ks.answerWith("risk_control", { afterRequests: 1 });
     const { error, items } = await failure(task({ crawler_type: "search", keywords: "美食", max_notes_count: 30 }));

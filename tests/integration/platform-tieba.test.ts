@@ -293,17 +293,6 @@ describe("tieba access problems", () => {
     expect(items.map((item) => item.data.note_id)).toEqual([searchThreadIds(0)[1]]);
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
   });
-
-  it("sends the account's cookies with the web app's requests", async () => {
-    tieba.requireCookie("BDUSS");
-
-    const withAccount = await attempt(detail(), { account: ACCOUNT });
-    const without = await attempt(detail());
-
-    expect(withAccount.error).toBeUndefined();
-    expect(tieba.apiRequests("/c/f/pb/page_pc")[0]?.cookies.BDUSS).toBe("bduss-value");
-    expect(without.error).toMatchObject({ code: "ACCOUNT_REQUIRED" });
-  });
 });
 
 describe("tieba drift", () => {

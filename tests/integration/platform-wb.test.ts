@@ -457,15 +457,6 @@ describe("wb probe", () => {
 });
 
 describe("wb access answers", () => {
-  it("sends the account's cookies with every API request", async () => {
-    await run(task({ crawler_type: "search", keywords: "饼干", max_notes_count: 1 }));
-
-    expect(wb.apiRequests(GET_INDEX)[0]?.cookies).toMatchObject({
-      SUB: "_2A25stand-in-sub",
-      SUBP: "0033WrSXqPxfM725Ws9jqgMF55529P9D9W",
-    });
-  });
-
   it("maps a page sent to the login page, with an account's cookies, to ACCOUNT_EXPIRED", async () => {
     wb.answerWith("login_page");
     const { error } = await failure(
@@ -473,13 +464,6 @@ describe("wb access answers", () => {
     );
 
     expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED" });
-  });
-
-  it("maps an API without the cookie it needs to ACCOUNT_REQUIRED when the task has no account", async () => {
-    wb.requireCookie("SUB");
-    const { error } = await failure(task({ crawler_type: "creator", creator_ids: ["1001"] }), { account: null });
-
-    expect(error).toMatchObject({ code: "ACCOUNT_REQUIRED", account_id: undefined });
   });
 
   it("maps HTTP 418 in the middle of a crawl to RISK_CONTROL after the items before it", async () => {

@@ -420,14 +420,6 @@ describe("xhs creator", () => {
 });
 
 describe("xhs access answers", () => {
-  it("fails ACCOUNT_REQUIRED without an account (the site's -101 answer), storing nothing", async () => {
-    const { error, items } = await refused(task({ crawler_type: "search", keywords: "咖啡" }), { account: null });
-
-    expect(error.code).toBe("ACCOUNT_REQUIRED");
-    expect(error.account_id).toBeUndefined();
-    expect(items).toEqual([]);
-  });
-
   it("fails ACCOUNT_EXPIRED with the account's id when the site says the login expired", async () => {
     const expired: CrawlAccount = { ...ACCOUNT, cookies: [{ name: "web_session", value: "expired" }] };
     const { url } = noteUrlOf("面包", 0);

@@ -317,17 +317,6 @@ describe("zhihu access problems", () => {
     expect(items.map((item) => item.data.item_type)).toEqual(["content"]);
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
   });
-
-  it("sends the account's cookies with the web app's requests", async () => {
-    zhihu.requireCookie("z_c0");
-
-    const withAccount = await attempt(search(), { account: ACCOUNT });
-    const without = await attempt(search());
-
-    expect(withAccount.error).toBeUndefined();
-    expect(zhihu.apiRequests("/api/v4/search_v3")[0]?.cookies.z_c0).toBe("z-c0-value");
-    expect(without.error).toMatchObject({ code: "ACCOUNT_REQUIRED" });
-  });
 });
 
 describe("zhihu drift", () => {
