@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NonRetryableCrawlError, RetryableCrawlError, ValidationError } from "../../core/errors.js";
+import { NonRetryableCrawlError, RetryableCrawlError } from "../../core/errors.js";
 import { classifyBiliResponse, listData, requireJson } from "../../core/platforms/bili/access.js";
 import { parseBiliCreator, parseBiliVideo } from "../../core/platforms/bili/ids.js";
 import {
@@ -22,16 +22,9 @@ import {
 import type { CapturedResponse } from "../../core/platforms/media/types.js";
 import { getPlatform } from "../../core/platforms/registry.js";
 import { parseOrThrow } from "../../core/validation.js";
+import { validationMessage } from "../support/validation.js";
 
-function messageFor(body: Record<string, unknown>): string {
-  try {
-    parseOrThrow(biliTaskInput, { platform: "bili", ...body });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).message;
-  }
-  throw new Error("expected a validation error");
-}
+const messageFor = (body: Record<string, unknown>) => validationMessage(biliTaskInput, { platform: "bili", ...body });
 
 describe("bili task input", () => {
   it("is registered and fills in the shared defaults", () => {

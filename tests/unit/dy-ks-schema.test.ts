@@ -1,23 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../core/errors.js";
 import { parseDyAwemeId, parseDySecUserId } from "../../core/platforms/dy/ids.js";
 import { dyTaskInput } from "../../core/platforms/dy/schema.js";
 import { parseKsPhotoId, parseKsUserId } from "../../core/platforms/ks/ids.js";
 import { ksTaskInput } from "../../core/platforms/ks/schema.js";
 import { getPlatform } from "../../core/platforms/registry.js";
 import { parseOrThrow } from "../../core/validation.js";
+import { validationMessage } from "../support/validation.js";
 
 const SEC_UID = "MS4wLjABAAAATJPY7LAlaa5X-c8uNdWkvz0jUGgpw4eeXIwu_8BhvqE";
 
-function messageFor(schema: Parameters<typeof parseOrThrow>[0], body: unknown): string {
-  try {
-    parseOrThrow(schema, body);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).message;
-  }
-  throw new Error("expected a validation error");
-}
+const messageFor = validationMessage;
 
 describe("dy task input", () => {
   it("is registered, and fills in the shared defaults plus publish_time 0", () => {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../core/errors.js";
 import { parseCreatorRef, parseThreadId } from "../../core/platforms/tieba/ids.js";
 import { tiebaTaskInput } from "../../core/platforms/tieba/schema.js";
 import { parseOrThrow } from "../../core/validation.js";
+import { validationMessage } from "../support/validation.js";
 
-function messageFor(body: Record<string, unknown>): string {
-  try {
-    parseOrThrow(tiebaTaskInput, { platform: "tieba", ...body });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).message;
-  }
-  throw new Error("expected a validation error");
-}
+const messageFor = (body: Record<string, unknown>) => validationMessage(tiebaTaskInput, { platform: "tieba", ...body });
 
 describe("tieba task input", () => {
   it("fills in the shared defaults and splits keywords", () => {

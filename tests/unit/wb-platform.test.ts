@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../core/errors.js";
 import type { CapturedResponse } from "../../core/platforms/media/types.js";
 import { getPlatform } from "../../core/platforms/registry.js";
 import { checkShape } from "../../core/platforms/media/drift.js";
@@ -25,16 +24,9 @@ import {
 } from "../../core/platforms/wb/shapes.js";
 import { searchPageUrl } from "../../core/platforms/wb/site.js";
 import { parseOrThrow } from "../../core/validation.js";
+import { validationMessage } from "../support/validation.js";
 
-function messageFor(body: Record<string, unknown>): string {
-  try {
-    parseOrThrow(wbTaskInput, { platform: "wb", ...body });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).message;
-  }
-  throw new Error("expected a validation error");
-}
+const messageFor = (body: Record<string, unknown>) => validationMessage(wbTaskInput, { platform: "wb", ...body });
 
 describe("wb task input", () => {
   it("is registered, takes the search tabs as sorts, and names them when another is given", () => {

@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../core/errors.js";
 import { getPlatform } from "../../core/platforms/registry.js";
 import { webTaskInput } from "../../core/platforms/web/schema.js";
 import { parseOrThrow } from "../../core/validation.js";
+import { validationMessage } from "../support/validation.js";
 
 const base = { platform: "web", crawler_type: "crawl", urls: ["https://example.com/a"] };
 
-function messageFor(body: unknown): string {
-  try {
-    parseOrThrow(webTaskInput, body);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).message;
-  }
-  throw new Error("expected a validation error");
-}
+const messageFor = (body: unknown) => validationMessage(webTaskInput, body);
 
 describe("web task input", () => {
   it("fills in the documented defaults", () => {

@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../core/errors.js";
 import { parseContentRef, parseUrlToken } from "../../core/platforms/zhihu/ids.js";
 import { zhihuTaskInput } from "../../core/platforms/zhihu/schema.js";
 import { searchPageUrl } from "../../core/platforms/zhihu/site.js";
 import { parseOrThrow } from "../../core/validation.js";
+import { validationMessage } from "../support/validation.js";
 
-function messageFor(body: Record<string, unknown>): string {
-  try {
-    parseOrThrow(zhihuTaskInput, { platform: "zhihu", ...body });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).message;
-  }
-  throw new Error("expected a validation error");
-}
+const messageFor = (body: Record<string, unknown>) => validationMessage(zhihuTaskInput, { platform: "zhihu", ...body });
 
 describe("zhihu task input", () => {
   it("accepts the site's sorts and refuses others, naming them", () => {
