@@ -7,7 +7,8 @@ import {
   type MediaSessionOptions,
 } from "../../core/platforms/media/index.js";
 import type { MediaPlatform, MediaTaskParams } from "../../core/platforms/media/types.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import type { ResultItem } from "../../core/platforms/types.js";
+import { testCrawlContext } from "./crawlContext.js";
 
 /**
  * The shared harness of the per-platform media tests (tests/integration/platform-*.test.ts):
@@ -101,16 +102,11 @@ export function mediaHarness<Params extends MediaTaskParams>(
     if (!warm) throw new Error("mediaHarness: the browser starts in beforeAll; run crawls inside tests");
     const browser = await warm.newTaskContext();
     const account = runOptions.account === undefined ? options.account : (runOptions.account ?? undefined);
-    const context: CrawlContext = {
-      taskId,
-      browser,
-      signal: new AbortController().signal,
-      isCancelled: async () => false,
-      log: () => undefined,
+    const context = testCrawlContext(taskId, browser, {
       warn: (example) => warnings.push(example),
       ...(account ? { account } : {}),
       ...(runOptions.resumeFrom !== undefined ? { resumeFrom: runOptions.resumeFrom } : {}),
-    };
+    });
     const items: ResultItem[] = [];
     const warnings: string[] = [];
     let cursor: unknown;
