@@ -12,3 +12,15 @@ export function validationMessage(schema: Parameters<typeof parseOrThrow>[0], bo
   }
   throw new Error("expected a validation error");
 }
+
+/** The defaults every media task schema applies (core/platforms/media/schema.ts), as a parsed task shows them. */
+export const MEDIA_TASK_DEFAULTS = {
+  specified_ids: [],
+  creator_ids: [],
+  start_page: 1,
+  enable_comments: false,
+  enable_sub_comments: false,
+  max_notes_count: 20,
+  max_comments_count: 20,
+  keep_user_info: false,
+} as const;

@@ -22,7 +22,7 @@ import {
 import type { CapturedResponse } from "../../core/platforms/media/types.js";
 import { getPlatform } from "../../core/platforms/registry.js";
 import { parseOrThrow } from "../../core/validation.js";
-import { validationMessage } from "../support/validation.js";
+import { MEDIA_TASK_DEFAULTS, validationMessage } from "../support/validation.js";
 
 const messageFor = (body: Record<string, unknown>) => validationMessage(biliTaskInput, { platform: "bili", ...body });
 
@@ -33,14 +33,7 @@ describe("bili task input", () => {
       platform: "bili",
       crawler_type: "search",
       keywords: ["原神", "崩坏"],
-      specified_ids: [],
-      creator_ids: [],
-      start_page: 1,
-      enable_comments: false,
-      enable_sub_comments: false,
-      max_notes_count: 20,
-      max_comments_count: 20,
-      keep_user_info: false,
+      ...MEDIA_TASK_DEFAULTS,
       probe: false,
     });
   });

@@ -5,7 +5,7 @@ import { parseKsPhotoId, parseKsUserId } from "../../core/platforms/ks/ids.js";
 import { ksTaskInput } from "../../core/platforms/ks/schema.js";
 import { getPlatform } from "../../core/platforms/registry.js";
 import { parseOrThrow } from "../../core/validation.js";
-import { validationMessage } from "../support/validation.js";
+import { MEDIA_TASK_DEFAULTS, validationMessage } from "../support/validation.js";
 
 const SEC_UID = "MS4wLjABAAAATJPY7LAlaa5X-c8uNdWkvz0jUGgpw4eeXIwu_8BhvqE";
 
@@ -15,16 +15,7 @@ describe("dy task input", () => {
   it("is registered, and fills in the shared defaults plus publish_time 0", () => {
     expect(getPlatform("dy").inputSchema).toBe(dyTaskInput);
     expect(parseOrThrow(dyTaskInput, { platform: "dy", crawler_type: "search", keywords: "咖啡, 奶茶" })).toMatchObject(
-      {
-        keywords: ["咖啡", "奶茶"],
-        start_page: 1,
-        enable_comments: false,
-        enable_sub_comments: false,
-        max_notes_count: 20,
-        max_comments_count: 20,
-        keep_user_info: false,
-        publish_time: 0,
-      },
+      { ...MEDIA_TASK_DEFAULTS, keywords: ["咖啡", "奶茶"], publish_time: 0 },
     );
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCreatorRef, parseThreadId } from "../../core/platforms/tieba/ids.js";
 import { tiebaTaskInput } from "../../core/platforms/tieba/schema.js";
 import { parseOrThrow } from "../../core/validation.js";
-import { validationMessage } from "../support/validation.js";
+import { MEDIA_TASK_DEFAULTS, validationMessage } from "../support/validation.js";
 
 const messageFor = (body: Record<string, unknown>) => validationMessage(tiebaTaskInput, { platform: "tieba", ...body });
 
@@ -13,14 +13,7 @@ describe("tieba task input", () => {
         platform: "tieba",
         crawler_type: "search",
         keywords: ["编程", "考研"],
-        specified_ids: [],
-        creator_ids: [],
-        start_page: 1,
-        enable_comments: false,
-        enable_sub_comments: false,
-        max_notes_count: 20,
-        max_comments_count: 20,
-        keep_user_info: false,
+        ...MEDIA_TASK_DEFAULTS,
         probe: false,
       },
     );

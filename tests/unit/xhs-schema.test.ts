@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getPlatform } from "../../core/platforms/registry.js";
 import { xhsTaskInput } from "../../core/platforms/xhs/schema.js";
+import { MEDIA_TASK_DEFAULTS } from "../support/validation.js";
 
 const NOTE = "66696f98000000000d00f289";
 const issues = (body: Record<string, unknown>) => {
@@ -14,14 +15,7 @@ describe("xhs task schema", () => {
       platform: "xhs",
       crawler_type: "search",
       keywords: ["咖啡", "茶"],
-      specified_ids: [],
-      creator_ids: [],
-      start_page: 1,
-      enable_comments: false,
-      enable_sub_comments: false,
-      max_notes_count: 20,
-      max_comments_count: 20,
-      keep_user_info: false,
+      ...MEDIA_TASK_DEFAULTS,
       probe: false,
     });
   });
