@@ -115,7 +115,7 @@ describe("crawl-tasks probe xhs", () => {
     "reports a changed shape with its step, endpoint and mismatch, and exits 1",
     async () => {
       // The comment pages' comments carry comment_id where id was.
-      xhs.options.drift = "comments-shape";
+      xhs.drift("comments-shape");
       try {
         const run = await cli(["probe", "xhs"]);
         if (run.code !== 1) console.log(run.stdout);
@@ -129,7 +129,7 @@ describe("crawl-tasks probe xhs", () => {
         );
         expect(run.stdout.trimEnd().split("\n").at(-1)).toMatch(/^xhs: drift found/);
       } finally {
-        xhs.options.drift = null;
+        xhs.drift("none");
       }
     },
     PROBE_TIMEOUT_MS,

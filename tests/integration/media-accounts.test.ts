@@ -57,9 +57,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  xhs.requests.length = 0;
-  xhs.options.requireLogin = true;
-  xhs.options.riskControl = false;
+  xhs.reset();
   // Each test starts with no xhs account, and no message left from the last one.
   for (const account of (await accounts.list({ platform: "xhs" })).items) await accounts.delete(account.account_id);
   for (;;) {
@@ -124,7 +122,7 @@ describe("accounts in task runs", () => {
   it("marks the account banned on a risk-control answer, and fails the task RISK_CONTROL", async () => {
     const account = await accounts.create({ platform: "xhs", cookies: "web_session=session-three" });
     // The verification page (a 461 API answer is the xhs tests' business).
-    xhs.options.riskControl = "page";
+    xhs.answerWith("captcha_page");
     const task = await run();
     expect(task).toMatchObject({ status: "failed", error: { code: "RISK_CONTROL" } });
     expect(await accounts.get(account.account_id)).toMatchObject({
@@ -133,7 +131,7 @@ describe("accounts in task runs", () => {
     });
 
     // Asked for by id while banned: refused before anything is fetched.
-    xhs.options.riskControl = false;
+    xhs.answerWith("ok");
     xhs.requests.length = 0;
     const refused = await run({ account: account.account_id });
     expect(refused).toMatchObject({ status: "failed", error: { code: "ACCOUNT_REQUIRED" } });

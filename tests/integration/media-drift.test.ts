@@ -18,8 +18,9 @@ import {
   type OwnedMediaSession,
   type MediaTaskParams,
 } from "../../core/platforms/media/index.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import type { ResultItem } from "../../core/platforms/types.js";
 import { startTestSite, type TestSite } from "../support/site.js";
+import { testCrawlContext } from "../support/crawlContext.js";
 
 let warm: WarmBrowser;
 let site: TestSite;
@@ -87,14 +88,9 @@ async function withSession<T>(
 ): Promise<T> {
   const browser = await warm.newTaskContext();
   const warnings: string[] = [];
-  const context: CrawlContext = {
-    taskId: "t",
-    browser,
-    signal: new AbortController().signal,
-    isCancelled: async () => false,
-    log: () => undefined,
+  const context = testCrawlContext("t", browser, {
     warn: (w) => warnings.push(w),
-  };
+  });
   const session = await openMediaSession(definition, context, options);
   try {
     return await use(session, warnings);
@@ -265,13 +261,7 @@ describe("the probe", () => {
     });
     const browser = await warm.newTaskContext();
     const items: ResultItem[] = [];
-    const context: CrawlContext = {
-      taskId: "t",
-      browser,
-      signal: new AbortController().signal,
-      isCancelled: async () => false,
-      log: () => undefined,
-    };
+    const context = testCrawlContext("t", browser);
     let failure: unknown;
     try {
       for await (const item of crawlMedia(drifting, params({ probe: true, keep_user_info: true }), context))

@@ -21,6 +21,7 @@ import {
 import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
 import * as z from "zod";
 import { startTestSite, type TestSite } from "../support/site.js";
+import { testCrawlContext } from "../support/crawlContext.js";
 
 let warm: WarmBrowser;
 let site: TestSite;
@@ -106,14 +107,9 @@ async function withContext<T>(
   extra: Partial<CrawlContext> = {},
 ): Promise<T> {
   const browser = await warm.newTaskContext();
-  const context: CrawlContext = {
-    taskId: "t",
-    browser,
-    signal: new AbortController().signal,
-    isCancelled: async () => false,
-    log: () => undefined,
+  const context = testCrawlContext("t", browser, {
     ...extra,
-  };
+  });
   try {
     return await use(browser, context);
   } finally {

@@ -12,30 +12,14 @@ import {
   creatorHash,
   mediaSessionDefaults,
   PlatformAccessError,
-  PlatformThrottledError,
   SiteChangedError,
-  type CrawlAccount,
 } from "../../core/platforms/media/index.js";
 import { biliStandInDefaults, bvidOf, commentTotals } from "../fixtures/bili/data.js";
 import { startBiliStandIn, type BiliStandIn } from "../fixtures/bili/server.js";
-import { mediaHarness, ofType } from "../support/mediaHarness.js";
+import { BILI_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
+import { detailWithReplies, mediaHarness, ofType } from "../support/mediaHarness.js";
 
 let bili: BiliStandIn;
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-bili-1",
-  platform: "bili",
-  cookies: [
-    {
-      name: "SESSDATA",
-      value: "stand-in-sessdata%2C1790000000",
-      domain: ".bilibili.com",
-      httpOnly: true,
-      secure: true,
-    },
-    { name: "bili_jct", value: "0123456789abcdef", domain: ".bilibili.com" },
-  ],
-};
 
 const { task, run, failure, pointBaseUrls } = mediaHarness({
   platform: biliPlatform,
@@ -51,10 +35,7 @@ beforeAll(async () => {
 afterAll(() => bili?.close());
 
 beforeEach(() => {
-  bili.requests.length = 0;
-  bili.answerWith("ok");
-  bili.requireCookie(undefined);
-  bili.drift("none");
+  bili.reset();
   // Small pages keep each crawl to a few page loads while still spanning several pages.
   Object.assign(bili.settings, biliStandInDefaults, { searchPageSize: 5, spacePageSize: 5 });
 });
@@ -193,15 +174,7 @@ describe("bili detail", () => {
 
   it("with enable_sub_comments, follows each comment by its replies: inline ones, else reply pages called from the page, within max_comments_count", async () => {
     const aid = CREATOR_AID(4);
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [bvidOf(aid)],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 40,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(bvidOf(aid), 40)));
 
     const comments = ofType(items, "comment");
     expect(comments).toHaveLength(40);
@@ -253,15 +226,7 @@ describe("bili detail", () => {
 
   it("stops at max_comments_count without asking for pages it does not need", async () => {
     const aid = CREATOR_AID(5);
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [bvidOf(aid)],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 5,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(bvidOf(aid), 5)));
 
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual(
       [0, 1, 2, 3, 4].map((r) => String(aid * 10000 + 100 + r)),
@@ -348,32 +313,15 @@ describe("bili creator", () => {
 
 describe("bili throttling", () => {
   it("backs off and tries a reply page again when B站 says 请求过于频繁 (-799), then goes on", async () => {
-    bili.throttleNext(REPLY, 2);
+    bili.answerWith("throttled", { path: REPLY, times: 2 });
     const aid = CREATOR_AID(11);
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [bvidOf(aid)],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 6,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(bvidOf(aid), 6)));
 
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual(
       [0, 1, 2, 3, 4, 5].map((r) => String(aid * 10000 + 100 + r)),
     );
     // Two refused tries of page 1, then page 1 answered.
     expect(paramsOf(REPLY, "pn")).toEqual(["1", "1", "1"]);
-  });
-
-  it("ends with RATE_LIMITED (retryable, not an access problem) when B站 keeps throttling", async () => {
-    bili.answerWith("throttled");
-    const { error } = await failure(task({ crawler_type: "search", keywords: "频繁" }));
-
-    expect(error).toBeInstanceOf(PlatformThrottledError);
-    expect(error).toMatchObject({ code: "RATE_LIMITED", account_id: "acct-bili-1" });
-    expect(error).not.toBeInstanceOf(PlatformAccessError);
   });
 });
 
@@ -470,33 +418,6 @@ describe("bili probe", () => {
 });
 
 describe("bili access answers", () => {
-  it("sends the account's cookies with every API request", async () => {
-    await run(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(8))] }));
-
-    const [request] = bili.apiRequests(DETAIL);
-    expect(request?.cookies).toMatchObject({
-      SESSDATA: "stand-in-sessdata%2C1790000000",
-      bili_jct: "0123456789abcdef",
-    });
-  });
-
-  it("maps code -101 (not logged in) with an account's cookies to ACCOUNT_EXPIRED naming the account", async () => {
-    bili.answerWith("login_required");
-    const { error } = await failure(task({ crawler_type: "search", keywords: "登录" }));
-
-    expect(error).toBeInstanceOf(PlatformAccessError);
-    expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED", account_id: "acct-bili-1", platform: "bili" });
-  });
-
-  it("maps an API without the cookie it needs to ACCOUNT_REQUIRED when the task has no account", async () => {
-    bili.requireCookie("SESSDATA");
-    const { error } = await failure(task({ crawler_type: "detail", specified_ids: [bvidOf(CREATOR_AID(1))] }), {
-      account: null,
-    });
-
-    expect(error).toMatchObject({ code: "ACCOUNT_REQUIRED", account_id: undefined });
-  });
-
   it("maps code -412 in the middle of a crawl to RISK_CONTROL after the items before it", async () => {
     bili.answerWith("risk_control", { afterRequests: 3 });
     const { error, items } = await failure(task({ crawler_type: "search", keywords: "风控", max_notes_count: 5 }));

@@ -6,25 +6,15 @@
  * and its API refuses any other. MEDIA_DELAY_SCALE=0 (vitest.config.ts) drops the pauses.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WarmBrowser } from "../../core/browser/index.js";
 import { dyPlatform, dyTaskInput } from "../../core/platforms/dy/index.js";
-import { PlatformAccessError, SiteChangedError, type CrawlAccount } from "../../core/platforms/media/index.js";
+import { SiteChangedError } from "../../core/platforms/media/index.js";
 import type { ResultItem } from "../../core/platforms/types.js";
 import { DY_DATA, dyCommentId, dyCreatorAwemeId, dySearchAwemeId } from "../fixtures/dy/data.js";
 import { startDyStandIn, type DyStandIn } from "../fixtures/dy/server.js";
-import { crawlWithOptions } from "../fixtures/shared/crawl.js";
-import { mediaHarness, ofType } from "../support/mediaHarness.js";
+import { DY_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
+import { mediaHarness, ofType, probeStepsOf } from "../support/mediaHarness.js";
 
 let dy: DyStandIn;
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-dy-1",
-  platform: "dy",
-  cookies: [
-    { name: "sessionid", value: "dy-stand-in-session", domain: ".douyin.com", httpOnly: true, secure: true },
-    { name: "LOGIN_STATUS", value: "1", domain: ".douyin.com" },
-  ],
-};
 
 const STREAM = "/aweme/v1/web/general/search/stream/";
 const SEARCH = "/aweme/v1/web/general/search/single/";
@@ -32,7 +22,7 @@ const COMMENTS = "/aweme/v1/web/comment/list/";
 const REPLIES = "/aweme/v1/web/comment/list/reply/";
 const POSTS = "/aweme/v1/web/aweme/post/";
 
-const { task, run, failure, pointBaseUrls } = mediaHarness({
+const { task, run, attempt, failure, pointBaseUrls } = mediaHarness({
   platform: dyPlatform,
   schema: dyTaskInput,
   account: ACCOUNT,
@@ -46,10 +36,7 @@ beforeAll(async () => {
 afterAll(() => dy?.close());
 
 beforeEach(() => {
-  dy.requests.length = 0;
-  dy.answerWith("ok");
-  dy.drift("none");
-  dy.firstSearchPage("stream");
+  dy.reset();
 });
 
 const replies = (items: ResultItem[]) =>
@@ -303,13 +290,6 @@ describe("dy creator", () => {
 });
 
 describe("dy refusals", () => {
-  it("maps status_code 8 with an account's cookies to ACCOUNT_EXPIRED", async () => {
-    dy.answerWith("login_required");
-    const { error } = await failure(task({ crawler_type: "search", keywords: "咖啡" }));
-    expect(error).toBeInstanceOf(PlatformAccessError);
-    expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED", account_id: "acct-dy-1" });
-  });
-
   it("maps search's verify_check to RISK_CONTROL, after the items already read", async () => {
     dy.answerWith("risk_control", { afterRequests: 1 });
     const { error, items } = await failure(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 30 }));
@@ -347,47 +327,17 @@ describe("dy refusals", () => {
 });
 
 describe("dy drift", () => {
-  const warm = new WarmBrowser();
-  const quick = { captureTimeoutMs: 1_500, selectorTimeoutMs: 1_500 };
-  beforeAll(() => warm.browser());
-  afterAll(() => warm.close());
-
-  it("without drift, every body matches its shape with no warning", async () => {
-    for (const params of [
-      task({
-        crawler_type: "search",
-        keywords: "咖啡",
-        max_notes_count: 12,
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 3,
-      }),
-      task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId, max_notes_count: 20 }),
-      task({ crawler_type: "detail", specified_ids: [DY_DATA.deletedAwemeId] }),
-    ]) {
-      const { error, warnings } = await crawlWithOptions(warm, dyPlatform, params, {
-        account: ACCOUNT,
-        session: quick,
-      });
-      expect(error).toBeUndefined();
-      expect(warnings).toEqual([]);
-    }
-  });
+  // A request the page never makes, or an element it no longer has, is waited for this long.
+  const quick = { session: { captureTimeoutMs: 1_500, selectorTimeoutMs: 1_500 } };
 
   it("a changed search shape is SITE_CHANGED naming the step and the endpoint, and the probe records the mismatch", async () => {
     dy.drift("shape");
-    const { error, items } = await crawlWithOptions(
-      warm,
-      dyPlatform,
-      task({ crawler_type: "search", keywords: "咖啡", probe: true }),
-      { account: ACCOUNT, session: quick },
-    );
+    const { error, items } = await attempt(task({ crawler_type: "search", keywords: "咖啡", probe: true }), quick);
     expect(error).toBeInstanceOf(SiteChangedError);
     expect((error as Error).message).toMatch(
       /^dy search: first result page \(\/aweme\/v1\/web\/general\/search\/stream\/ \(stream frames\)\): the body no longer has the expected shape; seen: data: /,
     );
-    const probe = items.find((item) => item.data.item_type === "probe");
-    expect(probe?.data.steps).toEqual(
+    expect(probeStepsOf(items)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: "shape", shape: "mismatch", step: "search: first result page" }),
       ]),
@@ -396,11 +346,9 @@ describe("dy drift", () => {
 
   it("a changed comment shape is SITE_CHANGED too, not an empty comment list", async () => {
     dy.drift("shape");
-    const { error } = await crawlWithOptions(
-      warm,
-      dyPlatform,
+    const { error } = await attempt(
       task({ crawler_type: "detail", specified_ids: "7300000000000099001", enable_comments: true }),
-      { account: ACCOUNT, session: quick },
+      quick,
     );
     expect(error).toMatchObject({
       code: "SITE_CHANGED",
@@ -410,12 +358,7 @@ describe("dy drift", () => {
 
   it("a search page that asks for no results is SITE_CHANGED (the missing request), not an empty search", async () => {
     dy.drift("no_first_page");
-    const { error, items } = await crawlWithOptions(
-      warm,
-      dyPlatform,
-      task({ crawler_type: "search", keywords: "咖啡" }),
-      { account: ACCOUNT, session: quick },
-    );
+    const { error, items } = await attempt(task({ crawler_type: "search", keywords: "咖啡" }), quick);
     expect(items).toHaveLength(0);
     expect(error).toMatchObject({
       code: "SITE_CHANGED",
@@ -426,12 +369,7 @@ describe("dy drift", () => {
 
   it("a page without the app's container is SITE_CHANGED naming the selector", async () => {
     dy.drift("no_app");
-    const { error } = await crawlWithOptions(
-      warm,
-      dyPlatform,
-      task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId }),
-      { account: ACCOUNT, session: quick },
-    );
+    const { error } = await attempt(task({ crawler_type: "creator", creator_ids: DY_DATA.secUserId }), quick);
     expect(error).toMatchObject({
       code: "SITE_CHANGED",
       message: expect.stringContaining("dy creator: profile page (selector #douyin-right-container)"),

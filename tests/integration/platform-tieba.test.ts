@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PlatformAccessError, PlatformThrottledError } from "../../core/platforms/media/errors.js";
-import type { CrawlAccount } from "../../core/platforms/media/types.js";
 import { tiebaPlatform } from "../../core/platforms/tieba/index.js";
 import { TIEBA_COMMENT_FIELDS, TIEBA_CONTENT_FIELDS } from "../../core/platforms/tieba/items.js";
 import { tiebaTaskInput } from "../../core/platforms/tieba/schema.js";
@@ -19,7 +18,8 @@ import {
 } from "../fixtures/tieba/data.js";
 import { signOf } from "../fixtures/tieba/pages.js";
 import { startTiebaStandIn, type TiebaStandIn } from "../fixtures/tieba/server.js";
-import { mediaHarness, ofType } from "../support/mediaHarness.js";
+import { TIEBA_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
+import { detailWithReplies, mediaHarness, ofType, probeStepsOf, shapeStepsOf } from "../support/mediaHarness.js";
 
 // Real Chromium against the stand-in of tieba.baidu.com (tests/fixtures/tieba); pauses
 // are off (MEDIA_DELAY_SCALE=0 in vitest.config.ts). Crawls run without an account unless
@@ -35,18 +35,7 @@ beforeAll(async () => {
 
 afterAll(() => tieba?.close());
 
-beforeEach(() => {
-  tieba.requests.length = 0;
-  tieba.answerWith("ok");
-  tieba.requireCookie(undefined);
-  tieba.drift(undefined);
-});
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-tieba-1",
-  platform: "tieba",
-  cookies: [{ name: "BDUSS", value: "bduss-value", domain: ".baidu.com" }],
-};
+beforeEach(() => tieba.reset());
 
 const pns = (path: string) => tieba.apiRequests(path).map((request) => Number(request.params.pn));
 
@@ -125,15 +114,7 @@ describe("tieba detail", () => {
   const longThread = searchThreadIds(0).find((id) => floorsOf(id) > 60) as string;
 
   it("collects every floor page and every reply inside floors (楼中楼), the ones beyond the page's preview from /p/comment", async () => {
-    const { items, error } = await attempt(
-      task({
-        crawler_type: "detail",
-        specified_ids: [`https://tieba.baidu.com/p/${longThread}`],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 1000,
-      }),
-    );
+    const { items, error } = await attempt(task(detailWithReplies(`https://tieba.baidu.com/p/${longThread}`, 1000)));
 
     expect(error).toBeUndefined();
     const comments = ofType(items, "comment");
@@ -165,15 +146,7 @@ describe("tieba detail", () => {
   });
 
   it("stops asking /p/comment once max_comments_count is reached", async () => {
-    const { items, error } = await attempt(
-      task({
-        crawler_type: "detail",
-        specified_ids: [longThread],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 12,
-      }),
-    );
+    const { items, error } = await attempt(task(detailWithReplies(longThread, 12)));
 
     expect(error).toBeUndefined();
     // Floor 2, then 11 of its replies: the first /p/comment page held 10, the second the 11th.
@@ -266,9 +239,8 @@ describe("tieba access problems", () => {
     task({ crawler_type: "detail", specified_ids: [searchThreadIds(0)[1] as string, searchThreadIds(0)[2] as string] });
 
   it.each([
-    ["login_required", "ACCOUNT_EXPIRED"],
+    // login_required and throttled: platform-contract.test.ts.
     ["risk_control", "RISK_CONTROL"],
-    ["throttled", "RATE_LIMITED"],
     ["captcha_page", "RISK_CONTROL"],
     ["login_page", "ACCOUNT_EXPIRED"],
   ] as const)("maps the site's %s answer to %s, naming the account", async (kind, code) => {
@@ -277,24 +249,11 @@ describe("tieba access problems", () => {
     const { items, error } = await attempt(detail(), { account: ACCOUNT });
 
     expect(items).toHaveLength(0);
-    if (code === "RATE_LIMITED") {
-      // Throttling is retryable and never marks the account (core/platforms/media/errors.ts).
-      expect(error).toBeInstanceOf(PlatformThrottledError);
-      expect(error).toMatchObject({ code, platform: "tieba", account_id: ACCOUNT.account_id });
-      return;
-    }
     expect(error).toBeInstanceOf(PlatformAccessError);
     expect(error).toMatchObject({ code, platform: "tieba", account_id: ACCOUNT.account_id });
   });
 
-  const withReplies = () =>
-    task({
-      crawler_type: "detail",
-      specified_ids: [searchThreadIds(0).find((id) => floorsOf(id) > 60) as string],
-      enable_comments: true,
-      enable_sub_comments: true,
-      max_comments_count: 12,
-    });
+  const withReplies = () => task(detailWithReplies(searchThreadIds(0).find((id) => floorsOf(id) > 60) as string, 12));
 
   it("backs off and tries /p/comment again when tieba asks to slow down, on the same account", async () => {
     tieba.answerWith("throttled", { path: "/p/comment", times: 2 });
@@ -334,17 +293,6 @@ describe("tieba access problems", () => {
     expect(items.map((item) => item.data.note_id)).toEqual([searchThreadIds(0)[1]]);
     expect(error).toMatchObject({ code: "RISK_CONTROL" });
   });
-
-  it("sends the account's cookies with the web app's requests", async () => {
-    tieba.requireCookie("BDUSS");
-
-    const withAccount = await attempt(detail(), { account: ACCOUNT });
-    const without = await attempt(detail());
-
-    expect(withAccount.error).toBeUndefined();
-    expect(tieba.apiRequests("/c/f/pb/page_pc")[0]?.cookies.BDUSS).toBe("bduss-value");
-    expect(without.error).toMatchObject({ code: "ACCOUNT_REQUIRED" });
-  });
 });
 
 describe("tieba drift", () => {
@@ -380,15 +328,7 @@ describe("tieba drift", () => {
   it("fails with SITE_CHANGED naming the selector when /p/comment's replies are marked up another way", async () => {
     tieba.drift("selector");
 
-    const { items, error } = await attempt(
-      task({
-        crawler_type: "detail",
-        specified_ids: [longThread()],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 50,
-      }),
-    );
+    const { items, error } = await attempt(task(detailWithReplies(longThread(), 50)));
 
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([postId(longThread(), LONG_FLOOR)]);
     expect(error).toMatchObject({
@@ -416,8 +356,7 @@ describe("tieba drift", () => {
       ok: false,
       data: { error: { code: "SITE_CHANGED" } },
     });
-    const steps = probe?.data.steps as Array<{ kind: string; step: string; shape?: string; detail?: string }>;
-    expect(steps).toEqual(
+    expect(probeStepsOf(items)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ kind: "shape", step: "detail: thread page", shape: "ok" }),
         expect.objectContaining({ kind: "call", step: "comments: replies (楼中楼)" }),
@@ -442,17 +381,9 @@ describe("tieba probe", () => {
     );
 
     expect(error).toBeUndefined();
-    const steps = items.find((item) => item.data.item_type === "probe")?.data.steps as Array<{
-      kind: string;
-      step: string;
-      shape?: string;
-      detail?: string;
-    }>;
-    const shapes = steps.filter((step) => step.kind === "shape");
-    expect(new Set(shapes.map((step) => step.step))).toEqual(
-      new Set(["search: result page", "detail: thread page", "comments: replies (楼中楼)"]),
-    );
-    expect(shapes.filter((step) => step.shape !== "ok")).toEqual([]);
+    const { checked, mismatched } = shapeStepsOf(items);
+    expect(checked).toEqual(new Set(["search: result page", "detail: thread page", "comments: replies (楼中楼)"]));
+    expect(mismatched).toEqual([]);
   });
 });
 

@@ -10,10 +10,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import {
   creatorHash,
   mediaSessionDefaults,
-  PlatformAccessError,
   PlatformThrottledError,
   SiteChangedError,
-  type CrawlAccount,
 } from "../../core/platforms/media/index.js";
 import { wbPlatform, wbTaskInput } from "../../core/platforms/wb/index.js";
 import {
@@ -27,18 +25,10 @@ import {
 } from "../fixtures/wb/data.js";
 import { postText } from "../fixtures/wb/responses.js";
 import { startWbStandIn, type WbStandIn } from "../fixtures/wb/server.js";
-import { mediaHarness, ofType } from "../support/mediaHarness.js";
+import { WB_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
+import { detailWithReplies, mediaHarness, ofType } from "../support/mediaHarness.js";
 
 let wb: WbStandIn;
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-wb-1",
-  platform: "wb",
-  cookies: [
-    { name: "SUB", value: "_2A25stand-in-sub", domain: ".weibo.cn", httpOnly: true, secure: true },
-    { name: "SUBP", value: "0033WrSXqPxfM725Ws9jqgMF55529P9D9W", domain: ".weibo.cn" },
-  ],
-};
 
 const { task, run, failure, pointBaseUrls } = mediaHarness({
   platform: wbPlatform,
@@ -54,13 +44,7 @@ beforeAll(async () => {
 afterAll(() => wb?.close());
 
 beforeEach(() => {
-  wb.requests.length = 0;
-  wb.answerWith("ok");
-  wb.requireCookie(undefined);
-  wb.drift("none");
-  wb.profileForm("uid", "since_id");
-  wb.refuseReplies(false);
-  for (const path of [GET_INDEX, HOTFLOW, CHILD]) wb.answer432(path, 0);
+  wb.reset();
   Object.assign(wb.settings, wbStandInDefaults, { searchPageSize: 4, profilePageSize: 5 });
 });
 
@@ -196,15 +180,7 @@ describe("wb detail", () => {
 
   it("with enable_sub_comments, follows each comment by its replies: inline ones, else hotFlowChild pages, within max_comments_count", async () => {
     const post = creatorPosts("1001", wb.settings)[1]!;
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [post.mid],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 23,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(post.mid, 23)));
 
     const c = (j: number) => commentIdOf(post.mid, j);
     const r = (j: number, n: number) => Array.from({ length: n }, (_, k) => replyIdOf(c(j), k + 1));
@@ -236,15 +212,7 @@ describe("wb detail", () => {
   it("keeps the inline replies when hotFlowChild refuses (ok 0), as MC stores only those", async () => {
     wb.refuseReplies(true);
     const post = creatorPosts("1001", wb.settings)[5]!;
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [post.mid],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 5,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(post.mid, 5)));
 
     const c = (j: number) => commentIdOf(post.mid, j);
     expect(ofType(items, "comment").map((item) => item.data.comment_id)).toEqual([
@@ -365,7 +333,7 @@ describe("wb creator", () => {
 
 describe("wb HTTP 432", () => {
   it("reloads the page once and reads its own answer again when it got 432", async () => {
-    wb.answer432(GET_INDEX, 1);
+    wb.answerWith("http_432", { path: GET_INDEX, times: 1 });
     const { items } = await run(task({ crawler_type: "search", keywords: "刷新", max_notes_count: 2 }));
 
     expect(ofType(items, "content")).toHaveLength(2);
@@ -373,7 +341,7 @@ describe("wb HTTP 432", () => {
   });
 
   it("reloads the page for fresh cookies and tries a call once more when it got 432", async () => {
-    wb.answer432(HOTFLOW, 1, 1);
+    wb.answerWith("http_432", { path: HOTFLOW, times: 1, afterRequests: 1 });
     const post = creatorPosts("1001", wb.settings)[6]!;
     const { items } = await run(
       task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 15 }),
@@ -386,7 +354,7 @@ describe("wb HTTP 432", () => {
 
   it("ends with RATE_LIMITED (retryable, not a ban) when the reload does not help", async () => {
     // The call, the reloaded page's own first page, the call again.
-    wb.answer432(HOTFLOW, 3, 1);
+    wb.answerWith("http_432", { path: HOTFLOW, times: 3, afterRequests: 1 });
     const post = creatorPosts("1001", wb.settings)[6]!;
     const { error } = await failure(
       task({ crawler_type: "detail", specified_ids: [post.mid], enable_comments: true, max_comments_count: 15 }),
@@ -489,25 +457,6 @@ describe("wb probe", () => {
 });
 
 describe("wb access answers", () => {
-  it("sends the account's cookies with every API request", async () => {
-    await run(task({ crawler_type: "search", keywords: "饼干", max_notes_count: 1 }));
-
-    expect(wb.apiRequests(GET_INDEX)[0]?.cookies).toMatchObject({
-      SUB: "_2A25stand-in-sub",
-      SUBP: "0033WrSXqPxfM725Ws9jqgMF55529P9D9W",
-    });
-  });
-
-  it("maps ok: -100 (log in first), with an account's cookies, to ACCOUNT_EXPIRED, also when the app left for the login page before the answer could be read", async () => {
-    wb.answerWith("login_required");
-    const { error } = await failure(task({ crawler_type: "search", keywords: "登录" }));
-
-    // Whether the session read the answer (and names the account) or the crawler found the
-    // login page instead is a race the app's own redirect decides; the result is the same.
-    expect(error).toBeInstanceOf(PlatformAccessError);
-    expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED", platform: "wb", account_id: expect.any(String) });
-  });
-
   it("maps a page sent to the login page, with an account's cookies, to ACCOUNT_EXPIRED", async () => {
     wb.answerWith("login_page");
     const { error } = await failure(
@@ -515,13 +464,6 @@ describe("wb access answers", () => {
     );
 
     expect(error).toMatchObject({ code: "ACCOUNT_EXPIRED" });
-  });
-
-  it("maps an API without the cookie it needs to ACCOUNT_REQUIRED when the task has no account", async () => {
-    wb.requireCookie("SUB");
-    const { error } = await failure(task({ crawler_type: "creator", creator_ids: ["1001"] }), { account: null });
-
-    expect(error).toMatchObject({ code: "ACCOUNT_REQUIRED", account_id: undefined });
   });
 
   it("maps HTTP 418 in the middle of a crawl to RISK_CONTROL after the items before it", async () => {

@@ -18,24 +18,10 @@ import type { ResultItem } from "../../core/platforms/types.js";
 import { xhsPlatform, xhsTaskInput, type XhsTaskParams } from "../../core/platforms/xhs/index.js";
 import { ENDPOINT, startXhsStandIn, type XhsStandIn } from "../fixtures/xhs/server.js";
 import { standInSignature } from "../fixtures/xhs/sign.js";
-import { mediaHarness, ofType, type RunOptions } from "../support/mediaHarness.js";
+import { XHS_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
+import { detailWithReplies, mediaHarness, ofType, type RunOptions } from "../support/mediaHarness.js";
 
 let xhs: XhsStandIn;
-
-const ACCOUNT: CrawlAccount = {
-  account_id: "acct-xhs-1",
-  platform: "xhs",
-  cookies: [
-    {
-      name: "web_session",
-      value: "040069b5-stand-in-session",
-      domain: ".xiaohongshu.com",
-      httpOnly: true,
-      secure: true,
-    },
-    { name: "a1", value: "18f0c0ffee", domain: ".xiaohongshu.com" },
-  ],
-};
 
 const { task, run, failure, pointBaseUrls } = mediaHarness({
   platform: xhsPlatform,
@@ -227,15 +213,7 @@ describe("the stand-in API", () => {
 describe("xhs detail", () => {
   it("reads the note from the page state, with comments and replies beyond the first page of replies", async () => {
     const { note, url } = noteUrlOf("面包", 0);
-    const { items } = await run(
-      task({
-        crawler_type: "detail",
-        specified_ids: [url],
-        enable_comments: true,
-        enable_sub_comments: true,
-        max_comments_count: 30,
-      }),
-    );
+    const { items } = await run(task(detailWithReplies(url, 30)));
 
     const [content, ...comments] = items;
     expect(content?.data).toMatchObject({
@@ -325,12 +303,11 @@ describe("xhs detail", () => {
 
 describe("xhs notes of a list the feed does not give", () => {
   it("stores a note the feed calls gone (-510001) as a failed item with what the list showed", async () => {
-    xhs.options.answer = {
-      path: ENDPOINT.feed,
-      status: 200,
-      body: { code: -510001, success: false, msg: "笔记状态异常，请稍后查看", data: {} },
-      times: 1,
-    };
+    xhs.force(
+      ENDPOINT.feed,
+      { status: 200, body: { code: -510001, success: false, msg: "笔记状态异常，请稍后查看", data: {} } },
+      1,
+    );
     const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 2 }));
 
     const [gone, next] = xhs.data.notesFor("咖啡");
@@ -346,12 +323,14 @@ describe("xhs notes of a list the feed does not give", () => {
   });
 
   it("reads the note's page when the feed gives no items, then goes on with the list", async () => {
-    xhs.options.answer = {
-      path: ENDPOINT.feed,
-      status: 200,
-      body: { code: 0, success: true, msg: "成功", data: { cursor_score: "", items: [], current_time: 1 } },
-      times: 1,
-    };
+    xhs.force(
+      ENDPOINT.feed,
+      {
+        status: 200,
+        body: { code: 0, success: true, msg: "成功", data: { cursor_score: "", items: [], current_time: 1 } },
+      },
+      1,
+    );
     const { items } = await run(
       task({
         crawler_type: "search",
@@ -371,7 +350,7 @@ describe("xhs notes of a list the feed does not give", () => {
     });
     expect(ofType(items, "comment")).toHaveLength(22);
     expect(
-      xhs.requests.filter((request) => request.server === "www" && request.path === `/explore/${expected[0]!.note_id}`),
+      xhs.requests.filter((request) => request.origin === "www" && request.path === `/explore/${expected[0]!.note_id}`),
     ).toHaveLength(1);
     // The search went on from the note's page: page 2 was still a signed call.
     expect(xhs.apiCalls(ENDPOINT.search).map((call) => [call.body?.page, call.signed])).toEqual([
@@ -441,14 +420,6 @@ describe("xhs creator", () => {
 });
 
 describe("xhs access answers", () => {
-  it("fails ACCOUNT_REQUIRED without an account (the site's -101 answer), storing nothing", async () => {
-    const { error, items } = await refused(task({ crawler_type: "search", keywords: "咖啡" }), { account: null });
-
-    expect(error.code).toBe("ACCOUNT_REQUIRED");
-    expect(error.account_id).toBeUndefined();
-    expect(items).toEqual([]);
-  });
-
   it("fails ACCOUNT_EXPIRED with the account's id when the site says the login expired", async () => {
     const expired: CrawlAccount = { ...ACCOUNT, cookies: [{ name: "web_session", value: "expired" }] };
     const { url } = noteUrlOf("面包", 0);
@@ -460,26 +431,26 @@ describe("xhs access answers", () => {
   });
 
   it("fails RISK_CONTROL on a 461 answer, on a redirect to the captcha page, and on HTTP 403", async () => {
-    xhs.options.riskControl = "api";
+    xhs.answerWith("risk_control");
     const api = await refused(task({ crawler_type: "search", keywords: "咖啡" }));
     expect(api.error).toMatchObject({ code: "RISK_CONTROL", account_id: "acct-xhs-1" });
     // The app also leaves for the captcha page on a 461, like the real one: whichever the crawl sees first is reported.
     expect(api.error.message).toMatch(/461|\/website-login\/captcha/);
 
-    xhs.options.riskControl = "page";
+    xhs.answerWith("captcha_page");
     const page = await refused(task({ crawler_type: "creator", creator_ids: [xhs.data.users[1]!.user_id] }));
     expect(page.error.code).toBe("RISK_CONTROL");
     expect(page.error.url).toContain("/website-login/captcha");
 
     xhs.reset();
-    xhs.options.answer = { path: ENDPOINT.feed, status: 403, times: 1 };
+    xhs.force(ENDPOINT.feed, { status: 403 }, 1);
     const blocked = await refused(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 1 }));
     expect(blocked.error).toMatchObject({ code: "RISK_CONTROL", message: expect.stringContaining("HTTP 403") });
   });
 
   it("backs off on HTTP 429 and goes on with the same account", async () => {
     const { note, url } = noteUrlOf("面包", 5);
-    xhs.options.answer = { path: ENDPOINT.comments, status: 429, times: 2 };
+    xhs.force(ENDPOINT.comments, { status: 429 }, 2);
     const { items } = await run(
       task({ crawler_type: "detail", specified_ids: [url], enable_comments: true, max_comments_count: 3 }),
     );
@@ -495,7 +466,7 @@ describe("xhs access answers", () => {
 
   it("fails RATE_LIMITED (retryable, not an access problem) when the site keeps saying slow down (429, 300012)", async () => {
     const { url } = noteUrlOf("面包", 6);
-    xhs.options.answer = { path: ENDPOINT.comments, status: 429, times: 100 };
+    xhs.force(ENDPOINT.comments, { status: 429 }, 100);
     const slow = await failure(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true }));
     expect(slow.error).toMatchObject({ code: "RATE_LIMITED", name: "PlatformThrottledError" });
     expect(isRetryable(slow.error)).toBe(true);
@@ -503,12 +474,11 @@ describe("xhs access answers", () => {
     expect(slow.items.map((item) => item.data.item_type)).toEqual(["content"]);
 
     xhs.reset();
-    xhs.options.answer = {
-      path: ENDPOINT.feed,
-      status: 200,
-      body: { code: 300012, success: false, msg: "IP存在风险，请切换可靠网络环境后重试", data: {} },
-      times: 100,
-    };
+    xhs.force(
+      ENDPOINT.feed,
+      { status: 200, body: { code: 300012, success: false, msg: "IP存在风险，请切换可靠网络环境后重试", data: {} } },
+      100,
+    );
     const blocked = await failure(task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 1 }));
     expect(blocked.error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringContaining("300012") });
   });
@@ -516,7 +486,7 @@ describe("xhs access answers", () => {
 
 describe("xhs drift is SITE_CHANGED, naming the step and what was seen", () => {
   it("a changed shape: the search answer lost data.items; a comment lost its id", async () => {
-    xhs.options.drift = "search-shape";
+    xhs.drift("search-shape");
     const search = await failure(task({ crawler_type: "search", keywords: "咖啡" }));
     expect(search.error).toMatchObject({
       code: "SITE_CHANGED",
@@ -526,7 +496,7 @@ describe("xhs drift is SITE_CHANGED, naming the step and what was seen", () => {
     });
     expect(search.items).toEqual([]);
 
-    xhs.options.drift = "comments-shape";
+    xhs.drift("comments-shape");
     const { url } = noteUrlOf("面包", 0);
     const comments = await failure(task({ crawler_type: "detail", specified_ids: [url], enable_comments: true }));
     expect(comments.error).toMatchObject({
@@ -540,7 +510,7 @@ describe("xhs drift is SITE_CHANGED, naming the step and what was seen", () => {
   });
 
   it("changed page state: a profile without user.notes, a note page without note.noteDetailMap", async () => {
-    xhs.options.drift = "profile-shape";
+    xhs.drift("profile-shape");
     const creator = await failure(task({ crawler_type: "creator", creator_ids: [xhs.data.users[3]!.user_id] }));
     expect(creator.error).toMatchObject({
       code: "SITE_CHANGED",
@@ -550,7 +520,7 @@ describe("xhs drift is SITE_CHANGED, naming the step and what was seen", () => {
     });
     expect(creator.items.map((item) => item.data.item_type)).toEqual(["creator"]);
 
-    xhs.options.drift = "note-state";
+    xhs.drift("note-state");
     const detail = await failure(task({ crawler_type: "detail", specified_ids: [noteUrlOf("面包", 0).url] }));
     expect(detail.error).toMatchObject({
       code: "SITE_CHANGED",
@@ -559,7 +529,7 @@ describe("xhs drift is SITE_CHANGED, naming the step and what was seen", () => {
   });
 
   it("a missing request: the search page no longer loads its first results", async () => {
-    xhs.options.drift = "no-first-request";
+    xhs.drift("no-first-request");
     const { error } = await failure(task({ crawler_type: "search", keywords: "咖啡" }));
     expect(error).toMatchObject({
       code: "SITE_CHANGED",
@@ -571,7 +541,7 @@ describe("xhs drift is SITE_CHANGED, naming the step and what was seen", () => {
   });
 
   it("a missing selector: no filter button to sort with", async () => {
-    xhs.options.drift = "no-filter";
+    xhs.drift("no-filter");
     const { error } = await failure(task({ crawler_type: "search", keywords: "咖啡", sort: "time_descending" }));
     expect(error).toMatchObject({
       code: "SITE_CHANGED",
@@ -580,7 +550,7 @@ describe("xhs drift is SITE_CHANGED, naming the step and what was seen", () => {
   });
 
   it("the page's signing function is gone: the page's own request still works, the crawler's calls fail", async () => {
-    xhs.options.drift = "no-signer";
+    xhs.drift("no-signer");
     const { error, items } = await failure(task({ crawler_type: "search", keywords: "咖啡" }));
     expect(error).toMatchObject({
       code: "SITE_CHANGED",

@@ -11,7 +11,6 @@ import { WarmBrowser } from "../../core/browser/index.js";
 import { DependencyUnavailableError, isRetryable } from "../../core/errors.js";
 import { crawlWeb } from "../../core/platforms/web/crawler.js";
 import { webTaskInput } from "../../core/platforms/web/schema.js";
-import type { CrawlContext } from "../../core/platforms/types.js";
 import {
   DynamoHostLimiter,
   HostPoliteness,
@@ -21,6 +20,7 @@ import {
 } from "../../core/politeness/index.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { startTestSite } from "../support/site.js";
+import { testCrawlContext } from "../support/crawlContext.js";
 
 let aws: TestAws;
 const opened: Array<() => void> = [];
@@ -260,14 +260,9 @@ describe("the web crawler with host limits", () => {
       ...fields,
     });
     const politeness = new HostPoliteness(limiter);
-    const context: CrawlContext = {
-      taskId: "polite-task",
-      browser,
-      signal: new AbortController().signal,
-      isCancelled: async () => false,
-      log: () => undefined,
+    const context = testCrawlContext("polite-task", browser, {
       ...(limited ? { acquireHostSlot: politeness.forTask({ task_id: "polite-task", platform: "web", params }) } : {}),
-    };
+    });
     try {
       const items = [];
       for await (const item of crawlWeb(params, context, { pageConcurrency: 4 })) items.push(item);

@@ -16,13 +16,14 @@ import { egressProxyOf, launchChromium, WarmBrowser } from "../../core/browser/i
 import { EgressProxy, type EgressRecord } from "../../core/net/index.js";
 import { crawlWeb } from "../../core/platforms/web/crawler.js";
 import { webTaskInput, type WebTaskParams } from "../../core/platforms/web/schema.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import type { ResultItem } from "../../core/platforms/types.js";
 import { startTestSite, type TestSite } from "../support/site.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { accountParts } from "../../core/wiring/accounts.js";
 import { crawlerParts } from "../../core/wiring/crawler.js";
 import { buildDependencies } from "../../core/wiring/dependencies.js";
 import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
+import { testCrawlContext } from "../support/crawlContext.js";
 
 delete process.env.ALLOW_PRIVATE_TARGETS;
 
@@ -110,13 +111,7 @@ function task(fields: Record<string, unknown>): WebTaskParams {
 
 async function run(params: WebTaskParams): Promise<ResultItem[]> {
   const browser = await warm.newTaskContext();
-  const context: CrawlContext = {
-    taskId: "ssrf",
-    browser,
-    signal: new AbortController().signal,
-    isCancelled: async () => false,
-    log: () => undefined,
-  };
+  const context = testCrawlContext("ssrf", browser);
   const items: ResultItem[] = [];
   try {
     for await (const item of crawlWeb(params, context)) items.push(item);

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WarmBrowser } from "../../core/browser/index.js";
 import { crawlWeb } from "../../core/platforms/web/crawler.js";
 import { webTaskInput } from "../../core/platforms/web/schema.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import type { ResultItem } from "../../core/platforms/types.js";
 import { startTestSite, type TestPages, type TestSite } from "../support/site.js";
+import { testCrawlContext } from "../support/crawlContext.js";
 
 let warm: WarmBrowser;
 let site: TestSite;
@@ -61,13 +62,7 @@ async function crawl(paths: string[], fields: Record<string, unknown> = {}): Pro
     ...fields,
   });
   const browser = await warm.newTaskContext();
-  const context: CrawlContext = {
-    taskId: "t",
-    browser,
-    signal: new AbortController().signal,
-    isCancelled: async () => false,
-    log: () => undefined,
-  };
+  const context = testCrawlContext("t", browser);
   const items = new Map<string, ResultItem>();
   try {
     for await (const item of crawlWeb(params, context)) items.set(new URL(item.data.url as string).pathname, item);

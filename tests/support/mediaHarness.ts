@@ -1,8 +1,14 @@
 import { afterAll, beforeAll } from "vitest";
 import { WarmBrowser } from "../../core/browser/index.js";
-import { baseUrlEnvName, crawlMedia, type CrawlAccount } from "../../core/platforms/media/index.js";
+import {
+  baseUrlEnvName,
+  crawlMedia,
+  type CrawlAccount,
+  type MediaSessionOptions,
+} from "../../core/platforms/media/index.js";
 import type { MediaPlatform, MediaTaskParams } from "../../core/platforms/media/types.js";
-import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import type { ResultItem } from "../../core/platforms/types.js";
+import { testCrawlContext } from "./crawlContext.js";
 
 /**
  * The shared harness of the per-platform media tests (tests/integration/platform-*.test.ts):
@@ -31,6 +37,11 @@ export interface MediaHarnessOptions<Params extends MediaTaskParams> {
   account?: CrawlAccount;
   /** CrawlContext.taskId; default `task-<platform>`. */
   taskId?: string;
+  /**
+   * A browser the file already started, for a file that crawls several platforms in one
+   * browser (the file starts and closes it); absent: the harness starts and closes its own.
+   */
+  browser?: WarmBrowser;
 }
 
 export interface RunOptions {
@@ -40,6 +51,11 @@ export interface RunOptions {
   resumeFrom?: unknown;
   /** Stop after this many items (like a run cut short), keeping the last item's cursor. */
   stopAfter?: number;
+  /**
+   * This run's session options, e.g. short capture and selector timeouts for a drift test:
+   * a request the page never makes is otherwise waited for the framework's full 20 s / 15 s.
+   */
+  session?: MediaSessionOptions;
 }
 
 export interface RunResult {
@@ -47,6 +63,8 @@ export interface RunResult {
   items: ResultItem[];
   /** The last item's resumeCursor() (undefined when no item had one). */
   cursor: unknown;
+  /** What the crawl reported as drift that did not stop it (CrawlContext.warn). */
+  warnings: string[];
 }
 
 export interface MediaHarness<Params extends MediaTaskParams> {
@@ -68,42 +86,39 @@ export function mediaHarness<Params extends MediaTaskParams>(
   const { platform, schema } = options;
   const taskId = options.taskId ?? `task-${platform.name}`;
   const envNames: string[] = [];
-  let warm: WarmBrowser | undefined;
+  let warm: WarmBrowser | undefined = options.browser;
 
   beforeAll(async () => {
-    warm = new WarmBrowser();
+    warm ??= new WarmBrowser();
     await warm.browser();
   });
 
   afterAll(async () => {
     for (const name of envNames.splice(0)) delete process.env[name];
-    await warm?.close();
+    if (options.browser === undefined) await warm?.close();
   });
 
   const attempt = async (params: Params, runOptions: RunOptions = {}): Promise<RunResult & { error?: unknown }> => {
     if (!warm) throw new Error("mediaHarness: the browser starts in beforeAll; run crawls inside tests");
     const browser = await warm.newTaskContext();
     const account = runOptions.account === undefined ? options.account : (runOptions.account ?? undefined);
-    const context: CrawlContext = {
-      taskId,
-      browser,
-      signal: new AbortController().signal,
-      isCancelled: async () => false,
-      log: () => undefined,
+    const context = testCrawlContext(taskId, browser, {
+      warn: (example) => warnings.push(example),
       ...(account ? { account } : {}),
       ...(runOptions.resumeFrom !== undefined ? { resumeFrom: runOptions.resumeFrom } : {}),
-    };
+    });
     const items: ResultItem[] = [];
+    const warnings: string[] = [];
     let cursor: unknown;
     try {
-      for await (const item of crawlMedia(platform, params, context)) {
+      for await (const item of crawlMedia(platform, params, context, runOptions.session)) {
         items.push(item);
         cursor = item.resumeCursor?.();
         if (runOptions.stopAfter !== undefined && items.length >= runOptions.stopAfter) break;
       }
-      return { items, cursor };
+      return { items, cursor, warnings };
     } catch (error) {
-      return { items, cursor, error };
+      return { items, cursor, warnings, error };
     } finally {
       await browser.close();
     }
@@ -137,3 +152,33 @@ export function mediaHarness<Params extends MediaTaskParams>(
 
 /** The items of one `item_type` ("content", "comment", "creator"). */
 export const ofType = (items: ResultItem[], type: string) => items.filter((item) => item.data.item_type === type);
+
+/** One step a probe run reports (core/platforms/media/probe.ts). */
+export interface ProbeStep {
+  kind: string;
+  step: string;
+  shape?: string;
+  detail?: string;
+}
+
+/** The steps the probe item of a `probe: true` crawl reports ([] without one). */
+export const probeStepsOf = (items: ResultItem[]): ProbeStep[] =>
+  (ofType(items, "probe")[0]?.data.steps as ProbeStep[] | undefined) ?? [];
+
+/** The names of the steps whose answer shape the probe checked, and those that did not match. */
+export function shapeStepsOf(items: ResultItem[]): { checked: Set<string>; mismatched: ProbeStep[] } {
+  const shapes = probeStepsOf(items).filter((step) => step.kind === "shape");
+  return {
+    checked: new Set(shapes.map((step) => step.step)),
+    mismatched: shapes.filter((step) => step.shape !== "ok"),
+  };
+}
+
+/** Fields of a detail task for one post with its comments and their replies, up to `max` in all. */
+export const detailWithReplies = (id: string, max: number) => ({
+  crawler_type: "detail",
+  specified_ids: [id],
+  enable_comments: true,
+  enable_sub_comments: true,
+  max_comments_count: max,
+});
