@@ -33,10 +33,25 @@ export class ClientError extends AppError {
   }
 }
 
+/** One problem with a request: the field to blame and the message naming it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 export class ValidationError extends ClientError {
-  constructor(message: string, field?: string) {
+  /** Every problem found, the first being `field`/`message` (the API answers them as `data.errors`). */
+  readonly problems: readonly FieldProblem[];
+  constructor(message: string, field?: string, problems?: readonly FieldProblem[]) {
     super(400, "VALIDATION_FAILED", message, field);
     this.name = "ValidationError";
+    this.problems = problems ?? [{ field: field ?? "body", message }];
+  }
+
+  /** The error for a non-empty list of problems: the first is the message, all are kept. */
+  static of(problems: readonly [FieldProblem, ...FieldProblem[]]): ValidationError {
+    const [first] = problems;
+    return new ValidationError(first.message, first.field, problems);
   }
 }
 

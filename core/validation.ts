@@ -90,7 +90,8 @@ export function reservedKeyProblem(
 }
 
 /**
- * Parses `input` with `schema` or throws a {@link ValidationError} naming the field. Reserved
+ * Parses `input` with `schema` or throws a {@link ValidationError} naming the field of the
+ * first problem and listing every problem zod found (`problems`). Reserved
  * keys in nested objects ({@link reservedKeyProblem}) are refused before the schema runs.
  */
 export function parseOrThrow<S extends z.ZodType>(
@@ -102,10 +103,9 @@ export function parseOrThrow<S extends z.ZodType>(
   if (reserved !== undefined) throw new ValidationError(reserved.message, reserved.field);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const first = result.error.issues[0];
+  const [first, ...rest] = result.error.issues.map((issue) => describeIssue(issue, pathPrefix));
   if (first === undefined) throw new ValidationError("invalid input");
-  const { field, message } = describeIssue(first, pathPrefix);
-  throw new ValidationError(message, field);
+  throw ValidationError.of([first, ...rest]);
 }
 
 /** An absolute http(s) URL of at most 2048 characters. */

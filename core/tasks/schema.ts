@@ -6,10 +6,10 @@
  * in TaskService, after parseTaskBody.
  */
 import * as z from "zod";
-import { ValidationError } from "../errors.js";
+import { type FieldProblem, ValidationError } from "../errors.js";
 import { getPlatform } from "../platforms/registry.js";
 import type { PlatformName } from "../platforms/types.js";
-import { describeIssue, integerIn, parseOrThrow, reservedKeyProblem } from "../validation.js";
+import { describeIssue, integerIn, reservedKeyProblem } from "../validation.js";
 import { webhookUrlField } from "../webhooks/urlField.js";
 
 /** Fields every task may carry, whatever its platform. */
@@ -46,12 +46,20 @@ function split(body: unknown) {
  */
 export function parseTaskBody(body: unknown): ParsedTaskBody {
   const { platform, commonPart, platformPart } = split(body);
-  // The whole body first, as taskBodyIssues does, so both name the same first problem.
+  // The whole body first, as taskBodyIssues does, so both name the same problems.
   const reserved = reservedKeyProblem(body);
   if (reserved !== undefined) throw new ValidationError(reserved.message, reserved.field);
-  const common = parseOrThrow(commonTaskFields, commonPart);
-  const input = parseOrThrow(platform.inputSchema, platformPart) as ParsedTaskBody["input"];
-  return { common, input };
+  const common = commonTaskFields.safeParse(commonPart);
+  const input = platform.inputSchema.safeParse(platformPart);
+  if (common.success && input.success) return { common: common.data, input: input.data as ParsedTaskBody["input"] };
+  // Every problem of both parts, so a client can mark all its wrong fields at once.
+  const [first, ...rest] = issuesOf(common, input);
+  if (first === undefined) throw new ValidationError("invalid input");
+  throw ValidationError.of([first, ...rest]);
+}
+
+function issuesOf(...results: Array<{ success: boolean; error?: z.ZodError }>): FieldProblem[] {
+  return results.flatMap((result) => result.error?.issues ?? []).map((issue) => describeIssue(issue));
 }
 
 /**
@@ -68,9 +76,8 @@ export function taskBodyIssues(body: unknown): Array<{ field: string; message: s
   }
   const reserved = reservedKeyProblem(body);
   if (reserved !== undefined) return [reserved];
-  const common = commonTaskFields.safeParse(parts.commonPart);
-  const input = parts.platform.inputSchema.safeParse(parts.platformPart);
-  return [...(common.success ? [] : common.error.issues), ...(input.success ? [] : input.error.issues)].map((issue) =>
-    describeIssue(issue),
+  return issuesOf(
+    commonTaskFields.safeParse(parts.commonPart),
+    parts.platform.inputSchema.safeParse(parts.platformPart),
   );
 }

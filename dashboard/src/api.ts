@@ -35,15 +35,35 @@ export function setApiKey(key: string): void {
   else localStorage.setItem(API_KEY_STORAGE, key);
 }
 
+/** One refused field, as a 400's `data.errors` lists it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 /** A refused or failed request; `message` is the API's own (it names the field for a 400). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Every refused field of a 400 (`data.errors`); [] otherwise. */
+    readonly problems: readonly FieldProblem[] = [],
   ) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+/** `data.errors` of an error envelope, kept only where each entry is a {field, message}. */
+function problemsOf(data: unknown): FieldProblem[] {
+  if (typeof data !== "object" || data === null || !("errors" in data) || !Array.isArray(data.errors)) return [];
+  return data.errors.filter(
+    (entry): entry is FieldProblem =>
+      typeof entry === "object" &&
+      entry !== null &&
+      typeof (entry as FieldProblem).field === "string" &&
+      typeof (entry as FieldProblem).message === "string",
+  );
 }
 
 function headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -54,14 +74,16 @@ function headers(extra: Record<string, string> = {}): Record<string, string> {
 /** Turns a non-2xx answer into an ApiError carrying the envelope's message. */
 async function refusal(response: Response): Promise<ApiError> {
   let message = `${response.status} ${response.statusText}`.trim();
+  let problems: FieldProblem[] = [];
   try {
     const body = (await response.json()) as Partial<Envelope<unknown>>;
     if (typeof body.message === "string" && body.message !== "") message = body.message;
+    problems = problemsOf(body.data);
   } catch {
     // Not an envelope (a proxy's error page): the status line is all there is.
   }
   if (response.status === 401 || response.status === 403) message += " — set the API key (top right)";
-  return new ApiError(response.status, message);
+  return new ApiError(response.status, message, problems);
 }
 
 /** A raw response (results pages as CSV/JSON Lines); throws ApiError unless 2xx. */

@@ -175,10 +175,27 @@ function envelopeOf(data: JsonSchema | Ref, message: string): JsonSchema {
 }
 
 /** The error envelope for one status: `code` is the status, `data.error` one of `errors`. */
+/** `data.errors` of a VALIDATION_FAILED answer: every problem, the first being `field` and `message`. */
+const FIELD_PROBLEMS: JsonSchema = {
+  type: "array",
+  description:
+    "Every problem with the input, in order; the first is the one `message` and `field` name (kept for clients that read only those)",
+  items: {
+    type: "object",
+    properties: {
+      field: { type: "string", description: "The field to blame (`urls.0`, `body`)" },
+      message: { type: "string", description: "What is wrong with it, naming it" },
+    },
+    required: ["field", "message"],
+    additionalProperties: false,
+  },
+};
+
 function errorEnvelope(
   status: number,
   errors: readonly string[],
   extraData: Record<string, JsonSchema> = {},
+  optionalData: Record<string, JsonSchema> = {},
 ): JsonSchema {
   return {
     type: "object",
@@ -191,6 +208,7 @@ function errorEnvelope(
           error: { enum: [...errors], description: "Stable, machine-readable error code" },
           field: { type: "string", description: "The request field to blame, when there is one (`urls.0`, `limit`)" },
           ...extraData,
+          ...optionalData,
         },
         required: ["error", ...Object.keys(extraData)],
         additionalProperties: false,
@@ -218,11 +236,18 @@ function errorResponses(): Record<string, OpenApiResponse> {
   return {
     BadRequest: errorResponse(
       "Invalid input: a field, a query parameter, an unknown field, or a body that is not JSON",
-      errorEnvelope(400, ["VALIDATION_FAILED", "MALFORMED_JSON"]),
+      errorEnvelope(400, ["VALIDATION_FAILED", "MALFORMED_JSON"], {}, { errors: FIELD_PROBLEMS }),
       {
         code: 400,
         message: "max_attempts: must be at most 10",
-        data: { error: "VALIDATION_FAILED", field: "max_attempts" },
+        data: {
+          error: "VALIDATION_FAILED",
+          field: "max_attempts",
+          errors: [
+            { field: "max_attempts", message: "max_attempts: must be at most 10" },
+            { field: "max_pages", message: "max_pages: must be at least 1" },
+          ],
+        },
       },
     ),
     Unauthorized: errorResponse(

@@ -144,9 +144,23 @@ describe("dashboard", () => {
     await screenshot("new-task");
   });
 
-  it("creates the task and shows it running to completion with its results", async () => {
+  it("shows a refusal only the API can make (a webhook to cloud metadata) at its field", async () => {
     await page.$eval("#field-max_pages", (input) => ((input as HTMLInputElement).value = ""));
     await page.type("#field-max_pages", String(MAX_PAGES));
+    await page.$eval("details.advanced", (details) => ((details as HTMLDetailsElement).open = true));
+    await page.type("#field-webhook_url", "http://169.254.169.254/hook");
+    await page.click("form.task-form button[type=submit]");
+    await page.waitForFunction(
+      () => (document.querySelector('[data-error-for="webhook_url"]')?.textContent ?? "") !== "",
+    );
+    expect(await textOf('[data-error-for="webhook_url"]')).toMatch(
+      /^webhook_url: 169\.254\.169\.254 is not a public address/,
+    );
+    expect(await tasksInApi()).toEqual([]);
+    await page.$eval("#field-webhook_url", (input) => ((input as HTMLInputElement).value = ""));
+  });
+
+  it("creates the task and shows it running to completion with its results", async () => {
     await page.click("form.task-form button[type=submit]");
     await page.waitForFunction(() => /^#\/tasks\/[0-9A-Z]{26}$/.test(location.hash), { timeout: 15_000 });
     taskId = new URL(page.url()).hash.slice("#/tasks/".length);

@@ -115,6 +115,26 @@ describe("POST /api/v1/tasks", () => {
     expect(await countTasks()).toBe(before);
   });
 
+  it("lists every problem of a refused body in data.errors, the first being message and field", async () => {
+    const body = { ...webTask, max_pages: 0, max_depth: 99, max_attempts: 11, surprise: true };
+    const response = await call("POST", "/api/v1/tasks", { body });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      code: 400,
+      message: "max_attempts: must be at most 10",
+      data: {
+        error: "VALIDATION_FAILED",
+        field: "max_attempts",
+        errors: [
+          { field: "max_attempts", message: "max_attempts: must be at most 10" },
+          { field: "max_pages", message: "max_pages: must be at least 1" },
+          { field: "max_depth", message: "max_depth: must be at most 20" },
+          { field: "surprise", message: 'unknown field "surprise"' },
+        ],
+      },
+    });
+  });
+
   it("answers malformed JSON with 400, a wrong content type with 415, an oversized body with 413", async () => {
     const malformed = await call("POST", "/api/v1/tasks", { body: "{not json" });
     expect([malformed.status, malformed.body.code, malformed.body.message]).toEqual([

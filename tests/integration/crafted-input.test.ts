@@ -60,10 +60,15 @@ describe("prototype keys in a task body", () => {
       const before = await storedTaskIds();
       const { status, body, raw } = await post("/api/v1/tasks", webTask(`,"selectors":{"heading":"h1","${key}":"h1"}`));
       expect(status).toBe(400);
+      const message = `selectors.${key}: "${key}" cannot be used as a name (__proto__, constructor and prototype are reserved)`;
       expect(body).toEqual({
         code: 400,
-        message: `selectors.${key}: "${key}" cannot be used as a name (__proto__, constructor and prototype are reserved)`,
-        data: { error: "VALIDATION_FAILED", field: `selectors.${key}` },
+        message,
+        data: {
+          error: "VALIDATION_FAILED",
+          field: `selectors.${key}`,
+          errors: [{ field: `selectors.${key}`, message }],
+        },
       });
       expect(raw).not.toMatch(/retry|unavailable|\n\s+at /);
       expect(await storedTaskIds()).toEqual(before);
@@ -103,7 +108,7 @@ describe("prototype keys in an account body", () => {
       `{"platform":"xhs","cookies":[{"name":"a1","value":"x","__proto__":{"admin":true}}]}`,
     );
     expect(inCookie.status).toBe(400);
-    expect(inCookie.body.data).toEqual({ error: "VALIDATION_FAILED", field: "cookies.0.__proto__" });
+    expect(inCookie.body.data).toMatchObject({ error: "VALIDATION_FAILED", field: "cookies.0.__proto__" });
     const top = await post("/api/v1/accounts", `{"platform":"xhs","cookies":"a1=x","constructor":{"name":"x"}}`);
     expect([top.status, top.body.message]).toEqual([400, 'unknown field "constructor"']);
   });

@@ -331,7 +331,7 @@ describe("the example checker", () => {
       check(
         block(
           post('{"platform":"web","crawler_type":"detail","urls":["https://example.com/"],"depth":3}'),
-          '{"code":400,"message":"unknown field \\"depth\\"","data":{"error":"VALIDATION_FAILED","field":"depth"}}  (HTTP 400)',
+          '{"code":400,"message":"unknown field \\"depth\\"","data":{"error":"VALIDATION_FAILED","field":"depth","errors":[{"field":"depth","message":"unknown field \\"depth\\""}]}}  (HTTP 400)',
         ),
       ),
     ).toEqual([]);

@@ -4,7 +4,7 @@
  * next to the fields. If the API still refuses (a check only it can make), its message shows.
  */
 import type { PlatformName } from "../../../core/platforms/types.js";
-import { tasksApi } from "../api.js";
+import { ApiError, tasksApi } from "../api.js";
 import { h, replaceChildren } from "../dom.js";
 import { platformLabel } from "../../../core/platforms/registry.js";
 import {
@@ -61,7 +61,7 @@ export const newTaskPage: PageView = (root) => {
   }
   switchPlatform(platform);
 
-  function showIssues(issues: Array<{ field: string; message: string }>): void {
+  function showIssues(issues: ReadonlyArray<{ field: string; message: string }>): void {
     for (const { error } of controls.values()) error.textContent = "";
     const unplaced: string[] = [];
     for (const issue of issues) {
@@ -101,7 +101,9 @@ export const newTaskPage: PageView = (root) => {
       const task = await tasksApi.create(body);
       location.hash = `#/tasks/${task.task_id}`;
     } catch (error) {
-      problem.show(`The API refused the task: ${errorMessage(error)}`);
+      // A 400 lists every refused field: each is shown at its field, the rest above the form.
+      if (error instanceof ApiError && error.problems.length > 0) showIssues(error.problems);
+      else problem.show(`The API refused the task: ${errorMessage(error)}`);
     } finally {
       submit.disabled = false;
     }

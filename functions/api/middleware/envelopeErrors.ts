@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { ClientError, DependencyUnavailableError } from "../../../core/errors.js";
+import { ClientError, DependencyUnavailableError, ValidationError } from "../../../core/errors.js";
 import { envelope, type HttpResponse } from "../http.js";
 
 export interface EnvelopeErrorsOptions {
@@ -22,7 +22,12 @@ export function envelopeErrors(options: EnvelopeErrorsOptions = {}): MiddlewareO
       request.response = envelope(
         error.statusCode,
         error.message,
-        { error: error.code, ...(error.field ? { field: error.field } : {}) },
+        {
+          error: error.code,
+          ...(error.field ? { field: error.field } : {}),
+          // Every problem of a refused input, the first being field/message (kept for older clients).
+          ...(error instanceof ValidationError ? { errors: error.problems } : {}),
+        },
         headers,
       );
       return;
