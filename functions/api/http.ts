@@ -29,8 +29,13 @@ export function envelope<T>(
   };
 }
 
-export function ok<T>(message: string, data: T, statusCode = 200): HttpResponse {
-  return envelope(statusCode, message, data);
+export function ok<T>(message: string, data: T, statusCode = 200, headers: Record<string, string> = {}): HttpResponse {
+  return envelope(statusCode, message, data, headers);
+}
+
+/** 201 with `Location` naming the created resource (RFC 9110 §15.3.2), relative to the API's origin. */
+export function createdAt<T>(message: string, data: T, location: string): HttpResponse {
+  return ok(message, data, 201, { location });
 }
 
 export function raw(

@@ -470,6 +470,17 @@ export function buildOpenApiDocument(): OpenApiDocument {
   const accountResponse = (message: string) => ok("The account", schemaRef("Account"), message, ACCOUNT_EXAMPLE);
   const taskId = pathParameter("task_id");
   const accountId = pathParameter("account_id");
+  /** A 201 that names where the new resource is read (RFC 9110 §15.3.2). */
+  const createdAt = (response: OpenApiResponse, template: string): OpenApiResponse => ({
+    ...response,
+    headers: {
+      ...response.headers,
+      location: {
+        description: `Where the created resource is read, relative to the API's origin: \`${template}\``,
+        schema: { type: "string", examples: [template.replace(/\{[^}]+\}/, "01M8HQ0000000000000000000X")] },
+      },
+    },
+  });
 
   const paths: OpenApiDocument["paths"] = {
     "/health": {
@@ -564,7 +575,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         ],
         requestBody: { required: true, content: jsonBody(schemaRef("TaskInput"), CREATE_TASK_EXAMPLES) },
         responses: {
-          "201": taskResponse("task created"),
+          "201": createdAt(taskResponse("task created"), "/api/v1/tasks/{task_id}"),
           "200": taskResponse("task already created with this Idempotency-Key"),
           ...bodyErrors,
           "409": responseRef("Conflict"),
@@ -665,7 +676,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
           content: jsonBody(toJsonSchema(accountCreateSchema, "input"), CREATE_ACCOUNT_EXAMPLES),
         },
         responses: {
-          "201": accountResponse("account created"),
+          "201": createdAt(accountResponse("account created"), "/api/v1/accounts/{account_id}"),
           ...bodyErrors,
           "409": responseRef("Conflict"),
           ...common,
@@ -727,7 +738,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       title: "crawl-tasks API",
       version: API_VERSION,
       description:
-        'Create crawl tasks (a web site or a media platform), follow them, read their results, and manage the accounts media crawls use. Every JSON answer is an envelope {"code", "message", "data"}: code is 0 on success and the HTTP status on an error. Unknown body fields and query parameters are refused with a 400 naming them.',
+        'Create crawl tasks (a web site or a media platform), follow them, read their results, and manage the accounts media crawls use. Every JSON answer is an envelope {"code", "message", "data"}: code is 0 on success and the HTTP status on an error. Unknown body fields and query parameters are refused with a 400 naming them; a method a path does not take gets 405 METHOD_NOT_ALLOWED with an Allow header.',
     },
     servers: [{ url: "/", description: "This API (the one-machine stack or the API Gateway URL)" }],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],

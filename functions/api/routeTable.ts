@@ -31,6 +31,26 @@ export const ROUTE_KEYS = Object.keys(API_ROUTE_TABLE) as RouteKey[];
 /** Routes that need no API key. */
 export const PUBLIC_ROUTES: readonly RouteKey[] = ROUTE_KEYS.filter((key) => API_ROUTE_TABLE[key].public);
 
+/**
+ * The methods the table serves at a concrete `path` (`/api/v1/tasks/01ABC`), HEAD with
+ * every GET: what a 405's `Allow` header lists. [] when no route has that path.
+ */
+export function allowedMethods(path: string): string[] {
+  const methods = ROUTE_KEYS.map(splitRouteKey)
+    .filter((route) => pathPattern(route.path).test(path))
+    .map((route) => route.method);
+  return [...new Set(methods.flatMap((method) => (method === "GET" ? ["GET", "HEAD"] : [method])))];
+}
+
+/** `/api/v1/tasks/{task_id}` → a pattern where each `{param}` is one non-empty segment. */
+function pathPattern(template: string): RegExp {
+  const escaped = template
+    .split(/\{[^}]+\}/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("[^/]+");
+  return new RegExp(`^${escaped}$`);
+}
+
 /** A route key's method and path. */
 export function splitRouteKey(key: RouteKey): { method: RouteMethod; path: string } {
   const space = key.indexOf(" ");

@@ -3,7 +3,7 @@ import type { Route } from "@middy/http-router";
 import type { AccountService } from "../../core/accounts/index.js";
 import type { TaskService } from "../../core/tasks/index.js";
 import { formatPage } from "../../core/results/export.js";
-import { envelope, ok, raw, type HttpResponse } from "./http.js";
+import { createdAt, envelope, ok, raw, type HttpResponse } from "./http.js";
 import type { JsonEvent } from "./middleware/jsonBody.js";
 import { ROUTE_KEYS, type RouteKey, splitRouteKey } from "./routeTable.js";
 
@@ -37,7 +37,9 @@ export function taskHandlers(service: () => TaskService) {
         event.jsonBody,
         key === undefined ? {} : { idempotencyKey: key },
       );
-      return created ? ok("task created", task, 201) : ok("task already created with this Idempotency-Key", task, 200);
+      return created
+        ? createdAt("task created", task, `/api/v1/tasks/${task.task_id}`)
+        : ok("task already created with this Idempotency-Key", task, 200);
     },
 
     "GET /api/v1/tasks": async (event) => ok("ok", await service().list(query(event))),
@@ -75,7 +77,10 @@ function accountId(event: APIGatewayProxyEventV2): string {
 /** The stored-account routes: each adapts the request to one AccountService call. No response ever carries cookies. */
 export function accountHandlers(service: () => AccountService) {
   return {
-    "POST /api/v1/accounts": async (event) => ok("account created", await service().create(event.jsonBody), 201),
+    "POST /api/v1/accounts": async (event) => {
+      const account = await service().create(event.jsonBody);
+      return createdAt("account created", account, `/api/v1/accounts/${account.account_id}`);
+    },
     "GET /api/v1/accounts": async (event) => ok("ok", await service().list(query(event))),
     "GET /api/v1/accounts/{account_id}": async (event) => ok("ok", await service().get(accountId(event))),
     "DELETE /api/v1/accounts/{account_id}": async (event) =>

@@ -24,7 +24,11 @@ async function call(method: string, path: string, body?: unknown) {
     lambdaContext(),
   );
   seen.push(response.body ?? "");
-  return { status: response.statusCode, body: JSON.parse(response.body ?? "") as Json };
+  return {
+    status: response.statusCode,
+    body: JSON.parse(response.body ?? "") as Json,
+    headers: response.headers ?? {},
+  };
 }
 
 beforeAll(async () => {
@@ -54,12 +58,13 @@ const ACCOUNT_FIELDS = [
 
 describe("POST /api/v1/accounts", () => {
   it("stores an account from a Cookie header: 201, active, a fingerprint and a count, no cookies", async () => {
-    const { status, body } = await call("POST", "/api/v1/accounts", {
+    const { status, body, headers } = await call("POST", "/api/v1/accounts", {
       platform: "xhs",
       cookies: "web_session=xhs-sess-0001; a1=abc",
       note: "main account",
     });
     expect(status).toBe(201);
+    expect(headers.location).toBe(`/api/v1/accounts/${body.data.account_id}`);
     expect(body).toMatchObject({ code: 0, message: "account created" });
     expect(Object.keys(body.data).sort()).toEqual([...ACCOUNT_FIELDS].sort());
     expect(body.data).toMatchObject({

@@ -59,12 +59,15 @@ const cursorOf = (key: Record<string, string>): string =>
 describe("POST /api/v1/tasks", () => {
   it("stores a pending task with defaults, queues {task_id}, answers 201 in the envelope", async () => {
     await receiveAll();
-    const { status, body } = await call("POST", "/api/v1/tasks", { body: webTask });
+    const { status, body, headers } = await call("POST", "/api/v1/tasks", { body: webTask });
     expect(status).toBe(201);
     expect(body.code).toBe(0);
     expect(body.message).toBe("task created");
     const task = body.data;
     expect(task.task_id).toMatch(/^[0-9A-Z]{26}$/);
+    // Where the new task is read (RFC 9110 §15.3.2), relative to the API's origin.
+    expect(headers.location).toBe(`/api/v1/tasks/${task.task_id}`);
+    expect((await call("GET", headers.location as string)).body.data).toMatchObject({ task_id: task.task_id });
     expect(task).toMatchObject({
       platform: "web",
       crawler_type: "crawl",
@@ -228,6 +231,18 @@ describe("reading tasks", () => {
     const route = await call("GET", "/api/v2/nothing");
     expect(route.status).toBe(404);
     expect(route.body.message).toBe("no route for GET /api/v2/nothing");
+  });
+
+  it("answers 405 with Allow for a method the path does not take", async () => {
+    const put = await call("PUT", "/api/v1/tasks");
+    expect([put.status, put.headers.allow]).toEqual([405, "POST, GET, HEAD"]);
+    expect(put.body).toEqual({
+      code: 405,
+      message: "method not allowed: PUT /api/v1/tasks (allowed: POST, GET, HEAD)",
+      data: { error: "METHOD_NOT_ALLOWED" },
+    });
+    const getCancel = await call("GET", "/api/v1/tasks/01ARZ3NDEKTSV4RRFFQ69G5FAV/cancel");
+    expect([getCancel.status, getCancel.headers.allow]).toEqual([405, "POST"]);
   });
 });
 
