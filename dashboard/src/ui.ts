@@ -29,9 +29,4 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function progressSummary(task: Pick<Task, "progress" | "result_count">): string {
-  const { pages_done, items, errors } = task.progress;
-  return `${pages_done} pages · ${items} items · ${errors} errors`;
-}
-
 export const isFinished = (task: Pick<Task, "status">) => ["completed", "failed", "cancelled"].includes(task.status);

@@ -183,11 +183,47 @@ describe("dashboard", () => {
     );
     expect(await textOf('[data-summary="pages"]')).toBe(String(task.progress.pages_done));
     expect(await textOf("table.results tbody")).toContain(site.url);
+    // The Settings panel says what the task was asked to do.
+    expect(await textOf('[data-setting="urls"]')).toBe(site.url);
+    expect(await textOf('[data-setting="max_pages"]')).toBe(String(MAX_PAGES));
+    // url is the results' first column.
+    expect(await textOf("table.results thead th")).toBe("url");
     // Every result is on the first page: nothing more to load.
     expect(
       await page.$eval('button[data-more="results"]', (button) => (button as HTMLElement).offsetParent === null),
     ).toBe(true);
     await screenshot("task");
+  });
+
+  it("shows a task that does not exist as not found, with no results or downloads", async () => {
+    await page.goto(`${stack.url}/#/tasks/01ARZ3NDEKTSV4RRFFQ69G5FAV`);
+    await page.waitForFunction(() => (document.querySelector(".notice-error")?.textContent ?? "") !== "");
+    expect(await textOf(".notice-error")).toMatch(/not found/);
+    const shown = await page.$$eval(
+      ".results-section, .task-settings, [data-download]",
+      (elements) => elements.filter((element) => (element as HTMLElement).offsetParent !== null).length,
+    );
+    expect(shown).toBe(0);
+    await page.goto(`${stack.url}/#/tasks/${taskId}`);
+    await page.waitForSelector('[data-summary="status"]');
+  });
+
+  it("is usable at phone width: nothing is cut off the page", async () => {
+    await page.setViewport({ width: 390, height: 844 });
+    try {
+      // The task page last: the next test downloads from it.
+      for (const hash of ["#/tasks", "#/new", `#/tasks/${taskId}`]) {
+        await page.goto(`${stack.url}/${hash}`);
+        await page.waitForSelector("main h1");
+        await page.waitForNetworkIdle({ idleTime: 300 });
+        // The page itself never scrolls sideways; wide tables scroll inside their own box.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, hash).toBeLessThanOrEqual(0);
+      }
+      await screenshot("task-phone");
+    } finally {
+      await page.setViewport({ width: 1280, height: 800 });
+    }
   });
 
   it("downloads every result as CSV", async () => {

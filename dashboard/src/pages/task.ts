@@ -9,6 +9,8 @@ import { resultsFile, saveBlob, type DownloadFormat } from "../download.js";
 import { platformLabel } from "../../../core/platforms/registry.js";
 import { pollWhileVisible } from "../poll.js";
 import { errorMessage, isFinished, notice, statusBadge, type PageView } from "../ui.js";
+import { errorText } from "../wording.js";
+import { taskSettings } from "../taskSettings.js";
 
 const RESULTS_PAGE = 50;
 /** Columns every row has but that say nothing on this page. */
@@ -27,6 +29,7 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
   const actions = h("div", { class: "actions" });
   const summary = h("dl", { class: "summary" });
   const taskError = h("div", { class: "task-error", hidden: true });
+  const settings = h("section", { class: "task-settings", hidden: true });
   const failedItems = h("div", { class: "failed-items" });
   const resultsHead = h("thead");
   const resultsBody = h("tbody");
@@ -53,6 +56,15 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
     ),
   );
 
+  const resultsSection = h(
+    "section",
+    { class: "results-section", hidden: true },
+    h("div", { class: "section-head" }, h("h2", {}, "Results"), downloads),
+    resultsInfo,
+    h("div", { class: "table-scroll" }, h("table", { class: "results" }, resultsHead, resultsBody)),
+    h("div", { class: "more" }, more),
+  );
+
   replaceChildren(
     root,
     h("p", {}, h("a", { href: "#/tasks" }, "← All tasks")),
@@ -60,14 +72,8 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
     problem.element,
     summary,
     taskError,
-    h(
-      "section",
-      {},
-      h("div", { class: "section-head" }, h("h2", {}, "Results"), downloads),
-      resultsInfo,
-      h("div", { class: "table-scroll" }, h("table", { class: "results" }, resultsHead, resultsBody)),
-      h("div", { class: "more" }, more),
-    ),
+    settings,
+    resultsSection,
     failedItems,
   );
 
@@ -103,13 +109,20 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
       actions.append(h("button", { type: "button", onclick: () => void act("retry") }, "Retry"));
 
     taskError.hidden = current.error === undefined;
-    if (current.error) replaceChildren(taskError, h("strong", {}, current.error.code), " ", current.error.message);
+    if (current.error) replaceChildren(taskError, h("strong", {}, current.error.code), " — ", current.error.message);
+    replaceChildren(settings, h("h2", {}, "Settings"), taskSettings(current));
+    settings.hidden = false;
+    resultsSection.hidden = false;
   }
 
   function renderResults(): void {
+    // url first, then the task's selector columns (what the user asked for), then the rest as they come.
+    const selectors = Object.keys((task?.params.selectors as Record<string, unknown> | undefined) ?? {});
     const columns: string[] = [];
     for (const row of results)
       for (const key of Object.keys(row)) if (!HIDDEN_COLUMNS.has(key) && !columns.includes(key)) columns.push(key);
+    const first = ["url", ...selectors].filter((column) => columns.includes(column));
+    columns.splice(0, columns.length, ...first, ...columns.filter((column) => !first.includes(column)));
     replaceChildren(resultsHead, h("tr", {}, ...columns.map((column) => h("th", {}, column))));
     replaceChildren(
       resultsBody,
@@ -118,6 +131,7 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
           "tr",
           { class: row.ok ? "" : "failed" },
           ...columns.map((column) => {
+            if (column === "error" && row.error !== undefined) return h("td", {}, errorText(row.error, row.url));
             const { text, full } = cellText(row[column], 80);
             return h("td", { title: full.length > text.length ? full : null }, text);
           }),
@@ -148,7 +162,7 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
                   {},
                   h("span", { class: "mono" }, String(row.url ?? row.item_key)),
                   " — ",
-                  cellText(row.error ?? "failed", 300).text,
+                  cellText(errorText(row.error, row.url), 300).text,
                 ),
               ),
             ),

@@ -5,7 +5,8 @@ import { formatTime, h, replaceChildren } from "../dom.js";
 import { platformLabel } from "../../../core/platforms/registry.js";
 import { firstInput, taskTarget } from "../../../core/tasks/summary.js";
 import { pollWhileVisible } from "../poll.js";
-import { errorMessage, isFinished, notice, progressSummary, statusBadge, type PageView } from "../ui.js";
+import { errorMessage, isFinished, notice, statusBadge, type PageView } from "../ui.js";
+import { progressSummary } from "../wording.js";
 
 const PAGE_SIZE = 20;
 
@@ -41,20 +42,24 @@ export const tasksPage: PageView = (root) => {
     ),
     problem.element,
     h(
-      "table",
-      { class: "tasks" },
+      "div",
+      { class: "table-scroll" },
       h(
-        "thead",
-        {},
+        "table",
+        { class: "tasks" },
         h(
-          "tr",
+          "thead",
           {},
-          ...["Created", "Task", "Platform", "Type", "Target", "Status", "Progress", "Results"].map((title) =>
-            h("th", {}, title),
+          h(
+            "tr",
+            {},
+            ...["Created", "Task", "Platform", "Type", "Target", "Status", "Progress", "Results"].map((title) =>
+              h("th", {}, title),
+            ),
           ),
         ),
+        rows,
       ),
-      rows,
     ),
     h("div", { class: "more" }, more),
   );
