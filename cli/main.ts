@@ -8,7 +8,14 @@ import type { CommandGroup } from "./command.js";
 import { addAccountCommand, listAccountsCommand, removeAccountCommand } from "./commands/accounts.js";
 import { probeGroup } from "./commands/probe.js";
 import { resultsCommand } from "./commands/results.js";
-import { cancelCommand, createCommand, getCommand, listCommand, retryCommand } from "./commands/tasks.js";
+import {
+  cancelCommand,
+  createCommand,
+  deleteCommand,
+  getCommand,
+  listCommand,
+  retryCommand,
+} from "./commands/tasks.js";
 import { watchCommand } from "./commands/watch.js";
 import { describeError, EXIT, exitCodeOf, UsageError, type ExitCode } from "./errors.js";
 import { commandHelp, groupHelp, orList, PROGRAM, programHelp } from "./help.js";
@@ -20,7 +27,16 @@ export const GROUPS: readonly CommandGroup[] = [
   {
     name: "tasks",
     summary: "Tasks",
-    commands: [createCommand, listCommand, getCommand, watchCommand, resultsCommand, cancelCommand, retryCommand],
+    commands: [
+      createCommand,
+      listCommand,
+      getCommand,
+      watchCommand,
+      resultsCommand,
+      cancelCommand,
+      retryCommand,
+      deleteCommand,
+    ],
   },
   {
     name: "accounts",

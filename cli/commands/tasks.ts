@@ -141,3 +141,19 @@ export const retryCommand = idCommand(
   "/retry",
   (task) => `${task.task_id} ${task.status} (queued again)`,
 );
+
+export const deleteCommand: Command = {
+  name: "delete",
+  summary: "delete a finished task and its results (a pending or running one: cancel it first)",
+  usage: "<TASK_ID>",
+  options: {},
+  args: { names: ["TASK_ID"] },
+  async run({ args, client, out }) {
+    const id = encodeURIComponent(args[0]!);
+    const { data } = await client().call<{ task_id: string; results_deleted: number }>("DELETE", `/api/v1/tasks/${id}`);
+    if (out.json) out.printJson(data);
+    else
+      out.line(`${data.task_id} deleted with ${data.results_deleted} result${data.results_deleted === 1 ? "" : "s"}`);
+    return EXIT.ok;
+  },
+};

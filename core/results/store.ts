@@ -1,4 +1,9 @@
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import { callDependency } from "../aws/dependency.js";
 import { RetryableCrawlError, ValidationError } from "../errors.js";
 import { decodeCursor, encodeCursor } from "../pagination.js";
@@ -13,6 +18,8 @@ export interface ResultStore {
   /** Writes items (overwriting same keys). Resolves only when every item is stored. */
   putMany(taskId: string, items: readonly ResultItem[]): Promise<void>;
   list(taskId: string, query: { limit: number; cursor?: string }): Promise<Page<StoredResult>>;
+  /** Deletes every result of the task; resolves to how many there were. */
+  deleteAll(taskId: string): Promise<number>;
 }
 
 export interface DynamoResultStoreOptions {
@@ -23,6 +30,8 @@ export interface DynamoResultStoreOptions {
 }
 
 const BATCH_SIZE = 25;
+
+type BatchWriteRequests = NonNullable<BatchWriteCommandInput["RequestItems"]>[string];
 
 /** A result item as the results table stores it: its data, its keys, cut to DynamoDB's item size. */
 export function toStoredResult(taskId: string, item: ResultItem): StoredResult {
@@ -48,21 +57,50 @@ export class DynamoResultStore implements ResultStore {
     }
     const all = [...unique.values()];
     for (let i = 0; i < all.length; i += BATCH_SIZE) {
-      await this.writeBatch(all.slice(i, i + BATCH_SIZE));
+      await this.writeBatch(all.slice(i, i + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } })));
     }
   }
 
-  private async writeBatch(batch: StoredResult[]): Promise<void> {
-    let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+  async deleteAll(taskId: string): Promise<number> {
+    let deleted = 0;
+    // Keys only, a page at a time: a task may have 100,000 results.
+    for (let startKey: Record<string, unknown> | undefined; ; ) {
+      const page = await callDependency("results_table", () =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: "task_id = :id",
+            ExpressionAttributeValues: { ":id": taskId },
+            ProjectionExpression: "task_id, item_key",
+            Limit: 500,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      const keys = page.Items ?? [];
+      for (let i = 0; i < keys.length; i += BATCH_SIZE) {
+        await this.writeBatch(keys.slice(i, i + BATCH_SIZE).map((Key) => ({ DeleteRequest: { Key } })));
+      }
+      deleted += keys.length;
+      startKey = page.LastEvaluatedKey;
+      if (startKey === undefined) return deleted;
+    }
+  }
+
+  /** One BatchWriteItem of puts or deletes, unprocessed ones re-sent with back-off. */
+  private async writeBatch(batch: BatchWriteRequests): Promise<void> {
+    let requests = batch;
     for (let attempt = 0; requests.length > 0; attempt++) {
       if (attempt > this.options.maxBatchRetries) {
         throw new RetryableCrawlError("RESULTS_THROTTLED", `results table kept ${requests.length} items unprocessed`);
       }
       if (attempt > 0) await sleep(this.options.retryBaseDelayMs * 2 ** (attempt - 1));
       const result = await callDependency("results_table", () =>
-        this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
+        this.doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        ),
       );
-      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      requests = result.UnprocessedItems?.[this.tableName] ?? [];
     }
   }
 

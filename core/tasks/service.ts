@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import * as z from "zod";
 import { sealTaskProxy } from "./proxySecret.js";
-import { INLINE_URL_LIMIT, type UrlListStore } from "./urlLists.js";
+import { INLINE_URL_LIMIT, isUrlListRef, type UrlListStore } from "./urlLists.js";
 import { ConflictError, DependencyUnavailableError, NotFoundError, ValidationError } from "../errors.js";
 import type { EgressPolicy } from "../net/addressPolicy.js";
 import { PLATFORM_NAMES } from "../platforms/registry.js";
@@ -14,7 +14,7 @@ import type { WebhookNotifier } from "../webhooks/notifier.js";
 import { webhookAddressProblem } from "../webhooks/targetUrl.js";
 import { TASK_ID_PATTERN, toPublicTask, type Task } from "./model.js";
 import { parseTaskBody } from "./schema.js";
-import { TASK_STATUSES, isTerminal, statusesAllowing } from "./status.js";
+import { TASK_STATUSES, TERMINAL_STATUSES, isTerminal, statusesAllowing } from "./status.js";
 import type { Page, TaskStore } from "./store.js";
 
 export interface TaskServiceOptions {
@@ -220,6 +220,27 @@ export class TaskService {
       return toPublicTask(cancelled);
     }
     return this.cancel(taskId); // it moved meanwhile; decide again on the fresh state
+  }
+
+  /**
+   * Deletes a finished task and everything stored for it: its results, then its stored URL
+   * list, then the task itself (only if it is still finished: a retry meanwhile wins). In
+   * that order, a delete cut short leaves the task in place, and deleting it again finishes
+   * the job. A task that may still run is a 409: cancel it first.
+   */
+  async delete(taskId: string): Promise<{ task_id: string; results_deleted: number }> {
+    const task = await this.get(taskId);
+    if (!isTerminal(task.status)) {
+      throw new ConflictError(`task is ${task.status}: cancel it first, then delete it`);
+    }
+    const resultsDeleted = await this.deps.results.deleteAll(task.task_id);
+    const urlList = task.params.url_list;
+    if (isUrlListRef(urlList)) await this.deps.urlLists?.remove(urlList);
+    if (!(await this.deps.tasks.deleteIn(task.task_id, TERMINAL_STATUSES))) {
+      const now = await this.deps.tasks.get(task.task_id);
+      if (now !== undefined) throw new ConflictError(`task is ${now.status}: cancel it first, then delete it`);
+    }
+    return { task_id: task.task_id, results_deleted: resultsDeleted };
   }
 
   /** Puts a failed or cancelled task back in the queue; it keeps its attempts and gets new ones. */

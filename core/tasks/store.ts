@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   type PutCommandInput,
@@ -99,6 +100,8 @@ export interface TaskStore {
   renewLease(taskId: string, owner: string, expiresAt: string): Promise<boolean>;
   /** All tasks with this status created (or last updated) before `updatedBefore`, oldest first. */
   listByStatus(status: TaskStatus, updatedBefore?: string): AsyncIterable<Task>;
+  /** Deletes the task if its status is one of `statuses`; false when it is not (or it is gone). */
+  deleteIn(taskId: string, statuses: readonly TaskStatus[]): Promise<boolean>;
   ping(): Promise<void>;
 }
 
@@ -176,6 +179,26 @@ export class DynamoTaskStore implements TaskStore {
         new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(task_id)" }),
       ),
     );
+  }
+
+  async deleteIn(taskId: string, statuses: readonly TaskStatus[]): Promise<boolean> {
+    try {
+      await callDependency("tasks_table", () =>
+        this.doc.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { task_id: taskId },
+            ConditionExpression: `#status IN (${statuses.map((_, i) => `:s${i}`).join(", ")})`,
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status])),
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
   async get(taskId: string): Promise<Task | undefined> {

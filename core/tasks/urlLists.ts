@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from "node:zlib";
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { callDependency } from "../aws/dependency.js";
 import { ValidationError } from "../errors.js";
 
@@ -38,6 +38,18 @@ export interface UrlListRef {
   preview: string[];
 }
 
+/** Whether a task's `params.url_list` is a stored list's reference (tasks are read back untyped). */
+export function isUrlListRef(value: unknown): value is UrlListRef {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "id" in value &&
+    typeof value.id === "string" &&
+    "pieces" in value &&
+    typeof value.pieces === "number"
+  );
+}
+
 /** A stored list lost a piece: it will not come back, so the task cannot run. */
 export class UrlListMissingError extends Error {
   override name = "UrlListMissingError";
@@ -47,6 +59,8 @@ export interface UrlListStore {
   /** Stores `urls` under `id` (the task's id, or one derived from its Idempotency-Key); saving again overwrites. */
   save(urls: readonly string[], id: string): Promise<UrlListRef>;
   load(ref: UrlListRef): Promise<string[]>;
+  /** Deletes the list's pieces (a deleted task's). */
+  remove(ref: UrlListRef): Promise<void>;
 }
 
 export class DynamoUrlListStore implements UrlListStore {
@@ -92,6 +106,14 @@ export class DynamoUrlListStore implements UrlListStore {
       pieces.push(Buffer.from(piece));
     }
     return JSON.parse(gunzipSync(Buffer.concat(pieces)).toString("utf8")) as string[];
+  }
+
+  async remove(ref: UrlListRef): Promise<void> {
+    for (let n = 0; n < ref.pieces; n++) {
+      await callDependency("tasks_table", () =>
+        this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { task_id: pieceKey(ref.id, n) } })),
+      );
+    }
   }
 }
 

@@ -602,6 +602,33 @@ export function buildOpenApiDocument(): OpenApiDocument {
         parameters: [taskId],
         responses: { "200": taskResponse("ok"), "404": responseRef("NotFound"), ...common },
       },
+      delete: {
+        operationId: "deleteTask",
+        tags: ["tasks"],
+        summary: "Delete a finished task and its results",
+        description:
+          "Deletes the task's results, its stored URL list, then the task. Only a completed, failed or cancelled task: a pending or running one is a 409 (cancel it first). A delete cut short leaves the task in place; deleting it again finishes.",
+        parameters: [taskId],
+        responses: {
+          "200": ok(
+            "What was deleted",
+            {
+              type: "object",
+              properties: {
+                task_id: { type: "string" },
+                results_deleted: { type: "integer", minimum: 0, description: "How many results were deleted" },
+              },
+              required: ["task_id", "results_deleted"],
+              additionalProperties: false,
+            },
+            "task deleted",
+            { task_id: "01M8HQ0000000000000000000X", results_deleted: 6 },
+          ),
+          "404": responseRef("NotFound"),
+          "409": responseRef("Conflict"),
+          ...common,
+        },
+      },
     },
     "/api/v1/tasks/{task_id}/results": {
       get: {

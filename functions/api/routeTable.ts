@@ -12,6 +12,7 @@ export const API_ROUTE_TABLE = {
   "GET /api/v1/tasks": { public: false },
   "GET /api/v1/tasks/{task_id}": { public: false },
   "GET /api/v1/tasks/{task_id}/results": { public: false },
+  "DELETE /api/v1/tasks/{task_id}": { public: false },
   "POST /api/v1/tasks/{task_id}/cancel": { public: false },
   "POST /api/v1/tasks/{task_id}/retry": { public: false },
   "POST /api/v1/accounts": { public: false },

@@ -46,6 +46,8 @@ export function taskHandlers(service: () => TaskService) {
 
     "GET /api/v1/tasks/{task_id}": async (event) => ok("ok", await service().get(taskId(event))),
 
+    "DELETE /api/v1/tasks/{task_id}": async (event) => ok("task deleted", await service().delete(taskId(event))),
+
     // csv / jsonl: each page's body continues the previous one's, so concatenated pages are one file.
     "GET /api/v1/tasks/{task_id}/results": async (event) => {
       const page = await service().results(taskId(event), query(event));

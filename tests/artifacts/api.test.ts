@@ -6,6 +6,7 @@
 import { PurgeQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeployedFunction, LocalCloud } from "../../build/lambda/cloud.js";
+import { DynamoResultStore } from "../../core/results/store.js";
 import { callApi, startCloud } from "./support.js";
 
 let cloud: LocalCloud;
@@ -60,6 +61,18 @@ describe("API artifact", () => {
     const results = await callApi(api, "GET", `/api/v1/tasks/${taskId}/results`);
     expect(results.status).toBe(200);
     expect(results.body).toMatchObject({ code: 0, data: { items: [] } });
+    expect(cloud.denied()).toEqual([]);
+  });
+
+  it("cancels and deletes a task with its results, under its role", async () => {
+    const taskId: string = (await callApi(api, "POST", "/api/v1/tasks", { body: webTask })).body.data.task_id;
+    await new DynamoResultStore(cloud.admin.doc, cloud.tableName("Results")).putMany(taskId, [
+      { item_key: "a", ok: true, data: { url: "https://example.com/" } },
+    ]);
+    expect((await callApi(api, "POST", `/api/v1/tasks/${taskId}/cancel`)).status).toBe(200);
+    const deleted = await callApi(api, "DELETE", `/api/v1/tasks/${taskId}`);
+    expect([deleted.status, deleted.body.data]).toEqual([200, { task_id: taskId, results_deleted: 1 }]);
+    expect((await callApi(api, "GET", `/api/v1/tasks/${taskId}`)).status).toBe(404);
     expect(cloud.denied()).toEqual([]);
   });
 

@@ -297,6 +297,11 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
     expect(retried.code).toBe(0);
     expect(JSON.parse(retried.stdout)).toMatchObject({ task_id: id, status: "pending" });
     expect((await cli(["tasks", "cancel", id])).code).toBe(0);
+    // A finished task can be deleted, results and all; then it is gone.
+    const deleted = await cli(["tasks", "delete", id]);
+    expect(deleted).toMatchObject({ code: 0, stderr: "" });
+    expect(deleted.stdout).toMatch(new RegExp(`^${id} deleted with \\d+ results?\\n$`));
+    expect((await cli(["tasks", "get", id])).code).toBe(3);
     // Cancelling a finished task is the API's 409.
     const again = await cli(["tasks", "cancel", crawlId]);
     expect(again).toMatchObject({

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoResultStore } from "../../core/results/store.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { httpEvent, lambdaContext } from "../support/events.js";
 
@@ -314,5 +315,40 @@ describe("GET /health", () => {
     const response = await call("GET", "/health");
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({ tasks_table: "ok", queue: "ok" });
+  });
+});
+
+describe("DELETE /api/v1/tasks/{task_id}", () => {
+  it("deletes a finished task, every one of its results and its stored URL list; 409 while it may run, 404 after", async () => {
+    const urls = Array.from({ length: 150 }, (_, i) => `https://example.com/p/${i}`);
+    const id = (await call("POST", "/api/v1/tasks", { body: { ...webTask, crawler_type: "detail", urls } })).body.data
+      .task_id as string;
+    const pieces = async () =>
+      ((await aws.clients.doc.send(new ScanCommand({ TableName: aws.tasksTable }))).Items ?? []).filter((item) =>
+        String(item.task_id).startsWith(`urls#${id}#`),
+      ).length;
+    expect(await pieces()).toBeGreaterThan(0);
+
+    // Pending: it may still run.
+    const early = await call("DELETE", `/api/v1/tasks/${id}`);
+    expect([early.status, early.body.message]).toEqual([409, "task is pending: cancel it first, then delete it"]);
+
+    // 60 results (more than one batch of 25), then the task ends.
+    const results = new DynamoResultStore(aws.clients.doc, aws.resultsTable);
+    await results.putMany(
+      id,
+      Array.from({ length: 60 }, (_, i) => ({ item_key: `k${i}`, ok: true, data: { url: urls[i] } })),
+    );
+    expect((await call("POST", `/api/v1/tasks/${id}/cancel`, { body: "" })).status).toBe(200);
+
+    const deleted = await call("DELETE", `/api/v1/tasks/${id}`);
+    expect([deleted.status, deleted.body]).toEqual([
+      200,
+      { code: 0, message: "task deleted", data: { task_id: id, results_deleted: 60 } },
+    ]);
+    expect((await call("GET", `/api/v1/tasks/${id}`)).status).toBe(404);
+    expect((await results.list(id, { limit: 100 })).items).toEqual([]);
+    expect(await pieces()).toBe(0);
+    expect((await call("DELETE", `/api/v1/tasks/${id}`)).status).toBe(404);
   });
 });

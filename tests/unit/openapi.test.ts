@@ -268,7 +268,7 @@ describe("the example checker", () => {
       ),
     ).not.toEqual([]);
     expect(
-      check(block("$ curl -s -X DELETE http://127.0.0.1:8888/api/v1/tasks/01M8HTGMT0PZCB39H6NHNGWHHM", "")).join(),
+      check(block("$ curl -s -X PUT http://127.0.0.1:8888/api/v1/tasks/01M8HTGMT0PZCB39H6NHNGWHHM", "")).join(),
     ).toMatch(/no such operation/);
     expect(
       check(
