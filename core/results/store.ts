@@ -96,9 +96,7 @@ export class DynamoResultStore implements ResultStore {
       }
       if (attempt > 0) await sleep(this.options.retryBaseDelayMs * 2 ** (attempt - 1));
       const result = await callDependency("results_table", () =>
-        this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        ),
+        this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } })),
       );
       requests = result.UnprocessedItems?.[this.tableName] ?? [];
     }
