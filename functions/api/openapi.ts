@@ -14,6 +14,8 @@ import { publicResultSchema } from "../../core/results/publicSchema.js";
 import { publicTaskSchema } from "../../core/tasks/publicSchema.js";
 import { commonTaskFields } from "../../core/tasks/schema.js";
 import { taskListQuerySchema, taskResultsQuerySchema } from "../../core/tasks/service.js";
+import { WEBHOOK_EVENT_TYPES } from "../../core/webhooks/events.js";
+import { SIGNATURE_HEADER } from "../../core/webhooks/signature.js";
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -60,11 +62,23 @@ export interface OpenApiDocument {
   security: Record<string, string[]>[];
   tags: { name: string; description: string }[];
   paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>>;
+  /** What this API POSTs to a task's `webhook_url` (OpenAPI 3.1 webhooks). */
+  webhooks: Record<string, { post: OpenApiWebhook }>;
   components: {
     schemas: Record<string, JsonSchema>;
     responses: Record<string, OpenApiResponse>;
     securitySchemes: Record<string, JsonSchema>;
   };
+}
+
+/** A request this API sends (a webhook delivery), described as the receiver's operation. */
+export interface OpenApiWebhook {
+  operationId: string;
+  summary: string;
+  description: string;
+  parameters: Array<{ name: string; in: "header"; required: boolean; description: string; schema: JsonSchema }>;
+  requestBody: { required: true; content: { "application/json": { schema: JsonSchema } } };
+  responses: Record<string, { description: string }>;
 }
 
 export const OPENAPI_VERSION = "3.1.0";
@@ -775,9 +789,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: "service", description: "Health and this documentation; no API key needed" },
     ],
     paths,
+    webhooks: { taskEnded: { post: taskEndedWebhook() } },
     components: {
       schemas: {
         TaskInput: createTask.body,
+        WebhookEvent: webhookEventSchema(),
         ...createTask.components,
         Task: toJsonSchema(publicTaskSchema, "output"),
         ResultItem: toJsonSchema(publicResultSchema, "output"),
@@ -807,4 +823,55 @@ let built: OpenApiDocument | undefined;
 /** The document, built on first use and kept for warm invocations. */
 export function openApiDocument(): OpenApiDocument {
   return (built ??= buildOpenApiDocument());
+}
+
+/** The body of a webhook delivery (core/webhooks/events.ts WebhookEvent). */
+function webhookEventSchema(): JsonSchema {
+  return {
+    type: "object",
+    properties: {
+      id: { type: "string", description: "The same for every attempt of this event: de-duplicate on it" },
+      type: { enum: [...WEBHOOK_EVENT_TYPES] },
+      created_at: { type: "string", format: "date-time", description: "When the task ended" },
+      task: {
+        description:
+          "The task as GET /api/v1/tasks/{task_id} showed it when the event happened, without `webhook`. Above 200 KiB its `params` are left out and `params_omitted: true` is set",
+        $ref: "#/components/schemas/Task",
+      },
+    },
+    required: ["id", "type", "created_at", "task"],
+  };
+}
+
+function taskEndedWebhook(): OpenApiWebhook {
+  const header = (name: string, description: string, schema: JsonSchema) => ({
+    name,
+    in: "header" as const,
+    required: true,
+    description,
+    schema,
+  });
+  return {
+    operationId: "taskEnded",
+    summary: "A task with a webhook_url ended: completed, failed or cancelled",
+    description:
+      "POSTed to the task's webhook_url, signed with the deployment's webhook secret. Verify X-Signature over the exact bytes received before parsing them. Any 2xx acknowledges; other answers and timeouts are retried with back-off, the same body and X-Webhook-Id each time.",
+    parameters: [
+      header(SIGNATURE_HEADER, "`sha256=<hex HMAC-SHA256 of the raw body keyed with the webhook secret>`", {
+        type: "string",
+        pattern: "^sha256=[0-9a-f]{64}$",
+      }),
+      header("X-Webhook-Id", "The event's id, as in the body", { type: "string" }),
+      header("X-Webhook-Event", "The event's type, as in the body", { enum: [...WEBHOOK_EVENT_TYPES] }),
+      header("X-Webhook-Attempt", "1 for the first delivery, then 2, 3, …", {
+        type: "string",
+        pattern: "^[1-9][0-9]*$",
+      }),
+    ],
+    requestBody: {
+      required: true,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/WebhookEvent" } } },
+    },
+    responses: { "2XX": { description: "Received: the event is not sent again" } },
+  };
 }

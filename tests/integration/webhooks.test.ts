@@ -20,7 +20,9 @@ import {
   type DispatchOptions,
   type WebhookEvent,
 } from "../../core/webhooks/index.js";
+import { buildOpenApiDocument } from "../../functions/api/openapi.js";
 import { ensureWebhookQueues } from "../../local/webhooks.js";
+import { DocumentValidator } from "../support/curlExamples.js";
 import { startWorker, type Worker } from "../../local/worker.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { httpEvent, lambdaContext } from "../support/events.js";
@@ -275,6 +277,13 @@ describe("delivery", () => {
       status: "cancelled",
       webhook_url: receiver.url("/ok"),
     });
+    // The document's webhooks section describes this very delivery: body and headers.
+    const documented = buildOpenApiDocument().webhooks.taskEnded!.post;
+    const validator = new DocumentValidator(buildOpenApiDocument());
+    expect(validator.errors({ $ref: "#/components/schemas/WebhookEvent" }, event)).toEqual([]);
+    for (const header of documented.parameters) {
+      expect(validator.errors(header.schema, hit!.headers[header.name.toLowerCase()]), header.name).toEqual([]);
+    }
 
     const recorded = await until(
       () => getTask(cancelled.task_id),
