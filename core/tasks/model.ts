@@ -67,6 +67,8 @@ export interface Task {
   hung_workers?: number;
   /** Where task.completed / task.failed / task.cancelled events are POSTed (core/webhooks). */
   webhook_url?: string;
+  /** The caller's own labels, stored as given and echoed in webhook events (core/tasks/schema.ts). */
+  metadata?: Record<string, string | number | boolean | null>;
   /** How delivering the latest event to `webhook_url` went; written by the delivery function. */
   webhook?: WebhookDeliveryRecord;
 }

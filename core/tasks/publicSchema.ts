@@ -116,6 +116,10 @@ export const publicTaskSchema = z
     webhook: webhookDeliverySchema
       .optional()
       .meta({ description: "How delivering the latest event to webhook_url went" }),
+    metadata: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .optional()
+      .meta({ description: "Your own labels, as given at creation; echoed in webhook events" }),
   })
   .meta({ description: "A crawl task" });
 

@@ -12,12 +12,48 @@ import type { PlatformName } from "../platforms/types.js";
 import { describeIssue, integerIn, reservedKeyProblem } from "../validation.js";
 import { webhookUrlField } from "../webhooks/urlField.js";
 
+/** At most this many metadata keys, and this many bytes of metadata as JSON. */
+export const METADATA_LIMITS = { keys: 20, bytes: 4096 } as const;
+
+/**
+ * The caller's own labels for a task (a job id, a customer, a batch name): stored as given,
+ * shown on the task and echoed in its webhook events, never read by the crawl. Flat: string,
+ * number, boolean or null values, so receivers can rely on the shape.
+ */
+const taskMetadataField = z
+  .record(
+    z.string().min(1).max(64),
+    z.union([z.string().max(1000, { error: "must be at most 1000 characters" }), z.number(), z.boolean(), z.null()], {
+      error: "must be a string, a number, true, false or null",
+    }),
+    {
+      error: (issue) =>
+        issue.code === "invalid_type"
+          ? "must be an object of names to strings, numbers, booleans or null"
+          : issue.code === "invalid_key"
+            ? "names must be 1 to 64 characters"
+            : undefined,
+    },
+  )
+  .refine((value) => Object.keys(value).length <= METADATA_LIMITS.keys, {
+    error: `must have at most ${METADATA_LIMITS.keys} keys`,
+  })
+  .refine((value) => new TextEncoder().encode(JSON.stringify(value)).byteLength <= METADATA_LIMITS.bytes, {
+    error: `must be at most ${METADATA_LIMITS.bytes} bytes as JSON`,
+  })
+  .meta({
+    description:
+      "Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON",
+    examples: [{ job: "nightly-2026-12-05", customer: "acme" }],
+  });
+
 /** Fields every task may carry, whatever its platform. */
 export const commonTaskFields = z.object({
   max_attempts: integerIn(1, 10).optional(),
   max_duration_secs: integerIn(1, 86_400).default(3600),
   /** Where the task's end events are POSTed; an IP-address host is checked against the egress policy in TaskService. */
   webhook_url: webhookUrlField.optional(),
+  metadata: taskMetadataField.optional(),
 });
 export const COMMON_TASK_KEYS: readonly string[] = Object.keys(commonTaskFields.shape);
 

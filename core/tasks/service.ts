@@ -141,6 +141,7 @@ export class TaskService {
       max_attempts: common.max_attempts ?? this.options.maxAttempts,
       max_duration_secs: common.max_duration_secs,
       ...(common.webhook_url === undefined ? {} : { webhook_url: common.webhook_url }),
+      ...(common.metadata === undefined ? {} : { metadata: common.metadata }),
       created_at: now,
       updated_at: now,
       progress: { pages_done: 0, items: 0, errors: 0 },

@@ -30,6 +30,7 @@ export function taskSettings(task: Task): HTMLElement {
   }
   rows.push(["Max attempts", String(task.max_attempts)]);
   if (task.max_duration_secs !== undefined) rows.push(["Max duration secs", String(task.max_duration_secs)]);
+  if (task.metadata && Object.keys(task.metadata).length > 0) rows.push(["Metadata", formatValue(task.metadata)]);
   if (task.webhook_url) rows.push(["Webhook", webhookState(task)]);
   return h(
     "dl",

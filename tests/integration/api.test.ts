@@ -119,6 +119,24 @@ describe("POST /api/v1/tasks", () => {
     expect(await countTasks()).toBe(before);
   });
 
+  it("stores the caller's metadata as given and shows it on the task; refuses nested values naming the key", async () => {
+    const metadata = { job: "nightly-2026-12-05", batch: 7, urgent: false, note: null };
+    const created = await call("POST", "/api/v1/tasks", { body: { ...webTask, metadata } });
+    expect(created.status).toBe(201);
+    expect(created.body.data.metadata).toEqual(metadata);
+    expect((await call("GET", `/api/v1/tasks/${created.body.data.task_id}`)).body.data.metadata).toEqual(metadata);
+
+    const nested = await call("POST", "/api/v1/tasks", { body: { ...webTask, metadata: { job: { id: 1 } } } });
+    expect([nested.status, nested.body.message]).toEqual([
+      400,
+      "metadata.job: must be a string, a number, true, false or null",
+    ]);
+    const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i]));
+    expect((await call("POST", "/api/v1/tasks", { body: { ...webTask, metadata: many } })).body.message).toBe(
+      "metadata: must have at most 20 keys",
+    );
+  });
+
   it("lists every problem of a refused body in data.errors, the first being message and field", async () => {
     const body = { ...webTask, max_pages: 0, max_depth: 99, max_attempts: 11, surprise: true };
     const response = await call("POST", "/api/v1/tasks", { body });

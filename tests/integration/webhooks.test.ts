@@ -154,8 +154,8 @@ async function webhookQueueDepth(): Promise<number> {
   );
 }
 
-async function createAndCancel(webhookUrl: string): Promise<Task> {
-  const created = await call("POST", "/api/v1/tasks", webTask(webhookUrl));
+async function createAndCancel(webhookUrl: string, fields: Record<string, unknown> = {}): Promise<Task> {
+  const created = await call("POST", "/api/v1/tasks", { ...webTask(webhookUrl), ...fields });
   expect(created.status).toBe(201);
   const cancelled = await call("POST", `/api/v1/tasks/${created.body.data.task_id}/cancel`);
   expect(cancelled.body.data.status).toBe("cancelled");
@@ -251,7 +251,8 @@ describe("webhook_url at create", () => {
 describe("delivery", () => {
   it("POSTs a cancelled task's event, signed with the secret over the exact raw body, and records it", async () => {
     startDelivering();
-    const cancelled = await createAndCancel(receiver.url("/ok"));
+    const metadata = { job: "nightly", batch: 7 };
+    const cancelled = await createAndCancel(receiver.url("/ok"), { metadata });
     const hit = await until(() => receiver.hits.find((h) => h.path === "/ok"), Boolean);
 
     expect(hit!.headers["content-type"]).toBe("application/json");
@@ -276,6 +277,8 @@ describe("delivery", () => {
       task_id: cancelled.task_id,
       status: "cancelled",
       webhook_url: receiver.url("/ok"),
+      // The caller's labels come back with the event.
+      metadata,
     });
     // The document's webhooks section describes this very delivery: body and headers.
     const documented = buildOpenApiDocument().webhooks.taskEnded!.post;
