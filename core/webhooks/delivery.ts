@@ -4,7 +4,7 @@ import type { EgressPolicy } from "../net/addressPolicy.js";
 import { BlockedTargetError } from "../net/errors.js";
 import { assertPublicTarget, pinnedLookup, type ResolveHost } from "../net/resolveTarget.js";
 import type { WebhookMessage } from "./queue.js";
-import { SIGNATURE_HEADER, signBody } from "./signature.js";
+import { SIGNATURE_HEADER, signBody, signTimestamped, TIMESTAMPED_SIGNATURE_HEADER } from "./signature.js";
 
 export interface DeliveryOptions {
   /** Key of the X-Signature HMAC. */
@@ -98,6 +98,12 @@ function post(
         "x-webhook-event": message.event_type,
         "x-webhook-attempt": String(message.attempt),
         [SIGNATURE_HEADER.toLowerCase()]: signBody(options.secret, body),
+        // This attempt's time, signed with the body: receivers refuse replays past REPLAY_WINDOW_SECS.
+        [TIMESTAMPED_SIGNATURE_HEADER.toLowerCase()]: signTimestamped(
+          options.secret,
+          body,
+          Math.floor(Date.now() / 1000),
+        ),
       },
     });
     req.once("error", reject);

@@ -7,7 +7,15 @@ export {
   type WebhookEvent,
   type WebhookEventType,
 } from "./events.js";
-export { SIGNATURE_HEADER, signBody, verifySignature } from "./signature.js";
+export {
+  REPLAY_WINDOW_SECS,
+  SIGNATURE_HEADER,
+  signBody,
+  signTimestamped,
+  TIMESTAMPED_SIGNATURE_HEADER,
+  verifySignature,
+  verifyTimestamped,
+} from "./signature.js";
 export { webhookAddressProblem } from "./targetUrl.js";
 export { webhookUrlField } from "./urlField.js";
 export {

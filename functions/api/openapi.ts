@@ -15,7 +15,7 @@ import { publicTaskSchema } from "../../core/tasks/publicSchema.js";
 import { commonTaskFields } from "../../core/tasks/schema.js";
 import { taskListQuerySchema, taskResultsQuerySchema } from "../../core/tasks/service.js";
 import { WEBHOOK_EVENT_TYPES } from "../../core/webhooks/events.js";
-import { SIGNATURE_HEADER } from "../../core/webhooks/signature.js";
+import { REPLAY_WINDOW_SECS, SIGNATURE_HEADER, TIMESTAMPED_SIGNATURE_HEADER } from "../../core/webhooks/signature.js";
 
 export type JsonSchema = { [keyword: string]: unknown };
 
@@ -861,6 +861,11 @@ function taskEndedWebhook(): OpenApiWebhook {
         type: "string",
         pattern: "^sha256=[0-9a-f]{64}$",
       }),
+      header(
+        TIMESTAMPED_SIGNATURE_HEADER,
+        `\`t=<unix seconds of this attempt>,sha256=<hex HMAC-SHA256 of "<t>." followed by the raw body>\`: refuse a delivery whose t is more than ${REPLAY_WINDOW_SECS} s from your clock (replays)`,
+        { type: "string", pattern: "^t=[0-9]{1,12},sha256=[0-9a-f]{64}$" },
+      ),
       header("X-Webhook-Id", "The event's id, as in the body", { type: "string" }),
       header("X-Webhook-Event", "The event's type, as in the body", { enum: [...WEBHOOK_EVENT_TYPES] }),
       header("X-Webhook-Attempt", "1 for the first delivery, then 2, 3, …", {

@@ -16,7 +16,9 @@ import {
   DynamoWebhookRecords,
   QueueWebhookNotifier,
   SqsWebhookQueue,
+  REPLAY_WINDOW_SECS,
   verifySignature,
+  verifyTimestamped,
   type DispatchOptions,
   type WebhookEvent,
 } from "../../core/webhooks/index.js";
@@ -267,6 +269,16 @@ describe("delivery", () => {
     expect(
       verifySignature(SECRET, Buffer.concat([hit!.raw, Buffer.from(" ")]), hit!.headers["x-signature"] as string),
     ).toBe(false);
+    // The attempt's time, signed with the body: again the receiver's own computation.
+    const timestamped = hit!.headers["x-webhook-signature"] as string;
+    const [, t] = /^t=(\d+),/.exec(timestamped) ?? [];
+    expect(Math.abs(Number(t) - Date.now() / 1000)).toBeLessThan(60);
+    expect(timestamped).toBe(
+      `t=${t},sha256=${createHmac("sha256", SECRET).update(`${t}.`).update(hit!.raw).digest("hex")}`,
+    );
+    expect(verifyTimestamped(SECRET, hit!.raw, timestamped)).toBe(true);
+    // Replayed later than the window, the same bytes and header are refused.
+    expect(verifyTimestamped(SECRET, hit!.raw, timestamped, Number(t) + REPLAY_WINDOW_SECS + 1)).toBe(false);
 
     const event = JSON.parse(hit!.raw.toString("utf8")) as WebhookEvent;
     expect(event.id).toBe(hit!.headers["x-webhook-id"]);
