@@ -4,6 +4,7 @@
  * task as the API returns it.
  */
 import type { Task } from "./model.js";
+import { isUrlListRef } from "./urlListRef.js";
 
 type Summarised = Pick<Task, "platform" | "crawler_type" | "params">;
 
@@ -50,17 +51,6 @@ function modeField(crawlerType: string): (typeof TARGET_FIELDS)[number] | undefi
   return ({ search: "keywords", detail: "specified_ids", creator: "creator_ids" } as const)[
     crawlerType as "search" | "detail" | "creator"
   ];
-}
-
-function isUrlListRef(value: unknown): value is { count: number; preview: string[] } {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    "count" in value &&
-    typeof value.count === "number" &&
-    "preview" in value &&
-    Array.isArray(value.preview)
-  );
 }
 
 /**

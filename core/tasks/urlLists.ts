@@ -2,6 +2,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { callDependency } from "../aws/dependency.js";
 import { ValidationError } from "../errors.js";
+import type { UrlListRef } from "./urlListRef.js";
 
 /**
  * Long URL lists (a web `detail` task of up to 10,000 URLs) are stored beside the task, not
@@ -21,34 +22,11 @@ export const INLINE_URL_LIMIT = 100;
 const PIECE_BYTES = 350 * 1024;
 /** A list longer than this, gzipped, is refused (a body of 4 MiB of URLs gzips to far less). */
 const MAX_PIECES = 12;
-/** Hosts listed by name in {@link UrlListRef.hosts}; the others are summed under {@link OTHER_HOSTS}. */
+/** Hosts listed by name in a list's `hosts` (./urlListRef.ts); the others are summed under {@link OTHER_HOSTS}. */
 export const NAMED_HOSTS = 100;
 export const OTHER_HOSTS = "(other hosts)";
 
-/** What a task stores instead of a long `urls`: `params.url_list`. */
-export interface UrlListRef {
-  id: string;
-  /** URLs in the list. */
-  count: number;
-  /** Items the gzipped list takes. */
-  pieces: number;
-  /** URLs per host, most first; past {@link NAMED_HOSTS} hosts the rest are under "(other hosts)". */
-  hosts: Record<string, number>;
-  /** The first URLs, to recognise the list by. */
-  preview: string[];
-}
-
-/** Whether a task's `params.url_list` is a stored list's reference (tasks are read back untyped). */
-export function isUrlListRef(value: unknown): value is UrlListRef {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    "id" in value &&
-    typeof value.id === "string" &&
-    "pieces" in value &&
-    typeof value.pieces === "number"
-  );
-}
+export { isUrlListRef, type UrlListRef } from "./urlListRef.js";
 
 /** A stored list lost a piece: it will not come back, so the task cannot run. */
 export class UrlListMissingError extends Error {

@@ -3,6 +3,7 @@
  * full (URLs, keywords, ids), every other field it was created with, and where its webhook
  * stands. Generic over the stored params, so a new schema field shows up without a change here.
  */
+import { isUrlListRef } from "../../core/tasks/urlListRef.js";
 import type { Task } from "./api.js";
 import { h } from "./dom.js";
 import { counted } from "./wording.js";
@@ -17,8 +18,7 @@ const LIST_SHOWN = 20;
 export function taskSettings(task: Task): HTMLElement {
   const rows: Array<[string, Node | string]> = [];
   const params = task.params ?? {};
-  const list = params.url_list as { count?: number; preview?: string[] } | undefined;
-  if (list?.preview) rows.push(["URLs", valueList(list.preview, list.count ?? list.preview.length)]);
+  if (isUrlListRef(params.url_list)) rows.push(["URLs", valueList(params.url_list.preview, params.url_list.count)]);
   for (const name of TARGET_PARAMS) {
     const value = params[name];
     if (Array.isArray(value) && value.length > 0) rows.push([label(name), valueList(value.map(String), value.length)]);

@@ -44,7 +44,8 @@ describe("progress view", () => {
   it("counts a detail task's pages against its URLs, not the default max_pages", () => {
     const detail = { crawler_type: "detail", params: { urls: ["https://a.example/"], max_pages: 50 } };
     expect(progressView(task(detail), T0).maxPages).toBe(1);
-    const stored = { crawler_type: "detail", params: { url_list: { count: 2400, preview: ["https://a.example/1"] } } };
+    const urlList = { id: "L", count: 2400, pieces: 1, hosts: { "a.example": 2400 }, preview: ["https://a.example/1"] };
+    const stored = { crawler_type: "detail", params: { url_list: urlList } };
     expect(progressView(task(stored), T0).maxPages).toBe(2400);
   });
 
