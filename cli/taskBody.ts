@@ -129,6 +129,12 @@ export const CREATE_OPTIONS = {
   proxy: { type: "string", value: "URL", description: "media: proxy, http://[user:pass@]host:port" },
   "keep-user-info": { type: "boolean", description: "media: keep_user_info" },
   "publish-time": { type: "string", value: "DAYS", description: "dy search: publish_time 0|1|7|180" },
+  "time-interval": {
+    type: "string",
+    value: "T",
+    description: "zhihu search: time_interval a_day|a_week|a_month|three_months|half_a_year|a_year",
+  },
+  vertical: { type: "string", value: "V", description: "zhihu search: vertical answer|article|zvideo" },
 } as const satisfies OptionSpecs;
 
 type Body = Record<string, unknown>;
@@ -198,6 +204,8 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   set(body, "proxy", stringValue(values, "proxy"));
   if (flag(values, "keep-user-info")) body.keep_user_info = true;
   set(body, "publish_time", integerOption(values, "publish-time"));
+  set(body, "time_interval", stringValue(values, "time-interval"));
+  set(body, "vertical", stringValue(values, "vertical"));
 
   for (const entry of stringList(values, "param")) {
     const [key, value] = splitKeyValue("param", entry);

@@ -5,6 +5,11 @@ import { ValidationError } from "./errors.js";
 const MAX_ECHOED_NAME = 64;
 const MAX_ECHOED_KEYS = 5;
 
+/** `"web", "xhs", …`: how error messages list allowed values. */
+export function quotedList(values: readonly string[]): string {
+  return values.map((value) => `"${value}"`).join(", ");
+}
+
 /** A caller's key as it may appear in a message: cut, so a huge key is not sent back. */
 const echoName = (name: string) => (name.length > MAX_ECHOED_NAME ? `${name.slice(0, MAX_ECHOED_NAME)}…` : name);
 

@@ -1,8 +1,7 @@
 import { monotonicFactory } from "ulid";
 import * as z from "zod";
 import { ConflictError, NotFoundError } from "../errors.js";
-import { quotedList } from "../platforms/registry.js";
-import { parseOrThrow } from "../validation.js";
+import { parseOrThrow, quotedList } from "../validation.js";
 import { cookieFingerprint, cookiesInput } from "./cookies.js";
 import { sealCookies, type AccountsKeyring } from "./crypto.js";
 import { ACCOUNT_PLATFORMS, ACCOUNT_STATUSES, toPublicAccount, type Account, type StoredAccount } from "./model.js";

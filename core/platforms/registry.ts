@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors.js";
+import { quotedList } from "../validation.js";
 import { biliDefinition } from "./bili/definition.js";
 import type { ExportTask, PlatformDefinition } from "./definition.js";
 import { dyDefinition } from "./dy/definition.js";
@@ -55,11 +56,6 @@ export function getPlatform(name: unknown): PlatformDefinition {
 
 export function availablePlatforms(): PlatformName[] {
   return [...PLATFORM_NAMES];
-}
-
-/** `"web", "xhs", …`: how error messages list allowed values. */
-export function quotedList(values: readonly string[]): string {
-  return values.map((value) => `"${value}"`).join(", ");
 }
 
 /** "小红书 xhs"; the web platform is just "web"; an unknown name as given. */

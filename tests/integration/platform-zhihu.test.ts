@@ -102,6 +102,29 @@ describe("zhihu search", () => {
     expect(zhihu.apiRequests("/api/v4/search_v3").every((request) => request.query.sort === "created_time")).toBe(true);
   });
 
+  it("passes the time and type filters through the search page to search_v3", async () => {
+    const articles = searchPosts(zhihu.keywordIndex("芯片")).filter((post) => post.type === "article");
+
+    const { items, error } = await attempt(
+      task({
+        crawler_type: "search",
+        keywords: ["芯片"],
+        time_interval: "a_month",
+        vertical: "article",
+        max_notes_count: 3,
+      }),
+    );
+
+    expect(error).toBeUndefined();
+    expect(ofType(items, "content").map((item) => [item.data.content_id, item.data.content_type])).toEqual(
+      articles.slice(0, 3).map((post) => [post.id, "article"]),
+    );
+    const requests = zhihu.apiRequests("/api/v4/search_v3");
+    expect(requests.length).toBeGreaterThan(0);
+    for (const request of requests)
+      expect(request.query).toMatchObject({ time_interval: "a_month", vertical: "article", search_source: "Filter" });
+  });
+
   it("reads each result's comments on its own page, then comes back for the next results", async () => {
     const posts = searchPosts(zhihu.keywordIndex("量子")).slice(0, 21);
 

@@ -193,6 +193,10 @@ describe("buildTaskBody", () => {
         "--keep-user-info",
         "--publish-time",
         "7",
+        "--time-interval",
+        "a_week",
+        "--vertical",
+        "answer",
       ),
     ).toEqual({
       platform: "dy",
@@ -210,6 +214,8 @@ describe("buildTaskBody", () => {
       proxy: "http://u:p@proxy:8080",
       keep_user_info: true,
       publish_time: 7,
+      time_interval: "a_week",
+      vertical: "answer",
     });
   });
 

@@ -20,6 +20,26 @@ describe("zhihu task input", () => {
     );
   });
 
+  it("takes zhihu's time and type filters for search, and refuses them elsewhere", () => {
+    const parsed = parseOrThrow(zhihuTaskInput, {
+      platform: "zhihu",
+      crawler_type: "search",
+      keywords: ["芯片"],
+      time_interval: "three_months",
+      vertical: "article",
+    });
+    expect(parsed).toMatchObject({ time_interval: "three_months", vertical: "article" });
+    expect(messageFor({ crawler_type: "search", keywords: ["a"], time_interval: "a_decade" })).toBe(
+      'time_interval: must be one of "a_day", "a_week", "a_month", "three_months", "half_a_year", "a_year"',
+    );
+    expect(messageFor({ crawler_type: "search", keywords: ["a"], vertical: "question" })).toBe(
+      'vertical: must be one of "answer", "article", "zvideo"',
+    );
+    expect(messageFor({ crawler_type: "creator", creator_ids: ["kaifulee"], vertical: "answer" })).toBe(
+      'vertical: applies only to crawler_type "search"',
+    );
+  });
+
   it("needs creators as url_tokens or profile URLs", () => {
     expect(messageFor({ crawler_type: "creator", creator_ids: ["https://www.zhihu.com/question/1"] })).toMatch(
       /^creator_ids\.0: must be a url_token/,
@@ -55,9 +75,22 @@ describe("zhihu inputs", () => {
 describe("zhihu search page URL", () => {
   it("sends the site's sort value, and none for its default ranking", () => {
     const base = { www: "https://www.zhihu.com" };
-    expect(searchPageUrl(base, "大模型", "default")).toBe(
+    expect(searchPageUrl(base, "大模型", { sort: "default" })).toBe(
       "https://www.zhihu.com/search?type=content&q=%E5%A4%A7%E6%A8%A1%E5%9E%8B",
     );
-    expect(new URL(searchPageUrl(base, "a", "upvoted_count")).searchParams.get("sort")).toBe("upvoted_count");
+    expect(new URL(searchPageUrl(base, "a", { sort: "upvoted_count" })).searchParams.get("sort")).toBe("upvoted_count");
+  });
+
+  it("carries the time and type filters as the page's own parameters (MC core.py:411 sends time_interval so)", () => {
+    const url = new URL(
+      searchPageUrl({ www: "https://www.zhihu.com" }, "a", {
+        sort: "default",
+        time_interval: "a_week",
+        vertical: "zvideo",
+      }),
+    );
+    expect(url.searchParams.get("time_interval")).toBe("a_week");
+    expect(url.searchParams.get("vertical")).toBe("zvideo");
+    expect(url.searchParams.has("sort")).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { upstreamProxyProblem } from "../../net/upstreamProxy.js";
-import { integerIn } from "../../validation.js";
+import { integerIn, quotedList } from "../../validation.js";
 import { MEDIA_CRAWLER_TYPES } from "./types.js";
 
 /** "a,b" or ["a", "b"] → ["a", "b"]: trimmed, empty entries dropped, at most `max`. */
@@ -38,7 +38,7 @@ export function mediaTaskShape<P extends string>(platform: P, sortValues: readon
     start_page: integerIn(1, 100)
       .default(1)
       .meta({ description: "search: the first page of results to store (1-based)" }),
-    sort: z.enum(sortValues, { error: `must be one of ${sortValues.map((v) => `"${v}"`).join(", ")}` }).optional(),
+    sort: z.enum(sortValues, { error: `must be one of ${quotedList(sortValues)}` }).optional(),
     enable_comments: z
       .boolean({ error: "must be true or false" })
       .default(false)

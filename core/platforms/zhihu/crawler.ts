@@ -31,6 +31,7 @@ import {
   PROFILE_TABS,
   profilePageUrl,
   searchPageUrl,
+  type ZhihuSearchFilters,
   ZHIHU_BASE_URLS,
   ZHIHU_ENDPOINTS,
   ZHIHU_STEPS,
@@ -62,13 +63,17 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
   classifyPage: classifyZhihuPage,
 
   async *search(session, params, keyword, cursor) {
-    const sort: ZhihuSort = (params.sort as ZhihuSort | undefined) ?? "default";
+    const filters: ZhihuSearchFilters = {
+      sort: (params.sort as ZhihuSort | undefined) ?? "default",
+      time_interval: params.time_interval,
+      vertical: params.vertical,
+    };
     // Not walkPages (media kit): the next page is reached by reopening the search when a
     // post's comments took the tab away, else by scrolling on, and it is loaded before the
     // cap is checked again (FLOW.md, "Shared steps").
     const seen = new Set<string>();
     let page = typeof cursor.page === "number" ? cursor.page : params.start_page;
-    let body = await searchPage(session, keyword, sort, page);
+    let body = await searchPage(session, keyword, filters, page);
     while (body !== undefined && !notesFull(cursor, params)) {
       let leftPage = false;
       for (const object of postsOf(body)) {
@@ -86,7 +91,7 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
       page += 1;
       cursor.advance(page);
       body = leftPage
-        ? await searchPage(session, keyword, sort, page)
+        ? await searchPage(session, keyword, filters, page)
         : listBody(
             session,
             await session.capture(ZHIHU_ENDPOINTS.search, () => session.scroll()),
@@ -167,12 +172,14 @@ export const zhihuPlatform: MediaPlatform<ZhihuTaskParams> = {
 async function searchPage(
   session: MediaSession,
   keyword: string,
-  sort: ZhihuSort,
+  filters: ZhihuSearchFilters,
   page: number,
 ): Promise<ZhihuSearchResponse | undefined> {
   let body = listBody(
     session,
-    await session.capture(ZHIHU_ENDPOINTS.search, () => session.open(searchPageUrl(session.baseUrls, keyword, sort))),
+    await session.capture(ZHIHU_ENDPOINTS.search, () =>
+      session.open(searchPageUrl(session.baseUrls, keyword, filters)),
+    ),
     zhihuSearchShape,
     ZHIHU_STEPS.search,
     `search page 1 of "${keyword}"`,

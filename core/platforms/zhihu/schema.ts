@@ -1,12 +1,12 @@
 import * as z from "zod";
+import { quotedList } from "../../validation.js";
 import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
 import { parseContentRef, parseUrlToken } from "./ids.js";
 
 /**
  * Search orders zhihu's search offers (`sort` of /api/v4/search_v3, MC
  * media_platform/zhihu/field.py `SearchSort`): its default ranking (sent as an empty
- * value), most upvoted, newest. The `time_interval` and `vertical` filters (field.py
- * `SearchTime`, `SearchType`) come with issue 16 (FLOW.md).
+ * value), most upvoted, newest.
  */
 export const ZHIHU_SORTS = ["default", "upvoted_count", "created_time"] as const;
 export type ZhihuSort = (typeof ZHIHU_SORTS)[number];
@@ -19,6 +19,23 @@ export const ZHIHU_SORT_PARAM: Record<ZhihuSort, string> = {
 };
 
 /**
+ * search_v3's `time_interval` values (MC media_platform/zhihu/field.py `SearchTime`; its
+ * empty default, no limit, is the field left out): results of the last day … year.
+ */
+export const ZHIHU_TIME_INTERVALS = ["a_day", "a_week", "a_month", "three_months", "half_a_year", "a_year"] as const;
+export type ZhihuTimeInterval = (typeof ZHIHU_TIME_INTERVALS)[number];
+
+/**
+ * search_v3's `vertical` values (MC field.py `SearchType`: constant/zhihu.py ANSWER_NAME,
+ * ARTICLE_NAME, VIDEO_NAME): answers, articles or videos only; absent, all three.
+ */
+export const ZHIHU_VERTICALS = ["answer", "article", "zvideo"] as const;
+export type ZhihuVertical = (typeof ZHIHU_VERTICALS)[number];
+
+/** Search-only filters: set with another mode they would silently do nothing, so they are refused. */
+const SEARCH_FILTERS = ["time_interval", "vertical"] as const;
+
+/**
  * A zhihu task:
  * - `search`: `keywords` → answers, articles and videos from zhihu's search ("综合"),
  *   in `sort` order. Questions, topics and users in the results are skipped.
@@ -27,21 +44,40 @@ export const ZHIHU_SORT_PARAM: Record<ZhihuSort, string> = {
  * - `creator`: `creator_ids` are url_tokens, user ids or profile URLs; the creator's answers,
  *   then articles, then videos, newest first, up to max_notes_count in all.
  *
- * `start_page` is the first search result page (20 results each).
+ * `start_page` is the first search result page (20 results each). `time_interval` and
+ * `vertical` (search only) narrow the search as zhihu's own filters do.
  */
-export const zhihuTaskInput = z.strictObject(mediaTaskShape("zhihu", ZHIHU_SORTS)).superRefine(
-  mediaInputRules({
-    specified_ids: {
-      accepts: (value) => parseContentRef(value) !== undefined,
-      message:
-        "must be a zhihu post URL: https://www.zhihu.com/question/<id>/answer/<id>, https://zhuanlan.zhihu.com/p/<id> or https://www.zhihu.com/zvideo/<id>",
-    },
-    creator_ids: {
-      accepts: (value) => parseUrlToken(value) !== undefined,
-      message: "must be a url_token or a profile URL like https://www.zhihu.com/people/<url_token>",
-    },
-  }),
-);
+export const zhihuTaskInput = z
+  .strictObject({
+    ...mediaTaskShape("zhihu", ZHIHU_SORTS),
+    time_interval: z
+      .enum(ZHIHU_TIME_INTERVALS, { error: `must be one of ${quotedList(ZHIHU_TIME_INTERVALS)}` })
+      .optional()
+      .meta({ description: "search: only results published within this period; absent: any time" }),
+    vertical: z
+      .enum(ZHIHU_VERTICALS, { error: `must be one of ${quotedList(ZHIHU_VERTICALS)}` })
+      .optional()
+      .meta({ description: "search: only answers, articles or videos; absent: all three" }),
+  })
+  .superRefine((task, ctx) => {
+    if (task.crawler_type === "search") return;
+    for (const field of SEARCH_FILTERS)
+      if (task[field] !== undefined)
+        ctx.addIssue({ code: "custom", path: [field], message: 'applies only to crawler_type "search"' });
+  })
+  .superRefine(
+    mediaInputRules({
+      specified_ids: {
+        accepts: (value) => parseContentRef(value) !== undefined,
+        message:
+          "must be a zhihu post URL: https://www.zhihu.com/question/<id>/answer/<id>, https://zhuanlan.zhihu.com/p/<id> or https://www.zhihu.com/zvideo/<id>",
+      },
+      creator_ids: {
+        accepts: (value) => parseUrlToken(value) !== undefined,
+        message: "must be a url_token or a profile URL like https://www.zhihu.com/people/<url_token>",
+      },
+    }),
+  );
 
 export type ZhihuTaskInput = z.output<typeof zhihuTaskInput>;
 /** What the crawler gets: the body without `platform`. */

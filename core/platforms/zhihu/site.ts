@@ -1,6 +1,6 @@
 import type { ResponseMatch } from "../media/types.js";
 import type { ZhihuContentRef, ZhihuContentType } from "./ids.js";
-import { ZHIHU_SORT_PARAM, type ZhihuSort } from "./schema.js";
+import { ZHIHU_SORT_PARAM, type ZhihuSort, type ZhihuTimeInterval, type ZhihuVertical } from "./schema.js";
 
 /**
  * Where the zhihu web app lives, which of its requests we read, and what we click.
@@ -17,9 +17,10 @@ import { ZHIHU_SORT_PARAM, type ZhihuSort } from "./schema.js";
  * request: we open pages, scroll and click, and read the answers its script asked for.
  *
  * Page URLs, from the site's public link scheme:
- * - search: www /search?type=content&q=<keyword> (+ sort=<sort>, passed on to
- *   search_v3's `sort`; the parameter's name on the page is our assumption); more
- *   results load on scroll
+ * - search: www /search?type=content&q=<keyword> (+ sort, time_interval, vertical, passed on
+ *   to search_v3's parameters of the same names; `time_interval` on the page URL is what MC
+ *   sends as the search's referer, media_platform/zhihu/core.py:411; `sort` and `vertical`
+ *   there are our assumption); more results load on scroll
  * - answer: www /question/<qid>/answer/<id>; article: zhuanlan /p/<id>; video: www /zvideo/<id>
  * - profile: www /people/<url_token>/answers | posts | zvideos ?page=N
  */
@@ -89,9 +90,22 @@ export const ZHIHU_SELECTORS = {
     `.ContentItem[name="${contentId}"] [data-id="${commentId}"] button::-p-text(查看更多回复)`,
 } as const;
 
-export function searchPageUrl(baseUrls: Readonly<Record<string, string>>, keyword: string, sort: ZhihuSort): string {
+/** What narrows or orders a search: the task's `sort`, `time_interval` and `vertical`. */
+export interface ZhihuSearchFilters {
+  sort: ZhihuSort;
+  time_interval?: ZhihuTimeInterval | undefined;
+  vertical?: ZhihuVertical | undefined;
+}
+
+export function searchPageUrl(
+  baseUrls: Readonly<Record<string, string>>,
+  keyword: string,
+  filters: ZhihuSearchFilters,
+): string {
   const query = new URLSearchParams({ type: "content", q: keyword });
-  if (ZHIHU_SORT_PARAM[sort] !== "") query.set("sort", ZHIHU_SORT_PARAM[sort]);
+  if (ZHIHU_SORT_PARAM[filters.sort] !== "") query.set("sort", ZHIHU_SORT_PARAM[filters.sort]);
+  if (filters.time_interval !== undefined) query.set("time_interval", filters.time_interval);
+  if (filters.vertical !== undefined) query.set("vertical", filters.vertical);
   return `${baseUrls.www}/search?${query}`;
 }
 
