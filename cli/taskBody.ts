@@ -135,6 +135,7 @@ export const CREATE_OPTIONS = {
     description: "zhihu search: time_interval a_day|a_week|a_month|three_months|half_a_year|a_year",
   },
   vertical: { type: "string", value: "V", description: "zhihu search: vertical answer|article|zvideo" },
+  "note-type": { type: "string", value: "T", description: "xhs search: note_type all|video|image" },
 } as const satisfies OptionSpecs;
 
 type Body = Record<string, unknown>;
@@ -206,6 +207,7 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   set(body, "publish_time", integerOption(values, "publish-time"));
   set(body, "time_interval", stringValue(values, "time-interval"));
   set(body, "vertical", stringValue(values, "vertical"));
+  set(body, "note_type", stringValue(values, "note-type"));
 
   for (const entry of stringList(values, "param")) {
     const [key, value] = splitKeyValue("param", entry);

@@ -150,6 +150,32 @@ describe("xhs search", () => {
     );
   });
 
+  it("narrows a search to one note type in the panel's 笔记类型 group, after the sort, and pages with both", async () => {
+    const { items } = await run(
+      task({
+        crawler_type: "search",
+        keywords: "咖啡",
+        sort: "time_descending",
+        note_type: "image",
+        max_notes_count: 22,
+      }),
+    );
+
+    const imageNotes = xhs.data.notesFor("咖啡", "time_descending", 2);
+    expect(imageNotes.length).toBeGreaterThan(20);
+    expect(ids(ofType(items, "content"), "note_id")).toEqual(imageNotes.slice(0, 22).map((note) => note.note_id));
+    expect(ofType(items, "content").every((item) => item.data.type === "normal")).toBe(true);
+    const calls = xhs
+      .apiCalls(ENDPOINT.search)
+      .map((call) => [call.body?.sort, call.body?.note_type, call.body?.page, call.fromApp]);
+    expect(calls).toEqual([
+      ["general", 0, 1, true],
+      ["time_descending", 0, 1, true],
+      ["time_descending", 2, 1, true],
+      ["time_descending", 2, 2, false],
+    ]);
+  });
+
   it("starts at start_page with a call for that page", async () => {
     const { items } = await run(task({ crawler_type: "search", keywords: "咖啡", start_page: 2, max_notes_count: 5 }));
 

@@ -197,6 +197,8 @@ describe("buildTaskBody", () => {
         "a_week",
         "--vertical",
         "answer",
+        "--note-type",
+        "video",
       ),
     ).toEqual({
       platform: "dy",
@@ -216,6 +218,7 @@ describe("buildTaskBody", () => {
       publish_time: 7,
       time_interval: "a_week",
       vertical: "answer",
+      note_type: "video",
     });
   });
 

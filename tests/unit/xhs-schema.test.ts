@@ -22,4 +22,14 @@ describe("xhs task schema", () => {
       expect.stringMatching(/^creator_ids\.0: must be a 24-character xhs user id/),
     ]);
   });
+
+  it("takes note_type all / video / image for search only", () => {
+    expect(issues({ crawler_type: "search", keywords: ["咖啡"], note_type: "video" })).toEqual([]);
+    expect(issues({ crawler_type: "search", keywords: ["咖啡"], note_type: "normal" })).toEqual([
+      'note_type: must be one of "all", "video", "image"',
+    ]);
+    expect(issues({ crawler_type: "detail", specified_ids: [NOTE], note_type: "image" })).toEqual([
+      'note_type: applies only to crawler_type "search"',
+    ]);
+  });
 });

@@ -101,6 +101,20 @@ export function requireModeInput(
   }
 }
 
+/**
+ * Refuses search filters set with another mode (400 naming the field): they would do nothing.
+ *
+ * @example z.strictObject({ ...mediaTaskShape("zhihu", ZHIHU_SORTS), vertical }).superRefine(searchOnly(["vertical"]))
+ */
+export function searchOnly<Field extends string>(fields: readonly Field[]) {
+  return (task: { crawler_type: string } & Partial<Record<Field, unknown>>, ctx: z.RefinementCtx): void => {
+    if (task.crawler_type === "search") return;
+    for (const field of fields)
+      if (task[field] !== undefined)
+        ctx.addIssue({ code: "custom", path: [field], message: 'applies only to crawler_type "search"' });
+  };
+}
+
 /** What one list of a media task takes: a check of each entry, and the 400 message naming the forms it accepts. */
 export interface MediaIdRule {
   accepts(value: string): boolean;

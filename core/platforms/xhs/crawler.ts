@@ -27,6 +27,7 @@ import {
   FILTER,
   IMAGE_FORMATS,
   PAGE_REQUESTS,
+  NOTE_TYPE_LABELS,
   SORT_LABELS,
   STATE,
   XHS_BASE_URLS,
@@ -41,7 +42,7 @@ import {
   searchPageUrl,
   stateSource,
 } from "./site.js";
-import type { XhsTaskParams } from "./schema.js";
+import type { XhsNoteType, XhsTaskParams } from "./schema.js";
 
 /**
  * 小红书 (xhs) through its web app, www.xiaohongshu.com (API on edith.xiaohongshu.com).
@@ -78,6 +79,7 @@ export const xhsPlatform: MediaPlatform<XhsTaskParams> = {
 const STEP = {
   firstPage: "search: first page",
   sort: "search: sort",
+  noteType: "search: note_type",
   nextPage: "search: next page",
   feed: "note: feed",
   notePage: "note: page state",
@@ -97,7 +99,7 @@ async function* search(
   keyword: string,
   cursor: MediaCursor,
 ): AsyncGenerator<MediaRecord> {
-  const first = await firstResultPage(session, keyword, params.sort ?? "general");
+  const first = await firstResultPage(session, keyword, params.sort ?? "general", params.note_type ?? "all");
   // Later pages are asked for with the page's own body (its search_id, sort, note_type, …).
   const template = bodyOf(first);
   const firstData = apiData(session, searchData, first, STEP.firstPage);
@@ -133,18 +135,30 @@ async function* search(
 
 /**
  * The first result page as the search page loads it by itself (xhs-mcp search.go:107-154),
- * re-sorted in the page's filter panel when the task asks for another sort (search.go:113-140).
+ * re-sorted, then narrowed to one note type, in the page's filter panel when the task asks
+ * (search.go:113-140). Each pick makes the page search page 1 again; later pages copy the
+ * body of the last one, so they carry both.
  */
-async function firstResultPage(session: MediaSession, keyword: string, sort: string): Promise<CapturedResponse> {
+async function firstResultPage(
+  session: MediaSession,
+  keyword: string,
+  sort: string,
+  noteType: XhsNoteType,
+): Promise<CapturedResponse> {
   // The page searches only the keyword it was opened with (which it may normalise): page 1 is enough.
   const pageOne = (response: CapturedResponse) => bodyOf(response).page === 1;
   const url = searchPageUrl(session.baseUrls.www as string, keyword);
-  const first = await session.capture({ ...ENDPOINTS.search, step: STEP.firstPage, test: pageOne }, () =>
+  let first = await session.capture({ ...ENDPOINTS.search, step: STEP.firstPage, test: pageOne }, () =>
     session.open(url),
   );
-  if (sort === "general") return first;
-  const option = await filterOption(session, FILTER.sortGroup, SORT_LABELS[sort] as string, STEP.sort);
-  return session.capture({ ...ENDPOINTS.search, step: STEP.sort, test: pageOne }, () => option.click());
+  const picks: Array<[group: string, label: string, step: string]> = [];
+  if (sort !== "general") picks.push([FILTER.sortGroup, SORT_LABELS[sort] as string, STEP.sort]);
+  if (noteType !== "all") picks.push([FILTER.noteTypeGroup, NOTE_TYPE_LABELS[noteType] as string, STEP.noteType]);
+  for (const [group, label, step] of picks) {
+    const option = await filterOption(session, group, label, step);
+    first = await session.capture({ ...ENDPOINTS.search, step, test: pageOne }, () => option.click());
+  }
+  return first;
 }
 
 /** Result page `page`, called with the body the page itself sent for page 1 (MC client.py:343-352). */

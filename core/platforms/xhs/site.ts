@@ -111,6 +111,7 @@ export const FILTER = {
   panel: "div.filter-panel",
   groups: "div.filter-panel div.filters",
   sortGroup: "排序依据",
+  noteTypeGroup: "笔记类型",
 } as const;
 
 /**
@@ -122,6 +123,13 @@ export const SORT_LABELS: Record<string, string> = {
   general: "综合",
   popularity_descending: "最多点赞",
   time_descending: "最新",
+};
+
+/** The panel's 笔记类型 label for each note_type (xhs-mcp search.go:46-47: 不限 / 视频 / 图文). */
+export const NOTE_TYPE_LABELS: Record<string, string> = {
+  all: "不限",
+  video: "视频",
+  image: "图文",
 };
 
 /** The filter panel is on the page by the time the first results arrived: a short wait is enough. */

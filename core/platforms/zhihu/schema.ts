@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { quotedList } from "../../validation.js";
-import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
+import { mediaInputRules, mediaTaskShape, searchOnly } from "../media/schema.js";
 import { parseContentRef, parseUrlToken } from "./ids.js";
 
 /**
@@ -32,9 +32,6 @@ export type ZhihuTimeInterval = (typeof ZHIHU_TIME_INTERVALS)[number];
 export const ZHIHU_VERTICALS = ["answer", "article", "zvideo"] as const;
 export type ZhihuVertical = (typeof ZHIHU_VERTICALS)[number];
 
-/** Search-only filters: set with another mode they would silently do nothing, so they are refused. */
-const SEARCH_FILTERS = ["time_interval", "vertical"] as const;
-
 /**
  * A zhihu task:
  * - `search`: `keywords` → answers, articles and videos from zhihu's search ("综合"),
@@ -59,12 +56,7 @@ export const zhihuTaskInput = z
       .optional()
       .meta({ description: "search: only answers, articles or videos; absent: all three" }),
   })
-  .superRefine((task, ctx) => {
-    if (task.crawler_type === "search") return;
-    for (const field of SEARCH_FILTERS)
-      if (task[field] !== undefined)
-        ctx.addIssue({ code: "custom", path: [field], message: 'applies only to crawler_type "search"' });
-  })
+  .superRefine(searchOnly(["time_interval", "vertical"]))
   .superRefine(
     mediaInputRules({
       specified_ids: {
