@@ -23,7 +23,7 @@ import {
   wbStandInDefaults,
   type StandInPost,
 } from "../fixtures/wb/data.js";
-import { postText } from "../fixtures/wb/responses.js";
+import { cutPostText, postText } from "../fixtures/wb/responses.js";
 import { startWbStandIn, type WbStandIn } from "../fixtures/wb/server.js";
 import { WB_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
 import { detailWithReplies, mediaHarness, ofType } from "../support/mediaHarness.js";
@@ -52,6 +52,7 @@ const mids = (posts: StandInPost[]) => posts.map((post) => post.mid);
 const GET_INDEX = "/api/container/getIndex";
 const HOTFLOW = "/comments/hotflow";
 const CHILD = "/comments/hotFlowChild";
+const LONG_TEXT = "/statuses/extend";
 const chinaTime = (unixSecs: number) =>
   new Date((unixSecs + 8 * 3600) * 1000).toISOString().replace("T", " ").slice(0, 19);
 
@@ -97,6 +98,26 @@ describe("wb search", () => {
     expect(wb.requests.filter((request) => request.path.startsWith("/detail/"))).toHaveLength(0);
   });
 
+  it("stores a long post's whole text, called from the page (/statuses/extend) only for posts the list cut", async () => {
+    const posts = wb.postsFor("长文").slice(0, 4);
+    const long = posts.find((post) => post.index === 2)!;
+    const { items } = await run(task({ crawler_type: "search", keywords: "长文", max_notes_count: 4 }));
+
+    const notes = ofType(items, "content");
+    expect(notes.map((item) => [item.data.note_id, item.data.content, item.data.is_long_text])).toEqual(
+      posts.map((post) => [post.mid, postText(post), post === long]),
+    );
+    const extends_ = wb.apiRequests(LONG_TEXT);
+    expect(extends_.map((request) => request.query.id)).toEqual([long.mid]);
+    expect(extends_[0]?.headers["x-xsrf-token"]).toBe(extends_[0]?.cookies["XSRF-TOKEN"]);
+
+    wb.reset();
+    const cut = await run(task({ crawler_type: "search", keywords: "长文", max_notes_count: 4, full_text: false }));
+    const stored = ofType(cut.items, "content").find((item) => item.data.note_id === long.mid);
+    expect(stored?.data).toMatchObject({ content: cutPostText(long), is_long_text: true });
+    expect(wb.apiRequests(LONG_TEXT)).toHaveLength(0);
+  });
+
   it("uses the sort's search type and calls start_page directly", async () => {
     const { items } = await run(
       task({ crawler_type: "search", keywords: "足球", sort: "real_time", start_page: 3, max_notes_count: 2 }),
@@ -138,6 +159,8 @@ describe("wb detail", () => {
       creator_hash: creatorHash("wb", "1001"),
     });
     expect(wb.apiRequests(CHILD)).toHaveLength(0);
+    // The detail page's $render_data carries the whole text: nothing more to ask.
+    expect(wb.apiRequests(LONG_TEXT)).toHaveLength(0);
   });
 
   it("collects comments page by page, the page's first and then called ones, without replies unless asked", async () => {
@@ -485,7 +508,10 @@ describe("wb access answers", () => {
 
   it("backs off on 请求过于频繁 (errno 100005), then fails RATE_LIMITED: throttling, not a ban", async () => {
     wb.answerWith("too_frequent", { afterRequests: 1 });
-    const { error, items } = await failure(task({ crawler_type: "search", keywords: "频繁", max_notes_count: 10 }));
+    // full_text false: no long post's text call comes between the pages.
+    const { error, items } = await failure(
+      task({ crawler_type: "search", keywords: "频繁", max_notes_count: 10, full_text: false }),
+    );
 
     expect(ofType(items, "content")).toHaveLength(4);
     expect(error).toBeInstanceOf(PlatformThrottledError);

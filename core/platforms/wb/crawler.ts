@@ -10,6 +10,7 @@ import { WB_SORTS, type WbTaskParams } from "./schema.js";
 import {
   wbProfileAnswer,
   wbProfilePostsAnswer,
+  wbLongTextAnswer,
   wbRenderData,
   wbSearchAnswer,
   type WbCard,
@@ -18,6 +19,7 @@ import {
   type WbUser,
 } from "./shapes.js";
 import {
+  CUT_TEXT_LINK,
   POST_GONE_TEXT,
   WB_BASE_URLS,
   WB_ENDPOINTS,
@@ -25,6 +27,7 @@ import {
   WB_PAGE_STATE,
   WB_STEPS,
   detailPageUrl,
+  longTextCall,
   profileHeader,
   profilePageUrl,
   profilePostsCall,
@@ -100,7 +103,7 @@ export const wbPlatform: MediaPlatform<WbTaskParams> = {
       };
       return;
     }
-    yield wbNoteRecord(status, undefined);
+    yield wbNoteRecord(await withFullText(session, params, status), undefined);
     if (opened !== undefined) yield* wbComments(session, status.id, opened, commentCaps(params));
   },
 
@@ -192,10 +195,39 @@ async function* storePost(
   mblog: WbMblog,
   keyword: string | undefined,
 ): AsyncGenerator<MediaRecord, void, undefined> {
-  yield wbNoteRecord(mblog, keyword);
+  yield wbNoteRecord(await withFullText(session, params, mblog), keyword);
   if (!wantsComments(params) || Number(mblog.comments_count) === 0) return;
   const opened = await openDetail(session, mblog.id, true);
   if (opened !== undefined) yield* wbComments(session, mblog.id, opened, commentCaps(params));
+}
+
+/**
+ * The post with its whole text when the list showed it cut and the task wants full text
+ * (MC weibo/core.py:421-474 does the same for every `isLongText` post): a /statuses/extend
+ * call from the open page. A post whose text is already whole (a detail page's, or one not
+ * ending in the 全文 link) costs nothing. An answer without the text keeps the cut one, and
+ * says so in the log; access errors (login, throttling, risk control) end the crawl as
+ * every call's do.
+ */
+async function withFullText(session: MediaSession, params: WbTaskParams, mblog: WbMblog): Promise<WbMblog> {
+  if (!params.full_text || mblog.isLongText !== true || !CUT_TEXT_LINK.test(mblog.text)) return mblog;
+  const step = WB_STEPS.longText;
+  const body = await wbBody(
+    session,
+    wbLongTextAnswer,
+    await wbCall(session, { url: longTextCall(mblog.id), step }),
+    step,
+  );
+  const whole = body.ok === 1 ? body.data?.longTextContent : undefined;
+  if (whole === undefined || whole === "") {
+    session.log("long post's full text not given; keeping the cut text", {
+      note: mblog.id,
+      ok: body.ok,
+      msg: body.msg,
+    });
+    return mblog;
+  }
+  return { ...mblog, text: whole };
 }
 
 /**

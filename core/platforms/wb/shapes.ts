@@ -89,7 +89,7 @@ export const wbMblog = z.looseObject({
   /** e.g. "发布于 广东". */
   region_name: z.string().optional(),
   source: z.string().optional(),
-  /** Longer posts arrive cut, ending in "…全文" (full text: FLOW.md, left to a later issue). */
+  /** Longer posts arrive cut in lists, ending in `...<a href="/status/<mid>">全文</a>`; the full text: /statuses/extend. */
   isLongText: z.boolean().optional(),
   pic_num: z.number().optional(),
   user: wbUser.nullable(),
@@ -229,6 +229,18 @@ export const wbHotFlowChildAnswer = z.looseObject({
   max_id_type: z.number().optional(),
   rootComment: z.array(wbComment).optional(),
 });
+
+/**
+ * GET /statuses/extend?id=<mid> — a long post's whole text, as HTML like `text`
+ * (gottaegbert/weiboAPI response.js:1766-1775 records the answer; public scripts call it for
+ * posts whose list text ends in 全文). Counts come along; only the text is read.
+ */
+export const wbLongTextAnswer = wbEnvelope(
+  z.looseObject({
+    ok: z.number().optional(),
+    longTextContent: z.string().optional(),
+  }),
+);
 
 /**
  * The detail page m.weibo.cn/detail/<id> embeds the post in a script:

@@ -28,6 +28,7 @@ export const WB_STEPS = {
   hotflow: "comments: page",
   replies: "comments: replies",
   post: "detail: post",
+  longText: "post: full text",
 } as const;
 
 export const WB_ENDPOINTS = {
@@ -129,6 +130,18 @@ export function hotflowCall(first: CapturedResponse, maxId: number, maxIdType: n
 export function hotFlowChildCall(cid: string, maxId: number): string {
   return `/comments/hotFlowChild?${new URLSearchParams({ cid, max_id: String(maxId), max_id_type: "0" })}`;
 }
+
+/** A long post's whole text (shapes.ts wbLongTextAnswer), called from whichever m.weibo.cn page is open. */
+export function longTextCall(mid: string): string {
+  return `/statuses/extend?${new URLSearchParams({ id: mid })}`;
+}
+
+/**
+ * A list's text of a long post ends in a link to the post's status page reading 全文
+ * ("full text"): `...<a href="/status/4884565010943284">全文</a>` (a public m.weibo.cn
+ * script quotes it; another cuts stored text there).
+ */
+export const CUT_TEXT_LINK = /<a href="\/status\/[^"]*">全文<\/a>\s*$/;
 
 /** Page state the crawler reads: the detail page's embedded post. */
 export const WB_PAGE_STATE = { renderData: "$render_data" } as const;
