@@ -136,6 +136,9 @@ export const CREATE_OPTIONS = {
   },
   vertical: { type: "string", value: "V", description: "zhihu search: vertical answer|article|zvideo" },
   "note-type": { type: "string", value: "T", description: "xhs search: note_type all|video|image" },
+  "start-day": { type: "string", value: "DAY", description: "bili search: start_day, YYYY-MM-DD (China time)" },
+  "end-day": { type: "string", value: "DAY", description: "bili search: end_day, YYYY-MM-DD, included" },
+  "max-per-day": { type: "string", value: "N", description: "bili search: max_notes_per_day" },
 } as const satisfies OptionSpecs;
 
 type Body = Record<string, unknown>;
@@ -208,6 +211,9 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   set(body, "time_interval", stringValue(values, "time-interval"));
   set(body, "vertical", stringValue(values, "vertical"));
   set(body, "note_type", stringValue(values, "note-type"));
+  set(body, "start_day", stringValue(values, "start-day"));
+  set(body, "end_day", stringValue(values, "end-day"));
+  set(body, "max_notes_per_day", integerOption(values, "max-per-day"));
 
   for (const entry of stringList(values, "param")) {
     const [key, value] = splitKeyValue("param", entry);

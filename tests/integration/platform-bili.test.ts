@@ -130,6 +130,72 @@ describe("bili search", () => {
   });
 });
 
+describe("bili date-range search (start_day, end_day, max_notes_per_day)", () => {
+  // The stand-in's search videos i = 1… are published BASE_TIME − i h (data.ts): in China time,
+  // i 1-16 on 2025-10-09, 17-40 on 2025-10-08, 41-45 on 2025-10-07.
+  const aidsOf = (keyword: string, indexes: number[]) =>
+    indexes.map((i) => String(bili.videosFor(keyword)[i - 1]?.aid));
+  const dayStart = (day: string) => String(Date.parse(`${day}T00:00:00+08:00`) / 1000);
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
+
+  it("searches each day on its own with the day's publish-time window, at most max_notes_per_day videos a day", async () => {
+    const { items } = await run(
+      task({
+        crawler_type: "search",
+        keywords: "旅行",
+        start_day: "2025-10-07",
+        end_day: "2025-10-09",
+        max_notes_per_day: 3,
+        max_notes_count: 20,
+      }),
+    );
+
+    expect(ofType(items, "content").map((item) => item.data.video_id)).toEqual(
+      aidsOf("旅行", [41, 42, 43, 17, 18, 19, 1, 2, 3]),
+    );
+    const searches = bili
+      .apiRequests(SEARCH)
+      .map((request) => [request.query.pubtime_begin_s, request.query.pubtime_end_s, request.query.page]);
+    expect(searches).toEqual(
+      ["2025-10-07", "2025-10-08", "2025-10-09"].map((day) => [
+        dayStart(day),
+        String(Number(dayStart(day)) + 86399),
+        "1",
+      ]),
+    );
+  });
+
+  it("pages through a day before the next, max_notes_count capping the keyword over all days, and resumes mid-day", async () => {
+    const params = task({
+      crawler_type: "search",
+      keywords: "美食",
+      start_day: "2025-10-07",
+      end_day: "2025-10-08",
+      max_notes_count: 12,
+    });
+    const { items } = await run(params);
+
+    expect(ofType(items, "content").map((item) => item.data.video_id)).toEqual(
+      aidsOf("美食", [...range(41, 45), ...range(17, 23)]),
+    );
+    expect(bili.apiRequests(SEARCH).map((request) => [request.query.pubtime_begin_s, request.query.page])).toEqual([
+      [dayStart("2025-10-07"), "1"],
+      [dayStart("2025-10-08"), "1"],
+      [dayStart("2025-10-08"), "2"],
+    ]);
+
+    bili.requests.length = 0;
+    const first = await run(params, { stopAfter: 11 });
+    expect(first.cursor).toEqual({ inputIndex: 0, page: "2025-10-08 p2 n5", notesDone: 10 });
+    bili.requests.length = 0;
+    const second = await run(params, { resumeFrom: first.cursor });
+    expect(ofType(second.items, "content").map((item) => item.data.video_id)).toEqual(aidsOf("美食", range(22, 23)));
+    expect(bili.apiRequests(SEARCH).map((request) => [request.query.pubtime_begin_s, request.query.page])).toEqual([
+      [dayStart("2025-10-08"), "2"],
+    ]);
+  });
+});
+
 /** Videos the stand-in has without a search: creator 9001's uploads (aid 301001…). */
 const CREATOR_AID = (i: number) => 300000 + 1000 + i;
 

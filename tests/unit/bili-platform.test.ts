@@ -10,6 +10,7 @@ import {
   biliVideoRecord,
   ipLocation,
 } from "../../core/platforms/bili/items.js";
+import { chinaDayStart, dayWindow, daysBetween } from "../../core/platforms/bili/days.js";
 import { biliTaskInput } from "../../core/platforms/bili/schema.js";
 import { checkShape } from "../../core/platforms/media/drift.js";
 import {
@@ -32,6 +33,40 @@ describe("bili task input", () => {
     expect(
       messageFor({ crawler_type: "creator", creator_ids: ["https://www.bilibili.com/video/BV1xx411c7mD"] }),
     ).toMatch(/^creator_ids\.0: must be a numeric mid/);
+  });
+
+  it("takes a date range of real days, start first, at most 366 days, for search only", () => {
+    const search = { crawler_type: "search", keywords: ["猫"] };
+    expect(
+      biliTaskInput.parse({ platform: "bili", ...search, start_day: "2024-02-29", end_day: "2024-03-01" }),
+    ).toMatchObject({
+      start_day: "2024-02-29",
+      end_day: "2024-03-01",
+    });
+    expect(messageFor({ ...search, start_day: "2025-02-29" })).toBe("start_day: must be a day like 2024-01-05");
+    expect(messageFor({ ...search, start_day: "2024/01/05" })).toBe("start_day: must be a day like 2024-01-05");
+    expect(messageFor({ ...search, start_day: "2024-01-05", end_day: "2024-01-04" })).toBe(
+      "end_day: must not be before start_day",
+    );
+    expect(messageFor({ ...search, start_day: "2024-01-01", end_day: "2025-01-01" })).toBe(
+      "end_day: must be at most 366 days from start_day, both included",
+    );
+    expect(messageFor({ ...search, end_day: "2024-01-04" })).toBe("end_day: needs start_day");
+    expect(messageFor({ ...search, max_notes_per_day: 5 })).toBe("max_notes_per_day: needs start_day");
+    expect(messageFor({ ...search, start_day: "2024-01-05", start_page: 2 })).toBe(
+      "start_page: must be 1 with start_day: each day is searched from its first page",
+    );
+    expect(messageFor({ crawler_type: "detail", specified_ids: ["BV1xx411c7mD"], start_day: "2024-01-05" })).toBe(
+      'start_day: applies only to crawler_type "search"',
+    );
+  });
+});
+
+describe("bili search days", () => {
+  it("are China days: 2024-01-05 runs from 1704384000 to 1704470399, as MediaCrawler computes it (core.py:165)", () => {
+    expect(dayWindow("2024-01-05")).toEqual({ pubtime_begin_s: 1704384000, pubtime_end_s: 1704470399 });
+    expect(daysBetween("2024-02-28", "2024-03-01")).toEqual(["2024-02-28", "2024-02-29", "2024-03-01"]);
+    expect(chinaDayStart("2023-02-29")).toBeUndefined();
   });
 });
 

@@ -199,6 +199,12 @@ describe("buildTaskBody", () => {
         "answer",
         "--note-type",
         "video",
+        "--start-day",
+        "2024-01-05",
+        "--end-day",
+        "2024-01-07",
+        "--max-per-day",
+        "10",
       ),
     ).toEqual({
       platform: "dy",
@@ -219,6 +225,9 @@ describe("buildTaskBody", () => {
       time_interval: "a_week",
       vertical: "answer",
       note_type: "video",
+      start_day: "2024-01-05",
+      end_day: "2024-01-07",
+      max_notes_per_day: 10,
     });
   });
 

@@ -1,7 +1,14 @@
 import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
 import { walkPages } from "../media/pagedList.js";
 import type * as z from "zod";
-import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession, ResponseMatch } from "../media/types.js";
+import type {
+  CapturedResponse,
+  MediaCursor,
+  MediaPlatform,
+  MediaRecord,
+  MediaSession,
+  ResponseMatch,
+} from "../media/types.js";
 import { classifyBiliPage, classifyBiliResponse, listData, requireJson } from "./access.js";
 import { biliComments } from "./comments.js";
 import { parseBiliCreator, parseBiliVideo } from "./ids.js";
@@ -15,6 +22,7 @@ import {
   type BiliSearchData,
   type BiliViewDetailData,
 } from "./shapes.js";
+import { dayWindow, daysBetween } from "./days.js";
 import { BILI_BASE_URLS, BILI_ENDPOINTS, searchPageUrl, spacePageUrl, videoPageUrl, viewDetailCall } from "./site.js";
 
 /**
@@ -48,7 +56,7 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
 
   search(session, params, keyword, cursor): AsyncIterable<MediaRecord> {
     const sort: BiliSort = BILI_SORTS.find((value) => value === params.sort) ?? "totalrank";
-    const videosOf = (data: BiliSearchData) => (data.result ?? []).filter((video) => video.bvid);
+    if (params.start_day !== undefined) return searchByDay(session, params, keyword, cursor, sort, params.start_day);
     return walkPages({
       cursor,
       params,
@@ -104,6 +112,63 @@ export const biliPlatform: MediaPlatform<BiliTaskParams> = {
     });
   },
 };
+
+const videosOf = (data: BiliSearchData) => (data.result ?? []).filter((video) => video.bvid);
+
+/** Where a day-by-day search is: the day, its page, and how many of the day's videos came before that page. */
+interface DayPage {
+  day: string;
+  page: number;
+  takenBefore: number;
+}
+
+/** As a cursor token, so a resumed crawl goes on with the same day, page and per-day count: "2024-01-05 p2 n20". */
+const dayToken = ({ day, page, takenBefore }: DayPage): string => `${day} p${page} n${takenBefore}`;
+
+function parseDayToken(token: string): DayPage | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2}) p(\d+) n(\d+)$/.exec(token);
+  return match === null
+    ? undefined
+    : { day: match[1] as string, page: Number(match[2]), takenBefore: Number(match[3]) };
+}
+
+/**
+ * A date-range search (days.ts): each day from start_day to end_day searched on its own,
+ * page by page, until the day's videos end or `max_notes_per_day` of them were read, then
+ * the next day; `max_notes_count` caps the keyword over all days (MC core.py:241-310).
+ */
+function searchByDay(
+  session: MediaSession,
+  params: BiliTaskParams,
+  keyword: string,
+  cursor: MediaCursor,
+  sort: BiliSort,
+  startDay: string,
+): AsyncIterable<MediaRecord> {
+  const days = daysBetween(startDay, params.end_day ?? startDay);
+  const perDay = params.max_notes_per_day ?? Number.POSITIVE_INFINITY;
+  const resumed = typeof cursor.page === "string" ? parseDayToken(cursor.page) : undefined;
+  return walkPages({
+    cursor,
+    params,
+    start: dayToken(resumed ?? { day: days[0] as string, page: 1, takenBefore: 0 }),
+    load: async (token) => {
+      const at = parseDayToken(token) as DayPage;
+      const url = searchPageUrl(session.baseUrls, keyword, sort, at.page, dayWindow(at.day));
+      const data = await listPage(session, BILI_ENDPOINTS.search, url, biliSearchAnswer, "the search page");
+      return { at, data, videos: videosOf(data).slice(0, Math.max(0, perDay - at.takenBefore)) };
+    },
+    entries: (body) => body.videos,
+    records: (video) => listedVideo(session, params, video.bvid, keyword),
+    next: ({ at, data, videos }) => {
+      const taken = at.takenBefore + videos.length;
+      const dayGoesOn = taken < perDay && videosOf(data).length > 0 && at.page < data.numPages;
+      if (dayGoesOn) return dayToken({ day: at.day, page: at.page + 1, takenBefore: taken });
+      const nextDay = days[days.indexOf(at.day) + 1];
+      return nextDay === undefined ? undefined : dayToken({ day: nextDay, page: 1, takenBefore: 0 });
+    },
+  });
+}
 
 /** A list page (search, space) opened and its own answer read: `data`, or an error (access.ts `listData`). */
 async function listPage<T>(

@@ -1,4 +1,5 @@
 import type { ResponseMatch } from "../media/types.js";
+import type { DayWindow } from "./days.js";
 import type { BiliSort } from "./schema.js";
 
 /**
@@ -30,9 +31,19 @@ export const BILI_ENDPOINTS = {
 
 type Bases = Readonly<Record<string, string>>;
 
-/** search.bilibili.com/video?keyword=…&order=…&page=… — the video tab of the search page, which loads page `page` itself. */
-export function searchPageUrl(bases: Bases, keyword: string, sort: BiliSort, page: number): string {
+/**
+ * search.bilibili.com/video?keyword=…&order=…&page=… — the video tab of the search page,
+ * which loads page `page` itself. A day's `window` adds `pubtime_begin_s` / `pubtime_end_s`,
+ * which the page passes to its search request as MC sends them (client.py:173-194); public
+ * page-driving crawlers open such URLs (a pyppeteer crawler:
+ * search.bilibili.com/video?keyword=…&pubtime_begin_s=1748448000&pubtime_end_s=1748534399&order=pubdate).
+ */
+export function searchPageUrl(bases: Bases, keyword: string, sort: BiliSort, page: number, window?: DayWindow): string {
   const query = new URLSearchParams({ keyword, order: sort, page: String(page) });
+  if (window !== undefined) {
+    query.set("pubtime_begin_s", String(window.pubtime_begin_s));
+    query.set("pubtime_end_s", String(window.pubtime_end_s));
+  }
   return `${bases.search}/video?${query}`;
 }
 
