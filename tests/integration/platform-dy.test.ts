@@ -30,7 +30,7 @@ const { task, run, attempt, failure, pointBaseUrls } = mediaHarness({
 
 beforeAll(async () => {
   dy = await startDyStandIn();
-  pointBaseUrls({ WWW: dy.baseUrl });
+  pointBaseUrls({ WWW: dy.baseUrl, SHORT: `${dy.baseUrl}/short` });
 });
 
 afterAll(() => dy?.close());
@@ -217,6 +217,37 @@ describe("dy search", () => {
 });
 
 describe("dy detail", () => {
+  it("resolves v.douyin.com share links hop by hop, reading the id from the redirect, and stores a dead or refused link as a failed item", async () => {
+    const { items } = await run(
+      task({
+        crawler_type: "detail",
+        specified_ids: [
+          "https://v.douyin.com/iHop2x9a/",
+          "https://v.douyin.com/iDead000/",
+          "https://v.douyin.com/iMeta0dd/",
+        ],
+      }),
+    );
+
+    const posts = ofType(items, "content");
+    expect(
+      posts.map((item) => [item.data.aweme_id, item.ok, (item.data.error as { code?: string } | null)?.code]),
+    ).toEqual([
+      ["7300000000000099003", true, undefined],
+      [null, false, "SHORT_LINK_UNRESOLVED"],
+      [null, false, "BLOCKED_TARGET"],
+    ]);
+    expect(posts[1]?.data.aweme_url).toBe("https://v.douyin.com/iDead000/");
+    // Two hops on the short-link host; the iesdouyin.com share page the second names is never fetched.
+    expect(dy.requests.filter((request) => request.path.startsWith("/short/")).map((request) => request.path)).toEqual([
+      "/short/iHop2x9a/",
+      "/short/iRNBho6u/",
+      "/short/iDead000/",
+      "/short/iMeta0dd/",
+    ]);
+    expect(pagesOpened("/video/").map((request) => request.path)).toEqual(["/video/7300000000000099003"]);
+  });
+
   it("opens each post's page and calls the detail and comment endpoints from it; a deleted post is a failed item", async () => {
     const id = "7300000000000099001";
     const { items } = await run(

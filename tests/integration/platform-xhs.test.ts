@@ -31,7 +31,7 @@ const { task, run, failure, pointBaseUrls } = mediaHarness({
 
 beforeAll(async () => {
   xhs = await startXhsStandIn();
-  pointBaseUrls({ WWW: xhs.baseUrl, API: xhs.apiUrl });
+  pointBaseUrls({ WWW: xhs.baseUrl, API: xhs.apiUrl, SHORT: `${xhs.baseUrl}/short` });
 });
 
 afterAll(() => xhs?.close());
@@ -237,6 +237,24 @@ describe("the stand-in API", () => {
 });
 
 describe("xhs detail", () => {
+  it("resolves an xhslink.com share link to the note's URL with its xsec_token, and reads that note", async () => {
+    const note = xhs.data.notesFor("分享")[2]!;
+    const { items } = await run(
+      task({
+        crawler_type: "detail",
+        specified_ids: ["http://xhslink.com/m/1ZZ7GicPCV0", "https://xhslink.com/o/4fAotv0DtEv"],
+      }),
+    );
+
+    const notes = ofType(items, "content");
+    expect(notes.map((item) => [item.data.note_id, item.ok])).toEqual([
+      [note.note_id, true],
+      [null, false],
+    ]);
+    expect(notes[0]?.data).toMatchObject({ xsec_token: note.xsec_token, title: note.title });
+    expect(notes[1]?.data.error).toMatchObject({ code: "SHORT_LINK_UNRESOLVED" });
+  });
+
   it("reads the note from the page state, with comments and replies beyond the first page of replies", async () => {
     const { note, url } = noteUrlOf("面包", 0);
     const { items } = await run(task(detailWithReplies(url, 30)));

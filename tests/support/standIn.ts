@@ -286,8 +286,8 @@ function firstSeenOrder(): { keys: string[]; indexOf(key: string): number } {
 }
 
 /** A redirect, as sites send a visitor to their login or captcha page. */
-export function sendRedirect(response: ServerResponse, location: string): void {
-  response.writeHead(302, { location }).end();
+export function sendRedirect(response: ServerResponse, location: string, status: 301 | 302 | 307 = 302): void {
+  response.writeHead(status, { location }).end();
 }
 
 /** The 404 page of every stand-in. */

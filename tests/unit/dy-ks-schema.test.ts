@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDyAwemeId, parseDySecUserId } from "../../core/platforms/dy/ids.js";
+import { DY_SHORT_LINKS, parseDyAwemeId, parseDySecUserId } from "../../core/platforms/dy/ids.js";
 import { dyTaskInput } from "../../core/platforms/dy/schema.js";
 import { parseKsPhotoId, parseKsUserId } from "../../core/platforms/ks/ids.js";
 import { ksTaskInput } from "../../core/platforms/ks/schema.js";
@@ -22,7 +22,7 @@ describe("dy task input", () => {
     );
   });
 
-  it("accepts aweme ids and post URLs, refusing short links and other hosts by position", () => {
+  it("accepts aweme ids, post URLs and v.douyin.com share links, refusing other hosts by position", () => {
     const ids = [
       "7525082444551310602",
       "https://www.douyin.com/video/7525082444551310602",
@@ -42,9 +42,16 @@ describe("dy task input", () => {
       messageFor(dyTaskInput, {
         platform: "dy",
         crawler_type: "detail",
-        specified_ids: ["7525082444551310602", "https://v.douyin.com/iF12345ABC/"],
+        specified_ids: ["https://v.douyin.com/iF12345ABC/", "https://www.tiktok.com/video/7525082444551310602"],
       }),
-    ).toMatch(/^specified_ids\.1: .*short links are not resolved/);
+    ).toBe(
+      "specified_ids.1: must be an aweme id (digits), a www.douyin.com/video/… or /note/… URL, or a v.douyin.com share link",
+    );
+    // The id a share link's redirect names (the iesdouyin.com share page is never fetched).
+    expect(DY_SHORT_LINKS.postOf("https://www.iesdouyin.com/share/video/7468908569061100857/?region=CN&mid=0")).toBe(
+      "7468908569061100857",
+    );
+    expect(DY_SHORT_LINKS.postOf("https://www.douyin.com/")).toBeUndefined();
     expect(parseDyAwemeId("https://www.tiktok.com/video/7525082444551310602")).toBeUndefined();
   });
 

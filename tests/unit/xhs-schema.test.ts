@@ -15,8 +15,10 @@ describe("xhs task schema", () => {
         specified_ids: [NOTE, `https://www.xiaohongshu.com/explore/${NOTE}?xsec_token=x`],
       }),
     ).toEqual([]);
-    expect(issues({ crawler_type: "detail", specified_ids: [NOTE, "https://xhslink.com/a/1"] })).toEqual([
-      expect.stringMatching(/^specified_ids\.1: must be a 24-character xhs note id or a note URL/),
+    expect(issues({ crawler_type: "detail", specified_ids: ["https://xhslink.com/a/1", "https://t.cn/abc"] })).toEqual([
+      expect.stringMatching(
+        /^specified_ids\.1: must be a 24-character xhs note id, a note URL .*, or an xhslink.com share link$/,
+      ),
     ]);
     expect(issues({ crawler_type: "creator", creator_ids: ["someone"] })).toEqual([
       expect.stringMatching(/^creator_ids\.0: must be a 24-character xhs user id/),

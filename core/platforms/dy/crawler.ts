@@ -1,5 +1,6 @@
 import { commentsIfWanted } from "../media/caps.js";
 import { postOnce, ProfileAhead, walkFeed } from "../media/scrolledFeed.js";
+import { viaShortLink } from "../media/shortLinks.js";
 import type {
   CapturedResponse,
   MediaCursor,
@@ -10,7 +11,7 @@ import type {
 } from "../media/types.js";
 import { assertDyAnswerOk, classifyDyPage, classifyDyResponse, dyBodyOf } from "./access.js";
 import { dyComments } from "./comments.js";
-import { parseDyAwemeId, parseDySecUserId } from "./ids.js";
+import { DY_SHORT_LINKS, parseDyAwemeId, parseDySecUserId } from "./ids.js";
 import { awemeOfSearchResult, dyContentRecord, dyCreatorRecord } from "./items.js";
 import { DY_SORT_TYPE, type DySort, type DyTaskParams } from "./schema.js";
 import {
@@ -155,11 +156,24 @@ function detailDy(
   input: string,
   cursor: MediaCursor,
 ): AsyncIterable<MediaRecord> {
-  const awemeId = parseDyAwemeId(input) ?? input;
-  return postOnce(
-    cursor,
-    () => postOf(session, awemeId),
-    commentsIfWanted(params, () => dyComments(session, params, awemeId)),
+  return viaShortLink(
+    session,
+    input,
+    DY_SHORT_LINKS,
+    (post) => {
+      const awemeId = parseDyAwemeId(post) ?? post;
+      return postOnce(
+        cursor,
+        () => postOf(session, awemeId),
+        commentsIfWanted(params, () => dyComments(session, params, awemeId)),
+      );
+    },
+    (link, error) => ({
+      item_type: "content",
+      id: link,
+      fields: { aweme_id: null, aweme_url: link },
+      error: { code: error.code, message: error.message },
+    }),
   );
 }
 

@@ -4,12 +4,14 @@
  * - Posts (`specified_ids`): the numeric `aweme_id` (`7525082444551310602`), or a post URL:
  *   `https://www.douyin.com/video/<id>`, `https://www.douyin.com/note/<id>` (image posts),
  *   or any douyin.com URL with `?modal_id=<id>` (a post opened over a search or user page).
- *   Short links (`https://v.douyin.com/…`) are not resolved: they redirect through a
- *   tracking host we do not follow; open them in a browser and paste the long URL.
+ *   Share links (`https://v.douyin.com/<code>/`) are resolved by the crawler
+ *   ({@link DY_SHORT_LINKS}, media/shortLinks.ts).
  * - Creators (`creator_ids`): the `sec_user_id` (`MS4wLjABAAAA…`) or a profile URL
  *   `https://www.douyin.com/user/<sec_user_id>`. The short numeric 抖音号 is not accepted:
  *   profile pages and the creator APIs are keyed by `sec_user_id`.
  */
+
+import type { ShortLinkRule } from "../media/shortLinkRule.js";
 
 /** aweme ids are 64-bit integers printed in decimal (typically 19 digits). */
 const AWEME_ID = /^\d{8,20}$/;
@@ -47,3 +49,25 @@ function douyinUrl(value: string): URL | undefined {
     return undefined;
   }
 }
+
+/**
+ * v.douyin.com share links. Their redirect goes to the share page
+ * `https://www.iesdouyin.com/share/video/<id>/?region=CN&mid=…` (a public douyin parser
+ * documents it and reads `(slides|video|note)/(\d+)` from it; MediaCrawler reads `/video/<id>`
+ * from the same `Location`, douyin/help.py:121-137): the id is taken from that URL, which is
+ * never fetched.
+ */
+export const DY_SHORT_LINKS: ShortLinkRule = {
+  hosts: ["v.douyin.com"],
+  baseKey: "short",
+  postOf(target) {
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      return undefined;
+    }
+    if (!/(^|\.)(iesdouyin|douyin)\.com$/.test(url.hostname)) return undefined;
+    return /\/(?:slides|video|note)\/(\d{8,20})(?:\/|$)/.exec(url.pathname)?.[1] ?? parseDyAwemeId(target);
+  },
+};

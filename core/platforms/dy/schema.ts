@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
-import { parseDyAwemeId, parseDySecUserId } from "./ids.js";
+import { isShortLink } from "../media/shortLinkRule.js";
+import { DY_SHORT_LINKS, parseDyAwemeId, parseDySecUserId } from "./ids.js";
 
 /**
  * 抖音 search orders, as the search page's filter panel sets them. The page puts
@@ -39,9 +40,8 @@ export const dyTaskInput = z
   .superRefine(
     mediaInputRules({
       specified_ids: {
-        accepts: (value) => parseDyAwemeId(value) !== undefined,
-        message:
-          "must be an aweme id (digits) or a www.douyin.com/video/… or /note/… URL (v.douyin.com short links are not resolved)",
+        accepts: (value) => parseDyAwemeId(value) !== undefined || isShortLink(value, DY_SHORT_LINKS),
+        message: "must be an aweme id (digits), a www.douyin.com/video/… or /note/… URL, or a v.douyin.com share link",
       },
       creator_ids: {
         accepts: (value) => parseDySecUserId(value) !== undefined,

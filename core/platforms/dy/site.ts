@@ -5,7 +5,8 @@ import type { PageRequestStyle } from "../media/types.js";
  * endpoint, a parameter or a selector moves (FLOW.md, "When it drifts").
  */
 
-export const DY_BASE_URLS = { www: "https://www.douyin.com" } as const;
+/** `short`: where share links are resolved (ids.ts DY_SHORT_LINKS). */
+export const DY_BASE_URLS = { www: "https://www.douyin.com", short: "https://v.douyin.com" } as const;
 
 /** The endpoint paths (the same on the real site and the stand-in). */
 export const DY_ENDPOINTS = {

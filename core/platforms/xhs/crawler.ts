@@ -1,10 +1,11 @@
 import { notesFull, wantsComments } from "../media/caps.js";
+import { viaShortLink } from "../media/shortLinks.js";
 import { walkPages } from "../media/pagedList.js";
 import { SiteChangedError } from "../media/drift.js";
 import type { CapturedResponse, MediaCursor, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
 import { apiData, classifyXhsPage, classifyXhsResponse, noteRefusal } from "./access.js";
 import { noteComments } from "./comments.js";
-import { parseCreatorRef, parseNoteRef } from "./ids.js";
+import { parseCreatorRef, parseNoteRef, XHS_SHORT_LINKS } from "./ids.js";
 import {
   creatorRecord,
   listedNoteFromState,
@@ -275,14 +276,27 @@ function unavailable(record: MediaRecord, message: string): MediaRecord {
 
 // ---- detail ----------------------------------------------------------------------------------
 
-async function* detail(session: MediaSession, params: XhsTaskParams, input: string): AsyncGenerator<MediaRecord> {
-  const ref = parseNoteRef(input);
-  if (ref === undefined) return; // the task schema refuses such input
-  yield* notePage(session, params, ref.id, {
-    wwwBase: session.baseUrls.www as string,
-    xsecToken: ref.xsecToken,
-    xsecSource: ref.xsecSource ?? "pc_feed",
-  });
+function detail(session: MediaSession, params: XhsTaskParams, input: string): AsyncGenerator<MediaRecord> {
+  return viaShortLink(
+    session,
+    input,
+    XHS_SHORT_LINKS,
+    async function* (post) {
+      const ref = parseNoteRef(post);
+      if (ref === undefined) return; // the task schema refuses such input
+      yield* notePage(session, params, ref.id, {
+        wwwBase: session.baseUrls.www as string,
+        xsecToken: ref.xsecToken,
+        xsecSource: ref.xsecSource ?? "pc_feed",
+      });
+    },
+    (link, error) => ({
+      item_type: "content",
+      id: link,
+      fields: { note_id: null, note_url: link },
+      error: { code: error.code, message: error.message },
+    }),
+  );
 }
 
 // ---- creator ---------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
  * Pure parsing, shared by the task schema (to refuse what cannot work) and the crawler.
  */
 
+import type { ShortLinkRule } from "../media/shortLinkRule.js";
+
 /** xhs note and user ids: 24 hex digits (a MongoDB-style ObjectId). */
 const ID = /^[0-9a-f]{24}$/i;
 /** Paths a note URL can have: /explore/<id>, /discovery/item/<id>, /search_result/<id>, /user/profile/<user>/<id>. */
@@ -47,3 +49,22 @@ function parseRef(value: string, path: RegExp): XhsRef | undefined {
     ...(xsecSource ? { xsecSource } : {}),
   };
 }
+
+/**
+ * xhslink.com share links (`/<code>`, `/m/<code>`, `/o/<code>`): xhslink.com answers 307 to
+ * the note's www.xiaohongshu.com URL, `xsec_token` included (a public xhslink proxy reads
+ * that `Location`). The note URL is taken as a detail input would be, never fetched.
+ */
+export const XHS_SHORT_LINKS: ShortLinkRule = {
+  hosts: ["xhslink.com", "www.xhslink.com"],
+  baseKey: "short",
+  postOf(target) {
+    let host: string;
+    try {
+      host = new URL(target).hostname;
+    } catch {
+      return undefined;
+    }
+    return /(^|\.)xiaohongshu\.com$/.test(host) && parseNoteRef(target) !== undefined ? target : undefined;
+  },
+};

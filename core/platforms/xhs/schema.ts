@@ -2,7 +2,8 @@ import * as z from "zod";
 import { quotedList } from "../../validation.js";
 import { mediaInputRules, mediaTaskShape, searchOnly } from "../media/schema.js";
 import type { MediaTaskParams } from "../media/types.js";
-import { parseCreatorRef, parseNoteRef } from "./ids.js";
+import { isShortLink } from "../media/shortLinkRule.js";
+import { parseCreatorRef, parseNoteRef, XHS_SHORT_LINKS } from "./ids.js";
 
 /**
  * xhs search orders, by MediaCrawler's API values (media_platform/xhs/field.py:55-62). The
@@ -23,8 +24,8 @@ export type XhsNoteType = (typeof XHS_NOTE_TYPES)[number];
 /**
  * An xhs task: the shared media fields, strict, each mode with its input, and ids that
  * xhs can open — note ids / note URLs (…/explore/<id>?xsec_token=…) in `specified_ids`,
- * user ids / profile URLs in `creator_ids`. Short links (xhslink.com) are refused: they
- * only resolve through a redirect the crawler does not follow.
+ * user ids / profile URLs in `creator_ids`. xhslink.com share links in `specified_ids` are
+ * resolved by the crawler (ids.ts XHS_SHORT_LINKS).
  */
 export const xhsTaskInput = z
   .strictObject({
@@ -38,9 +39,9 @@ export const xhsTaskInput = z
   .superRefine(
     mediaInputRules({
       specified_ids: {
-        accepts: (value) => parseNoteRef(value) !== undefined,
+        accepts: (value) => parseNoteRef(value) !== undefined || isShortLink(value, XHS_SHORT_LINKS),
         message:
-          "must be a 24-character xhs note id or a note URL like https://www.xiaohongshu.com/explore/<id>?xsec_token=…",
+          "must be a 24-character xhs note id, a note URL like https://www.xiaohongshu.com/explore/<id>?xsec_token=…, or an xhslink.com share link",
       },
       creator_ids: {
         accepts: (value) => parseCreatorRef(value) !== undefined,

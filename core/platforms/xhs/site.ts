@@ -12,7 +12,12 @@ import { SiteChangedError } from "../media/drift.js";
 import type { CapturedResponse, MediaSession, PageCall, PageRequestStyle, ResponseMatch } from "../media/types.js";
 
 /** The site and its API host (MC client.py:71-76); each overridable by env XHS_BASE_URL_<KEY>. */
-export const XHS_BASE_URLS = { www: "https://www.xiaohongshu.com", api: "https://edith.xiaohongshu.com" };
+/** `short`: where share links are resolved (ids.ts XHS_SHORT_LINKS). */
+export const XHS_BASE_URLS = {
+  www: "https://www.xiaohongshu.com",
+  api: "https://edith.xiaohongshu.com",
+  short: "https://xhslink.com",
+};
 
 /** The image formats every list and comment call asks for (MC client.py:374, 408, 443, 631). */
 export const IMAGE_FORMATS = "jpg,webp,avif";
