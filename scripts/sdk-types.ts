@@ -27,7 +27,8 @@ const HEADER = [
 export async function sdkTypesSource(): Promise<string> {
   // The document is a plain object; openapi-typescript reads it as it would /openapi.json.
   const document = JSON.parse(JSON.stringify(openApiDocument()));
-  const ast = await openapiTS(document, { alphabetize: false });
+  // defaultNonNullable: a field with a default is optional to send (openapi-typescript 7 makes it required by default).
+  const ast = await openapiTS(document, { alphabetize: false, defaultNonNullable: false });
   return HEADER + astToString(ast);
 }
 

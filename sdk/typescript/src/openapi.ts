@@ -260,27 +260,27 @@ export interface components {
              * @description Pages fetched at most, start pages included
              * @default 50
              */
-            max_pages: number;
+            max_pages?: number;
             /**
              * @description crawl: links followed from a start page (0: the start pages only)
              * @default 2
              */
-            max_depth: number;
+            max_depth?: number;
             /**
              * @description crawl: follow only links whose path matches one of these regular expressions. RE2 syntax (linear time: no lookarounds or backreferences), tested against the link's path and query; a link whose path and query exceed 2048 characters is not followed while patterns are set
              * @default []
              */
-            include: string[];
+            include?: string[];
             /**
              * @description crawl: never follow links whose path matches one of these regular expressions. RE2 syntax (linear time: no lookarounds or backreferences), tested against the link's path and query; a link whose path and query exceed 2048 characters is not followed while patterns are set
              * @default []
              */
-            exclude: string[];
+            exclude?: string[];
             /**
              * @description crawl: follow links to the start pages' origins only
              * @default true
              */
-            same_origin: boolean;
+            same_origin?: boolean;
             /** @description {name: CSS selector}: each becomes a column of the page's result (the first match's text); at most 50 */
             selectors?: {
                 [key: string]: string;
@@ -292,17 +292,17 @@ export interface components {
              * @default settle
              * @enum {string}
              */
-            wait_until: "settle" | "load" | "domcontentloaded" | "networkidle";
+            wait_until?: "settle" | "load" | "domcontentloaded" | "networkidle";
             /**
              * @description settle: the longest a page is waited for after load; a page that never settles (polling, animations) is read then, and its item says settle_capped
              * @default 5
              */
-            settle_max_secs: number;
+            settle_max_secs?: number;
             /**
              * @description Longest one page may take to load
              * @default 30
              */
-            page_timeout_secs: number;
+            page_timeout_secs?: number;
             /**
              * @default [
              *       "image",
@@ -311,7 +311,7 @@ export interface components {
              *       "tracker"
              *     ]
              */
-            block_resources: ("image" | "media" | "font" | "stylesheet" | "tracker")[];
+            block_resources?: ("image" | "media" | "font" | "stylesheet" | "tracker")[];
             host_concurrency?: number;
             host_delay_ms?: number;
             /**
@@ -319,33 +319,33 @@ export interface components {
              * @default auto
              * @enum {string}
              */
-            render: "auto" | "always" | "never";
+            render?: "auto" | "always" | "never";
             /**
              * @description What each page item carries: text (field text: the visible text), markdown (field markdown: headings, lists, links, tables, code), html (field html: the page's HTML without scripts, styles, comments and hidden parts), links (field link_list: [{url, text}], absolute). Each is cut at 100,000 characters, and truncated_fields names what was cut
              * @default [
              *       "text"
              *     ]
              */
-            formats: ("text" | "markdown" | "html" | "links")[];
+            formats?: ("text" | "markdown" | "html" | "links")[];
             /**
              * @description Keep the page's main content only (Mozilla Readability): navigation, headers, footers, cookie banners and sidebars are dropped from text, markdown, html and link_list. A page where no main content is found keeps all of it
              * @default false
              */
-            only_main_content: boolean;
+            only_main_content?: boolean;
             /**
              * @description Honour each site's robots.txt (user agent CrawlTasks, then *): a disallowed page is not fetched and its item says ROBOTS_DISALLOWED; a Crawl-delay raises the host's delay. false: an explicit opt-out, shown on the task
              * @default true
              */
-            respect_robots_txt: boolean;
+            respect_robots_txt?: boolean;
             /**
              * @description crawl: seed the crawl from each start origin's sitemaps (robots.txt Sitemap: lines, else /sitemap.xml; sitemap indexes and .xml.gz followed). include: the sitemap's pages as well as the start pages and their links; only: the sitemap's pages alone, no links followed; skip (default): no sitemap
              * @default skip
              * @enum {string}
              */
-            sitemap: "skip" | "include" | "only";
+            sitemap?: "skip" | "include" | "only";
             max_attempts?: number;
             /** @default 3600 */
-            max_duration_secs: number;
+            max_duration_secs?: number;
             webhook_url?: string;
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
@@ -377,29 +377,29 @@ export interface components {
              * @description search: the first page of results to store (1-based)
              * @default 1
              */
-            start_page: number;
+            start_page?: number;
             /** @enum {string} */
             sort?: "general" | "popularity_descending" | "time_descending";
             /**
              * @description Collect each post's comments
              * @default false
              */
-            enable_comments: boolean;
+            enable_comments?: boolean;
             /**
              * @description Also collect replies to comments (needs enable_comments)
              * @default false
              */
-            enable_sub_comments: boolean;
+            enable_sub_comments?: boolean;
             /**
              * @description Posts per keyword or creator, or in all for detail
              * @default 20
              */
-            max_notes_count: number;
+            max_notes_count?: number;
             /**
              * @description Comments (replies included) per post
              * @default 20
              */
-            max_comments_count: number;
+            max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
@@ -408,15 +408,15 @@ export interface components {
              * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
              * @default false
              */
-            keep_user_info: boolean;
+            keep_user_info?: boolean;
             /**
              * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
              * @default false
              */
-            probe: boolean;
+            probe?: boolean;
             max_attempts?: number;
             /** @default 3600 */
-            max_duration_secs: number;
+            max_duration_secs?: number;
             webhook_url?: string;
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
@@ -448,29 +448,29 @@ export interface components {
              * @description search: the first page of results to store (1-based)
              * @default 1
              */
-            start_page: number;
+            start_page?: number;
             /** @enum {string} */
             sort?: "general" | "most_liked" | "latest";
             /**
              * @description Collect each post's comments
              * @default false
              */
-            enable_comments: boolean;
+            enable_comments?: boolean;
             /**
              * @description Also collect replies to comments (needs enable_comments)
              * @default false
              */
-            enable_sub_comments: boolean;
+            enable_sub_comments?: boolean;
             /**
              * @description Posts per keyword or creator, or in all for detail
              * @default 20
              */
-            max_notes_count: number;
+            max_notes_count?: number;
             /**
              * @description Comments (replies included) per post
              * @default 20
              */
-            max_comments_count: number;
+            max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
@@ -479,17 +479,17 @@ export interface components {
              * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
              * @default false
              */
-            keep_user_info: boolean;
+            keep_user_info?: boolean;
             /**
              * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
              * @default false
              */
-            probe: boolean;
+            probe?: boolean;
             /** @default 0 */
-            publish_time: 0 | 1 | 7 | 180;
+            publish_time?: 0 | 1 | 7 | 180;
             max_attempts?: number;
             /** @default 3600 */
-            max_duration_secs: number;
+            max_duration_secs?: number;
             webhook_url?: string;
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
@@ -521,29 +521,29 @@ export interface components {
              * @description search: the first page of results to store (1-based)
              * @default 1
              */
-            start_page: number;
+            start_page?: number;
             /** @enum {string} */
             sort?: "general";
             /**
              * @description Collect each post's comments
              * @default false
              */
-            enable_comments: boolean;
+            enable_comments?: boolean;
             /**
              * @description Also collect replies to comments (needs enable_comments)
              * @default false
              */
-            enable_sub_comments: boolean;
+            enable_sub_comments?: boolean;
             /**
              * @description Posts per keyword or creator, or in all for detail
              * @default 20
              */
-            max_notes_count: number;
+            max_notes_count?: number;
             /**
              * @description Comments (replies included) per post
              * @default 20
              */
-            max_comments_count: number;
+            max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
@@ -552,15 +552,15 @@ export interface components {
              * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
              * @default false
              */
-            keep_user_info: boolean;
+            keep_user_info?: boolean;
             /**
              * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
              * @default false
              */
-            probe: boolean;
+            probe?: boolean;
             max_attempts?: number;
             /** @default 3600 */
-            max_duration_secs: number;
+            max_duration_secs?: number;
             webhook_url?: string;
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
@@ -592,29 +592,29 @@ export interface components {
              * @description search: the first page of results to store (1-based)
              * @default 1
              */
-            start_page: number;
+            start_page?: number;
             /** @enum {string} */
             sort?: "totalrank" | "click" | "pubdate" | "dm" | "stow";
             /**
              * @description Collect each post's comments
              * @default false
              */
-            enable_comments: boolean;
+            enable_comments?: boolean;
             /**
              * @description Also collect replies to comments (needs enable_comments)
              * @default false
              */
-            enable_sub_comments: boolean;
+            enable_sub_comments?: boolean;
             /**
              * @description Posts per keyword or creator, or in all for detail
              * @default 20
              */
-            max_notes_count: number;
+            max_notes_count?: number;
             /**
              * @description Comments (replies included) per post
              * @default 20
              */
-            max_comments_count: number;
+            max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
@@ -623,15 +623,15 @@ export interface components {
              * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
              * @default false
              */
-            keep_user_info: boolean;
+            keep_user_info?: boolean;
             /**
              * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
              * @default false
              */
-            probe: boolean;
+            probe?: boolean;
             max_attempts?: number;
             /** @default 3600 */
-            max_duration_secs: number;
+            max_duration_secs?: number;
             webhook_url?: string;
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
@@ -663,29 +663,29 @@ export interface components {
              * @description search: the first page of results to store (1-based)
              * @default 1
              */
-            start_page: number;
+            start_page?: number;
             /** @enum {string} */
             sort?: "default" | "real_time" | "popular" | "video";
             /**
              * @description Collect each post's comments
              * @default false
              */
-            enable_comments: boolean;
+            enable_comments?: boolean;
             /**
              * @description Also collect replies to comments (needs enable_comments)
              * @default false
              */
-            enable_sub_comments: boolean;
+            enable_sub_comments?: boolean;
             /**
              * @description Posts per keyword or creator, or in all for detail
              * @default 20
              */
-            max_notes_count: number;
+            max_notes_count?: number;
             /**
              * @description Comments (replies included) per post
              * @default 20
              */
-            max_comments_count: number;
+            max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
@@ -694,15 +694,15 @@ export interface components {
              * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
              * @default false
              */
-            keep_user_info: boolean;
+            keep_user_info?: boolean;
             /**
              * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
              * @default false
              */
-            probe: boolean;
+            probe?: boolean;
             max_attempts?: number;
             /** @default 3600 */
-            max_duration_secs: number;
+            max_duration_secs?: number;
             webhook_url?: string;
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
@@ -734,29 +734,29 @@ export interface components {
              * @description search: the first page of results to store (1-based)
              * @default 1
              */
-            start_page: number;
+            start_page?: number;
             /** @enum {string} */
             sort?: "time_descending" | "time_ascending" | "relevance";
             /**
              * @description Collect each post's comments
              * @default false
              */
-            enable_comments: boolean;
+            enable_comments?: boolean;
             /**
              * @description Also collect replies to comments (needs enable_comments)
              * @default false
              */
-            enable_sub_comments: boolean;
+            enable_sub_comments?: boolean;
             /**
              * @description Posts per keyword or creator, or in all for detail
              * @default 20
              */
-            max_notes_count: number;
+            max_notes_count?: number;
             /**
              * @description Comments (replies included) per post
              * @default 20
              */
-            max_comments_count: number;
+            max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
@@ -765,15 +765,15 @@ export interface components {
              * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
              * @default false
              */
-            keep_user_info: boolean;
+            keep_user_info?: boolean;
             /**
              * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
              * @default false
              */
-            probe: boolean;
+            probe?: boolean;
             max_attempts?: number;
             /** @default 3600 */
-            max_duration_secs: number;
+            max_duration_secs?: number;
             webhook_url?: string;
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
@@ -805,29 +805,29 @@ export interface components {
              * @description search: the first page of results to store (1-based)
              * @default 1
              */
-            start_page: number;
+            start_page?: number;
             /** @enum {string} */
             sort?: "default" | "upvoted_count" | "created_time";
             /**
              * @description Collect each post's comments
              * @default false
              */
-            enable_comments: boolean;
+            enable_comments?: boolean;
             /**
              * @description Also collect replies to comments (needs enable_comments)
              * @default false
              */
-            enable_sub_comments: boolean;
+            enable_sub_comments?: boolean;
             /**
              * @description Posts per keyword or creator, or in all for detail
              * @default 20
              */
-            max_notes_count: number;
+            max_notes_count?: number;
             /**
              * @description Comments (replies included) per post
              * @default 20
              */
-            max_comments_count: number;
+            max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
@@ -836,15 +836,15 @@ export interface components {
              * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
              * @default false
              */
-            keep_user_info: boolean;
+            keep_user_info?: boolean;
             /**
              * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
              * @default false
              */
-            probe: boolean;
+            probe?: boolean;
             max_attempts?: number;
             /** @default 3600 */
-            max_duration_secs: number;
+            max_duration_secs?: number;
             webhook_url?: string;
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
