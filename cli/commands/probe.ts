@@ -174,7 +174,8 @@ async function runMode(
   mode: ModeReport["mode"],
   input: string,
 ): Promise<ModeReport> {
-  const created = (await client.request<Task>("POST", "/api/v1/tasks", { body })).data;
+  // No idempotency key: a retried 503 could create a second task.
+  const created = (await client.request<Task>("POST", "/api/v1/tasks", { body, retry503: false })).data;
   if (!out.json) out.note(`${mode} ${JSON.stringify(input)}: task ${created.task_id}…`);
   let task = created;
   while (!["completed", "failed", "cancelled"].includes(task.status)) {

@@ -42,6 +42,8 @@ export const createCommand: Command = {
     const answer = await client().request<Task>("POST", "/api/v1/tasks", {
       body,
       ...(key === undefined ? {} : { headers: { "idempotency-key": key } }),
+      // Without a key a retried 503 could create a second task (the SDK's createTask rule).
+      retry503: key !== undefined,
     });
     if (out.json) out.printJson(answer.data);
     else out.line(answer.data.task_id);

@@ -112,6 +112,8 @@ export async function watchTask(
         task = (
           await client.request<Task>("GET", `/api/v1/tasks/${encodeURIComponent(taskId)}`, {
             signal: interrupted.signal,
+            // This loop retries itself and shows each retry; the client's quiet retries would hide them.
+            maxRetries: 0,
           })
         ).data;
         failingSince = undefined;

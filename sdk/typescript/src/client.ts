@@ -53,6 +53,8 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Whether a 503 may be asked again (429s always may). @default true */
   retry503?: boolean;
+  /** This request's own `maxRetries` (0: a caller that retries, and reports each retry, itself). */
+  maxRetries?: number;
 }
 
 /** An unwrapped envelope: `message` says what happened ("task cancelled"), `data` is the payload. */
@@ -362,7 +364,7 @@ export class CrawlTasksClient {
       const sent = await this.sendOnce(method, path, options);
       const { status } = sent.response;
       const retryable = status === 429 || (status === 503 && options.retry503 !== false);
-      if (!retryable || attempt >= this.maxRetries) return sent;
+      if (!retryable || attempt >= (options.maxRetries ?? this.maxRetries)) return sent;
       const retryAfter = retryAfterMs(sent.response.headers.get("retry-after"));
       if (retryAfter !== undefined && retryAfter > this.retryMaxMs) return sent;
       // Backoff with jitter, so clients throttled together do not come back together.
