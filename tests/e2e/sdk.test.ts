@@ -2,11 +2,21 @@
  * The SDKs as their users get them, against the real one-machine stack and a local website:
  * the TypeScript package is built and packed (`npm pack`), installed from its tarball into an
  * empty folder (offline: it has no dependencies), and its example program run there with Node;
- * a small TypeScript program is compiled against the packed .d.ts; the Python package's example
- * runs with python3. The examples' output is what docs/sdk.md shows, byte for byte.
+ * a small TypeScript program is compiled against the packed .d.ts. The Python package is built
+ * as a source distribution (setuptools, from its pyproject.toml) and its example runs with python3
+ * on what was unpacked from it. The examples' output is what docs/sdk.md shows, byte for byte.
  */
 import { execFile, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -17,7 +27,7 @@ import { startStack, type RunningStack } from "../support/stack.js";
 
 const run = promisify(execFile);
 const SDK_TS = join(REPO_ROOT, "sdk/typescript");
-const PYTHON_SRC = join(REPO_ROOT, "sdk/python/src");
+const SDK_PYTHON = join(REPO_ROOT, "sdk/python");
 const TSC = join(REPO_ROOT, "node_modules/typescript/bin/tsc");
 const workDir = mkdtempSync(join(tmpdir(), "crawl-sdk-"));
 const consumerDir = join(workDir, "consumer");
@@ -147,13 +157,35 @@ describe("the TypeScript package (crawl-tasks), installed from its tarball", () 
   }, 60_000);
 });
 
-describe("the Python package (crawl_tasks)", () => {
+describe("the Python package (crawl_tasks), from its source distribution", () => {
+  let unpacked: string;
+
+  it("builds an sdist named crawl-tasks with the package, py.typed and no dependencies", async () => {
+    // A copy: setuptools writes its egg-info beside the sources.
+    const source = join(workDir, "python-source");
+    cpSync(SDK_PYTHON, source, { recursive: true });
+    const dist = join(workDir, "python-dist");
+    mkdirSync(dist);
+    const build = `from setuptools import build_meta; print(build_meta.build_sdist(${JSON.stringify(dist)}))`;
+    const { stdout } = await run("python3", ["-c", build], { cwd: source });
+    const name = stdout.trim().split("\n").at(-1)!;
+    expect(name).toMatch(/^crawl[-_]tasks-\d+\.\d+\.\d+\.tar\.gz$/);
+    await run("tar", ["xzf", join(dist, name), "-C", dist]);
+    unpacked = join(dist, name.replace(/\.tar\.gz$/, ""));
+    const info = readFileSync(join(unpacked, "PKG-INFO"), "utf8");
+    expect(info).toMatch(/^Name: crawl-tasks$/m);
+    expect(info).not.toMatch(/^Requires-Dist:/m);
+    expect(readdirSync(join(unpacked, "src/crawl_tasks")).sort()).toEqual(
+      expect.arrayContaining(["__init__.py", "client.py", "errors.py", "models.py", "py.typed"]),
+    );
+  }, 60_000);
+
   it("runs its example against the stack: create, wait, results over pages, csv/jsonl, 400/404, cancel, delete", async () => {
     const dir = join(workDir, "python");
     mkdirSync(dir);
-    const { stdout, stderr } = await program("python3", [join(REPO_ROOT, "sdk/python/examples/quickstart.py")], {
+    const { stdout, stderr } = await program("python3", [join(SDK_PYTHON, "examples/quickstart.py")], {
       cwd: dir,
-      env: { PYTHONPATH: PYTHON_SRC },
+      env: { PYTHONPATH: join(unpacked, "src"), PYTHONDONTWRITEBYTECODE: "1" },
     });
     expect(stderr).toBe("");
     expect(stdout).toBe(documentedOutput("sdk/python/examples/quickstart.py"));

@@ -23,7 +23,8 @@ interface Seen {
   idempotencyKey: string | undefined;
 }
 
-type Answer = { status: number; body: string; headers?: Record<string, string> };
+/** `stall`: send the headers and the body, then nothing more, never ending (a stuck connection). */
+type Answer = { status: number; body: string; headers?: Record<string, string>; stall?: boolean };
 
 /** What the server answers to the n-th request (0-based); the last entry repeats. */
 let script: Answer[] = [];
@@ -72,13 +73,23 @@ beforeAll(async () => {
     request.resume();
     const answer = script[Math.min(seen.length - 1, script.length - 1)]!;
     response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
-    response.end(answer.body);
+    if (answer.stall) response.write(answer.body);
+    else response.end(answer.body);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+);
+
+const CSV_HEADER = "task_id,item_key,ok\r\n";
+const STALLED_PAGE: Answer = { status: 200, body: CSV_HEADER, headers: { "content-type": "text/csv" }, stall: true };
 
 beforeEach(() => {
   seen = [];
@@ -160,6 +171,22 @@ describe("TypeScript SDK: answers that are not the envelope, and retries", () =>
     expect(seen.length).toBeGreaterThanOrEqual(3);
   });
 
+  it("exportResults gives up on a page whose body stops arriving, with a NetworkError, after the bytes that came", async () => {
+    script = [STALLED_PAGE];
+    const chunks: string[] = [];
+    const startedAt = Date.now();
+    const error = await (async () => {
+      for await (const chunk of client().exportResults("01M8HTGMT0PZCB39H6NHNGWHHM", {
+        format: "csv",
+        idleTimeoutMs: 300,
+      }))
+        chunks.push(new TextDecoder().decode(chunk));
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "NetworkError", message: expect.stringMatching(/no data from the API/) });
+    expect(chunks.join("")).toBe(CSV_HEADER);
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+  });
+
   it("waitForTask stops when its signal aborts, and resolves a task that ended", async () => {
     script = [ok(task("running"))];
     const aborted = await client()
@@ -189,7 +216,7 @@ describe("Python SDK: answers that are not the envelope, and retries", () => {
       code,
     ].join("\n");
     const { stdout } = await run("python3", ["-c", program], {
-      env: { ...process.env, PYTHONPATH: join(REPO_ROOT, "sdk/python/src") },
+      env: { ...process.env, PYTHONPATH: join(REPO_ROOT, "sdk/python/src"), PYTHONDONTWRITEBYTECODE: "1" },
     });
     return JSON.parse(stdout);
   }
@@ -253,6 +280,23 @@ describe("Python SDK: answers that are not the envelope, and retries", () => {
     const long = await python(`${describeError}print(json.dumps(described(lambda: client.get('x'))))`);
     expect(long).toMatchObject({ status: 503, retry_after: 120 });
     expect(seen).toHaveLength(1);
+  });
+
+  it("export gives up on a page whose body stops arriving (NetworkError) and leaves no partial file", async () => {
+    script = [STALLED_PAGE];
+    const out = await python(
+      [
+        "import os, tempfile",
+        "from crawl_tasks import NetworkError",
+        "target = os.path.join(tempfile.mkdtemp(), 'results.csv')",
+        "try:",
+        "    client.export('01M8HTGMT0PZCB39H6NHNGWHHM', 'csv', target)",
+        "except NetworkError as e:",
+        "    print(json.dumps({'error': str(e), 'files': os.listdir(os.path.dirname(target))}))",
+      ].join("\n"),
+      ", timeout=0.5",
+    );
+    expect(out).toEqual({ error: expect.stringMatching(/did not answer within 0.5 s/), files: [] });
   });
 
   it("wait rides out throttling, then raises WaitTimeout with the last task", async () => {

@@ -38,7 +38,9 @@ function resolve(document: Json, pointer: string): Json {
 
 function pythonModels(): Record<string, ModelFields> {
   const script = "import json, crawl_tasks.models as m; print(json.dumps(m.model_fields()))";
-  const out = execFileSync("python3", ["-c", script], { env: { ...process.env, PYTHONPATH: PYTHON_SRC } });
+  const out = execFileSync("python3", ["-c", script], {
+    env: { ...process.env, PYTHONPATH: PYTHON_SRC, PYTHONDONTWRITEBYTECODE: "1" },
+  });
   return JSON.parse(out.toString()) as Record<string, ModelFields>;
 }
 
