@@ -187,6 +187,21 @@ describe("TypeScript SDK: answers that are not the envelope, and retries", () =>
     expect(Date.now() - startedAt).toBeLessThan(5_000);
   });
 
+  it("exportResults stops reading a page at once when its signal aborts (no wait for the idle timeout)", async () => {
+    script = [STALLED_PAGE];
+    const startedAt = Date.now();
+    const error = await (async () => {
+      for await (const _ of client().exportResults("01M8HTGMT0PZCB39H6NHNGWHHM", {
+        format: "csv",
+        idleTimeoutMs: 20_000,
+        signal: AbortSignal.timeout(300),
+      }));
+    })().catch((e: unknown) => e);
+    // The signal's own reason, as fetch would throw it.
+    expect(error).toMatchObject({ name: "TimeoutError" });
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+  });
+
   it("waitForTask stops when its signal aborts, and resolves a task that ended", async () => {
     script = [ok(task("running"))];
     const aborted = await client()

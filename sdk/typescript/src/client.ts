@@ -276,13 +276,17 @@ export class CrawlTasksClient {
           cursor,
           bom: options.bom && !cursor ? "1" : undefined,
         };
-        const response = await this.requestStream(path, query, options.signal);
-        cursor = response.headers.get("x-next-cursor") ?? undefined;
-        if (response.body !== null) {
-          for await (const chunk of readBody(response.body, options.idleTimeoutMs ?? 60_000)) {
-            bytes += chunk.byteLength;
-            yield chunk;
+        const { response, release } = await this.openStream(path, query, options.signal);
+        try {
+          cursor = response.headers.get("x-next-cursor") ?? undefined;
+          if (response.body !== null) {
+            for await (const chunk of readBody(response.body, options.idleTimeoutMs ?? 60_000, options.signal)) {
+              bytes += chunk.byteLength;
+              yield chunk;
+            }
           }
+        } finally {
+          release();
         }
       }
       options.onPage?.({ number: ++number, bytes });
@@ -325,7 +329,7 @@ export class CrawlTasksClient {
 
   /** A JSON route: resolves with the unwrapped envelope, throws on any non-2xx answer. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<Answer<T>> {
-    const { response, settled } = await this.send(method, path, options);
+    const { response, release } = await this.send(method, path, options);
     try {
       const text = await this.readText(response);
       const envelope = parseEnvelope(text);
@@ -338,28 +342,42 @@ export class CrawlTasksClient {
         );
       return { status: response.status, message: envelope.message, data: envelope.data as T };
     } finally {
-      settled();
+      release();
     }
   }
 
-  /** A route whose body is read as a stream (csv and jsonl result pages); throws on any non-2xx answer. */
+  /**
+   * A route whose body is read as a stream (csv and jsonl result pages); throws on any non-2xx
+   * answer. Only waiting for the headers is bounded by `timeoutMs`: a page may take long as a whole.
+   */
   async requestStream(path: string, query: Query, signal?: AbortSignal): Promise<Response> {
-    const { response, settled } = await this.send("GET", path, { query, signal });
-    // A page may take long as a whole: only waiting for its headers is bounded (readBody bounds idleness).
+    return (await this.openStream(path, query, signal)).response;
+  }
+
+  /** `release` detaches the caller's signal once the body was read (listeners on a long-lived signal would pile up). */
+  private async openStream(
+    path: string,
+    query: Query,
+    signal: AbortSignal | undefined,
+  ): Promise<{ response: Response; release: () => void }> {
+    const { response, settled, release } = await this.send("GET", path, { query, signal });
     settled();
     if (!response.ok) {
-      const text = await this.readText(response);
-      throw apiError(response, parseEnvelope(text), text);
+      try {
+        const text = await this.readText(response);
+        throw apiError(response, parseEnvelope(text), text);
+      } finally {
+        release();
+      }
     }
-    return response;
+    return { response, release };
   }
 
-  /** Sends, asking again after a 429 or 503 as the options allow. `settled` ends the request's time limit. */
-  private async send(
-    method: string,
-    path: string,
-    options: RequestOptions,
-  ): Promise<{ response: Response; settled: () => void }> {
+  /**
+   * Sends, asking again after a 429 or 503 as the options allow. `settled` ends the request's time
+   * limit; `release` also detaches the caller's signal (call it once the body was read).
+   */
+  private async send(method: string, path: string, options: RequestOptions): Promise<Sent> {
     for (let attempt = 0; ; attempt++) {
       const sent = await this.sendOnce(method, path, options);
       const { status } = sent.response;
@@ -369,18 +387,14 @@ export class CrawlTasksClient {
       if (retryAfter !== undefined && retryAfter > this.retryMaxMs) return sent;
       // Backoff with jitter, so clients throttled together do not come back together.
       const backoff = Math.min(this.retryBaseMs * 2 ** attempt, this.retryMaxMs) * (0.5 + Math.random() / 2);
-      sent.settled();
+      sent.release();
       await sent.response.body?.cancel().catch(() => undefined);
       await sleep(retryAfter ?? backoff, options.signal);
       options.signal?.throwIfAborted();
     }
   }
 
-  private async sendOnce(
-    method: string,
-    path: string,
-    options: RequestOptions,
-  ): Promise<{ response: Response; settled: () => void }> {
+  private async sendOnce(method: string, path: string, options: RequestOptions): Promise<Sent> {
     const url = new URL(this.baseUrl + path);
     for (const [name, value] of Object.entries(options.query ?? {}))
       if (value !== undefined) url.searchParams.set(name, String(value));
@@ -394,8 +408,9 @@ export class CrawlTasksClient {
     const onAbort = () => controller.abort(options.signal?.reason);
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener("abort", onAbort, { once: true });
-    const settled = () => {
-      clearTimeout(timer);
+    const settled = () => clearTimeout(timer);
+    const release = () => {
+      settled();
       options.signal?.removeEventListener("abort", onAbort);
     };
     try {
@@ -405,9 +420,9 @@ export class CrawlTasksClient {
         body: options.body === undefined ? null : JSON.stringify(options.body),
         signal: controller.signal,
       });
-      return { response, settled };
+      return { response, settled, release };
     } catch (error) {
-      settled();
+      release();
       if (options.signal?.aborted) throw options.signal.reason;
       throw this.networkError(error);
     }
@@ -429,6 +444,12 @@ export class CrawlTasksClient {
     }
     return new NetworkError(`cannot reach the API at ${this.baseUrl}: ${causeOf(error)}`, { cause: error });
   }
+}
+
+interface Sent {
+  response: Response;
+  settled: () => void;
+  release: () => void;
 }
 
 class RequestTimeout extends Error {
@@ -519,8 +540,15 @@ function parseEnvelope(text: string): Envelope | { message: string } | undefined
   return undefined;
 }
 
-/** A body's chunks; one that stops arriving for `idleTimeoutMs`, or breaks, is a NetworkError (not a hang). */
-async function* readBody(body: ReadableStream<Uint8Array>, idleTimeoutMs: number): AsyncGenerator<Uint8Array> {
+/**
+ * A body's chunks; one that stops arriving for `idleTimeoutMs`, or breaks, is a NetworkError (not a
+ * hang). When the caller's signal aborted the request, its reason is thrown instead.
+ */
+async function* readBody(
+  body: ReadableStream<Uint8Array>,
+  idleTimeoutMs: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   try {
     for (;;) {
@@ -539,6 +567,7 @@ async function* readBody(body: ReadableStream<Uint8Array>, idleTimeoutMs: number
         next = await Promise.race([reader.read(), idle]);
       } catch (error) {
         if (error instanceof NetworkError) throw error;
+        signal?.throwIfAborted();
         throw new NetworkError(
           `the connection broke while reading results: ${error instanceof Error ? error.message : String(error)}`,
           { cause: error },
