@@ -216,6 +216,9 @@ class Client:
             if not cursor:
                 return written
 
+    # TODO(issue 15, scrape): a ``scrape(body)`` method for POST /api/v1/scrape once that route lands
+    # (branch wt-scrape), with a model checked by tests/unit/sdk-python-models.test.ts.
+
     # ---- any route ----
 
     def request(
