@@ -1,5 +1,5 @@
 import type { OptionSpecs, OptionValues } from "./args.js";
-import type { ApiClient } from "./client.js";
+import type { CrawlTasksClient } from "../sdk/typescript/src/index.js";
 import type { ExitCode } from "./errors.js";
 import type { Output } from "./output.js";
 
@@ -9,7 +9,7 @@ export interface CommandContext {
   /** Positional arguments after the command words (`tasks get <ID>` → [ID]). */
   args: string[];
   /** Built on first use, so a usage error never waits for (or depends on) the API settings. */
-  client(): ApiClient;
+  client(): CrawlTasksClient;
   out: Output;
   stdin: NodeJS.ReadableStream;
   /** How the program was started, for hints: "crawl-tasks". */

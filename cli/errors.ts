@@ -1,7 +1,11 @@
 /**
  * Exit codes scripts can rely on, and the errors that carry them. Every error the CLI
- * reports is one line on stderr: `error: <message>`.
+ * reports is one line on stderr: `error: <message>`. API and network errors are the SDK's
+ * (sdk/typescript), which the CLI is built on.
  */
+import { ApiError, NetworkError } from "../sdk/typescript/src/index.js";
+
+export { ApiError, NetworkError };
 export const EXIT = {
   ok: 0,
   /** `tasks watch`: the task failed. Also any error the CLI did not expect. */
@@ -29,41 +33,18 @@ export class UsageError extends Error {
   }
 }
 
-/** The API answered with an error envelope (or something that is not one). */
-export class ApiError extends Error {
-  readonly exitCode = EXIT.api;
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-
-  /** Whether asking again later may work (watch keeps polling through these). */
-  get transient(): boolean {
-    return this.status === 429 || this.status >= 500;
-  }
-}
-
-/** No HTTP answer at all: refused, reset, DNS, TLS, timeout. */
-export class NetworkError extends Error {
-  readonly exitCode = EXIT.api;
-  readonly transient = true;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "NetworkError";
-  }
-}
-
 /** The one line printed for `error` (without the `error: ` prefix). */
 export function describeError(error: unknown): string {
+  // The key is the one thing a caller can fix without reading the docs.
+  if (error instanceof ApiError && error.status === 401)
+    return `${error.message} — pass --api-key or set API_KEY (HTTP ${error.status})`;
   if (error instanceof ApiError) return `${error.message} (HTTP ${error.status})`;
   if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
   return String(error).split("\n")[0] ?? "unknown error";
 }
 
 export function exitCodeOf(error: unknown): ExitCode {
-  if (error instanceof UsageError || error instanceof ApiError || error instanceof NetworkError) return error.exitCode;
+  if (error instanceof UsageError) return error.exitCode;
+  if (error instanceof ApiError || error instanceof NetworkError) return EXIT.api;
   return EXIT.failed;
 }

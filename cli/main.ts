@@ -3,7 +3,6 @@
  * one line on stderr and a documented exit code (see EXIT in errors.ts).
  */
 import { commandWords, GLOBAL_OPTIONS, parseCommandLine, stringValue } from "./args.js";
-import { ApiClient } from "./client.js";
 import type { CommandGroup } from "./command.js";
 import { addAccountCommand, listAccountsCommand, removeAccountCommand } from "./commands/accounts.js";
 import { probeGroup } from "./commands/probe.js";
@@ -17,6 +16,7 @@ import {
   retryCommand,
 } from "./commands/tasks.js";
 import { watchCommand } from "./commands/watch.js";
+import { CrawlTasksClient } from "../sdk/typescript/src/index.js";
 import { describeError, EXIT, exitCodeOf, UsageError, type ExitCode } from "./errors.js";
 import { commandHelp, groupHelp, orList, PROGRAM, programHelp } from "./help.js";
 import { Output, type OutputStreams } from "./output.js";
@@ -112,7 +112,7 @@ async function dispatch(argv: readonly string[], io: CliEnvironment): Promise<Ex
   if (args.length > expected.length)
     throw new UsageError(`${group.name} ${command.name}: unexpected argument ${JSON.stringify(args[expected.length])}`);
 
-  let client: ApiClient | undefined;
+  let client: CrawlTasksClient | undefined;
   return command.run({
     values,
     args,
@@ -120,11 +120,21 @@ async function dispatch(argv: readonly string[], io: CliEnvironment): Promise<Ex
     stdin: io.stdin,
     programName: PROGRAM,
     client: () =>
-      (client ??= new ApiClient({
-        baseUrl: stringValue(values, "api-url") ?? nonEmpty(io.env.API_URL) ?? DEFAULT_API_URL,
-        apiKey: stringValue(values, "api-key") ?? nonEmpty(io.env.API_KEY),
-      })),
+      (client ??= cliClient(
+        stringValue(values, "api-url") ?? nonEmpty(io.env.API_URL) ?? DEFAULT_API_URL,
+        stringValue(values, "api-key") ?? nonEmpty(io.env.API_KEY),
+      )),
   });
+}
+
+/** The SDK's client; a malformed URL is a usage error naming the flag. */
+function cliClient(baseUrl: string, apiKey: string | undefined): CrawlTasksClient {
+  try {
+    return new CrawlTasksClient({ baseUrl, apiKey });
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(error.message.replace(/^baseUrl:/, "--api-url:"));
+    throw error;
+  }
 }
 
 const nonEmpty = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());

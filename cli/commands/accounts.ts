@@ -30,7 +30,7 @@ export const addAccountCommand: Command = {
     const cookies = (await readSource("cookies", source, stdin)).trim();
     if (cookies === "") throw new UsageError(`--cookies: ${source === "-" ? "stdin" : source} is empty`);
     const note = stringValue(values, "note");
-    const { data } = await client().call<Account>("POST", "/api/v1/accounts", {
+    const { data } = await client().request<Account>("POST", "/api/v1/accounts", {
       body: { platform, cookies, ...(note === undefined ? {} : { note }) },
     });
     if (out.json) out.printJson(data);
@@ -48,7 +48,7 @@ export const listAccountsCommand: Command = {
     status: { type: "string", value: "S", description: "only accounts in this status: active, expired or banned" },
   },
   async run({ values, client, out }) {
-    const { data } = await client().call<{ items: Account[] }>("GET", "/api/v1/accounts", {
+    const { data } = await client().request<{ items: Account[] }>("GET", "/api/v1/accounts", {
       query: { platform: stringValue(values, "platform"), status: stringValue(values, "status") },
     });
     if (out.json) out.printJson(data);
@@ -65,7 +65,7 @@ export const removeAccountCommand: Command = {
   options: {},
   args: { names: ["ACCOUNT_ID"] },
   async run({ args, client, out }) {
-    const { data } = await client().call<Account>("DELETE", `/api/v1/accounts/${encodeURIComponent(args[0]!)}`);
+    const { data } = await client().request<Account>("DELETE", `/api/v1/accounts/${encodeURIComponent(args[0]!)}`);
     if (out.json) out.printJson(data);
     else out.line(`${data.account_id} deleted`);
     return EXIT.ok;

@@ -16,7 +16,7 @@ import type { ProbeStep } from "../../core/platforms/media/probe.js";
 import { ACCOUNT_PLATFORMS, type AccountPlatformName } from "../../core/platforms/registry.js";
 import type { Task } from "../../core/tasks/model.js";
 import { stringValue } from "../args.js";
-import type { ApiClient } from "../client.js";
+import type { CrawlTasksClient } from "../../sdk/typescript/src/index.js";
 import type { Command, CommandGroup } from "../command.js";
 import { EXIT, type ExitCode } from "../errors.js";
 import type { Output } from "../output.js";
@@ -86,7 +86,7 @@ export const probeGroup: CommandGroup = {
 };
 
 async function runProbe(
-  client: ApiClient,
+  client: CrawlTasksClient,
   out: Output,
   platform: MediaPlatform,
   keyword: string,
@@ -168,21 +168,22 @@ async function runProbe(
 
 /** Creates one probe task, waits for it to end, and reads its probe item. */
 async function runMode(
-  client: ApiClient,
+  client: CrawlTasksClient,
   out: Output,
   body: Record<string, unknown>,
   mode: ModeReport["mode"],
   input: string,
 ): Promise<ModeReport> {
-  const created = (await client.call<Task>("POST", "/api/v1/tasks", { body })).data;
+  // No idempotency key: a retried 503 could create a second task.
+  const created = (await client.request<Task>("POST", "/api/v1/tasks", { body, retry503: false })).data;
   if (!out.json) out.note(`${mode} ${JSON.stringify(input)}: task ${created.task_id}…`);
   let task = created;
   while (!["completed", "failed", "cancelled"].includes(task.status)) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    task = (await client.call<Task>("GET", `/api/v1/tasks/${created.task_id}`)).data;
+    task = (await client.request<Task>("GET", `/api/v1/tasks/${created.task_id}`)).data;
   }
   const page = (
-    await client.call<{ items: ResultRow[] }>("GET", `/api/v1/tasks/${created.task_id}/results`, {
+    await client.request<{ items: ResultRow[] }>("GET", `/api/v1/tasks/${created.task_id}/results`, {
       query: { limit: 1000 },
     })
   ).data;
@@ -190,10 +191,10 @@ async function runMode(
   return { mode, input, task, ...(probe ? { probe } : {}) };
 }
 
-async function contentOf(client: ApiClient, report: ModeReport): Promise<ResultRow | undefined> {
+async function contentOf(client: CrawlTasksClient, report: ModeReport): Promise<ResultRow | undefined> {
   if (report.task === undefined) return undefined;
   const page = (
-    await client.call<{ items: ResultRow[] }>("GET", `/api/v1/tasks/${report.task.task_id}/results`, {
+    await client.request<{ items: ResultRow[] }>("GET", `/api/v1/tasks/${report.task.task_id}/results`, {
       query: { limit: 1000 },
     })
   ).data;

@@ -7,7 +7,7 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
-import type { ApiClient } from "../client.js";
+import type { CrawlTasksClient } from "../../sdk/typescript/src/index.js";
 import { choiceOption, flag, integerOption, stringValue } from "../args.js";
 import type { Command } from "../command.js";
 import { EXIT, NetworkError, UsageError } from "../errors.js";
@@ -74,7 +74,7 @@ async function write(destination: NodeJS.WritableStream, chunk: string | Uint8Ar
 }
 
 export async function exportResults(
-  client: ApiClient,
+  client: CrawlTasksClient,
   taskId: string,
   options: ExportOptions,
   destination: NodeJS.WritableStream,
@@ -94,12 +94,13 @@ export async function exportResults(
       bom: options.bom && cursor === undefined ? "1" : undefined,
     };
     if (options.format === "json") {
-      const page = (await client.call<{ items: unknown[]; next_cursor: string | null }>("GET", path, { query })).data;
+      const page = (await client.request<{ items: unknown[]; next_cursor: string | null }>("GET", path, { query }))
+        .data;
       for (const item of page.items)
         bytes += await write(destination, `${items++ === 0 ? "\n" : ",\n"}${JSON.stringify(item)}`);
       cursor = page.next_cursor ?? undefined;
     } else {
-      const response = await client.stream(path, query);
+      const response = await client.requestStream(path, query);
       if (response.body !== null) bytes += await copyBody(response.body, destination);
       cursor = response.headers.get("x-next-cursor") ?? undefined;
     }

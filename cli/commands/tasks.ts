@@ -39,9 +39,11 @@ export const createCommand: Command = {
     }
     const body = buildTaskBody(values, base);
     const key = stringValue(values, "idempotency-key");
-    const answer = await client().call<Task>("POST", "/api/v1/tasks", {
+    const answer = await client().request<Task>("POST", "/api/v1/tasks", {
       body,
       ...(key === undefined ? {} : { headers: { "idempotency-key": key } }),
+      // Without a key a retried 503 could create a second task (the SDK's createTask rule).
+      retry503: key !== undefined,
     });
     if (out.json) out.printJson(answer.data);
     else out.line(answer.data.task_id);
@@ -73,7 +75,7 @@ export const listCommand: Command = {
     let next: string | null = null;
     do {
       const page: Page<Task> = (
-        await client().call<Page<Task>>("GET", "/api/v1/tasks", {
+        await client().request<Page<Task>>("GET", "/api/v1/tasks", {
           query: { ...query, ...(next ? { cursor: next } : {}) },
         })
       ).data;
@@ -106,7 +108,7 @@ function idCommand(
     args: { names: ["TASK_ID"] },
     async run({ args, client, out }) {
       const id = encodeURIComponent(args[0]!);
-      const { data: task, message } = await client().call<Task>(method, `/api/v1/tasks/${id}${suffix}`);
+      const { data: task, message } = await client().request<Task>(method, `/api/v1/tasks/${id}${suffix}`);
       if (out.json) out.printJson(task);
       else {
         const line = human(task, message);
@@ -150,7 +152,10 @@ export const deleteCommand: Command = {
   args: { names: ["TASK_ID"] },
   async run({ args, client, out }) {
     const id = encodeURIComponent(args[0]!);
-    const { data } = await client().call<{ task_id: string; results_deleted: number }>("DELETE", `/api/v1/tasks/${id}`);
+    const { data } = await client().request<{ task_id: string; results_deleted: number }>(
+      "DELETE",
+      `/api/v1/tasks/${id}`,
+    );
     if (out.json) out.printJson(data);
     else
       out.line(`${data.task_id} deleted with ${data.results_deleted} result${data.results_deleted === 1 ? "" : "s"}`);

@@ -5,7 +5,7 @@
  */
 import type { Task } from "../../core/tasks/model.js";
 import { durationOption } from "../args.js";
-import type { ApiClient } from "../client.js";
+import type { CrawlTasksClient } from "../../sdk/typescript/src/index.js";
 import type { Command } from "../command.js";
 import { ApiError, describeError, EXIT, NetworkError, type ExitCode } from "../errors.js";
 import type { Output } from "../output.js";
@@ -92,7 +92,7 @@ class WatchDisplay {
 }
 
 export async function watchTask(
-  client: ApiClient,
+  client: CrawlTasksClient,
   out: Output,
   taskId: string,
   timeoutMs: number | undefined,
@@ -110,7 +110,11 @@ export async function watchTask(
       let waitMs = POLL_MS;
       try {
         task = (
-          await client.call<Task>("GET", `/api/v1/tasks/${encodeURIComponent(taskId)}`, { signal: interrupted.signal })
+          await client.request<Task>("GET", `/api/v1/tasks/${encodeURIComponent(taskId)}`, {
+            signal: interrupted.signal,
+            // This loop retries itself and shows each retry; the client's quiet retries would hide them.
+            maxRetries: 0,
+          })
         ).data;
         failingSince = undefined;
         backoffMs = POLL_MS;

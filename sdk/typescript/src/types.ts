@@ -1,0 +1,55 @@
+/**
+ * Names for the document's types (src/openapi.ts is generated from it: see scripts/sdk-types.ts).
+ * Nothing here is written by hand but the names, so a field added to the API shows up here
+ * once the types are regenerated.
+ */
+import type { components, operations } from "./openapi.js";
+
+type Schemas = components["schemas"];
+
+/** The envelope's `data` of an operation's answer with this status. */
+type DataOf<
+  Op extends keyof operations,
+  Status extends keyof operations[Op]["responses"],
+> = operations[Op]["responses"][Status] extends {
+  content: { "application/json": { data: infer Data } };
+}
+  ? Data
+  : never;
+
+type BodyOf<Op extends keyof operations> = operations[Op] extends {
+  requestBody?: { content: { "application/json": infer Body } };
+}
+  ? Body
+  : never;
+
+type QueryOf<Op extends keyof operations> = NonNullable<operations[Op]["parameters"]["query"]>;
+
+export type Task = Schemas["Task"];
+export type TaskStatus = Task["status"];
+export type Platform = Task["platform"];
+export type TaskProgress = Task["progress"];
+/** What POST /api/v1/tasks takes: one of the platforms' inputs, told apart by `platform`. */
+export type TaskInput = Schemas["TaskInput"];
+export type WebTaskInput = Schemas["WebTaskInput"];
+/** One result row: task_id, item_key, ok, then the platform's own fields. */
+export type ResultItem = Schemas["ResultItem"];
+export type Account = Schemas["Account"];
+export type AccountInput = BodyOf<"createAccount">;
+export type AccountActivation = NonNullable<BodyOf<"activateAccount">>;
+export type ListTasksQuery = QueryOf<"listTasks">;
+export type ListAccountsQuery = QueryOf<"listAccounts">;
+/** What DELETE /api/v1/tasks/{task_id} answers. */
+export type DeletedTask = DataOf<"deleteTask", 200>;
+export type DeletedAccount = DataOf<"deleteAccount", 200>;
+
+/** A page of a list: pass `next_cursor` back as `cursor` for the next one; null on the last page. */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** Formats of a results export: the pages' bodies, concatenated, are one file. */
+export type ExportFormat = "csv" | "jsonl" | "json";
+
+export const TERMINAL_STATUSES: readonly TaskStatus[] = ["completed", "failed", "cancelled"];
