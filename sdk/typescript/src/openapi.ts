@@ -414,6 +414,11 @@ export interface components {
              * @default false
              */
             probe?: boolean;
+            /**
+             * @description search: only video notes or only image notes; absent or "all": both
+             * @enum {string}
+             */
+            note_type?: "all" | "video" | "image";
             max_attempts?: number;
             /** @default 3600 */
             max_duration_secs?: number;
@@ -629,6 +634,12 @@ export interface components {
              * @default false
              */
             probe?: boolean;
+            /** @description search: search day by day from this day (China time, YYYY-MM-DD), as MediaCrawler's START_DAY; max_notes_count still caps each keyword */
+            start_day?: string;
+            /** @description search: the last day searched, included; absent: start_day only */
+            end_day?: string;
+            /** @description search with start_day: at most this many videos per day (MediaCrawler's MAX_NOTES_PER_DAY); absent: no cap per day */
+            max_notes_per_day?: number;
             max_attempts?: number;
             /** @default 3600 */
             max_duration_secs?: number;
@@ -700,6 +711,11 @@ export interface components {
              * @default false
              */
             probe?: boolean;
+            /**
+             * @description Store the whole text of long posts, which lists show cut (one more request per long post; MediaCrawler's ENABLE_WEIBO_FULL_TEXT, on by default there too)
+             * @default true
+             */
+            full_text?: boolean;
             max_attempts?: number;
             /** @default 3600 */
             max_duration_secs?: number;
@@ -842,6 +858,16 @@ export interface components {
              * @default false
              */
             probe?: boolean;
+            /**
+             * @description search: only results published within this period; absent: any time
+             * @enum {string}
+             */
+            time_interval?: "a_day" | "a_week" | "a_month" | "three_months" | "half_a_year" | "a_year";
+            /**
+             * @description search: only answers, articles or videos; absent: all three
+             * @enum {string}
+             */
+            vertical?: "answer" | "article" | "zvideo";
             max_attempts?: number;
             /** @default 3600 */
             max_duration_secs?: number;
