@@ -1,0 +1,94 @@
+/**
+ * POST /api/v1/scrape through the one-machine stack (`npm start` as a child process): real
+ * pages of a test site, crawled by the stack's workers in real Chromium, their items in the
+ * answer; a page slower than timeout_ms gives 202 and a task that ends later like any other.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, waitForTask, allResults, isTerminal } from "../support/api.js";
+import { JS_RENDERED_TEXT, startTestSite, type TestSite } from "../support/site.js";
+import { startStack, type RunningStack } from "../support/stack.js";
+
+const SLOW_PAGE_MS = 6_000;
+let site: TestSite;
+let stack: RunningStack;
+
+beforeAll(async () => {
+  site = await startTestSite(undefined, { slowPageDelayMs: SLOW_PAGE_MS });
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await site?.close();
+});
+
+async function scrape(body: unknown) {
+  const startedAt = Date.now();
+  const response = await fetch(`${stack.url}/api/v1/scrape`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { code: number; message: string; data: any },
+    tookMs: Date.now() - startedAt,
+  };
+}
+
+describe("POST /api/v1/scrape", () => {
+  it("answers 200 with the ended task and every page's item, rendered in Chromium", async () => {
+    const urls = [site.urlFor("/"), site.urlFor("/about"), site.urlFor("/js-rendered")];
+    const { status, body, headers, tookMs } = await scrape({
+      urls,
+      render: "always",
+      formats: ["text", "markdown"],
+      selectors: { heading: "h1" },
+      timeout_ms: 25_000,
+    });
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(tookMs).toBeLessThan(25_000);
+    expect(body.message).toBe("task completed");
+    expect(body.data.task).toMatchObject({ status: "completed", platform: "web", crawler_type: "detail" });
+    expect(body.data.task.result_count).toBe(3);
+    const items = body.data.items as Array<Record<string, any>>;
+    expect(items.map((item) => item.url).sort()).toEqual([...urls].sort());
+    const byUrl = Object.fromEntries(items.map((item) => [item.url, item]));
+    expect(byUrl[site.urlFor("/")]).toMatchObject({ status: 200, heading: "Welcome", rendered: true });
+    expect(byUrl[site.urlFor("/about")].title).toBe("About us");
+    expect(byUrl[site.urlFor("/js-rendered")].text).toContain(JS_RENDERED_TEXT);
+    expect(byUrl[site.urlFor("/")].markdown).toContain("# Welcome");
+    // The same items GET /results gives: the answer is the task's results, not a copy.
+    expect(await allResults(stack.url, body.data.task.task_id)).toEqual(
+      [...items].sort((a, b) => (a.item_key < b.item_key ? -1 : 1)),
+    );
+    // Task creation is rate limited: the headers come through the gateway.
+    expect(headers.get("ratelimit-policy")).toBe('"create";q=600;w=60');
+    expect(headers.get("ratelimit")).toMatch(/^"create";r=\d+;t=\d+$/);
+  });
+
+  it("answers 202 with the task to poll when a page is slower than timeout_ms; the task ends later", async () => {
+    const { status, body, headers, tookMs } = await scrape({
+      urls: [site.urlFor("/slow")],
+      render: "never",
+      timeout_ms: 2_000,
+    });
+    expect(status, JSON.stringify(body)).toBe(202);
+    expect(tookMs).toBeGreaterThanOrEqual(2_000);
+    expect(tookMs).toBeLessThan(SLOW_PAGE_MS);
+    const id = body.data.task.task_id as string;
+    expect(["pending", "running"]).toContain(body.data.task.status);
+    expect(headers.get("location")).toBe(`/api/v1/tasks/${id}`);
+    expect(body.data.poll.results).toBe(`/api/v1/tasks/${id}/results`);
+
+    const ended = await waitForTask(stack.url, id, isTerminal, 60_000);
+    expect(ended.status).toBe("completed");
+    const [item] = await allResults(stack.url, id);
+    expect(item).toMatchObject({ url: site.urlFor("/slow"), status: 200 });
+    expect(String(item!.text)).toContain("finally");
+    // Listed like any other task.
+    const list = await api<{ items: Array<{ task_id: string }> }>(stack.url, "GET", "/api/v1/tasks?limit=5");
+    expect(list.body.data.items.map((task) => task.task_id)).toContain(id);
+  });
+});
