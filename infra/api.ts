@@ -50,11 +50,13 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
   // (its build needs this API's URL), and requests carry an API key, not cookies, so no
   // origin can borrow a visitor's credentials. The dashboard reads x-next-cursor to page
   // through CSV/JSONL downloads; its x-api-key header makes every call preflighted, hence maxAge.
+  // A browser client also sees the task-creation budget (ratelimit-policy, ratelimit,
+  // retry-after on a 429) and a 201/202's location; none is a CORS-safelisted header.
   cors: {
     allowOrigins: ["*"],
     allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
     allowHeaders: ["content-type", "idempotency-key", "authorization", "x-api-key"],
-    exposeHeaders: ["x-next-cursor"],
+    exposeHeaders: ["x-next-cursor", "location", "ratelimit-policy", "ratelimit", "retry-after"],
     maxAge: "1 day",
   },
   transform: {

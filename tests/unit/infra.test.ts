@@ -598,6 +598,10 @@ const checks: Record<string, (stack: Stack) => string[]> = {
         "CORS allows content-type and x-api-key",
       ],
       [cors.exposeHeaders?.includes("x-next-cursor"), "CORS exposes x-next-cursor (downloads page with it)"],
+      [
+        ["ratelimit-policy", "ratelimit", "retry-after"].every((h) => cors.exposeHeaders?.includes(h)),
+        "CORS exposes the rate limit headers",
+      ],
     ]);
   },
   outputs(stack) {
