@@ -3,6 +3,9 @@
  * pages of a test site, crawled by the stack's workers in real Chromium, their items in the
  * answer; a page slower than timeout_ms gives 202 and a task that ends later like any other.
  */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, waitForTask, allResults, isTerminal } from "../support/api.js";
 import { JS_RENDERED_TEXT, startTestSite, type TestSite } from "../support/site.js";
@@ -90,5 +93,60 @@ describe("POST /api/v1/scrape", () => {
     // Listed like any other task.
     const list = await api<{ items: Array<{ task_id: string }> }>(stack.url, "GET", "/api/v1/tasks?limit=5");
     expect(list.body.data.items.map((task) => task.task_id)).toContain(id);
+  });
+});
+
+const BIN = fileURLToPath(new URL("../../cli/bin.js", import.meta.url));
+
+/** `crawl-tasks …` as a user runs it, against the stack; resolves with its exit code and output. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      env: { ...process.env, API_URL: stack.url, API_KEY: "" },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("crawl-tasks tasks scrape", () => {
+  it("prints each page's item: its URL, status, title, selector fields and content", async () => {
+    const run = await cli([
+      "tasks",
+      "scrape",
+      ...["--url", site.urlFor("/"), "--url", site.urlFor("/about")],
+      ...["--format", "markdown", "--selector", "heading=h1", "--render", "never"],
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const [home, about] = run.stdout.split(/\n(?=== )/);
+    expect(home).toMatch(new RegExp(`^== ${site.urlFor("/")} \\(200\\) Test site home\nheading: Welcome\n# Welcome`));
+    expect(about).toMatch(new RegExp(`^== ${site.urlFor("/about")} \\(200\\) About us\n`));
+  });
+
+  it("exits 5 with the commands to follow a task that has not ended within the wait", async () => {
+    const run = await cli([
+      "tasks",
+      "scrape",
+      "--url",
+      site.urlFor("/slow"),
+      "--render",
+      "never",
+      "--timeout-ms",
+      "1000",
+    ]);
+    expect(run.code).toBe(5);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      /^task (\w{26}) is still (pending|running): follow it with `crawl-tasks tasks watch \1`, then `crawl-tasks tasks results \1`\n$/,
+    );
+  });
+
+  it("reports a refused field as the API names it, exit 3", async () => {
+    const run = await cli(["tasks", "scrape", "--url", site.urlFor("/"), "--timeout-ms", "30000"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe("error: timeout_ms: must be at most 25000 (HTTP 400)\n");
   });
 });
