@@ -111,6 +111,18 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
+describe("POST /api/v1/scrape, a task that fails", () => {
+  it("answers 200 with status failed, its error and the failed page's item", async () => {
+    const { status, body } = await scrape({ urls: [site.urlFor("/missing")], render: "never", timeout_ms: 20_000 });
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.message).toBe("task failed");
+    expect(body.data.task.status).toBe("failed");
+    expect(body.data.task.error.code).toBe("ALL_PAGES_FAILED");
+    expect(body.data.items).toHaveLength(1);
+    expect(body.data.items[0]).toMatchObject({ url: site.urlFor("/missing"), status: 404 });
+  });
+});
+
 describe("crawl-tasks tasks scrape", () => {
   it("prints each page's item: its URL, status, title, selector fields and content", async () => {
     const run = await cli([
