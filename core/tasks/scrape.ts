@@ -6,6 +6,7 @@
  * remaining time. A task that has not ended by then is still a task: the caller polls it.
  */
 import * as z from "zod";
+import { DependencyUnavailableError } from "../errors.js";
 import { httpUrl, integerIn, parseOrThrow } from "../validation.js";
 import { webPageOptions } from "../platforms/web/schema.js";
 import type { ResultStore, StoredResult } from "../results/store.js";
@@ -101,7 +102,14 @@ export class ScrapeService {
       if (left <= 0) return { ended: false, task: current };
       await sleep(Math.min(pause, left));
       pause = Math.min(this.#options.maxPollMs, Math.round(pause * 1.5));
-      current = await this.#tasks.get(current.task_id);
+      try {
+        current = await this.#tasks.get(current.task_id);
+      } catch (error) {
+        // The task is stored and queued: a table that stops answering while we wait must not
+        // turn that into a 503 that loses its id. The caller gets it to poll, as after a timeout.
+        if (error instanceof DependencyUnavailableError) return { ended: false, task: current };
+        throw error;
+      }
     }
     return { ended: true, task: current, items: await this.#allItems(current.task_id) };
   }

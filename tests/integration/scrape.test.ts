@@ -4,7 +4,11 @@
  * remaining time). tests/e2e/scrape.test.ts crawls real pages through the whole stack.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCRAPE_ANSWER_RESERVE_MS } from "../../core/tasks/scrape.js";
+import { SqsTaskQueue } from "../../core/queue/taskQueue.js";
+import { DynamoResultStore } from "../../core/results/store.js";
+import { SCRAPE_ANSWER_RESERVE_MS, ScrapeService } from "../../core/tasks/scrape.js";
+import { TaskService } from "../../core/tasks/service.js";
+import { DynamoTaskStore } from "../../core/tasks/store.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { httpEvent, lambdaContext } from "../support/events.js";
 
@@ -90,6 +94,34 @@ describe("POST /api/v1/scrape, not ended in time", () => {
     );
     expect(status).toBe(202);
     expect(tookMs).toBeLessThan(3_000 - SCRAPE_ANSWER_RESERVE_MS + 800);
+  });
+});
+
+describe("ScrapeService, its table gone while it waits", () => {
+  it("answers with the stored task to poll, not an error that loses its id", async () => {
+    const own = await startTestAws({ setEnv: false });
+    try {
+      const { doc, sqs } = own.clients;
+      const tasks = new TaskService({
+        tasks: new DynamoTaskStore(doc, own.tasksTable),
+        results: new DynamoResultStore(doc, own.resultsTable),
+        queue: new SqsTaskQueue(sqs, own.queueUrl),
+      });
+      const scraping = new ScrapeService({ tasks, results: new DynamoResultStore(doc, own.resultsTable) }).scrape({
+        urls: ["https://example.com/"],
+        timeout_ms: 20_000,
+      });
+      // The first read comes 200 ms after the create; the table is gone before then.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await own.dynamo.close();
+      const startedAt = Date.now();
+      const outcome = await scraping;
+      expect(outcome.ended).toBe(false);
+      expect(outcome.task).toMatchObject({ status: "pending", platform: "web", crawler_type: "detail" });
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
+    } finally {
+      await own.close().catch(() => undefined);
+    }
   });
 });
 
