@@ -3,10 +3,14 @@
  * politeness table of a real dynalite server: RateLimit headers on the limited routes'
  * answers, 429 RATE_LIMITED with Retry-After past the budget, one budget per caller.
  */
+import middy from "@middy/core";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestsOfKeys } from "../../core/auth/index.js";
 import { DynamoFixedWindowLimiter, rateLimitHeaders } from "../../core/ratelimit/fixedWindow.js";
+import { envelope, type HttpResponse } from "../../functions/api/http.js";
+import { rateLimit } from "../../functions/api/middleware/rateLimit.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { httpEvent, lambdaContext } from "../support/events.js";
 
@@ -157,5 +161,22 @@ describe("DynamoFixedWindowLimiter", () => {
 
     now += 10_000;
     expect(await limiter.take("c")).toMatchObject({ allowed: true, remaining: 1, resetSecs: 60 });
+  });
+});
+
+describe("rateLimit middleware, its table not answering", () => {
+  it("lets the request through, without headers, rather than refuse work", async () => {
+    const limit = rateLimit({
+      limiter: () => new DynamoFixedWindowLimiter(aws.clients.doc, "no-such-table", { policy: "create", limit: 1 }),
+    });
+    const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
+      .use(limit.headers)
+      .use(limit.count)
+      .handler(async () => envelope(201, "task created", {}));
+    for (let i = 0; i < 2; i++) {
+      const response = await handler(httpEvent("POST", "/api/v1/tasks", { body: webTask }), lambdaContext());
+      expect(response.statusCode).toBe(201);
+      expect(response.headers.ratelimit).toBeUndefined();
+    }
   });
 });
