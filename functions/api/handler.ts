@@ -39,9 +39,9 @@ const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
  *
  * Order of the checks: the API key (401), then the route (404, 405 with Allow), then the body
  * checks (413, 415), then the caller's task-creation budget on the routes that create tasks
- * (429 RATE_LIMITED; RateLimit headers on all their answers), then the route's own (400). The key comes first so an
- * unauthenticated caller is refused after hashing one header, its body never decoded or
- * parsed, and learns nothing about the API's limits. Only API Gateway's own payload limit
+ * (429 RATE_LIMITED; RateLimit headers on all their answers), then the route's own (400).
+ * The key comes first so an unauthenticated caller is refused after hashing one header, its
+ * body never decoded or parsed, and learns nothing about the API's limits. Only API Gateway's own payload limit
  * (10 MiB, or the one-machine gateway's) comes earlier: such a request never reaches here.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
