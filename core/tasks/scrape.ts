@@ -87,7 +87,10 @@ export class ScrapeService {
   async scrape(body: unknown, options: ScrapeOptions = {}): Promise<ScrapeOutcome> {
     const startedAt = Date.now();
     const { timeout_ms, ...fields } = parseOrThrow(scrapeBodySchema, body);
-    const { task } = await this.#tasks.create({ platform: "web", crawler_type: "detail", ...fields });
+    const { task } = await this.#tasks.create(
+      { platform: "web", crawler_type: "detail", ...fields },
+      { origin: "scrape" },
+    );
     const budget = Math.min(
       timeout_ms,
       options.remainingMs === undefined

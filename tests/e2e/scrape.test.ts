@@ -53,7 +53,12 @@ describe("POST /api/v1/scrape", () => {
     expect(status, JSON.stringify(body)).toBe(200);
     expect(tookMs).toBeLessThan(25_000);
     expect(body.message).toBe("task completed");
-    expect(body.data.task).toMatchObject({ status: "completed", platform: "web", crawler_type: "detail" });
+    expect(body.data.task).toMatchObject({
+      status: "completed",
+      platform: "web",
+      crawler_type: "detail",
+      origin: "scrape",
+    });
     expect(body.data.task.result_count).toBe(3);
     const items = body.data.items as Array<Record<string, any>>;
     expect(items.map((item) => item.url).sort()).toEqual([...urls].sort());

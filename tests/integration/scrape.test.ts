@@ -74,16 +74,29 @@ describe("POST /api/v1/scrape, not ended in time", () => {
     expect(tookMs).toBeGreaterThanOrEqual(1_000);
     expect(tookMs).toBeLessThan(3_000);
     const id = body.data.task.task_id;
-    expect(body.data.task).toMatchObject({ platform: "web", crawler_type: "detail", status: "pending" });
+    expect(body.data.task).toMatchObject({
+      platform: "web",
+      crawler_type: "detail",
+      status: "pending",
+      origin: "scrape",
+    });
     expect(body.data.task.params.urls).toEqual(["https://example.com/"]);
     expect(headers.location).toBe(`/api/v1/tasks/${id}`);
     expect(body.data.poll).toEqual({ task: `/api/v1/tasks/${id}`, results: `/api/v1/tasks/${id}/results` });
     expect(body.message).toBe(
       `task pending: not ended within the wait; poll GET /api/v1/tasks/${id}, then read GET /api/v1/tasks/${id}/results`,
     );
-    // A task like any other: listed, readable.
+    // A task like any other: readable; only its origin says where it came from.
     const got = await handler(httpEvent("GET", `/api/v1/tasks/${id}`), lambdaContext());
     expect(got.statusCode).toBe(200);
+    expect(JSON.parse(got.body ?? "null").data.origin).toBe("scrape");
+    const created = await handler(
+      httpEvent("POST", "/api/v1/tasks", {
+        body: { platform: "web", crawler_type: "detail", urls: ["https://example.com/"] },
+      }),
+      lambdaContext(),
+    );
+    expect(JSON.parse(created.body ?? "null").data).not.toHaveProperty("origin");
   });
 
   it("stops waiting before the function's own time runs out, whatever timeout_ms says", async () => {
