@@ -6,12 +6,12 @@ export const PROGRAM = "crawl-tasks";
 
 export const EXIT_CODES_HELP = [
   "Exit codes:",
-  "  0    success (watch: the task completed)",
-  "  1    watch: the task failed; or an unexpected error",
+  "  0    success (watch, scrape: the task completed)",
+  "  1    watch, scrape: the task failed; or an unexpected error",
   "  2    usage error: unknown command or flag, bad value (nothing was sent)",
   "  3    the API refused the request (4xx/5xx) or could not be reached",
-  "  4    watch: the task was cancelled",
-  "  5    watch --timeout: still running when the time was up",
+  "  4    watch, scrape: the task was cancelled",
+  "  5    watch --timeout, scrape: still running when the time was up",
   "  130  Ctrl+C",
 ].join("\n");
 

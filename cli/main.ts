@@ -7,6 +7,7 @@ import type { CommandGroup } from "./command.js";
 import { addAccountCommand, listAccountsCommand, removeAccountCommand } from "./commands/accounts.js";
 import { probeGroup } from "./commands/probe.js";
 import { resultsCommand } from "./commands/results.js";
+import { scrapeCommand } from "./commands/scrape.js";
 import {
   cancelCommand,
   createCommand,
@@ -36,6 +37,7 @@ export const GROUPS: readonly CommandGroup[] = [
       cancelCommand,
       retryCommand,
       deleteCommand,
+      scrapeCommand,
     ],
   },
   {

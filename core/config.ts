@@ -58,6 +58,8 @@ export const VARIABLES = {
     localDefault: "1 when HOST is a loopback address",
     scope: "functions",
   },
+  /** 0–100000: tasks one caller (its API key, or its IP address when keys are off) may create per minute through POST /api/v1/tasks, /scrape and retry; 0: no limit. */
+  createRateLimit: { name: "CREATE_RATE_LIMIT", default: 600, scope: "functions" },
   /** A task pending longer than this (stored, its message lost) is queued again by the sweeper. */
   stalePendingSecs: {
     name: "STALE_PENDING_SECS",
@@ -172,6 +174,8 @@ export interface AppConfig {
   /** Empty when unset: no webhook is sent (each task that asked for one says so in a log line). */
   webhookQueueUrl: string;
   stalePendingSecs: number;
+  /** Task creations per caller per minute; 0: no limit. */
+  createRateLimit: number;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -190,6 +194,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     accountsTable: read("accountsTable") || VARIABLES.accountsTable.default,
     webhookQueueUrl: read("webhookQueueUrl") || "",
     stalePendingSecs: intBetween(read("stalePendingSecs"), 1, 86_400, VARIABLES.stalePendingSecs.default),
+    createRateLimit: intBetween(read("createRateLimit"), 0, 100_000, VARIABLES.createRateLimit.default),
   };
 }
 

@@ -4,14 +4,15 @@ import { apiKeyEnvironment } from "./auth";
 import { queueGrant, tableGrant } from "./access";
 import { functionEnvironment } from "./environment";
 import { taskQueue } from "./queue";
-import { accountsTable, resultsTable, tasksTable } from "./storage";
+import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
 import { webhookSenderEnvironment, webhookSenderGrant } from "./webhooks";
 
 /** All routes go to one function; its router answers unknown paths with our 404 envelope. */
 export const apiFunction = new sst.aws.Function("ApiHandler", {
   handler: "functions/api/handler.handler",
   memory: "512 MB",
-  // API Gateway cuts every request at 30 s anyway.
+  // API Gateway cuts every request at 30 s anyway. POST /api/v1/scrape waits at most 25 s
+  // (core/tasks/scrape.ts SCRAPE_TIMEOUT_MS) and never past this timeout less 2 s.
   timeout: "29 seconds",
   // The keys' digests only (see infra/auth.ts); the secret itself is not linked.
   // Cancelled tasks' webhook events go to the webhook queue (infra/webhooks.ts).
@@ -23,7 +24,8 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   nodejs: { minify: true, esbuild: { keepNames: false } },
   // Tasks: create, read, list (indexes), cancel/retry, delete (with their URL lists);
   // DescribeTable and GetQueueAttributes answer /health. Results: read, and delete with their
-  // task. Accounts: the accounts routes. The politeness table: none.
+  // task. Accounts: the accounts routes. The politeness table: UpdateItem alone, the one
+  // atomic add of the task-creation rate limit (core/ratelimit/fixedWindow.ts).
   permissions: [
     tableGrant(tasksTable, [
       "GetItem",
@@ -36,6 +38,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     ]),
     tableGrant(resultsTable, ["Query", "BatchWriteItem"]),
     tableGrant(accountsTable, ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"]),
+    tableGrant(politenessTable, ["UpdateItem"]),
     queueGrant(taskQueue, ["SendMessage", "GetQueueAttributes"]),
     webhookSenderGrant,
   ],
@@ -47,11 +50,13 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
   // (its build needs this API's URL), and requests carry an API key, not cookies, so no
   // origin can borrow a visitor's credentials. The dashboard reads x-next-cursor to page
   // through CSV/JSONL downloads; its x-api-key header makes every call preflighted, hence maxAge.
+  // A browser client also sees the task-creation budget (ratelimit-policy, ratelimit,
+  // retry-after on a 429) and a 201/202's location; none is a CORS-safelisted header.
   cors: {
     allowOrigins: ["*"],
     allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
     allowHeaders: ["content-type", "idempotency-key", "authorization", "x-api-key"],
-    exposeHeaders: ["x-next-cursor"],
+    exposeHeaders: ["x-next-cursor", "location", "ratelimit-policy", "ratelimit", "retry-after"],
     maxAge: "1 day",
   },
   transform: {

@@ -24,6 +24,10 @@ export interface TaskErrorSummary {
   message: string;
 }
 
+/** Routes other than POST /api/v1/tasks that create tasks. */
+export const TASK_ORIGINS = ["scrape"] as const;
+export type TaskOrigin = (typeof TASK_ORIGINS)[number];
+
 /**
  * A task as stored in the `tasks` table (one item, snake_case, readable in the console)
  * and as returned by the API (minus the index-only attributes).
@@ -69,6 +73,8 @@ export interface Task {
   webhook_url?: string;
   /** The caller's own labels, stored as given and echoed in webhook events (core/tasks/schema.ts). */
   metadata?: Record<string, string | number | boolean | null>;
+  /** The route that made the task, when it was not POST /api/v1/tasks: "scrape" (POST /api/v1/scrape). */
+  origin?: TaskOrigin;
   /** How delivering the latest event to `webhook_url` went; written by the delivery function. */
   webhook?: WebhookDeliveryRecord;
 }

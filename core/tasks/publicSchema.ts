@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { PLATFORM_NAMES } from "../platforms/registry.js";
-import type { Task } from "./model.js";
+import { TASK_ORIGINS, type Task } from "./model.js";
 import { TASK_STATUSES } from "./status.js";
 
 const count = z.int().min(0);
@@ -120,6 +120,9 @@ export const publicTaskSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
       .optional()
       .meta({ description: "Your own labels, as given at creation; echoed in webhook events" }),
+    origin: z.enum(TASK_ORIGINS).optional().meta({
+      description: "The route that made the task, when not POST /api/v1/tasks: scrape (POST /api/v1/scrape)",
+    }),
   })
   .meta({ description: "A crawl task" });
 

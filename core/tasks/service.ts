@@ -12,7 +12,7 @@ import type { ResultStore, StoredResult } from "../results/store.js";
 import { parseOrThrow, queryIntegerIn } from "../validation.js";
 import type { WebhookNotifier } from "../webhooks/notifier.js";
 import { webhookAddressProblem } from "../webhooks/targetUrl.js";
-import { TASK_ID_PATTERN, toPublicTask, type Task } from "./model.js";
+import { TASK_ID_PATTERN, toPublicTask, type Task, type TaskOrigin } from "./model.js";
 import { parseTaskBody } from "./schema.js";
 import { TASK_STATUSES, TERMINAL_STATUSES, isTerminal, statusesAllowing } from "./status.js";
 import type { Page, TaskStore } from "./store.js";
@@ -108,7 +108,10 @@ export class TaskService {
   }
 
   /** Validates, stores, then queues a task. A repeated Idempotency-Key returns the first task. */
-  async create(body: unknown, options: { idempotencyKey?: string } = {}): Promise<{ task: Task; created: boolean }> {
+  async create(
+    body: unknown,
+    options: { idempotencyKey?: string; origin?: TaskOrigin } = {},
+  ): Promise<{ task: Task; created: boolean }> {
     // The schema lives in ./schema.ts so the dashboard validates its form with it too.
     const { common, input } = parseTaskBody(body);
     const webhookProblem =
@@ -142,6 +145,7 @@ export class TaskService {
       max_duration_secs: common.max_duration_secs,
       ...(common.webhook_url === undefined ? {} : { webhook_url: common.webhook_url }),
       ...(common.metadata === undefined ? {} : { metadata: common.metadata }),
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
       created_at: now,
       updated_at: now,
       progress: { pages_done: 0, items: 0, errors: 0 },

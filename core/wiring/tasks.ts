@@ -2,6 +2,8 @@
 import { SqsTaskQueue } from "../queue/taskQueue.js";
 import { DynamoResultStore } from "../results/store.js";
 import { TaskMaintenance } from "../tasks/maintenance.js";
+import { DynamoFixedWindowLimiter, type RateLimiter } from "../ratelimit/fixedWindow.js";
+import { ScrapeService } from "../tasks/scrape.js";
 import { TaskService, type TaskServiceDeps } from "../tasks/service.js";
 import { DynamoTaskStore } from "../tasks/store.js";
 import { DynamoUrlListStore } from "../tasks/urlLists.js";
@@ -38,4 +40,15 @@ export const taskParts = {
 export const taskServiceParts = {
   taskService: ({ config, taskDeps }: BaseDependencies & { taskDeps: TaskServiceDeps }) =>
     new TaskService(taskDeps, { maxAttempts: config.maxAttempts }),
+  /** POST /api/v1/scrape: a task made by the task service, waited for on the same stores. */
+  scrapeService: ({ taskService, taskDeps }: { taskService: TaskService; taskDeps: TaskServiceDeps }) =>
+    new ScrapeService({ tasks: taskService, results: taskDeps.results }),
+  /** The task-creation budget per caller (CREATE_RATE_LIMIT a minute), counted in the politeness table; undefined when 0. */
+  createRateLimiter: ({ config, clients }: BaseDependencies): RateLimiter | undefined =>
+    config.createRateLimit > 0
+      ? new DynamoFixedWindowLimiter(clients.doc, config.politenessTable, {
+          policy: "create",
+          limit: config.createRateLimit,
+        })
+      : undefined,
 };

@@ -12,15 +12,21 @@ import { apiKey } from "./middleware/apiKey.js";
 import { envelopeErrors } from "./middleware/envelopeErrors.js";
 import { headAsGet } from "./middleware/headAsGet.js";
 import { jsonBody } from "./middleware/jsonBody.js";
+import { rateLimit } from "./middleware/rateLimit.js";
 import { routedOnly, unroutedResponse } from "./middleware/routedOnly.js";
 import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "./routes.js";
 
 const logger = createLogger("crawl-api");
 const dependencies = buildDependencies({ ...taskParts, ...taskServiceParts, ...accountParts });
 
+const createLimit = rateLimit({ limiter: () => dependencies.createRateLimiter, logger });
+
 const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
   routes: apiRoutes({
-    ...taskHandlers(() => dependencies.taskService),
+    ...taskHandlers(
+      () => dependencies.taskService,
+      () => dependencies.scrapeService,
+    ),
     ...accountHandlers(() => dependencies.accountService),
     ...docHandlers(),
   }),
@@ -32,17 +38,20 @@ const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
  * API Gateway HTTP API (payload 2.0) → the task routes.
  *
  * Order of the checks: the API key (401), then the route (404, 405 with Allow), then the body
- * checks (413, 415, 400). The key comes first so an
- * unauthenticated caller is refused after hashing one header, its body never decoded or
- * parsed, and learns nothing about the API's limits. Only API Gateway's own payload limit
+ * checks (413, 415), then the caller's task-creation budget on the routes that create tasks
+ * (429 RATE_LIMITED; RateLimit headers on all their answers), then the route's own (400).
+ * The key comes first so an unauthenticated caller is refused after hashing one header, its
+ * body never decoded or parsed, and learns nothing about the API's limits. Only API Gateway's own payload limit
  * (10 MiB, or the one-machine gateway's) comes earlier: such a request never reaches here.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
   .use(injectLambdaContext(logger))
   .use(httpHeaderNormalizer())
   .use(headAsGet())
+  .use(createLimit.headers)
   .use(envelopeErrors({ logger }))
   .use(apiKey())
   .use(routedOnly())
   .use(jsonBody())
+  .use(createLimit.count)
   .handler(router);

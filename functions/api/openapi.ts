@@ -13,6 +13,7 @@ import { availablePlatforms, getPlatform } from "../../core/platforms/registry.j
 import { publicResultSchema } from "../../core/results/publicSchema.js";
 import { publicTaskSchema } from "../../core/tasks/publicSchema.js";
 import { commonTaskFields } from "../../core/tasks/schema.js";
+import { SCRAPE_MAX_URLS, SCRAPE_TIMEOUT_MS, scrapeBodySchema } from "../../core/tasks/scrape.js";
 import { taskListQuerySchema, taskResultsQuerySchema } from "../../core/tasks/service.js";
 import { WEBHOOK_EVENT_TYPES } from "../../core/webhooks/events.js";
 import { REPLAY_WINDOW_SECS, SIGNATURE_HEADER, TIMESTAMPED_SIGNATURE_HEADER } from "../../core/webhooks/signature.js";
@@ -246,6 +247,32 @@ const RETRY_AFTER = {
   "retry-after": { description: "Seconds to wait before trying again", schema: { type: "string", examples: ["5"] } },
 };
 
+/** What API Gateway's stage throttle answers on AWS, on any route: its own body, not the envelope. */
+const GATEWAY_THROTTLE_BODY: JsonSchema = {
+  type: "object",
+  description:
+    "API Gateway's own answer when the stage throttle (50 requests/s, bursts of 100) refuses: not the envelope",
+  properties: { message: { type: "string" } },
+  required: ["message"],
+};
+
+/**
+ * The task-creation budget's headers (draft-ietf-httpapi-ratelimit-headers-11 §3, §4), on every
+ * answer of the routes that count against it (functions/api/middleware/rateLimit.ts).
+ */
+export const RATE_LIMIT_HEADERS: NonNullable<OpenApiResponse["headers"]> = {
+  "ratelimit-policy": {
+    description:
+      'The caller\'s task-creation budget: `"create";q=<requests>;w=<window seconds>` (CREATE_RATE_LIMIT per 60 s). Absent when the limit is off (CREATE_RATE_LIMIT=0)',
+    schema: { type: "string", examples: ['"create";q=600;w=60'] },
+  },
+  ratelimit: {
+    description:
+      'What is left of it: `"create";r=<requests left>;t=<seconds until the window ends>`. Absent when the limit is off',
+    schema: { type: "string", examples: ['"create";r=599;t=42'] },
+  },
+};
+
 function errorResponses(): Record<string, OpenApiResponse> {
   return {
     BadRequest: errorResponse(
@@ -297,10 +324,20 @@ function errorResponses(): Record<string, OpenApiResponse> {
     TooManyRequests: {
       description:
         "On AWS only: API Gateway throttles the API (50 requests/s, bursts of 100) and answers with its own body, not the envelope. The one-machine stack does not throttle.",
+      content: { "application/json": { schema: GATEWAY_THROTTLE_BODY, example: { message: "Too Many Requests" } } },
+    },
+    RateLimited: {
+      description:
+        "The caller (its API key, or its IP address when keys are off) has used its task-creation budget for this minute (CREATE_RATE_LIMIT, shared by POST /api/v1/tasks, POST /api/v1/scrape and retry): the envelope with RATE_LIMITED, and `retry-after` at the window's end. On AWS, API Gateway's stage throttle may also answer 429, with its own `{\"message\"}` body and no headers",
+      headers: { ...RATE_LIMIT_HEADERS, ...RETRY_AFTER },
       content: {
         "application/json": {
-          schema: { type: "object", properties: { message: { type: "string" } }, required: ["message"] },
-          example: { message: "Too Many Requests" },
+          schema: { anyOf: [errorEnvelope(429, ["RATE_LIMITED"]), GATEWAY_THROTTLE_BODY] },
+          example: {
+            code: 429,
+            message: 'rate limited: at most 600 task-creating requests per 60 s (policy "create"); try again in 42 s',
+            data: { error: "RATE_LIMITED" },
+          },
         },
       },
     },
@@ -392,6 +429,22 @@ export const CREATE_TASK_EXAMPLES: Record<string, { summary: string; value: Reco
   },
 };
 
+/** POST /api/v1/scrape examples; the test checks each against the document and the API's parsing. */
+export const SCRAPE_EXAMPLES: Record<string, { summary: string; value: Record<string, unknown> }> = {
+  pages: {
+    summary: "Two pages as Markdown, the main content only",
+    value: {
+      urls: ["https://example.com/", "https://example.com/about"],
+      formats: ["markdown"],
+      only_main_content: true,
+    },
+  },
+  selectors: {
+    summary: "One page's fields by CSS selector, waiting at most 10 s",
+    value: { urls: ["https://example.com/"], selectors: { heading: "h1" }, timeout_ms: 10_000 },
+  },
+};
+
 export const CREATE_ACCOUNT_EXAMPLES: Record<string, { summary: string; value: Record<string, unknown> }> = {
   cookie_header: {
     summary: "A Cookie header as copied from devtools",
@@ -480,6 +533,12 @@ export function buildOpenApiDocument(): OpenApiDocument {
     "503": responseRef("DependencyUnavailable"),
   };
   const publicOnly = { "429": responseRef("TooManyRequests") };
+  /** The routes that count against the task-creation budget: its 429, and its headers on their answers. */
+  const limited = { ...common, "429": responseRef("RateLimited") };
+  const withRateLimit = (response: OpenApiResponse): OpenApiResponse => ({
+    ...response,
+    headers: { ...response.headers, ...RATE_LIMIT_HEADERS },
+  });
   const taskResponse = (message: string) => ok("The task", schemaRef("Task"), message, TASK_EXAMPLE);
   const accountResponse = (message: string) => ok("The account", schemaRef("Account"), message, ACCOUNT_EXAMPLE);
   const taskId = pathParameter("task_id");
@@ -589,11 +648,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
         ],
         requestBody: { required: true, content: jsonBody(schemaRef("TaskInput"), CREATE_TASK_EXAMPLES) },
         responses: {
-          "201": createdAt(taskResponse("task created"), "/api/v1/tasks/{task_id}"),
-          "200": taskResponse("task already created with this Idempotency-Key"),
+          "201": withRateLimit(createdAt(taskResponse("task created"), "/api/v1/tasks/{task_id}")),
+          "200": withRateLimit(taskResponse("task already created with this Idempotency-Key")),
           ...bodyErrors,
           "409": responseRef("Conflict"),
-          ...common,
+          ...limited,
         },
       },
       get: {
@@ -605,6 +664,61 @@ export function buildOpenApiDocument(): OpenApiDocument {
           "200": ok("A page of tasks", page(schemaRef("Task"), true), "ok"),
           "400": responseRef("BadRequest"),
           ...common,
+        },
+      },
+    },
+    "/api/v1/scrape": {
+      post: {
+        operationId: "scrape",
+        tags: ["tasks"],
+        summary: `Fetch up to ${SCRAPE_MAX_URLS} pages and answer with their items, in one call`,
+        description: `Creates a web detail task for the URLs (stored, queued, retried and listed like any other; it counts against the task-creation budget), then waits for it to end, at most \`timeout_ms\` (${SCRAPE_TIMEOUT_MS.max} ms at most, under API Gateway's 30 s) and never past the API function's own remaining time. Ended (completed, failed or cancelled): 200 with the task and all its items, a failed task with its \`error\` and whatever items it stored. Not ended in time: 202 with the task, \`location\` of the task, and where to poll: GET the task until its status is completed, failed or cancelled, then GET its results.`,
+        requestBody: { required: true, content: jsonBody(schemaRef("ScrapeInput"), SCRAPE_EXAMPLES) },
+        responses: {
+          "200": withRateLimit(
+            ok(
+              "The task ended: it and every item it stored",
+              {
+                type: "object",
+                properties: {
+                  task: schemaRef("Task"),
+                  items: { type: "array", items: schemaRef("ResultItem"), maxItems: SCRAPE_MAX_URLS * 10 },
+                },
+                required: ["task", "items"],
+                additionalProperties: false,
+              },
+              "task completed",
+            ),
+          ),
+          "202": withRateLimit(
+            createdAt(
+              ok(
+                "The task has not ended within the wait: poll it",
+                {
+                  type: "object",
+                  properties: {
+                    task: schemaRef("Task"),
+                    poll: {
+                      type: "object",
+                      description: "Where to follow it: the task (until it ends), then its results",
+                      properties: {
+                        task: { type: "string", examples: ["/api/v1/tasks/01M8HQ0000000000000000000X"] },
+                        results: { type: "string", examples: ["/api/v1/tasks/01M8HQ0000000000000000000X/results"] },
+                      },
+                      required: ["task", "results"],
+                      additionalProperties: false,
+                    },
+                  },
+                  required: ["task", "poll"],
+                  additionalProperties: false,
+                },
+                "task running: not ended within the wait; poll GET /api/v1/tasks/01M8HQ0000000000000000000X, then read GET /api/v1/tasks/01M8HQ0000000000000000000X/results",
+              ),
+              "/api/v1/tasks/{task_id}",
+            ),
+          ),
+          ...bodyErrors,
+          ...limited,
         },
       },
     },
@@ -700,10 +814,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
         summary: "Queue a failed or cancelled task again",
         parameters: [taskId],
         responses: {
-          "200": taskResponse("task queued again"),
+          "200": withRateLimit(taskResponse("task queued again")),
           "404": responseRef("NotFound"),
           "409": responseRef("Conflict"),
-          ...common,
+          ...limited,
         },
       },
     },
@@ -793,6 +907,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
     components: {
       schemas: {
         TaskInput: createTask.body,
+        ScrapeInput: {
+          ...toJsonSchema(scrapeBodySchema, "input"),
+          description:
+            "A few pages to fetch now: the web task's page options (formats, selectors, render, wait_until, only_main_content, …) and the fields every task may carry, without crawl settings. Unknown fields are refused.",
+        },
         WebhookEvent: webhookEventSchema(),
         ...createTask.components,
         Task: toJsonSchema(publicTaskSchema, "output"),

@@ -1,13 +1,15 @@
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import type { Route } from "@middy/http-router";
 import type { AccountService } from "../../core/accounts/index.js";
 import type { TaskService } from "../../core/tasks/index.js";
+import type { ScrapeService } from "../../core/tasks/scrape.js";
 import { formatPage } from "../../core/results/export.js";
 import { createdAt, envelope, ok, raw, type HttpResponse } from "./http.js";
 import type { JsonEvent } from "./middleware/jsonBody.js";
 import { ROUTE_KEYS, type RouteKey, splitRouteKey } from "./routeTable.js";
 
-export type Handler = (event: JsonEvent) => Promise<HttpResponse>;
+/** A route's handler; the router passes Lambda's Context, which only the scrape route reads. */
+export type Handler = (event: JsonEvent, context?: Context) => Promise<HttpResponse>;
 
 function taskId(event: APIGatewayProxyEventV2): string {
   return event.pathParameters?.task_id ?? "";
@@ -17,8 +19,8 @@ function query(event: APIGatewayProxyEventV2): Record<string, string | undefined
   return { ...(event.queryStringParameters ?? {}) };
 }
 
-/** The task routes (and /health): each adapts the request to one TaskService call. */
-export function taskHandlers(service: () => TaskService) {
+/** The task routes (and /health): each adapts the request to one TaskService (or ScrapeService) call. */
+export function taskHandlers(service: () => TaskService, scrape: () => ScrapeService) {
   const health: Handler = async () => {
     const health = await service().health();
     const down = Object.entries(health)
@@ -43,6 +45,24 @@ export function taskHandlers(service: () => TaskService) {
     },
 
     "GET /api/v1/tasks": async (event) => ok("ok", await service().list(query(event))),
+
+    // The wait is bounded by the function's remaining time as well as timeout_ms: on AWS the
+    // function (29 s) and API Gateway (30 s) end the request whatever the body asked for.
+    "POST /api/v1/scrape": async (event, context) => {
+      const outcome = await scrape().scrape(
+        event.jsonBody,
+        context?.getRemainingTimeInMillis ? { remainingMs: () => context.getRemainingTimeInMillis() } : {},
+      );
+      const { task } = outcome;
+      const location = `/api/v1/tasks/${task.task_id}`;
+      if (outcome.ended) return ok(`task ${task.status}`, { task, items: outcome.items });
+      return ok(
+        `task ${task.status}: not ended within the wait; poll GET ${location}, then read GET ${location}/results`,
+        { task, poll: { task: location, results: `${location}/results` } },
+        202,
+        { location },
+      );
+    },
 
     "GET /api/v1/tasks/{task_id}": async (event) => ok("ok", await service().get(taskId(event))),
 

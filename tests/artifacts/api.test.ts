@@ -44,6 +44,9 @@ describe("API artifact", () => {
       data: { platform: "web", status: "pending" },
     });
     const taskId: string = created.body.data.task_id;
+    // The task-creation budget is counted in the politeness table, under the role's one UpdateItem grant.
+    expect(created.headers["ratelimit-policy"]).toBe('"create";q=600;w=60');
+    expect(created.headers.ratelimit).toMatch(/^"create";r=599;t=\d+$/);
 
     const got = await cloud.admin.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: cloud.queueUrl("TaskQueue"), WaitTimeSeconds: 1, VisibilityTimeout: 0 }),

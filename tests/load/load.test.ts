@@ -32,7 +32,14 @@ beforeAll(async () => {
   }
   site = await startTestSite(pages);
   stack = await startStack({
-    env: { CRAWL_CONCURRENCY: "2", RETRY_BASE_DELAY_SECS: "1", SWEEP_INTERVAL_SECS: "5", STALE_PENDING_SECS: "10" },
+    // LOAD_TASKS creates from one address may pass the default task-creation budget (600 a minute).
+    env: {
+      CRAWL_CONCURRENCY: "2",
+      RETRY_BASE_DELAY_SECS: "1",
+      SWEEP_INTERVAL_SECS: "5",
+      STALE_PENDING_SECS: "10",
+      CREATE_RATE_LIMIT: "100000",
+    },
   });
 });
 

@@ -67,11 +67,11 @@ describe("usage errors", () => {
     [["task", "list"], 'error: unknown command "task" (expected tasks, accounts or probe; see crawl-tasks --help)'],
     [
       ["tasks"],
-      "error: tasks: which command? create, list, get, watch, results, cancel, retry, delete (see crawl-tasks tasks --help)",
+      "error: tasks: which command? create, list, get, watch, results, cancel, retry, delete, scrape (see crawl-tasks tasks --help)",
     ],
     [
       ["tasks", "lst"],
-      'error: unknown command "tasks lst" (expected one of create, list, get, watch, results, cancel, retry, delete)',
+      'error: unknown command "tasks lst" (expected one of create, list, get, watch, results, cancel, retry, delete, scrape)',
     ],
     [["tasks", "get"], "error: tasks get: missing TASK_ID"],
     [["tasks", "get", "A", "B"], 'error: tasks get: unexpected argument "B"'],

@@ -51,7 +51,7 @@ const unusedService = (): never => {
   throw new Error("not called: only the route table is read");
 };
 const REQUIRED_ROUTES = apiRoutes({
-  ...taskHandlers(unusedService),
+  ...taskHandlers(unusedService, unusedService),
   ...accountHandlers(unusedService),
   ...docHandlers(),
 })
@@ -327,8 +327,14 @@ const checks: Record<string, (stack: Stack) => string[]> = {
         ],
       ),
       [
-        isDeepStrictEqual(tablesOf("api"), ["Accounts", "Results", "Tasks"]),
-        `api: tables Accounts, Results, Tasks (got ${tablesOf("api")})`,
+        isDeepStrictEqual(tablesOf("api"), ["Accounts", "Politeness", "Results", "Tasks"]),
+        `api: tables Accounts, Politeness, Results, Tasks (got ${tablesOf("api")})`,
+      ],
+      [
+        grants(byHandler("api"), "dynamodb:UpdateItem", "<Dynamo:Politeness.arn>") &&
+          !grants(byHandler("api"), "dynamodb:GetItem", "<Dynamo:Politeness.arn>") &&
+          !grants(byHandler("api"), "dynamodb:PutItem", "<Dynamo:Politeness.arn>"),
+        "api: the politeness table for the rate limit's UpdateItem only",
       ],
       [
         isDeepStrictEqual(tablesOf("crawler"), ["Accounts", "Politeness", "Results", "Tasks"]),
@@ -592,6 +598,10 @@ const checks: Record<string, (stack: Stack) => string[]> = {
         "CORS allows content-type and x-api-key",
       ],
       [cors.exposeHeaders?.includes("x-next-cursor"), "CORS exposes x-next-cursor (downloads page with it)"],
+      [
+        ["ratelimit-policy", "ratelimit", "retry-after"].every((h) => cors.exposeHeaders?.includes(h)),
+        "CORS exposes the rate limit headers",
+      ],
     ]);
   },
   outputs(stack) {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { accountActivateSchema, accountCreateSchema } from "../../core/accounts/service.js";
 import { parseTaskBody } from "../../core/tasks/schema.js";
+import { scrapeBodySchema } from "../../core/tasks/scrape.js";
 import { renderDocsPage, operationAnchor } from "../../functions/api/docsPage.js";
 import {
   buildOpenApiDocument,
@@ -34,7 +35,7 @@ const docs = docFiles();
 const unused = () => {
   throw new Error("the routes are only listed here, never called");
 };
-const routerRoutes = apiRoutes({ ...taskHandlers(unused), ...accountHandlers(unused), ...docHandlers() }).map(
+const routerRoutes = apiRoutes({ ...taskHandlers(unused, unused), ...accountHandlers(unused), ...docHandlers() }).map(
   (r) => `${r.method} ${r.path}`,
 );
 /** What the API answers: its routes, and HEAD wherever GET is routed (functions/api/middleware/headAsGet.ts). */
@@ -63,6 +64,7 @@ function apiAccepts(example: Pick<CurlExample, "method" | "url" | "body">): bool
   const key = `${example.method} ${findOperation(document, example.method, example.url.pathname)?.template}`;
   try {
     if (key === "POST /api/v1/tasks") parseTaskBody(example.body);
+    else if (key === "POST /api/v1/scrape") return scrapeBodySchema.safeParse(example.body).success;
     else if (key === "POST /api/v1/accounts") return accountCreateSchema.safeParse(example.body).success;
     else if (key === "POST /api/v1/accounts/{account_id}/activate")
       return accountActivateSchema.safeParse(example.body ?? {}).success;

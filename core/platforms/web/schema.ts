@@ -234,3 +234,20 @@ export const webTaskInput = webTaskFields.superRefine((task, ctx) => {
 export type WebTaskInput = z.output<typeof webTaskInput>;
 /** What the crawler gets: the body without `platform`. */
 export type WebTaskParams = Omit<WebTaskInput, "platform">;
+
+/**
+ * How each page is read and what its item carries: the web task's own fields, for a body that
+ * names pages but takes no crawl settings (POST /api/v1/scrape, core/tasks/scrape.ts).
+ */
+export const webPageOptions = webTaskFields.pick({
+  formats: true,
+  selectors: true,
+  only_main_content: true,
+  render: true,
+  wait_until: true,
+  wait_for: true,
+  settle_max_secs: true,
+  page_timeout_secs: true,
+  block_resources: true,
+  respect_robots_txt: true,
+});
