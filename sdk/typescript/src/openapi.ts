@@ -77,6 +77,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scrape": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fetch up to 10 pages and answer with their items, in one call
+         * @description Creates a web detail task for the URLs (stored, queued, retried and listed like any other; it counts against the task-creation budget), then waits for it to end, at most `timeout_ms` (25000 ms at most, under API Gateway's 30 s) and never past the API function's own remaining time. Ended (completed, failed or cancelled): 200 with the task and all its items, a failed task with its `error` and whatever items it stored. Not ended in time: 202 with the task, `location` of the task, and where to poll: GET the task until its status is completed, failed or cancelled, then GET its results.
+         */
+        post: operations["scrape"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{task_id}": {
         parameters: {
             query?: never;
@@ -232,6 +252,84 @@ export interface components {
     schemas: {
         /** @description A task: `platform` picks the schema; unknown fields are refused. */
         TaskInput: components["schemas"]["WebTaskInput"] | components["schemas"]["XhsTaskInput"] | components["schemas"]["DyTaskInput"] | components["schemas"]["KsTaskInput"] | components["schemas"]["BiliTaskInput"] | components["schemas"]["WbTaskInput"] | components["schemas"]["TiebaTaskInput"] | components["schemas"]["ZhihuTaskInput"];
+        /** @description A few pages to fetch now: the web task's page options (formats, selectors, render, wait_until, only_main_content, …) and the fields every task may carry, without crawl settings. Unknown fields are refused. */
+        ScrapeInput: {
+            /**
+             * @description What each page item carries: text (field text: the visible text), markdown (field markdown: headings, lists, links, tables, code), html (field html: the page's HTML without scripts, styles, comments and hidden parts), links (field link_list: [{url, text}], absolute). Each is cut at 100,000 characters, and truncated_fields names what was cut
+             * @default [
+             *       "text"
+             *     ]
+             */
+            formats?: ("text" | "markdown" | "html" | "links")[];
+            /** @description {name: CSS selector}: each becomes a column of the page's result (the first match's text); at most 50 */
+            selectors?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Keep the page's main content only (Mozilla Readability): navigation, headers, footers, cookie banners and sidebars are dropped from text, markdown, html and link_list. A page where no main content is found keeps all of it
+             * @default false
+             */
+            only_main_content?: boolean;
+            /**
+             * @description Whether pages load in Chromium. auto (default): each page is read over plain HTTP first; a page whose HTML runs no script is used as read, and pages with scripts are rendered until the crawl has seen that rendering changes nothing for their kind (same URL shape, same scripts), then read over HTTP with one in ten still rendered and compared; a kind where rendering changes the result is rendered from then on, its pages read before again. always: every page in Chromium. never: plain HTTP only, no browser (scripts never run: wait_until, wait_for, settle_max_secs and block_resources do not apply)
+             * @default auto
+             * @enum {string}
+             */
+            render?: "auto" | "always" | "never";
+            /**
+             * @description When to read a page. settle (default): after load, once no request is in flight, no short timer pending and nothing changed for a quiet moment, so content scripts add after load (timers, fetch/XHR answers, chained requests) is read; capped at settle_max_secs. load, domcontentloaded, networkidle: the browser events
+             * @default settle
+             * @enum {string}
+             */
+            wait_until?: "settle" | "load" | "domcontentloaded" | "networkidle";
+            /** @description A CSS selector to wait for before extracting (up to page_timeout_secs) */
+            wait_for?: string;
+            /**
+             * @description settle: the longest a page is waited for after load; a page that never settles (polling, animations) is read then, and its item says settle_capped
+             * @default 5
+             */
+            settle_max_secs?: number;
+            /**
+             * @description Longest one page may take to load
+             * @default 30
+             */
+            page_timeout_secs?: number;
+            /**
+             * @default [
+             *       "image",
+             *       "media",
+             *       "font",
+             *       "tracker"
+             *     ]
+             */
+            block_resources?: ("image" | "media" | "font" | "stylesheet" | "tracker")[];
+            /**
+             * @description Honour each site's robots.txt (user agent CrawlTasks, then *): a disallowed page is not fetched and its item says ROBOTS_DISALLOWED; a Crawl-delay raises the host's delay. false: an explicit opt-out, shown on the task
+             * @default true
+             */
+            respect_robots_txt?: boolean;
+            /** @description Absolute http(s) URLs, 1–10: the pages to fetch, one item each */
+            urls: string[];
+            /**
+             * @description How long to wait for the task to end, in ms (1000–25000; under API Gateway's 30 s). Not ended by then: 202 with the task to poll
+             * @default 20000
+             */
+            timeout_ms?: number;
+            max_attempts?: number;
+            /** @default 3600 */
+            max_duration_secs?: number;
+            webhook_url?: string;
+            /**
+             * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
+             * @example {
+             *       "job": "nightly-2026-12-05",
+             *       "customer": "acme"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string | number | boolean | null;
+            };
+        };
         WebhookEvent: {
             /** @description The same for every attempt of this event: de-duplicate on it */
             id: string;
@@ -1028,6 +1126,11 @@ export interface components {
             metadata?: {
                 [key: string]: string | number | boolean | null;
             };
+            /**
+             * @description The route that made the task, when not POST /api/v1/tasks: scrape (POST /api/v1/scrape)
+             * @enum {string}
+             */
+            origin?: "scrape";
         };
         /** @description One result item; its other fields depend on the platform and item type */
         ResultItem: {
@@ -1353,6 +1456,49 @@ export interface components {
                 };
             };
         };
+        /** @description The caller (its API key, or its IP address when keys are off) has used its task-creation budget for this minute (CREATE_RATE_LIMIT, shared by POST /api/v1/tasks, POST /api/v1/scrape and retry): the envelope with RATE_LIMITED, and `retry-after` at the window's end. On AWS, API Gateway's stage throttle may also answer 429, with its own `{"message"}` body and no headers */
+        RateLimited: {
+            headers: {
+                /** @description The caller's task-creation budget: `"create";q=<requests>;w=<window seconds>` (CREATE_RATE_LIMIT per 60 s). Absent when the limit is off (CREATE_RATE_LIMIT=0) */
+                "ratelimit-policy"?: string;
+                /** @description What is left of it: `"create";r=<requests left>;t=<seconds until the window ends>`. Absent when the limit is off */
+                ratelimit?: string;
+                /** @description Seconds to wait before trying again */
+                "retry-after"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 429,
+                 *       "message": "rate limited: at most 600 task-creating requests per 60 s (policy \"create\"); try again in 42 s",
+                 *       "data": {
+                 *         "error": "RATE_LIMITED"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description The HTTP status
+                     * @constant
+                     */
+                    code: 429;
+                    /** @description What is wrong, naming the field when one is to blame */
+                    message: string;
+                    data: {
+                        /**
+                         * @description Stable, machine-readable error code
+                         * @enum {unknown}
+                         */
+                        error: "RATE_LIMITED";
+                        /** @description The request field to blame, when there is one (`urls.0`, `limit`) */
+                        field?: string;
+                    };
+                } | {
+                    message: string;
+                };
+            };
+        };
         /** @description A table, the queue or the accounts key did not answer; try again after `retry-after` seconds */
         DependencyUnavailable: {
             headers: {
@@ -1603,6 +1749,10 @@ export interface operations {
             /** @description The task */
             200: {
                 headers: {
+                    /** @description The caller's task-creation budget: `"create";q=<requests>;w=<window seconds>` (CREATE_RATE_LIMIT per 60 s). Absent when the limit is off (CREATE_RATE_LIMIT=0) */
+                    "ratelimit-policy"?: string;
+                    /** @description What is left of it: `"create";r=<requests left>;t=<seconds until the window ends>`. Absent when the limit is off */
+                    ratelimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1666,6 +1816,10 @@ export interface operations {
                 headers: {
                     /** @description Where the created resource is read, relative to the API's origin: `/api/v1/tasks/{task_id}` */
                     location?: string;
+                    /** @description The caller's task-creation budget: `"create";q=<requests>;w=<window seconds>` (CREATE_RATE_LIMIT per 60 s). Absent when the limit is off (CREATE_RATE_LIMIT=0) */
+                    "ratelimit-policy"?: string;
+                    /** @description What is left of it: `"create";r=<requests left>;t=<seconds until the window ends>`. Absent when the limit is off */
+                    ratelimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1729,7 +1883,86 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScrapeInput"];
+            };
+        };
+        responses: {
+            /** @description The task ended: it and every item it stored */
+            200: {
+                headers: {
+                    /** @description The caller's task-creation budget: `"create";q=<requests>;w=<window seconds>` (CREATE_RATE_LIMIT per 60 s). Absent when the limit is off (CREATE_RATE_LIMIT=0) */
+                    "ratelimit-policy"?: string;
+                    /** @description What is left of it: `"create";r=<requests left>;t=<seconds until the window ends>`. Absent when the limit is off */
+                    ratelimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 0 on success
+                         * @constant
+                         */
+                        code: 0;
+                        /** @example task completed */
+                        message: string;
+                        data: {
+                            task: components["schemas"]["Task"];
+                            items: components["schemas"]["ResultItem"][];
+                        };
+                    };
+                };
+            };
+            /** @description The task has not ended within the wait: poll it */
+            202: {
+                headers: {
+                    /** @description Where the created resource is read, relative to the API's origin: `/api/v1/tasks/{task_id}` */
+                    location?: string;
+                    /** @description The caller's task-creation budget: `"create";q=<requests>;w=<window seconds>` (CREATE_RATE_LIMIT per 60 s). Absent when the limit is off (CREATE_RATE_LIMIT=0) */
+                    "ratelimit-policy"?: string;
+                    /** @description What is left of it: `"create";r=<requests left>;t=<seconds until the window ends>`. Absent when the limit is off */
+                    ratelimit?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 0 on success
+                         * @constant
+                         */
+                        code: 0;
+                        /** @example task running: not ended within the wait; poll GET /api/v1/tasks/01M8HQ0000000000000000000X, then read GET /api/v1/tasks/01M8HQ0000000000000000000X/results */
+                        message: string;
+                        data: {
+                            task: components["schemas"]["Task"];
+                            /** @description Where to follow it: the task (until it ends), then its results */
+                            poll: {
+                                /** @example /api/v1/tasks/01M8HQ0000000000000000000X */
+                                task: string;
+                                /** @example /api/v1/tasks/01M8HQ0000000000000000000X/results */
+                                results: string;
+                            };
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["DependencyUnavailable"];
         };
     };
@@ -2010,6 +2243,10 @@ export interface operations {
             /** @description The task */
             200: {
                 headers: {
+                    /** @description The caller's task-creation budget: `"create";q=<requests>;w=<window seconds>` (CREATE_RATE_LIMIT per 60 s). Absent when the limit is off (CREATE_RATE_LIMIT=0) */
+                    "ratelimit-policy"?: string;
+                    /** @description What is left of it: `"create";r=<requests left>;t=<seconds until the window ends>`. Absent when the limit is off */
+                    ratelimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2071,7 +2308,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["DependencyUnavailable"];
         };
     };

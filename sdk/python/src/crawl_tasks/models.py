@@ -75,6 +75,7 @@ class Task:
     webhook_url: Optional[str] = None
     webhook: Optional[Dict[str, Any]] = None
     metadata: Optional[Dict[str, str]] = None
+    origin: Optional[str] = None
 
     @property
     def finished(self) -> bool:
