@@ -65,8 +65,12 @@ export interface Task {
    * the deadline (./hung.ts). At MAX_HUNG_WORKERS the task fails with WORKER_HUNG.
    */
   hung_workers?: number;
-  /** Where task.completed / task.failed / task.cancelled events are POSTed (core/webhooks). */
+  /** Where the task's webhook events are POSTed (core/webhooks). */
   webhook_url?: string;
+  /** Which events go to `webhook_url`; absent: the ended events only (core/webhooks/eventTypes.ts). */
+  webhook_events?: import("../webhooks/eventTypes.js").WebhookEventType[];
+  /** The last task.page sequence number used (written with progress; never shown). */
+  webhook_page_seq?: number;
   /** The caller's own labels, stored as given and echoed in webhook events (core/tasks/schema.ts). */
   metadata?: Record<string, string | number | boolean | null>;
   /** How delivering the latest event to `webhook_url` went; written by the delivery function. */
@@ -101,6 +105,7 @@ export function toPublicTask(stored: StoredTask | Task): Task {
     lease_owner: _owner,
     handoff: _handoff,
     proxy_sealed: _sealedProxy,
+    webhook_page_seq: _pageSequence,
     ...task
   } = stored as StoredTask;
   const proxy = task.params?.proxy;

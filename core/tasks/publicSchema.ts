@@ -2,6 +2,7 @@ import * as z from "zod";
 import { PLATFORM_NAMES } from "../platforms/registry.js";
 import type { Task } from "./model.js";
 import { TASK_STATUSES } from "./status.js";
+import { WEBHOOK_EVENT_TYPES } from "../webhooks/eventTypes.js";
 
 const count = z.int().min(0);
 const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC time", examples: ["2026-11-28T19:36:03.648Z"] });
@@ -109,10 +110,11 @@ export const publicTaskSchema = z
       description:
         "Workers that hung while running this task (stopped heart-beating, lost their lease, or their browser stopped answering); at 2 the task fails with WORKER_HUNG",
     }),
-    webhook_url: z
-      .string()
-      .optional()
-      .meta({ description: "Where task.completed / task.failed / task.cancelled events are POSTed" }),
+    webhook_url: z.string().optional().meta({ description: "Where the task's webhook events are POSTed" }),
+    webhook_events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).optional().meta({
+      description:
+        "Which events go to webhook_url, as given at creation; absent: task.completed, task.failed and task.cancelled",
+    }),
     webhook: webhookDeliverySchema
       .optional()
       .meta({ description: "How delivering the latest event to webhook_url went" }),
@@ -124,7 +126,7 @@ export const publicTaskSchema = z
   .meta({ description: "A crawl task" });
 
 /** What {@link toPublicTask} removes from a stored task. */
-type HiddenTaskKeys = "lease_owner" | "handoff" | "proxy_sealed";
+type HiddenTaskKeys = "lease_owner" | "handoff" | "proxy_sealed" | "webhook_page_seq";
 type PublicTask = Omit<Task, HiddenTaskKeys>;
 
 // Fails to compile when the interface and the schema disagree on a field, in either direction.

@@ -116,6 +116,8 @@ export class TaskService {
         ? undefined
         : webhookAddressProblem(common.webhook_url, this.options.webhookPolicy);
     if (webhookProblem !== undefined) throw new ValidationError(`webhook_url: ${webhookProblem}`, "webhook_url");
+    if (common.webhook_events !== undefined && common.webhook_url === undefined)
+      throw new ValidationError("webhook_events: needs a webhook_url to send the events to", "webhook_events");
     const { platform: platformName, crawler_type, ...given } = input;
     const now = new Date().toISOString();
     const taskId = newTaskId();
@@ -141,6 +143,7 @@ export class TaskService {
       max_attempts: common.max_attempts ?? this.options.maxAttempts,
       max_duration_secs: common.max_duration_secs,
       ...(common.webhook_url === undefined ? {} : { webhook_url: common.webhook_url }),
+      ...(common.webhook_events === undefined ? {} : { webhook_events: common.webhook_events }),
       ...(common.metadata === undefined ? {} : { metadata: common.metadata }),
       created_at: now,
       updated_at: now,

@@ -94,8 +94,17 @@ export interface TaskStore {
     changes?: TaskChanges,
     guard?: TransitionGuard,
   ): Promise<Task | undefined>;
-  /** Writes progress while the task is running (held by `owner`, when given); false when it no longer is. */
-  updateProgress(taskId: string, progress: Task["progress"], resultCount: number, owner?: string): Promise<boolean>;
+  /**
+   * Writes progress while the task is running (held by `owner`, when given); false when it no
+   * longer is. `also.webhookPageSeq`: the task.page sequence number the run just used, in the same write.
+   */
+  updateProgress(
+    taskId: string,
+    progress: Task["progress"],
+    resultCount: number,
+    owner?: string,
+    also?: { webhookPageSeq?: number },
+  ): Promise<boolean>;
   /** Extends the lease of a running task this delivery holds; false when it no longer does. */
   renewLease(taskId: string, owner: string, expiresAt: string): Promise<boolean>;
   /** All tasks with this status created (or last updated) before `updatedBefore`, oldest first. */
@@ -380,11 +389,18 @@ export class DynamoTaskStore implements TaskStore {
     progress: Task["progress"],
     resultCount: number,
     owner?: string,
+    also: { webhookPageSeq?: number } = {},
   ): Promise<boolean> {
+    const sequence = also.webhookPageSeq;
     return this.updateWhileRunning(
       taskId,
-      "SET progress = :progress, result_count = :count, updated_at = :now",
-      { ":progress": progress, ":count": resultCount, ":now": new Date().toISOString() },
+      `SET progress = :progress, result_count = :count, updated_at = :now${sequence === undefined ? "" : ", webhook_page_seq = :seq"}`,
+      {
+        ":progress": progress,
+        ":count": resultCount,
+        ":now": new Date().toISOString(),
+        ...(sequence === undefined ? {} : { ":seq": sequence }),
+      },
       owner,
     );
   }
