@@ -16,6 +16,8 @@ export interface RecorderOptions {
   checkpointEveryMs: number;
   /** Count pages per host of `data.url` in progress.hosts (web detail tasks: a batch across hosts). */
   countHosts?: boolean;
+  /** The task's max_duration_secs: how long the attempt may still run, which results' TTL allows for. */
+  attemptSecs?: number;
   /**
    * task.page events (core/webhooks/pageEvents.ts): the batcher decides when one is due at a
    * flush, its sequence number rides on that flush's progress write, and `send` queues it.
@@ -116,7 +118,11 @@ export class ResultRecorder {
     if (this.buffer.length > 0) {
       const batch = this.buffer;
       this.buffer = [];
-      await this.stores.results.putMany(this.taskId, batch);
+      await this.stores.results.putMany(
+        this.taskId,
+        batch,
+        this.options.attemptSecs === undefined ? {} : { attemptSecsLeft: this.options.attemptSecs },
+      );
       this.checkpointDirty = true;
     }
     const pages = this.options.pageEvents;

@@ -264,6 +264,7 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
       flushEveryMs: settings.flushEveryMs,
       checkpointEveryMs: settings.checkpointEveryMs,
       countHosts,
+      ...(claimed.max_duration_secs === undefined ? {} : { attemptSecs: claimed.max_duration_secs }),
       ...(pageEvents ? { pageEvents } : {}),
     },
     checkpoint,

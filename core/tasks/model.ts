@@ -75,6 +75,12 @@ export interface Task {
   metadata?: Record<string, string | number | boolean | null>;
   /** How delivering the latest event to `webhook_url` went; written by the delivery function. */
   webhook?: WebhookDeliveryRecord;
+  /**
+   * When DynamoDB's TTL may delete the task (epoch seconds, the tasks table's TTL attribute):
+   * set as it ends when RESULT_RETENTION_DAYS is set, removed when it runs again. Shown as an
+   * ISO time ({@link PublicTask}).
+   */
+  expires_at?: number;
 }
 
 /** The state of the latest webhook event of a task (one event at a time: the newest wins). */
@@ -95,8 +101,14 @@ export interface WebhookDeliveryRecord {
 /** A task as stored: with the partition keys of the list indexes (./indexKeys.ts). */
 export type StoredTask = Task & TaskIndexAttributes;
 
+/** What {@link toPublicTask} removes from a stored task. */
+export type HiddenTaskKeys = "lease_owner" | "handoff" | "proxy_sealed" | "webhook_page_seq";
+
+/** A task as the API shows it: `expires_at` an ISO time, or null while it is kept for good. */
+export type PublicTask = Omit<Task, HiddenTaskKeys | "expires_at"> & { expires_at?: string | null };
+
 /** The task as clients see it. */
-export function toPublicTask(stored: StoredTask | Task): Task {
+export function toPublicTask(stored: StoredTask | Task): PublicTask {
   const {
     list_pk: _list,
     status_pk: _status,
@@ -106,8 +118,10 @@ export function toPublicTask(stored: StoredTask | Task): Task {
     handoff: _handoff,
     proxy_sealed: _sealedProxy,
     webhook_page_seq: _pageSequence,
-    ...task
+    expires_at: expiresAt,
+    ...rest
   } = stored as StoredTask;
+  const task = { ...rest, expires_at: typeof expiresAt === "number" ? new Date(expiresAt * 1000).toISOString() : null };
   const proxy = task.params?.proxy;
   if (typeof proxy === "string") return { ...task, params: { ...task.params, proxy: maskCredentials(proxy) } };
   return task;

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { PLATFORM_NAMES } from "../platforms/registry.js";
-import type { Task } from "./model.js";
+import type { PublicTask } from "./model.js";
 import { TASK_STATUSES } from "./status.js";
 import { WEBHOOK_EVENT_TYPES } from "../webhooks/eventTypes.js";
 
@@ -122,12 +122,12 @@ export const publicTaskSchema = z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
       .optional()
       .meta({ description: "Your own labels, as given at creation; echoed in webhook events" }),
+    expires_at: timestamp.nullable().optional().meta({
+      description:
+        "When the task and its results may be deleted: RESULT_RETENTION_DAYS after it ended (DynamoDB deletes expired items within a few days after this). null while it is pending or running, or when the deployment keeps tasks for good (RESULT_RETENTION_DAYS=0, the default). Always present in this version's answers",
+    }),
   })
   .meta({ description: "A crawl task" });
-
-/** What {@link toPublicTask} removes from a stored task. */
-type HiddenTaskKeys = "lease_owner" | "handoff" | "proxy_sealed" | "webhook_page_seq";
-type PublicTask = Omit<Task, HiddenTaskKeys>;
 
 // Fails to compile when the interface and the schema disagree on a field, in either direction.
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;

@@ -12,7 +12,7 @@ import type { ResultStore, StoredResult } from "../results/store.js";
 import { parseOrThrow, queryIntegerIn } from "../validation.js";
 import type { WebhookNotifier } from "../webhooks/notifier.js";
 import { webhookAddressProblem } from "../webhooks/targetUrl.js";
-import { TASK_ID_PATTERN, toPublicTask, type Task } from "./model.js";
+import { type PublicTask, TASK_ID_PATTERN, toPublicTask, type Task } from "./model.js";
 import { parseTaskBody } from "./schema.js";
 import { TASK_STATUSES, TERMINAL_STATUSES, isTerminal, statusesAllowing } from "./status.js";
 import type { Page, TaskStore } from "./store.js";
@@ -108,7 +108,10 @@ export class TaskService {
   }
 
   /** Validates, stores, then queues a task. A repeated Idempotency-Key returns the first task. */
-  async create(body: unknown, options: { idempotencyKey?: string } = {}): Promise<{ task: Task; created: boolean }> {
+  async create(
+    body: unknown,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<{ task: PublicTask; created: boolean }> {
     // The schema lives in ./schema.ts so the dashboard validates its form with it too.
     const { common, input } = parseTaskBody(body);
     const webhookProblem =
@@ -199,20 +202,20 @@ export class TaskService {
     return enqueueTask(this.deps.queue, task);
   }
 
-  async get(taskId: string): Promise<Task> {
+  async get(taskId: string): Promise<PublicTask> {
     const task = TASK_ID_PATTERN.test(taskId) ? await this.deps.tasks.get(taskId) : undefined;
     if (task === undefined) throw new NotFoundError(`task_id: task ${JSON.stringify(taskId.slice(0, 64))} not found`);
     return toPublicTask(task);
   }
 
-  async list(query: Record<string, string | undefined>): Promise<Page<Task>> {
+  async list(query: Record<string, string | undefined>): Promise<Page<PublicTask>> {
     const parsed = parseOrThrow(listQuerySchema, query);
     const page = await this.deps.tasks.list(parsed);
     return { items: page.items.map(toPublicTask), next_cursor: page.next_cursor };
   }
 
   /** Cancels a pending or running task; a running crawl stops before its next page. */
-  async cancel(taskId: string): Promise<Task> {
+  async cancel(taskId: string): Promise<PublicTask> {
     const task = await this.get(taskId);
     if (task.status === "cancelled") return task;
     if (isTerminal(task.status)) throw new ConflictError(`task is already ${task.status} and cannot be cancelled`);
@@ -248,7 +251,7 @@ export class TaskService {
   }
 
   /** Puts a failed or cancelled task back in the queue; it keeps its attempts and gets new ones. */
-  async retry(taskId: string): Promise<Task> {
+  async retry(taskId: string): Promise<PublicTask> {
     const task = await this.get(taskId);
     if (task.status !== "failed" && task.status !== "cancelled") {
       throw new ConflictError(`task is ${task.status}; only failed or cancelled tasks can be retried`);

@@ -1,4 +1,4 @@
-import { toPublicTask, type Task } from "../tasks/model.js";
+import { type PublicTask, toPublicTask, type Task } from "../tasks/model.js";
 import type { TaskStatus } from "../tasks/status.js";
 import { type WebhookEventType, wantsEvent } from "./eventTypes.js";
 
@@ -11,7 +11,7 @@ export {
 } from "./eventTypes.js";
 
 /** The task as GET /api/v1/tasks/{id} showed it when the event happened (its delivery state left out). */
-export type TaskSnapshot = Omit<Task, "webhook">;
+export type TaskSnapshot = Omit<PublicTask, "webhook">;
 
 /** task.started and the ended events: the whole task. */
 export interface TaskSnapshotEvent {
