@@ -633,4 +633,46 @@ describe("webhook_events", () => {
       await site.close();
     }
   });
+
+  it("sends a new task.started for each attempt, and numbers page batches on across a retry", async () => {
+    startDelivering();
+    const site = await startTestSite();
+    try {
+      const created = await call("POST", "/api/v1/tasks", {
+        platform: "web",
+        crawler_type: "detail",
+        render: "never",
+        // Both 404: every attempt fails (ALL_PAGES_FAILED), and a retry runs it again.
+        urls: [site.urlFor("/gone-1"), site.urlFor("/gone-2")],
+        webhook_url: receiver.url("/retried"),
+        webhook_events: ["task.started", "task.page"],
+      });
+      const taskId = created.body.data.task_id as string;
+      const noBrowser = { newTaskContext: () => Promise.reject(new Error("a render: never task opened a browser")) };
+      const deps = buildDependencies({ ...taskParts, ...accountParts, ...crawlerParts(noBrowser) }).runDeps;
+      expect((await runTask(taskId, deps)).kind).toBe("failed");
+      expect((await call("POST", `/api/v1/tasks/${taskId}/retry`)).status).toBe(200);
+      expect((await runTask(taskId, deps)).kind).toBe("failed");
+
+      const hits = await until(
+        () => receiver.hits.filter((hit) => hit.path === "/retried"),
+        (got) => got.length >= 4,
+      );
+      const ids = hits.map((hit) => String(hit.headers["x-webhook-id"])).sort();
+      // No task.failed: webhook_events leaves it out.
+      expect(ids).toEqual([
+        `evt_${taskId}_page_1`,
+        `evt_${taskId}_page_2`,
+        `evt_${taskId}_started_1`,
+        `evt_${taskId}_started_2`,
+      ]);
+      const bodies = hits.map((hit) => JSON.parse(hit.raw.toString("utf8")) as WebhookEvent);
+      const second = bodies.find((event) => event.id === `evt_${taskId}_page_2`);
+      expect(second).toMatchObject({ sequence: 2, error_count: 2, task: { attempts: 2 } });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(receiver.hits.filter((hit) => hit.path === "/retried")).toHaveLength(4);
+    } finally {
+      await site.close();
+    }
+  });
 });
