@@ -2,7 +2,7 @@
  * Webhooks through the whole one-machine stack (`npm start` as a child process): a web task
  * with a webhook_url crawled by a real Chromium worker, its task.completed event POSTed to a
  * local receiver by the stack's webhook consumer and signed with WEBHOOK_SECRET; a cancelled
- * task.s task.cancelled event the same way; task.started and task.page for a task that asks for them.
+ * task's task.cancelled event the same way; task.started and task.page for a task that asks for them.
  */
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
