@@ -8,8 +8,8 @@
  *   loses it when it runs again (a retry). Its URL list and checkpoint get the same.
  * - A result gets `expires_at` = when it was stored + the longest its attempt may still run
  *   (the task's max_duration_secs) + the retention, so it does not go before its task when
- *   the task ends in the attempt that stored it. A task retried more than the retention after
- *   an earlier attempt may lose that attempt's results first.
+ *   the task ends in the attempt that stored it. Results of an earlier attempt (kept across a
+ *   retry) may go before the task, by as long as the later attempts took.
  */
 
 const DAY_SECS = 86_400;
