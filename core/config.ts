@@ -68,6 +68,8 @@ export const VARIABLES = {
     localDefault: 120,
     scope: "functions",
   },
+  /** 0–3650: days a task is kept after it ends, with its results and URL list (DynamoDB TTL); 0 keeps them for good. */
+  resultRetentionDays: { name: "RESULT_RETENTION_DAYS", default: 0, scope: "functions" },
   /** Base64 key(s) of 32 bytes that encrypt account cookies, comma-separated while rotating (core/accounts/crypto.ts). */
   accountsEncryptionKey: { name: "ACCOUNTS_ENCRYPTION_KEY", scope: "functions", secret: true },
   /** At least 16 characters: the key creator ids of media items are hashed with (core/platforms/media/privacy.ts). */
@@ -176,6 +178,8 @@ export interface AppConfig {
   stalePendingSecs: number;
   /** Task creations per caller per minute; 0: no limit. */
   createRateLimit: number;
+  /** 0: tasks and results are kept for good. */
+  resultRetentionDays: number;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -195,7 +199,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookQueueUrl: read("webhookQueueUrl") || "",
     stalePendingSecs: intBetween(read("stalePendingSecs"), 1, 86_400, VARIABLES.stalePendingSecs.default),
     createRateLimit: intBetween(read("createRateLimit"), 0, 100_000, VARIABLES.createRateLimit.default),
+    resultRetentionDays: resultRetentionDaysOf(env),
   };
+}
+
+/** The most RESULT_RETENTION_DAYS may be: ten years. */
+export const MAX_RETENTION_DAYS = 3650;
+
+/**
+ * RESULT_RETENTION_DAYS: 0 (the default: keep for good) or whole days up to {@link MAX_RETENTION_DAYS}.
+ * @throws {Error} when it is set to anything else: deleting data on a mistyped value would be worse than not starting.
+ */
+export function resultRetentionDaysOf(env: Env = process.env): number {
+  const { name, default: fallback } = VARIABLES.resultRetentionDays;
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_RETENTION_DAYS)
+    throw new Error(
+      `${name} must be a whole number of days from 0 (keep for good) to ${MAX_RETENTION_DAYS}, got "${raw}"`,
+    );
+  return value;
 }
 
 /** The webhook delivery function's attempt settings. */

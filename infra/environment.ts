@@ -1,4 +1,4 @@
-import { ENV } from "../core/config";
+import { ENV, resultRetentionDaysOf } from "../core/config";
 import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
 import { taskQueue } from "./queue";
 
@@ -12,4 +12,6 @@ export const functionEnvironment = {
   [ENV.politenessTable]: politenessTable.name,
   [ENV.accountsTable]: accountsTable.name,
   [ENV.taskQueueUrl]: taskQueue.url,
+  // Read from the deployer's environment; a bad value stops the deploy (core/config.ts).
+  [ENV.resultRetentionDays]: String(resultRetentionDaysOf(process.env)),
 };

@@ -39,6 +39,8 @@ export const tasksTable = new sst.aws.Dynamo("Tasks", {
 export const resultsTable = new sst.aws.Dynamo("Results", {
   fields: { [RESULTS_TABLE.hashKey]: "string", [RESULTS_TABLE.rangeKey]: "string" },
   primaryIndex: { hashKey: RESULTS_TABLE.hashKey, rangeKey: RESULTS_TABLE.rangeKey },
+  // Results expire with their task when RESULT_RETENTION_DAYS is set (core/results/retention.ts).
+  ttl: RESULTS_TABLE.ttlAttribute,
   deletionProtection,
 });
 

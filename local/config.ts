@@ -8,7 +8,7 @@ import { BlockList, isIP } from "node:net";
 import { resolve } from "node:path";
 import * as z from "zod";
 import { ApiKeyConfigError, digestsOfKeys } from "../core/auth/index.js";
-import { ENV, type Env, readVariable, VARIABLES, type VariableKey } from "../core/config.js";
+import { ENV, type Env, MAX_RETENTION_DAYS, readVariable, VARIABLES, type VariableKey } from "../core/config.js";
 
 export interface StackConfig {
   /** Interface every server binds to. env HOST @default "127.0.0.1" */
@@ -56,6 +56,8 @@ export interface StackConfig {
   sweepIntervalSecs: number;
   /** A pending task older than this is queued again by the sweeper function. env STALE_PENDING_SECS @default 120 */
   stalePendingSecs: number;
+  /** Days a task is kept after it ends, with its results; 0 for good. env RESULT_RETENTION_DAYS @default 0 */
+  resultRetentionDays: number;
   /**
    * Hex SHA-256 digests (comma-separated) of the keys in env API_KEY (16–512 characters;
    * several, comma-separated, for rotation). The plain keys are not kept. Undefined: no key
@@ -220,6 +222,12 @@ export function loadStackConfig(env?: Env, cwd = process.cwd()): StackConfig {
     logLevel: read(env, "logLevel", upperLogLevel, VARIABLES.logLevel.default),
     sweepIntervalSecs: read(env, "sweepIntervalSecs", integer(1, 86_400), VARIABLES.sweepIntervalSecs.default),
     stalePendingSecs: read(env, "stalePendingSecs", integer(1, 86_400), VARIABLES.stalePendingSecs.localDefault),
+    resultRetentionDays: read(
+      env,
+      "resultRetentionDays",
+      integer(0, MAX_RETENTION_DAYS),
+      VARIABLES.resultRetentionDays.default,
+    ),
     ...(apiKeySha256 === undefined ? {} : { apiKeySha256 }),
     allowPrivateTargets,
     allowedHosts,

@@ -82,6 +82,7 @@ function functionEnv(
     [APP_ENV.webhookQueueUrl]: webhookQueueUrl,
     [APP_ENV.crawlerTimeoutSecs]: String(config.crawlerTimeoutSecs),
     [APP_ENV.stalePendingSecs]: String(config.stalePendingSecs),
+    [APP_ENV.resultRetentionDays]: String(config.resultRetentionDays),
     [APP_ENV.allowPrivateTargets]: config.allowPrivateTargets ? "1" : "0",
   };
 }
@@ -273,13 +274,22 @@ async function start(config: StackConfig): Promise<void> {
   }
   say(`${label("Workers")}${config.crawlConcurrency} crawler process(es)  (Chromium starts with the first task)`);
 
-  // 9. The sweeper, as the scheduled function runs on AWS.
+  // 9. The sweeper, as the scheduled function runs on AWS; and DynamoDB's TTL, which dynalite lacks.
+  const { sweepExpired, expiringTables } = await import("./expirySweep.js");
+  const sweepClients = createAwsClients({ dynamoEndpoint: endpoints.dynamo });
   running.sweeper = setInterval(() => {
     sweeper.handler().then(
       ({ requeued, expired }) =>
         requeued + expired > 0 &&
         say(`sweeper: ${requeued} stale pending and ${expired} lease-expired task(s) queued again`),
       (error: Error) => fail(`sweeper: ${error.message}`),
+    );
+    sweepExpired(sweepClients.doc, expiringTables(tables)).then(
+      (deleted) => {
+        const [tasks, results] = [deleted[tables.tasksTable] ?? 0, deleted[tables.resultsTable] ?? 0];
+        if (tasks + results > 0) say(`expiry: ${tasks} task item(s) and ${results} result(s) past their TTL deleted`);
+      },
+      (error: Error) => fail(`expiry sweep: ${error.message}`),
     );
   }, config.sweepIntervalSecs * 1000);
   running.sweeper.unref();

@@ -86,7 +86,7 @@ async function createTasksTable(dynamo: DynamoDBClient, name: string): Promise<v
       GlobalSecondaryIndexes: TASKS_TABLE.indexes.map(globalIndex),
     }),
   );
-  // dynalite does not expire items, but the setting documents intent and matches AWS.
+  // dynalite does not expire items (./expirySweep.ts does), but the setting documents intent and matches AWS.
   await dynamo
     .send(
       new UpdateTimeToLiveCommand({
@@ -224,6 +224,15 @@ export async function ensureTables(dynamo: DynamoDBClient, names: TableNames): P
         ],
       }),
     );
+    // As for the tasks table: dynalite refuses it, and the stack sweeps expired items itself (./expirySweep.ts).
+    await dynamo
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: names.resultsTable,
+          TimeToLiveSpecification: { AttributeName: RESULTS_TABLE.ttlAttribute, Enabled: true },
+        }),
+      )
+      .catch(() => undefined);
     created.push(names.resultsTable);
   }
   if (!(await tableExists(dynamo, names.politenessTable))) {

@@ -60,7 +60,7 @@ export const scrapeCommand: Command = {
     const { platform: _web, crawler_type: _detail, ...body } = buildTaskBody(values, { platform: "web" });
     const timeout = integerOption(values, "timeout-ms");
     if (timeout !== undefined) body.timeout_ms = timeout;
-    const answer = await client().call<{ task: Task; items?: Item[] }>("POST", "/api/v1/scrape", { body });
+    const answer = await client().request<{ task: Task; items?: Item[] }>("POST", "/api/v1/scrape", { body });
     const { task, items = [] } = answer.data;
     if (answer.status === 202) {
       if (out.json) out.printJson(answer.data);

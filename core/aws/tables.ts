@@ -70,7 +70,10 @@ export const TASK_INDEX_PROJECTION: IndexProjection = "KEYS_ONLY";
 
 export const TASKS_TABLE = {
   hashKey: "task_id",
-  /** TTL attribute; only idempotency-key markers carry it, tasks never expire. */
+  /**
+   * TTL attribute (epoch seconds): idempotency-key markers carry it, and, when
+   * RESULT_RETENTION_DAYS is set, ended tasks and their URL lists and checkpoints.
+   */
   ttlAttribute: "expires_at",
   indexes: Object.values(TASK_INDEXES).map((index) => ({
     name: index.name,
@@ -84,6 +87,8 @@ export const RESULTS_TABLE = {
   hashKey: "task_id",
   /** Stable per item (for web: the page's normalised URL), so a re-crawl overwrites. */
   rangeKey: "item_key",
+  /** TTL attribute (epoch seconds), written with each result when RESULT_RETENTION_DAYS is set; never shown. */
+  ttlAttribute: "expires_at",
 } as const;
 
 /**

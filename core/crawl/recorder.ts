@@ -3,6 +3,8 @@ import type { ResultStore } from "../results/store.js";
 import type { TaskProgress } from "../tasks/model.js";
 import type { TaskStore } from "../tasks/store.js";
 import { hostOf, NAMED_HOSTS, OTHER_HOSTS } from "../tasks/urlLists.js";
+import type { PageBatch } from "../webhooks/events.js";
+import type { PageEventBatcher } from "../webhooks/pageEvents.js";
 import { CheckpointTooLargeError, type Checkpoint, type CheckpointStore } from "./checkpoints.js";
 
 /** Distinct drift warnings a task keeps as examples. */
@@ -14,6 +16,13 @@ export interface RecorderOptions {
   checkpointEveryMs: number;
   /** Count pages per host of `data.url` in progress.hosts (web detail tasks: a batch across hosts). */
   countHosts?: boolean;
+  /** The task's max_duration_secs: how long the attempt may still run, which results' TTL allows for. */
+  attemptSecs?: number;
+  /**
+   * task.page events (core/webhooks/pageEvents.ts): the batcher decides when one is due at a
+   * flush, its sequence number rides on that flush's progress write, and `send` queues it.
+   */
+  pageEvents?: { batcher: PageEventBatcher; send(batch: PageBatch): Promise<void> };
 }
 
 /**
@@ -63,7 +72,12 @@ export class ResultRecorder {
     this.progress.items++;
     if (this.options.countHosts === true) this.countHost(item);
     if (item.ok) this.succeeded++;
-    else {
+    this.options.pageEvents?.batcher.add({
+      item_key: item.item_key,
+      ...(typeof item.data.url === "string" ? { url: item.data.url } : {}),
+      ok: item.ok,
+    });
+    if (!item.ok) {
       this.progress.errors++;
       const error = item.data.error as { code?: string; message?: string } | null | undefined;
       this.firstError ??= {
@@ -96,25 +110,41 @@ export class ResultRecorder {
     if (due) await this.flush();
   }
 
-  /** Stores buffered results, then progress, then (when due or `forceCheckpoint`) the checkpoint. */
+  /**
+   * Stores buffered results, then progress, then (when due or `forceCheckpoint`) the
+   * checkpoint. `forceCheckpoint` is the run's last flush: any waiting task.page batch is sent.
+   */
   async flush(forceCheckpoint = false): Promise<void> {
     if (this.buffer.length > 0) {
       const batch = this.buffer;
       this.buffer = [];
-      await this.stores.results.putMany(this.taskId, batch);
+      await this.stores.results.putMany(
+        this.taskId,
+        batch,
+        this.options.attemptSecs === undefined ? {} : { attemptSecsLeft: this.options.attemptSecs },
+      );
       this.checkpointDirty = true;
     }
+    const pages = this.options.pageEvents;
+    const pageSequence = pages?.batcher.due(forceCheckpoint) ? pages.batcher.nextSequence() : undefined;
     const stillHeld = await this.stores.tasks.updateProgress(
       this.taskId,
       structuredClone(this.progress),
       this.progress.items,
       this.owner,
+      pageSequence === undefined ? {} : { webhookPageSeq: pageSequence },
     );
     if (!stillHeld) {
       // Cancelled, or another delivery took over: its checkpoint must not be overwritten.
       this.notRunning = true;
       return;
     }
+    if (pages !== undefined && pageSequence !== undefined)
+      await pages.send({
+        ...pages.batcher.take(),
+        progress: structuredClone(this.progress),
+        result_count: this.progress.items,
+      });
     const due = Date.now() - this.lastCheckpointAt >= this.options.checkpointEveryMs;
     if (this.checkpointDirty && this.lastCursor && (due || forceCheckpoint)) {
       await this.saveCheckpoint({

@@ -18,6 +18,8 @@ import type { AccountPool } from "../accounts/pool.js";
 import type { ProxyPool } from "../net/proxyPool.js";
 import { markAccountAfterFailure, prepareMediaCrawl, type MediaSetup } from "./mediaSetup.js";
 import type { WebhookNotifier } from "../webhooks/notifier.js";
+import { wantsEvent } from "../webhooks/eventTypes.js";
+import { PAGE_EVENT_DEFAULTS, PageEventBatcher, type PageEventOptions } from "../webhooks/pageEvents.js";
 
 /** Where a task's browser context comes from (a warm browser reused across invocations). */
 export interface TaskBrowser {
@@ -42,7 +44,7 @@ export interface RunTaskDeps {
   accounts?: AccountPool;
   /** Upstream proxies for media tasks without their own `proxy` (env PROXY_POOL). */
   proxies?: ProxyPool;
-  /** Told about each task a run completes or fails (it only queues the webhook event); none told when absent. */
+  /** Told about each task a run starts, stores pages of, completes or fails (it only queues the webhook events); none told when absent. */
   webhooks?: WebhookNotifier;
   log?: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
 }
@@ -86,6 +88,8 @@ export interface RunTaskOptions {
   retryMaxDelaySecs?: number;
   /** Aborts the crawl (worker shutdown). The task is left to its lease. */
   signal?: AbortSignal;
+  /** When a task.page event is due (tasks that asked for them). @default PAGE_EVENT_DEFAULTS */
+  pageEvents?: Partial<PageEventOptions>;
 }
 
 const defaults = {
@@ -234,11 +238,37 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
   if (claimed === undefined) return { kind: "skipped", reason: "claimed by another delivery" };
   log("info", "task claimed", { task_id: taskId, attempt: claimed.attempts, continuing });
   options.onClaim?.({ taskId, leaseOwner: owner, attempt: claimed.attempts });
+  // A new attempt, not a hand-over to a new invocation: one task.started per attempt.
+  if (!continuing) await deps.webhooks?.taskStarted(claimed);
 
   const checkpoint = await deps.checkpoints.load(taskId);
   // A web detail task is a batch of pages across hosts: its progress says how each host is doing.
   const countHosts = claimed.platform === "web" && claimed.crawler_type === "detail";
-  const recorder = new ResultRecorder(taskId, owner, deps, { ...settings, countHosts }, checkpoint);
+  const webhooks = deps.webhooks;
+  const pageEvents =
+    webhooks !== undefined && claimed.webhook_url !== undefined && wantsEvent(claimed.webhook_events, "task.page")
+      ? {
+          batcher: new PageEventBatcher(claimed.webhook_page_seq ?? 0, {
+            ...PAGE_EVENT_DEFAULTS,
+            ...options.pageEvents,
+          }),
+          send: (batch: Parameters<WebhookNotifier["pagesStored"]>[1]) => webhooks.pagesStored(claimed, batch),
+        }
+      : undefined;
+  const recorder = new ResultRecorder(
+    taskId,
+    owner,
+    deps,
+    {
+      flushEveryItems: settings.flushEveryItems,
+      flushEveryMs: settings.flushEveryMs,
+      checkpointEveryMs: settings.checkpointEveryMs,
+      countHosts,
+      ...(claimed.max_duration_secs === undefined ? {} : { attemptSecs: claimed.max_duration_secs }),
+      ...(pageEvents ? { pageEvents } : {}),
+    },
+    checkpoint,
+  );
   const stop = new AbortController();
   const stopWith = (reason: StopReason) => {
     if (!stop.signal.aborted) stop.abort(reason);

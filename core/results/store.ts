@@ -10,13 +10,19 @@ import { decodeCursor, encodeCursor } from "../pagination.js";
 import type { ResultItem } from "../platforms/types.js";
 import type { Page } from "../tasks/store.js";
 import { fitItemSize } from "./itemSize.js";
+import { RESULTS_TABLE } from "../aws/tables.js";
+import { expiryEpochSecs, LONGEST_ATTEMPT_SECS } from "../tasks/retention.js";
 
 /** A result as stored and returned: the item's data plus its keys. */
 export type StoredResult = Record<string, unknown> & { task_id: string; item_key: string; ok: boolean };
 
 export interface ResultStore {
-  /** Writes items (overwriting same keys). Resolves only when every item is stored. */
-  putMany(taskId: string, items: readonly ResultItem[]): Promise<void>;
+  /**
+   * Writes items (overwriting same keys). Resolves only when every item is stored.
+   * `attemptSecsLeft`: how long the attempt storing them may still run (the task's
+   * max_duration_secs), which their TTL allows for (core/tasks/retention.ts).
+   */
+  putMany(taskId: string, items: readonly ResultItem[], options?: { attemptSecsLeft?: number }): Promise<void>;
   list(taskId: string, query: { limit: number; cursor?: string }): Promise<Page<StoredResult>>;
   /** Deletes every result of the task; resolves to how many there were. */
   deleteAll(taskId: string): Promise<number>;
@@ -27,6 +33,8 @@ export interface DynamoResultStoreOptions {
   maxBatchRetries?: number;
   /** First back-off between re-sends, doubled each time. @default 50 */
   retryBaseDelayMs?: number;
+  /** RESULT_RETENTION_DAYS: results get a TTL when above 0. @default 0 */
+  retentionDays?: number;
 }
 
 const BATCH_SIZE = 25;
@@ -46,14 +54,29 @@ export class DynamoResultStore implements ResultStore {
     private readonly tableName: string,
     options: DynamoResultStoreOptions = {},
   ) {
-    this.options = { maxBatchRetries: 8, retryBaseDelayMs: 50, ...options };
+    this.options = { maxBatchRetries: 8, retryBaseDelayMs: 50, retentionDays: 0, ...options };
   }
 
-  async putMany(taskId: string, items: readonly ResultItem[]): Promise<void> {
+  async putMany(
+    taskId: string,
+    items: readonly ResultItem[],
+    options: { attemptSecsLeft?: number } = {},
+  ): Promise<void> {
+    const { retentionDays } = this.options;
+    const ttl =
+      retentionDays > 0
+        ? {
+            [RESULTS_TABLE.ttlAttribute]: expiryEpochSecs(
+              retentionDays,
+              Date.now(),
+              options.attemptSecsLeft ?? LONGEST_ATTEMPT_SECS,
+            ),
+          }
+        : {};
     // Keys must be unique within one BatchWriteItem; the last version of an item wins.
     const unique = new Map<string, StoredResult>();
     for (const item of items) {
-      unique.set(item.item_key, toStoredResult(taskId, item));
+      unique.set(item.item_key, { ...toStoredResult(taskId, item), ...ttl });
     }
     const all = [...unique.values()];
     for (let i = 0; i < all.length; i += BATCH_SIZE) {
@@ -123,7 +146,9 @@ export class DynamoResultStore implements ResultStore {
         }),
       ),
     );
-    return { items: (result.Items ?? []) as StoredResult[], next_cursor: encodeCursor(result.LastEvaluatedKey) };
+    // The TTL is the table's bookkeeping, not the item's data (GET …/results, exports).
+    const items = (result.Items ?? []).map(({ [RESULTS_TABLE.ttlAttribute]: _ttl, ...item }) => item as StoredResult);
+    return { items, next_cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 }
 

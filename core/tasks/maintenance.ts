@@ -1,6 +1,6 @@
 import { lostEventAttempt } from "../webhooks/events.js";
 import type { WebhookNotifier } from "../webhooks/notifier.js";
-import { TASK_ID_PATTERN, toPublicTask, type Task } from "./model.js";
+import { type PublicTask, TASK_ID_PATTERN, toPublicTask } from "./model.js";
 import { enqueueTask } from "./service.js";
 import { isTerminal } from "./status.js";
 import type { TaskStore } from "./store.js";
@@ -58,7 +58,7 @@ export class TaskMaintenance {
    * is failed with the reason, unless a live delivery still holds it.
    * Returns the failed task, or undefined when nothing was changed.
    */
-  async failDeadLettered(taskId: string, receiveCount: number | undefined): Promise<Task | undefined> {
+  async failDeadLettered(taskId: string, receiveCount: number | undefined): Promise<PublicTask | undefined> {
     const task = TASK_ID_PATTERN.test(taskId) ? await this.deps.tasks.get(taskId) : undefined;
     if (task === undefined || isTerminal(task.status)) return undefined;
     const now = new Date().toISOString();

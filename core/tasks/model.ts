@@ -69,14 +69,24 @@ export interface Task {
    * the deadline (./hung.ts). At MAX_HUNG_WORKERS the task fails with WORKER_HUNG.
    */
   hung_workers?: number;
-  /** Where task.completed / task.failed / task.cancelled events are POSTed (core/webhooks). */
+  /** Where the task's webhook events are POSTed (core/webhooks). */
   webhook_url?: string;
+  /** Which events go to `webhook_url`; absent: the ended events only (core/webhooks/eventTypes.ts). */
+  webhook_events?: import("../webhooks/eventTypes.js").WebhookEventType[];
+  /** The last task.page sequence number used (written with progress; never shown). */
+  webhook_page_seq?: number;
   /** The caller's own labels, stored as given and echoed in webhook events (core/tasks/schema.ts). */
   metadata?: Record<string, string | number | boolean | null>;
   /** The route that made the task, when it was not POST /api/v1/tasks: "scrape" (POST /api/v1/scrape). */
   origin?: TaskOrigin;
   /** How delivering the latest event to `webhook_url` went; written by the delivery function. */
   webhook?: WebhookDeliveryRecord;
+  /**
+   * When DynamoDB's TTL may delete the task (epoch seconds, the tasks table's TTL attribute):
+   * set as it ends when RESULT_RETENTION_DAYS is set, removed when it runs again. Shown as an
+   * ISO time ({@link PublicTask}).
+   */
+  expires_at?: number;
 }
 
 /** The state of the latest webhook event of a task (one event at a time: the newest wins). */
@@ -97,8 +107,14 @@ export interface WebhookDeliveryRecord {
 /** A task as stored: with the partition keys of the list indexes (./indexKeys.ts). */
 export type StoredTask = Task & TaskIndexAttributes;
 
+/** What {@link toPublicTask} removes from a stored task. */
+export type HiddenTaskKeys = "lease_owner" | "handoff" | "proxy_sealed" | "webhook_page_seq";
+
+/** A task as the API shows it: `expires_at` an ISO time, or null while it is kept for good. */
+export type PublicTask = Omit<Task, HiddenTaskKeys | "expires_at"> & { expires_at?: string | null };
+
 /** The task as clients see it. */
-export function toPublicTask(stored: StoredTask | Task): Task {
+export function toPublicTask(stored: StoredTask | Task): PublicTask {
   const {
     list_pk: _list,
     status_pk: _status,
@@ -107,8 +123,11 @@ export function toPublicTask(stored: StoredTask | Task): Task {
     lease_owner: _owner,
     handoff: _handoff,
     proxy_sealed: _sealedProxy,
-    ...task
+    webhook_page_seq: _pageSequence,
+    expires_at: expiresAt,
+    ...rest
   } = stored as StoredTask;
+  const task = { ...rest, expires_at: typeof expiresAt === "number" ? new Date(expiresAt * 1000).toISOString() : null };
   const proxy = task.params?.proxy;
   if (typeof proxy === "string") return { ...task, params: { ...task.params, proxy: maskCredentials(proxy) } };
   return task;

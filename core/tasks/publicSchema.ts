@@ -1,7 +1,8 @@
 import * as z from "zod";
 import { PLATFORM_NAMES } from "../platforms/registry.js";
-import { TASK_ORIGINS, type Task } from "./model.js";
+import { TASK_ORIGINS, type PublicTask } from "./model.js";
 import { TASK_STATUSES } from "./status.js";
+import { WEBHOOK_EVENT_TYPES } from "../webhooks/eventTypes.js";
 
 const count = z.int().min(0);
 const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC time", examples: ["2026-11-28T19:36:03.648Z"] });
@@ -109,10 +110,11 @@ export const publicTaskSchema = z
       description:
         "Workers that hung while running this task (stopped heart-beating, lost their lease, or their browser stopped answering); at 2 the task fails with WORKER_HUNG",
     }),
-    webhook_url: z
-      .string()
-      .optional()
-      .meta({ description: "Where task.completed / task.failed / task.cancelled events are POSTed" }),
+    webhook_url: z.string().optional().meta({ description: "Where the task's webhook events are POSTed" }),
+    webhook_events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).optional().meta({
+      description:
+        "Which events go to webhook_url, as given at creation; absent: task.completed, task.failed and task.cancelled",
+    }),
     webhook: webhookDeliverySchema
       .optional()
       .meta({ description: "How delivering the latest event to webhook_url went" }),
@@ -123,12 +125,12 @@ export const publicTaskSchema = z
     origin: z.enum(TASK_ORIGINS).optional().meta({
       description: "The route that made the task, when not POST /api/v1/tasks: scrape (POST /api/v1/scrape)",
     }),
+    expires_at: timestamp.nullable().optional().meta({
+      description:
+        "When the task and its results may be deleted: RESULT_RETENTION_DAYS after it ended (DynamoDB deletes expired items within a few days after this). null while it is pending or running, or when the deployment keeps tasks for good (RESULT_RETENTION_DAYS=0, the default). Always present in this version's answers",
+    }),
   })
   .meta({ description: "A crawl task" });
-
-/** What {@link toPublicTask} removes from a stored task. */
-type HiddenTaskKeys = "lease_owner" | "handoff" | "proxy_sealed";
-type PublicTask = Omit<Task, HiddenTaskKeys>;
 
 // Fails to compile when the interface and the schema disagree on a field, in either direction.
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;

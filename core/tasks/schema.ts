@@ -10,6 +10,7 @@ import { type FieldProblem, ValidationError } from "../errors.js";
 import { getPlatform } from "../platforms/registry.js";
 import type { PlatformName } from "../platforms/types.js";
 import { describeIssue, integerIn, reservedKeyProblem } from "../validation.js";
+import { webhookEventsField } from "../webhooks/eventTypes.js";
 import { webhookUrlField } from "../webhooks/urlField.js";
 
 /** At most this many metadata keys, and this many bytes of metadata as JSON. */
@@ -53,6 +54,8 @@ export const commonTaskFields = z.object({
   max_duration_secs: integerIn(1, 86_400).default(3600),
   /** Where the task's end events are POSTed; an IP-address host is checked against the egress policy in TaskService. */
   webhook_url: webhookUrlField.optional(),
+  /** Which events go to `webhook_url` (TaskService refuses it without one). */
+  webhook_events: webhookEventsField.optional(),
   metadata: taskMetadataField.optional(),
 });
 export const COMMON_TASK_KEYS: readonly string[] = Object.keys(commonTaskFields.shape);

@@ -13,7 +13,7 @@ import type { ResultStore, StoredResult } from "../results/store.js";
 import { commonTaskFields } from "./schema.js";
 import type { TaskService } from "./service.js";
 import { isTerminal } from "./status.js";
-import type { Task } from "./model.js";
+import type { PublicTask } from "./model.js";
 
 /** A scrape takes at most this many URLs: few enough that all their items fit one answer. */
 export const SCRAPE_MAX_URLS = 10;
@@ -53,9 +53,9 @@ export type ScrapeBody = z.output<typeof scrapeBodySchema>;
 
 export type ScrapeOutcome =
   /** The task ended (completed, failed or cancelled): every item it stored. */
-  | { ended: true; task: Task; items: StoredResult[] }
+  | { ended: true; task: PublicTask; items: StoredResult[] }
   /** Still pending or running when the wait ran out. */
-  | { ended: false; task: Task };
+  | { ended: false; task: PublicTask };
 
 export interface ScrapeOptions {
   /** The invocation's time left (Lambda Context.getRemainingTimeInMillis); bounds the wait when given. */

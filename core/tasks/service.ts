@@ -12,7 +12,7 @@ import type { ResultStore, StoredResult } from "../results/store.js";
 import { parseOrThrow, queryIntegerIn } from "../validation.js";
 import type { WebhookNotifier } from "../webhooks/notifier.js";
 import { webhookAddressProblem } from "../webhooks/targetUrl.js";
-import { TASK_ID_PATTERN, toPublicTask, type Task, type TaskOrigin } from "./model.js";
+import { type PublicTask, TASK_ID_PATTERN, toPublicTask, type Task, type TaskOrigin } from "./model.js";
 import { parseTaskBody } from "./schema.js";
 import { TASK_STATUSES, TERMINAL_STATUSES, isTerminal, statusesAllowing } from "./status.js";
 import type { Page, TaskStore } from "./store.js";
@@ -111,7 +111,7 @@ export class TaskService {
   async create(
     body: unknown,
     options: { idempotencyKey?: string; origin?: TaskOrigin } = {},
-  ): Promise<{ task: Task; created: boolean }> {
+  ): Promise<{ task: PublicTask; created: boolean }> {
     // The schema lives in ./schema.ts so the dashboard validates its form with it too.
     const { common, input } = parseTaskBody(body);
     const webhookProblem =
@@ -119,6 +119,8 @@ export class TaskService {
         ? undefined
         : webhookAddressProblem(common.webhook_url, this.options.webhookPolicy);
     if (webhookProblem !== undefined) throw new ValidationError(`webhook_url: ${webhookProblem}`, "webhook_url");
+    if (common.webhook_events !== undefined && common.webhook_url === undefined)
+      throw new ValidationError("webhook_events: needs a webhook_url to send the events to", "webhook_events");
     const { platform: platformName, crawler_type, ...given } = input;
     const now = new Date().toISOString();
     const taskId = newTaskId();
@@ -144,6 +146,7 @@ export class TaskService {
       max_attempts: common.max_attempts ?? this.options.maxAttempts,
       max_duration_secs: common.max_duration_secs,
       ...(common.webhook_url === undefined ? {} : { webhook_url: common.webhook_url }),
+      ...(common.webhook_events === undefined ? {} : { webhook_events: common.webhook_events }),
       ...(common.metadata === undefined ? {} : { metadata: common.metadata }),
       ...(options.origin === undefined ? {} : { origin: options.origin }),
       created_at: now,
@@ -200,20 +203,20 @@ export class TaskService {
     return enqueueTask(this.deps.queue, task);
   }
 
-  async get(taskId: string): Promise<Task> {
+  async get(taskId: string): Promise<PublicTask> {
     const task = TASK_ID_PATTERN.test(taskId) ? await this.deps.tasks.get(taskId) : undefined;
     if (task === undefined) throw new NotFoundError(`task_id: task ${JSON.stringify(taskId.slice(0, 64))} not found`);
     return toPublicTask(task);
   }
 
-  async list(query: Record<string, string | undefined>): Promise<Page<Task>> {
+  async list(query: Record<string, string | undefined>): Promise<Page<PublicTask>> {
     const parsed = parseOrThrow(listQuerySchema, query);
     const page = await this.deps.tasks.list(parsed);
     return { items: page.items.map(toPublicTask), next_cursor: page.next_cursor };
   }
 
   /** Cancels a pending or running task; a running crawl stops before its next page. */
-  async cancel(taskId: string): Promise<Task> {
+  async cancel(taskId: string): Promise<PublicTask> {
     const task = await this.get(taskId);
     if (task.status === "cancelled") return task;
     if (isTerminal(task.status)) throw new ConflictError(`task is already ${task.status} and cannot be cancelled`);
@@ -249,7 +252,7 @@ export class TaskService {
   }
 
   /** Puts a failed or cancelled task back in the queue; it keeps its attempts and gets new ones. */
-  async retry(taskId: string): Promise<Task> {
+  async retry(taskId: string): Promise<PublicTask> {
     const task = await this.get(taskId);
     if (task.status !== "failed" && task.status !== "cancelled") {
       throw new ConflictError(`task is ${task.status}; only failed or cancelled tasks can be retried`);

@@ -25,7 +25,9 @@ import {
 } from "./indexKeys.js";
 import { TASK_ID_PATTERN, type StoredTask, type Task } from "./model.js";
 import { ShardMerge, type MergeOrder, type ShardQuery } from "./shardMerge.js";
-import type { TaskStatus } from "./status.js";
+import { isTerminal, type TaskStatus } from "./status.js";
+import { expiryEpochSecs } from "./retention.js";
+import { isUrlListRef, urlListPieceKeys } from "./urlLists.js";
 
 export interface ListTasksQuery {
   status?: TaskStatus;
@@ -94,8 +96,17 @@ export interface TaskStore {
     changes?: TaskChanges,
     guard?: TransitionGuard,
   ): Promise<Task | undefined>;
-  /** Writes progress while the task is running (held by `owner`, when given); false when it no longer is. */
-  updateProgress(taskId: string, progress: Task["progress"], resultCount: number, owner?: string): Promise<boolean>;
+  /**
+   * Writes progress while the task is running (held by `owner`, when given); false when it no
+   * longer is. `also.webhookPageSeq`: the task.page sequence number the run just used, in the same write.
+   */
+  updateProgress(
+    taskId: string,
+    progress: Task["progress"],
+    resultCount: number,
+    owner?: string,
+    also?: { webhookPageSeq?: number },
+  ): Promise<boolean>;
   /** Extends the lease of a running task this delivery holds; false when it no longer does. */
   renewLease(taskId: string, owner: string, expiresAt: string): Promise<boolean>;
   /** All tasks with this status created (or last updated) before `updatedBefore`, oldest first. */
@@ -122,10 +133,16 @@ const CHANGEABLE_ATTRIBUTES = [
   "hung_workers",
 ] as const;
 
+export interface DynamoTaskStoreOptions {
+  /** RESULT_RETENTION_DAYS: a task that ends gets a TTL this many days on (core/tasks/retention.ts). @default 0: none */
+  retentionDays?: number;
+}
+
 export class DynamoTaskStore implements TaskStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly options: DynamoTaskStoreOptions = {},
   ) {}
 
   async create(task: Task, idempotency?: IdempotencyMarker): Promise<CreateOutcome> {
@@ -354,6 +371,14 @@ export class DynamoTaskStore implements TaskStore {
       values[":zero"] = 0;
       values[":one"] = 1;
     }
+    // Retention: an ended task may expire; one that runs again (a retry) may not.
+    const retentionDays = this.options.retentionDays ?? 0;
+    const expiresAt = isTerminal(to) && retentionDays > 0 ? expiryEpochSecs(retentionDays) : undefined;
+    if (expiresAt !== undefined) {
+      sets.push(`${TASKS_TABLE.ttlAttribute} = :expiresAt`);
+      values[":expiresAt"] = expiresAt;
+    } else if (!isTerminal(to)) removes.push(TASKS_TABLE.ttlAttribute);
+    let moved: Task | undefined;
     try {
       const result = await callDependency("tasks_table", () =>
         this.doc.send(
@@ -368,10 +393,45 @@ export class DynamoTaskStore implements TaskStore {
           }),
         ),
       );
-      return result.Attributes as Task;
+      moved = result.Attributes as Task;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return undefined;
       throw error;
+    }
+    const reopened = !isTerminal(to) && from.some(isTerminal);
+    // The move stands whatever becomes of this: a piece left without its TTL only costs storage.
+    if (expiresAt !== undefined || reopened) await this.#expireBeside(moved, expiresAt).catch(() => undefined);
+    return moved;
+  }
+
+  /**
+   * Gives the items stored beside a task (its URL list's pieces, its checkpoint) the task's
+   * TTL, or takes it away (`undefined`: the task runs again), so they go with it. Items that
+   * are not there are left so.
+   */
+  async #expireBeside(task: Task, expiresAt: number | undefined): Promise<void> {
+    const ref = task.params?.url_list;
+    const keys = [...(isUrlListRef(ref) ? urlListPieceKeys(ref) : []), `${task.task_id}#checkpoint`];
+    for (const key of keys) {
+      try {
+        await callDependency("tasks_table", () =>
+          this.doc.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { task_id: key },
+              ConditionExpression: "attribute_exists(task_id)",
+              ...(expiresAt === undefined
+                ? { UpdateExpression: `REMOVE ${TASKS_TABLE.ttlAttribute}` }
+                : {
+                    UpdateExpression: `SET ${TASKS_TABLE.ttlAttribute} = :expiresAt`,
+                    ExpressionAttributeValues: { ":expiresAt": expiresAt },
+                  }),
+            }),
+          ),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
     }
   }
 
@@ -380,11 +440,18 @@ export class DynamoTaskStore implements TaskStore {
     progress: Task["progress"],
     resultCount: number,
     owner?: string,
+    also: { webhookPageSeq?: number } = {},
   ): Promise<boolean> {
+    const sequence = also.webhookPageSeq;
     return this.updateWhileRunning(
       taskId,
-      "SET progress = :progress, result_count = :count, updated_at = :now",
-      { ":progress": progress, ":count": resultCount, ":now": new Date().toISOString() },
+      `SET progress = :progress, result_count = :count, updated_at = :now${sequence === undefined ? "" : ", webhook_page_seq = :seq"}`,
+      {
+        ":progress": progress,
+        ":count": resultCount,
+        ":now": new Date().toISOString(),
+        ...(sequence === undefined ? {} : { ":seq": sequence }),
+      },
       owner,
     );
   }

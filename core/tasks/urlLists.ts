@@ -99,6 +99,11 @@ function pieceKey(id: string, n: number): string {
   return `urls#${id}#${n}`;
 }
 
+/** The keys of a stored list's items in the tasks table (the store gives them its task's TTL). */
+export function urlListPieceKeys(ref: UrlListRef): string[] {
+  return Array.from({ length: ref.pieces }, (_, n) => pieceKey(ref.id, n));
+}
+
 /** URLs per host, most first, the long tail summed under "(other hosts)". */
 export function hostCounts(urls: readonly string[]): Record<string, number> {
   const counts = new Map<string, number>();

@@ -1,12 +1,23 @@
 export {
+  DEFAULT_WEBHOOK_EVENTS,
+  TASK_ENDED_EVENT_TYPES,
   WEBHOOK_EVENT_TYPES,
   MAX_EVENT_BYTES,
+  MAX_PAGE_ITEMS_BYTES,
   serializeEvent,
   taskEndedEvent,
+  taskPageEvent,
+  taskStartedEvent,
   lostEventAttempt,
+  wantsEvent,
+  type PageBatch,
+  type PageEventItem,
+  type TaskPageEvent,
+  type TaskSnapshotEvent,
   type WebhookEvent,
   type WebhookEventType,
 } from "./events.js";
+export { PageEventBatcher, PAGE_EVENT_DEFAULTS, type PageEventOptions } from "./pageEvents.js";
 export {
   REPLAY_WINDOW_SECS,
   SIGNATURE_HEADER,

@@ -23,8 +23,8 @@ export const taskParts = {
     clients: { doc, sqs },
     webhookNotifier,
   }: BaseDependencies & { webhookNotifier: WebhookNotifier }): TaskServiceDeps => ({
-    tasks: new DynamoTaskStore(doc, config.tasksTable),
-    results: new DynamoResultStore(doc, config.resultsTable),
+    tasks: new DynamoTaskStore(doc, config.tasksTable, { retentionDays: config.resultRetentionDays }),
+    results: new DynamoResultStore(doc, config.resultsTable, { retentionDays: config.resultRetentionDays }),
     queue: new SqsTaskQueue(sqs, config.taskQueueUrl),
     webhooks: webhookNotifier,
     urlLists: new DynamoUrlListStore(doc, config.tasksTable),

@@ -3,7 +3,7 @@
  * origin; built for the SST static site, VITE_API_URL names it (CORS allows the call).
  */
 import type { Account } from "../../core/accounts/model.js";
-import type { Task } from "../../core/tasks/model.js";
+import type { PublicTask as Task } from "../../core/tasks/model.js";
 import type { TaskStatus } from "../../core/tasks/status.js";
 
 export type { Account, Task, TaskStatus };

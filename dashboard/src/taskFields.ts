@@ -161,7 +161,9 @@ export function bodyFromInputs(
         if (raw !== (field.defaultValue ?? false)) body[field.name] = raw;
         break;
       case "choices":
-        body[field.name] = raw;
+        // None ticked on an optional field without a default (webhook_events) leaves it to the API;
+        // with a default (block_resources), none ticked is a choice and is sent.
+        if ((raw as string[]).length > 0 || !field.optional || field.defaultValue !== undefined) body[field.name] = raw;
         break;
       case "number": {
         const text = String(raw).trim();

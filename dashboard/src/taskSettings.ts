@@ -32,6 +32,9 @@ export function taskSettings(task: Task): HTMLElement {
   if (task.max_duration_secs !== undefined) rows.push(["Max duration secs", String(task.max_duration_secs)]);
   if (task.metadata && Object.keys(task.metadata).length > 0) rows.push(["Metadata", formatValue(task.metadata)]);
   if (task.webhook_url) rows.push(["Webhook", webhookState(task)]);
+  if (task.webhook_events) rows.push(["Webhook events", task.webhook_events.join(", ")]);
+  // Set as the task ends when the deployment has RESULT_RETENTION_DAYS (docs/reliability.md#retention).
+  if (task.expires_at) rows.push(["Expires", task.expires_at]);
   return h(
     "dl",
     { class: "settings-list" },

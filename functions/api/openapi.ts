@@ -15,7 +15,7 @@ import { publicTaskSchema } from "../../core/tasks/publicSchema.js";
 import { commonTaskFields } from "../../core/tasks/schema.js";
 import { SCRAPE_MAX_URLS, SCRAPE_TIMEOUT_MS, scrapeBodySchema } from "../../core/tasks/scrape.js";
 import { taskListQuerySchema, taskResultsQuerySchema } from "../../core/tasks/service.js";
-import { WEBHOOK_EVENT_TYPES } from "../../core/webhooks/events.js";
+import { MAX_PAGE_ITEMS_BYTES, TASK_ENDED_EVENT_TYPES, WEBHOOK_EVENT_TYPES } from "../../core/webhooks/events.js";
 import { REPLAY_WINDOW_SECS, SIGNATURE_HEADER, TIMESTAMPED_SIGNATURE_HEADER } from "../../core/webhooks/signature.js";
 
 export type JsonSchema = { [keyword: string]: unknown };
@@ -903,7 +903,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: "service", description: "Health and this documentation; no API key needed" },
     ],
     paths,
-    webhooks: { taskEnded: { post: taskEndedWebhook() } },
+    webhooks: {
+      taskStarted: { post: taskStartedWebhook() },
+      taskPage: { post: taskPageWebhook() },
+      taskEnded: { post: taskEndedWebhook() },
+    },
     components: {
       schemas: {
         TaskInput: createTask.body,
@@ -913,6 +917,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
             "A few pages to fetch now: the web task's page options (formats, selectors, render, wait_until, only_main_content, …) and the fields every task may carry, without crawl settings. Unknown fields are refused.",
         },
         WebhookEvent: webhookEventSchema(),
+        TaskPageEvent: taskPageEventSchema(),
         ...createTask.components,
         Task: toJsonSchema(publicTaskSchema, "output"),
         ResultItem: toJsonSchema(publicResultSchema, "output"),
@@ -944,14 +949,18 @@ export function openApiDocument(): OpenApiDocument {
   return (built ??= buildOpenApiDocument());
 }
 
-/** The body of a webhook delivery (core/webhooks/events.ts WebhookEvent). */
+/** The body of a task.started or ended event (core/webhooks/events.ts TaskSnapshotEvent). */
 function webhookEventSchema(): JsonSchema {
   return {
     type: "object",
     properties: {
       id: { type: "string", description: "The same for every attempt of this event: de-duplicate on it" },
-      type: { enum: [...WEBHOOK_EVENT_TYPES] },
-      created_at: { type: "string", format: "date-time", description: "When the task ended" },
+      type: { enum: WEBHOOK_EVENT_TYPES.filter((type) => type !== "task.page") },
+      created_at: {
+        type: "string",
+        format: "date-time",
+        description: "When the task ended (task.started: when the attempt started)",
+      },
       task: {
         description:
           "The task as GET /api/v1/tasks/{task_id} showed it when the event happened, without `webhook`. Above 200 KiB its `params` are left out and `params_omitted: true` is set",
@@ -962,7 +971,68 @@ function webhookEventSchema(): JsonSchema {
   };
 }
 
-function taskEndedWebhook(): OpenApiWebhook {
+/** The body of a task.page event (core/webhooks/events.ts TaskPageEvent). */
+function taskPageEventSchema(): JsonSchema {
+  const count = { type: "integer", minimum: 0 };
+  return {
+    type: "object",
+    properties: {
+      id: { type: "string", description: "evt_<task_id>_page_<sequence>: the same for every attempt" },
+      type: { const: "task.page" },
+      created_at: { type: "string", format: "date-time", description: "When the batch was stored" },
+      sequence: {
+        type: "integer",
+        minimum: 1,
+        description:
+          "1, 2, 3 … over the task's whole life, retries included; events may arrive out of order, and a missing number is a batch whose event was lost (GET …/results has every item)",
+      },
+      items: {
+        type: "array",
+        description: "The batch's items in the order they were stored (not their data: read it from GET …/results)",
+        items: {
+          type: "object",
+          properties: {
+            item_key: { type: "string" },
+            url: { type: "string", description: "The page's URL, when the item has one" },
+            ok: { type: "boolean" },
+          },
+          required: ["item_key", "ok"],
+        },
+      },
+      items_omitted: {
+        ...count,
+        description: `Items of the batch left out of items to keep it under ${MAX_PAGE_ITEMS_BYTES / 1024} KiB`,
+      },
+      ok_count: { ...count, description: "Pages of the batch that succeeded" },
+      error_count: { ...count, description: "Pages of the batch that failed" },
+      task: {
+        type: "object",
+        description: "The task after the batch: its progress and labels (the rest: GET /api/v1/tasks/{task_id})",
+        properties: {
+          task_id: { type: "string" },
+          platform: { type: "string" },
+          crawler_type: { type: "string" },
+          status: { type: "string" },
+          attempts: count,
+          progress: { $ref: "#/components/schemas/Task/properties/progress" },
+          result_count: count,
+          metadata: { $ref: "#/components/schemas/Task/properties/metadata" },
+        },
+        required: ["task_id", "platform", "crawler_type", "status", "attempts", "progress", "result_count"],
+      },
+    },
+    required: ["id", "type", "created_at", "sequence", "items", "items_omitted", "ok_count", "error_count", "task"],
+  };
+}
+
+/** A webhook operation: the same headers and answers for every event, its own body. */
+function webhookOperation(operation: {
+  operationId: string;
+  summary: string;
+  description: string;
+  bodySchema: string;
+  eventTypes: readonly string[];
+}): OpenApiWebhook {
   const header = (name: string, description: string, schema: JsonSchema) => ({
     name,
     in: "header" as const,
@@ -971,10 +1041,9 @@ function taskEndedWebhook(): OpenApiWebhook {
     schema,
   });
   return {
-    operationId: "taskEnded",
-    summary: "A task with a webhook_url ended: completed, failed or cancelled",
-    description:
-      "POSTed to the task's webhook_url, signed with the deployment's webhook secret. Verify X-Signature over the exact bytes received before parsing them. Any 2xx acknowledges; other answers and timeouts are retried with back-off, the same body and X-Webhook-Id each time.",
+    operationId: operation.operationId,
+    summary: operation.summary,
+    description: `${operation.description} Signed with the deployment's webhook secret: verify X-Signature over the exact bytes received before parsing them. Any 2xx acknowledges; other answers and timeouts are retried with back-off, the same body and X-Webhook-Id each time.`,
     parameters: [
       header(SIGNATURE_HEADER, "`sha256=<hex HMAC-SHA256 of the raw body keyed with the webhook secret>`", {
         type: "string",
@@ -986,7 +1055,7 @@ function taskEndedWebhook(): OpenApiWebhook {
         { type: "string", pattern: "^t=[0-9]{1,12},sha256=[0-9a-f]{64}$" },
       ),
       header("X-Webhook-Id", "The event's id, as in the body", { type: "string" }),
-      header("X-Webhook-Event", "The event's type, as in the body", { enum: [...WEBHOOK_EVENT_TYPES] }),
+      header("X-Webhook-Event", "The event's type, as in the body", { enum: [...operation.eventTypes] }),
       header("X-Webhook-Attempt", "1 for the first delivery, then 2, 3, …", {
         type: "string",
         pattern: "^[1-9][0-9]*$",
@@ -994,8 +1063,41 @@ function taskEndedWebhook(): OpenApiWebhook {
     ],
     requestBody: {
       required: true,
-      content: { "application/json": { schema: { $ref: "#/components/schemas/WebhookEvent" } } },
+      content: { "application/json": { schema: { $ref: `#/components/schemas/${operation.bodySchema}` } } },
     },
     responses: { "2XX": { description: "Received: the event is not sent again" } },
   };
+}
+
+function taskEndedWebhook(): OpenApiWebhook {
+  return webhookOperation({
+    operationId: "taskEnded",
+    summary: "A task with a webhook_url ended: completed, failed or cancelled",
+    description:
+      "POSTed to the task's webhook_url once per ending (a retried task that ends again sends a new one), unless its webhook_events leave these types out.",
+    bodySchema: "WebhookEvent",
+    eventTypes: TASK_ENDED_EVENT_TYPES,
+  });
+}
+
+function taskStartedWebhook(): OpenApiWebhook {
+  return webhookOperation({
+    operationId: "taskStarted",
+    summary: "An attempt of a task started running (webhook_events includes task.started)",
+    description:
+      "POSTed once per attempt when a worker claims the task: a retry that runs again sends a new one (task.attempts tells them apart; the id is evt_<task_id>_started_<attempt>); a hand-over to a new invocation sends none.",
+    bodySchema: "WebhookEvent",
+    eventTypes: ["task.started"],
+  });
+}
+
+function taskPageWebhook(): OpenApiWebhook {
+  return webhookOperation({
+    operationId: "taskPage",
+    summary: "A batch of a task's pages was stored (webhook_events includes task.page)",
+    description:
+      "POSTed while the task runs, at most one per stored batch of results: once 100 pages are waiting or the oldest waiting page is 10 s old, and at the end of each run. Carries the batch's item keys, URLs and counts, not the items.",
+    bodySchema: "TaskPageEvent",
+    eventTypes: ["task.page"],
+  });
 }

@@ -2,7 +2,7 @@
  * Webhooks through the whole one-machine stack (`npm start` as a child process): a web task
  * with a webhook_url crawled by a real Chromium worker, its task.completed event POSTed to a
  * local receiver by the stack's webhook consumer and signed with WEBHOOK_SECRET; a cancelled
- * task's task.cancelled event the same way.
+ * task's task.cancelled event the same way; task.started and task.page for a task that asks for them.
  */
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -127,6 +127,36 @@ describe("webhooks on the one-machine stack", () => {
     // The crawl stops on its own afterwards; it raises no second event.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(hits.filter((h) => String(h.headers["x-webhook-id"]).startsWith(`evt_${taskId}_`))).toHaveLength(1);
+  }, 120_000);
+
+  it("POSTs task.started and task.page, signed, when webhook_events asks for them", async () => {
+    const paths = ["/about", "/products?id=1", "/products?id=2"];
+    const created = await api<TaskView>(stack.url, "POST", "/api/v1/tasks", {
+      platform: "web",
+      crawler_type: "detail",
+      urls: paths.map((path) => site.urlFor(path)),
+      webhook_url: receiverUrl,
+      webhook_events: ["task.started", "task.page", "task.completed"],
+    });
+    expect(created.status).toBe(201);
+    const taskId = created.body.data.task_id;
+
+    const started = await eventFor(taskId, "task.started", 90_000);
+    expect(started.headers["x-signature"]).toBe(signatureOf(started.raw));
+    expect(JSON.parse(started.raw.toString("utf8"))).toMatchObject({
+      id: `evt_${taskId}_started_1`,
+      task: { task_id: taskId, status: "running", attempts: 1 },
+    });
+    const page = await eventFor(taskId, "task.page");
+    expect(page.headers["x-signature"]).toBe(signatureOf(page.raw));
+    const batch = JSON.parse(page.raw.toString("utf8")) as {
+      sequence: number;
+      items: Array<{ url: string; ok: boolean }>;
+    };
+    // Three pages close one batch, at the end of the run.
+    expect(batch.sequence).toBe(1);
+    expect(batch.items.map((item) => item.url).sort()).toEqual(paths.map((path) => site.urlFor(path)).sort());
+    await eventFor(taskId, "task.completed");
   }, 120_000);
 });
 

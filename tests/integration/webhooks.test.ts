@@ -30,6 +30,11 @@ import { startTestAws, type TestAws } from "../support/aws.js";
 import { httpEvent, lambdaContext } from "../support/events.js";
 import { buildDependencies } from "../../core/wiring/dependencies.js";
 import { taskParts } from "../../core/wiring/tasks.js";
+import { crawlerParts } from "../../core/wiring/crawler.js";
+import { accountParts } from "../../core/wiring/accounts.js";
+import { runTask } from "../../core/crawl/index.js";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { startTestSite } from "../support/site.js";
 
 const SECRET = "integration-webhook-secret-0123456789";
 
@@ -511,5 +516,163 @@ describe("queueing events", () => {
     });
     await call("POST", `/api/v1/tasks/${created.body.data.task_id}/cancel`);
     expect(await webhookQueueDepth()).toBe(before);
+  });
+});
+
+describe("webhook_events", () => {
+  it.each([
+    ["without a webhook_url", { webhook_events: ["task.started"] }, "webhook_events: needs a webhook_url"],
+    [
+      "an unknown type",
+      { webhook_url: "https://hooks.example.com/", webhook_events: ["task.exploded"] },
+      "webhook_events.0: must be one of",
+    ],
+    ["an empty list", { webhook_url: "https://hooks.example.com/", webhook_events: [] }, "webhook_events"],
+    [
+      "a type twice",
+      { webhook_url: "https://hooks.example.com/", webhook_events: ["task.page", "task.page"] },
+      "webhook_events: must not name an event type twice",
+    ],
+    ["not an array", { webhook_url: "https://hooks.example.com/", webhook_events: "task.page" }, "webhook_events"],
+  ])("refuses %s with a 400 naming the field, storing nothing", async (_case, fields, message) => {
+    const created = await call("POST", "/api/v1/tasks", {
+      platform: "web",
+      crawler_type: "detail",
+      urls: ["https://example.com/"],
+      ...fields,
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.message).toContain(message);
+    expect(created.body.data.errors[0].field).toMatch(/^webhook_events/);
+  });
+
+  it("sends task.started, task.page batches in sequence and task.completed of a real crawl, each as the document describes it", async () => {
+    startDelivering();
+    const site = await startTestSite();
+    try {
+      const paths = ["/about", "/products?id=1", "/products?id=2", "/missing", "/chain/1"];
+      const created = await call("POST", "/api/v1/tasks", {
+        platform: "web",
+        crawler_type: "detail",
+        render: "never",
+        urls: paths.map((path) => site.urlFor(path)),
+        webhook_url: receiver.url("/events"),
+        webhook_events: ["task.started", "task.page", "task.completed"],
+        metadata: { job: "events" },
+      });
+      expect(created.status).toBe(201);
+      const taskId = created.body.data.task_id as string;
+      expect(created.body.data.webhook_events).toEqual(["task.started", "task.page", "task.completed"]);
+
+      const noBrowser = { newTaskContext: () => Promise.reject(new Error("a render: never task opened a browser")) };
+      const deps = buildDependencies({ ...taskParts, ...accountParts, ...crawlerParts(noBrowser) }).runDeps;
+      // A flush per page and an event per 2 pages: 2 + 2 + the last one at the run's end.
+      const outcome = await runTask(taskId, deps, {
+        flushEveryItems: 1,
+        pageEvents: { everyItems: 2, everyMs: 60_000 },
+      });
+      expect(outcome.kind).toBe("completed");
+
+      const hits = await until(
+        () => receiver.hits.filter((hit) => hit.path === "/events"),
+        (got) => got.length >= 5,
+      );
+      const events = hits.map((hit) => ({ hit, event: JSON.parse(hit.raw.toString("utf8")) as WebhookEvent }));
+      const ofType = (type: string) => events.filter(({ event }) => event.type === type);
+      expect(events).toHaveLength(5);
+
+      const [started] = ofType("task.started");
+      expect(started!.event).toMatchObject({
+        id: `evt_${taskId}_started_1`,
+        task: { task_id: taskId, status: "running", attempts: 1, metadata: { job: "events" } },
+      });
+
+      const pages = ofType("task.page")
+        .map(({ event }) => event)
+        .filter((event) => event.type === "task.page")
+        .sort((a, b) => a.sequence - b.sequence);
+      expect(pages.map((page) => [page.id, page.sequence, page.items.length])).toEqual([
+        [`evt_${taskId}_page_1`, 1, 2],
+        [`evt_${taskId}_page_2`, 2, 2],
+        [`evt_${taskId}_page_3`, 3, 1],
+      ]);
+      expect(pages.flatMap((page) => page.items.map((item) => item.url)).sort()).toEqual(
+        paths.map((path) => site.urlFor(path)).sort(),
+      );
+      expect(pages.reduce((sum, page) => sum + page.error_count, 0)).toBe(1); // /missing is a 404
+      expect(pages.at(-1)!.task).toMatchObject({ progress: { pages_done: 5, items: 5 }, result_count: 5 });
+      // The keys are those GET …/results lists.
+      const results = await call("GET", `/api/v1/tasks/${taskId}/results?limit=100`);
+      expect(pages.flatMap((page) => page.items.map((item) => item.item_key)).sort()).toEqual(
+        (results.body.data.items as Array<{ item_key: string }>).map((item) => item.item_key).sort(),
+      );
+
+      const [completed] = ofType("task.completed");
+      expect(completed!.event.task).toMatchObject({ status: "completed", result_count: 5 });
+
+      // Each delivery is valid against its operation of the document's webhooks section.
+      const document = buildOpenApiDocument();
+      const validator = new DocumentValidator(document);
+      const operationOf = { "task.started": "taskStarted", "task.page": "taskPage", "task.completed": "taskEnded" };
+      for (const { hit, event } of events) {
+        const operation = document.webhooks[operationOf[event.type as keyof typeof operationOf]]!.post;
+        const body = operation.requestBody.content["application/json"]!.schema;
+        expect(validator.errors(body, event), event.id).toEqual([]);
+        for (const header of operation.parameters)
+          expect(validator.errors(header.schema, hit.headers[header.name.toLowerCase()]), header.name).toEqual([]);
+        expect(hit.headers["x-webhook-id"]).toBe(event.id);
+      }
+
+      // The sequence rode on the progress writes (no write of its own) and is never shown.
+      const stored = await aws.clients.doc.send(
+        new GetCommand({ TableName: aws.tasksTable, Key: { task_id: taskId } }),
+      );
+      expect(stored.Item?.webhook_page_seq).toBe(3);
+      expect(await getTask(taskId)).not.toHaveProperty("webhook_page_seq");
+    } finally {
+      await site.close();
+    }
+  });
+
+  it("sends a new task.started for each attempt, and numbers page batches on across a retry", async () => {
+    startDelivering();
+    const site = await startTestSite();
+    try {
+      const created = await call("POST", "/api/v1/tasks", {
+        platform: "web",
+        crawler_type: "detail",
+        render: "never",
+        // Both 404: every attempt fails (ALL_PAGES_FAILED), and a retry runs it again.
+        urls: [site.urlFor("/gone-1"), site.urlFor("/gone-2")],
+        webhook_url: receiver.url("/retried"),
+        webhook_events: ["task.started", "task.page"],
+      });
+      const taskId = created.body.data.task_id as string;
+      const noBrowser = { newTaskContext: () => Promise.reject(new Error("a render: never task opened a browser")) };
+      const deps = buildDependencies({ ...taskParts, ...accountParts, ...crawlerParts(noBrowser) }).runDeps;
+      expect((await runTask(taskId, deps)).kind).toBe("failed");
+      expect((await call("POST", `/api/v1/tasks/${taskId}/retry`)).status).toBe(200);
+      expect((await runTask(taskId, deps)).kind).toBe("failed");
+
+      const hits = await until(
+        () => receiver.hits.filter((hit) => hit.path === "/retried"),
+        (got) => got.length >= 4,
+      );
+      const ids = hits.map((hit) => String(hit.headers["x-webhook-id"])).sort();
+      // No task.failed: webhook_events leaves it out.
+      expect(ids).toEqual([
+        `evt_${taskId}_page_1`,
+        `evt_${taskId}_page_2`,
+        `evt_${taskId}_started_1`,
+        `evt_${taskId}_started_2`,
+      ]);
+      const bodies = hits.map((hit) => JSON.parse(hit.raw.toString("utf8")) as WebhookEvent);
+      const second = bodies.find((event) => event.id === `evt_${taskId}_page_2`);
+      expect(second).toMatchObject({ sequence: 2, error_count: 2, task: { attempts: 2 } });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(receiver.hits.filter((hit) => hit.path === "/retried")).toHaveLength(4);
+    } finally {
+      await site.close();
+    }
   });
 });

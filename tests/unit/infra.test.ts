@@ -192,6 +192,7 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       ...hot,
       [tasks?.args.ttl === TASKS_TABLE.ttlAttribute, `tasks TTL on ${TASKS_TABLE.ttlAttribute}`],
       [!results?.args.globalIndexes, "results has no GSIs"],
+      [results?.args.ttl === RESULTS_TABLE.ttlAttribute, `results TTL on ${RESULTS_TABLE.ttlAttribute}`],
       [politeness !== undefined, `politeness table keyed by ${POLITENESS_TABLE.hashKey} alone`],
       [politeness?.args.ttl === POLITENESS_TABLE.ttlAttribute, `politeness TTL on ${POLITENESS_TABLE.ttlAttribute}`],
       [!politeness?.args.globalIndexes, "politeness has no GSIs"],
@@ -300,6 +301,8 @@ const checks: Record<string, (stack: Stack) => string[]> = {
         [env[ENV.taskQueueUrl] === queue?.out.url, `${site}: ${ENV.taskQueueUrl} = task queue URL`],
         [env[ENV.politenessTable] === politeness?.out.name, `${site}: ${ENV.politenessTable} = politeness table name`],
         [env[ENV.accountsTable] === accounts?.out.name, `${site}: ${ENV.accountsTable} = accounts table name`],
+        // Every function that ends tasks or stores results stamps the same TTLs (core/config.ts).
+        [/^\d+$/.test(String(env[ENV.resultRetentionDays])), `${site}: ${ENV.resultRetentionDays} set`],
         [
           !links.some((l) => ["Dynamo", "Queue"].includes(l?.component?.type)),
           `${site}: no link to a table or queue (a link grants dynamodb:* / sqs:*; grants are its permissions)`,
@@ -673,6 +676,13 @@ describe("infra checks catch mis-wiring", () => {
       at("Dynamo:Tasks", (a) => ({ ...a, globalIndexes: { ...a.globalIndexes, by_status: undefined } })),
     ],
     ["tables", "politeness without TTL", "politeness TTL", at("Dynamo:Politeness", (a) => ({ ...a, ttl: undefined }))],
+    ["tables", "results without TTL", "results TTL", at("Dynamo:Results", (a) => ({ ...a, ttl: undefined }))],
+    [
+      "environment",
+      "API without the retention",
+      "ApiHandler: RESULT_RETENTION_DAYS",
+      at("Function:ApiHandler", (a) => ({ ...a, environment: { ...a.environment, RESULT_RETENTION_DAYS: undefined } })),
+    ],
     [
       "environment",
       "crawler without the politeness table",

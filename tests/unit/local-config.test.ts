@@ -34,6 +34,7 @@ describe("loadStackConfig", () => {
       logLevel: "WARN",
       sweepIntervalSecs: 60,
       stalePendingSecs: 120,
+      resultRetentionDays: 0,
       allowPrivateTargets: true,
       allowedHosts: [],
     });

@@ -16,7 +16,11 @@ import {
   serializeEvent,
   signBody,
   taskEndedEvent,
+  taskPageEvent,
+  taskStartedEvent,
   lostEventAttempt,
+  MAX_PAGE_ITEMS_BYTES,
+  PageEventBatcher,
   verifySignature,
   webhookAddressProblem,
   type WebhookMessage,
@@ -111,6 +115,128 @@ describe("taskEndedEvent", () => {
   });
 });
 
+describe("webhook_events", () => {
+  it("sends the ended events only when absent, and only the listed ones when given", () => {
+    expect(taskEndedEvent(task())).toBeDefined();
+    expect(taskStartedEvent(task({ status: "running" }))).toBeUndefined();
+    expect(taskPageEvent(task({ status: "running" }), batchOf(1, 1))).toBeUndefined();
+    const onlyStarted = { webhook_events: ["task.started" as const] };
+    expect(taskEndedEvent(task(onlyStarted))).toBeUndefined();
+    expect(lostEventAttempt(task(onlyStarted))).toBeUndefined();
+    expect(taskStartedEvent(task({ ...onlyStarted, status: "running" }))?.type).toBe("task.started");
+  });
+});
+
+function batchOf(sequence: number, items: number) {
+  return {
+    sequence,
+    items: Array.from({ length: items }, (_, i) => ({
+      item_key: `https://example.com/${i}`,
+      url: `https://example.com/${i}`,
+      ok: i % 2 === 0,
+    })),
+    ok_count: Math.ceil(items / 2),
+    error_count: Math.floor(items / 2),
+    progress: { pages_done: items, items, errors: Math.floor(items / 2) },
+    result_count: items,
+  };
+}
+
+describe("taskStartedEvent", () => {
+  const running = task({
+    status: "running",
+    attempts: 2,
+    started_at: "2026-11-28T10:01:00.000Z",
+    finished_at: undefined,
+    webhook_events: ["task.started"],
+  });
+
+  it("is one event per attempt: a retry that runs again raises a new one", () => {
+    const event = taskStartedEvent(running)!;
+    expect(event).toMatchObject({
+      id: "evt_01M8HTGMT0PZCB39H6NHNGWHHM_started_2",
+      type: "task.started",
+      created_at: "2026-11-28T10:01:00.000Z",
+    });
+    expect(event.task.attempts).toBe(2);
+    expect(taskStartedEvent({ ...running, attempts: 3 })?.id).toBe("evt_01M8HTGMT0PZCB39H6NHNGWHHM_started_3");
+  });
+
+  it("raises nothing for a task that is not running or has no webhook_url", () => {
+    expect(taskStartedEvent({ ...running, status: "pending" })).toBeUndefined();
+    expect(taskStartedEvent({ ...running, webhook_url: undefined })).toBeUndefined();
+  });
+});
+
+describe("taskPageEvent", () => {
+  const running = task({ status: "running", webhook_events: ["task.page"], metadata: { job: "j1" } });
+
+  it("carries the batch's keys, URLs, counts and the task's progress, its id from the sequence", () => {
+    const event = taskPageEvent(running, batchOf(3, 4), new Date("2026-11-28T10:02:00.000Z"))!;
+    expect(event).toEqual({
+      id: "evt_01M8HTGMT0PZCB39H6NHNGWHHM_page_3",
+      type: "task.page",
+      created_at: "2026-11-28T10:02:00.000Z",
+      sequence: 3,
+      items: batchOf(3, 4).items,
+      items_omitted: 0,
+      ok_count: 2,
+      error_count: 2,
+      task: {
+        task_id: running.task_id,
+        platform: "web",
+        crawler_type: "detail",
+        status: "running",
+        attempts: 1,
+        progress: { pages_done: 4, items: 4, errors: 2 },
+        result_count: 4,
+        metadata: { job: "j1" },
+      },
+    });
+  });
+
+  it("stays under its size limit whatever the batch, counting what it left out", () => {
+    const long = (i: number) => ({ item_key: `k${i}`, url: `https://example.com/${"x".repeat(2000)}/${i}`, ok: true });
+    const batch = { ...batchOf(1, 0), items: Array.from({ length: 500 }, (_, i) => long(i)), ok_count: 500 };
+    const event = taskPageEvent(running, batch)!;
+    expect(event.items.length).toBeGreaterThan(0);
+    expect(event.items.length + event.items_omitted).toBe(500);
+    expect(Buffer.byteLength(JSON.stringify(event.items))).toBeLessThanOrEqual(MAX_PAGE_ITEMS_BYTES);
+    expect(Buffer.byteLength(serializeEvent(event))).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+  });
+});
+
+describe("PageEventBatcher", () => {
+  it("is due after N pages or T ms, or at the run's end; numbers batches on from the stored sequence", () => {
+    let now = 1000;
+    const batcher = new PageEventBatcher(4, { everyItems: 3, everyMs: 500 }, () => now);
+    expect(batcher.due(true)).toBe(false);
+    batcher.add({ item_key: "a", ok: true });
+    batcher.add({ item_key: "b", ok: false });
+    expect(batcher.due()).toBe(false);
+    expect(batcher.due(true)).toBe(true);
+    batcher.add({ item_key: "c", ok: true });
+    expect(batcher.due()).toBe(true);
+    expect(batcher.nextSequence()).toBe(5);
+    expect(batcher.take()).toEqual({
+      sequence: 5,
+      items: [
+        { item_key: "a", ok: true },
+        { item_key: "b", ok: false },
+        { item_key: "c", ok: true },
+      ],
+      ok_count: 2,
+      error_count: 1,
+    });
+    batcher.add({ item_key: "d", ok: true });
+    expect(batcher.due()).toBe(false);
+    now += 500;
+    expect(batcher.due()).toBe(true);
+    expect(batcher.take().sequence).toBe(6);
+    expect(batcher.due(true)).toBe(false);
+  });
+});
+
 describe("serializeEvent", () => {
   it("is the event as JSON", () => {
     const event = taskEndedEvent(task())!;
@@ -179,7 +305,7 @@ describe("parseWebhookMessage", () => {
   it.each([
     ["not JSON", "{"],
     ["a crawl message", JSON.stringify({ task_id: "01M8HTGMT0PZCB39H6NHNGWHHM" })],
-    ["an unknown event type", JSON.stringify({ ...message, event_type: "task.started" })],
+    ["an unknown event type", JSON.stringify({ ...message, event_type: "task.exploded" })],
     ["attempt 0", JSON.stringify({ ...message, attempt: 0 })],
     ["an empty body", JSON.stringify({ ...message, body: "" })],
     ["null", "null"],

@@ -227,6 +227,46 @@ export interface paths {
     };
 }
 export interface webhooks {
+    taskStarted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An attempt of a task started running (webhook_events includes task.started)
+         * @description POSTed once per attempt when a worker claims the task: a retry that runs again sends a new one (task.attempts tells them apart; the id is evt_<task_id>_started_<attempt>); a hand-over to a new invocation sends none. Signed with the deployment's webhook secret: verify X-Signature over the exact bytes received before parsing them. Any 2xx acknowledges; other answers and timeouts are retried with back-off, the same body and X-Webhook-Id each time.
+         */
+        post: operations["taskStarted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    taskPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A batch of a task's pages was stored (webhook_events includes task.page)
+         * @description POSTed while the task runs, at most one per stored batch of results: once 100 pages are waiting or the oldest waiting page is 10 s old, and at the end of each run. Carries the batch's item keys, URLs and counts, not the items. Signed with the deployment's webhook secret: verify X-Signature over the exact bytes received before parsing them. Any 2xx acknowledges; other answers and timeouts are retried with back-off, the same body and X-Webhook-Id each time.
+         */
+        post: operations["taskPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     taskEnded: {
         parameters: {
             query?: never;
@@ -238,7 +278,7 @@ export interface webhooks {
         put?: never;
         /**
          * A task with a webhook_url ended: completed, failed or cancelled
-         * @description POSTed to the task's webhook_url, signed with the deployment's webhook secret. Verify X-Signature over the exact bytes received before parsing them. Any 2xx acknowledges; other answers and timeouts are retried with back-off, the same body and X-Webhook-Id each time.
+         * @description POSTed to the task's webhook_url once per ending (a retried task that ends again sends a new one), unless its webhook_events leave these types out. Signed with the deployment's webhook secret: verify X-Signature over the exact bytes received before parsing them. Any 2xx acknowledges; other answers and timeouts are retried with back-off, the same body and X-Webhook-Id each time.
          */
         post: operations["taskEnded"];
         delete?: never;
@@ -320,6 +360,17 @@ export interface components {
             max_duration_secs?: number;
             webhook_url?: string;
             /**
+             * @description Which events are POSTed to webhook_url (it needs one). Default: the ended events only (task.completed, task.failed, task.cancelled). task.started: each attempt starts running; task.page: batches of stored pages (item keys, URLs and counts, not the items)
+             * @example [
+             *       "task.started",
+             *       "task.page",
+             *       "task.completed",
+             *       "task.failed",
+             *       "task.cancelled"
+             *     ]
+             */
+            webhook_events?: ("task.started" | "task.page" | "task.completed" | "task.failed" | "task.cancelled")[];
+            /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
              * @example {
              *       "job": "nightly-2026-12-05",
@@ -334,14 +385,51 @@ export interface components {
             /** @description The same for every attempt of this event: de-duplicate on it */
             id: string;
             /** @enum {unknown} */
-            type: "task.completed" | "task.failed" | "task.cancelled";
+            type: "task.started" | "task.completed" | "task.failed" | "task.cancelled";
             /**
              * Format: date-time
-             * @description When the task ended
+             * @description When the task ended (task.started: when the attempt started)
              */
             created_at: string;
             /** @description The task as GET /api/v1/tasks/{task_id} showed it when the event happened, without `webhook`. Above 200 KiB its `params` are left out and `params_omitted: true` is set */
             task: components["schemas"]["Task"];
+        };
+        TaskPageEvent: {
+            /** @description evt_<task_id>_page_<sequence>: the same for every attempt */
+            id: string;
+            /** @constant */
+            type: "task.page";
+            /**
+             * Format: date-time
+             * @description When the batch was stored
+             */
+            created_at: string;
+            /** @description 1, 2, 3 … over the task's whole life, retries included; events may arrive out of order, and a missing number is a batch whose event was lost (GET …/results has every item) */
+            sequence: number;
+            /** @description The batch's items in the order they were stored (not their data: read it from GET …/results) */
+            items: {
+                item_key: string;
+                /** @description The page's URL, when the item has one */
+                url?: string;
+                ok: boolean;
+            }[];
+            /** @description Items of the batch left out of items to keep it under 128 KiB */
+            items_omitted: number;
+            /** @description Pages of the batch that succeeded */
+            ok_count: number;
+            /** @description Pages of the batch that failed */
+            error_count: number;
+            /** @description The task after the batch: its progress and labels (the rest: GET /api/v1/tasks/{task_id}) */
+            task: {
+                task_id: string;
+                platform: string;
+                crawler_type: string;
+                status: string;
+                attempts: number;
+                progress: components["schemas"]["Task"]["progress"];
+                result_count: number;
+                metadata?: components["schemas"]["Task"]["metadata"];
+            };
         };
         /** @description A task for the web platform. Checks that JSON Schema cannot express (URL syntax, id formats, which field each crawler_type needs) are made by the API, which answers 400 naming the field. */
         WebTaskInput: {
@@ -446,6 +534,17 @@ export interface components {
             max_duration_secs?: number;
             webhook_url?: string;
             /**
+             * @description Which events are POSTed to webhook_url (it needs one). Default: the ended events only (task.completed, task.failed, task.cancelled). task.started: each attempt starts running; task.page: batches of stored pages (item keys, URLs and counts, not the items)
+             * @example [
+             *       "task.started",
+             *       "task.page",
+             *       "task.completed",
+             *       "task.failed",
+             *       "task.cancelled"
+             *     ]
+             */
+            webhook_events?: ("task.started" | "task.page" | "task.completed" | "task.failed" | "task.cancelled")[];
+            /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
              * @example {
              *       "job": "nightly-2026-12-05",
@@ -522,6 +621,17 @@ export interface components {
             max_duration_secs?: number;
             webhook_url?: string;
             /**
+             * @description Which events are POSTed to webhook_url (it needs one). Default: the ended events only (task.completed, task.failed, task.cancelled). task.started: each attempt starts running; task.page: batches of stored pages (item keys, URLs and counts, not the items)
+             * @example [
+             *       "task.started",
+             *       "task.page",
+             *       "task.completed",
+             *       "task.failed",
+             *       "task.cancelled"
+             *     ]
+             */
+            webhook_events?: ("task.started" | "task.page" | "task.completed" | "task.failed" | "task.cancelled")[];
+            /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
              * @example {
              *       "job": "nightly-2026-12-05",
@@ -595,6 +705,17 @@ export interface components {
             max_duration_secs?: number;
             webhook_url?: string;
             /**
+             * @description Which events are POSTed to webhook_url (it needs one). Default: the ended events only (task.completed, task.failed, task.cancelled). task.started: each attempt starts running; task.page: batches of stored pages (item keys, URLs and counts, not the items)
+             * @example [
+             *       "task.started",
+             *       "task.page",
+             *       "task.completed",
+             *       "task.failed",
+             *       "task.cancelled"
+             *     ]
+             */
+            webhook_events?: ("task.started" | "task.page" | "task.completed" | "task.failed" | "task.cancelled")[];
+            /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
              * @example {
              *       "job": "nightly-2026-12-05",
@@ -665,6 +786,17 @@ export interface components {
             /** @default 3600 */
             max_duration_secs?: number;
             webhook_url?: string;
+            /**
+             * @description Which events are POSTed to webhook_url (it needs one). Default: the ended events only (task.completed, task.failed, task.cancelled). task.started: each attempt starts running; task.page: batches of stored pages (item keys, URLs and counts, not the items)
+             * @example [
+             *       "task.started",
+             *       "task.page",
+             *       "task.completed",
+             *       "task.failed",
+             *       "task.cancelled"
+             *     ]
+             */
+            webhook_events?: ("task.started" | "task.page" | "task.completed" | "task.failed" | "task.cancelled")[];
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
              * @example {
@@ -743,6 +875,17 @@ export interface components {
             max_duration_secs?: number;
             webhook_url?: string;
             /**
+             * @description Which events are POSTed to webhook_url (it needs one). Default: the ended events only (task.completed, task.failed, task.cancelled). task.started: each attempt starts running; task.page: batches of stored pages (item keys, URLs and counts, not the items)
+             * @example [
+             *       "task.started",
+             *       "task.page",
+             *       "task.completed",
+             *       "task.failed",
+             *       "task.cancelled"
+             *     ]
+             */
+            webhook_events?: ("task.started" | "task.page" | "task.completed" | "task.failed" | "task.cancelled")[];
+            /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
              * @example {
              *       "job": "nightly-2026-12-05",
@@ -819,6 +962,17 @@ export interface components {
             max_duration_secs?: number;
             webhook_url?: string;
             /**
+             * @description Which events are POSTed to webhook_url (it needs one). Default: the ended events only (task.completed, task.failed, task.cancelled). task.started: each attempt starts running; task.page: batches of stored pages (item keys, URLs and counts, not the items)
+             * @example [
+             *       "task.started",
+             *       "task.page",
+             *       "task.completed",
+             *       "task.failed",
+             *       "task.cancelled"
+             *     ]
+             */
+            webhook_events?: ("task.started" | "task.page" | "task.completed" | "task.failed" | "task.cancelled")[];
+            /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
              * @example {
              *       "job": "nightly-2026-12-05",
@@ -889,6 +1043,17 @@ export interface components {
             /** @default 3600 */
             max_duration_secs?: number;
             webhook_url?: string;
+            /**
+             * @description Which events are POSTed to webhook_url (it needs one). Default: the ended events only (task.completed, task.failed, task.cancelled). task.started: each attempt starts running; task.page: batches of stored pages (item keys, URLs and counts, not the items)
+             * @example [
+             *       "task.started",
+             *       "task.page",
+             *       "task.completed",
+             *       "task.failed",
+             *       "task.cancelled"
+             *     ]
+             */
+            webhook_events?: ("task.started" | "task.page" | "task.completed" | "task.failed" | "task.cancelled")[];
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
              * @example {
@@ -970,6 +1135,17 @@ export interface components {
             /** @default 3600 */
             max_duration_secs?: number;
             webhook_url?: string;
+            /**
+             * @description Which events are POSTed to webhook_url (it needs one). Default: the ended events only (task.completed, task.failed, task.cancelled). task.started: each attempt starts running; task.page: batches of stored pages (item keys, URLs and counts, not the items)
+             * @example [
+             *       "task.started",
+             *       "task.page",
+             *       "task.completed",
+             *       "task.failed",
+             *       "task.cancelled"
+             *     ]
+             */
+            webhook_events?: ("task.started" | "task.page" | "task.completed" | "task.failed" | "task.cancelled")[];
             /**
              * @description Your own labels for the task (a job id, a customer): stored as given, shown on the task and echoed in its webhook events. Flat: string, number, boolean or null values; at most 20 keys and 4096 bytes as JSON
              * @example {
@@ -1093,8 +1269,10 @@ export interface components {
             continuations?: number;
             /** @description Workers that hung while running this task (stopped heart-beating, lost their lease, or their browser stopped answering); at 2 the task fails with WORKER_HUNG */
             hung_workers?: number;
-            /** @description Where task.completed / task.failed / task.cancelled events are POSTed */
+            /** @description Where the task's webhook events are POSTed */
             webhook_url?: string;
+            /** @description Which events go to webhook_url, as given at creation; absent: task.completed, task.failed and task.cancelled */
+            webhook_events?: ("task.started" | "task.page" | "task.completed" | "task.failed" | "task.cancelled")[];
             /** @description How delivering the latest event to webhook_url went */
             webhook?: {
                 event_id: string;
@@ -1131,6 +1309,8 @@ export interface components {
              * @enum {string}
              */
             origin?: "scrape";
+            /** @description When the task and its results may be deleted: RESULT_RETENTION_DAYS after it ended (DynamoDB deletes expired items within a few days after this). null while it is pending or running, or when the deployment keeps tasks for good (RESULT_RETENTION_DAYS=0, the default). Always present in this version's answers */
+            expires_at?: string | null;
         };
         /** @description One result item; its other fields depend on the platform and item type */
         ResultItem: {
@@ -2580,6 +2760,72 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+        };
+    };
+    taskStarted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `sha256=<hex HMAC-SHA256 of the raw body keyed with the webhook secret>` */
+                "X-Signature": string;
+                /** @description `t=<unix seconds of this attempt>,sha256=<hex HMAC-SHA256 of "<t>." followed by the raw body>`: refuse a delivery whose t is more than 300 s from your clock (replays) */
+                "X-Webhook-Signature": string;
+                /** @description The event's id, as in the body */
+                "X-Webhook-Id": string;
+                /** @description The event's type, as in the body */
+                "X-Webhook-Event": "task.started";
+                /** @description 1 for the first delivery, then 2, 3, … */
+                "X-Webhook-Attempt": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received: the event is not sent again */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    taskPage: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `sha256=<hex HMAC-SHA256 of the raw body keyed with the webhook secret>` */
+                "X-Signature": string;
+                /** @description `t=<unix seconds of this attempt>,sha256=<hex HMAC-SHA256 of "<t>." followed by the raw body>`: refuse a delivery whose t is more than 300 s from your clock (replays) */
+                "X-Webhook-Signature": string;
+                /** @description The event's id, as in the body */
+                "X-Webhook-Id": string;
+                /** @description The event's type, as in the body */
+                "X-Webhook-Event": "task.page";
+                /** @description 1 for the first delivery, then 2, 3, … */
+                "X-Webhook-Attempt": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskPageEvent"];
+            };
+        };
+        responses: {
+            /** @description Received: the event is not sent again */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     taskEnded: {

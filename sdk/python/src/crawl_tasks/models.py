@@ -76,6 +76,8 @@ class Task:
     webhook: Optional[Dict[str, Any]] = None
     metadata: Optional[Dict[str, str]] = None
     origin: Optional[str] = None
+    webhook_events: Optional[List[str]] = None
+    expires_at: Optional[str] = None
 
     @property
     def finished(self) -> bool:

@@ -1,0 +1,83 @@
+/**
+ * DynamoDB's TTL, done by the one-machine stack itself: dynalite keeps every item whatever its
+ * TTL attribute says (it answers UpdateTimeToLive with an error and DescribeTimeToLive with
+ * DISABLED: node_modules/dynalite/actions/describeTimeToLive.js, and index.js has no
+ * UpdateTimeToLive). The stack runs this with its sweeper, so expired tasks, results, URL
+ * lists, checkpoints, idempotency markers and politeness items go as they would on AWS.
+ */
+import { DeleteCommand, type DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE } from "../core/aws/tables.js";
+
+/** A table with a TTL attribute, and its key attributes. */
+export interface ExpiringTable {
+  name: string;
+  keys: readonly string[];
+  ttlAttribute: string;
+}
+
+/** The stack's tables that have a TTL (core/aws/tables.ts), under their names. */
+export function expiringTables(names: {
+  tasksTable: string;
+  resultsTable: string;
+  politenessTable: string;
+}): ExpiringTable[] {
+  return [
+    { name: names.tasksTable, keys: [TASKS_TABLE.hashKey], ttlAttribute: TASKS_TABLE.ttlAttribute },
+    {
+      name: names.resultsTable,
+      keys: [RESULTS_TABLE.hashKey, RESULTS_TABLE.rangeKey],
+      ttlAttribute: RESULTS_TABLE.ttlAttribute,
+    },
+    { name: names.politenessTable, keys: [POLITENESS_TABLE.hashKey], ttlAttribute: POLITENESS_TABLE.ttlAttribute },
+  ];
+}
+
+/**
+ * Deletes every item whose TTL (epoch seconds) is before `nowMs`, each only if it is still
+ * expired when deleted (a task retried meanwhile lost its TTL and stays). Items without the
+ * attribute, or with a non-number, never expire, as on AWS. Returns how many went, per table.
+ */
+export async function sweepExpired(
+  doc: DynamoDBDocumentClient,
+  tables: readonly ExpiringTable[],
+  nowMs: number = Date.now(),
+): Promise<Record<string, number>> {
+  const now = Math.floor(nowMs / 1000);
+  const deleted: Record<string, number> = {};
+  for (const table of tables) {
+    deleted[table.name] = 0;
+    const names = Object.fromEntries(table.keys.map((key, i) => [`#k${i}`, key]));
+    for (let startKey: Record<string, unknown> | undefined; ; ) {
+      // A Scan on one machine's tables: small, and run once a sweep interval.
+      const page = await doc.send(
+        new ScanCommand({
+          TableName: table.name,
+          FilterExpression: "#ttl < :now",
+          ProjectionExpression: Object.keys(names).join(", "),
+          ExpressionAttributeNames: { ...names, "#ttl": table.ttlAttribute },
+          ExpressionAttributeValues: { ":now": now },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const key of page.Items ?? []) {
+        try {
+          await doc.send(
+            new DeleteCommand({
+              TableName: table.name,
+              Key: key,
+              ConditionExpression: "#ttl < :now",
+              ExpressionAttributeNames: { "#ttl": table.ttlAttribute },
+              ExpressionAttributeValues: { ":now": now },
+            }),
+          );
+          deleted[table.name]! += 1;
+        } catch (error) {
+          if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+      if (startKey === undefined) break;
+    }
+  }
+  return deleted;
+}
