@@ -115,6 +115,26 @@ describe("the TypeScript package (crawl-tasks), installed from its tarball", () 
     expect(new Set(lines.map((line) => JSON.parse(line).item_key)).size).toBe(lines.length);
   }, 240_000);
 
+  it("scrapes a page in one call: ended, with its items", async () => {
+    writeFileSync(
+      join(consumerDir, "scrape.mjs"),
+      [
+        'import { CrawlTasksClient } from "crawl-tasks";',
+        "const client = new CrawlTasksClient({ baseUrl: process.env.API_URL });",
+        'const answer = await client.scrape({ urls: [new URL("/", process.env.SITE_URL).href], timeout_ms: 20000 });',
+        "const urls = answer.ended ? answer.items.map((item) => item.url) : [];",
+        "console.log(JSON.stringify({ ended: answer.ended, status: answer.task.status, origin: answer.task.origin, urls }));",
+      ].join("\n"),
+    );
+    const { stdout } = await program(process.execPath, ["scrape.mjs"], { cwd: consumerDir });
+    expect(JSON.parse(stdout)).toEqual({
+      ended: true,
+      status: "completed",
+      origin: "scrape",
+      urls: [new URL("/", site.url).href],
+    });
+  }, 120_000);
+
   it("type-checks a consumer against the packed .d.ts, and refuses what the document refuses", async () => {
     writeFileSync(
       join(consumerDir, "consumer.ts"),
@@ -179,6 +199,25 @@ describe("the Python package (crawl_tasks), from its source distribution", () =>
       expect.arrayContaining(["__init__.py", "client.py", "errors.py", "models.py", "py.typed"]),
     );
   }, 60_000);
+
+  it("scrapes a page in one call: ended, with its items", async () => {
+    const script = [
+      "import json, os, urllib.parse",
+      "from crawl_tasks import Client",
+      'answer = Client(os.environ["API_URL"]).scrape({"urls": [urllib.parse.urljoin(os.environ["SITE_URL"], "/")], "timeout_ms": 20000})',
+      'print(json.dumps({"ended": answer.ended, "status": answer.task.status, "origin": answer.task.origin, "urls": [item["url"] for item in answer.items]}))',
+    ].join("\n");
+    const { stdout } = await program("python3", ["-c", script], {
+      cwd: workDir,
+      env: { PYTHONPATH: join(unpacked, "src"), PYTHONDONTWRITEBYTECODE: "1" },
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      ended: true,
+      status: "completed",
+      origin: "scrape",
+      urls: [new URL("/", site.url).href],
+    });
+  }, 120_000);
 
   it("runs its example against the stack: create, wait, results over pages, csv/jsonl, 400/404, cancel, delete", async () => {
     const dir = join(workDir, "python");

@@ -16,6 +16,9 @@ import type {
   ListTasksQuery,
   Page,
   ResultItem,
+  ScrapeEnded,
+  ScrapeInput,
+  ScrapePending,
   Task,
   TaskInput,
 } from "./types.js";
@@ -322,8 +325,25 @@ export class CrawlTasksClient {
       .data;
   }
 
-  // TODO(issue 15, scrape): a `scrape(input)` method for POST /api/v1/scrape once that route lands
-  // (branch wt-scrape); regenerate the types first (npm run sdk:types).
+  /**
+   * POST /api/v1/scrape: a web task for a few URLs, answered in one call. `ended` true: the
+   * task ended within the wait, and `items` are all it stored. `ended` false: it is still
+   * running (the 202); follow it with {@link waitForTask}, then {@link results}.
+   */
+  async scrape(
+    input: ScrapeInput,
+    options: CallOptions = {},
+  ): Promise<({ ended: true } & ScrapeEnded) | ({ ended: false } & ScrapePending)> {
+    const answer = await this.request<ScrapeEnded | ScrapePending>("POST", "/api/v1/scrape", {
+      body: input,
+      signal: options.signal,
+      // A 503 might come after the task was stored: sending again would make a second one.
+      retry503: false,
+    });
+    return answer.status === 202
+      ? { ended: false, ...(answer.data as ScrapePending) }
+      : { ended: true, ...(answer.data as ScrapeEnded) };
+  }
 
   // ---- any route ----
 

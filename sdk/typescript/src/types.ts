@@ -38,6 +38,12 @@ export type Account = Schemas["Account"];
 export type AccountInput = BodyOf<"createAccount">;
 export type AccountActivation = NonNullable<BodyOf<"activateAccount">>;
 export type ListTasksQuery = QueryOf<"listTasks">;
+/** What POST /api/v1/scrape takes: up to 10 URLs, the web page options and `timeout_ms`. */
+export type ScrapeInput = Schemas["ScrapeInput"];
+/** POST /api/v1/scrape's answer when the task ended within the wait (200). */
+export type ScrapeEnded = DataOf<"scrape", 200>;
+/** POST /api/v1/scrape's answer when it had not (202): the task, and where to poll it. */
+export type ScrapePending = DataOf<"scrape", 202>;
 export type ListAccountsQuery = QueryOf<"listAccounts">;
 /** What DELETE /api/v1/tasks/{task_id} answers. */
 export type DeletedTask = DataOf<"deleteTask", 200>;

@@ -8,7 +8,7 @@
 
 from .client import Client, retry_after_seconds
 from .errors import ApiError, CrawlTasksError, NetworkError, WaitTimeout
-from .models import Account, DeletedTask, FieldError, Page, Task, TaskError, TaskProgress
+from .models import Account, DeletedTask, FieldError, Page, ScrapeResult, Task, TaskError, TaskProgress
 
 __version__ = "0.1.0"
 
@@ -21,6 +21,7 @@ __all__ = [
     "FieldError",
     "NetworkError",
     "Page",
+    "ScrapeResult",
     "Task",
     "TaskError",
     "TaskProgress",

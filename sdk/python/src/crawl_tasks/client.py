@@ -19,7 +19,7 @@ import urllib.request
 from typing import IO, Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, Union
 
 from .errors import ApiError, NetworkError, WaitTimeout
-from .models import DeletedTask, FieldError, Page, Task
+from .models import DeletedTask, FieldError, Page, ScrapeResult, Task
 
 PathOrFile = Union[str, "os.PathLike[str]", IO[bytes]]
 
@@ -216,8 +216,18 @@ class Client:
             if not cursor:
                 return written
 
-    # TODO(issue 15, scrape): a ``scrape(body)`` method for POST /api/v1/scrape once that route lands
-    # (branch wt-scrape), with a model checked by tests/unit/sdk-python-models.test.ts.
+    def scrape(self, body: Mapping[str, Any]) -> ScrapeResult:
+        """POST /api/v1/scrape: a web task for up to 10 ``urls`` (the web page options and
+        ``timeout_ms`` too), answered in one call. Not ended within the wait: ``ended`` is False;
+        follow the task with :meth:`wait`, then :meth:`iterate_results`. A 503 is not retried: the
+        task may have been stored already."""
+        status, _, data = self.request("POST", "/api/v1/scrape", body=body, retry_503=False)
+        return ScrapeResult(
+            ended=status != 202,
+            task=Task.from_dict(data["task"]),
+            items=list(data.get("items") or []),
+            poll=data.get("poll"),
+        )
 
     # ---- any route ----
 

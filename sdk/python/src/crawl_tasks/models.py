@@ -94,6 +94,17 @@ class Task:
 
 
 @dataclass(frozen=True)
+class ScrapeResult:
+    """What POST /api/v1/scrape answers: ``ended`` True (200) with the task and all its items, or
+    False (202) with the task still running and ``poll``, where to follow it."""
+
+    ended: bool
+    task: Task
+    items: List[Dict[str, Any]]
+    poll: Optional[Dict[str, str]] = None
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
     """A page of a list: pass ``next_cursor`` back as ``cursor`` for the next one; None on the last page."""
 
