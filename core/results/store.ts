@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor } from "../pagination.js";
 import type { ResultItem } from "../platforms/types.js";
 import type { Page } from "../tasks/store.js";
 import { fitItemSize } from "./itemSize.js";
+import { withDiscriminators } from "./publicSchema.js";
 
 /** A result as stored and returned: the item's data plus its keys. */
 export type StoredResult = Record<string, unknown> & { task_id: string; item_key: string; ok: boolean };
@@ -123,7 +124,8 @@ export class DynamoResultStore implements ResultStore {
         }),
       ),
     );
-    return { items: (result.Items ?? []) as StoredResult[], next_cursor: encodeCursor(result.LastEvaluatedKey) };
+    const items = (result.Items ?? []) as StoredResult[];
+    return { items: items.map(withDiscriminators), next_cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 }
 
