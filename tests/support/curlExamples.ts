@@ -289,18 +289,22 @@ export class DocumentValidator {
     return validate;
   }
 
-  /** Ajv's errors for `value`, or [] when it is valid. A discriminated oneOf is checked against the named variant only, for readable errors. */
+  /** Ajv's errors for `value`, or [] when it is valid. A discriminated oneOf is checked against the named variant only (at the top; nested ones in turn), for readable errors. */
   errors(schema: JsonSchema, value: unknown, query = false): string[] {
     let target = resolveRefs(schema, this.document);
-    const discriminator = target.discriminator as
-      | { propertyName: string; mapping?: Record<string, string> }
-      | undefined;
-    const tag =
-      discriminator && typeof value === "object" && value !== null
-        ? (value as Record<string, unknown>)[discriminator.propertyName]
-        : undefined;
-    if (discriminator?.mapping && typeof tag === "string" && discriminator.mapping[tag])
-      target = resolveRefs({ $ref: discriminator.mapping[tag] }, this.document);
+    // Nested discriminators (results: platform, then item_type) narrow one after the other.
+    for (;;) {
+      const discriminator = target.discriminator as
+        | { propertyName: string; mapping?: Record<string, string> }
+        | undefined;
+      const tag =
+        discriminator && typeof value === "object" && value !== null
+          ? (value as Record<string, unknown>)[discriminator.propertyName]
+          : undefined;
+      const next = typeof tag === "string" ? discriminator?.mapping?.[tag] : undefined;
+      if (next === undefined) break;
+      target = resolveRefs({ $ref: next }, this.document);
+    }
     const validate = this.compile(target, query);
     const input = query ? structuredClone(value) : value;
     if (validate(input)) return [];
