@@ -43,6 +43,12 @@ export interface PlatformDefinition<
    * and what tests hold every crawled item to.
    */
   readonly items: Readonly<Record<string, z.ZodObject>>;
+  /**
+   * The kinds whose failed items (`ok: false`) have another shape, and that shape (media: a
+   * post the site no longer shows keeps only its ids and URL). Other kinds fail in their
+   * own schema (a web page has every field, `error` set).
+   */
+  readonly failedItems?: Readonly<Record<string, z.ZodObject>>;
   /** The dot-path CSV columns of a task's items, in order (the item keys excluded). */
   exportColumns(task: ExportTask): string[];
 }

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { PlatformDefinition } from "../platforms/definition.js";
 import { PLATFORMS } from "../platforms/registry.js";
 import type { StoredResult } from "./store.js";
 
@@ -20,18 +21,30 @@ export const resultKeyFields = {
   ok: z.boolean().meta({ description: "false when the item records a failure (see its `error`)" }),
 };
 
-/** One platform item schema as a result. */
-export function publicItemSchema(item: z.ZodObject): z.ZodObject {
-  return item.extend(resultKeyFields);
+/** One platform item schema as a result; `ok` fixed where the schema is only for one outcome. */
+export function publicItemSchema(item: z.ZodObject, ok?: boolean): z.ZodObject {
+  return item.extend({ ...resultKeyFields, ...(ok === undefined ? {} : { ok: z.literal(ok) }) });
 }
 
+/** A kind's result schema, or its two when its failed items have their own shape. */
+export type PublicItemKind = z.ZodObject | { ok: z.ZodObject; failed: z.ZodObject };
+
 /** Every platform's result schemas, keyed by platform then item_type. */
-export function publicItemSchemas(): Record<string, Record<string, z.ZodObject>> {
+export function publicItemSchemas(): Record<string, Record<string, PublicItemKind>> {
   return Object.fromEntries(
-    PLATFORMS.map((platform) => [
-      platform.name,
-      Object.fromEntries(Object.entries(platform.items).map(([kind, item]) => [kind, publicItemSchema(item)])),
-    ]),
+    PLATFORMS.map((platform) => {
+      const failedItems = (platform as PlatformDefinition).failedItems ?? {};
+      const kinds = Object.entries(platform.items).map(([kind, item]): [string, PublicItemKind] => {
+        const failed = failedItems[kind];
+        return [
+          kind,
+          failed === undefined
+            ? publicItemSchema(item)
+            : { ok: publicItemSchema(item, true), failed: publicItemSchema(failed, false) },
+        ];
+      });
+      return [platform.name, Object.fromEntries(kinds)];
+    }),
   );
 }
 

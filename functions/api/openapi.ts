@@ -220,7 +220,19 @@ function resultSchemas(): Record<string, JsonSchema> {
     const byKind: Record<string, string> = {};
     for (const [kind, schema] of Object.entries(kinds)) {
       const name = `${capitalize(platform)}${capitalize(kind)}Item`;
-      components[name] = toJsonSchema(schema, "output");
+      if (schema instanceof z.ZodObject) components[name] = toJsonSchema(schema, "output");
+      else {
+        // Told apart by `ok` (a boolean: no discriminator), which typed clients narrow on.
+        components[`${capitalize(platform)}${capitalize(kind)}OkItem`] = toJsonSchema(schema.ok, "output");
+        components[`${capitalize(platform)}${capitalize(kind)}FailedItem`] = toJsonSchema(schema.failed, "output");
+        components[name] = {
+          description: `A ${platform} ${kind} item: crawled (\`ok: true\`), or one the site no longer shows (\`ok: false\`, with \`error\` and only the fields the crawl still knew).`,
+          oneOf: [
+            schemaRef(`${capitalize(platform)}${capitalize(kind)}OkItem`),
+            schemaRef(`${capitalize(platform)}${capitalize(kind)}FailedItem`),
+          ],
+        };
+      }
       byKind[kind] = `#/components/schemas/${name}`;
     }
     const refs = Object.values(byKind);

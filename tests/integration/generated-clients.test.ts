@@ -3,7 +3,7 @@
  * reach for: openapi-typescript (types only) and @hey-api/openapi-ts (types and an SDK).
  * Each is generated from /openapi.json into a temp dir, next to a small program that
  * creates a web task with only its required fields and an xhs task, then narrows results
- * to a web page and to xhs content and reads their fields; `tsc --strict` compiles each.
+ * to a web page and to xhs content (crawled, or failed with its error) and reads their fields; `tsc --strict` compiles each.
  * It fails when a request field with a default becomes required again, or when results go
  * back to a loose schema (the program's field reads and its @ts-expect-error lines break).
  */
@@ -57,12 +57,19 @@ export function read(items: ResultItem[]): string[] {
       const code: string | undefined = item.error?.code;
       seen.push(key, String(ok), title ?? "", String(status), String(depth), code ?? "");
     } else if (item.platform === "xhs" && item.item_type === "content") {
-      const noteId: string = item.note_id;
-      const likes: number | string | null = item.liked_count;
-      const images: string[] = item.image_list;
-      // @ts-expect-error xhs content has no depth
-      const depth = item.depth;
-      seen.push(noteId, String(likes), ...images, String(depth));
+      if (item.ok) {
+        const noteId: string = item.note_id;
+        const likes: number | string | null = item.liked_count;
+        const images: string[] = item.image_list;
+        // @ts-expect-error xhs content has no depth
+        const depth = item.depth;
+        seen.push(noteId, String(likes), ...images, String(depth));
+      } else {
+        // A post the site no longer shows: why, and what the crawl still knew.
+        const code: string = item.error.code;
+        const noteId: string | undefined = item.note_id;
+        seen.push(code, noteId ?? "");
+      }
     } else if (item.platform === "xhs" && item.item_type === "comment") {
       const content: string = item.content;
       const parent: string | null = item.parent_comment_id;

@@ -17,10 +17,11 @@ export interface ItemTask {
 /** What is wrong with `item` against its schema ([] when it matches). */
 export function itemProblems(item: ResultItem, task: ItemTask = {}): string[] {
   const { platform, item_type: kind } = item.data;
+  const definition = getPlatform(platform);
   const schema =
     platform === "web"
       ? webPageItemSchemaFor(Object.keys(task.selectors ?? {}))
-      : getPlatform(platform).items[String(kind)];
+      : ((item.ok ? undefined : definition.failedItems?.[String(kind)]) ?? definition.items[String(kind)]);
   if (schema === undefined)
     return [`${item.item_key}: no schema for platform ${String(platform)} item_type ${String(kind)}`];
   const problems: string[] = [];

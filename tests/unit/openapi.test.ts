@@ -150,7 +150,11 @@ describe("the document", () => {
       },
     });
     // Every item schema names its fields (no more `task_id, item_key, ok` and anything else).
-    for (const name of Object.keys(schemas).filter((key) => /^[A-Z][a-z]+[A-Z][a-z]+Item$/.test(key))) {
+    const leaves = Object.keys(schemas).filter(
+      (key) => /^[A-Z][a-z]+[A-Z][a-z]+(Ok|Failed)?Item$/.test(key) && schemas[key]!.oneOf === undefined,
+    );
+    expect(leaves).toEqual(expect.arrayContaining(["WebPageItem", "XhsContentOkItem", "XhsContentFailedItem"]));
+    for (const name of leaves) {
       const schema = schemas[name]!;
       const properties = schema.properties as Record<string, JsonSchema>;
       expect(schema.required, name).toEqual(
@@ -160,9 +164,16 @@ describe("the document", () => {
       expect(properties.item_type?.const, name).toBeTypeOf("string");
       if (name !== "WebPageItem") expect(schema.additionalProperties, name).toBe(false);
     }
-    expect(Object.keys(schemas.XhsContentItem!.properties as object)).toEqual(
-      expect.arrayContaining(["note_id", "title", "liked_count", "image_list", "creator_hash", "user_id", "error"]),
+    expect(Object.keys(schemas.XhsContentOkItem!.properties as object)).toEqual(
+      expect.arrayContaining(["note_id", "title", "liked_count", "image_list", "creator_hash", "user_id"]),
     );
+    // A post the site no longer shows: ok false, error required, its fields optional.
+    expect(schemas.XhsContentItem!.oneOf).toEqual([
+      { $ref: "#/components/schemas/XhsContentOkItem" },
+      { $ref: "#/components/schemas/XhsContentFailedItem" },
+    ]);
+    expect(schemas.XhsContentFailedItem!.required).toEqual(expect.arrayContaining(["error", "ok"]));
+    expect(schemas.XhsContentFailedItem!.required).not.toContain("note_id");
     expect(Object.keys(schemas.WebPageItem!.properties as object)).toEqual(
       expect.arrayContaining(["url", "status", "title", "text", "error", "markdown", "link_list"]),
     );

@@ -66,9 +66,8 @@ export const keptCreatorFields = {
   ip_location: z.string().nullable().optional().meta({ description: "Only with keep_user_info" }),
 } satisfies FieldShape;
 
-/** The framework's fields after the platform's (crawl.ts toResultItem, results/itemSize.ts). */
+/** The framework's field after the platform's (results/itemSize.ts); `error` is only on failed items. */
 const trailingFields = {
-  error: itemErrorSchema.optional(),
   truncated: z
     .literal(true)
     .optional()
@@ -96,8 +95,16 @@ function leadingFields<const Platform extends string, const Kind extends string>
   };
 }
 
-/** The item kinds of a media platform, keyed by `item_type` (`creator` only where the platform stores creator records). */
-export type MediaItemSchemas = Record<string, z.ZodObject>;
+/**
+ * The item kinds of a media platform, keyed by `item_type` (`creator` only where the
+ * platform stores creator records), and the failed form of `content`: a post the site no
+ * longer shows is stored with `error` and only the fields the crawl still knew (its ids, its
+ * URL), so every platform field is optional there.
+ */
+export interface MediaItemSchemas {
+  items: Record<string, z.ZodObject>;
+  failedItems: Record<string, z.ZodObject>;
+}
 
 const KIND_DESCRIPTIONS = {
   content: "A post (note, video, thread, answer) as the platform's crawler stores it",
@@ -122,7 +129,7 @@ export function mediaItemSchemas(platform: string, fields: MediaItemFields): Med
         ...trailingFields,
       })
       .meta({ description: `${platform}: ${KIND_DESCRIPTIONS[name]}` });
-  return {
+  const items: Record<string, z.ZodObject> = {
     content: kind("content", fields.content),
     comment: kind("comment", fields.comment),
     ...(fields.creator === undefined ? {} : { creator: kind("creator", fields.creator) }),
@@ -134,11 +141,24 @@ export function mediaItemSchemas(platform: string, fields: MediaItemFields): Med
         counts: z.record(z.string(), z.number()).meta({ description: "Items stored per item_type" }),
         steps: z.array(probeStepSchema),
         steps_dropped: z.number().optional(),
-        error: itemErrorSchema.optional(),
+        error: itemErrorSchema.optional().meta({ description: "Why the crawl failed, when it did" }),
         truncated: trailingFields.truncated,
       })
       .meta({ description: `${platform}: the report of a task with probe: true (what the crawl saw, step by step)` }),
   };
+  const failedContent = z
+    .strictObject({
+      ...leadingFields(platform, "content"),
+      ...z.object(fields.content).partial().shape,
+      ...hashedCreatorFields,
+      ...keptCreatorFields,
+      error: itemErrorSchema,
+      ...trailingFields,
+    })
+    .meta({
+      description: `${platform}: a post the site no longer shows (deleted, hidden, under review): \`error\` says why; of its fields only those the crawl still knew (its ids, its URL)`,
+    });
+  return { items, failedItems: { content: failedContent } };
 }
 
 /** The CSV fields of each record kind: the schema's keys, in order. */

@@ -31,7 +31,7 @@ export function defineMediaPlatform<const Name extends string, Input extends Tas
     accounts: true,
     inputSchema: options.inputSchema,
     sorts: options.sorts,
-    items: mediaItemSchemas(options.name, options.itemFields),
+    ...mediaItemSchemas(options.name, options.itemFields),
     exportColumns: (task) => mediaExportColumns(exportFieldsOf(options.itemFields), task),
   });
 }
