@@ -29,9 +29,23 @@ export const itemField = {
   /** Text the site may leave out (null then). */
   text: () => z.string().nullable(),
   /** A count as the site sends it: a number, or text such as "1.2万"; null when it sent none. */
-  count: () => z.union([z.number(), z.string()]).nullable(),
+  count: () =>
+    z
+      .union([z.number(), z.string()])
+      .nullable()
+      .meta({ description: 'As the site sends it: a number, or text such as "1.2万"; null when it sent none' }),
   /** A time as the site sends it: unix seconds or milliseconds, or the site's text; null when it sent none. */
-  time: () => z.union([z.number(), z.string()]).nullable(),
+  time: () =>
+    z
+      .union([z.number(), z.string()])
+      .nullable()
+      .meta({
+        description:
+          "As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none",
+      }),
+  /** A value the site codes its own way (xhs gender: a number). */
+  code: () =>
+    z.union([z.number(), z.string()]).nullable().meta({ description: "As the site codes it; null when it sent none" }),
   /** A list of URLs or names; [] when there are none. */
   list: () => z.array(z.string()),
 } as const;

@@ -37,7 +37,7 @@ export const XHS_ITEM_FIELDS = {
   },
   creator: {
     desc: itemField.text(),
-    gender: itemField.count(),
+    gender: itemField.code(),
     follows: itemField.count(),
     fans: itemField.count(),
     interaction: itemField.count(),
