@@ -36,13 +36,10 @@ export const itemField = {
       .meta({ description: 'As the site sends it: a number, or text such as "1.2万"; null when it sent none' }),
   /** A time as the site sends it: unix seconds or milliseconds, or the site's text; null when it sent none. */
   time: () =>
-    z
-      .union([z.number(), z.string()])
-      .nullable()
-      .meta({
-        description:
-          "As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none",
-      }),
+    z.union([z.number(), z.string()]).nullable().meta({
+      description:
+        "As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none",
+    }),
   /** A value the site codes its own way (xhs gender: a number). */
   code: () =>
     z.union([z.number(), z.string()]).nullable().meta({ description: "As the site codes it; null when it sent none" }),
@@ -129,8 +126,9 @@ const KIND_DESCRIPTIONS = {
 /**
  * A media platform's item schemas: the framework's leading fields, the platform's fields,
  * the creator identity (hashed, or kept with keep_user_info: each item carries one of the
- * two sets), then `error` and `truncated`. Strict: an item with a field the schema does not
- * declare fails, so a mapper cannot add one without the schema (tests/support/itemSchemas.ts).
+ * two sets), then `truncated` (failed content: `error` too, see {@link MediaItemSchemas}).
+ * Strict: an item with a field the schema does not declare fails, so a mapper cannot add
+ * one without the schema (tests/support/itemSchemas.ts).
  */
 export function mediaItemSchemas(platform: string, fields: MediaItemFields): MediaItemSchemas {
   const kind = (name: keyof MediaItemFields, own: FieldShape) =>
