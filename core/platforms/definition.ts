@@ -37,6 +37,18 @@ export interface PlatformDefinition<
   readonly inputSchema: z.ZodType<Input>;
   /** The values `sort` takes, in the order the docs and the CLI list them; [] without a sort. */
   readonly sorts: readonly string[];
+  /**
+   * Its stored items' data, one strict schema per `item_type` (web: `page`; media: `content`,
+   * `comment`, `creator`, `probe`): what the OpenAPI document publishes as the result schema
+   * and what tests hold every crawled item to.
+   */
+  readonly items: Readonly<Record<string, z.ZodObject>>;
+  /**
+   * The kinds whose failed items (`ok: false`) have another shape, and that shape (media: a
+   * post the site no longer shows keeps only its ids and URL). Other kinds fail in their
+   * own schema (a web page has every field, `error` set).
+   */
+  readonly failedItems?: Readonly<Record<string, z.ZodObject>>;
   /** The dot-path CSV columns of a task's items, in order (the item keys excluded). */
   exportColumns(task: ExportTask): string[];
 }

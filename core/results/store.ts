@@ -12,6 +12,7 @@ import type { Page } from "../tasks/store.js";
 import { fitItemSize } from "./itemSize.js";
 import { RESULTS_TABLE } from "../aws/tables.js";
 import { expiryEpochSecs, LONGEST_ATTEMPT_SECS } from "../tasks/retention.js";
+import { withDiscriminators } from "./publicSchema.js";
 
 /** A result as stored and returned: the item's data plus its keys. */
 export type StoredResult = Record<string, unknown> & { task_id: string; item_key: string; ok: boolean };
@@ -147,7 +148,9 @@ export class DynamoResultStore implements ResultStore {
       ),
     );
     // The TTL is the table's bookkeeping, not the item's data (GET …/results, exports).
-    const items = (result.Items ?? []).map(({ [RESULTS_TABLE.ttlAttribute]: _ttl, ...item }) => item as StoredResult);
+    const items = (result.Items ?? []).map(({ [RESULTS_TABLE.ttlAttribute]: _ttl, ...item }) =>
+      withDiscriminators(item as StoredResult),
+    );
     return { items, next_cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 }

@@ -10,7 +10,7 @@ import * as z from "zod";
 import { accountActivateSchema, accountCreateSchema, accountListQuerySchema } from "../../core/accounts/service.js";
 import { publicAccountSchema } from "../../core/accounts/publicSchema.js";
 import { availablePlatforms, getPlatform } from "../../core/platforms/registry.js";
-import { publicResultSchema } from "../../core/results/publicSchema.js";
+import { publicItemSchemas } from "../../core/results/publicSchema.js";
 import { publicTaskSchema } from "../../core/tasks/publicSchema.js";
 import { commonTaskFields } from "../../core/tasks/schema.js";
 import { SCRAPE_MAX_URLS, SCRAPE_TIMEOUT_MS, scrapeBodySchema } from "../../core/tasks/scrape.js";
@@ -125,6 +125,40 @@ export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSch
   return json;
 }
 
+/**
+ * A request-body component with each `default` said in its field's description instead.
+ * openapi-typescript (v7, `defaultNonNullable` on by default) types a property that has a
+ * `default` as required unless the schema sits inline under a requestBody
+ * (node_modules/openapi-typescript/dist/transform/schema-object.mjs, the `optional` test of
+ * transformObject); our bodies are `$ref`ed components, so every defaulted field would be
+ * required in the generated request type. Without the keyword both generators type them
+ * optional, as the API treats them. Response schemas keep their real `required`.
+ */
+export function defaultsInDescriptions(schema: JsonSchema): JsonSchema {
+  // `properties` maps field names to schemas: a field named "default" is not the keyword.
+  const walkMap = (map: JsonSchema): JsonSchema =>
+    Object.fromEntries(Object.entries(map).map(([key, value]) => [key, walk(value)]));
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (typeof node !== "object" || node === null) return node;
+    const { default: fallback, ...rest } = node as JsonSchema;
+    const out: JsonSchema = Object.fromEntries(
+      Object.entries(rest).map(([key, value]) => [
+        key,
+        key === "properties" && typeof value === "object" && value !== null
+          ? walkMap(value as JsonSchema)
+          : walk(value),
+      ]),
+    );
+    if (fallback !== undefined) {
+      const said = `Default: \`${JSON.stringify(fallback)}\`.`;
+      out.description = typeof out.description === "string" ? `${out.description}. ${said}` : said;
+    }
+    return out;
+  };
+  return walk(schema) as JsonSchema;
+}
+
 /** The query-string parameters a strict query schema accepts (its properties, in order). */
 function queryParameters(schema: z.ZodType): OpenApiParameter[] {
   const json = toJsonSchema(schema, "input");
@@ -151,11 +185,11 @@ const responseRef = (name: string): Ref => ({ $ref: `#/components/responses/${na
  * carry (TaskService splits a body the same way: common keys, then the platform's).
  */
 function createTaskSchemas(): { components: Record<string, JsonSchema>; body: JsonSchema } {
-  const common = toJsonSchema(commonTaskFields, "input");
+  const common = defaultsInDescriptions(toJsonSchema(commonTaskFields, "input"));
   const components: Record<string, JsonSchema> = {};
   const mapping: Record<string, string> = {};
   for (const platform of availablePlatforms()) {
-    const own = toJsonSchema(getPlatform(platform).inputSchema, "input");
+    const own = defaultsInDescriptions(toJsonSchema(getPlatform(platform).inputSchema, "input"));
     const required = [...((own.required ?? []) as string[]), ...((common.required ?? []) as string[])];
     const name = `${capitalize(platform)}TaskInput`;
     components[name] = {
@@ -173,6 +207,55 @@ function createTaskSchemas(): { components: Record<string, JsonSchema>; body: Js
     discriminator: { propertyName: "platform", mapping },
   };
   return { components, body };
+}
+
+/**
+ * Results as named schemas: one per platform and item type (`XhsContentItem`, `WebPageItem`),
+ * a discriminated oneOf per media platform on `item_type` (`XhsItem`), and `ResultItem`, a
+ * discriminated oneOf on `platform` over those. Generated clients narrow on the two fields.
+ */
+function resultSchemas(): Record<string, JsonSchema> {
+  const components: Record<string, JsonSchema> = {};
+  const byPlatform: Record<string, string> = {};
+  for (const [platform, kinds] of Object.entries(publicItemSchemas())) {
+    const byKind: Record<string, string> = {};
+    for (const [kind, schema] of Object.entries(kinds)) {
+      const name = `${capitalize(platform)}${capitalize(kind)}Item`;
+      if (schema instanceof z.ZodObject) components[name] = toJsonSchema(schema, "output");
+      else {
+        // Told apart by `ok` (a boolean: no discriminator), which typed clients narrow on.
+        components[`${capitalize(platform)}${capitalize(kind)}OkItem`] = toJsonSchema(schema.ok, "output");
+        components[`${capitalize(platform)}${capitalize(kind)}FailedItem`] = toJsonSchema(schema.failed, "output");
+        components[name] = {
+          description: `A ${platform} ${kind} item: crawled (\`ok: true\`), or one the site no longer shows (\`ok: false\`, with \`error\` and only the fields the crawl still knew).`,
+          oneOf: [
+            schemaRef(`${capitalize(platform)}${capitalize(kind)}OkItem`),
+            schemaRef(`${capitalize(platform)}${capitalize(kind)}FailedItem`),
+          ],
+        };
+      }
+      byKind[kind] = `#/components/schemas/${name}`;
+    }
+    const refs = Object.values(byKind);
+    if (refs.length === 1) {
+      byPlatform[platform] = refs[0] as string;
+      continue;
+    }
+    const name = `${capitalize(platform)}Item`;
+    components[name] = {
+      description: `An item of the ${platform} platform; \`item_type\` picks the schema.`,
+      oneOf: refs.map(($ref) => ({ $ref })),
+      discriminator: { propertyName: "item_type", mapping: byKind },
+    };
+    byPlatform[platform] = `#/components/schemas/${name}`;
+  }
+  components.ResultItem = {
+    description:
+      "One result: `platform` picks the platform's items, then (media platforms) `item_type` the kind. Every field is declared; web page items add one field per selector of the task.",
+    oneOf: Object.values(byPlatform).map(($ref) => ({ $ref })),
+    discriminator: { propertyName: "platform", mapping: byPlatform },
+  };
+  return components;
 }
 
 /** `{"code": 0, "message", "data"}`: every JSON success answer. */
@@ -682,7 +765,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
                 type: "object",
                 properties: {
                   task: schemaRef("Task"),
-                  items: { type: "array", items: schemaRef("ResultItem"), maxItems: SCRAPE_MAX_URLS * 10 },
+                  items: { type: "array", items: schemaRef("WebPageItem"), maxItems: SCRAPE_MAX_URLS * 10 },
                 },
                 required: ["task", "items"],
                 additionalProperties: false,
@@ -920,7 +1003,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         TaskPageEvent: taskPageEventSchema(),
         ...createTask.components,
         Task: toJsonSchema(publicTaskSchema, "output"),
-        ResultItem: toJsonSchema(publicResultSchema, "output"),
+        ...resultSchemas(),
         Account: toJsonSchema(publicAccountSchema, "output"),
       },
       responses: errors,

@@ -186,8 +186,12 @@ describe("dashboard", () => {
     // The Settings panel says what the task was asked to do.
     expect(await textOf('[data-setting="urls"]')).toBe(site.url);
     expect(await textOf('[data-setting="max_pages"]')).toBe(String(MAX_PAGES));
-    // url is the results' first column.
+    // url is the results' first column; platform and item_type, the same on every page, are not shown.
     expect(await textOf("table.results thead th")).toBe("url");
+    const headers = await page.$$eval("table.results thead th", (cells) => cells.map((cell) => cell.textContent));
+    expect(headers).toEqual(expect.arrayContaining(["title", "status"]));
+    expect(headers).not.toContain("platform");
+    expect(headers).not.toContain("item_type");
     // Every result is on the first page: nothing more to load.
     expect(
       await page.$eval('button[data-more="results"]', (button) => (button as HTMLElement).offsetParent === null),

@@ -65,6 +65,8 @@ function webItem(i: number): ResultItem {
     `+${i}`,
   ];
   const data: Record<string, unknown> = {
+    platform: "web",
+    item_type: "page",
     url: `https://shop.example/p/${i}`,
     final_url: failed ? null : `https://shop.example/p/${i}?ref=1`,
     status: failed ? 404 : 200,

@@ -165,6 +165,27 @@ describe("DynamoResultStore", () => {
     );
   });
 
+  it("answers a web page stored before items had platform and item_type with both, and leaves media items as stored", async () => {
+    await results.putMany("T5", [
+      { item_key: "page:https://example.com/", ok: true, data: { url: "https://example.com/", title: "Old" } },
+      {
+        item_key: "xhs:content:1",
+        ok: true,
+        data: { item_type: "content", platform: "xhs", note_id: "1" },
+      },
+    ]);
+    const { items } = await results.list("T5", { limit: 10 });
+    expect(items.find((item) => item.item_key.startsWith("page:"))).toMatchObject({
+      platform: "web",
+      item_type: "page",
+      title: "Old",
+    });
+    expect(items.find((item) => item.item_key.startsWith("xhs:"))).toMatchObject({
+      platform: "xhs",
+      item_type: "content",
+    });
+  });
+
   it("stores an oversized page cut to fit and marked truncated", async () => {
     await results.putMany("T4", [{ item_key: "big", ok: true, data: { text: "x".repeat(600_000) } }]);
     const [item] = (await results.list("T4", { limit: 1 })).items;

@@ -6,6 +6,7 @@ import { RetryableCrawlError } from "../../core/errors.js";
 import { crawlWeb, type WebCrawlOptions } from "../../core/platforms/web/crawler.js";
 import { webTaskInput, type WebTaskParams } from "../../core/platforms/web/schema.js";
 import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
+import { expectItemsMatchSchemas } from "../support/itemSchemas.js";
 import { DEFAULT_SITE_PAGES, JS_LATE_TEXT, JS_RENDERED_TEXT, startTestSite, type TestSite } from "../support/site.js";
 
 // One Chromium for the file (as on a warm Lambda), a fresh task context per crawl.
@@ -75,6 +76,7 @@ async function run(params: WebTaskParams, options: RunOptions = {}): Promise<Res
   } finally {
     await browser.close();
   }
+  expectItemsMatchSchemas(items, params);
   return items;
 }
 
@@ -182,6 +184,8 @@ describe("crawlWeb page handling", () => {
     expect(item?.item_key).toBe(`page:${site.url}`);
     expect(item?.ok).toBe(true);
     expect(item?.data).toEqual({
+      platform: "web",
+      item_type: "page",
       url: site.url,
       final_url: site.url,
       status: 200,

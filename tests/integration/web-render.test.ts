@@ -16,6 +16,7 @@ import { crawlWeb, type WebCrawlOptions } from "../../core/platforms/web/crawler
 import { webTaskInput } from "../../core/platforms/web/schema.js";
 import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
 import { startTestSite, type TestPages, type TestSite } from "../support/site.js";
+import { expectItemsMatchSchemas } from "../support/itemSchemas.js";
 
 const TITLED = `<!doctype html><html><head><title>Luna moth</title><meta property="og:title" content="Luna moth"></head><body>
 <nav><a href="/">Home</a> <a href="/about">About</a></nav>
@@ -130,6 +131,7 @@ async function crawl(fields: Record<string, unknown>, options: WebCrawlOptions =
   } finally {
     await browser.close();
   }
+  expectItemsMatchSchemas(run.items, params);
   return run;
 }
 

@@ -1,4 +1,6 @@
-/** Talking to a running API over HTTP, as a client would. */
+/** Talking to a running API over HTTP, as a client would; every answer is checked against /openapi.json. */
+import { answerProblems } from "./documentedAnswers.js";
+
 export interface Envelope<T> {
   code: number;
   message: string;
@@ -16,6 +18,7 @@ export interface TaskView {
   continuations?: number;
 }
 
+/** Sends a request; throws when the answer is not what the document says that operation and status return. */
 export async function api<T>(
   base: string,
   method: string,
@@ -29,7 +32,13 @@ export async function api<T>(
     headers: body === undefined && method !== "POST" ? headers : { "content-type": "application/json", ...headers },
     body: body === undefined ? null : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Envelope<T> };
+  const answer = (await response.json()) as Envelope<T>;
+  const problems = answerProblems(method, path, response.status, response.headers.get("content-type"), answer);
+  if (problems.length > 0)
+    throw new Error(
+      `the answer is not what /openapi.json documents:\n${problems.join("\n")}\n${JSON.stringify(answer).slice(0, 2000)}`,
+    );
+  return { status: response.status, body: answer };
 }
 
 /** Polls GET /api/v1/tasks/{id} until `done` holds. */

@@ -289,18 +289,22 @@ export class DocumentValidator {
     return validate;
   }
 
-  /** Ajv's errors for `value`, or [] when it is valid. A discriminated oneOf is checked against the named variant only, for readable errors. */
+  /** Ajv's errors for `value`, or [] when it is valid. A discriminated oneOf is checked against the named variant only (at the top; nested ones in turn), for readable errors. */
   errors(schema: JsonSchema, value: unknown, query = false): string[] {
     let target = resolveRefs(schema, this.document);
-    const discriminator = target.discriminator as
-      | { propertyName: string; mapping?: Record<string, string> }
-      | undefined;
-    const tag =
-      discriminator && typeof value === "object" && value !== null
-        ? (value as Record<string, unknown>)[discriminator.propertyName]
-        : undefined;
-    if (discriminator?.mapping && typeof tag === "string" && discriminator.mapping[tag])
-      target = resolveRefs({ $ref: discriminator.mapping[tag] }, this.document);
+    // Nested discriminators (results: platform, then item_type) narrow one after the other.
+    for (;;) {
+      const discriminator = target.discriminator as
+        | { propertyName: string; mapping?: Record<string, string> }
+        | undefined;
+      const tag =
+        discriminator && typeof value === "object" && value !== null
+          ? (value as Record<string, unknown>)[discriminator.propertyName]
+          : undefined;
+      const next = typeof tag === "string" ? discriminator?.mapping?.[tag] : undefined;
+      if (next === undefined) break;
+      target = resolveRefs({ $ref: next }, this.document);
+    }
     const validate = this.compile(target, query);
     const input = query ? structuredClone(value) : value;
     if (validate(input)) return [];
@@ -384,6 +388,15 @@ export function checkExample(example: CurlExample, validator: DocumentValidator)
   return problems;
 }
 
+/** The object schemas a schema allows: itself, or its oneOf variants (nested, through $refs). */
+function objectVariants(schema: JsonSchema, validator: DocumentValidator): JsonSchema[] {
+  if (Array.isArray(schema.oneOf))
+    return (schema.oneOf as JsonSchema[]).flatMap((variant) =>
+      objectVariants(resolveRefs(variant, validator.document), validator),
+    );
+  return schema.properties === undefined ? [] : [schema];
+}
+
 /**
  * Answers reshaped by `jq '.data | {a, b}'` or `jq '.data.items[] | {a, b}'`: each field
  * shown must be one the success answer has, with a value its schema accepts. A null is
@@ -397,8 +410,9 @@ function checkProjection(example: CurlExample, operation: OpenApiOperation, vali
   schema = (schema?.properties as Record<string, JsonSchema> | undefined)?.data;
   if (match[1])
     schema = (schema?.properties as Record<string, JsonSchema> | undefined)?.items?.items as JsonSchema | undefined;
-  const properties = schema?.properties as Record<string, JsonSchema> | undefined;
-  if (schema === undefined || properties === undefined) return [];
+  // A oneOf (results: platform, then item_type) projects fields of any of its variants.
+  const variants = schema === undefined ? [] : objectVariants(resolveRefs(schema, validator.document), validator);
+  if (variants.length === 0) return [];
   const objects: unknown[] = [];
   for (const chunk of example.output.join("\n").split(/(?<=^\})\n(?=\{)/m)) {
     try {
@@ -417,11 +431,16 @@ function checkProjection(example: CurlExample, operation: OpenApiOperation, vali
   for (const object of objects) {
     if (typeof object !== "object" || object === null) continue;
     for (const [key, value] of Object.entries(object)) {
-      const property = properties[key];
-      if (property === undefined) {
-        if (schema.additionalProperties === false) problems.push(`answer has no field "${key}"`);
+      const declaring = variants.filter((variant) => (variant.properties as Record<string, JsonSchema>)[key]);
+      if (declaring.length === 0) {
+        if (variants.every((variant) => variant.additionalProperties === false))
+          problems.push(`answer has no field "${key}"`);
       } else if (value !== null) {
-        problems.push(...validator.errors(property, value).map((e) => `answer field ${key}: ${e}`));
+        const results = declaring.map((variant) =>
+          validator.errors((variant.properties as Record<string, JsonSchema>)[key] as JsonSchema, value),
+        );
+        if (results.every((errors) => errors.length > 0))
+          problems.push(...(results[0] ?? []).map((e) => `answer field ${key}: ${e}`));
       }
     }
   }

@@ -9,6 +9,7 @@ import {
 import type { MediaPlatform, MediaTaskParams } from "../../core/platforms/media/types.js";
 import type { ResultItem } from "../../core/platforms/types.js";
 import { testCrawlContext } from "./crawlContext.js";
+import { expectItemsMatchSchemas } from "./itemSchemas.js";
 
 /**
  * The shared harness of the per-platform media tests (tests/integration/platform-*.test.ts):
@@ -110,18 +111,21 @@ export function mediaHarness<Params extends MediaTaskParams>(
     const items: ResultItem[] = [];
     const warnings: string[] = [];
     let cursor: unknown;
+    let outcome: { error: unknown } | undefined;
     try {
       for await (const item of crawlMedia(platform, params, context, runOptions.session)) {
         items.push(item);
         cursor = item.resumeCursor?.();
         if (runOptions.stopAfter !== undefined && items.length >= runOptions.stopAfter) break;
       }
-      return { items, cursor, warnings };
     } catch (error) {
-      return { items, cursor, warnings, error };
+      outcome = { error };
     } finally {
       await browser.close();
     }
+    // Every item a crawl stores, also before a failure, is one the published schema describes.
+    expectItemsMatchSchemas(items);
+    return { items, cursor, warnings, ...outcome };
   };
 
   return {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { accountActivateSchema, accountCreateSchema } from "../../core/accounts/service.js";
+import { PLATFORM_NAMES } from "../../core/platforms/registry.js";
 import { parseTaskBody } from "../../core/tasks/schema.js";
 import { scrapeBodySchema } from "../../core/tasks/scrape.js";
 import { renderDocsPage, operationAnchor } from "../../functions/api/docsPage.js";
@@ -122,6 +123,69 @@ describe("the document", () => {
         expect.arrayContaining(["platform", "crawler_type", "max_attempts", "max_duration_secs"]),
       );
     }
+  });
+
+  it("says request-body defaults in descriptions, never as `default` (openapi-typescript would make those fields required)", () => {
+    const input = document.components.schemas.TaskInput!;
+    const variants = (input.oneOf as { $ref: string }[]).map((ref) => resolveRefs(ref, document) as JsonSchema);
+    expect(JSON.stringify(variants)).not.toContain('"default":');
+    const maxPages = (document.components.schemas.WebTaskInput!.properties as Record<string, JsonSchema>).max_pages;
+    expect(maxPages?.description).toMatch(/Default: `50`\.$/);
+    expect(document.components.schemas.WebTaskInput!.required).toEqual(["platform", "crawler_type", "urls"]);
+  });
+
+  it("publishes every platform's items as named schemas under a oneOf on platform, then item_type", () => {
+    const schemas = document.components.schemas;
+    const result = schemas.ResultItem!;
+    const byPlatform = (result.discriminator as { propertyName: string; mapping: Record<string, string> }).mapping;
+    expect((result.discriminator as { propertyName: string }).propertyName).toBe("platform");
+    expect(Object.keys(byPlatform)).toEqual(PLATFORM_NAMES);
+    expect(byPlatform.web).toBe("#/components/schemas/WebPageItem");
+    expect(byPlatform.xhs).toBe("#/components/schemas/XhsItem");
+    expect(schemas.XhsItem!.discriminator).toEqual({
+      propertyName: "item_type",
+      mapping: {
+        content: "#/components/schemas/XhsContentItem",
+        comment: "#/components/schemas/XhsCommentItem",
+        creator: "#/components/schemas/XhsCreatorItem",
+        probe: "#/components/schemas/XhsProbeItem",
+      },
+    });
+    // Every item schema names its fields (no more `task_id, item_key, ok` and anything else).
+    const leaves = Object.keys(schemas).filter(
+      (key) => /^[A-Z][a-z]+[A-Z][a-z]+(Ok|Failed)?Item$/.test(key) && schemas[key]!.oneOf === undefined,
+    );
+    expect(leaves).toEqual(expect.arrayContaining(["WebPageItem", "XhsContentOkItem", "XhsContentFailedItem"]));
+    for (const name of leaves) {
+      const schema = schemas[name]!;
+      const properties = schema.properties as Record<string, JsonSchema>;
+      expect(schema.required, name).toEqual(
+        expect.arrayContaining(["platform", "item_type", "task_id", "item_key", "ok"]),
+      );
+      expect(properties.platform?.const, name).toBeTypeOf("string");
+      expect(properties.item_type?.const, name).toBeTypeOf("string");
+      if (name !== "WebPageItem") expect(schema.additionalProperties, name).toBe(false);
+    }
+    expect(Object.keys(schemas.XhsContentOkItem!.properties as object)).toEqual(
+      expect.arrayContaining(["note_id", "title", "liked_count", "image_list", "creator_hash", "user_id"]),
+    );
+    // A post the site no longer shows: ok false, error required, its fields optional.
+    expect(schemas.XhsContentItem!.oneOf).toEqual([
+      { $ref: "#/components/schemas/XhsContentOkItem" },
+      { $ref: "#/components/schemas/XhsContentFailedItem" },
+    ]);
+    expect(schemas.XhsContentFailedItem!.required).toEqual(expect.arrayContaining(["error", "ok"]));
+    expect(schemas.XhsContentFailedItem!.required).not.toContain("note_id");
+    expect(Object.keys(schemas.WebPageItem!.properties as object)).toEqual(
+      expect.arrayContaining(["url", "status", "title", "text", "error", "markdown", "link_list"]),
+    );
+    // The results answer's items are that oneOf.
+    const page = resolveRefs(
+      findOperation(document, "GET", "/api/v1/tasks/{task_id}/results")!.operation.responses["200"]!,
+      document,
+    ) as { content: Record<string, { schema: JsonSchema }> };
+    const items = (page.content["application/json"]!.schema.properties as Record<string, JsonSchema>).data;
+    expect(JSON.stringify(items)).toContain('"oneOf"');
   });
 
   it("describes query numbers by their accepted range, not as any number", () => {

@@ -1,5 +1,5 @@
 import { defineMediaPlatform } from "../media/platformDefinition.js";
-import { BILI_EXPORT_FIELDS } from "./exportColumns.js";
+import { BILI_ITEM_FIELDS } from "./itemSchema.js";
 import { biliTaskInput, BILI_SORTS } from "./schema.js";
 
 /** bili, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
@@ -8,5 +8,5 @@ export const biliDefinition = defineMediaPlatform({
   label: "B站",
   inputSchema: biliTaskInput,
   sorts: BILI_SORTS,
-  exportFields: BILI_EXPORT_FIELDS,
+  itemFields: BILI_ITEM_FIELDS,
 });

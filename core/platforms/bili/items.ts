@@ -1,5 +1,11 @@
 import type { CreatorInfo, MediaRecord } from "../media/types.js";
 import type { BiliCard, BiliReply, BiliView } from "./shapes.js";
+import {
+  BILI_ITEM_FIELDS,
+  type BiliCommentFields,
+  type BiliContentFields,
+  type BiliCreatorFields,
+} from "./itemSchema.js";
 
 /**
  * B站 responses → stored records. Field names are the ones NanmiCoder/MediaCrawler stores
@@ -20,44 +26,16 @@ import type { BiliCard, BiliReply, BiliView } from "./shapes.js";
  * Counts are numbers, as the API gives them (MC writes them as strings; a CSV export
  * reads the same). Where MC stores "0" for a top-level comment's parent, we store null.
  */
-export const BILI_CONTENT_FIELDS = [
-  "video_id",
-  "bvid",
-  "video_type",
-  "title",
-  "desc",
-  "create_time",
-  "duration",
-  "liked_count",
-  "disliked_count",
-  "video_play_count",
-  "video_danmaku",
-  "video_comment",
-  "video_favorite_count",
-  "video_coin_count",
-  "video_share_count",
-  "video_url",
-  "video_cover_url",
-  "source_keyword",
-] as const;
-export const BILI_COMMENT_FIELDS = [
-  "comment_id",
-  "video_id",
-  "content",
-  "create_time",
-  "sub_comment_count",
-  "parent_comment_id",
-  "root_comment_id",
-  "like_count",
-] as const;
-export const BILI_CREATOR_FIELDS = ["sign", "gender", "total_fans", "total_liked"] as const;
+export const BILI_CONTENT_FIELDS = Object.keys(BILI_ITEM_FIELDS.content);
+export const BILI_COMMENT_FIELDS = Object.keys(BILI_ITEM_FIELDS.comment);
+export const BILI_CREATOR_FIELDS = Object.keys(BILI_ITEM_FIELDS.creator);
 
 /** The public URL of a video in MC's form (store/bilibili/__init__.py:77), whatever base URL the crawl used. */
 export const biliVideoUrl = (aid: number | string): string => `https://www.bilibili.com/video/av${aid}`;
 
 /** A video from the video page's /x/web-interface/view/detail answer. */
 export function biliVideoRecord(view: BiliView, sourceKeyword: string | undefined): MediaRecord {
-  const fields: Record<(typeof BILI_CONTENT_FIELDS)[number], unknown> = {
+  const fields: BiliContentFields = {
     video_id: String(view.aid),
     bvid: view.bvid,
     video_type: "video",
@@ -87,7 +65,7 @@ export function biliVideoRecord(view: BiliView, sourceKeyword: string | undefine
 
 /** A comment or reply from /x/v2/reply/wbi/main or /x/v2/reply/reply. */
 export function biliCommentRecord(reply: BiliReply, videoId: string): MediaRecord {
-  const fields: Record<(typeof BILI_COMMENT_FIELDS)[number], unknown> = {
+  const fields: BiliCommentFields = {
     comment_id: String(reply.rpid),
     video_id: videoId,
     content: reply.content.message,
@@ -113,7 +91,7 @@ export function biliCommentRecord(reply: BiliReply, videoId: string): MediaRecor
  * keep_user_info, like the other identity fields (null otherwise).
  */
 export function biliCreatorRecord(card: BiliCard, likeNum: number | undefined, keepUserInfo: boolean): MediaRecord {
-  const fields: Record<(typeof BILI_CREATOR_FIELDS)[number], unknown> = {
+  const fields: BiliCreatorFields = {
     sign: keepUserInfo ? (card.sign ?? "") : null,
     gender: card.sex ?? null,
     total_fans: card.fans ?? null,

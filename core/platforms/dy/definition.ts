@@ -1,5 +1,5 @@
 import { defineMediaPlatform } from "../media/platformDefinition.js";
-import { DY_EXPORT_FIELDS } from "./exportColumns.js";
+import { DY_ITEM_FIELDS } from "./itemSchema.js";
 import { dyTaskInput, DY_SORTS } from "./schema.js";
 
 /** dy, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
@@ -8,5 +8,5 @@ export const dyDefinition = defineMediaPlatform({
   label: "抖音",
   inputSchema: dyTaskInput,
   sorts: DY_SORTS,
-  exportFields: DY_EXPORT_FIELDS,
+  itemFields: DY_ITEM_FIELDS,
 });

@@ -1,5 +1,6 @@
 import type { CreatorInfo, MediaRecord } from "../media/types.js";
 import type { DyAweme, DyComment, DyProfileResponse, DyUrlList, DyUser } from "./shapes.js";
+import type { DyCommentFields, DyContentFields, DyCreatorFields } from "./itemSchema.js";
 
 /**
  * 抖音 responses → stored records. Field names are the ones analyses of MediaCrawler-style
@@ -60,7 +61,7 @@ export function dyContentRecord(aweme: DyAweme, context: DyPostContext): MediaRe
         .map((image) => firstUrl(image))
         .filter((url): url is string => url !== undefined),
       source_keyword: context.sourceKeyword ?? null,
-    },
+    } satisfies DyContentFields,
     ...creatorOf(aweme.author, aweme.ip_label),
   };
 }
@@ -89,7 +90,7 @@ export function dyCommentRecord(comment: DyComment, awemeId: string, parentId?: 
       pictures: (comment.image_list ?? [])
         .map((image) => firstUrl(image.origin_url))
         .filter((url): url is string => url !== undefined),
-    },
+    } satisfies DyCommentFields,
     ...creatorOf(comment.user, comment.ip_label),
     ...(parent !== undefined ? { parentId: parent } : {}),
   };
@@ -107,7 +108,7 @@ export function dyCreatorRecord(profile: DyProfileResponse["user"], secUserId: s
       fans: profile.follower_count ?? null,
       interaction: profile.total_favorited ?? null,
       videos_count: profile.aweme_count ?? null,
-    },
+    } satisfies DyCreatorFields,
     ...creatorOf(profile, location),
   };
 }

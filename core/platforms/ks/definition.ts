@@ -1,5 +1,5 @@
 import { defineMediaPlatform } from "../media/platformDefinition.js";
-import { KS_EXPORT_FIELDS } from "./exportColumns.js";
+import { KS_ITEM_FIELDS } from "./itemSchema.js";
 import { ksTaskInput, KS_SORTS } from "./schema.js";
 
 /** ks, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
@@ -8,5 +8,5 @@ export const ksDefinition = defineMediaPlatform({
   label: "快手",
   inputSchema: ksTaskInput,
   sorts: KS_SORTS,
-  exportFields: KS_EXPORT_FIELDS,
+  itemFields: KS_ITEM_FIELDS,
 });

@@ -1,5 +1,6 @@
 import type { CreatorInfo, MediaRecord } from "../media/types.js";
 import type { KsAuthor, KsComment, KsPhoto, KsProfile } from "./shapes.js";
+import type { KsCommentFields, KsContentFields, KsCreatorFields } from "./itemSchema.js";
 
 /**
  * 快手 responses → stored records. Field names are the ones analyses of MediaCrawler-style
@@ -53,7 +54,7 @@ export function ksContentRecord(
       video_cover_url: photo.coverUrl ?? null,
       video_play_url: photo.photoUrl ?? null,
       source_keyword: context.sourceKeyword ?? null,
-    },
+    } satisfies KsContentFields,
     ...creatorOf(card.author?.id, card.author?.name, card.author?.headerUrl),
   };
 }
@@ -72,7 +73,7 @@ export function ksCommentRecord(comment: KsComment, videoId: string, parentId?: 
       create_time: comment.timestamp ?? null,
       sub_comment_count: comment.commentCount ?? 0,
       parent_comment_id: parentId ?? null,
-    },
+    } satisfies KsCommentFields,
     ...creatorOf(comment.author_id, comment.author_name, comment.headurl),
     ...(parentId !== undefined ? { parentId } : {}),
   };
@@ -93,7 +94,7 @@ export function ksCreatorRecord(
       follows: counts.follow ?? null,
       fans: counts.fan ?? null,
       videos_count: counts.photo_public ?? null,
-    },
+    } satisfies KsCreatorFields,
     ...creatorOf(info.user_id ?? userId, info.user_name, info.headurl),
   };
 }

@@ -1,8 +1,8 @@
-import type { HashedCreatorFields, KeptCreatorFields } from "./privacy.js";
+import { hashedCreatorFields, keptCreatorFields } from "./itemSchema.js";
 
 /**
  * The CSV columns of a media task. Each platform declares the fields of its three record
- * kinds (its folder's exportColumns.ts); the framework's own fields (crawl.ts: kind,
+ * kinds (its folder's itemSchema.ts; the keys are the columns); the framework's own fields (crawl.ts: kind,
  * platform, time, creator identity, error) are added here, once for every platform.
  */
 export interface MediaExportFields {
@@ -19,13 +19,8 @@ export interface MediaExportTask {
 }
 
 const LEADING = ["item_type", "platform", "crawled_at"] as const;
-const HASHED_CREATOR = ["creator_hash", "creator_nickname"] as const satisfies readonly (keyof HashedCreatorFields)[];
-const KEPT_CREATOR = [
-  "user_id",
-  "nickname",
-  "avatar",
-  "ip_location",
-] as const satisfies readonly (keyof KeptCreatorFields)[];
+const HASHED_CREATOR = Object.keys(hashedCreatorFields);
+const KEPT_CREATOR = Object.keys(keptCreatorFields);
 /** A post that could not be crawled carries `error: {code, message}`; the item-size cap may add `truncated`. */
 const TRAILING = ["error.code", "error.message", "truncated"] as const;
 

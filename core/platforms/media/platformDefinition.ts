@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { definePlatform, type PlatformDefinition, type TaskInputBase } from "../definition.js";
-import { mediaExportColumns, type MediaExportFields } from "./exportColumns.js";
+import { mediaExportColumns } from "./exportColumns.js";
+import { exportFieldsOf, type MediaItemFields, mediaItemSchemas } from "./itemSchema.js";
 
 /** What a media platform's definition.ts says; the rest is the same for every media platform. */
 export interface MediaPlatformOptions<Name extends string, Input extends TaskInputBase<Name>> {
@@ -10,13 +11,13 @@ export interface MediaPlatformOptions<Name extends string, Input extends TaskInp
   inputSchema: z.ZodType<Input>;
   /** The values its schema's `sort` takes. */
   sorts: readonly string[];
-  /** The fields its records carry (exportColumns.ts); the framework's own columns are added. */
-  exportFields: MediaExportFields;
+  /** The fields its records carry (its itemSchema.ts): item schemas and CSV columns are made from them. */
+  itemFields: MediaItemFields;
 }
 
 /**
- * The definition of a media platform: it takes accounts and proxies, and its CSV columns
- * are the framework's around its own fields. Browser-free: import it from
+ * The definition of a media platform: it takes accounts and proxies, and its item schemas
+ * and CSV columns are the framework's fields around its own. Browser-free: import it from
  * "../media/platformDefinition.js", never through "../media/index.js" (the crawler side).
  *
  * @example export const xhsDefinition = defineMediaPlatform({ name: "xhs", label: "小红书", … });
@@ -30,6 +31,7 @@ export function defineMediaPlatform<const Name extends string, Input extends Tas
     accounts: true,
     inputSchema: options.inputSchema,
     sorts: options.sorts,
-    exportColumns: (task) => mediaExportColumns(options.exportFields, task),
+    ...mediaItemSchemas(options.name, options.itemFields),
+    exportColumns: (task) => mediaExportColumns(exportFieldsOf(options.itemFields), task),
   });
 }

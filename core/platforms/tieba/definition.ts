@@ -1,5 +1,5 @@
 import { defineMediaPlatform } from "../media/platformDefinition.js";
-import { TIEBA_EXPORT_FIELDS } from "./exportColumns.js";
+import { TIEBA_ITEM_FIELDS } from "./itemSchema.js";
 import { tiebaTaskInput, TIEBA_SORTS } from "./schema.js";
 
 /** tieba, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
@@ -8,5 +8,5 @@ export const tiebaDefinition = defineMediaPlatform({
   label: "贴吧",
   inputSchema: tiebaTaskInput,
   sorts: TIEBA_SORTS,
-  exportFields: TIEBA_EXPORT_FIELDS,
+  itemFields: TIEBA_ITEM_FIELDS,
 });

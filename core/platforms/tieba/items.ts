@@ -9,6 +9,7 @@ import type {
   TiebaThreadPageResponse,
   TiebaUser,
 } from "./shapes.js";
+import { TIEBA_ITEM_FIELDS, type TiebaCommentFields, type TiebaContentFields } from "./itemSchema.js";
 
 /**
  * Turns tieba answers (shapes.ts) into stored records, with MediaCrawler's field names
@@ -30,33 +31,9 @@ import type {
  * unless keep_user_info.
  */
 
-export const TIEBA_CONTENT_FIELDS = [
-  "note_id",
-  "title",
-  "desc",
-  "note_url",
-  "publish_time",
-  "tieba_name",
-  "tieba_link",
-  "total_replay_num",
-  "total_replay_page",
-  "source_keyword",
-  "user_link",
-] as const;
+export const TIEBA_CONTENT_FIELDS = Object.keys(TIEBA_ITEM_FIELDS.content);
 
-export const TIEBA_COMMENT_FIELDS = [
-  "comment_id",
-  "parent_comment_id",
-  "content",
-  "publish_time",
-  "sub_comment_count",
-  "note_id",
-  "note_url",
-  "tieba_id",
-  "tieba_name",
-  "tieba_link",
-  "user_link",
-] as const;
+export const TIEBA_COMMENT_FIELDS = Object.keys(TIEBA_ITEM_FIELDS.comment);
 
 /** Where avatars live (a CDN, not a page we open, so not a configurable base URL; MC help.py:117-121). */
 const AVATAR_BASE = "https://gss0.bdstatic.com/6LZ1dD3d1sgCo2Kml5_Y_D3/sys/portrait/item/";
@@ -103,7 +80,7 @@ export function mapThread(
       total_replay_page: page.page?.total_page ?? null,
       source_keyword: sourceKeyword,
       user_link: context.keepUserInfo ? userLink(context.baseUrl, author) : null,
-    },
+    } satisfies TiebaContentFields,
     creator: creatorOf(author),
   };
 }
@@ -194,7 +171,7 @@ export function replyRowRecord(
       sub_comment_count: 0,
       ...thread,
       user_link: context.keepUserInfo ? userLink(context.baseUrl, user) : null,
-    },
+    } satisfies TiebaCommentFields,
     creator: creatorOf(user),
     parentId: floorId,
   };
@@ -221,7 +198,7 @@ function commentRecord(
       sub_comment_count: subCount,
       ...thread,
       user_link: context.keepUserInfo ? userLink(context.baseUrl, author) : null,
-    },
+    } satisfies TiebaCommentFields,
     creator: creatorOf(author),
     // A reply names its floor, so the framework stores it only with enable_sub_comments.
     ...(parentId === null ? {} : { parentId }),

@@ -1,5 +1,5 @@
 import { defineMediaPlatform } from "../media/platformDefinition.js";
-import { WB_EXPORT_FIELDS } from "./exportColumns.js";
+import { WB_ITEM_FIELDS } from "./itemSchema.js";
 import { wbTaskInput, WB_SORTS } from "./schema.js";
 
 /** wb, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
@@ -8,5 +8,5 @@ export const wbDefinition = defineMediaPlatform({
   label: "微博",
   inputSchema: wbTaskInput,
   sorts: WB_SORTS,
-  exportFields: WB_EXPORT_FIELDS,
+  itemFields: WB_ITEM_FIELDS,
 });

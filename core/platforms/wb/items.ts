@@ -1,5 +1,6 @@
 import type { CreatorInfo, MediaRecord } from "../media/types.js";
-import type { WbComment, WbMblog, WbUser } from "./shapes.js";
+import type { WbComment, WbMblog, WbProfileUser, WbUser } from "./shapes.js";
+import { WB_ITEM_FIELDS, type WbCommentFields, type WbContentFields, type WbCreatorFields } from "./itemSchema.js";
 
 /**
  * 微博 responses → stored records. Field names are the ones NanmiCoder/MediaCrawler stores
@@ -23,36 +24,16 @@ import type { WbComment, WbMblog, WbUser } from "./shapes.js";
  * Authors of posts and comments are stored without gender, as on the other platforms
  * (creator identity goes through the framework's privacy rules, which have no gender).
  */
-export const WB_CONTENT_FIELDS = [
-  "note_id",
-  "content",
-  "create_time",
-  "create_date_time",
-  "liked_count",
-  "comments_count",
-  "shared_count",
-  "note_url",
-  "is_long_text",
-  "source_keyword",
-] as const;
-export const WB_COMMENT_FIELDS = [
-  "comment_id",
-  "note_id",
-  "content",
-  "create_time",
-  "create_date_time",
-  "comment_like_count",
-  "sub_comment_count",
-  "parent_comment_id",
-] as const;
-export const WB_CREATOR_FIELDS = ["desc", "gender", "follows", "fans", "statuses_count"] as const;
+export const WB_CONTENT_FIELDS = Object.keys(WB_ITEM_FIELDS.content);
+export const WB_COMMENT_FIELDS = Object.keys(WB_ITEM_FIELDS.comment);
+export const WB_CREATOR_FIELDS = Object.keys(WB_ITEM_FIELDS.creator);
 
 /** The public URL of a post, whatever base URL the crawl used. */
 export const wbNoteUrl = (mid: string): string => `https://m.weibo.cn/detail/${mid}`;
 
 export function wbNoteRecord(mblog: WbMblog, sourceKeyword: string | undefined): MediaRecord {
   const created = weiboTime(mblog.created_at);
-  const fields: Record<(typeof WB_CONTENT_FIELDS)[number], unknown> = {
+  const fields: WbContentFields = {
     note_id: mblog.id,
     content: weiboText(mblog.text),
     create_time: created.unixSecs,
@@ -78,7 +59,7 @@ export function wbCommentRecord(comment: WbComment, noteId: string): MediaRecord
   const root = comment.rootid === undefined ? id : String(comment.rootid);
   const created = weiboTime(comment.created_at);
   const isReply = root !== id;
-  const fields: Record<(typeof WB_COMMENT_FIELDS)[number], unknown> = {
+  const fields: WbCommentFields = {
     comment_id: id,
     note_id: noteId,
     content: weiboText(comment.text),
@@ -99,8 +80,8 @@ export function wbCommentRecord(comment: WbComment, noteId: string): MediaRecord
 }
 
 /** The profile header (getIndex 100505<uid>). The bio is free text that often names the person: kept only with keep_user_info. */
-export function wbCreatorRecord(user: WbUser, keepUserInfo: boolean): MediaRecord {
-  const fields: Record<(typeof WB_CREATOR_FIELDS)[number], unknown> = {
+export function wbCreatorRecord(user: WbProfileUser, keepUserInfo: boolean): MediaRecord {
+  const fields: WbCreatorFields = {
     desc: keepUserInfo ? (user.description ?? "") : null,
     gender: user.gender ?? null,
     follows: user.follow_count ?? null,

@@ -1,5 +1,6 @@
 import { definePlatform } from "../definition.js";
 import { webExportColumns } from "./exportColumns.js";
+import { webPageItemSchema } from "./itemSchema.js";
 import { webTaskInput } from "./schema.js";
 
 /** Ordinary websites, as the API, the dashboard and the CLI know them (browser-free; the crawler side is index.ts). */
@@ -9,5 +10,6 @@ export const webDefinition = definePlatform({
   accounts: false,
   inputSchema: webTaskInput,
   sorts: [],
+  items: { page: webPageItemSchema },
   exportColumns: (task) => webExportColumns(task.params),
 });

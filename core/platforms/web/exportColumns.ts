@@ -1,31 +1,21 @@
+import { type webFormatFields, webPageFields } from "./itemSchema.js";
+
 /**
- * The CSV columns of a web task: the fields every page item has (items.ts), the page
- * error split into code and message, a column per other format the task asked for, then
- * one column per selector of the task.
+ * The CSV columns of a web task: the fields every page item has (itemSchema.ts, in its
+ * order), the page error split into code and message, a column per other format the task
+ * asked for, then one column per selector of the task. `platform` and `item_type` are the
+ * same on every row and are left out.
  */
-const PAGE_COLUMNS = [
-  "url",
-  "final_url",
-  "status",
-  "title",
-  "description",
-  "text",
-  "truncated",
-  "truncated_fields",
-  "links",
-  "depth",
-  "fetched_at",
-  "content_type",
-  "rendered",
-  "settle_ms",
-  "settle_capped",
-  "error.code",
-  "error.message",
-  "blocked_requests",
-] as const;
+const PAGE_COLUMNS = Object.keys(webPageFields).flatMap((field) =>
+  field === "error" ? ["error.code", "error.message"] : [field],
+);
 
 /** Format → the item field that carries it (`text` is a page column). */
-const FORMAT_COLUMNS: Record<string, string> = { markdown: "markdown", html: "html", links: "link_list" };
+const FORMAT_COLUMNS: Record<string, keyof typeof webFormatFields> = {
+  markdown: "markdown",
+  html: "html",
+  links: "link_list",
+};
 
 /**
  * Selector columns are sorted by name: the task's `selectors` object comes back from

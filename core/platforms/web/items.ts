@@ -1,6 +1,7 @@
 import type { ResultItem } from "../types.js";
 import type { SelectorSpec } from "./extract.js";
 import type { PageFormats } from "./html.js";
+import type { WebPageFieldsData } from "./itemSchema.js";
 import type { OutputFormat } from "./schema.js";
 import type { FrontierEntry } from "./frontier.js";
 import type { PageOutcome } from "./page.js";
@@ -10,8 +11,8 @@ import { normaliseUrl, pageItemKey } from "./urls.js";
  * Turns what happened to one page into its stored result item.
  *
  * Every item has the same fields whatever the outcome (unknown values are null), so
- * readers of results never have to guess which keys exist:
- * `url, final_url, status, title, description, text, truncated, truncated_fields, links,
+ * readers of results never have to guess which keys exist (itemSchema.ts declares them):
+ * `platform` ("web") and `item_type` ("page"), which tell it from media items, `url, final_url, status, title, description, text, truncated, truncated_fields, links,
  * depth, fetched_at, content_type, rendered, settle_ms, settle_capped, error,
  * blocked_requests`, one field per other format the task asked for (`markdown`, `html`,
  * `link_list`), and one per selector. `text` is null when the task's formats leave it out.
@@ -47,6 +48,8 @@ export function buildPageItem(entry: FrontierEntry, outcome: PageOutcome, output
   ];
 
   const data: Record<string, unknown> = {
+    platform: "web",
+    item_type: "page",
     url: entry.url,
     final_url: outcome.finalUrl,
     status: outcome.status,
@@ -65,7 +68,7 @@ export function buildPageItem(entry: FrontierEntry, outcome: PageOutcome, output
     settle_capped: outcome.settle?.capped ?? null,
     error: outcome.error,
     blocked_requests: outcome.blockedRequests,
-  };
+  } satisfies WebPageFieldsData;
   if (output.formats.includes("markdown")) data.markdown = formats?.markdown ?? null;
   if (output.formats.includes("html")) data.html = formats?.html ?? null;
   if (output.formats.includes("links")) data.link_list = formats?.links ?? null;

@@ -1,35 +1,18 @@
 import * as z from "zod";
 import { httpUrl, integerIn, RESERVED_OBJECT_KEYS } from "../../validation.js";
 import { HOST_LIMIT_BOUNDS } from "../../politeness/constants.js";
+import { webFormatFields, webItemDiscriminators, webPageFields } from "./itemSchema.js";
 import { MAX_TESTED_PATH_CHARS, pathPatternProblem } from "./pathPatterns.js";
 
-/** Fields every web result item has; selector names may not reuse them. */
-export const WEB_RESULT_FIELDS = [
-  "url",
-  "final_url",
-  "status",
-  "title",
-  "description",
-  "text",
-  "links",
-  "depth",
-  "fetched_at",
-  "error",
-  "blocked_requests",
-  "truncated",
-  "content_type",
-  "settle_ms",
-  "settle_capped",
-  "rendered",
-  "truncated_fields",
-  "markdown",
-  "html",
-  "link_list",
-  "item_type",
-  "platform",
+/** Fields every web result item may have, and the result's keys: selector names may not reuse them. */
+export const WEB_RESULT_FIELDS: readonly string[] = [
+  ...Object.keys(webPageFields),
+  ...Object.keys(webFormatFields),
+  ...Object.keys(webItemDiscriminators),
   "task_id",
   "item_key",
-] as const;
+  "ok",
+];
 
 /**
  * One `include`/`exclude` entry: a string of 1–500 characters. Whether it compiles, and what
@@ -89,7 +72,7 @@ const selectors = z
           path: [name],
           message: "selector names are letters, digits and _ (at most 64)",
         });
-      } else if ((WEB_RESULT_FIELDS as readonly string[]).includes(name)) {
+      } else if (WEB_RESULT_FIELDS.includes(name)) {
         ctx.addIssue({
           code: "custom",
           path: [name],

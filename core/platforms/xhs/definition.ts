@@ -1,5 +1,5 @@
 import { defineMediaPlatform } from "../media/platformDefinition.js";
-import { XHS_EXPORT_FIELDS } from "./exportColumns.js";
+import { XHS_ITEM_FIELDS } from "./itemSchema.js";
 import { xhsTaskInput, XHS_SORTS } from "./schema.js";
 
 /** xhs, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
@@ -8,5 +8,5 @@ export const xhsDefinition = defineMediaPlatform({
   label: "小红书",
   inputSchema: xhsTaskInput,
   sorts: XHS_SORTS,
-  exportFields: XHS_EXPORT_FIELDS,
+  itemFields: XHS_ITEM_FIELDS,
 });

@@ -1,6 +1,7 @@
 import type { CreatorInfo, MediaRecord } from "../media/types.js";
 import type { XhsComment, XhsNoteCard, XhsStateListedNote, XhsStateNote, XhsUserPageData } from "./shapes.js";
 import { noteUrl } from "./site.js";
+import type { XhsCommentFields, XhsContentFields, XhsCreatorFields } from "./itemSchema.js";
 
 export { noteUrl } from "./site.js";
 
@@ -64,7 +65,7 @@ export function noteRecord(card: NoteInput, context: NoteContext): MediaRecord {
       note_url: noteUrl(context.wwwBase, noteId, token, context.xsecSource),
       source_keyword: context.sourceKeyword ?? null,
       xsec_token: token,
-    },
+    } satisfies XhsContentFields,
     creator: creatorOf(card.user, card.ip_location),
   };
 }
@@ -141,7 +142,7 @@ export function commentRecord(comment: CommentInput, noteId: string, rootId?: st
       pictures: (comment.pictures ?? []).map(imageUrl).filter((url): url is string => url !== undefined),
       parent_comment_id: parent,
       like_count: comment.like_count ?? null,
-    },
+    } satisfies XhsCommentFields,
     creator: commenterOf(comment.user_info, comment.ip_location),
     ...(rootId === undefined ? {} : { parentId: rootId }),
   };
@@ -161,7 +162,7 @@ export function creatorRecord(userId: string, page: Partial<XhsUserPageData>, ke
       fans: count("fans"),
       interaction: count("interaction"),
       tag_list: (page.tags ?? []).map((tag) => tag.name).filter((name): name is string => Boolean(name)),
-    },
+    } satisfies XhsCreatorFields,
     creator: {
       user_id: userId,
       ...definedOnly({ nickname: basic.nickname, avatar: basic.images, ip_location: basic.ipLocation }),

@@ -1,5 +1,5 @@
 import { defineMediaPlatform } from "../media/platformDefinition.js";
-import { ZHIHU_EXPORT_FIELDS } from "./exportColumns.js";
+import { ZHIHU_ITEM_FIELDS } from "./itemSchema.js";
 import { zhihuTaskInput, ZHIHU_SORTS } from "./schema.js";
 
 /** zhihu, as the API, the dashboard and the CLI know it (browser-free; the crawler side is index.ts). */
@@ -8,5 +8,5 @@ export const zhihuDefinition = defineMediaPlatform({
   label: "知乎",
   inputSchema: zhihuTaskInput,
   sorts: ZHIHU_SORTS,
-  exportFields: ZHIHU_EXPORT_FIELDS,
+  itemFields: ZHIHU_ITEM_FIELDS,
 });

@@ -1,6 +1,12 @@
 import type { CreatorInfo, MediaRecord } from "../media/types.js";
 import type { ZhihuContentRef, ZhihuContentType } from "./ids.js";
 import type { ZhihuAuthor, ZhihuComment, ZhihuContentObject, ZhihuInitialData, ZhihuUserEntity } from "./shapes.js";
+import {
+  ZHIHU_ITEM_FIELDS,
+  type ZhihuCommentFields,
+  type ZhihuContentFields,
+  type ZhihuCreatorFields,
+} from "./itemSchema.js";
 
 /**
  * Turns zhihu answers (shapes.ts) into stored records, with the field names users of
@@ -24,50 +30,11 @@ import type { ZhihuAuthor, ZhihuComment, ZhihuContentObject, ZhihuInitialData, Z
  * unless keep_user_info.
  */
 
-export const ZHIHU_CONTENT_FIELDS = [
-  "content_id",
-  "content_type",
-  "content_url",
-  "title",
-  "desc",
-  "content_text",
-  "created_time",
-  "updated_time",
-  "voteup_count",
-  "comment_count",
-  "question_id",
-  "source_keyword",
-  "user_link",
-  "user_url_token",
-] as const;
+export const ZHIHU_CONTENT_FIELDS = Object.keys(ZHIHU_ITEM_FIELDS.content);
 
-export const ZHIHU_COMMENT_FIELDS = [
-  "comment_id",
-  "parent_comment_id",
-  "content",
-  "publish_time",
-  "sub_comment_count",
-  "like_count",
-  "dislike_count",
-  "content_id",
-  "content_type",
-  "user_link",
-  "user_url_token",
-] as const;
+export const ZHIHU_COMMENT_FIELDS = Object.keys(ZHIHU_ITEM_FIELDS.comment);
 
-export const ZHIHU_CREATOR_FIELDS = [
-  "gender",
-  "follows",
-  "fans",
-  "answer_count",
-  "article_count",
-  "video_count",
-  "question_count",
-  "column_count",
-  "get_voteup_count",
-  "user_link",
-  "user_url_token",
-] as const;
+export const ZHIHU_CREATOR_FIELDS = Object.keys(ZHIHU_ITEM_FIELDS.creator);
 
 export interface ZhihuMapContext {
   /** Origins of the site (or a stand-in): `www` and `zhuanlan`. */
@@ -104,7 +71,7 @@ export function mapContent(
       question_id: questionId,
       source_keyword: sourceKeyword,
       ...userLinkFields(object.author, context),
-    },
+    } satisfies ZhihuContentFields,
     creator: creatorOf(object.author),
   };
 }
@@ -134,7 +101,7 @@ export function mapComment(
       content_id: content.id,
       content_type: content.type,
       ...userLinkFields(comment.author, context),
-    },
+    } satisfies ZhihuCommentFields,
     creator: creator && ipLocation ? { ...creator, ip_location: ipLocation } : creator,
     // A reply names its root comment, so the framework stores it only with enable_sub_comments.
     ...(rootId === null ? {} : { parentId: rootId }),
@@ -160,7 +127,7 @@ export function mapCreator(user: ZhihuUserEntity, context: ZhihuMapContext): Med
       column_count: user.columnsCount ?? null,
       get_voteup_count: user.voteupCount ?? null,
       ...userLinkFields(author, context),
-    },
+    } satisfies ZhihuCreatorFields,
     creator: user.ipInfo ? { ...creator, ip_location: user.ipInfo } : creator,
   };
 }

@@ -15,6 +15,7 @@ import { taskSettings } from "../taskSettings.js";
 const RESULTS_PAGE = 50;
 /** Columns every row has but that say nothing on this page. */
 const HIDDEN_COLUMNS = new Set(["task_id", "item_key"]);
+const WEB_HIDDEN_COLUMNS = new Set([...HIDDEN_COLUMNS, "platform", "item_type"]);
 
 export const taskPage: PageView = (root, [taskId = ""]) => {
   let task: Task | undefined;
@@ -119,8 +120,10 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
     // url first, then the task's selector columns (what the user asked for), then the rest as they come.
     const selectors = Object.keys((task?.params.selectors as Record<string, unknown> | undefined) ?? {});
     const columns: string[] = [];
+    // A web task's pages all say platform "web", item_type "page": columns with nothing to tell.
+    const hidden = task?.platform === "web" ? WEB_HIDDEN_COLUMNS : HIDDEN_COLUMNS;
     for (const row of results)
-      for (const key of Object.keys(row)) if (!HIDDEN_COLUMNS.has(key) && !columns.includes(key)) columns.push(key);
+      for (const key of Object.keys(row)) if (!hidden.has(key) && !columns.includes(key)) columns.push(key);
     const first = ["url", ...selectors].filter((column) => columns.includes(column));
     columns.splice(0, columns.length, ...first, ...columns.filter((column) => !first.includes(column)));
     replaceChildren(resultsHead, h("tr", {}, ...columns.map((column) => h("th", {}, column))));

@@ -442,30 +442,15 @@ export interface components {
             crawler_type: "detail" | "crawl";
             /** @description Absolute http(s) URLs: the pages to fetch (detail, up to 10000 across any hosts) or the start pages (crawl, up to 100). A list longer than 100 is stored beside the task, which shows params.url_list (count, URLs per host, the first URLs) instead */
             urls: string[];
-            /**
-             * @description Pages fetched at most, start pages included
-             * @default 50
-             */
+            /** @description Pages fetched at most, start pages included. Default: `50`. */
             max_pages?: number;
-            /**
-             * @description crawl: links followed from a start page (0: the start pages only)
-             * @default 2
-             */
+            /** @description crawl: links followed from a start page (0: the start pages only). Default: `2`. */
             max_depth?: number;
-            /**
-             * @description crawl: follow only links whose path matches one of these regular expressions. RE2 syntax (linear time: no lookarounds or backreferences), tested against the link's path and query; a link whose path and query exceed 2048 characters is not followed while patterns are set
-             * @default []
-             */
+            /** @description crawl: follow only links whose path matches one of these regular expressions. RE2 syntax (linear time: no lookarounds or backreferences), tested against the link's path and query; a link whose path and query exceed 2048 characters is not followed while patterns are set. Default: `[]`. */
             include?: string[];
-            /**
-             * @description crawl: never follow links whose path matches one of these regular expressions. RE2 syntax (linear time: no lookarounds or backreferences), tested against the link's path and query; a link whose path and query exceed 2048 characters is not followed while patterns are set
-             * @default []
-             */
+            /** @description crawl: never follow links whose path matches one of these regular expressions. RE2 syntax (linear time: no lookarounds or backreferences), tested against the link's path and query; a link whose path and query exceed 2048 characters is not followed while patterns are set. Default: `[]`. */
             exclude?: string[];
-            /**
-             * @description crawl: follow links to the start pages' origins only
-             * @default true
-             */
+            /** @description crawl: follow links to the start pages' origins only. Default: `true`. */
             same_origin?: boolean;
             /** @description {name: CSS selector}: each becomes a column of the page's result (the first match's text); at most 50 */
             selectors?: {
@@ -474,63 +459,36 @@ export interface components {
             /** @description A CSS selector to wait for before extracting (up to page_timeout_secs) */
             wait_for?: string;
             /**
-             * @description When to read a page. settle (default): after load, once no request is in flight, no short timer pending and nothing changed for a quiet moment, so content scripts add after load (timers, fetch/XHR answers, chained requests) is read; capped at settle_max_secs. load, domcontentloaded, networkidle: the browser events
-             * @default settle
+             * @description When to read a page. settle (default): after load, once no request is in flight, no short timer pending and nothing changed for a quiet moment, so content scripts add after load (timers, fetch/XHR answers, chained requests) is read; capped at settle_max_secs. load, domcontentloaded, networkidle: the browser events. Default: `"settle"`.
              * @enum {string}
              */
             wait_until?: "settle" | "load" | "domcontentloaded" | "networkidle";
-            /**
-             * @description settle: the longest a page is waited for after load; a page that never settles (polling, animations) is read then, and its item says settle_capped
-             * @default 5
-             */
+            /** @description settle: the longest a page is waited for after load; a page that never settles (polling, animations) is read then, and its item says settle_capped. Default: `5`. */
             settle_max_secs?: number;
-            /**
-             * @description Longest one page may take to load
-             * @default 30
-             */
+            /** @description Longest one page may take to load. Default: `30`. */
             page_timeout_secs?: number;
-            /**
-             * @default [
-             *       "image",
-             *       "media",
-             *       "font",
-             *       "tracker"
-             *     ]
-             */
+            /** @description Default: `["image","media","font","tracker"]`. */
             block_resources?: ("image" | "media" | "font" | "stylesheet" | "tracker")[];
             host_concurrency?: number;
             host_delay_ms?: number;
             /**
-             * @description Whether pages load in Chromium. auto (default): each page is read over plain HTTP first; a page whose HTML runs no script is used as read, and pages with scripts are rendered until the crawl has seen that rendering changes nothing for their kind (same URL shape, same scripts), then read over HTTP with one in ten still rendered and compared; a kind where rendering changes the result is rendered from then on, its pages read before again. always: every page in Chromium. never: plain HTTP only, no browser (scripts never run: wait_until, wait_for, settle_max_secs and block_resources do not apply)
-             * @default auto
+             * @description Whether pages load in Chromium. auto (default): each page is read over plain HTTP first; a page whose HTML runs no script is used as read, and pages with scripts are rendered until the crawl has seen that rendering changes nothing for their kind (same URL shape, same scripts), then read over HTTP with one in ten still rendered and compared; a kind where rendering changes the result is rendered from then on, its pages read before again. always: every page in Chromium. never: plain HTTP only, no browser (scripts never run: wait_until, wait_for, settle_max_secs and block_resources do not apply). Default: `"auto"`.
              * @enum {string}
              */
             render?: "auto" | "always" | "never";
-            /**
-             * @description What each page item carries: text (field text: the visible text), markdown (field markdown: headings, lists, links, tables, code), html (field html: the page's HTML without scripts, styles, comments and hidden parts), links (field link_list: [{url, text}], absolute). Each is cut at 100,000 characters, and truncated_fields names what was cut
-             * @default [
-             *       "text"
-             *     ]
-             */
+            /** @description What each page item carries: text (field text: the visible text), markdown (field markdown: headings, lists, links, tables, code), html (field html: the page's HTML without scripts, styles, comments and hidden parts), links (field link_list: [{url, text}], absolute). Each is cut at 100,000 characters, and truncated_fields names what was cut. Default: `["text"]`. */
             formats?: ("text" | "markdown" | "html" | "links")[];
-            /**
-             * @description Keep the page's main content only (Mozilla Readability): navigation, headers, footers, cookie banners and sidebars are dropped from text, markdown, html and link_list. A page where no main content is found keeps all of it
-             * @default false
-             */
+            /** @description Keep the page's main content only (Mozilla Readability): navigation, headers, footers, cookie banners and sidebars are dropped from text, markdown, html and link_list. A page where no main content is found keeps all of it. Default: `false`. */
             only_main_content?: boolean;
-            /**
-             * @description Honour each site's robots.txt (user agent CrawlTasks, then *): a disallowed page is not fetched and its item says ROBOTS_DISALLOWED; a Crawl-delay raises the host's delay. false: an explicit opt-out, shown on the task
-             * @default true
-             */
+            /** @description Honour each site's robots.txt (user agent CrawlTasks, then *): a disallowed page is not fetched and its item says ROBOTS_DISALLOWED; a Crawl-delay raises the host's delay. false: an explicit opt-out, shown on the task. Default: `true`. */
             respect_robots_txt?: boolean;
             /**
-             * @description crawl: seed the crawl from each start origin's sitemaps (robots.txt Sitemap: lines, else /sitemap.xml; sitemap indexes and .xml.gz followed). include: the sitemap's pages as well as the start pages and their links; only: the sitemap's pages alone, no links followed; skip (default): no sitemap
-             * @default skip
+             * @description crawl: seed the crawl from each start origin's sitemaps (robots.txt Sitemap: lines, else /sitemap.xml; sitemap indexes and .xml.gz followed). include: the sitemap's pages as well as the start pages and their links; only: the sitemap's pages alone, no links followed; skip (default): no sitemap. Default: `"skip"`.
              * @enum {string}
              */
             sitemap?: "skip" | "include" | "only";
             max_attempts?: number;
-            /** @default 3600 */
+            /** @description Default: `3600`. */
             max_duration_secs?: number;
             webhook_url?: string;
             /**
@@ -570,46 +528,25 @@ export interface components {
             specified_ids?: string | string[];
             /** @description creator: creator ids or profile URLs (array or comma-separated string) */
             creator_ids?: string | string[];
-            /**
-             * @description search: the first page of results to store (1-based)
-             * @default 1
-             */
+            /** @description search: the first page of results to store (1-based). Default: `1`. */
             start_page?: number;
             /** @enum {string} */
             sort?: "general" | "popularity_descending" | "time_descending";
-            /**
-             * @description Collect each post's comments
-             * @default false
-             */
+            /** @description Collect each post's comments. Default: `false`. */
             enable_comments?: boolean;
-            /**
-             * @description Also collect replies to comments (needs enable_comments)
-             * @default false
-             */
+            /** @description Also collect replies to comments (needs enable_comments). Default: `false`. */
             enable_sub_comments?: boolean;
-            /**
-             * @description Posts per keyword or creator, or in all for detail
-             * @default 20
-             */
+            /** @description Posts per keyword or creator, or in all for detail. Default: `20`. */
             max_notes_count?: number;
-            /**
-             * @description Comments (replies included) per post
-             * @default 20
-             */
+            /** @description Comments (replies included) per post. Default: `20`. */
             max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
             proxy?: string;
-            /**
-             * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
-             * @default false
-             */
+            /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
-            /**
-             * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
-             * @default false
-             */
+            /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /**
              * @description search: only video notes or only image notes; absent or "all": both
@@ -617,7 +554,7 @@ export interface components {
              */
             note_type?: "all" | "video" | "image";
             max_attempts?: number;
-            /** @default 3600 */
+            /** @description Default: `3600`. */
             max_duration_secs?: number;
             webhook_url?: string;
             /**
@@ -657,51 +594,30 @@ export interface components {
             specified_ids?: string | string[];
             /** @description creator: creator ids or profile URLs (array or comma-separated string) */
             creator_ids?: string | string[];
-            /**
-             * @description search: the first page of results to store (1-based)
-             * @default 1
-             */
+            /** @description search: the first page of results to store (1-based). Default: `1`. */
             start_page?: number;
             /** @enum {string} */
             sort?: "general" | "most_liked" | "latest";
-            /**
-             * @description Collect each post's comments
-             * @default false
-             */
+            /** @description Collect each post's comments. Default: `false`. */
             enable_comments?: boolean;
-            /**
-             * @description Also collect replies to comments (needs enable_comments)
-             * @default false
-             */
+            /** @description Also collect replies to comments (needs enable_comments). Default: `false`. */
             enable_sub_comments?: boolean;
-            /**
-             * @description Posts per keyword or creator, or in all for detail
-             * @default 20
-             */
+            /** @description Posts per keyword or creator, or in all for detail. Default: `20`. */
             max_notes_count?: number;
-            /**
-             * @description Comments (replies included) per post
-             * @default 20
-             */
+            /** @description Comments (replies included) per post. Default: `20`. */
             max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
             proxy?: string;
-            /**
-             * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
-             * @default false
-             */
+            /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
-            /**
-             * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
-             * @default false
-             */
+            /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
-            /** @default 0 */
+            /** @description Default: `0`. */
             publish_time?: 0 | 1 | 7 | 180;
             max_attempts?: number;
-            /** @default 3600 */
+            /** @description Default: `3600`. */
             max_duration_secs?: number;
             webhook_url?: string;
             /**
@@ -741,49 +657,28 @@ export interface components {
             specified_ids?: string | string[];
             /** @description creator: creator ids or profile URLs (array or comma-separated string) */
             creator_ids?: string | string[];
-            /**
-             * @description search: the first page of results to store (1-based)
-             * @default 1
-             */
+            /** @description search: the first page of results to store (1-based). Default: `1`. */
             start_page?: number;
             /** @enum {string} */
             sort?: "general";
-            /**
-             * @description Collect each post's comments
-             * @default false
-             */
+            /** @description Collect each post's comments. Default: `false`. */
             enable_comments?: boolean;
-            /**
-             * @description Also collect replies to comments (needs enable_comments)
-             * @default false
-             */
+            /** @description Also collect replies to comments (needs enable_comments). Default: `false`. */
             enable_sub_comments?: boolean;
-            /**
-             * @description Posts per keyword or creator, or in all for detail
-             * @default 20
-             */
+            /** @description Posts per keyword or creator, or in all for detail. Default: `20`. */
             max_notes_count?: number;
-            /**
-             * @description Comments (replies included) per post
-             * @default 20
-             */
+            /** @description Comments (replies included) per post. Default: `20`. */
             max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
             proxy?: string;
-            /**
-             * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
-             * @default false
-             */
+            /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
-            /**
-             * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
-             * @default false
-             */
+            /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             max_attempts?: number;
-            /** @default 3600 */
+            /** @description Default: `3600`. */
             max_duration_secs?: number;
             webhook_url?: string;
             /**
@@ -823,46 +718,25 @@ export interface components {
             specified_ids?: string | string[];
             /** @description creator: creator ids or profile URLs (array or comma-separated string) */
             creator_ids?: string | string[];
-            /**
-             * @description search: the first page of results to store (1-based)
-             * @default 1
-             */
+            /** @description search: the first page of results to store (1-based). Default: `1`. */
             start_page?: number;
             /** @enum {string} */
             sort?: "totalrank" | "click" | "pubdate" | "dm" | "stow";
-            /**
-             * @description Collect each post's comments
-             * @default false
-             */
+            /** @description Collect each post's comments. Default: `false`. */
             enable_comments?: boolean;
-            /**
-             * @description Also collect replies to comments (needs enable_comments)
-             * @default false
-             */
+            /** @description Also collect replies to comments (needs enable_comments). Default: `false`. */
             enable_sub_comments?: boolean;
-            /**
-             * @description Posts per keyword or creator, or in all for detail
-             * @default 20
-             */
+            /** @description Posts per keyword or creator, or in all for detail. Default: `20`. */
             max_notes_count?: number;
-            /**
-             * @description Comments (replies included) per post
-             * @default 20
-             */
+            /** @description Comments (replies included) per post. Default: `20`. */
             max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
             proxy?: string;
-            /**
-             * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
-             * @default false
-             */
+            /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
-            /**
-             * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
-             * @default false
-             */
+            /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /** @description search: search day by day from this day (China time, YYYY-MM-DD), as MediaCrawler's START_DAY; max_notes_count still caps each keyword */
             start_day?: string;
@@ -871,7 +745,7 @@ export interface components {
             /** @description search with start_day: at most this many videos per day (MediaCrawler's MAX_NOTES_PER_DAY); absent: no cap per day */
             max_notes_per_day?: number;
             max_attempts?: number;
-            /** @default 3600 */
+            /** @description Default: `3600`. */
             max_duration_secs?: number;
             webhook_url?: string;
             /**
@@ -911,54 +785,30 @@ export interface components {
             specified_ids?: string | string[];
             /** @description creator: creator ids or profile URLs (array or comma-separated string) */
             creator_ids?: string | string[];
-            /**
-             * @description search: the first page of results to store (1-based)
-             * @default 1
-             */
+            /** @description search: the first page of results to store (1-based). Default: `1`. */
             start_page?: number;
             /** @enum {string} */
             sort?: "default" | "real_time" | "popular" | "video";
-            /**
-             * @description Collect each post's comments
-             * @default false
-             */
+            /** @description Collect each post's comments. Default: `false`. */
             enable_comments?: boolean;
-            /**
-             * @description Also collect replies to comments (needs enable_comments)
-             * @default false
-             */
+            /** @description Also collect replies to comments (needs enable_comments). Default: `false`. */
             enable_sub_comments?: boolean;
-            /**
-             * @description Posts per keyword or creator, or in all for detail
-             * @default 20
-             */
+            /** @description Posts per keyword or creator, or in all for detail. Default: `20`. */
             max_notes_count?: number;
-            /**
-             * @description Comments (replies included) per post
-             * @default 20
-             */
+            /** @description Comments (replies included) per post. Default: `20`. */
             max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
             proxy?: string;
-            /**
-             * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
-             * @default false
-             */
+            /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
-            /**
-             * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
-             * @default false
-             */
+            /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
-            /**
-             * @description Store the whole text of long posts, which lists show cut (one more request per long post; MediaCrawler's ENABLE_WEIBO_FULL_TEXT, on by default there too)
-             * @default true
-             */
+            /** @description Store the whole text of long posts, which lists show cut (one more request per long post; MediaCrawler's ENABLE_WEIBO_FULL_TEXT, on by default there too). Default: `true`. */
             full_text?: boolean;
             max_attempts?: number;
-            /** @default 3600 */
+            /** @description Default: `3600`. */
             max_duration_secs?: number;
             webhook_url?: string;
             /**
@@ -998,49 +848,28 @@ export interface components {
             specified_ids?: string | string[];
             /** @description creator: creator ids or profile URLs (array or comma-separated string) */
             creator_ids?: string | string[];
-            /**
-             * @description search: the first page of results to store (1-based)
-             * @default 1
-             */
+            /** @description search: the first page of results to store (1-based). Default: `1`. */
             start_page?: number;
             /** @enum {string} */
             sort?: "time_descending" | "time_ascending" | "relevance";
-            /**
-             * @description Collect each post's comments
-             * @default false
-             */
+            /** @description Collect each post's comments. Default: `false`. */
             enable_comments?: boolean;
-            /**
-             * @description Also collect replies to comments (needs enable_comments)
-             * @default false
-             */
+            /** @description Also collect replies to comments (needs enable_comments). Default: `false`. */
             enable_sub_comments?: boolean;
-            /**
-             * @description Posts per keyword or creator, or in all for detail
-             * @default 20
-             */
+            /** @description Posts per keyword or creator, or in all for detail. Default: `20`. */
             max_notes_count?: number;
-            /**
-             * @description Comments (replies included) per post
-             * @default 20
-             */
+            /** @description Comments (replies included) per post. Default: `20`. */
             max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
             proxy?: string;
-            /**
-             * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
-             * @default false
-             */
+            /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
-            /**
-             * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
-             * @default false
-             */
+            /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             max_attempts?: number;
-            /** @default 3600 */
+            /** @description Default: `3600`. */
             max_duration_secs?: number;
             webhook_url?: string;
             /**
@@ -1080,46 +909,25 @@ export interface components {
             specified_ids?: string | string[];
             /** @description creator: creator ids or profile URLs (array or comma-separated string) */
             creator_ids?: string | string[];
-            /**
-             * @description search: the first page of results to store (1-based)
-             * @default 1
-             */
+            /** @description search: the first page of results to store (1-based). Default: `1`. */
             start_page?: number;
             /** @enum {string} */
             sort?: "default" | "upvoted_count" | "created_time";
-            /**
-             * @description Collect each post's comments
-             * @default false
-             */
+            /** @description Collect each post's comments. Default: `false`. */
             enable_comments?: boolean;
-            /**
-             * @description Also collect replies to comments (needs enable_comments)
-             * @default false
-             */
+            /** @description Also collect replies to comments (needs enable_comments). Default: `false`. */
             enable_sub_comments?: boolean;
-            /**
-             * @description Posts per keyword or creator, or in all for detail
-             * @default 20
-             */
+            /** @description Posts per keyword or creator, or in all for detail. Default: `20`. */
             max_notes_count?: number;
-            /**
-             * @description Comments (replies included) per post
-             * @default 20
-             */
+            /** @description Comments (replies included) per post. Default: `20`. */
             max_comments_count?: number;
             /** @description The account_id of a stored account of the same platform; absent: the platform's least recently used active account */
             account?: string;
             /** @description http://[user:pass@]host[:port]: the crawl's requests go through it; absent: the next entry of PROXY_POOL, if any. Its password is never shown */
             proxy?: string;
-            /**
-             * @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname
-             * @default false
-             */
+            /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
-            /**
-             * @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift
-             * @default false
-             */
+            /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /**
              * @description search: only results published within this period; absent: any time
@@ -1132,7 +940,7 @@ export interface components {
              */
             vertical?: "answer" | "article" | "zvideo";
             max_attempts?: number;
-            /** @default 3600 */
+            /** @description Default: `3600`. */
             max_duration_secs?: number;
             webhook_url?: string;
             /**
@@ -1312,19 +1120,2002 @@ export interface components {
             /** @description When the task and its results may be deleted: RESULT_RETENTION_DAYS after it ended (DynamoDB deletes expired items within a few days after this). null while it is pending or running, or when the deployment keeps tasks for good (RESULT_RETENTION_DAYS=0, the default). Always present in this version's answers */
             expires_at?: string | null;
         };
-        /** @description One result item; its other fields depend on the platform and item type */
-        ResultItem: {
+        WebPageItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            platform: "web";
+            /** @constant */
+            item_type: "page";
+            /** @description The URL as queued (normalised) */
+            url: string;
+            /** @description Where the page ended up after redirects */
+            final_url: string | null;
+            /** @description HTTP status of the main document */
+            status: number | null;
+            title: string | null;
+            /** @description The page's <meta name="description"> */
+            description: string | null;
+            /** @description Visible text; null when the task's formats leave it out */
+            text: string | null;
+            /** @description Whether any field was cut to the size limit (see truncated_fields) */
+            truncated: boolean;
+            /** @description Which fields were cut: text, markdown, html, link_list */
+            truncated_fields: string[];
+            /** @description How many distinct http(s) links the page has; null when it failed */
+            links: number | null;
+            /** @description Links followed from a start URL (0 for a start URL) */
+            depth: number;
+            /** Format: date-time */
+            fetched_at: string;
+            content_type: string | null;
+            /** @description Whether Chromium loaded the page (false: read over plain HTTP) */
+            rendered: boolean;
+            /** @description wait_until settle: how long the page took to settle */
+            settle_ms: number | null;
+            /** @description wait_until settle: whether it was read at the cap */
+            settle_capped: boolean | null;
+            /** @description Why the page failed (`ok: false`); null when it did not */
+            error: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            } | null;
+            /** @description The page's requests the egress policy refused */
+            blocked_requests: {
+                url: string;
+                reason: string;
+            }[];
+            /** @description Only with formats "markdown" */
+            markdown?: string | null;
+            /** @description Only with formats "html" (cleaned HTML) */
+            html?: string | null;
+            /** @description Only with formats "links": the page's links with their anchor text */
+            link_list?: {
+                url: string;
+                text: string;
+            }[] | null;
             task_id: string;
             /**
              * @description Stable key: crawling the same thing again overwrites the item
              * @example page:http://127.0.0.1:8000/
              */
             item_key: string;
-            /** @description false when the item records a failure (a page that could not be crawled) */
+            /** @description false when the item records a failure (see its `error`) */
             ok: boolean;
         } & {
             [key: string]: unknown;
         };
+        XhsContentOkItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "xhs";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            note_id: string;
+            type: string | null;
+            title: string;
+            desc: string | null;
+            video_url: string | null;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            time: number | string | null;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            last_update_time: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            liked_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            collected_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comment_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            share_count: number | string | null;
+            image_list: string[];
+            tag_list: string[];
+            note_url: string;
+            source_keyword: string | null;
+            xsec_token: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: true;
+        };
+        XhsContentFailedItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "xhs";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            note_id?: string;
+            type?: string | null;
+            title?: string;
+            desc?: string | null;
+            video_url?: string | null;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            time?: number | string | null;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            last_update_time?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            liked_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            collected_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comment_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            share_count?: number | string | null;
+            image_list?: string[];
+            tag_list?: string[];
+            note_url?: string;
+            source_keyword?: string | null;
+            xsec_token?: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /** @description Why the item records a failure (`ok: false`) */
+            error: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: false;
+        };
+        /** @description A xhs content item: crawled (`ok: true`), or one the site no longer shows (`ok: false`, with `error` and only the fields the crawl still knew). */
+        XhsContentItem: components["schemas"]["XhsContentOkItem"] | components["schemas"]["XhsContentFailedItem"];
+        XhsCommentItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "comment";
+            /** @constant */
+            platform: "xhs";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            comment_id: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time: number | string | null;
+            note_id: string;
+            content: string;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            sub_comment_count: number | string | null;
+            pictures: string[];
+            parent_comment_id: string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            like_count: number | string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        XhsCreatorItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "creator";
+            /** @constant */
+            platform: "xhs";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            desc: string | null;
+            /** @description As the site codes it; null when it sent none */
+            gender: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            follows: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            fans: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            interaction: number | string | null;
+            tag_list: string[];
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        XhsProbeItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "probe";
+            /** @constant */
+            platform: "xhs";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @enum {string} */
+            crawler_type: "search" | "detail" | "creator";
+            inputs: string[];
+            /** @description Items stored per item_type */
+            counts: {
+                [key: string]: number;
+            };
+            steps: {
+                /** @description Milliseconds since the probe started */
+                at: number;
+                step: string;
+                /** @enum {string} */
+                kind: "open" | "response" | "call" | "shape" | "state" | "selector" | "items" | "error";
+                url?: string;
+                status?: number;
+                /** @enum {string} */
+                shape?: "ok" | "warnings" | "mismatch";
+                detail?: string;
+                count?: number;
+                sample?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            steps_dropped?: number;
+            /** @description Why the crawl failed, when it did */
+            error?: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        /** @description An item of the xhs platform; `item_type` picks the schema. */
+        XhsItem: components["schemas"]["XhsContentItem"] | components["schemas"]["XhsCommentItem"] | components["schemas"]["XhsCreatorItem"] | components["schemas"]["XhsProbeItem"];
+        DyContentOkItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "dy";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            aweme_id: string;
+            aweme_type: string | null;
+            title: string;
+            desc: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            liked_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            collected_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comment_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            share_count: number | string | null;
+            aweme_url: string;
+            cover_url: string | null;
+            video_download_url: string | null;
+            music_download_url: string | null;
+            note_download_url: string[];
+            source_keyword: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: true;
+        };
+        DyContentFailedItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "dy";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            aweme_id?: string;
+            aweme_type?: string | null;
+            title?: string;
+            desc?: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            liked_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            collected_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comment_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            share_count?: number | string | null;
+            aweme_url?: string;
+            cover_url?: string | null;
+            video_download_url?: string | null;
+            music_download_url?: string | null;
+            note_download_url?: string[];
+            source_keyword?: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /** @description Why the item records a failure (`ok: false`) */
+            error: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: false;
+        };
+        /** @description A dy content item: crawled (`ok: true`), or one the site no longer shows (`ok: false`, with `error` and only the fields the crawl still knew). */
+        DyContentItem: components["schemas"]["DyContentOkItem"] | components["schemas"]["DyContentFailedItem"];
+        DyCommentItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "comment";
+            /** @constant */
+            platform: "dy";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            comment_id: string;
+            aweme_id: string;
+            content: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            like_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            sub_comment_count: number | string | null;
+            parent_comment_id: string | null;
+            pictures: string[];
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        DyCreatorItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "creator";
+            /** @constant */
+            platform: "dy";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            follows: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            fans: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            interaction: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            videos_count: number | string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        DyProbeItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "probe";
+            /** @constant */
+            platform: "dy";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @enum {string} */
+            crawler_type: "search" | "detail" | "creator";
+            inputs: string[];
+            /** @description Items stored per item_type */
+            counts: {
+                [key: string]: number;
+            };
+            steps: {
+                /** @description Milliseconds since the probe started */
+                at: number;
+                step: string;
+                /** @enum {string} */
+                kind: "open" | "response" | "call" | "shape" | "state" | "selector" | "items" | "error";
+                url?: string;
+                status?: number;
+                /** @enum {string} */
+                shape?: "ok" | "warnings" | "mismatch";
+                detail?: string;
+                count?: number;
+                sample?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            steps_dropped?: number;
+            /** @description Why the crawl failed, when it did */
+            error?: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        /** @description An item of the dy platform; `item_type` picks the schema. */
+        DyItem: components["schemas"]["DyContentItem"] | components["schemas"]["DyCommentItem"] | components["schemas"]["DyCreatorItem"] | components["schemas"]["DyProbeItem"];
+        KsContentOkItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "ks";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            video_id: string;
+            video_type: string | null;
+            title: string;
+            desc: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            liked_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            viewd_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comment_count: number | string | null;
+            video_url: string;
+            video_cover_url: string | null;
+            video_play_url: string | null;
+            source_keyword: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: true;
+        };
+        KsContentFailedItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "ks";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            video_id?: string;
+            video_type?: string | null;
+            title?: string;
+            desc?: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            liked_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            viewd_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comment_count?: number | string | null;
+            video_url?: string;
+            video_cover_url?: string | null;
+            video_play_url?: string | null;
+            source_keyword?: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /** @description Why the item records a failure (`ok: false`) */
+            error: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: false;
+        };
+        /** @description A ks content item: crawled (`ok: true`), or one the site no longer shows (`ok: false`, with `error` and only the fields the crawl still knew). */
+        KsContentItem: components["schemas"]["KsContentOkItem"] | components["schemas"]["KsContentFailedItem"];
+        KsCommentItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "comment";
+            /** @constant */
+            platform: "ks";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            comment_id: string;
+            video_id: string;
+            content: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            sub_comment_count: number | string | null;
+            parent_comment_id: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        KsCreatorItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "creator";
+            /** @constant */
+            platform: "ks";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            follows: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            fans: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            videos_count: number | string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        KsProbeItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "probe";
+            /** @constant */
+            platform: "ks";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @enum {string} */
+            crawler_type: "search" | "detail" | "creator";
+            inputs: string[];
+            /** @description Items stored per item_type */
+            counts: {
+                [key: string]: number;
+            };
+            steps: {
+                /** @description Milliseconds since the probe started */
+                at: number;
+                step: string;
+                /** @enum {string} */
+                kind: "open" | "response" | "call" | "shape" | "state" | "selector" | "items" | "error";
+                url?: string;
+                status?: number;
+                /** @enum {string} */
+                shape?: "ok" | "warnings" | "mismatch";
+                detail?: string;
+                count?: number;
+                sample?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            steps_dropped?: number;
+            /** @description Why the crawl failed, when it did */
+            error?: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        /** @description An item of the ks platform; `item_type` picks the schema. */
+        KsItem: components["schemas"]["KsContentItem"] | components["schemas"]["KsCommentItem"] | components["schemas"]["KsCreatorItem"] | components["schemas"]["KsProbeItem"];
+        BiliContentOkItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "bili";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            video_id: string;
+            bvid: string;
+            video_type: string;
+            title: string;
+            desc: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            duration: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            liked_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            disliked_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_play_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_danmaku: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_comment: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_favorite_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_coin_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_share_count: number | string | null;
+            video_url: string;
+            video_cover_url: string | null;
+            source_keyword: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: true;
+        };
+        BiliContentFailedItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "bili";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            video_id?: string;
+            bvid?: string;
+            video_type?: string;
+            title?: string;
+            desc?: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            duration?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            liked_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            disliked_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_play_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_danmaku?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_comment?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_favorite_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_coin_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_share_count?: number | string | null;
+            video_url?: string;
+            video_cover_url?: string | null;
+            source_keyword?: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /** @description Why the item records a failure (`ok: false`) */
+            error: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: false;
+        };
+        /** @description A bili content item: crawled (`ok: true`), or one the site no longer shows (`ok: false`, with `error` and only the fields the crawl still knew). */
+        BiliContentItem: components["schemas"]["BiliContentOkItem"] | components["schemas"]["BiliContentFailedItem"];
+        BiliCommentItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "comment";
+            /** @constant */
+            platform: "bili";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            comment_id: string;
+            video_id: string;
+            content: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            sub_comment_count: number | string | null;
+            parent_comment_id: string | null;
+            root_comment_id: string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            like_count: number | string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        BiliCreatorItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "creator";
+            /** @constant */
+            platform: "bili";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            sign: string | null;
+            gender: string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            total_fans: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            total_liked: number | string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        BiliProbeItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "probe";
+            /** @constant */
+            platform: "bili";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @enum {string} */
+            crawler_type: "search" | "detail" | "creator";
+            inputs: string[];
+            /** @description Items stored per item_type */
+            counts: {
+                [key: string]: number;
+            };
+            steps: {
+                /** @description Milliseconds since the probe started */
+                at: number;
+                step: string;
+                /** @enum {string} */
+                kind: "open" | "response" | "call" | "shape" | "state" | "selector" | "items" | "error";
+                url?: string;
+                status?: number;
+                /** @enum {string} */
+                shape?: "ok" | "warnings" | "mismatch";
+                detail?: string;
+                count?: number;
+                sample?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            steps_dropped?: number;
+            /** @description Why the crawl failed, when it did */
+            error?: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        /** @description An item of the bili platform; `item_type` picks the schema. */
+        BiliItem: components["schemas"]["BiliContentItem"] | components["schemas"]["BiliCommentItem"] | components["schemas"]["BiliCreatorItem"] | components["schemas"]["BiliProbeItem"];
+        WbContentOkItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "wb";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            note_id: string;
+            content: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time: number | string | null;
+            create_date_time: string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            liked_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comments_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            shared_count: number | string | null;
+            note_url: string;
+            is_long_text: boolean;
+            source_keyword: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: true;
+        };
+        WbContentFailedItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "wb";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            note_id?: string;
+            content?: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time?: number | string | null;
+            create_date_time?: string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            liked_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comments_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            shared_count?: number | string | null;
+            note_url?: string;
+            is_long_text?: boolean;
+            source_keyword?: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /** @description Why the item records a failure (`ok: false`) */
+            error: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: false;
+        };
+        /** @description A wb content item: crawled (`ok: true`), or one the site no longer shows (`ok: false`, with `error` and only the fields the crawl still knew). */
+        WbContentItem: components["schemas"]["WbContentOkItem"] | components["schemas"]["WbContentFailedItem"];
+        WbCommentItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "comment";
+            /** @constant */
+            platform: "wb";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            comment_id: string;
+            note_id: string;
+            content: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            create_time: number | string | null;
+            create_date_time: string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comment_like_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            sub_comment_count: number | string | null;
+            parent_comment_id: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        WbCreatorItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "creator";
+            /** @constant */
+            platform: "wb";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            desc: string | null;
+            gender: string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            follows: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            fans: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            statuses_count: number | string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        WbProbeItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "probe";
+            /** @constant */
+            platform: "wb";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @enum {string} */
+            crawler_type: "search" | "detail" | "creator";
+            inputs: string[];
+            /** @description Items stored per item_type */
+            counts: {
+                [key: string]: number;
+            };
+            steps: {
+                /** @description Milliseconds since the probe started */
+                at: number;
+                step: string;
+                /** @enum {string} */
+                kind: "open" | "response" | "call" | "shape" | "state" | "selector" | "items" | "error";
+                url?: string;
+                status?: number;
+                /** @enum {string} */
+                shape?: "ok" | "warnings" | "mismatch";
+                detail?: string;
+                count?: number;
+                sample?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            steps_dropped?: number;
+            /** @description Why the crawl failed, when it did */
+            error?: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        /** @description An item of the wb platform; `item_type` picks the schema. */
+        WbItem: components["schemas"]["WbContentItem"] | components["schemas"]["WbCommentItem"] | components["schemas"]["WbCreatorItem"] | components["schemas"]["WbProbeItem"];
+        TiebaContentOkItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "tieba";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            note_id: string;
+            title: string | null;
+            desc: string | null;
+            note_url: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            publish_time: number | string | null;
+            tieba_name: string | null;
+            tieba_link: string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            total_replay_num: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            total_replay_page: number | string | null;
+            source_keyword: string | null;
+            user_link: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: true;
+        };
+        TiebaContentFailedItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "tieba";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            note_id?: string;
+            title?: string | null;
+            desc?: string | null;
+            note_url?: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            publish_time?: number | string | null;
+            tieba_name?: string | null;
+            tieba_link?: string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            total_replay_num?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            total_replay_page?: number | string | null;
+            source_keyword?: string | null;
+            user_link?: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /** @description Why the item records a failure (`ok: false`) */
+            error: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: false;
+        };
+        /** @description A tieba content item: crawled (`ok: true`), or one the site no longer shows (`ok: false`, with `error` and only the fields the crawl still knew). */
+        TiebaContentItem: components["schemas"]["TiebaContentOkItem"] | components["schemas"]["TiebaContentFailedItem"];
+        TiebaCommentItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "comment";
+            /** @constant */
+            platform: "tieba";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            comment_id: string;
+            parent_comment_id: string | null;
+            content: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            publish_time: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            sub_comment_count: number | string | null;
+            note_id: string;
+            note_url: string;
+            tieba_id: string | null;
+            tieba_name: string | null;
+            tieba_link: string | null;
+            user_link: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        TiebaProbeItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "probe";
+            /** @constant */
+            platform: "tieba";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @enum {string} */
+            crawler_type: "search" | "detail" | "creator";
+            inputs: string[];
+            /** @description Items stored per item_type */
+            counts: {
+                [key: string]: number;
+            };
+            steps: {
+                /** @description Milliseconds since the probe started */
+                at: number;
+                step: string;
+                /** @enum {string} */
+                kind: "open" | "response" | "call" | "shape" | "state" | "selector" | "items" | "error";
+                url?: string;
+                status?: number;
+                /** @enum {string} */
+                shape?: "ok" | "warnings" | "mismatch";
+                detail?: string;
+                count?: number;
+                sample?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            steps_dropped?: number;
+            /** @description Why the crawl failed, when it did */
+            error?: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        /** @description An item of the tieba platform; `item_type` picks the schema. */
+        TiebaItem: components["schemas"]["TiebaContentItem"] | components["schemas"]["TiebaCommentItem"] | components["schemas"]["TiebaProbeItem"];
+        ZhihuContentOkItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "zhihu";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            content_id: string;
+            content_type: string;
+            content_url: string | null;
+            title: string | null;
+            desc: string | null;
+            content_text: string | null;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            created_time: number | string | null;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            updated_time: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            voteup_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comment_count: number | string | null;
+            question_id: string | null;
+            source_keyword: string | null;
+            user_link: string | null;
+            user_url_token: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: true;
+        };
+        ZhihuContentFailedItem: {
+            /** @constant */
+            item_type: "content";
+            /** @constant */
+            platform: "zhihu";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            content_id?: string;
+            content_type?: string;
+            content_url?: string | null;
+            title?: string | null;
+            desc?: string | null;
+            content_text?: string | null;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            created_time?: number | string | null;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            updated_time?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            voteup_count?: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            comment_count?: number | string | null;
+            question_id?: string | null;
+            source_keyword?: string | null;
+            user_link?: string | null;
+            user_url_token?: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /** @description Why the item records a failure (`ok: false`) */
+            error: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @constant */
+            ok: false;
+        };
+        /** @description A zhihu content item: crawled (`ok: true`), or one the site no longer shows (`ok: false`, with `error` and only the fields the crawl still knew). */
+        ZhihuContentItem: components["schemas"]["ZhihuContentOkItem"] | components["schemas"]["ZhihuContentFailedItem"];
+        ZhihuCommentItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "comment";
+            /** @constant */
+            platform: "zhihu";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            comment_id: string;
+            parent_comment_id: string | null;
+            content: string;
+            /** @description As the site sends it (unix seconds or milliseconds, or its text; the platform's page says which); null when it sent none */
+            publish_time: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            sub_comment_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            like_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            dislike_count: number | string | null;
+            content_id: string;
+            content_type: string;
+            user_link: string | null;
+            user_url_token: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        ZhihuCreatorItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "creator";
+            /** @constant */
+            platform: "zhihu";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @enum {string} */
+            gender: "male" | "female" | "unknown";
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            follows: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            fans: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            answer_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            article_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            video_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            question_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            column_count: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            get_voteup_count: number | string | null;
+            user_link: string | null;
+            user_url_token: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        ZhihuProbeItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "probe";
+            /** @constant */
+            platform: "zhihu";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @enum {string} */
+            crawler_type: "search" | "detail" | "creator";
+            inputs: string[];
+            /** @description Items stored per item_type */
+            counts: {
+                [key: string]: number;
+            };
+            steps: {
+                /** @description Milliseconds since the probe started */
+                at: number;
+                step: string;
+                /** @enum {string} */
+                kind: "open" | "response" | "call" | "shape" | "state" | "selector" | "items" | "error";
+                url?: string;
+                status?: number;
+                /** @enum {string} */
+                shape?: "ok" | "warnings" | "mismatch";
+                detail?: string;
+                count?: number;
+                sample?: {
+                    [key: string]: unknown;
+                };
+            }[];
+            steps_dropped?: number;
+            /** @description Why the crawl failed, when it did */
+            error?: {
+                /**
+                 * @description Stable, machine-readable code
+                 * @example NOTE_NOT_FOUND
+                 */
+                code: string;
+                message: string;
+            };
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
+        /** @description An item of the zhihu platform; `item_type` picks the schema. */
+        ZhihuItem: components["schemas"]["ZhihuContentItem"] | components["schemas"]["ZhihuCommentItem"] | components["schemas"]["ZhihuCreatorItem"] | components["schemas"]["ZhihuProbeItem"];
+        /** @description One result: `platform` picks the platform's items, then (media platforms) `item_type` the kind. Every field is declared; web page items add one field per selector of the task. */
+        ResultItem: components["schemas"]["WebPageItem"] | components["schemas"]["XhsItem"] | components["schemas"]["DyItem"] | components["schemas"]["KsItem"] | components["schemas"]["BiliItem"] | components["schemas"]["WbItem"] | components["schemas"]["TiebaItem"] | components["schemas"]["ZhihuItem"];
         /** @description A stored account of a media platform (never its cookies) */
         Account: {
             /**
@@ -2100,7 +3891,7 @@ export interface operations {
                         message: string;
                         data: {
                             task: components["schemas"]["Task"];
-                            items: components["schemas"]["ResultItem"][];
+                            items: components["schemas"]["WebPageItem"][];
                         };
                     };
                 };
