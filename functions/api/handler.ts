@@ -9,7 +9,7 @@ import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 import type { HttpResponse } from "./http.js";
 import { apiKey } from "./middleware/apiKey.js";
-import { envelopeErrors } from "./middleware/envelopeErrors.js";
+import { API_TIME_RESERVE_MS, ApiTimeoutError, envelopeErrors } from "./middleware/envelopeErrors.js";
 import { headAsGet } from "./middleware/headAsGet.js";
 import { jsonBody } from "./middleware/jsonBody.js";
 import { rateLimit } from "./middleware/rateLimit.js";
@@ -44,7 +44,14 @@ const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
  * body never decoded or parsed, and learns nothing about the API's limits. Only API Gateway's own payload limit
  * (10 MiB, or the one-machine gateway's) comes earlier: such a request never reaches here.
  */
-export const handler = middy<APIGatewayProxyEventV2, HttpResponse>()
+export const handler = middy<APIGatewayProxyEventV2, HttpResponse>({
+  // Our own 504 in the envelope a second before Lambda's timeout, rather than API Gateway's
+  // bare 503 after it: the one catch an HTTP API allows (docs/limits.md).
+  timeoutEarlyInMillis: API_TIME_RESERVE_MS,
+  timeoutEarlyResponse: () => {
+    throw new ApiTimeoutError();
+  },
+})
   .use(injectLambdaContext(logger))
   .use(httpHeaderNormalizer())
   .use(headAsGet())

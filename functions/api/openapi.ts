@@ -404,6 +404,17 @@ function errorResponses(): Record<string, OpenApiResponse> {
         data: { error: "UNSUPPORTED_MEDIA_TYPE", field: "content-type" },
       },
     ),
+    Timeout: errorResponse(
+      "The API ran out of time before answering (a second before its function's time limit): the request may still have taken effect, so read before sending it again, or send a create again with the same Idempotency-Key",
+      errorEnvelope(504, ["TIMEOUT"]),
+      {
+        code: 504,
+        message:
+          "the API ran out of time before answering; the request may still have taken effect (a create may have stored its task): read before sending it again, or send it again with the same Idempotency-Key",
+        data: { error: "TIMEOUT" },
+      },
+      RETRY_AFTER,
+    ),
     TooManyRequests: {
       description:
         "On AWS only: API Gateway throttles the API (50 requests/s, bursts of 100) and answers with its own body, not the envelope. The one-machine stack does not throttle.",
@@ -614,6 +625,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     "401": responseRef("Unauthorized"),
     "429": responseRef("TooManyRequests"),
     "503": responseRef("DependencyUnavailable"),
+    "504": responseRef("Timeout"),
   };
   const publicOnly = { "429": responseRef("TooManyRequests") };
   /** The routes that count against the task-creation budget: its 429, and its headers on their answers. */

@@ -3,6 +3,22 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { ClientError, DependencyUnavailableError, ValidationError } from "../../../core/errors.js";
 import { envelope, type HttpResponse } from "../http.js";
 
+/**
+ * Kept back from the function's time limit for answering when a request runs out of time:
+ * middy's early timeout fires this long before Lambda would end the invocation, so the
+ * caller gets a 504 in the envelope from us, not API Gateway's own 503 `{"message": …}`
+ * after Lambda killed the function (docs/limits.md, "API Gateway's own answers").
+ */
+export const API_TIME_RESERVE_MS = 1_000;
+
+/** What middy's early timeout throws (the handler's `timeoutEarlyResponse`). */
+export class ApiTimeoutError extends Error {
+  constructor() {
+    super("the API ran out of time before answering");
+    this.name = "ApiTimeoutError";
+  }
+}
+
 export interface EnvelopeErrorsOptions {
   logger?: Logger;
 }
@@ -10,7 +26,8 @@ export interface EnvelopeErrorsOptions {
 /**
  * The one place errors become HTTP: client mistakes keep their 4xx and message (a 401 with
  * `www-authenticate: Bearer`), a missing dependency is a 503 naming it, and anything else is
- * a 500 without details — no message, no stack — logged here.
+ * a 500 without details — no message, no stack — logged here. A request that runs out of
+ * time answers 504 TIMEOUT ({@link ApiTimeoutError}).
  */
 export function envelopeErrors(options: EnvelopeErrorsOptions = {}): MiddlewareObj<unknown, HttpResponse> {
   const envelopeErrorsOnError: NonNullable<MiddlewareObj<unknown, HttpResponse>["onError"]> = (request) => {
@@ -38,6 +55,16 @@ export function envelopeErrors(options: EnvelopeErrorsOptions = {}): MiddlewareO
         503,
         error.message,
         { error: error.code, dependency: error.dependency },
+        { "retry-after": "5" },
+      );
+      return;
+    }
+    if (error instanceof ApiTimeoutError) {
+      options.logger?.error("request ran out of time", { error });
+      request.response = envelope(
+        504,
+        "the API ran out of time before answering; the request may still have taken effect (a create may have stored its task): read before sending it again, or send it again with the same Idempotency-Key",
+        { error: "TIMEOUT" },
         { "retry-after": "5" },
       );
       return;

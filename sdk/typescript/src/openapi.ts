@@ -3411,6 +3411,43 @@ export interface components {
                 };
             };
         };
+        /** @description The API ran out of time before answering (a second before its function's time limit): the request may still have taken effect, so read before sending it again, or send a create again with the same Idempotency-Key */
+        Timeout: {
+            headers: {
+                /** @description Seconds to wait before trying again */
+                "retry-after"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 504,
+                 *       "message": "the API ran out of time before answering; the request may still have taken effect (a create may have stored its task): read before sending it again, or send it again with the same Idempotency-Key",
+                 *       "data": {
+                 *         "error": "TIMEOUT"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description The HTTP status
+                     * @constant
+                     */
+                    code: 504;
+                    /** @description What is wrong, naming the field when one is to blame */
+                    message: string;
+                    data: {
+                        /**
+                         * @description Stable, machine-readable error code
+                         * @enum {unknown}
+                         */
+                        error: "TIMEOUT";
+                        /** @description The request field to blame, when there is one (`urls.0`, `limit`) */
+                        field?: string;
+                    };
+                };
+            };
+        };
         /** @description On AWS only: API Gateway throttles the API (50 requests/s, bursts of 100) and answers with its own body, not the envelope. The one-machine stack does not throttle. */
         TooManyRequests: {
             headers: {
@@ -3699,6 +3736,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     createTask: {
@@ -3856,6 +3894,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     scrape: {
@@ -3935,6 +3974,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     getTask: {
@@ -4014,6 +4054,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     deleteTask: {
@@ -4065,6 +4106,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     getTaskResults: {
@@ -4117,6 +4159,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     cancelTask: {
@@ -4197,6 +4240,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     retryTask: {
@@ -4281,6 +4325,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     listAccounts: {
@@ -4319,6 +4364,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     createAccount: {
@@ -4383,6 +4429,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     getAccount: {
@@ -4436,6 +4483,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     deleteAccount: {
@@ -4489,6 +4537,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     activateAccount: {
@@ -4551,6 +4600,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
         };
     };
     taskStarted: {
