@@ -120,9 +120,10 @@ describe("one crawl per task", () => {
 
   it("keeps its lease alive with a heartbeat, so a second delivery during a long crawl is refused", async () => {
     const { task } = await createCrawlTask();
-    const options = { leaseMs: 600, heartbeatMs: 150 };
+    // Two whole leases pass while it runs; the heartbeat has room for a slow event loop (a busy machine).
+    const options = { leaseMs: 1_500, heartbeatMs: 150 };
     const running = crawl.runTask(task.task_id, deps, options);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await new Promise((resolve) => setTimeout(resolve, 3_200));
     const during = await service.get(task.task_id);
     expect(during.status).toBe("running");
     expect(Date.parse(during.lease_expires_at!)).toBeGreaterThan(Date.now());
