@@ -6,6 +6,8 @@
  * to a web page and to xhs content (crawled, or failed with its error) and reads their fields; `tsc --strict` compiles each.
  * It fails when a request field with a default becomes required again, or when results go
  * back to a loose schema (the program's field reads and its @ts-expect-error lines break).
+ * The @hey-api SDK is then run: bundled and pointed at the API's handler behind the local
+ * gateway, it creates a task, reads it back and reads its results.
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -13,9 +15,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createClient } from "@hey-api/openapi-ts";
+import { build } from "esbuild";
 import openapiTS, { astToString } from "openapi-typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "../../functions/api/openapi.js";
+import { startGateway } from "../../local/gateway.js";
+import { startTestAws } from "../support/aws.js";
 
 const run = promisify(execFile);
 const TSC = join(process.cwd(), "node_modules/typescript/bin/tsc");
@@ -92,16 +97,25 @@ type ResultsAnswer = paths["/api/v1/tasks/{task_id}/results"]["get"]["responses"
 export const itemsOf = (answer: ResultsAnswer): ResultItem[] => answer.data.items;
 ${USES}`;
 
-const HEY_API_PROGRAM = `import { createTask, getTaskResults } from "./client/sdk.gen";
+const HEY_API_PROGRAM = `import { createTask, getTask, getTaskResults } from "./client/sdk.gen";
 import type { ResultItem, TaskInput } from "./client/types.gen";
 
-export async function roundTrip(): Promise<string[]> {
+export async function roundTrip(): Promise<{ taskId: string; status: string; platform: string; urls: unknown; seen: string[] }> {
   const created = await createTask({ body: web, throwOnError: true });
   const taskId: string = created.data.data.task_id;
+  const task = await getTask({ path: { task_id: taskId }, throwOnError: true });
   const results = await getTaskResults({ path: { task_id: taskId }, query: { limit: 10 }, throwOnError: true });
-  return read(results.data.data.items);
+  return { taskId, status: task.data.data.status, platform: task.data.data.platform, urls: task.data.data.params.urls, seen: read(results.data.data.items) };
 }
 ${USES}`;
+
+/** Runs the compiled program: the generated SDK pointed at API_URL, one round trip, its answer as JSON. */
+const HEY_API_MAIN = `import { client } from "./client/client.gen";
+import { roundTrip } from "./program";
+
+client.setConfig({ baseUrl: process.env.API_URL });
+console.log(JSON.stringify(await roundTrip()));
+`;
 
 let dir: string;
 beforeAll(async () => {
@@ -132,7 +146,7 @@ describe("generated TypeScript clients", () => {
     expect(await compile(project)).toBe("");
   }, 120_000);
 
-  it("@hey-api/openapi-ts: its SDK creates tasks with only the required fields, results narrow to each item's fields", async () => {
+  it("@hey-api/openapi-ts: its SDK creates tasks with only the required fields, results narrow to each item's fields, and it runs against the API", async () => {
     const project = join(dir, "hey-api");
     await createClient({
       input: join(dir, "openapi.json"),
@@ -141,5 +155,43 @@ describe("generated TypeScript clients", () => {
     });
     await writeFile(join(project, "program.ts"), HEY_API_PROGRAM);
     expect(await compile(project)).toBe("");
+
+    // And it runs: bundled as it is (esbuild, no type changes), against the API's real handler
+    // behind the one-machine gateway, with the embedded DynamoDB and SQS servers.
+    await writeFile(join(project, "main.ts"), HEY_API_MAIN);
+    await build({
+      entryPoints: [join(project, "main.ts")],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node22",
+      outfile: join(project, "main.mjs"),
+      logLevel: "silent",
+    });
+    const aws = await startTestAws();
+    const { handler } = await import("../../functions/api/handler.js");
+    const gateway = await startGateway({ handler, log: () => undefined });
+    try {
+      const { stdout } = await run(process.execPath, [join(project, "main.mjs")], {
+        env: { ...process.env, API_URL: gateway.url },
+      });
+      const answer = JSON.parse(stdout) as {
+        taskId: string;
+        status: string;
+        platform: string;
+        urls: unknown;
+        seen: string[];
+      };
+      expect(answer).toEqual({
+        taskId: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+        status: "pending",
+        platform: "web",
+        urls: ["https://example.com/"],
+        seen: [],
+      });
+    } finally {
+      await gateway.close();
+      await aws.close();
+    }
   }, 120_000);
 });
