@@ -234,8 +234,8 @@ describe("dy detail", () => {
       posts.map((item) => [item.data.aweme_id, item.ok, (item.data.error as { code?: string } | null)?.code]),
     ).toEqual([
       ["7300000000000099003", true, undefined],
-      [null, false, "SHORT_LINK_UNRESOLVED"],
-      [null, false, "BLOCKED_TARGET"],
+      [undefined, false, "SHORT_LINK_UNRESOLVED"],
+      [undefined, false, "BLOCKED_TARGET"],
     ]);
     expect(posts[1]?.data.aweme_url).toBe("https://v.douyin.com/iDead000/");
     // Two hops on the short-link host; the iesdouyin.com share page the second names is never fetched.

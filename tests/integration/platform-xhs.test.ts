@@ -249,7 +249,7 @@ describe("xhs detail", () => {
     const notes = ofType(items, "content");
     expect(notes.map((item) => [item.data.note_id, item.ok])).toEqual([
       [note.note_id, true],
-      [null, false],
+      [undefined, false],
     ]);
     expect(notes[0]?.data).toMatchObject({ xsec_token: note.xsec_token, title: note.title });
     expect(notes[1]?.data.error).toMatchObject({ code: "SHORT_LINK_UNRESOLVED" });

@@ -171,7 +171,7 @@ function detailDy(
     (link, error) => ({
       item_type: "content",
       id: link,
-      fields: { aweme_id: null, aweme_url: link },
+      fields: { aweme_url: link },
       error: { code: error.code, message: error.message },
     }),
   );

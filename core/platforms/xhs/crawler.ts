@@ -293,7 +293,7 @@ function detail(session: MediaSession, params: XhsTaskParams, input: string): As
     (link, error) => ({
       item_type: "content",
       id: link,
-      fields: { note_id: null, note_url: link },
+      fields: { note_url: link },
       error: { code: error.code, message: error.message },
     }),
   );
