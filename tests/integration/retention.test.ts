@@ -148,8 +148,8 @@ describe("results' TTL", () => {
     await results.putMany(
       task.task_id,
       [
-        { item_key: "a", ok: true, data: { url: "https://example.com/a" } },
-        { item_key: "b", ok: false, data: { url: "https://example.com/b" } },
+        { item_key: "a", ok: true, data: { platform: "web", item_type: "page", url: "https://example.com/a" } },
+        { item_key: "b", ok: false, data: { platform: "web", item_type: "page", url: "https://example.com/b" } },
       ],
       { attemptSecsLeft: 600 },
     );
@@ -162,8 +162,8 @@ describe("results' TTL", () => {
     // The attempt ends within max_duration_secs (600): the task's TTL is at most the results'.
     const page = await results.list(task.task_id, { limit: 10 });
     expect(page.items.map((item) => Object.keys(item).sort())).toEqual([
-      ["item_key", "ok", "task_id", "url"],
-      ["item_key", "ok", "task_id", "url"],
+      ["item_key", "item_type", "ok", "platform", "task_id", "url"],
+      ["item_key", "item_type", "ok", "platform", "task_id", "url"],
     ]);
   });
 
