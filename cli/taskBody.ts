@@ -24,6 +24,13 @@ export const CREATE_OPTIONS = {
   "max-attempts": { type: "string", value: "N", description: "max_attempts (1-10)" },
   "max-duration": { type: "string", value: "D", description: "max_duration_secs: 90, 90s, 5m, 2h" },
   "webhook-url": { type: "string", value: "URL", description: "webhook_url: called when the task finishes" },
+  "webhook-event": {
+    type: "string",
+    multiple: true,
+    value: "TYPE",
+    description:
+      "webhook_events: task.started, task.page, task.completed, … (repeatable or a,b; default: the ended events)",
+  },
   "idempotency-key": {
     type: "string",
     value: "KEY",
@@ -171,6 +178,7 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   set(body, "max_attempts", integerOption(values, "max-attempts"));
   set(body, "max_duration_secs", durationOption(values, "max-duration"));
   set(body, "webhook_url", stringValue(values, "webhook-url"));
+  setList(body, "webhook_events", listEntries(values, "webhook-event"));
 
   setList(body, "urls", stringList(values, "url"));
   set(body, "max_pages", integerOption(values, "max-pages"));

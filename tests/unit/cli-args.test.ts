@@ -97,6 +97,10 @@ describe("buildTaskBody", () => {
         "5m",
         "--webhook-url",
         "https://hooks.example/x",
+        "--webhook-event",
+        "task.started,task.page",
+        "--webhook-event",
+        "task.completed",
       ),
     ).toEqual({
       platform: "web",
@@ -116,6 +120,7 @@ describe("buildTaskBody", () => {
       max_attempts: 2,
       max_duration_secs: 300,
       webhook_url: "https://hooks.example/x",
+      webhook_events: ["task.started", "task.page", "task.completed"],
     });
   });
 
