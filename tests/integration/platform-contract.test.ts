@@ -161,7 +161,7 @@ const CONTRACTS: PlatformContract[] = [
     baseUrls: (tieba) => ({ WWW: tieba.baseUrl }),
     detail: () => ({ specified_ids: [searchThreadIds(0)[1]] }),
     creator: () => ({ creator_ids: [TIEBA_CREATOR.portrait], max_notes_count: 2 }),
-    creatorKinds: ["content"],
+    creatorKinds: ["content", "creator"],
     throttle: { setUp: (tieba) => tieba.answerWith("throttled"), mode: "detail" },
     shapeDrift: { kind: "shape", mode: "detail" },
   }),

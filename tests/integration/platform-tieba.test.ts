@@ -193,6 +193,34 @@ describe("tieba creator", () => {
     expect(tieba.apiRequests("/c/u/feed/myThread")[0]?.params).toMatchObject({ portrait: CREATOR.portrait, un: "" });
   });
 
+  it("stores the creator's own record from the profile's sidebar answer, hashed like the creator's posts", async () => {
+    const { items, error } = await attempt(
+      task({ crawler_type: "creator", creator_ids: [CREATOR.portrait], max_notes_count: 2 }),
+    );
+
+    expect(error).toBeUndefined();
+    const [creator, ...rest] = ofType(items, "creator");
+    expect(rest).toHaveLength(0);
+    // Keyed by the hashed portrait: a creator record names no one unless keep_user_info.
+    expect(creator?.item_key).toMatch(/^tieba:creator:[0-9a-f]{64}$/);
+    expect(creator?.data).toMatchObject({
+      item_type: "creator",
+      follows: 42,
+      fans: 1234,
+      registration_duration: "5.2",
+      creator_nickname: expect.stringMatching(/^.\*\*\*$/),
+    });
+    // The same hash as on the creator's own threads: one person, one creator_hash.
+    const [firstThread] = ofType(items, "content");
+    expect(creator?.data.creator_hash).toBe(firstThread?.data.creator_hash);
+    // The page's own request, signed by the page (the stand-in refuses a wrong sign).
+    expect(tieba.apiRequests("/c/u/pc/homeSidebarRight")[0]?.params).toMatchObject({
+      portrait: CREATOR.portrait,
+      subapp_type: "pc",
+      _client_type: "20",
+    });
+  });
+
   it("takes a profile URL with a user name", async () => {
     const { items, error } = await attempt(
       task({

@@ -6,7 +6,7 @@ import { dyCommentRecord, dyContentRecord, dyCreatorRecord } from "../../core/pl
 import { ksCommentRecord, ksContentRecord, ksCreatorRecord } from "../../core/platforms/ks/items.js";
 import { toResultItem } from "../../core/platforms/media/crawl.js";
 import type { MediaPlatformName, MediaRecord } from "../../core/platforms/media/types.js";
-import { mapFloors, mapThread } from "../../core/platforms/tieba/items.js";
+import { mapFloors, mapThread, tiebaCreatorRecord } from "../../core/platforms/tieba/items.js";
 import { wbCommentRecord, wbCreatorRecord, wbNoteRecord } from "../../core/platforms/wb/items.js";
 import { buildPageItem } from "../../core/platforms/web/items.js";
 import { commentRecord, creatorRecord, noteRecord } from "../../core/platforms/xhs/items.js";
@@ -92,6 +92,7 @@ const RECORDS: Record<MediaPlatformName, MediaRecord[]> = {
       true,
       tiebaContext,
     ),
+    tiebaCreatorRecord({ id: 1, name_show: "n" } as never, "tb.1.x")!,
   ],
   zhihu: [
     mapContent({ type: "answer", id: "1" } as never, null, zhihuContext)!,

@@ -2,14 +2,15 @@ import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
 import { walkPages } from "../media/pagedList.js";
 import type * as z from "zod";
 import { RetryableCrawlError } from "../../errors.js";
-import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession } from "../media/types.js";
+import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession, ResponseCollector } from "../media/types.js";
 import { classifyTiebaPage, classifyTiebaResponse } from "./access.js";
 import { tiebaComments } from "./comments.js";
 import { parseCreatorRef, parseThreadId, type TiebaCreatorRef } from "./ids.js";
-import { mapThread, noteUrl, type TiebaMapContext } from "./items.js";
+import { mapThread, noteUrl, tiebaCreatorRecord, type TiebaMapContext } from "./items.js";
 import type { TiebaSort, TiebaTaskParams } from "./schema.js";
 import {
   tiebaCreatorFeedShape,
+  tiebaCreatorProfileShape,
   tiebaEnvelopeShape,
   tiebaErrorCode,
   tiebaErrorMessage,
@@ -92,7 +93,18 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
     // Not walkFeed or walkPages (media kit): the feed's pages come only by scrolling the
     // profile, and each thread is read on its own page, which leaves the profile; so the
     // feed is scrolled through first, then the threads are read (FLOW.md, "Shared steps").
-    const pages = await creatorFeed(session, creator, pn, params.max_notes_count - cursor.notesDone);
+    // The profile also asks for its sidebar (the creator's counts) as it opens.
+    const sidebar = session.collect(TIEBA_ENDPOINTS.creatorProfile);
+    let pages: string[][];
+    let profile: MediaRecord | undefined;
+    try {
+      pages = await creatorFeed(session, creator, pn, params.max_notes_count - cursor.notesDone);
+      // After a resume the creator record was stored already.
+      if (cursor.page === undefined) profile = await creatorProfile(session, sidebar, creator);
+    } finally {
+      sidebar.close();
+    }
+    if (profile !== undefined) yield profile;
     const seen = new Set<string>();
     for (const ids of pages) {
       for (const id of ids) {
@@ -207,6 +219,38 @@ async function creatorFeed(
     answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () => session.scroll());
   }
 }
+
+/**
+ * The creator record from the profile's own homeSidebarRight answer (MC calls the endpoint
+ * itself, client.py:646-682; the page's sidebar asks for it as it loads). A profile that
+ * never asks gives no record, noted for the probe, and the crawl goes on with the threads:
+ * they are what creator mode is for.
+ */
+async function creatorProfile(
+  session: MediaSession,
+  sidebar: ResponseCollector,
+  creator: TiebaCreatorRef,
+): Promise<MediaRecord | undefined> {
+  const step = TIEBA_STEPS.creatorProfile;
+  let answer: CapturedResponse;
+  try {
+    answer = await sidebar.next(undefined, { timeoutMs: SIDEBAR_WAIT_MS });
+  } catch (error) {
+    if (!(error instanceof RetryableCrawlError)) throw error;
+    session.note({
+      step,
+      kind: "response",
+      detail: `${TIEBA_ENDPOINTS.creatorProfile.path}: not requested by the profile`,
+    });
+    session.log("profile sidebar not requested: no creator record", { creator: JSON.stringify(creator) });
+    return undefined;
+  }
+  const body = listBody(session, answer, tiebaCreatorProfileShape, step, "creator profile");
+  return tiebaCreatorRecord(body.data.user, "portrait" in creator ? creator.portrait : undefined);
+}
+
+/** How long the sidebar's answer may trail the thread list's: both are asked for as the profile loads. */
+const SIDEBAR_WAIT_MS = 5_000;
 
 /**
  * A list answer checked against its shape. A non-zero code that is not an access problem

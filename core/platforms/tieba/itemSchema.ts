@@ -33,8 +33,15 @@ export const TIEBA_ITEM_FIELDS = {
     tieba_link: itemField.text(),
     user_link: itemField.text(),
   },
-  // No creator: tieba stores no creator record (creator mode stores the creator's posts).
+  // The creator's profile (creator mode), from /c/u/pc/homeSidebarRight: MC's TiebaCreator
+  // names (media_platform/tieba/help.py:222-237; model/m_baidu_tieba.py).
+  creator: {
+    follows: itemField.count(),
+    fans: itemField.count(),
+    registration_duration: itemField.text(),
+  },
 } satisfies MediaItemFields;
 
 export type TiebaContentFields = FieldsOf<typeof TIEBA_ITEM_FIELDS.content>;
 export type TiebaCommentFields = FieldsOf<typeof TIEBA_ITEM_FIELDS.comment>;
+export type TiebaCreatorFields = FieldsOf<typeof TIEBA_ITEM_FIELDS.creator>;

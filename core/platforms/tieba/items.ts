@@ -2,6 +2,7 @@ import type { CreatorInfo, MediaRecord } from "../media/types.js";
 import type {
   Id,
   TiebaContentPart,
+  TiebaCreatorProfile,
   TiebaFirstFloor,
   TiebaPost,
   TiebaReplyRow,
@@ -9,7 +10,12 @@ import type {
   TiebaThreadPageResponse,
   TiebaUser,
 } from "./shapes.js";
-import { TIEBA_ITEM_FIELDS, type TiebaCommentFields, type TiebaContentFields } from "./itemSchema.js";
+import {
+  TIEBA_ITEM_FIELDS,
+  type TiebaCommentFields,
+  type TiebaContentFields,
+  type TiebaCreatorFields,
+} from "./itemSchema.js";
 
 /**
  * Turns tieba answers (shapes.ts) into stored records, with MediaCrawler's field names
@@ -275,4 +281,31 @@ function cleanText(text: string | undefined): string {
 function idText(id: Id | undefined | null): string | null {
   if (id === undefined || id === null || id === "" || id === 0) return null;
   return String(id);
+}
+
+/**
+ * The creator's own record (creator mode) from the profile's homeSidebarRight answer: follows
+ * (concern_num), fans (fans_num), registration_duration (tb_age, years on tieba, as the site
+ * sends it), MC help.py:222-237. Its `user_id` is the portrait, as on every other tieba item,
+ * so its creator_hash matches the creator's posts and comments.
+ */
+export function tiebaCreatorRecord(user: TiebaCreatorProfile, portrait: string | undefined): MediaRecord | undefined {
+  const userId = portrait ?? user.portrait?.split("?")[0] ?? idText(user.id) ?? undefined;
+  if (userId === undefined) return undefined;
+  const fields: TiebaCreatorFields = {
+    follows: user.concern_num ?? null,
+    fans: user.fans_num ?? null,
+    registration_duration: user.tb_age === undefined ? null : String(user.tb_age),
+  };
+  const nickname = user.name_show || user.name;
+  return {
+    item_type: "creator",
+    id: userId,
+    fields,
+    creator: {
+      user_id: userId,
+      ...(nickname ? { nickname } : {}),
+      avatar: `${AVATAR_BASE}${userId}`,
+    },
+  };
 }

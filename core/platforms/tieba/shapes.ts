@@ -218,12 +218,12 @@ export type TiebaReplyFragment = z.infer<typeof tiebaReplyFragmentShape>;
 export type TiebaReplyRow = z.infer<typeof tiebaReplyRowShape>;
 
 /**
- * Known, not read yet (issue 16 adds the inputs that need them):
  * - POST /c/f/frs/page_pc — a forum's (吧) thread list: kw, pn, sort_type, is_newfrs,
  *   is_newfeed, rn, rn_need, tbs, …, sign; thread ids in `forum.tids`, comma-joined
- *   (MC client.py:598-644, help.py:252-277).
+ *   (MC client.py:598-644, help.py:252-277). Known, not read yet.
  * - GET /c/u/pc/homeSidebarRight?portrait&un — a creator's profile: `data.user` with id,
- *   name_show, concern_num, fans_num, tb_age (MC client.py:646-682, help.py:222-237).
+ *   name_show, concern_num, fans_num, tb_age (MC client.py:646-682, help.py:222-237). The
+ *   profile page's own request, read in creator mode.
  */
 export const tiebaForumPageShape = z.object({
   ...envelope,
@@ -236,8 +236,10 @@ export const tiebaCreatorProfileShape = z.object({
       id: id.optional(),
       name: z.string().optional(),
       name_show: z.string().optional(),
-      concern_num: z.number().optional(),
-      fans_num: z.number().optional(),
+      portrait: z.string().optional(),
+      // MC reads both with int(…), so text is taken too.
+      concern_num: z.union([z.number(), z.string()]).optional(),
+      fans_num: z.union([z.number(), z.string()]).optional(),
       tb_age: z.union([z.string(), z.number()]).optional(),
     }),
   }),
@@ -253,3 +255,5 @@ export function tiebaErrorCode(body: TiebaErrorEnvelope): number {
 export function tiebaErrorMessage(body: TiebaErrorEnvelope): string {
   return body.error_msg ?? body.error ?? "";
 }
+
+export type TiebaCreatorProfile = z.infer<typeof tiebaCreatorProfileShape>["data"]["user"];

@@ -29,12 +29,15 @@ export const TIEBA_STEPS = {
   search: "search: result page",
   thread: "detail: thread page",
   creatorFeed: "creator: thread list",
+  creatorProfile: "creator: profile",
   replies: "comments: replies (楼中楼)",
 } as const;
 
 export const TIEBA_ENDPOINTS = {
   search: { path: "/mo/q/search/multsearch", method: "GET", step: TIEBA_STEPS.search },
   creatorFeed: { path: "/c/u/feed/myThread", method: "GET", step: TIEBA_STEPS.creatorFeed },
+  /** The profile's right sidebar: the creator's counts (MC client.py:646-682). */
+  creatorProfile: { path: "/c/u/pc/homeSidebarRight", method: "GET", step: TIEBA_STEPS.creatorProfile },
   replies: "/p/comment",
 } as const;
 

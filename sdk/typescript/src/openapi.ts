@@ -2758,6 +2758,50 @@ export interface components {
             /** @description false when the item records a failure (see its `error`) */
             ok: boolean;
         };
+        TiebaCreatorItem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            item_type: "creator";
+            /** @constant */
+            platform: "tieba";
+            /**
+             * Format: date-time
+             * @description When the item was crawled
+             */
+            crawled_at: string;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            follows: number | string | null;
+            /** @description As the site sends it: a number, or text such as "1.2万"; null when it sent none */
+            fans: number | string | null;
+            registration_duration: string | null;
+            /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
+            creator_hash?: string | null;
+            /** @description The nickname's first character then "***"; absent with keep_user_info */
+            creator_nickname?: string | null;
+            /** @description The author's user id; only with keep_user_info */
+            user_id?: string | null;
+            /** @description Only with keep_user_info */
+            nickname?: string | null;
+            /** @description Only with keep_user_info */
+            avatar?: string | null;
+            /** @description Only with keep_user_info */
+            ip_location?: string | null;
+            /**
+             * @description Present when the item was cut to the results table's item size
+             * @constant
+             */
+            truncated?: true;
+            task_id: string;
+            /**
+             * @description Stable key: crawling the same thing again overwrites the item
+             * @example page:http://127.0.0.1:8000/
+             */
+            item_key: string;
+            /** @description false when the item records a failure (see its `error`) */
+            ok: boolean;
+        };
         TiebaProbeItem: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -2819,7 +2863,7 @@ export interface components {
             ok: boolean;
         };
         /** @description An item of the tieba platform; `item_type` picks the schema. */
-        TiebaItem: components["schemas"]["TiebaContentItem"] | components["schemas"]["TiebaCommentItem"] | components["schemas"]["TiebaProbeItem"];
+        TiebaItem: components["schemas"]["TiebaContentItem"] | components["schemas"]["TiebaCommentItem"] | components["schemas"]["TiebaCreatorItem"] | components["schemas"]["TiebaProbeItem"];
         ZhihuContentOkItem: {
             /** @constant */
             item_type: "content";
