@@ -143,6 +143,12 @@ export const CREATE_OPTIONS = {
   },
   vertical: { type: "string", value: "V", description: "zhihu search: vertical answer|article|zvideo" },
   "note-type": { type: "string", value: "T", description: "xhs search: note_type all|video|image" },
+  "tieba-name": {
+    type: "string",
+    multiple: true,
+    value: "NAME",
+    description: "tieba search: tieba_names, a forum (吧) to read (repeatable, or a,b)",
+  },
   "start-day": { type: "string", value: "DAY", description: "bili search: start_day, YYYY-MM-DD (China time)" },
   "end-day": { type: "string", value: "DAY", description: "bili search: end_day, YYYY-MM-DD, included" },
   "max-per-day": { type: "string", value: "N", description: "bili search: max_notes_per_day" },
@@ -219,6 +225,7 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   set(body, "time_interval", stringValue(values, "time-interval"));
   set(body, "vertical", stringValue(values, "vertical"));
   set(body, "note_type", stringValue(values, "note-type"));
+  setList(body, "tieba_names", listEntries(values, "tieba-name"));
   set(body, "start_day", stringValue(values, "start-day"));
   set(body, "end_day", stringValue(values, "end-day"));
   set(body, "max_notes_per_day", integerOption(values, "max-per-day"));

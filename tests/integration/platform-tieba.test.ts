@@ -39,6 +39,51 @@ beforeEach(() => tieba.reset());
 
 const pns = (path: string) => tieba.apiRequests(path).map((request) => Number(request.params.pn));
 
+describe("tieba forums (tieba_names)", () => {
+  it("reads each forum's newest threads from its page's own frs/page_pc answers, after the keywords, max_notes_count per forum", async () => {
+    const { items, error } = await attempt(
+      task({ crawler_type: "search", keywords: ["显卡"], tieba_names: ["原神吧", "显卡"], max_notes_count: 32 }),
+    );
+
+    expect(error).toBeUndefined();
+    const ids = ofType(items, "content").map((item) => [item.data.note_id, item.data.source_keyword]);
+    const forumThreads = (name: string) => searchThreadIds(tieba.keywordIndex(name)).slice(0, 32);
+    expect(ids).toEqual([
+      ...searchThreadIds(tieba.keywordIndex("显卡"))
+        .slice(0, 32)
+        .map((id) => [id, "显卡"]),
+      ...forumThreads("原神").map((id) => [id, null]),
+      ...forumThreads("显卡").map((id) => [id, null]),
+    ]);
+    // Two pages a forum (30 + 2 of 32), each its page's own signed POST with the tbs it fetched, named without 吧.
+    const forums = tieba.apiRequests("/c/f/frs/page_pc").map((request) => [request.params.kw, request.params.pn]);
+    expect(forums).toEqual([
+      ["原神", "1"],
+      ["原神", "2"],
+      ["显卡", "1"],
+      ["显卡", "2"],
+    ]);
+    expect(tieba.apiRequests("/c/f/frs/page_pc")[0]?.params).toMatchObject({ rn: "30", sort_type: "-1" });
+  });
+
+  it("takes forums without keywords, and refuses them outside search", async () => {
+    expect(
+      tiebaTaskInput.safeParse({ platform: "tieba", crawler_type: "search", tieba_names: "原神,显卡" }).success,
+    ).toBe(true);
+    const noInput = tiebaTaskInput.safeParse({ platform: "tieba", crawler_type: "search" });
+    expect(noInput.error?.issues[0]?.message).toBe('is required for crawler_type "search" (or tieba_names)');
+    const detail = tiebaTaskInput.safeParse({
+      platform: "tieba",
+      crawler_type: "detail",
+      specified_ids: ["1"],
+      tieba_names: ["原神"],
+    });
+    expect(detail.error?.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)).toEqual([
+      'tieba_names: applies only to crawler_type "search"',
+    ]);
+  });
+});
+
 describe("tieba search", () => {
   it("collects threads page by page up to max_notes_count, each from its own thread page", async () => {
     const expected = searchThreadIds(tieba.keywordIndex("编程")).slice(0, 22);

@@ -76,7 +76,7 @@ export async function* crawlMedia<Params extends MediaTaskParams>(
     await session?.close();
   }
   // The probe's report is stored whatever happened: a failed step is what it is for.
-  if (session?.trace !== undefined) yield probeItem(platform.name, params, session.trace, counts, failure);
+  if (session?.trace !== undefined) yield probeItem(platform, params, session.trace, counts, failure);
   if (failure !== undefined) throw failure;
 }
 
@@ -87,7 +87,7 @@ async function* crawlInputs<Params extends MediaTaskParams>(
   context: CrawlContext,
   session: OwnedMediaSession,
 ): AsyncGenerator<ResultItem, void, undefined> {
-  const inputs = inputsOf(params);
+  const inputs = inputsOf(platform, params);
   const resumed = resumeCursorOf(context.resumeFrom);
   const totalCap = params.crawler_type === "detail";
   let carriedNotes = totalCap ? (resumed?.notesDone ?? 0) : 0;
@@ -122,13 +122,14 @@ async function* crawlInputs<Params extends MediaTaskParams>(
 
 /** The probe's report as one item (key `<platform>:probe:<mode>`, so a new probe overwrites the last). */
 function probeItem(
-  platform: MediaPlatform["name"],
+  definition: MediaPlatform,
   params: MediaTaskParams,
   trace: ProbeTrace,
   counts: Record<string, number>,
   failure: unknown,
 ): ResultItem {
   const error = failure === undefined ? undefined : toErrorSummary(failure);
+  const platform = definition.name;
   return {
     item_key: mediaItemKey(platform, "probe", params.crawler_type),
     ok: error === undefined,
@@ -137,7 +138,7 @@ function probeItem(
       platform,
       crawled_at: new Date().toISOString(),
       crawler_type: params.crawler_type,
-      inputs: inputsOf(params),
+      inputs: inputsOf(definition, params),
       counts,
       steps: trace.steps,
       ...(trace.dropped > 0 ? { steps_dropped: trace.dropped } : {}),
@@ -151,9 +152,9 @@ async function stopped(context: CrawlContext): Promise<boolean> {
   return context.signal.aborted || (await context.isCancelled());
 }
 
-/** The inputs of the task's mode, in order. */
-function inputsOf(params: MediaTaskParams): string[] {
-  if (params.crawler_type === "search") return params.keywords;
+/** The inputs of the task's mode, in order (a platform may add its own to search: searchInputs). */
+function inputsOf(platform: MediaPlatform, params: MediaTaskParams): string[] {
+  if (params.crawler_type === "search") return platform.searchInputs?.(params) ?? params.keywords;
   if (params.crawler_type === "detail") return params.specified_ids;
   return params.creator_ids;
 }

@@ -4,7 +4,7 @@ import { integerIn, quotedList } from "../../validation.js";
 import { MEDIA_CRAWLER_TYPES } from "./types.js";
 
 /** "a,b" or ["a", "b"] → ["a", "b"]: trimmed, empty entries dropped, at most `max`. */
-function listOf(item: z.ZodString, max: number) {
+export function listOf(item: z.ZodString, max: number) {
   return z
     .union(
       [z.string().max(5000, { error: "must be at most 5000 characters" }), z.array(z.string().max(2048)).max(max)],
@@ -90,11 +90,20 @@ export function requireModeInput(
     enable_comments: boolean;
   },
   ctx: z.RefinementCtx,
+  searchAlso: readonly string[] = [],
 ): void {
   const needs = { search: "keywords", detail: "specified_ids", creator: "creator_ids" } as const;
   const field = needs[task.crawler_type as keyof typeof needs];
-  if (field && task[field].length === 0) {
-    ctx.addIssue({ code: "custom", path: [field], message: `is required for crawler_type "${task.crawler_type}"` });
+  // A platform's own search inputs (tieba's tieba_names) stand in for keywords.
+  const other = task as unknown as Record<string, unknown>;
+  const hasOther = field === "keywords" && searchAlso.some((name) => (other[name] as unknown[] | undefined)?.length);
+  if (field && task[field].length === 0 && !hasOther) {
+    const or = field === "keywords" && searchAlso.length > 0 ? ` (or ${searchAlso.join(", ")})` : "";
+    ctx.addIssue({
+      code: "custom",
+      path: [field],
+      message: `is required for crawler_type "${task.crawler_type}"${or}`,
+    });
   }
   if (task.enable_sub_comments && !task.enable_comments) {
     ctx.addIssue({ code: "custom", path: ["enable_sub_comments"], message: "needs enable_comments: true" });
@@ -106,9 +115,16 @@ export function requireModeInput(
  *
  * @example z.strictObject({ ...mediaTaskShape("zhihu", ZHIHU_SORTS), vertical }).superRefine(searchOnly(["vertical"]))
  */
-export function searchOnly<Field extends string>(fields: readonly Field[]) {
-  return (task: { crawler_type: string } & Partial<Record<Field, unknown>>, ctx: z.RefinementCtx): void => {
-    if (task.crawler_type === "search") return;
+export function searchOnly<
+  Field extends string,
+  Task extends { crawler_type: string } & Partial<Record<Field, unknown>>,
+>(
+  fields: readonly Field[],
+  /** Whether the task set them: for a list with a default ([]), that it is not empty. @default defined */
+  isSet: (task: Task) => boolean = (task) => fields.some((field) => task[field] !== undefined),
+) {
+  return (task: Task, ctx: z.RefinementCtx): void => {
+    if (task.crawler_type === "search" || !isSet(task)) return;
     for (const field of fields)
       if (task[field] !== undefined)
         ctx.addIssue({ code: "custom", path: [field], message: 'applies only to crawler_type "search"' });
@@ -128,9 +144,14 @@ export interface MediaIdRule {
  *
  * @example z.strictObject(mediaTaskShape("ks", KS_SORTS)).superRefine(mediaInputRules({ specified_ids: …, creator_ids: … }))
  */
-export function mediaInputRules(rules: { specified_ids: MediaIdRule; creator_ids: MediaIdRule }) {
+export function mediaInputRules(rules: {
+  specified_ids: MediaIdRule;
+  creator_ids: MediaIdRule;
+  /** Other lists a search may take instead of keywords (tieba's tieba_names). */
+  searchAlso?: readonly string[];
+}) {
   return (task: Parameters<typeof requireModeInput>[0], ctx: z.RefinementCtx): void => {
-    requireModeInput(task, ctx);
+    requireModeInput(task, ctx, rules.searchAlso);
     for (const field of ["specified_ids", "creator_ids"] as const) {
       task[field].forEach((value, index) => {
         if (!rules[field].accepts(value))

@@ -310,6 +310,11 @@ export interface MediaPlatform<Params extends MediaTaskParams = MediaTaskParams>
    * `document` is the main navigation's answer (status, url; `json` undefined), when there was one.
    */
   classifyPage?(page: Page, document?: CapturedResponse): Promise<ResponseVerdict>;
+  /**
+   * A search's inputs, when the platform takes more than `keywords` (tieba's forums): each
+   * is given to {@link search} in turn, in this order. Absent: the keywords.
+   */
+  searchInputs?(params: Params): string[];
   search(session: MediaSession, params: Params, keyword: string, cursor: MediaCursor): AsyncIterable<MediaRecord>;
   detail(session: MediaSession, params: Params, id: string, cursor: MediaCursor): AsyncIterable<MediaRecord>;
   creator(session: MediaSession, params: Params, creatorId: string, cursor: MediaCursor): AsyncIterable<MediaRecord>;

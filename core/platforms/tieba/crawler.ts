@@ -2,16 +2,24 @@ import { commentCaps, notesFull, wantsComments } from "../media/caps.js";
 import { walkPages } from "../media/pagedList.js";
 import type * as z from "zod";
 import { RetryableCrawlError } from "../../errors.js";
-import type { CapturedResponse, MediaPlatform, MediaRecord, MediaSession, ResponseCollector } from "../media/types.js";
+import type {
+  CapturedResponse,
+  MediaCursor,
+  MediaPlatform,
+  MediaRecord,
+  MediaSession,
+  ResponseCollector,
+} from "../media/types.js";
 import { classifyTiebaPage, classifyTiebaResponse } from "./access.js";
 import { tiebaComments } from "./comments.js";
-import { parseCreatorRef, parseThreadId, type TiebaCreatorRef } from "./ids.js";
+import { forumInput, parseCreatorRef, parseForumInput, parseThreadId, type TiebaCreatorRef } from "./ids.js";
 import { mapThread, noteUrl, tiebaCreatorRecord, type TiebaMapContext } from "./items.js";
 import type { TiebaSort, TiebaTaskParams } from "./schema.js";
 import {
   tiebaCreatorFeedShape,
   tiebaCreatorProfileShape,
   tiebaEnvelopeShape,
+  tiebaForumPageShape,
   tiebaErrorCode,
   tiebaErrorMessage,
   tiebaSearchShape,
@@ -23,6 +31,7 @@ import {
 } from "./shapes.js";
 import {
   creatorPageUrl,
+  forumPageUrl,
   searchPageUrl,
   threadPageMatch,
   threadPageUrl,
@@ -55,7 +64,12 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
   // /p/comment is the one request we make: a plain same-origin fetch, as MC's page.goto is (client.py:556).
   pageRequests: { transport: "fetch" },
 
+  // Keywords first, then each forum as its page's URL (ids.ts forumInput).
+  searchInputs: (params) => [...params.keywords, ...params.tieba_names.map(forumInput)],
+
   search(session, params, keyword, cursor) {
+    const forum = parseForumInput(keyword);
+    if (forum !== undefined) return forumThreads(session, params, forum, cursor);
     const sort: TiebaSort = (params.sort as TiebaSort | undefined) ?? "time_descending";
     return walkPages({
       cursor,
@@ -219,6 +233,57 @@ async function creatorFeed(
     answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () => session.scroll());
   }
 }
+
+/**
+ * A forum's (吧) newest threads: its page's own frs/page_pc answers, scrolled through first
+ * (reading a thread leaves the page), then each thread as in detail, up to max_notes_count
+ * (MC reads TIEBA_NAME_LIST the same way: the list, then every thread's detail, core.py:210-245).
+ */
+async function* forumThreads(
+  session: MediaSession,
+  params: TiebaTaskParams,
+  name: string,
+  cursor: MediaCursor,
+): AsyncGenerator<MediaRecord, void, undefined> {
+  let pn = typeof cursor.page === "number" ? cursor.page : 1;
+  const pages = await forumFeed(session, name, pn, params.max_notes_count - cursor.notesDone);
+  const seen = new Set<string>();
+  for (const ids of pages) {
+    for (const id of ids) {
+      if (notesFull(cursor, params)) return;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      yield* thread(session, params, id, null);
+    }
+    pn += 1;
+    cursor.advance(pn);
+  }
+}
+
+/** Pages of the forum's thread ids from page `fromPage` on, until `wanted` ids or the list's end (an empty page). */
+async function forumFeed(session: MediaSession, name: string, fromPage: number, wanted: number): Promise<string[][]> {
+  const pages: string[][] = [];
+  let collected = 0;
+  let answer = await session.capture(TIEBA_ENDPOINTS.forum, () => session.open(forumPageUrl(session.baseUrls, name)));
+  for (let pn = 1; pn <= MAX_FORUM_PAGES; pn++) {
+    const body = listBody(session, answer, tiebaForumPageShape, TIEBA_STEPS.forum, `forum ${name} page ${pn}`);
+    // MC help.py:252-277: comma-joined thread ids in forum.tids.
+    const ids = (body.forum.tids ?? "")
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => /^\d+$/.test(id));
+    if (pn >= fromPage) {
+      pages.push(ids);
+      collected += ids.length;
+    }
+    if (ids.length === 0 || (pn >= fromPage && collected >= wanted)) return pages;
+    answer = await session.capture(TIEBA_ENDPOINTS.forum, () => session.scroll());
+  }
+  return pages;
+}
+
+/** A forum's list is read at most this many pages deep (30 threads each, as MC asks). */
+const MAX_FORUM_PAGES = 50;
 
 /**
  * The creator record from the profile's own homeSidebarRight answer (MC calls the endpoint

@@ -50,3 +50,24 @@ function parseUrl(value: string): URL | undefined {
     return undefined;
   }
 }
+
+/**
+ * A forum (吧) as a search input: its page, `https://tieba.baidu.com/f?kw=<name>` (the link
+ * MC stores as tieba_link, help.py:81), so the crawler's search can tell it from a keyword.
+ * The name is given without 吧, as the site's links carry it.
+ */
+export function forumInput(name: string): string {
+  return `https://tieba.baidu.com/f?${new URLSearchParams({ kw: name.trim().replace(/吧$/, "") })}`;
+}
+
+/** The forum name a search input names (any host: a stand-in's too); undefined for a keyword. */
+export function parseForumInput(input: string): string | undefined {
+  if (!/^https?:\/\//i.test(input)) return undefined;
+  try {
+    const url = new URL(input);
+    const name = url.pathname === "/f" ? url.searchParams.get("kw")?.trim() : undefined;
+    return name ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { mediaInputRules, mediaTaskShape } from "../media/schema.js";
+import { listOf, mediaInputRules, mediaTaskShape, searchOnly } from "../media/schema.js";
 import { parseCreatorRef, parseThreadId } from "./ids.js";
 
 /**
@@ -24,22 +24,36 @@ export const TIEBA_SORT_PARAM: Record<TiebaSort, string> = {
  * - `creator`: `creator_ids` are user names, portraits (`tb.1.…`) or profile URLs
  *   (`/home/main?id=…` / `?un=…`).
  *
+ * - `search` with `tieba_names`: each forum's (吧) newest threads, after the keywords'.
+ *
  * Comments are the thread's floors (楼层); `enable_sub_comments` adds every reply inside
- * a floor (楼中楼). Crawling a forum's (吧) thread list by name and the creator's profile
- * record come with issue 16 (FLOW.md).
+ * a floor (楼中楼).
  */
-export const tiebaTaskInput = z.strictObject(mediaTaskShape("tieba", TIEBA_SORTS)).superRefine(
-  mediaInputRules({
-    specified_ids: {
-      accepts: (value) => parseThreadId(value) !== undefined,
-      message: "must be a thread id (digits) or a thread URL like https://tieba.baidu.com/p/123",
-    },
-    creator_ids: {
-      accepts: (value) => parseCreatorRef(value) !== undefined,
-      message: "must be a user name, a portrait (tb.1.…) or a profile URL like https://tieba.baidu.com/home/main?id=…",
-    },
-  }),
-);
+export const tiebaTaskInput = z
+  .strictObject({
+    ...mediaTaskShape("tieba", TIEBA_SORTS),
+    tieba_names: listOf(z.string().min(1).max(50, { error: "each forum name must be at most 50 characters" }), 20)
+      .default([])
+      .meta({
+        description:
+          'search: forums (吧) whose newest threads to read, by name ("显卡" or "显卡吧"), as MediaCrawler\'s TIEBA_NAME_LIST; with keywords, or instead of them. max_notes_count applies per forum',
+      }),
+  })
+  .superRefine(searchOnly(["tieba_names"], (task) => task.tieba_names.length > 0))
+  .superRefine(
+    mediaInputRules({
+      searchAlso: ["tieba_names"],
+      specified_ids: {
+        accepts: (value) => parseThreadId(value) !== undefined,
+        message: "must be a thread id (digits) or a thread URL like https://tieba.baidu.com/p/123",
+      },
+      creator_ids: {
+        accepts: (value) => parseCreatorRef(value) !== undefined,
+        message:
+          "must be a user name, a portrait (tb.1.…) or a profile URL like https://tieba.baidu.com/home/main?id=…",
+      },
+    }),
+  );
 
 export type TiebaTaskInput = z.output<typeof tiebaTaskInput>;
 /** What the crawler gets: the body without `platform`. */

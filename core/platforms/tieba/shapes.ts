@@ -220,7 +220,7 @@ export type TiebaReplyRow = z.infer<typeof tiebaReplyRowShape>;
 /**
  * - POST /c/f/frs/page_pc — a forum's (吧) thread list: kw, pn, sort_type, is_newfrs,
  *   is_newfeed, rn, rn_need, tbs, …, sign; thread ids in `forum.tids`, comma-joined
- *   (MC client.py:598-644, help.py:252-277). Known, not read yet.
+ *   (MC client.py:598-644, help.py:252-277). The forum page's own request, read for tieba_names.
  * - GET /c/u/pc/homeSidebarRight?portrait&un — a creator's profile: `data.user` with id,
  *   name_show, concern_num, fans_num, tb_age (MC client.py:646-682, help.py:222-237). The
  *   profile page's own request, read in creator mode.

@@ -30,12 +30,15 @@ export const TIEBA_STEPS = {
   thread: "detail: thread page",
   creatorFeed: "creator: thread list",
   creatorProfile: "creator: profile",
+  forum: "search: forum thread list",
   replies: "comments: replies (楼中楼)",
 } as const;
 
 export const TIEBA_ENDPOINTS = {
   search: { path: "/mo/q/search/multsearch", method: "GET", step: TIEBA_STEPS.search },
   creatorFeed: { path: "/c/u/feed/myThread", method: "GET", step: TIEBA_STEPS.creatorFeed },
+  /** A forum's (吧) thread list, the forum page's own POST (MC client.py:598-644). */
+  forum: { path: "/c/f/frs/page_pc", method: "POST", step: TIEBA_STEPS.forum },
   /** The profile's right sidebar: the creator's counts (MC client.py:646-682). */
   creatorProfile: { path: "/c/u/pc/homeSidebarRight", method: "GET", step: TIEBA_STEPS.creatorProfile },
   replies: "/p/comment",
@@ -78,6 +81,11 @@ export function searchPageUrl(
 
 export function threadPageUrl(baseUrls: Readonly<Record<string, string>>, threadId: string, pn: number): string {
   return `${baseUrls.www}/p/${threadId}${pn > 1 ? `?pn=${pn}` : ""}`;
+}
+
+/** A forum's page, /f?kw=<name>&ie=utf-8 (MC help.py:81; the site's own forum links add ie=utf-8). */
+export function forumPageUrl(baseUrls: Readonly<Record<string, string>>, name: string): string {
+  return `${baseUrls.www}/f?${new URLSearchParams({ kw: name, ie: "utf-8" })}`;
 }
 
 export function creatorPageUrl(baseUrls: Readonly<Record<string, string>>, creator: TiebaCreatorRef): string {

@@ -868,6 +868,8 @@ export interface components {
             keep_user_info?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
+            /** @description search: forums (吧) whose newest threads to read, by name ("显卡" or "显卡吧"), as MediaCrawler's TIEBA_NAME_LIST; with keywords, or instead of them. max_notes_count applies per forum */
+            tieba_names?: string | string[];
             max_attempts?: number;
             /** @description Default: `3600`. */
             max_duration_secs?: number;
