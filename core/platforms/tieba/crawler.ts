@@ -9,6 +9,7 @@ import type {
   MediaRecord,
   MediaSession,
   ResponseCollector,
+  ResponseMatch,
 } from "../media/types.js";
 import { classifyTiebaPage, classifyTiebaResponse } from "./access.js";
 import { tiebaComments } from "./comments.js";
@@ -24,7 +25,6 @@ import {
   tiebaErrorMessage,
   tiebaSearchShape,
   tiebaThreadPageShape,
-  type TiebaCreatorFeedResponse,
   type TiebaErrorEnvelope,
   type TiebaSearchResponse,
   type TiebaThreadPageResponse,
@@ -103,10 +103,8 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
   async *creator(session, params, input, cursor) {
     const creator = parseCreatorRef(input);
     if (creator === undefined) return;
-    let pn = typeof cursor.page === "number" ? cursor.page : 1;
-    // Not walkFeed or walkPages (media kit): the feed's pages come only by scrolling the
-    // profile, and each thread is read on its own page, which leaves the profile; so the
-    // feed is scrolled through first, then the threads are read (FLOW.md, "Shared steps").
+    const pn = typeof cursor.page === "number" ? cursor.page : 1;
+    // The feed is scrolled through first, then the threads are read (scrolledIds).
     // The profile also asks for its sidebar (the creator's counts) as it opens.
     const sidebar = session.collect(TIEBA_ENDPOINTS.creatorProfile);
     let pages: string[][];
@@ -119,17 +117,7 @@ export const tiebaPlatform: MediaPlatform<TiebaTaskParams> = {
       sidebar.close();
     }
     if (profile !== undefined) yield profile;
-    const seen = new Set<string>();
-    for (const ids of pages) {
-      for (const id of ids) {
-        if (notesFull(cursor, params)) return;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        yield* thread(session, params, id, null);
-      }
-      pn += 1;
-      cursor.advance(pn);
-    }
+    yield* threadsOf(session, params, pages, pn, cursor);
   },
 };
 
@@ -202,42 +190,35 @@ async function threadPage(session: MediaSession, threadId: string, pn: number): 
 }
 
 /**
- * The thread ids of a creator's feed pages `fromPage`, … as the profile loads them: page
- * 1 on opening, one more per scroll. Pages before `fromPage` (done before a resume) are
- * scrolled past; scrolling stops once `wanted` ids are in hand or the feed ends (MC
- * client.py:811-865 pages until `has_more` is 0).
+ * The thread ids of a creator's feed pages `fromPage`, … as the profile loads them (MC
+ * client.py:811-865 pages until `has_more` is 0); see {@link scrolledIds}.
  */
-async function creatorFeed(
+function creatorFeed(
   session: MediaSession,
   creator: TiebaCreatorRef,
   fromPage: number,
   wanted: number,
 ): Promise<string[][]> {
-  const pages: string[][] = [];
-  let collected = 0;
-  let answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () =>
-    session.open(creatorPageUrl(session.baseUrls, creator)),
-  );
-  for (let pn = 1; ; pn++) {
-    const body = listBody(session, answer, tiebaCreatorFeedShape, TIEBA_STEPS.creatorFeed, `creator feed page ${pn}`);
-    const list = body.data.list;
-    if (pn >= fromPage) {
+  return scrolledIds(session, {
+    endpoint: TIEBA_ENDPOINTS.creatorFeed,
+    url: creatorPageUrl(session.baseUrls, creator),
+    fromPage,
+    wanted,
+    read: (answer, pn) => {
+      const body = listBody(session, answer, tiebaCreatorFeedShape, TIEBA_STEPS.creatorFeed, `creator feed page ${pn}`);
+      const list = body.data.list;
       const ids = list
         .map((item) => String(item.thread_info?.tid ?? item.thread_info?.id ?? ""))
         .filter((id) => id !== "");
-      pages.push(ids);
-      collected += ids.length;
-    }
-    if (list.length === 0 || !hasMore(body.data.has_more, list.length) || (pn >= fromPage && collected >= wanted))
-      return pages;
-    answer = await session.capture<TiebaCreatorFeedResponse>(TIEBA_ENDPOINTS.creatorFeed, () => session.scroll());
-  }
+      return { ids, more: list.length > 0 && hasMore(body.data.has_more, list.length) };
+    },
+  });
 }
 
 /**
- * A forum's (吧) newest threads: its page's own frs/page_pc answers, scrolled through first
- * (reading a thread leaves the page), then each thread as in detail, up to max_notes_count
- * (MC reads TIEBA_NAME_LIST the same way: the list, then every thread's detail, core.py:210-245).
+ * A forum's (吧) newest threads: its page's own frs/page_pc answers, scrolled through first,
+ * then each thread as in detail, up to max_notes_count (MC reads TIEBA_NAME_LIST the same way:
+ * the list, then every thread's detail, core.py:210-245).
  */
 async function* forumThreads(
   session: MediaSession,
@@ -245,9 +226,78 @@ async function* forumThreads(
   name: string,
   cursor: MediaCursor,
 ): AsyncGenerator<MediaRecord, void, undefined> {
-  let pn = typeof cursor.page === "number" ? cursor.page : 1;
-  const pages = await forumFeed(session, name, pn, params.max_notes_count - cursor.notesDone);
+  const pn = typeof cursor.page === "number" ? cursor.page : 1;
+  const pages = await scrolledIds(session, {
+    endpoint: TIEBA_ENDPOINTS.forum,
+    url: forumPageUrl(session.baseUrls, name),
+    fromPage: pn,
+    wanted: params.max_notes_count - cursor.notesDone,
+    maxPages: MAX_FORUM_PAGES,
+    read: (answer, page) => {
+      const body = listBody(session, answer, tiebaForumPageShape, TIEBA_STEPS.forum, `forum ${name} page ${page}`);
+      // MC help.py:252-277: comma-joined thread ids in forum.tids; an empty page ends the list.
+      const ids = (body.forum.tids ?? "")
+        .split(",")
+        .map((id) => id.trim())
+        .filter((id) => /^\d+$/.test(id));
+      return { ids, more: ids.length > 0 };
+    },
+  });
+  yield* threadsOf(session, params, pages, pn, cursor);
+}
+
+/** A forum's list is read at most this many pages deep (30 threads each, as MC asks). */
+const MAX_FORUM_PAGES = 50;
+
+/** A list the page loads page 1 of on opening, and one more page per scroll (a profile's or a forum's threads). */
+interface ScrolledList {
+  endpoint: ResponseMatch;
+  /** The page to open. */
+  url: string;
+  /** The first page wanted: earlier ones (done before a resume) are scrolled past. */
+  fromPage: number;
+  /** Ids wanted from `fromPage` on: scrolling stops once they are in hand. */
+  wanted: number;
+  /** @default no limit */
+  maxPages?: number;
+  /** Page `pn`'s thread ids, and whether the list goes on after it. */
+  read(answer: CapturedResponse, pn: number): { ids: string[]; more: boolean };
+}
+
+/**
+ * The thread ids of each page of a scrolled list from `fromPage` on. Not walkFeed or walkPages
+ * (media kit): each thread is read on its own page, which leaves the list's page, so the list
+ * is scrolled through first and the threads are read after (FLOW.md, "Shared steps").
+ */
+async function scrolledIds(session: MediaSession, list: ScrolledList): Promise<string[][]> {
+  const pages: string[][] = [];
+  let collected = 0;
+  let answer = await session.capture(list.endpoint, () => session.open(list.url));
+  for (let pn = 1; pn <= (list.maxPages ?? Number.POSITIVE_INFINITY); pn++) {
+    const { ids, more } = list.read(answer, pn);
+    if (pn >= list.fromPage) {
+      pages.push(ids);
+      collected += ids.length;
+    }
+    if (!more || (pn >= list.fromPage && collected >= list.wanted)) return pages;
+    answer = await session.capture(list.endpoint, () => session.scroll());
+  }
+  return pages;
+}
+
+/**
+ * The threads of list pages `firstPage`, …: each once, up to max_notes_count, the cursor
+ * advanced after every page so that a resume starts at the next one.
+ */
+async function* threadsOf(
+  session: MediaSession,
+  params: TiebaTaskParams,
+  pages: readonly string[][],
+  firstPage: number,
+  cursor: MediaCursor,
+): AsyncGenerator<MediaRecord, void, undefined> {
   const seen = new Set<string>();
+  let pn = firstPage;
   for (const ids of pages) {
     for (const id of ids) {
       if (notesFull(cursor, params)) return;
@@ -259,31 +309,6 @@ async function* forumThreads(
     cursor.advance(pn);
   }
 }
-
-/** Pages of the forum's thread ids from page `fromPage` on, until `wanted` ids or the list's end (an empty page). */
-async function forumFeed(session: MediaSession, name: string, fromPage: number, wanted: number): Promise<string[][]> {
-  const pages: string[][] = [];
-  let collected = 0;
-  let answer = await session.capture(TIEBA_ENDPOINTS.forum, () => session.open(forumPageUrl(session.baseUrls, name)));
-  for (let pn = 1; pn <= MAX_FORUM_PAGES; pn++) {
-    const body = listBody(session, answer, tiebaForumPageShape, TIEBA_STEPS.forum, `forum ${name} page ${pn}`);
-    // MC help.py:252-277: comma-joined thread ids in forum.tids.
-    const ids = (body.forum.tids ?? "")
-      .split(",")
-      .map((id) => id.trim())
-      .filter((id) => /^\d+$/.test(id));
-    if (pn >= fromPage) {
-      pages.push(ids);
-      collected += ids.length;
-    }
-    if (ids.length === 0 || (pn >= fromPage && collected >= wanted)) return pages;
-    answer = await session.capture(TIEBA_ENDPOINTS.forum, () => session.scroll());
-  }
-  return pages;
-}
-
-/** A forum's list is read at most this many pages deep (30 threads each, as MC asks). */
-const MAX_FORUM_PAGES = 50;
 
 /**
  * The creator record from the profile's own homeSidebarRight answer (MC calls the endpoint
