@@ -143,6 +143,7 @@ export const CREATE_OPTIONS = {
   },
   vertical: { type: "string", value: "V", description: "zhihu search: vertical answer|article|zvideo" },
   "note-type": { type: "string", value: "T", description: "xhs search: note_type all|video|image" },
+  international: { type: "boolean", description: "xhs: international, crawl www.rednote.com" },
   "tieba-name": {
     type: "string",
     multiple: true,
@@ -225,6 +226,7 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   set(body, "time_interval", stringValue(values, "time-interval"));
   set(body, "vertical", stringValue(values, "vertical"));
   set(body, "note_type", stringValue(values, "note-type"));
+  if (flag(values, "international")) body.international = true;
   setList(body, "tieba_names", listEntries(values, "tieba-name"));
   set(body, "start_day", stringValue(values, "start-day"));
   set(body, "end_day", stringValue(values, "end-day"));

@@ -20,6 +20,7 @@ import {
 } from "../../core/platforms/media/index.js";
 import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
 import * as z from "zod";
+import { setAccountCookies } from "../../core/platforms/media/cookies.js";
 import { startTestSite, type TestSite } from "../support/site.js";
 import { testCrawlContext } from "../support/crawlContext.js";
 
@@ -194,6 +195,25 @@ describe("crawlMedia rules", () => {
     const stop = new AbortController();
     stop.abort("deadline");
     expect((await collect(fakePlatform(5, { returned: [] }), params({}), { signal: stop.signal })).items).toEqual([]);
+  });
+});
+
+describe("account cookies in the task's browser", () => {
+  it("sets a pasted cookie (no domain) on the site's domain, so the API hosts beside www get it", async () => {
+    await withContext(async (browser) => {
+      await setAccountCookies(browser, "https://www.xiaohongshu.com", [{ name: "web_session", value: "pasted" }]);
+      await setAccountCookies(browser, "http://127.0.0.1:4000", [{ name: "stand_in", value: "local" }]);
+      // A cookie exported for the other edition of the site is set on this one's domain.
+      await setAccountCookies(browser, "https://www.rednote.com", [
+        { name: "web_session", value: "exported", domain: ".xiaohongshu.com" },
+      ]);
+      const cookies = await browser.cookies();
+      const domainOf = (name: string, value: string) =>
+        cookies.find((cookie) => cookie.name === name && cookie.value === value)?.domain;
+      expect(domainOf("web_session", "pasted")).toBe(".xiaohongshu.com");
+      expect(domainOf("stand_in", "local")).toBe("127.0.0.1");
+      expect(domainOf("web_session", "exported")).toBe(".rednote.com");
+    });
   });
 });
 

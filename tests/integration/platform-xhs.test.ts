@@ -216,6 +216,51 @@ describe("xhs search", () => {
   });
 });
 
+describe("xhs international edition (rednote.com)", () => {
+  it("crawls the edition's own base URLs, with the account's cookies, and never the main site's", async () => {
+    // The main site's hosts lead nowhere for this test: a crawl that used them would fail.
+    const saved = { www: process.env.XHS_BASE_URL_WWW, api: process.env.XHS_BASE_URL_API };
+    process.env.XHS_BASE_URL_WWW = "http://127.0.0.1:9";
+    process.env.XHS_BASE_URL_API = "http://127.0.0.1:9";
+    process.env.XHS_BASE_URL_INTERNATIONAL_WWW = xhs.baseUrl;
+    process.env.XHS_BASE_URL_INTERNATIONAL_API = xhs.apiUrl;
+    try {
+      const { items } = await run(
+        task({ crawler_type: "search", keywords: "咖啡", max_notes_count: 3, international: true }),
+      );
+      expect(ids(items, "note_id")).toEqual(
+        xhs.data
+          .notesFor("咖啡")
+          .slice(0, 3)
+          .map((note) => note.note_id),
+      );
+      for (const item of items) expect(String(item.data.note_url)).toMatch(new RegExp(`^${xhs.baseUrl}/explore/`));
+      const calls = xhs.apiCalls();
+      expect(calls.length).toBeGreaterThan(0);
+      for (const call of calls) expect(call.cookies).toMatchObject({ web_session: "040069b5-stand-in-session" });
+    } finally {
+      process.env.XHS_BASE_URL_WWW = saved.www;
+      process.env.XHS_BASE_URL_API = saved.api;
+      delete process.env.XHS_BASE_URL_INTERNATIONAL_WWW;
+      delete process.env.XHS_BASE_URL_INTERNATIONAL_API;
+    }
+  });
+
+  it("takes www.rednote.com note URLs, and international: false keeps the main site", () => {
+    const note = xhs.data.notesFor("咖啡")[0]!;
+    const params = task({
+      crawler_type: "detail",
+      specified_ids: `https://www.rednote.com/explore/${note.note_id}?xsec_token=${encodeURIComponent(note.xsec_token)}`,
+      international: true,
+    });
+    expect(xhsPlatform.editionOf?.(params)).toEqual({
+      name: "international",
+      baseUrls: { www: "https://www.rednote.com", api: "https://webapi.rednote.com", short: "https://xhslink.com" },
+    });
+    expect(xhsPlatform.editionOf?.(task({ crawler_type: "search", keywords: "咖啡" }))).toBeUndefined();
+  });
+});
+
 describe("the stand-in API", () => {
   it("refuses a call that did not go through the page's signing function (HTTP 406, code -1)", async () => {
     const path = `${ENDPOINT.comments}?note_id=${xhs.data.notesFor("咖啡")[0]!.note_id}&cursor=`;

@@ -14,7 +14,7 @@ import {
   resumeCursorOf,
   toResultItem,
 } from "../../core/platforms/media/index.js";
-import { covers } from "../../core/platforms/media/cookies.js";
+import { covers, siteCookieDomain } from "../../core/platforms/media/cookies.js";
 import { ensureCreatorHashKey } from "../../local/creator-hash-key.js";
 
 const SECRET = process.env.CREATOR_HASH_SECRET as string;
@@ -124,6 +124,25 @@ describe("base URLs and cookies", () => {
     expect(covers("xiaohongshu.com", "xiaohongshu.com")).toBe(true);
     expect(covers(".xiaohongshu.com", "127.0.0.1")).toBe(false);
     expect(covers("hongshu.com", "www.xiaohongshu.com")).toBe(false);
+  });
+
+  it("sets a cookie without a covering domain on the site's two-label domain, or on a stand-in's host", () => {
+    expect(siteCookieDomain("www.xiaohongshu.com")).toBe(".xiaohongshu.com");
+    expect(siteCookieDomain("m.weibo.cn")).toBe(".weibo.cn");
+    expect(siteCookieDomain("tieba.baidu.com")).toBe(".baidu.com");
+    expect(siteCookieDomain("127.0.0.1")).toBe("127.0.0.1");
+    expect(siteCookieDomain("localhost")).toBe("localhost");
+    expect(siteCookieDomain("::1")).toBe("::1");
+  });
+
+  it("gives an edition of a site its own override names", () => {
+    const defaults = { www: "https://www.rednote.com" };
+    expect(resolveBaseUrls("xhs", defaults, { XHS_BASE_URL_WWW: "http://127.0.0.1:1" }, "international")).toEqual(
+      defaults,
+    );
+    expect(
+      resolveBaseUrls("xhs", defaults, { XHS_BASE_URL_INTERNATIONAL_WWW: "http://127.0.0.1:2" }, "international"),
+    ).toEqual({ www: "http://127.0.0.1:2" });
   });
 });
 

@@ -18,6 +18,9 @@ export function baseUrlEnvName(platform: MediaPlatformName, key: string): string
  * `defaults` with env overrides applied; trailing slashes dropped so callers write
  * `${base}/path`. An override that is not an http(s) URL is a configuration mistake:
  * a NonRetryableCrawlError (`CONFIG_INVALID`) at once rather than a crawl sent somewhere odd.
+ * `edition` names another edition of the site (xhs's "international", rednote.com): its
+ * keys are overridden by `<PLATFORM>_BASE_URL_<EDITION>_<KEY>`, so a test can point each
+ * edition at its own stand-in.
  *
  * @example resolveBaseUrls("xhs", { www: "https://www.xiaohongshu.com" }) // { www: "http://127.0.0.1:1234" } with the env set
  */
@@ -25,10 +28,11 @@ export function resolveBaseUrls(
   platform: MediaPlatformName,
   defaults: Readonly<Record<string, string>>,
   env?: Env,
+  edition?: string,
 ): Readonly<Record<string, string>> {
   const resolved: Record<string, string> = {};
   for (const [key, fallback] of Object.entries(defaults)) {
-    const name = baseUrlEnvName(platform, key);
+    const name = baseUrlEnvName(platform, edition === undefined ? key : `${edition}_${key}`);
     const value = platformBaseUrlOverride(name, env) ?? fallback;
     if (!/^https?:\/\/[^\s/]+/.test(value)) {
       throw new NonRetryableCrawlError(

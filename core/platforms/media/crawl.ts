@@ -53,10 +53,12 @@ export async function* crawlMedia<Params extends MediaTaskParams>(
   const counts: Record<string, number> = {};
   let failure: unknown;
   try {
-    session = await openMediaSession(platform as unknown as MediaPlatform, context, {
-      ...options,
-      probe: params.probe === true,
-    });
+    session = await openMediaSession(
+      platform as unknown as MediaPlatform,
+      context,
+      { ...options, probe: params.probe === true },
+      platform.editionOf?.(params),
+    );
     for await (const item of crawlInputs(platform, params, context, session)) {
       const type = String(item.data.item_type);
       counts[type] = (counts[type] ?? 0) + 1;

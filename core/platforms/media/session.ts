@@ -12,6 +12,7 @@ import { ProbeTrace, type ProbeStep } from "./probe.js";
 import { setAccountCookies } from "./cookies.js";
 import { Collector } from "./collector.js";
 import type {
+  MediaSiteEdition,
   ElementOptions,
   AccessErrorCode,
   CapturedResponse,
@@ -66,7 +67,8 @@ const JITTER = 0.25;
  * Opens a new page in the task's browser context for `platform`: realistic user agent,
  * the account's cookies (context.account) set on the platform's cookie URL, images,
  * media and fonts blocked, and every response of an endpoint somebody waits for read
- * and judged by `platform.classify`. The caller closes it.
+ * and judged by `platform.classify`. The caller closes it. `edition`: the task's edition of
+ * the site (MediaPlatform.editionOf), whose base URLs the session uses instead.
  *
  * @example
  * const session = await openMediaSession(xhs, context);
@@ -78,10 +80,14 @@ export async function openMediaSession(
   platform: MediaPlatform,
   context: CrawlContext,
   options: MediaSessionOptions = {},
+  edition?: MediaSiteEdition,
 ): Promise<OwnedMediaSession> {
   const settings = { ...mediaSessionDefaults, ...options };
   const delayScale = mediaDelayScale() ?? settings.delayScale;
-  const baseUrls = resolveBaseUrls(platform.name, platform.baseUrls);
+  const baseUrls =
+    edition === undefined
+      ? resolveBaseUrls(platform.name, platform.baseUrls)
+      : resolveBaseUrls(platform.name, edition.baseUrls, undefined, edition.name);
   context.signal.throwIfAborted();
   const page = await context.browser.newPage();
   try {

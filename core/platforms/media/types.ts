@@ -288,6 +288,12 @@ export interface MediaRecord {
   error?: { code: string; message: string };
 }
 
+/** An edition of a platform's site: its name (in env overrides) and its real base URLs, keyed as the main site's. */
+export interface MediaSiteEdition {
+  name: string;
+  baseUrls: Readonly<Record<string, string>>;
+}
+
 /**
  * A media platform's crawler. `run` drives the session for one task and yields records;
  * the framework (crawl.ts) adds item_type/platform/crawled_at/keys/creator privacy,
@@ -310,6 +316,11 @@ export interface MediaPlatform<Params extends MediaTaskParams = MediaTaskParams>
    * `document` is the main navigation's answer (status, url; `json` undefined), when there was one.
    */
   classifyPage?(page: Page, document?: CapturedResponse): Promise<ResponseVerdict>;
+  /**
+   * Another edition of the site that a task asks for (xhs `international`: rednote.com),
+   * whose base URLs replace {@link baseUrls} for that task; undefined: the main site.
+   */
+  editionOf?(params: Params): MediaSiteEdition | undefined;
   /**
    * A search's inputs, when the platform takes more than `keywords` (tieba's forums): each
    * is given to {@link search} in turn, in this order. Absent: the keywords.

@@ -32,6 +32,7 @@ import {
   SORT_LABELS,
   STATE,
   XHS_BASE_URLS,
+  XHS_INTERNATIONAL_BASE_URLS,
   apiGet,
   apiPost,
   bodyOf,
@@ -66,7 +67,9 @@ import type { XhsNoteType, XhsTaskParams } from "./schema.js";
 export const xhsPlatform: MediaPlatform<XhsTaskParams> = {
   name: "xhs",
   baseUrls: XHS_BASE_URLS,
-  // web_session and friends are set on .xiaohongshu.com: they reach both www and edith.
+  editionOf: (params) =>
+    params.international ? { name: "international", baseUrls: XHS_INTERNATIONAL_BASE_URLS } : undefined,
+  // web_session and friends are set on .xiaohongshu.com (.rednote.com): they reach both www and the API host.
   cookieUrl: "www",
   delays: { pageMs: 2500, scrollMs: 1500, commentMs: 1200 },
   classify: classifyXhsResponse,

@@ -53,7 +53,7 @@ function parseRef(value: string, path: RegExp): XhsRef | undefined {
 /**
  * xhslink.com share links (`/<code>`, `/m/<code>`, `/o/<code>`): xhslink.com answers 307 to
  * the note's www.xiaohongshu.com URL, `xsec_token` included (a public xhslink proxy reads
- * that `Location`). The note URL is taken as a detail input would be, never fetched.
+ * that `Location`); a www.rednote.com note URL is taken too (the international edition). The note URL is taken as a detail input would be, never fetched.
  */
 export const XHS_SHORT_LINKS: ShortLinkRule = {
   hosts: ["xhslink.com", "www.xhslink.com"],
@@ -65,6 +65,6 @@ export const XHS_SHORT_LINKS: ShortLinkRule = {
     } catch {
       return undefined;
     }
-    return /(^|\.)xiaohongshu\.com$/.test(host) && parseNoteRef(target) !== undefined ? target : undefined;
+    return /(^|\.)(xiaohongshu|rednote)\.com$/.test(host) && parseNoteRef(target) !== undefined ? target : undefined;
   },
 };

@@ -23,7 +23,7 @@ export type XhsNoteType = (typeof XHS_NOTE_TYPES)[number];
 
 /**
  * An xhs task: the shared media fields, strict, each mode with its input, and ids that
- * xhs can open — note ids / note URLs (…/explore/<id>?xsec_token=…) in `specified_ids`,
+ * xhs can open — note ids / note URLs (…/explore/<id>?xsec_token=…, either edition's host) in `specified_ids`,
  * user ids / profile URLs in `creator_ids`. xhslink.com share links in `specified_ids` are
  * resolved by the crawler (ids.ts XHS_SHORT_LINKS).
  */
@@ -34,6 +34,10 @@ export const xhsTaskInput = z
       .enum(XHS_NOTE_TYPES, { error: `must be one of ${quotedList(XHS_NOTE_TYPES)}` })
       .optional()
       .meta({ description: 'search: only video notes or only image notes; absent or "all": both' }),
+    international: z.boolean({ error: "must be true or false" }).default(false).meta({
+      description:
+        "Crawl the international edition, www.rednote.com (its API on webapi.rednote.com), instead of www.xiaohongshu.com; the account must be signed in there. Default false",
+    }),
   })
   .superRefine(searchOnly(["note_type"]))
   .superRefine(
@@ -41,7 +45,7 @@ export const xhsTaskInput = z
       specified_ids: {
         accepts: (value) => parseNoteRef(value) !== undefined || isShortLink(value, XHS_SHORT_LINKS),
         message:
-          "must be a 24-character xhs note id, a note URL like https://www.xiaohongshu.com/explore/<id>?xsec_token=…, or an xhslink.com share link",
+          "must be a 24-character xhs note id, a note URL like https://www.xiaohongshu.com/explore/<id>?xsec_token=… (or www.rednote.com), or an xhslink.com share link",
       },
       creator_ids: {
         accepts: (value) => parseCreatorRef(value) !== undefined,

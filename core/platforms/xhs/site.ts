@@ -19,6 +19,21 @@ export const XHS_BASE_URLS = {
   short: "https://xhslink.com",
 };
 
+/**
+ * The international edition (rednote.com), for tasks with `international: true`: the same
+ * web app and API paths on other hosts, as MC's XHS_INTERNATIONAL switch has it (commit
+ * 2a52c15, 2026-04: client.py:71-76 swaps only the API host and the site, core.py:63 the
+ * page it opens, login.py:222 the cookie domain .rednote.com). Overridable by env
+ * XHS_BASE_URL_INTERNATIONAL_<KEY>.
+ * ASSUMPTION: share links of the international app are xhslink.com links too (no source
+ * names another short-link host), so `short` stays.
+ */
+export const XHS_INTERNATIONAL_BASE_URLS = {
+  www: "https://www.rednote.com",
+  api: "https://webapi.rednote.com",
+  short: "https://xhslink.com",
+};
+
 /** The image formats every list and comment call asks for (MC client.py:374, 408, 443, 631). */
 export const IMAGE_FORMATS = "jpg,webp,avif";
 

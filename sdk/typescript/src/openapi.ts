@@ -553,6 +553,8 @@ export interface components {
              * @enum {string}
              */
             note_type?: "all" | "video" | "image";
+            /** @description Crawl the international edition, www.rednote.com (its API on webapi.rednote.com), instead of www.xiaohongshu.com; the account must be signed in there. Default false. Default: `false`. */
+            international?: boolean;
             max_attempts?: number;
             /** @description Default: `3600`. */
             max_duration_secs?: number;
