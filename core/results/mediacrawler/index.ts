@@ -1,0 +1,116 @@
+/**
+ * The MediaCrawler (MC) export layout: our stored media items written as MC's files
+ * (contents / comments / creators), with MC's column names, order and value formats, for
+ * scripts and notebooks built on MC's output. One table per platform, in this folder,
+ * registered here once.
+ */
+import { ValidationError } from "../../errors.js";
+import type { Row } from "../format.js";
+import { BILI_MC_LAYOUT } from "./bili.js";
+import { identityValue, type McColumn } from "./columns.js";
+import { DY_MC_LAYOUT } from "./dy.js";
+import { KS_MC_LAYOUT } from "./ks.js";
+import { MC_ITEM_TYPES, type McItemType, type McPlatformLayout, OUR_ITEM_TYPE } from "./layout.js";
+import { TIEBA_MC_LAYOUT } from "./tieba.js";
+import { WB_MC_LAYOUT } from "./wb.js";
+import { XHS_MC_LAYOUT } from "./xhs.js";
+import { ZHIHU_MC_LAYOUT } from "./zhihu.js";
+
+export { MC_ITEM_TYPES, OUR_ITEM_TYPE, type McItemType, type McPlatformLayout } from "./layout.js";
+export type { McColumn, McSource } from "./columns.js";
+
+/** Every media platform's MC layout; the Record type makes a platform without one a compile error. */
+export const MC_LAYOUTS = {
+  xhs: XHS_MC_LAYOUT,
+  dy: DY_MC_LAYOUT,
+  ks: KS_MC_LAYOUT,
+  bili: BILI_MC_LAYOUT,
+  wb: WB_MC_LAYOUT,
+  tieba: TIEBA_MC_LAYOUT,
+  zhihu: ZHIHU_MC_LAYOUT,
+} as const satisfies Record<McPlatformLayout["platform"], McPlatformLayout>;
+
+/** The platform's MC layout, or a 400 naming `layout` (MC has no web crawl, so `web` has none). */
+export function mcLayoutOf(platform: string): McPlatformLayout {
+  const layout = (MC_LAYOUTS as Record<string, McPlatformLayout>)[platform];
+  if (layout === undefined) {
+    throw new ValidationError(
+      `layout: "mediacrawler" is only for the media platforms (${Object.keys(MC_LAYOUTS).join(", ")}); MediaCrawler has no ${platform} crawl`,
+      "layout",
+    );
+  }
+  return layout;
+}
+
+/** The CSV columns of one MC file, in MC's order. */
+export function mcColumns(layout: McPlatformLayout, itemType: McItemType): string[] {
+  return layout[itemType].columns.map((column) => column.name);
+}
+
+function cell(layout: McPlatformLayout, column: McColumn, row: Row): unknown {
+  const { source } = column;
+  switch (source.kind) {
+    case "field":
+      return column.format.apply(row[source.field], row);
+    case "identity":
+      return identityValue(row, source.identity, layout.hashSource);
+    case "constant":
+      return source.value;
+    default:
+      return column.format.apply(undefined, row);
+  }
+}
+
+/**
+ * A stored item as MC's record of `itemType`, or undefined when MC's file would not hold it:
+ * another kind of item, a probe report, or a post that could not be crawled (`ok: false`;
+ * MC writes nothing for those).
+ */
+export function toMcRow(layout: McPlatformLayout, itemType: McItemType, stored: Row): Row | undefined {
+  if (stored.item_type !== OUR_ITEM_TYPE[itemType] || stored.ok === false || stored.error) return undefined;
+  return Object.fromEntries(layout[itemType].columns.map((column) => [column.name, cell(layout, column, stored)]));
+}
+
+/** What a task contributes to MC's file name. */
+export interface McFileTask {
+  crawler_type: string;
+  created_at: string;
+}
+
+/**
+ * MC's file name: `{crawler_type}_{item_type}_{date}.{ext}` (tools/async_file_writer.py:37-44),
+ * where the date is the day MC wrote the file. ASSUMPTION: we use the day the task was
+ * created (UTC), so every page and every re-export of a task names the same file.
+ */
+export function mcFileName(task: McFileTask, itemType: McItemType, extension: string): string {
+  return `${task.crawler_type}_${itemType}_${task.created_at.slice(0, 10)}.${extension}`;
+}
+
+/**
+ * One record as MC's JSON Lines writes it: Python's `json.dumps(item, ensure_ascii=False)`
+ * (tools/async_file_writer.py:56-60), whose separators are ", " and ": ".
+ */
+export function mcJsonLine(row: Row): string {
+  const fields = Object.entries(row).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value ?? null)}`);
+  return `{${fields.join(", ")}}\n`;
+}
+
+/**
+ * MC's JSON file: one array, `json.dumps(items, ensure_ascii=False, indent=4)`
+ * (tools/async_file_writer.py:62-80), written record by record so any number of records
+ * stays in bounded memory.
+ */
+export async function* mcJsonArray(rows: AsyncIterable<readonly Row[]>): AsyncGenerator<string, void, undefined> {
+  let count = 0;
+  for await (const page of rows) {
+    for (const row of page) {
+      const body = JSON.stringify(row, (_key, value) => value ?? null, 4).replace(/\n/g, "\n    ");
+      yield `${count++ === 0 ? "[\n    " : ",\n    "}${body}`;
+    }
+  }
+  yield count === 0 ? "[]" : "\n]";
+}
+
+export function isMcItemType(value: unknown): value is McItemType {
+  return typeof value === "string" && (MC_ITEM_TYPES as readonly string[]).includes(value);
+}
