@@ -16,7 +16,8 @@ import { WB_MC_LAYOUT } from "./wb.js";
 import { XHS_MC_LAYOUT } from "./xhs.js";
 import { ZHIHU_MC_LAYOUT } from "./zhihu.js";
 
-export { MC_ITEM_TYPES, OUR_ITEM_TYPE, type McItemType, type McPlatformLayout } from "./layout.js";
+export { MC_ITEM_TYPES, mcFileName, OUR_ITEM_TYPE, type McItemType, type McPlatformLayout } from "./layout.js";
+export { mcJsonArray, mcJsonArrayEnd, mcJsonArrayEntry, mcJsonLine } from "./pythonJson.js";
 export type { McColumn, McSource } from "./columns.js";
 
 /** Every media platform's MC layout; the Record type makes a platform without one a compile error. */
@@ -69,46 +70,6 @@ function cell(layout: McPlatformLayout, column: McColumn, row: Row): unknown {
 export function toMcRow(layout: McPlatformLayout, itemType: McItemType, stored: Row): Row | undefined {
   if (stored.item_type !== OUR_ITEM_TYPE[itemType] || stored.ok === false || stored.error) return undefined;
   return Object.fromEntries(layout[itemType].columns.map((column) => [column.name, cell(layout, column, stored)]));
-}
-
-/** What a task contributes to MC's file name. */
-export interface McFileTask {
-  crawler_type: string;
-  created_at: string;
-}
-
-/**
- * MC's file name: `{crawler_type}_{item_type}_{date}.{ext}` (tools/async_file_writer.py:37-44),
- * where the date is the day MC wrote the file. ASSUMPTION: we use the day the task was
- * created (UTC), so every page and every re-export of a task names the same file.
- */
-export function mcFileName(task: McFileTask, itemType: McItemType, extension: string): string {
-  return `${task.crawler_type}_${itemType}_${task.created_at.slice(0, 10)}.${extension}`;
-}
-
-/**
- * One record as MC's JSON Lines writes it: Python's `json.dumps(item, ensure_ascii=False)`
- * (tools/async_file_writer.py:56-60), whose separators are ", " and ": ".
- */
-export function mcJsonLine(row: Row): string {
-  const fields = Object.entries(row).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value ?? null)}`);
-  return `{${fields.join(", ")}}\n`;
-}
-
-/**
- * MC's JSON file: one array, `json.dumps(items, ensure_ascii=False, indent=4)`
- * (tools/async_file_writer.py:62-80), written record by record so any number of records
- * stays in bounded memory.
- */
-export async function* mcJsonArray(rows: AsyncIterable<readonly Row[]>): AsyncGenerator<string, void, undefined> {
-  let count = 0;
-  for await (const page of rows) {
-    for (const row of page) {
-      const body = JSON.stringify(row, (_key, value) => value ?? null, 4).replace(/\n/g, "\n    ");
-      yield `${count++ === 0 ? "[\n    " : ",\n    "}${body}`;
-    }
-  }
-  yield count === 0 ? "[]" : "\n]";
 }
 
 export function isMcItemType(value: unknown): value is McItemType {

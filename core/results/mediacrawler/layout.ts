@@ -31,3 +31,18 @@ export interface McPlatformLayout {
    */
   readonly creators: McFile;
 }
+
+/** What a task contributes to MC's file name. */
+export interface McFileTask {
+  crawler_type: string;
+  created_at: string;
+}
+
+/**
+ * MC's file name: `{crawler_type}_{item_type}_{date}.{ext}` (tools/async_file_writer.py:37-44),
+ * where the date is the day MC wrote the file. ASSUMPTION: we use the day the task was
+ * created (UTC), so every page and every re-export of a task names the same file.
+ */
+export function mcFileName(task: McFileTask, itemType: McItemType, extension: string): string {
+  return `${task.crawler_type}_${itemType}_${task.created_at.slice(0, 10)}.${extension}`;
+}
