@@ -7,6 +7,7 @@
  * 9f4f8bf, the last version that wrote creators files), cited next to each.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   MC_LAYOUTS,
@@ -17,6 +18,7 @@ import {
   mcLayoutOf,
   toMcRow,
 } from "../../core/results/mediacrawler/index.js";
+import { DOCS_TABLE_END, DOCS_TABLE_START, mediaCrawlerDocsTables } from "../../core/results/mediacrawler/docsTable.js";
 import type { BiliCommentFields, BiliContentFields } from "../../core/platforms/bili/itemSchema.js";
 import type { DyCommentFields, DyContentFields } from "../../core/platforms/dy/itemSchema.js";
 import type { KsCommentFields, KsContentFields } from "../../core/platforms/ks/itemSchema.js";
@@ -881,5 +883,15 @@ describe("MediaCrawler files", () => {
     let empty = "";
     for await (const chunk of mcJsonArray((async function* () {})())) empty += chunk;
     expect(empty).toBe("[]");
+  });
+});
+
+describe("docs/exports.md", () => {
+  it("has the mapping tables the layouts make (npx tsx scripts/mediacrawler-docs.ts rewrites them)", () => {
+    const docs = readFileSync(new URL("../../docs/exports.md", import.meta.url), "utf8");
+    const start = docs.indexOf(DOCS_TABLE_START);
+    const end = docs.indexOf(DOCS_TABLE_END);
+    expect(start).toBeGreaterThan(0);
+    expect(docs.slice(start, end + DOCS_TABLE_END.length)).toBe(mediaCrawlerDocsTables());
   });
 });

@@ -157,7 +157,8 @@ export function columnsOf<Fields>() {
     identity: (name: string, identity: McIdentity): McColumn => ({
       name,
       source: { kind: "identity", identity },
-      format: mcFormat.asIs,
+      // The value is made by identityValue; this names it for the docs table.
+      format: { name: "see Authors", apply: (value) => value },
     }),
     lastModifyTs: (): McColumn => ({ name: "last_modify_ts", source: { kind: "crawled_at" }, format: crawledAtMs }),
     constant: (name: string, value: string): McColumn => ({
