@@ -296,6 +296,42 @@ describe("layout=mediacrawler jsonl and json", () => {
   });
 });
 
+describe("every format for every MediaCrawler file", () => {
+  const expected = { contents: NOTES, comments: NOTES * COMMENTS_PER_NOTE, creators: 0 } as const;
+  for (const format of ["csv", "jsonl", "json"] as const) {
+    for (const itemType of ["contents", "comments", "creators"] as const) {
+      it(`${format} ${itemType}: ${expected[itemType]} records over pages of 3`, async () => {
+        if (format === "json") {
+          const records: Record<string, unknown>[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await call(
+              "GET",
+              `/api/v1/tasks/${search.id}/results?format=json&layout=mediacrawler&item_type=${itemType}&limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+            );
+            expect(page.status).toBe(200);
+            records.push(...page.body.data.items);
+            cursor = page.body.data.next_cursor ?? undefined;
+          } while (cursor !== undefined);
+          expect(records).toHaveLength(expected[itemType]);
+          expect(records.every((record) => !("item_key" in record) && "last_modify_ts" in record)).toBe(true);
+          return;
+        }
+        const { file, headers } = await fetchPages(
+          search.id,
+          `format=${format}&layout=mediacrawler&item_type=${itemType}&limit=3`,
+        );
+        expect(headers["content-disposition"]).toBe(
+          `attachment; filename="search_${itemType}_${search.day}.${format}"`,
+        );
+        const records =
+          format === "csv" ? csvObjects(file.slice(1)).rows : file.split("\n").filter((line) => line !== "");
+        expect(records).toHaveLength(expected[itemType]);
+      });
+    }
+  }
+});
+
 describe("layout query checks", () => {
   it("a web task answers a 400 naming layout (MediaCrawler has no web crawl)", async () => {
     for (const format of ["csv", "jsonl", "json"]) {
