@@ -461,6 +461,13 @@ describe("MediaCrawler value formats", () => {
       source_keyword: "咖啡",
       xsec_token: "t",
     });
+    // store/xhs/__init__.py:112: a note without a title takes the first 255 characters of its desc
+    const untitled = toMcRow(
+      MC_LAYOUTS.xhs,
+      "contents",
+      stored("xhs", "content", { title: "", desc: "长".repeat(300) }),
+    );
+    expect(untitled!.title).toBe("长".repeat(255));
     const comment = toMcRow(
       MC_LAYOUTS.xhs,
       "comments",

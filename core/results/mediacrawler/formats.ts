@@ -65,3 +65,14 @@ export const zhihuGender: McFormat = {
   apply: (value) =>
     value === "male" ? "Male" : value === "female" ? "Female" : value === null || value === undefined ? "" : "Unknown",
 };
+
+/** xhs `title`: the title, or the first 255 characters of `desc` when it has none (store/xhs/__init__.py:112). */
+export const xhsTitle: McFormat = {
+  name: "title, else the first 255 characters of desc",
+  apply: (value, row) =>
+    typeof value === "string" && value !== ""
+      ? value
+      : Array.from(typeof row.desc === "string" ? row.desc : "")
+          .slice(0, 255)
+          .join(""),
+};

@@ -1,6 +1,6 @@
 import type { XhsCommentFields, XhsContentFields, XhsCreatorFields } from "../../platforms/xhs/itemSchema.js";
 import { columnsOf, mcFormat, orDefault } from "./columns.js";
-import { xhsGender } from "./formats.js";
+import { xhsGender, xhsTitle } from "./formats.js";
 import type { McPlatformLayout } from "./layout.js";
 
 const content = columnsOf<XhsContentFields>();
@@ -16,7 +16,7 @@ export const XHS_MC_LAYOUT: McPlatformLayout = {
     columns: [
       content.same("note_id"),
       content.same("type"),
-      content.same("title"),
+      content.same("title", xhsTitle),
       content.same("desc"),
       content.same("video_url", orDefault("")),
       content.same("time"),
