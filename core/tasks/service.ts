@@ -109,8 +109,10 @@ const resultsQuerySchema = z
 
 export type ResultsQuery = z.output<typeof resultsQuerySchema>;
 
-/** One page of results, and how to write it when it is a piece of a csv / jsonl file. */
-/** Items are stored results (layout ours) or MediaCrawler records (layout mediacrawler). */
+/**
+ * One page of results, and how to write it when it is a piece of a csv / jsonl file. Items are
+ * stored results (layout ours) or MediaCrawler records (layout mediacrawler).
+ */
 export type ResultsPage = Page<StoredResult | Record<string, unknown>> & {
   format: ExportFormat;
   bom: boolean;
