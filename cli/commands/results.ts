@@ -6,7 +6,10 @@
  */
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { MC_ITEM_TYPES, type McItemType, mcFileName } from "../../core/results/mediacrawler/layout.js";
+import { mcJsonArrayEnd, mcJsonArrayEntry } from "../../core/results/mediacrawler/pythonJson.js";
 import type { CrawlTasksClient } from "../../sdk/typescript/src/index.js";
 import { choiceOption, flag, integerOption, stringValue } from "../args.js";
 import type { Command } from "../command.js";
@@ -14,6 +17,7 @@ import { EXIT, NetworkError, UsageError } from "../errors.js";
 
 const FORMATS = ["csv", "jsonl", "json"] as const;
 export type ResultFormat = (typeof FORMATS)[number];
+const LAYOUTS = ["ours", "mediacrawler"] as const;
 
 /** The API's largest page: fewest round trips. */
 const DEFAULT_PAGE_SIZE = 1000;
@@ -21,10 +25,21 @@ const DEFAULT_PAGE_SIZE = 1000;
 export const resultsCommand: Command = {
   name: "results",
   summary: "write all of a task's results as csv, jsonl or json",
-  usage: "<TASK_ID> --format csv|jsonl|json [--bom] [--out FILE] [--page-size N]",
+  usage: "<TASK_ID> --format csv|jsonl|json [--bom] [--out FILE] [--page-size N] [--layout mediacrawler [--dir DIR]]",
   options: {
     format: { type: "string", value: "F", description: "csv, jsonl or json (default jsonl)" },
     bom: { type: "boolean", description: "csv, jsonl: start with a UTF-8 byte-order mark (so Excel reads UTF-8)" },
+    layout: {
+      type: "string",
+      value: "L",
+      description:
+        "ours (default) or mediacrawler: MediaCrawler's three files (contents, comments, creators), named as it names them, in --dir",
+    },
+    dir: {
+      type: "string",
+      value: "DIR",
+      description: "--layout mediacrawler: the directory to write into (default .)",
+    },
     out: {
       type: "string",
       value: "FILE",
@@ -38,6 +53,22 @@ export const resultsCommand: Command = {
     const pageSize = integerOption(values, "page-size") ?? DEFAULT_PAGE_SIZE;
     const target = stringValue(values, "out");
     if (flag(values, "bom") && format === "json") throw new UsageError("--bom: only with --format csv or jsonl");
+    const layout = choiceOption(values, "layout", LAYOUTS) ?? "ours";
+    const dir = stringValue(values, "dir");
+    if (layout === "mediacrawler") {
+      if (target !== undefined)
+        throw new UsageError("--out: not with --layout mediacrawler (it writes three files: --dir)");
+      const directory = dir ?? ".";
+      const written = await exportMediaCrawlerFiles(
+        client(),
+        args[0]!,
+        { format, pageSize, bom: flag(values, "bom") },
+        directory,
+      );
+      for (const file of written) out.note(`wrote ${file.pages} page(s), ${file.bytes} bytes to ${file.path}`);
+      return EXIT.ok;
+    }
+    if (dir !== undefined) throw new UsageError("--dir: only with --layout mediacrawler");
     const options = { format, pageSize, bom: flag(values, "bom") };
     if (target === undefined) {
       await exportResults(client(), args[0]!, options, out.streams.stdout);
@@ -65,6 +96,8 @@ export interface ExportOptions {
   format: ResultFormat;
   pageSize: number;
   bom: boolean;
+  /** layout=mediacrawler: which of its files (the API answers that file's records only). */
+  mediaCrawlerFile?: McItemType;
 }
 
 /** Writes, waiting whenever the destination asks to (a slow pipe or disk): memory stays bounded. */
@@ -84,7 +117,9 @@ export async function exportResults(
   let pages = 0;
   let bytes = 0;
   let items = 0;
-  if (options.format === "json") bytes += await write(destination, "[");
+  const mc = options.mediaCrawlerFile;
+  // MC's JSON file is an indented array (core/results/mediacrawler/pythonJson.ts), opened by its first record.
+  if (options.format === "json" && mc === undefined) bytes += await write(destination, "[");
   do {
     const query = {
       format: options.format,
@@ -92,12 +127,18 @@ export async function exportResults(
       cursor,
       // Asked for on the first page only; the API adds the BOM there.
       bom: options.bom && cursor === undefined ? "1" : undefined,
+      ...(mc === undefined ? {} : { layout: "mediacrawler", item_type: mc }),
     };
     if (options.format === "json") {
-      const page = (await client.request<{ items: unknown[]; next_cursor: string | null }>("GET", path, { query }))
-        .data;
-      for (const item of page.items)
-        bytes += await write(destination, `${items++ === 0 ? "\n" : ",\n"}${JSON.stringify(item)}`);
+      const page = (
+        await client.request<{ items: Record<string, unknown>[]; next_cursor: string | null }>("GET", path, { query })
+      ).data;
+      for (const item of page.items) {
+        const entry =
+          mc === undefined ? `${items === 0 ? "\n" : ",\n"}${JSON.stringify(item)}` : mcJsonArrayEntry(item, items);
+        items++;
+        bytes += await write(destination, entry);
+      }
       cursor = page.next_cursor ?? undefined;
     } else {
       const response = await client.requestStream(path, query);
@@ -106,8 +147,44 @@ export async function exportResults(
     }
     pages++;
   } while (cursor);
-  if (options.format === "json") bytes += await write(destination, items === 0 ? "]\n" : "\n]\n");
+  if (options.format === "json") {
+    bytes += await write(destination, mc === undefined ? (items === 0 ? "]\n" : "\n]\n") : mcJsonArrayEnd(items));
+  }
   return { pages, bytes };
+}
+
+/**
+ * MediaCrawler's three files of a task (contents, comments, creators) in `directory`, each
+ * named as MC names it (`{crawler_type}_{item_type}_{date}.{format}`, the same name the API
+ * gives in Content-Disposition) and each written beside its name, then renamed once complete.
+ * A web task is the API's 400 naming `layout`.
+ */
+export async function exportMediaCrawlerFiles(
+  client: CrawlTasksClient,
+  taskId: string,
+  options: Omit<ExportOptions, "mediaCrawlerFile">,
+  directory: string,
+): Promise<{ path: string; pages: number; bytes: number }[]> {
+  const task = await client.getTask(taskId);
+  await mkdir(directory, { recursive: true });
+  const written: { path: string; pages: number; bytes: number }[] = [];
+  for (const itemType of MC_ITEM_TYPES) {
+    const path = join(directory, mcFileName(task, itemType, options.format));
+    const partial = `${path}.partial`;
+    const file = createWriteStream(partial);
+    try {
+      const stats = await exportResults(client, taskId, { ...options, mediaCrawlerFile: itemType }, file);
+      file.end();
+      await once(file, "finish");
+      await rename(partial, path);
+      written.push({ path, ...stats });
+    } catch (error) {
+      file.destroy();
+      await rm(partial, { force: true });
+      throw error;
+    }
+  }
+  return written;
 }
 
 /** A page's body that stops arriving for this long is given up (the API sends each page whole). */

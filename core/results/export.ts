@@ -13,6 +13,9 @@ export const EXPORT_FORMATS = ["json", "jsonl", "csv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The formats whose pages are pieces of one file (json pages are separate envelopes). */
 export type FileFormat = Exclude<ExportFormat, "json">;
+/** Whose names and formats an export uses: ours, or MediaCrawler's files (./mediacrawler/). */
+export const EXPORT_LAYOUTS = ["ours", "mediacrawler"] as const;
+export type ExportLayout = (typeof EXPORT_LAYOUTS)[number];
 
 /** What identifies a stored result; first in every CSV. */
 const KEY_COLUMNS = ["task_id", "item_key", "ok"] as const;
@@ -35,6 +38,8 @@ export interface PageFormatOptions {
   first: boolean;
   /** Start the file with a UTF-8 BOM (Excel needs it to read UTF-8). */
   bom: boolean;
+  /** How jsonl writes one row. @default jsonLine (format.ts) */
+  jsonLine?: (row: Row) => string;
 }
 
 /** One page of an export; an empty page is "" unless it starts the file. */
@@ -44,7 +49,8 @@ export function formatPage(items: readonly Row[], options: PageFormatOptions): s
     if (options.first) parts.push(csvHeader(options.columns));
     for (const item of items) parts.push(csvRecord(item, options.columns));
   } else {
-    for (const item of items) parts.push(jsonLine(item));
+    const line = options.jsonLine ?? jsonLine;
+    for (const item of items) parts.push(line(item));
   }
   return parts.join("");
 }

@@ -7,7 +7,15 @@ import { ConflictError, DependencyUnavailableError, NotFoundError, ValidationErr
 import type { EgressPolicy } from "../net/addressPolicy.js";
 import { PLATFORM_NAMES } from "../platforms/registry.js";
 import type { TaskQueue } from "../queue/taskQueue.js";
-import { EXPORT_FORMATS, resultColumns, type ExportFormat } from "../results/export.js";
+import {
+  EXPORT_FORMATS,
+  EXPORT_LAYOUTS,
+  resultColumns,
+  type ExportFormat,
+  type ExportLayout,
+} from "../results/export.js";
+import { MC_ITEM_TYPES, type McItemType } from "../results/mediacrawler/layout.js";
+import { mcPage } from "../results/mediacrawler/page.js";
 import type { ResultStore, StoredResult } from "../results/store.js";
 import { parseOrThrow, queryIntegerIn } from "../validation.js";
 import type { WebhookNotifier } from "../webhooks/notifier.js";
@@ -65,9 +73,18 @@ const resultsQuerySchema = z
       description:
         "json: the envelope {items, next_cursor}. csv, jsonl: the pages' bodies, concatenated in order, are one file (CSV header and BOM on the first page only; CSV columns fixed for the task)",
     }),
-    bom: queryFlag
-      .default(false)
-      .meta({ description: "csv and jsonl: start the file (the first page, no cursor) with a UTF-8 BOM, for Excel" }),
+    bom: queryFlag.optional().meta({
+      description:
+        "csv and jsonl: start the file (the first page, no cursor) with a UTF-8 BOM, for Excel. Default false, except csv with layout=mediacrawler (MediaCrawler writes its CSV with a BOM)",
+    }),
+    layout: z.enum(EXPORT_LAYOUTS, { error: 'must be "ours" or "mediacrawler"' }).default("ours").meta({
+      description:
+        "ours: our items and field names. mediacrawler: a media task's items as MediaCrawler writes them (its column names, order and value formats), one of its files at a time (item_type); not for web tasks",
+    }),
+    item_type: z.enum(MC_ITEM_TYPES, { error: 'must be "contents", "comments" or "creators"' }).optional().meta({
+      description:
+        "With layout=mediacrawler (required there): which of MediaCrawler's files, contents (posts), comments or creators. The Content-Disposition filename is MediaCrawler's: {crawler_type}_{item_type}_{date}.{format}",
+    }),
   })
   .superRefine((query, ctx) => {
     if (query.bom && query.format === "json") {
@@ -77,18 +94,37 @@ const resultsQuerySchema = z
         message: "only for csv and jsonl (json pages are JSON envelopes)",
       });
     }
+    if (query.layout === "mediacrawler" && query.item_type === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["item_type"],
+        message:
+          'is required with layout=mediacrawler: "contents", "comments" or "creators" (one MediaCrawler file each)',
+      });
+    }
+    if (query.layout !== "mediacrawler" && query.item_type !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["item_type"], message: "only with layout=mediacrawler" });
+    }
   });
 
 export type ResultsQuery = z.output<typeof resultsQuerySchema>;
 
-/** One page of results, and how to write it when it is a piece of a csv / jsonl file. */
-export type ResultsPage = Page<StoredResult> & {
+/**
+ * One page of results, and how to write it when it is a piece of a csv / jsonl file. Items are
+ * stored results (layout ours) or MediaCrawler records (layout mediacrawler).
+ */
+export type ResultsPage = Page<StoredResult | Record<string, unknown>> & {
   format: ExportFormat;
   bom: boolean;
   /** No cursor was given: this page starts the file (BOM, CSV header). */
   first: boolean;
   /** The task's CSV columns (format csv only; [] otherwise). */
   columns: string[];
+  layout: ExportLayout;
+  /** The file a csv / jsonl export is saved as (Content-Disposition). */
+  fileName: string;
+  /** layout=mediacrawler: which of its files. */
+  itemType?: McItemType;
 };
 
 const newTaskId = monotonicFactory();
@@ -285,13 +321,22 @@ export class TaskService {
   async results(taskId: string, query: Record<string, string | undefined>): Promise<ResultsPage> {
     const parsed = parseOrThrow(resultsQuerySchema, query);
     const task = await this.get(taskId);
+    if (parsed.layout === "mediacrawler" && parsed.item_type !== undefined) {
+      const page = await this.deps.results.list(taskId, parsed);
+      return {
+        ...mcPage(task, page, { format: parsed.format, itemType: parsed.item_type, bom: parsed.bom }),
+        first: !parsed.cursor,
+      };
+    }
     const page = await this.deps.results.list(taskId, parsed);
     return {
       ...page,
       format: parsed.format,
-      bom: parsed.bom,
+      bom: parsed.bom ?? false,
       first: !parsed.cursor,
       columns: parsed.format === "csv" ? resultColumns(task) : [],
+      layout: "ours",
+      fileName: `${task.task_id}.${parsed.format}`,
     };
   }
 

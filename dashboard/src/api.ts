@@ -15,6 +15,9 @@ export interface Page<T> {
 
 export type ResultRow = Record<string, unknown> & { task_id: string; item_key: string; ok: boolean };
 
+/** One of MediaCrawler's files instead of our items (docs/exports.md, MediaCrawler layout); {} for ours. */
+export type MediaCrawlerQuery = { layout?: "mediacrawler"; item_type?: "contents" | "comments" | "creators" };
+
 interface Envelope<T> {
   code: number;
   message: string;
@@ -128,11 +131,13 @@ export const tasksApi = {
   create: (body: Record<string, unknown>) => call<Task>("POST", "/api/v1/tasks", body),
   cancel: (id: string) => call<Task>("POST", `${taskPath(id)}/cancel`),
   retry: (id: string) => call<Task>("POST", `${taskPath(id)}/retry`),
-  results: (id: string, params: { limit?: number; cursor?: string }) =>
+  results: (id: string, params: { limit?: number; cursor?: string } & MediaCrawlerQuery) =>
     call<Page<ResultRow>>("GET", `${taskPath(id)}/results${query(params)}`),
   /** One page of results as the API formats a file (csv/jsonl); see download.ts. */
-  resultsFile: (id: string, params: { format: "csv" | "jsonl"; limit: number; cursor?: string; bom?: 1 }) =>
-    fetchRaw(`${taskPath(id)}/results${query(params)}`),
+  resultsFile: (
+    id: string,
+    params: { format: "csv" | "jsonl"; limit: number; cursor?: string; bom?: 1 } & MediaCrawlerQuery,
+  ) => fetchRaw(`${taskPath(id)}/results${query(params)}`),
 };
 
 export const accountsApi = {

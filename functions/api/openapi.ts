@@ -859,25 +859,33 @@ export function buildOpenApiDocument(): OpenApiDocument {
         tags: ["tasks"],
         summary: "A task's results, in item_key order, a page at a time",
         description:
-          "`format=json` answers the envelope with `{items, next_cursor}`. `jsonl` and `csv` answer the rows only; the next page's cursor comes in the `x-next-cursor` header (absent on the last page).",
+          "`format=json` answers the envelope with `{items, next_cursor}`. `jsonl` and `csv` answer the rows only; the next page's cursor comes in the `x-next-cursor` header (absent on the last page). `layout=mediacrawler` (media tasks only; a web task is a 400 naming `layout`) writes one of MediaCrawler's files, named by `item_type`: its records only, with MediaCrawler's columns, order and value formats, and its file name (`{crawler_type}_{item_type}_{date}.csv`) in Content-Disposition; a page may then hold fewer records than `limit`, or none, and still have a next cursor.",
         parameters: [taskId, ...queryParameters(taskResultsQuerySchema)],
         responses: {
           "200": {
-            description: "A page of results",
+            description:
+              "A page of results (with layout=mediacrawler and format=json, `items` are MediaCrawler's flat records of `item_type`, not ResultItem)",
             headers: {
               "x-next-cursor": {
                 description: "jsonl and csv only: the cursor of the next page",
                 schema: { type: "string" },
               },
+              "content-disposition": {
+                description:
+                  'jsonl and csv: attachment; filename="<task_id>.<format>", or with layout=mediacrawler MediaCrawler\'s name, "<crawler_type>_<item_type>_<YYYY-MM-DD>.<format>" (the day the task was created, UTC)',
+                schema: { type: "string" },
+              },
             },
             content: {
+              // With layout=mediacrawler the items are MediaCrawler's flat records instead (the
+              // description says so): an anyOf here would let the docs' jq checks accept any field.
               "application/json": { schema: envelopeOf(page(schemaRef("ResultItem"), true), "ok") },
               "application/x-ndjson": { schema: { type: "string", description: "One JSON object per line" } },
               "text/csv": {
                 schema: {
                   type: "string",
                   description:
-                    "CRLF lines; task_id,item_key,ok first, then every column on the page; nested objects as dotted columns",
+                    "CRLF lines; task_id,item_key,ok first, then every column on the page; nested objects as dotted columns. With layout=mediacrawler: MediaCrawler's columns for item_type, in its order",
                 },
               },
             },

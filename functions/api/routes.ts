@@ -4,6 +4,7 @@ import type { AccountService } from "../../core/accounts/index.js";
 import type { TaskService } from "../../core/tasks/index.js";
 import type { ScrapeService } from "../../core/tasks/scrape.js";
 import { formatPage } from "../../core/results/export.js";
+import { mcJsonLine } from "../../core/results/mediacrawler/index.js";
 import { createdAt, envelope, ok, raw, type HttpResponse } from "./http.js";
 import type { JsonEvent } from "./middleware/jsonBody.js";
 import { ROUTE_KEYS, type RouteKey, splitRouteKey } from "./routeTable.js";
@@ -77,11 +78,12 @@ export function taskHandlers(service: () => TaskService, scrape: () => ScrapeSer
         columns: page.columns,
         first: page.first,
         bom: page.bom,
+        ...(page.layout === "mediacrawler" ? { jsonLine: mcJsonLine } : {}),
       });
       const contentType = page.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
       return raw(200, contentType, body, {
         ...(page.next_cursor ? { "x-next-cursor": page.next_cursor } : {}),
-        "content-disposition": `attachment; filename="${taskId(event)}.${page.format}"`,
+        "content-disposition": `attachment; filename="${page.fileName}"`,
       });
     },
 

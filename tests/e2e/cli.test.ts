@@ -12,7 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type RunningStack } from "../support/stack.js";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { toResultItem } from "../../core/platforms/media/crawl.js";
+import { commentRecord, noteRecord } from "../../core/platforms/xhs/items.js";
+import { DynamoResultStore } from "../../core/results/store.js";
+import { stackAws, startStack, type RunningStack } from "../support/stack.js";
 import { DEFAULT_SITE_PAGES, startTestSite, type TestSite } from "../support/site.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -393,5 +398,82 @@ describe("crawl-tasks CLI against the one-machine stack", () => {
       code: 3,
       stderr: `error: account_id: account "${accountId}" not found (HTTP 404)\n`,
     });
+  });
+
+  // Last: its xhs task fails in the background (no account), which would change the task list other tests compare.
+  it("--layout mediacrawler writes MediaCrawler's three files, named as it names them, into --dir", async () => {
+    const created = await cli([
+      "tasks",
+      "create",
+      "--platform",
+      "xhs",
+      "--type",
+      "search",
+      "--keyword",
+      "咖啡",
+      "--comments",
+    ]);
+    expect(created.stderr).toBe("");
+    const id = created.stdout.trim();
+    // No account is stored, so the crawl itself stores nothing: its items are written here, as the crawler writes them.
+    const aws = stackAws(stack.dataDir);
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: aws.dynamoEndpoint, region: aws.region, credentials: aws.credentials }),
+    );
+    try {
+      const context = { wwwBase: "https://www.xiaohongshu.com", xsecSource: "pc_search", sourceKeyword: "咖啡" };
+      const note = noteRecord(
+        {
+          note_id: "n1",
+          title: "手冲",
+          tag_list: [{ name: "咖啡", type: "topic" }],
+          user: { user_id: "u1", nickname: "咖啡师" },
+        },
+        context,
+      );
+      const comment = commentRecord(
+        { id: "c1", content: "好喝", user_info: { user_id: "u2", nickname: "路人甲" } },
+        "n1",
+      );
+      await new DynamoResultStore(doc, "results").putMany(id, [
+        toResultItem("xhs", note, false),
+        toResultItem("xhs", comment, false),
+      ]);
+    } finally {
+      doc.destroy();
+    }
+    const day = JSON.parse((await cli(["tasks", "get", id, "--json"])).stdout).created_at.slice(0, 10) as string;
+    const dir = join(workDir, "mediacrawler");
+    const run = await cli(["tasks", "results", id, "--layout", "mediacrawler", "--format", "csv", "--dir", dir]);
+    expect(run.code, run.stderr).toBe(0);
+    const names = ["contents", "comments", "creators"].map((type) => join(dir, `search_${type}_${day}.csv`));
+    expect(run.stderr.trimEnd().split("\n")).toEqual(
+      names.map((name) => expect.stringMatching(new RegExp(`bytes to ${name.replaceAll(".", "\\.")}$`))),
+    );
+    const [contents, comments, creators] = names.map((name) => readFileSync(name, "utf8"));
+    const [contentHeader, ...contentRows] = parseCsv(contents!.slice(1));
+    expect(contentHeader!.slice(0, 3)).toEqual(["note_id", "type", "title"]);
+    expect(contentRows.map((row) => row[0])).toEqual(["n1"]);
+    expect(contentRows[0]![contentHeader!.indexOf("tag_list")]).toBe("咖啡");
+    expect(parseCsv(comments!.slice(1)).map((row) => row[0])).toEqual(["comment_id", "c1"]);
+    expect(creators).toBe(
+      "\uFEFFuser_id,nickname,gender,avatar,desc,ip_location,follows,fans,interaction,tag_list,last_modify_ts\r\n",
+    );
+
+    const json = await cli(["tasks", "results", id, "--layout", "mediacrawler", "--format", "json", "--dir", dir]);
+    expect(json.code, json.stderr).toBe(0);
+    const records = JSON.parse(readFileSync(join(dir, `search_comments_${day}.json`), "utf8")) as Array<
+      Record<string, unknown>
+    >;
+    expect(records).toEqual([expect.objectContaining({ comment_id: "c1", content: "好喝", nickname: "路***" })]);
+    expect(readFileSync(join(dir, `search_creators_${day}.json`), "utf8")).toBe("[]");
+
+    // MediaCrawler has no web crawl: the API's 400 naming layout, exit 3, no file written.
+    const webTask = (
+      await cli(["tasks", "create", "--platform", "web", "--type", "detail", "--url", site.url])
+    ).stdout.trim();
+    const web = await cli(["tasks", "results", webTask, "--layout", "mediacrawler", "--dir", join(workDir, "web-mc")]);
+    expect(web.code).toBe(3);
+    expect(web.stderr).toMatch(/layout: "mediacrawler" is only for the media platforms/);
   });
 });

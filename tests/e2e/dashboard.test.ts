@@ -16,7 +16,12 @@ import { launchChromium } from "../../core/browser/index.js";
 import { api, type TaskView } from "../support/api.js";
 import { parseCsv } from "../support/csv.js";
 import { startTestSite, type TestSite } from "../support/site.js";
-import { startStack, type RunningStack } from "../support/stack.js";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { toResultItem } from "../../core/platforms/media/crawl.js";
+import { commentRecord, noteRecord } from "../../core/platforms/xhs/items.js";
+import { DynamoResultStore } from "../../core/results/store.js";
+import { stackAws, startStack, type RunningStack } from "../support/stack.js";
 
 const SCREENSHOTS = process.env.DASHBOARD_SCREENSHOTS
   ? resolve(import.meta.dirname, "../..", process.env.DASHBOARD_SCREENSHOTS)
@@ -250,6 +255,53 @@ describe("dashboard", () => {
     expect(firstRow).toBe(taskId);
     expect(await textOf(`tr[data-task-id="${taskId}"] td.target`)).toBe(site.url);
     await screenshot("tasks");
+  });
+
+  it("offers MediaCrawler's files for a media task only, named as MediaCrawler names them", async () => {
+    // The web task's page has no MediaCrawler downloads.
+    await page.goto(`${stack.url}/#/tasks/${taskId}`);
+    await page.waitForSelector('button[data-download="csv"]');
+    expect(await page.$eval("[data-mc-downloads]", (element) => (element as HTMLElement).hidden)).toBe(true);
+    const created = await api<TaskView & { created_at: string }>(stack.url, "POST", "/api/v1/tasks", {
+      platform: "xhs",
+      crawler_type: "search",
+      keywords: "咖啡",
+      enable_comments: true,
+    });
+    const mediaId = created.body.data.task_id;
+    const day = created.body.data.created_at.slice(0, 10);
+    // No account is stored, so the crawl stores nothing: its items are written here, as the crawler writes them.
+    const aws = stackAws(stack.dataDir);
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: aws.dynamoEndpoint, region: aws.region, credentials: aws.credentials }),
+    );
+    try {
+      const context = { wwwBase: "https://www.xiaohongshu.com", xsecSource: "pc_search", sourceKeyword: "咖啡" };
+      const note = noteRecord({ note_id: "n1", title: "手冲", user: { user_id: "u1", nickname: "咖啡师" } }, context);
+      const comment = commentRecord(
+        { id: "c1", content: "好喝", user_info: { user_id: "u2", nickname: "路人甲" } },
+        "n1",
+      );
+      await new DynamoResultStore(doc, "results").putMany(mediaId, [
+        toResultItem("xhs", note, false),
+        toResultItem("xhs", comment, false),
+      ]);
+    } finally {
+      doc.destroy();
+    }
+    await page.goto(`${stack.url}/#/tasks/${mediaId}`);
+    await page.waitForSelector("[data-mc-downloads]:not([hidden])");
+    await page.click('button[data-mc-download="contents"]');
+    const csv = await downloaded(`search_contents_${day}.csv`);
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const [header, ...rows] = parseCsv(csv.slice(1));
+    expect(header!.slice(0, 3)).toEqual(["note_id", "type", "title"]);
+    expect(rows.map((row) => row[0])).toEqual(["n1"]);
+    await page.select("select[data-mc-format]", "json");
+    await page.click('button[data-mc-download="comments"]');
+    const json = await downloaded(`search_comments_${day}.json`);
+    expect(json.startsWith('[\n    {\n        "comment_id": "c1",')).toBe(true);
+    expect(JSON.parse(json)).toEqual([expect.objectContaining({ content: "好喝", nickname: "路***" })]);
   });
 
   it("adds an account and deletes it, never showing its cookies", async () => {

@@ -1,11 +1,13 @@
 /**
  * #/tasks/<id> — status, progress, errors and results of one task, live while it runs;
- * cancel / retry; downloads of every result as CSV, JSON Lines or JSON.
+ * cancel / retry; downloads of every result as CSV, JSON Lines or JSON, and (media tasks) as
+ * MediaCrawler's files.
  */
 import { statusesAllowing } from "../../../core/tasks/status.js";
 import { tasksApi, type ResultRow, type Task } from "../api.js";
 import { cellText, formatDuration, formatTime, h, replaceChildren } from "../dom.js";
-import { resultsFile, saveBlob, type DownloadFormat } from "../download.js";
+import { mediaCrawlerFile, resultsFile, saveBlob, type DownloadFormat } from "../download.js";
+import { MC_ITEM_TYPES, type McItemType } from "../../../core/results/mediacrawler/layout.js";
 import { platformLabel } from "../../../core/platforms/registry.js";
 import { pollWhileVisible } from "../poll.js";
 import { errorMessage, isFinished, notice, statusBadge, type PageView } from "../ui.js";
@@ -57,10 +59,36 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
     ),
   );
 
+  // MediaCrawler's files (layout=mediacrawler): media tasks only, shown once the task is known.
+  const mcFormat = h(
+    "select",
+    { "data-mc-format": "", "aria-label": "MediaCrawler file format" },
+    ...(["csv", "jsonl", "json"] as const).map((format) => h("option", { value: format }, format.toUpperCase())),
+  ) as HTMLSelectElement;
+  const mcDownloads = h(
+    "div",
+    { class: "downloads", "data-mc-downloads": "", hidden: true },
+    h("span", { class: "muted" }, "MediaCrawler files:"),
+    mcFormat,
+    ...MC_ITEM_TYPES.map((itemType) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          "data-mc-download": itemType,
+          onclick: (event: Event) => void downloadMediaCrawler(itemType, event.currentTarget as HTMLButtonElement),
+        },
+        itemType,
+      ),
+    ),
+  );
+
   const resultsSection = h(
     "section",
     { class: "results-section", hidden: true },
     h("div", { class: "section-head" }, h("h2", {}, "Results"), downloads),
+    mcDownloads,
     resultsInfo,
     h("div", { class: "table-scroll" }, h("table", { class: "results" }, resultsHead, resultsBody)),
     h("div", { class: "more" }, more),
@@ -200,6 +228,7 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
     try {
       task = await tasksApi.get(taskId);
       renderTask(task);
+      mcDownloads.hidden = task.platform === "web";
       if (!pagedByUser && task.result_count !== shownResultCount) {
         await loadFirstResults();
         shownResultCount = task.result_count;
@@ -237,6 +266,26 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
         (pages) => (button.textContent = `Downloading… ${pages} page${pages === 1 ? "" : "s"}`),
       );
       saveBlob(blob, `${taskId}.${format}`);
+    } catch (error) {
+      problem.show(`Download failed: ${errorMessage(error)}`);
+    } finally {
+      button.disabled = false;
+      button.textContent = label;
+    }
+  }
+
+  async function downloadMediaCrawler(itemType: McItemType, button: HTMLButtonElement): Promise<void> {
+    if (task === undefined) return;
+    const label = button.textContent;
+    button.disabled = true;
+    try {
+      const { blob, filename } = await mediaCrawlerFile(
+        task,
+        itemType,
+        mcFormat.value as DownloadFormat,
+        (pages) => (button.textContent = `Downloading… ${pages} page${pages === 1 ? "" : "s"}`),
+      );
+      saveBlob(blob, filename);
     } catch (error) {
       problem.show(`Download failed: ${errorMessage(error)}`);
     } finally {

@@ -127,7 +127,7 @@ export interface paths {
         };
         /**
          * A task's results, in item_key order, a page at a time
-         * @description `format=json` answers the envelope with `{items, next_cursor}`. `jsonl` and `csv` answer the rows only; the next page's cursor comes in the `x-next-cursor` header (absent on the last page).
+         * @description `format=json` answers the envelope with `{items, next_cursor}`. `jsonl` and `csv` answer the rows only; the next page's cursor comes in the `x-next-cursor` header (absent on the last page). `layout=mediacrawler` (media tasks only; a web task is a 400 naming `layout`) writes one of MediaCrawler's files, named by `item_type`: its records only, with MediaCrawler's columns, order and value formats, and its file name (`{crawler_type}_{item_type}_{date}.csv`) in Content-Disposition; a page may then hold fewer records than `limit`, or none, and still have a next cursor.
          */
         get: operations["getTaskResults"];
         put?: never;
@@ -4164,8 +4164,12 @@ export interface operations {
                 cursor?: string;
                 /** @description json: the envelope {items, next_cursor}. csv, jsonl: the pages' bodies, concatenated in order, are one file (CSV header and BOM on the first page only; CSV columns fixed for the task) */
                 format?: "json" | "jsonl" | "csv";
-                /** @description csv and jsonl: start the file (the first page, no cursor) with a UTF-8 BOM, for Excel */
+                /** @description csv and jsonl: start the file (the first page, no cursor) with a UTF-8 BOM, for Excel. Default false, except csv with layout=mediacrawler (MediaCrawler writes its CSV with a BOM) */
                 bom?: "0" | "1" | "true" | "false";
+                /** @description ours: our items and field names. mediacrawler: a media task's items as MediaCrawler writes them (its column names, order and value formats), one of its files at a time (item_type); not for web tasks */
+                layout?: "ours" | "mediacrawler";
+                /** @description With layout=mediacrawler (required there): which of MediaCrawler's files, contents (posts), comments or creators. The Content-Disposition filename is MediaCrawler's: {crawler_type}_{item_type}_{date}.{format} */
+                item_type?: "contents" | "comments" | "creators";
             };
             header?: never;
             path: {
@@ -4176,11 +4180,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of results */
+            /** @description A page of results (with layout=mediacrawler and format=json, `items` are MediaCrawler's flat records of `item_type`, not ResultItem) */
             200: {
                 headers: {
                     /** @description jsonl and csv only: the cursor of the next page */
                     "x-next-cursor"?: string;
+                    /** @description jsonl and csv: attachment; filename="<task_id>.<format>", or with layout=mediacrawler MediaCrawler's name, "<crawler_type>_<item_type>_<YYYY-MM-DD>.<format>" (the day the task was created, UTC) */
+                    "content-disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
