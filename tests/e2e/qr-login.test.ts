@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../core/browser/index.js";
-import { startQrLoginStandIn, type QrLoginStandIn } from "../fixtures/qrLogin/server.js";
+import { startQrLoginStandIn } from "../fixtures/qrLogin/server.js";
 import { api } from "../support/api.js";
 import { startStack, type RunningStack } from "../support/stack.js";
 
@@ -18,8 +18,8 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(root, "cli/bin.js");
 
 let stack: RunningStack;
-let xhs: QrLoginStandIn;
-let bili: QrLoginStandIn;
+let xhs: Awaited<ReturnType<typeof startQrLoginStandIn>>;
+let bili: Awaited<ReturnType<typeof startQrLoginStandIn>>;
 let browser: Browser;
 let page: Page;
 

@@ -1,8 +1,10 @@
 /**
  * Sign in by QR code, end to end in one process: the real API handler starts a session, its
- * real SQS message goes to the real crawler handler, which opens each platform's login
- * stand-in (tests/fixtures/qrLogin) in real Chromium, stores the QR code, and waits while the
- * test plays the phone (scan, confirm or decline). Accounts land in real dynalite, sealed.
+ * real SQS message goes to the real crawler handler, which opens the login page of each
+ * platform's stand-in (tests/fixtures/<platform>, with tests/fixtures/qrLogin) in real
+ * Chromium, stores the QR code, and waits while the test plays the phone (scan, confirm or
+ * decline). Accounts land in real dynalite, sealed; a search task then crawls the same
+ * stand-in with the new account, whose API refuses requests without the signed-in cookie.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
@@ -18,7 +20,15 @@ import { WarmBrowser } from "../../core/browser/index.js";
 import { baseUrlEnvName } from "../../core/platforms/media/baseUrls.js";
 import { ACCOUNT_PLATFORMS, type AccountPlatformName } from "../../core/platforms/registry.js";
 import { SqsTaskQueue } from "../../core/queue/taskQueue.js";
-import { startQrLoginStandIn, SIGNED_IN_COOKIES, type QrLoginStandIn } from "../fixtures/qrLogin/server.js";
+import { startBiliStandIn } from "../fixtures/bili/server.js";
+import { startDyStandIn } from "../fixtures/dy/server.js";
+import { startKsStandIn } from "../fixtures/ks/server.js";
+import { SIGNED_IN_COOKIES } from "../fixtures/qrLogin/server.js";
+import { startTiebaStandIn } from "../fixtures/tieba/server.js";
+import { startWbStandIn } from "../fixtures/wb/server.js";
+import { startXhsStandIn } from "../fixtures/xhs/server.js";
+import { startZhihuStandIn } from "../fixtures/zhihu/server.js";
+import type { StandIn } from "../support/standIn.js";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { httpEvent, lambdaContext } from "../support/events.js";
 
@@ -27,7 +37,37 @@ let api: typeof import("../../functions/api/handler.js").handler;
 let crawler: typeof import("../../functions/crawler/handler.js");
 let store: DynamoAccountStore;
 let pool: AccountPool;
-const standIns = new Map<AccountPlatformName, QrLoginStandIn>();
+type AnyStandIn = StandIn<string, string>;
+const standIns = new Map<AccountPlatformName, AnyStandIn>();
+
+/**
+ * Each platform's stand-in, the base URLs that point both the login and a crawl at it
+ * (as tests/integration/platform-contract.test.ts does), and the cookie its API then insists on.
+ */
+const PLATFORMS: Record<
+  AccountPlatformName,
+  { start(): Promise<AnyStandIn>; baseUrls(standIn: AnyStandIn): Record<string, string>; cookie: string }
+> = {
+  xhs: {
+    start: startXhsStandIn,
+    baseUrls: (xhs) => ({ WWW: xhs.baseUrl, API: xhs.urls.api ?? "" }),
+    cookie: "web_session",
+  },
+  dy: { start: startDyStandIn, baseUrls: (dy) => ({ WWW: dy.baseUrl }), cookie: "sessionid" },
+  ks: { start: startKsStandIn, baseUrls: (ks) => ({ WWW: ks.baseUrl }), cookie: "kuaishou.server.web_st" },
+  bili: {
+    start: startBiliStandIn,
+    baseUrls: (bili) => ({ WWW: bili.baseUrl, SEARCH: bili.baseUrl, SPACE: bili.baseUrl, API: bili.baseUrl }),
+    cookie: "SESSDATA",
+  },
+  wb: { start: startWbStandIn, baseUrls: (wb) => ({ M: wb.baseUrl, PASSPORT: wb.baseUrl }), cookie: "SUB" },
+  tieba: { start: startTiebaStandIn, baseUrls: (tieba) => ({ WWW: tieba.baseUrl }), cookie: "BDUSS" },
+  zhihu: {
+    start: startZhihuStandIn,
+    baseUrls: (zhihu) => ({ WWW: zhihu.baseUrl, ZHUANLAN: zhihu.baseUrl }),
+    cookie: "z_c0",
+  },
+};
 const envNames: string[] = [];
 
 type Json = { code: number; message: string; data: any };
@@ -107,11 +147,13 @@ beforeAll(async () => {
   aws = await startTestAws();
   process.env.ACCOUNTS_ENCRYPTION_KEY = AccountsKeyring.generateKey();
   for (const platform of ACCOUNT_PLATFORMS) {
-    const standIn = await startQrLoginStandIn(platform);
+    const standIn = await PLATFORMS[platform].start();
     standIns.set(platform, standIn);
-    const name = baseUrlEnvName(platform, platform === "wb" ? "passport" : "www");
-    process.env[name] = standIn.baseUrl;
-    envNames.push(name);
+    for (const [key, url] of Object.entries(PLATFORMS[platform].baseUrls(standIn))) {
+      const name = baseUrlEnvName(platform, key);
+      process.env[name] = url;
+      envNames.push(name);
+    }
   }
   ({ handler: api } = await import("../../functions/api/handler.js"));
   crawler = await import("../../functions/crawler/handler.js");
@@ -131,6 +173,7 @@ describe.each(ACCOUNT_PLATFORMS.map((platform) => [platform]))("%s: sign in by Q
   it("stores the QR code, follows scan and confirm, and stores the cookies as an active account", async () => {
     const standIn = standIns.get(platform)!;
     standIn.reset();
+    const phone = standIn.login;
     const { started, crawl, id } = await startLogin({ platform });
     expect(started.headers.location).toBe(`/api/v1/accounts/login/${id}`);
     expect(started.body.data).toMatchObject({ platform, state: "waiting" });
@@ -138,12 +181,12 @@ describe.each(ACCOUNT_PLATFORMS.map((platform) => [platform]))("%s: sign in by Q
 
     const shown = await sessionIn(id, ["waiting"]);
     expect(shown.qr_image).toMatch(/^data:image\/png;base64,/);
-    expect(decodeDataUrl(shown.qr_image)).toBe(standIn.qrText);
-    expect(shown.qr_text).toBe(standIn.qrText);
+    expect(decodeDataUrl(shown.qr_image)).toBe(phone.qrText);
+    expect(shown.qr_text).toBe(phone.qrText);
 
-    await standIn.scan();
+    await phone.scan();
     await sessionIn(id, ["scanned"]);
-    await standIn.confirm();
+    await phone.confirm();
     const done = await sessionIn(id, ["done"]);
     expect(await crawl).toEqual({ batchItemFailures: [] });
 
@@ -153,18 +196,35 @@ describe.each(ACCOUNT_PLATFORMS.map((platform) => [platform]))("%s: sign in by Q
     const picked = await pool.pick(platform, done.account_id);
     const cookies = Object.fromEntries((picked?.cookies ?? []).map((cookie) => [cookie.name, cookie.value]));
     expect(cookies).toMatchObject(SIGNED_IN_COOKIES[platform]);
+
+    // …and a crawl with it gets past an API that wants the signed-in cookie.
+    standIn.requireCookie(PLATFORMS[platform].cookie);
+    const task = await call("POST", "/api/v1/tasks", {
+      platform,
+      crawler_type: "search",
+      keywords: "咖啡",
+      max_notes_count: 2,
+      account: done.account_id,
+    });
+    expect(task.status).toBe(201);
+    expect(await crawler.handler(await takeMessage(), lambdaContext())).toEqual({ batchItemFailures: [] });
+    const crawled = (await call("GET", `/api/v1/tasks/${task.body.data.task_id}`)).body.data;
+    expect(crawled).toMatchObject({ status: "completed", result_count: 2 });
+    const sent = standIn.apiRequests().filter((request) => request.cookies[PLATFORMS[platform].cookie] !== undefined);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent[0]?.cookies[PLATFORMS[platform].cookie]).toBe(SIGNED_IN_COOKIES[platform][PLATFORMS[platform].cookie]);
   });
 });
 
 describe("the session's other endings", () => {
   it("ends as refused when the user declines on the phone", async () => {
-    const standIn = standIns.get("bili")!;
-    standIn.reset();
+    const phone = standIns.get("bili")!.login;
+    phone.reset();
     const { crawl, id } = await startLogin({ platform: "bili" });
     await sessionIn(id, ["waiting"]);
-    await standIn.scan();
+    await phone.scan();
     await sessionIn(id, ["scanned"]);
-    await standIn.decline();
+    await phone.decline();
     const refused = await sessionIn(id, ["refused"]);
     expect(refused.reason).toBe("the login was declined on the phone");
     expect(refused.account_id).toBeUndefined();
@@ -172,7 +232,7 @@ describe("the session's other endings", () => {
   });
 
   it("expires when the crawler's time runs short before anyone confirms", async () => {
-    standIns.get("zhihu")!.reset();
+    standIns.get("zhihu")!.login.reset();
     // 20 s left and a 15 s margin: the crawler waits about 5 s.
     const { crawl, id } = await startLogin({ platform: "zhihu" }, 20_000);
     await crawl;
@@ -184,7 +244,7 @@ describe("the session's other endings", () => {
   });
 
   it("expires at expires_at (the session's TTL), whatever time the function has left", async () => {
-    standIns.get("ks")!.reset();
+    standIns.get("ks")!.login.reset();
     const sessions = new DynamoLoginSessionStore(aws.clients.doc, aws.accountsTable);
     const service = new LoginService({
       sessions,
@@ -221,14 +281,14 @@ describe("re-login of an expired account", () => {
     const accountId = created.body.data.account_id as string;
     await store.update(accountId, { status: "expired", status_reason: "ACCOUNT_EXPIRED: xhs: login required" });
 
-    const standIn = standIns.get("xhs")!;
-    standIn.reset();
-    standIn.cookies = { web_session: "040069b1relogin000000000000000000" };
+    const phone = standIns.get("xhs")!.login;
+    phone.reset();
+    phone.cookies = { web_session: "040069b1relogin000000000000000000" };
     const { crawl, id, started } = await startLogin({ platform: "xhs", account_id: accountId });
     expect(started.body.data.account_id).toBe(accountId);
     await sessionIn(id, ["waiting"]);
-    await standIn.scan();
-    await standIn.confirm();
+    await phone.scan();
+    await phone.confirm();
     const done = await sessionIn(id, ["done"]);
     await crawl;
     expect(done.account_id).toBe(accountId);
