@@ -50,12 +50,20 @@ function toStored(session: LoginSession): StoredLoginSession {
 }
 
 function fromStored(item: StoredLoginSession): LoginSession {
-  const { account_id: _key, login_platform, target_account_id, purge_at: _purge, ...rest } = item;
-  return {
-    ...rest,
-    platform: login_platform,
-    ...(target_account_id !== undefined ? { account_id: target_account_id } : {}),
+  // In the order the API documents them, whatever order the table gives.
+  const session: LoginSession = {
+    session_id: item.session_id,
+    platform: item.login_platform,
+    state: item.state,
+    ...(item.target_account_id !== undefined ? { account_id: item.target_account_id } : {}),
+    created_at: item.created_at,
+    updated_at: item.updated_at,
+    expires_at: item.expires_at,
+    ...(item.qr_image !== undefined ? { qr_image: item.qr_image } : {}),
+    ...(item.qr_text !== undefined ? { qr_text: item.qr_text } : {}),
+    ...(item.reason !== undefined ? { reason: item.reason } : {}),
   };
+  return session;
 }
 
 export class DynamoLoginSessionStore implements LoginSessionStore {
