@@ -1,5 +1,6 @@
 /** `accounts add|list|login|rm`: stored logins for the media platforms. Cookies go up, never come back. */
-import { ACCOUNT_PLATFORMS, type Account, type LoginSession } from "../../core/accounts/model.js";
+import { ACCOUNT_PLATFORMS, type Account } from "../../core/accounts/model.js";
+import type { LoginSession } from "../../sdk/typescript/src/types.js";
 import { stringValue } from "../args.js";
 import type { Command } from "../command.js";
 import { EXIT, UsageError } from "../errors.js";
@@ -104,11 +105,10 @@ export const loginAccountCommand: Command = {
     if (platform === undefined) throw new UsageError("--platform: is required");
     const accountId = stringValue(values, "account");
     const api = client();
-    let session = (
-      await api.request<LoginSession>("POST", "/api/v1/accounts/login", {
-        body: { platform, ...(accountId === undefined ? {} : { account_id: accountId }) },
-      })
-    ).data;
+    let session = await api.startAccountLogin({
+      platform,
+      ...(accountId === undefined ? {} : { account_id: accountId }),
+    });
     out.note(`login session ${session.session_id} (expires ${session.expires_at})`);
     const interrupted = new AbortController();
     const onSigint = () => interrupted.abort();
@@ -137,11 +137,7 @@ export const loginAccountCommand: Command = {
           out.note(`stopped waiting; session ${session.session_id} expires at ${session.expires_at}`);
           return EXIT.interrupted;
         }
-        session = (
-          await api.request<LoginSession>("GET", `/api/v1/accounts/login/${encodeURIComponent(session.session_id)}`, {
-            signal: interrupted.signal,
-          })
-        ).data;
+        session = await api.getAccountLogin(session.session_id, { signal: interrupted.signal });
       }
     } finally {
       process.off("SIGINT", onSigint);
