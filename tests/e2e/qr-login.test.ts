@@ -7,12 +7,15 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoAccountStore } from "../../core/accounts/store.js";
 import { launchChromium } from "../../core/browser/index.js";
 import { startQrLoginStandIn } from "../fixtures/qrLogin/server.js";
 import { api } from "../support/api.js";
-import { startStack, type RunningStack } from "../support/stack.js";
+import { type RunningStack, stackAws, startStack } from "../support/stack.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(root, "cli/bin.js");
@@ -22,6 +25,7 @@ let xhs: Awaited<ReturnType<typeof startQrLoginStandIn>>;
 let bili: Awaited<ReturnType<typeof startQrLoginStandIn>>;
 let browser: Browser;
 let page: Page;
+let doc: DynamoDBDocumentClient;
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -39,9 +43,14 @@ beforeAll(async () => {
   });
   browser = await launchChromium({ egress: false, singleProcess: false });
   page = await browser.newPage();
+  const aws = stackAws(stack.dataDir);
+  doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: aws.dynamoEndpoint, region: aws.region, credentials: aws.credentials }),
+  );
 }, 180_000);
 
 afterAll(async () => {
+  doc?.destroy();
   await browser?.close();
   await stack?.stop();
   await xhs?.close();
@@ -92,5 +101,37 @@ describe("sign in by QR code", () => {
     const accountId = /Account ([0-9A-Z]{26})/.exec(state)?.[1];
     expect(accountId).toBeDefined();
     await page.waitForSelector(`tr[data-account-id="${accountId}"]`, { timeout: 10_000 });
+  }, 120_000);
+
+  it("dashboard: Sign in again on an expired account gives it the new cookies and makes it active", async () => {
+    const created = await api<{ account_id: string; fingerprint: string }>(stack.url, "POST", "/api/v1/accounts", {
+      platform: "bili",
+      cookies: "SESSDATA=stale-0001; DedeUserID=1",
+    });
+    const accountId = created.body.data.account_id;
+    // As a crawl marks it when the site asks for a login (core/accounts/pool.ts).
+    await new DynamoAccountStore(doc, "accounts").update(accountId, {
+      status: "expired",
+      status_reason: "ACCOUNT_EXPIRED: bili: login required",
+    });
+    bili.reset();
+    // The page is on #/accounts already: load it again to list the account as expired.
+    await page.reload({ waitUntil: "networkidle0" });
+    const relogin = `tr[data-account-id="${accountId}"] button[data-action="relogin"]`;
+    await page.waitForSelector(relogin, { timeout: 10_000 });
+    await page.click(relogin);
+    await page.waitForSelector("#login-qr:not([hidden])", { timeout: 60_000 });
+    await bili.scan();
+    await bili.confirm();
+    await page.waitForSelector('#login-state[data-state="done"]', { timeout: 20_000 });
+    expect(await page.$eval("#login-state", (element) => element.textContent ?? "")).toContain(`Account ${accountId}`);
+    const account = await api<{ status: string; fingerprint: string }>(
+      stack.url,
+      "GET",
+      `/api/v1/accounts/${accountId}`,
+    );
+    expect(account.body.data.status).toBe("active");
+    expect(account.body.data.fingerprint).not.toBe(created.body.data.fingerprint);
+    await page.waitForSelector(`tr[data-account-id="${accountId}"] [data-status="active"]`, { timeout: 10_000 });
   }, 120_000);
 });
