@@ -4,7 +4,12 @@
  */
 import { commandWords, GLOBAL_OPTIONS, parseCommandLine, stringValue } from "./args.js";
 import type { CommandGroup } from "./command.js";
-import { addAccountCommand, listAccountsCommand, removeAccountCommand } from "./commands/accounts.js";
+import {
+  addAccountCommand,
+  listAccountsCommand,
+  loginAccountCommand,
+  removeAccountCommand,
+} from "./commands/accounts.js";
 import { probeGroup } from "./commands/probe.js";
 import { resultsCommand } from "./commands/results.js";
 import { scrapeCommand } from "./commands/scrape.js";
@@ -43,7 +48,7 @@ export const GROUPS: readonly CommandGroup[] = [
   {
     name: "accounts",
     summary: "Accounts (media platforms)",
-    commands: [addAccountCommand, listAccountsCommand, removeAccountCommand],
+    commands: [addAccountCommand, listAccountsCommand, loginAccountCommand, removeAccountCommand],
   },
   probeGroup,
 ];

@@ -28,13 +28,14 @@ export const crawler = taskQueue.subscribe(
       ...webhookSenderEnvironment,
     },
     // Tasks: claim, progress, lease, end, checkpoints (items beside the task). Results: batch
-    // writes. Politeness: the per-host slots. Accounts: pick (by_platform), claim, mark.
+    // writes. Politeness: the per-host slots. Accounts: pick (by_platform), claim, mark;
+    // a QR login stores the new account (PutItem) and updates its session item.
     // The task queue: retries and hand-overs.
     permissions: [
       tableGrant(tasksTable, ["GetItem", "PutItem", "UpdateItem", "DeleteItem"]),
       tableGrant(resultsTable, ["BatchWriteItem"]),
       tableGrant(politenessTable, ["GetItem", "PutItem", "UpdateItem"]),
-      tableGrant(accountsTable, ["GetItem", "Query", "UpdateItem"]),
+      tableGrant(accountsTable, ["GetItem", "Query", "PutItem", "UpdateItem"]),
       queueGrant(taskQueue),
       webhookSenderGrant,
     ],

@@ -67,5 +67,7 @@ export const accountsTable = new sst.aws.Dynamo("Accounts", {
       { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: sstProjection(index.projection) },
     ]),
   ),
+  // QR login sessions (items beside the accounts, core/accounts/loginSession.ts) expire through it.
+  ttl: ACCOUNTS_TABLE.ttlAttribute,
   deletionProtection,
 });

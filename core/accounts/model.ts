@@ -54,3 +54,37 @@ export function toPublicAccount(stored: StoredAccount | Account): Account {
   const { sealed_cookies: _sealed, ...account } = stored as StoredAccount;
   return account;
 }
+
+/**
+ * A sign-in by QR code (POST /api/v1/accounts/login): started by the API, run by one crawler
+ * invocation (core/accounts/qrLogin.ts), read back by polling.
+ *
+ * - `waiting`: the crawler opened the login page; `qr_image` is set once the code is captured.
+ * - `scanned`: the page shows the code was scanned and waits for the phone's confirmation.
+ * - `done`: signed in; the cookies are stored in `account_id`.
+ * - `expired`: nobody confirmed before `expires_at` (or the function ran out of time).
+ * - `refused`: the user declined on the phone.
+ * - `failed`: the page never showed a QR code, or the cookies could not be stored (`reason`).
+ */
+export const LOGIN_STATES = ["waiting", "scanned", "done", "expired", "refused", "failed"] as const;
+export type LoginState = (typeof LOGIN_STATES)[number];
+export const OPEN_LOGIN_STATES: readonly LoginState[] = ["waiting", "scanned"];
+
+/** A login session as the API shows it. */
+export interface LoginSession {
+  session_id: string;
+  platform: AccountPlatformName;
+  state: LoginState;
+  /** For a re-login, the expired account that gets the new cookies; when done, the account signed in. */
+  account_id?: string;
+  created_at: string;
+  updated_at: string;
+  /** After this the session is `expired` unless it is done. */
+  expires_at: string;
+  /** The QR code as the page showed it, `data:image/png;base64,…`; absent until captured. */
+  qr_image?: string;
+  /** The QR code's text, when it could be decoded (what the CLI draws in the terminal). */
+  qr_text?: string;
+  /** Why the session failed, expired or was refused. */
+  reason?: string;
+}

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { ACCOUNT_PLATFORMS, ACCOUNT_STATUSES, type Account } from "./model.js";
+import { ACCOUNT_PLATFORMS, ACCOUNT_STATUSES, type Account, LOGIN_STATES, type LoginSession } from "./model.js";
 
 const timestamp = z.iso.datetime().meta({ description: "ISO 8601 UTC time", examples: ["2026-11-28T20:02:11.513Z"] });
 
@@ -50,3 +50,31 @@ const _keysMatch: SameKeys<Account, z.output<typeof publicAccountSchema>> = true
 const _outputFitsAccount: Account = {} as z.output<typeof publicAccountSchema>;
 void _keysMatch;
 void _outputFitsAccount;
+
+/** A QR login session as the API returns it (core/accounts/loginSession.ts). */
+export const publicLoginSessionSchema = z
+  .object({
+    session_id: z.string().meta({ description: "ULID: 26 characters", examples: ["01M8HWBHXSQSW0J6WTX6QDT7XA"] }),
+    platform: z.enum(ACCOUNT_PLATFORMS),
+    state: z.enum(LOGIN_STATES).meta({
+      description:
+        "waiting: scan the QR code (qr_image, once captured); scanned: confirm on the phone; done: signed in (account_id); expired: not confirmed before expires_at; refused: declined on the phone; failed: see reason",
+    }),
+    account_id: z.string().optional().meta({
+      description: "A re-login: the expired account that gets the new cookies. Done: the account signed in",
+    }),
+    created_at: timestamp,
+    updated_at: timestamp,
+    expires_at: timestamp.meta({ description: "The session is expired after this unless it is done" }),
+    qr_image: z.string().optional().meta({
+      description: "The QR code as the login page showed it: a data:image/png;base64 URL; absent until captured",
+    }),
+    qr_text: z.string().optional().meta({ description: "The QR code's text, when it decoded (to draw it again)" }),
+    reason: z.string().optional().meta({ description: "Why it failed, expired or was refused" }),
+  })
+  .meta({ description: "A sign-in by QR code: the image to scan and how far the phone got" });
+
+const _sessionKeysMatch: SameKeys<LoginSession, z.output<typeof publicLoginSessionSchema>> = true;
+const _outputFitsSession: LoginSession = {} as z.output<typeof publicLoginSessionSchema>;
+void _sessionKeysMatch;
+void _outputFitsSession;

@@ -109,6 +109,8 @@ export const POLITENESS_TABLE = {
 export const ACCOUNTS_TABLE = {
   hashKey: "account_id",
   indexes: [{ name: "by_platform", hashKey: "platform", rangeKey: "account_id", projection: "ALL" as IndexProjection }],
+  /** TTL attribute (epoch seconds): only QR login sessions carry it (core/accounts/loginSession.ts); accounts never expire. */
+  ttlAttribute: "purge_at",
 } as const;
 
 export const ACCOUNTS_BY_PLATFORM = ACCOUNTS_TABLE.indexes[0];

@@ -2,11 +2,11 @@
  * The API as the dashboard sees it. Served by the one-machine stack, the API is on the same
  * origin; built for the SST static site, VITE_API_URL names it (CORS allows the call).
  */
-import type { Account } from "../../core/accounts/model.js";
+import type { Account, LoginSession } from "../../core/accounts/model.js";
 import type { PublicTask as Task } from "../../core/tasks/model.js";
 import type { TaskStatus } from "../../core/tasks/status.js";
 
-export type { Account, Task, TaskStatus };
+export type { Account, LoginSession, Task, TaskStatus };
 
 export interface Page<T> {
   items: T[];
@@ -146,4 +146,8 @@ export const accountsApi = {
     call<Account>("POST", "/api/v1/accounts", body),
   remove: (id: string) => call<Account>("DELETE", `/api/v1/accounts/${encodeURIComponent(id)}`),
   activate: (id: string) => call<Account>("POST", `/api/v1/accounts/${encodeURIComponent(id)}/activate`, {}),
+  /** Sign in by QR code; with `account_id`, an expired account signs in again. */
+  login: (body: { platform: string; account_id?: string }) =>
+    call<LoginSession>("POST", "/api/v1/accounts/login", body),
+  loginSession: (id: string) => call<LoginSession>("GET", `/api/v1/accounts/login/${encodeURIComponent(id)}`),
 };

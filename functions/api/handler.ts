@@ -4,7 +4,7 @@ import httpRouterHandler from "@middy/http-router";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { buildDependencies } from "../../core/wiring/dependencies.js";
-import { accountParts } from "../../core/wiring/accounts.js";
+import { accountParts, loginServiceParts } from "../../core/wiring/accounts.js";
 import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 import type { HttpResponse } from "./http.js";
@@ -14,10 +14,15 @@ import { headAsGet } from "./middleware/headAsGet.js";
 import { jsonBody } from "./middleware/jsonBody.js";
 import { rateLimit } from "./middleware/rateLimit.js";
 import { routedOnly, unroutedResponse } from "./middleware/routedOnly.js";
-import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "./routes.js";
+import { accountHandlers, apiRoutes, docHandlers, loginHandlers, taskHandlers } from "./routes.js";
 
 const logger = createLogger("crawl-api");
-const dependencies = buildDependencies({ ...taskParts, ...taskServiceParts, ...accountParts });
+const dependencies = buildDependencies({
+  ...taskParts,
+  ...taskServiceParts,
+  ...accountParts,
+  ...loginServiceParts,
+});
 
 const createLimit = rateLimit({ limiter: () => dependencies.createRateLimiter, logger });
 
@@ -28,6 +33,7 @@ const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
       () => dependencies.scrapeService,
     ),
     ...accountHandlers(() => dependencies.accountService),
+    ...loginHandlers(() => dependencies.loginService),
     ...docHandlers(),
   }),
   // routedOnly answers unrouted requests first; this is for a router that disagrees with the table.

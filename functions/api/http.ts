@@ -38,6 +38,11 @@ export function createdAt<T>(message: string, data: T, location: string): HttpRe
   return ok(message, data, 201, { location });
 }
 
+/** 202 with `Location` naming where the accepted work is followed (RFC 9110 §15.3.3). */
+export function acceptedAt<T>(message: string, data: T, location: string): HttpResponse {
+  return ok(message, data, 202, { location });
+}
+
 export function raw(
   statusCode: number,
   contentType: string,

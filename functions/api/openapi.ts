@@ -8,7 +8,8 @@
  */
 import * as z from "zod";
 import { accountActivateSchema, accountCreateSchema, accountListQuerySchema } from "../../core/accounts/service.js";
-import { publicAccountSchema } from "../../core/accounts/publicSchema.js";
+import { loginStartSchema } from "../../core/accounts/loginService.js";
+import { publicAccountSchema, publicLoginSessionSchema } from "../../core/accounts/publicSchema.js";
 import { availablePlatforms, getPlatform } from "../../core/platforms/registry.js";
 import { publicItemSchemas } from "../../core/results/publicSchema.js";
 import { publicTaskSchema } from "../../core/tasks/publicSchema.js";
@@ -493,6 +494,17 @@ const ACCOUNT_EXAMPLE = {
   cookie_count: 2,
 };
 
+const LOGIN_SESSION_EXAMPLE = {
+  session_id: "01M8HWBHXSQSW0J6WTX6QDT7XA",
+  platform: "xhs",
+  state: "waiting",
+  created_at: "2026-11-28T20:08:10.026Z",
+  updated_at: "2026-11-28T20:08:12.410Z",
+  expires_at: "2026-11-28T20:11:10.026Z",
+  qr_image: "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA…",
+  qr_text: "https://www.xiaohongshu.com/mobile/login?qrId=…",
+};
+
 /** Request examples; the test checks each against the document and the API's own parsing. */
 export const CREATE_TASK_EXAMPLES: Record<string, { summary: string; value: Record<string, unknown> }> = {
   web_detail: {
@@ -563,14 +575,23 @@ export const CREATE_ACCOUNT_EXAMPLES: Record<string, { summary: string; value: R
   },
 };
 
-function pathParameter(name: "task_id" | "account_id"): OpenApiParameter {
-  const what = name === "task_id" ? "task" : "account";
+function pathParameter(name: "task_id" | "account_id" | "session_id"): OpenApiParameter {
+  const what = { task_id: "task", account_id: "account", session_id: "login session" }[name];
   return {
     name,
     in: "path",
     required: true,
     description: `The ${what}'s ULID (26 characters); anything else is a 404`,
-    schema: { type: "string", examples: [name === "task_id" ? TASK_EXAMPLE.task_id : ACCOUNT_EXAMPLE.account_id] },
+    schema: {
+      type: "string",
+      examples: [
+        {
+          task_id: TASK_EXAMPLE.task_id,
+          account_id: ACCOUNT_EXAMPLE.account_id,
+          session_id: LOGIN_SESSION_EXAMPLE.session_id,
+        }[name],
+      ],
+    },
   };
 }
 
@@ -638,6 +659,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
   const accountResponse = (message: string) => ok("The account", schemaRef("Account"), message, ACCOUNT_EXAMPLE);
   const taskId = pathParameter("task_id");
   const accountId = pathParameter("account_id");
+  const loginResponse = (message: string) =>
+    ok("The login session", schemaRef("LoginSession"), message, LOGIN_SESSION_EXAMPLE);
   /** A 201 that names where the new resource is read (RFC 9110 §15.3.2). */
   const createdAt = (response: OpenApiResponse, template: string): OpenApiResponse => ({
     ...response,
@@ -968,6 +991,49 @@ export function buildOpenApiDocument(): OpenApiDocument {
         responses: { "200": accountResponse("account deleted"), "404": responseRef("NotFound"), ...common },
       },
     },
+    "/api/v1/accounts/login": {
+      post: {
+        operationId: "startAccountLogin",
+        tags: ["accounts"],
+        summary: "Sign in by QR code: start a session (the crawler opens the login page and captures the QR code)",
+        description:
+          "Poll GET /api/v1/accounts/login/{session_id} for the QR code and the state. With account_id, a re-login: that expired account of the platform gets the new cookies and becomes active.",
+        requestBody: {
+          required: true,
+          content: jsonBody(toJsonSchema(loginStartSchema, "input"), {
+            new_account: { summary: "A new account", value: { platform: "xhs" } },
+            relogin: {
+              summary: "Sign an expired account in again",
+              value: { platform: "xhs", account_id: "01M8HWBE1AGTZGX39V5H82MKPR" },
+            },
+          }),
+        },
+        responses: {
+          "202": {
+            ...loginResponse("login started"),
+            headers: {
+              location: {
+                description: "Where the session is read: `/api/v1/accounts/login/{session_id}`",
+                schema: { type: "string" },
+              },
+            },
+          },
+          ...bodyErrors,
+          "404": responseRef("NotFound"),
+          "409": responseRef("Conflict"),
+          ...common,
+        },
+      },
+    },
+    "/api/v1/accounts/login/{session_id}": {
+      get: {
+        operationId: "getAccountLogin",
+        tags: ["accounts"],
+        summary: "A QR login session: its state, the QR code, and the account when done",
+        parameters: [pathParameter("session_id")],
+        responses: { "200": loginResponse("ok"), "404": responseRef("NotFound"), ...common },
+      },
+    },
     "/api/v1/accounts/{account_id}/activate": {
       post: {
         operationId: "activateAccount",
@@ -1025,6 +1091,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         Task: toJsonSchema(publicTaskSchema, "output"),
         ...resultSchemas(),
         Account: toJsonSchema(publicAccountSchema, "output"),
+        LoginSession: toJsonSchema(publicLoginSessionSchema, "output"),
       },
       responses: errors,
       securitySchemes: {

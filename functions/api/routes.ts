@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import type { Route } from "@middy/http-router";
 import type { AccountService } from "../../core/accounts/index.js";
+import type { LoginService } from "../../core/accounts/loginService.js";
 import type { TaskService } from "../../core/tasks/index.js";
 import type { ScrapeService } from "../../core/tasks/scrape.js";
 import { formatPage } from "../../core/results/export.js";
 import { mcJsonLine } from "../../core/results/mediacrawler/index.js";
-import { createdAt, envelope, ok, raw, type HttpResponse } from "./http.js";
+import { acceptedAt, createdAt, envelope, ok, raw, type HttpResponse } from "./http.js";
 import type { JsonEvent } from "./middleware/jsonBody.js";
 import { ROUTE_KEYS, type RouteKey, splitRouteKey } from "./routeTable.js";
 
@@ -111,6 +112,18 @@ export function accountHandlers(service: () => AccountService) {
       ok("account deleted", await service().delete(accountId(event))),
     "POST /api/v1/accounts/{account_id}/activate": async (event) =>
       ok("account active", await service().activate(accountId(event), event.jsonBody)),
+  } satisfies Partial<Record<RouteKey, Handler>>;
+}
+
+/** The QR login routes: start a session (202: the crawler opens the login page), read it back while the user scans. */
+export function loginHandlers(service: () => LoginService) {
+  return {
+    "POST /api/v1/accounts/login": async (event) => {
+      const session = await service().start(event.jsonBody);
+      return acceptedAt("login started", session, `/api/v1/accounts/login/${session.session_id}`);
+    },
+    "GET /api/v1/accounts/login/{session_id}": async (event) =>
+      ok("ok", await service().get(event.pathParameters?.session_id ?? "")),
   } satisfies Partial<Record<RouteKey, Handler>>;
 }
 

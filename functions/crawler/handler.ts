@@ -4,7 +4,8 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { WarmBrowser } from "../../core/browser/index.js";
 import { runTask, type TaskClaim } from "../../core/crawl/index.js";
-import { parseCrawlMessage } from "../../core/queue/taskQueue.js";
+import { runQrLogin } from "../../core/accounts/qrLogin.js";
+import { parseQueueMessage } from "../../core/queue/taskQueue.js";
 import { accountParts } from "../../core/wiring/accounts.js";
 import { crawlerParts } from "../../core/wiring/crawler.js";
 import { buildDependencies } from "../../core/wiring/dependencies.js";
@@ -34,12 +35,14 @@ export function onTaskClaimed(listener: (claim: TaskClaim) => void): void {
 }
 
 async function crawlRecord(record: SQSRecord): Promise<void> {
-  const message = parseCrawlMessage(record.body);
-  if (message === undefined) {
+  const parsed = parseQueueMessage(record.body);
+  if (parsed === undefined) {
     // Not ours to retry: redelivering a body we cannot read would only fill the DLQ.
     logger.error("dropping unreadable message", { messageId: record.messageId });
     return;
   }
+  if (parsed.kind === "login") return loginRecord(parsed.message.login_session_id);
+  const message = parsed.message;
   const context = invocation;
   const outcome = await runTask(message.task_id, dependencies.crawlDeps, {
     // First retry delay after a transient failure (doubled per attempt).
@@ -55,6 +58,23 @@ async function crawlRecord(record: SQSRecord): Promise<void> {
     outcome: outcome.kind,
     ...(outcome.kind === "skipped" ? { reason: outcome.reason } : { status: outcome.task.status }),
   });
+}
+
+/** A sign-in by QR code: one session in this invocation, ended before its time limit (core/accounts/qrLogin.ts). */
+async function loginRecord(sessionId: string): Promise<void> {
+  const context = invocation;
+  const outcome = await runQrLogin(
+    sessionId,
+    {
+      sessions: dependencies.loginSessions,
+      accounts: dependencies.accountService,
+      browser,
+      proxies: dependencies.crawlDeps.proxies,
+      log: (level, text, fields) => logger[level](text, { ...fields }),
+    },
+    context ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {},
+  );
+  logger.info("login delivery done", { session_id: sessionId, ...outcome });
 }
 
 const processor = new BatchProcessor(EventType.SQS);

@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { AccountPlatformName } from "../../core/platforms/registry.js";
+import { type QrLoginPhone, qrLoginRoutes } from "../fixtures/qrLogin/server.js";
 
 /**
  * The HTTP plumbing of a site stand-in on 127.0.0.1 (tests/fixtures/<platform>/server.ts):
@@ -146,6 +148,8 @@ export interface StandIn<Kind extends string, Drift extends string> extends Stan
   readonly keywords: readonly string[];
   /** Back to "ok", no cookie required, no drift, the stand-in's own switches reset; requests forgotten. */
   reset(): void;
+  /** The platform's QR login page and the phone's side of it (tests/fixtures/qrLogin); see {@link StandInOptions.qrLogin}. */
+  login: QrLoginPhone;
 }
 
 /** What a stand-in's handler reads the switchboard through. */
@@ -177,6 +181,8 @@ export interface StandInOptions<Kind extends string, Drift extends string> {
   handle(request: StandInRequest, response: ServerResponse, switchboard: StandInSwitchboard<Kind, Drift>): void;
   /** Resets the stand-in's own switches along with the shared ones. */
   onReset?(): void;
+  /** The platform whose QR login page the stand-in serves (before `handle` sees a request). */
+  qrLogin: AccountPlatformName;
 }
 
 /** Starts a stand-in: the HTTP plumbing of {@link startStandInServer} with the shared switchboard. */
@@ -222,7 +228,11 @@ export async function startStandIn<Kind extends string, Drift extends string>(
   };
 
   const requests: StandInRequest[] = [];
-  const handle: StandInHandler = (request, response) => options.handle(request, response, switchboard);
+  const login = qrLoginRoutes(options.qrLogin);
+  const handle: StandInHandler = async (request, response) => {
+    if (await login.handle(request, response)) return;
+    options.handle(request, response, switchboard);
+  };
   const servers = await Promise.all(
     (options.origins ?? ["www"]).map((origin) => startStandInServer(handle, { origin, requests })),
   );
@@ -249,6 +259,7 @@ export async function startStandIn<Kind extends string, Drift extends string>(
     answersLeft = times ?? Number.POSITIVE_INFINITY;
   };
 
+  const phone = login.phone(() => server.baseUrl);
   return {
     ...server,
     urls,
@@ -263,8 +274,10 @@ export async function startStandIn<Kind extends string, Drift extends string>(
     keywordIndex: keywords.indexOf,
     creatorIndex: creators.indexOf,
     keywords: keywords.keys,
+    login: phone,
     reset() {
       answerWith("ok");
+      phone.reset();
       requiredCookie = undefined;
       drift = "none";
       options.onReset?.();

@@ -22,7 +22,7 @@ import {
   type IndexProjection,
 } from "../../core/aws/tables.js";
 import { ENV } from "../../core/config.js";
-import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "../../functions/api/routes.js";
+import { accountHandlers, loginHandlers, apiRoutes, docHandlers, taskHandlers } from "../../functions/api/routes.js";
 import {
   byArn,
   calls,
@@ -53,6 +53,7 @@ const unusedService = (): never => {
 const REQUIRED_ROUTES = apiRoutes({
   ...taskHandlers(unusedService, unusedService),
   ...accountHandlers(unusedService),
+  ...loginHandlers(unusedService),
   ...docHandlers(),
 })
   .filter((route) => route.method !== "HEAD")
@@ -202,7 +203,11 @@ const checks: Record<string, (stack: Stack) => string[]> = {
           accounts?.args.globalIndexes !== undefined,
         "accounts GSI by_platform equals core/aws/tables.ts",
       ],
-      [accounts?.args.ttl === undefined, "accounts never expire (no TTL)"],
+      // Only QR login sessions, items beside the accounts, carry the TTL attribute (core/accounts/loginSession.ts).
+      [
+        accounts?.args.ttl === ACCOUNTS_TABLE.ttlAttribute,
+        `accounts TTL on ${ACCOUNTS_TABLE.ttlAttribute} (login sessions only)`,
+      ],
     ]);
   },
   fields(stack) {

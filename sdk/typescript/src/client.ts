@@ -9,11 +9,13 @@ import type {
   Account,
   AccountActivation,
   AccountInput,
+  AccountLoginInput,
   DeletedAccount,
   DeletedTask,
   ExportFormat,
   ListAccountsQuery,
   ListTasksQuery,
+  LoginSession,
   Page,
   ResultItem,
   ScrapeEnded,
@@ -322,6 +324,21 @@ export class CrawlTasksClient {
   /** POST /api/v1/accounts/{account_id}/activate: back in use, with fresh cookies when given. */
   async activateAccount(accountId: string, input: AccountActivation = {}, options: CallOptions = {}): Promise<Account> {
     return (await this.request<Account>("POST", `${accountPath(accountId)}/activate`, { body: input, ...options }))
+      .data;
+  }
+
+  /**
+   * POST /api/v1/accounts/login: sign in by QR code. The crawler opens the platform's login
+   * page; poll {@link getAccountLogin} for the QR code and the state until it is not
+   * `waiting` or `scanned`. With `account_id`, an expired account signs in again.
+   */
+  async startAccountLogin(input: AccountLoginInput, options: CallOptions = {}): Promise<LoginSession> {
+    return (await this.request<LoginSession>("POST", "/api/v1/accounts/login", { body: input, ...options })).data;
+  }
+
+  /** GET /api/v1/accounts/login/{session_id} */
+  async getAccountLogin(sessionId: string, options: CallOptions = {}): Promise<LoginSession> {
+    return (await this.request<LoginSession>("GET", `/api/v1/accounts/login/${encodeURIComponent(sessionId)}`, options))
       .data;
   }
 

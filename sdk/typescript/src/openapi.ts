@@ -208,6 +208,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in by QR code: start a session (the crawler opens the login page and captures the QR code)
+         * @description Poll GET /api/v1/accounts/login/{session_id} for the QR code and the state. With account_id, a re-login: that expired account of the platform gets the new cookies and becomes active.
+         */
+        post: operations["startAccountLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/login/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A QR login session: its state, the QR code, and the account when done */
+        get: operations["getAccountLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{account_id}/activate": {
         parameters: {
             query?: never;
@@ -3225,6 +3262,47 @@ export interface components {
              */
             rest_until?: string;
         };
+        /** @description A sign-in by QR code: the image to scan and how far the phone got */
+        LoginSession: {
+            /**
+             * @description ULID: 26 characters
+             * @example 01M8HWBHXSQSW0J6WTX6QDT7XA
+             */
+            session_id: string;
+            /** @enum {string} */
+            platform: "xhs" | "dy" | "ks" | "bili" | "wb" | "tieba" | "zhihu";
+            /**
+             * @description waiting: scan the QR code (qr_image, once captured); scanned: confirm on the phone; done: signed in (account_id); expired: not confirmed before expires_at; refused: declined on the phone; failed: see reason
+             * @enum {string}
+             */
+            state: "waiting" | "scanned" | "done" | "expired" | "refused" | "failed";
+            /** @description A re-login: the expired account that gets the new cookies. Done: the account signed in */
+            account_id?: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC time
+             * @example 2026-11-28T20:02:11.513Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC time
+             * @example 2026-11-28T20:02:11.513Z
+             */
+            updated_at: string;
+            /**
+             * Format: date-time
+             * @description The session is expired after this unless it is done
+             * @example 2026-11-28T20:02:11.513Z
+             */
+            expires_at: string;
+            /** @description The QR code as the login page showed it: a data:image/png;base64 URL; absent until captured */
+            qr_image?: string;
+            /** @description The QR code's text, when it decoded (to draw it again) */
+            qr_text?: string;
+            /** @description Why it failed, expired or was refused */
+            reason?: string;
+        };
     };
     responses: {
         /** @description Invalid input: a field, a query parameter, an unknown field, or a body that is not JSON */
@@ -4584,6 +4662,122 @@ export interface operations {
                         /** @example account deleted */
                         message: string;
                         data: components["schemas"]["Account"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
+        };
+    };
+    startAccountLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    platform: string;
+                    account_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The login session */
+            202: {
+                headers: {
+                    /** @description Where the session is read: `/api/v1/accounts/login/{session_id}` */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": 0,
+                     *       "message": "login started",
+                     *       "data": {
+                     *         "session_id": "01M8HWBHXSQSW0J6WTX6QDT7XA",
+                     *         "platform": "xhs",
+                     *         "state": "waiting",
+                     *         "created_at": "2026-11-28T20:08:10.026Z",
+                     *         "updated_at": "2026-11-28T20:08:12.410Z",
+                     *         "expires_at": "2026-11-28T20:11:10.026Z",
+                     *         "qr_image": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA…",
+                     *         "qr_text": "https://www.xiaohongshu.com/mobile/login?qrId=…"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description 0 on success
+                         * @constant
+                         */
+                        code: 0;
+                        /** @example login started */
+                        message: string;
+                        data: components["schemas"]["LoginSession"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
+        };
+    };
+    getAccountLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The login session's ULID (26 characters); anything else is a 404 */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The login session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": 0,
+                     *       "message": "ok",
+                     *       "data": {
+                     *         "session_id": "01M8HWBHXSQSW0J6WTX6QDT7XA",
+                     *         "platform": "xhs",
+                     *         "state": "waiting",
+                     *         "created_at": "2026-11-28T20:08:10.026Z",
+                     *         "updated_at": "2026-11-28T20:08:12.410Z",
+                     *         "expires_at": "2026-11-28T20:11:10.026Z",
+                     *         "qr_image": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA…",
+                     *         "qr_text": "https://www.xiaohongshu.com/mobile/login?qrId=…"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description 0 on success
+                         * @constant
+                         */
+                        code: 0;
+                        /** @example ok */
+                        message: string;
+                        data: components["schemas"]["LoginSession"];
                     };
                 };
             };

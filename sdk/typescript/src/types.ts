@@ -37,6 +37,10 @@ export type ResultItem = Schemas["ResultItem"];
 export type Account = Schemas["Account"];
 export type AccountInput = BodyOf<"createAccount">;
 export type AccountActivation = NonNullable<BodyOf<"activateAccount">>;
+/** A sign-in by QR code: its state, the QR code (a PNG data URL) and, when done, the account. */
+export type LoginSession = Schemas["LoginSession"];
+/** What POST /api/v1/accounts/login takes: the platform, and an expired account to sign in again. */
+export type AccountLoginInput = BodyOf<"startAccountLogin">;
 export type ListTasksQuery = QueryOf<"listTasks">;
 /** What POST /api/v1/scrape takes: up to 10 URLs, the web page options and `timeout_ms`. */
 export type ScrapeInput = Schemas["ScrapeInput"];
