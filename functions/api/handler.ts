@@ -5,6 +5,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { buildDependencies } from "../../core/wiring/dependencies.js";
 import { accountParts } from "../../core/wiring/accounts.js";
+import { scheduleParts } from "../../core/wiring/schedules.js";
 import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 import type { HttpResponse } from "./http.js";
@@ -14,10 +15,10 @@ import { headAsGet } from "./middleware/headAsGet.js";
 import { jsonBody } from "./middleware/jsonBody.js";
 import { rateLimit } from "./middleware/rateLimit.js";
 import { routedOnly, unroutedResponse } from "./middleware/routedOnly.js";
-import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "./routes.js";
+import { accountHandlers, apiRoutes, docHandlers, scheduleHandlers, taskHandlers } from "./routes.js";
 
 const logger = createLogger("crawl-api");
-const dependencies = buildDependencies({ ...taskParts, ...taskServiceParts, ...accountParts });
+const dependencies = buildDependencies({ ...taskParts, ...taskServiceParts, ...accountParts, ...scheduleParts });
 
 const createLimit = rateLimit({ limiter: () => dependencies.createRateLimiter, logger });
 
@@ -28,6 +29,7 @@ const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
       () => dependencies.scrapeService,
     ),
     ...accountHandlers(() => dependencies.accountService),
+    ...scheduleHandlers(() => dependencies.scheduleService),
     ...docHandlers(),
   }),
   // routedOnly answers unrouted requests first; this is for a router that disagrees with the table.

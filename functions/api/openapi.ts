@@ -9,6 +9,9 @@
 import * as z from "zod";
 import { accountActivateSchema, accountCreateSchema, accountListQuerySchema } from "../../core/accounts/service.js";
 import { publicAccountSchema } from "../../core/accounts/publicSchema.js";
+import { publicScheduleSchema } from "../../core/schedules/publicSchema.js";
+import { scheduleBodySchema } from "../../core/schedules/schema.js";
+import { scheduleListQuerySchema } from "../../core/schedules/service.js";
 import { availablePlatforms, getPlatform } from "../../core/platforms/registry.js";
 import { publicItemSchemas } from "../../core/results/publicSchema.js";
 import { publicTaskSchema } from "../../core/tasks/publicSchema.js";
@@ -440,7 +443,7 @@ function errorResponses(): Record<string, OpenApiResponse> {
       errorEnvelope(503, ["DEPENDENCY_UNAVAILABLE"], {
         dependency: {
           type: "string",
-          description: "tasks_table, results_table, queue, accounts_table or accounts_key",
+          description: "tasks_table, results_table, queue, accounts_table, accounts_key, schedules_table or scheduler",
           examples: ["queue"],
         },
       }),
@@ -491,6 +494,22 @@ const ACCOUNT_EXAMPLE = {
   use_count: 0,
   fingerprint: "48dc20216820402e",
   cookie_count: 2,
+};
+
+const SCHEDULE_EXAMPLE = {
+  schedule_id: "01M8HXQ4C2V7F9J3K5N6P8R0ST",
+  name: "daily xhs search",
+  schedule_expression: "cron(0 8 * * ? *)",
+  timezone: "Asia/Shanghai",
+  task: { platform: "xhs", crawler_type: "search", keywords: ["coffee"], max_notes_count: 20 },
+  since_last_run: true,
+  state: "enabled",
+  created_at: "2026-12-06T04:00:00.000Z",
+  updated_at: "2026-12-06T04:00:00.000Z",
+  anchor_at: "2026-12-06T04:00:00.000Z",
+  run_count: 0,
+  recent_runs: [],
+  next_runs: ["2026-12-07T00:00:00.000Z", "2026-12-08T00:00:00.000Z", "2026-12-09T00:00:00.000Z"],
 };
 
 /** Request examples; the test checks each against the document and the API's own parsing. */
@@ -563,14 +582,18 @@ export const CREATE_ACCOUNT_EXAMPLES: Record<string, { summary: string; value: R
   },
 };
 
-function pathParameter(name: "task_id" | "account_id"): OpenApiParameter {
-  const what = name === "task_id" ? "task" : "account";
+function pathParameter(name: "task_id" | "account_id" | "schedule_id"): OpenApiParameter {
+  const { what, example } = {
+    task_id: { what: "task", example: TASK_EXAMPLE.task_id },
+    account_id: { what: "account", example: ACCOUNT_EXAMPLE.account_id },
+    schedule_id: { what: "schedule", example: SCHEDULE_EXAMPLE.schedule_id },
+  }[name];
   return {
     name,
     in: "path",
     required: true,
     description: `The ${what}'s ULID (26 characters); anything else is a 404`,
-    schema: { type: "string", examples: [name === "task_id" ? TASK_EXAMPLE.task_id : ACCOUNT_EXAMPLE.account_id] },
+    schema: { type: "string", examples: [example] },
   };
 }
 
@@ -638,6 +661,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
   const accountResponse = (message: string) => ok("The account", schemaRef("Account"), message, ACCOUNT_EXAMPLE);
   const taskId = pathParameter("task_id");
   const accountId = pathParameter("account_id");
+  const scheduleId = pathParameter("schedule_id");
+  const scheduleResponse = (message: string) => ok("The schedule", schemaRef("Schedule"), message, SCHEDULE_EXAMPLE);
   /** A 201 that names where the new resource is read (RFC 9110 §15.3.2). */
   const createdAt = (response: OpenApiResponse, template: string): OpenApiResponse => ({
     ...response,
@@ -960,6 +985,86 @@ export function buildOpenApiDocument(): OpenApiDocument {
         responses: { "200": accountResponse("account deleted"), "404": responseRef("NotFound"), ...common },
       },
     },
+    "/api/v1/schedules": {
+      post: {
+        operationId: "createSchedule",
+        tags: ["schedules"],
+        summary: "Create a schedule: a create-task body run on a cron or rate expression",
+        requestBody: {
+          required: true,
+          content: jsonBody(toJsonSchema(scheduleBodySchema, "input"), {
+            daily: {
+              summary: "Every day at 08:00 Shanghai time, new items only",
+              value: {
+                name: "daily xhs search",
+                schedule_expression: "cron(0 8 * * ? *)",
+                timezone: "Asia/Shanghai",
+                since_last_run: true,
+                task: { platform: "xhs", crawler_type: "search", keywords: ["coffee"], max_notes_count: 20 },
+              },
+            },
+          }),
+        },
+        responses: {
+          "201": createdAt(scheduleResponse("schedule created"), "/api/v1/schedules/{schedule_id}"),
+          ...bodyErrors,
+          ...common,
+        },
+      },
+      get: {
+        operationId: "listSchedules",
+        tags: ["schedules"],
+        summary: "Schedules, newest first",
+        parameters: queryParameters(scheduleListQuerySchema),
+        responses: {
+          "200": ok("A page of schedules", page(schemaRef("Schedule"), true), "ok"),
+          "400": responseRef("BadRequest"),
+          ...common,
+        },
+      },
+    },
+    "/api/v1/schedules/{schedule_id}": {
+      get: {
+        operationId: "getSchedule",
+        tags: ["schedules"],
+        summary: "One schedule, with its next run times and its recent runs' task ids",
+        parameters: [scheduleId],
+        responses: { "200": scheduleResponse("ok"), "404": responseRef("NotFound"), ...common },
+      },
+      delete: {
+        operationId: "deleteSchedule",
+        tags: ["schedules"],
+        summary: "Delete a schedule (its trigger first); the tasks its runs made stay",
+        parameters: [scheduleId],
+        responses: {
+          "200": ok(
+            "The deleted schedule's id",
+            toJsonSchema(z.object({ schedule_id: z.string() }), "output"),
+            "schedule deleted",
+          ),
+          "404": responseRef("NotFound"),
+          ...common,
+        },
+      },
+    },
+    "/api/v1/schedules/{schedule_id}/pause": {
+      post: {
+        operationId: "pauseSchedule",
+        tags: ["schedules"],
+        summary: "Pause a schedule: no run starts until it is resumed",
+        parameters: [scheduleId],
+        responses: { "200": scheduleResponse("schedule paused"), "404": responseRef("NotFound"), ...common },
+      },
+    },
+    "/api/v1/schedules/{schedule_id}/resume": {
+      post: {
+        operationId: "resumeSchedule",
+        tags: ["schedules"],
+        summary: "Resume a paused schedule from now (runs missed while paused are not made up)",
+        parameters: [scheduleId],
+        responses: { "200": scheduleResponse("schedule resumed"), "404": responseRef("NotFound"), ...common },
+      },
+    },
     "/api/v1/accounts/{account_id}/activate": {
       post: {
         operationId: "activateAccount",
@@ -995,6 +1100,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     tags: [
       { name: "tasks", description: "Crawl tasks and their results" },
       { name: "accounts", description: "Stored accounts of the media platforms" },
+      { name: "schedules", description: "Recurring crawls: a task body run on a cron or rate expression" },
       { name: "service", description: "Health and this documentation; no API key needed" },
     ],
     paths,
@@ -1017,6 +1123,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         Task: toJsonSchema(publicTaskSchema, "output"),
         ...resultSchemas(),
         Account: toJsonSchema(publicAccountSchema, "output"),
+        Schedule: toJsonSchema(publicScheduleSchema, "output"),
       },
       responses: errors,
       securitySchemes: {

@@ -22,7 +22,7 @@ import {
   type IndexProjection,
 } from "../../core/aws/tables.js";
 import { ENV } from "../../core/config.js";
-import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "../../functions/api/routes.js";
+import { accountHandlers, apiRoutes, docHandlers, scheduleHandlers, taskHandlers } from "../../functions/api/routes.js";
 import {
   byArn,
   calls,
@@ -53,6 +53,7 @@ const unusedService = (): never => {
 const REQUIRED_ROUTES = apiRoutes({
   ...taskHandlers(unusedService, unusedService),
   ...accountHandlers(unusedService),
+  ...scheduleHandlers(unusedService),
   ...docHandlers(),
 })
   .filter((route) => route.method !== "HEAD")

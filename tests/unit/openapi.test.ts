@@ -3,6 +3,8 @@
  * parsing. The document is generated from the zod schemas; these tests catch a route, an
  * example or a hand-written part that drifted from it.
  */
+import { parseScheduleExpression } from "../../core/schedules/expression.js";
+import { scheduleBodySchema } from "../../core/schedules/schema.js";
 import { describe, expect, it } from "vitest";
 import { accountActivateSchema, accountCreateSchema } from "../../core/accounts/service.js";
 import { PLATFORM_NAMES } from "../../core/platforms/registry.js";
@@ -15,7 +17,7 @@ import {
   type OpenApiDocument,
   type OpenApiOperation,
 } from "../../functions/api/openapi.js";
-import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "../../functions/api/routes.js";
+import { accountHandlers, apiRoutes, docHandlers, scheduleHandlers, taskHandlers } from "../../functions/api/routes.js";
 import {
   checkExample,
   curlExamples,
@@ -36,9 +38,12 @@ const docs = docFiles();
 const unused = () => {
   throw new Error("the routes are only listed here, never called");
 };
-const routerRoutes = apiRoutes({ ...taskHandlers(unused, unused), ...accountHandlers(unused), ...docHandlers() }).map(
-  (r) => `${r.method} ${r.path}`,
-);
+const routerRoutes = apiRoutes({
+  ...taskHandlers(unused, unused),
+  ...accountHandlers(unused),
+  ...scheduleHandlers(unused),
+  ...docHandlers(),
+}).map((r) => `${r.method} ${r.path}`);
 /** What the API answers: its routes, and HEAD wherever GET is routed (functions/api/middleware/headAsGet.ts). */
 const answered = new Set([
   ...routerRoutes,
@@ -66,7 +71,11 @@ function apiAccepts(example: Pick<CurlExample, "method" | "url" | "body">): bool
   try {
     if (key === "POST /api/v1/tasks") parseTaskBody(example.body);
     else if (key === "POST /api/v1/scrape") return scrapeBodySchema.safeParse(example.body).success;
-    else if (key === "POST /api/v1/accounts") return accountCreateSchema.safeParse(example.body).success;
+    else if (key === "POST /api/v1/schedules") {
+      const body = scheduleBodySchema.parse(example.body);
+      parseScheduleExpression(body.schedule_expression, body.timezone);
+      parseTaskBody(body.task);
+    } else if (key === "POST /api/v1/accounts") return accountCreateSchema.safeParse(example.body).success;
     else if (key === "POST /api/v1/accounts/{account_id}/activate")
       return accountActivateSchema.safeParse(example.body ?? {}).success;
     else return undefined;
