@@ -7,6 +7,7 @@ import type { CommandGroup } from "./command.js";
 import { addAccountCommand, listAccountsCommand, removeAccountCommand } from "./commands/accounts.js";
 import { probeGroup } from "./commands/probe.js";
 import { resultsCommand } from "./commands/results.js";
+import { schedulesGroup } from "./commands/schedules.js";
 import { scrapeCommand } from "./commands/scrape.js";
 import {
   cancelCommand,
@@ -45,6 +46,7 @@ export const GROUPS: readonly CommandGroup[] = [
     summary: "Accounts (media platforms)",
     commands: [addAccountCommand, listAccountsCommand, removeAccountCommand],
   },
+  schedulesGroup,
   probeGroup,
 ];
 
