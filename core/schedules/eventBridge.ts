@@ -22,8 +22,7 @@ import {
   UpdateScheduleCommand,
   ValidationException,
 } from "@aws-sdk/client-scheduler";
-import { callDependency } from "../aws/dependency.js";
-import { ValidationError } from "../errors.js";
+import { DependencyUnavailableError, ValidationError } from "../errors.js";
 import type { Schedule } from "./model.js";
 import type { ScheduleTrigger } from "./trigger.js";
 
@@ -74,51 +73,50 @@ export class EventBridgeScheduleTrigger implements ScheduleTrigger {
 
   async create(schedule: Schedule): Promise<void> {
     try {
-      await this.call(() => this.client.send(new CreateScheduleCommand(this.definition(schedule))));
+      await this.client.send(new CreateScheduleCommand(this.definition(schedule)));
     } catch (error) {
       // Ids are fresh ULIDs: a conflict is our own earlier attempt whose answer was lost. Make it current.
       if (error instanceof ConflictException) return this.update(schedule);
-      throw error;
+      throw this.failure(error);
     }
   }
 
   async update(schedule: Schedule): Promise<void> {
     try {
-      await this.call(() => this.client.send(new UpdateScheduleCommand(this.definition(schedule))));
+      await this.client.send(new UpdateScheduleCommand(this.definition(schedule)));
     } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw this.failure(error);
       // Gone from Scheduler while the table still has it (deleted by hand): put it back.
-      if (error instanceof ResourceNotFoundException)
-        return void (await this.call(() => this.client.send(new CreateScheduleCommand(this.definition(schedule)))));
-      throw error;
+      try {
+        await this.client.send(new CreateScheduleCommand(this.definition(schedule)));
+      } catch (again) {
+        throw this.failure(again);
+      }
     }
   }
 
   async delete(scheduleId: string): Promise<void> {
     try {
-      await this.call(() =>
-        this.client.send(new DeleteScheduleCommand({ Name: scheduleId, GroupName: this.options.groupName })),
-      );
+      await this.client.send(new DeleteScheduleCommand({ Name: scheduleId, GroupName: this.options.groupName }));
     } catch (error) {
-      if (!(error instanceof ResourceNotFoundException)) throw error;
+      if (!(error instanceof ResourceNotFoundException)) throw this.failure(error);
     }
   }
 
   /**
-   * Scheduler's own refusals pass through (ConflictException, ResourceNotFoundException, for the
-   * callers above); a ValidationException is the caller's expression or time zone, which the API
-   * checks first, so it only comes from a rule this service does not know: a 400 naming the field.
+   * What the API answers for a Scheduler error the methods above do not handle. A
+   * ValidationException is about the caller's expression or time zone, which the API checks
+   * first, so it only comes from a rule this service does not know: a 400 naming the field.
+   * Anything else (a missing schedule group, throttling, an outage, a missing grant) is a 503
+   * naming `scheduler`: the deployment's problem, and the schedule is not kept.
    */
-  private async call<T>(send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      if (error instanceof ConflictException || error instanceof ResourceNotFoundException) throw error;
-      if (error instanceof ValidationException)
-        throw new ValidationError(
-          `schedule_expression: EventBridge Scheduler refused the schedule: ${error.message}`,
-          "schedule_expression",
-        );
-      return callDependency("scheduler", () => Promise.reject(error));
-    }
+  private failure(error: unknown): Error {
+    if (error instanceof ValidationException)
+      return new ValidationError(
+        `schedule_expression: EventBridge Scheduler refused the schedule: ${error.message}`,
+        "schedule_expression",
+      );
+    const name = error instanceof Error ? error.name || "Error" : "error";
+    return new DependencyUnavailableError("scheduler", `scheduler is unavailable (${name})`, { cause: error });
   }
 }
