@@ -3,6 +3,7 @@ import {
   accountsKeyAttributes,
   POLITENESS_TABLE,
   RESULTS_TABLE,
+  SCHEDULES_TABLE,
   TASKS_TABLE,
   tasksKeyAttributes,
   type IndexProjection,
@@ -63,6 +64,26 @@ export const accountsTable = new sst.aws.Dynamo("Accounts", {
   primaryIndex: { hashKey: ACCOUNTS_TABLE.hashKey },
   globalIndexes: Object.fromEntries(
     ACCOUNTS_TABLE.indexes.map((index) => [
+      index.name,
+      { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: sstProjection(index.projection) },
+    ]),
+  ),
+  deletionProtection,
+});
+
+/**
+ * Schedules (core/schedules): the store of record of every recurring crawl; EventBridge
+ * Scheduler only fires them (infra/schedules.ts). Listed newest first through `by_created`.
+ */
+export const schedulesTable = new sst.aws.Dynamo("Schedules", {
+  fields: Object.fromEntries(
+    [SCHEDULES_TABLE.hashKey, ...SCHEDULES_TABLE.indexes.flatMap((index) => [index.hashKey, index.rangeKey])].map(
+      (attribute) => [attribute, "string" as const],
+    ),
+  ),
+  primaryIndex: { hashKey: SCHEDULES_TABLE.hashKey },
+  globalIndexes: Object.fromEntries(
+    SCHEDULES_TABLE.indexes.map((index) => [
       index.name,
       { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: sstProjection(index.projection) },
     ]),
