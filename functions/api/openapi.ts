@@ -1219,6 +1219,7 @@ function taskPageEventSchema(): JsonSchema {
           progress: { $ref: "#/components/schemas/Task/properties/progress" },
           result_count: count,
           metadata: { $ref: "#/components/schemas/Task/properties/metadata" },
+          schedule_id: { $ref: "#/components/schemas/Task/properties/schedule_id" },
         },
         required: ["task_id", "platform", "crawler_type", "status", "attempts", "progress", "result_count"],
       },

@@ -4,7 +4,9 @@
  * with a cursor, get with next runs, pause / resume / delete, a run making one task however
  * often Scheduler delivers it, and the run's tasks listed by schedule_id.
  */
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { Task } from "../../core/tasks/model.js";
+import { taskEndedEvent, taskPageEvent } from "../../core/webhooks/events.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestAws, type TestAws } from "../support/aws.js";
 import { httpEvent, lambdaContext } from "../support/events.js";
@@ -140,6 +142,39 @@ describe("a schedule's life", () => {
     const resumed = await call("POST", `/api/v1/schedules/${scheduleId}/resume`);
     expect(resumed.body.data.state).toBe("enabled");
     expect(resumed.body.data.next_runs).toHaveLength(3);
+  });
+
+  it("each run's task gets the template's webhook settings, and its events carry schedule_id", async () => {
+    const created = await call("POST", "/api/v1/schedules", {
+      schedule_expression: "rate(1 day)",
+      task: {
+        ...TEMPLATE,
+        webhook_url: "https://hooks.example.com/crawl",
+        webhook_events: ["task.page", "task.completed"],
+      },
+    });
+    const id = created.body.data.schedule_id;
+    const run = (await runner({ schedule_id: id, scheduled_time: "2026-12-07T00:00:00Z" }, lambdaContext())) as {
+      task_id: string;
+    };
+    const stored = (await aws.clients.doc.send(new GetCommand({ TableName: "tasks", Key: { task_id: run.task_id } })))
+      .Item as Task;
+    expect(stored).toMatchObject({
+      webhook_url: "https://hooks.example.com/crawl",
+      webhook_events: ["task.page", "task.completed"],
+    });
+    const ended = taskEndedEvent({ ...stored, status: "completed" });
+    expect(ended?.task.schedule_id).toBe(id);
+    const page = taskPageEvent(stored, {
+      sequence: 1,
+      items: [],
+      ok_count: 0,
+      error_count: 0,
+      progress: stored.progress,
+      result_count: 0,
+    });
+    expect(page?.task.schedule_id).toBe(id);
+    await call("DELETE", `/api/v1/schedules/${id}`);
   });
 
   it("deletes: 404 after, and its runs make nothing; its tasks stay", async () => {
