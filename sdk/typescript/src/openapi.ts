@@ -499,6 +499,7 @@ export interface components {
                 progress: components["schemas"]["Task"]["progress"];
                 result_count: number;
                 metadata?: components["schemas"]["Task"]["metadata"];
+                schedule_id?: components["schemas"]["Task"]["schedule_id"];
             };
         };
         /** @description A task for the web platform. Checks that JSON Schema cannot express (URL syntax, id formats, which field each crawler_type needs) are made by the API, which answers 400 naming the field. */
