@@ -205,7 +205,7 @@ async function start(config: StackConfig): Promise<void> {
   };
   const created = await ensureTables(clients.dynamo, tables);
   say(
-    `${label("Tables")}${config.tasksTable}, ${config.resultsTable}, ${tables.politenessTable}, ${tables.accountsTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`,
+    `${label("Tables")}${config.tasksTable}, ${config.resultsTable}, ${tables.politenessTable}, ${tables.accountsTable}, ${loadConfig().schedulesTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`,
   );
   say(
     `${label("Accounts key")}${accountsKey.source === "env" ? "from ACCOUNTS_ENCRYPTION_KEY" : `${displayPath(join(config.dataDirPath, "accounts.key"))}${accountsKey.source === "created" ? " (created)" : ""}`}  (key id ${accountsKey.keyId})`,

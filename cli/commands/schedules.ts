@@ -35,7 +35,7 @@ function printSchedule(schedule: PublicSchedule, out: Parameters<Command["run"]>
 export const createScheduleCommand: Command = {
   name: "create",
   summary: "create a schedule: a task body run on a cron or rate expression; prints its id",
-  usage: "--expression EXPR [--timezone TZ] [--name TEXT] [--since-last-run] --platform P --type T [fields…]",
+  usage: "--expression EXPR [--timezone TZ] [--name TEXT] --platform P --type T [fields…]",
   options: {
     expression: {
       type: "string",
@@ -44,10 +44,6 @@ export const createScheduleCommand: Command = {
     },
     timezone: { type: "string", value: "TZ", description: "timezone the cron is read in, e.g. Asia/Shanghai (UTC)" },
     name: { type: "string", value: "TEXT", description: "your name for the schedule" },
-    "since-last-run": {
-      type: "boolean",
-      description: "since_last_run: each run stores only what is new or changed since the earlier runs",
-    },
     paused: { type: "boolean", description: "create it paused" },
     ...taskOptions,
   },
@@ -55,7 +51,7 @@ export const createScheduleCommand: Command = {
     "The task fields are those of `tasks create`; the API checks them as POST /api/v1/tasks does.",
     "Examples:",
     '  crawl-tasks schedules create --expression "cron(0 8 * * ? *)" --timezone Asia/Shanghai \\',
-    "      --platform xhs --type search --keyword coffee --since-last-run",
+    "      --platform xhs --type search --keyword coffee",
     '  crawl-tasks schedules create --expression "rate(1 day)" --body task.json',
   ].join("\n"),
   async run({ values, client, out, stdin }) {
@@ -73,7 +69,6 @@ export const createScheduleCommand: Command = {
         schedule_expression: expression,
         ...(timezone === undefined ? {} : { timezone }),
         ...(name === undefined ? {} : { name }),
-        ...(flag(values, "since-last-run") ? { since_last_run: true } : {}),
         ...(flag(values, "paused") ? { paused: true } : {}),
         task: buildTaskBody(values, base),
       },

@@ -141,13 +141,3 @@ export const SCHEDULES_TABLE = {
   hashKey: "schedule_id",
   indexes: [{ name: "by_created", hashKey: "list_pk", rangeKey: "schedule_id", projection: "ALL" as IndexProjection }],
 } as const;
-
-/**
- * What a schedule's runs stored (core/schedules/seen.ts), for `since_last_run`: one item per
- * schedule and item key, holding the item's content hash; expires with SEEN_ITEMS_TTL_DAYS.
- */
-export const SEEN_ITEMS_TABLE = {
-  hashKey: "schedule_id",
-  rangeKey: "item_key",
-  ttlAttribute: "expires_at",
-} as const;

@@ -32,7 +32,7 @@ export const scheduleBodySchema = z.strictObject({
     }),
   since_last_run: z.boolean({ error: "must be true or false" }).default(false).meta({
     description:
-      "Each run stores only items new or changed since the schedule's earlier runs, and stops paging at items they stored (newest-first listings only)",
+      "Reserved: each run would store only items new or changed since the schedule's earlier runs. Not available yet: true is refused with a 400",
   }),
   paused: z.boolean({ error: "must be true or false" }).default(false).meta({
     description: "Create the schedule paused",

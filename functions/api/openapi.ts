@@ -502,7 +502,7 @@ const SCHEDULE_EXAMPLE = {
   schedule_expression: "cron(0 8 * * ? *)",
   timezone: "Asia/Shanghai",
   task: { platform: "xhs", crawler_type: "search", keywords: ["coffee"], max_notes_count: 20 },
-  since_last_run: true,
+  since_last_run: false,
   state: "enabled",
   created_at: "2026-12-06T04:00:00.000Z",
   updated_at: "2026-12-06T04:00:00.000Z",
@@ -994,12 +994,11 @@ export function buildOpenApiDocument(): OpenApiDocument {
           required: true,
           content: jsonBody(toJsonSchema(scheduleBodySchema, "input"), {
             daily: {
-              summary: "Every day at 08:00 Shanghai time, new items only",
+              summary: "Every day at 08:00 Shanghai time",
               value: {
                 name: "daily xhs search",
                 schedule_expression: "cron(0 8 * * ? *)",
                 timezone: "Asia/Shanghai",
-                since_last_run: true,
                 task: { platform: "xhs", crawler_type: "search", keywords: ["coffee"], max_notes_count: 20 },
               },
             },

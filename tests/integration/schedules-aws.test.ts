@@ -119,7 +119,6 @@ describe("schedules on EventBridge Scheduler", () => {
       schedule_expression: "cron(0 8 * * ? *)",
       timezone: "Asia/Shanghai",
       task: TEMPLATE,
-      since_last_run: true,
     });
     expect(response.status).toBe(201);
     scheduleId = String(response.body.data.schedule_id);
@@ -149,7 +148,7 @@ describe("schedules on EventBridge Scheduler", () => {
     expect(first).toMatchObject({ outcome: "created" });
     expect(retry).toEqual({ ...(first as object), outcome: "repeated" });
     const task = (await call("GET", `/api/v1/tasks/${(first as { task_id: string }).task_id}`)).body.data;
-    expect(task).toMatchObject({ schedule_id: scheduleId, since_last_run: true, origin: "schedule" });
+    expect(task).toMatchObject({ schedule_id: scheduleId, origin: "schedule" });
   });
 
   it("pause and resume disable and enable it, sending the whole definition", async () => {
