@@ -20,18 +20,22 @@ export const schedulesPage: PageView = (root) => {
     ),
     problem.element,
     h(
-      "table",
-      { class: "schedules" },
+      "div",
+      { class: "table-scroll" },
       h(
-        "thead",
-        {},
+        "table",
+        { class: "schedules" },
         h(
-          "tr",
+          "thead",
           {},
-          ...["Name", "Expression", "Task", "State", "Next run", "Runs", "Latest run", ""].map((t) => h("th", {}, t)),
+          h(
+            "tr",
+            {},
+            ...["Name", "Expression", "Task", "State", "Next run", "Runs", "Latest run", ""].map((t) => h("th", {}, t)),
+          ),
         ),
+        rows,
       ),
-      rows,
     ),
   );
 
