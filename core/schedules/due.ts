@@ -5,12 +5,11 @@
  * old, as EventBridge Scheduler drops a run it could not deliver within the retry policy's
  * MaximumEventAgeInSeconds (core/schedules/eventBridge.ts RUN_RETRY_POLICY, the same hour).
  */
-import { RUN_RETRY_POLICY } from "./eventBridge.js";
 import { nextRuns, parseScheduleExpression } from "./expression.js";
 import type { Schedule } from "./model.js";
 
-/** The oldest a missed run may be and still be fired (one catch-up run). */
-export const CATCH_UP_SECS = RUN_RETRY_POLICY.MaximumEventAgeInSeconds;
+/** The oldest a missed run may be and still be fired (one catch-up run); also Scheduler's MaximumEventAgeInSeconds. */
+export const CATCH_UP_SECS = 3600;
 
 /** The most runs looked through: an hour of a per-minute cron, with room. */
 const MAX_STEPS = 10_000;

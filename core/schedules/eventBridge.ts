@@ -23,6 +23,7 @@ import {
   ValidationException,
 } from "@aws-sdk/client-scheduler";
 import { DependencyUnavailableError, ValidationError } from "../errors.js";
+import { CATCH_UP_SECS } from "./due.js";
 import type { Schedule } from "./model.js";
 import type { ScheduleTrigger } from "./trigger.js";
 
@@ -39,7 +40,7 @@ export interface EventBridgeTriggerOptions {
  * One hour, as the one-machine stack's catch-up window (local/scheduleTimer.ts): a run later
  * than that is dropped by both, never fired late in a burst.
  */
-export const RUN_RETRY_POLICY = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 } as const;
+export const RUN_RETRY_POLICY = { MaximumEventAgeInSeconds: CATCH_UP_SECS, MaximumRetryAttempts: 10 } as const;
 
 /** What Scheduler sends the runner: the Input below, its placeholder filled in. */
 export function runnerInput(scheduleId: string): string {

@@ -2,6 +2,7 @@ import { monotonicFactory } from "ulid";
 import * as z from "zod";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { parseOrThrow, queryIntegerIn } from "../validation.js";
+import { CATCH_UP_SECS } from "./due.js";
 import { checkMinimumInterval, nextRuns, parseScheduleExpression } from "./expression.js";
 import type { PublicSchedule, Schedule, ScheduleState } from "./model.js";
 import { scheduleBodySchema } from "./schema.js";
@@ -172,9 +173,15 @@ function checkAsTask(tasks: TaskBodyCheck, template: Record<string, unknown>): v
 export function withNextRuns(schedule: Schedule, now = new Date()): PublicSchedule {
   if (schedule.state !== "enabled") return { ...schedule, next_runs: [] };
   const expression = parseScheduleExpression(schedule.schedule_expression, schedule.timezone);
-  const last = schedule.last_scheduled_time === undefined ? undefined : new Date(schedule.last_scheduled_time);
-  const after = last !== undefined && last > now ? last : now;
-  const runs = nextRuns(expression, after, NEXT_RUNS_SHOWN, new Date(schedule.anchor_at));
+  const anchor = new Date(schedule.anchor_at);
+  // From the last run made (or the anchor: a new rate schedule's first run is its anchor), so a
+  // run due but not yet fired shows first; runs past the catch-up window are never fired (./due.ts).
+  const from = Math.max(
+    schedule.last_scheduled_time === undefined ? 0 : new Date(schedule.last_scheduled_time).getTime(),
+    anchor.getTime() - 1,
+  );
+  const after = new Date(now.getTime() - from > CATCH_UP_SECS * 1000 ? now.getTime() : from);
+  const runs = nextRuns(expression, after, NEXT_RUNS_SHOWN, anchor);
   return { ...schedule, next_runs: runs.map((run) => run.toISOString()) };
 }
 

@@ -11,6 +11,7 @@ import {
   shortestIntervalSecs,
 } from "../../core/schedules/expression.js";
 import type { Schedule } from "../../core/schedules/model.js";
+import { withNextRuns } from "../../core/schedules/service.js";
 
 const NOW = new Date("2026-12-06T04:00:00Z"); // a Sunday
 
@@ -99,6 +100,22 @@ function schedule(overrides: Partial<Schedule>): Schedule {
     ...overrides,
   };
 }
+
+describe("withNextRuns", () => {
+  it("shows a new rate schedule's first run (its anchor) until it has run, then the following ones", () => {
+    const fresh = schedule({ anchor_at: "2026-12-06T00:00:00.000Z" });
+    expect(withNextRuns(fresh, new Date("2026-12-06T00:00:05Z")).next_runs).toEqual([
+      "2026-12-06T00:00:00.000Z",
+      "2026-12-06T01:00:00.000Z",
+      "2026-12-06T02:00:00.000Z",
+    ]);
+    const ran = schedule({ last_scheduled_time: "2026-12-06T00:00:00.000Z" });
+    expect(withNextRuns(ran, new Date("2026-12-06T00:00:05Z")).next_runs[0]).toBe("2026-12-06T01:00:00.000Z");
+    // Stopped for a day: the runs dropped past the catch-up window are not shown as due.
+    expect(withNextRuns(ran, new Date("2026-12-07T00:30:00Z")).next_runs[0]).toBe("2026-12-07T01:00:00.000Z");
+    expect(withNextRuns(schedule({ state: "paused" }), new Date("2026-12-06T00:00:05Z")).next_runs).toEqual([]);
+  });
+});
 
 describe("dueRun", () => {
   it("fires a rate schedule at its anchor, then every interval", () => {
