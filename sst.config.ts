@@ -27,6 +27,7 @@ export default $config({
     await import("./infra/crawler");
     await import("./infra/deadLetters");
     await import("./infra/auth");
+    const schedules = await import("./infra/schedules");
     const api = await import("./infra/api");
     const dashboard = await import("./infra/dashboard");
     await import("./infra/sweeper");
@@ -37,6 +38,8 @@ export default $config({
       tasksTable: storage.tasksTable.name,
       resultsTable: storage.resultsTable.name,
       accountsTable: storage.accountsTable.name,
+      schedulesTable: storage.schedulesTable.name,
+      scheduleGroup: schedules.scheduleGroup.name,
       taskQueue: queue.taskQueue.url,
       // Where failures wait to be looked at (docs/deploying.md).
       taskDeadLetterQueue: queue.taskDeadLetterQueue.url,

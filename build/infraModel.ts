@@ -166,7 +166,15 @@ function recordingSst(
       };
     }
   }
-  return namespace({ aws: namespace({}), Secret });
+  // The Pulumi AWS provider's resources (`aws.scheduler.ScheduleGroup`), recorded as type "aws_scheduler_ScheduleGroup".
+  const pulumiAws = new Proxy(
+    {},
+    {
+      get: (_provider, group) =>
+        new Proxy({}, { get: (_group, resource) => componentClass(`aws_${String(group)}_${String(resource)}`) }),
+    },
+  );
+  return { sst: namespace({ aws: namespace({}), Secret }), aws: pulumiAws };
 }
 
 const evaluated = new Map<string, Promise<Stack>>();
@@ -190,8 +198,16 @@ async function evaluateNow(options: EvaluateOptions): Promise<Stack> {
   const components: Component[] = [];
   const stage = options.stage ?? "test";
   const transforms: Transforms = new Map();
+  const recording = recordingSst(
+    components,
+    options.tamper ?? ((_site, args) => args),
+    options.secrets ?? {},
+    transforms,
+  );
   Object.assign(globalThis, {
-    sst: recordingSst(components, options.tamper ?? ((_site, args) => args), options.secrets ?? {}, transforms),
+    sst: recording.sst,
+    aws: recording.aws,
+    $jsonStringify: (value: unknown) => JSON.stringify(value),
     $transform: (resource: unknown, cb: (args: Args, opts: Args, name: string) => void) => {
       transforms.set(resource, [...(transforms.get(resource) ?? []), cb]);
     },

@@ -12,6 +12,7 @@ import {
 } from "./commands/accounts.js";
 import { probeGroup } from "./commands/probe.js";
 import { resultsCommand } from "./commands/results.js";
+import { schedulesGroup } from "./commands/schedules.js";
 import { scrapeCommand } from "./commands/scrape.js";
 import {
   cancelCommand,
@@ -50,6 +51,7 @@ export const GROUPS: readonly CommandGroup[] = [
     summary: "Accounts (media platforms)",
     commands: [addAccountCommand, listAccountsCommand, loginAccountCommand, removeAccountCommand],
   },
+  schedulesGroup,
   probeGroup,
 ];
 

@@ -41,6 +41,16 @@ export const VARIABLES = {
   politenessTable: { name: "POLITENESS_TABLE", default: "politeness", scope: "functions" },
   /** DynamoDB table holding stored platform accounts (core/accounts). */
   accountsTable: { name: "ACCOUNTS_TABLE", default: "accounts", scope: "functions" },
+  /** DynamoDB table holding schedules (core/schedules). */
+  schedulesTable: { name: "SCHEDULES_TABLE", default: "schedules", scope: "functions" },
+  /** 60–31622400: the shortest gap between a schedule's runs its expression may ask for, in seconds. */
+  scheduleMinIntervalSecs: { name: "SCHEDULE_MIN_INTERVAL_SECS", default: 3600, scope: "functions" },
+  /** The EventBridge Scheduler schedule group each schedule is created in; unset: no Scheduler (the one-machine stack's timer fires them). */
+  schedulerGroupName: { name: "SCHEDULER_GROUP_NAME", scope: "functions" },
+  /** ARN of the schedule runner function Scheduler invokes. */
+  schedulerTargetArn: { name: "SCHEDULER_TARGET_ARN", scope: "functions" },
+  /** ARN of the role Scheduler assumes to invoke the runner (the API passes it: iam:PassRole). */
+  schedulerRoleArn: { name: "SCHEDULER_ROLE_ARN", scope: "functions" },
   /** URL of the SQS queue crawl messages go to; creating tasks needs it. */
   taskQueueUrl: { name: "TASK_QUEUE_URL", scope: "functions" },
   /** `max_attempts` of a task that does not set it, and what a retry adds. */
@@ -98,6 +108,8 @@ export const VARIABLES = {
   powertoolsLogLevel: { name: "POWERTOOLS_LOG_LEVEL", default: "INFO", scope: "library" },
   /** The DynamoDB endpoint, read by the AWS SDK; the stack points it at its server. */
   dynamoEndpoint: { name: "AWS_ENDPOINT_URL_DYNAMODB", scope: "library" },
+  /** The EventBridge Scheduler endpoint, read by the AWS SDK (the tests point it at their stand-in). */
+  schedulerEndpoint: { name: "AWS_ENDPOINT_URL_SCHEDULER", scope: "library" },
   /** The SQS endpoint, read by the AWS SDK; the stack points it at its server. */
   sqsEndpoint: { name: "AWS_ENDPOINT_URL_SQS", scope: "library" },
   /** 2–1000: crawls at once across the account (the crawl queue's MaximumConcurrency). */
@@ -130,6 +142,8 @@ export const VARIABLES = {
   maxReceiveCount: { name: "MAX_RECEIVE_COUNT", default: 10, scope: "local" },
   /** Level of the functions' JSON logs in the stack: TRACE … CRITICAL, SILENT. */
   logLevel: { name: "LOG_LEVEL", default: "WARN", scope: "local" },
+  /** 1–60: how often the stack's timer looks for due schedules. */
+  scheduleTickSecs: { name: "SCHEDULE_TICK_SECS", default: 15, scope: "local" },
   /** How often the stack runs the sweeper. */
   sweepIntervalSecs: { name: "SWEEP_INTERVAL_SECS", default: 60, scope: "local" },
   /** The key(s) clients must send, comma-separated; only their SHA-256 digests are kept. */
@@ -180,6 +194,12 @@ export interface AppConfig {
   createRateLimit: number;
   /** 0: tasks and results are kept for good. */
   resultRetentionDays: number;
+  schedulesTable: string;
+  scheduleMinIntervalSecs: number;
+  /** Empty when unset: schedules live in the table only, and the one-machine stack's timer fires them. */
+  schedulerGroupName: string;
+  schedulerTargetArn: string;
+  schedulerRoleArn: string;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -200,6 +220,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     stalePendingSecs: intBetween(read("stalePendingSecs"), 1, 86_400, VARIABLES.stalePendingSecs.default),
     createRateLimit: intBetween(read("createRateLimit"), 0, 100_000, VARIABLES.createRateLimit.default),
     resultRetentionDays: resultRetentionDaysOf(env),
+    schedulesTable: read("schedulesTable") || VARIABLES.schedulesTable.default,
+    scheduleMinIntervalSecs: intBetween(
+      read("scheduleMinIntervalSecs"),
+      60,
+      31_622_400,
+      VARIABLES.scheduleMinIntervalSecs.default,
+    ),
+    schedulerGroupName: read("schedulerGroupName") || "",
+    schedulerTargetArn: read("schedulerTargetArn") || "",
+    schedulerRoleArn: read("schedulerRoleArn") || "",
   };
 }
 

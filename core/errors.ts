@@ -77,7 +77,9 @@ export type Dependency =
   | "queue"
   | "politeness_table"
   | "accounts_table"
-  | "accounts_key";
+  | "accounts_key"
+  | "schedules_table"
+  | "scheduler";
 
 export class DependencyUnavailableError extends AppError {
   readonly dependency: Dependency;

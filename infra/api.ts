@@ -2,6 +2,7 @@ import { ROUTE_KEYS } from "../functions/api/routeTable";
 import { accountsApiEnvironment } from "./accounts";
 import { apiKeyEnvironment } from "./auth";
 import { queueGrant, tableGrant } from "./access";
+import { scheduleManagerEnvironment, scheduleManagerGrants } from "./schedules";
 import { functionEnvironment } from "./environment";
 import { taskQueue } from "./queue";
 import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
@@ -16,7 +17,13 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   timeout: "29 seconds",
   // The keys' digests only (see infra/auth.ts); the secret itself is not linked.
   // Cancelled tasks' webhook events go to the webhook queue (infra/webhooks.ts).
-  environment: { ...functionEnvironment, ...apiKeyEnvironment, ...accountsApiEnvironment, ...webhookSenderEnvironment },
+  environment: {
+    ...functionEnvironment,
+    ...apiKeyEnvironment,
+    ...accountsApiEnvironment,
+    ...webhookSenderEnvironment,
+    ...scheduleManagerEnvironment,
+  },
   // Any request may meet a cold start. Minified (SST minifies only when asked) the bundle is
   // 627 KiB instead of 1.2 MiB; without keepNames (SST's default is on: every function and
   // class gets its name set at load) a fresh import took 148 ms instead of 162 ms, median of
@@ -41,6 +48,8 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     tableGrant(politenessTable, ["UpdateItem"]),
     queueGrant(taskQueue, ["SendMessage", "GetQueueAttributes"]),
     webhookSenderGrant,
+    // Schedules: their table, their Scheduler schedules, and passing Scheduler its role (infra/schedules.ts).
+    ...scheduleManagerGrants,
   ],
 });
 

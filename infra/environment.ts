@@ -1,5 +1,5 @@
 import { ENV, resultRetentionDaysOf } from "../core/config";
-import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
+import { accountsTable, politenessTable, resultsTable, schedulesTable, tasksTable } from "./storage";
 import { taskQueue } from "./queue";
 
 /**
@@ -11,6 +11,7 @@ export const functionEnvironment = {
   [ENV.resultsTable]: resultsTable.name,
   [ENV.politenessTable]: politenessTable.name,
   [ENV.accountsTable]: accountsTable.name,
+  [ENV.schedulesTable]: schedulesTable.name,
   [ENV.taskQueueUrl]: taskQueue.url,
   // Read from the deployer's environment; a bad value stops the deploy (core/config.ts).
   [ENV.resultRetentionDays]: String(resultRetentionDaysOf(process.env)),

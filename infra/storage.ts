@@ -3,6 +3,7 @@ import {
   accountsKeyAttributes,
   POLITENESS_TABLE,
   RESULTS_TABLE,
+  SCHEDULES_TABLE,
   TASKS_TABLE,
   tasksKeyAttributes,
   type IndexProjection,
@@ -69,5 +70,25 @@ export const accountsTable = new sst.aws.Dynamo("Accounts", {
   ),
   // QR login sessions (items beside the accounts, core/accounts/loginSession.ts) expire through it.
   ttl: ACCOUNTS_TABLE.ttlAttribute,
+  deletionProtection,
+});
+
+/**
+ * Schedules (core/schedules): the store of record of every recurring crawl; EventBridge
+ * Scheduler only fires them (infra/schedules.ts). Listed newest first through `by_created`.
+ */
+export const schedulesTable = new sst.aws.Dynamo("Schedules", {
+  fields: Object.fromEntries(
+    [SCHEDULES_TABLE.hashKey, ...SCHEDULES_TABLE.indexes.flatMap((index) => [index.hashKey, index.rangeKey])].map(
+      (attribute) => [attribute, "string" as const],
+    ),
+  ),
+  primaryIndex: { hashKey: SCHEDULES_TABLE.hashKey },
+  globalIndexes: Object.fromEntries(
+    SCHEDULES_TABLE.indexes.map((index) => [
+      index.name,
+      { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: sstProjection(index.projection) },
+    ]),
+  ),
   deletionProtection,
 });

@@ -24,6 +24,7 @@ import { claimDataDir, DataDirInUseError } from "./data-dir.js";
 import { apiKeyCheck } from "../functions/api/middleware/apiKey.js";
 import { envelope } from "../functions/api/http.js";
 import { startGateway, toHttpAnswer, type ApiHandler, type RunningGateway } from "./gateway.js";
+import { createLambdaContext } from "./lambda.js";
 import { ensureQueues, ensureTables } from "./resources.js";
 import { PortInUseError, startDynamoServer, startSqsServer, type RunningServer } from "./servers.js";
 import { startWorkerPool, type WorkerPool } from "./worker-pool.js";
@@ -49,6 +50,7 @@ interface Running {
   deadLetters?: Worker;
   webhooks?: Worker;
   sweeper?: NodeJS.Timeout;
+  schedules?: { stop(): void };
   releaseDataDir?: () => void;
 }
 
@@ -203,7 +205,7 @@ async function start(config: StackConfig): Promise<void> {
   };
   const created = await ensureTables(clients.dynamo, tables);
   say(
-    `${label("Tables")}${config.tasksTable}, ${config.resultsTable}, ${tables.politenessTable}, ${tables.accountsTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`,
+    `${label("Tables")}${config.tasksTable}, ${config.resultsTable}, ${tables.politenessTable}, ${tables.accountsTable}, ${loadConfig().schedulesTable}  (${created.length > 0 ? `created ${created.join(", ")}` : "found"})`,
   );
   say(
     `${label("Accounts key")}${accountsKey.source === "env" ? "from ACCOUNTS_ENCRYPTION_KEY" : `${displayPath(join(config.dataDirPath, "accounts.key"))}${accountsKey.source === "created" ? " (created)" : ""}`}  (key id ${accountsKey.keyId})`,
@@ -294,6 +296,22 @@ async function start(config: StackConfig): Promise<void> {
   }, config.sweepIntervalSecs * 1000);
   running.sweeper.unref();
 
+  // 9b. The schedules' timer, as EventBridge Scheduler fires them on AWS (local/scheduleTimer.ts).
+  const [{ startScheduleTimer }, { handler: scheduleRunner }, { scheduleParts }] = await Promise.all([
+    import("./scheduleTimer.js"),
+    import("../functions/schedule-runner/handler.js"),
+    import("../core/wiring/schedules.js"),
+  ]);
+  const tickSecs = Math.min(60, Math.max(1, Number(process.env[APP_ENV.scheduleTickSecs]) || 15));
+  running.schedules = startScheduleTimer({
+    schedules: buildDependencies({ scheduleStore: scheduleParts.scheduleStore }).scheduleStore,
+    run: (event) => scheduleRunner(event, createLambdaContext({ functionName: "schedule-runner", timeoutMs: 60_000 })),
+    tickMs: tickSecs * 1000,
+    onRun: (scheduleId, outcome) =>
+      outcome.outcome === "created" && say(`schedule ${scheduleId}: run created task ${outcome.task_id}`),
+    onError: (error) => fail(`schedule timer: ${error.message}`),
+  });
+
   // 10. The dead-letter queue's consumer, as on AWS: a message that kept failing fails its task.
   const { handler: deadLetterHandler } = await import("../functions/dead-letters/handler.js");
   running.deadLetters = startWorker({
@@ -354,6 +372,7 @@ async function shutdown(code: number, reason?: string): Promise<void> {
     process.exit(code || 1);
   }, STOP_DEADLINE_MS).unref();
   clearInterval(running.sweeper);
+  running.schedules?.stop();
   running.deadLetters?.stop();
   running.webhooks?.stop();
   await Promise.allSettled([

@@ -23,6 +23,7 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import {
   ACCOUNTS_TABLE,
+  SCHEDULES_TABLE,
   accountsKeyAttributes,
   POLITENESS_TABLE,
   RESULTS_TABLE,
@@ -30,6 +31,7 @@ import {
   tasksKeyAttributes,
   type IndexProjection,
 } from "../core/aws/tables.js";
+import { VARIABLES } from "../core/config.js";
 import type { PlatformName } from "../core/platforms/types.js";
 import { indexAttributes, TASK_INDEX_ATTRIBUTES } from "../core/tasks/indexKeys.js";
 import type { TaskStatus } from "../core/tasks/status.js";
@@ -39,6 +41,8 @@ export interface TableNames {
   resultsTable: string;
   politenessTable: string;
   accountsTable: string;
+  /** @default "schedules" (SCHEDULES_TABLE's default) */
+  schedulesTable?: string;
 }
 
 async function describeTable(dynamo: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
@@ -265,6 +269,23 @@ export async function ensureTables(dynamo: DynamoDBClient, names: TableNames): P
       }),
     );
     created.push(names.accountsTable);
+  }
+  const schedulesTable = names.schedulesTable ?? VARIABLES.schedulesTable.default;
+  if (!(await tableExists(dynamo, schedulesTable))) {
+    const index = SCHEDULES_TABLE.indexes[0];
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: schedulesTable,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [...new Set([SCHEDULES_TABLE.hashKey, index.hashKey, index.rangeKey])].map((name) => ({
+          AttributeName: name,
+          AttributeType: "S",
+        })),
+        KeySchema: [{ AttributeName: SCHEDULES_TABLE.hashKey, KeyType: "HASH" }],
+        GlobalSecondaryIndexes: SCHEDULES_TABLE.indexes.map(globalIndex),
+      }),
+    );
+    created.push(schedulesTable);
   }
   return created;
 }

@@ -239,6 +239,13 @@ export class LocalCloud {
       if (prop === "arn") return queue.arn;
     }
     if (type === "Secret" && prop === "value") return this.secret(name);
+    // What the schedules' infra names (infra/schedules.ts): no calls reach them here, only their names.
+    if (type === "Function" && prop === "arn") return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+    if (type === "aws_iam_Role" && prop === "arn") return `arn:aws:iam::${ACCOUNT}:role/${name}`;
+    if (type === "aws_scheduler_ScheduleGroup" && prop === "name") {
+      const group = this.stack.components.find((c) => c.type === type && c.name === name);
+      if (group !== undefined) return String(group.args.name ?? name);
+    }
     throw new Error(`cannot resolve <${type}:${name}.${prop}>`);
   }
 

@@ -68,6 +68,13 @@ export const TASK_HOT_ATTRIBUTES = [
  */
 export const TASK_INDEX_PROJECTION: IndexProjection = "KEYS_ONLY";
 
+/**
+ * Tasks a schedule's runs made (GET /api/v1/tasks?schedule_id=…): sparse (only such tasks
+ * carry `schedule_id`) and unsharded, since one schedule makes at most one task per
+ * SCHEDULE_MIN_INTERVAL_SECS, far below a partition's write ceiling.
+ */
+export const TASK_SCHEDULE_INDEX = { name: "by_schedule", hashKey: "schedule_id" } as const;
+
 export const TASKS_TABLE = {
   hashKey: "task_id",
   /**
@@ -75,7 +82,7 @@ export const TASKS_TABLE = {
    * RESULT_RETENTION_DAYS is set, ended tasks and their URL lists and checkpoints.
    */
   ttlAttribute: "expires_at",
-  indexes: Object.values(TASK_INDEXES).map((index) => ({
+  indexes: [...Object.values(TASK_INDEXES), TASK_SCHEDULE_INDEX].map((index) => ({
     name: index.name,
     hashKey: index.hashKey,
     rangeKey: TASK_INDEX_RANGE_KEY,
@@ -124,7 +131,15 @@ export function accountsKeyAttributes(): string[] {
 
 /** Every attribute used as a key anywhere (all strings). */
 export function tasksKeyAttributes(): string[] {
-  return [
-    ...new Set([TASKS_TABLE.hashKey, TASK_INDEX_RANGE_KEY, ...Object.values(TASK_INDEXES).map((i) => i.hashKey)]),
-  ];
+  return [...new Set([TASKS_TABLE.hashKey, TASK_INDEX_RANGE_KEY, ...TASKS_TABLE.indexes.map((i) => i.hashKey)])];
 }
+
+/**
+ * Schedules (core/schedules): one item per schedule, the store of record (EventBridge
+ * Scheduler only fires them). Listed newest first from `by_created`, whose partition key
+ * `list_pk` is "schedule" on every item: schedules are few and change rarely.
+ */
+export const SCHEDULES_TABLE = {
+  hashKey: "schedule_id",
+  indexes: [{ name: "by_created", hashKey: "list_pk", rangeKey: "schedule_id", projection: "ALL" as IndexProjection }],
+} as const;

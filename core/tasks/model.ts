@@ -25,7 +25,7 @@ export interface TaskErrorSummary {
 }
 
 /** Routes other than POST /api/v1/tasks that create tasks. */
-export const TASK_ORIGINS = ["scrape"] as const;
+export const TASK_ORIGINS = ["scrape", "schedule"] as const;
 export type TaskOrigin = (typeof TASK_ORIGINS)[number];
 
 /**
@@ -77,8 +77,12 @@ export interface Task {
   webhook_page_seq?: number;
   /** The caller's own labels, stored as given and echoed in webhook events (core/tasks/schema.ts). */
   metadata?: Record<string, string | number | boolean | null>;
-  /** The route that made the task, when it was not POST /api/v1/tasks: "scrape" (POST /api/v1/scrape). */
+  /** The route that made the task, when it was not POST /api/v1/tasks: "scrape" (POST /api/v1/scrape), "schedule" (a schedule's run). */
   origin?: TaskOrigin;
+  /** The schedule whose run made the task (core/schedules); the tasks table's by_schedule index keys on it. */
+  schedule_id?: string;
+  /** The run keeps only items new or changed since the schedule's earlier runs, and stops paging at seen ones (core/schedules/seen.ts). */
+  since_last_run?: boolean;
   /** How delivering the latest event to `webhook_url` went; written by the delivery function. */
   webhook?: WebhookDeliveryRecord;
   /**

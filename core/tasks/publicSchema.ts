@@ -123,7 +123,13 @@ export const publicTaskSchema = z
       .optional()
       .meta({ description: "Your own labels, as given at creation; echoed in webhook events" }),
     origin: z.enum(TASK_ORIGINS).optional().meta({
-      description: "The route that made the task, when not POST /api/v1/tasks: scrape (POST /api/v1/scrape)",
+      description:
+        "The route that made the task, when not POST /api/v1/tasks: scrape (POST /api/v1/scrape), schedule (a run of a schedule)",
+    }),
+    schedule_id: z.string().optional().meta({ description: "The schedule whose run made this task" }),
+    since_last_run: z.boolean().optional().meta({
+      description:
+        "Set by the schedule: the run stores only items new or changed since the schedule's earlier runs, and stops paging once it reaches items they stored",
     }),
     expires_at: timestamp.nullable().optional().meta({
       description:

@@ -49,12 +49,24 @@ const defaults: Required<Omit<TaskServiceOptions, "webhookPolicy">> = { maxAttem
 /** An opaque cursor from an earlier page; core/pagination.ts refuses anything it did not make. */
 const cursorParam = z.string().max(2048, { error: "must be at most 2048 characters" }).optional();
 
-const listQuerySchema = z.strictObject({
-  status: z.enum(TASK_STATUSES).optional(),
-  platform: z.enum(PLATFORM_NAMES).optional(),
-  limit: queryIntegerIn(1, 100).default(20),
-  cursor: cursorParam,
-});
+const listQuerySchema = z
+  .strictObject({
+    status: z.enum(TASK_STATUSES).optional(),
+    platform: z.enum(PLATFORM_NAMES).optional(),
+    schedule_id: z
+      .string()
+      .regex(TASK_ID_PATTERN, { error: "must be a schedule id (26 characters)" })
+      .optional()
+      .meta({ description: "Only the tasks this schedule's runs made, newest first" }),
+    limit: queryIntegerIn(1, 100).default(20),
+    cursor: cursorParam,
+  })
+  .superRefine((query, ctx) => {
+    // The by_schedule index holds keys only, unsharded: a status or platform filter would
+    // read every run to return a few; a schedule's runs share one platform anyway.
+    if (query.schedule_id !== undefined && (query.status !== undefined || query.platform !== undefined))
+      ctx.addIssue({ code: "custom", path: ["schedule_id"], message: "cannot be combined with status or platform" });
+  });
 
 /** A query-string switch. */
 const queryFlag = z
@@ -143,13 +155,15 @@ export class TaskService {
     this.options = { ...defaults, ...options };
   }
 
-  /** Validates, stores, then queues a task. A repeated Idempotency-Key returns the first task. */
-  async create(
-    body: unknown,
-    options: { idempotencyKey?: string; origin?: TaskOrigin } = {},
-  ): Promise<{ task: PublicTask; created: boolean }> {
+  /** Checks a create-task body as {@link create} does, storing nothing: a schedule's template (core/schedules). */
+  check(body: unknown): void {
+    this.parse(body);
+  }
+
+  private parse(body: unknown) {
     // The schema lives in ./schema.ts so the dashboard validates its form with it too.
-    const { common, input } = parseTaskBody(body);
+    const parsed = parseTaskBody(body);
+    const { common } = parsed;
     const webhookProblem =
       common.webhook_url === undefined
         ? undefined
@@ -157,6 +171,22 @@ export class TaskService {
     if (webhookProblem !== undefined) throw new ValidationError(`webhook_url: ${webhookProblem}`, "webhook_url");
     if (common.webhook_events !== undefined && common.webhook_url === undefined)
       throw new ValidationError("webhook_events: needs a webhook_url to send the events to", "webhook_events");
+    return parsed;
+  }
+
+  /**
+   * Validates, stores, then queues a task. A repeated Idempotency-Key returns the first task.
+   * `schedule`: the schedule whose run this is (core/schedules/runner.ts).
+   */
+  async create(
+    body: unknown,
+    options: {
+      idempotencyKey?: string;
+      origin?: TaskOrigin;
+      schedule?: { schedule_id: string; since_last_run: boolean };
+    } = {},
+  ): Promise<{ task: PublicTask; created: boolean }> {
+    const { common, input } = this.parse(body);
     const { platform: platformName, crawler_type, ...given } = input;
     const now = new Date().toISOString();
     const taskId = newTaskId();
@@ -185,6 +215,12 @@ export class TaskService {
       ...(common.webhook_events === undefined ? {} : { webhook_events: common.webhook_events }),
       ...(common.metadata === undefined ? {} : { metadata: common.metadata }),
       ...(options.origin === undefined ? {} : { origin: options.origin }),
+      ...(options.schedule === undefined
+        ? {}
+        : {
+            schedule_id: options.schedule.schedule_id,
+            ...(options.schedule.since_last_run ? { since_last_run: true } : {}),
+          }),
       created_at: now,
       updated_at: now,
       progress: { pages_done: 0, items: 0, errors: 0 },

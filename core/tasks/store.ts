@@ -11,9 +11,9 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import { callDependency, isConditionalCheckFailed } from "../aws/dependency.js";
-import { TASK_INDEX_RANGE_KEY, TASK_INDEX_SHARDS, TASKS_TABLE } from "../aws/tables.js";
-import { DependencyUnavailableError } from "../errors.js";
-import { decodeShardCursor, encodeShardCursor, type ShardPosition } from "../pagination.js";
+import { TASK_INDEX_RANGE_KEY, TASK_INDEX_SHARDS, TASK_SCHEDULE_INDEX, TASKS_TABLE } from "../aws/tables.js";
+import { DependencyUnavailableError, ValidationError } from "../errors.js";
+import { decodeCursor, decodeShardCursor, encodeCursor, encodeShardCursor, type ShardPosition } from "../pagination.js";
 import type { PlatformName } from "../platforms/types.js";
 import {
   indexAttributes,
@@ -32,6 +32,8 @@ import { isUrlListRef, urlListPieceKeys } from "./urlLists.js";
 export interface ListTasksQuery {
   status?: TaskStatus;
   platform?: PlatformName;
+  /** The tasks of one schedule's runs (the by_schedule index); not combined with the others. */
+  schedule_id?: string | undefined;
   /** 1–100 */
   limit: number;
   cursor?: string;
@@ -234,6 +236,7 @@ export class DynamoTaskStore implements TaskStore {
    * its next_cursor still leads on; the cursor follows the index, so nothing is skipped.
    */
   async list(query: ListTasksQuery): Promise<Page<Task>> {
+    if (query.schedule_id !== undefined) return this.listBySchedule(query.schedule_id, query);
     const listing = taskListing(query);
     const start =
       decodeShardCursor(query.cursor, {
@@ -249,6 +252,35 @@ export class DynamoTaskStore implements TaskStore {
       return task !== undefined && inListing(listing, task) ? [task] : [];
     });
     return { items, next_cursor: merge.done() ? null : encodeShardCursor(listing.id, merge.positions()) };
+  }
+
+  /** A schedule's runs, newest first: one Query on the unsharded by_schedule index, then the tasks. */
+  private async listBySchedule(scheduleId: string, query: ListTasksQuery): Promise<Page<Task>> {
+    const index = TASK_SCHEDULE_INDEX;
+    const start = decodeCursor(query.cursor, [TASK_INDEX_RANGE_KEY, index.hashKey, TASKS_TABLE.hashKey]);
+    if (start !== undefined && (start[index.hashKey] !== scheduleId || !TASK_ID_PATTERN.test(start.task_id ?? "")))
+      throw new ValidationError("cursor: is not a cursor returned by this API", "cursor");
+    const result = await callDependency("tasks_table", () =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: "#pk = :pk",
+          ExpressionAttributeNames: { "#pk": index.hashKey },
+          ExpressionAttributeValues: { ":pk": scheduleId },
+          ProjectionExpression: TASK_INDEX_RANGE_KEY,
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        }),
+      ),
+    );
+    const ids = (result.Items ?? []).map((item) => String(item[TASK_INDEX_RANGE_KEY]));
+    const found = await this.getMany(ids);
+    return {
+      items: ids.flatMap((id) => found.get(id) ?? []),
+      next_cursor: encodeCursor(result.LastEvaluatedKey),
+    };
   }
 
   /** Reads one shard of a listing's index: task ids only (the index projects keys). */

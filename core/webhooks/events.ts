@@ -47,7 +47,15 @@ export interface TaskPageEvent {
   /** The task's progress after the batch (the task's other fields: GET /api/v1/tasks/{id}). */
   task: Pick<
     Task,
-    "task_id" | "platform" | "crawler_type" | "status" | "attempts" | "progress" | "result_count" | "metadata"
+    | "task_id"
+    | "platform"
+    | "crawler_type"
+    | "status"
+    | "attempts"
+    | "progress"
+    | "result_count"
+    | "metadata"
+    | "schedule_id"
   >;
 }
 
@@ -149,6 +157,8 @@ export function taskPageEvent(task: Task, batch: PageBatch, at: Date = new Date(
       progress: batch.progress,
       result_count: batch.result_count,
       ...(task.metadata === undefined ? {} : { metadata: task.metadata }),
+      // A schedule's run: receivers tell its runs apart from one-off tasks (docs/schedules.md).
+      ...(task.schedule_id === undefined ? {} : { schedule_id: task.schedule_id }),
     },
   };
 }

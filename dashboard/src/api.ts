@@ -151,3 +151,18 @@ export const accountsApi = {
     call<LoginSession>("POST", "/api/v1/accounts/login", body),
   loginSession: (id: string) => call<LoginSession>("GET", `/api/v1/accounts/login/${encodeURIComponent(id)}`),
 };
+
+/** A schedule as GET /api/v1/schedules/{id} answers it (core/schedules/model.ts). */
+export type { PublicSchedule as Schedule } from "../../core/schedules/model.js";
+import type { PublicSchedule } from "../../core/schedules/model.js";
+
+const schedulePath = (id: string) => `/api/v1/schedules/${encodeURIComponent(id)}`;
+
+export const schedulesApi = {
+  list: (params: { limit?: number; cursor?: string }) =>
+    call<Page<PublicSchedule>>("GET", `/api/v1/schedules${query(params)}`),
+  create: (body: Record<string, unknown>) => call<PublicSchedule>("POST", "/api/v1/schedules", body),
+  pause: (id: string) => call<PublicSchedule>("POST", `${schedulePath(id)}/pause`),
+  resume: (id: string) => call<PublicSchedule>("POST", `${schedulePath(id)}/resume`),
+  remove: (id: string) => call<{ schedule_id: string }>("DELETE", schedulePath(id)),
+};

@@ -1,9 +1,10 @@
-/** The dashboard: hash routes (#/tasks, #/tasks/<id>, #/new, #/accounts), one page at a time. */
+/** The dashboard: hash routes (#/tasks, #/tasks/<id>, #/new, #/accounts, #/schedules), one page at a time. */
 import "./style.css";
 import * as z from "zod";
 import { getApiKey, setApiKey } from "./api.js";
 import { accountsPage } from "./pages/accounts.js";
 import { newTaskPage } from "./pages/newTask.js";
+import { schedulesPage } from "./pages/schedules.js";
 import { taskPage } from "./pages/task.js";
 import { tasksPage } from "./pages/tasks.js";
 import type { PageView } from "./ui.js";
@@ -16,6 +17,7 @@ const routes: Array<{ pattern: RegExp; nav: string; view: PageView }> = [
   { pattern: /^#\/tasks$/, nav: "tasks", view: tasksPage },
   { pattern: /^#\/new$/, nav: "new", view: newTaskPage },
   { pattern: /^#\/accounts$/, nav: "accounts", view: accountsPage },
+  { pattern: /^#\/schedules$/, nav: "schedules", view: schedulesPage },
 ];
 
 const app = document.getElementById("app")!;

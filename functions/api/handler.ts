@@ -5,6 +5,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { buildDependencies } from "../../core/wiring/dependencies.js";
 import { accountParts, loginServiceParts } from "../../core/wiring/accounts.js";
+import { scheduleParts } from "../../core/wiring/schedules.js";
 import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 import type { HttpResponse } from "./http.js";
@@ -14,7 +15,7 @@ import { headAsGet } from "./middleware/headAsGet.js";
 import { jsonBody } from "./middleware/jsonBody.js";
 import { rateLimit } from "./middleware/rateLimit.js";
 import { routedOnly, unroutedResponse } from "./middleware/routedOnly.js";
-import { accountHandlers, apiRoutes, docHandlers, loginHandlers, taskHandlers } from "./routes.js";
+import { accountHandlers, apiRoutes, docHandlers, loginHandlers, scheduleHandlers, taskHandlers } from "./routes.js";
 
 const logger = createLogger("crawl-api");
 const dependencies = buildDependencies({
@@ -22,6 +23,7 @@ const dependencies = buildDependencies({
   ...taskServiceParts,
   ...accountParts,
   ...loginServiceParts,
+  ...scheduleParts,
 });
 
 const createLimit = rateLimit({ limiter: () => dependencies.createRateLimiter, logger });
@@ -34,6 +36,7 @@ const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
     ),
     ...accountHandlers(() => dependencies.accountService),
     ...loginHandlers(() => dependencies.loginService),
+    ...scheduleHandlers(() => dependencies.scheduleService),
     ...docHandlers(),
   }),
   // routedOnly answers unrouted requests first; this is for a router that disagrees with the table.

@@ -10,6 +10,9 @@ import * as z from "zod";
 import { accountActivateSchema, accountCreateSchema, accountListQuerySchema } from "../../core/accounts/service.js";
 import { loginStartSchema } from "../../core/accounts/loginService.js";
 import { publicAccountSchema, publicLoginSessionSchema } from "../../core/accounts/publicSchema.js";
+import { publicScheduleSchema } from "../../core/schedules/publicSchema.js";
+import { scheduleBodySchema } from "../../core/schedules/schema.js";
+import { scheduleListQuerySchema } from "../../core/schedules/service.js";
 import { availablePlatforms, getPlatform } from "../../core/platforms/registry.js";
 import { publicItemSchemas } from "../../core/results/publicSchema.js";
 import { publicTaskSchema } from "../../core/tasks/publicSchema.js";
@@ -441,7 +444,7 @@ function errorResponses(): Record<string, OpenApiResponse> {
       errorEnvelope(503, ["DEPENDENCY_UNAVAILABLE"], {
         dependency: {
           type: "string",
-          description: "tasks_table, results_table, queue, accounts_table or accounts_key",
+          description: "tasks_table, results_table, queue, accounts_table, accounts_key, schedules_table or scheduler",
           examples: ["queue"],
         },
       }),
@@ -503,6 +506,22 @@ const LOGIN_SESSION_EXAMPLE = {
   expires_at: "2026-11-28T20:11:10.026Z",
   qr_image: "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA…",
   qr_text: "https://www.xiaohongshu.com/mobile/login?qrId=…",
+};
+
+const SCHEDULE_EXAMPLE = {
+  schedule_id: "01M8HXQ4C2V7F9J3K5N6P8R0ST",
+  name: "daily xhs search",
+  schedule_expression: "cron(0 8 * * ? *)",
+  timezone: "Asia/Shanghai",
+  task: { platform: "xhs", crawler_type: "search", keywords: ["coffee"], max_notes_count: 20 },
+  since_last_run: false,
+  state: "enabled",
+  created_at: "2026-12-06T04:00:00.000Z",
+  updated_at: "2026-12-06T04:00:00.000Z",
+  anchor_at: "2026-12-06T04:00:00.000Z",
+  run_count: 0,
+  recent_runs: [],
+  next_runs: ["2026-12-07T00:00:00.000Z", "2026-12-08T00:00:00.000Z", "2026-12-09T00:00:00.000Z"],
 };
 
 /** Request examples; the test checks each against the document and the API's own parsing. */
@@ -575,23 +594,19 @@ export const CREATE_ACCOUNT_EXAMPLES: Record<string, { summary: string; value: R
   },
 };
 
-function pathParameter(name: "task_id" | "account_id" | "session_id"): OpenApiParameter {
-  const what = { task_id: "task", account_id: "account", session_id: "login session" }[name];
+function pathParameter(name: "task_id" | "account_id" | "session_id" | "schedule_id"): OpenApiParameter {
+  const { what, example } = {
+    task_id: { what: "task", example: TASK_EXAMPLE.task_id },
+    account_id: { what: "account", example: ACCOUNT_EXAMPLE.account_id },
+    session_id: { what: "login session", example: LOGIN_SESSION_EXAMPLE.session_id },
+    schedule_id: { what: "schedule", example: SCHEDULE_EXAMPLE.schedule_id },
+  }[name];
   return {
     name,
     in: "path",
     required: true,
     description: `The ${what}'s ULID (26 characters); anything else is a 404`,
-    schema: {
-      type: "string",
-      examples: [
-        {
-          task_id: TASK_EXAMPLE.task_id,
-          account_id: ACCOUNT_EXAMPLE.account_id,
-          session_id: LOGIN_SESSION_EXAMPLE.session_id,
-        }[name],
-      ],
-    },
+    schema: { type: "string", examples: [example] },
   };
 }
 
@@ -661,6 +676,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
   const accountId = pathParameter("account_id");
   const loginResponse = (message: string) =>
     ok("The login session", schemaRef("LoginSession"), message, LOGIN_SESSION_EXAMPLE);
+  const scheduleId = pathParameter("schedule_id");
+  const scheduleResponse = (message: string) => ok("The schedule", schemaRef("Schedule"), message, SCHEDULE_EXAMPLE);
   /** A 201 that names where the new resource is read (RFC 9110 §15.3.2). */
   const createdAt = (response: OpenApiResponse, template: string): OpenApiResponse => ({
     ...response,
@@ -1034,6 +1051,85 @@ export function buildOpenApiDocument(): OpenApiDocument {
         responses: { "200": loginResponse("ok"), "404": responseRef("NotFound"), ...common },
       },
     },
+    "/api/v1/schedules": {
+      post: {
+        operationId: "createSchedule",
+        tags: ["schedules"],
+        summary: "Create a schedule: a create-task body run on a cron or rate expression",
+        requestBody: {
+          required: true,
+          content: jsonBody(toJsonSchema(scheduleBodySchema, "input"), {
+            daily: {
+              summary: "Every day at 08:00 Shanghai time",
+              value: {
+                name: "daily xhs search",
+                schedule_expression: "cron(0 8 * * ? *)",
+                timezone: "Asia/Shanghai",
+                task: { platform: "xhs", crawler_type: "search", keywords: ["coffee"], max_notes_count: 20 },
+              },
+            },
+          }),
+        },
+        responses: {
+          "201": createdAt(scheduleResponse("schedule created"), "/api/v1/schedules/{schedule_id}"),
+          ...bodyErrors,
+          ...common,
+        },
+      },
+      get: {
+        operationId: "listSchedules",
+        tags: ["schedules"],
+        summary: "Schedules, newest first",
+        parameters: queryParameters(scheduleListQuerySchema),
+        responses: {
+          "200": ok("A page of schedules", page(schemaRef("Schedule"), true), "ok"),
+          "400": responseRef("BadRequest"),
+          ...common,
+        },
+      },
+    },
+    "/api/v1/schedules/{schedule_id}": {
+      get: {
+        operationId: "getSchedule",
+        tags: ["schedules"],
+        summary: "One schedule, with its next run times and its recent runs' task ids",
+        parameters: [scheduleId],
+        responses: { "200": scheduleResponse("ok"), "404": responseRef("NotFound"), ...common },
+      },
+      delete: {
+        operationId: "deleteSchedule",
+        tags: ["schedules"],
+        summary: "Delete a schedule (its trigger first); the tasks its runs made stay",
+        parameters: [scheduleId],
+        responses: {
+          "200": ok(
+            "The deleted schedule's id",
+            toJsonSchema(z.object({ schedule_id: z.string() }), "output"),
+            "schedule deleted",
+          ),
+          "404": responseRef("NotFound"),
+          ...common,
+        },
+      },
+    },
+    "/api/v1/schedules/{schedule_id}/pause": {
+      post: {
+        operationId: "pauseSchedule",
+        tags: ["schedules"],
+        summary: "Pause a schedule: no run starts until it is resumed",
+        parameters: [scheduleId],
+        responses: { "200": scheduleResponse("schedule paused"), "404": responseRef("NotFound"), ...common },
+      },
+    },
+    "/api/v1/schedules/{schedule_id}/resume": {
+      post: {
+        operationId: "resumeSchedule",
+        tags: ["schedules"],
+        summary: "Resume a paused schedule from now (runs missed while paused are not made up)",
+        parameters: [scheduleId],
+        responses: { "200": scheduleResponse("schedule resumed"), "404": responseRef("NotFound"), ...common },
+      },
+    },
     "/api/v1/accounts/{account_id}/activate": {
       post: {
         operationId: "activateAccount",
@@ -1069,6 +1165,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     tags: [
       { name: "tasks", description: "Crawl tasks and their results" },
       { name: "accounts", description: "Stored accounts of the media platforms" },
+      { name: "schedules", description: "Recurring crawls: a task body run on a cron or rate expression" },
       { name: "service", description: "Health and this documentation; no API key needed" },
     ],
     paths,
@@ -1092,6 +1189,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
         ...resultSchemas(),
         Account: toJsonSchema(publicAccountSchema, "output"),
         LoginSession: toJsonSchema(publicLoginSessionSchema, "output"),
+        Schedule: toJsonSchema(publicScheduleSchema, "output"),
       },
       responses: errors,
       securitySchemes: {
@@ -1187,6 +1285,7 @@ function taskPageEventSchema(): JsonSchema {
           progress: { $ref: "#/components/schemas/Task/properties/progress" },
           result_count: count,
           metadata: { $ref: "#/components/schemas/Task/properties/metadata" },
+          schedule_id: { $ref: "#/components/schemas/Task/properties/schedule_id" },
         },
         required: ["task_id", "platform", "crawler_type", "status", "attempts", "progress", "result_count"],
       },

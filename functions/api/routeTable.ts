@@ -26,6 +26,12 @@ export const API_ROUTE_TABLE = {
   "POST /api/v1/accounts/{account_id}/activate": { public: false },
   "POST /api/v1/accounts/login": { public: false },
   "GET /api/v1/accounts/login/{session_id}": { public: false },
+  "POST /api/v1/schedules": { public: false },
+  "GET /api/v1/schedules": { public: false },
+  "GET /api/v1/schedules/{schedule_id}": { public: false },
+  "DELETE /api/v1/schedules/{schedule_id}": { public: false },
+  "POST /api/v1/schedules/{schedule_id}/pause": { public: false },
+  "POST /api/v1/schedules/{schedule_id}/resume": { public: false },
 } as const satisfies Record<string, { public: boolean; limit?: "create" }>;
 
 /** "METHOD /path", as API Gateway names a route. */

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import type { Route } from "@middy/http-router";
 import type { AccountService } from "../../core/accounts/index.js";
 import type { LoginService } from "../../core/accounts/loginService.js";
+import type { ScheduleService } from "../../core/schedules/service.js";
 import type { TaskService } from "../../core/tasks/index.js";
 import type { ScrapeService } from "../../core/tasks/scrape.js";
 import { formatPage } from "../../core/results/export.js";
@@ -124,6 +125,28 @@ export function loginHandlers(service: () => LoginService) {
     },
     "GET /api/v1/accounts/login/{session_id}": async (event) =>
       ok("ok", await service().get(event.pathParameters?.session_id ?? "")),
+  } satisfies Partial<Record<RouteKey, Handler>>;
+}
+
+function scheduleId(event: APIGatewayProxyEventV2): string {
+  return event.pathParameters?.schedule_id ?? "";
+}
+
+/** The schedule routes: each adapts the request to one ScheduleService call. */
+export function scheduleHandlers(service: () => ScheduleService) {
+  return {
+    "POST /api/v1/schedules": async (event) => {
+      const schedule = await service().create(event.jsonBody);
+      return createdAt("schedule created", schedule, `/api/v1/schedules/${schedule.schedule_id}`);
+    },
+    "GET /api/v1/schedules": async (event) => ok("ok", await service().list(query(event))),
+    "GET /api/v1/schedules/{schedule_id}": async (event) => ok("ok", await service().get(scheduleId(event))),
+    "DELETE /api/v1/schedules/{schedule_id}": async (event) =>
+      ok("schedule deleted", await service().delete(scheduleId(event))),
+    "POST /api/v1/schedules/{schedule_id}/pause": async (event) =>
+      ok("schedule paused", await service().pause(scheduleId(event))),
+    "POST /api/v1/schedules/{schedule_id}/resume": async (event) =>
+      ok("schedule resumed", await service().resume(scheduleId(event))),
   } satisfies Partial<Record<RouteKey, Handler>>;
 }
 

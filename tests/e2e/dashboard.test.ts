@@ -221,7 +221,7 @@ describe("dashboard", () => {
     await page.setViewport({ width: 390, height: 844 });
     try {
       // The task page last: the next test downloads from it.
-      for (const hash of ["#/tasks", "#/new", `#/tasks/${taskId}`]) {
+      for (const hash of ["#/tasks", "#/new", "#/schedules", `#/tasks/${taskId}`]) {
         await page.goto(`${stack.url}/${hash}`);
         await page.waitForSelector("main h1");
         await page.waitForNetworkIdle({ idleTime: 300 });

@@ -64,7 +64,10 @@ describe("help", () => {
 
 describe("usage errors", () => {
   it.each([
-    [["task", "list"], 'error: unknown command "task" (expected tasks, accounts or probe; see crawl-tasks --help)'],
+    [
+      ["task", "list"],
+      'error: unknown command "task" (expected tasks, accounts, schedules or probe; see crawl-tasks --help)',
+    ],
     [
       ["tasks"],
       "error: tasks: which command? create, list, get, watch, results, cancel, retry, delete, scrape (see crawl-tasks tasks --help)",

@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import { VARIABLES, type Variable } from "../../core/config.js";
+import { ENV, VARIABLES, type Variable } from "../../core/config.js";
 import {
   evaluateInfra,
   FUNCTION_DEFAULTS,
@@ -53,8 +53,8 @@ function table(text: string, first: string): string[][] {
 const unquote = (cell: string) => cell.replace(/^`|`$/g, "");
 const NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
 
-/** What a function's row says, as infra/ gives it. */
-function functionRow(fn: StackFunction): string[] {
+/** What a function's row says, as infra/ gives it; `schedulerTargets`: the ARNs another function hands EventBridge Scheduler. */
+function functionRow(fn: StackFunction, schedulerTargets: ReadonlySet<unknown>): string[] {
   const folder = /^(functions\/[^/]+)\//.exec(String(fn.args.handler))?.[1] ?? String(fn.args.handler);
   const trigger =
     fn.trigger.kind === "api"
@@ -63,7 +63,9 @@ function functionRow(fn: StackFunction): string[] {
         ? `\`${fn.trigger.queue.name}\`, batches of ${fn.trigger.batch.size}${fn.trigger.batch.partialResponses ? ", partial batch responses" : ""}`
         : fn.trigger.kind === "schedule"
           ? `\`${fn.trigger.schedule}\``
-          : "none";
+          : schedulerTargets.has(`<Function:${fn.id}.arn>`)
+            ? "EventBridge Scheduler: the schedules the API creates"
+            : "none";
   const cap =
     fn.trigger.kind === "queue" && fn.trigger.maximumConcurrency !== undefined
       ? String(fn.trigger.maximumConcurrency)
@@ -135,7 +137,11 @@ describe(`${deploying.path}: Deploying to AWS`, () => {
 
   it("has a row per function saying what infra/ deploys, and counts them right", async () => {
     const functions = stackFunctions(await evaluate());
-    expect(table(text, "Function")).toEqual(functions.map(functionRow));
+    // The schedule runner is invoked by Scheduler schedules the API creates at run time (infra/schedules.ts).
+    const schedulerTargets = new Set(
+      functions.map((fn) => (fn.args.environment as Record<string, unknown> | undefined)?.[ENV.schedulerTargetArn]),
+    );
+    expect(table(text, "Function")).toEqual(functions.map((fn) => functionRow(fn, schedulerTargets)));
     const count = /The (\w+) functions/.exec(text)?.[1];
     expect(count, 'a sentence "The <n> functions …"').toBe(NUMBER_WORDS[functions.length]);
   });

@@ -13,6 +13,7 @@ import { describe, expect, it, vi } from "vitest";
 import { digestsOfKeys } from "../../core/auth/apiKeys.js";
 import {
   ACCOUNTS_TABLE,
+  SCHEDULES_TABLE,
   accountsKeyAttributes,
   POLITENESS_TABLE,
   RESULTS_TABLE,
@@ -22,7 +23,14 @@ import {
   type IndexProjection,
 } from "../../core/aws/tables.js";
 import { ENV } from "../../core/config.js";
-import { accountHandlers, loginHandlers, apiRoutes, docHandlers, taskHandlers } from "../../functions/api/routes.js";
+import {
+  accountHandlers,
+  apiRoutes,
+  docHandlers,
+  loginHandlers,
+  scheduleHandlers,
+  taskHandlers,
+} from "../../functions/api/routes.js";
 import {
   byArn,
   calls,
@@ -54,6 +62,7 @@ const REQUIRED_ROUTES = apiRoutes({
   ...taskHandlers(unusedService, unusedService),
   ...accountHandlers(unusedService),
   ...loginHandlers(unusedService),
+  ...scheduleHandlers(unusedService),
   ...docHandlers(),
 })
   .filter((route) => route.method !== "HEAD")
@@ -149,6 +158,7 @@ const checks: Record<string, (stack: Stack) => string[]> = {
     const results = table(stack, RESULTS_TABLE.hashKey, RESULTS_TABLE.rangeKey);
     const politeness = table(stack, POLITENESS_TABLE.hashKey);
     const accounts = table(stack, ACCOUNTS_TABLE.hashKey);
+    const schedules = table(stack, SCHEDULES_TABLE.hashKey);
     // SST's spelling of core/aws/tables.ts's projections; included attributes compared as a set.
     const sstProjection = (p: IndexProjection): unknown =>
       p === "ALL" ? "all" : p === "KEYS_ONLY" ? "keys-only" : [...p].sort();
@@ -183,7 +193,7 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       ]),
     );
     return problems([
-      [ofType(stack, "Dynamo").length === 4, "exactly four tables"],
+      [ofType(stack, "Dynamo").length === 5, "exactly five tables"],
       [tasks !== undefined, `tasks table keyed by ${TASKS_TABLE.hashKey}`],
       [results !== undefined, `results table keyed by ${RESULTS_TABLE.hashKey} + ${RESULTS_TABLE.rangeKey}`],
       [
@@ -207,6 +217,12 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       [
         accounts?.args.ttl === ACCOUNTS_TABLE.ttlAttribute,
         `accounts TTL on ${ACCOUNTS_TABLE.ttlAttribute} (login sessions only)`,
+      ],
+      [
+        schedules !== undefined &&
+          isDeepStrictEqual(declaredIndexes(schedules), expected(SCHEDULES_TABLE.indexes)) &&
+          schedules.args.ttl === undefined,
+        "schedules table keyed by schedule_id, GSI by_created equals core/aws/tables.ts, no TTL",
       ],
     ]);
   },
@@ -335,8 +351,19 @@ const checks: Record<string, (stack: Stack) => string[]> = {
         ],
       ),
       [
-        isDeepStrictEqual(tablesOf("api"), ["Accounts", "Politeness", "Results", "Tasks"]),
-        `api: tables Accounts, Politeness, Results, Tasks (got ${tablesOf("api")})`,
+        isDeepStrictEqual(tablesOf("api"), ["Accounts", "Politeness", "Results", "Schedules", "Tasks"]),
+        `api: tables Accounts, Politeness, Results, Schedules, Tasks (got ${tablesOf("api")})`,
+      ],
+      [
+        isDeepStrictEqual(tablesOf("schedule-runner"), ["Schedules", "Tasks"]),
+        `schedule-runner: the schedules and tasks tables only (got ${tablesOf("schedule-runner")})`,
+      ],
+      [
+        grants(byHandler("api"), "iam:PassRole", "<aws_iam_Role:SchedulerRole.arn>") &&
+          ((byHandler("api").permissions ?? []) as Array<{ actions: string[]; resources: string[] }>)
+            .filter((p) => p.actions.some((a) => a === "iam:PassRole"))
+            .every((p) => p.resources.every((r) => r === "<aws_iam_Role:SchedulerRole.arn>")),
+        "api: iam:PassRole on the scheduler's role only",
       ],
       [
         grants(byHandler("api"), "dynamodb:UpdateItem", "<Dynamo:Politeness.arn>") &&

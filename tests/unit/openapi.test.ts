@@ -4,6 +4,8 @@
  * example or a hand-written part that drifted from it.
  */
 import { loginStartSchema } from "../../core/accounts/loginService.js";
+import { parseScheduleExpression } from "../../core/schedules/expression.js";
+import { scheduleBodySchema } from "../../core/schedules/schema.js";
 import { describe, expect, it } from "vitest";
 import { accountActivateSchema, accountCreateSchema } from "../../core/accounts/service.js";
 import { PLATFORM_NAMES } from "../../core/platforms/registry.js";
@@ -16,7 +18,14 @@ import {
   type OpenApiDocument,
   type OpenApiOperation,
 } from "../../functions/api/openapi.js";
-import { accountHandlers, loginHandlers, apiRoutes, docHandlers, taskHandlers } from "../../functions/api/routes.js";
+import {
+  accountHandlers,
+  apiRoutes,
+  docHandlers,
+  loginHandlers,
+  scheduleHandlers,
+  taskHandlers,
+} from "../../functions/api/routes.js";
 import {
   checkExample,
   curlExamples,
@@ -41,6 +50,7 @@ const routerRoutes = apiRoutes({
   ...taskHandlers(unused, unused),
   ...accountHandlers(unused),
   ...loginHandlers(unused),
+  ...scheduleHandlers(unused),
   ...docHandlers(),
 }).map((r) => `${r.method} ${r.path}`);
 /** What the API answers: its routes, and HEAD wherever GET is routed (functions/api/middleware/headAsGet.ts). */
@@ -70,7 +80,11 @@ function apiAccepts(example: Pick<CurlExample, "method" | "url" | "body">): bool
   try {
     if (key === "POST /api/v1/tasks") parseTaskBody(example.body);
     else if (key === "POST /api/v1/scrape") return scrapeBodySchema.safeParse(example.body).success;
-    else if (key === "POST /api/v1/accounts") return accountCreateSchema.safeParse(example.body).success;
+    else if (key === "POST /api/v1/schedules") {
+      const body = scheduleBodySchema.parse(example.body);
+      parseScheduleExpression(body.schedule_expression, body.timezone);
+      parseTaskBody(body.task);
+    } else if (key === "POST /api/v1/accounts") return accountCreateSchema.safeParse(example.body).success;
     else if (key === "POST /api/v1/accounts/login") return loginStartSchema.safeParse(example.body).success;
     else if (key === "POST /api/v1/accounts/{account_id}/activate")
       return accountActivateSchema.safeParse(example.body ?? {}).success;

@@ -4,7 +4,7 @@
  * next to the fields. If the API still refuses (a check only it can make), its message shows.
  */
 import type { PlatformName } from "../../../core/platforms/types.js";
-import { ApiError, tasksApi } from "../api.js";
+import { ApiError, schedulesApi, tasksApi } from "../api.js";
 import { h, replaceChildren } from "../dom.js";
 import { platformLabel } from "../../../core/platforms/registry.js";
 import {
@@ -35,6 +35,18 @@ export const newTaskPage: PageView = (root) => {
   const platformSection = h("div", { class: "fields" });
   const commonSection = h("div", { class: "fields" });
   const submit = h("button", { type: "submit" }, "Create task");
+  // Repeat: a schedule (docs/schedules.md) whose runs create this task; empty creates it once.
+  const repeat = h("input", {
+    id: "field-schedule_expression",
+    name: "schedule_expression",
+    type: "text",
+    placeholder: "cron(0 8 * * ? *) or rate(1 day); empty: run once",
+  });
+  const timezone = h("input", { id: "field-timezone", name: "timezone", type: "text", placeholder: "UTC" });
+  const repeatError = h("small", { class: "field-error" });
+  repeat.addEventListener("input", () => {
+    submit.textContent = repeat.value.trim() === "" ? "Create task" : "Create schedule";
+  });
   const form = h(
     "form",
     { class: "task-form", novalidate: true, onsubmit: (event: Event) => void onSubmit(event) },
@@ -45,6 +57,23 @@ export const newTaskPage: PageView = (root) => {
     ),
     platformSection,
     h("details", { class: "advanced" }, h("summary", {}, "Every platform: attempts and time limit"), commonSection),
+    h(
+      "details",
+      { class: "advanced" },
+      h("summary", {}, "Repeat on a schedule"),
+      h(
+        "div",
+        { class: "fields" },
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: "field-schedule_expression" }, "schedule_expression"),
+          repeat,
+          repeatError,
+        ),
+        h("div", { class: "field" }, h("label", { for: "field-timezone" }, "timezone"), timezone),
+      ),
+    ),
     problem.element,
     h("div", { class: "actions" }, submit),
   );
@@ -97,10 +126,32 @@ export const newTaskPage: PageView = (root) => {
     showIssues(issues);
     if (issues.length > 0) return;
     submit.disabled = true;
+    repeatError.textContent = "";
     try {
+      if (repeat.value.trim() !== "") {
+        await schedulesApi.create({
+          schedule_expression: repeat.value.trim(),
+          ...(timezone.value.trim() === "" ? {} : { timezone: timezone.value.trim() }),
+          task: body,
+        });
+        location.hash = "#/schedules";
+        return;
+      }
       const task = await tasksApi.create(body);
       location.hash = `#/tasks/${task.task_id}`;
     } catch (error) {
+      // A schedule's refusals name schedule_expression or timezone, or the template's field as "task.<field>".
+      if (
+        error instanceof ApiError &&
+        error.problems.some((p) => p.field === "schedule_expression" || p.field === "timezone")
+      ) {
+        repeatError.textContent = error.problems.map((p) => p.message).join("\n");
+        return;
+      }
+      if (error instanceof ApiError && error.problems.some((p) => p.field.startsWith("task."))) {
+        showIssues(error.problems.map((p) => ({ field: p.field.replace(/^task\./, ""), message: p.message })));
+        return;
+      }
       // A 400 lists every refused field: each is shown at its field, the rest above the form.
       if (error instanceof ApiError && error.problems.length > 0) showIssues(error.problems);
       else problem.show(`The API refused the task: ${errorMessage(error)}`);

@@ -245,6 +245,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Schedules, newest first */
+        get: operations["listSchedules"];
+        put?: never;
+        /** Create a schedule: a create-task body run on a cron or rate expression */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schedule, with its next run times and its recent runs' task ids */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule (its trigger first); the tasks its runs made stay */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a schedule: no run starts until it is resumed */
+        post: operations["pauseSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused schedule from now (runs missed while paused are not made up) */
+        post: operations["resumeSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{account_id}/activate": {
         parameters: {
             query?: never;
@@ -466,6 +536,7 @@ export interface components {
                 progress: components["schemas"]["Task"]["progress"];
                 result_count: number;
                 metadata?: components["schemas"]["Task"]["metadata"];
+                schedule_id?: components["schemas"]["Task"]["schedule_id"];
             };
         };
         /** @description A task for the web platform. Checks that JSON Schema cannot express (URL syntax, id formats, which field each crawler_type needs) are made by the API, which answers 400 naming the field. */
@@ -1154,10 +1225,14 @@ export interface components {
                 [key: string]: string | number | boolean | null;
             };
             /**
-             * @description The route that made the task, when not POST /api/v1/tasks: scrape (POST /api/v1/scrape)
+             * @description The route that made the task, when not POST /api/v1/tasks: scrape (POST /api/v1/scrape), schedule (a run of a schedule)
              * @enum {string}
              */
-            origin?: "scrape";
+            origin?: "scrape" | "schedule";
+            /** @description The schedule whose run made this task */
+            schedule_id?: string;
+            /** @description Set by the schedule: the run stores only items new or changed since the schedule's earlier runs, and stops paging once it reaches items they stored */
+            since_last_run?: boolean;
             /** @description When the task and its results may be deleted: RESULT_RETENTION_DAYS after it ended (DynamoDB deletes expired items within a few days after this). null while it is pending or running, or when the deployment keeps tasks for good (RESULT_RETENTION_DAYS=0, the default). Always present in this version's answers */
             expires_at?: string | null;
         };
@@ -3303,6 +3378,50 @@ export interface components {
             /** @description Why it failed, expired or was refused */
             reason?: string;
         };
+        /** @description A schedule: a create-task body run on a cron or rate expression */
+        Schedule: {
+            /** @description A ULID; also the name of its EventBridge Scheduler schedule on AWS */
+            schedule_id: string;
+            name?: string;
+            /**
+             * @example cron(0 8 * * ? *)
+             * @example rate(1 day)
+             */
+            schedule_expression: string;
+            /** @description IANA name; absent: UTC */
+            timezone?: string;
+            /** @description The create-task body each run creates a task from */
+            task: {
+                [key: string]: unknown;
+            };
+            since_last_run: boolean;
+            /** @enum {string} */
+            state: "enabled" | "paused";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: date-time
+             * @description When the schedule was created or last resumed: a rate schedule runs first then, then every interval
+             */
+            anchor_at: string;
+            /**
+             * Format: date-time
+             * @description The latest run's scheduled time
+             */
+            last_scheduled_time?: string;
+            /** @description How many runs made a task so far */
+            run_count: number;
+            /** @description The newest runs first, at most 20; all of them: GET /api/v1/tasks?schedule_id=… */
+            recent_runs: {
+                task_id: string;
+                /** Format: date-time */
+                scheduled_time: string;
+            }[];
+            /** @description The next three run times; empty while paused */
+            next_runs: string[];
+        };
     };
     responses: {
         /** @description Invalid input: a field, a query parameter, an unknown field, or a body that is not JSON */
@@ -3668,7 +3787,7 @@ export interface components {
                         /** @description The request field to blame, when there is one (`urls.0`, `limit`) */
                         field?: string;
                         /**
-                         * @description tasks_table, results_table, queue, accounts_table or accounts_key
+                         * @description tasks_table, results_table, queue, accounts_table, accounts_key, schedules_table or scheduler
                          * @example queue
                          */
                         dependency: string;
@@ -3827,6 +3946,8 @@ export interface operations {
             query?: {
                 status?: "pending" | "running" | "completed" | "failed" | "cancelled";
                 platform?: "web" | "xhs" | "dy" | "ks" | "bili" | "wb" | "tieba" | "zhihu";
+                /** @description Only the tasks this schedule's runs made, newest first */
+                schedule_id?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -4778,6 +4899,398 @@ export interface operations {
                         /** @example ok */
                         message: string;
                         data: components["schemas"]["LoginSession"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of schedules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 0 on success
+                         * @constant
+                         */
+                        code: 0;
+                        /** @example ok */
+                        message: string;
+                        data: {
+                            items: components["schemas"]["Schedule"][];
+                            /** @description Pass back as `cursor` for the next page; null on the last page */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Your name for the schedule
+                     * @example daily xhs search: coffee
+                     */
+                    name?: string;
+                    /**
+                     * @description EventBridge Scheduler syntax: rate(value unit) with unit minute(s), hour(s) or day(s), or cron(minutes hours day-of-month month day-of-week year) with ? in one of the day fields. At least SCHEDULE_MIN_INTERVAL_SECS between runs
+                     * @example cron(0 8 * * ? *)
+                     * @example rate(1 day)
+                     */
+                    schedule_expression: string;
+                    /**
+                     * @description IANA time zone the cron expression is read in; default UTC
+                     * @example Asia/Shanghai
+                     */
+                    timezone?: string;
+                    /** @description The create-task body each run creates a task from, checked as POST /api/v1/tasks checks it */
+                    task: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @description Reserved: each run would store only items new or changed since the schedule's earlier runs. Not available yet: true is refused with a 400
+                     * @default false
+                     */
+                    since_last_run?: boolean;
+                    /**
+                     * @description Create the schedule paused
+                     * @default false
+                     */
+                    paused?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            201: {
+                headers: {
+                    /** @description Where the created resource is read, relative to the API's origin: `/api/v1/schedules/{schedule_id}` */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": 0,
+                     *       "message": "schedule created",
+                     *       "data": {
+                     *         "schedule_id": "01M8HXQ4C2V7F9J3K5N6P8R0ST",
+                     *         "name": "daily xhs search",
+                     *         "schedule_expression": "cron(0 8 * * ? *)",
+                     *         "timezone": "Asia/Shanghai",
+                     *         "task": {
+                     *           "platform": "xhs",
+                     *           "crawler_type": "search",
+                     *           "keywords": [
+                     *             "coffee"
+                     *           ],
+                     *           "max_notes_count": 20
+                     *         },
+                     *         "since_last_run": false,
+                     *         "state": "enabled",
+                     *         "created_at": "2026-12-06T04:00:00.000Z",
+                     *         "updated_at": "2026-12-06T04:00:00.000Z",
+                     *         "anchor_at": "2026-12-06T04:00:00.000Z",
+                     *         "run_count": 0,
+                     *         "recent_runs": [],
+                     *         "next_runs": [
+                     *           "2026-12-07T00:00:00.000Z",
+                     *           "2026-12-08T00:00:00.000Z",
+                     *           "2026-12-09T00:00:00.000Z"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description 0 on success
+                         * @constant
+                         */
+                        code: 0;
+                        /** @example schedule created */
+                        message: string;
+                        data: components["schemas"]["Schedule"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The schedule's ULID (26 characters); anything else is a 404 */
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": 0,
+                     *       "message": "ok",
+                     *       "data": {
+                     *         "schedule_id": "01M8HXQ4C2V7F9J3K5N6P8R0ST",
+                     *         "name": "daily xhs search",
+                     *         "schedule_expression": "cron(0 8 * * ? *)",
+                     *         "timezone": "Asia/Shanghai",
+                     *         "task": {
+                     *           "platform": "xhs",
+                     *           "crawler_type": "search",
+                     *           "keywords": [
+                     *             "coffee"
+                     *           ],
+                     *           "max_notes_count": 20
+                     *         },
+                     *         "since_last_run": false,
+                     *         "state": "enabled",
+                     *         "created_at": "2026-12-06T04:00:00.000Z",
+                     *         "updated_at": "2026-12-06T04:00:00.000Z",
+                     *         "anchor_at": "2026-12-06T04:00:00.000Z",
+                     *         "run_count": 0,
+                     *         "recent_runs": [],
+                     *         "next_runs": [
+                     *           "2026-12-07T00:00:00.000Z",
+                     *           "2026-12-08T00:00:00.000Z",
+                     *           "2026-12-09T00:00:00.000Z"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description 0 on success
+                         * @constant
+                         */
+                        code: 0;
+                        /** @example ok */
+                        message: string;
+                        data: components["schemas"]["Schedule"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The schedule's ULID (26 characters); anything else is a 404 */
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deleted schedule's id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 0 on success
+                         * @constant
+                         */
+                        code: 0;
+                        /** @example schedule deleted */
+                        message: string;
+                        data: {
+                            schedule_id: string;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
+        };
+    };
+    pauseSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The schedule's ULID (26 characters); anything else is a 404 */
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": 0,
+                     *       "message": "schedule paused",
+                     *       "data": {
+                     *         "schedule_id": "01M8HXQ4C2V7F9J3K5N6P8R0ST",
+                     *         "name": "daily xhs search",
+                     *         "schedule_expression": "cron(0 8 * * ? *)",
+                     *         "timezone": "Asia/Shanghai",
+                     *         "task": {
+                     *           "platform": "xhs",
+                     *           "crawler_type": "search",
+                     *           "keywords": [
+                     *             "coffee"
+                     *           ],
+                     *           "max_notes_count": 20
+                     *         },
+                     *         "since_last_run": false,
+                     *         "state": "enabled",
+                     *         "created_at": "2026-12-06T04:00:00.000Z",
+                     *         "updated_at": "2026-12-06T04:00:00.000Z",
+                     *         "anchor_at": "2026-12-06T04:00:00.000Z",
+                     *         "run_count": 0,
+                     *         "recent_runs": [],
+                     *         "next_runs": [
+                     *           "2026-12-07T00:00:00.000Z",
+                     *           "2026-12-08T00:00:00.000Z",
+                     *           "2026-12-09T00:00:00.000Z"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description 0 on success
+                         * @constant
+                         */
+                        code: 0;
+                        /** @example schedule paused */
+                        message: string;
+                        data: components["schemas"]["Schedule"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["DependencyUnavailable"];
+            504: components["responses"]["Timeout"];
+        };
+    };
+    resumeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The schedule's ULID (26 characters); anything else is a 404 */
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": 0,
+                     *       "message": "schedule resumed",
+                     *       "data": {
+                     *         "schedule_id": "01M8HXQ4C2V7F9J3K5N6P8R0ST",
+                     *         "name": "daily xhs search",
+                     *         "schedule_expression": "cron(0 8 * * ? *)",
+                     *         "timezone": "Asia/Shanghai",
+                     *         "task": {
+                     *           "platform": "xhs",
+                     *           "crawler_type": "search",
+                     *           "keywords": [
+                     *             "coffee"
+                     *           ],
+                     *           "max_notes_count": 20
+                     *         },
+                     *         "since_last_run": false,
+                     *         "state": "enabled",
+                     *         "created_at": "2026-12-06T04:00:00.000Z",
+                     *         "updated_at": "2026-12-06T04:00:00.000Z",
+                     *         "anchor_at": "2026-12-06T04:00:00.000Z",
+                     *         "run_count": 0,
+                     *         "recent_runs": [],
+                     *         "next_runs": [
+                     *           "2026-12-07T00:00:00.000Z",
+                     *           "2026-12-08T00:00:00.000Z",
+                     *           "2026-12-09T00:00:00.000Z"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /**
+                         * @description 0 on success
+                         * @constant
+                         */
+                        code: 0;
+                        /** @example schedule resumed */
+                        message: string;
+                        data: components["schemas"]["Schedule"];
                     };
                 };
             };

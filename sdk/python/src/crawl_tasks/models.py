@@ -76,6 +76,8 @@ class Task:
     webhook: Optional[Dict[str, Any]] = None
     metadata: Optional[Dict[str, str]] = None
     origin: Optional[str] = None
+    schedule_id: Optional[str] = None
+    since_last_run: Optional[bool] = None
     webhook_events: Optional[List[str]] = None
     expires_at: Optional[str] = None
 
