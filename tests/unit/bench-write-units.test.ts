@@ -54,7 +54,7 @@ describe("writeUnits", () => {
     const running = taskImage("running", 1, { lease_expires_at: S("2026-01-01T00:01:00.000Z") });
     const progressed = taskImage("running", 2, { lease_expires_at: S("2026-01-01T00:01:00.000Z") });
     const renewed = { ...progressed, lease_expires_at: S("2026-01-01T00:02:00.000Z") };
-    const none = { by_created: 0, by_status: 0, by_platform: 0, by_platform_status: 0 };
+    const none = { by_created: 0, by_status: 0, by_platform: 0, by_platform_status: 0, by_schedule: 0 };
     expect(writeUnits(TASKS_TABLE, running, progressed)).toEqual({ table: 1, indexes: none });
     expect(writeUnits(TASKS_TABLE, progressed, renewed)).toEqual({ table: 1, indexes: none });
     // The same writes before issue 10: every ALL index rewrites its copy.
@@ -69,6 +69,7 @@ describe("writeUnits", () => {
       by_status: 2,
       by_platform: 0,
       by_platform_status: 2,
+      by_schedule: 0,
     });
     expect(writeUnits(legacyLayout, legacyImage(pending), legacyImage(running)).indexes).toEqual({
       by_created: 1,
@@ -76,10 +77,13 @@ describe("writeUnits", () => {
       by_platform: 1,
       by_platform_status: 2,
     });
+    // A task no schedule made has no schedule_id: it is in no by_schedule entry.
     expect(writeUnits(TASKS_TABLE, undefined, pending)).toEqual({
       table: 1,
-      indexes: { by_created: 1, by_status: 1, by_platform: 1, by_platform_status: 1 },
+      indexes: { by_created: 1, by_status: 1, by_platform: 1, by_platform_status: 1, by_schedule: 0 },
     });
+    const scheduled = { ...pending, schedule_id: S("01M8HXQ4C2V7F9J3K5N6P8R0ST") };
+    expect(writeUnits(TASKS_TABLE, undefined, scheduled).indexes.by_schedule).toBe(1);
   });
 
   it("an item without an index's keys (a checkpoint) is in no index; a table write pays per started KB", () => {
@@ -90,9 +94,10 @@ describe("writeUnits", () => {
     };
     expect(writeUnits(TASKS_TABLE, undefined, checkpoint)).toEqual({
       table: 3,
-      indexes: { by_created: 0, by_status: 0, by_platform: 0, by_platform_status: 0 },
+      indexes: { by_created: 0, by_status: 0, by_platform: 0, by_platform_status: 0, by_schedule: 0 },
     });
     expect(TASKS_TABLE.indexes.map((index) => indexEntry(checkpoint, index, TASKS_TABLE))).toEqual([
+      undefined,
       undefined,
       undefined,
       undefined,
