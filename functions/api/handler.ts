@@ -5,6 +5,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { buildDependencies } from "../../core/wiring/dependencies.js";
 import { accountParts } from "../../core/wiring/accounts.js";
+import { mediaParts } from "../../core/wiring/media.js";
 import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 import type { HttpResponse } from "./http.js";
@@ -17,7 +18,7 @@ import { routedOnly, unroutedResponse } from "./middleware/routedOnly.js";
 import { accountHandlers, apiRoutes, docHandlers, taskHandlers } from "./routes.js";
 
 const logger = createLogger("crawl-api");
-const dependencies = buildDependencies({ ...taskParts, ...taskServiceParts, ...accountParts });
+const dependencies = buildDependencies({ ...taskParts, ...taskServiceParts, ...accountParts, ...mediaParts });
 
 const createLimit = rateLimit({ limiter: () => dependencies.createRateLimiter, logger });
 

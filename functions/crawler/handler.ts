@@ -8,6 +8,7 @@ import { parseCrawlMessage } from "../../core/queue/taskQueue.js";
 import { accountParts } from "../../core/wiring/accounts.js";
 import { crawlerParts } from "../../core/wiring/crawler.js";
 import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { mediaParts } from "../../core/wiring/media.js";
 import { taskParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 
@@ -18,6 +19,7 @@ const browser = new WarmBrowser();
 const dependencies = buildDependencies({
   ...taskParts,
   ...accountParts,
+  ...mediaParts,
   ...crawlerParts(browser, (level, text, fields) => logger[level](text, { ...fields })),
 });
 

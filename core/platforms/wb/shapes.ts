@@ -92,6 +92,20 @@ export const wbMblog = z.looseObject({
   /** Longer posts arrive cut in lists, ending in `...<a href="/status/<mid>">全文</a>`; the full text: /statuses/extend. */
   isLongText: z.boolean().optional(),
   pic_num: z.number().optional(),
+  /**
+   * The post's pictures: MC reads each one's `url` (media_platform/weibo/core.py:282-294).
+   * ASSUMPTION: `large.url` is the full-size picture (observed m.weibo.cn answers; MC does
+   * not read it), preferred when present.
+   */
+  pics: z
+    .array(
+      z.looseObject({
+        pid: z.string().optional(),
+        url: z.string().optional(),
+        large: z.looseObject({ url: z.string() }).optional(),
+      }),
+    )
+    .optional(),
   user: wbUser.nullable(),
 });
 

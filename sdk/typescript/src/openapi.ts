@@ -546,6 +546,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /**
@@ -612,6 +614,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /** @description Default: `0`. */
@@ -675,6 +679,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             max_attempts?: number;
@@ -736,6 +742,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /** @description search: search day by day from this day (China time, YYYY-MM-DD), as MediaCrawler's START_DAY; max_notes_count still caps each keyword */
@@ -803,6 +811,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /** @description Store the whole text of long posts, which lists show cut (one more request per long post; MediaCrawler's ENABLE_WEIBO_FULL_TEXT, on by default there too). Default: `true`. */
@@ -866,6 +876,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /** @description search: forums (吧) whose newest threads to read, by name ("显卡" or "显卡吧"), as MediaCrawler's TIEBA_NAME_LIST; with keywords, or instead of them. max_notes_count applies per forum */
@@ -929,6 +941,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /**
@@ -1236,6 +1250,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /**
              * @description Present when the item was cut to the results table's item size
              * @constant
@@ -1294,6 +1340,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /** @description Why the item records a failure (`ok: false`) */
             error: {
                 /**
@@ -1522,6 +1600,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /**
              * @description Present when the item was cut to the results table's item size
              * @constant
@@ -1578,6 +1688,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /** @description Why the item records a failure (`ok: false`) */
             error: {
                 /**
@@ -1800,6 +1942,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /**
              * @description Present when the item was cut to the results table's item size
              * @constant
@@ -1852,6 +2026,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /** @description Why the item records a failure (`ok: false`) */
             error: {
                 /**
@@ -2081,6 +2287,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /**
              * @description Present when the item was cut to the results table's item size
              * @constant
@@ -2145,6 +2383,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /** @description Why the item records a failure (`ok: false`) */
             error: {
                 /**
@@ -2351,6 +2621,7 @@ export interface components {
             note_url: string;
             is_long_text: boolean;
             source_keyword: string | null;
+            image_list: string[];
             /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
             creator_hash?: string | null;
             /** @description The nickname's first character then "***"; absent with keep_user_info */
@@ -2363,6 +2634,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /**
              * @description Present when the item was cut to the results table's item size
              * @constant
@@ -2401,6 +2704,7 @@ export interface components {
             note_url?: string;
             is_long_text?: boolean;
             source_keyword?: string | null;
+            image_list?: string[];
             /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
             creator_hash?: string | null;
             /** @description The nickname's first character then "***"; absent with keep_user_info */
@@ -2413,6 +2717,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /** @description Why the item records a failure (`ok: false`) */
             error: {
                 /**
