@@ -18,6 +18,8 @@ export class S3MediaStore implements MediaStore {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
+    /** Keys per DeleteObjects call; S3 takes at most 1000. */
+    private readonly deleteBatch = 1000,
   ) {}
 
   async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
@@ -37,7 +39,6 @@ export class S3MediaStore implements MediaStore {
     let count = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      // DeleteObjects takes at most 1000 keys.
       const answer = await this.client.send(
         new DeleteObjectsCommand({
           Bucket: this.bucket,
@@ -54,7 +55,7 @@ export class S3MediaStore implements MediaStore {
     };
     for await (const object of this.#objects(prefix)) {
       batch.push(object.key);
-      if (batch.length === 1000) await flush();
+      if (batch.length === this.deleteBatch) await flush();
     }
     await flush();
     return count;
