@@ -6,6 +6,7 @@ import { functionEnvironment } from "./environment";
 import { taskQueue } from "./queue";
 import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
 import { webhookSenderEnvironment, webhookSenderGrant } from "./webhooks";
+import { mediaApiGrants, mediaEnvironment } from "./media";
 
 /** All routes go to one function; its router answers unknown paths with our 404 envelope. */
 export const apiFunction = new sst.aws.Function("ApiHandler", {
@@ -16,7 +17,14 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   timeout: "29 seconds",
   // The keys' digests only (see infra/auth.ts); the secret itself is not linked.
   // Cancelled tasks' webhook events go to the webhook queue (infra/webhooks.ts).
-  environment: { ...functionEnvironment, ...apiKeyEnvironment, ...accountsApiEnvironment, ...webhookSenderEnvironment },
+  // Media files: presigned links in results, deleted with their task (infra/media.ts).
+  environment: {
+    ...functionEnvironment,
+    ...apiKeyEnvironment,
+    ...accountsApiEnvironment,
+    ...webhookSenderEnvironment,
+    ...mediaEnvironment,
+  },
   // Any request may meet a cold start. Minified (SST minifies only when asked) the bundle is
   // 627 KiB instead of 1.2 MiB; without keepNames (SST's default is on: every function and
   // class gets its name set at load) a fresh import took 148 ms instead of 162 ms, median of
@@ -41,6 +49,7 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     tableGrant(politenessTable, ["UpdateItem"]),
     queueGrant(taskQueue, ["SendMessage", "GetQueueAttributes"]),
     webhookSenderGrant,
+    ...mediaApiGrants,
   ],
 });
 
