@@ -246,7 +246,8 @@ export class TaskService {
       throw new ConflictError(`task is ${task.status}: cancel it first, then delete it`);
     }
     // Files first: a delete cut short after them leaves the task, and deleting again finishes.
-    await this.deps.media?.store?.deleteUnder(taskMediaPrefix(task.task_id));
+    // Only a download_media task can have any: other deletes make no storage call.
+    if (task.params.download_media === true) await this.deps.media?.store?.deleteUnder(taskMediaPrefix(task.task_id));
     const resultsDeleted = await this.deps.results.deleteAll(task.task_id);
     const urlList = task.params.url_list;
     if (isUrlListRef(urlList)) await this.deps.urlLists?.remove(urlList);

@@ -63,7 +63,11 @@ describe("download_media on the one-machine stack", () => {
     const body = await answer.json();
     show("zhihu refused", { status: answer.status, body });
     expect(answer.status).toBe(400);
-    expect(body).toMatchObject({ code: 400, data: null, message: expect.stringMatching(/^download_media: /) });
+    expect(body).toMatchObject({
+      code: 400,
+      message: expect.stringMatching(/^download_media: /),
+      data: { field: "download_media" },
+    });
   });
 
   it("stores the files, links them in results and exports, serves the links, deletes them with the task", async () => {
