@@ -1,3 +1,4 @@
+import { absentOk } from "../media/drift.js";
 import * as z from "zod";
 
 /**
@@ -97,15 +98,16 @@ export const wbMblog = z.looseObject({
    * ASSUMPTION: `large.url` is the full-size picture (observed m.weibo.cn answers; MC does
    * not read it), preferred when present.
    */
-  pics: z
-    .array(
+  // A post without pictures has none: its absence is normal.
+  pics: absentOk(
+    z.array(
       z.looseObject({
         pid: z.string().optional(),
         url: z.string().optional(),
         large: z.looseObject({ url: z.string() }).optional(),
       }),
-    )
-    .optional(),
+    ),
+  ),
   user: wbUser.nullable(),
 });
 
