@@ -309,6 +309,14 @@ describe("downloader", () => {
       );
       expect(refused.media_errors[0]?.code).toBe("MEDIA_HTTP_STATUS");
       expect(refused.media_errors[0]?.message).toContain("407");
+      // https goes through a CONNECT tunnel (here the far end speaks no TLS, so the fetch fails after it).
+      const tunnelled = await downloader("01PROXY", { proxy: upstream.url }).downloadPost(
+        "ks:content:r",
+        [{ url: `${cdnUrl.replace("http://", "https://")}/a.jpg`, kind: "image" }],
+        signal,
+      );
+      expect(tunnelled.media_errors[0]?.code).toBe("MEDIA_FETCH_FAILED");
+      expect(upstream.forwarded).toContain(`CONNECT ${cdnUrl.replace("http://", "")}`);
     } finally {
       await upstream.close();
     }
