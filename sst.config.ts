@@ -24,6 +24,7 @@ export default $config({
     await import("./infra/accounts");
     await import("./infra/privacy");
     const webhooks = await import("./infra/webhooks");
+    const media = await import("./infra/media");
     await import("./infra/crawler");
     await import("./infra/deadLetters");
     await import("./infra/auth");
@@ -46,6 +47,7 @@ export default $config({
       taskDeadLetterParking: queue.taskDeadLetterParking.url,
       webhookQueue: webhooks.webhookQueue.url,
       webhookDeadLetterQueue: webhooks.webhookDeadLetterQueue.url,
+      mediaBucket: media.mediaBucket.name,
     };
   },
 });

@@ -135,6 +135,7 @@ export const CREATE_OPTIONS = {
   account: { type: "string", value: "ID", description: "media: account, a stored account's id" },
   proxy: { type: "string", value: "URL", description: "media: proxy, http://[user:pass@]host:port" },
   "keep-user-info": { type: "boolean", description: "media: keep_user_info" },
+  "download-media": { type: "boolean", description: "media: download_media (store each post's images and video)" },
   "publish-time": { type: "string", value: "DAYS", description: "dy search: publish_time 0|1|7|180" },
   "time-interval": {
     type: "string",
@@ -222,6 +223,7 @@ export function buildTaskBody(values: OptionValues, base: Body = {}): Body {
   set(body, "account", stringValue(values, "account"));
   set(body, "proxy", stringValue(values, "proxy"));
   if (flag(values, "keep-user-info")) body.keep_user_info = true;
+  if (flag(values, "download-media")) body.download_media = true;
   set(body, "publish_time", integerOption(values, "publish-time"));
   set(body, "time_interval", stringValue(values, "time-interval"));
   set(body, "vertical", stringValue(values, "vertical"));

@@ -88,6 +88,14 @@ export const VARIABLES = {
   proxyPool: { name: "PROXY_POOL", scope: "functions", secret: true },
   /** 0 or more: multiplies the media platforms' pauses; 0 drops them (the tests use it). */
   mediaDelayScale: { name: "MEDIA_DELAY_SCALE", default: 1, scope: "functions" },
+  /** The private S3 bucket media tasks' downloaded files go to (`download_media`, core/media/); infra/media.ts sets it. Unset on AWS: downloads are recorded as failed. */
+  mediaBucket: { name: "MEDIA_BUCKET", scope: "functions" },
+  /** 1 KiB–1 GiB: the largest media file one download may be; a larger one is not stored. */
+  mediaMaxFileBytes: { name: "MEDIA_MAX_FILE_BYTES", default: 52_428_800, scope: "functions" },
+  /** 1 KiB–100 GiB: the most bytes of media files one task may store; later files are not stored. */
+  mediaMaxTaskBytes: { name: "MEDIA_MAX_TASK_BYTES", default: 1_073_741_824, scope: "functions" },
+  /** 60–604800: how long a media file's download link works (S3 presigned URLs last at most 7 days). */
+  mediaLinkTtlSecs: { name: "MEDIA_LINK_TTL_SECS", default: 3600, scope: "functions" },
   /** Replaces one base URL of a media platform, e.g. XHS_BASE_URL_WWW (core/platforms/media/baseUrls.ts). */
   platformBaseUrl: { name: "<PLATFORM>_BASE_URL_<KEY>", scope: "functions" },
   /** The Chromium binary crawls start; unset: @sparticuz/chromium's. */
@@ -148,6 +156,12 @@ export const VARIABLES = {
   sweepIntervalSecs: { name: "SWEEP_INTERVAL_SECS", default: 60, scope: "local" },
   /** The key(s) clients must send, comma-separated; only their SHA-256 digests are kept. */
   apiKey: { name: "API_KEY", scope: "local", secret: true },
+  /** Set by the stack on its gateway and workers: where media files are kept (`DATA_DIR/media`); MEDIA_BUCKET wins when both are set. */
+  mediaDir: { name: "MEDIA_DIR", scope: "local" },
+  /** Set by the stack: the gateway's URL its signed media links start with. */
+  mediaLinkBaseUrl: { name: "MEDIA_LINK_BASE_URL", scope: "local" },
+  /** At least 16 characters: the key the stack's media download links are signed with; unset: kept in `DATA_DIR/media-link.secret`. */
+  mediaLinkSecret: { name: "MEDIA_LINK_SECRET", scope: "local", secret: true },
   /** Comma-separated `Host` names the API answers besides 127.0.0.1, localhost and [::1]. */
   allowedHosts: { name: "ALLOWED_HOSTS", scope: "local" },
   /** Region the stack's SDK clients sign for (the embedded servers accept any). */
@@ -285,6 +299,25 @@ export function mediaDelayScale(env: Env = process.env): number | undefined {
   const raw = readVariable("mediaDelayScale", env);
   const scale = Number(raw);
   return raw !== undefined && Number.isFinite(scale) && scale >= 0 ? scale : undefined;
+}
+
+/** The media download settings (core/media/): caps and link lifetime. */
+export interface MediaConfig {
+  /** Empty when unset. */
+  bucket: string;
+  maxFileBytes: number;
+  maxTaskBytes: number;
+  linkTtlSecs: number;
+}
+
+export function loadMediaConfig(env: Env = process.env): MediaConfig {
+  const read = (key: VariableKey) => readVariable(key, env);
+  return {
+    bucket: read("mediaBucket") || "",
+    maxFileBytes: intBetween(read("mediaMaxFileBytes"), 1024, 1_073_741_824, VARIABLES.mediaMaxFileBytes.default),
+    maxTaskBytes: intBetween(read("mediaMaxTaskBytes"), 1024, 107_374_182_400, VARIABLES.mediaMaxTaskBytes.default),
+    linkTtlSecs: intBetween(read("mediaLinkTtlSecs"), 60, 604_800, VARIABLES.mediaLinkTtlSecs.default),
+  };
 }
 
 /** One `<PLATFORM>_BASE_URL_<KEY>` override by its full name (core/platforms/media/baseUrls.ts spells it); undefined when unset or empty. */

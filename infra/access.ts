@@ -34,3 +34,14 @@ export function queueGrant(
 ) {
   return { actions: actions.map((action) => `sqs:${action}`), resources: [queue.arn] };
 }
+
+/** The S3 calls the media store makes (core/media/s3Store.ts); ListObjectsV2 is `s3:ListBucket` on the bucket itself. */
+type BucketAction = "PutObject" | "GetObject" | "DeleteObject" | "ListBucket";
+
+/** `actions` on `bucket`: ListBucket on the bucket, the others on its objects. */
+export function bucketGrant(bucket: sst.aws.Bucket, actions: BucketAction[]) {
+  return actions.map((action) => ({
+    actions: [`s3:${action}`],
+    resources: action === "ListBucket" ? [bucket.arn] : [$interpolate`${bucket.arn}/*`],
+  }));
+}

@@ -7,6 +7,7 @@ import { functionEnvironment } from "./environment";
 import { taskQueue } from "./queue";
 import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
 import { webhookSenderEnvironment, webhookSenderGrant } from "./webhooks";
+import { mediaApiGrants, mediaEnvironment } from "./media";
 
 /** All routes go to one function; its router answers unknown paths with our 404 envelope. */
 export const apiFunction = new sst.aws.Function("ApiHandler", {
@@ -17,12 +18,14 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
   timeout: "29 seconds",
   // The keys' digests only (see infra/auth.ts); the secret itself is not linked.
   // Cancelled tasks' webhook events go to the webhook queue (infra/webhooks.ts).
+  // Media files: presigned links in results, deleted with their task (infra/media.ts).
   environment: {
     ...functionEnvironment,
     ...apiKeyEnvironment,
     ...accountsApiEnvironment,
     ...webhookSenderEnvironment,
     ...scheduleManagerEnvironment,
+    ...mediaEnvironment,
   },
   // Any request may meet a cold start. Minified (SST minifies only when asked) the bundle is
   // 627 KiB instead of 1.2 MiB; without keepNames (SST's default is on: every function and
@@ -50,6 +53,8 @@ export const apiFunction = new sst.aws.Function("ApiHandler", {
     webhookSenderGrant,
     // Schedules: their table, their Scheduler schedules, and passing Scheduler its role (infra/schedules.ts).
     ...scheduleManagerGrants,
+    // Media files: presigned links in results, deleted with their task (infra/media.ts).
+    ...mediaApiGrants,
   ],
 });
 

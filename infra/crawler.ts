@@ -6,6 +6,7 @@ import { privacyCrawlerEnvironment } from "./privacy";
 import { CRAWLER_TIMEOUT_MINUTES, taskQueue } from "./queue";
 import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
 import { webhookSenderEnvironment, webhookSenderGrant } from "./webhooks";
+import { mediaCrawlerGrants, mediaEnvironment } from "./media";
 
 /**
  * One crawl per invocation: batch of one, no batching delay, and failed messages reported
@@ -26,6 +27,8 @@ export const crawler = taskQueue.subscribe(
       ...accountsCrawlerEnvironment,
       ...privacyCrawlerEnvironment,
       ...webhookSenderEnvironment,
+      // download_media files go to the media bucket (infra/media.ts).
+      ...mediaEnvironment,
     },
     // Tasks: claim, progress, lease, end, checkpoints (items beside the task). Results: batch
     // writes. Politeness: the per-host slots. Accounts: pick (by_platform), claim, mark;
@@ -38,6 +41,7 @@ export const crawler = taskQueue.subscribe(
       tableGrant(accountsTable, ["GetItem", "Query", "PutItem", "UpdateItem"]),
       queueGrant(taskQueue),
       webhookSenderGrant,
+      ...mediaCrawlerGrants,
     ],
     // `sst dev` keeps this one deployed and running on Lambda: run locally it would get no
     // `nodejs.install` (dev builds link the project's node_modules instead), and

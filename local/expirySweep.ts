@@ -5,7 +5,7 @@
  * UpdateTimeToLive). The stack runs this with its sweeper, so expired tasks, results, URL
  * lists, checkpoints, idempotency markers and politeness items go as they would on AWS.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE } from "../core/aws/tables.js";
 
 /** A table with a TTL attribute, and its key attributes. */
@@ -80,4 +80,32 @@ export async function sweepExpired(
     }
   }
   return deleted;
+}
+
+/**
+ * The media files of tasks that are gone (expired by the sweep above, or deleted while the
+ * files could not be): every task folder under the media directory whose task item no
+ * longer exists is removed, as S3's lifecycle rule removes them on AWS. Returns how many
+ * tasks' folders went.
+ */
+export async function sweepOrphanMedia(
+  doc: DynamoDBDocumentClient,
+  tasksTable: string,
+  store: { taskIds(): Promise<string[]>; deleteUnder(prefix: string): Promise<number> },
+): Promise<number> {
+  let removed = 0;
+  for (const taskId of await store.taskIds()) {
+    const found = await doc.send(
+      new GetCommand({
+        TableName: tasksTable,
+        Key: { [TASKS_TABLE.hashKey]: taskId },
+        ProjectionExpression: "#k",
+        ExpressionAttributeNames: { "#k": TASKS_TABLE.hashKey },
+      }),
+    );
+    if (found.Item !== undefined) continue;
+    await store.deleteUnder(`${taskId}/`);
+    removed++;
+  }
+  return removed;
 }

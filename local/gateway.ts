@@ -46,6 +46,11 @@ export interface GatewayOptions {
    * dashboard is a separate static site, so the API function never sees these paths.
    */
   staticFiles?: (path: string) => Promise<HttpAnswer | undefined>;
+  /**
+   * Answers a request before the API key check when it is one of the stack's signed media
+   * links (local/mediaRoute.ts: the signature is the permission); false passes it on.
+   */
+  signedFiles?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** `Host` values answered besides 127.0.0.1, localhost and [::1] with the port: `name` (with the gateway's port) or `name:port`. @default [] */
   allowedHosts?: readonly string[];
   /**
@@ -70,7 +75,7 @@ const defaults = {
   timeoutMs: 30_000,
   functionName: "api",
   log: (line: string) => console.error(line),
-} satisfies Omit<Required<GatewayOptions>, "handler" | "staticFiles" | "allowedHosts" | "authorize">;
+} satisfies Omit<Required<GatewayOptions>, "handler" | "staticFiles" | "allowedHosts" | "authorize" | "signedFiles">;
 
 const TEXT_CONTENT_TYPE =
   /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|graphql)\b|application\/x-www-form-urlencoded\b)/i;
@@ -302,6 +307,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const refusedEarly = misdirected(req);
     if (refusedEarly) return send(req, res, refusedEarly, randomBytes(12).toString("base64url"), true);
+    if (settings.signedFiles && (await settings.signedFiles(req, res))) return;
     if (settings.staticFiles && (req.method === "GET" || req.method === "HEAD")) {
       const file = await settings.staticFiles((req.url ?? "/").split("?")[0]!);
       if (file) return send(req, res, file, randomBytes(12).toString("base64url"));

@@ -31,6 +31,9 @@ import { startWorkerPool, type WorkerPool } from "./worker-pool.js";
 import { startWorker, type Worker } from "./worker.js";
 import { POLL_WAIT_SECS } from "./worker.js";
 import { ensureWebhookSecret } from "./webhook-secret.js";
+import { ensureMediaLinkSecret } from "./media-link-secret.js";
+import { mediaRoute } from "./mediaRoute.js";
+import { FileMediaStore } from "../core/media/fileStore.js";
 import { ensureWebhookQueues, startWebhookWorker, WEBHOOK_DLQ_NAME, WEBHOOK_QUEUE_NAME } from "./webhooks.js";
 
 /** Everything must be down by then (tsx watch kills after 5 s). */
@@ -110,6 +113,8 @@ async function start(config: StackConfig): Promise<void> {
 
   // 1. The API port, before anything else exists. Requests wait for the handler until ready.
   let apiHandler: ApiHandler | undefined;
+  // Set once the data directory is claimed; the gateway's media links wait for it.
+  let mediaFiles: FileMediaStore | undefined;
   const checkApiKey = apiKeyCheck({ keyDigests: () => config.apiKeySha256 });
   // The dashboard (re)builds, when its sources changed, while the rest starts; its requests wait for it.
   const dashboard = ensureDashboard();
@@ -118,6 +123,10 @@ async function start(config: StackConfig): Promise<void> {
       host: config.host,
       port: config.port,
       staticFiles: dashboardFiles(dashboard),
+      signedFiles: mediaRoute(
+        () => mediaFiles,
+        () => mediaFiles && process.env[APP_ENV.mediaLinkSecret],
+      ),
       allowedHosts: config.allowedHosts,
       // The API key, checked from the headers before the gateway reads a body (functions/api's own check, reused).
       authorize: (request) => {
@@ -160,6 +169,18 @@ async function start(config: StackConfig): Promise<void> {
   // The webhook signing key goes to the webhook consumer only, never into an environment.
   const webhookSecret = ensureWebhookSecret(config.dataDirPath);
   delete process.env[APP_ENV.webhookSecret];
+  // download_media files: under DATA_DIR/media, links signed with the kept key and served by
+  // the gateway (workers and the in-process API inherit the three variables).
+  const mediaLinkSecret = ensureMediaLinkSecret(config.dataDirPath);
+  const mediaDir = join(config.dataDirPath, "media");
+  Object.assign(process.env, {
+    [APP_ENV.mediaLinkSecret]: mediaLinkSecret.key,
+    [APP_ENV.mediaDir]: mediaDir,
+    [APP_ENV.mediaLinkBaseUrl]: running.gateway.url,
+  });
+  // The stack's own folder, never a bucket: its AWS keys reach only its embedded servers.
+  delete process.env[APP_ENV.mediaBucket];
+  mediaFiles = new FileMediaStore(mediaDir, mediaLinkSecret.key, () => running.gateway?.url ?? "");
   const dynamoDir = join(config.dataDirPath, "dynamodb");
   try {
     // Loopback only, whatever HOST says, behind the door: signed requests from this stack alone.
@@ -277,7 +298,7 @@ async function start(config: StackConfig): Promise<void> {
   say(`${label("Workers")}${config.crawlConcurrency} crawler process(es)  (Chromium starts with the first task)`);
 
   // 9. The sweeper, as the scheduled function runs on AWS; and DynamoDB's TTL, which dynalite lacks.
-  const { sweepExpired, expiringTables } = await import("./expirySweep.js");
+  const { sweepExpired, expiringTables, sweepOrphanMedia } = await import("./expirySweep.js");
   const sweepClients = createAwsClients({ dynamoEndpoint: endpoints.dynamo });
   running.sweeper = setInterval(() => {
     sweeper.handler().then(
@@ -287,9 +308,12 @@ async function start(config: StackConfig): Promise<void> {
       (error: Error) => fail(`sweeper: ${error.message}`),
     );
     sweepExpired(sweepClients.doc, expiringTables(tables)).then(
-      (deleted) => {
+      async (deleted) => {
         const [tasks, results] = [deleted[tables.tasksTable] ?? 0, deleted[tables.resultsTable] ?? 0];
         if (tasks + results > 0) say(`expiry: ${tasks} task item(s) and ${results} result(s) past their TTL deleted`);
+        // A task's media files go with it, as S3's lifecycle rule takes them on AWS.
+        const files = mediaFiles && (await sweepOrphanMedia(sweepClients.doc, tables.tasksTable, mediaFiles));
+        if (files) say(`expiry: media files of ${files} expired task(s) deleted`);
       },
       (error: Error) => fail(`expiry sweep: ${error.message}`),
     );

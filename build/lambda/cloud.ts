@@ -246,6 +246,14 @@ export class LocalCloud {
       const group = this.stack.components.find((c) => c.type === type && c.name === name);
       if (group !== undefined) return String(group.args.name ?? name);
     }
+    // Buckets get a name and an ARN only: the harness serves no S3 API and its IAM proxy
+    // covers DynamoDB and SQS, so no artifact test makes an S3 call (download_media is
+    // tested against s3rver in tests/integration/media-files.test.ts).
+    if (type === "Bucket") {
+      const bucket = `crawl-tasks-test-${name.toLowerCase()}`;
+      if (prop === "name") return bucket;
+      if (prop === "arn") return `arn:aws:s3:::${bucket}`;
+    }
     throw new Error(`cannot resolve <${type}:${name}.${prop}>`);
   }
 

@@ -15,6 +15,9 @@ import type { CheckpointStore } from "./checkpoints.js";
 import { LeaseKeeper, type LeaseEnd } from "./lease.js";
 import { ResultRecorder } from "./recorder.js";
 import type { AccountPool } from "../accounts/pool.js";
+import { loadMediaConfig, type MediaConfig } from "../config.js";
+import { TaskMediaDownloader } from "../media/download.js";
+import type { MediaStore } from "../media/store.js";
 import type { ProxyPool } from "../net/proxyPool.js";
 import { markAccountAfterFailure, prepareMediaCrawl, type MediaSetup } from "./mediaSetup.js";
 import type { WebhookNotifier } from "../webhooks/notifier.js";
@@ -44,6 +47,10 @@ export interface RunTaskDeps {
   accounts?: AccountPool;
   /** Upstream proxies for media tasks without their own `proxy` (env PROXY_POOL). */
   proxies?: ProxyPool;
+  /** Where media tasks with download_media keep their files (core/media/); absent: each file is recorded as not stored. */
+  mediaStore?: MediaStore;
+  /** Caps of media downloads. @default loadMediaConfig() */
+  mediaConfig?: MediaConfig;
   /** Told about each task a run starts, stores pages of, completes or fails (it only queues the webhook events); none told when absent. */
   webhooks?: WebhookNotifier;
   log?: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
@@ -343,6 +350,17 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
         acquireHostSlot: deps.hostSlots?.forTask(claimed),
         ...(deps.robotsTxt ? { robotsTxt: deps.robotsTxt } : {}),
         ...media,
+        ...(claimed.params.download_media === true
+          ? {
+              media: new TaskMediaDownloader({
+                taskId,
+                store: deps.mediaStore,
+                ...pickCaps(deps.mediaConfig ?? loadMediaConfig()),
+                ...(media.proxy ? { proxy: media.proxy } : {}),
+                log: (message, fields) => log("warn", message, { task_id: taskId, ...fields }),
+              }),
+            }
+          : {}),
       };
       const items = crawler.crawl(params, crawlContext)[Symbol.asyncIterator]();
       // `for await`, by hand: each step of the crawl is awaited only until the wind-down passed.
@@ -617,4 +635,9 @@ async function recover(
   await deps.checkpoints.delete(claimed.task_id).catch(() => undefined);
   await deps.webhooks?.taskEnded(failed);
   return { kind: "failed", task: failed };
+}
+
+/** The download caps of the media settings. */
+function pickCaps(config: MediaConfig): { maxFileBytes: number; maxTaskBytes: number } {
+  return { maxFileBytes: config.maxFileBytes, maxTaskBytes: config.maxTaskBytes };
 }

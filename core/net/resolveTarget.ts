@@ -125,6 +125,6 @@ export async function assertPublicTarget(
   return { address: first.address, family: first.family, addresses };
 }
 
-function isResolved(policy: EgressPolicy | ResolvedEgressPolicy | undefined): policy is ResolvedEgressPolicy {
+export function isResolved(policy: EgressPolicy | ResolvedEgressPolicy | undefined): policy is ResolvedEgressPolicy {
   return policy !== undefined && policy.allowTargets instanceof Set;
 }

@@ -8,10 +8,15 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { connect as tlsConnect } from "node:tls";
+import { resolveEgressPolicy } from "./addressPolicy.js";
+import { bareHost, portOfUrl } from "./hosts.js";
+import { connectThroughUpstream } from "./tunnels.js";
+import { upstreamHeaders, type UpstreamProxy } from "./upstreamProxy.js";
 import { createGunzip, createInflate, createBrotliDecompress } from "node:zlib";
 import type { Readable } from "node:stream";
 import type { EgressPolicy, ResolvedEgressPolicy } from "./addressPolicy.js";
-import { assertPublicTarget, pinnedLookup, type ResolveHost } from "./resolveTarget.js";
+import { assertPublicTarget, isResolved, pinnedLookup, resolveTarget, type ResolveHost } from "./resolveTarget.js";
 
 export interface SafeFetchOptions {
   /** Which addresses may be reached (a browser's: EgressProxy.egress). @default env ALLOW_PRIVATE_TARGETS */
@@ -25,6 +30,12 @@ export interface SafeFetchOptions {
   maxRedirects?: number;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * Send every hop through this upstream proxy, as the egress proxy does for a browser
+   * (https: CONNECT, http: absolute-form): each hop's target is still checked against the
+   * policy first, and the upstream's own address too.
+   */
+  upstream?: UpstreamProxy;
 }
 
 export interface SafeFetchResult {
@@ -70,7 +81,10 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
         }),
         abort.signal,
       );
-      const response = await get(current, target.addresses, options.headers ?? {}, abort.signal);
+      const response =
+        options.upstream === undefined
+          ? await get(current, target.addresses, options.headers ?? {}, abort.signal)
+          : await getThrough(options.upstream, current, options, abort.signal);
       const location = response.headers.location;
       if (
         REDIRECTS.has(response.statusCode ?? 0) &&
@@ -108,6 +122,63 @@ function get(
         lookup: pinnedLookup(addresses),
         headers: { "accept-encoding": "gzip, deflate, br", ...headers },
         signal,
+      },
+      resolve,
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** One GET through `upstream`, connecting only to the upstream's checked addresses. */
+async function getThrough(
+  upstream: UpstreamProxy,
+  url: string,
+  options: SafeFetchOptions,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
+  const policy = isResolved(options.policy) ? options.policy : resolveEgressPolicy(options.policy);
+  const addresses = await resolveTarget(
+    upstream.host,
+    upstream.port,
+    policy,
+    options.resolveHost,
+    `upstream proxy ${upstream.label}`,
+  );
+  const target = new URL(url);
+  const headers = { "accept-encoding": "gzip, deflate, br", ...(options.headers ?? {}) };
+  if (target.protocol === "http:") {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: upstream.host,
+          port: upstream.port,
+          path: target.href,
+          method: "GET",
+          lookup: pinnedLookup(addresses),
+          headers: { ...headers, host: target.host, ...upstreamHeaders(upstream) },
+          signal,
+        },
+        resolve,
+      );
+      req.on("error", reject);
+      req.end();
+    });
+  }
+  const host = bareHost(target.hostname);
+  const authority = `${target.hostname}:${portOfUrl(target) ?? 443}`;
+  const tunnel = await connectThroughUpstream(upstream, addresses, authority, options.timeoutMs, (socket) =>
+    signal.addEventListener("abort", () => socket.destroy(), { once: true }),
+  );
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method: "GET",
+        headers,
+        signal,
+        agent: false,
+        createConnection: () => tlsConnect({ socket: tunnel, servername: host }),
       },
       resolve,
     );

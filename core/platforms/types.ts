@@ -100,6 +100,20 @@ export interface CrawlContext {
    * to do with it but never log it (it may carry credentials).
    */
   proxy?: string;
+  /**
+   * Downloads a post's images and video into the task's media storage (core/media/): set
+   * by the runner for a media task with `download_media: true`; absent otherwise.
+   */
+  media?: PostMediaDownloader;
+}
+
+/** See {@link CrawlContext.media}. */
+export interface PostMediaDownloader {
+  downloadPost(
+    itemKey: string,
+    sources: readonly { url: string; kind: "image" | "video" }[],
+    signal: AbortSignal,
+  ): Promise<{ media_files: unknown[]; media_errors: unknown[] }>;
 }
 
 /** What the crawler needs of a platform: turn a task's fields into a stream of results. */

@@ -1,3 +1,5 @@
+import { withMediaLinks } from "../media/links.js";
+import { taskMediaPrefix, type MediaStore } from "../media/store.js";
 import { createHash } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import * as z from "zod";
@@ -42,6 +44,8 @@ export interface TaskServiceDeps {
   webhooks?: WebhookNotifier;
   /** Where URL lists longer than {@link INLINE_URL_LIMIT} are kept (./urlLists.ts); such lists are refused when absent. */
   urlLists?: UrlListStore;
+  /** Media files of download_media tasks (core/media/): deleted with the task, linked in results. */
+  media?: { store: MediaStore | undefined; linkTtlSecs: number };
 }
 
 const defaults: Required<Omit<TaskServiceOptions, "webhookPolicy">> = { maxAttempts: 3, idempotencyTtlSecs: 86_400 };
@@ -313,6 +317,9 @@ export class TaskService {
     if (!isTerminal(task.status)) {
       throw new ConflictError(`task is ${task.status}: cancel it first, then delete it`);
     }
+    // Files first: a delete cut short after them leaves the task, and deleting again finishes.
+    // Only a download_media task can have any: other deletes make no storage call.
+    if (task.params.download_media === true) await this.deps.media?.store?.deleteUnder(taskMediaPrefix(task.task_id));
     const resultsDeleted = await this.deps.results.deleteAll(task.task_id);
     const urlList = task.params.url_list;
     if (isUrlListRef(urlList)) await this.deps.urlLists?.remove(urlList);
@@ -365,6 +372,9 @@ export class TaskService {
       };
     }
     const page = await this.deps.results.list(taskId, parsed);
+    const media = this.deps.media;
+    if (media !== undefined && task.params.download_media === true)
+      page.items = await withMediaLinks(page.items, media.store, media.linkTtlSecs, { csv: parsed.format === "csv" });
     return {
       ...page,
       format: parsed.format,

@@ -3,6 +3,8 @@
  * ./accounts.ts: what only crawls need, kept apart so the other functions' bundles do not carry it.
  */
 import type { AccountPool } from "../accounts/pool.js";
+import type { MediaConfig } from "../config.js";
+import type { MediaStore } from "../media/store.js";
 import { DynamoCheckpointStore } from "../crawl/checkpoints.js";
 import type { RunTaskDeps, TaskBrowser } from "../crawl/runTask.js";
 import { ProxyPool } from "../net/proxyPool.js";
@@ -33,7 +35,7 @@ export function crawlerParts(browser: TaskBrowser, log?: RunTaskDeps["log"]) {
     /**
      * runDeps and what the crawler function adds: per-host caps and delays and robots.txt,
      * shared with every other sandbox through the politeness table; stored accounts in turn
-     * (marked when a site refuses them); the proxies from PROXY_POOL.
+     * (marked when a site refuses them); the proxies from PROXY_POOL; the media storage (./media.ts).
      */
     crawlDeps: ({
       config,
@@ -41,8 +43,18 @@ export function crawlerParts(browser: TaskBrowser, log?: RunTaskDeps["log"]) {
       env,
       runDeps,
       accountPool,
-    }: BaseDependencies & { runDeps: RunTaskDeps; accountPool: AccountPool }): RunTaskDeps => ({
+      mediaStore,
+      mediaConfig,
+    }: BaseDependencies & {
+      runDeps: RunTaskDeps;
+      accountPool: AccountPool;
+      /** From ./media.ts; absent: no media storage. */
+      mediaStore?: MediaStore | undefined;
+      mediaConfig?: MediaConfig;
+    }): RunTaskDeps => ({
       ...runDeps,
+      ...(mediaStore ? { mediaStore } : {}),
+      ...(mediaConfig ? { mediaConfig } : {}),
       hostSlots: new HostPoliteness(new DynamoHostLimiter(clients.doc, config.politenessTable), {
         maxConcurrency: config.hostMaxConcurrency,
         minDelayMs: config.hostMinDelayMs,

@@ -9,6 +9,8 @@ import { DynamoTaskStore } from "../tasks/store.js";
 import { DynamoUrlListStore } from "../tasks/urlLists.js";
 import { QueueWebhookNotifier, type WebhookNotifier } from "../webhooks/notifier.js";
 import { SqsWebhookQueue } from "../webhooks/queue.js";
+import type { MediaConfig } from "../config.js";
+import type { MediaStore } from "../media/store.js";
 import type { BaseDependencies } from "./dependencies.js";
 
 export const taskParts = {
@@ -38,8 +40,23 @@ export const taskParts = {
  * sweeper's and the dead-letter consumer's bundles do not carry them.
  */
 export const taskServiceParts = {
-  taskService: ({ config, taskDeps }: BaseDependencies & { taskDeps: TaskServiceDeps }) =>
-    new TaskService(taskDeps, { maxAttempts: config.maxAttempts }),
+  /** With ./media.ts's parts (the API's): media files deleted with their task and linked in results. */
+  taskService: ({
+    config,
+    taskDeps,
+    mediaStore,
+    mediaConfig,
+  }: BaseDependencies & {
+    taskDeps: TaskServiceDeps;
+    mediaStore?: MediaStore | undefined;
+    mediaConfig?: MediaConfig;
+  }) =>
+    new TaskService(
+      mediaConfig === undefined
+        ? taskDeps
+        : { ...taskDeps, media: { store: mediaStore, linkTtlSecs: mediaConfig.linkTtlSecs } },
+      { maxAttempts: config.maxAttempts },
+    ),
   /** POST /api/v1/scrape: a task made by the task service, waited for on the same stores. */
   scrapeService: ({ taskService, taskDeps }: { taskService: TaskService; taskDeps: TaskServiceDeps }) =>
     new ScrapeService({ tasks: taskService, results: taskDeps.results }),

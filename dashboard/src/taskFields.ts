@@ -56,6 +56,7 @@ const HINTS: Record<string, string> = {
   max_attempts: "attempts before the task fails for good",
   max_duration_secs: "longest one attempt may crawl",
   webhook_url: "POSTed to when the task ends (signed with X-Signature)",
+  download_media: "also store each post's images and video; its results then carry download links (they expire)",
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: zod's internal definitions are untyped where this walks them.

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { buildDependencies } from "../../core/wiring/dependencies.js";
 import { accountParts, loginServiceParts } from "../../core/wiring/accounts.js";
 import { scheduleParts } from "../../core/wiring/schedules.js";
+import { mediaParts } from "../../core/wiring/media.js";
 import { taskParts, taskServiceParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 import type { HttpResponse } from "./http.js";
@@ -24,6 +25,7 @@ const dependencies = buildDependencies({
   ...accountParts,
   ...loginServiceParts,
   ...scheduleParts,
+  ...mediaParts,
 });
 
 const createLimit = rateLimit({ limiter: () => dependencies.createRateLimiter, logger });

@@ -9,6 +9,7 @@ import { parseQueueMessage } from "../../core/queue/taskQueue.js";
 import { accountParts } from "../../core/wiring/accounts.js";
 import { crawlerParts } from "../../core/wiring/crawler.js";
 import { buildDependencies } from "../../core/wiring/dependencies.js";
+import { mediaParts } from "../../core/wiring/media.js";
 import { taskParts } from "../../core/wiring/tasks.js";
 import { createLogger } from "../shared/logger.js";
 
@@ -19,6 +20,7 @@ const browser = new WarmBrowser();
 const dependencies = buildDependencies({
   ...taskParts,
   ...accountParts,
+  ...mediaParts,
   ...crawlerParts(browser, (level, text, fields) => logger[level](text, { ...fields })),
 });
 

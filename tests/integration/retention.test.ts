@@ -12,7 +12,11 @@ import { DynamoResultStore } from "../../core/results/store.js";
 import { toPublicTask, type Task } from "../../core/tasks/model.js";
 import { DynamoTaskStore } from "../../core/tasks/store.js";
 import { DynamoUrlListStore, urlListPieceKeys } from "../../core/tasks/urlLists.js";
-import { expiringTables, sweepExpired } from "../../local/expirySweep.js";
+import { expiringTables, sweepExpired, sweepOrphanMedia } from "../../local/expirySweep.js";
+import { FileMediaStore } from "../../core/media/fileStore.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startTestAws, type TestAws } from "../support/aws.js";
 
 const DAY = 86_400;
@@ -204,5 +208,28 @@ describe("sweepExpired (the one-machine stack's TTL)", () => {
       [aws.resultsTable]: 0,
       [aws.politenessTable]: 0,
     });
+  });
+});
+
+describe("sweepOrphanMedia (media files go with their task on the one-machine stack)", () => {
+  it("removes the files of a task the TTL sweep deleted, and keeps those of a task still there", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "media-retention-"));
+    try {
+      const store = new FileMediaStore(dir, "retention-test-secret-0000", () => "");
+      const put = (item: Record<string, unknown>) =>
+        aws.clients.doc.send(new PutCommand({ TableName: aws.tasksTable, Item: item }));
+      await put({ task_id: "01MEDIAOLD", expires_at: nowSecs() - 60 });
+      await put({ task_id: "01MEDIAKEPT", expires_at: nowSecs() + DAY });
+      for (const taskId of ["01MEDIAOLD", "01MEDIAKEPT"])
+        await store.put(`${taskId}/xhs:content:a/0.jpg`, Buffer.from([0xff, 0xd8, 0xff, 0]), "image/jpeg");
+
+      await sweepExpired(aws.clients.doc, expiringTables(aws));
+      expect(await sweepOrphanMedia(aws.clients.doc, aws.tasksTable, store)).toBe(1);
+      expect(await store.taskIds()).toEqual(["01MEDIAKEPT"]);
+      expect(await store.bytesUnder("01MEDIAKEPT/")).toBe(4);
+      expect(await sweepOrphanMedia(aws.clients.doc, aws.tasksTable, store)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,7 @@ import {
   type MediaSessionOptions,
 } from "../../core/platforms/media/index.js";
 import type { MediaPlatform, MediaTaskParams } from "../../core/platforms/media/types.js";
-import type { ResultItem } from "../../core/platforms/types.js";
+import type { CrawlContext, ResultItem } from "../../core/platforms/types.js";
 import { testCrawlContext } from "./crawlContext.js";
 import { expectItemsMatchSchemas } from "./itemSchemas.js";
 
@@ -57,6 +57,8 @@ export interface RunOptions {
    * a request the page never makes is otherwise waited for the framework's full 20 s / 15 s.
    */
   session?: MediaSessionOptions;
+  /** More of the crawl context, e.g. `media` (the download_media downloader). */
+  context?: Partial<CrawlContext>;
 }
 
 export interface RunResult {
@@ -107,6 +109,7 @@ export function mediaHarness<Params extends MediaTaskParams>(
       warn: (example) => warnings.push(example),
       ...(account ? { account } : {}),
       ...(runOptions.resumeFrom !== undefined ? { resumeFrom: runOptions.resumeFrom } : {}),
+      ...runOptions.context,
     });
     const items: ResultItem[] = [];
     const warnings: string[] = [];

@@ -682,6 +682,7 @@ describe("MediaCrawler value formats", () => {
         note_url: "https://m.weibo.cn/detail/5",
         is_long_text: false,
         source_keyword: null,
+        image_list: ["https://wx1.sinaimg.cn/large/a.jpg"],
       } satisfies WbContentFields),
     );
     // store/weibo/__init__.py:93-97; tools/time_util.py:101-110
@@ -692,6 +693,8 @@ describe("MediaCrawler value formats", () => {
       shared_count: "1.2万",
     });
     expect(row).not.toHaveProperty("is_long_text");
+    // MC's weibo contents carry no picture list (store/weibo/__init__.py:93-109).
+    expect(row).not.toHaveProperty("image_list");
     const comment = toMcRow(
       MC_LAYOUTS.wb,
       "comments",

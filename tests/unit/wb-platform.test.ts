@@ -119,6 +119,7 @@ describe("wb mappers", () => {
         note_url: "https://m.weibo.cn/detail/5012345678901234",
         is_long_text: true,
         source_keyword: "天气",
+        image_list: [],
       },
       creator: {
         user_id: "1001",

@@ -6,6 +6,7 @@ import { creatorFields, creatorHashSecret } from "./privacy.js";
 import { openMediaSession, type MediaSessionOptions, type OwnedMediaSession } from "./session.js";
 import { sampleOf, type ProbeTrace } from "./probe.js";
 import { toErrorSummary } from "../../errors.js";
+import { mediaSourcesOf } from "../../media/sources.js";
 import type { MediaCursor, MediaPlatform, MediaRecord, MediaTaskParams } from "./types.js";
 
 /**
@@ -115,11 +116,41 @@ async function* crawlInputs<Params extends MediaTaskParams>(
         commentsOfPost++;
       }
       const snapshot = cursor.snapshot();
-      yield { ...toResultItem(platform.name, record, params.keep_user_info), resumeCursor: () => snapshot };
+      const item = toResultItem(platform.name, record, params.keep_user_info);
+      if (params.download_media === true && record.item_type === "content" && record.error === undefined)
+        await addPostMedia(item, platform.name, record.fields, context);
+      yield { ...item, resumeCursor: () => snapshot };
       if (await stopped(context)) return;
     }
     if (totalCap) carriedNotes = cursor.notesDone;
   }
+}
+
+/**
+ * With download_media: the post's images and video stored (context.media, see
+ * core/media/download.ts) and listed on the item; a file that could not be stored is in
+ * `media_errors`, and the post is stored whatever happened to its files.
+ */
+async function addPostMedia(
+  item: ResultItem,
+  platform: MediaPlatform["name"],
+  fields: Record<string, unknown>,
+  context: CrawlContext,
+): Promise<void> {
+  const sources = mediaSourcesOf(platform, fields);
+  if (sources.length === 0) return;
+  if (context.media === undefined) {
+    item.data.media_files = [];
+    item.data.media_errors = sources.map((source) => ({
+      source_url: source.url,
+      code: "MEDIA_STORE_UNAVAILABLE",
+      message: "this crawler has no media storage",
+    }));
+    return;
+  }
+  const { media_files, media_errors } = await context.media.downloadPost(item.item_key, sources, context.signal);
+  item.data.media_files = media_files;
+  if (media_errors.length > 0) item.data.media_errors = media_errors;
 }
 
 /** The probe's report as one item (key `<platform>:probe:<mode>`, so a new probe overwrites the last). */

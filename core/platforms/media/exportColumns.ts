@@ -1,3 +1,4 @@
+import { MEDIA_CSV_COLUMNS } from "../../media/links.js";
 import { hashedCreatorFields, keptCreatorFields } from "./itemSchema.js";
 
 /**
@@ -34,6 +35,7 @@ export function mediaExportColumns(fields: MediaExportFields, task: MediaExportT
   if (task.params.enable_comments === true) for (const field of fields.comment) columns.add(field);
   if (task.crawler_type === "creator") for (const field of fields.creator) columns.add(field);
   for (const field of task.params.keep_user_info === true ? KEPT_CREATOR : HASHED_CREATOR) columns.add(field);
+  if (task.params.download_media === true) for (const field of MEDIA_CSV_COLUMNS) columns.add(field);
   for (const field of TRAILING) columns.add(field);
   return [...columns];
 }

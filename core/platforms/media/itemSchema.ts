@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { canDownloadMedia } from "../../media/sources.js";
 
 /**
  * The stored items of a media platform as zod schemas: the one definition its mappers are
@@ -77,6 +78,49 @@ export const keptCreatorFields = {
   ip_location: z.string().nullable().optional().meta({ description: "Only with keep_user_info" }),
 } satisfies FieldShape;
 
+/** One downloaded file of a post (core/media/download.ts); `url` and `url_expires_at` are added on read, never stored. */
+export const mediaFileSchema = z
+  .strictObject({
+    key: z.string().meta({ description: "Where the file is kept: <task_id>/<item key>/<n>.<ext>" }),
+    content_type: z
+      .string()
+      .meta({ description: "What the bytes are (checked by their magic number)", examples: ["image/jpeg"] }),
+    bytes: z.number(),
+    sha256: z.string().meta({ description: "Hex SHA-256 of the stored bytes" }),
+    source_url: z.string().meta({ description: "The URL of the post it was downloaded from" }),
+    url: z
+      .string()
+      .optional()
+      .meta({ description: "A time-limited download link (results and exports only; never stored)" }),
+    url_expires_at: z.iso.datetime().optional().meta({ description: "When `url` stops working" }),
+  })
+  .meta({ description: "A post's image or video, stored with download_media: true" });
+
+/** A file of a post that was not stored; the post is stored anyway. */
+export const mediaFileErrorSchema = z
+  .strictObject({
+    source_url: z.string(),
+    code: z.string().meta({
+      description:
+        "MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE",
+      examples: ["MEDIA_BAD_TYPE"],
+    }),
+    message: z.string(),
+  })
+  .meta({ description: "Why one of a post's files was not stored" });
+
+/** The fields `download_media: true` adds to a post, on the platforms that can download (core/media/sources.ts). */
+export const mediaDownloadFields = {
+  media_files: z
+    .array(mediaFileSchema)
+    .optional()
+    .meta({ description: "The post's stored images and video (only with download_media: true)" }),
+  media_errors: z
+    .array(mediaFileErrorSchema)
+    .optional()
+    .meta({ description: "The post's files that were not stored, and why (only with download_media: true)" }),
+} satisfies FieldShape;
+
 /** The framework's field after the platform's (results/itemSize.ts); `error` is only on failed items. */
 const trailingFields = {
   truncated: z
@@ -131,6 +175,7 @@ const KIND_DESCRIPTIONS = {
  * one without the schema (tests/support/itemSchemas.ts).
  */
 export function mediaItemSchemas(platform: string, fields: MediaItemFields): MediaItemSchemas {
+  const media = canDownloadMedia(platform) ? mediaDownloadFields : {};
   const kind = (name: keyof MediaItemFields, own: FieldShape) =>
     z
       .strictObject({
@@ -138,6 +183,7 @@ export function mediaItemSchemas(platform: string, fields: MediaItemFields): Med
         ...own,
         ...hashedCreatorFields,
         ...keptCreatorFields,
+        ...(name === "content" ? media : {}),
         ...trailingFields,
       })
       .meta({ description: `${platform}: ${KIND_DESCRIPTIONS[name]}` });
@@ -164,6 +210,7 @@ export function mediaItemSchemas(platform: string, fields: MediaItemFields): Med
       ...z.object(fields.content).partial().shape,
       ...hashedCreatorFields,
       ...keptCreatorFields,
+      ...media,
       error: itemErrorSchema,
       ...trailingFields,
     })

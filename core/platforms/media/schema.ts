@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { canDownloadMedia } from "../../media/sources.js";
 import { upstreamProxyProblem } from "../../net/upstreamProxy.js";
 import { integerIn, quotedList } from "../../validation.js";
 import { MEDIA_CRAWLER_TYPES } from "./types.js";
@@ -72,6 +73,17 @@ export function mediaTaskShape<P extends string>(platform: P, sortValues: readon
       description:
         "Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname",
     }),
+    // Refused (400) where the posts carry no file URLs (core/media/sources.ts), rather than accepted and doing nothing.
+    download_media: z
+      .boolean({ error: "must be true or false" })
+      .refine((value) => !value || canDownloadMedia(platform), {
+        error: `${platform} posts carry no image or video URLs to download`,
+      })
+      .default(false)
+      .meta({
+        description:
+          "Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links",
+      }),
     probe: z.boolean({ error: "must be true or false" }).default(false).meta({
       description:
         "Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift",

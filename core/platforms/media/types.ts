@@ -49,6 +49,8 @@ export interface MediaTaskParams {
   keep_user_info: boolean;
   /** Record the crawl's steps and store them as a `probe` item (probe.ts). @default false */
   probe?: boolean;
+  /** Store each post's images and video (core/media/). @default false */
+  download_media?: boolean;
 }
 
 /** A stored account's cookies as the crawler gets them (decrypted in memory only). */

@@ -18,6 +18,8 @@ export const WB_ITEM_FIELDS = {
     note_url: z.string(),
     is_long_text: z.boolean(),
     source_keyword: itemField.text(),
+    /** The post's picture URLs (mblog.pics, see shapes.ts); [] when it has none. */
+    image_list: itemField.list(),
   },
   comment: {
     comment_id: itemField.id(),

@@ -44,6 +44,7 @@ export function wbNoteRecord(mblog: WbMblog, sourceKeyword: string | undefined):
     note_url: wbNoteUrl(mblog.id),
     is_long_text: mblog.isLongText === true,
     source_keyword: sourceKeyword ?? null,
+    image_list: (mblog.pics ?? []).flatMap((pic) => pic.large?.url ?? pic.url ?? []),
   };
   return {
     item_type: "content",

@@ -1,3 +1,4 @@
+import { absentOk } from "../media/drift.js";
 import * as z from "zod";
 
 /**
@@ -92,6 +93,21 @@ export const wbMblog = z.looseObject({
   /** Longer posts arrive cut in lists, ending in `...<a href="/status/<mid>">全文</a>`; the full text: /statuses/extend. */
   isLongText: z.boolean().optional(),
   pic_num: z.number().optional(),
+  /**
+   * The post's pictures: MC reads each one's `url` (media_platform/weibo/core.py:282-294).
+   * ASSUMPTION: `large.url` is the full-size picture (observed m.weibo.cn answers; MC does
+   * not read it), preferred when present.
+   */
+  // A post without pictures has none: its absence is normal.
+  pics: absentOk(
+    z.array(
+      z.looseObject({
+        pid: z.string().optional(),
+        url: z.string().optional(),
+        large: z.looseObject({ url: z.string() }).optional(),
+      }),
+    ),
+  ),
   user: wbUser.nullable(),
 });
 

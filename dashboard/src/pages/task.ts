@@ -163,6 +163,8 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
           { class: row.ok ? "" : "failed" },
           ...columns.map((column) => {
             if (column === "error" && row.error !== undefined) return h("td", {}, errorText(row.error, row.url));
+            if (column === "media_files" && Array.isArray(row.media_files))
+              return h("td", {}, ...mediaLinks(row.media_files));
             const { text, full } = cellText(row[column], 80);
             return h("td", { title: full.length > text.length ? full : null }, text);
           }),
@@ -296,3 +298,16 @@ export const taskPage: PageView = (root, [taskId = ""]) => {
 
   return () => stopPolling();
 };
+
+/** download_media files as links (each `url` expires: reloading the page gets fresh ones). */
+function mediaLinks(files: unknown[]): HTMLElement[] {
+  return files.flatMap((file, n) => {
+    const { url, content_type } = (file ?? {}) as { url?: unknown; content_type?: unknown };
+    if (typeof url !== "string") return [];
+    const label = `${String(content_type ?? "file").split("/")[0]} ${n + 1}`;
+    return [
+      h("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "media-link" }, label),
+      h("span", {}, " "),
+    ];
+  });
+}

@@ -654,6 +654,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /**
@@ -722,6 +724,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /** @description Default: `0`. */
@@ -785,6 +789,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             max_attempts?: number;
@@ -846,6 +852,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /** @description search: search day by day from this day (China time, YYYY-MM-DD), as MediaCrawler's START_DAY; max_notes_count still caps each keyword */
@@ -913,6 +921,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /** @description Store the whole text of long posts, which lists show cut (one more request per long post; MediaCrawler's ENABLE_WEIBO_FULL_TEXT, on by default there too). Default: `true`. */
@@ -976,6 +986,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /** @description search: forums (吧) whose newest threads to read, by name ("显卡" or "显卡吧"), as MediaCrawler's TIEBA_NAME_LIST; with keywords, or instead of them. max_notes_count applies per forum */
@@ -1039,6 +1051,8 @@ export interface components {
             proxy?: string;
             /** @description Store who wrote each post and comment as the site shows them, instead of a keyed hash and a masked nickname. Default: `false`. */
             keep_user_info?: boolean;
+            /** @description Also store each post's images and video (see docs/media-files.md); items get `media_files` with time-limited download links. Default: `false`. */
+            download_media?: boolean;
             /** @description Also store a step-by-step report of what the crawl saw (pages, requests and their status, shapes, selectors, parsed items) as one `probe` item: what `crawl-tasks probe` uses to show drift. Default: `false`. */
             probe?: boolean;
             /**
@@ -1350,6 +1364,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /**
              * @description Present when the item was cut to the results table's item size
              * @constant
@@ -1408,6 +1454,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /** @description Why the item records a failure (`ok: false`) */
             error: {
                 /**
@@ -1636,6 +1714,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /**
              * @description Present when the item was cut to the results table's item size
              * @constant
@@ -1692,6 +1802,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /** @description Why the item records a failure (`ok: false`) */
             error: {
                 /**
@@ -1914,6 +2056,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /**
              * @description Present when the item was cut to the results table's item size
              * @constant
@@ -1966,6 +2140,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /** @description Why the item records a failure (`ok: false`) */
             error: {
                 /**
@@ -2195,6 +2401,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /**
              * @description Present when the item was cut to the results table's item size
              * @constant
@@ -2259,6 +2497,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /** @description Why the item records a failure (`ok: false`) */
             error: {
                 /**
@@ -2465,6 +2735,7 @@ export interface components {
             note_url: string;
             is_long_text: boolean;
             source_keyword: string | null;
+            image_list: string[];
             /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
             creator_hash?: string | null;
             /** @description The nickname's first character then "***"; absent with keep_user_info */
@@ -2477,6 +2748,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /**
              * @description Present when the item was cut to the results table's item size
              * @constant
@@ -2515,6 +2818,7 @@ export interface components {
             note_url?: string;
             is_long_text?: boolean;
             source_keyword?: string | null;
+            image_list?: string[];
             /** @description Keyed hash of the author's user id (stable per deployment); absent with keep_user_info */
             creator_hash?: string | null;
             /** @description The nickname's first character then "***"; absent with keep_user_info */
@@ -2527,6 +2831,38 @@ export interface components {
             avatar?: string | null;
             /** @description Only with keep_user_info */
             ip_location?: string | null;
+            /** @description The post's stored images and video (only with download_media: true) */
+            media_files?: {
+                /** @description Where the file is kept: <task_id>/<item key>/<n>.<ext> */
+                key: string;
+                /**
+                 * @description What the bytes are (checked by their magic number)
+                 * @example image/jpeg
+                 */
+                content_type: string;
+                bytes: number;
+                /** @description Hex SHA-256 of the stored bytes */
+                sha256: string;
+                /** @description The URL of the post it was downloaded from */
+                source_url: string;
+                /** @description A time-limited download link (results and exports only; never stored) */
+                url?: string;
+                /**
+                 * Format: date-time
+                 * @description When `url` stops working
+                 */
+                url_expires_at?: string;
+            }[];
+            /** @description The post's files that were not stored, and why (only with download_media: true) */
+            media_errors?: {
+                source_url: string;
+                /**
+                 * @description MEDIA_BLOCKED (egress policy), MEDIA_BAD_TYPE, MEDIA_FILE_TOO_LARGE, MEDIA_TASK_CAP, MEDIA_HTTP_STATUS, MEDIA_FETCH_FAILED, MEDIA_STORE_FAILED, MEDIA_STORE_UNAVAILABLE
+                 * @example MEDIA_BAD_TYPE
+                 */
+                code: string;
+                message: string;
+            }[];
             /** @description Why the item records a failure (`ok: false`) */
             error: {
                 /**
