@@ -11,13 +11,17 @@ import type {
   AccountInput,
   AccountLoginInput,
   DeletedAccount,
+  DeletedSchedule,
   DeletedTask,
   ExportFormat,
   ListAccountsQuery,
+  ListSchedulesQuery,
   ListTasksQuery,
   LoginSession,
   Page,
   ResultItem,
+  Schedule,
+  ScheduleInput,
   ScrapeEnded,
   ScrapeInput,
   ScrapePending,
@@ -342,6 +346,38 @@ export class CrawlTasksClient {
       .data;
   }
 
+  // ---- schedules (recurring crawls) ----
+
+  /** POST /api/v1/schedules: a task body run on a cron or rate expression (docs/schedules.md). */
+  async createSchedule(input: ScheduleInput, options: CallOptions = {}): Promise<Schedule> {
+    return (await this.request<Schedule>("POST", "/api/v1/schedules", { body: input, ...options })).data;
+  }
+
+  /** GET /api/v1/schedules: a page, newest first. */
+  async listSchedules(query: ListSchedulesQuery = {}, options: CallOptions = {}): Promise<Page<Schedule>> {
+    return (await this.request<Page<Schedule>>("GET", "/api/v1/schedules", { query, ...options })).data;
+  }
+
+  /** GET /api/v1/schedules/{schedule_id}: with its next run times and its recent runs' task ids. */
+  async getSchedule(scheduleId: string, options: CallOptions = {}): Promise<Schedule> {
+    return (await this.request<Schedule>("GET", schedulePath(scheduleId), options)).data;
+  }
+
+  /** POST /api/v1/schedules/{schedule_id}/pause */
+  async pauseSchedule(scheduleId: string, options: CallOptions = {}): Promise<Schedule> {
+    return (await this.request<Schedule>("POST", `${schedulePath(scheduleId)}/pause`, options)).data;
+  }
+
+  /** POST /api/v1/schedules/{schedule_id}/resume: from now; runs missed while paused are not made up. */
+  async resumeSchedule(scheduleId: string, options: CallOptions = {}): Promise<Schedule> {
+    return (await this.request<Schedule>("POST", `${schedulePath(scheduleId)}/resume`, options)).data;
+  }
+
+  /** DELETE /api/v1/schedules/{schedule_id}: the tasks its runs made stay. */
+  async deleteSchedule(scheduleId: string, options: CallOptions = {}): Promise<DeletedSchedule> {
+    return (await this.request<DeletedSchedule>("DELETE", schedulePath(scheduleId), options)).data;
+  }
+
   /**
    * POST /api/v1/scrape: a web task for a few URLs, answered in one call. `ended` true: the
    * task ended within the wait, and `items` are all it stored. `ended` false: it is still
@@ -498,6 +534,7 @@ class RequestTimeout extends Error {
 
 const taskPath = (taskId: string) => `/api/v1/tasks/${encodeURIComponent(taskId)}`;
 const accountPath = (accountId: string) => `/api/v1/accounts/${encodeURIComponent(accountId)}`;
+const schedulePath = (scheduleId: string) => `/api/v1/schedules/${encodeURIComponent(scheduleId)}`;
 
 /** A TypeError naming `baseUrl` (the CLI says --api-url instead). */
 function checkedBaseUrl(value: string): string {

@@ -49,6 +49,13 @@ export type ScrapeEnded = DataOf<"scrape", 200>;
 /** POST /api/v1/scrape's answer when it had not (202): the task, and where to poll it. */
 export type ScrapePending = DataOf<"scrape", 202>;
 export type ListAccountsQuery = QueryOf<"listAccounts">;
+/** A recurring crawl: a create-task body run on a cron or rate expression, with its next and recent runs. */
+export type Schedule = Schemas["Schedule"];
+/** What POST /api/v1/schedules takes: `schedule_expression`, `timezone`, `name`, `task`, … */
+export type ScheduleInput = BodyOf<"createSchedule">;
+export type ListSchedulesQuery = QueryOf<"listSchedules">;
+/** What DELETE /api/v1/schedules/{schedule_id} answers. */
+export type DeletedSchedule = DataOf<"deleteSchedule", 200>;
 /** What DELETE /api/v1/tasks/{task_id} answers. */
 export type DeletedTask = DataOf<"deleteTask", 200>;
 export type DeletedAccount = DataOf<"deleteAccount", 200>;
