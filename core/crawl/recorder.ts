@@ -23,6 +23,11 @@ export interface RecorderOptions {
    * flush, its sequence number rides on that flush's progress write, and `send` queues it.
    */
   pageEvents?: { batcher: PageEventBatcher; send(batch: PageBatch): Promise<void> };
+  /**
+   * since_last_run (./sinceLastRun.ts): told each batch once it is stored, so the schedule's
+   * record holds what this run stored even when the run is cut short.
+   */
+  seen?: { remember(items: readonly ResultItem[]): Promise<void> };
 }
 
 /**
@@ -123,6 +128,7 @@ export class ResultRecorder {
         batch,
         this.options.attemptSecs === undefined ? {} : { attemptSecsLeft: this.options.attemptSecs },
       );
+      await this.options.seen?.remember(batch);
       this.checkpointDirty = true;
     }
     const pages = this.options.pageEvents;

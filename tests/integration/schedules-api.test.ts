@@ -55,7 +55,7 @@ describe("POST /api/v1/schedules refusals", () => {
     ["an unknown platform", { task: { platform: "myspace" } }, "task.platform"],
     ["a proxy with a password", { task: { ...TEMPLATE, proxy: "http://u:secret@proxy.test:8080" } }, "task"],
     ["an unknown field", { every: "day" }, 'unknown field "every"'],
-    ["since_last_run, not available yet", { since_last_run: true }, "since_last_run: not available yet"],
+    ["since_last_run not a boolean", { since_last_run: "yes" }, "since_last_run"],
   ];
   it.each(cases)("%s: 400 naming the field, nothing stored", async (_name, change, field) => {
     const response = await call("POST", "/api/v1/schedules", {

@@ -22,7 +22,8 @@ function documentedProperties(): Set<string> {
     if (Array.isArray(node)) node.forEach(visit);
     else if (node !== null && typeof node === "object") {
       const properties = (node as { properties?: unknown }).properties;
-      if (properties !== null && typeof properties === "object") for (const name of Object.keys(properties)) names.add(name);
+      if (properties !== null && typeof properties === "object")
+        for (const name of Object.keys(properties)) names.add(name);
       Object.values(node).forEach(visit);
     }
   };
@@ -35,7 +36,12 @@ function settingsRows(): string[][] {
   return section(GUIDE, "Settings")
     .split("\n")
     .filter((line) => line.startsWith("| `") || line.startsWith("| "))
-    .map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()))
+    .map((line) =>
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
     .filter((cells) => cells.length === 4 && !cells[0]?.startsWith("---") && cells[0] !== "MC setting");
 }
 
