@@ -269,7 +269,7 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
   // A schedule's run that asked for only what is new or changed (docs/schedules.md#since_last_run).
   const sinceLastRun =
     claimed.since_last_run === true && claimed.schedule_id !== undefined && deps.seenItems !== undefined
-      ? new SinceLastRun(deps.seenItems, claimed.schedule_id)
+      ? new SinceLastRun(deps.seenItems, claimed.schedule_id, () => recorder.skipUnchanged())
       : undefined;
   const recorder = new ResultRecorder(
     taskId,
@@ -562,8 +562,9 @@ async function finish(
   }
 
   if (reason !== "cancelled" && !recorder.notRunning) {
+    // A scheduled run that found only what earlier runs stored unchanged did its job.
     const ended =
-      recorder.succeeded > 0
+      recorder.succeeded > 0 || recorder.unchanged > 0
         ? await deps.tasks.transition(
             claimed,
             ["running"],

@@ -50,6 +50,8 @@ export class SinceLastRun {
   constructor(
     private readonly store: SeenItemStore,
     readonly scheduleId: string,
+    /** Told of each item found unchanged (the recorder counts them: a run that found only those completes). */
+    private readonly onUnchanged: () => void = () => undefined,
   ) {}
 
   /**
@@ -61,7 +63,9 @@ export class SinceLastRun {
     if (!item.ok) return false;
     const hash = contentHash(item.data);
     item.contentHash = hash;
-    return (await this.store.hashOf(this.scheduleId, item.item_key)) === hash;
+    const unchanged = (await this.store.hashOf(this.scheduleId, item.item_key)) === hash;
+    if (unchanged) this.onUnchanged();
+    return unchanged;
   }
 
   /** Remembers stored items that carry a content hash (the recorder calls it after each batch is written). */
