@@ -110,6 +110,11 @@ async function* crawlInputs<Params extends MediaTaskParams>(
     const records = platform[params.crawler_type](session, params, inputs[index] as string, cursor);
     let commentsOfPost = 0;
     const stopAfterSeen = context.sinceLastRun && seenInARowToStop(platform.name, params, index);
+    if (context.sinceLastRun !== undefined && stopAfterSeen === undefined && params.crawler_type === "search")
+      context.log("since_last_run: this listing is not newest first; paged to the cap, unchanged posts skipped", {
+        input: index,
+        sort: params.sort ?? null,
+      });
     let seenInARow = 0;
     /** The post these comments belong to was stored unchanged by an earlier run: they are not stored again. */
     let postUnchanged = false;
