@@ -14,6 +14,7 @@ import { SinceLastRun } from "../../core/crawl/sinceLastRun.js";
 import { dyPlatform, dyTaskInput } from "../../core/platforms/dy/index.js";
 import type { ResultItem } from "../../core/platforms/types.js";
 import { DynamoSeenItemStore, seenKey } from "../../core/schedules/seen.js";
+import { DynamoScheduleStore } from "../../core/schedules/store.js";
 import { DY_DATA, dyCreatorAwemeId, dySearchAwemeId } from "../fixtures/dy/data.js";
 import { startDyStandIn, type DyStandIn } from "../fixtures/dy/server.js";
 import { DY_ACCOUNT as ACCOUNT } from "../fixtures/shared/accounts.js";
@@ -146,5 +147,13 @@ describe("since_last_run, dy creator (newest first)", () => {
     // The creator's profile is unchanged (its counters left out of the hash): not stored again.
     expect(ofType(second.stored, "creator")).toEqual([]);
     expect(second.listCalls(POSTS)).toBe(1);
+  });
+});
+
+describe("the record beside the schedules", () => {
+  it("is never listed as a schedule (its entries carry no list_pk, so by_created never sees them)", async () => {
+    await scheduledRun("01SCHEDULELISTING000000001", { crawler_type: "search", keywords: "咖啡", max_notes_count: 3 });
+    const listed = await new DynamoScheduleStore(aws.clients.doc, SCHEDULES_TABLE).list({ limit: 100 });
+    expect(listed.items).toEqual([]);
   });
 });
