@@ -4,7 +4,7 @@ import { eventSourceConcurrency, maximumConcurrency } from "./concurrency";
 import { functionEnvironment } from "./environment";
 import { privacyCrawlerEnvironment } from "./privacy";
 import { CRAWLER_TIMEOUT_MINUTES, taskQueue } from "./queue";
-import { accountsTable, politenessTable, resultsTable, tasksTable } from "./storage";
+import { accountsTable, politenessTable, resultsTable, schedulesTable, tasksTable } from "./storage";
 import { webhookSenderEnvironment, webhookSenderGrant } from "./webhooks";
 import { mediaCrawlerGrants, mediaEnvironment } from "./media";
 
@@ -33,12 +33,15 @@ export const crawler = taskQueue.subscribe(
     // Tasks: claim, progress, lease, end, checkpoints (items beside the task). Results: batch
     // writes. Politeness: the per-host slots. Accounts: pick (by_platform), claim, mark;
     // a QR login stores the new account (PutItem) and updates its session item.
+    // Schedules: since_last_run's record of what a schedule's runs stored (entries beside
+    // the schedules, core/schedules/seen.ts): read one, write what a batch stored.
     // The task queue: retries and hand-overs.
     permissions: [
       tableGrant(tasksTable, ["GetItem", "PutItem", "UpdateItem", "DeleteItem"]),
       tableGrant(resultsTable, ["BatchWriteItem"]),
       tableGrant(politenessTable, ["GetItem", "PutItem", "UpdateItem"]),
       tableGrant(accountsTable, ["GetItem", "Query", "PutItem", "UpdateItem"]),
+      tableGrant(schedulesTable, ["GetItem", "PutItem"]),
       queueGrant(taskQueue),
       webhookSenderGrant,
       ...mediaCrawlerGrants,

@@ -90,5 +90,7 @@ export const schedulesTable = new sst.aws.Dynamo("Schedules", {
       { hashKey: index.hashKey, rangeKey: index.rangeKey, projection: sstProjection(index.projection) },
     ]),
   ),
+  // since_last_run's entries (items beside the schedules, core/schedules/seen.ts) expire through it.
+  ttl: SCHEDULES_TABLE.ttlAttribute,
   deletionProtection,
 });

@@ -285,6 +285,15 @@ export async function ensureTables(dynamo: DynamoDBClient, names: TableNames): P
         GlobalSecondaryIndexes: SCHEDULES_TABLE.indexes.map(globalIndex),
       }),
     );
+    // since_last_run's entries carry it (core/schedules/seen.ts); dynalite refuses it and does not expire them.
+    await dynamo
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: schedulesTable,
+          TimeToLiveSpecification: { AttributeName: SCHEDULES_TABLE.ttlAttribute, Enabled: true },
+        }),
+      )
+      .catch(() => undefined);
     created.push(schedulesTable);
   }
   return created;

@@ -137,9 +137,13 @@ export function tasksKeyAttributes(): string[] {
 /**
  * Schedules (core/schedules): one item per schedule, the store of record (EventBridge
  * Scheduler only fires them). Listed newest first from `by_created`, whose partition key
- * `list_pk` is "schedule" on every item: schedules are few and change rarely.
+ * `list_pk` is "schedule" on every schedule: schedules are few and change rarely. Beside them,
+ * without `list_pk` (so the index never sees them), since_last_run's record of what each
+ * schedule's runs stored (core/schedules/seen.ts).
  */
 export const SCHEDULES_TABLE = {
   hashKey: "schedule_id",
+  /** TTL attribute (epoch seconds): only since_last_run's entries carry it (core/schedules/seen.ts); schedules never expire. */
+  ttlAttribute: "expires_at",
   indexes: [{ name: "by_created", hashKey: "list_pk", rangeKey: "schedule_id", projection: "ALL" as IndexProjection }],
 } as const;

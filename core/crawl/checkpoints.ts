@@ -14,6 +14,8 @@ export interface Checkpoint {
   /** Counts as of the checkpoint; pages after it are crawled (and counted) again. */
   progress: TaskProgress;
   succeeded: number;
+  /** since_last_run: items skipped as stored unchanged by an earlier run of the schedule. */
+  unchanged?: number;
   firstError?: { code: string; message: string };
   saved_at: string;
 }

@@ -23,6 +23,11 @@ export interface RecorderOptions {
    * flush, its sequence number rides on that flush's progress write, and `send` queues it.
    */
   pageEvents?: { batcher: PageEventBatcher; send(batch: PageBatch): Promise<void> };
+  /**
+   * since_last_run (./sinceLastRun.ts): told each batch once it is stored, so the schedule's
+   * record holds what this run stored even when the run is cut short.
+   */
+  seen?: { remember(items: readonly ResultItem[]): Promise<void> };
 }
 
 /**
@@ -38,6 +43,11 @@ export class ResultRecorder {
   private checkpointDirty = false;
   readonly progress: TaskProgress;
   succeeded: number;
+  /**
+   * since_last_run: items not stored because an earlier run of the schedule stored them
+   * unchanged. A run that found only those completes (nothing new is not a failure).
+   */
+  unchanged: number;
   private firstError: { code: string; message: string } | undefined;
   /** The task left `running` (cancelled) while this run wrote progress. */
   notRunning = false;
@@ -52,6 +62,7 @@ export class ResultRecorder {
   ) {
     this.progress = resumed ? structuredClone(resumed.progress) : { pages_done: 0, items: 0, errors: 0 };
     this.succeeded = resumed?.succeeded ?? 0;
+    this.unchanged = resumed?.unchanged ?? 0;
     this.firstError = resumed?.firstError;
   }
 
@@ -61,6 +72,11 @@ export class ResultRecorder {
     const examples = this.progress.warning_examples ?? [];
     if (examples.length < MAX_WARNING_EXAMPLES && !examples.includes(example))
       this.progress.warning_examples = [...examples, example.slice(0, 200)];
+  }
+
+  /** An item since_last_run did not store (see {@link unchanged}). */
+  skipUnchanged(): void {
+    this.unchanged++;
   }
 
   async add(item: ResultItem): Promise<void> {
@@ -123,6 +139,7 @@ export class ResultRecorder {
         batch,
         this.options.attemptSecs === undefined ? {} : { attemptSecsLeft: this.options.attemptSecs },
       );
+      await this.options.seen?.remember(batch);
       this.checkpointDirty = true;
     }
     const pages = this.options.pageEvents;
@@ -151,6 +168,7 @@ export class ResultRecorder {
         cursor: this.lastCursor(),
         progress: structuredClone(this.progress),
         succeeded: this.succeeded,
+        ...(this.unchanged > 0 ? { unchanged: this.unchanged } : {}),
         ...(this.firstError ? { firstError: this.firstError } : {}),
         saved_at: new Date().toISOString(),
       });

@@ -14,6 +14,8 @@ import type { TaskHostSlots } from "../politeness/index.js";
 import type { CheckpointStore } from "./checkpoints.js";
 import { LeaseKeeper, type LeaseEnd } from "./lease.js";
 import { ResultRecorder } from "./recorder.js";
+import { SinceLastRun } from "./sinceLastRun.js";
+import type { SeenItemStore } from "../schedules/seen.js";
 import type { AccountPool } from "../accounts/pool.js";
 import { loadMediaConfig, type MediaConfig } from "../config.js";
 import { TaskMediaDownloader } from "../media/download.js";
@@ -51,6 +53,8 @@ export interface RunTaskDeps {
   mediaStore?: MediaStore;
   /** Caps of media downloads. @default loadMediaConfig() */
   mediaConfig?: MediaConfig;
+  /** The record of what schedules' runs stored (core/schedules/seen.ts); since_last_run is off when absent. */
+  seenItems?: SeenItemStore;
   /** Told about each task a run starts, stores pages of, completes or fails (it only queues the webhook events); none told when absent. */
   webhooks?: WebhookNotifier;
   log?: (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
@@ -262,6 +266,11 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
           send: (batch: Parameters<WebhookNotifier["pagesStored"]>[1]) => webhooks.pagesStored(claimed, batch),
         }
       : undefined;
+  // A schedule's run that asked for only what is new or changed (docs/schedules.md#since_last_run).
+  const sinceLastRun =
+    claimed.since_last_run === true && claimed.schedule_id !== undefined && deps.seenItems !== undefined
+      ? new SinceLastRun(deps.seenItems, claimed.schedule_id, () => recorder.skipUnchanged())
+      : undefined;
   const recorder = new ResultRecorder(
     taskId,
     owner,
@@ -273,6 +282,7 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
       countHosts,
       ...(claimed.max_duration_secs === undefined ? {} : { attemptSecs: claimed.max_duration_secs }),
       ...(pageEvents ? { pageEvents } : {}),
+      ...(sinceLastRun ? { seen: sinceLastRun } : {}),
     },
     checkpoint,
   );
@@ -347,6 +357,7 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
           log("warn", "site drift", { task_id: taskId, warning: example });
         },
         ...(checkpoint ? { resumeFrom: checkpoint.cursor } : {}),
+        ...(sinceLastRun ? { sinceLastRun } : {}),
         acquireHostSlot: deps.hostSlots?.forTask(claimed),
         ...(deps.robotsTxt ? { robotsTxt: deps.robotsTxt } : {}),
         ...media,
@@ -376,7 +387,14 @@ export async function runTask(taskId: string, deps: RunTaskDeps, options: RunTas
             exhausted = true;
             break;
           }
-          await recorder.add(next.value);
+          // Items the crawl did not check itself (web pages, comments, creators): an unchanged one is not stored again.
+          const item = next.value;
+          const skip =
+            sinceLastRun !== undefined &&
+            item.contentHash === undefined &&
+            item.data.item_type !== "probe" &&
+            (await sinceLastRun.unchanged(item));
+          if (!skip) await recorder.add(item);
           if (recorder.notRunning) stopWith("cancelled");
           if (stop.signal.aborted) break;
         }
@@ -544,8 +562,9 @@ async function finish(
   }
 
   if (reason !== "cancelled" && !recorder.notRunning) {
+    // A scheduled run that found only what earlier runs stored unchanged did its job.
     const ended =
-      recorder.succeeded > 0
+      recorder.succeeded > 0 || recorder.unchanged > 0
         ? await deps.tasks.transition(
             claimed,
             ["running"],

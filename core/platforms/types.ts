@@ -22,6 +22,12 @@ export interface ResultItem {
    * read again in the browser, render "auto"): stored over it, not counted again.
    */
   replaces?: true;
+  /**
+   * The item's content hash, set when a since_last_run check looked at it
+   * (core/crawl/sinceLastRun.ts): the runner does not check it again, and the recorder
+   * remembers it for the schedule once the item is stored.
+   */
+  contentHash?: string;
 }
 
 /** See {@link PlatformCrawler.browserUse}. */
@@ -92,6 +98,12 @@ export interface CrawlContext {
    * are not fetched again.
    */
   resumeFrom?: unknown;
+  /**
+   * A schedule's run with since_last_run (core/crawl/sinceLastRun.ts): `unchanged` says an
+   * earlier run stored the item with the same content. Media crawls use it to stop a
+   * newest-first listing early; the runner skips every unchanged item either way. Absent: off.
+   */
+  sinceLastRun?: { unchanged(item: ResultItem): Promise<boolean> };
   /** The stored account a media crawl uses (its cookies are set on the platform's pages); absent: none. */
   account?: CrawlAccount;
   /**

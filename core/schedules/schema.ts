@@ -32,7 +32,7 @@ export const scheduleBodySchema = z.strictObject({
     }),
   since_last_run: z.boolean({ error: "must be true or false" }).default(false).meta({
     description:
-      "Reserved: each run would store only items new or changed since the schedule's earlier runs. Not available yet: true is refused with a 400",
+      "Each run stores only items new or changed since the schedule's earlier runs (counters and crawl times left out of the comparison), and stops paging a newest-first listing (creator posts; search sorted by time) at items they stored. See docs/schedules.md#since_last_run",
   }),
   paused: z.boolean({ error: "must be true or false" }).default(false).meta({
     description: "Create the schedule paused",

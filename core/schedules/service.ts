@@ -50,13 +50,6 @@ export class ScheduleService {
 
   async create(body: unknown): Promise<PublicSchedule> {
     const parsed = parseOrThrow(scheduleBodySchema, body);
-    // The crawl side (a per-schedule record of item keys and hashes, consulted by the media
-    // and web crawls) is not built yet: refused rather than accepted and ignored.
-    if (parsed.since_last_run)
-      throw new ValidationError(
-        "since_last_run: not available yet: every run stores what it crawls (docs/schedules.md#since_last_run)",
-        "since_last_run",
-      );
     const expression = parseScheduleExpression(parsed.schedule_expression, parsed.timezone);
     checkMinimumInterval(expression, this.options.minIntervalSecs);
     checkTemplate(parsed.task);

@@ -129,7 +129,7 @@ export const publicTaskSchema = z
     schedule_id: z.string().optional().meta({ description: "The schedule whose run made this task" }),
     since_last_run: z.boolean().optional().meta({
       description:
-        "Set by the schedule: the run stores only items new or changed since the schedule's earlier runs, and stops paging once it reaches items they stored",
+        "Set by the schedule: the run stores only items new or changed since the schedule's earlier runs, and stops paging a newest-first listing once it reaches items they stored",
     }),
     expires_at: timestamp.nullable().optional().meta({
       description:

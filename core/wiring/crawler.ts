@@ -6,6 +6,7 @@ import type { AccountPool } from "../accounts/pool.js";
 import type { MediaConfig } from "../config.js";
 import type { MediaStore } from "../media/store.js";
 import { DynamoCheckpointStore } from "../crawl/checkpoints.js";
+import { DynamoSeenItemStore } from "../schedules/seen.js";
 import type { RunTaskDeps, TaskBrowser } from "../crawl/runTask.js";
 import { ProxyPool } from "../net/proxyPool.js";
 import { DynamoHostLimiter } from "../politeness/DynamoHostLimiter.js";
@@ -18,7 +19,10 @@ import type { BaseDependencies } from "./dependencies.js";
 export function crawlerParts(browser: TaskBrowser, log?: RunTaskDeps["log"]) {
   const warn = (message: string, fields?: Record<string, unknown>) => log?.("warn", message, fields);
   return {
-    /** What every crawl needs: the task stores, the queue, the checkpoints and the browser. */
+    /**
+     * What every crawl needs: the task stores, the queue, the checkpoints and the browser; and
+     * since_last_run's record of what schedules' runs stored (core/schedules/seen.ts).
+     */
     runDeps: ({ config, clients, taskDeps }: BaseDependencies & { taskDeps: TaskServiceDeps }): RunTaskDeps => {
       const { tasks, results, queue, webhooks, urlLists } = taskDeps;
       return {
@@ -26,6 +30,7 @@ export function crawlerParts(browser: TaskBrowser, log?: RunTaskDeps["log"]) {
         results,
         queue,
         checkpoints: new DynamoCheckpointStore(clients.doc, config.tasksTable),
+        seenItems: new DynamoSeenItemStore(clients.doc, config.schedulesTable),
         browser,
         ...(urlLists ? { urlLists } : {}),
         ...(webhooks ? { webhooks } : {}),

@@ -12,6 +12,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeployedFunction, LocalCloud } from "../../build/lambda/cloud.js";
 import { startTestSite, type TestSite } from "../support/site.js";
@@ -87,6 +88,45 @@ describe("crawler artifact", () => {
     expect(invocation.error, invocation.logs.join("\n")).toBeUndefined();
     expect(invocation.coldStart).toBe(false);
     expect((await taskOf(taskId)).status).toBe("completed");
+  });
+
+  it("a schedule's run with since_last_run reads and writes the schedule's record under its grants: the next run stores nothing unchanged", async () => {
+    const scheduleId = "01ARTIFACTSINCELASTRUN0001";
+    /** A task the API created, made a run of the schedule (as core/schedules/runner.ts creates it), then crawled. */
+    const scheduledRun = async () => {
+      const taskId = await createTask({
+        platform: "web",
+        crawler_type: "crawl",
+        urls: [site.urlFor("/about")],
+        max_pages: 1,
+      });
+      await cloud.admin.doc.send(
+        new UpdateCommand({
+          TableName: cloud.tableName("Tasks"),
+          Key: { task_id: taskId },
+          UpdateExpression: "SET schedule_id = :schedule, since_last_run = :yes, origin = :origin",
+          ExpressionAttributeValues: { ":schedule": scheduleId, ":yes": true, ":origin": "schedule" },
+        }),
+      );
+      const { invocation } = (await cloud.pollQueue(crawler))!;
+      expect(invocation.error, invocation.logs.join("\n")).toBeUndefined();
+      return taskOf(taskId);
+    };
+    const first = await scheduledRun();
+    expect(first).toMatchObject({ status: "completed", result_count: 1, since_last_run: true });
+    const stored = await callApi(api, "GET", `/api/v1/tasks/${first.task_id}/results`);
+    const itemKey = stored.body.data.items[0]?.item_key;
+    expect(itemKey).toEqual(expect.any(String));
+    const entry = await cloud.admin.doc.send(
+      new GetCommand({
+        TableName: cloud.tableName("Schedules"),
+        Key: { schedule_id: `seen#${scheduleId}#${itemKey}` },
+      }),
+    );
+    expect(entry.Item?.hash).toEqual(expect.any(String));
+    const second = await scheduledRun();
+    expect(second).toMatchObject({ status: "completed", result_count: 0 });
+    expect(cloud.denied()).toEqual([]);
   });
 
   it("hands a task over to a new message when the invocation's time runs short, and the next delivery finishes it", async () => {

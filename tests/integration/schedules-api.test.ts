@@ -55,7 +55,7 @@ describe("POST /api/v1/schedules refusals", () => {
     ["an unknown platform", { task: { platform: "myspace" } }, "task.platform"],
     ["a proxy with a password", { task: { ...TEMPLATE, proxy: "http://u:secret@proxy.test:8080" } }, "task"],
     ["an unknown field", { every: "day" }, 'unknown field "every"'],
-    ["since_last_run, not available yet", { since_last_run: true }, "since_last_run: not available yet"],
+    ["since_last_run not a boolean", { since_last_run: "yes" }, "since_last_run"],
   ];
   it.each(cases)("%s: 400 naming the field, nothing stored", async (_name, change, field) => {
     const response = await call("POST", "/api/v1/schedules", {
@@ -133,6 +133,24 @@ describe("a schedule's life", () => {
     const mixed = await call("GET", `/api/v1/tasks?schedule_id=${scheduleId}&status=pending`);
     expect(mixed.status).toBe(400);
     expect(mixed.body.message).toMatch(/^schedule_id: cannot be combined/);
+  });
+
+  it("accepts since_last_run: its runs' tasks carry it; POST /api/v1/tasks refuses the field", async () => {
+    const created = await call("POST", "/api/v1/schedules", {
+      schedule_expression: "rate(1 day)",
+      task: TEMPLATE,
+      since_last_run: true,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data.since_last_run).toBe(true);
+    const id = created.body.data.schedule_id;
+    const run = await runner({ schedule_id: id, scheduled_time: "2026-12-07T00:00:00Z" }, lambdaContext());
+    const task = (await call("GET", `/api/v1/tasks/${(run as { task_id: string }).task_id}`)).body.data;
+    expect(task).toMatchObject({ schedule_id: id, since_last_run: true });
+    const plain = await call("POST", "/api/v1/tasks", { ...TEMPLATE, since_last_run: true });
+    expect(plain.status).toBe(400);
+    expect(plain.body.message).toMatch(/since_last_run/);
+    await call("DELETE", `/api/v1/schedules/${id}`);
   });
 
   it("pauses: no next runs, and a run already on its way makes nothing; resumes", async () => {

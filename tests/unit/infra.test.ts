@@ -221,8 +221,8 @@ const checks: Record<string, (stack: Stack) => string[]> = {
       [
         schedules !== undefined &&
           isDeepStrictEqual(declaredIndexes(schedules), expected(SCHEDULES_TABLE.indexes)) &&
-          schedules.args.ttl === undefined,
-        "schedules table keyed by schedule_id, GSI by_created equals core/aws/tables.ts, no TTL",
+          schedules.args.ttl === SCHEDULES_TABLE.ttlAttribute,
+        `schedules table keyed by schedule_id, GSI by_created equals core/aws/tables.ts, TTL on ${SCHEDULES_TABLE.ttlAttribute} (since_last_run entries only)`,
       ],
     ]);
   },
@@ -372,8 +372,14 @@ const checks: Record<string, (stack: Stack) => string[]> = {
         "api: the politeness table for the rate limit's UpdateItem only",
       ],
       [
-        isDeepStrictEqual(tablesOf("crawler"), ["Accounts", "Politeness", "Results", "Tasks"]),
-        `crawler: tables Accounts, Politeness, Results, Tasks (got ${tablesOf("crawler")})`,
+        isDeepStrictEqual(tablesOf("crawler"), ["Accounts", "Politeness", "Results", "Schedules", "Tasks"]),
+        `crawler: tables Accounts, Politeness, Results, Schedules, Tasks (got ${tablesOf("crawler")})`,
+      ],
+      [
+        !grants(byHandler("crawler"), "dynamodb:Query", "<Dynamo:Schedules.arn>") &&
+          !grants(byHandler("crawler"), "dynamodb:UpdateItem", "<Dynamo:Schedules.arn>") &&
+          !grants(byHandler("crawler"), "dynamodb:DeleteItem", "<Dynamo:Schedules.arn>"),
+        "crawler: the schedules table for since_last_run's entries only (GetItem, PutItem)",
       ],
       [isDeepStrictEqual(tablesOf("sweeper"), ["Tasks"]), `sweeper: the tasks table only (got ${tablesOf("sweeper")})`],
       [

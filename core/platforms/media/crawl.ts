@@ -2,6 +2,7 @@ import type { CrawlContext, ResultItem } from "../types.js";
 import { commentSwitchedOn, notesFull } from "./caps.js";
 import { PlatformAccessError } from "./errors.js";
 import { mediaItemKey } from "./itemKey.js";
+import { seenInARowToStop } from "./newestFirst.js";
 import { creatorFields, creatorHashSecret } from "./privacy.js";
 import { openMediaSession, type MediaSessionOptions, type OwnedMediaSession } from "./session.js";
 import { sampleOf, type ProbeTrace } from "./probe.js";
@@ -36,6 +37,9 @@ export interface MediaResumeCursor {
  *   unless keep_user_info), so a re-crawl overwrites;
  * - every item carries a resume cursor; a resumed crawl starts at the saved input and
  *   page (pages before it are not yielded again, so their comments are not fetched again);
+ * - since_last_run (a schedule's run, `context.sinceLastRun`): a post an earlier run stored
+ *   with the same content is not stored again, nor are its comments fetched into the store;
+ *   in a newest-first listing (newestFirst.ts) such posts in a row end the input's listing;
  * - cancellation is checked between records; an aborted `context.signal` ends the crawl
  *   quietly (the runner hands over or stops) — a {@link PlatformAccessError} is always thrown.
  *
@@ -105,6 +109,15 @@ async function* crawlInputs<Params extends MediaTaskParams>(
     );
     const records = platform[params.crawler_type](session, params, inputs[index] as string, cursor);
     let commentsOfPost = 0;
+    const stopAfterSeen = context.sinceLastRun && seenInARowToStop(platform.name, params, index);
+    if (context.sinceLastRun !== undefined && stopAfterSeen === undefined && params.crawler_type === "search")
+      context.log("since_last_run: this listing is not newest first; paged to the cap, unchanged posts skipped", {
+        input: index,
+        sort: params.sort ?? null,
+      });
+    let seenInARow = 0;
+    /** The post these comments belong to was stored unchanged by an earlier run: they are not stored again. */
+    let postUnchanged = false;
     for await (const record of records) {
       if (record.item_type === "content") {
         if (notesFull(cursor, params)) break;
@@ -112,11 +125,23 @@ async function* crawlInputs<Params extends MediaTaskParams>(
         commentsOfPost = 0;
       } else if (record.item_type === "comment") {
         if (!commentSwitchedOn(params, record)) continue;
+        if (postUnchanged) continue;
         if (commentsOfPost >= params.max_comments_count) continue;
         commentsOfPost++;
       }
       const snapshot = cursor.snapshot();
       const item = toResultItem(platform.name, record, params.keep_user_info);
+      if (record.item_type === "content" && context.sinceLastRun !== undefined) {
+        // Checked before its media is downloaded: an unchanged post's files are not fetched again.
+        postUnchanged = await context.sinceLastRun.unchanged(item);
+        seenInARow = postUnchanged ? seenInARow + 1 : 0;
+        if (postUnchanged) {
+          // Newest first: the rest of this input's listing is older still, and stored already.
+          if (stopAfterSeen !== undefined && seenInARow >= stopAfterSeen) break;
+          if (await stopped(context)) return;
+          continue;
+        }
+      }
       if (params.download_media === true && record.item_type === "content" && record.error === undefined)
         await addPostMedia(item, platform.name, record.fields, context);
       yield { ...item, resumeCursor: () => snapshot };

@@ -1245,7 +1245,7 @@ export interface components {
             origin?: "scrape" | "schedule";
             /** @description The schedule whose run made this task */
             schedule_id?: string;
-            /** @description Set by the schedule: the run stores only items new or changed since the schedule's earlier runs, and stops paging once it reaches items they stored */
+            /** @description Set by the schedule: the run stores only items new or changed since the schedule's earlier runs, and stops paging a newest-first listing once it reaches items they stored */
             since_last_run?: boolean;
             /** @description When the task and its results may be deleted: RESULT_RETENTION_DAYS after it ended (DynamoDB deletes expired items within a few days after this). null while it is pending or running, or when the deployment keeps tasks for good (RESULT_RETENTION_DAYS=0, the default). Always present in this version's answers */
             expires_at?: string | null;
@@ -5317,7 +5317,7 @@ export interface operations {
                         [key: string]: unknown;
                     };
                     /**
-                     * @description Reserved: each run would store only items new or changed since the schedule's earlier runs. Not available yet: true is refused with a 400
+                     * @description Each run stores only items new or changed since the schedule's earlier runs (counters and crawl times left out of the comparison), and stops paging a newest-first listing (creator posts; search sorted by time) at items they stored. See docs/schedules.md#since_last_run
                      * @default false
                      */
                     since_last_run?: boolean;
