@@ -205,3 +205,33 @@ describe("a schedule's life", () => {
     expect((await call("GET", `/api/v1/tasks?schedule_id=${scheduleId}`)).body.data.items).toHaveLength(2);
   });
 });
+
+describe("the TypeScript SDK's schedule methods, over HTTP to the handler behind the stack's gateway", () => {
+  it("creates, lists, reads, pauses, resumes and deletes; a refusal is an ApiError naming the field", async () => {
+    const { startGateway } = await import("../../local/gateway.js");
+    const { ApiError, CrawlTasksClient } = await import("../../sdk/typescript/src/index.js");
+    const gateway = await startGateway({ handler: api, log: () => undefined });
+    try {
+      const client = new CrawlTasksClient({ baseUrl: gateway.url });
+      const created = await client.createSchedule({
+        schedule_expression: "rate(1 day)",
+        name: "sdk",
+        task: { platform: "web", crawler_type: "detail", urls: ["https://example.com/"] },
+      });
+      expect(created).toMatchObject({ name: "sdk", state: "enabled", schedule_expression: "rate(1 day)" });
+      const id = created.schedule_id;
+      expect((await client.listSchedules({ limit: 100 })).items.map((schedule) => schedule.schedule_id)).toContain(id);
+      expect((await client.getSchedule(id)).next_runs.length).toBeGreaterThan(0);
+      expect((await client.pauseSchedule(id)).state).toBe("paused");
+      expect((await client.resumeSchedule(id)).state).toBe("enabled");
+      expect(await client.deleteSchedule(id)).toEqual({ schedule_id: id });
+      const refused = await client
+        .createSchedule({ schedule_expression: "rate(1 week)", task: TEMPLATE as never })
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ApiError);
+      expect(refused).toMatchObject({ status: 400, field: "schedule_expression" });
+    } finally {
+      await gateway.close();
+    }
+  });
+});
