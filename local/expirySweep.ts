@@ -3,10 +3,11 @@
  * TTL attribute says (it answers UpdateTimeToLive with an error and DescribeTimeToLive with
  * DISABLED: node_modules/dynalite/actions/describeTimeToLive.js, and index.js has no
  * UpdateTimeToLive). The stack runs this with its sweeper, so expired tasks, results, URL
- * lists, checkpoints, idempotency markers and politeness items go as they would on AWS.
+ * lists, checkpoints, idempotency markers, politeness items, QR login sessions (accounts
+ * table) and since_last_run's record entries (schedules table) go as they would on AWS.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { POLITENESS_TABLE, RESULTS_TABLE, TASKS_TABLE } from "../core/aws/tables.js";
+import { ACCOUNTS_TABLE, POLITENESS_TABLE, RESULTS_TABLE, SCHEDULES_TABLE, TASKS_TABLE } from "../core/aws/tables.js";
 
 /** A table with a TTL attribute, and its key attributes. */
 export interface ExpiringTable {
@@ -20,7 +21,19 @@ export function expiringTables(names: {
   tasksTable: string;
   resultsTable: string;
   politenessTable: string;
+  accountsTable?: string;
+  schedulesTable?: string;
 }): ExpiringTable[] {
+  // Accounts and schedules never expire themselves: only the items beside them that carry
+  // the TTL attribute do (login sessions, since_last_run entries).
+  const beside: ExpiringTable[] = [
+    ...(names.accountsTable === undefined
+      ? []
+      : [{ name: names.accountsTable, keys: [ACCOUNTS_TABLE.hashKey], ttlAttribute: ACCOUNTS_TABLE.ttlAttribute }]),
+    ...(names.schedulesTable === undefined
+      ? []
+      : [{ name: names.schedulesTable, keys: [SCHEDULES_TABLE.hashKey], ttlAttribute: SCHEDULES_TABLE.ttlAttribute }]),
+  ];
   return [
     { name: names.tasksTable, keys: [TASKS_TABLE.hashKey], ttlAttribute: TASKS_TABLE.ttlAttribute },
     {
@@ -29,6 +42,7 @@ export function expiringTables(names: {
       ttlAttribute: RESULTS_TABLE.ttlAttribute,
     },
     { name: names.politenessTable, keys: [POLITENESS_TABLE.hashKey], ttlAttribute: POLITENESS_TABLE.ttlAttribute },
+    ...beside,
   ];
 }
 

@@ -307,7 +307,7 @@ async function start(config: StackConfig): Promise<void> {
         say(`sweeper: ${requeued} stale pending and ${expired} lease-expired task(s) queued again`),
       (error: Error) => fail(`sweeper: ${error.message}`),
     );
-    sweepExpired(sweepClients.doc, expiringTables(tables)).then(
+    sweepExpired(sweepClients.doc, expiringTables({ ...tables, schedulesTable: loadConfig().schedulesTable })).then(
       async (deleted) => {
         const [tasks, results] = [deleted[tables.tasksTable] ?? 0, deleted[tables.resultsTable] ?? 0];
         if (tasks + results > 0) say(`expiry: ${tasks} task item(s) and ${results} result(s) past their TTL deleted`);

@@ -207,7 +207,26 @@ describe("sweepExpired (the one-machine stack's TTL)", () => {
       [aws.tasksTable]: 0,
       [aws.resultsTable]: 0,
       [aws.politenessTable]: 0,
+      [aws.accountsTable]: 0,
     });
+  });
+  it("also takes QR login sessions and since_last_run entries, never the accounts and schedules beside them", async () => {
+    const put = (table: string, item: Record<string, unknown>) =>
+      aws.clients.doc.send(new PutCommand({ TableName: table, Item: item }));
+    const schedulesTable = "schedules";
+    await put(aws.accountsTable, { account_id: "login#old", purge_at: nowSecs() - 60 });
+    await put(aws.accountsTable, { account_id: "01ACCOUNTKEPT", platform: "xhs" });
+    await put(schedulesTable, { schedule_id: "seen#01SCHED#xhs:content:a", expires_at: nowSecs() - 60 });
+    await put(schedulesTable, { schedule_id: "seen#01SCHED#xhs:content:b", expires_at: nowSecs() + DAY });
+    await put(schedulesTable, { schedule_id: "01SCHED", list_pk: "schedule" });
+
+    const tables = expiringTables({ ...aws, schedulesTable });
+    const deleted = await sweepExpired(aws.clients.doc, tables);
+    expect([deleted[aws.accountsTable], deleted[schedulesTable]]).toEqual([1, 1]);
+    expect(await rawItem(aws.accountsTable, { account_id: "login#old" })).toBeUndefined();
+    expect(await rawItem(aws.accountsTable, { account_id: "01ACCOUNTKEPT" })).toBeDefined();
+    expect(await rawItem(schedulesTable, { schedule_id: "seen#01SCHED#xhs:content:b" })).toBeDefined();
+    expect(await rawItem(schedulesTable, { schedule_id: "01SCHED" })).toBeDefined();
   });
 });
 
