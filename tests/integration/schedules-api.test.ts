@@ -235,3 +235,55 @@ describe("the TypeScript SDK's schedule methods, over HTTP to the handler behind
     }
   });
 });
+
+describe("the Python SDK's schedule and QR login methods, over HTTP to the handler behind the stack's gateway", () => {
+  it("creates, lists, reads, pauses, resumes and deletes; a refusal is an ApiError naming the field", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const { resolve } = await import("node:path");
+    const { startGateway } = await import("../../local/gateway.js");
+    const gateway = await startGateway({ handler: api, log: () => undefined });
+    const program = `
+import json, sys
+from crawl_tasks import ApiError, Client
+client = Client(sys.argv[1])
+created = client.create_schedule({"schedule_expression": "rate(1 day)", "name": "py",
+    "task": {"platform": "web", "crawler_type": "detail", "urls": ["https://example.com/"]}})
+sid = created["schedule_id"]
+listed = [s["schedule_id"] for s in client.list_schedules(limit=100).items]
+states = [client.pause_schedule(sid)["state"], client.resume_schedule(sid)["state"]]
+runs = len(client.get_schedule(sid)["next_runs"])
+deleted = client.delete_schedule(sid)
+try:
+    client.create_schedule({"schedule_expression": "rate(1 week)", "task": {"platform": "web"}})
+    refused = None
+except ApiError as error:
+    refused = [error.status, error.field]
+session = client.start_account_login("xhs")
+login = [session["state"], client.get_account_login(session["session_id"])["session_id"] == session["session_id"]]
+try:
+    client.start_account_login("web")
+    login.append(None)
+except ApiError as error:
+    login.append([error.status, error.field])
+print(json.dumps({"name": created["name"], "listed": sid in listed, "states": states, "runs": runs,
+    "deleted": deleted == {"schedule_id": sid}, "refused": refused, "login": login}))
+`;
+    try {
+      const { stdout } = await promisify(execFile)("python3", ["-c", program, gateway.url], {
+        env: { ...process.env, PYTHONPATH: resolve(import.meta.dirname, "../../sdk/python/src") },
+      });
+      expect(JSON.parse(stdout)).toEqual({
+        name: "py",
+        listed: true,
+        states: ["paused", "enabled"],
+        runs: expect.any(Number),
+        deleted: true,
+        refused: [400, "schedule_expression"],
+        login: ["waiting", true, [400, "platform"]],
+      });
+    } finally {
+      await gateway.close();
+    }
+  });
+});

@@ -229,6 +229,50 @@ class Client:
             poll=data.get("poll"),
         )
 
+    # ---- sign in by QR code ----
+
+    def start_account_login(self, platform: str, *, account_id: Optional[str] = None) -> Dict[str, Any]:
+        """POST /api/v1/accounts/login: the crawler opens the platform's login page; poll
+        :meth:`get_account_login` for ``qr_image`` and ``state`` until it is neither
+        ``waiting`` nor ``scanned``. With ``account_id``, an expired account signs in again."""
+        body: Dict[str, Any] = {"platform": platform}
+        if account_id is not None:
+            body["account_id"] = account_id
+        return self.request("POST", "/api/v1/accounts/login", body=body, retry_503=False)[2]
+
+    def get_account_login(self, session_id: str) -> Dict[str, Any]:
+        """GET /api/v1/accounts/login/{session_id}"""
+        return self.request("GET", "/api/v1/accounts/login/" + urllib.parse.quote(session_id, safe=""))[2]
+
+    # ---- schedules ----
+
+    def create_schedule(self, body: Mapping[str, Any]) -> Dict[str, Any]:
+        """POST /api/v1/schedules: ``schedule_expression`` (``cron(…)`` or ``rate(…)``), ``task``
+        (a create-task body), and optionally ``timezone``, ``name``, ``paused``, ``since_last_run``.
+        A 503 is not retried: the schedule may have been created."""
+        return self.request("POST", "/api/v1/schedules", body=body, retry_503=False)[2]
+
+    def list_schedules(self, *, limit: Optional[int] = None, cursor: Optional[str] = None) -> Page[Dict[str, Any]]:
+        """GET /api/v1/schedules: one page, newest first."""
+        data = self.request("GET", "/api/v1/schedules", query={"limit": limit, "cursor": cursor})[2]
+        return Page(list(data["items"]), data["next_cursor"])
+
+    def get_schedule(self, schedule_id: str) -> Dict[str, Any]:
+        """GET /api/v1/schedules/{schedule_id}: with ``next_runs`` and ``recent_runs``."""
+        return self.request("GET", _schedule_path(schedule_id))[2]
+
+    def pause_schedule(self, schedule_id: str) -> Dict[str, Any]:
+        """POST /api/v1/schedules/{schedule_id}/pause"""
+        return self.request("POST", _schedule_path(schedule_id) + "/pause")[2]
+
+    def resume_schedule(self, schedule_id: str) -> Dict[str, Any]:
+        """POST /api/v1/schedules/{schedule_id}/resume: from now; missed runs are not made up."""
+        return self.request("POST", _schedule_path(schedule_id) + "/resume")[2]
+
+    def delete_schedule(self, schedule_id: str) -> Dict[str, Any]:
+        """DELETE /api/v1/schedules/{schedule_id}: the tasks its runs made stay."""
+        return self.request("DELETE", _schedule_path(schedule_id))[2]
+
     # ---- any route ----
 
     def request(
@@ -314,6 +358,10 @@ class Client:
 
 def _task_path(task_id: str) -> str:
     return "/api/v1/tasks/" + urllib.parse.quote(task_id, safe="")
+
+
+def _schedule_path(schedule_id: str) -> str:
+    return "/api/v1/schedules/" + urllib.parse.quote(schedule_id, safe="")
 
 
 def _query_value(value: Any) -> str:
