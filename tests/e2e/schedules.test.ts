@@ -73,7 +73,14 @@ describe("schedules in the stack", () => {
     );
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ schedule_id: scheduleId, origin: "schedule" });
-    expect(stack.stdout()).toContain(`schedule ${scheduleId}: run created task ${tasks[0]!.task_id}`);
+    // The stack prints the run once the runner has answered, which may be after the task is listed.
+    const line = `schedule ${scheduleId}: run created task ${tasks[0]!.task_id}`;
+    expect(
+      await waitFor(
+        async () => stack.stdout(),
+        (out) => out.includes(line),
+      ),
+    ).toContain(line);
 
     const shown = await cli(["schedules", "get", scheduleId]);
     expect(shown.code).toBe(0);
